@@ -1,0 +1,46 @@
+// GatewayError: the only error type the request path throws on purpose. It carries a stable
+// code from shared/gateway-error-codes.ts and ids, never secrets, upstream bodies beyond a short
+// sanitised excerpt, or URLs with query strings.
+import { GATEWAY_ERRORS, type GatewayErrorCode, type OpenAIErrorBody } from '../../shared/gateway-error-codes.js';
+
+export interface GatewayErrorOptions {
+  /** Overrides the catalogue status (e.g. an upstream 400 relayed as 400). */
+  status?: number;
+  param?: string | null;
+  /** Safe to retry on another attempt: only before the first byte reached the client. */
+  retryable?: boolean;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | null;
+  readonly retryable: boolean;
+  readonly retryAfter: number | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = options.status ?? GATEWAY_ERRORS[code].status;
+    this.type = GATEWAY_ERRORS[code].type;
+    this.param = options.param ?? null;
+    this.retryable = options.retryable ?? false;
+    this.retryAfter = options.retryAfter;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}
