@@ -76,8 +76,11 @@ export interface ProviderAdapter {
   supports(endpoint: EndpointKind): boolean;
   /** Build the upstream call for an OpenAI-format request body (already validated). */
   buildRequest(endpoint: EndpointKind, body: Record<string, unknown>, target: AdapterTarget, stream: boolean): UpstreamCall;
-  /** Translate a non-stream upstream JSON body to OpenAI's shape. */
-  parseResponse(endpoint: EndpointKind, json: unknown, target: AdapterTarget, raw: string): ParsedResponse;
+  /**
+   * Translate a non-stream upstream JSON body to OpenAI's shape. `requestId` is unique per
+   * request: use it for synthesised ids (tool calls) so they never collide across turns.
+   */
+  parseResponse(endpoint: EndpointKind, json: unknown, target: AdapterTarget, raw: string, requestId: string): ParsedResponse;
   /** A fresh translator for one streamed response. */
   createStreamTranslator(endpoint: EndpointKind, target: AdapterTarget, requestId: string): StreamTranslator;
   /** Pull the provider's own error message out of an error body (already size-capped). */

@@ -1,0 +1,87 @@
+// Parses `switchboard` command lines and the SWITCHBOARD_* environment into options. Pure: no
+// I/O, so every flag and precedence rule is unit-tested. Flags win over environment variables,
+// which win over defaults.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const USAGE = `Usage: switchboard serve [options]
+
+Runs the Switchboard gateway headless: an OpenAI-compatible (and Anthropic-compatible)
+endpoint on http://HOST:PORT/v1, with the dashboard on the same port.
+
+Options:
+  --config FILE     LiteLLM-style config.yaml (env SWITCHBOARD_CONFIG; default: a local
+                    Ollama at http://127.0.0.1:11434)
+  --port N          port to listen on (env SWITCHBOARD_PORT; default 4141)
+  --host ADDR       address to bind (default 127.0.0.1; anything but loopback needs an
+                    admin key)
+  --data-dir DIR    where the database lives (env SWITCHBOARD_DATA_DIR; default per OS:
+                    ~/.local/share/switchboard, ~/Library/Application Support/Switchboard,
+                    %APPDATA%\\Switchboard)
+  -h, --help        show this help
+
+Environment:
+  SWITCHBOARD_MASTER_KEY   the admin key (LITELLM_MASTER_KEY is accepted too); overrides
+                           general_settings.master_key
+  SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug
+`;
+
+export interface ServeOptions {
+  command: 'serve';
+  configFile: string | undefined;
+  port: number;
+  host: string;
+  dataDir: string;
+  masterKey: string | undefined;
+  logLevel: string;
+}
+
+export type ParsedArgs = ServeOptions | { command: 'help' } | { command: 'error'; message: string };
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ParsedArgs {
+  const args = [...argv];
+  if (args.length === 0 || args[0] === '-h' || args[0] === '--help' || args[0] === 'help') return { command: 'help' };
+  const command = args.shift();
+  if (command !== 'serve') return { command: 'error', message: `unknown command "${command}"` };
+
+  const flags: Record<string, string> = {};
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === '-h' || arg === '--help') return { command: 'help' };
+    const match = /^--(config|port|host|data-dir)(?:=(.*))?$/.exec(arg);
+    if (!match) return { command: 'error', message: `unknown option "${arg}"` };
+    const value = match[2] ?? args.shift();
+    if (value === undefined || value === '') return { command: 'error', message: `option --${match[1]} needs a value` };
+    flags[match[1]!] = value;
+  }
+
+  const portText = flags.port ?? env.SWITCHBOARD_PORT ?? '4141';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) return { command: 'error', message: `invalid port "${portText}"` };
+  const host = flags.host ?? env.SWITCHBOARD_HOST ?? '127.0.0.1';
+  const masterKey = nonEmpty(env.SWITCHBOARD_MASTER_KEY) ?? nonEmpty(env.LITELLM_MASTER_KEY);
+  return {
+    command: 'serve',
+    configFile: flags.config ?? nonEmpty(env.SWITCHBOARD_CONFIG),
+    port,
+    host,
+    dataDir: flags['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? defaultDataDir(env, platform),
+    masterKey,
+    logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
+  };
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Switchboard');
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Switchboard');
+  return join(nonEmpty(env.XDG_DATA_HOME) ?? join(home, '.local', 'share'), 'switchboard');
+}
+
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

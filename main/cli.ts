@@ -1,0 +1,96 @@
+// `switchboard serve`: the headless entry point (no Electron). Loads the config, builds the
+// gateway with createServer, listens on 127.0.0.1 by default and prints the ready line. A bad
+// config exits 2 with one line naming file, line and problem; never prints a secret.
+import { mkdirSync } from 'node:fs';
+import pino from 'pino';
+import { parseArgs, isLoopback, USAGE, type ServeOptions } from './cli-args.js';
+import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
+import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
+import { ConfigError } from './config/config-error.js';
+import { createServer } from './gateway/create-server.js';
+import { createCredentialResolver } from './secrets/resolve-credential.js';
+
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]', 'headers.authorization',
+  '*.apiKey', '*.api_key', '*.masterKey', '*.master_key', '*.key', '*.value',
+];
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseArgs(argv, env);
+  if (parsed.command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.command === 'error') {
+    process.stderr.write(`switchboard: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  return serve(parsed, env);
+}
+
+async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  let config: GatewayConfig;
+  try {
+    config = options.configFile ? loadConfigFile(options.configFile, env) : parseConfigText(DEFAULT_CONFIG_YAML, '<default>', env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: config error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
+
+  const resolveCredential = createCredentialResolver(env);
+  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  if (!isLoopback(options.host) && masterKey === undefined) {
+    process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
+    return 2;
+  }
+  try {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    process.stderr.write(`switchboard: cannot create the data directory ${options.dataDir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
+  const gateway = await createServer({ config, log, masterKey, resolveCredential, port: options.port });
+  try {
+    await gateway.app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? `port ${options.port} is already in use (is Switchboard already running? choose another with --port)`
+      : code === 'EACCES' ? `not allowed to listen on port ${options.port}`
+      : code === 'EADDRNOTAVAIL' ? `address ${options.host} is not available on this machine`
+      : (error as Error).message;
+    process.stderr.write(`switchboard: cannot listen on ${options.host}:${options.port}: ${reason}\n`);
+    await gateway.close();
+    return 1;
+  }
+  const address = gateway.app.server.address();
+  const port = address && typeof address === 'object' ? address.port : options.port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  process.stdout.write(`Switchboard listening on http://${shownHost}:${port}\n`);
+  if (config.file === '<default>') {
+    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
+  }
+  if (masterKey === undefined) {
+    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      gateway.close().then(() => resolve(0), (error: unknown) => {
+        log.error({ err: error }, 'error while shutting down');
+        resolve(1);
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,246 @@
+// Loads a LiteLLM-style config.yaml into Deployments and gateway settings. Reports problems as
+// ConfigError (file:line: what is wrong) and unsupported keys as warnings, never as errors.
+// Secret values are resolved to references here and never copied anywhere else; an
+// `os.environ/NAME` that is unset is an error naming the variable, not the value.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
+import type { CredentialRef, Deployment } from '../routing/deployment.js';
+import { ConfigError } from './config-error.js';
+import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
+
+export const DEFAULT_TIMEOUTS = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000 } as const;
+const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+export interface GatewayConfig {
+  /** The file it came from, or '<default>' for the embedded default. */
+  file: string;
+  deployments: Deployment[];
+  /** Reference to the admin key, resolved by the caller (env or keychain). */
+  masterKey: CredentialRef;
+  routerSettings: Record<string, unknown>;
+  bodyLimitBytes: number;
+  warnings: string[];
+}
+
+/** Keys each block understands; anything else is reported once, with its line, and ignored. */
+const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
+  '': new Set(['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables', 'switchboard']),
+  litellm_params: new Set([
+    'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'order',
+    'max_retries', 'input_cost_per_token', 'output_cost_per_token',
+  ]),
+  model_info: new Set([
+    'id', 'base_model', 'mode', 'max_input_tokens', 'max_output_tokens', 'max_tokens', 'input_cost_per_token',
+    'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
+    'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
+  ]),
+  general_settings: new Set(['master_key', 'max_request_size_mb']),
+};
+
+/** Explanations for LiteLLM keys we deliberately do not use. */
+const NOT_USED: Record<string, string> = {
+  'general_settings.database_url':
+    'is not used by the desktop store: Switchboard keeps keys and usage in its own SQLite file in the data directory',
+  'general_settings.store_model_in_db': 'is not needed: models added in the dashboard are always stored in the database',
+};
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'cannot be read';
+    throw new ConfigError(file, undefined, reason);
+  }
+  return parseConfigText(text, file, env);
+}
+
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => lineOfPath(doc, path, lineCounter);
+
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0]?.line;
+    throw new ConfigError(file, line, `invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(file, 1, 'the top level must be a mapping (model_list:, general_settings:, ...)');
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(file, lineOf(issue.path), `${formatPath(issue.path)}: ${issue.message}`);
+  }
+  const config: ConfigFile = parsed.data;
+  const warnings: string[] = [];
+  collectUnknownKeys(config, file, lineOf, warnings);
+
+  const deployments: Deployment[] = [];
+  const ids = new Set<string>();
+  (config.model_list ?? []).forEach((entry, index) => {
+    const deployment = toDeployment(entry, index, file, env, lineOf, warnings);
+    if (ids.has(deployment.id)) {
+      throw new ConfigError(file, lineOf(['model_list', index, 'model_info', 'id']), `model_list[${index}]: duplicate model_info.id "${deployment.id}"`);
+    }
+    ids.add(deployment.id);
+    deployments.push(deployment);
+  });
+
+  const general = config.general_settings ?? {};
+  const masterKey = general.master_key === undefined
+    ? { kind: 'none' as const }
+    : toCredentialRef(general.master_key, env, file, lineOf(['general_settings', 'master_key']), 'general_settings.master_key');
+
+  return {
+    file,
+    deployments,
+    masterKey,
+    routerSettings: config.router_settings ?? {},
+    bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
+    warnings,
+  };
+}
+
+function toDeployment(
+  entry: ModelEntry,
+  index: number,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+  warnings: string[],
+): Deployment {
+  const params = entry.litellm_params;
+  const info = entry.model_info ?? {};
+  const at = (key: string) => lineOf(['model_list', index, 'litellm_params', key]);
+  const slash = params.model.indexOf('/');
+  const provider = params.model.slice(0, slash);
+  const upstreamModel = params.model.slice(slash + 1);
+  const catalogEntry = PROVIDER_CATALOG[provider];
+  if (!catalogEntry) {
+    throw new ConfigError(file, at('model'), `model_list[${index}].litellm_params.model: unknown provider "${provider}" (known: ${Object.keys(PROVIDER_CATALOG).join(', ')})`);
+  }
+  const apiBaseText = params.api_base ?? catalogEntry.defaultApiBase;
+  if (apiBaseText === undefined) {
+    throw new ConfigError(file, at('model'), `model_list[${index}].litellm_params.api_base is required for provider "${provider}"`);
+  }
+  const apiBase = new URL(apiBaseText);
+  if (apiBase.protocol !== 'http:' && apiBase.protocol !== 'https:') {
+    throw new ConfigError(file, at('api_base'), `model_list[${index}].litellm_params.api_base must use http or https`);
+  }
+  if (apiBase.username || apiBase.password || apiBase.search || apiBase.hash) {
+    throw new ConfigError(file, at('api_base'), `model_list[${index}].litellm_params.api_base must not contain credentials, a query or a fragment`);
+  }
+  if (catalogEntry.protocol === 'azure' && params.api_version === undefined) {
+    warnings.push(`${file}:${at('model') ?? '?'}: model_list[${index}] (azure) has no api_version; using the default`);
+  }
+  const credential: CredentialRef = params.api_key === undefined
+    ? { kind: 'none' }
+    : toCredentialRef(params.api_key, env, file, at('api_key'), `model_list[${index}].litellm_params.api_key`);
+
+  const firstByteMs = params.timeout === undefined ? DEFAULT_TIMEOUTS.firstByteMs : Math.round(params.timeout * 1000);
+  return {
+    id: info.id ?? `${entry.model_name}#${index}`,
+    modelName: entry.model_name,
+    provider,
+    protocol: catalogEntry.protocol,
+    upstreamModel,
+    apiBase: apiBase.href.replace(/\/+$/, ''),
+    origin: apiBase.origin,
+    credential,
+    ...(params.api_version === undefined ? {} : { apiVersion: params.api_version }),
+    timeouts: { connectMs: DEFAULT_TIMEOUTS.connectMs, firstByteMs, idleMs: params.stream_timeout === undefined ? DEFAULT_TIMEOUTS.idleMs : Math.round(params.stream_timeout * 1000) },
+    pricing: {
+      ...pick('inputCostPerToken', info.input_cost_per_token ?? params.input_cost_per_token),
+      ...pick('outputCostPerToken', info.output_cost_per_token ?? params.output_cost_per_token),
+      ...pick('cacheReadInputTokenCost', info.cache_read_input_token_cost),
+      ...pick('cacheCreationInputTokenCost', info.cache_creation_input_token_cost),
+    },
+    ...pick('maxInputTokens', info.max_input_tokens),
+    ...pick('maxOutputTokens', info.max_output_tokens ?? info.max_tokens),
+    ...pick('baseModel', info.base_model),
+    ...pick('weight', params.weight),
+    ...pick('rpm', params.rpm),
+    ...pick('tpm', params.tpm),
+    ...pick('order', params.order),
+    source: { kind: 'config', file },
+    modelInfo: { ...info },
+  };
+}
+
+function pick<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** `os.environ/NAME` must be set now (fail at start, not at the first request). */
+function toCredentialRef(value: string, env: NodeJS.ProcessEnv, file: string, line: number | undefined, where: string): CredentialRef {
+  if (value.startsWith('os.environ/')) {
+    const name = value.slice('os.environ/'.length);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(file, line, `${where}: "${value}" is not a valid environment variable reference`);
+    if (env[name] === undefined || env[name] === '') throw new ConfigError(file, line, `${where}: environment variable ${name} is not set`);
+    return { kind: 'env', name };
+  }
+  if (value.startsWith('keychain/')) {
+    const name = value.slice('keychain/'.length);
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new ConfigError(file, line, `${where}: "${value}" is not a valid keychain reference`);
+    return { kind: 'keychain', name };
+  }
+  return { kind: 'literal', value };
+}
+
+function collectUnknownKeys(
+  config: ConfigFile,
+  file: string,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+  warnings: string[],
+): void {
+  const report = (path: (string | number)[], display: string) => {
+    const reason = NOT_USED[display] ?? 'is not supported by Switchboard';
+    warnings.push(`${file}:${lineOf(path) ?? '?'}: ${display} ${reason}; ignored`);
+  };
+  for (const key of Object.keys(config)) if (!KNOWN_KEYS['']!.has(key)) report([key], key);
+  for (const key of Object.keys(config.general_settings ?? {})) {
+    if (!KNOWN_KEYS.general_settings!.has(key)) report(['general_settings', key], `general_settings.${key}`);
+  }
+  (config.model_list ?? []).forEach((entry, i) => {
+    for (const key of Object.keys(entry)) {
+      if (key !== 'model_name' && key !== 'litellm_params' && key !== 'model_info') report(['model_list', i, key], `model_list[${i}].${key}`);
+    }
+    for (const key of Object.keys(entry.litellm_params)) {
+      if (!KNOWN_KEYS.litellm_params!.has(key)) report(['model_list', i, 'litellm_params', key], `model_list[${i}].litellm_params.${key}`);
+    }
+    for (const key of Object.keys(entry.model_info ?? {})) {
+      if (!KNOWN_KEYS.model_info!.has(key)) report(['model_list', i, 'model_info', key], `model_list[${i}].model_info.${key}`);
+    }
+  });
+}
+
+function lineOfPath(doc: Document, path: readonly PropertyKey[], counter: LineCounter): number | undefined {
+  // Walk as deep as the path exists; report the deepest node found (the parent of a missing key).
+  let node: unknown = doc.contents;
+  let found: unknown = node;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === step);
+      if (!pair) break;
+      found = pair.key;
+      node = pair.value;
+      if (node) found = isScalar(node) ? node : pair.key;
+    } else if (isSeq(node) && typeof step === 'number') {
+      node = node.items[step];
+      if (!node) break;
+      found = node;
+    } else {
+      break;
+    }
+  }
+  const range = (found as { range?: [number, number, number] } | undefined)?.range;
+  return range ? counter.linePos(range[0]).line : undefined;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${String(step)}` : String(step)), '') || '(top level)';
+}

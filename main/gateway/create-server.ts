@@ -1,0 +1,147 @@
+// Builds the fastify app (does not listen): the local-only guard and authentication on the
+// root context so every route is covered, the JSON body parser, the error catalogue, and the
+// routes. Everything it needs is passed in; nothing here reads process.env or global state.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { GatewayError } from './gateway-error.js';
+import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
+import { createAuthenticator, type VirtualKeyLookup } from './plugins/authenticate.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerOpenAIRoutes } from './routes/openai-routes.js';
+import { registerHealthRoutes, type ReadinessReport } from './routes/health-routes.js';
+import { createPassThroughMeter, type RequestMeter } from './request-meter.js';
+import type { InferenceDeps } from './proxy-inference.js';
+import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.js';
+import { createOpenAICompatibleAdapter } from '../providers/openai-compatible-adapter.js';
+import { createOllamaAdapter } from '../providers/ollama-adapter.js';
+import type { ProviderAdapter } from '../providers/provider-adapter.js';
+import type { ProviderProtocol } from '../routing/deployment.js';
+import { createModelRouter, type ModelRouter } from '../routing/model-router.js';
+import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
+import type { GatewayConfig } from '../config/load-config.js';
+
+export interface ServerDeps {
+  config: GatewayConfig;
+  log: Logger;
+  /** The resolved admin key; undefined = open local mode. */
+  masterKey: string | undefined;
+  upstream?: UpstreamClient;
+  meter?: RequestMeter;
+  virtualKeys?: VirtualKeyLookup;
+  resolveCredential?: CredentialResolver;
+  adapters?: Partial<Record<ProviderProtocol, ProviderAdapter>>;
+  /** The port Host headers must name when there is no socket (app.inject in tests). */
+  port?: number;
+  now?: () => number;
+  monotonic?: () => number;
+  readiness?: () => ReadinessReport;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  /** Swap the model list without a restart; requests in flight keep their router. */
+  setRouter(router: ModelRouter): void;
+  close(): Promise<void>;
+}
+
+/** Routes the dashboard calls from the gateway's own origin (see security checklist note). */
+export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/'] as const;
+
+export function defaultAdapters(): Partial<Record<ProviderProtocol, ProviderAdapter>> {
+  return { openai: createOpenAICompatibleAdapter(), ollama: createOllamaAdapter() };
+}
+
+export async function createServer(deps: ServerDeps): Promise<Gateway> {
+  const upstream = deps.upstream ?? createUpstreamClient();
+  const ownsUpstream = deps.upstream === undefined;
+  let router = createModelRouter(deps.config.deployments);
+  let listeningPort = deps.port ?? 4141;
+
+  const app = Fastify({
+    loggerInstance: deps.log,
+    // Per-request log lines cost throughput; usage rows are the request log.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    serverFactory: (handler) => {
+      const server = createHttpServer(
+        {
+          // We answer a missing Host ourselves (403, like every other bad Host).
+          requireHostHeader: false,
+          headersTimeout: 10_000,
+          requestTimeout: 30_000,
+          keepAliveTimeout: 5_000,
+        },
+        handler as (req: IncomingMessage, res: ServerResponse) => void,
+      );
+      server.maxConnections = 1024;
+      server.maxRequestsPerSocket = 10_000;
+      return server;
+    },
+  }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
+  app.decorateRequest('principal', null);
+
+  registerErrorHandler(app);
+  registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES });
+
+  const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public === true) return done();
+    try {
+      (request as FastifyRequest & { principal: unknown }).principal = authenticator.authenticate(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
+  // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).
+  app.removeAllContentTypeParsers();
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new GatewayError('invalid_json', 'The request body is not valid UTF-8'), undefined);
+    }
+    jsonParser(request, text, (error, value) => {
+      if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
+      done(null, value);
+    });
+  });
+
+  const inference: InferenceDeps = {
+    router: () => router,
+    adapters: deps.adapters ?? defaultAdapters(),
+    upstream,
+    resolveCredential: deps.resolveCredential ?? createCredentialResolver(process.env),
+    meter: deps.meter ?? createPassThroughMeter(),
+    now: deps.now ?? Date.now,
+    monotonic: deps.monotonic ?? (() => performance.now()),
+  };
+  registerOpenAIRoutes(app, inference);
+  registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
+
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (address && typeof address === 'object') listeningPort = address.port;
+  });
+
+  return {
+    app,
+    setRouter(next) {
+      router = next;
+    },
+    async close() {
+      await app.close();
+      if (ownsUpstream) await upstream.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// Relays one upstream stream to the client as OpenAI SSE, chunk by chunk: decode frames, let
+// the adapter translate, write what one upstream read produced in one write, and wait for
+// 'drain' so a slow reader pauses the upstream (S25) instead of growing memory. Errors after
+// the headers become an SSE error event followed by [DONE] (PR #39748 dropped both).
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from './gateway-error.js';
+import { createStreamDecoder } from '../providers/stream-decoder.js';
+import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
+import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
+
+export interface RelayStreamInput {
+  reply: FastifyReply;
+  headers: Record<string, string>;
+  adapter: ProviderAdapter;
+  endpoint: EndpointKind;
+  target: AdapterTarget;
+  requestId: string;
+  body: UpstreamResponse['body'];
+  /** Forward the usage-only chunk (the client asked for stream_options.include_usage). */
+  includeUsage: boolean;
+  signal: AbortSignal;
+  onFirstContent(): void;
+}
+
+export interface RelayStreamResult {
+  usage: TokenUsage | undefined;
+  outputChars: number;
+  /** Set when the stream ended in an error (already reported to the client if it is there). */
+  error: GatewayError | undefined;
+}
+
+const DONE_FRAME = 'data: [DONE]\n\n';
+
+export async function relayStream(input: RelayStreamInput): Promise<RelayStreamResult> {
+  const { reply, adapter, endpoint, target, requestId, body, includeUsage, signal } = input;
+  const res = reply.raw;
+  reply.hijack();
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    ...input.headers,
+  });
+  const decoder = createStreamDecoder(adapter.streamFraming);
+  const translator = adapter.createStreamTranslator(endpoint, target, requestId);
+  let usage: TokenUsage | undefined;
+  let outputChars = 0;
+  let firstContent = false;
+  let sawDone = false;
+
+  const render = (outputs: StreamOutput[]): string => {
+    let text = '';
+    for (const output of outputs) {
+      if (output.type === 'usage') usage = output.usage;
+      else if (output.type === 'done') sawDone = true;
+      else {
+        if (output.usageOnly && !includeUsage) continue;
+        const chars = contentChars(output.chunk);
+        if (chars > 0) {
+          outputChars += chars;
+          if (!firstContent) {
+            firstContent = true;
+            input.onFirstContent();
+          }
+        }
+        text += `data: ${output.raw ?? JSON.stringify(output.chunk)}\n\n`;
+      }
+    }
+    return text;
+  };
+
+  try {
+    for await (const buffer of body as AsyncIterable<Buffer>) {
+      let text = '';
+      for (const event of decoder.push(buffer)) {
+        if (sawDone) break;
+        text += render(translator.push(event));
+      }
+      if (text && !res.write(text)) await drained(res, signal);
+      if (sawDone) break;
+    }
+    if (!sawDone) {
+      let tail = '';
+      for (const event of decoder.end()) tail += render(translator.push(event));
+      tail += render(translator.end());
+      if (tail) res.write(tail);
+    }
+    // Stop reading whatever follows [DONE]; the connection is not reused mid-body.
+    if (!body.destroyed) body.destroy();
+    res.end(DONE_FRAME);
+    return { usage, outputChars, error: undefined };
+  } catch (error) {
+    const gatewayError = toGatewayError(error, target.deployment, signal, 'body');
+    if (!body.destroyed) body.destroy();
+    if (!res.destroyed && !res.writableEnded) {
+      res.end(`data: ${JSON.stringify(gatewayError.toBody())}\n\n${DONE_FRAME}`);
+    }
+    return { usage, outputChars, error: gatewayError };
+  }
+}
+
+function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const done = () => {
+      res.removeListener('drain', done);
+      signal.removeEventListener('abort', aborted);
+      resolve();
+    };
+    const aborted = () => {
+      res.removeListener('drain', done);
+      reject(signal.reason);
+    };
+    res.once('drain', done);
+    signal.addEventListener('abort', aborted, { once: true });
+  });
+}
+
+/** Characters of generated text in a chunk (content, reasoning, tool arguments, legacy text). */
+function contentChars(chunk: Record<string, unknown>): number {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return 0;
+  let n = 0;
+  for (const choice of choices as Record<string, unknown>[]) {
+    if (typeof choice.text === 'string') n += choice.text.length;
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (!delta) continue;
+    if (typeof delta.content === 'string') n += delta.content.length;
+    if (typeof delta.reasoning_content === 'string') n += delta.reasoning_content.length;
+    if (Array.isArray(delta.tool_calls)) {
+      for (const call of delta.tool_calls as Record<string, unknown>[]) {
+        const fn = call.function as Record<string, unknown> | undefined;
+        if (fn && typeof fn.arguments === 'string') n += fn.arguments.length;
+        if (fn && typeof fn.name === 'string') n += fn.name.length;
+      }
+    }
+  }
+  return n;
+}

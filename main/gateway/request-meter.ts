@@ -1,0 +1,56 @@
+// The seam between the request path and metering: admission (limits, budgets) before the
+// upstream call, and exactly one finish() per admitted request afterwards, on every path.
+// The gateway core ships a pass-through meter; the ledger-backed one lives in metering/.
+import type { Deployment } from '../routing/deployment.js';
+import type { EndpointKind, TokenUsage } from '../providers/provider-adapter.js';
+import type { Principal } from './principal.js';
+
+export type RequestStatus = 'success' | 'upstream_error' | 'client_aborted' | 'upstream_stalled' | 'rejected' | 'error';
+
+export interface AdmissionInput {
+  requestId: string;
+  principal: Principal;
+  endpoint: EndpointKind;
+  requestedModel: string;
+  deployment: Deployment;
+  body: Record<string, unknown>;
+  userAgent: string | undefined;
+}
+
+export interface FinishedRequest {
+  requestId: string;
+  /** Epoch ms when the gateway received the request. */
+  startedAt: number;
+  latencyMs: number;
+  /** Time to the first content byte sent to the client, streams only. */
+  ttftMs: number | null;
+  status: RequestStatus;
+  httpStatus: number;
+  errorCode: string | null;
+  usage: TokenUsage | undefined;
+  /** Characters of output relayed, to estimate usage when the upstream reported none. */
+  outputChars: number;
+  retries: number;
+  fallbacks: number;
+  /** The deployment that finally served (or last failed) the request. */
+  deployment: Deployment;
+}
+
+export interface Admission {
+  /** Headers to add to the response (e.g. x-ratelimit-*). */
+  readonly headers: Record<string, string>;
+  /** Called exactly once, whatever happened. Must not throw. */
+  finish(result: FinishedRequest): void;
+}
+
+export interface RequestMeter {
+  /** Synchronous on purpose: admission must be atomic (S27). Throws GatewayError to refuse. */
+  admit(input: AdmissionInput): Admission;
+}
+
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+export function createPassThroughMeter(): RequestMeter {
+  const admission: Admission = { headers: NO_HEADERS, finish: () => undefined };
+  return { admit: () => admission };
+}

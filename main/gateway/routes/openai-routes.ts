@@ -1,0 +1,37 @@
+// The OpenAI-compatible inference routes, each also served without the /v1 prefix (as LiteLLM
+// does): chat completions, legacy completions, embeddings, and the model list.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../gateway-error.js';
+import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
+import type { Principal } from '../principal.js';
+import type { ModelGroup } from '../../routing/model-router.js';
+
+export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps): void {
+  for (const prefix of ['/v1', '']) {
+    app.post(`${prefix}/chat/completions`, (request, reply) => proxyInference(deps, 'chat', request, reply));
+    app.post(`${prefix}/completions`, (request, reply) => proxyInference(deps, 'completions', request, reply));
+    app.post(`${prefix}/embeddings`, (request, reply) => proxyInference(deps, 'embeddings', request, reply));
+    app.get(`${prefix}/models`, async (request) => ({
+      object: 'list',
+      data: visibleGroups(deps, request).map(toModelObject),
+    }));
+    // Model names may contain '/', so the id is the rest of the path.
+    app.get(`${prefix}/models/*`, async (request: FastifyRequest, reply: FastifyReply) => {
+      const id = decodeURIComponent((request.params as { '*': string })['*']);
+      const group = visibleGroups(deps, request).find((g) => g.name === id);
+      if (!group) throw new GatewayError('model_not_found', `The model "${id.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
+      return reply.send(toModelObject(group));
+    });
+  }
+}
+
+function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly ModelGroup[] {
+  const principal = (request as FastifyRequest & { principal: Principal }).principal;
+  const groups = deps.router().groups();
+  if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
+  return groups.filter((group) => principal.models.includes(group.name));
+}
+
+function toModelObject(group: ModelGroup) {
+  return { id: group.name, object: 'model', created: 0, owned_by: group.deployments[0]?.provider ?? 'switchboard' };
+}

@@ -1,0 +1,115 @@
+// Adapter for OpenAI-compatible upstreams (openai, hosted_vllm, lm_studio, dashscope, deepseek,
+// openrouter, groq, mistral, ...). The body passes through with only `model` replaced and, for
+// streams, `stream_options.include_usage` injected so the final chunk carries real usage.
+// Chunks are forwarded byte-for-byte; each is parsed only to catch garbage, errors and usage.
+import { GatewayError } from '../gateway/gateway-error.js';
+import type {
+  AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, UpstreamCall,
+} from './provider-adapter.js';
+import { isRecord, parseJsonSafely } from './parse-json-safely.js';
+import { readOpenAIUsage } from './openai-usage.js';
+
+const PATHS: Record<EndpointKind, string> = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+};
+
+export interface OpenAIWireOptions {
+  /** How the key is sent: OpenAI's Bearer, or Azure's `api-key`. */
+  authHeader: 'authorization' | 'api-key';
+  /** Path builder; Azure puts the deployment and api-version in the URL. */
+  pathFor(endpoint: EndpointKind, target: AdapterTarget): string;
+  modelsPath(target: AdapterTarget): string;
+  /** Whether the body's `model` is replaced by the upstream model name (Azure takes it from the URL). */
+  setModel: boolean;
+}
+
+export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
+  authHeader: 'authorization',
+  pathFor: (endpoint) => PATHS[endpoint],
+  modelsPath: () => '/models',
+  setModel: true,
+}): ProviderAdapter {
+  function headers(target: AdapterTarget): Record<string, string> {
+    const result: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (target.apiKey) {
+      if (wire.authHeader === 'authorization') result.authorization = `Bearer ${target.apiKey}`;
+      else result['api-key'] = target.apiKey;
+    }
+    return result;
+  }
+
+  return {
+    protocol: 'openai',
+    streamFraming: 'sse',
+    supports: () => true,
+    buildRequest(endpoint, body, target, stream): UpstreamCall {
+      const outgoing: Record<string, unknown> = wire.setModel ? { ...body, model: target.deployment.upstreamModel } : { ...body };
+      if (stream) {
+        const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
+        outgoing.stream_options = { ...streamOptions, include_usage: true };
+      }
+      return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: JSON.stringify(outgoing) };
+    },
+    parseResponse(endpoint, json, _target, raw): ParsedResponse {
+      if (!isRecord(json)) throw new GatewayError('upstream_bad_response', 'Upstream sent a response that is not a JSON object');
+      if (endpoint !== 'embeddings' && !Array.isArray(json.choices)) {
+        throw new GatewayError('upstream_bad_response', 'Upstream sent a response without choices');
+      }
+      return { body: json, raw, usage: readOpenAIUsage(json.usage) };
+    },
+    createStreamTranslator(): StreamTranslator {
+      let done = false;
+      let finished = false;
+      return {
+        push(event): StreamOutput[] {
+          if (done) return [];
+          if (event.data === '[DONE]') {
+            done = true;
+            return [{ type: 'done' }];
+          }
+          const chunk = parseJsonSafely(event.data, 'a stream chunk');
+          if (!isRecord(chunk)) throw new GatewayError('upstream_bad_response', 'Upstream sent a stream chunk that is not a JSON object');
+          // vLLM and sglang report failures in-band with status 200 (litellm #40578).
+          if (chunk.error !== undefined) throw inBandError(chunk.error);
+          const out: StreamOutput[] = [];
+          const choices = chunk.choices;
+          if (Array.isArray(choices)) {
+            for (const choice of choices) if (isRecord(choice) && choice.finish_reason) finished = true;
+          }
+          const usage = readOpenAIUsage(chunk.usage);
+          const usageOnly = usage !== undefined && Array.isArray(choices) && choices.length === 0;
+          out.push({ type: 'chunk', chunk, raw: event.data, ...(usageOnly ? { usageOnly: true } : {}) });
+          if (usage) out.push({ type: 'usage', usage });
+          return out;
+        },
+        end(): StreamOutput[] {
+          if (done) return [];
+          // Some servers omit [DONE]; a stream that reached its finish_reason is complete.
+          if (finished) return [{ type: 'done' }];
+          throw new GatewayError('upstream_bad_response', 'Upstream stream ended before it finished');
+        },
+      };
+    },
+    extractErrorMessage: extractOpenAIErrorMessage,
+    buildModelsRequest(target) {
+      return { method: 'GET', path: wire.modelsPath(target), headers: headers(target) };
+    },
+  };
+}
+
+export function extractOpenAIErrorMessage(json: unknown): string | undefined {
+  if (!isRecord(json)) return undefined;
+  const error = json.error;
+  if (typeof error === 'string') return error;
+  if (isRecord(error) && typeof error.message === 'string') return error.message;
+  if (typeof json.message === 'string') return json.message;
+  if (typeof json.detail === 'string') return json.detail;
+  return undefined;
+}
+
+function inBandError(error: unknown): GatewayError {
+  const message = typeof error === 'string' ? error : isRecord(error) && typeof error.message === 'string' ? error.message : 'unknown error';
+  return new GatewayError('upstream_error', `Upstream reported an error mid-stream: ${message.slice(0, 200)}`);
+}

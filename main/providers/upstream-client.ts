@@ -1,0 +1,111 @@
+// Sends adapter-built calls upstream with undici's request API over one keep-alive Pool per
+// origin. Never follows redirects (a 3xx is an error: new-api GHSA-9f46-w24h-69w4), never lets a
+// URL leave the deployment's origin (S14), enforces connect / first-byte / idle deadlines, and
+// aborts the upstream when the caller's signal fires. Errors never contain keys or query strings.
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { GatewayError } from '../gateway/gateway-error.js';
+import type { Deployment } from '../routing/deployment.js';
+import type { UpstreamCall } from './provider-adapter.js';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export interface UpstreamClient {
+  send(call: UpstreamCall, deployment: Deployment, signal: AbortSignal): Promise<UpstreamResponse>;
+  /** Close every pool (graceful: lets in-flight requests finish). */
+  close(): Promise<void>;
+}
+
+export interface UpstreamClientOptions {
+  /** Sockets per upstream origin. */
+  connectionsPerOrigin?: number;
+  keepAliveTimeoutMs?: number;
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
+  const pools = new Map<string, Pool>();
+
+  function poolFor(deployment: Deployment): Pool {
+    const key = `${deployment.origin}|${deployment.timeouts.connectMs}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new Pool(deployment.origin, {
+        connections: options.connectionsPerOrigin ?? 64,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
+        connect: { timeout: deployment.timeouts.connectMs },
+        // The response can legitimately be long (a big completion); our own caps apply per body.
+        maxResponseSize: -1,
+      });
+      pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  return {
+    async send(call, deployment, signal) {
+      const url = new URL(deployment.apiBase + call.path);
+      if (url.origin !== deployment.origin) {
+        throw new GatewayError('internal_error', `Refusing to call outside the configured origin of deployment ${deployment.id}`);
+      }
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await poolFor(deployment).request({
+          method: call.method,
+          path: url.pathname + url.search,
+          headers: call.headers,
+          body: call.body ?? null,
+          signal,
+          headersTimeout: deployment.timeouts.firstByteMs,
+          bodyTimeout: deployment.timeouts.idleMs,
+        });
+      } catch (error) {
+        throw toGatewayError(error, deployment, signal, 'before-headers');
+      }
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        response.body.destroy();
+        throw new GatewayError(
+          'upstream_redirect',
+          `Upstream for deployment ${deployment.id} answered with a redirect (HTTP ${response.statusCode}); redirects are never followed`,
+        );
+      }
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.close().catch(() => pool.destroy())));
+      pools.clear();
+    },
+  };
+}
+
+/** Map an undici / socket failure to a client-safe GatewayError. */
+export function toGatewayError(error: unknown, deployment: Deployment, signal: AbortSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const where = `deployment ${deployment.id} (${deployment.provider})`;
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof GatewayError) return reason;
+    return new GatewayError('client_closed', 'The client closed the connection');
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return new GatewayError('upstream_timeout', `Upstream ${where} sent no response within ${Math.round(deployment.timeouts.firstByteMs / 1000)} s`, { retryable: true });
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('upstream_stalled', `Upstream ${where} stopped sending for ${Math.round(deployment.timeouts.idleMs / 1000)} s`);
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new GatewayError('upstream_unavailable', `Could not connect to upstream ${where}: connect timed out`, { retryable: true });
+  }
+  const code = (error as { code?: string } | undefined)?.code;
+  if (phase === 'before-headers') {
+    const reason = code === 'ECONNREFUSED' ? 'connection refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
+      : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
+      : code?.startsWith('ERR_TLS') || code?.includes('CERT') ? 'TLS failure'
+      : 'network error';
+    return new GatewayError('upstream_unavailable', `Could not reach upstream ${where}: ${reason}`, { retryable: true });
+  }
+  return new GatewayError('upstream_bad_response', `Upstream ${where} closed the connection mid-response`);
+}

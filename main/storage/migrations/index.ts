@@ -1,0 +1,16 @@
+// The ordered list of schema migrations. Append only: a shipped migration is never edited,
+// because databases in the field already recorded its version in PRAGMA user_version.
+
+import * as initialSchema from './0001-initial-schema.js';
+
+export interface Migration {
+  /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+/** The newest schema this build understands; a file above it is refused, not downgraded. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

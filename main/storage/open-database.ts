@@ -1,0 +1,178 @@
+// openDatabase: opens (or creates) the Switchboard SQLite file, sets every pragma explicitly,
+// checks it, and applies the numbered migrations. A damaged file is moved aside once and a fresh
+// one created; a file from a newer Switchboard is refused untouched. Never loops, never deletes data.
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from './clock.js';
+import { immediateTransaction } from './immediate-transaction.js';
+import type { Log } from './log.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+import { SchemaTooNewError, StorageError, isCorruptionCode, sqliteCodeOf, toStorageError } from './storage-error.js';
+
+/**
+ * NORMAL is the default: in WAL mode it never corrupts the file and survives a process crash
+ * (SIGKILL) with every committed transaction intact; only an OS crash or power cut can lose the
+ * last commits. FULL would add an fsync to every commit, and the budget ledger commits once per
+ * request on the hot path (reserve at admission), which would make the gateway fsync-bound.
+ * Losing the last second of spend on a power cut is an acceptable under-charge for a desktop
+ * gateway; a shared server deployment can choose FULL. OFF is not offered (indi-allsky#1534).
+ */
+export type SynchronousMode = 'NORMAL' | 'FULL';
+
+export interface OpenDatabaseOptions {
+  /** Path of the database file; its folder is created if missing. */
+  file: string;
+  log: Log;
+  /** Timestamps the name a damaged file is moved aside to. */
+  clock?: Clock;
+  /** How long a write waits for another connection's lock before StorageError('storage_busy'). */
+  busyTimeoutMs?: number;
+  synchronous?: SynchronousMode;
+  /** Defaults to the app's migrations; tests pass their own. */
+  migrations?: readonly Migration[];
+  /**
+   * Run PRAGMA quick_check at open to catch damage (e.g. a truncated file) before it surfaces
+   * mid-request. Reads every page: about a second per few hundred MB.
+   */
+  quickCheck?: boolean;
+}
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  file: string;
+  /** PRAGMA user_version after migrations. */
+  schemaVersion: number;
+  /** 'wal' on any normal local filesystem; anything else was logged as a warning. */
+  journalMode: string;
+  /** Where a damaged file was moved to at this open, or null. Show it to the user. */
+  movedAsideTo: string | null;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** Thrown inside openOnce when quick_check reports damage, so it is handled like SQLITE_CORRUPT. */
+class QuickCheckFailed extends Error {
+  readonly code = 'SQLITE_CORRUPT';
+}
+
+export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
+  const { file, log } = options;
+  const clock = options.clock ?? systemClock;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw toStorageError(error, file);
+  }
+  try {
+    return openOnce(options, null);
+  } catch (error) {
+    if (!isCorruptionCode(sqliteCodeOf(error))) throw toStorageError(error, file);
+    const reason = error instanceof Error ? error.message : String(error);
+    const movedAsideTo = moveAside(file, clock.now());
+    log.error(
+      { file, movedAsideTo, reason },
+      `Database ${file} is damaged (${reason}); moved it aside to ${movedAsideTo} and started a fresh database. ` +
+        'Keys and usage stored in the old file are not loaded; the old file is kept for recovery.',
+    );
+    // One attempt only: if the fresh file fails too, the error goes to the caller (no crash loop).
+    try {
+      return openOnce(options, movedAsideTo);
+    } catch (second) {
+      throw toStorageError(second, file);
+    }
+  }
+}
+
+function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): OpenedDatabase {
+  const { file, log } = options;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = options.migrations === undefined ? LATEST_SCHEMA_VERSION : migrations.length;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const synchronous = options.synchronous ?? 'NORMAL';
+
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    // Explicit, not better-sqlite3's default: sources disagree on what that default is.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+
+    // The first read of the header: a garbage file fails here with SQLITE_NOTADB.
+    const fileVersion = Number(db.pragma('user_version', { simple: true }));
+    if (options.quickCheck ?? true) {
+      const result = String(db.pragma('quick_check(1)', { simple: true }));
+      if (result !== 'ok') throw new QuickCheckFailed(`quick_check: ${result}`);
+    }
+    if (fileVersion > latest) throw new SchemaTooNewError(file, fileVersion, latest);
+
+    const journalMode = String(db.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
+    if (journalMode !== 'wal') {
+      // Correctness holds in rollback-journal mode; readers just block the writer. Seen on
+      // network filesystems without shared memory. Say so rather than refuse to start.
+      log.warn({ file, journalMode }, `Database ${file} could not use WAL journaling (got '${journalMode}'); continuing with slower locking.`);
+    }
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    assertPragma(db, 'synchronous', synchronous === 'FULL' ? 2 : 1, file);
+    assertPragma(db, 'foreign_keys', 1, file);
+
+    // A write probe: SQLite silently opens a file it cannot write read-only, and with no
+    // migration pending nothing else would write until the first request.
+    const probe = immediateTransaction(db, () => {
+      db.pragma(`user_version = ${fileVersion}`);
+      throw new ProbeRollback();
+    });
+    try {
+      probe();
+    } catch (error) {
+      if (!(error instanceof ProbeRollback)) throw error;
+    }
+
+    let schemaVersion = fileVersion;
+    for (const migration of migrations) {
+      if (migration.version <= schemaVersion) continue;
+      if (migration.version !== schemaVersion + 1) {
+        throw new Error(`Migration list has a gap: expected version ${schemaVersion + 1}, found ${migration.version} (${migration.name}).`);
+      }
+      immediateTransaction(db, () => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+      log.info({ file, version: migration.version, migration: migration.name }, `Applied database migration ${migration.version} (${migration.name}).`);
+      schemaVersion = migration.version;
+    }
+    return { db, file, schemaVersion, journalMode, movedAsideTo };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+class ProbeRollback extends Error {}
+
+function assertPragma(db: Database.Database, name: string, expected: number, file: string): void {
+  const actual = Number(db.pragma(name, { simple: true }));
+  if (actual !== expected) {
+    throw new StorageError('storage_unavailable', `Database ${file}: PRAGMA ${name} is ${actual} after setting it to ${expected}.`, { file });
+  }
+}
+
+/** Renames the file (and its -wal/-shm, kept as a pair so sqlite3 can still read them). */
+function moveAside(file: string, nowMs: number): string {
+  // No ':' in the name: Windows does not allow it.
+  const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
+  let target = `${file}.corrupt-${stamp}`;
+  for (let n = 1; existsSync(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
+  try {
+    renameSync(file, target);
+    for (const suffix of ['-wal', '-shm', '-journal']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
+    }
+  } catch (error) {
+    throw new StorageError(
+      'storage_corrupt',
+      `Database ${file} is damaged and could not be moved aside (${error instanceof Error ? error.message : String(error)}). Move or delete it by hand and start again.`,
+      { file, cause: error },
+    );
+  }
+  return target;
+}
