@@ -23,6 +23,7 @@ export const GATEWAY_ERRORS = {
   no_deployments_available: { status: 429, type: 'rate_limit_error' },
   internal_error: { status: 500, type: 'api_error' },
   upstream_error: { status: 502, type: 'api_error' },
+  upstream_invalid_request: { status: 400, type: 'invalid_request_error' },
   upstream_unavailable: { status: 502, type: 'api_error' },
   upstream_redirect: { status: 502, type: 'api_error' },
   upstream_bad_response: { status: 502, type: 'api_error' },
