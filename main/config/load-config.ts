@@ -63,7 +63,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
 
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line;
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw new ConfigError(file, line, `invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
   const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
