@@ -45,7 +45,7 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
 
 /** The key as presented, or undefined when absent or not a plausible key (same outcome: 401). */
 export function presentedKey(request: FastifyRequest): string | undefined {
-  const raw = request.raw.headersDistinct;
+  const raw = distinctHeaders(request);
   const auth = raw.authorization;
   const candidates: string[] = [];
   if (auth) {
@@ -67,4 +67,24 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(key)) return undefined;
   return key;
+}
+
+const KEY_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+
+/** Every value of the key headers: Node keeps only the first duplicate in `headers`. */
+function distinctHeaders(request: FastifyRequest): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {};
+  const rawHeaders = request.raw.rawHeaders;
+  if (Array.isArray(rawHeaders) && rawHeaders.length > 0) {
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toLowerCase();
+      if (KEY_HEADERS.has(name)) (out[name] ??= []).push(rawHeaders[i + 1]!);
+    }
+    return out;
+  }
+  for (const name of KEY_HEADERS) {
+    const value = request.headers[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value : [value];
+  }
+  return out;
 }

@@ -9,7 +9,8 @@ export interface ReadinessReport {
 
 export function registerHealthRoutes(app: FastifyInstance, readiness: () => ReadinessReport): void {
   for (const path of ['/health/liveliness', '/health/liveness']) {
-    app.get(path, { config: { public: true } }, async () => "I'm alive!");
+    // LiteLLM answers with a JSON string; probes written for it keep working.
+    app.get(path, { config: { public: true } }, async (_request, reply) => reply.type('application/json').send(JSON.stringify("I'm alive!")));
   }
   app.get('/health/readiness', async () => readiness());
 }
