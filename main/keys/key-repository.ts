@@ -1,0 +1,433 @@
+// Key repository: create, update, delete, list, regenerate, block and unblock virtual keys in
+// SQLite, with LiteLLM's field names on the way in. Returns the plaintext key exactly once (from
+// create/regenerate); stores only its SHA-256 and last 4 characters. Never returns the hash.
+import type Database from 'better-sqlite3';
+import type { Clock } from '../storage/clock.js';
+import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { sqliteCodeOf } from '../storage/storage-error.js';
+import { createBudgetResetter } from './budget-reset.js';
+import { KeyError } from './key-error.js';
+import { addDuration, parseDuration } from './parse-duration.js';
+import { KEY_PREFIX, generateKeyId, generateKeySecret, hashKey, keyLast4, maskKey } from './virtual-keys.js';
+
+export interface VirtualKeyRecord {
+  id: string;
+  keyLast4: string;
+  keyAlias: string | null;
+  /** Allowed model names or patterns; empty means every model. */
+  models: string[];
+  maxBudgetMicros: number | null;
+  budgetDuration: string | null;
+  budgetResetAt: number | null;
+  spendMicros: number;
+  /** Worst-case money held by requests in flight (see budget-ledger.ts). */
+  reservedMicros: number;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxParallelRequests: number | null;
+  expiresAt: number | null;
+  blocked: boolean;
+  metadata: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+}
+
+/**
+ * The fields of LiteLLM's /key/generate and /key/update, as sent. In an update, an absent
+ * field is left alone and `null` clears it (no budget, no limit, never expires).
+ */
+export interface KeyFields {
+  key_alias?: string | null;
+  models?: string[];
+  /** USD. */
+  max_budget?: number | null;
+  /** `30s|30m|30h|30d|2w|1mo`: spend resets to 0 on this schedule, starting now. */
+  budget_duration?: string | null;
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
+  max_parallel_requests?: number | null;
+  /** Expires this long from now; null = never. */
+  duration?: string | null;
+  /** Absolute expiry, ISO 8601; null = never. */
+  expires?: string | null;
+  metadata?: Record<string, unknown>;
+  blocked?: boolean;
+}
+
+export interface KeyListPage {
+  keys: VirtualKeyRecord[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+}
+
+export type KeyChangeType = 'created' | 'updated' | 'deleted' | 'regenerated' | 'budget_reset';
+export interface KeyChange {
+  type: KeyChangeType;
+  keyId: string;
+}
+
+export interface KeyRepository {
+  /** Creates a key; `key` is the plaintext, shown to the user once and never retrievable again. */
+  create(fields?: KeyFields): { key: string; record: VirtualKeyRecord };
+  /** `ref` is a key id (`key_...`) or the plaintext key. Throws KeyError('key_not_found'). */
+  update(ref: string, fields: KeyFields): VirtualKeyRecord;
+  /** LiteLLM's /key/delete body. Unknown refs are reported (masked), not thrown. */
+  delete(input: { keys?: string[]; key_aliases?: string[] }): { deletedIds: string[]; notFound: string[] };
+  info(ref: string): VirtualKeyRecord | null;
+  /** Looks a key up by the SHA-256 hex of the presented secret (verify-key.ts). */
+  findByHash(keyHash: string): VirtualKeyRecord | null;
+  list(options?: { page?: number; pageSize?: number; keyAlias?: string }): KeyListPage;
+  /** A new secret for the same id, limits, budget and spend; the old secret stops working. */
+  regenerate(ref: string): { key: string; record: VirtualKeyRecord };
+  block(ref: string): VirtualKeyRecord;
+  unblock(ref: string): VirtualKeyRecord;
+  /** The sweep: resets every budget whose budget_reset_at has passed. Returns the key ids. */
+  resetDueBudgets(): string[];
+  /** Called after every committed change; returns an unsubscribe function. */
+  onChange(listener: (change: KeyChange) => void): () => void;
+}
+
+export const MAX_KEY_LIST_PAGE_SIZE = 100;
+const MAX_TEXT = 256;
+const MAX_MODELS = 1_000;
+const MAX_METADATA_JSON = 64 * 1024;
+/** $1,000,000,000: far above any real budget, far below Number.MAX_SAFE_INTEGER micros. */
+const MAX_BUDGET_USD = 1e9;
+
+interface KeyRow {
+  id: string;
+  key_last4: string;
+  key_alias: string | null;
+  models: string;
+  max_budget_micros: number | null;
+  budget_duration: string | null;
+  budget_reset_at: number | null;
+  spend_micros: number;
+  reserved_micros: number;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  max_parallel_requests: number | null;
+  expires_at: number | null;
+  blocked: number;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+}
+
+/** Every column but key_hash, which never leaves this module. */
+const COLUMNS =
+  'id, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at, spend_micros, reserved_micros, ' +
+  'rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at, last_used_at';
+
+type ColumnValues = Partial<Record<'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata', string | number | null>>;
+
+export function createKeyRepository(db: Database.Database, clock: Clock): KeyRepository {
+  const listeners = new Set<(change: KeyChange) => void>();
+  const resetter = createBudgetResetter(db);
+
+  const selectById = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
+  const selectByHash = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
+  const selectIdByAlias = db.prepare<[string], { id: string }>('SELECT id FROM virtual_keys WHERE key_alias = ?');
+  const deleteById = db.prepare<[string]>('DELETE FROM virtual_keys WHERE id = ?');
+  const updateSecret = db.prepare<{ id: string; hash: string; last4: string; now: number }>(
+    'UPDATE virtual_keys SET key_hash = :hash, key_last4 = :last4, updated_at = :now WHERE id = :id',
+  );
+  const insert = db.prepare(
+    `INSERT INTO virtual_keys (id, key_hash, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at,
+       rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at)
+     VALUES (:id, :key_hash, :key_last4, :key_alias, :models, :max_budget_micros, :budget_duration, :budget_reset_at,
+       :rpm_limit, :tpm_limit, :max_parallel_requests, :expires_at, :blocked, :metadata, :now, :now)`,
+  );
+  const updateStatements = new Map<string, Database.Statement>();
+
+  function emit(type: KeyChangeType, keyId: string): void {
+    for (const listener of listeners) listener({ type, keyId });
+  }
+
+  function resolveId(ref: string): string | null {
+    if (typeof ref !== 'string') return null;
+    if (ref.startsWith('key_')) return selectById.get(ref)?.id ?? null;
+    if (ref.startsWith(KEY_PREFIX)) return selectByHash.get(hashKey(ref))?.id ?? null;
+    return null;
+  }
+
+  function requireId(ref: string): string {
+    const id = resolveId(ref);
+    if (id === null) throw new KeyError('key_not_found', `No key matches ${describeRef(ref)}.`, 'key');
+    return id;
+  }
+
+  function load(id: string): VirtualKeyRecord {
+    const row = selectById.get(id);
+    if (row === undefined) throw new KeyError('key_not_found', `No key with id ${id}.`, 'key');
+    return toRecord(row);
+  }
+
+  function applyUpdate(id: string, values: ColumnValues): void {
+    const columns = Object.keys(values).sort();
+    if (columns.length === 0) return;
+    const sqlKey = columns.join(',');
+    let statement = updateStatements.get(sqlKey);
+    if (statement === undefined) {
+      // Column names come from ColumnValues' fixed set, never from the request.
+      statement = db.prepare(`UPDATE virtual_keys SET ${columns.map((c) => `${c} = :${c}`).join(', ')}, updated_at = :now WHERE id = :id`);
+      updateStatements.set(sqlKey, statement);
+    }
+    statement.run({ ...values, id, now: clock.now() });
+  }
+
+  const createTx = immediateTransaction(db, (fields: KeyFields): { key: string; record: VirtualKeyRecord } => {
+    const now = clock.now();
+    const values = toColumns(fields, now);
+    const key = generateKeySecret();
+    const id = generateKeyId();
+    insert.run({
+      key_alias: null,
+      models: '[]',
+      max_budget_micros: null,
+      budget_duration: null,
+      budget_reset_at: null,
+      rpm_limit: null,
+      tpm_limit: null,
+      max_parallel_requests: null,
+      expires_at: null,
+      blocked: 0,
+      metadata: '{}',
+      ...values,
+      id,
+      key_hash: hashKey(key),
+      key_last4: keyLast4(key),
+      now,
+    });
+    return { key, record: load(id) };
+  });
+
+  const updateTx = immediateTransaction(db, (ref: string, fields: KeyFields): VirtualKeyRecord => {
+    const id = requireId(ref);
+    applyUpdate(id, toColumns(fields, clock.now()));
+    return load(id);
+  });
+
+  const deleteTx = immediateTransaction(db, (input: { keys?: string[]; key_aliases?: string[] }) => {
+    const deletedIds: string[] = [];
+    const notFound: string[] = [];
+    const ids = new Set<string>();
+    for (const ref of asStringArray(input.keys, 'keys')) {
+      const id = resolveId(ref);
+      if (id === null) notFound.push(describeRef(ref));
+      else ids.add(id);
+    }
+    for (const alias of asStringArray(input.key_aliases, 'key_aliases')) {
+      const id = selectIdByAlias.get(alias)?.id;
+      if (id === undefined) notFound.push(alias);
+      else ids.add(id);
+    }
+    for (const id of ids) if (deleteById.run(id).changes === 1) deletedIds.push(id);
+    return { deletedIds, notFound };
+  });
+
+  const regenerateTx = immediateTransaction(db, (ref: string) => {
+    const id = requireId(ref);
+    const key = generateKeySecret();
+    updateSecret.run({ id, hash: hashKey(key), last4: keyLast4(key), now: clock.now() });
+    return { key, record: load(id) };
+  });
+
+  const resetDueTx = immediateTransaction(db, (now: number) => resetter.resetAllDue(now));
+
+  function mapConstraint<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      const code = sqliteCodeOf(error);
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && error instanceof Error && error.message.includes('key_alias')) {
+        throw new KeyError('key_alias_taken', 'Another key already has this key_alias; aliases name one app each.', 'key_alias');
+      }
+      throw error;
+    }
+  }
+
+  return {
+    create(fields = {}) {
+      const created = mapConstraint(() => createTx(fields));
+      emit('created', created.record.id);
+      return created;
+    },
+    update(ref, fields) {
+      const record = mapConstraint(() => updateTx(ref, fields));
+      emit('updated', record.id);
+      return record;
+    },
+    delete(input) {
+      const result = deleteTx(input);
+      for (const id of result.deletedIds) emit('deleted', id);
+      return result;
+    },
+    info(ref) {
+      const id = resolveId(ref);
+      return id === null ? null : load(id);
+    },
+    findByHash(keyHash) {
+      const row = selectByHash.get(keyHash);
+      return row === undefined ? null : toRecord(row);
+    },
+    list(options = {}) {
+      const page = positiveInt(options.page ?? 1, 'page');
+      const pageSize = Math.min(positiveInt(options.pageSize ?? 50, 'page_size'), MAX_KEY_LIST_PAGE_SIZE);
+      const where = options.keyAlias === undefined ? '' : 'WHERE key_alias = :alias';
+      const params = options.keyAlias === undefined ? {} : { alias: options.keyAlias };
+      const total = (db.prepare(`SELECT count(*) AS n FROM virtual_keys ${where}`).get(params) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT ${COLUMNS} FROM virtual_keys ${where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`)
+        .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize }) as KeyRow[];
+      return { keys: rows.map(toRecord), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+    },
+    regenerate(ref) {
+      const regenerated = regenerateTx(ref);
+      emit('regenerated', regenerated.record.id);
+      return regenerated;
+    },
+    block(ref) {
+      const record = updateTx(ref, { blocked: true });
+      emit('updated', record.id);
+      return record;
+    },
+    unblock(ref) {
+      const record = updateTx(ref, { blocked: false });
+      emit('updated', record.id);
+      return record;
+    },
+    resetDueBudgets() {
+      const ids = resetDueTx(clock.now());
+      for (const id of ids) emit('budget_reset', id);
+      return ids;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function toRecord(row: KeyRow): VirtualKeyRecord {
+  return {
+    id: row.id,
+    keyLast4: row.key_last4,
+    keyAlias: row.key_alias,
+    models: JSON.parse(row.models) as string[],
+    maxBudgetMicros: row.max_budget_micros,
+    budgetDuration: row.budget_duration,
+    budgetResetAt: row.budget_reset_at,
+    spendMicros: row.spend_micros,
+    reservedMicros: row.reserved_micros,
+    rpmLimit: row.rpm_limit,
+    tpmLimit: row.tpm_limit,
+    maxParallelRequests: row.max_parallel_requests,
+    expiresAt: row.expires_at,
+    blocked: row.blocked === 1,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+/** How a ref is named in messages: never echo a plaintext key back, only its mask. */
+function describeRef(ref: unknown): string {
+  if (typeof ref !== 'string') return 'an invalid key reference';
+  if (ref.startsWith(KEY_PREFIX)) return maskKey(keyLast4(ref));
+  if (ref.startsWith('key_') && ref.length <= 64) return ref;
+  return 'the given key';
+}
+
+/** Validates LiteLLM fields and turns them into column values (money to micros, durations to times). */
+function toColumns(fields: KeyFields, now: number): ColumnValues {
+  if (typeof fields !== 'object' || fields === null) throw new KeyError('invalid_key_input', 'Key fields must be an object.');
+  const values: ColumnValues = {};
+  if (fields.key_alias !== undefined) {
+    if (fields.key_alias !== null && (typeof fields.key_alias !== 'string' || fields.key_alias.length === 0 || fields.key_alias.length > MAX_TEXT)) {
+      throw new KeyError('invalid_key_input', `key_alias must be a non-empty string of at most ${MAX_TEXT} characters, or null.`, 'key_alias');
+    }
+    values.key_alias = fields.key_alias;
+  }
+  if (fields.models !== undefined) {
+    const models = fields.models;
+    if (!Array.isArray(models) || models.length > MAX_MODELS || models.some((m) => typeof m !== 'string' || m.length === 0 || m.length > MAX_TEXT)) {
+      throw new KeyError('invalid_key_input', `models must be a list of at most ${MAX_MODELS} model names (empty means all models).`, 'models');
+    }
+    values.models = JSON.stringify([...new Set(models)]);
+  }
+  if (fields.max_budget !== undefined) {
+    const usd = fields.max_budget;
+    if (usd !== null && (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0 || usd > MAX_BUDGET_USD)) {
+      throw new KeyError('invalid_key_input', 'max_budget must be a number of US dollars, 0 or more, or null for no budget.', 'max_budget');
+    }
+    values.max_budget_micros = usd === null ? null : Math.round(usd * 1_000_000);
+  }
+  if (fields.budget_duration !== undefined) {
+    if (fields.budget_duration === null) {
+      values.budget_duration = null;
+      values.budget_reset_at = null;
+    } else {
+      if (typeof fields.budget_duration !== 'string') throw new KeyError('invalid_key_input', 'budget_duration must be a string like 30d.', 'budget_duration');
+      const duration = parseDuration(fields.budget_duration, 'budget_duration');
+      values.budget_duration = `${duration.count}${duration.unit}`;
+      values.budget_reset_at = addDuration(now, duration);
+    }
+  }
+  for (const name of ['rpm_limit', 'tpm_limit', 'max_parallel_requests'] as const) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    if (value !== null && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)) {
+      throw new KeyError('invalid_key_input', `${name} must be a whole number, 0 or more, or null for no limit.`, name);
+    }
+    values[name] = value;
+  }
+  if (fields.duration !== undefined || fields.expires !== undefined) {
+    const { duration, expires } = fields;
+    if (typeof duration === 'string' && typeof expires === 'string') {
+      throw new KeyError('invalid_key_input', 'Give either duration or expires, not both.', 'duration');
+    }
+    if (typeof duration === 'string') {
+      values.expires_at = addDuration(now, parseDuration(duration, 'duration'));
+    } else if (typeof expires === 'string') {
+      const at = Date.parse(expires);
+      if (!Number.isFinite(at)) throw new KeyError('invalid_key_input', 'expires must be an ISO 8601 date-time, or null.', 'expires');
+      values.expires_at = at;
+    } else if ((duration === null || duration === undefined) && (expires === null || expires === undefined)) {
+      values.expires_at = null;
+    } else {
+      throw new KeyError('invalid_key_input', 'duration must be a string like 30d (or null), expires an ISO 8601 date-time (or null).', duration === undefined ? 'expires' : 'duration');
+    }
+  }
+  if (fields.metadata !== undefined) {
+    const metadata = fields.metadata;
+    const json = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? JSON.stringify(metadata) : undefined;
+    if (json === undefined || json.length > MAX_METADATA_JSON) {
+      throw new KeyError('invalid_key_input', `metadata must be a JSON object of at most ${MAX_METADATA_JSON} bytes.`, 'metadata');
+    }
+    values.metadata = json;
+  }
+  if (fields.blocked !== undefined) {
+    if (typeof fields.blocked !== 'boolean') throw new KeyError('invalid_key_input', 'blocked must be true or false.', 'blocked');
+    values.blocked = fields.blocked ? 1 : 0;
+  }
+  return values;
+}
+
+function asStringArray(value: unknown, param: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new KeyError('invalid_key_input', `${param} must be a list of strings.`, param);
+  }
+  return value as string[];
+}
+
+function positiveInt(value: number, param: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new KeyError('invalid_key_input', `${param} must be a whole number, 1 or more.`, param);
+  return value;
+}
