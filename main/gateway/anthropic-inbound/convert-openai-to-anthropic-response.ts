@@ -4,6 +4,7 @@
 // an upstream's id or model name through: the client sees the model it asked for.
 import { GatewayError } from '../gateway-error.js';
 import { readOpenAIUsage } from '../../providers/openai-usage.js';
+import { isRecord } from '../../providers/parse-json-safely.js';
 import { ZERO_USAGE, type TokenUsage } from '../../providers/provider-adapter.js';
 import { mapOpenAIFinishReasonToAnthropic, type AnthropicStopReason } from './map-openai-finish-reason-to-anthropic.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
@@ -96,8 +97,4 @@ function firstChoice(body: unknown): Record<string, unknown> {
 function stringField(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
