@@ -377,6 +377,15 @@ describe('mock-upstream', () => {
       expect((await post('/v1/chat/completions', chatBody())).status).toBe(503);
     });
 
+    it('rejects a tool call whose argumentChunks do not join to its arguments when scripted', () => {
+      expect(() =>
+        mock.script({ kind: 'ok', toolCalls: [{ name: 'f', arguments: { a: 1 }, argumentChunks: ['{"a":'] }] }),
+      ).toThrow(/do not join/);
+      expect(() =>
+        mock.script({ kind: 'stall-after-n-chunks', n: 1, answer: { toolCalls: [{ name: 'f', arguments: {}, argumentChunks: ['x'] }] } }),
+      ).toThrow(/do not join/);
+    });
+
     it('resolves waitForRequests once that many requests have arrived', async () => {
       mock.setDefault({ kind: 'hang-before-headers' });
       const waiting = mock.waitForRequests(2);

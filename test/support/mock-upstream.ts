@@ -22,7 +22,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performBehaviour, type Behaviour } from './mock-behaviours.js';
-import { DEFAULT_MODEL } from './mock-answer.js';
+import { DEFAULT_MODEL, resolveAnswer } from './mock-answer.js';
 
 export type { Behaviour, GarbageVariant, AnswerOverrides } from './mock-behaviours.js';
 export { SPLIT_UTF8_CONTENT, IN_BAND_ERROR_MESSAGE } from './mock-behaviours.js';
@@ -80,6 +80,19 @@ export interface MockUpstream {
 /** 2024-06-01T00:00:00Z: a fixed clock keeps ids and timestamps deterministic. */
 export const MOCK_EPOCH_MS = Date.UTC(2024, 5, 1);
 
+/**
+ * Starts the mock on 127.0.0.1 with a free port.
+ *
+ *   const upstream = await createMockUpstream();
+ *   upstream.script([{ kind: 'status', status: 429, retryAfter: 1 }, { kind: 'ok', chunks: ['Hi', '!'] }]);
+ *   // ... point a deployment at `${upstream.url}/v1` (OpenAI) or upstream.url (Ollama) ...
+ *   await upstream.waitForClientClose(0);          // e.g. after the gateway's client went away
+ *   expect(upstream.requests[0]?.aborted).toBe(true);
+ *   await upstream.close();
+ *
+ * Paths under /api/ speak Ollama; every other path speaks OpenAI, matched by suffix
+ * (/chat/completions, /completions, /embeddings, /models), so Azure-style prefixes work too.
+ */
 export async function createMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const now = options.now ?? (() => MOCK_EPOCH_MS);
   const models = options.models ?? [DEFAULT_MODEL];
@@ -194,9 +207,12 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
     port,
     requests,
     script(behaviour) {
-      queue.push(...(Array.isArray(behaviour) ? behaviour : [behaviour]));
+      const list = Array.isArray(behaviour) ? behaviour : [behaviour];
+      list.forEach(checkBehaviour);
+      queue.push(...list);
     },
     setDefault(behaviour) {
+      checkBehaviour(behaviour);
       fallback = behaviour;
     },
     waitForRequests,
@@ -213,6 +229,12 @@ export async function createMockUpstream(options: MockUpstreamOptions = {}): Pro
 }
 
 function ignore(): void {}
+
+/** Throws at script time on a malformed answer, rather than as a mysterious broken response later. */
+function checkBehaviour(b: Behaviour): void {
+  if (b.kind === 'ok') resolveAnswer(b, undefined);
+  else if ('answer' in b && b.answer !== undefined) resolveAnswer({ kind: 'ok', ...b.answer }, undefined);
+}
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
