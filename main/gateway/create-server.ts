@@ -17,8 +17,10 @@ import { createUpstreamClient, type UpstreamClient } from '../providers/upstream
 import { createOpenAICompatibleAdapter } from '../providers/openai-compatible-adapter.js';
 import { createOllamaAdapter } from '../providers/ollama-adapter.js';
 import type { ProviderAdapter } from '../providers/provider-adapter.js';
-import type { ProviderProtocol } from '../routing/deployment.js';
+import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import { createModelRouter, type ModelRouter } from '../routing/model-router.js';
+import { createDeploymentHealth } from '../routing/deployment-health.js';
+import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
 import type { GatewayConfig } from '../config/load-config.js';
 
@@ -37,12 +39,17 @@ export interface ServerDeps {
   now?: () => number;
   monotonic?: () => number;
   readiness?: () => ReadinessReport;
+  /** Model aliases (e.g. the active model), read per request. */
+  aliases?: () => ReadonlyMap<string, string>;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface Gateway {
   app: FastifyInstance;
   /** Swap the model list without a restart; requests in flight keep their router. */
-  setRouter(router: ModelRouter): void;
+  setDeployments(deployments: readonly Deployment[]): void;
+  router(): ModelRouter;
   close(): Promise<void>;
 }
 
@@ -56,7 +63,11 @@ export function defaultAdapters(): Partial<Record<ProviderProtocol, ProviderAdap
 export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const upstream = deps.upstream ?? createUpstreamClient();
   const ownsUpstream = deps.upstream === undefined;
-  let router = createModelRouter(deps.config.deployments);
+  const now = deps.now ?? Date.now;
+  const settings: RouterSettings = parseRouterSettings(deps.config.routerSettings, deps.config.warnings);
+  const health = createDeploymentHealth({ allowedFails: settings.allowedFails, cooldownMs: settings.cooldownMs, now });
+  const aliases = deps.aliases ?? (() => new Map<string, string>());
+  let router = createModelRouter(deps.config.deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
   let listeningPort = deps.port ?? 4141;
 
   const app = Fastify({
@@ -119,12 +130,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
 
   const inference: InferenceDeps = {
     router: () => router,
+    settings: () => settings,
     adapters: deps.adapters ?? defaultAdapters(),
     upstream,
     resolveCredential: deps.resolveCredential ?? createCredentialResolver(process.env),
     meter: deps.meter ?? createPassThroughMeter(),
-    now: deps.now ?? Date.now,
+    now,
     monotonic: deps.monotonic ?? (() => performance.now()),
+    sleep: deps.sleep ?? sleepUnlessAborted,
   };
   registerOpenAIRoutes(app, inference);
   registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
@@ -136,12 +149,28 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
 
   return {
     app,
-    setRouter(next) {
-      router = next;
+    setDeployments(deployments) {
+      router = createModelRouter(deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
     },
+    router: () => router,
     async close() {
       await app.close();
       if (ownsUpstream) await upstream.close();
     },
   };
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,30 +1,43 @@
-// One inference request end to end: validate, route, admit, call upstream, relay (stream or
-// JSON), and report exactly one FinishedRequest to the meter on every path. Errors before the
-// first byte reach the client as a JSON error with a real status; after it, as an SSE error
-// event followed by [DONE]. Never buffers a stream, never retries after output was sent.
+// One inference request end to end: validate, route, admit, call upstream (with retries across
+// the group and fallbacks to other groups, all before the first byte reaches the client and
+// within a total deadline), relay (stream or JSON), and report exactly one FinishedRequest to
+// the meter on every path. Errors before the first byte are JSON with a real status; after it,
+// an SSE error event followed by [DONE]. Never buffers a stream, never retries after output.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from './gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
 import { relayStream } from './relay-stream.js';
-import { toGatewayError, type UpstreamClient } from '../providers/upstream-client.js';
-import type { EndpointKind, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
-import type { ProviderProtocol } from '../routing/deployment.js';
-import type { ModelRouter } from '../routing/model-router.js';
+import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import type { AdapterTarget, EndpointKind, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
+import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
+import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
+import type { RouterSettings } from '../routing/router-settings.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import type { Principal } from './principal.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;
+  settings: () => RouterSettings;
   adapters: Partial<Record<ProviderProtocol, ProviderAdapter>>;
   upstream: UpstreamClient;
   resolveCredential: CredentialResolver;
   meter: RequestMeter;
-  /** Epoch ms (wall clock, for records). */
+  /** Epoch ms (wall clock, for records, cooldowns and deadlines). */
   now: () => number;
   /** Monotonic ms (for latencies). */
   monotonic: () => number;
+  /** Waits between retries; resolves early (rejects) when the signal aborts. */
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+interface Attempt {
+  deployment: Deployment;
+  adapter: ProviderAdapter;
+  target: AdapterTarget;
+  response: UpstreamResponse;
+  group: ModelGroup;
 }
 
 export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -35,20 +48,17 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
   const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, request.body);
 
   const router = deps.router();
+  const settings = deps.settings();
   const group = router.resolve(model);
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
-  if (principal.kind === 'virtual' && principal.models.length > 0 && !principal.models.includes(group.name)) {
+  if (principal.kind === 'virtual' && principal.models.length > 0 && !principal.models.includes(group.name) && !principal.models.includes(model)) {
     throw new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${principal.models.join(', ')}`, { param: 'model' });
   }
-  const deployment = router.pick(group);
-  const adapter = deps.adapters[deployment.protocol];
-  if (!adapter || !adapter.supports(endpoint)) {
-    throw new GatewayError('invalid_request', `Model "${model}" (${deployment.provider}) does not support this endpoint`, { param: 'model' });
-  }
+  const first = router.pick(group) ?? allCoolingDown(router, group, deps.now());
   const admission = deps.meter.admit({
-    requestId, principal, endpoint, requestedModel: model, deployment, body, userAgent: request.headers['user-agent'],
+    requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
   });
 
   const abort = new AbortController();
@@ -63,82 +73,213 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
   let usage: TokenUsage | undefined;
   let ttftMs: number | null = null;
   let outputChars = 0;
+  let retries = 0;
+  let fallbacks = 0;
+  let served = first;
   try {
-    const apiKey = (await deps.resolveCredential(deployment.credential)) || undefined;
-    const target = { deployment, apiKey };
-    const call = adapter.buildRequest(endpoint, body, target, stream);
-    const beforeUpstream = deps.monotonic();
-    const response = await deps.upstream.send(call, deployment, abort.signal);
+    const attempt = await callWithRetries(deps, {
+      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId,
+      onAttempt: (deployment, kind) => {
+        served = deployment;
+        if (kind === 'retry') retries++;
+        else if (kind === 'fallback') fallbacks++;
+      },
+    });
     const upstreamHeadersAt = deps.monotonic();
-    if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
-
     const headers: Record<string, string> = {
       'x-request-id': requestId,
-      'x-switchboard-deployment': deployment.id,
-      'x-litellm-model-id': deployment.id,
-      'x-litellm-model-group': group.name,
+      'x-switchboard-deployment': attempt.deployment.id,
+      'x-litellm-model-id': attempt.deployment.id,
+      'x-litellm-model-group': attempt.group.name,
+      'x-litellm-attempted-retries': String(retries),
+      'x-litellm-attempted-fallbacks': String(fallbacks),
       ...admission.headers,
     };
-    const preUpstreamMs = beforeUpstream - startedMono;
-    if (stream) {
-      headers['x-switchboard-overhead-ms'] = (preUpstreamMs + (deps.monotonic() - upstreamHeadersAt)).toFixed(2);
-      headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
-      const result = await relayStream({
-        reply, headers, adapter, endpoint, target, requestId, body: response.body, includeUsage, signal: abort.signal,
-        onFirstContent: () => { ttftMs = deps.monotonic() - startedMono; },
-      });
-      usage = result.usage;
-      outputChars = result.outputChars;
-      httpStatus = 200;
-      if (result.error) {
-        errorCode = result.error.code;
-        status = result.error.code === 'client_closed' ? 'client_aborted' : result.error.code === 'upstream_stalled' ? 'upstream_stalled' : 'upstream_error';
-      } else {
-        status = 'success';
+    const endInFlight = router.health.begin(attempt.deployment.id);
+    try {
+      if (stream) {
+        headers['x-switchboard-overhead-ms'] = (upstreamHeadersAt - startedMono - attemptTime(attempt)).toFixed(2);
+        headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
+        const result = await relayStream({
+          reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
+          includeUsage, signal: abort.signal,
+          onFirstContent: () => {
+            ttftMs = deps.monotonic() - startedMono;
+          },
+        });
+        usage = result.usage;
+        outputChars = result.outputChars;
+        httpStatus = 200;
+        if (result.error) {
+          errorCode = result.error.code;
+          status = statusOf(result.error);
+          if (status === 'upstream_error' || status === 'upstream_stalled') router.health.recordFailure(attempt.deployment.id, undefined);
+        } else {
+          status = 'success';
+        }
+        return;
       }
-      return;
+      let text: string;
+      try {
+        text = await readCappedBody(attempt.response.body, MAX_RESPONSE_BYTES, () =>
+          new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
+      } catch (error) {
+        throw toGatewayError(error, attempt.deployment, abort.signal, 'body');
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new GatewayError('upstream_bad_response', `Upstream ${attempt.deployment.provider} (deployment ${attempt.deployment.id}) sent a response that is not JSON`);
+      }
+      const parsed = attempt.adapter.parseResponse(endpoint, json, attempt.target, text, requestId);
+      usage = parsed.usage;
+      const sinceHeaders = deps.monotonic() - upstreamHeadersAt;
+      const overhead = (upstreamHeadersAt - startedMono - attemptTime(attempt) + sinceHeaders).toFixed(2);
+      headers['x-switchboard-overhead-ms'] = overhead;
+      headers['x-litellm-overhead-duration-ms'] = overhead;
+      status = 'success';
+      httpStatus = 200;
+      reply.headers(headers).type('application/json').send(parsed.raw ?? JSON.stringify(parsed.body));
+    } finally {
+      endInFlight();
     }
-    let text: string;
-    try {
-      text = await readCappedBody(response.body, MAX_RESPONSE_BYTES, () =>
-        new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
-    } catch (error) {
-      throw toGatewayError(error, deployment, abort.signal, 'body');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new GatewayError('upstream_bad_response', `Upstream ${deployment.provider} (deployment ${deployment.id}) sent a response that is not JSON`);
-    }
-    const parsed = adapter.parseResponse(endpoint, json, target, text, requestId);
-    usage = parsed.usage;
-    const overhead = (preUpstreamMs + (deps.monotonic() - upstreamHeadersAt)).toFixed(2);
-    headers['x-switchboard-overhead-ms'] = overhead;
-    headers['x-litellm-overhead-duration-ms'] = overhead;
-    status = 'success';
-    httpStatus = 200;
-    reply.headers(headers).type('application/json').send(parsed.raw ?? JSON.stringify(parsed.body));
   } catch (error) {
-    const gatewayError = isGatewayError(error) ? error : toGatewayError(error, deployment, abort.signal, 'before-headers');
+    const gatewayError = isGatewayError(error) ? error : toGatewayError(error, served, abort.signal, 'before-headers');
     errorCode = gatewayError.code;
     httpStatus = gatewayError.status;
-    status = gatewayError.code === 'client_closed' ? 'client_aborted'
-      : gatewayError.code === 'upstream_stalled' ? 'upstream_stalled'
-      : gatewayError.code.startsWith('upstream_') ? 'upstream_error' : 'error';
+    status = statusOf(gatewayError);
     if (status === 'client_aborted') {
       // Nobody is listening; end quietly.
       if (!reply.sent) reply.hijack();
       return;
     }
+    reply.header('x-litellm-attempted-retries', String(retries)).header('x-litellm-attempted-fallbacks', String(fallbacks));
+    for (const [name, value] of Object.entries(admission.headers)) reply.header(name, value);
     throw gatewayError;
   } finally {
     reply.raw.removeListener('close', onClose);
     if (!abort.signal.aborted) abort.abort();
     const finished: FinishedRequest = {
       requestId, startedAt, latencyMs: deps.monotonic() - startedMono, ttftMs, status, httpStatus, errorCode, usage,
-      outputChars, retries: 0, fallbacks: 0, deployment,
+      outputChars, retries, fallbacks, deployment: served,
     };
     admission.finish(finished);
   }
+}
+
+const attemptStart = new WeakMap<Attempt, number>();
+function attemptTime(attempt: Attempt): number {
+  return attemptStart.get(attempt) ?? 0;
+}
+
+interface RetryInput {
+  router: ModelRouter;
+  settings: RouterSettings;
+  endpoint: EndpointKind;
+  body: Record<string, unknown>;
+  stream: boolean;
+  group: ModelGroup;
+  first: Deployment;
+  signal: AbortSignal;
+  requestId: string;
+  onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
+}
+
+/**
+ * Tries the first deployment, then other deployments of the group (num_retries), then each
+ * fallback group in order. Only retryable errors move on; a client error (400) is final.
+ * Returns the first attempt whose upstream answered 2xx; nothing has reached the client yet.
+ */
+async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<Attempt> {
+  const { router, settings, signal } = input;
+  const deadline = deps.now() + settings.totalDeadlineMs;
+  const chain = [input.group, ...(settings.fallbacks.get(input.group.name) ?? []).map((name) => router.resolve(name)).filter((g): g is ModelGroup => g !== undefined)];
+  let lastError: GatewayError | undefined;
+  let kind: 'first' | 'retry' | 'fallback' = 'first';
+  for (let g = 0; g < chain.length; g++) {
+    const group = chain[g]!;
+    const tried = new Set<string>();
+    for (let attemptNo = 0; attemptNo <= settings.numRetries; attemptNo++) {
+      const deployment = g === 0 && attemptNo === 0 ? input.first : router.pick(group, tried.size < group.deployments.length ? tried : undefined);
+      if (!deployment) break;
+      if (signal.aborted) throw signal.reason;
+      input.onAttempt(deployment, kind);
+      const started = deps.monotonic();
+      try {
+        const attempt = await attemptOnce(deps, input, group, deployment);
+        router.health.recordSuccess(deployment.id, deps.monotonic() - started);
+        attemptStart.set(attempt, deps.monotonic() - started);
+        return attempt;
+      } catch (error) {
+        const gatewayError = isGatewayError(error) ? error : toGatewayError(error, deployment, signal, 'before-headers');
+        if (gatewayError.code === 'client_closed' || signal.aborted) throw gatewayError;
+        lastError = gatewayError;
+        if (!movesOn(gatewayError)) throw gatewayError;
+        router.health.recordFailure(deployment.id, upstreamStatusOf(gatewayError));
+        tried.add(deployment.id);
+        kind = 'retry';
+        if (attemptNo < settings.numRetries) {
+          const wait = Math.min(
+            gatewayError.retryAfter !== undefined ? gatewayError.retryAfter * 1000 : settings.retryBackoffMs * 2 ** attemptNo,
+            settings.maxRetryAfterMs,
+          );
+          if (deps.now() + wait >= deadline) throw gatewayError;
+          // Retrying the same deployment waits; moving to another one does not.
+          const next = router.pick(group, tried.size < group.deployments.length ? tried : undefined);
+          if (!next || tried.has(next.id)) await deps.sleep(wait, signal);
+        }
+      }
+      if (deps.now() >= deadline) throw lastError;
+    }
+    kind = 'fallback';
+  }
+  if (lastError) throw lastError;
+  throw allCoolingDownError(router, input.group, deps.now());
+}
+
+async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelGroup, deployment: Deployment): Promise<Attempt> {
+  const adapter = deps.adapters[deployment.protocol];
+  if (!adapter || !adapter.supports(input.endpoint)) {
+    throw new GatewayError('invalid_request', `Model "${deployment.modelName}" (${deployment.provider}) does not support this endpoint`, { param: 'model' });
+  }
+  const apiKey = (await deps.resolveCredential(deployment.credential)) || undefined;
+  const target = { deployment, apiKey };
+  const call = adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  const response = await deps.upstream.send(call, deployment, input.signal);
+  if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
+  return { deployment, adapter, target, response, group };
+}
+
+/** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */
+function movesOn(error: GatewayError): boolean {
+  return error.retryable || error.code === 'upstream_auth_failed' || error.code === 'upstream_redirect' || error.code === 'upstream_bad_response';
+}
+
+function upstreamStatusOf(error: GatewayError): number | undefined {
+  if (error.code === 'upstream_rate_limited') return 429;
+  if (error.code === 'upstream_auth_failed') return 401;
+  return undefined;
+}
+
+function statusOf(error: GatewayError): RequestStatus {
+  if (error.code === 'client_closed') return 'client_aborted';
+  if (error.code === 'upstream_stalled') return 'upstream_stalled';
+  if (error.code.startsWith('upstream_')) return 'upstream_error';
+  if (error.status === 429 || error.status === 403) return 'rejected';
+  return 'error';
+}
+
+function allCoolingDown(router: ModelRouter, group: ModelGroup, now: number): never {
+  throw allCoolingDownError(router, group, now);
+}
+
+function allCoolingDownError(router: ModelRouter, group: ModelGroup, now: number): GatewayError {
+  const until = router.earliestRecovery(group);
+  const seconds = until === undefined ? 1 : Math.max(1, Math.ceil((until - now) / 1000));
+  return new GatewayError(
+    'no_deployments_available',
+    `Every deployment of model "${group.name}" is cooling down after failures; try again in ${seconds} s`,
+    { retryAfter: seconds },
+  );
 }
