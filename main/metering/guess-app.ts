@@ -1,0 +1,151 @@
+// guessApp: names the app behind a request made with the master key, from its User-Agent and a
+// few identifying headers, so usage is per app before the user makes per-app keys. It returns a
+// member of a closed set and never echoes header text (which is client-controlled) into the
+// ledger; it never throws and looks at a bounded prefix of each header.
+
+export type GuessedApp =
+  | 'claude-code'
+  | 'codex-cli'
+  | 'cursor'
+  | 'continue'
+  | 'cline'
+  | 'roo-code'
+  | 'kilo-code'
+  | 'aider'
+  | 'open-webui'
+  | 'langchain'
+  | 'zed'
+  | 'litellm'
+  | 'openai-python'
+  | 'openai-js'
+  | 'anthropic-python'
+  | 'anthropic-js'
+  | 'python-requests'
+  | 'python-httpx'
+  | 'python-aiohttp'
+  | 'curl'
+  | 'node-fetch'
+  | 'go-http-client'
+  | 'unknown';
+
+/** Request headers as fastify gives them: lower-case names. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+const MAX_HEADER = 512;
+
+/**
+ * Apps that name themselves in the User-Agent. Checked before the headers and before the
+ * libraries, because an app's UA often also names the SDK it is built on.
+ */
+const APP_RULES: readonly [RegExp, GuessedApp][] = [
+  // Claude Code: `claude-cli/2.0.69 (external, cli)` (it replaces its Anthropic SDK's UA);
+  // the string LiteLLM's proxy tests use for add_litellm_data_to_request, and the one LiteLLM's
+  // "custom User-Agent for Anthropic" doc says Claude Code credentials are bound to.
+  [/^claude-cli\//, 'claude-code'],
+  // Codex CLI: `codex_cli_rs/0.38.0 (Ubuntu 24.04.2 LTS; x86_64) WindowsTerminal`, built by
+  // get_codex_user_agent() in codex-rs/core/src/default_client.rs from the `originator`
+  // (codex_cli_rs; codex_exec for `codex exec`, codex_vscode for the IDE extension).
+  [/^codex_[a-z_]+\//, 'codex-cli'],
+  // Cursor calls custom base URLs from its own servers, so a local gateway rarely sees it;
+  // unverified UA, matched on the product name.
+  [/\bcursor\b/, 'cursor'],
+  // Kilo Code: `Kilo-Code/${version}` with `X-Title: Kilo Code`; Roo Code forks send
+  // `RooCode/${version}` (their DEFAULT_HEADERS). Both descend from Cline, so before Cline.
+  [/\bkilo-?code\b/, 'kilo-code'],
+  [/\broo-?(code|cline)\b/, 'roo-code'],
+  // Cline: `Cline/${version}` with `X-Title: Cline` (DEFAULT_HEADERS in its providers).
+  [/^cline\//, 'cline'],
+  // Continue: `Continue/${CONTINUE_VERSION}` (its LLM classes' _getHeaders()).
+  [/^continue\//, 'continue'],
+  // Aider goes through litellm and the openai SDK and has no UA of its own; matched when a
+  // user adds one (extra_headers) or sends the X-Title below.
+  [/\baider\b/, 'aider'],
+  [/\bopen-?webui\b/, 'open-webui'],
+  // LangChain.js: `langchainjs-openai/1.0.0 (node/v20.18.0; win32; x64)`. LangChain Python
+  // uses the openai SDK unchanged and shows as openai-python.
+  [/langchain/, 'langchain'],
+  // Zed: `Zed/0.160.0 (macos; aarch64)`.
+  [/^zed\//, 'zed'],
+];
+
+/** X-Title values (OpenRouter's app-attribution header, sent by several tools to every base URL). */
+const TITLES: Readonly<Record<string, GuessedApp>> = {
+  cline: 'cline',
+  'roo code': 'roo-code',
+  'kilo code': 'kilo-code',
+  aider: 'aider',
+  'open webui': 'open-webui',
+  continue: 'continue',
+  langchain: 'langchain',
+  cursor: 'cursor',
+  zed: 'zed',
+};
+
+/** HTTP-Referer hosts, the other half of OpenRouter's attribution pair. */
+const REFERERS: readonly [RegExp, GuessedApp][] = [
+  [/^https?:\/\/(www\.)?cline\.bot\b/, 'cline'],
+  [/^https?:\/\/(www\.)?kilocode\.ai\b/, 'kilo-code'],
+  [/^https?:\/\/(www\.)?roocode\.com\b/, 'roo-code'],
+  [/^https?:\/\/github\.com\/roovetgit\//, 'roo-code'],
+  [/^https?:\/\/(www\.)?aider\.chat\b/, 'aider'],
+  [/^https?:\/\/(www\.)?openwebui\.com\b/, 'open-webui'],
+  [/^https?:\/\/(www\.)?continue\.dev\b/, 'continue'],
+];
+
+/** SDKs and HTTP libraries: what is left when no app names itself. */
+const LIBRARY_RULES: readonly [RegExp, GuessedApp][] = [
+  // LiteLLM's own httpx client: `litellm/${version}` (get_default_headers(), #19017). Aider,
+  // CrewAI and Open Interpreter call through it.
+  [/^litellm\//, 'litellm'],
+  // Stainless SDKs: f"{self.__class__.__name__}/Python {version}" -> `OpenAI/Python 1.54.3`,
+  // `AsyncOpenAI/Python`, `AzureOpenAI/Python`; `Anthropic/Python 0.39.0`, `AsyncAnthropic/...`.
+  [/^(async)?(azure)?openai\/python\b/, 'openai-python'],
+  [/^(async)?anthropic[a-z]*\/python\b/, 'anthropic-python'],
+  // openai-node: `${this.constructor.name}/JS ${VERSION}` -> `OpenAI/JS 6.49.0`, `AzureOpenAI/JS`;
+  // @anthropic-ai/sdk: `Anthropic/JS ${VERSION}` (client.js getUserAgent()).
+  [/^(azure)?openai\/js\b/, 'openai-js'],
+  [/^anthropic[a-z]*\/js\b/, 'anthropic-js'],
+  [/^python-requests\//, 'python-requests'],
+  [/^python-httpx\//, 'python-httpx'],
+  // aiohttp's default: `Python/3.11 aiohttp/3.9.5`. Open WebUI sends exactly this (and its
+  // X-OpenWebUI-* headers only with ENABLE_FORWARD_USER_INFO_HEADERS).
+  [/\baiohttp\//, 'python-aiohttp'],
+  [/^curl\//, 'curl'],
+  // Node's built-in fetch sends `node` (undici's defaultUserAgent when bundled into Node),
+  // the undici package `undici`; node-fetch `node-fetch/1.0 (+https://github.com/bitinn/node-fetch)`
+  // (v2) or `node-fetch` (v3).
+  [/^(node|undici)$/, 'node-fetch'],
+  [/^node-fetch\b/, 'node-fetch'],
+  [/^go-http-client\//, 'go-http-client'],
+];
+
+export function guessApp(userAgent: string | undefined, headers: RequestHeaders = {}): GuessedApp {
+  const ua = normalise(userAgent);
+  if (ua !== '') {
+    for (const [pattern, app] of APP_RULES) if (pattern.test(ua)) return app;
+  }
+
+  const originator = normalise(header(headers, 'originator'));
+  if (/^codex_[a-z_]+$/.test(originator)) return 'codex-cli';
+  if (Object.keys(headers).some((name) => name.toLowerCase().startsWith('x-openwebui-'))) return 'open-webui';
+  const title = TITLES[normalise(header(headers, 'x-title'))];
+  if (title !== undefined) return title;
+  const referer = normalise(header(headers, 'http-referer'));
+  if (referer !== '') {
+    for (const [pattern, app] of REFERERS) if (pattern.test(referer)) return app;
+  }
+
+  if (ua !== '') {
+    for (const [pattern, app] of LIBRARY_RULES) if (pattern.test(ua)) return app;
+  }
+  return 'unknown';
+}
+
+function header(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function normalise(value: string | undefined): string {
+  return typeof value === 'string' ? value.slice(0, MAX_HEADER).trim().toLowerCase() : '';
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { guessApp } from '../../../main/metering/guess-app.js';
+
+describe('guess-app', () => {
+  it.each([
+    ['claude-cli/2.0.69 (external, cli)', 'claude-code'],
+    ['claude-cli/2.1.220 (external, sdk-ts)', 'claude-code'],
+    ['codex_cli_rs/0.38.0 (Ubuntu 24.04.2 LTS; x86_64) WindowsTerminal', 'codex-cli'],
+    ['codex_exec/0.46.0 (Mac OS 15.1.0; arm64) iTerm.app/3.5.10', 'codex-cli'],
+    ['codex_vscode/0.4.21 (Windows 10.0.26100; x86_64) vscode/1.104.0', 'codex-cli'],
+    ['Cursor/1.7.44', 'cursor'],
+    ['Continue/1.2.8', 'continue'],
+    ['Cline/3.32.5', 'cline'],
+    ['RooCode/3.28.0', 'roo-code'],
+    ['Kilo-Code/4.103.0', 'kilo-code'],
+    ['langchainjs-openai/1.0.0 ((node/v20.18.0; win32; x64))', 'langchain'],
+    ['Zed/0.206.7 (macos; aarch64)', 'zed'],
+    ['litellm/1.79.1', 'litellm'],
+    ['OpenAI/Python 1.54.3', 'openai-python'],
+    ['AsyncOpenAI/Python 1.109.1', 'openai-python'],
+    ['AzureOpenAI/Python 1.54.3', 'openai-python'],
+    ['AsyncAzureOpenAI/Python 2.3.0', 'openai-python'],
+    ['OpenAI/JS 6.49.0', 'openai-js'],
+    ['AzureOpenAI/JS 4.104.0', 'openai-js'],
+    ['Anthropic/Python 0.39.0', 'anthropic-python'],
+    ['AsyncAnthropic/Python 0.69.0', 'anthropic-python'],
+    ['AnthropicBedrock/Python 0.69.0', 'anthropic-python'],
+    ['Anthropic/JS 1.14.0', 'anthropic-js'],
+    ['python-requests/2.32.3', 'python-requests'],
+    ['python-httpx/0.27.2', 'python-httpx'],
+    ['Python/3.11 aiohttp/3.9.5', 'python-aiohttp'],
+    ['curl/8.7.1', 'curl'],
+    ['node', 'node-fetch'],
+    ['undici', 'node-fetch'],
+    ['node-fetch/1.0 (+https://github.com/bitinn/node-fetch)', 'node-fetch'],
+    ['node-fetch', 'node-fetch'],
+    ['Go-http-client/1.1', 'go-http-client'],
+    ['Go-http-client/2.0', 'go-http-client'],
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'unknown'],
+    ['Wget/1.21.4', 'unknown'],
+    ['nodejs-app/1.0', 'unknown'],
+    ['precursor/1.0', 'unknown'],
+    ['raider-bot/2.0', 'unknown'],
+    ['', 'unknown'],
+    ['   ', 'unknown'],
+    [undefined, 'unknown'],
+  ])('attributes %j to %s', (userAgent, app) => {
+    expect(guessApp(userAgent)).toBe(app);
+  });
+
+  it.each([
+    ['OpenAI/JS 4.77.0', { 'x-title': 'Cline', 'http-referer': 'https://cline.bot' }, 'cline'],
+    ['OpenAI/JS 4.77.0', { 'x-title': 'Kilo Code' }, 'kilo-code'],
+    ['OpenAI/JS 4.77.0', { 'http-referer': 'https://kilocode.ai' }, 'kilo-code'],
+    ['OpenAI/Python 1.54.3', { 'x-title': 'Aider' }, 'aider'],
+    ['OpenAI/Python 1.54.3', { 'http-referer': 'https://aider.chat' }, 'aider'],
+    ['Python/3.11 aiohttp/3.9.5', { 'x-openwebui-user-id': 'u1', 'x-openwebui-user-name': 'Ann' }, 'open-webui'],
+    ['Python/3.11 aiohttp/3.9.5', { 'x-title': 'Open WebUI' }, 'open-webui'],
+    [undefined, { originator: 'codex_cli_rs' }, 'codex-cli'],
+    ['OpenAI/JS 4.77.0', { 'x-title': ['Cline', 'Other'] }, 'cline'],
+    ['OpenAI/JS 4.77.0', { 'x-title': 'My Homemade Tool' }, 'openai-js'],
+    ['OpenAI/JS 4.77.0', { 'http-referer': 'https://evil.example/cline.bot' }, 'openai-js'],
+    ['OpenAI/JS 4.77.0', { originator: 'something-else' }, 'openai-js'],
+  ])('uses identifying headers: %j with %j is %s', (userAgent, headers, app) => {
+    expect(guessApp(userAgent, headers)).toBe(app);
+  });
+
+  it('prefers an app that names itself in the User-Agent over a conflicting X-Title', () => {
+    expect(guessApp('claude-cli/2.0.69 (external, cli)', { 'x-title': 'Cline' })).toBe('claude-code');
+  });
+
+  it('returns only members of its closed set, never header text', () => {
+    const hostile = ['<script>alert(1)</script>', '\u0000\u0001', 'x'.repeat(100_000), 'OpenAI/Python\r\nX-Injected: 1'];
+    for (const ua of hostile) {
+      const app = guessApp(ua, { 'x-title': ua, 'http-referer': ua, originator: ua });
+      expect(app).toMatch(/^[a-z-]+$/);
+      expect(app.length).toBeLessThan(20);
+    }
+  });
+
+  it('looks only at the start of a very long User-Agent', () => {
+    expect(guessApp(`${'x'.repeat(600)} claude-cli/2.0.0`)).toBe('unknown');
+    expect(guessApp(`claude-cli/2.0.0 ${'x'.repeat(100_000)}`)).toBe('claude-code');
+  });
+});
