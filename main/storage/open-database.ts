@@ -58,7 +58,6 @@ class QuickCheckFailed extends Error {
 
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, log } = options;
-  const clock = options.clock ?? systemClock;
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
@@ -67,27 +66,39 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   try {
     return openOnce(options, null);
   } catch (error) {
-    if (!isCorruptionCode(sqliteCodeOf(error))) throw toStorageError(error, file);
-    const reason = error instanceof Error ? error.message : String(error);
-    const movedAsideTo = moveAside(file, clock.now());
+    if (!(error instanceof MovedAside)) throw toStorageError(error, file);
     log.error(
-      { file, movedAsideTo, reason },
-      `Database ${file} is damaged (${reason}); moved it aside to ${movedAsideTo} and started a fresh database. ` +
+      { file, movedAsideTo: error.target, reason: error.reason },
+      `Database ${file} is damaged (${error.reason}); moved it aside to ${error.target} and started a fresh database. ` +
         'Keys and usage stored in the old file are not loaded; the old file is kept for recovery.',
     );
     // One attempt only: if the fresh file fails too, the error goes to the caller (no crash loop).
     try {
-      return openOnce(options, movedAsideTo);
+      return openOnce(options, error.target);
     } catch (second) {
+      if (second instanceof MovedAside) {
+        throw new StorageError('storage_corrupt', `Database ${file} was damaged again right after being recreated (${second.reason}); giving up.`, { file, cause: second });
+      }
       throw toStorageError(second, file);
     }
   }
 }
 
+/** openOnce found the file damaged and has moved it aside. */
+class MovedAside extends Error {
+  constructor(
+    readonly reason: string,
+    readonly target: string,
+  ) {
+    super(reason);
+  }
+}
+
 function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): OpenedDatabase {
   const { file, log } = options;
+  const clock = options.clock ?? systemClock;
   const migrations = options.migrations ?? MIGRATIONS;
-  const latest = options.migrations === undefined ? LATEST_SCHEMA_VERSION : migrations.length;
+  const latest = options.migrations === undefined ? LATEST_SCHEMA_VERSION : (migrations.at(-1)?.version ?? 0);
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const synchronous = options.synchronous ?? 'NORMAL';
 
@@ -142,8 +153,22 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
     }
     return { db, file, schemaVersion, journalMode, movedAsideTo };
   } catch (error) {
-    db.close();
-    throw error;
+    if (!isCorruptionCode(sqliteCodeOf(error))) {
+      db.close();
+      throw error;
+    }
+    // Move the files while the connection is still open: closing the last connection deletes
+    // the -wal, which may hold the newest committed transactions a salvage tool could recover.
+    let target: string;
+    try {
+      target = moveAside(file, clock.now());
+    } catch {
+      // Windows cannot rename an open file: close first, keeping at least the main file.
+      db.close();
+      target = moveAside(file, clock.now());
+    }
+    if (db.open) db.close();
+    throw new MovedAside(error instanceof Error ? error.message : String(error), target);
   }
 }
 

@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { immediateTransaction } from '../../../main/storage/immediate-transaction.js';
+import { LATEST_SCHEMA_VERSION, type Migration } from '../../../main/storage/migrations/index.js';
+import { openDatabase } from '../../../main/storage/open-database.js';
+import { SchemaTooNewError, StorageError, isStorageError, toStorageError } from '../../../main/storage/storage-error.js';
+import { captureLog, fakeClock, openTempDatabase, tempDir, type TempDir } from './storage-test-kit.js';
+
+const dirs: TempDir[] = [];
+const dbs: Database.Database[] = [];
+function dir(): TempDir {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+}
+function track<T extends { db: Database.Database }>(opened: T): T {
+  dbs.push(opened.db);
+  return opened;
+}
+afterEach(() => {
+  for (const db of dbs.splice(0)) if (db.open) db.close();
+  for (const d of dirs.splice(0)) d.remove();
+});
+
+/** A valid database with enough rows to span many pages. */
+function writeSampleDatabase(file: string): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = DELETE');
+  db.exec('CREATE TABLE sample (id INTEGER PRIMARY KEY, body TEXT); CREATE INDEX sample_body ON sample (body);');
+  const insert = db.prepare('INSERT INTO sample (body) VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < 5_000; i++) insert.run(`row ${i} ${'x'.repeat(80)}`);
+  })();
+  db.close();
+}
+
+describe('openDatabase', () => {
+  it('sets WAL, busy_timeout, foreign_keys and synchronous explicitly', () => {
+    const opened = track(openTempDatabase());
+    expect(opened.journalMode).toBe('wal');
+    expect(opened.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(opened.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(opened.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(opened.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+  });
+
+  it('uses synchronous=FULL and a custom busy timeout when asked', () => {
+    const opened = track(openTempDatabase({ synchronous: 'FULL', busyTimeoutMs: 250 }));
+    expect(opened.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(opened.db.pragma('busy_timeout', { simple: true })).toBe(250);
+  });
+
+  it('creates the folder and applies every migration to a new file, recording the version', () => {
+    const d = dir();
+    const log = captureLog();
+    const opened = track(openDatabase({ file: d.file('nested/deeper/switchboard.db'), log }));
+    expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    const tables = opened.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(['budget_reservations', 'settings', 'usage_daily', 'usage_log', 'virtual_keys']);
+    expect(log.lines.filter((l) => l.msg.startsWith('Applied database migration'))).toHaveLength(LATEST_SCHEMA_VERSION);
+  });
+
+  it('applies nothing when reopening an up-to-date file and keeps its data', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    const first = openDatabase({ file, log: captureLog() });
+    first.db.prepare("INSERT INTO settings (key, value) VALUES ('kept', '1')").run();
+    first.db.close();
+    const log = captureLog();
+    const second = track(openDatabase({ file, log }));
+    expect(log.lines.filter((l) => l.msg.startsWith('Applied'))).toEqual([]);
+    expect(second.db.prepare("SELECT value FROM settings WHERE key = 'kept'").get()).toEqual({ value: '1' });
+  });
+
+  it('applies only the pending migrations, in order', () => {
+    const d = dir();
+    const file = d.file('custom.db');
+    const v1: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (id INTEGER PRIMARY KEY);' };
+    const v2: Migration = { version: 2, name: 'two', sql: 'ALTER TABLE one ADD COLUMN note TEXT; CREATE TABLE two (id INTEGER);' };
+    openDatabase({ file, log: captureLog(), migrations: [v1] }).db.close();
+    const log = captureLog();
+    const opened = track(openDatabase({ file, log, migrations: [v1, v2] }));
+    expect(opened.schemaVersion).toBe(2);
+    expect(log.lines.map((l) => l.msg)).toEqual(['Applied database migration 2 (two).']);
+    expect(opened.db.prepare('SELECT note FROM one').all()).toEqual([]);
+  });
+
+  it('rolls a failing migration back entirely and leaves the version where it was', () => {
+    const d = dir();
+    const file = d.file('custom.db');
+    const v1: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (id INTEGER PRIMARY KEY);' };
+    const broken: Migration = { version: 2, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);' };
+    openDatabase({ file, log: captureLog(), migrations: [v1] }).db.close();
+    expect(() => openDatabase({ file, log: captureLog(), migrations: [v1, broken] })).toThrow(/no_such_table/);
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
+    raw.close();
+  });
+
+  it('refuses a file from a newer schema with a message naming both versions, and leaves it untouched', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    openDatabase({ file, log: captureLog() }).db.close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    const before = readFileSync(file);
+
+    let caught: unknown;
+    try {
+      openDatabase({ file, log: captureLog() });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SchemaTooNewError);
+    const error = caught as SchemaTooNewError;
+    expect(error.code).toBe('schema_too_new');
+    expect(error.fileVersion).toBe(99);
+    expect(error.supportedVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(error.message).toContain('schema version 99');
+    expect(error.message).toContain(`up to version ${LATEST_SCHEMA_VERSION}`);
+    expect(error.message).toContain('upgrade Switchboard');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readdirSync(d.path).filter((n) => n.includes('corrupt'))).toEqual([]);
+  });
+
+  it.each([
+    ['a text file', (file: string) => writeFileSync(file, 'not a database, just text\n'.repeat(400))],
+    ['random bytes', (file: string) => writeFileSync(file, randomBytes(64 * 1024))],
+    ['a database truncated to half its size', (file: string) => {
+      writeSampleDatabase(file);
+      truncateSync(file, Math.floor(statSync(file).size / 2));
+    }],
+    ['a database cut inside its header', (file: string) => {
+      writeSampleDatabase(file);
+      truncateSync(file, 50);
+    }],
+  ])('moves %s aside, logs where it went and starts a fresh database', (_label, damage) => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    damage(file);
+    const damaged = readFileSync(file);
+    const clock = fakeClock(Date.UTC(2026, 5, 1, 8, 30, 15, 123));
+    const log = captureLog();
+
+    const opened = track(openDatabase({ file, log, clock }));
+
+    const expected = `${file}.corrupt-2026-06-01T08-30-15-123Z`;
+    expect(opened.movedAsideTo).toBe(expected);
+    expect(readFileSync(expected).equals(damaged)).toBe(true);
+    expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(opened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const errors = log.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.msg).toContain(`Database ${file} is damaged`);
+    expect(errors[0]?.msg).toContain(`moved it aside to ${expected}`);
+  });
+
+  it('moves the -wal file along with a damaged database and does not move anything on the next start', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    writeFileSync(file, randomBytes(8192));
+    writeFileSync(`${file}-wal`, randomBytes(4096));
+    const clock = fakeClock();
+    const first = openDatabase({ file, log: captureLog(), clock });
+    expect(first.movedAsideTo).not.toBeNull();
+    expect(existsSync(`${first.movedAsideTo}-wal`)).toBe(true);
+    first.db.close();
+
+    const log = captureLog();
+    const second = track(openDatabase({ file, log, clock }));
+    expect(second.movedAsideTo).toBeNull();
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(readdirSync(d.path).filter((n) => n.includes('.corrupt-') && !n.endsWith('-wal') && !n.endsWith('-shm'))).toHaveLength(1);
+  });
+
+  it('never overwrites an earlier moved-aside file with the same timestamp', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    const clock = fakeClock();
+    writeFileSync(file, 'garbage one'.repeat(100));
+    openDatabase({ file, log: captureLog(), clock }).db.close();
+    writeFileSync(file, 'garbage two'.repeat(100));
+    const second = track(openDatabase({ file, log: captureLog(), clock }));
+    expect(second.movedAsideTo).toMatch(/\.corrupt-.*-1$/);
+    const moved = readdirSync(d.path).filter((n) => n.includes('.corrupt-')).sort();
+    expect(moved).toHaveLength(2);
+  });
+
+  it('enforces foreign keys', () => {
+    const opened = track(openTempDatabase());
+    expect(() =>
+      opened.db.prepare("INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES ('r', 'key_missing', 1, 0)").run(),
+    ).toThrow(/FOREIGN KEY/);
+  });
+
+  it('turns SQLITE_FULL into a storage_full StorageError that says the disk is full', () => {
+    const opened = track(openTempDatabase());
+    const pages = Number(opened.db.pragma('page_count', { simple: true }));
+    opened.db.pragma(`max_page_count = ${pages + 2}`);
+    const fill = immediateTransaction(opened.db, () => {
+      const insert = opened.db.prepare("INSERT INTO settings (key, value) VALUES (?, json_quote(?))");
+      for (let i = 0; i < 1_000; i++) insert.run(`k${i}`, 'v'.repeat(2_000));
+    });
+    let caught: unknown;
+    try {
+      fill();
+    } catch (error) {
+      caught = error;
+    }
+    expect(isStorageError(caught, 'storage_full')).toBe(true);
+    expect((caught as StorageError).message).toContain('is full');
+    expect((caught as StorageError).sqliteCode).toBe('SQLITE_FULL');
+    // Rolled back, and the connection still works.
+    expect(opened.db.prepare('SELECT count(*) AS n FROM settings').get()).toEqual({ n: 0 });
+  });
+
+  it.each([
+    ['SQLITE_BUSY', 'storage_busy'],
+    ['SQLITE_BUSY_SNAPSHOT', 'storage_busy'],
+    ['SQLITE_FULL', 'storage_full'],
+    ['SQLITE_READONLY', 'storage_read_only'],
+    ['SQLITE_READONLY_DBMOVED', 'storage_read_only'],
+    ['SQLITE_CORRUPT', 'storage_corrupt'],
+    ['SQLITE_NOTADB', 'storage_corrupt'],
+    ['SQLITE_CANTOPEN', 'storage_unavailable'],
+    ['SQLITE_IOERR_WRITE', 'storage_unavailable'],
+  ])('maps %s to %s', (sqliteCode, code) => {
+    const raw = Object.assign(new Error('x'), { code: sqliteCode });
+    const mapped = toStorageError(raw, '/data/switchboard.db');
+    expect(isStorageError(mapped, code as StorageError['code'])).toBe(true);
+    expect((mapped as StorageError).message).toContain('/data/switchboard.db');
+  });
+
+  it('leaves constraint errors and plain errors as they are', () => {
+    const constraint = Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE' });
+    expect(toStorageError(constraint, null)).toBe(constraint);
+    const plain = new TypeError('bug');
+    expect(toStorageError(plain, null)).toBe(plain);
+  });
+});
