@@ -69,21 +69,28 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     return text;
   };
 
+  // Frames rendered from the current upstream read but not yet written. When a later event in
+  // the same read fails, these still go out ahead of the error event: the client must see every
+  // chunk the upstream produced before it broke (and outputChars already counts them).
+  let pending = '';
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
-      let text = '';
       for (const event of decoder.push(buffer)) {
         if (sawDone) break;
-        text += render(translator.push(event));
+        pending += render(translator.push(event));
       }
-      if (text && !res.write(text)) await drained(res, signal);
+      if (pending) {
+        const text = pending;
+        pending = '';
+        if (!res.write(text)) await drained(res, signal);
+      }
       if (sawDone) break;
     }
     if (!sawDone) {
-      let tail = '';
-      for (const event of decoder.end()) tail += render(translator.push(event));
-      tail += render(translator.end());
-      if (tail) res.write(tail);
+      for (const event of decoder.end()) pending += render(translator.push(event));
+      pending += render(translator.end());
+      if (pending) res.write(pending);
+      pending = '';
     }
     // Stop reading whatever follows [DONE]; the connection is not reused mid-body.
     if (!body.destroyed) body.destroy();
@@ -93,7 +100,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     const gatewayError = toGatewayError(error, target.deployment, signal, 'body');
     if (!body.destroyed) body.destroy();
     if (!res.destroyed && !res.writableEnded) {
-      res.end(`data: ${JSON.stringify(gatewayError.toBody())}\n\n${DONE_FRAME}`);
+      res.end(`${pending}data: ${JSON.stringify(gatewayError.toBody())}\n\n${DONE_FRAME}`);
     }
     return { usage, outputChars, error: gatewayError };
   }
