@@ -9,7 +9,8 @@ import { validateInferenceBody } from './validate-inference-body.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
 import { relayStream } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
-import type { AdapterTarget, EndpointKind, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
+import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
+import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
 import type { RouterSettings } from '../routing/router-settings.js';
@@ -132,7 +133,8 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
       } catch {
         throw new GatewayError('upstream_bad_response', `Upstream ${attempt.deployment.provider} (deployment ${attempt.deployment.id}) sent a response that is not JSON`);
       }
-      const parsed = attempt.adapter.parseResponse(endpoint, json, attempt.target, text, requestId);
+      let parsed = attempt.adapter.parseResponse(endpoint, json, attempt.target, text, requestId);
+      if (endpoint === 'embeddings') parsed = honourEncodingFormat(body, parsed);
       usage = parsed.usage;
       const sinceHeaders = deps.monotonic() - upstreamHeadersAt;
       const overhead = (upstreamHeadersAt - startedMono - attemptTime(attempt) + sinceHeaders).toFixed(2);
@@ -282,4 +284,24 @@ function allCoolingDownError(router: ModelRouter, group: ModelGroup, now: number
     `Every deployment of model "${group.name}" is cooling down after failures; try again in ${seconds} s`,
     { retryAfter: seconds },
   );
+}
+
+/**
+ * The openai SDKs ask for base64 embeddings unless told otherwise and decode whatever arrives as
+ * base64 (openai-node #1312), so an upstream that ignores encoding_format (Ollama's /api/embed
+ * always answers floats; so do some OpenAI-compatible servers) would hand the client garbage
+ * vectors. Float arrays are encoded here as OpenAI does: float32 little-endian, base64.
+ */
+function honourEncodingFormat(requestBody: Record<string, unknown>, parsed: ParsedResponse): ParsedResponse {
+  const data = parsed.body.data;
+  if (requestBody.encoding_format !== 'base64' || !Array.isArray(data)) return parsed;
+  let changed = false;
+  const encoded = data.map((item: unknown) => {
+    if (!isRecord(item) || !Array.isArray(item.embedding) || !item.embedding.every((n) => typeof n === 'number')) return item;
+    changed = true;
+    const floats = Float32Array.from(item.embedding as number[]);
+    return { ...item, embedding: Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64') };
+  });
+  // The raw upstream text no longer matches what we send, so it must not be forwarded.
+  return changed ? { body: { ...parsed.body, data: encoded }, usage: parsed.usage } : parsed;
 }
