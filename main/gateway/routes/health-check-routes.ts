@@ -1,0 +1,45 @@
+// GET /health: probes every configured deployment (or one model group with ?model=) and reports
+// healthy and unhealthy endpoints with latency, in LiteLLM's shape; ?cached=true answers the last
+// report without probing. Admin only: it makes upstream calls and names every backend. Starts and
+// stops the optional background probing with the app. Never reports a key or a query string.
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../gateway-error.js';
+import { requireAdmin } from './require-admin.js';
+import type { HealthCheckSettings, HealthChecks, HealthReport } from '../../routing/background-health-checks.js';
+import type { ModelRouter } from '../../routing/model-router.js';
+
+export interface HealthCheckRouteDeps {
+  checks: HealthChecks;
+  router: () => ModelRouter;
+  /** Background probing (general_settings.background_health_checks); off when undefined. */
+  settings?: HealthCheckSettings;
+}
+
+export function registerHealthCheckRoutes(app: FastifyInstance, deps: HealthCheckRouteDeps): void {
+  app.get('/health', async (request) => {
+    requireAdmin(request);
+    const query = request.query as Record<string, string | undefined>;
+    let group: string | undefined;
+    if (query.model !== undefined) {
+      group = deps.router().resolve(query.model)?.name;
+      if (group === undefined) {
+        throw new GatewayError('model_not_found', `The model "${query.model.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
+      }
+    }
+    if (query.cached === 'true' || query.cached === '1') {
+      const last = deps.checks.last();
+      if (last) return group === undefined ? last : onlyGroup(last, group);
+    }
+    return deps.checks.check(group === undefined ? undefined : (d) => d.modelName === group);
+  });
+
+  const background = deps.settings?.background === true ? deps.settings : undefined;
+  if (background) app.addHook('onReady', async () => deps.checks.start(background.intervalMs));
+  app.addHook('onClose', async () => deps.checks.stop());
+}
+
+function onlyGroup(report: HealthReport, group: string): HealthReport {
+  const healthy = report.healthy_endpoints.filter((e) => e.model_group === group);
+  const unhealthy = report.unhealthy_endpoints.filter((e) => e.model_group === group);
+  return { ...report, healthy_endpoints: healthy, unhealthy_endpoints: unhealthy, healthy_count: healthy.length, unhealthy_count: unhealthy.length };
+}
