@@ -14,6 +14,7 @@ import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
 import type { RouterSettings } from '../routing/router-settings.js';
+import { guardContextWindow } from '../routing/context-window-guard.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import type { Principal } from './principal.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
@@ -50,13 +51,15 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
 
   const router = deps.router();
   const settings = deps.settings();
-  const group = router.resolve(model);
+  let group = router.resolve(model);
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
   if (principal.kind === 'virtual' && principal.models.length > 0 && !principal.models.includes(group.name) && !principal.models.includes(model)) {
     throw new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${principal.models.join(', ')}`, { param: 'model' });
   }
+  // Too long for every deployment with a known max_input_tokens: a context-window fallback or 400.
+  group = guardContextWindow(group, body, router, settings).group;
   const first = router.pick(group) ?? allCoolingDown(router, group, deps.now());
   const admission = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
