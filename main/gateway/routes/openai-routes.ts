@@ -13,14 +13,14 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps):
     app.post(`${prefix}/embeddings`, (request, reply) => proxyInference(deps, 'embeddings', request, reply));
     app.get(`${prefix}/models`, async (request) => ({
       object: 'list',
-      data: visibleGroups(deps, request).map(toModelObject),
+      data: visibleModels(deps, request),
     }));
     // Model names may contain '/', so the id is the rest of the path.
     app.get(`${prefix}/models/*`, async (request: FastifyRequest, reply: FastifyReply) => {
       const id = decodeURIComponent((request.params as { '*': string })['*']);
-      const group = visibleGroups(deps, request).find((g) => g.name === id);
-      if (!group) throw new GatewayError('model_not_found', `The model "${id.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
-      return reply.send(toModelObject(group));
+      const found = visibleModels(deps, request).find((m) => m.id === id);
+      if (!found) throw new GatewayError('model_not_found', `The model "${id.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
+      return reply.send(found);
     });
   }
 }
@@ -30,6 +30,16 @@ function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly M
   const groups = deps.router().groups();
   if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
   return groups.filter((group) => principal.models.includes(group.name));
+}
+
+/** Groups, then aliases (the active model, user aliases) whose target group is visible. */
+function visibleModels(deps: InferenceDeps, request: FastifyRequest) {
+  const groups = visibleGroups(deps, request);
+  const names = new Set(groups.map((g) => g.name));
+  const aliases = [...deps.router().aliases()]
+    .filter(([alias, target]) => names.has(target) && !names.has(alias))
+    .map(([alias]) => ({ id: alias, object: 'model', created: 0, owned_by: 'switchboard' }));
+  return [...groups.map(toModelObject), ...aliases];
 }
 
 function toModelObject(group: ModelGroup) {
