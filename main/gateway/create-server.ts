@@ -10,7 +10,15 @@ import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
 import { createAuthenticator, type VirtualKeyLookup } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
+import { registerKeyRoutes } from './routes/key-routes.js';
+import type { KeyRepository } from '../keys/key-repository.js';
 import { registerHealthRoutes, type ReadinessReport } from './routes/health-routes.js';
+import { registerActiveModelRoutes } from './routes/active-model-routes.js';
+import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
+import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
+import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
+import type { LocalServer } from '../routing/discover-local-models.js';
 import { createPassThroughMeter, type RequestMeter } from './request-meter.js';
 import type { InferenceDeps } from './proxy-inference.js';
 import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.js';
@@ -39,10 +47,20 @@ export interface ServerDeps {
   now?: () => number;
   monotonic?: () => number;
   readiness?: () => ReadinessReport;
+  /** Virtual keys; when given, the /key/* management routes are served. */
+  keys?: KeyRepository;
   /** Model aliases (e.g. the active model), read per request. */
   aliases?: () => ReadonlyMap<string, string>;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where the active model and user aliases persist (the settings repository); in memory when absent. */
+  settingsRepository?: AliasPersistence;
+  /** A ready active-model store (overrides settingsRepository). */
+  activeModel?: ActiveModelStore;
+  /** Background /health probing (general_settings.background_health_checks); off when absent. */
+  healthChecks?: HealthCheckSettings;
+  /** The default local-server addresses /model/discover?defaults=true probes (tests: loopback mocks). */
+  discoveryDefaults?: readonly LocalServer[];
 }
 
 export interface Gateway {
@@ -50,6 +68,9 @@ export interface Gateway {
   /** Swap the model list without a restart; requests in flight keep their router. */
   setDeployments(deployments: readonly Deployment[]): void;
   router(): ModelRouter;
+  /** The active-model alias and user aliases (the tray switches through this or the HTTP API). */
+  activeModel: ActiveModelStore;
+  healthChecks: HealthChecks;
   close(): Promise<void>;
 }
 
@@ -66,7 +87,9 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const now = deps.now ?? Date.now;
   const settings: RouterSettings = parseRouterSettings(deps.config.routerSettings, deps.config.warnings);
   const health = createDeploymentHealth({ allowedFails: settings.allowedFails, cooldownMs: settings.cooldownMs, now });
-  const aliases = deps.aliases ?? (() => new Map<string, string>());
+  // Groups are read lazily (router is assigned below and replaced by setDeployments).
+  const activeModel = deps.activeModel ?? createActiveModelStore({ persistence: deps.settingsRepository ?? createMemoryPersistence(), groups: () => router.groups() });
+  const aliases = deps.aliases ?? activeModel.aliases;
   let router = createModelRouter(deps.config.deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
   let listeningPort = deps.port ?? 4141;
 
@@ -140,7 +163,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     sleep: deps.sleep ?? sleepUnlessAborted,
   };
   registerOpenAIRoutes(app, inference);
+  if (deps.keys) registerKeyRoutes(app, deps.keys);
   registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
+  registerActiveModelRoutes(app, activeModel);
+  const healthChecks = createBackgroundHealthChecks({
+    probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
+  });
+  registerHealthCheckRoutes(app, { checks: healthChecks, router: () => router, ...(deps.healthChecks ? { settings: deps.healthChecks } : {}) });
+  registerDiscoveryRoutes(app, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
 
   app.addHook('onListen', async () => {
     const address = app.server.address();
@@ -153,6 +183,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       router = createModelRouter(deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
     },
     router: () => router,
+    activeModel,
+    healthChecks,
     async close() {
       await app.close();
       if (ownsUpstream) await upstream.close();
