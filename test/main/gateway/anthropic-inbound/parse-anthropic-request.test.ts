@@ -10,7 +10,7 @@ import { anthropicClientAnswering, jsonResponse, loadFixture } from './anthropic
 const CLAUDE_CODE_REQUEST = 'claude-code-request-system-array-thinking-tools-round-trip.json';
 const minimal = () => ({ model: 'qwen3', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] as unknown[] });
 
-function rejection(body: unknown, parse = parseAnthropicMessagesRequest): GatewayError {
+function rejection(body: unknown, parse: (body: unknown) => unknown = parseAnthropicMessagesRequest): GatewayError {
   try {
     parse(body);
   } catch (error) {
