@@ -17,7 +17,12 @@ export function buildGeminiGenerateContentBody(body: Json, modelId: string): Jso
   rejectUnsupported(body);
   const prompt = convertToGeminiContents(body.messages, { requireThoughtSignatures: requiresThoughtSignatures(modelId) });
   const out: Json = { contents: prompt.contents };
-  if (prompt.systemInstruction) out.systemInstruction = prompt.systemInstruction;
+  if (prompt.systemInstruction) {
+    // Gemma models on the Gemini API refuse systemInstruction ("Developer instruction is not
+    // enabled"): the system text leads the first user turn instead.
+    if (/^gemma-/i.test(modelId) && prompt.contents[0]?.role === 'user') prompt.contents[0].parts.unshift(...prompt.systemInstruction.parts);
+    else out.systemInstruction = prompt.systemInstruction;
+  }
   Object.assign(out, convertToGeminiTools(body));
   const generationConfig = buildGenerationConfig(body);
   if (Object.keys(generationConfig).length > 0) out.generationConfig = generationConfig;

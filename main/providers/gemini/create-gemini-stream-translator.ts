@@ -11,6 +11,9 @@ import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { describeGeminiError } from './parse-gemini-response.js';
 import { readGeminiParts } from './read-gemini-parts.js';
 
+/** In-band error statuses worth another attempt, if nothing has reached the client yet. */
+const TRANSIENT_STATUSES = new Set(['UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'INTERNAL', 'DEADLINE_EXCEEDED']);
+
 export function createGeminiStreamTranslator(identity: ChatCompletionIdentity, requestId: string): StreamTranslator {
   const chunks = createChatChunkFactory(identity);
   let started = false;
@@ -23,7 +26,10 @@ export function createGeminiStreamTranslator(identity: ChatCompletionIdentity, r
       const json = parseJsonSafely(event.data, 'a stream event');
       if (!isRecord(json)) throw new GatewayError('upstream_bad_response', 'Gemini sent a stream event that is not a JSON object');
       if (json.error !== undefined) {
-        throw new GatewayError('upstream_error', `Gemini reported an error mid-stream: ${describeGeminiError(json.error)}`);
+        const status = isRecord(json.error) ? json.error.status : undefined;
+        throw new GatewayError('upstream_error', `Gemini reported an error mid-stream: ${describeGeminiError(json.error)}`, {
+          retryable: !started && typeof status === 'string' && TRANSIENT_STATUSES.has(status),
+        });
       }
       const out: StreamOutput[] = [];
       if (!started) {

@@ -16,6 +16,15 @@ describe('buildGeminiGenerateContentBody', () => {
     });
   });
 
+  it('puts system text at the start of the first user turn for Gemma models, which refuse systemInstruction', () => {
+    const withSystem = [{ role: 'system', content: 'Be brief.' }, ...messages];
+    expect(buildGeminiGenerateContentBody({ messages: withSystem }, 'gemma-3-27b-it')).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Be brief.' }, { text: 'Hi' }] }] });
+    expect(buildGeminiGenerateContentBody({ messages: withSystem }, 'gemini-2.5-flash')).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+      systemInstruction: { parts: [{ text: 'Be brief.' }] },
+    });
+  });
+
   it('leaves generationConfig out when nothing was asked for', () => {
     expect(buildGeminiGenerateContentBody({ messages }, 'gemini-2.5-flash')).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] });
   });

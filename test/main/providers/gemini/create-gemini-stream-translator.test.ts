@@ -48,6 +48,14 @@ describe('createGeminiStreamTranslator', () => {
     expect((error as GatewayError).message).toContain('UNAVAILABLE: The model is overloaded');
   });
 
+  it('marks a transient in-band error retryable only while nothing has been emitted', () => {
+    const error = '{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}';
+    expect(expectGatewayError(() => createGeminiStreamTranslator(identity, 'r').push({ data: error }), 'upstream_error').retryable).toBe(true);
+    expect(run('error-event-mid-stream.sse').error).toMatchObject({ retryable: false });
+    const invalid = '{"error":{"code":400,"message":"Bad","status":"INVALID_ARGUMENT"}}';
+    expect(expectGatewayError(() => createGeminiStreamTranslator(identity, 'r').push({ data: invalid }), 'upstream_error').retryable).toBe(false);
+  });
+
   it('throws upstream_bad_response "stream ended early" when the stream is cut before a finishReason', () => {
     const { outputs, error } = run('stream-cut-without-finish-reason.sse');
     expect(foldStream(outputs).content).toBe('Partial answ');
