@@ -1,0 +1,219 @@
+// Budget ledger: holds each request's worst-case cost against its key's budget at admission
+// (one conditional UPDATE, so concurrent requests can never all squeeze under the limit), then
+// moves the real cost to spend exactly once per request id. Never checks-then-increments in two
+// steps (LiteLLM #34732) and never charges a request twice.
+import type Database from 'better-sqlite3';
+import { createBudgetResetter } from '../keys/budget-reset.js';
+import type { Clock } from '../storage/clock.js';
+import { immediateTransaction } from '../storage/immediate-transaction.js';
+
+export type ReserveResult =
+  /** Admitted. `skipped` when the model is priced at zero and the ledger was not touched. */
+  | { ok: true; reservedMicros: number; skipped: boolean }
+  | BudgetExceeded
+  | { ok: false; reason: 'unknown_key'; keyId: string; message: string };
+
+export interface BudgetExceeded {
+  ok: false;
+  reason: 'budget_exceeded';
+  keyId: string;
+  keyAlias: string | null;
+  maxBudgetMicros: number;
+  spendMicros: number;
+  /** Held by other requests still in flight. */
+  reservedMicros: number;
+  /** This request's worst case. */
+  requestedMicros: number;
+  /** When spend next resets to 0 (epoch ms), or null if the budget never resets. */
+  resetAt: number | null;
+  /** Seconds until the reset, for Retry-After; null if it never resets. */
+  retryAfterSeconds: number | null;
+  /** "Budget exceeded for key 'app': budget $1.00, used $0.90 ... resets at <ISO>." */
+  message: string;
+}
+
+export type SettleResult =
+  | { settled: true; keyId: string; chargedMicros: number; releasedMicros: number }
+  /** No reservation for this id: already settled or released, or never reserved (priced at zero). */
+  | { settled: false };
+
+export interface BudgetStatus {
+  spendMicros: number;
+  reservedMicros: number;
+  maxBudgetMicros: number | null;
+  resetAt: number | null;
+}
+
+export interface BudgetLedger {
+  /**
+   * Holds `worstCaseMicros` (input tokens + max_tokens at the model's prices) for this request,
+   * or refuses. Pass `{ pricedAtZero: true }` for models priced at zero (local models): they
+   * skip the budget entirely and are admitted even when the key's budget is spent, like LiteLLM.
+   * Throws if the request id already holds a reservation.
+   */
+  reserve(keyId: string, requestId: string, worstCaseMicros: number, options?: { pricedAtZero?: boolean }): ReserveResult;
+  /** Replaces the reservation by the real cost, exactly once; a second call is a no-op. */
+  settle(requestId: string, actualMicros: number): SettleResult;
+  /** Drops the reservation without charging (the request never reached the upstream). */
+  release(requestId: string): boolean;
+  /**
+   * Releases every reservation left by a previous process (it died with its requests in
+   * flight). Call once at start, before serving. Returns how many were released.
+   */
+  releaseOrphaned(): number;
+  status(keyId: string): BudgetStatus | null;
+}
+
+export interface BudgetLedgerOptions {
+  clock: Clock;
+  /**
+   * Called once before refusing a key that has money reserved, then the reservation is retried.
+   * Wire it to the usage ledger's flush(): finished requests settle when their usage row is
+   * written, so without it a request could be refused for money that is already free.
+   */
+  beforeRefusing?: () => void;
+}
+
+interface KeyBudgetRow {
+  key_alias: string | null;
+  max_budget_micros: number | null;
+  spend_micros: number;
+  reserved_micros: number;
+  budget_reset_at: number | null;
+}
+
+/** The settle step without its own transaction, for callers that already hold one (the usage ledger). */
+export interface ReservationSettler {
+  settle(requestId: string, actualMicros: number): SettleResult;
+}
+
+export function createReservationSettler(db: Database.Database): ReservationSettler {
+  // Deleting the reservation row is the exactly-once claim: a second DELETE returns nothing.
+  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>(
+    'DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros',
+  );
+  const charge = db.prepare<{ id: string; held: number; actual: number }>(
+    'UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held), spend_micros = spend_micros + :actual WHERE id = :id',
+  );
+  return {
+    settle(requestId, actualMicros) {
+      const actual = toMicros(actualMicros, 'actualMicros');
+      const reservation = claim.get(requestId);
+      if (reservation === undefined) return { settled: false };
+      charge.run({ id: reservation.key_id, held: reservation.amount_micros, actual });
+      return { settled: true, keyId: reservation.key_id, chargedMicros: actual, releasedMicros: reservation.amount_micros };
+    },
+  };
+}
+
+export function createBudgetLedger(db: Database.Database, options: BudgetLedgerOptions): BudgetLedger {
+  const { clock } = options;
+  const resetter = createBudgetResetter(db);
+  const settler = createReservationSettler(db);
+
+  // THE admission check: one statement, so SQLite serialises it against every other reservation.
+  const hold = db.prepare<{ id: string; est: number; now: number }>(
+    `UPDATE virtual_keys SET reserved_micros = reserved_micros + :est
+     WHERE id = :id
+       AND (budget_reset_at IS NULL OR budget_reset_at > :now)
+       AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + :est <= max_budget_micros)`,
+  );
+  const recordReservation = db.prepare<{ requestId: string; keyId: string; est: number; now: number }>(
+    'INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES (:requestId, :keyId, :est, :now) ON CONFLICT (request_id) DO NOTHING',
+  );
+  const selectBudget = db.prepare<[string], KeyBudgetRow>(
+    'SELECT key_alias, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM virtual_keys WHERE id = ?',
+  );
+  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>('DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros');
+  const unhold = db.prepare<{ id: string; held: number }>('UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held) WHERE id = :id');
+
+  const reserveTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
+    const now = clock.now();
+    let admitted = hold.run({ id: keyId, est, now }).changes === 1;
+    if (!admitted) {
+      const row = selectBudget.get(keyId);
+      if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
+      // Lazy reset at admission: the period ended, so spend starts again from 0.
+      if (row.budget_reset_at !== null && row.budget_reset_at <= now && resetter.resetIfDue(keyId, now)) {
+        admitted = hold.run({ id: keyId, est, now }).changes === 1;
+      }
+      if (!admitted) return budgetExceeded(keyId, est, selectBudget.get(keyId) ?? row, now);
+    }
+    if (recordReservation.run({ requestId, keyId, est, now }).changes !== 1) {
+      // Throwing rolls back the hold above.
+      throw new Error(`Request ${requestId} already holds a budget reservation; request ids must be unique.`);
+    }
+    return { ok: true, reservedMicros: est, skipped: false };
+  });
+  const settleTx = immediateTransaction(db, (requestId: string, actual: number) => settler.settle(requestId, actual));
+  const releaseTx = immediateTransaction(db, (requestId: string) => {
+    const reservation = claim.get(requestId);
+    if (reservation === undefined) return false;
+    unhold.run({ id: reservation.key_id, held: reservation.amount_micros });
+    return true;
+  });
+  const releaseOrphanedTx = immediateTransaction(db, () => {
+    const released = db.prepare('DELETE FROM budget_reservations').run().changes;
+    db.prepare('UPDATE virtual_keys SET reserved_micros = 0 WHERE reserved_micros <> 0').run();
+    return released;
+  });
+
+  return {
+    reserve(keyId, requestId, worstCaseMicros, reserveOptions = {}) {
+      if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
+      const est = toMicros(worstCaseMicros, 'worstCaseMicros');
+      const first = reserveTx(keyId, requestId, est);
+      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
+      options.beforeRefusing();
+      return reserveTx(keyId, requestId, est);
+    },
+    settle(requestId, actualMicros) {
+      return settleTx(requestId, actualMicros);
+    },
+    release(requestId) {
+      return releaseTx(requestId);
+    },
+    releaseOrphaned() {
+      return releaseOrphanedTx();
+    },
+    status(keyId) {
+      const row = selectBudget.get(keyId);
+      if (row === undefined) return null;
+      return { spendMicros: row.spend_micros, reservedMicros: row.reserved_micros, maxBudgetMicros: row.max_budget_micros, resetAt: row.budget_reset_at };
+    },
+  };
+}
+
+function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number): BudgetExceeded {
+  const max = row.max_budget_micros ?? 0;
+  const name = row.key_alias === null ? keyId : `'${row.key_alias}'`;
+  const held = row.reserved_micros > 0 ? ` (plus ${formatUsd(row.reserved_micros)} held by requests in progress)` : '';
+  const reset = row.budget_reset_at === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(row.budget_reset_at).toISOString()}.`;
+  return {
+    ok: false,
+    reason: 'budget_exceeded',
+    keyId,
+    keyAlias: row.key_alias,
+    maxBudgetMicros: max,
+    spendMicros: row.spend_micros,
+    reservedMicros: row.reserved_micros,
+    requestedMicros: requested,
+    resetAt: row.budget_reset_at,
+    retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),
+    message: `Budget exceeded for key ${name}: budget ${formatUsd(max)}, used ${formatUsd(row.spend_micros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`,
+  };
+}
+
+/** Micro-USD as dollars for people: `$1.00`, `$0.000123` (no trailing zeros past the cents). */
+export function formatUsd(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  const dollars = Math.floor(abs / 1_000_000);
+  const fraction = String(abs % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${sign}$${dollars}.${fraction}`;
+}
+
+function toMicros(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of micro-USD, 0 or more (got ${value}).`);
+  return value;
+}
