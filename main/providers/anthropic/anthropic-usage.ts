@@ -26,7 +26,7 @@ export function mergeAnthropicUsage(base: AnthropicUsageCounters, usage: unknown
     output: pick('output_tokens', base.output),
     cacheRead: pick('cache_read_input_tokens', base.cacheRead),
     cacheCreation: pick('cache_creation_input_tokens', base.cacheCreation),
-    // Anthropic does not split thinking out of output_tokens in general; use it only if sent.
+    // output_tokens includes thinking; output_tokens_details.thinking_tokens (when sent) says how much.
     thinking: details.thinking_tokens === undefined ? base.thinking : tokenCount(details.thinking_tokens),
   };
 }

@@ -40,15 +40,16 @@ export function supportsAdaptiveThinking(model: string): boolean {
   return major > 4 || (major === 4 && minor >= 6);
 }
 
+/** Passed through as given (adaptive, disabled, newer types); only a budget is checked, for max_tokens. */
 function nativeThinking(thinking: unknown): AnthropicThinkingSettings {
-  if (!isRecord(thinking)) throw invalidThinking();
-  if (thinking.type === 'disabled' || thinking.type === 'adaptive') return { thinking };
-  if (thinking.type === 'enabled' && Number.isSafeInteger(thinking.budget_tokens) && (thinking.budget_tokens as number) > 0) {
+  if (!isRecord(thinking) || typeof thinking.type !== 'string') throw invalidThinking();
+  if (thinking.type !== 'enabled') return { thinking };
+  if (Number.isSafeInteger(thinking.budget_tokens) && (thinking.budget_tokens as number) > 0) {
     return { thinking, budgetTokens: thinking.budget_tokens as number };
   }
   throw invalidThinking();
 }
 
 function invalidThinking(): GatewayError {
-  return new GatewayError('invalid_request', 'thinking must be {"type":"enabled","budget_tokens":N}, {"type":"adaptive"} or {"type":"disabled"}', { param: 'thinking' });
+  return new GatewayError('invalid_request', 'thinking must be an object with a type, e.g. {"type":"enabled","budget_tokens":N} or {"type":"adaptive"}', { param: 'thinking' });
 }

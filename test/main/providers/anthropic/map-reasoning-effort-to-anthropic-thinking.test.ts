@@ -50,6 +50,12 @@ describe('mapReasoningEffortToAnthropicThinking', () => {
     });
   });
 
+  it('passes newer native thinking types through untouched', () => {
+    expect(mapReasoningEffortToAnthropicThinking({ thinking: { type: 'adaptive', display: 'summarized' } }, 'claude-opus-4-7')).toEqual({
+      thinking: { type: 'adaptive', display: 'summarized' },
+    });
+  });
+
   it.each([
     [{ reasoning_effort: 'extreme' }],
     [{ reasoning_effort: 3 }],
