@@ -90,10 +90,10 @@ export function toGatewayError(error: unknown, deployment: Deployment, signal: A
     return new GatewayError('client_closed', 'The client closed the connection');
   }
   if (error instanceof undiciErrors.HeadersTimeoutError) {
-    return new GatewayError('upstream_timeout', `Upstream ${where} sent no response within ${Math.round(deployment.timeouts.firstByteMs / 1000)} s`, { retryable: true });
+    return new GatewayError('upstream_timeout', `Upstream ${where} sent no response within ${seconds(deployment.timeouts.firstByteMs)} s`, { retryable: true });
   }
   if (error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('upstream_stalled', `Upstream ${where} stopped sending for ${Math.round(deployment.timeouts.idleMs / 1000)} s`);
+    return new GatewayError('upstream_stalled', `Upstream ${where} stopped sending for ${seconds(deployment.timeouts.idleMs)} s`);
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
     return new GatewayError('upstream_unavailable', `Could not connect to upstream ${where}: connect timed out`, { retryable: true });
@@ -108,4 +108,9 @@ export function toGatewayError(error: unknown, deployment: Deployment, signal: A
     return new GatewayError('upstream_unavailable', `Could not reach upstream ${where}: ${reason}`, { retryable: true });
   }
   return new GatewayError('upstream_bad_response', `Upstream ${where} closed the connection mid-response`);
+}
+
+/** 300 -> "0.3", 120000 -> "120": deadlines may be fractional (timeout: 0.3), never shown as "0 s". */
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
 }
