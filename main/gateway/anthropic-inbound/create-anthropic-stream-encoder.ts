@@ -3,6 +3,7 @@
 // their indexes, message_delta with stop_reason and full usage, message_stop. Pure and
 // synchronous: returns the exact text to write; never does I/O, reads a clock or throws on data.
 import type { StreamOutput, TokenUsage } from '../../providers/provider-adapter.js';
+import { createTokenCounter } from '../../metering/estimate-tokens.js';
 import { readOpenAIUsage } from '../../providers/openai-usage.js';
 import { isRecord } from '../../providers/parse-json-safely.js';
 import { anthropicErrorBody } from './anthropic-error-body.js';
@@ -49,7 +50,7 @@ interface PendingToolCall {
  * Usage: Claude Code needs it in both message_start and message_delta (litellm #24176, where an
  * all-zero message_start broke Claude Code 2.1.79). message_start carries the estimate (at least
  * 1) and output_tokens 1, as Anthropic does; message_delta carries the upstream's usage, or the
- * estimate and output characters / 4 when the upstream sent none.
+ * estimate and an estimate of the output (metering/estimate-tokens) when the upstream sent none.
  *
  * Tool calls: each OpenAI tool call becomes one tool_use block (id preserved, or synthesised when
  * the server sent none), emitted whole once the upstream says the call is complete (finish_reason
@@ -72,7 +73,8 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
   let refused = false;
   let usage: TokenUsage | undefined;
   let canonicalUsage = false;
-  let outputChars = 0;
+  // Output the client was sent, for usage when the upstream reports none.
+  const outputTokens = createTokenCounter();
 
   function start(): string {
     if (started || ended) return '';
@@ -109,7 +111,7 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
       const block = kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
       out += frame('content_block_start', { type: 'content_block_start', index: open.index, content_block: block });
     }
-    outputChars += text.length;
+    outputTokens.add(text);
     const delta = kind === 'text' ? { type: 'text_delta', text } : { type: 'thinking_delta', thinking: text };
     return out + frame('content_block_delta', { type: 'content_block_delta', index: open.index, delta });
   }
@@ -133,11 +135,11 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
     }
     if (call.name === '' && typeof fn.name === 'string') {
       call.name = fn.name;
-      outputChars += fn.name.length;
+      outputTokens.add(fn.name);
     }
     const args = typeof fn.arguments === 'string' ? fn.arguments : isRecord(fn.arguments) ? JSON.stringify(fn.arguments) : '';
     call.args += args;
-    outputChars += args.length;
+    outputTokens.add(args);
   }
 
   function flushToolCalls(): string {
@@ -194,7 +196,7 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
     const finalUsage: AnthropicUsage =
       usage !== undefined
         ? toAnthropicUsage(usage)
-        : { input_tokens: inputEstimate, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: Math.ceil(outputChars / 4) };
+        : { input_tokens: inputEstimate, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens.tokens };
     return (
       out +
       frame('message_delta', {

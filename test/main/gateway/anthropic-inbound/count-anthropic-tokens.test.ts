@@ -1,53 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ATTACHMENT_TOKENS,
-  MESSAGE_OVERHEAD_TOKENS,
-  TOOL_USE_OVERHEAD_TOKENS,
-  countAnthropicTokens,
-} from '../../../../main/gateway/anthropic-inbound/count-anthropic-tokens.js';
+import { TOOL_USE_OVERHEAD_TOKENS, countAnthropicTokens } from '../../../../main/gateway/anthropic-inbound/count-anthropic-tokens.js';
 import { parseAnthropicCountTokensRequest } from '../../../../main/gateway/anthropic-inbound/parse-anthropic-request.js';
+import { MEDIA_PART_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, estimateTextTokens } from '../../../../main/metering/estimate-tokens.js';
 import { loadFixture } from './anthropic-sdk-over-fake-fetch.js';
 
 const count = (body: Record<string, unknown>) => countAnthropicTokens(parseAnthropicCountTokensRequest({ model: 'qwen3', ...body })).input_tokens;
 const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });
+/** Framing for a request with `n` messages. */
+const framing = (n: number) => REPLY_PRIMING_TOKENS + n * TOKENS_PER_MESSAGE;
 
 describe('count-anthropic-tokens', () => {
-  it('counts four characters of text per token plus a per-message overhead', () => {
-    expect(count(user('a'.repeat(400)))).toBe(100 + MESSAGE_OVERHEAD_TOKENS);
+  it('counts about four characters of text per token plus message framing', () => {
+    expect(count(user('a'.repeat(400)))).toBe(100 + framing(1));
   });
 
   it('counts the system prompt, string or blocks', () => {
-    expect(count({ system: 'b'.repeat(40), ...user('') })).toBe(10 + MESSAGE_OVERHEAD_TOKENS);
-    expect(count({ system: [{ type: 'text', text: 'b'.repeat(20) }, { type: 'text', text: 'c'.repeat(20) }], ...user('') })).toBe(10 + MESSAGE_OVERHEAD_TOKENS);
+    expect(count({ system: 'b'.repeat(40), ...user('') })).toBe(10 + framing(1));
+    expect(count({ system: [{ type: 'text', text: 'b'.repeat(20) }, { type: 'text', text: 'c'.repeat(20) }], ...user('') })).toBe(10 + framing(1));
   });
 
-  it('counts an image as a fixed attachment, never its base64 text', () => {
+  it('counts an image as a fixed media cost, never its base64 text', () => {
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(400_000) } };
-    expect(count(user([image]))).toBe(ATTACHMENT_TOKENS + MESSAGE_OVERHEAD_TOKENS);
+    expect(count(user([image]))).toBe(MEDIA_PART_TOKENS + framing(1));
   });
 
-  it('counts tool definitions with the tool-use overhead, and tool calls and results by their text', () => {
-    const withoutTools = count({
+  it('adds the tool-use system prompt and the tool schemas when tools are present', () => {
+    const tool = { name: 'search', input_schema: { type: 'object' } };
+    expect(count({ ...user(''), tools: [tool] })).toBe(TOOL_USE_OVERHEAD_TOKENS + estimateTextTokens(JSON.stringify([tool])) + framing(1));
+    expect(count({ ...user(''), tools: [] })).toBe(framing(1));
+  });
+
+  it('counts a tool round trip by its text', () => {
+    const withResult = count({
       messages: [
-        { role: 'user', content: 'q' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'search', input: { q: 'x' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'r'.repeat(400) }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'r'.repeat(4000) }] },
       ],
     });
-    // 'q' + 'search' + '{"q":"x"}' + 400 result characters = 416 -> 104 tokens, plus 3 messages.
-    expect(withoutTools).toBe(104 + 3 * MESSAGE_OVERHEAD_TOKENS);
-    const tool = { name: 'search', input_schema: { type: 'object' } };
-    const withTools = count({ messages: [{ role: 'user', content: '' }], tools: [tool] });
-    expect(withTools).toBe(TOOL_USE_OVERHEAD_TOKENS + Math.ceil(JSON.stringify(tool).length / 4) + MESSAGE_OVERHEAD_TOKENS);
+    expect(withResult).toBeGreaterThanOrEqual(1000 + framing(2));
+    expect(withResult).toBeLessThan(1020 + framing(2));
   });
 
   it('does not count thinking carried in history, which non-Anthropic models never see', () => {
-    const thinking = { type: 'thinking', thinking: 't'.repeat(4000), signature: 's' };
-    expect(count({ messages: [{ role: 'assistant', content: [thinking] }] })).toBe(MESSAGE_OVERHEAD_TOKENS);
-  });
-
-  it('answers at least 1 for an empty request', () => {
-    expect(count({ messages: [] })).toBe(1);
+    const thinking = { type: 'thinking', thinking: 't'.repeat(4000), signature: 'S'.repeat(400) };
+    expect(count({ messages: [{ role: 'assistant', content: [thinking, { type: 'redacted_thinking', data: 'x'.repeat(400) }] }] })).toBe(framing(1));
   });
 
   it('gives a Claude Code request an estimate in the right range', () => {

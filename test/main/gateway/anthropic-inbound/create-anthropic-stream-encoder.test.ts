@@ -124,7 +124,7 @@ describe('create-anthropic-stream-encoder', () => {
     ]);
     // finish_reason "stop" with tool calls is a tool_use turn for the client.
     expect(message.stop_reason).toBe('tool_use');
-    // No usage from upstream: the input estimate, and output characters (2 x 9 + 2 x 16) / 4.
+    // No usage from upstream: the input estimate, and the output estimated as ASCII text: (2 x 9 + 2 x 16) / 4.
     expect(message.usage).toMatchObject({ input_tokens: 3000, output_tokens: 13 });
   });
 
