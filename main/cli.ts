@@ -4,11 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { parseArgs, isLoopback, USAGE, type ServeOptions } from './cli-args.js';
-import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
-import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
+import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
-import { createServer } from './gateway/create-server.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
+import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
 
 export const LOG_REDACT_PATHS = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]', 'headers.authorization',
@@ -31,7 +30,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
 async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<number> {
   let config: GatewayConfig;
   try {
-    config = options.configFile ? loadConfigFile(options.configFile, env) : parseConfigText(DEFAULT_CONFIG_YAML, '<default>', env);
+    config = loadGatewayConfig(options.configFile, env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`switchboard: config error: ${error.message}\n`);
@@ -41,8 +40,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
   }
   for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
 
-  const resolveCredential = createCredentialResolver(env);
-  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  const masterKey = options.masterKey ?? (config.masterKey.kind === 'none' ? undefined : await createCredentialResolver(env)(config.masterKey));
   if (!isLoopback(options.host) && masterKey === undefined) {
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
     return 2;
@@ -55,27 +53,18 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
   }
 
   const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
-  const gateway = await createServer({ config, log, masterKey, resolveCredential, port: options.port });
+  let running: RunningGateway;
   try {
-    await gateway.app.listen({ host: options.host, port: options.port });
+    running = await startGateway({ ...options, masterKey, env, log }, config);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'EADDRINUSE' ? `port ${options.port} is already in use (is Switchboard already running? choose another with --port)`
-      : code === 'EACCES' ? `not allowed to listen on port ${options.port}`
-      : code === 'EADDRNOTAVAIL' ? `address ${options.host} is not available on this machine`
-      : (error as Error).message;
-    process.stderr.write(`switchboard: cannot listen on ${options.host}:${options.port}: ${reason}\n`);
-    await gateway.close();
+    process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
   }
-  const address = gateway.app.server.address();
-  const port = address && typeof address === 'object' ? address.port : options.port;
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  process.stdout.write(`Switchboard listening on http://${shownHost}:${port}\n`);
+  process.stdout.write(`Switchboard listening on ${running.url}\n`);
   if (config.file === '<default>') {
     process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
   }
-  if (masterKey === undefined) {
+  if (!running.masterKeyConfigured) {
     process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
   }
 
@@ -85,7 +74,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
-      gateway.close().then(() => resolve(0), (error: unknown) => {
+      running.close().then(() => resolve(0), (error: unknown) => {
         log.error({ err: error }, 'error while shutting down');
         resolve(1);
       });
@@ -93,4 +82,12 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+function describeStartError(error: unknown, options: ServeOptions): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `cannot listen on ${options.host}:${options.port}: port ${options.port} is already in use (is Switchboard already running? choose another with --port)`;
+  if (code === 'EACCES') return `cannot listen on ${options.host}:${options.port}: not allowed to use port ${options.port}`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen on ${options.host}:${options.port}: address ${options.host} is not available on this machine`;
+  return (error as Error).message ?? String(error);
 }

@@ -9,6 +9,16 @@ export type Principal =
       keyId: string;
       /** The app's name (key_alias). */
       alias: string | null;
-      /** Allowed model groups; empty means all. */
+      /** Allowed model groups or patterns (`anthropic/*`); empty means all. */
       models: readonly string[];
+      rpmLimit: number | null;
+      tpmLimit: number | null;
+      maxParallelRequests: number | null;
+      /** The key has a budget: admission reserves worst-case cost against it. */
+      hasBudget: boolean;
     };
+
+/** Management routes: the admin key, or anyone in open mode (no admin key configured). */
+export function isAdmin(principal: Principal): boolean {
+  return principal.kind !== 'virtual';
+}

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from './gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
+import { keyAllowsModel } from '../keys/key-allows-model.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
 import { relayStream } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -55,7 +56,7 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
-  if (principal.kind === 'virtual' && principal.models.length > 0 && !principal.models.includes(group.name) && !principal.models.includes(model)) {
+  if (principal.kind === 'virtual' && !keyAllowsModel(principal.models, group.name) && !keyAllowsModel(principal.models, model)) {
     throw new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${principal.models.join(', ')}`, { param: 'model' });
   }
   // Too long for every deployment with a known max_input_tokens: a context-window fallback or 400.
@@ -63,6 +64,7 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
   const first = router.pick(group) ?? allCoolingDown(router, group, deps.now());
   const admission = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
+    headers: request.headers, route: request.routeOptions.url ?? request.url,
   });
 
   const abort = new AbortController();

@@ -15,6 +15,10 @@ export interface AdmissionInput {
   deployment: Deployment;
   body: Record<string, unknown>;
   userAgent: string | undefined;
+  /** Request headers, for attributing master-key requests to an app. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The route, e.g. /v1/chat/completions. */
+  route: string;
 }
 
 export interface FinishedRequest {

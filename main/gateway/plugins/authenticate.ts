@@ -8,8 +8,8 @@ import { GatewayError } from '../gateway-error.js';
 import type { Principal } from '../principal.js';
 
 export interface VirtualKeyLookup {
-  /** Looks a key up by the SHA-256 hex of its full text; undefined if unknown/expired/blocked. */
-  verify(keyHash: string): Principal | undefined;
+  /** Looks a presented key up (by the SHA-256 of its full text); throws GatewayError 401 when refused. */
+  verify(presentedKey: string): Principal | undefined;
 }
 
 export interface Authenticator {
@@ -36,7 +36,7 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
       if (presented === undefined) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
       const digest = createHash('sha256').update(presented, 'utf8').digest();
       if (masterHash && timingSafeEqual(digest, masterHash)) return { kind: 'master' };
-      const principal = virtualKeys?.verify(digest.toString('hex'));
+      const principal = virtualKeys?.verify(presented);
       if (principal) return principal;
       throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
     },

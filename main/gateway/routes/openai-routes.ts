@@ -5,6 +5,7 @@ import { GatewayError } from '../gateway-error.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import type { Principal } from '../principal.js';
 import type { ModelGroup } from '../../routing/model-router.js';
+import { keyAllowsModel } from '../../keys/key-allows-model.js';
 
 export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps): void {
   for (const prefix of ['/v1', '']) {
@@ -29,7 +30,7 @@ function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly M
   const principal = (request as FastifyRequest & { principal: Principal }).principal;
   const groups = deps.router().groups();
   if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
-  return groups.filter((group) => principal.models.includes(group.name));
+  return groups.filter((group) => keyAllowsModel(principal.models, group.name));
 }
 
 /** Groups, then aliases (the active model, user aliases) whose target group is visible. */

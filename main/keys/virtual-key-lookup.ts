@@ -1,0 +1,30 @@
+// Adapts the key verifier to the gateway's authentication seam: a verified key becomes a
+// Principal; an expired or blocked key gets its own 401 message (it proves the caller held a real
+// key, so saying why leaks nothing); an unknown key gets undefined, i.e. the generic 401.
+import { GatewayError } from '../gateway/gateway-error.js';
+import type { VirtualKeyLookup } from '../gateway/plugins/authenticate.js';
+import type { KeyVerifier } from './verify-key.js';
+
+export function createVirtualKeyLookup(verifier: KeyVerifier): VirtualKeyLookup {
+  return {
+    verify(presented) {
+      const result = verifier.verify(presented);
+      if (result.ok) {
+        const key = result.key;
+        return {
+          kind: 'virtual',
+          keyId: key.id,
+          alias: key.keyAlias,
+          models: key.models,
+          rpmLimit: key.rpmLimit,
+          tpmLimit: key.tpmLimit,
+          maxParallelRequests: key.maxParallelRequests,
+          hasBudget: key.maxBudgetMicros !== null,
+        };
+      }
+      if (result.reason === 'expired') throw new GatewayError('invalid_api_key', 'This API key has expired. Ask the Switchboard admin for a new one.');
+      if (result.reason === 'blocked') throw new GatewayError('invalid_api_key', 'This API key is blocked. Unblock it with POST /key/unblock or in the dashboard.');
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// Assembles and starts the whole gateway from options: config, the SQLite store in the data
+// directory, keys, metering, and the fastify server, then listens. Shared by the headless CLI
+// and the Electron shell so both run the same thing. close() stops accepting, lets requests
+// finish, flushes usage and closes the database, in that order.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
+import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
+import { createServer, type Gateway } from './gateway/create-server.js';
+import { createCredentialResolver, type SecretReader } from './secrets/resolve-credential.js';
+import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
+import { systemClock, type Clock } from './storage/clock.js';
+import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
+import { createKeyVerifier } from './keys/verify-key.js';
+import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
+import { createBudgetLedger } from './metering/budget-ledger.js';
+import { createRateLimiter } from './metering/rate-limiter.js';
+import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
+import { createPriceTable } from './metering/price-table.js';
+import { createLedgerMeter } from './metering/create-ledger-meter.js';
+import { pruneRawUsage } from './metering/prune-raw-usage.js';
+import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
+
+export interface StartGatewayOptions {
+  /** A config file, or undefined for the embedded default (a local Ollama). */
+  configFile: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Overrides general_settings.master_key (SWITCHBOARD_MASTER_KEY). */
+  masterKey: string | undefined;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  secrets?: SecretReader;
+  clock?: Clock;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  config: GatewayConfig;
+  url: string;
+  port: number;
+  db: OpenedDatabase;
+  keys: KeyRepository;
+  usage: UsageLedger;
+  settings: SettingsRepository;
+  masterKeyConfigured: boolean;
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'switchboard.db';
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+/** Loads the config (ConfigError on a bad file) without touching anything else. */
+export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.ProcessEnv): GatewayConfig {
+  return configFile ? loadConfigFile(configFile, env) : parseConfigText(DEFAULT_CONFIG_YAML, '<default>', env);
+}
+
+export async function startGateway(options: StartGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningGateway> {
+  const clock = options.clock ?? systemClock;
+  const { log } = options;
+  const resolveCredential = createCredentialResolver(options.env, options.secrets);
+  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+
+  const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
+  if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
+  try {
+    const keys = createKeyRepository(db.db, clock);
+    const verifier = createKeyVerifier(keys, clock);
+    const settings = createSettingsRepository(db.db);
+    const usage = createUsageLedger(db.db, { clock, log });
+    const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
+    const released = budget.releaseOrphaned();
+    if (released > 0) log.info({ released }, 'released budget reservations left by a previous run');
+    const limiter = createRateLimiter({ clock });
+    const meter = createLedgerMeter({ prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log });
+
+    const gateway = await createServer({
+      config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
+      now: () => clock.now(),
+    });
+    await gateway.app.listen({ host: options.host, port: options.port });
+    const address = gateway.app.server.address();
+    const port = address && typeof address === 'object' ? address.port : options.port;
+    const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+    const sweep = () => {
+      try {
+        keys.resetDueBudgets();
+        pruneRawUsage(db.db, { clock });
+      } catch (error) {
+        log.warn({ err: error }, 'retention sweep failed; will retry');
+      }
+    };
+    sweep();
+    const sweepTimer = setInterval(sweep, RETENTION_SWEEP_MS);
+    sweepTimer.unref();
+
+    let closing: Promise<void> | undefined;
+    return {
+      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, settings,
+      masterKeyConfigured: masterKey !== undefined,
+      close() {
+        closing ??= (async () => {
+          clearInterval(sweepTimer);
+          await gateway.close();
+          usage.close();
+          verifier.dispose();
+          db.db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    db.db.close();
+    throw error;
+  }
+}
