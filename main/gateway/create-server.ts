@@ -24,6 +24,9 @@ import type { InferenceDeps } from './proxy-inference.js';
 import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.js';
 import { createOpenAICompatibleAdapter } from '../providers/openai-compatible-adapter.js';
 import { createOllamaAdapter } from '../providers/ollama-adapter.js';
+import { createAnthropicAdapter } from '../providers/anthropic-adapter.js';
+import { createGeminiAdapter } from '../providers/gemini-adapter.js';
+import { createAzureAdapter } from '../providers/azure-adapter.js';
 import type { ProviderAdapter } from '../providers/provider-adapter.js';
 import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import { createModelRouter, type ModelRouter } from '../routing/model-router.js';
@@ -77,8 +80,14 @@ export interface Gateway {
 /** Routes the dashboard calls from the gateway's own origin (see security checklist note). */
 export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/'] as const;
 
-export function defaultAdapters(): Partial<Record<ProviderProtocol, ProviderAdapter>> {
-  return { openai: createOpenAICompatibleAdapter(), ollama: createOllamaAdapter() };
+export function defaultAdapters(now: () => number = Date.now): Partial<Record<ProviderProtocol, ProviderAdapter>> {
+  return {
+    openai: createOpenAICompatibleAdapter(),
+    ollama: createOllamaAdapter(),
+    anthropic: createAnthropicAdapter({ nowMs: now }),
+    gemini: createGeminiAdapter({ nowMs: now }),
+    azure: createAzureAdapter(),
+  };
 }
 
 export async function createServer(deps: ServerDeps): Promise<Gateway> {
@@ -154,7 +163,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const inference: InferenceDeps = {
     router: () => router,
     settings: () => settings,
-    adapters: deps.adapters ?? defaultAdapters(),
+    adapters: deps.adapters ?? defaultAdapters(now),
     upstream,
     resolveCredential: deps.resolveCredential ?? createCredentialResolver(process.env),
     meter: deps.meter ?? createPassThroughMeter(),
