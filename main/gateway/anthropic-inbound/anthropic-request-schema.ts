@@ -32,10 +32,13 @@ export const MAX_ANTHROPIC_MODEL_NAME_LENGTH = 256;
  * Validates a value against the schema registered for its `type`, and lets any other `type`
  * through untouched. A plain z.union would report "Invalid input" for the whole block; this keeps
  * the path and message of the field that is actually wrong (`messages.0.content.1.source.data`).
+ * A missing `type` is looked up as '' (a tool without `type` is a custom tool); `requireType`
+ * makes it an error instead, as it is for content blocks.
  */
-function byType<const K extends Record<string, z.ZodType>>(known: K, typeOf: (value: Record<string, unknown>) => string) {
-  return z.looseObject({}).transform((value, ctx): z.output<K[keyof K]> | LooseBlock => {
-    const type = typeOf(value);
+function byType<const K extends Record<string, z.ZodType>>(known: K, requireType: boolean) {
+  const base = z.looseObject({ type: requireType ? z.string() : z.string().nullish() });
+  return base.transform((value, ctx): z.output<K[keyof K]> | LooseBlock => {
+    const type = typeof value.type === 'string' ? value.type : '';
     const schema = Object.hasOwn(known, type) ? known[type] : undefined;
     if (schema === undefined) return value as LooseBlock;
     const result = schema.safeParse(value);
@@ -53,8 +56,6 @@ export interface LooseBlock {
   type: string;
   [key: string]: unknown;
 }
-
-const blockType = (value: Record<string, unknown>): string => (typeof value.type === 'string' ? value.type : '');
 
 const cacheControlSchema = z.looseObject({ type: z.string(), ttl: z.string().optional() }).nullish();
 
@@ -113,7 +114,7 @@ const toolResultContentBlockSchema = byType(
     document: anthropicDocumentBlockSchema,
     search_result: anthropicSearchResultBlockSchema,
   },
-  blockType,
+  true,
 );
 
 export const anthropicToolResultBlockSchema = z.looseObject({
@@ -154,7 +155,7 @@ const contentBlockSchema = byType(
     thinking: anthropicThinkingBlockSchema,
     redacted_thinking: anthropicRedactedThinkingBlockSchema,
   },
-  blockType,
+  true,
 );
 
 const messageSchema = z.discriminatedUnion('role', [
@@ -177,7 +178,7 @@ export const anthropicCustomToolSchema = z.looseObject({
 // Server tools (web_search_20250305, code_execution_...) and Anthropic-defined client tools
 // (bash_20250124, text_editor_...) carry a dated `type` and no schema; they are kept loose here and
 // judged by the converter, which knows whether the target can run them.
-const toolSchema = byType({ '': anthropicCustomToolSchema, custom: anthropicCustomToolSchema }, blockType);
+const toolSchema = byType({ '': anthropicCustomToolSchema, custom: anthropicCustomToolSchema }, false);
 
 const toolChoiceSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().nullish() }),

@@ -108,6 +108,7 @@ describe('parse-anthropic-request', () => {
     ['empty messages', (b: Record<string, unknown>) => (b.messages = []), 'messages: at least one message is required', 'messages'],
     ['a wrong role', (b: Record<string, unknown>) => (b.messages = [{ role: 'tool', content: 'x' }]), 'messages.0.role: Invalid discriminator value', 'messages.0.role'],
     ['content as a number', (b: Record<string, unknown>) => (b.messages = [{ role: 'user', content: 5 }]), 'messages.0.content: expected string or array, received number', 'messages.0.content'],
+    ['a content block without type', (b: Record<string, unknown>) => (b.messages = [{ role: 'user', content: [{ text: 'a' }] }]), 'messages.0.content.0.type: Field required', 'messages.0.content.0.type'],
     ['a text block without text', (b: Record<string, unknown>) => (b.messages = [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text' }] }]), 'messages.0.content.1.text: Field required', 'messages.0.content.1.text'],
     [
       'an image with an unsupported media type',
