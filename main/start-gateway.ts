@@ -19,6 +19,7 @@ import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js'
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
+import { createUsageQueries } from './metering/usage-queries.js';
 import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
 
 export interface StartGatewayOptions {
@@ -77,6 +78,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
 
     const gateway = await createServer({
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
+      spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       now: () => clock.now(),
     });
     await gateway.app.listen({ host: options.host, port: options.port });

@@ -11,6 +11,8 @@ import { createAuthenticator, type VirtualKeyLookup } from './plugins/authentica
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerSpendRoutes } from './routes/spend-routes.js';
+import type { UsageQueries } from '../metering/usage-queries.js';
 import type { KeyRepository } from '../keys/key-repository.js';
 import { registerHealthRoutes, type ReadinessReport } from './routes/health-routes.js';
 import { registerActiveModelRoutes } from './routes/active-model-routes.js';
@@ -52,6 +54,8 @@ export interface ServerDeps {
   readiness?: () => ReadinessReport;
   /** Virtual keys; when given, the /key/* management routes are served. */
   keys?: KeyRepository;
+  /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first. */
+  spend?: { queries: UsageQueries; flush(): void };
   /** Model aliases (e.g. the active model), read per request. */
   aliases?: () => ReadonlyMap<string, string>;
   random?: () => number;
@@ -173,6 +177,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   };
   registerOpenAIRoutes(app, inference);
   if (deps.keys) registerKeyRoutes(app, deps.keys);
+  if (deps.spend) registerSpendRoutes(app, deps.spend.queries, deps.spend.flush, now);
   registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
   registerActiveModelRoutes(app, activeModel);
   const healthChecks = createBackgroundHealthChecks({

@@ -1,0 +1,57 @@
+// Read APIs over the usage ledger, admin only: LiteLLM-compatible GET /spend/logs (paginated,
+// filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
+// requests, errors, latency percentiles grouped by app, model, provider, key or day).
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../gateway-error.js';
+import { requireAdmin } from './key-routes.js';
+import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+
+const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries, beforeRead: () => void, now: () => number): void {
+  app.register(async (scope) => {
+    scope.addHook('preHandler', async (request) => {
+      requireAdmin(request);
+      // Rows recorded a moment ago are still queued; a reader should see them.
+      beforeRead();
+    });
+
+    scope.get('/spend/logs', async (request) => {
+      const q = request.query as Record<string, string | undefined>;
+      return queries.spendLogs({
+        ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
+        ...(q.model ? { model: q.model } : {}),
+        ...optionalTime('start_date', q.start_date),
+        ...optionalTime('end_date', q.end_date),
+        page: positive(q.page, 'page') ?? 1,
+        pageSize: positive(q.page_size ?? q.size, 'page_size') ?? 50,
+      });
+    });
+
+    scope.get('/usage/summary', async (request) => {
+      const q = request.query as Record<string, string | undefined>;
+      const groupBy = (q.group_by ?? 'app') as UsageGroupBy;
+      if (!GROUPS.includes(groupBy)) throw new GatewayError('invalid_request', `group_by must be one of ${GROUPS.join(', ')}`, { param: 'group_by' });
+      const end = optionalTime('end', q.end).end ?? now();
+      const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
+      if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
+      return queries.usageSummary({ start, end, groupBy });
+    });
+  });
+}
+
+function positive(value: string | undefined, param: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
+  return n;
+}
+
+/** Accepts ISO dates (2026-11-25, 2026-11-25T10:00:00Z) or epoch milliseconds. */
+function optionalTime(param: string, value: string | undefined): { start?: number; end?: number } {
+  if (value === undefined || value === '') return {};
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new GatewayError('invalid_request', `${param} must be an ISO date or epoch milliseconds`, { param });
+  return param.startsWith('start') ? { start: ms } : { end: ms };
+}
