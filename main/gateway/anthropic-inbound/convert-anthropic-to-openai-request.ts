@@ -82,7 +82,7 @@ export function convertAnthropicToOpenAIRequest(
   request.messages.forEach((message, i) => {
     const path = `messages.${i}`;
     if (message.role === 'system') {
-      const text = joinText(typeof message.content === 'string' ? [message.content] : message.content.map((block) => block.text));
+      const text = joinText(systemTexts(message.content));
       if (text !== '') messages.push({ role: 'system', content: text });
     } else if (message.role === 'user') {
       messages.push(...convertUserTurn(message.content, path, seen.toolResults));
@@ -255,7 +255,7 @@ function convertAssistantTurn(content: string | AnthropicContentBlock[], path: s
   const text = joinText(texts);
   if (toolCalls.length > 0) return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
   // A turn that held only thinking says nothing an OpenAI-format model can use.
-  if (text === '' && texts.length === 0) return undefined;
+  if (texts.length === 0) return undefined;
   return { role: 'assistant', content: text };
 }
 
