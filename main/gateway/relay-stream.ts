@@ -41,6 +41,9 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     'x-accel-buffering': 'no',
     ...input.headers,
   });
+  // Send the head now, not with the first chunk: the upstream has answered, so the client should
+  // know its stream is open (and may give up on it) even while the first token is slow to come.
+  res.flushHeaders();
   const decoder = createStreamDecoder(adapter.streamFraming);
   const translator = adapter.createStreamTranslator(endpoint, target, requestId);
   let usage: TokenUsage | undefined;
