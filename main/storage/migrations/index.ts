@@ -2,6 +2,7 @@
 // because databases in the field already recorded its version in PRAGMA user_version.
 
 import * as initialSchema from './0001-initial-schema.js';
+import * as dashboardModels from './0002-dashboard-models.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -10,7 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
