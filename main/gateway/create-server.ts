@@ -10,6 +10,7 @@ import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
 import { createAuthenticator, type VirtualKeyLookup } from './plugins/authenticate.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
+import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -176,6 +177,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     sleep: deps.sleep ?? sleepUnlessAborted,
   };
   registerOpenAIRoutes(app, inference);
+  registerAnthropicRoutes(app, inference);
   if (deps.keys) registerKeyRoutes(app, deps.keys);
   if (deps.spend) registerSpendRoutes(app, deps.spend.queries, deps.spend.flush, now);
   registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));

@@ -8,7 +8,7 @@ import { GatewayError, isGatewayError } from './gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { keyAllowsModel } from '../keys/key-allows-model.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
-import { relayStream } from './relay-stream.js';
+import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
@@ -43,12 +43,31 @@ interface Attempt {
   group: ModelGroup;
 }
 
-export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** How the client wants the answer: OpenAI's wire format unless a route says otherwise. */
+export interface ClientFormat {
+  /** The OpenAI-format body to route (e.g. translated from an Anthropic request). */
+  body: unknown;
+  encoder(includeUsage: boolean): ClientStreamEncoder;
+  renderJson(parsed: ParsedResponse): string;
+}
+
+const OPENAI_FORMAT: Omit<ClientFormat, 'body'> = {
+  encoder: createOpenAISseEncoder,
+  renderJson: (parsed) => parsed.raw ?? JSON.stringify(parsed.body),
+};
+
+export async function proxyInference(
+  deps: InferenceDeps,
+  endpoint: EndpointKind,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  format: ClientFormat = { ...OPENAI_FORMAT, body: request.body },
+): Promise<void> {
   const startedMono = deps.monotonic();
   const startedAt = deps.now();
   const requestId = request.id;
   const principal = (request as FastifyRequest & { principal: Principal }).principal;
-  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, request.body);
+  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, format.body);
 
   const router = deps.router();
   const settings = deps.settings();
@@ -108,7 +127,7 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
           reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
-          includeUsage, signal: abort.signal,
+          encoder: format.encoder(includeUsage), signal: abort.signal,
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
           },
@@ -147,7 +166,7 @@ export async function proxyInference(deps: InferenceDeps, endpoint: EndpointKind
       headers['x-litellm-overhead-duration-ms'] = overhead;
       status = 'success';
       httpStatus = 200;
-      reply.headers(headers).type('application/json').send(parsed.raw ?? JSON.stringify(parsed.body));
+      reply.headers(headers).type('application/json').send(format.renderJson(parsed));
     } finally {
       endInFlight();
     }

@@ -16,8 +16,8 @@ export interface RelayStreamInput {
   target: AdapterTarget;
   requestId: string;
   body: UpstreamResponse['body'];
-  /** Forward the usage-only chunk (the client asked for stream_options.include_usage). */
-  includeUsage: boolean;
+  /** Renders the client's wire format (OpenAI SSE by default, Anthropic events for /v1/messages). */
+  encoder: ClientStreamEncoder;
   signal: AbortSignal;
   onFirstContent(): void;
 }
@@ -31,8 +31,32 @@ export interface RelayStreamResult {
 
 const DONE_FRAME = 'data: [DONE]\n\n';
 
+/** Turns canonical OpenAI chunks into what the client reads. */
+export interface ClientStreamEncoder {
+  /** Written right after the response head (e.g. Anthropic's message_start). */
+  start(): string;
+  push(output: Extract<StreamOutput, { type: 'chunk' | 'usage' }>): string;
+  /** The upstream finished normally. */
+  finish(): string;
+  /** Terminal frames after a mid-stream failure. */
+  error(error: GatewayError): string;
+}
+
+/** OpenAI SSE: chunks as `data:` frames (the usage-only chunk only if asked for), then [DONE]. */
+export function createOpenAISseEncoder(includeUsage: boolean): ClientStreamEncoder {
+  return {
+    start: () => '',
+    push(output) {
+      if (output.type !== 'chunk' || (output.usageOnly && !includeUsage)) return '';
+      return `data: ${output.raw ?? JSON.stringify(output.chunk)}\n\n`;
+    },
+    finish: () => DONE_FRAME,
+    error: (error) => `data: ${JSON.stringify(error.toBody())}\n\n${DONE_FRAME}`,
+  };
+}
+
 export async function relayStream(input: RelayStreamInput): Promise<RelayStreamResult> {
-  const { reply, adapter, endpoint, target, requestId, body, includeUsage, signal } = input;
+  const { reply, adapter, endpoint, target, requestId, body, encoder, signal } = input;
   const res = reply.raw;
   reply.hijack();
   res.writeHead(200, {
@@ -54,10 +78,11 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   const render = (outputs: StreamOutput[]): string => {
     let text = '';
     for (const output of outputs) {
-      if (output.type === 'usage') usage = output.usage;
-      else if (output.type === 'done') sawDone = true;
+      if (output.type === 'usage') {
+        usage = output.usage;
+        text += encoder.push(output);
+      } else if (output.type === 'done') sawDone = true;
       else {
-        if (output.usageOnly && !includeUsage) continue;
         const chars = contentChars(output.chunk);
         if (chars > 0) {
           outputChars += chars;
@@ -66,7 +91,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
             input.onFirstContent();
           }
         }
-        text += `data: ${output.raw ?? JSON.stringify(output.chunk)}\n\n`;
+        text += encoder.push(output);
       }
     }
     return text;
@@ -75,6 +100,8 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // Frames rendered from the current upstream read but not yet written. When a later event in
   // the same read fails, these still go out ahead of the error event: the client must see every
   // chunk the upstream produced before it broke (and outputChars already counts them).
+  const head = encoder.start();
+  if (head) res.write(head);
   let pending = '';
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
@@ -97,13 +124,13 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     }
     // Stop reading whatever follows [DONE]; the connection is not reused mid-body.
     if (!body.destroyed) body.destroy();
-    res.end(DONE_FRAME);
+    res.end(pending + encoder.finish());
     return { usage, outputChars, error: undefined };
   } catch (error) {
     const gatewayError = toGatewayError(error, target.deployment, signal, 'body');
     if (!body.destroyed) body.destroy();
     if (!res.destroyed && !res.writableEnded) {
-      res.end(`${pending}data: ${JSON.stringify(gatewayError.toBody())}\n\n${DONE_FRAME}`);
+      res.end(pending + encoder.error(gatewayError));
     }
     return { usage, outputChars, error: gatewayError };
   }

@@ -1,0 +1,46 @@
+// The Anthropic-compatible inbound side: POST /v1/messages (what Claude Code and the Anthropic
+// SDKs call) and /v1/messages/count_tokens. A Messages request is translated to the canonical
+// OpenAI form and routed like any other, so it reaches every kind of deployment; the answer is
+// translated back into a Messages response or event stream, and every error is Anthropic-shaped.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toClientError } from '../plugins/error-handler.js';
+import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
+import { parseAnthropicCountTokensRequest, parseAnthropicMessagesRequest } from '../anthropic-inbound/parse-anthropic-request.js';
+import { convertAnthropicToOpenAIRequest } from '../anthropic-inbound/convert-anthropic-to-openai-request.js';
+import { convertOpenAIToAnthropicResponse } from '../anthropic-inbound/convert-openai-to-anthropic-response.js';
+import { createAnthropicStreamEncoder } from '../anthropic-inbound/create-anthropic-stream-encoder.js';
+import { countAnthropicTokens } from '../anthropic-inbound/count-anthropic-tokens.js';
+import { anthropicErrorBody } from '../anthropic-inbound/anthropic-error-body.js';
+
+export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDeps): void {
+  app.register(async (scope) => {
+    scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      const clientError = toClientError(error);
+      if (clientError.code === 'internal_error') request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+      if (clientError.retryAfter !== undefined) reply.header('retry-after', String(clientError.retryAfter));
+      reply
+        .headers(clientError.headers)
+        .header('x-request-id', request.id)
+        .header('request-id', request.id)
+        .code(clientError.status)
+        .type('application/json')
+        .send(JSON.stringify(anthropicErrorBody(clientError, request.id)));
+    });
+
+    scope.post('/v1/messages', async (request, reply) => {
+      const messages = parseAnthropicMessagesRequest(request.body);
+      const messageId = `msg_${request.id.replace(/-/g, '')}`;
+      await proxyInference(deps, 'chat', request, reply, {
+        body: convertAnthropicToOpenAIRequest(messages),
+        encoder: () => createAnthropicStreamEncoder({
+          requestedModel: messages.model,
+          messageId,
+          inputTokensEstimate: countAnthropicTokens(messages).input_tokens,
+        }),
+        renderJson: (parsed) => JSON.stringify(convertOpenAIToAnthropicResponse(parsed.body, { requestedModel: messages.model, messageId, usage: parsed.usage })),
+      });
+    });
+
+    scope.post('/v1/messages/count_tokens', async (request) => countAnthropicTokens(parseAnthropicCountTokensRequest(request.body)));
+  });
+}
