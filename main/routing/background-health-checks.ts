@@ -71,6 +71,8 @@ export interface HealthChecks {
   last(): HealthReport | undefined;
   /** Starts background probing: one run now, then every `intervalMs`. Failures start cooldowns. */
   start(intervalMs: number): void;
+  /** Resolves once no check is running (background or on demand). */
+  idle(): Promise<void>;
   /** Stops the timer, cancels probes in flight and waits for them. */
   stop(): Promise<void>;
 }
@@ -89,19 +91,22 @@ export function createBackgroundHealthChecks(options: HealthChecksOptions): Heal
   const scheduler = options.scheduler ?? realScheduler;
   let lastReport: HealthReport | undefined;
   let timer: unknown;
-  let background: Promise<HealthReport> | undefined;
+  let inFlight: Promise<HealthReport> | undefined;
   const running = new Set<Promise<unknown>>();
   let cancel = new AbortController();
 
-  async function run(include: ((d: Deployment) => boolean) | undefined, coolDownOnFailure: boolean): Promise<HealthReport> {
+  /** `background`: the periodic run (cools failures down, skips opted-out deployments). */
+  async function run(include: ((d: Deployment) => boolean) | undefined, background: boolean): Promise<HealthReport> {
     const checkedAt = new Date(options.now()).toISOString();
-    const deployments = options.deployments().filter((d) => include?.(d) ?? true);
+    const deployments = options.deployments().filter((d) =>
+      (include?.(d) ?? true) && !(background && d.modelInfo.disable_background_health_check === true));
     const signal = cancel.signal;
     const results = await Promise.all(deployments.map((d) => probeDeployment(options.probe, d, { signal })));
     if (signal.aborted) return toReport(results, checkedAt);
     const health = options.health();
-    for (const result of results) apply(health, result, coolDownOnFailure, options.allowedFails);
+    for (const result of results) apply(health, result, background, options.allowedFails);
     const report = toReport(results, checkedAt);
+    // The cached report answers for every deployment: a check of one group does not replace it.
     if (include === undefined) lastReport = report;
     return report;
   }
@@ -114,10 +119,10 @@ export function createBackgroundHealthChecks(options: HealthChecksOptions): Heal
 
   function backgroundRun(): void {
     // A slow backend must not pile runs on top of each other.
-    if (background) return;
-    background = track(run((d) => d.modelInfo.disable_background_health_check !== true, true));
-    void background.finally(() => {
-      background = undefined;
+    if (inFlight) return;
+    inFlight = track(run(undefined, true));
+    void inFlight.finally(() => {
+      inFlight = undefined;
     }).catch(() => undefined);
   }
 
@@ -129,6 +134,9 @@ export function createBackgroundHealthChecks(options: HealthChecksOptions): Heal
       cancel = new AbortController();
       backgroundRun();
       timer = scheduler.setInterval(backgroundRun, intervalMs);
+    },
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
     async stop() {
       if (timer !== undefined) scheduler.clearInterval(timer);
