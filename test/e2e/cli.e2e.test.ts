@@ -1,0 +1,195 @@
+// `switchboard serve` as a user runs it: the real bin script over the compiled dist/, spawned as
+// a child process with a clean environment and a temp data dir, talking only to loopback. Covers
+// the ready line, the seed LiteLLM config starting unchanged (database_url reported, not
+// rejected), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'switchboard.js');
+const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
+const READY = /^Switchboard listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
+
+/**
+ * Sources changed since the last build (tsconfig.main.json's inputs). The build info file is
+ * rewritten by every tsc run, so it dates the build even when tsc skips re-emitting a file.
+ */
+function changedSinceBuild(): string[] {
+  const buildInfo = join(ROOT, 'dist', '.tsbuildinfo');
+  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'cli.js'))) return ['(no build)'];
+  const builtAt = statSync(buildInfo).mtimeMs;
+  const changed: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (path !== join(ROOT, 'main', 'app')) walk(path);
+      } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > builtAt) {
+        changed.push(path);
+      }
+    }
+  };
+  for (const dir of ['main', 'shared', 'bench']) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));
+  return changed;
+}
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'switchboard-cli-e2e-'));
+  // Building takes ~10 s; skip it when dist/ is already newer than every source. tsc still emits
+  // when some unrelated file has a type error (the typecheck reports those), so its exit code is
+  // not the test's business; the compiled CLI existing afterwards is.
+  if (changedSinceBuild().length > 0) {
+    spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.main.json')], { cwd: ROOT, stdio: 'ignore' });
+  }
+  expect(existsSync(join(ROOT, 'dist', 'main', 'cli.js'))).toBe(true);
+}, 120_000);
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Cli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal name if killed by one). */
+  exited: Promise<number | string>;
+}
+
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  // Only the processes this file started, by their handle; a passing test has already stopped them.
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  running.clear();
+});
+
+function runCli(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: work,
+    // A clean environment: no SWITCHBOARD_* or keys leaking in from the machine running the tests.
+    env: { PATH: process.env.PATH ?? '', HOME: work, SWITCHBOARD_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (err += text));
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('close', (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Resolves with the URL once the ready line is printed; rejects if the process exits first. */
+function ready(cli: Cli): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = READY.exec(cli.stdout());
+      if (match) {
+        cli.child.stdout!.off('data', check);
+        resolve(match[1]!);
+      }
+    };
+    cli.child.stdout!.on('data', check);
+    check();
+    void cli.exited.then((code) => reject(new Error(`switchboard exited (${code}) before its ready line; stderr: ${cli.stderr()}`)));
+  });
+}
+
+const dataDir = (name: string) => ['--data-dir', join(work, name)];
+
+describe('switchboard serve (the CLI as a user runs it)', () => {
+  it('prints its usage for --help and exits 0', async () => {
+    const cli = runCli(['--help']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout()).toMatch(/^Usage: switchboard serve/);
+    expect(cli.stdout()).toContain('--config FILE');
+    expect(cli.stderr()).toBe('');
+  });
+
+  it('starts the seed LiteLLM config unchanged on --port 0, reports database_url as unused, and exits 0 on SIGTERM', async () => {
+    const cli = runCli(['serve', '--config', SEED, '--port', '0', ...dataDir('seed')]);
+    const url = await ready(cli);
+    expect(Number(new URL(url).port)).toBeGreaterThan(0);
+    expect(cli.stderr()).toMatch(/warning: .*database_url.* not used/);
+    // The seed's master key guards the API; its two models are listed.
+    const client = new OpenAI({ apiKey: 'sk-xxx', baseURL: `${url}/v1`, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(['glm5', 'qwen3.5']));
+    const stranger = new OpenAI({ apiKey: 'sk-wrong', baseURL: `${url}/v1`, maxRetries: 0 });
+    await expect(stranger.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  describe('with a config pointing at a mock upstream', () => {
+    let mock: MockUpstream;
+    beforeAll(async () => {
+      mock = await createMockUpstream();
+    });
+    afterAll(async () => {
+      await mock.close();
+    });
+
+    it('serves a streamed chat to the openai SDK, with the upstream key read from the environment', async () => {
+      const config = join(work, 'mock.yaml');
+      writeFileSync(config, `model_list:
+  - model_name: local-vllm
+    litellm_params:
+      model: hosted_vllm/qwen3
+      api_base: ${mock.url}/v1
+      api_key: os.environ/VLLM_KEY
+`);
+      const cli = runCli(['serve', '--config', config, '--port', '0', ...dataDir('mock')], {
+        SWITCHBOARD_MASTER_KEY: 'sk-cli-master-0123456789abcdef',
+        VLLM_KEY: 'sk-vllm-upstream-key',
+      });
+      const url = await ready(cli);
+      const client = new OpenAI({ apiKey: 'sk-cli-master-0123456789abcdef', baseURL: `${url}/v1`, maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: 'local-vllm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      const deltas: string[] = [];
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) deltas.push(chunk.choices[0].delta.content);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join('')).toBe('Hello, world!');
+
+      expect(mock.requests).toHaveLength(1);
+      const rec = mock.requests[0]!;
+      expect(rec.path).toBe('/v1/chat/completions');
+      expect(rec.headers.authorization).toBe('Bearer sk-vllm-upstream-key');
+      expect((rec.json as { model: string }).model).toBe('qwen3');
+      // Neither key ever shows up in what the CLI prints.
+      expect(cli.stdout() + cli.stderr()).not.toContain('sk-vllm-upstream-key');
+      expect(cli.stdout() + cli.stderr()).not.toContain('sk-cli-master-0123456789abcdef');
+
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    });
+  });
+
+  it('refuses a bad config with exit code 2 and one line naming the file, the line and the problem', async () => {
+    const config = join(work, 'bad.yaml');
+    writeFileSync(config, `model_list:
+  - model_name: broken
+    litellm_params:
+      model: gpt-4o-without-provider
+`);
+    const cli = runCli(['serve', '--config', config, '--port', '0', ...dataDir('bad')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    const lines = cli.stderr().split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}:4: .*model.*provider/model`));
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
