@@ -96,6 +96,27 @@ describe('client faults (checklist E)', () => {
       expect(finished).toMatchObject({ status: 'client_aborted', errorCode: 'client_closed' });
     });
 
+    it('S24: a client that leaves while the gateway waits out a Retry-After cancels the retry', async () => {
+      // The injected sleep tells the test when the gateway starts waiting and ends only by abort.
+      let sleeping!: (ms: number) => void;
+      const sleepStarted = new Promise<number>((resolve) => {
+        sleeping = resolve;
+      });
+      const sleep = (ms: number, signal: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => {
+          sleeping(ms);
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+      const h = await start({ routerSettings: '{ num_retries: 2, cooldown_time: 0, timeout: 600, max_retry_after: 30 }', gateway: { sleep } });
+      h.mock.script({ kind: 'status', status: 429, retryAfter: 5 });
+      const exchange = h.post(CHAT, chatBody({ stream: true }));
+      expect(await sleepStarted).toBe(5_000);
+      exchange.disconnect();
+      const [finished] = await h.meter.waitForFinished(1);
+      expect(finished).toMatchObject({ status: 'client_aborted' });
+      expect(h.mock.requests).toHaveLength(1);
+    });
+
     it('S24: after a client left, the next request on the same gateway is answered normally', async () => {
       const h = await start();
       h.mock.script({ kind: 'stall-after-n-chunks', n: 2 });

@@ -142,6 +142,26 @@ describe('upstream faults (checklist D)', () => {
     });
   });
 
+  describe('S17/S18 on a non-stream body', () => {
+    it('S17: a body that stalls half-way answers 504 upstream_stalled at the idle deadline', async () => {
+      const h = await start({ params: 'stream_timeout: 0.3' });
+      h.mock.script({ kind: 'stall-after-n-chunks', n: 2 });
+      const res = await call(h, chatBody());
+      expect(res.status).toBe(504);
+      expect(res.error?.code).toBe('upstream_stalled');
+      await h.mock.waitForClientClose(0);
+    });
+
+    it('S18: a body cut by a reset answers 502 upstream_bad_response, never a partial JSON', async () => {
+      const h = await start();
+      h.mock.script({ kind: 'reset-after-n-chunks', n: 2 });
+      const res = await call(h, chatBody());
+      expect(res.status).toBe(502);
+      expect(res.error?.code).toBe('upstream_bad_response');
+      expect(res.json).not.toHaveProperty('choices');
+    });
+  });
+
   describe('S18 upstream drops mid-stream (LiteLLM PR #30630, #36008)', () => {
     it.each([
       ['a TCP reset', { kind: 'reset-after-n-chunks', n: 2 } as const],
