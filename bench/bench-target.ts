@@ -1,0 +1,89 @@
+// What the benchmark loads: a target is something listening on loopback that answers chat
+// completions (the mock itself, the floor proxy, a gateway configuration). Later scenarios add
+// targets here or via gateway-target.ts; the rounds, checks and tables pick them up unchanged.
+// A target never talks to anything but 127.0.0.1.
+import { join } from 'node:path';
+import type { ChildRegistry, SpawnOptions } from './child-registry.js';
+import type { LoadRequest } from './load-generator.js';
+import { chatRequest, type RequestKind } from './chat-request.js';
+
+/** direct = the mock upstream called without a proxy (the baseline); floor = minimal proxy. */
+export type TargetRole = 'direct' | 'floor' | 'gateway';
+
+export interface BenchContext {
+  registry: ChildRegistry;
+  repoRoot: string;
+  /** Compiled bench scripts (dist/bench). */
+  benchDir: string;
+  mockOrigin: string;
+  /** A private temp directory for configs and data dirs; removed at the end. */
+  workDir: string;
+  /** When set, process targets run under `node --cpu-prof`, each writing to a subfolder. */
+  profileDir: string | undefined;
+}
+
+/** Node flags that profile a target's process into profileDir/<slug of its name>. */
+export function profileFlags(context: BenchContext, name: string): string[] {
+  if (!context.profileDir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(context.profileDir, slugOf(name))}`];
+}
+
+export function slugOf(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+}
+
+export interface StartupProbe {
+  spawnFor(port: number): SpawnOptions;
+  path: string;
+}
+
+export interface RunningTarget {
+  origin: string;
+  /** The process whose memory is reported; undefined when there is none of its own. */
+  pid: number | undefined;
+  buildRequest(kind: RequestKind): LoadRequest;
+  /** Numeric response header worth sampling (the gateway's self-reported overhead). */
+  sampleHeader?: string;
+  /** How to measure time-to-first-answer for this target, when that is a goal. */
+  startup?: StartupProbe;
+  stop(): Promise<void>;
+}
+
+export interface BenchTarget {
+  name: string;
+  role: TargetRole;
+  start(context: BenchContext): Promise<RunningTarget>;
+}
+
+export const directTarget: BenchTarget = {
+  name: 'direct (mock)',
+  role: 'direct',
+  async start(context) {
+    return {
+      origin: context.mockOrigin,
+      pid: undefined,
+      buildRequest: (kind) => chatRequest(kind, {}),
+      stop: async () => {},
+    };
+  },
+};
+
+export const floorTarget: BenchTarget = {
+  name: 'floor proxy',
+  role: 'floor',
+  async start(context) {
+    const server = await context.registry.spawnServer('floor proxy', {
+      args: [...profileFlags(context, 'floor proxy'), join(context.benchDir, 'floor-proxy.js'), '--upstream', context.mockOrigin],
+      cwd: context.repoRoot,
+      ipc: true,
+      readyPattern: /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      timeoutMs: 10_000,
+    });
+    return {
+      origin: server.origin,
+      pid: server.pid,
+      buildRequest: (kind) => chatRequest(kind, {}),
+      stop: () => context.registry.stop(server.process),
+    };
+  },
+};

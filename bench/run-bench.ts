@@ -1,0 +1,204 @@
+// `npm run bench`: starts the mock upstream, the floor proxy and the gateway (each its own
+// process), proves each one proxies, loads them interleaved over several rounds, and prints the
+// Markdown table (also written to .bench/latest.md). Stops by itself; never leaves a child
+// running, even when interrupted. New scenarios are new entries in BENCH_TARGETS.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pool } from 'undici';
+import { parseBenchOptions, BENCH_USAGE, type BenchOptions } from './bench-options.js';
+import { directTarget, floorTarget, type BenchContext, type BenchTarget } from './bench-target.js';
+import { createChildRegistry, type ChildRegistry } from './child-registry.js';
+import { evaluateChecks } from './gateway-checks.js';
+import { BENCH_MASTER_KEY, gatewayTarget, singleDeploymentConfig } from './gateway-target.js';
+import { createLoadPool } from './load-generator.js';
+import { machineInfo } from './machine-info.js';
+import { measureStartup } from './measure-startup.js';
+import { readProcessMemory } from './read-process-memory.js';
+import { sourceRevision } from './source-revision.js';
+import { format, renderReport } from './render-report.js';
+import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
+import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js';
+import type { TargetMeasurements } from './target-measurements.js';
+import { verifyTarget } from './verify-target.js';
+
+/** Everything loaded, in this order; the direct and floor baselines must stay. */
+const BENCH_TARGETS: readonly BenchTarget[] = [
+  directTarget,
+  floorTarget,
+  gatewayTarget({ name: 'gateway', configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY }),
+];
+
+/** Requests per target per round; scaled by --quick. */
+const LOAD_SHAPES: readonly LoadShape[] = [
+  { id: 'c1', concurrency: 1, count: 600, kind: 'chat' },
+  { id: 'c16', concurrency: 16, count: 6_000, kind: 'chat' },
+  { id: 'stream', concurrency: 1, count: 400, kind: 'chat-stream' },
+];
+
+const LOAD_RUN_DEADLINE_MS = 20_000;
+const WHOLE_RUN_DEADLINE_MS = 8 * 60_000;
+const READY = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseBenchOptions(argv);
+  if ('error' in parsed) {
+    process.stderr.write(`bench: ${parsed.error}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  const registry = createChildRegistry();
+  const workDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  installCleanup(registry, workDir);
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench: gave up after ${WHOLE_RUN_DEADLINE_MS / 60_000} minutes\n`);
+    process.exit(1); // the 'exit' handler kills every child
+  }, WHOLE_RUN_DEADLINE_MS);
+  const pools: Pool[] = [];
+  try {
+    return await bench(parsed, registry, workDir, pools);
+  } finally {
+    clearTimeout(watchdog);
+    await Promise.all(pools.map((pool) => pool.destroy()));
+    await registry.stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function bench(options: BenchOptions, registry: ChildRegistry, workDir: string, pools: Pool[]): Promise<number> {
+  const machine = machineInfo();
+  progress(`${machine.date} · Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores`);
+  const profileDir = options.profile ? join(repoRoot, '.bench', 'profiles', String(Date.now())) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const mock = await registry.spawnServer('mock upstream', {
+    args: [join(benchDir, 'mock-upstream-server.js')], cwd: repoRoot, ipc: true, readyPattern: READY, timeoutMs: 10_000,
+  });
+  const context: BenchContext = { registry, repoRoot, benchDir, mockOrigin: mock.origin, workDir, profileDir };
+
+  const active: ActiveTarget[] = [];
+  const measurements = new Map<string, TargetMeasurements>();
+  for (const target of BENCH_TARGETS) {
+    const running = await target.start(context);
+    // Idle means right after start, before the first request.
+    const memoryIdle = running.pid === undefined ? undefined : readProcessMemory(running.pid);
+    const targetPools = new Map<number, Pool>();
+    for (const concurrency of new Set(LOAD_SHAPES.map((shape) => shape.concurrency))) {
+      const pool = createLoadPool(running.origin, concurrency);
+      pools.push(pool);
+      targetPools.set(concurrency, pool);
+    }
+    await verifyTarget(target.name, targetPools.get(1) ?? createLoadPool(running.origin, 1), running);
+    active.push({ name: target.name, running, pools: targetPools });
+    measurements.set(target.name, {
+      name: target.name, role: target.role, rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
+    });
+    progress(`${target.name} ready at ${running.origin}`);
+  }
+
+  const shapes = LOAD_SHAPES.map((shape) => ({ ...shape, count: Math.max(50, Math.round(shape.count * options.scale)) }));
+  progress('warm-up round (discarded)');
+  await runRounds({ targets: active, shapes: shapes.map((s) => ({ ...s, count: Math.ceil(s.count / 2) })), rounds: 1, deadlineMs: LOAD_RUN_DEADLINE_MS });
+  progress(`measuring ${options.rounds} rounds`);
+  const rounds = await runRounds({
+    targets: active, shapes, rounds: options.rounds, deadlineMs: LOAD_RUN_DEADLINE_MS,
+    onRun: (round, shape, name, stats) => {
+      if (shape.id === 'c16') progress(`round ${round + 1}/${options.rounds} c=16 ${name}: ${Math.round(stats.requestsPerSecond)} req/s, p50 ${format(stats.p50, 'ms')}`);
+    },
+  });
+
+  const warnings: string[] = [];
+  for (const target of active) {
+    const measured = measurements.get(target.name)!;
+    measured.rounds = rounds.get(target.name)!;
+    measured.memoryAfterLoad = target.running.pid === undefined ? undefined : readProcessMemory(target.running.pid);
+    const failed = Object.values(measured.rounds).flat().filter((stats) => stats.errors > 0);
+    if (failed.length > 0) {
+      warnings.push(`${target.name}: ${failed.reduce((n, s) => n + s.errors, 0)} failed requests (first: ${failed[0]!.firstError ?? '?'})`);
+    }
+  }
+  for (const target of active) {
+    if (!target.running.startup) continue;
+    progress(`measuring start to first answer for ${target.name} (${options.startupSamples} starts)`);
+    measurements.get(target.name)!.startupMs = await measureStartup({
+      registry, ...target.running.startup, samples: options.startupSamples, timeoutMs: 10_000,
+    });
+  }
+  for (const target of active) await target.running.stop();
+
+  const targets = [...measurements.values()];
+  const shapeText = shapes.map((s) => `${s.id === 'stream' ? 'stream c=1' : `c=${s.concurrency}`} ${s.count}`).join(', ');
+  const report = renderReport({
+    machine,
+    revision: sourceRevision(repoRoot),
+    method: `Each server in its own process on 127.0.0.1; gateway via \`switchboard serve\` with auth on (master key). `
+      + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
+      + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
+      + `Requests per target per round: ${shapeText}.`,
+    rows: evaluateChecks(targets),
+    targets,
+    warnings,
+  });
+  const outDir = join(repoRoot, '.bench');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.md'), report);
+  process.stdout.write(`\n${report}\nWritten to .bench/latest.md\n`);
+  if (profileDir) printProfiles(profileDir, outDir);
+  return warnings.length > 0 ? 1 : 0;
+}
+
+/** One summary per profiled process (profileDir/<target slug>/*.cpuprofile), printed and written. */
+function printProfiles(profileDir: string, outDir: string): void {
+  const sections: string[] = [];
+  for (const slug of readdirSync(profileDir).sort()) {
+    const dir = join(profileDir, slug);
+    const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (!newest) {
+      sections.push(`### ${slug}: no CPU profile was written (did it exit cleanly?)`);
+      continue;
+    }
+    const summary = summarizeCpuProfile(JSON.parse(readFileSync(newest, 'utf8')) as CpuProfile, 20, repoRoot);
+    sections.push([
+      `### CPU profile, ${slug}: ${summary.busyMs.toFixed(0)} ms busy of ${summary.totalMs.toFixed(0)} ms`,
+      '', `Profile: ${newest}`, '', 'Self time by area (share of busy time):', '',
+      ...summary.areas.map((a) => `- ${(a.share * 100).toFixed(1)} % ${a.name} (${a.selfMs.toFixed(0)} ms)`),
+      '', 'Hottest functions (self time):', '',
+      ...summary.functions.map((f) => `- ${(f.share * 100).toFixed(1)} % ${f.name} (${f.selfMs.toFixed(0)} ms)`),
+    ].join('\n'));
+  }
+  const text = `${sections.join('\n\n')}\n`;
+  writeFileSync(join(outDir, 'profile.md'), text);
+  process.stdout.write(`\n${text}\nWritten to .bench/profile.md\n`);
+}
+
+function installCleanup(registry: ChildRegistry, workDir: string): void {
+  process.once('exit', () => {
+    registry.killAllNow();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}, stopping children\n`);
+      setTimeout(() => process.exit(130), 5_000).unref();
+      void registry.stopAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+// Before anything is timed, proves each target really proxies: one chat completion must come
+// back as JSON with choices, and one stream must carry content deltas and end with [DONE].
+// A bench that measured fast 401s would be worse than no bench.
+import type { Pool } from 'undici';
+import type { RunningTarget } from './bench-target.js';
+
+export async function verifyTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+  const plain = await send(name, pool, target, 'chat');
+  let json: { choices?: unknown[] };
+  try {
+    json = JSON.parse(plain) as { choices?: unknown[] };
+  } catch {
+    throw new Error(`${name}: the chat completion is not JSON: ${plain.slice(0, 200)}`);
+  }
+  if (!Array.isArray(json.choices) || json.choices.length === 0) throw new Error(`${name}: the chat completion has no choices: ${plain.slice(0, 200)}`);
+
+  const stream = await send(name, pool, target, 'chat-stream');
+  if (!stream.includes('"content":"Hello"') || !stream.trimEnd().endsWith('data: [DONE]')) {
+    throw new Error(`${name}: the stream is not a complete OpenAI SSE stream: ${stream.slice(0, 300)}`);
+  }
+}
+
+async function send(name: string, pool: Pool, target: RunningTarget, kind: 'chat' | 'chat-stream'): Promise<string> {
+  const request = target.buildRequest(kind);
+  const response = await pool.request({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? null });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`${name}: HTTP ${response.statusCode} for ${kind}: ${text.slice(0, 300)}`);
+  return text;
+}
