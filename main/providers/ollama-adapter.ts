@@ -3,6 +3,7 @@
 // (litellm #11262); image URLs are refused rather than fetched (the gateway never fetches URLs
 // from request data). Every NDJSON line is parsed guarded.
 import { GatewayError } from '../gateway/gateway-error.js';
+import { sanitizeExcerpt } from '../gateway/read-upstream-body.js';
 import type {
   AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, TokenUsage, UpstreamCall,
 } from './provider-adapter.js';
@@ -37,7 +38,7 @@ export function createOllamaAdapter(): ProviderAdapter {
     },
     parseResponse(endpoint, json, target, _raw, requestId): ParsedResponse {
       if (!isRecord(json)) throw new GatewayError('upstream_bad_response', 'Ollama sent a response that is not a JSON object');
-      if (typeof json.error === 'string') throw new GatewayError('upstream_error', `Ollama error: ${json.error.slice(0, 200)}`);
+      if (typeof json.error === 'string') throw new GatewayError('upstream_error', `Ollama error: ${sanitizeExcerpt(json.error, undefined)}`);
       const usage = ollamaUsage(json);
       const model = target.deployment.modelName;
       if (endpoint === 'embeddings') {
@@ -173,7 +174,7 @@ function createGenerateTranslator(target: AdapterTarget, requestId: string): Str
 function parseLine(data: string): Json {
   const line = parseJsonSafely(data, 'a stream line');
   if (!isRecord(line)) throw new GatewayError('upstream_bad_response', 'Ollama sent a stream line that is not a JSON object');
-  if (typeof line.error === 'string') throw new GatewayError('upstream_error', `Ollama reported an error mid-stream: ${line.error.slice(0, 200)}`);
+  if (typeof line.error === 'string') throw new GatewayError('upstream_error', `Ollama reported an error mid-stream: ${sanitizeExcerpt(line.error, undefined)}`);
   return line;
 }
 

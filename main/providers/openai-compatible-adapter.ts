@@ -3,6 +3,7 @@
 // streams, `stream_options.include_usage` injected so the final chunk carries real usage.
 // Chunks are forwarded byte-for-byte; each is parsed only to catch garbage, errors and usage.
 import { GatewayError } from '../gateway/gateway-error.js';
+import { sanitizeExcerpt } from '../gateway/read-upstream-body.js';
 import type {
   AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, UpstreamCall,
 } from './provider-adapter.js';
@@ -52,14 +53,17 @@ export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
       }
       return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: JSON.stringify(outgoing) };
     },
-    parseResponse(endpoint, json, _target, raw): ParsedResponse {
+    parseResponse(endpoint, json, target, raw): ParsedResponse {
       if (!isRecord(json)) throw new GatewayError('upstream_bad_response', 'Upstream sent a response that is not a JSON object');
+      // An error object in a 200 (vLLM, sglang, some proxies): report the provider's message.
+      const answered = endpoint === 'embeddings' ? Array.isArray(json.data) : Array.isArray(json.choices);
+      if (!answered && json.error !== undefined && json.error !== null) throw inBandError(json.error, target.apiKey, 'in its response');
       if (endpoint !== 'embeddings' && !Array.isArray(json.choices)) {
         throw new GatewayError('upstream_bad_response', 'Upstream sent a response without choices');
       }
       return { body: json, raw, usage: readOpenAIUsage(json.usage) };
     },
-    createStreamTranslator(): StreamTranslator {
+    createStreamTranslator(_endpoint, target): StreamTranslator {
       let done = false;
       let finished = false;
       return {
@@ -72,7 +76,7 @@ export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
           const chunk = parseJsonSafely(event.data, 'a stream chunk');
           if (!isRecord(chunk)) throw new GatewayError('upstream_bad_response', 'Upstream sent a stream chunk that is not a JSON object');
           // vLLM and sglang report failures in-band with status 200 (litellm #40578).
-          if (chunk.error !== undefined) throw inBandError(chunk.error);
+          if (chunk.error !== undefined && chunk.error !== null) throw inBandError(chunk.error, target.apiKey, 'mid-stream');
           const out: StreamOutput[] = [];
           const choices = chunk.choices;
           if (Array.isArray(choices)) {
@@ -109,7 +113,8 @@ export function extractOpenAIErrorMessage(json: unknown): string | undefined {
   return undefined;
 }
 
-function inBandError(error: unknown): GatewayError {
+/** The provider's own words, but as any upstream text: short, one line, no keys or URLs. */
+function inBandError(error: unknown, apiKey: string | undefined, where: 'mid-stream' | 'in its response'): GatewayError {
   const message = typeof error === 'string' ? error : isRecord(error) && typeof error.message === 'string' ? error.message : 'unknown error';
-  return new GatewayError('upstream_error', `Upstream reported an error mid-stream: ${message.slice(0, 200)}`);
+  return new GatewayError('upstream_error', `Upstream reported an error ${where}: ${sanitizeExcerpt(message, apiKey)}`);
 }
