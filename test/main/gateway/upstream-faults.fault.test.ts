@@ -276,6 +276,34 @@ describe('upstream faults (checklist D)', () => {
     });
   });
 
+  describe('S19/S21 in-band errors (vLLM and sglang report failures inside a 200: litellm #40578)', () => {
+    const leaky = `CUDA out of memory\n\u0000 on worker http://10.0.0.7:8000/internal?token=abc; auth ${FAULT_UPSTREAM_KEY} ${'x'.repeat(400)}`;
+
+    it('S19: an in-band error event mid-stream reaches the client sanitised: no key, no URL, no control characters, short', async () => {
+      const h = await start();
+      h.mock.script({ kind: 'in-band-error', message: leaky });
+      const res = await stream(h, chatBody({ stream: true }));
+      expect(res.sse.content).toBe('Hello');
+      expect(res.sse.errors).toHaveLength(1);
+      expect(res.sse.errors[0]?.code).toBe('upstream_error');
+      expect(res.sse.errors[0]?.message).toContain('CUDA out of memory');
+      expect(res.sse.errors[0]?.message).not.toContain('10.0.0.7');
+      expect(res.sse.errors[0]?.message).not.toMatch(/[\u0000-\u001f]/);
+      expectClean(res.sse.errors[0]!.message);
+    });
+
+    it('S19: an error object in a 200 non-stream body is a 502 carrying the sanitised upstream message', async () => {
+      const h = await start();
+      h.mock.script({ kind: 'in-band-error', message: leaky });
+      const res = await call(h, chatBody());
+      expect(res.status).toBe(502);
+      expect(res.error?.code).toBe('upstream_error');
+      expect(res.error?.message).toContain('CUDA out of memory');
+      expect(res.error?.message).not.toContain('10.0.0.7');
+      expectClean(res.error!.message);
+    });
+  });
+
   describe('S20 upstream redirects are never followed (new-api GHSA-9f46-w24h-69w4, undici#4917)', () => {
     it.each([
       ['302 to another host name', 302, (recorder: MockUpstream) => `http://localhost:${recorder.port}/v1/chat/completions`],
