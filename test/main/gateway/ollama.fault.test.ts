@@ -81,6 +81,17 @@ describe('Ollama NDJSON faults', () => {
     expect(res.sse.endsWithDone).toBe(true);
   });
 
+  it('an in-band error line reaches the client sanitised: no URL, no control characters, short', async () => {
+    const h = await start();
+    h.mock.script({ kind: 'in-band-error', message: `llama runner crashed\n\u0000 see http://10.0.0.7:11434/debug?x=1 ${'x'.repeat(400)}` });
+    const res = await call(h, chatBody({ stream: true }));
+    const message = res.sse.errors[0]?.message ?? '';
+    expect(message).toContain('llama runner crashed');
+    expect(message).not.toContain('10.0.0.7');
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(message.length).toBeLessThanOrEqual(400);
+  });
+
   it.each([
     ['a line that is not JSON', 'non-json'],
     ['a line with truncated JSON', 'truncated-json'],

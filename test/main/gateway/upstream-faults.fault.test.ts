@@ -292,6 +292,21 @@ describe('upstream faults (checklist D)', () => {
       expectClean(res.sse.errors[0]!.message);
     });
 
+    it('chunks that carry "error": null are ordinary chunks, not errors', async () => {
+      const h = await start();
+      h.mock.script({
+        kind: 'raw',
+        handler: (_req, res) => {
+          const withNullError = (frame: string) => frame.replace('"choices"', '"error":null,"choices"');
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(withNullError(chunkFrame({ role: 'assistant', content: 'Hi' })) + withNullError(chunkFrame({}, 'stop')) + SSE_DONE_FRAME);
+        },
+      });
+      const res = await stream(h, chatBody({ stream: true }));
+      expect(res.sse.errors).toEqual([]);
+      expect(res.sse.content).toBe('Hi');
+    });
+
     it('S19: an error object in a 200 non-stream body is a 502 carrying the sanitised upstream message', async () => {
       const h = await start();
       h.mock.script({ kind: 'in-band-error', message: leaky });
