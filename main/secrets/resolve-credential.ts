@@ -1,8 +1,11 @@
 // Turns a CredentialRef into the key to send upstream, at call time. Environment values are read
 // when used (so a rotated variable takes effect on restart only if the process env changes);
-// keychain references go through the SecretStore. Never logs or returns a value anywhere else.
+// keychain references go through the SecretStore. A keychain key that cannot be read is a clear
+// 503 naming the credential, never an unauthenticated upstream call. Never logs or returns a
+// value anywhere else.
 import type { CredentialRef } from '../routing/deployment.js';
 import { GatewayError } from '../gateway/gateway-error.js';
+import { isSecretStoreError } from './secret-store.js';
 
 export interface SecretReader {
   get(name: string): Promise<string | undefined>;
@@ -20,8 +23,26 @@ export function createCredentialResolver(env: NodeJS.ProcessEnv, secrets?: Secre
       case 'env':
         return env[ref.name];
       case 'keychain':
-        if (!secrets) throw new GatewayError('service_unavailable', `The key "${ref.name}" lives in the OS keychain, which is not available`);
-        return secrets.get(ref.name);
+        return readKeychain(ref.name, secrets);
     }
   };
+}
+
+async function readKeychain(name: string, secrets: SecretReader | undefined): Promise<string> {
+  if (!secrets) throw new GatewayError('service_unavailable', `The key "${name}" lives in the OS keychain, which is not available to this gateway`);
+  let value: string | undefined;
+  try {
+    value = await secrets.get(name);
+  } catch (error) {
+    // SecretStoreError messages say what to install or unlock and never hold a value.
+    const reason = isSecretStoreError(error) ? error.message : 'the keychain reported an error';
+    throw new GatewayError('service_unavailable', `Cannot read the key "${name}" from the OS keychain: ${reason}`, { cause: error });
+  }
+  if (value === undefined || value === '') {
+    throw new GatewayError(
+      'service_unavailable',
+      `The key "${name}" is not in the OS keychain (or the keychain is locked): add it with POST /credentials or \`switchboard keys import\`, or unlock the keychain`,
+    );
+  }
+  return value;
 }
