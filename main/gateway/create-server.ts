@@ -19,6 +19,8 @@ import { registerHealthRoutes, type ReadinessReport } from './routes/health-rout
 import { registerActiveModelRoutes } from './routes/active-model-routes.js';
 import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerCredentialRoutes } from './routes/credential-routes.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
 import type { LocalServer } from '../routing/discover-local-models.js';
@@ -69,6 +71,8 @@ export interface ServerDeps {
   healthChecks?: HealthCheckSettings;
   /** The default local-server addresses /model/discover?defaults=true probes (tests: loopback mocks). */
   discoveryDefaults?: readonly LocalServer[];
+  /** Provider keys in the OS keychain; when given, the write-only /credentials routes are served. */
+  credentials?: { store: SecretStore; env: NodeJS.ProcessEnv };
 }
 
 export interface Gateway {
@@ -83,7 +87,7 @@ export interface Gateway {
 }
 
 /** Routes the dashboard calls from the gateway's own origin (see security checklist note). */
-export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/'] as const;
+export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/', '/credentials'] as const;
 
 export function defaultAdapters(now: () => number = Date.now): Partial<Record<ProviderProtocol, ProviderAdapter>> {
   return {
@@ -180,6 +184,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerAnthropicRoutes(app, inference);
   if (deps.keys) registerKeyRoutes(app, deps.keys);
   if (deps.spend) registerSpendRoutes(app, deps.spend.queries, deps.spend.flush, now);
+  if (deps.credentials) registerCredentialRoutes(app, { ...deps.credentials, deployments: () => router.groups().flatMap((g) => g.deployments) });
   registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
   registerActiveModelRoutes(app, activeModel);
   const healthChecks = createBackgroundHealthChecks({
