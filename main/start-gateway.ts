@@ -2,12 +2,16 @@
 // directory, keys, metering, and the fastify server, then listens. Shared by the headless CLI
 // and the Electron shell so both run the same thing. close() stops accepting, lets requests
 // finish, flushes usage and closes the database, in that order.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
-import { createCredentialResolver, type SecretReader } from './secrets/resolve-credential.js';
+import { createCredentialResolver } from './secrets/resolve-credential.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { withSecretCache } from './secrets/with-secret-cache.js';
+import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
@@ -32,7 +36,8 @@ export interface StartGatewayOptions {
   masterKey: string | undefined;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  secrets?: SecretReader;
+  /** The OS keychain (keytar) in the product: `keychain/NAME` keys and the /credentials routes. */
+  secrets?: SecretStore;
   clock?: Clock;
 }
 
@@ -54,13 +59,20 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
 /** Loads the config (ConfigError on a bad file) without touching anything else. */
 export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.ProcessEnv): GatewayConfig {
-  return configFile ? loadConfigFile(configFile, env) : parseConfigText(DEFAULT_CONFIG_YAML, '<default>', env);
+  if (!configFile) return parseConfigText(DEFAULT_CONFIG_YAML, '<default>', env);
+  const config = loadConfigFile(configFile, env);
+  // A literal key still works (in memory only, never copied to the database), but the user is
+  // told at every start that it sits in plaintext in that file, by line, never by value.
+  config.warnings.push(...plaintextKeyWarnings(configFile, readFileSync(configFile, 'utf8')));
+  return config;
 }
 
 export async function startGateway(options: StartGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const { log } = options;
-  const resolveCredential = createCredentialResolver(options.env, options.secrets);
+  // Cached reads: one keychain round trip per key a minute, not one per request.
+  const secrets = options.secrets ? withSecretCache(options.secrets, { now: () => clock.now() }) : undefined;
+  const resolveCredential = createCredentialResolver(options.env, secrets);
   const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
 
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
@@ -80,6 +92,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       now: () => clock.now(),
+      ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();
