@@ -10,7 +10,7 @@ import { keyAllowsModel } from '../keys/key-allows-model.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
-import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage } from '../providers/provider-adapter.js';
+import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
@@ -41,6 +41,8 @@ interface Attempt {
   target: AdapterTarget;
   response: UpstreamResponse;
   group: ModelGroup;
+  /** Set when this deployment got the client's own format (pass-through), not a translation. */
+  native: NativeFormat | undefined;
 }
 
 /** How the client wants the answer: OpenAI's wire format unless a route says otherwise. */
@@ -49,6 +51,24 @@ export interface ClientFormat {
   body: unknown;
   encoder(includeUsage: boolean): ClientStreamEncoder;
   renderJson(parsed: ParsedResponse): string;
+  /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
+  native?: NativeFormat;
+}
+
+/**
+ * A request in a provider's own wire format (Anthropic Messages), sent as-is to deployments of
+ * that protocol instead of being translated. Everything else stays the same: admission, retries
+ * and fallbacks before the first byte, one usage row. The deployment's adapter still reads the
+ * answer (usage, in-band errors, the end of a stream); the client gets the upstream's own bytes:
+ * the JSON body unchanged, stream events through `encoder().event`.
+ */
+export interface NativeFormat {
+  protocol: ProviderProtocol;
+  /** The upstream call for one deployment of `protocol`: path from its api_base, its key. */
+  buildRequest(target: AdapterTarget, stream: boolean): UpstreamCall;
+  encoder(): ClientStreamEncoder;
+  /** When set, `body` is only a stand-in for routing: deployments of other protocols refuse with it. */
+  untranslatable?: GatewayError;
 }
 
 const OPENAI_FORMAT: Omit<ClientFormat, 'body'> = {
@@ -103,7 +123,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId,
+      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native,
       onAttempt: (deployment, kind) => {
         served = deployment;
         if (kind === 'retry') retries++;
@@ -127,7 +147,7 @@ export async function proxyInference(
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
           reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
-          encoder: format.encoder(includeUsage), signal: abort.signal,
+          encoder: attempt.native ? attempt.native.encoder() : format.encoder(includeUsage), signal: abort.signal,
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
           },
@@ -166,7 +186,8 @@ export async function proxyInference(
       headers['x-litellm-overhead-duration-ms'] = overhead;
       status = 'success';
       httpStatus = 200;
-      reply.headers(headers).type('application/json').send(format.renderJson(parsed));
+      // A native answer goes back byte for byte; it was parsed above only for its usage and errors.
+      reply.headers(headers).type('application/json').send(attempt.native ? text : format.renderJson(parsed));
     } finally {
       endInFlight();
     }
@@ -209,6 +230,7 @@ interface RetryInput {
   first: Deployment;
   signal: AbortSignal;
   requestId: string;
+  native: NativeFormat | undefined;
   onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
 }
 
@@ -265,16 +287,19 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
 }
 
 async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelGroup, deployment: Deployment): Promise<Attempt> {
+  const native = input.native?.protocol === deployment.protocol ? input.native : undefined;
+  // A 400 and final: another deployment of a translating protocol would refuse it the same way.
+  if (!native && input.native?.untranslatable) throw input.native.untranslatable;
   const adapter = deps.adapters[deployment.protocol];
   if (!adapter || !adapter.supports(input.endpoint)) {
     throw new GatewayError('invalid_request', `Model "${deployment.modelName}" (${deployment.provider}) does not support this endpoint`, { param: 'model' });
   }
   const apiKey = (await deps.resolveCredential(deployment.credential)) || undefined;
   const target = { deployment, apiKey };
-  const call = adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  const call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
   const response = await deps.upstream.send(call, deployment, input.signal);
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
-  return { deployment, adapter, target, response, group };
+  return { deployment, adapter, target, response, group, native };
 }
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */

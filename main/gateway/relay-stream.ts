@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { GatewayError } from './gateway-error.js';
 import { createStreamDecoder } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
-import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
+import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
 
 export interface RelayStreamInput {
   reply: FastifyReply;
@@ -35,6 +35,12 @@ const DONE_FRAME = 'data: [DONE]\n\n';
 export interface ClientStreamEncoder {
   /** Written right after the response head (e.g. Anthropic's message_start). */
   start(): string;
+  /**
+   * Optional: what to write for one upstream event as it arrives, before it is translated. A
+   * native pass-through encoder returns the event itself (and renders nothing in push);
+   * translating encoders leave it out.
+   */
+  event?(event: StreamEvent): string;
   push(output: Extract<StreamOutput, { type: 'chunk' | 'usage' }>): string;
   /** The upstream finished normally. */
   finish(): string;
@@ -107,6 +113,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     for await (const buffer of body as AsyncIterable<Buffer>) {
       for (const event of decoder.push(buffer)) {
         if (sawDone) break;
+        if (encoder.event) pending += encoder.event(event);
         pending += render(translator.push(event));
       }
       if (pending) {
@@ -117,7 +124,10 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       if (sawDone) break;
     }
     if (!sawDone) {
-      for (const event of decoder.end()) pending += render(translator.push(event));
+      for (const event of decoder.end()) {
+        if (encoder.event) pending += encoder.event(event);
+        pending += render(translator.push(event));
+      }
       pending += render(translator.end());
       if (pending) res.write(pending);
       pending = '';

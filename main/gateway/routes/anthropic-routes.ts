@@ -2,11 +2,12 @@
 // SDKs call) and /v1/messages/count_tokens. A Messages request is translated to the canonical
 // OpenAI form and routed like any other, so it reaches every kind of deployment; the answer is
 // translated back into a Messages response or event stream, and every error is Anthropic-shaped.
+// Anthropic deployments get the request natively instead (anthropic-native-passthrough.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toClientError } from '../plugins/error-handler.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import { parseAnthropicCountTokensRequest, parseAnthropicMessagesRequest } from '../anthropic-inbound/parse-anthropic-request.js';
-import { convertAnthropicToOpenAIRequest } from '../anthropic-inbound/convert-anthropic-to-openai-request.js';
+import { anthropicRoutingBody, createAnthropicNativePassthrough } from '../anthropic-native-passthrough.js';
 import { convertOpenAIToAnthropicResponse } from '../anthropic-inbound/convert-openai-to-anthropic-response.js';
 import { createAnthropicStreamEncoder } from '../anthropic-inbound/create-anthropic-stream-encoder.js';
 import { countAnthropicTokens } from '../anthropic-inbound/count-anthropic-tokens.js';
@@ -30,14 +31,16 @@ export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDep
     scope.post('/v1/messages', async (request, reply) => {
       const messages = parseAnthropicMessagesRequest(request.body);
       const messageId = `msg_${request.id.replace(/-/g, '')}`;
+      const { body, untranslatable } = anthropicRoutingBody(messages);
       await proxyInference(deps, 'chat', request, reply, {
-        body: convertAnthropicToOpenAIRequest(messages),
+        body,
         encoder: () => createAnthropicStreamEncoder({
           requestedModel: messages.model,
           messageId,
           inputTokensEstimate: countAnthropicTokens(messages).input_tokens,
         }),
         renderJson: (parsed) => JSON.stringify(convertOpenAIToAnthropicResponse(parsed.body, { requestedModel: messages.model, messageId, usage: parsed.usage })),
+        native: createAnthropicNativePassthrough({ body: request.body as Record<string, unknown>, headers: request.headers, untranslatable }),
       });
     });
 
