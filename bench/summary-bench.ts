@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import { rebuildDailyRollups } from '../main/metering/daily-rollups.js';
+import { rebuildUsageRollups } from '../main/metering/usage-rollups.js';
 import { prepareUsageInsert, type UsageRow } from '../main/metering/usage-ledger.js';
 import { createUsageQueries, type UsageGroupBy } from '../main/metering/usage-queries.js';
 import type { UsageStatus } from '../main/metering/usage-record.js';
@@ -40,7 +40,7 @@ function seededRandom(seed: number): () => number {
 /**
  * Inserts `rows` plausible usage rows with ts uniformly in [start, start + days·DAY), in one
  * transaction through the ledger's own INSERT. Rollups are not written: call
- * rebuildDailyRollups afterwards.
+ * rebuildUsageRollups afterwards.
  */
 export function seedUsageRows(db: Database.Database, rows: number, start: number, days: number, seed = 1): void {
   const random = seededRandom(seed);
@@ -105,7 +105,7 @@ export async function benchSummary(options: { rows?: number; runs?: number } = {
     const now = Date.UTC(2026, 5, 30, 15, 20);
     const seedStart = performance.now();
     seedUsageRows(db, rows, now - 30 * DAY, 30);
-    rebuildDailyRollups(db);
+    rebuildUsageRollups(db);
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
     const queries = createUsageQueries(db);

@@ -1,6 +1,6 @@
-// Retention: deletes raw usage_log rows older than N days (default 30) in bounded batches, each
-// its own short write transaction so requests keep recording in between. Never touches the
-// daily rollups: they are the history once the raw rows are gone.
+// Retention: deletes raw usage_log rows (and their hourly rollups) older than N days (default 30)
+// in bounded batches, each its own short write transaction so requests keep recording in
+// between. Never touches the daily rollups: they are the history once the raw rows are gone.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
@@ -42,12 +42,19 @@ export function pruneRawUsage(db: Database.Database, options: PruneRawUsageOptio
   // Oldest first through the ts index, so an interrupted prune leaves whole newer days intact.
   const remove = db.prepare<[number, number]>('DELETE FROM usage_log WHERE rowid IN (SELECT rowid FROM usage_log WHERE ts < ? ORDER BY ts LIMIT ?)');
   const deleteBatch = immediateTransaction(db, () => remove.run(cutoff, batchSize).changes);
+  // Hourly rollups go with the raw rows: a day has both or neither, which usage queries rely on.
+  const removeHours = db.prepare<[number, number]>(`DELETE FROM usage_hourly WHERE (hour, app, key_id, model_group, provider) IN
+       (SELECT hour, app, key_id, model_group, provider FROM usage_hourly WHERE hour < ? ORDER BY hour LIMIT ?)`);
+  const deleteHourBatch = immediateTransaction(db, () => removeHours.run(cutoff, batchSize).changes);
 
   let deleted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
     const n = deleteBatch();
     deleted += n;
-    if (n < batchSize) return { deleted, more: false, cutoff };
+    if (n < batchSize) {
+      while (deleteHourBatch() === batchSize);
+      return { deleted, more: false, cutoff };
+    }
   }
   const more = db.prepare('SELECT 1 FROM usage_log WHERE ts < ? LIMIT 1').get(cutoff) !== undefined;
   return { deleted, more, cutoff };

@@ -7,7 +7,7 @@ import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
 import type { Log } from '../storage/log.js';
 import { createReservationSettler } from './budget-ledger.js';
-import { createDailyRollupWriter } from './daily-rollups.js';
+import { createUsageRollupWriter } from './usage-rollups.js';
 import { USAGE_STATUSES, type UsageRecord, type UsageStatus } from './usage-record.js';
 
 export interface UsageLedgerOptions {
@@ -99,7 +99,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
   const stats: UsageLedgerStats = { written: 0, duplicates: 0, dropped: 0, failedFlushes: 0 };
 
   const insert = prepareUsageInsert(db);
-  const rollups = createDailyRollupWriter(db);
+  const rollups = createUsageRollupWriter(db);
   const settler = createReservationSettler(db);
   const touchKey = db.prepare<{ id: string; at: number }>('UPDATE virtual_keys SET last_used_at = max(coalesce(last_used_at, 0), :at) WHERE id = :id');
 

@@ -25,7 +25,7 @@ function seed(days: number, perDay: number): TempDatabase {
 }
 
 describe('pruneRawUsage', () => {
-  it('prunes raw rows before the cutoff in batches and keeps every rollup', () => {
+  it('prunes raw rows and hourly rollups before the cutoff in batches and keeps every daily rollup', () => {
     const db = seed(40, 25);
     const rollupsBefore = db.db.prepare('SELECT * FROM usage_daily ORDER BY day').all();
     const result = pruneRawUsage(db.db, { clock: db.clock, retentionDays: 30, batchSize: 7 });
@@ -34,6 +34,8 @@ describe('pruneRawUsage', () => {
     expect(db.db.prepare('SELECT count(*) AS n, min(ts) AS oldest FROM usage_log').get()).toEqual({ n: 31 * 25, oldest: result.cutoff });
     expect(db.db.prepare('SELECT * FROM usage_daily ORDER BY day').all()).toEqual(rollupsBefore);
     expect(rollupsBefore).toHaveLength(40);
+    // Hourly rollups go with the raw rows they came from.
+    expect(db.db.prepare('SELECT count(*) AS n, min(hour) AS oldest FROM usage_hourly').get()).toEqual({ n: 31 * 1, oldest: result.cutoff });
   });
 
   it('defaults to 30 days and cuts at a UTC midnight so a day is kept or pruned whole', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
 import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
-import { rebuildDailyRollups } from '../../../main/metering/daily-rollups.js';
+import { rebuildUsageRollups } from '../../../main/metering/usage-rollups.js';
 import { createUsageLedger, toUsageRow, type UsageLedger, type UsageLedgerOptions } from '../../../main/metering/usage-ledger.js';
 import { USAGE_STATUSES } from '../../../main/metering/usage-record.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
@@ -31,7 +31,8 @@ function setup(options: Partial<UsageLedgerOptions> = {}) {
   openLedger = ledger;
   const count = (): number => (db.db.prepare('SELECT count(*) AS n FROM usage_log').get() as { n: number }).n;
   const rollups = (): unknown[] => db.db.prepare('SELECT * FROM usage_daily ORDER BY day, app, key_id, model_group, provider').all();
-  return { ledger, db, count, rollups };
+  const hourly = (): unknown[] => db.db.prepare('SELECT * FROM usage_hourly ORDER BY hour, app, key_id, model_group, provider').all();
+  return { ledger, db, count, rollups, hourly };
 }
 
 describe('createUsageLedger', () => {
@@ -99,8 +100,8 @@ describe('createUsageLedger', () => {
     expect(db.db.prepare('SELECT status FROM usage_log').all()).toEqual([{ status }]);
   });
 
-  it('keeps the daily rollups equal to the raw rows they summarise', () => {
-    const { ledger, db, rollups } = setup({ maxBatch: 37 });
+  it('keeps the daily and hourly rollups equal to the raw rows they summarise', () => {
+    const { ledger, db, rollups, hourly } = setup({ maxBatch: 37 });
     const random = seededRandom(7);
     const start = Date.UTC(2026, 2, 10);
     const statuses = ['success', 'success', 'success', 'upstream_error', 'client_aborted', 'rejected'] as const;
@@ -122,10 +123,14 @@ describe('createUsageLedger', () => {
       if (i % 250 === 0) ledger.record(usageRecord({ requestId: `r${i}` })); // duplicates must not count
     }
     ledger.flush();
-    const fromLedger = rollups();
-    expect(fromLedger.length).toBeGreaterThan(20);
-    rebuildDailyRollups(db.db);
-    expect(rollups()).toEqual(fromLedger);
+    const daily = rollups();
+    const hours = hourly();
+    expect(daily.length).toBeGreaterThan(20);
+    expect(hours.length).toBeGreaterThan(daily.length);
+    db.db.exec('DELETE FROM usage_daily; DELETE FROM usage_hourly;');
+    rebuildUsageRollups(db.db);
+    expect(rollups()).toEqual(daily);
+    expect(hourly()).toEqual(hours);
   });
 
   it('settles a budget reservation with the row cost, in the same write, exactly once', () => {

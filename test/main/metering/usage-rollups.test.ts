@@ -6,9 +6,10 @@ import {
   latencyBucketIndex,
   latencyBucketRange,
   percentileFromHistogram,
-  rebuildDailyRollups,
+  rebuildUsageRollups,
   utcDay,
-} from '../../../main/metering/daily-rollups.js';
+  utcHour,
+} from '../../../main/metering/usage-rollups.js';
 import { prepareUsageInsert, toUsageRow } from '../../../main/metering/usage-ledger.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
 import { usageRecord } from './usage-test-kit.js';
@@ -19,10 +20,10 @@ afterEach(() => {
   opened = null;
 });
 
-describe('daily rollups', () => {
-  it('has one usage_daily column per latency bucket, as the migration created them', () => {
+describe('usage rollups', () => {
+  it.each(['usage_daily', 'usage_hourly'])('has one %s column per latency bucket, as the migration created them', (table) => {
     opened = openTempDatabase();
-    const columns = (opened.db.prepare('PRAGMA table_info(usage_daily)').all() as { name: string }[]).map((c) => c.name).filter((n) => n.startsWith('lat_b'));
+    const columns = (opened.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((n) => n.startsWith('lat_b'));
     expect(columns).toEqual(LATENCY_BUCKET_COLUMNS);
     expect(LATENCY_BUCKET_COUNT).toBe(LATENCY_BUCKET_BOUNDS_MS.length + 1);
   });
@@ -59,9 +60,10 @@ describe('daily rollups', () => {
     expect(percentileFromHistogram(new Array<number>(LATENCY_BUCKET_COUNT).fill(0), 0.5, 0)).toBeNull();
   });
 
-  it('uses UTC calendar days', () => {
+  it('uses UTC calendar days and hours', () => {
     expect(utcDay(Date.UTC(2026, 0, 1, 23, 59, 59, 999))).toBe('2026-01-01');
     expect(utcDay(Date.UTC(2026, 0, 2))).toBe('2026-01-02');
+    expect(utcHour(Date.UTC(2026, 0, 1, 23, 59, 59, 999))).toBe(Date.UTC(2026, 0, 1, 23));
   });
 
   it('rebuilds whole days from raw rows and leaves days without raw rows alone', () => {
@@ -77,8 +79,12 @@ describe('daily rollups', () => {
     // A rollup for a day whose raw rows were pruned: must survive.
     db.prepare("INSERT INTO usage_daily (day, app, key_id, model_group, provider, requests) VALUES ('2026-01-01', 'old', '', 'm', 'p', 9)").run();
 
-    expect(rebuildDailyRollups(db, { fromMs: day1, toMs: day1 + 1_500 })).toEqual({ days: 1 });
+    expect(rebuildUsageRollups(db, { fromMs: day1, toMs: day1 + 1_500 })).toEqual({ days: 1 });
     const rows = db.prepare('SELECT day, key_id, requests, errors, cost_micros, latency_sum_ms, latency_max_ms, lat_b02, lat_b07 FROM usage_daily ORDER BY day, key_id').all();
+    expect(db.prepare('SELECT hour, key_id, requests, cost_micros FROM usage_hourly ORDER BY hour, key_id').all()).toEqual([
+      { hour: day1, key_id: '', requests: 2, cost_micros: 12 },
+      { hour: day1, key_id: 'key_a', requests: 1, cost_micros: 0 },
+    ]);
     expect(rows).toEqual([
       { day: '2026-01-01', key_id: '', requests: 9, errors: 0, cost_micros: 0, latency_sum_ms: 0, latency_max_ms: 0, lat_b02: 0, lat_b07: 0 },
       { day: '2026-03-01', key_id: '', requests: 2, errors: 0, cost_micros: 12, latency_sum_ms: 460, latency_max_ms: 400, lat_b02: 1, lat_b07: 1 },
