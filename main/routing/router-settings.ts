@@ -38,10 +38,10 @@ const STRATEGIES: readonly RoutingStrategy[] = ['simple-shuffle', 'least-busy', 
 export function parseRouterSettings(raw: Record<string, unknown>, warnings: string[] = []): RouterSettings {
   const number = (key: string, fallback: number, scale = 1): number => {
     const value = raw[key];
-    if (value === undefined) return fallback;
+    if (value === undefined) return fallback * scale;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value * scale;
     warnings.push(`router_settings.${key} must be a non-negative number; using the default`);
-    return fallback;
+    return fallback * scale;
   };
   let strategy = DEFAULT_ROUTER_SETTINGS.strategy;
   if (raw.routing_strategy !== undefined) {

@@ -234,12 +234,9 @@ describe('upstream faults (checklist D)', () => {
       expect(sleeps).toHaveLength(3);
     });
 
-    // KNOWN BUG (reported; main/routing/router-settings.ts is not ours to edit, and
-    // test/main/routing/router-settings.test.ts marks the same bug): an absent router_settings key
-    // yields its default in seconds without the ms scale, so the default max Retry-After is 10 ms
-    // and the total deadline 600 ms; the gateway retries after 10 ms instead of 2 s. Fix there:
-    // `if (value === undefined) return fallback * scale;`. Once fixed this turns red: drop `.fails`.
-    it.fails('S19: with the default total deadline, a Retry-After of 2 s is waited out rather than relayed', async () => {
+    // Pins the unscaled-defaults bug: an absent router_settings key once yielded its default in
+    // seconds (max Retry-After 10 ms, total deadline 600 ms), so the gateway retried after 10 ms.
+    it('S19: with the default total deadline, a Retry-After of 2 s is waited out rather than relayed', async () => {
       // Only what a user would set: retries on, no cooldown. The deadline and backoff are defaults.
       const sleeps: number[] = [];
       const h = await start({ routerSettings: '{ num_retries: 1, cooldown_time: 0 }', gateway: { sleep: async (ms) => void sleeps.push(ms) } });

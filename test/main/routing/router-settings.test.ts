@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTER_SETTINGS, parseRouterSettings } from '../../../main/routing/router-settings.js';
 
 describe('parseRouterSettings', () => {
-  // KNOWN BUG (reported, router-settings.ts is not ours to edit): an absent key returns the
-  // default in seconds without the ms scale, so the defaults are cooldown 5 ms, total deadline
-  // 600 ms, max Retry-After 10 ms. Fix: `if (value === undefined) return fallback * scale;`.
-  // `it.fails` keeps the suite green until then; once fixed, this turns red: drop `.fails`.
-  it.fails('uses the documented defaults for an empty block', () => {
+  // An absent key once returned its default in seconds without the ms scale (cooldown 5 ms,
+  // total deadline 600 ms, max Retry-After 10 ms).
+  it('uses the documented defaults for an empty block', () => {
     expect(parseRouterSettings({})).toEqual(DEFAULT_ROUTER_SETTINGS);
   });
 
