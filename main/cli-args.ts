@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const USAGE = `Usage: switchboard serve [options]
+       switchboard keys import --config FILE
 
 Runs the Switchboard gateway headless: an OpenAI-compatible (and Anthropic-compatible)
 endpoint on http://HOST:PORT/v1, with the dashboard on the same port.
@@ -24,6 +25,12 @@ Environment:
   SWITCHBOARD_MASTER_KEY   the admin key (LITELLM_MASTER_KEY is accepted too); overrides
                            general_settings.master_key
   SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug
+
+switchboard keys import --config FILE
+  Moves the plaintext keys in FILE (litellm_params.api_key, general_settings.master_key)
+  into the OS keychain (service "Switchboard") and rewrites FILE to keychain/NAME
+  references. The original is kept as FILE.bak (it still holds the keys: delete it once
+  Switchboard starts fine). Nothing changes when the keychain is missing or locked.
 `;
 
 export interface ServeOptions {
@@ -36,12 +43,18 @@ export interface ServeOptions {
   logLevel: string;
 }
 
-export type ParsedArgs = ServeOptions | { command: 'help' } | { command: 'error'; message: string };
+export interface KeysImportOptions {
+  command: 'keys-import';
+  configFile: string;
+}
+
+export type ParsedArgs = ServeOptions | KeysImportOptions | { command: 'help' } | { command: 'error'; message: string };
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ParsedArgs {
   const args = [...argv];
   if (args.length === 0 || args[0] === '-h' || args[0] === '--help' || args[0] === 'help') return { command: 'help' };
   const command = args.shift();
+  if (command === 'keys') return parseKeysArgs(args);
   if (command !== 'serve') return { command: 'error', message: `unknown command "${command}"` };
 
   const flags: Record<string, string> = {};
@@ -69,6 +82,25 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
     masterKey,
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
   };
+}
+
+/** `keys import --config FILE`: the file is named explicitly, never taken from the environment, because it is rewritten. */
+function parseKeysArgs(args: string[]): ParsedArgs {
+  const sub = args.shift();
+  if (sub === '-h' || sub === '--help') return { command: 'help' };
+  if (sub !== 'import') return { command: 'error', message: sub === undefined ? 'keys needs a subcommand: keys import --config FILE' : `unknown keys subcommand "${sub}"` };
+  let configFile: string | undefined;
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    if (arg === '-h' || arg === '--help') return { command: 'help' };
+    const match = /^--config(?:=(.*))?$/.exec(arg);
+    if (!match) return { command: 'error', message: `unknown option "${arg}"` };
+    const value = match[1] ?? args.shift();
+    if (value === undefined || value === '') return { command: 'error', message: 'option --config needs a value' };
+    configFile = value;
+  }
+  if (configFile === undefined) return { command: 'error', message: 'keys import needs --config FILE' };
+  return { command: 'keys-import', configFile };
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {

@@ -1,12 +1,17 @@
 // `switchboard serve`: the headless entry point (no Electron). Loads the config, builds the
 // gateway with createServer, listens on 127.0.0.1 by default and prints the ready line. A bad
 // config exits 2 with one line naming file, line and problem; never prints a secret.
+// `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
-import { parseArgs, isLoopback, USAGE, type ServeOptions } from './cli-args.js';
+import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
 import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './config/config-error.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
+import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
+import { importConfigKeys } from './secrets/import-config-keys.js';
+import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
+import { isGatewayError } from './gateway/gateway-error.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
 
 export const LOG_REDACT_PATHS = [
@@ -14,7 +19,12 @@ export const LOG_REDACT_PATHS = [
   '*.apiKey', '*.api_key', '*.masterKey', '*.master_key', '*.key', '*.value',
 ];
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+export interface CliDeps {
+  /** The OS keychain (keytar, loaded on first use) unless a test passes another store. */
+  secrets?: SecretStore;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps: CliDeps = {}): Promise<number> {
   const parsed = parseArgs(argv, env);
   if (parsed.command === 'help') {
     process.stdout.write(USAGE);
@@ -24,10 +34,39 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     process.stderr.write(`switchboard: ${parsed.message}\n\n${USAGE}`);
     return 2;
   }
-  return serve(parsed, env);
+  // Creating the store loads nothing: keytar is imported on the first keychain call, so a machine
+  // without libsecret still serves every model that needs no keychain key.
+  const secrets = deps.secrets ?? createKeytarSecretStore();
+  if (parsed.command === 'keys-import') return importKeys(parsed, secrets);
+  return serve(parsed, env, secrets);
 }
 
-async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<number> {
+async function importKeys(options: KeysImportOptions, secrets: SecretStore): Promise<number> {
+  try {
+    const result = await importConfigKeys({ file: options.configFile, store: secrets });
+    if (result.imported.length === 0) {
+      process.stdout.write(`No plaintext keys in ${options.configFile}; nothing to do.\n`);
+      return 0;
+    }
+    process.stdout.write(`Moved ${result.imported.length} key(s) from ${options.configFile} into the ${secrets.location}:\n`);
+    for (const key of result.imported) process.stdout.write(`  line ${key.line}: ${key.path} -> keychain/${key.name}${key.alreadyStored ? ' (already there)' : ''}\n`);
+    process.stdout.write(`The original file is kept as ${result.backup}; it still holds the keys in plaintext: delete it once Switchboard starts fine.\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: config error: ${error.message}\n`);
+      return 2;
+    }
+    if (isSecretStoreError(error)) {
+      process.stderr.write(`switchboard: cannot move the keys into the OS keychain, so ${options.configFile} was not changed: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`switchboard: keys import failed, ${options.configFile} was not changed: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: SecretStore): Promise<number> {
   let config: GatewayConfig;
   try {
     config = loadGatewayConfig(options.configFile, env);
@@ -40,7 +79,15 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
   }
   for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
 
-  const masterKey = options.masterKey ?? (config.masterKey.kind === 'none' ? undefined : await createCredentialResolver(env)(config.masterKey));
+  let masterKey: string | undefined;
+  try {
+    masterKey = options.masterKey ?? (config.masterKey.kind === 'none' ? undefined : await createCredentialResolver(env, secrets)(config.masterKey));
+  } catch (error) {
+    // A keychain admin key that cannot be read must stop the start, never fall back to open mode.
+    if (!isGatewayError(error)) throw error;
+    process.stderr.write(`switchboard: cannot read the admin key (general_settings.master_key): ${error.message}\n`);
+    return 1;
+  }
   if (!isLoopback(options.host) && masterKey === undefined) {
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
     return 2;
@@ -55,7 +102,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv): Promise<num
   const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
   let running: RunningGateway;
   try {
-    running = await startGateway({ ...options, masterKey, env, log }, config);
+    running = await startGateway({ ...options, masterKey, env, log, secrets }, config);
   } catch (error) {
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
