@@ -14,7 +14,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
   --rounds N     measured rounds, interleaved across targets (default 5)
   --quick        a quarter of the requests and 3 rounds (numbers are noisier)
-  --profile      run the gateway under node --cpu-prof and summarise its hottest functions
+  --profile      run the floor proxy and the gateway under node --cpu-prof and summarise
+                 where each spends its CPU (written to .bench/profile.md)
   -h, --help     show this help
 
 Writes the table to .bench/latest.md as well as to the terminal.

@@ -4,6 +4,7 @@
 // groups) are new calls of gatewayTarget with their own config and client headers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { profileFlags, slugOf, type BenchContext, type BenchTarget } from './bench-target.js';
 import { chatRequest, BENCH_MODEL } from './chat-request.js';
 
@@ -46,9 +47,13 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
       const env = gatewayEnv(options);
       const dataDir = join(root, 'data');
 
+      // Tethered to the bench over IPC (see exit-with-parent.ts); the startup probes below are not,
+      // so that what they time is the CLI alone.
+      const tether = ['--import', pathToFileURL(join(context.benchDir, 'exit-with-parent.js')).href];
       const server = await context.registry.spawnServer(options.name, {
-        args: [...profileFlags(context, options.name), cli, 'serve', '--config', configFile, '--port', '0', '--data-dir', dataDir],
+        args: [...tether, ...profileFlags(context, options.name), cli, 'serve', '--config', configFile, '--port', '0', '--data-dir', dataDir],
         env,
+        ipc: true,
         cwd: context.repoRoot,
         readyPattern: /Switchboard listening on (http:\/\/\S+)/,
         timeoutMs: 15_000,

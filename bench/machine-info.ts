@@ -1,6 +1,7 @@
 // Describes the machine and runtime a result was measured on (numbers without it are
-// meaningless): date, Node version, CPU model and core count, OS. Reads nothing private.
-import { arch, availableParallelism, cpus, platform, release } from 'node:os';
+// meaningless): date, Node version, CPU model and core count, OS, and how busy it already was.
+// Reads nothing private.
+import { arch, availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 
 export interface MachineInfo {
   date: string;
@@ -8,6 +9,8 @@ export interface MachineInfo {
   cpuModel: string;
   cores: number;
   os: string;
+  /** 1-minute load average when the run started: other work on the machine skews the numbers. */
+  loadAverage: number;
 }
 
 export function machineInfo(now: Date = new Date()): MachineInfo {
@@ -17,5 +20,6 @@ export function machineInfo(now: Date = new Date()): MachineInfo {
     cpuModel: cpus()[0]?.model.trim() || 'unknown CPU',
     cores: availableParallelism(),
     os: `${platform()} ${release()} ${arch()}`,
+    loadAverage: loadavg()[0] ?? 0,
   };
 }

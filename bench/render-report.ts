@@ -21,7 +21,7 @@ export function renderReport(input: ReportInput): string {
   const lines = [
     `### Benchmark — ${machine.date}`,
     '',
-    `Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores · ${machine.os} · commit ${input.revision}`,
+    `Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores · ${machine.os} · load average ${machine.loadAverage.toFixed(1)} at start · commit ${input.revision}`,
     '',
     input.method,
     '',
