@@ -1,8 +1,9 @@
 // immediateTransaction: the only way storage code writes. Wraps better-sqlite3's
 // `db.transaction(fn).immediate()` so the write lock is taken at BEGIN, and maps SQLite's
-// environmental failures (busy, full, read-only) to StorageError. Never swallows an error.
+// environmental failures (busy, full, read-only, corrupt) to StorageError. Never swallows an error.
 import type Database from 'better-sqlite3';
-import { toStorageError } from './storage-error.js';
+import { requestIntegrityCheck } from './integrity-check-request.js';
+import { isStorageError, toStorageError } from './storage-error.js';
 
 /**
  * Returns a function that runs `fn` in a BEGIN IMMEDIATE transaction (a SAVEPOINT when already
@@ -19,7 +20,10 @@ export function immediateTransaction<Args extends unknown[], Result>(
     try {
       return transaction.immediate(...args);
     } catch (error) {
-      throw toStorageError(error, db.name);
+      const mapped = toStorageError(error, db.name);
+      // Damage found mid-run: have the next start check the whole file and move it aside.
+      if (isStorageError(mapped, 'storage_corrupt') && db.name !== ':memory:') requestIntegrityCheck(db.name);
+      throw mapped;
     }
   };
 }

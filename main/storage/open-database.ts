@@ -1,11 +1,12 @@
 // openDatabase: opens (or creates) the Switchboard SQLite file, sets every pragma explicitly,
 // checks it, and applies the numbered migrations. A damaged file is moved aside once and a fresh
 // one created; a file from a newer Switchboard is refused untouched. Never loops, never deletes data.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from './clock.js';
 import { immediateTransaction } from './immediate-transaction.js';
+import { clearIntegrityCheckRequest, integrityCheckRequested } from './integrity-check-request.js';
 import type { Log } from './log.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import { SchemaTooNewError, StorageError, isCorruptionCode, sqliteCodeOf, toStorageError } from './storage-error.js';
@@ -32,8 +33,9 @@ export interface OpenDatabaseOptions {
   /** Defaults to the app's migrations; tests pass their own. */
   migrations?: readonly Migration[];
   /**
-   * Run PRAGMA quick_check at open to catch damage (e.g. a truncated file) before it surfaces
-   * mid-request. Reads every page: about a second per few hundred MB.
+   * Also run PRAGMA quick_check at open. It reads every page (seconds for a large usage log), so
+   * by default it runs only when requested: after a write met SQLITE_CORRUPT (see
+   * integrity-check-request.ts). The cheap checks (header, size, first reads) always run.
    */
   quickCheck?: boolean;
 }
@@ -102,6 +104,14 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const synchronous = options.synchronous ?? 'NORMAL';
 
+  // Before SQLite touches it: a truncated file can look healthy until a query reaches the
+  // missing pages, long after start.
+  const damage = headerDamage(file);
+  if (damage !== null) {
+    throw new MovedAside(damage, moveAside(file, clock.now()));
+  }
+  const quickCheck = options.quickCheck ?? integrityCheckRequested(file);
+
   const db = new Database(file, { timeout: busyTimeoutMs });
   try {
     // Explicit, not better-sqlite3's default: sources disagree on what that default is.
@@ -109,9 +119,10 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
 
     // The first read of the header: a garbage file fails here with SQLITE_NOTADB.
     const fileVersion = Number(db.pragma('user_version', { simple: true }));
-    if (options.quickCheck ?? true) {
+    if (quickCheck) {
       const result = String(db.pragma('quick_check(1)', { simple: true }));
       if (result !== 'ok') throw new QuickCheckFailed(`quick_check: ${result}`);
+      clearIntegrityCheckRequest(file);
     }
     if (fileVersion > latest) throw new SchemaTooNewError(file, fileVersion, latest);
 
@@ -173,6 +184,38 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
 }
 
 class ProbeRollback extends Error {}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Checks the 100-byte header against the file (sqlite.org/fileformat2.html): the magic string,
+ * and that the file is as long as the page count the header vouches for (valid only when the
+ * change counter equals the version-valid-for number). Returns what is wrong, or null.
+ */
+function headerDamage(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null; // Missing (a new database) or unreadable (SQLite reports that itself).
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return null; // SQLite treats an empty file as an empty database.
+    const header = Buffer.alloc(100);
+    if (readSync(fd, header, 0, 100, 0) < 100) return `file is ${size} bytes, shorter than the 100-byte SQLite header`;
+    if (!header.subarray(0, 16).equals(SQLITE_MAGIC)) return 'file is not a database (no SQLite header)';
+    const rawPageSize = header.readUInt16BE(16);
+    const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
+    const pages = header.readUInt32BE(28);
+    if (header.readUInt32BE(24) === header.readUInt32BE(92) && pages > 0 && size < pages * pageSize) {
+      return `file is truncated: ${size} bytes, but its header counts ${pages} pages of ${pageSize} bytes`;
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function assertPragma(db: Database.Database, name: string, expected: number, file: string): void {
   const actual = Number(db.pragma(name, { simple: true }));

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { immediateTransaction } from '../../../main/storage/immediate-transaction.js';
+import { integrityCheckMarker, requestIntegrityCheck } from '../../../main/storage/integrity-check-request.js';
 import { LATEST_SCHEMA_VERSION, type Migration } from '../../../main/storage/migrations/index.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { SchemaTooNewError, StorageError, isStorageError, toStorageError } from '../../../main/storage/storage-error.js';
@@ -36,6 +37,18 @@ function writeSampleDatabase(file: string): void {
   db.close();
 }
 
+/** Overwrites the middle of one b-tree page of `name` (a table or index) with garbage. */
+function damageTablePage(file: string, name: string): void {
+  const db = new Database(file);
+  const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(name) as { rootpage: number };
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  // The root page of a multi-page tree is an interior page: damaging it breaks the whole tree.
+  db.close();
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(pageSize - 200, 0xa5), 0, pageSize - 200, (rootpage - 1) * pageSize + 100);
+  closeSync(fd);
+}
+
 describe('openDatabase', () => {
   it('sets WAL, busy_timeout, foreign_keys and synchronous explicitly', () => {
     const opened = track(openTempDatabase());
@@ -59,7 +72,7 @@ describe('openDatabase', () => {
     expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(opened.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     const tables = opened.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['budget_reservations', 'models', 'settings', 'usage_daily', 'usage_log', 'virtual_keys']);
+    expect(tables).toEqual(['budget_reservations', 'models', 'settings', 'usage_daily', 'usage_hourly', 'usage_log', 'virtual_keys']);
     expect(log.lines.filter((l) => l.msg.startsWith('Applied database migration'))).toHaveLength(LATEST_SCHEMA_VERSION);
   });
 
@@ -189,6 +202,62 @@ describe('openDatabase', () => {
     expect(second.movedAsideTo).toMatch(/\.corrupt-.*-1$/);
     const moved = readdirSync(d.path).filter((n) => n.includes('.corrupt-')).sort();
     expect(moved).toHaveLength(2);
+  });
+
+  it('leaves a healthy file alone: no move, no error line', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    writeSampleDatabase(file);
+    const log = captureLog();
+    const opened = track(openDatabase({ file, log, quickCheck: true }));
+    expect(opened.movedAsideTo).toBeNull();
+    expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
+    expect(opened.db.prepare('SELECT count(*) AS n FROM sample').get()).toEqual({ n: 5_000 });
+  });
+
+  it('finds a damaged page inside a file with a sound header only when a full check was requested', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    writeSampleDatabase(file);
+    damageTablePage(file, 'sample_body');
+
+    const first = openDatabase({ file, log: captureLog() });
+    expect(first.movedAsideTo).toBeNull(); // the cheap checks cannot see inside pages
+    first.db.close();
+
+    requestIntegrityCheck(file);
+    const log = captureLog();
+    const second = track(openDatabase({ file, log }));
+    expect(second.movedAsideTo).toMatch(/\.corrupt-/);
+    expect(log.lines.filter((l) => l.level === 'error')[0]?.msg).toContain('quick_check');
+  });
+
+  it('forgets a requested check once the file has passed it', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    openDatabase({ file, log: captureLog() }).db.close();
+    requestIntegrityCheck(file);
+    expect(existsSync(integrityCheckMarker(file))).toBe(true);
+    track(openDatabase({ file, log: captureLog() }));
+    expect(existsSync(integrityCheckMarker(file))).toBe(false);
+  });
+
+  it('requests a full check at the next start when a write meets a damaged page', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    writeSampleDatabase(file);
+    damageTablePage(file, 'sample');
+    const raw = new Database(file);
+    dbs.push(raw);
+    const write = immediateTransaction(raw, () => raw.prepare('UPDATE sample SET body = body || ?').run('!'));
+    let caught: unknown;
+    try {
+      write();
+    } catch (error) {
+      caught = error;
+    }
+    expect(isStorageError(caught, 'storage_corrupt')).toBe(true);
+    expect(existsSync(integrityCheckMarker(file))).toBe(true);
   });
 
   it('enforces foreign keys', () => {
