@@ -174,7 +174,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     settings: () => settings,
     adapters: deps.adapters ?? defaultAdapters(now),
     upstream,
-    resolveCredential: deps.resolveCredential ?? createCredentialResolver(process.env),
+    // Without a resolver given, keychain/NAME keys come from the same store the /credentials routes write.
+    resolveCredential: deps.resolveCredential ?? createCredentialResolver(deps.credentials?.env ?? process.env, deps.credentials?.store),
     meter: deps.meter ?? createPassThroughMeter(),
     now,
     monotonic: deps.monotonic ?? (() => performance.now()),

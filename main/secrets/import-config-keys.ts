@@ -98,9 +98,9 @@ function slug(text: string): string {
 }
 
 /**
- * Replaces each value in the source text through its node's range, keeping the quoting style,
- * so nothing else in the file moves. Falls back to the yaml Document serializer (which keeps
- * comments but may reflow) when a splice would not parse back to the same data.
+ * Replaces each value in the source text through its node's range, keeping its quoting style, so
+ * nothing else in the file moves (comments, spacing, flow maps, anchors). The result must parse
+ * back to exactly the old data with only those values changed, or the file is left alone.
  */
 function rewrite(text: string, literals: readonly LiteralKeyNode[], names: ReadonlyMap<string, { name: string }>): string {
   const refOf = (literal: LiteralKeyNode) => `keychain/${names.get(literal.value)!.name}`;
@@ -111,18 +111,12 @@ function rewrite(text: string, literals: readonly LiteralKeyNode[], names: Reado
   let spliced = text;
   for (const literal of nodes) {
     const [start, end] = literal.node.range!;
-    spliced = spliced.slice(0, start) + render(refOf(literal), literal.node.type) + spliced.slice(end);
+    // A block scalar's range runs through its last line break; the replacement keeps that break.
+    const lineBreak = spliced.slice(start, end).endsWith('\n') ? '\n' : '';
+    spliced = spliced.slice(0, start) + render(refOf(literal), literal.node.type) + lineBreak + spliced.slice(end);
   }
-  if (sameData(spliced, expected)) return spliced;
-
-  const doc = parseDocument(text, { lineCounter: new LineCounter() });
-  for (const literal of locateLiteralKeys(doc, new LineCounter())) {
-    literal.node.value = refOf(literal);
-    literal.node.type = Scalar.PLAIN;
-  }
-  const serialized = doc.toString();
-  if (sameData(serialized, expected)) return serialized;
-  throw new Error('Could not rewrite the config file without changing anything else; it was left unchanged');
+  if (!sameData(spliced, expected)) throw new Error('Could not rewrite the config file without changing anything else; it was left unchanged');
+  return spliced;
 }
 
 function render(ref: string, type: Scalar['type']): string {
