@@ -55,10 +55,17 @@ export function createModelRouter(deployments: readonly Deployment[], options: M
       return target === undefined ? undefined : index.get(target);
     },
     pick(group, exclude) {
+      // A group's only deployment never cools down (as in LiteLLM): there is nothing to route to
+      // instead, and a cooldown would turn one 429 or a bad key into "no deployments available".
+      if (group.deployments.length === 1) {
+        const only = group.deployments[0]!;
+        return exclude?.has(only.id) ? undefined : only;
+      }
       const candidates = group.deployments.filter((d) => !exclude?.has(d.id) && health.coolingDownUntil(d.id) === undefined);
       return pickDeployment(candidates, options.strategy, health, random);
     },
     earliestRecovery(group) {
+      if (group.deployments.length === 1) return undefined;
       let earliest: number | undefined;
       for (const d of group.deployments) {
         const until = health.coolingDownUntil(d.id);

@@ -17,7 +17,7 @@ describe('authenticate', () => {
     for (const headers of [{ authorization: `Bearer ${MASTER}` }, { 'x-api-key': MASTER }, { 'x-goog-api-key': MASTER }]) {
       const res = await gateway.app.inject({ method: 'GET', url: '/v1/models', headers });
       expect(res.statusCode).toBe(200);
-      expect(res.json().data.map((m: { id: string }) => m.id)).toEqual(['m']);
+      expect(res.json().data.map((m: { id: string }) => m.id)).toEqual(['m', 'switchboard/active']);
     }
   });
 

@@ -208,28 +208,42 @@ describe('routing over several failing upstreams', () => {
 
 describe('cooldowns on a fake clock', () => {
   it('answers 429 no_deployments_available with Retry-After while every deployment cools down, and serves again once the cooldown is over', async () => {
-    const upstream = await mock();
-    upstream.script({ kind: 'status', status: 429, retryAfter: 1 });
-    const h = await start(entry('solo', 'only', upstream.url), '{ num_retries: 0, cooldown_time: 30 }');
+    const a = await mock();
+    const b = await mock();
+    a.script({ kind: 'status', status: 429, retryAfter: 1 });
+    b.script({ kind: 'status', status: 429, retryAfter: 1 });
+    const h = await start(entry('pair', 'a', a.url) + entry('pair', 'b', b.url), '{ num_retries: 1, cooldown_time: 30 }');
 
-    const first = await callGateway(h.gateway.port, '/v1/chat/completions', { model: 'solo', messages: [{ role: 'user', content: 'hi' }] });
+    const first = await callGateway(h.gateway.port, '/v1/chat/completions', { model: 'pair', messages: [{ role: 'user', content: 'hi' }] });
     expect(first.status).toBe(429);
     expect((first.json as { error: { code: string } }).error.code).toBe('upstream_rate_limited');
+    expect(a.requests.length + b.requests.length).toBe(2);
 
-    const cooling = await h.client.chat.completions.create({ model: 'solo', messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as APIError);
+    const cooling = await h.client.chat.completions.create({ model: 'pair', messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as APIError);
     expect(cooling?.status).toBe(429);
     expect(cooling?.code).toBe('no_deployments_available');
-    expect(cooling?.message).toContain('"solo"');
+    expect(cooling?.message).toContain('"pair"');
     expect(cooling?.message).toContain('30 s');
     expect(cooling?.headers?.get('retry-after')).toBe('30');
-    expect(upstream.requests).toHaveLength(1);
+    expect(a.requests.length + b.requests.length).toBe(2);
 
     h.clock.advance(20_000);
-    const later = await callGateway(h.gateway.port, '/v1/chat/completions', { model: 'solo', messages: [{ role: 'user', content: 'hi' }] });
+    const later = await callGateway(h.gateway.port, '/v1/chat/completions', { model: 'pair', messages: [{ role: 'user', content: 'hi' }] });
     expect(later.status).toBe(429);
     expect(later.headers['retry-after']).toBe('10');
 
     h.clock.advance(10_000);
+    expect((await chat(h, 'pair')).text).toBe(HELLO);
+    expect(a.requests.length + b.requests.length).toBe(3);
+  });
+
+  it('never cools down the only deployment of a group: a 429 is relayed and the next request goes upstream again', async () => {
+    const upstream = await mock();
+    upstream.script({ kind: 'status', status: 429, retryAfter: 1 });
+    const h = await start(entry('solo', 'only', upstream.url), '{ num_retries: 0, cooldown_time: 30 }');
+    const first = await callGateway(h.gateway.port, '/v1/chat/completions', { model: 'solo', messages: [{ role: 'user', content: 'hi' }] });
+    expect(first.status).toBe(429);
+    expect((first.json as { error: { code: string } }).error.code).toBe('upstream_rate_limited');
     expect((await chat(h, 'solo')).text).toBe(HELLO);
     expect(upstream.requests).toHaveLength(2);
   });

@@ -112,19 +112,23 @@ ${[one, two, three].map((m, i) => `  - model_name: m${i}\n    litellm_params: { 
   });
 
   it('ends a cooldown when the probe succeeds, so traffic returns without waiting out cooldown_time', async () => {
-    const upstream = await mock();
-    upstream.script({ kind: 'status', status: 429 });
+    const a = await mock();
+    const b = await mock();
+    a.script({ kind: 'status', status: 429 });
+    b.script({ kind: 'status', status: 429 });
     const { gateway } = await start(`model_list:
-  - model_name: solo
-    litellm_params: { model: openai/x, api_base: "${upstream.url}/v1" }
-router_settings: { num_retries: 0, cooldown_time: 600 }
+  - model_name: pair
+    litellm_params: { model: openai/x, api_base: "${a.url}/v1" }
+  - model_name: pair
+    litellm_params: { model: openai/x, api_base: "${b.url}/v1" }
+router_settings: { num_retries: 1, cooldown_time: 600 }
 `);
-    const body = { model: 'solo', messages: [{ role: 'user', content: 'hi' }] };
+    const body = { model: 'pair', messages: [{ role: 'user', content: 'hi' }] };
     expect((await callGateway(gateway.port, '/v1/chat/completions', body, { key: MASTER })).status).toBe(429);
     const cooling = await callGateway(gateway.port, '/v1/chat/completions', body, { key: MASTER });
     expect((cooling.json as { error: { code: string } }).error.code).toBe('no_deployments_available');
 
-    expect((await health(gateway)).report.healthy_count).toBe(1);
+    expect((await health(gateway)).report.healthy_count).toBe(2);
     const after = await callGateway(gateway.port, '/v1/chat/completions', body, { key: MASTER });
     expect(after.status).toBe(200);
   });
