@@ -48,6 +48,7 @@ afterAll(async () => {
   await mock?.close();
 });
 beforeEach(() => {
+  mock.clearScript();
   mark = mock.requests.length;
 });
 

@@ -28,6 +28,8 @@ export interface ScriptedServer<B> {
   /** Queue behaviours for the next request(s), in order. */
   script(behaviour: B | B[]): void;
   setDefault(behaviour: B): void;
+  /** Drops behaviours scripted but not used (e.g. by a test that failed early), so they never leak into the next test. */
+  clearScript(): void;
   /** Resolves once `n` requests have been recorded. */
   waitForRequests(n: number): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +103,9 @@ export async function startScriptedServer<B>(fallback: B, handle: ScriptedHandle
     },
     setDefault(behaviour) {
       defaultBehaviour = behaviour;
+    },
+    clearScript() {
+      queue.length = 0;
     },
     waitForRequests: (n) =>
       new Promise<void>((resolve) => {
