@@ -52,13 +52,18 @@ export interface BudgetLedger {
    * Throws if the request id already holds a reservation.
    */
   reserve(keyId: string, requestId: string, worstCaseMicros: number, options?: { pricedAtZero?: boolean }): ReserveResult;
-  /** Replaces the reservation by the real cost, exactly once; a second call is a no-op. */
+  /**
+   * Replaces the reservation by the real cost, exactly once; a second call is a no-op. Not
+   * needed with the usage ledger, whose flush settles each request when it writes its row (and
+   * knows not to charge again a request settled here).
+   */
   settle(requestId: string, actualMicros: number): SettleResult;
   /** Drops the reservation without charging (the request never reached the upstream). */
   release(requestId: string): boolean;
   /**
    * Releases every reservation left by a previous process (it died with its requests in
-   * flight). Call once at start, before serving. Returns how many were released.
+   * flight) and drops settled tombstones. Call once at start, before serving. Returns how many
+   * held reservations were released.
    */
   releaseOrphaned(): number;
   status(keyId: string): BudgetStatus | null;
@@ -82,15 +87,27 @@ interface KeyBudgetRow {
   budget_reset_at: number | null;
 }
 
-/** The settle step without its own transaction, for callers that already hold one (the usage ledger). */
+/** Settlement steps without their own transaction, for callers that already hold one. */
 export interface ReservationSettler {
+  /** Charges `actualMicros` and frees the reservation, once; leaves a tombstone (see recorded). */
   settle(requestId: string, actualMicros: number): SettleResult;
+  /**
+   * The request's usage row was just inserted (exactly once per request id): frees its
+   * reservation and charges its cost to the key, unless settle() already did. Requests that
+   * never reserved (keys without a budget, models priced at zero) are charged here, so every
+   * key's spend equals the cost of its usage rows.
+   */
+  recorded(requestId: string, keyId: string, costMicros: number): void;
 }
 
 export function createReservationSettler(db: Database.Database): ReservationSettler {
-  // Deleting the reservation row is the exactly-once claim: a second DELETE returns nothing.
-  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>(
-    'DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros',
+  const selectHeld = db.prepare<[string], { key_id: string; amount_micros: number }>(
+    'SELECT key_id, amount_micros FROM budget_reservations WHERE request_id = ? AND settled = 0',
+  );
+  // The tombstone makes a second settle a no-op and tells recorded() not to charge again.
+  const markSettled = db.prepare<[string]>('UPDATE budget_reservations SET settled = 1, amount_micros = 0 WHERE request_id = ?');
+  const claim = db.prepare<[string], { key_id: string; amount_micros: number; settled: number }>(
+    'DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros, settled',
   );
   const charge = db.prepare<{ id: string; held: number; actual: number }>(
     'UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held), spend_micros = spend_micros + :actual WHERE id = :id',
@@ -98,10 +115,17 @@ export function createReservationSettler(db: Database.Database): ReservationSett
   return {
     settle(requestId, actualMicros) {
       const actual = toMicros(actualMicros, 'actualMicros');
-      const reservation = claim.get(requestId);
+      const reservation = selectHeld.get(requestId);
       if (reservation === undefined) return { settled: false };
+      markSettled.run(requestId);
       charge.run({ id: reservation.key_id, held: reservation.amount_micros, actual });
       return { settled: true, keyId: reservation.key_id, chargedMicros: actual, releasedMicros: reservation.amount_micros };
+    },
+    recorded(requestId, keyId, costMicros) {
+      const actual = toMicros(costMicros, 'costMicros');
+      const reservation = claim.get(requestId);
+      if (reservation === undefined) charge.run({ id: keyId, held: 0, actual });
+      else if (reservation.settled === 0) charge.run({ id: reservation.key_id, held: reservation.amount_micros, actual });
     },
   };
 }
@@ -124,7 +148,9 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
   const selectBudget = db.prepare<[string], KeyBudgetRow>(
     'SELECT key_alias, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM virtual_keys WHERE id = ?',
   );
-  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>('DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros');
+  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>(
+    'DELETE FROM budget_reservations WHERE request_id = ? AND settled = 0 RETURNING key_id, amount_micros',
+  );
   const unhold = db.prepare<{ id: string; held: number }>('UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held) WHERE id = :id');
 
   const reserveTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
@@ -153,7 +179,8 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
     return true;
   });
   const releaseOrphanedTx = immediateTransaction(db, () => {
-    const released = db.prepare('DELETE FROM budget_reservations').run().changes;
+    const released = db.prepare('DELETE FROM budget_reservations WHERE settled = 0').run().changes;
+    db.prepare('DELETE FROM budget_reservations').run();
     db.prepare('UPDATE virtual_keys SET reserved_micros = 0 WHERE reserved_micros <> 0').run();
     return released;
   });

@@ -1,7 +1,7 @@
-// Usage ledger: takes one UsageRecord per request on the hot path (an array push) and writes
-// them in batches, each batch in ONE write transaction that inserts the raw rows (first row per
-// request id wins), adds them to the daily rollups and settles their budget reservations, so
-// usage, rollups and spend always agree. Never drops a queued row on a clean close().
+// Usage ledger: takes one UsageRecord per request on the hot path (an array push) and writes them
+// in batches, each in ONE write transaction that inserts the raw rows (first row per request id
+// wins), adds them to the daily and hourly rollups and charges their cost to the key (settling its
+// reservation), so usage, rollups and key spend always agree. Never loses a row on a clean close().
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
@@ -113,7 +113,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
         inserted++;
         rollups.add(row);
         if (row.key_id !== null) {
-          settler.settle(row.request_id, row.cost_micros);
+          settler.recorded(row.request_id, row.key_id, row.cost_micros);
           lastUsed.set(row.key_id, Math.max(lastUsed.get(row.key_id) ?? 0, row.ts + row.latency_ms));
         }
       }

@@ -1,34 +1,17 @@
 // Migration 1: virtual keys with budgets, budget reservations, the per-request usage log, its
-// daily and hourly rollups and the settings table. Money is integer micro-USD, times are epoch ms.
+// daily rollups and the settings table. Money is integer micro-USD, times are epoch ms.
 // A plaintext key is never stored: only its SHA-256 (hex) and its last 4 characters.
 
 export const version = 1;
 export const name = 'initial-schema';
 
 /**
- * Latency histogram buckets of the rollups: column lat_bNN counts successful requests whose
+ * Latency histogram buckets of usage_daily: column lat_bNN counts successful requests whose
  * latency_ms is in (bound[NN-1], bound[NN]]; the last bucket is open-ended. Keep in step with
  * LATENCY_BUCKET_BOUNDS_MS in main/metering/usage-rollups.ts (a test checks they agree).
  */
 const LATENCY_BUCKET_COUNT = 22;
 const latencyColumns = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `  lat_b${String(i).padStart(2, '0')} INTEGER NOT NULL DEFAULT 0,`).join('\n');
-
-/** The measures both rollup tables keep per group. */
-const rollupMeasures = `  app TEXT NOT NULL,
-  key_id TEXT NOT NULL,
-  model_group TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  requests INTEGER NOT NULL DEFAULT 0,
-  errors INTEGER NOT NULL DEFAULT 0,
-  prompt_tokens INTEGER NOT NULL DEFAULT 0,
-  completion_tokens INTEGER NOT NULL DEFAULT 0,
-  cached_tokens INTEGER NOT NULL DEFAULT 0,
-  cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
-  reasoning_tokens INTEGER NOT NULL DEFAULT 0,
-  cost_micros INTEGER NOT NULL DEFAULT 0,
-  latency_sum_ms INTEGER NOT NULL DEFAULT 0,
-  latency_max_ms INTEGER NOT NULL DEFAULT 0,
-${latencyColumns}`;
 
 export const sql = `
 CREATE TABLE virtual_keys (
@@ -99,21 +82,26 @@ CREATE INDEX usage_log_ts ON usage_log (ts);
 CREATE INDEX usage_log_key_id_ts ON usage_log (key_id, ts);
 CREATE INDEX usage_log_model_group_ts ON usage_log (model_group, ts);
 
--- Daily (UTC) rollups, written in the same transaction as the raw rows they summarise; kept
--- after retention prunes the raw rows. '' stands for "none" in key_id and provider: NULLs
--- would never match in the primary key.
+-- Daily (UTC) rollups, written in the same transaction as the raw rows they summarise.
+-- '' stands for "none" in key_id and provider: NULLs would never match in the primary key.
 CREATE TABLE usage_daily (
   day TEXT NOT NULL,
-${rollupMeasures}
+  app TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  model_group TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  requests INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  cached_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+  reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+  cost_micros INTEGER NOT NULL DEFAULT 0,
+  latency_sum_ms INTEGER NOT NULL DEFAULT 0,
+  latency_max_ms INTEGER NOT NULL DEFAULT 0,
+${latencyColumns}
   PRIMARY KEY (day, app, key_id, model_group, provider)
-) STRICT, WITHOUT ROWID;
-
--- Hourly rollups (hour = epoch ms of the UTC hour's start), so a summary whose range starts or
--- ends inside a day reads at most an hour of raw rows at each end. Pruned with the raw rows.
-CREATE TABLE usage_hourly (
-  hour INTEGER NOT NULL,
-${rollupMeasures}
-  PRIMARY KEY (hour, app, key_id, model_group, provider)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE settings (

@@ -3,6 +3,7 @@
 
 import * as initialSchema from './0001-initial-schema.js';
 import * as dashboardModels from './0002-dashboard-models.js';
+import * as hourlyRollupsAndSettledReservations from './0003-hourly-rollups-and-settled-reservations.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -11,7 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

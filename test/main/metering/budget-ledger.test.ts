@@ -22,7 +22,7 @@ function setup(fields: KeyFields = { max_budget: 1 }, beforeRefusing?: () => voi
 
 function money(db: TempDatabase, keyId: string): { spend: number; reserved: number; reservations: number } {
   const key = db.db.prepare('SELECT spend_micros AS spend, reserved_micros AS reserved FROM virtual_keys WHERE id = ?').get(keyId) as { spend: number; reserved: number };
-  const { n } = db.db.prepare('SELECT count(*) AS n FROM budget_reservations WHERE key_id = ?').get(keyId) as { n: number };
+  const { n } = db.db.prepare('SELECT count(*) AS n FROM budget_reservations WHERE key_id = ? AND settled = 0').get(keyId) as { n: number };
   return { ...key, reservations: n };
 }
 
@@ -172,13 +172,16 @@ describe('createBudgetLedger', () => {
     expect(beforeRefusing).toHaveBeenCalledTimes(1);
   });
 
-  it('releases reservations orphaned by a previous process', () => {
+  it('releases reservations orphaned by a previous process, and its settled tombstones', () => {
     const { ledger, keyId, db } = setup({ max_budget: 1 });
     ledger.reserve(keyId, 'a', 0.4 * USD);
     ledger.reserve(keyId, 'b', 0.4 * USD);
+    ledger.reserve(keyId, 'c', 0.1 * USD);
+    ledger.settle('c', 0.05 * USD);
     const restarted = createBudgetLedger(db.db, { clock: db.clock });
     expect(restarted.releaseOrphaned()).toBe(2);
-    expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0, reservations: 0 });
+    expect(money(db, keyId)).toEqual({ spend: 0.05 * USD, reserved: 0, reservations: 0 });
+    expect(db.db.prepare('SELECT count(*) AS n FROM budget_reservations').get()).toEqual({ n: 0 });
     expect(restarted.settle('a', 1)).toEqual({ settled: false });
   });
 

@@ -151,6 +151,21 @@ describe('createUsageLedger', () => {
     ledger.record(usageRecord({ requestId: 'req-2', keyId, costMicros: 1_000 }));
     ledger.flush();
     expect(repo.info(keyId)).toMatchObject({ spendMicros: 43_000, reservedMicros: 0 });
+    // ...and a settle after the row was written finds nothing left to charge.
+    expect(budget.settle('req-1', 42_000)).toEqual({ settled: false });
+    expect(db.db.prepare('SELECT count(*) AS n FROM budget_reservations').get()).toEqual({ n: 0 });
+  });
+
+  it('charges requests that reserved nothing (no budget, free model) to the key, so spend matches usage', () => {
+    const { ledger, db } = setup();
+    const repo = createKeyRepository(db.db, db.clock);
+    const keyId = repo.create({ key_alias: 'no-budget' }).record.id;
+    ledger.record(usageRecord({ requestId: 'a', keyId, costMicros: 700 }));
+    ledger.record(usageRecord({ requestId: 'b', keyId, costMicros: 0, status: 'rejected' }));
+    ledger.record(usageRecord({ requestId: 'a', keyId, costMicros: 700 }));
+    ledger.record(usageRecord({ requestId: 'c', keyId: null, costMicros: 999 }));
+    ledger.flush();
+    expect(repo.info(keyId)).toMatchObject({ spendMicros: 700, reservedMicros: 0 });
   });
 
   it('frees money held by finished requests before a budget refusal when wired to beforeRefusing', () => {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { immediateTransaction } from '../../../main/storage/immediate-transaction.js';
 import { integrityCheckMarker, requestIntegrityCheck } from '../../../main/storage/integrity-check-request.js';
-import { LATEST_SCHEMA_VERSION, type Migration } from '../../../main/storage/migrations/index.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../main/storage/migrations/index.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { SchemaTooNewError, StorageError, isStorageError, toStorageError } from '../../../main/storage/storage-error.js';
 import { captureLog, fakeClock, openTempDatabase, tempDir, type TempDir } from './storage-test-kit.js';
@@ -99,6 +99,17 @@ describe('openDatabase', () => {
     expect(opened.schemaVersion).toBe(2);
     expect(log.lines.map((l) => l.msg)).toEqual(['Applied database migration 2 (two).']);
     expect(opened.db.prepare('SELECT note FROM one').all()).toEqual([]);
+  });
+
+  it('upgrades a database written by the first two migrations to the current schema', () => {
+    const d = dir();
+    const file = d.file('switchboard.db');
+    openDatabase({ file, log: captureLog(), migrations: MIGRATIONS.slice(0, 2) }).db.close();
+    const opened = track(openDatabase({ file, log: captureLog() }));
+    expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(opened.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'usage_hourly'").get()).toEqual({ n: 1 });
+    const columns = (opened.db.prepare('PRAGMA table_info(budget_reservations)').all() as { name: string }[]).map((c) => c.name);
+    expect(columns).toContain('settled');
   });
 
   it('rolls a failing migration back entirely and leaves the version where it was', () => {
