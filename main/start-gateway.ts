@@ -23,6 +23,7 @@ import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js'
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
+import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import { createUsageQueries } from './metering/usage-queries.js';
 import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
 
@@ -56,6 +57,7 @@ export interface RunningGateway {
 
 export const DATABASE_FILE = 'switchboard.db';
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Loads the config (ConfigError on a bad file) without touching anything else. */
 export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.ProcessEnv): GatewayConfig {
@@ -92,6 +94,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       now: () => clock.now(),
+      healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
@@ -118,7 +121,12 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
+          // In-flight streams may run for minutes (or stall): give them a grace period, then cut
+          // them so the usage of every request is still recorded and the process can exit.
+          const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          forced.unref();
           await gateway.close();
+          clearTimeout(forced);
           usage.close();
           verifier.dispose();
           db.db.close();

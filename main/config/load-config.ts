@@ -19,6 +19,8 @@ export interface GatewayConfig {
   /** Reference to the admin key, resolved by the caller (env or keychain). */
   masterKey: CredentialRef;
   routerSettings: Record<string, unknown>;
+  /** general_settings as given (known keys only are acted on; e.g. background health checks). */
+  generalSettings: Record<string, unknown>;
   bodyLimitBytes: number;
   warnings: string[];
 }
@@ -34,8 +36,9 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
     'id', 'base_model', 'mode', 'max_input_tokens', 'max_output_tokens', 'max_tokens', 'input_cost_per_token',
     'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
     'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
+    'health_check_timeout', 'disable_background_health_check',
   ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb']),
+  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval']),
 };
 
 /** Explanations for LiteLLM keys we deliberately do not use. */
@@ -100,6 +103,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     deployments,
     masterKey,
     routerSettings: config.router_settings ?? {},
+    generalSettings: { ...general },
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
     warnings,
   };
