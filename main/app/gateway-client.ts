@@ -1,0 +1,128 @@
+// The tray's client for the gateway's management API: the same routes the dashboard calls
+// (GET/POST /active-model, GET /usage/summary, GET /key/list), dispatched in-process through
+// fastify's inject, so a switch from the tray goes through the same validation, admin check and
+// store as one from the dashboard. Never opens a socket; never returns the admin key.
+import { z } from 'zod';
+import type { KeyBudget } from './budget-notifications.js';
+
+export interface InjectRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  payload?: string;
+}
+
+export type Inject = (request: InjectRequest) => Promise<{ statusCode: number; body: string }>;
+
+export interface ActiveModelView {
+  model: string | null;
+  models: string[];
+}
+
+export interface UsageToday {
+  requests: number;
+  spendMicros: number;
+}
+
+export interface GatewayClient {
+  activeModel(): Promise<ActiveModelView>;
+  switchModel(model: string): Promise<ActiveModelView>;
+  /** Requests and spend in [start, end) (epoch ms). */
+  usage(start: number, end: number): Promise<UsageToday>;
+  /** Every virtual key's spend and budget. */
+  keyBudgets(): Promise<KeyBudget[]>;
+}
+
+export class GatewayRequestError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'GatewayRequestError';
+    this.status = status;
+  }
+}
+
+const activeModelSchema = z.object({ model: z.string().nullable(), models: z.array(z.string()) });
+const usageSummarySchema = z.object({ totals: z.object({ requests: z.number().int().nonnegative(), spend_micros: z.number().int() }) });
+const keyListSchema = z.object({
+  keys: z.array(z.object({
+    key_id: z.string(),
+    key_name: z.string(),
+    key_alias: z.string().nullable(),
+    spend: z.number(),
+    max_budget: z.number().nullable(),
+  })),
+  current_page: z.number().int(),
+  total_pages: z.number().int(),
+});
+const errorSchema = z.object({ error: z.object({ message: z.string() }) });
+
+/** The largest page /key/list serves (MAX_KEY_LIST_PAGE_SIZE). */
+const KEY_PAGE_SIZE = 100;
+/** A guard against a server that keeps reporting more pages: 100 x 100 keys is far beyond a desktop. */
+const MAX_KEY_PAGES = 100;
+
+export function createGatewayClient(options: { inject: Inject; port: number; adminKey: string | null }): GatewayClient {
+  const headers: Record<string, string> = {
+    // The local-only guard checks Host against the listening port, as for any client.
+    host: `127.0.0.1:${options.port}`,
+    ...(options.adminKey === null ? {} : { authorization: `Bearer ${options.adminKey}` }),
+  };
+
+  async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+    const response = await options.inject({
+      method,
+      url,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    const json = parseJson(response.body);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      const error = errorSchema.safeParse(json);
+      throw new GatewayRequestError(response.statusCode, error.success ? error.data.error.message : `${method} ${url} answered ${response.statusCode}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new GatewayRequestError(response.statusCode, `${method} ${url} answered in an unexpected shape`);
+    return parsed.data;
+  }
+
+  return {
+    async activeModel() {
+      const state = await call(activeModelSchema, 'GET', '/active-model');
+      return { model: state.model, models: state.models };
+    },
+    async switchModel(model) {
+      const state = await call(activeModelSchema, 'POST', '/active-model', { model });
+      return { model: state.model, models: state.models };
+    },
+    async usage(start, end) {
+      const summary = await call(usageSummarySchema, 'GET', `/usage/summary?start=${Math.floor(start)}&end=${Math.floor(end)}&group_by=app`);
+      return { requests: summary.totals.requests, spendMicros: summary.totals.spend_micros };
+    },
+    async keyBudgets() {
+      const budgets: KeyBudget[] = [];
+      for (let page = 1; page <= MAX_KEY_PAGES; page += 1) {
+        const list = await call(keyListSchema, 'GET', `/key/list?page=${page}&size=${KEY_PAGE_SIZE}`);
+        for (const key of list.keys) {
+          budgets.push({
+            keyId: key.key_id,
+            app: key.key_alias ?? key.key_name,
+            // /key/list speaks LiteLLM's USD floats; back to integer micro-USD at this edge.
+            spendMicros: Math.round(key.spend * 1_000_000),
+            maxBudgetMicros: key.max_budget === null ? null : Math.round(key.max_budget * 1_000_000),
+          });
+        }
+        if (list.current_page >= list.total_pages) break;
+      }
+      return budgets;
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+// Starts the gateway for the desktop app: the data folder, the config (SWITCHBOARD_CONFIG, a
+// config.yaml in the data folder, or the built-in default), the admin key (configured, else kept
+// in the OS keychain, generated on first run), then startGateway, the same assembly the headless
+// CLI runs. Loopback only: the desktop app has no LAN mode. Never logs the admin key.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ensureAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
+import { createCredentialResolver } from '../secrets/resolve-credential.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { loadGatewayConfig, startGateway } from '../start-gateway.js';
+import type { Inject } from './gateway-client.js';
+
+export const DESKTOP_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4141;
+export const USER_CONFIG_FILE = 'config.yaml';
+
+export interface StartedGateway {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  /** The admin key in effect. Only for the in-process client and the dashboard's session. */
+  adminKey: string;
+  adminKeySource: AdminKeySource;
+  /** fastify inject on the running server: management API calls without a socket. */
+  inject: Inject;
+  /** Stops the server, flushes usage and closes the database (startGateway's close). */
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  dataDir: string;
+  /** The config file, or null for the built-in default. */
+  configFile: string | null;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** The OS keychain (keytar) in the app; provider keys and the admin key live there. */
+  secrets: SecretStore;
+}
+
+/**
+ * The config file the desktop app uses: SWITCHBOARD_CONFIG when set, else `config.yaml` in the
+ * data folder when it exists, else null (the built-in default: a local Ollama).
+ */
+export function resolveConfigFile(dataDir: string, env: NodeJS.ProcessEnv, exists: (path: string) => boolean = existsSync): string | null {
+  const fromEnv = env.SWITCHBOARD_CONFIG?.trim();
+  if (fromEnv) return fromEnv;
+  const inDataDir = join(dataDir, USER_CONFIG_FILE);
+  return exists(inDataDir) ? inDataDir : null;
+}
+
+/**
+ * The port: SWITCHBOARD_PORT when it is a valid port, else the one the user chose in the app
+ * (after a port conflict), else 4141.
+ */
+export function resolvePort(env: NodeJS.ProcessEnv, preferred: number | undefined): number {
+  const text = env.SWITCHBOARD_PORT?.trim();
+  if (text && /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535) return Number(text);
+  return preferred ?? DEFAULT_PORT;
+}
+
+export async function launchGateway(options: LaunchOptions, port: number): Promise<StartedGateway> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const config = loadGatewayConfig(options.configFile ?? undefined, options.env);
+  for (const warning of config.warnings) options.log.warn({ warning }, 'config warning');
+  // The same precedence as the CLI: the environment, then general_settings.master_key (which may
+  // be a keychain/NAME or os.environ/NAME reference). Unlike the CLI, the app never runs in open
+  // mode: with no key configured it uses the one in the keychain (generated on first run), since
+  // a tray app runs all day beside every other local program. Resolved here because the tray's
+  // client and the dashboard's session need it.
+  const fromEnv = nonEmpty(options.env.SWITCHBOARD_MASTER_KEY) ?? nonEmpty(options.env.LITELLM_MASTER_KEY);
+  const configured = fromEnv ?? (config.masterKey.kind === 'none' ? undefined : nonEmpty(await createCredentialResolver(options.env, options.secrets)(config.masterKey)));
+  const admin = await ensureAdminKey(options.secrets, { configured });
+  const masterKey = admin.key;
+  const running = await startGateway({
+    configFile: options.configFile ?? undefined,
+    dataDir: options.dataDir,
+    host: DESKTOP_HOST,
+    port,
+    masterKey,
+    env: options.env,
+    log: options.log,
+    secrets: options.secrets,
+  }, config);
+  const app = running.gateway.app;
+  return {
+    url: running.url,
+    port: running.port,
+    adminKey: masterKey,
+    adminKeySource: admin.source,
+    inject: async (request) => {
+      const response = await app.inject(request);
+      return { statusCode: response.statusCode, body: response.body };
+    },
+    close: () => running.close(),
+  };
+}
+
+function nonEmpty(value: string | undefined | null): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : value;
+}

@@ -1,0 +1,185 @@
+// The Electron main process: single-instance lock, the gateway started in-process (data under the
+// app's userData folder), the tray, the dashboard window, the preload bridge's handlers and the
+// notifications, wired together. Closing the window keeps the app (and the gateway) running;
+// Quit stops the server, flushes usage and closes the database before the process exits.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
+import pino from 'pino';
+import { LOG_REDACT_PATHS } from '../cli.js';
+import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
+import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
+import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
+import { createIpcHandlers, registerIpcHandlers } from './ipc-handlers.js';
+import { launchGateway, resolveConfigFile, resolvePort } from './launch-gateway.js';
+import { createNotifier } from './notifier.js';
+import { createStartAtLogin } from './start-at-login.js';
+import { createAppTray, type AppTray } from './tray.js';
+import { createTrayActionHandler } from './tray-actions.js';
+import { createDashboardWindow, hardenSession, type DashboardWindow } from './window.js';
+
+const APP_NAME = 'Switchboard';
+const moduleDir = dirname(fileURLToPath(import.meta.url));
+
+// One folder per OS convention, named the same in development and in the packaged app
+// (~/Library/Application Support/Switchboard, %APPDATA%\Switchboard, ~/.config/Switchboard).
+// Set before the single-instance lock, which lives in this folder.
+app.setName(APP_NAME);
+app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+
+// Every window this app might ever create is denied popups and <webview>s, before any page loads.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Switchboard runs: it receives 'second-instance' and opens its dashboard.
+  app.quit();
+} else {
+  app.whenReady().then(boot).catch((error: unknown) => {
+    dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+}
+
+function boot(): void {
+  const userData = app.getPath('userData');
+  const env = process.env;
+  const logFile = join(userData, 'logs', 'switchboard.log');
+  const log = pino(
+    { level: env.SWITCHBOARD_LOG_LEVEL || 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination({ dest: logFile, mkdir: true, sync: true }),
+  );
+  const preferencesFile = join(userData, PREFERENCES_FILE);
+  const preferences = readPreferences(preferencesFile);
+  const configFile = resolveConfigFile(userData, env);
+  const secrets = createKeytarSecretStore();
+  const appRoot = app.getAppPath();
+  const appIcon = join(appRoot, 'assets', 'icon.png');
+  const isMac = process.platform === 'darwin';
+  // A tray app: no Dock icon unless the dashboard window is open.
+  if (isMac) app.dock?.hide();
+
+  const startAtLogin = createStartAtLogin({
+    platform: process.platform,
+    loginItems: {
+      getOpenAtLogin: () => app.getLoginItemSettings().openAtLogin,
+      setOpenAtLogin: (settings) => app.setLoginItemSettings(settings),
+    },
+    // An AppImage must be started through its own file, not the mounted copy.
+    executable: env.APPIMAGE || process.execPath,
+    args: app.isPackaged ? [] : [appRoot],
+    configHome: env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'),
+  });
+
+  let actions: ReturnType<typeof createTrayActionHandler> | undefined;
+  const notify = createNotifier({
+    ...(isMac ? {} : { iconPath: appIcon }),
+    onClick: (notification) => actions?.onNotificationClick(notification),
+  });
+
+  const controller: AppController = createAppController({
+    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets }, port),
+    port: resolvePort(env, preferences.port),
+    savePort: (port) => void updatePreferences(preferencesFile, { port }),
+    startAtLogin,
+    notify,
+    configFile,
+    log,
+    now: Date.now,
+    startOfDay: startOfLocalDay,
+    schedule: (tick, ms) => {
+      const timer = setInterval(tick, ms);
+      return () => clearInterval(timer);
+    },
+  });
+  const appOrigin = () => {
+    const current = controller.session();
+    return current === null ? null : new URL(current.gatewayUrl).origin;
+  };
+
+  hardenSession(session.defaultSession, appOrigin);
+  const dashboard: DashboardWindow = createDashboardWindow({
+    preloadPath: join(moduleDir, 'preload.cjs'),
+    ...(isMac ? {} : { iconPath: appIcon }),
+    devTools: !app.isPackaged,
+    appOrigin,
+    session: session.defaultSession,
+    onOpened: () => void (isMac ? app.dock?.show() : undefined),
+    onClosed: () => (isMac ? app.dock?.hide() : undefined),
+    log,
+  });
+  const openDashboard = () => {
+    const current = controller.session();
+    if (current !== null) dashboard.show(`${current.gatewayUrl}/`);
+  };
+
+  actions = createTrayActionHandler({
+    controller,
+    platform: process.platform,
+    writeClipboard: (text) => clipboard.writeText(text),
+    openDashboard,
+    openPath: (path) => void shell.openPath(path),
+    quit: () => app.quit(),
+    log,
+  });
+  const tray: AppTray = createAppTray({
+    iconDir: join(appRoot, 'assets', 'tray'),
+    platform: process.platform,
+    dispatch: (action) => actions?.onTrayAction(action),
+    initial: controller.state(),
+  });
+  let lastStatus = controller.state().status;
+  controller.subscribe((state) => {
+    tray.update(state);
+    // The gateway came back (resumed, or on another port): an open dashboard follows it.
+    if (state.status === 'running' && lastStatus !== 'running') {
+      const current = controller.session();
+      if (current !== null) dashboard.reloadIfOpen(`${current.gatewayUrl}/`);
+    }
+    lastStatus = state.status;
+  });
+
+  registerIpcHandlers(ipcMain, createIpcHandlers({
+    appOrigin,
+    isOwnWebContents: (id) => dashboard.isOwnWebContents(id),
+    adminSession: () => controller.session(),
+    appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: userData, configFile, logFile, startAtLogin: controller.state().startAtLogin }),
+    openExternal: (url) => shell.openExternal(url),
+    setStartAtLogin: (enabled) => controller.setStartAtLogin(enabled),
+    log,
+  }));
+
+  app.on('second-instance', openDashboard);
+  // The window closing is not the app quitting: the gateway keeps serving from the tray.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', openDashboard);
+
+  let quitting: 'no' | 'closing' | 'done' = 'no';
+  app.on('before-quit', (event) => {
+    if (quitting === 'done') return;
+    // Hold the quit until the gateway has stopped, flushed usage and closed the database.
+    event.preventDefault();
+    if (quitting === 'closing') return;
+    quitting = 'closing';
+    controller.stop()
+      .catch((error: unknown) => log.error({ err: error }, 'error while shutting down'))
+      .finally(() => {
+        quitting = 'done';
+        tray.destroy();
+        log.flush();
+        app.quit();
+      });
+  });
+  process.once('SIGTERM', () => app.quit());
+  process.once('SIGINT', () => app.quit());
+
+  void controller.start().then(() => {
+    // First run: show the dashboard once, so a new user sees where to begin.
+    if (preferences.firstRunDone !== true && controller.state().status === 'running') {
+      updatePreferences(preferencesFile, { firstRunDone: true });
+      openDashboard();
+    }
+  });
+}
