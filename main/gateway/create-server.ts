@@ -19,6 +19,12 @@ import { registerHealthRoutes, type ReadinessReport } from './routes/health-rout
 import { registerActiveModelRoutes } from './routes/active-model-routes.js';
 import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { mergeDeployments } from '../config/stored-model-deployments.js';
+import type { GatewaySettings } from '../config/gateway-settings.js';
+import type { ModelRepository } from '../storage/model-repository.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
@@ -73,6 +79,14 @@ export interface ServerDeps {
   discoveryDefaults?: readonly LocalServer[];
   /** Provider keys in the OS keychain; when given, the write-only /credentials routes are served. */
   credentials?: { store: SecretStore; env: NodeJS.ProcessEnv };
+  /** Dashboard-managed models (the models table), served after the config's; /model/* writes need it. */
+  models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
+  /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
+  gatewaySettings?: GatewaySettings;
+  /** The bound address, shown read-only under /settings. */
+  host?: string;
+  /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
+  dashboardDir?: string;
 }
 
 export interface Gateway {
@@ -87,7 +101,7 @@ export interface Gateway {
 }
 
 /** Routes the dashboard calls from the gateway's own origin (see security checklist note). */
-export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/', '/credentials'] as const;
+export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/', '/credentials', '/assets/'] as const;
 
 export function defaultAdapters(now: () => number = Date.now): Partial<Record<ProviderProtocol, ProviderAdapter>> {
   return {
@@ -108,7 +122,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   // Groups are read lazily (router is assigned below and replaced by setDeployments).
   const activeModel = deps.activeModel ?? createActiveModelStore({ persistence: deps.settingsRepository ?? createMemoryPersistence(), groups: () => router.groups() });
   const aliases = deps.aliases ?? activeModel.aliases;
-  let router = createModelRouter(deps.config.deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
+  // Config-file models first (the first group is the default active model), then dashboard-managed ones.
+  const skippedModel = (id: string, reason: string) => deps.log.warn({ modelId: id }, `dashboard-managed model ${id} is not served: ${reason}`);
+  const initialDeployments = deps.models ? mergeDeployments(deps.config.deployments, deps.models.store.list(), deps.models.env, (m, reason) => skippedModel(m.id, reason)) : deps.config.deployments;
+  const buildRouter = (deployments: readonly Deployment[]): ModelRouter => createModelRouter(deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
+  let router: ModelRouter = buildRouter(initialDeployments);
+  const setDeployments = (deployments: readonly Deployment[]): void => {
+    router = buildRouter(deployments);
+  };
   let listeningPort = deps.port ?? 4141;
 
   const app = Fastify({
@@ -139,7 +160,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   app.decorateRequest('principal', null);
 
   registerErrorHandler(app);
-  registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES });
+  registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES, ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}) });
 
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
@@ -193,6 +214,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   });
   registerHealthCheckRoutes(app, { checks: healthChecks, router: () => router, ...(deps.healthChecks ? { settings: deps.healthChecks } : {}) });
   registerDiscoveryRoutes(app, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
+  registerModelRoutes(app, {
+    ...(deps.models ? { store: deps.models.store } : {}),
+    configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+  });
+  if (deps.gatewaySettings) {
+    registerSettingsRoutes(app, { settings: deps.gatewaySettings, server: () => ({ host: deps.host ?? '127.0.0.1', port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+  }
+  if (deps.dashboardDir !== undefined) registerDashboardRoutes(app, { dir: deps.dashboardDir });
 
   app.addHook('onListen', async () => {
     const address = app.server.address();
@@ -201,9 +230,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
 
   return {
     app,
-    setDeployments(deployments) {
-      router = createModelRouter(deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
-    },
+    setDeployments,
     router: () => router,
     activeModel,
     healthChecks,

@@ -1,0 +1,77 @@
+// The settings the dashboard changes on a running gateway: raw-usage retention, body logging
+// (off by default) and the browser origins allowed to call the API (default none). Persisted in
+// the settings table and cached in memory, because the Host/Origin guard reads the origins on
+// every request. Never holds secrets; validates with the shared contract before it stores.
+import { DEFAULT_RETENTION_DAYS } from '../metering/prune-raw-usage.js';
+import { isBrowserOrigin, MAX_ALLOWED_ORIGINS, MAX_RETENTION_DAYS, type SettingsUpdate } from '../../shared/api/settings-schemas.js';
+
+export const SETTING_KEYS = {
+  retentionDays: 'usage.retention_days',
+  bodyLogging: 'logging.bodies',
+  allowedOrigins: 'security.allowed_origins',
+} as const;
+
+/** The slice of the settings repository this needs. */
+export interface SettingsStorage {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export interface GatewaySettingsValues {
+  retentionDays: number;
+  bodyLogging: boolean;
+  allowedOrigins: readonly string[];
+}
+
+export interface GatewaySettings {
+  values(): GatewaySettingsValues;
+  retentionDays(): number;
+  bodyLogging(): boolean;
+  /** The same frozen array until the next update: cheap enough for every request. */
+  allowedOrigins(): readonly string[];
+  /** Applies an already-validated update; each value is written before it takes effect. */
+  update(patch: SettingsUpdate): GatewaySettingsValues;
+}
+
+export function createGatewaySettings(storage: SettingsStorage): GatewaySettings {
+  let current: GatewaySettingsValues = Object.freeze({
+    retentionDays: readRetention(storage.get(SETTING_KEYS.retentionDays)),
+    bodyLogging: storage.get(SETTING_KEYS.bodyLogging) === true,
+    allowedOrigins: Object.freeze(readOrigins(storage.get(SETTING_KEYS.allowedOrigins))),
+  });
+  return {
+    values: () => current,
+    retentionDays: () => current.retentionDays,
+    bodyLogging: () => current.bodyLogging,
+    allowedOrigins: () => current.allowedOrigins,
+    update(patch) {
+      const next = { ...current };
+      // Write first: when storage fails (busy, read-only), the live value stays what is stored.
+      if (patch.retention_days !== undefined) {
+        storage.set(SETTING_KEYS.retentionDays, patch.retention_days);
+        next.retentionDays = patch.retention_days;
+      }
+      if (patch.body_logging !== undefined) {
+        storage.set(SETTING_KEYS.bodyLogging, patch.body_logging);
+        next.bodyLogging = patch.body_logging;
+      }
+      if (patch.allowed_origins !== undefined) {
+        const origins = [...new Set(patch.allowed_origins)];
+        storage.set(SETTING_KEYS.allowedOrigins, origins);
+        next.allowedOrigins = Object.freeze(origins);
+      }
+      current = Object.freeze(next);
+      return current;
+    },
+  };
+}
+
+/** Whatever was stored, read defensively: a hand-edited value falls back to the default. */
+function readRetention(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_RETENTION_DAYS ? value : DEFAULT_RETENTION_DAYS;
+}
+
+function readOrigins(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [...new Set(value.filter((v): v is string => typeof v === 'string' && isBrowserOrigin(v)))].slice(0, MAX_ALLOWED_ORIGINS);
+}

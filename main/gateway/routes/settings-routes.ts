@@ -1,0 +1,52 @@
+// GET/POST /settings, admin only: the live settings (retention days, body logging, allowed
+// browser origins) and, read-only, what was fixed at start (host, port, LAN access, whether an
+// admin key is set). A change applies to the next request without a restart; port and LAN
+// access are refused here because they need one.
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../gateway-error.js';
+import { requireAdmin } from './require-admin.js';
+import { parseBody } from './parse-body.js';
+import type { GatewaySettings } from '../../config/gateway-settings.js';
+import { settingsUpdateSchema, type GatewaySettingsView } from '../../../shared/api/settings-schemas.js';
+
+export interface ServerFacts {
+  host: string;
+  port: number;
+  adminKeySet: boolean;
+}
+
+export interface SettingsRouteDeps {
+  settings: GatewaySettings;
+  /** Read per request: the port is only known once listening. */
+  server: () => ServerFacts;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): void {
+  const view = (): GatewaySettingsView => {
+    const values = deps.settings.values();
+    const server = deps.server();
+    return {
+      retention_days: values.retentionDays,
+      body_logging: values.bodyLogging,
+      allowed_origins: [...values.allowedOrigins],
+      server: { host: server.host, port: server.port, lan_access: !LOOPBACK_HOSTS.has(server.host) && !/^127\./.test(server.host), admin_key_set: server.adminKeySet },
+    };
+  };
+
+  app.get('/settings', async (request) => {
+    requireAdmin(request);
+    return view();
+  });
+
+  app.post('/settings', async (request) => {
+    requireAdmin(request);
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && ('port' in body || 'lan_access' in body || 'host' in body)) {
+      throw new GatewayError('invalid_request', 'Port and LAN access are set when Switchboard starts (--port, --host); change them there and restart', { param: 'port' in body ? 'port' : 'lan_access' });
+    }
+    deps.settings.update(parseBody(settingsUpdateSchema, body));
+    return view();
+  });
+}
