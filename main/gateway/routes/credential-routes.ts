@@ -49,11 +49,12 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
 
   app.register(async (scope) => {
     scope.addHook('preHandler', async (request) => requireAdmin(request));
-    scope.setErrorHandler((error, _request, reply) => {
+    scope.setErrorHandler((error, request) => {
       if (!isSecretStoreError(error)) throw error;
       if (error.kind === 'invalid_name') throw new GatewayError('invalid_request', error.message, { param: 'name' });
       // Loud, with what to install or unlock; the caller's value was not stored anywhere.
-      throw new GatewayError('service_unavailable', `The OS keychain could not ${verb(error.operation)} the credential: ${error.message}`);
+      const action = request.method === 'GET' ? 'read' : request.method === 'DELETE' ? 'delete' : 'store';
+      throw new GatewayError('service_unavailable', `The OS keychain could not ${action} the credential: ${error.message}`);
     });
 
     scope.get('/credentials', async () => {
@@ -126,10 +127,6 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
 
 function uniqueDeployments(deployments: readonly Deployment[]): Deployment[] {
   return [...new Map(deployments.map((d) => [d.id, d])).values()];
-}
-
-function verb(operation: 'get' | 'set' | 'delete' | 'list'): string {
-  return operation === 'get' ? 'read' : operation === 'set' ? 'store' : operation === 'delete' ? 'delete' : 'list';
 }
 
 function object(body: unknown): Record<string, unknown> {

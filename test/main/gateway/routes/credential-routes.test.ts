@@ -203,7 +203,7 @@ describe('credential-routes', () => {
     await start(store);
     const res = await call('POST', '/credentials', { name: 'openai', value: SECRET });
     expect(res.statusCode).toBe(503);
-    expect(res.json().error.message).toMatch(/^The OS keychain could not read the credential: The OS keychain did not answer within 5 s \(reading "openai"\)/);
+    expect(res.json().error.message).toMatch(/^The OS keychain could not store the credential: The OS keychain did not answer within 5 s \(reading "openai"\)/);
   });
 
   it('fails requests for a model whose keychain key is missing with a clear 503 and never calls upstream without it', async () => {
