@@ -216,3 +216,37 @@ describe('a Claude Code request to a local OpenAI-format model', () => {
     expect(body.reasoning_effort).toBeDefined();
   });
 });
+
+describe('how Claude Code reaches the gateway', () => {
+  const client = () => new Anthropic({ baseURL: gateway.url, apiKey: MASTER, maxRetries: 0 });
+
+  it('follows the active model through the switchboard/active alias', async () => {
+    const from = upstream.requests.length;
+    upstream.script({ kind: 'ok', content: 'from the active model' });
+    const message = await client().messages.create({ model: 'switchboard/active', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'from the active model' });
+    expect(message.model).toBe('switchboard/active');
+    // The first configured group is active until someone picks another.
+    expect(upstreamSince(from)[0]?.json).toMatchObject({ model: 'qwen' });
+  });
+
+  it('accepts the beta Messages API (betas as anthropic-beta) and the ?beta=true query Claude Code adds', async () => {
+    upstream.script({ kind: 'ok', content: 'beta ok' });
+    const beta = await client().beta.messages.create({
+      model: 'local-qwen',
+      max_tokens: 50,
+      betas: ['interleaved-thinking-2025-05-14'],
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(beta.content[0]).toMatchObject({ type: 'text', text: 'beta ok' });
+
+    upstream.script({ kind: 'ok', content: 'query ok' });
+    const response = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219' },
+      body: JSON.stringify({ model: 'local-qwen', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'query ok' }] });
+  });
+});

@@ -276,6 +276,17 @@ describe('/v1/messages to an anthropic/ deployment is passed through natively', 
     await settledOnce();
   });
 
+  it("does not forward the client's query string (Claude Code's ?beta=true)", async () => {
+    const response = await fetch(`${gateway.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}`, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(sentUpstream()[0]?.path).toBe('/v1/messages');
+    await settledOnce();
+  });
+
   it('replaces an anthropic-version that is not a version, and drops a beta header with no allowed flag', async () => {
     const response = await post(
       { model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
