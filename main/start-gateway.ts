@@ -4,6 +4,7 @@
 // finish, flushes usage and closes the database, in that order.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
@@ -26,6 +27,8 @@ import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import { createUsageQueries } from './metering/usage-queries.js';
 import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
+import { createModelRepository } from './storage/model-repository.js';
+import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 
 export interface StartGatewayOptions {
   /** A config file, or undefined for the embedded default (a local Ollama). */
@@ -40,6 +43,8 @@ export interface StartGatewayOptions {
   /** The OS keychain (keytar) in the product: `keychain/NAME` keys and the /credentials routes. */
   secrets?: SecretStore;
   clock?: Clock;
+  /** The built dashboard (index.html + assets/); defaults to dist/renderer; null serves none. */
+  dashboardDir?: string | null;
 }
 
 export interface RunningGateway {
@@ -51,6 +56,8 @@ export interface RunningGateway {
   keys: KeyRepository;
   usage: UsageLedger;
   settings: SettingsRepository;
+  /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
+  gatewaySettings: GatewaySettings;
   masterKeyConfigured: boolean;
   close(): Promise<void>;
 }
@@ -58,6 +65,11 @@ export interface RunningGateway {
 export const DATABASE_FILE = 'switchboard.db';
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 5_000;
+
+/** dist/renderer beside the compiled main (dist/main), or from the repository root when run from source. */
+export function defaultDashboardDir(moduleUrl: string = import.meta.url): string {
+  return fileURLToPath(new URL(moduleUrl.includes('/dist/main/') ? '../renderer/' : '../dist/renderer/', moduleUrl));
+}
 
 /** Loads the config (ConfigError on a bad file) without touching anything else. */
 export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.ProcessEnv): GatewayConfig {
@@ -83,6 +95,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const keys = createKeyRepository(db.db, clock);
     const verifier = createKeyVerifier(keys, clock);
     const settings = createSettingsRepository(db.db);
+    const gatewaySettings = createGatewaySettings(settings);
     const usage = createUsageLedger(db.db, { clock, log });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
     const released = budget.releaseOrphaned();
@@ -96,6 +109,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
+      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host,
+      ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();
@@ -105,7 +120,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const sweep = () => {
       try {
         keys.resetDueBudgets();
-        pruneRawUsage(db.db, { clock });
+        pruneRawUsage(db.db, { clock, retentionDays: gatewaySettings.retentionDays() });
       } catch (error) {
         log.warn({ err: error }, 'retention sweep failed; will retry');
       }
@@ -116,7 +131,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
 
     let closing: Promise<void> | undefined;
     return {
-      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, settings,
+      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
       close() {
         closing ??= (async () => {
