@@ -58,7 +58,8 @@ export function seedUsageRows(db: Database.Database, rows: number, start: number
       const [app, keyId] = pick(apps);
       const [model, provider] = pick(models);
       const row: UsageRow = {
-        request_id: `seed-${seed}-${i}`,
+        // Zero-padded so ids arrive in index order, as time-ordered ids would: seeding stays fast.
+        request_id: `seed-${seed}-${String(i).padStart(9, '0')}`,
         ts: times[i] as number,
         key_id: keyId,
         key_alias: keyId === null ? null : app,
