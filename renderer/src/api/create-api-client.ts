@@ -1,0 +1,124 @@
+// The dashboard's only way to the gateway: typed calls to the management API over HTTP, each
+// answer checked against the shared contract before a component sees it. Holds the admin key
+// only in memory (the session hook decides where it persists); never logs it, never sends it
+// anywhere but the gateway's own origin.
+import type * as z from 'zod/mini';
+import { ApiError } from './api-error.js';
+import { apiErrorBodySchema } from '../../../shared/api/api-error-schema.js';
+import { describeValidationIssue } from '../../../shared/api/describe-validation-issue.js';
+import { generatedKeySchema, keyDeleteResultSchema, keyDescriptionSchema, keyListSchema, type KeyFields } from '../../../shared/api/key-schemas.js';
+import {
+  modelDeleteResultSchema,
+  modelInfoEntrySchema,
+  modelInfoListSchema,
+  modelTestResultSchema,
+  type ModelNewRequest,
+  type ModelUpdateRequest,
+} from '../../../shared/api/model-schemas.js';
+import { activeModelStateSchema } from '../../../shared/api/active-model-schemas.js';
+import { healthReportSchema } from '../../../shared/api/health-schemas.js';
+import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js';
+import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
+import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
+import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+
+export interface ApiClientOptions {
+  /** The admin key; null in open local mode (no admin key configured). */
+  adminKey: string | null;
+  /** '' = the page's own origin (the only one the CSP allows). */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+export interface SpendLogsParams {
+  page?: number;
+  pageSize?: number;
+  model?: string;
+  keyId?: string;
+  start?: number;
+  end?: number;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  async function call<S extends z.ZodMiniType>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.adminKey !== null) headers.authorization = `Bearer ${options.adminKey}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        // Same-origin only; no cookies are involved in auth.
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'unreachable', 'Switchboard did not answer. Is the gateway still running?');
+    }
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const parsed = apiErrorBodySchema.safeParse(json);
+      if (parsed.success) throw new ApiError(response.status, parsed.data.error.code ?? 'error', parsed.data.error.message, parsed.data.error.param ?? null);
+      throw new ApiError(response.status, 'error', `The gateway answered ${response.status}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path.split('?')[0]}: ${describeValidationIssue(parsed.error.issues[0]!)}`);
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  const query = (params: Record<string, string | number | boolean | undefined>): string => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(name, String(value));
+    const text = search.toString();
+    return text === '' ? '' : `?${text}`;
+  };
+
+  return {
+    // Keys
+    listKeys: (page = 1, size = 100) => call('GET', `/key/list${query({ page, size })}`, keyListSchema),
+    generateKey: (fields: KeyFields) => call('POST', '/key/generate', generatedKeySchema, fields),
+    updateKey: (key: string, fields: KeyFields) => call('POST', '/key/update', keyDescriptionSchema, { ...fields, key }),
+    blockKey: (key: string) => call('POST', '/key/block', keyDescriptionSchema, { key }),
+    unblockKey: (key: string) => call('POST', '/key/unblock', keyDescriptionSchema, { key }),
+    regenerateKey: (key: string) => call('POST', '/key/regenerate', generatedKeySchema, { key }),
+    deleteKey: (key: string) => call('POST', '/key/delete', keyDeleteResultSchema, { keys: [key] }),
+
+    // Models
+    listModels: () => call('GET', '/model/info', modelInfoListSchema),
+    createModel: (request: ModelNewRequest) => call('POST', '/model/new', modelInfoEntrySchema, request),
+    updateModel: (request: ModelUpdateRequest) => call('POST', '/model/update', modelInfoEntrySchema, request),
+    deleteModel: (id: string) => call('POST', '/model/delete', modelDeleteResultSchema, { id }),
+    testModel: (model: string) => call('POST', '/model/test', modelTestResultSchema, { model }),
+    discoverModels: () => call('GET', '/model/discover?defaults=true', discoveryReportSchema),
+    health: (cached: boolean) => call('GET', `/health${cached ? '?cached=true' : ''}`, healthReportSchema),
+    activeModel: () => call('GET', '/active-model', activeModelStateSchema),
+    switchActiveModel: (model: string) => call('POST', '/active-model', activeModelStateSchema, { model }),
+
+    // Provider keys (write-only: answers carry a mask)
+    listCredentials: () => call('GET', '/credentials', credentialListSchema),
+    saveCredential: (name: string, value: string) => call('POST', '/credentials', credentialSavedSchema, { name, value }),
+
+    // Usage
+    usageSummary: (groupBy: UsageGroupBy, start: number, end: number) => call('GET', `/usage/summary${query({ group_by: groupBy, start, end })}`, usageSummarySchema),
+    spendLogs: (params: SpendLogsParams = {}) =>
+      call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
+
+    // Settings
+    settings: () => call('GET', '/settings', gatewaySettingsSchema),
+    updateSettings: (patch: SettingsUpdate) => call('POST', '/settings', gatewaySettingsSchema, patch),
+  };
+}

@@ -1,0 +1,74 @@
+// The signed-in dashboard: header, navigation and the page the URL fragment names. Holds the
+// one piece of cross-page state: a key the user just created, offered to the setup snippets
+// (in memory only; it is gone on reload, as a shown-once key should be).
+import { useEffect, useRef, useState } from 'react';
+import type { ApiClient } from '../api/create-api-client.js';
+import { useHashRoute, type PageId } from './use-hash-route.js';
+import { NavBar } from './NavBar.js';
+import { OverviewPage } from '../pages/overview/OverviewPage.js';
+import { ModelsPage } from '../pages/models/ModelsPage.js';
+import { KeysPage } from '../pages/keys/KeysPage.js';
+import { UsagePage } from '../pages/usage/UsagePage.js';
+import { LogsPage } from '../pages/logs/LogsPage.js';
+import { SettingsPage } from '../pages/settings/SettingsPage.js';
+
+export interface DashboardProps {
+  api: ApiClient;
+  desktop: boolean;
+  canSignOut: boolean;
+  onSignOut: () => void;
+}
+
+const TITLES: Record<PageId, string> = {
+  overview: 'Overview',
+  models: 'Models',
+  keys: 'Keys',
+  usage: 'Usage',
+  logs: 'Logs',
+  settings: 'Settings',
+};
+
+export function Dashboard({ api, desktop, canSignOut, onSignOut }: DashboardProps) {
+  const [page, go] = useHashRoute();
+  const [recentKey, setRecentKey] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    document.title = `${TITLES[page]} · Switchboard`;
+    // Move focus to the new page's heading so screen readers announce the change.
+    if (first.current) first.current = false;
+    else heading.current?.focus();
+  }, [page]);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Switchboard
+        </div>
+        <NavBar current={page} />
+        {canSignOut ? (
+          <button type="button" className="button-small topbar-signout" onClick={onSignOut}>
+            Sign out
+          </button>
+        ) : null}
+      </header>
+      <main id="main" className="page">
+        <h1 ref={heading} tabIndex={-1} className="page-title">
+          {TITLES[page]}
+        </h1>
+        {page === 'overview' ? <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
+        {page === 'models' ? <ModelsPage api={api} /> : null}
+        {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
+        {page === 'usage' ? <UsagePage api={api} /> : null}
+        {page === 'logs' ? <LogsPage api={api} go={go} /> : null}
+        {page === 'settings' ? <SettingsPage api={api} desktop={desktop} /> : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+// The page links: real anchors (#/page), so they work with the keyboard, middle-click and
+// back/forward; the current one is marked with aria-current.
+import { PAGES, type PageId } from './use-hash-route.js';
+
+const LABELS: Record<PageId, string> = {
+  overview: 'Overview',
+  models: 'Models',
+  keys: 'Keys',
+  usage: 'Usage',
+  logs: 'Logs',
+  settings: 'Settings',
+};
+
+export function NavBar({ current }: { current: PageId }) {
+  return (
+    <nav aria-label="Pages" className="nav">
+      <ul>
+        {PAGES.map((page) => (
+          <li key={page}>
+            <a href={`#/${page}`} aria-current={page === current ? 'page' : undefined} className={page === current ? 'nav-link nav-current' : 'nav-link'}>
+              {LABELS[page]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,98 @@
+// Every app key: name, masked key, models, budget used of its limit, rate limits, last use,
+// expiry and status, with edit, block/unblock, regenerate and delete (the last two confirmed).
+import type { KeyDescription } from '../../../../shared/api/key-schemas.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { formatUsd } from '../../format/format-usd.js';
+import { formatCount } from '../../format/format-count.js';
+import { formatDateTime } from '../../format/format-date-time.js';
+
+export interface KeyTableProps {
+  keys: readonly KeyDescription[];
+  now: number;
+  onEdit: (key: KeyDescription) => void;
+  onToggleBlock: (key: KeyDescription) => Promise<void>;
+  onRegenerate: (key: KeyDescription) => Promise<void>;
+  onDelete: (key: KeyDescription) => Promise<void>;
+}
+
+export function keyStatus(key: KeyDescription, now: number): { label: string; tone: 'ok' | 'bad' | 'warn' } {
+  if (key.blocked) return { label: 'Blocked', tone: 'bad' };
+  if (key.expires !== null && Date.parse(key.expires) <= now) return { label: 'Expired', tone: 'bad' };
+  if (key.max_budget !== null && key.spend >= key.max_budget) return { label: 'Over budget', tone: 'warn' };
+  return { label: 'Active', tone: 'ok' };
+}
+
+export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDelete }: KeyTableProps) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">App keys</caption>
+        <thead>
+          <tr>
+            <th scope="col">App</th>
+            <th scope="col">Key</th>
+            <th scope="col">Models</th>
+            <th scope="col">Budget</th>
+            <th scope="col">Limits</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => {
+            const name = key.key_alias ?? key.key_id;
+            const status = keyStatus(key, now);
+            const share = key.max_budget !== null && key.max_budget > 0 ? Math.min(1, key.spend / key.max_budget) : null;
+            return (
+              <tr key={key.token}>
+                <th scope="row" className="strong">
+                  {name}
+                </th>
+                <td className="mono">{key.key_name}</td>
+                <td className="small">{key.models.length === 0 ? <span className="muted">all</span> : key.models.join(', ')}</td>
+                <td className="small">
+                  {formatUsd(key.spend)}
+                  {key.max_budget === null ? <span className="muted"> / no limit</span> : <> / {formatUsd(key.max_budget)}</>}
+                  {key.budget_duration ? <span className="muted"> per {key.budget_duration}</span> : null}
+                  {share !== null ? (
+                    <meter className="budget-meter" min={0} max={1} low={0.75} high={0.9} optimum={0} value={share} aria-label={`${Math.round(share * 100)}% of the budget used`} />
+                  ) : null}
+                </td>
+                <td className="small">
+                  {key.rpm_limit === null && key.tpm_limit === null && key.max_parallel_requests === null ? (
+                    <span className="muted">none</span>
+                  ) : (
+                    <>
+                      {key.rpm_limit !== null ? <div>{formatCount(key.rpm_limit)} req/min</div> : null}
+                      {key.tpm_limit !== null ? <div>{formatCount(key.tpm_limit)} tok/min</div> : null}
+                      {key.max_parallel_requests !== null ? <div>{key.max_parallel_requests} parallel</div> : null}
+                    </>
+                  )}
+                </td>
+                <td className="small">{formatDateTime(key.last_active)}</td>
+                <td className="small">{formatDateTime(key.expires)}</td>
+                <td>
+                  <span className={`badge badge-${status.tone}`}>{status.label}</span>
+                </td>
+                <td className="row-actions">
+                  <button type="button" className="button-small" onClick={() => onEdit(key)} aria-label={`Edit ${name}`}>
+                    Edit
+                  </button>
+                  <button type="button" className="button-small" onClick={() => void onToggleBlock(key)} aria-label={`${key.blocked ? 'Unblock' : 'Block'} ${name}`}>
+                    {key.blocked ? 'Unblock' : 'Block'}
+                  </button>
+                  <ConfirmButton label="Regenerate" ariaLabel={`Regenerate ${name}`} question={`Replace the key for ${name}? The old key stops working now.`} onConfirm={() => onRegenerate(key)} />
+                  <ConfirmButton label="Delete" ariaLabel={`Delete ${name}`} question={`Delete the key for ${name}? Apps using it stop working.`} onConfirm={() => onDelete(key)} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+// Keys: one key per app. Create (the key is shown once, with a copy button and a warning),
+// edit limits, block, regenerate and delete. Usage per app is attributed by the key's name.
+import { useState } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import type { PageId } from '../../app/use-hash-route.js';
+import { LoadState } from '../../components/LoadState.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import type { KeyDescription } from '../../../../shared/api/key-schemas.js';
+import { KeyForm } from './KeyForm.js';
+import { KeyTable } from './KeyTable.js';
+import { NewKeyNotice } from './NewKeyNotice.js';
+import { EMPTY_KEY_FORM, keyFormFromDescription, toKeyFields } from './key-form-values.js';
+
+export interface KeysPageProps {
+  api: ApiClient;
+  /** A key just created or regenerated, offered to the Overview's setup snippets (memory only). */
+  onKeyCreated: (key: string) => void;
+  go: (page: PageId) => void;
+  now?: () => number;
+}
+
+type Editing = { mode: 'create' } | { mode: 'edit'; key: KeyDescription } | null;
+
+export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProps) {
+  const keys = useApi(() => api.listKeys(1, 100), [api]);
+  const models = useApi(() => api.listModels(), [api]);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [shown, setShown] = useState<{ appName: string; secret: string; regenerated: boolean } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
+
+  const act = async (run: () => Promise<string>) => {
+    setActionError(null);
+    try {
+      setMessage(await run());
+      keys.reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
+  const createButton =
+    editing === null ? (
+      <button type="button" className="button-primary" onClick={() => { setShown(null); setEditing({ mode: 'create' }); }}>
+        Create a key
+      </button>
+    ) : null;
+
+  return (
+    <div className="stack">
+      {shown ? (
+        <NewKeyNotice
+          appName={shown.appName}
+          secret={shown.secret}
+          regenerated={shown.regenerated}
+          onUseInSetup={() => {
+            onKeyCreated(shown.secret);
+            go('overview');
+          }}
+          onDone={() => setShown(null)}
+        />
+      ) : null}
+
+      {editing ? (
+        <KeyForm
+          key={editing.mode === 'edit' ? editing.key.token : 'create'}
+          mode={editing.mode}
+          initial={editing.mode === 'edit' ? keyFormFromDescription(editing.key) : EMPTY_KEY_FORM}
+          models={groups}
+          onCancel={() => setEditing(null)}
+          onSubmit={async (values) => {
+            if (editing.mode === 'create') {
+              const created = await api.generateKey(toKeyFields(values, 'create'));
+              setShown({ appName: created.key_alias ?? created.key_id, secret: created.key, regenerated: false });
+              onKeyCreated(created.key);
+              setMessage(null);
+            } else {
+              const updated = await api.updateKey(editing.key.token, toKeyFields(values, 'edit', keyFormFromDescription(editing.key)));
+              setMessage(`Saved ${updated.key_alias ?? updated.key_id}.`);
+            }
+            setEditing(null);
+            keys.reload();
+          }}
+        />
+      ) : null}
+
+      <section className="card" aria-labelledby="keys-title">
+        <div className="card-head">
+          <h2 id="keys-title">App keys</h2>
+          {createButton}
+        </div>
+        <p role="status" className="muted small">
+          {message ?? ''}
+        </p>
+        {actionError ? <ErrorNotice error={actionError} /> : null}
+        <LoadState
+          loadable={keys}
+          label="keys"
+          isEmpty={(k) => k.keys.length === 0}
+          empty={
+            <div>
+              <p className="strong">No app keys yet.</p>
+              <p>Give each app its own key: its requests, spend and limits are then tracked under the app's name.</p>
+            </div>
+          }
+        >
+          {(k) => (
+            <>
+              <KeyTable
+                keys={k.keys}
+                now={now()}
+                onEdit={(key) => setEditing({ mode: 'edit', key })}
+                onToggleBlock={(key) =>
+                  act(async () => {
+                    const name = key.key_alias ?? key.key_id;
+                    if (key.blocked) {
+                      await api.unblockKey(key.token);
+                      return `Unblocked ${name}.`;
+                    }
+                    await api.blockKey(key.token);
+                    return `Blocked ${name}: its requests are refused until you unblock it.`;
+                  })
+                }
+                onRegenerate={(key) =>
+                  act(async () => {
+                    const next = await api.regenerateKey(key.token);
+                    setShown({ appName: next.key_alias ?? next.key_id, secret: next.key, regenerated: true });
+                    onKeyCreated(next.key);
+                    return `Regenerated the key for ${next.key_alias ?? next.key_id}.`;
+                  })
+                }
+                onDelete={(key) =>
+                  act(async () => {
+                    await api.deleteKey(key.token);
+                    return `Deleted the key for ${key.key_alias ?? key.key_id}.`;
+                  })
+                }
+              />
+              {k.total_count > k.keys.length ? <p className="muted small">Showing {k.keys.length} of {k.total_count} keys.</p> : null}
+            </>
+          )}
+        </LoadState>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+// One request in full: timings, tokens, cost, outcome, retries and fallbacks, who sent it and
+// which deployment served it; bodies only when body logging was on. All values, bodies
+// included, are rendered as text.
+import type { SpendLogRow } from '../../../../shared/api/usage-schemas.js';
+import { formatUsd } from '../../format/format-usd.js';
+import { formatCount } from '../../format/format-count.js';
+import { formatDateTime } from '../../format/format-date-time.js';
+import { formatLatency } from '../../format/format-latency.js';
+import { STATUS_LABELS } from './status-labels.js';
+
+export interface LogDetailProps {
+  row: SpendLogRow;
+  bodyLogging: boolean | undefined;
+  onClose: () => void;
+}
+
+export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
+  const ttft = row.completionStartTime === null ? null : Date.parse(row.completionStartTime) - Date.parse(row.startTime);
+  const hasBodies = typeof row.request_body === 'string' || typeof row.response_body === 'string';
+  return (
+    <section className="card detail" aria-labelledby="log-detail-title" tabIndex={-1} ref={(el) => el?.focus()} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div className="card-head">
+        <h2 id="log-detail-title">Request {row.request_id}</h2>
+        <button type="button" className="button-small" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <div className="detail-grid">
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd>
+            {STATUS_LABELS[row.status]} (HTTP {row.http_status}){row.error_code ? <> · <code className="inline-code">{row.error_code}</code></> : null}
+          </dd>
+          <dt>App</dt>
+          <dd>{row.app}</dd>
+          <dt>Key</dt>
+          <dd>{row.api_key === null ? 'admin key' : `${row.key_alias ?? ''} (${row.api_key})`}</dd>
+          <dt>Client</dt>
+          <dd className="small">{row.user_agent ?? '—'}</dd>
+          <dt>Endpoint</dt>
+          <dd className="mono small">{row.call_type}</dd>
+        </dl>
+        <dl className="facts">
+          <dt>Model asked for</dt>
+          <dd>{row.requested_model}</dd>
+          <dt>Served by</dt>
+          <dd>
+            {row.model_group} · {row.custom_llm_provider}
+            {row.model_id ? <span className="muted small"> ({row.model_id})</span> : null}
+          </dd>
+          <dt>Retries / fallbacks</dt>
+          <dd>
+            {row.retries} / {row.fallbacks}
+          </dd>
+          <dt>Cost</dt>
+          <dd>{formatUsd(row.spend)}</dd>
+        </dl>
+        <dl className="facts">
+          <dt>Started</dt>
+          <dd>{formatDateTime(row.startTime)}</dd>
+          <dt>First token after</dt>
+          <dd>{formatLatency(ttft)}</dd>
+          <dt>Total time</dt>
+          <dd>{formatLatency(row.request_duration_ms)}</dd>
+          <dt>Tokens</dt>
+          <dd>
+            {formatCount(row.prompt_tokens)} in · {formatCount(row.completion_tokens)} out
+            {row.cached_tokens > 0 ? ` · ${formatCount(row.cached_tokens)} cached` : ''}
+            {row.reasoning_tokens > 0 ? ` · ${formatCount(row.reasoning_tokens)} reasoning` : ''}
+            {row.usage_estimated ? <span className="muted small"> (estimated: the upstream reported none)</span> : null}
+          </dd>
+        </dl>
+      </div>
+      <h3>Bodies</h3>
+      {hasBodies ? (
+        <>
+          <h4 className="small">Request</h4>
+          <pre className="code body-text">{row.request_body ?? '(not recorded)'}</pre>
+          <h4 className="small">Response</h4>
+          <pre className="code body-text">{row.response_body ?? '(not recorded)'}</pre>
+        </>
+      ) : (
+        <p className="muted small">
+          {bodyLogging
+            ? 'No bodies were recorded for this request.'
+            : 'Body logging is off, so prompts and answers are not stored. It can be turned on under Settings.'}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,172 @@
+// Logs: recent requests, newest first, filterable by app, model and outcome, with a detail
+// view. Model filtering is done by the gateway; app and outcome filter the loaded requests
+// (the latest 100, more on request). Refreshes every 10 s while visible.
+import { useId, useState } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import type { PageId } from '../../app/use-hash-route.js';
+import { LoadState } from '../../components/LoadState.js';
+import { USAGE_STATUSES, type SpendLogRow } from '../../../../shared/api/usage-schemas.js';
+import { formatUsd } from '../../format/format-usd.js';
+import { formatCount } from '../../format/format-count.js';
+import { formatDateTime } from '../../format/format-date-time.js';
+import { formatLatency } from '../../format/format-latency.js';
+import { LogDetail } from './LogDetail.js';
+import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
+
+export interface LogsPageProps {
+  api: ApiClient;
+  go: (page: PageId) => void;
+}
+
+const PAGE = 100;
+const MAX_ROWS = 1000;
+type StatusFilter = '' | 'errors' | SpendLogRow['status'];
+
+export function LogsPage({ api, go }: LogsPageProps) {
+  const id = useId();
+  const [model, setModel] = useState('');
+  const [app, setApp] = useState('');
+  const [status, setStatus] = useState<StatusFilter>('');
+  const [size, setSize] = useState(PAGE);
+  const [selected, setSelected] = useState<SpendLogRow | null>(null);
+  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 10_000 });
+  const models = useApi(() => api.listModels(), [api]);
+  const settings = useApi(() => api.settings(), [api]);
+
+  const rows = logs.data?.data ?? [];
+  const apps = [...new Set(rows.map((r) => r.app))].sort();
+  const shown = rows.filter((r) => (app === '' || r.app === app) && (status === '' || (status === 'errors' ? r.status !== 'success' : r.status === status)));
+  const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
+
+  return (
+    <div className="stack">
+      <form className="toolbar card" onSubmit={(e) => e.preventDefault()} aria-label="Filter requests">
+        <div className="field">
+          <label htmlFor={`${id}-app`}>App</label>
+          <select id={`${id}-app`} value={app} onChange={(e) => setApp(e.target.value)}>
+            <option value="">All apps</option>
+            {[...new Set([...apps, ...(app ? [app] : [])])].map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-model`}>Model</label>
+          <select id={`${id}-model`} value={model} onChange={(e) => setModel(e.target.value)}>
+            <option value="">All models</option>
+            {[...new Set([...groups, ...(model ? [model] : [])])].map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-status`}>Outcome</label>
+          <select id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
+            <option value="">All</option>
+            <option value="errors">All but successes</option>
+            {USAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" onClick={logs.reload} disabled={logs.refreshing}>
+          {logs.refreshing ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </form>
+
+      {selected ? <LogDetail row={selected} bodyLogging={settings.data?.body_logging} onClose={() => setSelected(null)} /> : null}
+
+      <section className="card" aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Recent requests</h2>
+        <LoadState
+          loadable={logs}
+          label="requests"
+          isEmpty={(page) => page.data.length === 0}
+          empty={
+            <div>
+              <p className="strong">No requests yet{model ? ` for ${model}` : ''}.</p>
+              <p>
+                Requests made through the gateway show up here within seconds. <a href="#/overview">See how to connect a client</a>.
+              </p>
+            </div>
+          }
+        >
+          {(page) => (
+            <>
+              {shown.length === 0 ? <p>No loaded request matches these filters.</p> : null}
+              {shown.length > 0 ? (
+                <div className="table-wrap">
+                  <table className="table">
+                    <caption className="visually-hidden">Recent requests, newest first</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Time</th>
+                        <th scope="col">App</th>
+                        <th scope="col">Model</th>
+                        <th scope="col">Outcome</th>
+                        <th scope="col">Tokens</th>
+                        <th scope="col">Cost</th>
+                        <th scope="col">Latency</th>
+                        <th scope="col">
+                          <span className="visually-hidden">Details</span>
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {shown.map((r) => (
+                        <tr key={r.request_id} className={selected?.request_id === r.request_id ? 'row-selected' : undefined}>
+                          <td className="small nowrap">{formatDateTime(r.startTime)}</td>
+                          <td>{r.app}</td>
+                          <td>
+                            {r.model_group}
+                            {r.requested_model !== r.model_group ? <span className="muted small"> (asked {r.requested_model})</span> : null}
+                          </td>
+                          <td>
+                            <span className={`badge badge-${STATUS_TONE[r.status]}`}>{STATUS_LABELS[r.status]}</span> <span className="muted small">{r.http_status}</span>
+                          </td>
+                          <td className="small">
+                            {formatCount(r.prompt_tokens)} / {formatCount(r.completion_tokens)}
+                          </td>
+                          <td>{formatUsd(r.spend)}</td>
+                          <td className="small">{formatLatency(r.request_duration_ms)}</td>
+                          <td>
+                            <button type="button" className="button-small" onClick={() => setSelected(r)} aria-label={`Details of the ${r.app} request at ${formatDateTime(r.startTime)}`}>
+                              Details
+                            </button>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              ) : null}
+              <p className="muted small">
+                Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total)} in total{model ? ` for ${model}` : ''}).
+                {settings.data && !settings.data.body_logging ? ' Bodies are not logged.' : ''}
+              </p>
+              {page.total > page.data.length && size < MAX_ROWS ? (
+                <button type="button" onClick={() => setSize((s) => Math.min(MAX_ROWS, s + PAGE))}>
+                  Load older requests
+                </button>
+              ) : null}
+              {settings.data && !settings.data.body_logging ? (
+                <p className="small">
+                  <button type="button" className="link-button" onClick={() => go('settings')}>
+                    Body logging settings
+                  </button>
+                </p>
+              ) : null}
+            </>
+          )}
+        </LoadState>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+// How each request outcome reads in the Logs page, and which count as errors.
+import type { UsageStatus } from '../../../../shared/api/usage-schemas.js';
+
+export const STATUS_LABELS: Record<UsageStatus, string> = {
+  success: 'Success',
+  upstream_error: 'Upstream error',
+  client_aborted: 'Client cancelled',
+  upstream_stalled: 'Upstream stalled',
+  rejected: 'Rejected',
+  error: 'Error',
+};
+
+export const STATUS_TONE: Record<UsageStatus, 'ok' | 'bad' | 'warn'> = {
+  success: 'ok',
+  upstream_error: 'bad',
+  client_aborted: 'warn',
+  upstream_stalled: 'bad',
+  rejected: 'warn',
+  error: 'bad',
+};

@@ -1,0 +1,105 @@
+// Model groups and their deployments: provider, base URL, health and latency from the last
+// check, prices, and where each one is defined. Dashboard-managed ones can be edited and
+// deleted; config-file ones are read-only and name their file.
+import type { ApiClient } from '../../api/create-api-client.js';
+import type { ModelInfoEntry } from '../../../../shared/api/model-schemas.js';
+import type { HealthReport } from '../../../../shared/api/health-schemas.js';
+import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { formatPerMillion } from '../../format/format-usd.js';
+import { formatLatency } from '../../format/format-latency.js';
+import { ModelTestButton } from './ModelTestButton.js';
+
+export interface ModelTableProps {
+  api: ApiClient;
+  entries: readonly ModelInfoEntry[];
+  health: HealthReport | undefined;
+  onEdit: (entry: ModelInfoEntry) => void;
+  onDelete: (entry: ModelInfoEntry) => Promise<void>;
+}
+
+export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTableProps) {
+  const groups = new Map<string, ModelInfoEntry[]>();
+  for (const entry of entries) groups.set(entry.model_name, [...(groups.get(entry.model_name) ?? []), entry]);
+  const healthOf = (id: string) => {
+    const ok = health?.healthy_endpoints.find((e) => e.deployment_id === id);
+    if (ok) return { healthy: true, latency: ok.latency_ms, error: undefined };
+    const bad = health?.unhealthy_endpoints.find((e) => e.deployment_id === id);
+    return bad ? { healthy: false, latency: bad.latency_ms, error: bad.error } : undefined;
+  };
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Model groups and their deployments</caption>
+        <thead>
+          <tr>
+            <th scope="col">Deployment</th>
+            <th scope="col">Base URL</th>
+            <th scope="col">Health</th>
+            <th scope="col">Price in / out</th>
+            <th scope="col">Defined in</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        {[...groups].map(([name, list]) => (
+          <tbody key={name}>
+            <tr className="group-row">
+              <th scope="rowgroup" colSpan={6}>
+                {name} <span className="muted small">{list.length === 1 ? '1 deployment' : `${list.length} deployments`}</span>
+              </th>
+            </tr>
+            {list.map((entry) => {
+              const id = entry.model_info.id;
+              const h = healthOf(id);
+              const source = entry.model_info.source;
+              return (
+                <tr key={id}>
+                  <td>
+                    <div className="strong">{entry.litellm_params.model}</div>
+                    <div className="muted small">id {id}</div>
+                  </td>
+                  <td className="mono small">{entry.litellm_params.api_base}</td>
+                  <td>
+                    {h === undefined ? (
+                      <span className="badge">Not checked</span>
+                    ) : (
+                      <>
+                        <span className={h.healthy ? 'badge badge-ok' : 'badge badge-bad'}>{h.healthy ? 'Healthy' : 'Unhealthy'}</span> <span className="muted small">{formatLatency(h.latency)}</span>
+                        {h.error ? <div className="health-error small">{h.error}</div> : null}
+                      </>
+                    )}
+                  </td>
+                  <td className="small">
+                    {formatPerMillion(entry.model_info.input_cost_per_token)}
+                    <br />
+                    {formatPerMillion(entry.model_info.output_cost_per_token)}
+                  </td>
+                  <td className="small">
+                    {source === 'database' ? 'Dashboard' : source === 'default' ? 'Built-in default (read-only)' : <>Config file <span className="mono">{entry.model_info.source_file}</span> (read-only)</>}
+                  </td>
+                  <td className="row-actions">
+                    <ModelTestButton api={api} deploymentId={id} label={`${name} (${entry.litellm_params.model})`} />
+                    {entry.model_info.db_model ? (
+                      <>
+                        <button type="button" className="button-small" onClick={() => onEdit(entry)} aria-label={`Edit ${name} (${entry.litellm_params.model})`}>
+                          Edit
+                        </button>
+                        <ConfirmButton
+                          label="Delete"
+                          ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
+                          question={`Delete ${entry.litellm_params.model} from ${name}?`}
+                          onConfirm={() => onDelete(entry)}
+                        />
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        ))}
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+// Models: the active model, every group and deployment (health, latency, prices, where it is
+// defined), add/edit/delete for dashboard-managed ones, a Test button, local discovery, and
+// provider keys when the gateway has a keychain. Every change applies without a restart.
+import { useState } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import { isApiError } from '../../api/api-error.js';
+import { LoadState } from '../../components/LoadState.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import type { ModelInfoEntry } from '../../../../shared/api/model-schemas.js';
+import { ActiveModelPicker } from './ActiveModelPicker.js';
+import { ModelTable } from './ModelTable.js';
+import { ModelForm } from './ModelForm.js';
+import { DiscoveredModels } from './DiscoveredModels.js';
+import { ProviderKeys } from './ProviderKeys.js';
+import { EMPTY_MODEL_FORM, formValuesFromEntry, toNewRequest, toUpdateRequest } from './model-form-values.js';
+
+type Editing = { mode: 'add' } | { mode: 'edit'; entry: ModelInfoEntry } | null;
+
+export function ModelsPage({ api }: { api: ApiClient }) {
+  const models = useApi(() => api.listModels(), [api]);
+  const health = useApi(() => api.health(true), [api]);
+  const credentials = useApi(() => api.listCredentials(), [api]);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [version, setVersion] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+  const [deleteError, setDeleteError] = useState<unknown>(null);
+
+  const changed = (text: string) => {
+    setMessage(text);
+    models.reload();
+    credentials.reload();
+    setVersion((v) => v + 1);
+  };
+  const keychainNames = credentials.data?.data.filter((c) => c.stored_in === 'keychain').map((c) => c.name) ?? [];
+  // A gateway without a keychain has no /credentials route: then there is nothing to show.
+  const credentialsMissing = credentials.status === 'error' && isApiError(credentials.error) && credentials.error.status === 404;
+
+  const form =
+    editing === null ? null : (
+      <ModelForm
+        key={editing.mode === 'edit' ? editing.entry.model_info.id : 'add'}
+        mode={editing.mode}
+        initial={editing.mode === 'edit' ? formValuesFromEntry(editing.entry) : EMPTY_MODEL_FORM}
+        keychainNames={keychainNames}
+        onCancel={() => setEditing(null)}
+        onSubmit={async (values) => {
+          if (editing.mode === 'add') {
+            const created = await api.createModel(toNewRequest(values));
+            changed(`Added ${created.model_name} (${created.litellm_params.model}).`);
+          } else {
+            const updated = await api.updateModel(toUpdateRequest(editing.entry.model_info.id, values));
+            changed(`Saved ${updated.model_name} (${updated.litellm_params.model}).`);
+          }
+          setEditing(null);
+        }}
+      />
+    );
+
+  return (
+    <div className="stack">
+      <ActiveModelPicker api={api} version={version} />
+
+      <section className="card" aria-labelledby="models-title">
+        <div className="card-head">
+          <h2 id="models-title">Models</h2>
+          {editing === null ? (
+            <button type="button" className="button-primary" onClick={() => setEditing({ mode: 'add' })}>
+              Add a model
+            </button>
+          ) : null}
+        </div>
+        <p role="status" className="muted small">
+          {message ?? ''}
+        </p>
+        {deleteError ? <ErrorNotice error={deleteError} /> : null}
+        <LoadState
+          loadable={models}
+          label="models"
+          isEmpty={(m) => m.data.length === 0}
+          empty={
+            <div>
+              <p className="strong">No models yet.</p>
+              <p>Add one below, or find the models a local server (Ollama, LM Studio, vLLM) already has.</p>
+              {editing === null ? (
+                <button type="button" className="button-primary" onClick={() => setEditing({ mode: 'add' })}>
+                  Add your first model
+                </button>
+              ) : null}
+            </div>
+          }
+        >
+          {(m) => (
+            <ModelTable
+              api={api}
+              entries={m.data}
+              health={health.data}
+              onEdit={(entry) => setEditing({ mode: 'edit', entry })}
+              onDelete={async (entry) => {
+                setDeleteError(null);
+                try {
+                  await api.deleteModel(entry.model_info.id);
+                  changed(`Deleted ${entry.litellm_params.model} from ${entry.model_name}.`);
+                } catch (e) {
+                  setDeleteError(e);
+                }
+              }}
+            />
+          )}
+        </LoadState>
+      </section>
+
+      {form}
+
+      <DiscoveredModels api={api} onAdded={() => changed('Added a local model.')} />
+
+      {credentialsMissing ? null : credentials.status === 'ready' && credentials.data ? (
+        <ProviderKeys api={api} credentials={credentials.data} onSaved={() => credentials.reload()} />
+      ) : credentials.status === 'error' ? (
+        <section className="card" aria-label="Provider keys">
+          <h2>Provider keys</h2>
+          <ErrorNotice error={credentials.error} onRetry={credentials.reload} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

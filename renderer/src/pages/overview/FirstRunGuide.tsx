@@ -1,0 +1,42 @@
+// The first-run path: three steps (add a model, create a key, make a request), each linking to
+// where it is done, shown until all three are done.
+export interface FirstRunGuideProps {
+  hasModel: boolean;
+  hasKey: boolean;
+  hasRequest: boolean;
+}
+
+export function FirstRunGuide({ hasModel, hasKey, hasRequest }: FirstRunGuideProps) {
+  const steps = [
+    { done: hasModel, title: 'Add a model', text: 'A local server (Ollama, LM Studio, vLLM) or a cloud provider.', href: '#/models', action: 'Go to Models' },
+    { done: hasKey, title: 'Create a key for an app', text: 'Each app gets its own key, so its usage and budget are its own.', href: '#/keys', action: 'Go to Keys' },
+    { done: hasRequest, title: 'Send a request', text: 'Paste the setup for your client below and make a first call.', href: '#setup', action: 'Show setup' },
+  ];
+  const next = steps.findIndex((s) => !s.done);
+  return (
+    <section className="card card-accent" aria-labelledby="first-run-title">
+      <h2 id="first-run-title">Get started</h2>
+      <ol className="steps">
+        {steps.map((step, i) => (
+          <li key={step.title} className={step.done ? 'step step-done' : i === next ? 'step step-next' : 'step'}>
+            <span className="step-mark" aria-hidden="true">
+              {step.done ? '✓' : i + 1}
+            </span>
+            <div>
+              <div className="step-title">
+                {step.title}
+                {step.done ? <span className="visually-hidden"> (done)</span> : null}
+              </div>
+              <div className="muted small">{step.text}</div>
+            </div>
+            {!step.done ? (
+              <a className={i === next ? 'button button-primary' : 'button'} href={step.href}>
+                {step.action}
+              </a>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

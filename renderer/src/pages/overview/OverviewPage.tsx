@@ -1,0 +1,109 @@
+// Overview: is the gateway up and where, what did today cost, which app spent what this week,
+// is every deployment healthy, and how to connect a client. Each block loads on its own, so
+// one failing call never blanks the page. Refreshes every 15 s while visible.
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import type { PageId } from '../../app/use-hash-route.js';
+import { LoadState } from '../../components/LoadState.js';
+import { StatTile } from '../../components/StatTile.js';
+import { CopyButton } from '../../components/CopyButton.js';
+import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { formatUsd } from '../../format/format-usd.js';
+import { formatCount } from '../../format/format-count.js';
+import { FirstRunGuide } from './FirstRunGuide.js';
+import { DeploymentHealth } from './DeploymentHealth.js';
+import { SetupSnippets } from './SetupSnippets.js';
+import { DAY_MS, startOfLocalDay } from './time-ranges.js';
+
+export interface OverviewPageProps {
+  api: ApiClient;
+  go: (page: PageId) => void;
+  recentKey: string | null;
+  /** The gateway's origin (tests pass one; the page's own origin otherwise). */
+  origin?: string;
+  now?: () => number;
+}
+
+const REFRESH_MS = 15_000;
+
+export function OverviewPage({ api, recentKey, origin = window.location.origin, now = Date.now }: OverviewPageProps) {
+  const models = useApi(() => api.listModels(), [api]);
+  const keys = useApi(() => api.listKeys(1, 100), [api]);
+  const active = useApi(() => api.activeModel(), [api]);
+  const today = useApi(() => {
+    const end = now();
+    return api.usageSummary('app', startOfLocalDay(end), end);
+  }, [api], { refreshMs: REFRESH_MS });
+  const week = useApi(() => {
+    const end = now();
+    return api.usageSummary('app', end - 7 * DAY_MS, end);
+  }, [api], { refreshMs: REFRESH_MS });
+
+  const baseUrl = `${origin}/v1`;
+  const modelCount = models.data?.data.length;
+  const keyCount = keys.data?.total_count;
+  const weekRequests = week.data?.totals.requests;
+  const showGuide = modelCount !== undefined && keyCount !== undefined && weekRequests !== undefined && (modelCount === 0 || keyCount === 0 || weekRequests === 0);
+  const clientModels = active.data ? [...(active.data.model ? [active.data.alias] : []), ...active.data.models] : [];
+
+  return (
+    <div className="stack">
+      {showGuide ? <FirstRunGuide hasModel={modelCount > 0} hasKey={keyCount > 0} hasRequest={weekRequests > 0} /> : null}
+
+      <div className="grid-status">
+        <section className="card" aria-labelledby="status-title">
+          <h2 id="status-title">Gateway</h2>
+          <p className="status-line">
+            <span className="dot dot-ok" aria-hidden="true" /> Running at <code className="inline-code">{baseUrl}</code>{' '}
+            <CopyButton text={baseUrl} label="Copy the gateway address" />
+          </p>
+          {active.status === 'error' ? <ErrorNotice error={active.error} onRetry={active.reload} /> : null}
+          <dl className="facts">
+            <dt>Active model</dt>
+            <dd>{active.data?.model ? <><code className="inline-code">{active.data.alias}</code> → {active.data.model}</> : active.status === 'loading' ? '…' : 'none yet'}</dd>
+            <dt>Models</dt>
+            <dd>{modelCount ?? '…'}</dd>
+            <dt>App keys</dt>
+            <dd>{keyCount ?? '…'}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="today-title">
+          <h2 id="today-title">Today</h2>
+          <LoadState loadable={today} label="today's usage">
+            {(summary) => (
+              <div className="stats">
+                <StatTile label="Requests" value={formatCount(summary.totals.requests)} />
+                <StatTile label="Spend" value={formatUsd(summary.totals.spend)} />
+                <StatTile label="Errors" value={formatCount(summary.totals.errors)} tone={summary.totals.errors > 0 ? 'bad' : 'normal'} />
+              </div>
+            )}
+          </LoadState>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="week-title">
+        <h2 id="week-title">Spend per app, last 7 days</h2>
+        <LoadState
+          loadable={week}
+          label="this week's usage"
+          isEmpty={(s) => s.groups.length === 0}
+          empty={<p>No requests in the last 7 days. When apps call the gateway with their keys, their spend shows up here.</p>}
+        >
+          {(summary) => (
+            <HorizontalBarChart
+              title={`Total ${formatUsd(summary.totals.spend)} over ${formatCount(summary.totals.requests)} requests`}
+              bars={summary.groups.map((g) => ({ label: g.group, value: g.spend_micros, display: `${formatUsd(g.spend)} · ${formatCount(g.requests)} req` }))}
+            />
+          )}
+        </LoadState>
+      </section>
+
+      <DeploymentHealth api={api} />
+
+      <div id="setup">
+        <SetupSnippets key={recentKey ?? 'none'} origin={origin} models={clientModels} initialKey={recentKey} />
+      </div>
+    </div>
+  );
+}

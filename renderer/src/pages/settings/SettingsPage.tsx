@@ -1,0 +1,133 @@
+// Settings: what applies at once (usage retention, body logging, allowed browser origins) and
+// what Switchboard was started with (address, port, LAN access: changed with flags and a
+// restart). Start at login appears only in the desktop app.
+import { useId, useState, type FormEvent } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import { LoadState } from '../../components/LoadState.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
+import { MAX_RETENTION_DAYS } from '../../../../shared/api/settings-schemas.js';
+import { OriginsEditor } from './OriginsEditor.js';
+
+export interface SettingsPageProps {
+  api: ApiClient;
+  desktop: boolean;
+}
+
+export function SettingsPage({ api, desktop }: SettingsPageProps) {
+  const settings = useApi(() => api.settings(), [api]);
+  return (
+    <LoadState loadable={settings} label="settings">
+      {(s) => (
+        <div className="stack">
+          <LiveSettings key={JSON.stringify([s.retention_days, s.body_logging, s.allowed_origins])} api={api} settings={s} onSaved={settings.reload} />
+          <ServerSettings settings={s} desktop={desktop} />
+        </div>
+      )}
+    </LoadState>
+  );
+}
+
+function LiveSettings({ api, settings, onSaved }: { api: ApiClient; settings: GatewaySettingsView; onSaved: () => void }) {
+  const id = useId();
+  const [retention, setRetention] = useState(String(settings.retention_days));
+  const [bodyLogging, setBodyLogging] = useState(settings.body_logging);
+  const [origins, setOrigins] = useState<string[]>(settings.allowed_origins);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const days = Number(retention);
+    if (!Number.isSafeInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
+      setError(new Error(`Keep requests for 1 to ${MAX_RETENTION_DAYS} days.`));
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.updateSettings({ retention_days: days, body_logging: bodyLogging, allowed_origins: origins });
+      setSaved(true);
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Data and access</h2>
+      <p className="muted small">These apply immediately, without a restart.</p>
+      <div className="field field-narrow">
+        <label htmlFor={`${id}-retention`}>Keep request logs for (days)</label>
+        <input id={`${id}-retention`} value={retention} onChange={(e) => setRetention(e.target.value)} inputMode="numeric" aria-describedby={`${id}-retention-hint`} />
+        <span id={`${id}-retention-hint`} className="hint">
+          Older requests are removed from Logs; daily totals stay in Usage.
+        </span>
+      </div>
+      <div className="field">
+        <label className="check">
+          <input type="checkbox" checked={bodyLogging} onChange={(e) => setBodyLogging(e.target.checked)} aria-describedby={`${id}-body-hint`} /> Log request and response bodies
+        </label>
+        <span id={`${id}-body-hint`} className="hint">
+          Off by default. When on, prompts and answers are stored on this machine and shown in Logs.
+        </span>
+      </div>
+      <OriginsEditor origins={origins} onChange={setOrigins} />
+      {error ? <ErrorNotice error={error} /> : null}
+      <div className="actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        <span role="status" className="muted">
+          {saved ? 'Saved.' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+function ServerSettings({ settings, desktop }: { settings: GatewaySettingsView; desktop: boolean }) {
+  const { server } = settings;
+  return (
+    <section className="card" aria-labelledby="server-title">
+      <h2 id="server-title">Server</h2>
+      <p className="muted small">Set when Switchboard starts; changing them needs a restart.</p>
+      <dl className="facts facts-wide">
+        <dt>Address</dt>
+        <dd className="mono">
+          {server.host}:{server.port}
+        </dd>
+        <dt>Port</dt>
+        <dd>
+          {server.port} <span className="badge">Restart required</span>
+          <div className="hint">
+            Start with <code className="inline-code">switchboard serve --port N</code> (or SWITCHBOARD_PORT).
+          </div>
+        </dd>
+        <dt>LAN access</dt>
+        <dd>
+          {server.lan_access ? 'On' : 'Off'} <span className="badge">Restart required</span>
+          <div className="hint">
+            {server.lan_access
+              ? 'Other machines can reach the gateway; keys are required and the Host/Origin checks stay on.'
+              : 'Only this machine can reach the gateway. To allow your network, start with --host 0.0.0.0: this needs an admin key, and the Host/Origin checks stay on.'}
+          </div>
+        </dd>
+        <dt>Admin key</dt>
+        <dd>{server.admin_key_set ? 'Set' : 'Not set: anyone on this machine can use the gateway and this dashboard'}</dd>
+        {desktop ? null : (
+          <>
+            <dt>Start at login</dt>
+            <dd>Desktop app only</dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}

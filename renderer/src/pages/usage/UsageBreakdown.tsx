@@ -1,0 +1,116 @@
+// One breakdown of usage (per app, model, provider or day) over the chosen range: a chart of the
+// chosen measure, the full table, and CSV export. Served by /usage/summary, so it stays fast
+// with millions of rows (the server reads daily rollups).
+import type { ApiClient } from '../../api/create-api-client.js';
+import { useApi } from '../../api/use-api.js';
+import { LoadState } from '../../components/LoadState.js';
+import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
+import { ColumnChart } from '../../components/ColumnChart.js';
+import type { UsageGroupBy, UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
+import { formatUsd } from '../../format/format-usd.js';
+import { formatCount } from '../../format/format-count.js';
+import { formatLatency } from '../../format/format-latency.js';
+import { METRIC_LABELS, metricDisplay, metricValue, type UsageMetric } from './usage-metrics.js';
+import { csvFileName, usageToCsv } from './usage-csv.js';
+import { downloadText } from './download-text.js';
+import { utcDaysIn, type TimeRange } from './usage-range.js';
+
+export interface UsageBreakdownProps {
+  api: ApiClient;
+  groupBy: UsageGroupBy;
+  range: TimeRange;
+  metric: UsageMetric;
+  title: string;
+  /** Bumped to reload. */
+  version: number;
+}
+
+const GROUP_HEADINGS: Record<UsageGroupBy, string> = { app: 'App', model: 'Model', provider: 'Provider', day: 'Day (UTC)', key: 'Key' };
+
+export function groupName(groupBy: UsageGroupBy, g: UsageSummaryGroup): string {
+  if (groupBy === 'key') return g.group === '' ? '(admin key)' : (g.label ?? g.group);
+  return g.group === '' ? '(none)' : g.group;
+}
+
+export function UsageBreakdown({ api, groupBy, range, metric, title, version }: UsageBreakdownProps) {
+  const summary = useApi(() => api.usageSummary(groupBy, range.start, range.end), [api, groupBy, range.start, range.end, version]);
+  const id = `usage-${groupBy}`;
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <div className="card-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <button
+          type="button"
+          className="button-small"
+          disabled={summary.data === undefined || summary.data.groups.length === 0}
+          onClick={() => summary.data && downloadText(csvFileName(groupBy, range.start, range.end), usageToCsv(summary.data))}
+          aria-label={`Export usage per ${groupBy} as CSV`}
+        >
+          Export CSV
+        </button>
+      </div>
+      <LoadState loadable={summary} label={`usage per ${groupBy}`} isEmpty={(s) => s.groups.length === 0} empty={<p>No requests in this range.</p>}>
+        {(s) => {
+          const groups = groupBy === 'day' ? fillDays(s.groups, range) : [...s.groups].sort((a, b) => metricValue(metric, b) - metricValue(metric, a));
+          const bars = groups.map((g) => ({ label: groupName(groupBy, g), value: metricValue(metric, g), display: metricDisplay(metric, g) }));
+          return (
+            <>
+              {groupBy === 'day' ? <ColumnChart title={`${METRIC_LABELS[metric]} per day`} bars={bars} /> : <HorizontalBarChart title={`${METRIC_LABELS[metric]} per ${groupBy}`} bars={bars} />}
+              <div className="table-wrap">
+                <table className="table table-numbers">
+                  <caption className="visually-hidden">{title}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{GROUP_HEADINGS[groupBy]}</th>
+                      <th scope="col">Requests</th>
+                      <th scope="col">Errors</th>
+                      <th scope="col">Tokens in</th>
+                      <th scope="col">Tokens out</th>
+                      <th scope="col">Spend</th>
+                      <th scope="col">Median</th>
+                      <th scope="col">p95</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {s.groups.map((g) => (
+                      <tr key={g.group}>
+                        <th scope="row">{groupName(groupBy, g)}</th>
+                        <td>{formatCount(g.requests)}</td>
+                        <td className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
+                        <td>{formatCount(g.prompt_tokens)}</td>
+                        <td>{formatCount(g.completion_tokens)}</td>
+                        <td>{formatUsd(g.spend)}</td>
+                        <td>{formatLatency(g.p50_latency_ms)}</td>
+                        <td>{formatLatency(g.p95_latency_ms)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <th scope="row">Total</th>
+                      <td>{formatCount(s.totals.requests)}</td>
+                      <td>{formatCount(s.totals.errors)}</td>
+                      <td>{formatCount(s.totals.prompt_tokens)}</td>
+                      <td>{formatCount(s.totals.completion_tokens)}</td>
+                      <td>{formatUsd(s.totals.spend)}</td>
+                      <td>{formatLatency(s.totals.p50_latency_ms)}</td>
+                      <td>{formatLatency(s.totals.p95_latency_ms)}</td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </div>
+            </>
+          );
+        }}
+      </LoadState>
+    </section>
+  );
+}
+
+function fillDays(groups: readonly UsageSummaryGroup[], range: TimeRange): UsageSummaryGroup[] {
+  const byDay = new Map(groups.map((g) => [g.group, g]));
+  return utcDaysIn(range).map(
+    (day) =>
+      byDay.get(day) ?? { group: day, label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null },
+  );
+}

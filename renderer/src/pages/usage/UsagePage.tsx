@@ -1,0 +1,79 @@
+// Usage: spend, tokens, requests, errors and latency over a chosen range, per app, model,
+// provider and day, each as a chart with its table and a CSV export. Only summaries are
+// fetched (never raw rows), so it stays fast at any volume.
+import { useId, useMemo, useState } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { RANGE_LABELS, RANGE_PRESETS, defaultCustomDates, resolveRange, type RangePreset } from './usage-range.js';
+import { METRIC_LABELS, USAGE_METRICS, type UsageMetric } from './usage-metrics.js';
+import { UsageBreakdown } from './UsageBreakdown.js';
+import { UsageTotals } from './UsageTotals.js';
+
+export interface UsagePageProps {
+  api: ApiClient;
+  now?: () => number;
+}
+
+export function UsagePage({ api, now = Date.now }: UsagePageProps) {
+  const id = useId();
+  const [preset, setPreset] = useState<RangePreset>('7d');
+  const [metric, setMetric] = useState<UsageMetric>('spend');
+  const [dates, setDates] = useState(() => defaultCustomDates(now()));
+  // "Now" is fixed when the range is chosen or refreshed, so every section reads the same window.
+  const [version, setVersion] = useState(0);
+  const range = useMemo(() => resolveRange(preset, now(), dates.from, dates.to), [preset, dates.from, dates.to, version, now]);
+
+  return (
+    <div className="stack">
+      <form className="toolbar card" onSubmit={(e) => e.preventDefault()} aria-label="Usage range and measure">
+        <div className="field">
+          <label htmlFor={`${id}-range`}>Range</label>
+          <select id={`${id}-range`} value={preset} onChange={(e) => setPreset(e.target.value as RangePreset)}>
+            {RANGE_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {RANGE_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {preset === 'custom' ? (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-from`}>From</label>
+              <input id={`${id}-from`} type="date" value={dates.from} onChange={(e) => setDates((d) => ({ ...d, from: e.target.value }))} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-to`}>To</label>
+              <input id={`${id}-to`} type="date" value={dates.to} onChange={(e) => setDates((d) => ({ ...d, to: e.target.value }))} />
+            </div>
+          </>
+        ) : null}
+        <div className="field">
+          <label htmlFor={`${id}-metric`}>Chart</label>
+          <select id={`${id}-metric`} value={metric} onChange={(e) => setMetric(e.target.value as UsageMetric)}>
+            {USAGE_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {METRIC_LABELS[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" onClick={() => setVersion((v) => v + 1)}>
+          Refresh
+        </button>
+      </form>
+      {'error' in range ? (
+        <p className="notice notice-error" role="alert">
+          {range.error}
+        </p>
+      ) : (
+        <>
+          <UsageTotals api={api} range={range} version={version} />
+          <UsageBreakdown api={api} groupBy="app" range={range} metric={metric} title="Per app" version={version} />
+          <UsageBreakdown api={api} groupBy="model" range={range} metric={metric} title="Per model" version={version} />
+          <UsageBreakdown api={api} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} />
+          <UsageBreakdown api={api} groupBy="day" range={range} metric={metric} title="Per day" version={version} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+// The admin session: from the Electron bridge when there is one, otherwise the admin key the
+// user typed, kept in sessionStorage (this tab only, gone when it closes; never localStorage,
+// never a cookie). A key is accepted only after the gateway answered an admin-only call with it.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createApiClient, type ApiClient } from '../api/create-api-client.js';
+import { isApiError } from '../api/api-error.js';
+import { findDashboardBridge } from '../../../shared/dashboard-bridge.js';
+
+export const SESSION_STORAGE_KEY = 'switchboard.adminKey';
+
+export type SessionState =
+  | { status: 'checking' }
+  | { status: 'signed-out'; error: string | null }
+  | { status: 'signed-in'; api: ApiClient; adminKey: string | null; desktop: boolean };
+
+export interface SessionOptions {
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  fetch?: typeof fetch;
+  /** Where the Electron bridge would be (window); tests pass their own. */
+  scope?: unknown;
+}
+
+export interface Session {
+  state: SessionState;
+  signIn(adminKey: string): Promise<void>;
+  signOut(): void;
+}
+
+export function useSession(options: SessionOptions = {}): Session {
+  const storage = options.storage ?? window.sessionStorage;
+  const scope = options.scope ?? window;
+  const fetchImpl = options.fetch;
+  const [state, setState] = useState<SessionState>({ status: 'checking' });
+
+  const open = useCallback(
+    async (adminKey: string | null, desktop: boolean): Promise<SessionState> => {
+      const api = createApiClient({ adminKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+      try {
+        // An admin-only call: a virtual key or a wrong key cannot pass it.
+        await api.settings();
+        return { status: 'signed-in', api, adminKey, desktop };
+      } catch (error) {
+        return { status: 'signed-out', error: signInError(error, adminKey) };
+      }
+    },
+    [fetchImpl],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const bridge = findDashboardBridge(scope);
+      let next: SessionState;
+      if (bridge) {
+        const session = await bridge.adminSession();
+        next = await open(session.adminKey, session.desktop);
+      } else {
+        const stored = storage.getItem(SESSION_STORAGE_KEY);
+        next = await open(stored, false);
+        // No stored key and a gateway that wants one: just ask, no error yet.
+        if (next.status === 'signed-out' && stored === null) next = { status: 'signed-out', error: null };
+        if (next.status === 'signed-out' && stored !== null) storage.removeItem(SESSION_STORAGE_KEY);
+      }
+      if (!cancelled) setState(next);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [open, scope, storage]);
+
+  const signIn = useCallback(
+    async (adminKey: string) => {
+      const key = adminKey.trim();
+      const next = await open(key, false);
+      if (next.status === 'signed-in') storage.setItem(SESSION_STORAGE_KEY, key);
+      setState(next);
+    },
+    [open, storage],
+  );
+
+  const signOut = useCallback(() => {
+    storage.removeItem(SESSION_STORAGE_KEY);
+    setState({ status: 'signed-out', error: null });
+  }, [storage]);
+
+  return useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+}
+
+function signInError(error: unknown, adminKey: string | null): string {
+  if (!isApiError(error)) return 'Something went wrong while signing in.';
+  if (error.status === 401) return adminKey === null ? 'Enter the admin key to continue.' : 'That key was not accepted. Use the admin (master) key.';
+  if (error.code === 'admin_only') return 'That is an app key. The dashboard needs the admin (master) key.';
+  return error.message;
+}
