@@ -9,9 +9,10 @@ export function buildSetupSnippet(gatewayUrl: string, platform: NodeJS.Platform)
   const vars: [string, string][] = [
     ['OPENAI_BASE_URL', `${base}/v1`],
     ['OPENAI_API_KEY', '<your Switchboard key>'],
-    // Anthropic SDKs and Claude Code append /v1/messages themselves.
+    // Anthropic SDKs and Claude Code append /v1/messages themselves; Claude Code sends
+    // ANTHROPIC_AUTH_TOKEN as a Bearer token, which the gateway accepts like any key header.
     ['ANTHROPIC_BASE_URL', base],
-    ['ANTHROPIC_API_KEY', '<your Switchboard key>'],
+    ['ANTHROPIC_AUTH_TOKEN', '<your Switchboard key>'],
   ];
   // '#' starts a comment in POSIX shells and in PowerShell alike.
   const lines = [

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { describeNotification } from '../../../main/app/app-notifications.js';
+
+describe('app-notifications', () => {
+  it('words the 80% budget alert with the amounts', () => {
+    expect(describeNotification({ kind: 'budget', alert: { keyId: 'k', app: 'Cursor', level: 80, spendMicros: 8_000_000, maxBudgetMicros: 10_000_000 } })).toEqual({
+      title: 'Cursor has used 80% of its budget',
+      body: '$8.00 of $10.00 spent.',
+    });
+  });
+
+  it('says what happens at 100%', () => {
+    const text = describeNotification({ kind: 'budget', alert: { keyId: 'k', app: 'Aider', level: 100, spendMicros: 10_000_000, maxBudgetMicros: 10_000_000 } });
+    expect(text.title).toBe('Aider has used its whole budget');
+    expect(text.body).toContain('refused');
+  });
+
+  it('offers the port fix in a start failure', () => {
+    const text = describeNotification({ kind: 'start-failed', failure: { kind: 'port-in-use', message: 'Port 4141 on 127.0.0.1 is already in use.', fix: { kind: 'use-port', port: 4142 } } });
+    expect(text).toEqual({ title: 'Switchboard could not start', body: 'Port 4141 on 127.0.0.1 is already in use. Click to start on port 4142 instead.' });
+  });
+
+  it('offers to open the config file, or nothing when there is no fix', () => {
+    expect(describeNotification({ kind: 'start-failed', failure: { kind: 'config', message: 'x', fix: { kind: 'open-config', file: '/c.yaml' } } }).body).toBe('x Click to open the config file.');
+    expect(describeNotification({ kind: 'start-failed', failure: { kind: 'other', message: 'x', fix: null } }).body).toBe('x');
+  });
+
+  it('confirms a switch from the tray and reports a failed one', () => {
+    expect(describeNotification({ kind: 'model-switched', model: 'claude-sonnet' }).body).toBe('Requests for "switchboard/active" now go to claude-sonnet.');
+    expect(describeNotification({ kind: 'switch-failed', model: 'gone', message: 'There is no model group "gone".' }).body).toBe('gone: There is no model group "gone".');
+  });
+});
