@@ -1,0 +1,163 @@
+// The desktop app's gateway for real: launchGateway on a loopback socket with a temp data folder,
+// an in-memory keychain and a mock upstream, driven by the app controller as the tray drives it.
+// Opens sockets, so it is a fault test (run serially).
+import { createServer, type Server } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppController } from '../../../main/app/app-controller.js';
+import type { AppNotification } from '../../../main/app/app-notifications.js';
+import { launchGateway, resolveConfigFile, resolvePort, type LaunchOptions, type StartedGateway } from '../../../main/app/launch-gateway.js';
+import { ADMIN_KEY_NAME } from '../../../main/secrets/admin-key.js';
+import { createMemorySecretStore } from '../../../main/secrets/memory-secret-store.js';
+import { DATABASE_FILE } from '../../../main/start-gateway.js';
+import { createMockUpstream, type MockUpstream } from '../../support/mock-upstream.js';
+import { tempDir, type TempDir } from '../storage/storage-test-kit.js';
+
+let dir: TempDir | undefined;
+let upstream: MockUpstream | undefined;
+const open: StartedGateway[] = [];
+const blockers: Server[] = [];
+
+afterEach(async () => {
+  for (const gateway of open.splice(0)) await gateway.close();
+  for (const server of blockers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await upstream?.close();
+  dir?.remove();
+  upstream = undefined;
+  dir = undefined;
+});
+
+async function setup() {
+  dir = tempDir('switchboard-app-');
+  upstream = await createMockUpstream();
+  writeFileSync(dir.file('config.yaml'), `model_list:
+  - model_name: gpt-4o
+    litellm_params: { model: openai/gpt-4o, api_base: "${upstream.url}/v1", api_key: os.environ/MOCK_UPSTREAM_KEY }
+  - model_name: gpt-4o-mini
+    litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}/v1", api_key: os.environ/MOCK_UPSTREAM_KEY }
+`);
+  const secrets = createMemorySecretStore();
+  const env = { MOCK_UPSTREAM_KEY: 'sk-upstream-test' };
+  const options: LaunchOptions = { dataDir: dir.path, configFile: resolveConfigFile(dir.path, env), env, log: pino({ level: 'silent' }), secrets };
+  const launch = async (port: number) => {
+    const gateway = await launchGateway(options, port);
+    open.push(gateway);
+    return gateway;
+  };
+  return { dir, upstream, secrets, options, launch };
+}
+
+async function chat(url: string, key: string, model: string): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+}
+
+describe('launch-gateway', () => {
+  it('starts on loopback with the config from the data folder and an admin key kept in the keychain', async () => {
+    const { launch, secrets, options } = await setup();
+    expect(options.configFile).toBe(dir!.file('config.yaml'));
+    const first = await launch(0);
+    expect(first.url).toBe(`http://127.0.0.1:${first.port}`);
+    expect(first.adminKeySource).toBe('generated');
+    expect(await secrets.get(ADMIN_KEY_NAME)).toBe(first.adminKey);
+    const refused = await fetch(`${first.url}/active-model`);
+    expect(refused.status).toBe(401);
+    await first.close();
+
+    // The next start uses the same key: the dashboard session survives a restart.
+    const second = await launch(0);
+    expect(second.adminKeySource).toBe('keychain');
+    expect(second.adminKey).toBe(first.adminKey);
+  });
+
+  it('uses SWITCHBOARD_MASTER_KEY instead of the keychain when it is set', async () => {
+    const { options, secrets } = await setup();
+    const gateway = await launchGateway({ ...options, env: { ...options.env, SWITCHBOARD_MASTER_KEY: 'sk-admin-from-env' } }, 0);
+    open.push(gateway);
+    expect(gateway).toMatchObject({ adminKey: 'sk-admin-from-env', adminKeySource: 'configured' });
+    expect(await secrets.get(ADMIN_KEY_NAME)).toBeUndefined();
+  });
+
+  it('switches from the tray through the API, routes the next request there, counts it, and flushes it on quit', async () => {
+    const { launch, upstream } = await setup();
+    const notifications: AppNotification[] = [];
+    const controller = createAppController({
+      launch, port: 0, savePort: () => undefined,
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
+      now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
+    });
+    await controller.start();
+    expect(controller.state()).toMatchObject({ status: 'running', activeModel: 'gpt-4o', models: ['gpt-4o', 'gpt-4o-mini'], today: { requests: 0, spendMicros: 0 } });
+    const session = controller.session()!;
+
+    // The dashboard's session works against the management API.
+    const created = await fetch(`${session.gatewayUrl}/key/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.adminKey}`, 'content-type': 'application/json', origin: session.gatewayUrl },
+      body: JSON.stringify({ key_alias: 'Cursor' }),
+    });
+    expect(created.status).toBe(200);
+    const { key } = (await created.json()) as { key: string };
+
+    await controller.switchModel('gpt-4o-mini');
+    expect(notifications).toEqual([{ kind: 'model-switched', model: 'gpt-4o-mini' }]);
+    const answer = await chat(session.gatewayUrl, key, 'switchboard/active');
+    expect(answer.status).toBe(200);
+    expect(upstream.requests.at(-1)!.json).toMatchObject({ model: 'gpt-4o-mini' });
+
+    await controller.refresh();
+    expect(controller.state().today?.requests).toBe(1);
+
+    await controller.stop();
+    await expect(fetch(`${session.gatewayUrl}/healthz`)).rejects.toThrow();
+    // Closed cleanly: the usage row is in the file, readable by another connection.
+    const db = new Database(dir!.file(DATABASE_FILE), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM usage_log').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('reports a port already in use with the next port offered', async () => {
+    const { launch } = await setup();
+    const blocker = createServer();
+    blockers.push(blocker);
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const notifications: AppNotification[] = [];
+    const controller = createAppController({
+      launch, port, savePort: () => undefined,
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
+      now: Date.now, startOfDay: (now) => now, schedule: () => () => undefined,
+    });
+    await controller.start();
+    expect(controller.state()).toMatchObject({ status: 'error', error: { fix: { kind: 'use-port', port: port + 1 } } });
+    expect(notifications[0]).toMatchObject({ kind: 'start-failed', failure: { kind: 'port-in-use' } });
+    // The failed start left nothing open: the database can be opened for writing at once.
+    const db = new Database(dir!.file(DATABASE_FILE));
+    db.close();
+  });
+
+  it.each([
+    [{ SWITCHBOARD_PORT: '5000' }, 4142, 5000],
+    [{ SWITCHBOARD_PORT: 'x' }, 4142, 4142],
+    [{ SWITCHBOARD_PORT: '70000' }, undefined, 4141],
+    [{}, undefined, 4141],
+  ])('resolves the port from %o and the saved %s to %d', (env, saved, port) => {
+    expect(resolvePort(env, saved)).toBe(port);
+  });
+
+  it('prefers SWITCHBOARD_CONFIG, then config.yaml in the data folder, then the built-in default', () => {
+    expect(resolveConfigFile('/data', { SWITCHBOARD_CONFIG: '/etc/sb.yaml' }, () => true)).toBe('/etc/sb.yaml');
+    expect(resolveConfigFile('/data', {}, (p) => p === '/data/config.yaml')).toBe('/data/config.yaml');
+    expect(resolveConfigFile('/data', {}, () => false)).toBeNull();
+  });
+});
