@@ -97,7 +97,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       pools.push(pool);
       targetPools.set(concurrency, pool);
     }
-    await verifyTarget(target.name, targetPools.get(1) ?? createLoadPool(running.origin, 1), running);
+    await verifyTarget(target.name, [...targetPools.values()][0]!, running);
     active.push({ name: target.name, running, pools: targetPools });
     measurements.set(target.name, {
       name: target.name, role: target.role, rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
@@ -140,6 +140,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       registry, ...target.running.startup, samples: options.startupSamples, timeoutMs: 10_000,
     });
   }
+  // Our keep-alive connections go first, so each server's graceful close is quick.
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
   for (const target of active) await target.running.stop();
 
   const targets = [...measurements.values()];
