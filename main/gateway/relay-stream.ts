@@ -125,6 +125,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     }
     if (!sawDone) {
       for (const event of decoder.end()) {
+        if (sawDone) break;
         if (encoder.event) pending += encoder.event(event);
         pending += render(translator.push(event));
       }

@@ -191,6 +191,15 @@ describe('/v1/messages to an anthropic/ deployment is passed through natively', 
     expect(finished.ttftMs).not.toBeNull();
   });
 
+  it('completes the framing of a last event that arrives without its blank line, and relays nothing after message_stop', async () => {
+    const upstreamText = anthropicFixture('text-with-ping.sse');
+    // The final message_stop ends with a single newline, and the connection closes cleanly.
+    mock.script({ kind: 'sse', text: upstreamText.replace(/\n\n$/, '\n') });
+    const response = await post({ model: 'claude-sonnet-4-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'go' }] });
+    expect(await response.text()).toBe(upstreamText);
+    expect((await settledOnce()).status).toBe('success');
+  });
+
   it('streams to the SDK with thinking signatures and tool ids intact', async () => {
     mock.script({ kind: 'sse', text: anthropicFixture('thinking-then-text.sse') });
     const final = await client().messages.stream({ ...claudeCodeParams() }).finalMessage();
