@@ -3,6 +3,7 @@
 // message, logged with the request id, never a stack trace or a secret to the client).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../gateway-error.js';
+import { isStorageError } from '../../storage/storage-error.js';
 
 const FASTIFY_CODES: Record<string, () => GatewayError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new GatewayError('unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json)'),
@@ -16,6 +17,11 @@ const FASTIFY_CODES: Record<string, () => GatewayError> = {
 
 export function toClientError(error: unknown): GatewayError {
   if (isGatewayError(error)) return error;
+  if (isStorageError(error)) {
+    return error.code === 'storage_busy'
+      ? new GatewayError('storage_busy', 'The usage database is busy; try again in a moment', { retryAfter: 1 })
+      : new GatewayError('service_unavailable', `The usage database is unavailable (${error.code}); see the gateway log`);
+  }
   const fastifyError = error as Partial<FastifyError> & { type?: string };
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) return mapped();

@@ -36,7 +36,13 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
       const end = optionalTime('end', q.end).end ?? now();
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
-      return queries.usageSummary({ start, end, groupBy });
+      try {
+        return queries.usageSummary({ start, end, groupBy });
+      } catch (error) {
+        // The query layer refuses ranges it cannot answer (e.g. too wide) with a RangeError.
+        if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
+        throw error;
+      }
     });
   });
 }
