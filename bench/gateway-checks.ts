@@ -86,7 +86,7 @@ export function evaluateChecks(targets: readonly TargetMeasurements[], checks: r
   return rows;
 }
 
-function meets(value: number, goal: Goal): boolean {
+export function meets(value: number, goal: Goal): boolean {
   return goal.op === '<=' ? value <= goal.limit : value >= goal.limit;
 }
 

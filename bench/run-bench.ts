@@ -19,6 +19,7 @@ import { readProcessMemory } from './read-process-memory.js';
 import { sourceRevision } from './source-revision.js';
 import { format, renderReport } from './render-report.js';
 import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
+import { standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
 import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js';
 import type { TargetMeasurements } from './target-measurements.js';
 import { verifyTarget } from './verify-target.js';
@@ -29,6 +30,9 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
   floorTarget,
   gatewayTarget({ name: 'gateway', configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY }),
 ];
+
+/** Measured once each after the load, alone (not targets): e.g. a query over a large table. */
+const STANDALONE_MEASUREMENTS: readonly StandaloneMeasurement[] = [];
 
 /** Requests per target per round; scaled by --quick. */
 const LOAD_SHAPES: readonly LoadShape[] = [
@@ -144,6 +148,12 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
   for (const target of active) await target.running.stop();
 
+  const extraRows = [];
+  for (const measurement of STANDALONE_MEASUREMENTS) {
+    progress(`measuring ${measurement.name}`);
+    extraRows.push(...standaloneRows(measurement.name, await measurement.run()));
+  }
+
   const targets = [...measurements.values()];
   const shapeText = shapes.map((s) => `${s.id === 'stream' ? 'stream c=1' : `c=${s.concurrency}`} ${s.count}`).join(', ');
   const report = renderReport({
@@ -153,7 +163,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,
-    rows: evaluateChecks(targets),
+    rows: [...evaluateChecks(targets), ...extraRows],
     targets,
     warnings,
   });
