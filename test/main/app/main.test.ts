@@ -1,0 +1,64 @@
+// The entry's first moves, with 'electron' mocked: the data folder, the single-instance lock and
+// the app-wide popup/webview backstop, before anything starts.
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const electron = vi.hoisted(() => {
+  const listeners = new Map<string, (...args: unknown[]) => void>();
+  const app = {
+    lock: true,
+    listeners,
+    setName: vi.fn(),
+    setPath: vi.fn(),
+    getPath: vi.fn((name: string) => `/home/u/.config-${name}`),
+    requestSingleInstanceLock: vi.fn(() => app.lock),
+    quit: vi.fn(),
+    // Never resolves: these tests stop before boot.
+    whenReady: vi.fn(() => new Promise(() => undefined)),
+    on: vi.fn((event: string, listener: (...args: unknown[]) => void) => void listeners.set(event, listener)),
+  };
+  return { app };
+});
+
+vi.mock('electron', () => ({ app: electron.app, clipboard: {}, dialog: {}, ipcMain: {}, session: {}, shell: {} }));
+
+describe('main', () => {
+  beforeEach(() => {
+    vi.resetModules();
+    electron.app.listeners.clear();
+    for (const fn of [electron.app.quit, electron.app.whenReady, electron.app.setPath]) fn.mockClear();
+  });
+
+  it('keeps its data in a "Switchboard" folder under the OS app-data folder', async () => {
+    await import('../../../main/app/main.js');
+    expect(electron.app.setName).toHaveBeenCalledWith('Switchboard');
+    expect(electron.app.setPath).toHaveBeenCalledWith('userData', join('/home/u/.config-appData', 'Switchboard'));
+  });
+
+  it('quits at once when another Switchboard holds the lock', async () => {
+    electron.app.lock = false;
+    await import('../../../main/app/main.js');
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+  });
+
+  it('boots when it holds the lock', async () => {
+    electron.app.lock = true;
+    await import('../../../main/app/main.js');
+    expect(electron.app.quit).not.toHaveBeenCalled();
+    expect(electron.app.whenReady).toHaveBeenCalled();
+  });
+
+  it('denies popups and <webview> in every web contents the app creates', async () => {
+    await import('../../../main/app/main.js');
+    let openHandler: (() => unknown) | undefined;
+    const attach = { preventDefault: vi.fn() };
+    const contents = {
+      setWindowOpenHandler: (handler: () => unknown) => (openHandler = handler),
+      on: (event: string, listener: (e: unknown) => void) => event === 'will-attach-webview' && listener(attach),
+    };
+    electron.app.listeners.get('web-contents-created')!({}, contents);
+    expect(openHandler!()).toEqual({ action: 'deny' });
+    expect(attach.preventDefault).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,83 @@
+// The tray glue with 'electron' mocked: the icon file per status, the tooltip, and the menu built
+// from buildTrayMenuTemplate, rebuilt on every update.
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TrayState } from '../../../main/app/tray-menu-template.js';
+
+const electron = vi.hoisted(() => {
+  class FakeTray {
+    static created: FakeTray[] = [];
+    images: string[] = [];
+    tooltip = '';
+    menu: { template: Array<{ label?: string; click?: () => void }> } | undefined;
+    listeners = new Map<string, () => void>();
+    destroyed = false;
+    constructor(image: { path: string }) {
+      this.images.push(image.path);
+      FakeTray.created.push(this);
+    }
+    setImage(image: { path: string }) {
+      this.images.push(image.path);
+    }
+    setToolTip(text: string) {
+      this.tooltip = text;
+    }
+    setContextMenu(menu: { template: Array<{ label?: string; click?: () => void }> }) {
+      this.menu = menu;
+    }
+    on(event: string, listener: () => void) {
+      this.listeners.set(event, listener);
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+  }
+  return {
+    FakeTray,
+    nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
+    Menu: { buildFromTemplate: (template: unknown[]) => ({ template }) },
+  };
+});
+
+vi.mock('electron', () => ({ Tray: electron.FakeTray, nativeImage: electron.nativeImage, Menu: electron.Menu }));
+
+const { createAppTray } = await import('../../../main/app/tray.js');
+
+const state: TrayState = { status: 'starting', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, error: null };
+
+describe('tray', () => {
+  beforeEach(() => {
+    electron.FakeTray.created = [];
+    electron.nativeImage.createFromPath.mockClear();
+  });
+
+  it('shows the icon, tooltip and menu for each state it is given', () => {
+    const dispatch = vi.fn();
+    const tray = createAppTray({ iconDir: '/assets/tray', platform: 'linux', dispatch, initial: state });
+    const fake = electron.FakeTray.created[0]!;
+    expect(fake.images.at(-1)).toBe(join('/assets/tray', 'tray-paused.png'));
+    expect(fake.tooltip).toBe('Switchboard: Starting on 127.0.0.1:4141…');
+
+    tray.update({ ...state, status: 'running', activeModel: 'a', models: ['a', 'b'] });
+    expect(fake.images.at(-1)).toBe(join('/assets/tray', 'tray-running.png'));
+    expect(fake.menu!.template[0]!.label).toBe('Running on 127.0.0.1:4141');
+    fake.menu!.template.find((i) => i.label === 'b')!.click!();
+    expect(dispatch).toHaveBeenCalledWith({ type: 'switch-model', model: 'b' });
+
+    tray.update({ ...state, status: 'error', error: { message: 'port busy', fix: null } });
+    expect(fake.images.at(-1)).toBe(join('/assets/tray', 'tray-error.png'));
+    // Each icon file is loaded once and reused.
+    expect(electron.nativeImage.createFromPath).toHaveBeenCalledTimes(3);
+    tray.destroy();
+    expect(fake.destroyed).toBe(true);
+  });
+
+  it('opens the dashboard on a left click on Windows only', () => {
+    const dispatch = vi.fn();
+    createAppTray({ iconDir: '/i', platform: 'win32', dispatch, initial: state });
+    electron.FakeTray.created[0]!.listeners.get('click')!();
+    expect(dispatch).toHaveBeenCalledWith({ type: 'open-dashboard' });
+    createAppTray({ iconDir: '/i', platform: 'darwin', dispatch, initial: state });
+    expect(electron.FakeTray.created[1]!.listeners.has('click')).toBe(false);
+  });
+});
