@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher for the compiled CLI (npm run build produces dist/).
-import { main } from '../dist/main/cli.js';
+// Thin launcher for the CLI, bundled into one file by `npm run build:main` (fast start).
+import { main } from '../dist/main/switchboard.mjs';
 
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),

@@ -21,7 +21,7 @@ const READY = /^Switchboard listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
  */
 function changedSinceBuild(): string[] {
   const buildInfo = join(ROOT, 'dist', '.tsbuildinfo');
-  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'cli.js'))) return ['(no build)'];
+  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'switchboard.mjs'))) return ['(no build)'];
   const builtAt = statSync(buildInfo).mtimeMs;
   const changed: string[] = [];
   const walk = (dir: string) => {
@@ -46,6 +46,7 @@ beforeAll(() => {
   // not the test's business; the compiled CLI existing afterwards is.
   if (changedSinceBuild().length > 0) {
     spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.main.json')], { cwd: ROOT, stdio: 'ignore' });
+    spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-cli.mjs')], { cwd: ROOT, stdio: 'ignore' });
   }
   expect(existsSync(join(ROOT, 'dist', 'main', 'cli.js'))).toBe(true);
 }, 120_000);

@@ -1,0 +1,16 @@
+// Bundles the compiled CLI (dist/main/cli.js and everything it imports) into one file,
+// dist/main/switchboard.mjs. Start time is mostly module resolution and loading of a few
+// hundred files; one file cut the time to the first answered request by about a third.
+// Native modules stay external: they are loaded from node_modules as built for this Node.
+import { rolldown } from 'rolldown';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = await rolldown({
+  input: `${root}dist/main/cli.js`,
+  platform: 'node',
+  external: ['better-sqlite3', 'keytar', 'electron'],
+  logLevel: 'warn',
+});
+await bundle.write({ file: `${root}dist/main/switchboard.mjs`, format: 'esm', sourcemap: true });
+await bundle.close();
