@@ -1,0 +1,104 @@
+// The packaging config as electron-builder reads it (its own schema validation, offline), the
+// fuse check its afterSign hook runs, and the icons the app loads at run time.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { FUSE_NAMES, FUSE_SENTINEL, REQUIRED_FUSES, type FuseName } from '../../../main/app/fuse-wire.js';
+import { trayIconName, type GatewayStatus } from '../../../main/app/tray-menu-template.js';
+
+const root = new URL('../../../', import.meta.url);
+const file = (path: string) => new URL(path, root);
+const require = createRequire(import.meta.url);
+const config = parse(readFileSync(file('electron-builder.yml'), 'utf8')) as Record<string, any>;
+
+describe('packaging-config', () => {
+  it('passes electron-builder\'s own schema validation', async () => {
+    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js');
+    const { DebugLogger } = require('builder-util');
+    const projectDir = new URL('.', root).pathname;
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const loaded = await getConfig(projectDir, join(projectDir, 'electron-builder.yml'), null, () => Promise.resolve(JSON.parse(readFileSync(file('package.json'), 'utf8'))));
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('builds a dmg for Apple silicon and Intel, NSIS for Windows, AppImage and deb for Linux', () => {
+    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
+    expect(config.win.target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
+    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+  });
+
+  it('unpacks the native modules from the asar and rebuilds them for Electron', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/keytar/**/*.node']));
+    expect(config.npmRebuild).toBe(true);
+  });
+
+  it('flips every required fuse and verifies them after signing', () => {
+    expect(config.electronFuses).toMatchObject(REQUIRED_FUSES);
+    expect(config.afterSign).toBe('./scripts/verify-fuses.mjs');
+  });
+
+  it('ships the compiled main process, the dashboard and the icons the app loads', () => {
+    const pkg = JSON.parse(readFileSync(file('package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('dist/main/app/main.js');
+    expect(existsSync(file('main/app/main.ts'))).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**/*', 'dist/renderer/**/*', 'assets/tray/**/*', 'assets/icon.png']));
+    for (const platform of ['mac', 'win', 'linux']) expect(existsSync(file(config[platform].icon))).toBe(true);
+  });
+});
+
+/** A fake Electron binary holding a fuse wire. */
+function fakeBinary(states: Partial<Record<FuseName, boolean>>): Buffer {
+  const wire = FUSE_NAMES.map((name) => (states[name] ? 0x31 : 0x30));
+  return Buffer.concat([Buffer.alloc(64), Buffer.from(FUSE_SENTINEL, 'latin1'), Buffer.from([1, wire.length, ...wire]), Buffer.alloc(64)]);
+}
+
+describe('verify-fuses hook', () => {
+  // A plain .mjs file (electron-builder loads it as is); a variable keeps tsc from wanting types for it.
+  const hookPath = '../../../scripts/verify-fuses.mjs';
+  const hook = async () => ((await import(hookPath)) as { default: (context: unknown) => Promise<void> }).default;
+  const context = (appOutDir: string) => ({
+    appOutDir,
+    electronPlatformName: 'linux',
+    packager: { config: { electronFuses: config.electronFuses }, appInfo: { productFilename: 'Switchboard' }, executableName: 'switchboard' },
+  });
+
+  it('passes a packaged binary whose fuses match electron-builder.yml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeFileSync(join(dir, 'switchboard'), fakeBinary(config.electronFuses));
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expect((await hook())(context(dir))).resolves.toBeUndefined();
+  });
+
+  it('fails the build on a binary with stock fuses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeFileSync(join(dir, 'switchboard'), fakeBinary({ runAsNode: true, enableNodeOptionsEnvironmentVariable: true, enableNodeCliInspectArguments: true }));
+    await expect((await hook())(context(dir))).rejects.toThrow(/runAsNode is enabled, expected disabled/);
+  });
+
+  it('refuses a config without electronFuses', async () => {
+    await expect((await hook())({ ...context('/nowhere'), packager: { config: {}, appInfo: { productFilename: 'S' } } })).rejects.toThrow('no electronFuses');
+  });
+});
+
+function pngSize(path: URL): { width: number; height: number } {
+  const bytes = readFileSync(path);
+  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(bytes.toString('latin1', 12, 16)).toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe('assets', () => {
+  it.each<GatewayStatus>(['running', 'paused', 'error', 'starting', 'stopping'])('has a tray icon for %s at 1x and 2x', (status) => {
+    const name = trayIconName(status);
+    expect(pngSize(file(`assets/tray/${name}.png`))).toEqual({ width: 16, height: 16 });
+    expect(pngSize(file(`assets/tray/${name}@2x.png`))).toEqual({ width: 32, height: 32 });
+  });
+
+  it('has an app icon large enough for every installer (1024 px)', () => {
+    expect(pngSize(file('assets/icon.png'))).toEqual({ width: 1024, height: 1024 });
+  });
+});
