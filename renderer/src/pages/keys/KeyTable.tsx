@@ -78,15 +78,17 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                 <td>
                   <span className={`badge badge-${status.tone}`}>{status.label}</span>
                 </td>
-                <td className="row-actions">
-                  <button type="button" className="button-small" onClick={() => onEdit(key)} aria-label={`Edit ${name}`}>
-                    Edit
-                  </button>
-                  <button type="button" className="button-small" onClick={() => void onToggleBlock(key)} aria-label={`${key.blocked ? 'Unblock' : 'Block'} ${name}`}>
-                    {key.blocked ? 'Unblock' : 'Block'}
-                  </button>
-                  <ConfirmButton label="Regenerate" ariaLabel={`Regenerate ${name}`} question={`Replace the key for ${name}? The old key stops working now.`} onConfirm={() => onRegenerate(key)} />
-                  <ConfirmButton label="Delete" ariaLabel={`Delete ${name}`} question={`Delete the key for ${name}? Apps using it stop working.`} onConfirm={() => onDelete(key)} />
+                <td>
+                  <div className="row-actions">
+                    <button type="button" className="button-small" onClick={() => onEdit(key)} aria-label={`Edit ${name}`}>
+                      Edit
+                    </button>
+                    <button type="button" className="button-small" onClick={() => void onToggleBlock(key)} aria-label={`${key.blocked ? 'Unblock' : 'Block'} ${name}`}>
+                      {key.blocked ? 'Unblock' : 'Block'}
+                    </button>
+                    <ConfirmButton label="Regenerate" ariaLabel={`Regenerate ${name}`} question={`Replace the key for ${name}? The old key stops working now.`} onConfirm={() => onRegenerate(key)} />
+                    <ConfirmButton label="Delete" ariaLabel={`Delete ${name}`} question={`Delete the key for ${name}? Apps using it stop working.`} onConfirm={() => onDelete(key)} />
+                  </div>
                 </td>
               </tr>
             );

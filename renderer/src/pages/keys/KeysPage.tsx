@@ -14,7 +14,7 @@ import { EMPTY_KEY_FORM, keyFormFromDescription, toKeyFields } from './key-form-
 
 export interface KeysPageProps {
   api: ApiClient;
-  /** A key just created or regenerated, offered to the Overview's setup snippets (memory only). */
+  /** The user asked to see setup for a key just created (memory only, never stored). */
   onKeyCreated: (key: string) => void;
   go: (page: PageId) => void;
   now?: () => number;
@@ -74,7 +74,6 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
             if (editing.mode === 'create') {
               const created = await api.generateKey(toKeyFields(values, 'create'));
               setShown({ appName: created.key_alias ?? created.key_id, secret: created.key, regenerated: false });
-              onKeyCreated(created.key);
               setMessage(null);
             } else {
               const updated = await api.updateKey(editing.key.token, toKeyFields(values, 'edit', keyFormFromDescription(editing.key)));
@@ -127,7 +126,6 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
                   act(async () => {
                     const next = await api.regenerateKey(key.token);
                     setShown({ appName: next.key_alias ?? next.key_id, secret: next.key, regenerated: true });
-                    onKeyCreated(next.key);
                     return `Regenerated the key for ${next.key_alias ?? next.key_id}.`;
                   })
                 }

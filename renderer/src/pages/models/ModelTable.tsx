@@ -78,21 +78,23 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
                   <td className="small">
                     {source === 'database' ? 'Dashboard' : source === 'default' ? 'Built-in default (read-only)' : <>Config file <span className="mono">{entry.model_info.source_file}</span> (read-only)</>}
                   </td>
-                  <td className="row-actions">
-                    <ModelTestButton api={api} deploymentId={id} label={`${name} (${entry.litellm_params.model})`} />
-                    {entry.model_info.db_model ? (
-                      <>
-                        <button type="button" className="button-small" onClick={() => onEdit(entry)} aria-label={`Edit ${name} (${entry.litellm_params.model})`}>
-                          Edit
-                        </button>
-                        <ConfirmButton
-                          label="Delete"
-                          ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
-                          question={`Delete ${entry.litellm_params.model} from ${name}?`}
-                          onConfirm={() => onDelete(entry)}
-                        />
-                      </>
-                    ) : null}
+                  <td>
+                    <div className="row-actions">
+                      <ModelTestButton api={api} deploymentId={id} label={`${name} (${entry.litellm_params.model})`} />
+                      {entry.model_info.db_model ? (
+                        <>
+                          <button type="button" className="button-small" onClick={() => onEdit(entry)} aria-label={`Edit ${name} (${entry.litellm_params.model})`}>
+                            Edit
+                          </button>
+                          <ConfirmButton
+                            label="Delete"
+                            ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
+                            question={`Delete ${entry.litellm_params.model} from ${name}?`}
+                            onConfirm={() => onDelete(entry)}
+                          />
+                        </>
+                      ) : null}
+                    </div>
                   </td>
                 </tr>
               );

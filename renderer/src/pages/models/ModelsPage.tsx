@@ -19,10 +19,11 @@ type Editing = { mode: 'add' } | { mode: 'edit'; entry: ModelInfoEntry } | null;
 
 export function ModelsPage({ api }: { api: ApiClient }) {
   const models = useApi(() => api.listModels(), [api]);
-  const health = useApi(() => api.health(true), [api]);
+  const [version, setVersion] = useState(0);
+  // The last report on first view; a fresh probe after every change, so new models show health.
+  const health = useApi(() => api.health(version === 0), [api, version]);
   const credentials = useApi(() => api.listCredentials(), [api]);
   const [editing, setEditing] = useState<Editing>(null);
-  const [version, setVersion] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
 
@@ -91,21 +92,30 @@ export function ModelsPage({ api }: { api: ApiClient }) {
           }
         >
           {(m) => (
-            <ModelTable
-              api={api}
-              entries={m.data}
-              health={health.data}
-              onEdit={(entry) => setEditing({ mode: 'edit', entry })}
-              onDelete={async (entry) => {
-                setDeleteError(null);
-                try {
-                  await api.deleteModel(entry.model_info.id);
-                  changed(`Deleted ${entry.litellm_params.model} from ${entry.model_name}.`);
-                } catch (e) {
-                  setDeleteError(e);
-                }
-              }}
-            />
+            <>
+              <ModelTable
+                api={api}
+                entries={m.data}
+                health={health.data}
+                onEdit={(entry) => setEditing({ mode: 'edit', entry })}
+                onDelete={async (entry) => {
+                  setDeleteError(null);
+                  try {
+                    await api.deleteModel(entry.model_info.id);
+                    changed(`Deleted ${entry.litellm_params.model} from ${entry.model_name}.`);
+                  } catch (e) {
+                    setDeleteError(e);
+                  }
+                }}
+              />
+              <p className="muted small">
+                Health is from the last check{health.refreshing || health.status === 'loading' ? ' (checking now…)' : ''}.{' '}
+                <button type="button" className="link-button" onClick={() => setVersion((v) => v + 1)}>
+                  Check again
+                </button>
+                {' '}A price shown as — comes from Switchboard's price list; local servers are free unless you set one.
+              </p>
+            </>
           )}
         </LoadState>
       </section>

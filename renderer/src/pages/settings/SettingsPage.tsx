@@ -21,7 +21,7 @@ export function SettingsPage({ api, desktop }: SettingsPageProps) {
     <LoadState loadable={settings} label="settings">
       {(s) => (
         <div className="stack">
-          <LiveSettings key={JSON.stringify([s.retention_days, s.body_logging, s.allowed_origins])} api={api} settings={s} onSaved={settings.reload} />
+          <LiveSettings api={api} settings={s} onSaved={settings.reload} />
           <ServerSettings settings={s} desktop={desktop} />
         </div>
       )}
