@@ -151,7 +151,6 @@ function valueParam(body: Record<string, unknown>): string {
   const value = raw.trim();
   if (value.length === 0) throw new GatewayError('invalid_request', '"value" is empty', { param: 'value' });
   if (value.length > MAX_VALUE_LENGTH) throw new GatewayError('invalid_request', `"value" is longer than ${MAX_VALUE_LENGTH} characters`, { param: 'value' });
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new GatewayError('invalid_request', '"value" contains control characters (a line break?)', { param: 'value' });
   return value;
 }
