@@ -1,14 +1,11 @@
 // The preload bridge's contract: the few named calls the dashboard may make to the main process,
-// their channel names and their result types. Shared by preload.cts (types only: a sandboxed
+// their channel names and their result types. It extends the dashboard's own contract
+// (shared/dashboard-bridge.ts: adminSession). Shared by preload.cts (types only: a sandboxed
 // preload cannot load other files) and ipc-handlers.ts. There is no generic invoke(channel).
+import type { DashboardBridge, DashboardSession } from '../../shared/dashboard-bridge.js';
 
-/** What the dashboard needs to call the management API as admin. */
-export interface AdminSession {
-  /** The gateway origin, e.g. `http://127.0.0.1:4141`. */
-  gatewayUrl: string;
-  /** The admin key to send as `Authorization: Bearer` (the configured one, or the app's own from the keychain). */
-  adminKey: string;
-}
+/** What the dashboard needs to call the management API as admin: the key, and that it runs in the app. */
+export type AdminSession = DashboardSession;
 
 export interface AppInfo {
   version: string;
@@ -22,8 +19,9 @@ export interface AppInfo {
 }
 
 /** Exposed to the dashboard as `window.switchboard`. */
-export interface SwitchboardBridge {
-  getAdminSession(): Promise<AdminSession>;
+export interface SwitchboardBridge extends DashboardBridge {
+  /** The admin key (the configured one, or the app's own from the keychain) and `desktop: true`. */
+  adminSession(): Promise<AdminSession>;
   getAppInfo(): Promise<AppInfo>;
   /** Opens an https URL in the default browser; resolves false for any other URL. */
   openExternal(url: string): Promise<boolean>;
@@ -34,7 +32,7 @@ export interface SwitchboardBridge {
 export type BridgeCall = keyof SwitchboardBridge;
 
 export const IPC_CHANNELS = {
-  getAdminSession: 'switchboard:get-admin-session',
+  adminSession: 'switchboard:admin-session',
   getAppInfo: 'switchboard:get-app-info',
   openExternal: 'switchboard:open-external',
   setStartAtLogin: 'switchboard:set-start-at-login',

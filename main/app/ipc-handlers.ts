@@ -9,7 +9,7 @@ import { isAppUrl, isSafeExternalUrl, MAX_URL_LENGTH, type AppOrigin } from './n
 
 /** Argument tuples, exactly: a missing, extra or mistyped argument is refused. */
 export const IPC_ARGUMENT_SCHEMAS = {
-  getAdminSession: z.tuple([]),
+  adminSession: z.tuple([]),
   getAppInfo: z.tuple([]),
   openExternal: z.tuple([z.string().min(1).max(MAX_URL_LENGTH)]),
   setStartAtLogin: z.tuple([z.boolean()]),
@@ -29,8 +29,8 @@ export interface IpcHandlerDeps {
   appOrigin(): AppOrigin;
   /** True for the webContents of windows this app opened. */
   isOwnWebContents(id: number): boolean;
-  /** The admin session; null while the gateway is not running. */
-  adminSession(): AdminSession | null;
+  /** The admin key in effect; null while the gateway is not running. Only the app's own dashboard gets it. */
+  adminKey(): string | null;
   appInfo(): AppInfo;
   openExternal(url: string): Promise<void>;
   setStartAtLogin(enabled: boolean): boolean;
@@ -79,10 +79,10 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
   }
 
   return {
-    getAdminSession: guarded('getAdminSession', () => {
-      const session = deps.adminSession();
-      if (session === null) throw new Error('The gateway is not running');
-      return session;
+    adminSession: guarded('adminSession', (): AdminSession => {
+      const adminKey = deps.adminKey();
+      if (adminKey === null) throw new Error('The gateway is not running');
+      return { adminKey, desktop: true };
     }),
     getAppInfo: guarded('getAppInfo', () => deps.appInfo()),
     openExternal: guarded('openExternal', async ([url]) => {

@@ -144,7 +144,7 @@ function boot(): void {
   registerIpcHandlers(ipcMain, createIpcHandlers({
     appOrigin,
     isOwnWebContents: (id) => dashboard.isOwnWebContents(id),
-    adminSession: () => controller.session(),
+    adminKey: () => controller.session()?.adminKey ?? null,
     appInfo: () => ({ version: app.getVersion(), platform: process.platform, dataDir: userData, configFile, logFile, startAtLogin: controller.state().startAtLogin }),
     openExternal: (url) => shell.openExternal(url),
     setStartAtLogin: (enabled) => controller.setStartAtLogin(enabled),

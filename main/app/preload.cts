@@ -6,7 +6,7 @@ import electron = require('electron');
 import type { BridgeCall, IpcChannel, SwitchboardBridge } from './ipc-contract.js';
 
 const channels = {
-  getAdminSession: 'switchboard:get-admin-session',
+  adminSession: 'switchboard:admin-session',
   getAppInfo: 'switchboard:get-app-info',
   openExternal: 'switchboard:open-external',
   setStartAtLogin: 'switchboard:set-start-at-login',
@@ -17,7 +17,7 @@ const invoke = electron.ipcRenderer.invoke.bind(electron.ipcRenderer);
 // Each call passes exactly its own arguments, unconverted: the main process is the one that
 // validates them (zod) and checks which frame sent them.
 const bridge: SwitchboardBridge = {
-  getAdminSession: () => invoke(channels.getAdminSession),
+  adminSession: () => invoke(channels.adminSession),
   getAppInfo: () => invoke(channels.getAppInfo),
   openExternal: (url: string) => invoke(channels.openExternal, url),
   setStartAtLogin: (enabled: boolean) => invoke(channels.setStartAtLogin, enabled),

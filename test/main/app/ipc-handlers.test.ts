@@ -20,7 +20,7 @@ function setup(overrides: Partial<IpcHandlerDeps> = {}) {
   const deps = {
     appOrigin: () => ORIGIN,
     isOwnWebContents: (id: number) => id === OWN_ID,
-    adminSession: () => ({ gatewayUrl: ORIGIN, adminKey: 'sk-admin-secret' }),
+    adminKey: (): string | null => 'sk-admin-secret',
     appInfo: () => info,
     openExternal: vi.fn(async () => undefined),
     setStartAtLogin: vi.fn((enabled: boolean) => enabled),
@@ -31,14 +31,14 @@ function setup(overrides: Partial<IpcHandlerDeps> = {}) {
 }
 
 describe('ipc-handlers', () => {
-  it('hands the dashboard its admin session', async () => {
+  it('hands the dashboard its admin session, marked as the desktop app', async () => {
     const { handlers } = setup();
-    await expect(handlers.getAdminSession(good, [])).resolves.toEqual({ gatewayUrl: ORIGIN, adminKey: 'sk-admin-secret' });
+    await expect(handlers.adminSession(good, [])).resolves.toEqual({ adminKey: 'sk-admin-secret', desktop: true });
   });
 
-  it('fails getAdminSession while the gateway is not running', async () => {
-    const { handlers } = setup({ adminSession: () => null });
-    await expect(handlers.getAdminSession(good, [])).rejects.toThrow('not running');
+  it('fails adminSession while the gateway is not running', async () => {
+    const { handlers } = setup({ adminKey: () => null });
+    await expect(handlers.adminSession(good, [])).rejects.toThrow('not running');
   });
 
   it('returns the app info and switches start-at-login', async () => {
@@ -60,7 +60,7 @@ describe('ipc-handlers', () => {
 
   type Call = keyof typeof IPC_ARGUMENT_SCHEMAS;
   it.each<[Call, unknown[]]>([
-    ['getAdminSession', ['extra']],
+    ['adminSession', ['extra']],
     ['getAppInfo', [1]],
     ['openExternal', []],
     ['openExternal', [42]],
@@ -92,7 +92,7 @@ describe('ipc-handlers', () => {
     ['about:blank', { ...good, frameUrl: 'about:blank' }],
   ])('refuses every call from %s and logs it', async (_case, sender) => {
     const { handlers, deps, warn } = setup();
-    await expect(handlers.getAdminSession(sender, [])).rejects.toBeInstanceOf(IpcRefusedError);
+    await expect(handlers.adminSession(sender, [])).rejects.toBeInstanceOf(IpcRefusedError);
     await expect(handlers.getAppInfo(sender, [])).rejects.toBeInstanceOf(IpcRefusedError);
     await expect(handlers.openExternal(sender, ['https://example.com/'])).rejects.toBeInstanceOf(IpcRefusedError);
     await expect(handlers.setStartAtLogin(sender, [true])).rejects.toBeInstanceOf(IpcRefusedError);
@@ -103,7 +103,7 @@ describe('ipc-handlers', () => {
 
   it('refuses the dashboard while the gateway is down (no origin to match)', async () => {
     const { handlers } = setup({ appOrigin: () => null });
-    await expect(handlers.getAdminSession(good, [])).rejects.toBeInstanceOf(IpcRefusedError);
+    await expect(handlers.adminSession(good, [])).rejects.toBeInstanceOf(IpcRefusedError);
   });
 
   it('never logs the arguments of a refused call', async () => {
@@ -134,7 +134,7 @@ describe('ipc-handlers', () => {
     await expect(registered.get(IPC_CHANNELS.setStartAtLogin)!(event, true)).resolves.toBe(true);
     await expect(registered.get(IPC_CHANNELS.setStartAtLogin)!(event, 'yes')).rejects.toBeInstanceOf(IpcRefusedError);
     const iframe = { sender: { id: OWN_ID }, senderFrame: { url: `${ORIGIN}/`, parent: {} } };
-    await expect(registered.get(IPC_CHANNELS.getAdminSession)!(iframe)).rejects.toBeInstanceOf(IpcRefusedError);
+    await expect(registered.get(IPC_CHANNELS.adminSession)!(iframe)).rejects.toBeInstanceOf(IpcRefusedError);
 
     unregister();
     expect(registered.size).toBe(0);

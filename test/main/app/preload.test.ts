@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS, type SwitchboardBridge } from '../../../main/app/ipc-contract.js';
+import { findDashboardBridge } from '../../../shared/dashboard-bridge.js';
 
 const source = readFileSync(new URL('../../../main/app/preload.cts', import.meta.url), 'utf8');
 const compiled = ts.transpileModule(source, {
@@ -42,6 +43,14 @@ describe('preload', () => {
     expect(Object.isFrozen(bridge)).toBe(true);
   });
 
+  it('is the bridge the dashboard looks for (shared/dashboard-bridge.ts)', async () => {
+    const { bridge, invoke } = loadPreload();
+    const found = findDashboardBridge({ switchboard: bridge });
+    expect(found).toBe(bridge);
+    await found!.adminSession();
+    expect(invoke).toHaveBeenCalledWith(IPC_CHANNELS.adminSession);
+  });
+
   it('never hands the page ipcRenderer or a generic invoke', () => {
     const { bridge } = loadPreload();
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
@@ -50,7 +59,7 @@ describe('preload', () => {
   });
 
   it.each([
-    ['getAdminSession', [], [IPC_CHANNELS.getAdminSession]],
+    ['adminSession', [], [IPC_CHANNELS.adminSession]],
     ['getAppInfo', [], [IPC_CHANNELS.getAppInfo]],
     ['openExternal', ['https://example.com/'], [IPC_CHANNELS.openExternal, 'https://example.com/']],
     ['setStartAtLogin', [true], [IPC_CHANNELS.setStartAtLogin, true]],
