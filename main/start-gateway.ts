@@ -92,11 +92,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
   try {
-    const keys = createKeyRepository(db.db, clock);
+    const usage = createUsageLedger(db.db, { clock, log });
+    const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
-    const usage = createUsageLedger(db.db, { clock, log });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
     const released = budget.releaseOrphaned();
     if (released > 0) log.info({ released }, 'released budget reservations left by a previous run');
@@ -153,4 +153,29 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     db.db.close();
     throw error;
   }
+}
+
+/**
+ * Key spend and last use are written when a request's usage row is (batched, up to a second
+ * later), so every read that shows a key flushes the queue first: /key/info right after a
+ * request must show what that request cost. A failed flush keeps the rows queued (the ledger
+ * logs it) and the read shows the last written spend rather than failing.
+ */
+function withSettledSpend(keys: KeyRepository, usage: UsageLedger, log: Logger): KeyRepository {
+  const settle = () => {
+    try {
+      usage.flush();
+    } catch (error) {
+      log.debug({ err: error }, 'key read: usage not flushed; showing the last written spend');
+    }
+  };
+  return {
+    ...keys,
+    update: (ref, fields) => (settle(), keys.update(ref, fields)),
+    info: (ref) => (settle(), keys.info(ref)),
+    list: (options) => (settle(), keys.list(options)),
+    regenerate: (ref) => (settle(), keys.regenerate(ref)),
+    block: (ref) => (settle(), keys.block(ref)),
+    unblock: (ref) => (settle(), keys.unblock(ref)),
+  };
 }
