@@ -3,6 +3,7 @@
 // main process (keys, files): the window glue refuses to open a window whose preferences weaken
 // any of them. Pure: only a type is imported from 'electron'.
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { DASHBOARD_CSP } from '../gateway/routes/dashboard-routes.js';
 
 /**
  * The preferences that must hold, with the value each must have. Absent keys fall back to
@@ -80,12 +81,11 @@ export function assertSecureWebPreferences(preferences: WebPreferences): void {
 }
 
 /**
- * The dashboard's CSP (security checklist S34): scripts, styles, images and fetches from the
- * gateway only, images also from data: URLs; no remote images, so model output rendered in the
- * dashboard cannot exfiltrate through an `<img src>`; no plugins, no <base> rewriting, no framing.
+ * The dashboard's CSP (security checklist S34) is the one the gateway sends with the dashboard
+ * (no remote images, so model output cannot exfiltrate through an `<img src>`); the window adds
+ * it to any response from the app origin that lacks one, so a route that forgets it is covered.
  */
-export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export { DASHBOARD_CSP };
 
 export type ResponseHeaders = Record<string, string[]>;
 

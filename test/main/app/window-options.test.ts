@@ -70,6 +70,8 @@ describe('window-options', () => {
     expect(DASHBOARD_CSP).toContain("img-src 'self' data:");
     expect(DASHBOARD_CSP).toContain("script-src 'self'");
     expect(DASHBOARD_CSP).toContain("connect-src 'self'");
+    expect(DASHBOARD_CSP).not.toContain("'unsafe-");
+    expect(DASHBOARD_CSP).not.toMatch(/img-src[^;]*(https?:|\*)/);
   });
 
   it('leaves a CSP the gateway sent alone, whatever its header case', () => {
