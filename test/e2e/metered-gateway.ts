@@ -195,6 +195,8 @@ export interface HeldUpstream {
   arrived(): number;
   /** Resolves once `n` requests have arrived. */
   waitForArrivals(n: number): Promise<void>;
+  /** Calls `listener` after each arrival. */
+  onArrival(listener: () => void): void;
   release(): void;
 }
 
@@ -205,6 +207,7 @@ export function holdUntilReleased(usage: { prompt: number; completion: number })
     release = resolve;
   });
   const waiters: { n: number; resolve: () => void }[] = [];
+  const listeners: (() => void)[] = [];
   return {
     behaviour: {
       kind: 'raw',
@@ -216,6 +219,7 @@ export function holdUntilReleased(usage: { prompt: number; completion: number })
             waiter.resolve();
           }
         }
+        for (const listener of listeners) listener();
         void gate.then(() => {
           if (res.destroyed) return;
           const model = (JSON.parse(body) as { model?: string }).model ?? 'mock-model';
@@ -235,6 +239,9 @@ export function holdUntilReleased(usage: { prompt: number; completion: number })
         if (arrived >= n) resolve();
         else waiters.push({ n, resolve });
       });
+    },
+    onArrival(listener) {
+      listeners.push(listener);
     },
     release,
   };
