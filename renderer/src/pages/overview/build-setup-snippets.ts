@@ -155,8 +155,9 @@ Model ID:      ${model}`,
         code: `docker run -d --network=host \\
   -e OPENAI_API_BASE_URL=${shellQuote(base)} \\
   -e OPENAI_API_KEY=${shellQuote(key)} \\
-  -v open-webui:/app/backend/data --name open-webui ghcr.io/open-webui/open-webui:main`,
-        note: 'Host networking lets the container reach 127.0.0.1; Switchboard refuses other host names (such as host.docker.internal) unless LAN access is on. Open WebUI is then at http://localhost:8080.',
+  -v open-webui:/app/backend/data --name open-webui ghcr.io/open-webui/open-webui:main
+# then pick ${shellQuote(model)} in Open WebUI's model menu (http://localhost:8080)`,
+        note: 'Host networking lets the container reach 127.0.0.1; Switchboard refuses other host names (such as host.docker.internal) unless LAN access is on.',
       };
   }
 }

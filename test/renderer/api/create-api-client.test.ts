@@ -1,0 +1,67 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createApiClient } from '../../../renderer/src/api/create-api-client.js';
+import { ApiError } from '../../../renderer/src/api/api-error.js';
+import { sampleSettings } from '../fake-api.js';
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function client(respond: (url: string, init: RequestInit) => Response | Promise<Response>, adminKey: string | null = 'sk-admin') {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetchImpl = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(input), init: init ?? {} });
+    return respond(String(input), init ?? {});
+  });
+  return { api: createApiClient({ adminKey, fetch: fetchImpl as unknown as typeof fetch }), calls };
+}
+
+describe('createApiClient', () => {
+  it('calls the own origin with the admin key as a Bearer token, JSON bodies and no cookies', async () => {
+    const { api, calls } = client(() => json(200, sampleSettings()));
+    await api.updateSettings({ body_logging: true });
+    const [call] = calls;
+    expect(call!.url).toBe('/settings');
+    expect(call!.init.method).toBe('POST');
+    const headers = call!.init.headers as Record<string, string>;
+    expect(headers.authorization).toBe('Bearer sk-admin');
+    expect(headers['content-type']).toBe('application/json');
+    expect(call!.init.body).toBe('{"body_logging":true}');
+    expect(call!.init.credentials).toBe('omit');
+  });
+
+  it('sends no Authorization header in open mode', async () => {
+    const { api, calls } = client(() => json(200, sampleSettings()), null);
+    await api.settings();
+    expect((calls[0]!.init.headers as Record<string, string>).authorization).toBeUndefined();
+  });
+
+  it('builds query strings from the parameters given', async () => {
+    const { api, calls } = client((url) => json(200, url.startsWith('/usage') ? { start: 1, end: 2, group_by: 'day', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null } } : { data: [], total: 0, page: 1, page_size: 5, total_pages: 0 }));
+    await api.usageSummary('day', 1, 2);
+    await api.spendLogs({ page: 2, pageSize: 5, model: 'a b' });
+    expect(calls.map((c) => c.url)).toEqual(['/usage/summary?group_by=day&start=1&end=2', '/spend/logs?page=2&page_size=5&model=a+b']);
+  });
+
+  it("turns the gateway's error body into an ApiError with status, code, message and field", async () => {
+    const { api } = client(() => json(400, { error: { message: 'litellm_params.model: must be "provider/model"', type: 'invalid_request_error', param: 'litellm_params.model', code: 'invalid_request' } }));
+    const error = await api.createModel({ model_name: 'x', litellm_params: { model: 'bad' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request', param: 'litellm_params.model', message: 'litellm_params.model: must be "provider/model"' });
+  });
+
+  it('reports an answer that does not match the contract instead of rendering it', async () => {
+    const { api } = client(() => json(200, { keys: 'not a list' }));
+    await expect(api.listKeys()).rejects.toMatchObject({ code: 'bad_response', message: expect.stringContaining('/key/list') });
+  });
+
+  it('reports an unreachable gateway as status 0', async () => {
+    const { api } = client(() => {
+      throw new TypeError('fetch failed');
+    });
+    await expect(api.settings()).rejects.toMatchObject({ status: 0, code: 'unreachable' });
+  });
+
+  it('reports a non-JSON error page by its status', async () => {
+    const { api } = client(() => new Response('<html>bad gateway</html>', { status: 502 }));
+    await expect(api.settings()).rejects.toMatchObject({ status: 502, message: 'The gateway answered 502' });
+  });
+});

@@ -1,0 +1,86 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LogsPage } from '../../../../renderer/src/pages/logs/LogsPage.js';
+import { fakeApi, sampleLog, sampleModel, sampleSettings } from '../../fake-api.js';
+
+afterEach(cleanup);
+
+const rows = [
+  sampleLog({ request_id: 'r1', app: 'cursor' }),
+  sampleLog({ request_id: 'r2', app: 'aider', status: 'upstream_error', http_status: 502, error_code: 'upstream_unavailable', spend: 0, spend_micros: 0 }),
+  sampleLog({ request_id: 'r3', app: 'aider', requested_model: 'switchboard/active' }),
+];
+const logsApi = (extra: Parameters<typeof fakeApi>[0] = {}) =>
+  fakeApi({
+    spendLogs: async () => ({ data: rows, total: 3, page: 1, page_size: 100, total_pages: 1 }),
+    listModels: async () => ({ data: [sampleModel({ name: 'fast' }), sampleModel({ name: 'smart', id: 'm2' })] }),
+    ...extra,
+  });
+
+describe('LogsPage', () => {
+  it('points to the setup when there are no requests yet', async () => {
+    render(<LogsPage api={fakeApi()} go={vi.fn()} />);
+    expect(await screen.findByText('No requests yet.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'See how to connect a client' }).getAttribute('href')).toBe('#/overview');
+  });
+
+  it('lists recent requests with app, model, outcome, tokens, cost and latency', async () => {
+    render(<LogsPage api={logsApi()} go={vi.fn()} />);
+    const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
+    const [first, second, third] = within(table).getAllByRole('row').slice(1);
+    expect(first!.textContent).toContain('cursor');
+    expect(first!.textContent).toContain('$0.000065');
+    expect(first!.textContent).toContain('10 / 4');
+    expect(first!.textContent).toContain('20 ms');
+    expect(within(second!).getByText('Upstream error')).toBeTruthy();
+    expect(third!.textContent).toContain('(asked switchboard/active)');
+  });
+
+  it('filters by app and by outcome, and asks the gateway to filter by model', async () => {
+    const api = logsApi();
+    render(<LogsPage api={api} go={vi.fn()} />);
+    const table = await screen.findByRole('table');
+    fireEvent.change(screen.getByLabelText('App'), { target: { value: 'aider' } });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'errors' } });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'client_aborted' } });
+    expect(await screen.findByText('No loaded request matches these filters.')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'smart' } });
+    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 100, model: 'smart' }));
+  });
+
+  it('opens a detail view with timings, tokens, cost and the error, and closes it', async () => {
+    render(<LogsPage api={logsApi()} go={vi.fn()} />);
+    fireEvent.click((await screen.findAllByRole('button', { name: /^Details of the aider request/ }))[0]!);
+    const detail = screen.getByRole('region', { name: 'Request r2' });
+    expect(detail.textContent).toContain('Upstream error (HTTP 502)');
+    expect(detail.textContent).toContain('upstream_unavailable');
+    expect(detail.textContent).toContain('10 ms');
+    expect(detail.textContent).toContain('10 in · 4 out');
+    expect(detail.textContent).toContain('Retries / fallbacks0 / 0');
+    expect(detail.textContent).toContain('Body logging is off');
+    fireEvent.click(within(detail).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('region', { name: 'Request r2' })).toBeNull();
+  });
+
+  it('shows logged bodies as text, never as markup', async () => {
+    const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+    const api = logsApi({
+      spendLogs: async () => ({ data: [sampleLog({ request_id: 'rb', app: '<b>app</b>', request_body: '{"messages":[]}', response_body: hostile })], total: 1, page: 1, page_size: 100, total_pages: 1 }),
+      settings: async () => sampleSettings({ body_logging: true }),
+    });
+    render(<LogsPage api={api} go={vi.fn()} />);
+    fireEvent.click(await screen.findByRole('button', { name: /^Details of the <b>app<\/b> request/ }));
+    expect(screen.getByText(hostile)).toBeTruthy();
+    expect(document.querySelector('img, script, b')).toBeNull();
+  });
+
+  it('loads older requests on request', async () => {
+    const api = logsApi({ spendLogs: async () => ({ data: rows, total: 250, page: 1, page_size: 100, total_pages: 3 }) });
+    render(<LogsPage api={api} go={vi.fn()} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Load older requests' }));
+    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 200 }));
+  });
+});

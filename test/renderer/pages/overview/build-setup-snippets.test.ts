@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { buildSetupSnippet, SETUP_CLIENTS, shellQuote } from '../../../../renderer/src/pages/overview/build-setup-snippets.js';
+
+const input = { origin: 'http://127.0.0.1:4141', key: 'sk-abc', model: 'fast' };
+
+describe('buildSetupSnippet', () => {
+  it.each(SETUP_CLIENTS)('fills %s with the address, the key and the model', (client) => {
+    const { code } = buildSetupSnippet(client, input);
+    // Claude Code takes the origin (it appends /v1/messages itself); the others the /v1 base.
+    expect(code).toContain(client === 'claude-code' ? "ANTHROPIC_BASE_URL=http://127.0.0.1:4141\n" : 'http://127.0.0.1:4141/v1');
+    expect(code).toContain('sk-abc');
+    expect(code).toContain('fast');
+  });
+
+  it.each([
+    ['openai-python', 'OpenAI(base_url="http://127.0.0.1:4141/v1", api_key="sk-abc")'],
+    ['openai-js', "new OpenAI({ baseURL: \"http://127.0.0.1:4141/v1\", apiKey: \"sk-abc\" })"],
+    ['langchain', 'ChatOpenAI(base_url="http://127.0.0.1:4141/v1", api_key="sk-abc", model="fast")'],
+    ['claude-code', 'export ANTHROPIC_AUTH_TOKEN=sk-abc'],
+    ['codex', 'base_url = "http://127.0.0.1:4141/v1"'],
+    ['continue', 'apiBase: "http://127.0.0.1:4141/v1"'],
+    ['aider', '--model openai/fast'],
+    ['open-webui', '-e OPENAI_API_BASE_URL=http://127.0.0.1:4141/v1'],
+  ] as const)('writes %s the way that client reads it', (client, expected) => {
+    expect(buildSetupSnippet(client, input).code).toContain(expected);
+  });
+
+  it('quotes hostile values so a pasted snippet cannot run anything else', () => {
+    const { code } = buildSetupSnippet('curl', { ...input, key: "k'; rm -rf ~ #", model: 'm"x' });
+    expect(code).toContain(`-H 'Authorization: Bearer k'\\''; rm -rf ~ #'`);
+    expect(code).toContain(`'{"model":"m\\"x","messages":[{"role":"user","content":"Hello"}]}'`);
+    const python = buildSetupSnippet('openai-python', { ...input, key: 'a"b\\c' }).code;
+    expect(python).toContain('api_key="a\\"b\\\\c"');
+  });
+
+  it.each([
+    ['simple', 'simple'],
+    ['http://x:1/v1', 'http://x:1/v1'],
+    ['a b', "'a b'"],
+    ["it's", "'it'\\''s'"],
+    ['$(id)', "'$(id)'"],
+  ])('shellQuote(%j) is %s', (text, quoted) => {
+    expect(shellQuote(text)).toBe(quoted);
+  });
+});

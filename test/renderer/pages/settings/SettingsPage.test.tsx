@@ -1,0 +1,80 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SettingsPage } from '../../../../renderer/src/pages/settings/SettingsPage.js';
+import { ApiError } from '../../../../renderer/src/api/api-error.js';
+import { fakeApi, sampleSettings } from '../../fake-api.js';
+
+afterEach(cleanup);
+
+describe('SettingsPage', () => {
+  it('shows the live settings and what was fixed at start, marked restart-required', async () => {
+    render(<SettingsPage api={fakeApi({ settings: async () => sampleSettings({ allowed_origins: ['http://localhost:3000'] }) })} desktop={false} />);
+    expect(((await screen.findByLabelText('Keep request logs for (days)')) as HTMLInputElement).value).toBe('30');
+    expect((screen.getByLabelText('Log request and response bodies') as HTMLInputElement).checked).toBe(false);
+    expect(screen.getByText('http://localhost:3000')).toBeTruthy();
+    const server = screen.getByRole('region', { name: 'Server' });
+    expect(within(server).getAllByText('Restart required')).toHaveLength(2);
+    expect(server.textContent).toContain('127.0.0.1:4141');
+    expect(server.textContent).toContain('LAN accessOff');
+    expect(server.textContent).toContain('Desktop app only');
+  });
+
+  it('saves retention, body logging and origins in one update', async () => {
+    const api = fakeApi();
+    render(<SettingsPage api={api} desktop={false} />);
+    fireEvent.change(await screen.findByLabelText('Keep request logs for (days)'), { target: { value: '7' } });
+    fireEvent.click(screen.getByLabelText('Log request and response bodies'));
+    fireEvent.change(screen.getByLabelText('Add an origin'), { target: { value: 'http://localhost:5173/' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(api.updateSettings).toHaveBeenCalledWith({ retention_days: 7, body_logging: true, allowed_origins: ['http://localhost:5173'] });
+  });
+
+  it.each(['*', 'null', 'http://localhost:3000/app', 'localhost:3000', 'file:///x'])('refuses %j as an origin before sending anything', async (origin) => {
+    const api = fakeApi();
+    render(<SettingsPage api={api} desktop={false} />);
+    fireEvent.change(await screen.findByLabelText('Add an origin'), { target: { value: origin } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('exact origin');
+    expect(screen.getByText('None: no web page can call the gateway.')).toBeTruthy();
+  });
+
+  it('removes an origin', async () => {
+    const api = fakeApi({ settings: async () => sampleSettings({ allowed_origins: ['http://localhost:3000'] }) });
+    render(<SettingsPage api={api} desktop={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove http://localhost:3000' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Saved.');
+    expect(api.updateSettings).toHaveBeenCalledWith({ retention_days: 30, body_logging: false, allowed_origins: [] });
+  });
+
+  it('refuses a retention outside 1 to 3650 days', async () => {
+    const api = fakeApi();
+    render(<SettingsPage api={api} desktop={false} />);
+    fireEvent.change(await screen.findByLabelText('Keep request logs for (days)'), { target: { value: '0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('1 to 3650 days');
+    expect(api.updateSettings).not.toHaveBeenCalled();
+  });
+
+  it("shows the gateway's reason when it refuses the update", async () => {
+    const api = fakeApi({
+      updateSettings: async () => {
+        throw new ApiError(503, 'storage_busy', 'The database is busy; try again');
+      },
+    });
+    render(<SettingsPage api={api} desktop={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Save settings' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The database is busy');
+    expect(screen.queryByText('Saved.')).toBeNull();
+  });
+
+  it('explains that LAN access needs an admin key and keeps the checks', async () => {
+    render(<SettingsPage api={fakeApi()} desktop={true} />);
+    const server = await screen.findByRole('region', { name: 'Server' });
+    expect(server.textContent).toContain('--host 0.0.0.0: this needs an admin key, and the Host/Origin checks stay on');
+    expect(server.textContent).not.toContain('Start at login');
+  });
+});

@@ -1,0 +1,98 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UsagePage } from '../../../../renderer/src/pages/usage/UsagePage.js';
+import { fakeApi, sampleGroup, sampleSummary } from '../../fake-api.js';
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+const NOW = Date.parse('2026-03-15T12:00:00.000Z');
+const api = () =>
+  fakeApi({
+    usageSummary: async (groupBy, start, end) =>
+      sampleSummary(
+        groupBy,
+        groupBy === 'day'
+          ? [sampleGroup('2026-03-14', { spend: 2, spend_micros: 2_000_000 }), sampleGroup('2026-03-15', { spend: 0.5, spend_micros: 500_000 })]
+          : groupBy === 'app'
+            ? [sampleGroup('cursor', { spend: 0.5, spend_micros: 500_000, requests: 90 }), sampleGroup('=HYPERLINK("http://evil")', { spend: 2, spend_micros: 2_000_000, requests: 1 })]
+            : [sampleGroup(groupBy === 'model' ? 'fast' : 'openai')],
+        start,
+        end,
+      ),
+  });
+
+describe('UsagePage', () => {
+  it('reads every breakdown from /usage/summary over one shared range, never raw rows', async () => {
+    const client = api();
+    render(<UsagePage api={client} now={() => NOW} />);
+    await screen.findByRole('region', { name: 'Per day' });
+    await waitFor(() => expect(client.usageSummary).toHaveBeenCalledTimes(5));
+    const groups = client.usageSummary.mock.calls.map((c) => c[0]).sort();
+    expect(groups).toEqual(['app', 'day', 'model', 'provider', 'provider']);
+    expect(new Set(client.usageSummary.mock.calls.map((c) => `${c[1]}-${c[2]}`))).toEqual(new Set([`${NOW - 7 * 86_400_000}-${NOW}`]));
+    expect(client.spendLogs).not.toHaveBeenCalled();
+  });
+
+  it('shows each breakdown as a chart and a table with totals', async () => {
+    render(<UsagePage api={api()} now={() => NOW} />);
+    const perApp = await screen.findByRole('region', { name: 'Per app' });
+    const row = (await within(perApp).findByRole('rowheader', { name: 'cursor' })).closest('tr')!;
+    expect(row.textContent).toContain('90');
+    expect(row.textContent).toContain('$0.50');
+    expect(within(perApp).getByText('Spend per app')).toBeTruthy();
+    expect(within(perApp).getByRole('rowheader', { name: 'Total' }).closest('tr')!.textContent).toContain('$2.50');
+    // Days without requests still get a column; the table lists the days with data.
+    const perDay = screen.getByRole('region', { name: 'Per day' });
+    expect(await within(perDay).findByText('Spend per day')).toBeTruthy();
+    expect(perDay.querySelectorAll('rect').length).toBe(8);
+  });
+
+  it('changes the measure every chart shows', async () => {
+    render(<UsagePage api={api()} now={() => NOW} />);
+    await screen.findByText('Spend per app');
+    fireEvent.change(screen.getByLabelText('Chart'), { target: { value: 'requests' } });
+    expect(await screen.findByText('Requests per app')).toBeTruthy();
+    expect(screen.getByText('Requests per model')).toBeTruthy();
+  });
+
+  it('queries whole local days for a custom range and refuses one that ends before it starts', async () => {
+    const client = api();
+    render(<UsagePage api={client} now={() => NOW} />);
+    fireEvent.change(screen.getByLabelText('Range'), { target: { value: 'custom' } });
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-03-01' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-03-02' } });
+    const start = new Date(2026, 2, 1).getTime();
+    const end = new Date(2026, 2, 3).getTime();
+    await waitFor(() => expect(client.usageSummary).toHaveBeenCalledWith('app', start, end));
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-03-05' } });
+    expect((await screen.findByRole('alert')).textContent).toContain('on or before');
+  });
+
+  it('exports a breakdown as CSV, defusing cells a spreadsheet would run as formulas', async () => {
+    const created: Blob[] = [];
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      created.push(blob as Blob);
+      return 'blob:x';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    render(<UsagePage api={api()} now={() => NOW} />);
+    const perApp = await screen.findByRole('region', { name: 'Per app' });
+    await within(perApp).findByRole('rowheader', { name: 'cursor' });
+    fireEvent.click(within(perApp).getByRole('button', { name: 'Export usage per app as CSV' }));
+    expect(clicks).toHaveBeenCalledTimes(1);
+    const text = await created[0]!.text();
+    expect(text.split('\r\n')[0]).toBe('app,label,requests,errors,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,spend_usd,p50_latency_ms,p95_latency_ms');
+    expect(text).toContain('cursor,,90,1,1000,200,1200,0,0,0.500000,420,900');
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
+  });
+
+  it('says so when a range has no requests', async () => {
+    render(<UsagePage api={fakeApi()} now={() => NOW} />);
+    expect((await screen.findAllByText('No requests in this range.')).length).toBe(4);
+  });
+});
