@@ -120,12 +120,19 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           if (finished) return;
           finished = true;
           try {
-            const estimated = result.usage === undefined;
-            const usage: TokenUsage = result.usage ?? {
+            let estimated = result.usage === undefined;
+            let usage: TokenUsage = result.usage ?? {
               promptTokens: result.status === 'success' || result.outputChars > 0 ? promptEstimate : 0,
               completionTokens: Math.ceil(result.outputChars / 4),
               cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
             };
+            // A stream cut after the upstream reported its input (Anthropic's message_start) but
+            // before the output count: keep the real input, estimate the output that was relayed.
+            const relayedEstimate = Math.ceil(result.outputChars / 4);
+            if (!estimated && result.status !== 'success' && usage.completionTokens < relayedEstimate) {
+              usage = { ...usage, completionTokens: relayedEstimate };
+              estimated = true;
+            }
             const servedPrice = result.deployment === deployment ? price : priceOf(result.deployment);
             const costMicros = servedPrice === undefined ? 0 : computeCostMicros(servedPrice, usage);
             if (ticket) deps.limiter.recordTokens(ticket, usage.promptTokens + usage.completionTokens);

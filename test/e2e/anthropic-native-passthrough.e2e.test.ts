@@ -226,8 +226,9 @@ describe('/v1/messages to an anthropic/ deployment is passed through natively', 
     expect(await response.text()).toBe(upstreamText);
     const finished = await settledOnce();
     expect(finished.status).toBe('upstream_error');
-    // Usage is reported at message_stop, which never came: the meter estimates (and says so).
-    expect(finished.usage).toBeUndefined();
+    // message_start reported the input tokens; the output count (message_delta) never came, so
+    // the meter keeps the real input and estimates the relayed output.
+    expect(finished.usage).toMatchObject({ promptTokens: 12 });
     expect(finished.outputChars).toBe('Once upon a time'.length);
 
     settled = recorder.finished.length;

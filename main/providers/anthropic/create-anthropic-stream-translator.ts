@@ -128,6 +128,8 @@ export function createAnthropicStreamTranslator(identity: ChatCompletionIdentity
           const message = isRecord(data.message) ? data.message : {};
           counters = mergeAnthropicUsage(counters, message.usage);
           start(out);
+          // Report what is known now: a stream cut later still bills its real input tokens.
+          out.push({ type: 'usage', usage: toTokenUsage(counters) });
           return out;
         }
         case 'content_block_start':
@@ -145,6 +147,7 @@ export function createAnthropicStreamTranslator(identity: ChatCompletionIdentity
           const delta = isRecord(data.delta) ? data.delta : {};
           if (delta.stop_reason !== undefined && delta.stop_reason !== null) stopReason = delta.stop_reason;
           counters = mergeAnthropicUsage(counters, data.usage);
+          out.push({ type: 'usage', usage: toTokenUsage(counters) });
           return out;
         }
         case 'message_stop': {

@@ -15,7 +15,9 @@ describe('createAnthropicStreamTranslator', () => {
     expect(folded.role).toBe('assistant');
     expect(folded.content).toBe('Hello!');
     expect(folded.finishReasons).toEqual(['stop']);
-    expect(folded.usage).toEqual([{ promptTokens: 25, completionTokens: 15, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 }]);
+    // Usage is reported as it becomes known (message_start, message_delta); the last is final.
+    expect(folded.usage[0]).toMatchObject({ promptTokens: 25 });
+    expect(folded.usage.at(-1)).toEqual({ promptTokens: 25, completionTokens: 15, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 });
     expect(folded.done).toBe(1);
     expect(outputs.at(-1)).toEqual({ type: 'done' });
     for (const chunk of folded.chunks) {
@@ -40,7 +42,7 @@ describe('createAnthropicStreamTranslator', () => {
         completion_tokens_details: { reasoning_tokens: 0 },
       },
     });
-    expect(folded.usage).toEqual([{ promptTokens: 2620, completionTokens: 89, cachedTokens: 2048, cacheCreationTokens: 100, reasoningTokens: 0 }]);
+    expect(folded.usage.at(-1)).toEqual({ promptTokens: 2620, completionTokens: 89, cachedTokens: 2048, cacheCreationTokens: 100, reasoningTokens: 0 });
   });
 
   it('reassembles a tool call split over many input_json_delta events at the right tool index', () => {
