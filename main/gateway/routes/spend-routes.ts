@@ -33,7 +33,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
       const q = request.query as Record<string, string | undefined>;
       const groupBy = (q.group_by ?? 'app') as UsageGroupBy;
       if (!GROUPS.includes(groupBy)) throw new GatewayError('invalid_request', `group_by must be one of ${GROUPS.join(', ')}`, { param: 'group_by' });
-      const end = optionalTime('end', q.end).end ?? now();
+      // end is exclusive: "up to now" must include a request recorded in this very millisecond.
+      const end = optionalTime('end', q.end).end ?? now() + 1;
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
       try {
