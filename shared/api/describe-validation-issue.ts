@@ -5,16 +5,17 @@ import type { z } from 'zod/mini';
 
 type Issue = z.core.$ZodIssue;
 
-export function describeValidationIssue(issue: Issue): string {
+/** `input` is what was validated: it tells a missing field from one of the wrong type. */
+export function describeValidationIssue(issue: Issue, input?: unknown): string {
   const path = issue.path.map(String).join('.');
   const where = path === '' ? 'The request body' : path;
-  return `${where}: ${explain(issue)}`;
+  return `${where}: ${explain(issue, input)}`;
 }
 
-function explain(issue: Issue): string {
+function explain(issue: Issue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+      return isMissing(input, issue.path) ? 'is required' : `must be ${article(issue.expected)}`;
     case 'too_small':
       return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters` : issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
     case 'too_big':
@@ -28,6 +29,16 @@ function explain(issue: Issue): string {
     default:
       return issue.message && issue.message !== 'Invalid input' ? issue.message : 'is not valid';
   }
+}
+
+/** True when the value at `path` is absent (zod does not keep inputs in issues by default). */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let node: unknown = input;
+  for (const step of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, step)) return true;
+    node = (node as Record<PropertyKey, unknown>)[step];
+  }
+  return node === undefined;
 }
 
 function article(type: string): string {

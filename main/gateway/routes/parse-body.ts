@@ -10,5 +10,5 @@ export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.
   const result = schema.safeParse(body);
   if (result.success) return result.data as z.infer<S>;
   const issue = result.error.issues[0]!;
-  throw new GatewayError('invalid_request', describeValidationIssue(issue), { param: issue.path.length === 0 ? null : issue.path.map(String).join('.') });
+  throw new GatewayError('invalid_request', describeValidationIssue(issue, body), { param: issue.path.length === 0 ? null : issue.path.map(String).join('.') });
 }

@@ -75,7 +75,7 @@ export function createApiClient(options: ApiClientOptions) {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path.split('?')[0]}: ${describeValidationIssue(parsed.error.issues[0]!)}`);
+      throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path.split('?')[0]}: ${describeValidationIssue(parsed.error.issues[0]!, json)}`);
     }
     return parsed.data as z.infer<S>;
   }
