@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../main/storage/open-database.js';
+import { createKeyRepository } from '../../../main/keys/key-repository.js';
+import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
+import { createRateLimiter } from '../../../main/metering/rate-limiter.js';
+import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
+import { createPriceTable } from '../../../main/metering/price-table.js';
+import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
+import { GatewayError } from '../../../main/gateway/gateway-error.js';
+import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/gateway/request-meter.js';
+import type { Principal } from '../../../main/gateway/principal.js';
+import type { Deployment } from '../../../main/routing/deployment.js';
+import type Database from 'better-sqlite3';
+
+const silent = { info() {}, warn() {}, error() {} };
+let dir: string;
+let db: Database.Database;
+let usage: UsageLedger;
+let meter: RequestMeter;
+let now = Date.UTC(2026, 10, 25, 12);
+const clock = { now: () => now };
+
+function deployment(pricing: Deployment['pricing'] = { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }): Deployment {
+  return {
+    id: 'cloud#0', modelName: 'cloud', provider: 'openai', protocol: 'openai', upstreamModel: 'mystery-model', apiBase: 'https://api.example.com/v1',
+    origin: 'https://api.example.com', credential: { kind: 'none' }, timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 }, pricing, source: { kind: 'default' }, modelInfo: {},
+  };
+}
+
+function admission(principal: Principal, d = deployment(), requestId = `r-${Math.random()}`): AdmissionInput {
+  return {
+    requestId, principal, endpoint: 'chat', requestedModel: d.modelName, deployment: d, userAgent: 'OpenAI/Python 1.99.0',
+    headers: { 'user-agent': 'OpenAI/Python 1.99.0' }, route: '/v1/chat/completions',
+    body: { model: d.modelName, max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] },
+  };
+}
+
+function finished(d: Deployment, overrides: Partial<FinishedRequest>): FinishedRequest {
+  return {
+    requestId: 'x', startedAt: now, latencyMs: 12, ttftMs: null, status: 'success', httpStatus: 200, errorCode: null,
+    usage: undefined, outputChars: 0, retries: 0, fallbacks: 0, deployment: d, ...overrides,
+  };
+}
+
+const rows = () => {
+  usage.flush();
+  return db.prepare('SELECT request_id, app, status, http_status, error_code, prompt_tokens, completion_tokens, cost_micros, usage_estimated FROM usage_log ORDER BY ts, request_id').all() as Record<string, unknown>[];
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'meter-'));
+  db = openDatabase({ file: join(dir, 'db.sqlite'), log: silent, clock }).db;
+  usage = createUsageLedger(db, { clock, log: silent, flushIntervalMs: 60_000 });
+  meter = createLedgerMeter({
+    prices: createPriceTable(undefined, { now: clock.now }), budget: createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() }),
+    limiter: createRateLimiter({ clock }), usage, clock, log: silent,
+  });
+});
+afterEach(() => {
+  usage.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createLedgerMeter', () => {
+  it('records one row with the cost of the upstream usage, attributed to the app guessed from the User-Agent', () => {
+    const d = deployment();
+    const admitted = meter.admit(admission({ kind: 'master' }, d, 'req-1'));
+    admitted.finish(finished(d, { requestId: 'req-1', usage: { promptTokens: 1000, completionTokens: 500, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } }));
+    admitted.finish(finished(d, { requestId: 'req-1' }));
+    expect(rows()).toEqual([expect.objectContaining({ request_id: 'req-1', status: 'success', prompt_tokens: 1000, completion_tokens: 500, cost_micros: 2000, usage_estimated: 0 })]);
+    expect(rows()[0]!.app).not.toBe('unknown');
+  });
+
+  it('estimates and marks usage when the upstream reported none', () => {
+    const d = deployment();
+    meter.admit(admission({ kind: 'master' }, d, 'req-2')).finish(finished(d, { requestId: 'req-2', outputChars: 40 }));
+    expect(rows()[0]).toMatchObject({ completion_tokens: 10, usage_estimated: 1 });
+    expect(rows()[0]!.prompt_tokens as number).toBeGreaterThan(0);
+  });
+
+  it('keeps the real input of a cut stream and estimates only the output it relayed', () => {
+    const d = deployment();
+    meter.admit(admission({ kind: 'master' }, d, 'req-3')).finish(finished(d, {
+      requestId: 'req-3', status: 'upstream_error', errorCode: 'upstream_bad_response', outputChars: 80,
+      usage: { promptTokens: 321, completionTokens: 1, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 },
+    }));
+    expect(rows()[0]).toMatchObject({ status: 'upstream_error', prompt_tokens: 321, completion_tokens: 20, usage_estimated: 1 });
+  });
+
+  it('records a refusal by a rate limit as a rejected row and answers 429 with Retry-After', () => {
+    const keys = createKeyRepository(db, clock);
+    const { record } = keys.create({ key_alias: 'app-a', rpm_limit: 1 });
+    const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-a', models: [], rpmLimit: 1, tpmLimit: null, maxParallelRequests: null, hasBudget: false };
+    const d = deployment();
+    meter.admit(admission(principal, d, 'ok-1')).finish(finished(d, { requestId: 'ok-1' }));
+    let refusal: unknown;
+    try {
+      meter.admit(admission(principal, d, 'limited-1'));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(GatewayError);
+    expect((refusal as GatewayError).code).toBe('rate_limited');
+    expect((refusal as GatewayError).retryAfter).toBeGreaterThan(0);
+    expect(rows().map((r) => [r.request_id, r.app, r.status, r.http_status])).toEqual([['limited-1', 'app-a', 'rejected', 429], ['ok-1', 'app-a', 'success', 200]]);
+  });
+
+  it('refuses a budgeted key on a model with no known price instead of letting it spend unmetered', () => {
+    const keys = createKeyRepository(db, clock);
+    const { record } = keys.create({ key_alias: 'app-b', max_budget: 1 });
+    const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-b', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: true };
+    expect(() => meter.admit(admission(principal, deployment({}), 'unpriced-1'))).toThrow(/no known price/);
+    expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
+  });
+});
