@@ -50,7 +50,7 @@ export function defaultModels(mockUrl: string): string {
   - model_name: local
     litellm_params: { model: openai/llama-local, api_base: "${mockUrl}/v1" }
   - model_name: stalling
-    litellm_params: { model: openai/acme-small, api_base: "${mockUrl}/v1", api_key: "sk-upstream-e2e-0123", timeout: 5, stream_timeout: 0.3 }
+    litellm_params: { model: openai/acme-small, api_base: "${mockUrl}/v1", api_key: "sk-upstream-e2e-0123", timeout: 0.5, stream_timeout: 0.3 }
     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 }
 router_settings: { num_retries: 0, cooldown_time: 0 }
 `;
