@@ -309,7 +309,10 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */
 function movesOn(error: GatewayError): boolean {
-  return error.retryable || error.code === 'upstream_auth_failed' || error.code === 'upstream_redirect' || error.code === 'upstream_bad_response';
+  // service_unavailable: this deployment's key could not be read from the keychain; another
+  // deployment or fallback group may not need it.
+  return error.retryable || error.code === 'upstream_auth_failed' || error.code === 'upstream_redirect' || error.code === 'upstream_bad_response'
+    || error.code === 'service_unavailable';
 }
 
 function upstreamStatusOf(error: GatewayError): number | undefined {
