@@ -7,7 +7,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { estimatePromptTokens } from '../../main/metering/estimate-tokens.js';
-import { holdUntilReleased, startMeteredGateway, type MeteredGateway } from './metered-gateway.js';
+import { sendToGateway } from '../support/send-to-gateway.js';
+import { eventually, holdUntilReleased, startMeteredGateway, type MeteredGateway } from './metered-gateway.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -261,6 +262,23 @@ describe('rate-limit windows on a clock the test moves (S28)', () => {
     expect((await first).ok).toBe(true);
     gw.mock.setDefault({ kind: 'ok' });
     expect((await outcome(client.chat.completions.create(ask('cheap')).withResponse())).ok).toBe(true);
+  });
+
+  it('gives the parallel slot of a client that hung up mid-stream back, so the next request is admitted (S24)', async () => {
+    const app = await generate({ key_alias: 'hangup-app', max_parallel_requests: 1 });
+    gw.mock.script({ kind: 'stall-after-n-chunks', n: 2 });
+    const upstreamIndex = gw.mock.requests.length;
+    const exchange = sendToGateway(gw.port(), '/v1/chat/completions', { ...ask('cheap'), stream: true }, { key: app.key });
+    const requestId = String((await exchange.head).headers['x-request-id']);
+    await exchange.waitFor((text) => text.includes('Hello'));
+    const busy = await outcome(gw.openai(app.key).chat.completions.create(ask('cheap')).withResponse());
+    expect(busy.ok || busy.error.code).toBe('rate_limited');
+
+    exchange.disconnect();
+    await gw.mock.waitForClientClose(upstreamIndex);
+    const row = await eventually(() => gw.usageRows('request_id = ?', requestId)[0], 'the aborted request\'s row');
+    expect(row.status).toBe('client_aborted');
+    expect((await outcome(gw.openai(app.key).chat.completions.create(ask('cheap')).withResponse())).ok).toBe(true);
   });
 
   it('starts with empty windows after a restart (limits are in memory) while the budget carries over', async () => {

@@ -534,8 +534,8 @@ function readDatabaseBytes(dataDir: string): string[] {
   return [file, `${file}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path).toString('latin1'));
 }
 
-/** Which issued keys (or their distinctive random part) appear in the bytes. */
+/** Which issued keys or the admin key (or their distinctive random part) appear in the bytes. */
 function findKeys(scan: string[]): string[] {
   expect(issuedKeys.length).toBeGreaterThan(3);
-  return issuedKeys.filter((key) => scan.some((bytes) => bytes.includes(key) || bytes.includes(key.slice(3, 23))));
+  return [...issuedKeys, MASTER_KEY].filter((key) => scan.some((bytes) => bytes.includes(key) || bytes.includes(key.slice(3, 23))));
 }
