@@ -351,7 +351,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
   });
 });
 
-describe('hostile key strings (S6)', () => {
+describe('hostile key strings (S6, S7)', () => {
   const chat = JSON.stringify(ask('local'));
   const raw = (headerLines: string[]) =>
     rawRequest(
@@ -404,6 +404,23 @@ describe('hostile key strings (S6)', () => {
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toEqual(INVALID_KEY_BODY);
     expect(keyRows()).toBe(before);
+  });
+
+  it('refuses a key that shares all but its last character with a real one, with the real one just verified (S7)', async () => {
+    const real = await generate({ key_alias: 'prefix-app' });
+    await gw.openai(real.key).chat.completions.create(ask('local'));
+    const last = real.key.at(-1)!;
+    const forged = real.key.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+    const response = await fetch(`${gw.url()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+      body: chat,
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual(INVALID_KEY_BODY);
+    // And a prefix of the real key alone is no key either.
+    const prefix = await fetch(`${gw.url()}/v1/models`, { headers: { authorization: `Bearer ${real.key.slice(0, 23)}` } });
+    expect(prefix.status).toBe(401);
   });
 
   it('refuses a NUL byte in the key at the HTTP parser, before any lookup, and changes no row', async () => {
