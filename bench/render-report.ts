@@ -21,7 +21,7 @@ export function renderReport(input: ReportInput): string {
   const lines = [
     `### Benchmark — ${machine.date}`,
     '',
-    `Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores · ${machine.os} · load average ${machine.loadAverage.toFixed(1)} at start · commit ${input.revision}`,
+    `Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores · ${machine.os} · ${busyText(machine.busyBefore)} · commit ${input.revision}`,
     '',
     input.method,
     '',
@@ -54,6 +54,10 @@ export function renderReport(input: ReportInput): string {
   }
   if (input.warnings.length > 0) lines.push('', ...input.warnings.map((w) => `> warning: ${w}`));
   return `${lines.join('\n')}\n`;
+}
+
+function busyText(busy: number | undefined): string {
+  return busy === undefined ? 'CPU idle share unknown' : `${(busy * 100).toFixed(0)} % CPU busy before the run`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

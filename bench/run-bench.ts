@@ -79,7 +79,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function bench(options: BenchOptions, registry: ChildRegistry, workDir: string, pools: Pool[]): Promise<number> {
-  const machine = machineInfo();
+  const machine = await machineInfo();
   progress(`${machine.date} · Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores`);
   const profileDir = options.profile ? join(repoRoot, '.bench', 'profiles', String(Date.now())) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -122,9 +122,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
 
   const warnings: string[] = [];
   let requestsFailed = false;
-  // Only the load before we started says anything about other work: ours raises it by ~3.
-  if (machine.loadAverage > machine.cores / 2) {
-    warnings.push(`the machine was busy with other work (1-minute load average ${machine.loadAverage.toFixed(1)} on ${machine.cores} cores at start): `
+  if (machine.busyBefore !== undefined && machine.busyBefore > 0.2) {
+    warnings.push(`the machine was busy with other work (${(machine.busyBefore * 100).toFixed(0)} % of all CPU time just before the run): `
       + 'absolute numbers are noisy; the per-round ratios and CPU per request hold up better');
   }
   for (const target of active) {
