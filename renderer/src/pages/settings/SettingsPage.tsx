@@ -121,12 +121,8 @@ function ServerSettings({ settings, desktop }: { settings: GatewaySettingsView; 
         </dd>
         <dt>Admin key</dt>
         <dd>{server.admin_key_set ? 'Set' : 'Not set: anyone on this machine can use the gateway and this dashboard'}</dd>
-        {desktop ? null : (
-          <>
-            <dt>Start at login</dt>
-            <dd>Desktop app only</dd>
-          </>
-        )}
+        <dt>Start at login</dt>
+        <dd>{desktop ? 'Switched in the tray menu (Start at login)' : 'Desktop app only'}</dd>
       </dl>
     </section>
   );

@@ -75,6 +75,6 @@ describe('SettingsPage', () => {
     render(<SettingsPage api={fakeApi()} desktop={true} />);
     const server = await screen.findByRole('region', { name: 'Server' });
     expect(server.textContent).toContain('--host 0.0.0.0: this needs an admin key, and the Host/Origin checks stay on');
-    expect(server.textContent).not.toContain('Start at login');
+    expect(server.textContent).toContain('Start at loginSwitched in the tray menu');
   });
 });
