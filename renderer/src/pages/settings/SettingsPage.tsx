@@ -1,6 +1,6 @@
 // Settings: what applies at once (usage retention, body logging, allowed browser origins) and
 // what Switchboard was started with (address, port, LAN access: changed with flags and a
-// restart). Start at login appears only in the desktop app.
+// restart). Start at login belongs to the desktop app (its tray menu).
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
