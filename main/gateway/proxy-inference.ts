@@ -271,6 +271,9 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
         if (!movesOn(gatewayError)) throw gatewayError;
         router.health.recordFailure(deployment.id, upstreamStatusOf(gatewayError));
         tried.add(deployment.id);
+        // An unreadable keychain key will not become readable by asking again: only another
+        // deployment (or fallback group) can help.
+        if (gatewayError.code === 'service_unavailable' && tried.size >= group.deployments.length) break;
         kind = 'retry';
         if (attemptNo < settings.numRetries) {
           const wait = Math.min(
