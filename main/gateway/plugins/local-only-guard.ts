@@ -32,7 +32,9 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
       return done(new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost'));
     }
 
-    const ownOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+    // Browsers leave the default port out of Origin (and Host): on port 80 that is the only form.
+    const shownPort = port === 80 ? '' : `:${port}`;
+    const ownOrigins = [`http://127.0.0.1${shownPort}`, `http://localhost${shownPort}`, `http://[::1]${shownPort}`];
     const isDashboardRoute = options.dashboardPrefixes.some((prefix) => rawUrl === prefix || rawUrl.startsWith(prefix));
     const allowed = [...(options.allowedOrigins?.() ?? []), ...(isDashboardRoute ? ownOrigins : [])];
     const origin = request.headers.origin;
@@ -81,8 +83,10 @@ export function isAllowedHost(host: string | undefined, port: number, extraHosts
   const lower = host.toLowerCase();
   if (!HOST_CHARS.test(lower)) return false;
   const suffix = `:${port}`;
-  if (!lower.endsWith(suffix)) return false;
-  const name = lower.slice(0, -suffix.length);
+  let name: string;
+  if (lower.endsWith(suffix)) name = lower.slice(0, -suffix.length);
+  else if (port === 80 && !lower.includes(':', lower.lastIndexOf(']') + 1)) name = lower;
+  else return false;
   return LOOPBACK_NAMES.includes(name) || extraHosts.includes(name);
 }
 

@@ -16,7 +16,7 @@ describe('local-only-guard', () => {
   // S2: DNS rebinding (CVE-2024-28224, ollama PR #17721, 0.0.0.0 Day).
   it.each([
     'evil.example:80', 'localhost.evil.example:80', '0.0.0.0:80', ':80', 'localhost?:80', 'localhost/x', 'localhost#',
-    'user@localhost:80', 'localhost:81', 'localhost', '127.0.0.1:8080', '[::2]:80',
+    'user@localhost:80', 'localhost:81', 'evil.example', '127.0.0.1:8080', '[::2]:80',
   ])('refuses Host %j with 403 before any work', async (host) => {
     const res = await gateway.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { host, 'content-type': 'application/json' }, payload: chat });
     expect(res.statusCode).toBe(403);
@@ -48,6 +48,15 @@ describe('local-only-guard', () => {
     expect(res.headers['access-control-allow-private-network']).toBeUndefined();
   });
 
+  it('admits the gateway\'s own origin on dashboard routes, including the port-less form browsers send on port 80', async () => {
+    for (const origin of ['http://localhost', 'http://127.0.0.1']) {
+      const res = await gateway.app.inject({ method: 'GET', url: '/health/readiness', headers: { host: 'localhost', origin } });
+      expect(res.statusCode, origin).toBe(200);
+    }
+    const foreign = await gateway.app.inject({ method: 'GET', url: '/health/readiness', headers: { host: 'localhost', origin: 'http://localhost:8080' } });
+    expect(foreign.statusCode).toBe(403);
+  });
+
   // S4: simple-request CSRF (agentsview PR #65).
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-seq'])(
     'answers 415 to Content-Type %s without parsing it',
@@ -66,6 +75,11 @@ describe('local-only-guard', () => {
 
   it.each([
     ['localhost:4141', 4141, true],
+    ['localhost', 4141, false],
+    // Browsers omit the default port: on port 80 a bare name is what they send.
+    ['localhost', 80, true],
+    ['[::1]', 80, true],
+    ['evil.example', 80, false],
     ['127.0.0.1:4141', 4141, true],
     ['[::1]:4141', 4141, true],
     ['localhost:4141', 4142, false],
