@@ -84,6 +84,8 @@ export async function proxyInference(
   format: ClientFormat = { ...OPENAI_FORMAT, body: request.body },
 ): Promise<void> {
   const startedMono = deps.monotonic();
+  // Time already spent in hooks and body parsing before this handler ran: part of our overhead.
+  const beforeHandlerMs = reply.elapsedTime;
   const startedAt = deps.now();
   const requestId = request.id;
   const principal = (request as FastifyRequest & { principal: Principal }).principal;
@@ -143,7 +145,7 @@ export async function proxyInference(
     const endInFlight = router.health.begin(attempt.deployment.id);
     try {
       if (stream) {
-        headers['x-switchboard-overhead-ms'] = (upstreamHeadersAt - startedMono - attemptTime(attempt)).toFixed(2);
+        headers['x-switchboard-overhead-ms'] = (beforeHandlerMs + upstreamHeadersAt - startedMono - attemptTime(attempt)).toFixed(2);
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
           reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
@@ -181,7 +183,7 @@ export async function proxyInference(
       if (endpoint === 'embeddings') parsed = honourEncodingFormat(body, parsed);
       usage = parsed.usage;
       const sinceHeaders = deps.monotonic() - upstreamHeadersAt;
-      const overhead = (upstreamHeadersAt - startedMono - attemptTime(attempt) + sinceHeaders).toFixed(2);
+      const overhead = (beforeHandlerMs + upstreamHeadersAt - startedMono - attemptTime(attempt) + sinceHeaders).toFixed(2);
       headers['x-switchboard-overhead-ms'] = overhead;
       headers['x-litellm-overhead-duration-ms'] = overhead;
       status = 'success';

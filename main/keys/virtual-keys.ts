@@ -1,7 +1,7 @@
 // Virtual key secrets: generation, hashing and display masks. The plaintext exists only in the
 // one response that creates (or regenerates) a key; everything stored or shown derives from
 // hashKey() or the last 4 characters. Never logs or persists a secret.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const KEY_PREFIX = 'sk-';
 /** 32 random bytes (256 bits), more than LiteLLM's 16. */
@@ -14,7 +14,7 @@ export function generateKeySecret(): string {
 
 /** The stored identity of a key: SHA-256 of its UTF-8 bytes, lowercase hex (LiteLLM's hash_token). */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function keyLast4(key: string): string {

@@ -28,16 +28,27 @@ export interface LedgerMeterDeps {
   onKeyUsed?: (keyId: string) => void;
 }
 
+const PRICE_CACHE_MS = 60_000;
+
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
-  const priceOf = (deployment: Deployment): Price | undefined =>
-    deps.prices.resolvePrice({
+  // Resolving a price parses the api_base and walks override rules: per deployment, not per
+  // request. A minute's cache still follows time-dependent prices (DeepSeek's off-peak hours).
+  const priceCache = new WeakMap<Deployment, { price: Price | undefined; until: number }>();
+  const priceOf = (deployment: Deployment): Price | undefined => {
+    const now = deps.clock.now();
+    const cached = priceCache.get(deployment);
+    if (cached && cached.until > now) return cached.price;
+    const price = deps.prices.resolvePrice({
       provider: deployment.provider,
       model: deployment.upstreamModel,
       baseModel: deployment.baseModel,
       overrides: priceOverridesFromDeployment(deployment),
       apiBase: deployment.apiBase,
-      at: deps.clock.now(),
+      at: now,
     });
+    priceCache.set(deployment, { price, until: now + PRICE_CACHE_MS });
+    return price;
+  };
 
   return {
     admit(input: AdmissionInput): Admission {

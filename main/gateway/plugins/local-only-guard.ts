@@ -33,8 +33,8 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
     }
 
     // Browsers leave the default port out of Origin (and Host): on port 80 that is the only form.
-    const shownPort = port === 80 ? '' : `:${port}`;
-    const ownOrigins = [`http://127.0.0.1${shownPort}`, `http://localhost${shownPort}`, `http://[::1]${shownPort}`];
+    const ownOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+    if (port === 80) ownOrigins.push('http://127.0.0.1', 'http://localhost', 'http://[::1]');
     const isDashboardRoute = options.dashboardPrefixes.some((prefix) => rawUrl === prefix || rawUrl.startsWith(prefix));
     const allowed = [...(options.allowedOrigins?.() ?? []), ...(isDashboardRoute ? ownOrigins : [])];
     const origin = request.headers.origin;
