@@ -1,5 +1,5 @@
 // Command-line options of `npm run bench -- [options]`. Pure parsing; the defaults keep a full
-// run within a couple of minutes on a 2-core machine.
+// run within a few minutes on a 2-core machine.
 export interface BenchOptions {
   rounds: number;
   /** Multiplies every load shape's request count (0.25 for a quick look). */
@@ -7,30 +7,42 @@ export interface BenchOptions {
   startupSamples: number;
   /** Run the gateway under --cpu-prof and print where its time goes. */
   profile: boolean;
+  /** Run the slow standalone measurements (the 1,000,000-row usage summary); off with --quick. */
+  slow: boolean;
   help: boolean;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
   --rounds N     measured rounds, interleaved across targets (default 5)
-  --quick        a quarter of the requests and 3 rounds (numbers are noisier)
-  --profile      run the floor proxy and the gateway under node --cpu-prof and summarise
-                 where each spends its CPU (written to .bench/profile.md)
+  --quick        a quarter of the requests and 3 rounds (numbers are noisier), and no slow
+                 measurements (the usage summary over 1,000,000 rows, ~15 s of seeding)
+  --slow         run the slow measurements even with --quick
+  --no-slow      skip the slow measurements in a full run
+  --profile      run the floor proxy and every gateway scenario under node --cpu-prof and
+                 summarise where each spends its CPU (written to .bench/profile.md)
   -h, --help     show this help
 
-Writes the table to .bench/latest.md as well as to the terminal.
+Loads the mock upstream directly, a minimal floor proxy, and the gateway three ways: master
+key with one deployment; a virtual key (usage recorded under it); a two-deployment model
+group. Writes the table to .bench/latest.md as well as to the terminal.
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | { error: string } {
-  const options: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, help: false };
+  const options: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, slow: true, help: false };
+  // --slow/--no-slow win over --quick wherever they stand.
+  let slow: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') options.help = true;
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--slow') slow = true;
+    else if (arg === '--no-slow') slow = false;
     else if (arg === '--quick') {
       options.scale = 0.25;
       options.rounds = 3;
       options.startupSamples = 3;
+      options.slow = false;
     } else if (arg === '--rounds' || arg.startsWith('--rounds=')) {
       const text = arg.includes('=') ? arg.slice('--rounds='.length) : argv[++i];
       const rounds = Number(text);
@@ -38,5 +50,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | { err
       options.rounds = rounds;
     } else return { error: `unknown option "${arg}"` };
   }
+  if (slow !== undefined) options.slow = slow;
   return options;
 }

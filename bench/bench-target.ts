@@ -41,17 +41,35 @@ export interface RunningTarget {
   origin: string;
   /** The process whose memory is reported; undefined when there is none of its own. */
   pid: number | undefined;
+  /**
+   * Scenario set-up that talks to the target (e.g. creating the client's virtual key), run
+   * after its idle memory is read and before verification; buildRequest may need it first.
+   */
+  prepare?(): Promise<void>;
   buildRequest(kind: RequestKind): LoadRequest;
   /** Numeric response header worth sampling (the gateway's self-reported overhead). */
   sampleHeader?: string;
   /** How to measure time-to-first-answer for this target, when that is a goal. */
   startup?: StartupProbe;
+  /**
+   * After the load, before stop: what the target itself says about it (e.g. how many requests
+   * its usage ledger recorded), given how many requests the bench sent it in all.
+   */
+  afterLoad?(requestsSent: number): Promise<TargetFindings>;
   stop(): Promise<void>;
+}
+
+/** Lines for the report: notes are facts worth printing, warnings mean a number is suspect. */
+export interface TargetFindings {
+  notes: string[];
+  warnings: string[];
 }
 
 export interface BenchTarget {
   name: string;
   role: TargetRole;
+  /** For a gateway variant: the name of the gateway target its numbers are compared against. */
+  comparedTo?: string;
   start(context: BenchContext): Promise<RunningTarget>;
 }
 

@@ -1,6 +1,7 @@
 // The rows of the results table: each check measures one number for a gateway target (and, for
 // comparison, for the floor proxy) and may carry a goal from the issue. Adding a row is adding
-// an entry to GATEWAY_CHECKS; adding a gateway variant adds a block of rows by itself.
+// an entry to GATEWAY_CHECKS; adding a gateway variant adds a block of rows by itself, and a
+// variant that names the gateway it varies (comparedTo) also gets rows measured against that one.
 import { addedOver, medianOf, ratioTo, type TargetMeasurements } from './target-measurements.js';
 import { median } from './percentiles.js';
 
@@ -9,14 +10,17 @@ export type Unit = 'ms' | 'µs' | '%' | 'MB';
 export interface Baselines {
   direct: TargetMeasurements;
   floor: TargetMeasurements;
+  /** The gateway scenario a variant is compared against; undefined for a plain gateway. */
+  reference?: TargetMeasurements;
 }
 
 export interface Goal {
-  op: '<=' | '>=';
+  op: '<=' | '>=' | '<' | '>';
   limit: number;
 }
 
 export interface Check {
+  /** `{reference}` is replaced by the name of the gateway a variant is compared against. */
   metric: string;
   unit: Unit;
   /** NaN or undefined when the number does not exist for this target. */
@@ -33,7 +37,8 @@ export interface CheckRow {
   value: number | undefined;
   floor: number | undefined;
   goal: Goal | undefined;
-  result: 'PASS' | 'MISS' | 'n/a' | '';
+  /** n/a: the number could not be measured; skipped: the measurement was not run this time. */
+  result: 'PASS' | 'MISS' | 'n/a' | 'skipped' | '';
 }
 
 const MB = 1024 * 1024;
@@ -67,18 +72,55 @@ export const GATEWAY_CHECKS: readonly Check[] = [
     measure: (t) => (t.startupMs.length > 0 ? median(t.startupMs) : undefined) },
 ];
 
-export function evaluateChecks(targets: readonly TargetMeasurements[], checks: readonly Check[] = GATEWAY_CHECKS): CheckRow[] {
+/** The plain gateway's rows a variant repeats: the issue's goals and the cost of the path. */
+const VARIANT_METRICS: readonly string[] = [
+  'added p50 latency, c=1', 'RPS c=16 vs floor proxy', 'CPU per request, c=16 (its own process)', 'added stream TTFB p50, c=1', 'RSS after load',
+];
+
+/** What a variant costs over the gateway it varies, measured per round like everything else. */
+export const REFERENCE_CHECKS: readonly Check[] = [
+  { metric: 'RPS c=16 vs {reference}', unit: '%', floorColumn: false,
+    measure: (t, b) => (b.reference ? 100 * ratioTo(b.reference, t, 'c16', (s) => s.requestsPerSecond) : undefined) },
+  { metric: 'added p50 latency over {reference}, c=1', unit: 'ms', floorColumn: false,
+    measure: (t, b) => (b.reference ? addedOver(b.reference, t, 'c1', (s) => s.p50) : undefined) },
+  { metric: 'added p50 latency over {reference}, c=16', unit: 'ms', floorColumn: false,
+    measure: (t, b) => (b.reference ? addedOver(b.reference, t, 'c16', (s) => s.p50) : undefined) },
+  { metric: 'CPU per request over {reference}, c=16', unit: 'µs', floorColumn: false,
+    measure: (t, b) => (b.reference ? addedOver(b.reference, t, 'c16', (s) => s.cpuUsPerRequest) : undefined) },
+];
+
+export const VARIANT_CHECKS: readonly Check[] = [
+  ...GATEWAY_CHECKS.filter((check) => VARIANT_METRICS.includes(check.metric)),
+  ...REFERENCE_CHECKS,
+];
+
+/**
+ * One block of rows per gateway target, in target order: `checks` for a plain gateway,
+ * `variantChecks` for one that names the gateway it is compared against (which must be loaded).
+ */
+export function evaluateChecks(
+  targets: readonly TargetMeasurements[],
+  checks: readonly Check[] = GATEWAY_CHECKS,
+  variantChecks: readonly Check[] = VARIANT_CHECKS,
+): CheckRow[] {
   const direct = targets.find((t) => t.role === 'direct');
   const floor = targets.find((t) => t.role === 'floor');
   if (!direct || !floor) throw new Error('the bench needs a direct and a floor target to compare against');
-  const baselines = { direct, floor };
   const rows: CheckRow[] = [];
   for (const target of targets.filter((t) => t.role === 'gateway')) {
-    for (const check of checks) {
+    let reference: TargetMeasurements | undefined;
+    if (target.comparedTo !== undefined) {
+      reference = targets.find((t) => t.name === target.comparedTo && t.role === 'gateway');
+      if (!reference || reference === target) throw new Error(`${target.name} is compared against "${target.comparedTo}", which is not another gateway target`);
+    }
+    const baselines: Baselines = reference ? { direct, floor, reference } : { direct, floor };
+    for (const check of reference ? variantChecks : checks) {
       const value = finite(check.measure(target, baselines));
       const floorValue = check.floorColumn ? finite(check.measure(floor, baselines)) : undefined;
       rows.push({
-        scenario: target.name, metric: check.metric, unit: check.unit, value, floor: floorValue, goal: check.goal,
+        scenario: target.name,
+        metric: reference ? check.metric.replaceAll('{reference}', reference.name) : check.metric,
+        unit: check.unit, value, floor: floorValue, goal: check.goal,
         result: !check.goal ? '' : value === undefined ? 'n/a' : meets(value, check.goal) ? 'PASS' : 'MISS',
       });
     }
@@ -87,7 +129,12 @@ export function evaluateChecks(targets: readonly TargetMeasurements[], checks: r
 }
 
 export function meets(value: number, goal: Goal): boolean {
-  return goal.op === '<=' ? value <= goal.limit : value >= goal.limit;
+  switch (goal.op) {
+    case '<=': return value <= goal.limit;
+    case '>=': return value >= goal.limit;
+    case '<': return value < goal.limit;
+    case '>': return value > goal.limit;
+  }
 }
 
 function finite(value: number | undefined): number | undefined {

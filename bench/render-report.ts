@@ -13,6 +13,8 @@ export interface ReportInput {
   method: string;
   rows: readonly CheckRow[];
   targets: readonly TargetMeasurements[];
+  /** Facts printed under the tables (e.g. what a scenario's ledger recorded, what was skipped). */
+  notes: readonly string[];
   warnings: readonly string[];
 }
 
@@ -52,6 +54,7 @@ export function renderReport(input: ReportInput): string {
   for (const t of startups) {
     lines.push('', `Start to first answer, ${t.name}: ${t.startupMs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median(t.startupMs).toFixed(0)} ms).`);
   }
+  if (input.notes.length > 0) lines.push('', ...input.notes.map((note) => `- ${note}`));
   if (input.warnings.length > 0) lines.push('', ...input.warnings.map((w) => `> warning: ${w}`));
   return `${lines.join('\n')}\n`;
 }
@@ -75,7 +78,9 @@ export function format(value: number | undefined, unit: Unit): string {
   return `${value.toFixed(1)} MB`;
 }
 
-function goalText(goal: Goal | undefined, unit: Unit): string {
+const GOAL_SIGNS: Record<Goal['op'], string> = { '<=': '≤', '>=': '≥', '<': '<', '>': '>' };
+
+export function goalText(goal: Goal | undefined, unit: Unit): string {
   if (!goal) return '';
-  return `${goal.op === "<=" ? "≤" : "≥"} ${goal.limit} ${unit}`;
+  return `${GOAL_SIGNS[goal.op]} ${goal.limit} ${unit}`;
 }

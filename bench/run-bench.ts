@@ -1,7 +1,8 @@
 // `npm run bench`: starts the mock upstream, the floor proxy and the gateway (each its own
 // process), proves each one proxies, loads them interleaved over several rounds, and prints the
 // Markdown table (also written to .bench/latest.md). Stops by itself; never leaves a child
-// running, even when interrupted. New scenarios are new entries in BENCH_TARGETS.
+// running, even when interrupted. New scenarios are new entries in BENCH_TARGETS (a gateway
+// variant names the gateway it is compared against) or in STANDALONE_MEASUREMENTS.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,10 @@ import { parseBenchOptions, BENCH_USAGE, type BenchOptions } from './bench-optio
 import { directTarget, floorTarget, type BenchContext, type BenchTarget } from './bench-target.js';
 import { createChildRegistry, type ChildRegistry } from './child-registry.js';
 import { evaluateChecks } from './gateway-checks.js';
-import { BENCH_MASTER_KEY, gatewayTarget, singleDeploymentConfig } from './gateway-target.js';
+import { BENCH_KEY_ALIAS, generateVirtualKey, ledgerFindings, requestsRecordedFor } from './bench-virtual-key.js';
+import {
+  BENCH_MASTER_KEY, GROUP_DEPLOYMENT_IDS, gatewayTarget, singleDeploymentConfig, twoDeploymentGroupConfig,
+} from './gateway-target.js';
 import { createLoadPool } from './load-generator.js';
 import { machineInfo } from './machine-info.js';
 import { measureStartup } from './measure-startup.js';
@@ -19,20 +23,43 @@ import { readProcessMemory } from './read-process-memory.js';
 import { sourceRevision } from './source-revision.js';
 import { format, renderReport } from './render-report.js';
 import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
-import { standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
+import { skippedRows, standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
 import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js';
-import type { TargetMeasurements } from './target-measurements.js';
-import { verifyTarget } from './verify-target.js';
+import { requestsSent, type TargetMeasurements } from './target-measurements.js';
+import { usageSummaryMeasurement } from './usage-summary-measurement.js';
+import { verifyDeploymentSpread } from './verify-deployment-spread.js';
+import { VERIFICATION_REQUESTS, verifyTarget } from './verify-target.js';
+
+const PLAIN_GATEWAY = 'gateway';
+const VIRTUAL_KEY_GATEWAY = 'gateway + virtual key';
+const GROUP_GATEWAY = 'gateway + 2-deployment group';
 
 /** Everything loaded, in this order; the direct and floor baselines must stay. */
 const BENCH_TARGETS: readonly BenchTarget[] = [
   directTarget,
   floorTarget,
-  gatewayTarget({ name: 'gateway', configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY }),
+  // Master key, one deployment: the core numbers every variant is compared against.
+  gatewayTarget({ name: PLAIN_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY }),
+  // Issue 3: the client holds a virtual key made through /key/generate; each request is
+  // verified against it and recorded under it. Starts exactly like the plain gateway.
+  gatewayTarget({
+    name: VIRTUAL_KEY_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false,
+    clientHeaders: async (gateway) => ({ authorization: `Bearer ${await generateVirtualKey(gateway.origin, gateway.masterKey)}` }),
+    afterLoad: async (gateway, sent) =>
+      ledgerFindings(VIRTUAL_KEY_GATEWAY, BENCH_KEY_ALIAS, await requestsRecordedFor(gateway.origin, gateway.masterKey), sent),
+  }),
+  // Issue 6: the model is a group of two deployments (the same mock twice), so the router
+  // picks one per request.
+  gatewayTarget({
+    name: GROUP_GATEWAY, configYaml: twoDeploymentGroupConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false,
+    verify: (gateway, headers) => verifyDeploymentSpread(GROUP_GATEWAY, gateway.origin, headers, GROUP_DEPLOYMENT_IDS),
+  }),
 ];
 
 /** Measured once each after the load, alone (not targets): e.g. a query over a large table. */
-const STANDALONE_MEASUREMENTS: readonly StandaloneMeasurement[] = [];
+const STANDALONE_MEASUREMENTS: readonly StandaloneMeasurement[] = [usageSummaryMeasurement()];
 
 /** Requests per target per round; scaled by --quick. */
 const LOAD_SHAPES: readonly LoadShape[] = [
@@ -101,17 +128,19 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       pools.push(pool);
       targetPools.set(concurrency, pool);
     }
+    await running.prepare?.();
     await verifyTarget(target.name, [...targetPools.values()][0]!, running);
     active.push({ name: target.name, running, pools: targetPools });
     measurements.set(target.name, {
-      name: target.name, role: target.role, rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
+      name: target.name, role: target.role, ...(target.comparedTo === undefined ? {} : { comparedTo: target.comparedTo }),
+      rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
     });
     progress(`${target.name} ready at ${running.origin}`);
   }
 
   const shapes = LOAD_SHAPES.map((shape) => ({ ...shape, count: Math.max(50, Math.round(shape.count * options.scale)) }));
   progress('warm-up round (discarded)');
-  await runRounds({ targets: active, shapes: shapes.map((s) => ({ ...s, count: Math.ceil(s.count / 2) })), rounds: 1, deadlineMs: LOAD_RUN_DEADLINE_MS });
+  const warmUp = await runRounds({ targets: active, shapes: shapes.map((s) => ({ ...s, count: Math.ceil(s.count / 2) })), rounds: 1, deadlineMs: LOAD_RUN_DEADLINE_MS });
   progress(`measuring ${options.rounds} rounds`);
   const rounds = await runRounds({
     targets: active, shapes, rounds: options.rounds, deadlineMs: LOAD_RUN_DEADLINE_MS,
@@ -121,6 +150,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   });
 
   const warnings: string[] = [];
+  const notes: string[] = [];
   let requestsFailed = false;
   if (machine.busyBefore !== undefined && machine.busyBefore > 0.2) {
     warnings.push(`the machine was busy with other work (${(machine.busyBefore * 100).toFixed(0)} % of all CPU time just before the run): `
@@ -134,6 +164,12 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     if (failed.length > 0) {
       requestsFailed = true;
       warnings.push(`${target.name}: ${failed.reduce((n, s) => n + s.errors, 0)} failed requests (first: ${failed[0]!.firstError ?? '?'})`);
+    }
+    if (target.running.afterLoad) {
+      const sent = VERIFICATION_REQUESTS + requestsSent(warmUp.get(target.name)!) + requestsSent(measured.rounds);
+      const findings = await target.running.afterLoad(sent);
+      notes.push(...findings.notes);
+      warnings.push(...findings.warnings);
     }
   }
   for (const target of active) {
@@ -149,8 +185,16 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
 
   const extraRows = [];
   for (const measurement of STANDALONE_MEASUREMENTS) {
+    if (measurement.slow && !options.slow) {
+      progress(`skipping ${measurement.name} (slow; --quick leaves it out, --slow puts it back)`);
+      extraRows.push(...skippedRows(measurement));
+      notes.push(`${measurement.name}: skipped in this run (--quick leaves slow measurements out; add --slow, or run without --quick).`);
+      continue;
+    }
     progress(`measuring ${measurement.name}`);
-    extraRows.push(...standaloneRows(measurement.name, await measurement.run()));
+    const outcome = await measurement.run();
+    extraRows.push(...standaloneRows(measurement.name, outcome.results));
+    notes.push(...outcome.notes);
   }
 
   const targets = [...measurements.values()];
@@ -158,12 +202,17 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   const report = renderReport({
     machine,
     revision: sourceRevision(repoRoot),
-    method: `Each server in its own process on 127.0.0.1; gateway via \`switchboard serve\` with auth on (master key). `
+    method: `Each server in its own process on 127.0.0.1; gateway via \`switchboard serve\` with auth on and usage recording on (always, in \`serve\`). `
+      + `Scenarios: "${PLAIN_GATEWAY}" = master key, one deployment (its requests are recorded too, attributed by User-Agent); `
+      + `"${VIRTUAL_KEY_GATEWAY}" = the same config, the client using a virtual key made with POST /key/generate {"key_alias":"${BENCH_KEY_ALIAS}"} `
+      + `(verified and recorded under that key on every request); "${GROUP_GATEWAY}" = master key, a model group of two deployments of the same mock `
+      + `(default simple-shuffle). Variants also get rows measured against "${PLAIN_GATEWAY}". `
       + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,
     rows: [...evaluateChecks(targets), ...extraRows],
     targets,
+    notes,
     warnings,
   });
   const outDir = join(repoRoot, '.bench');

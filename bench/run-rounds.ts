@@ -62,6 +62,7 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
           requestsPerSecond: load.requestsPerSecond,
           headerP50: median(load.headerSamples),
           cpuUsPerRequest: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : ((cpuAfter - cpuBefore) * 1000) / load.completed,
+          requests: load.completed,
           errors: load.errors,
           firstError: load.firstError,
         };

@@ -17,6 +17,8 @@ export interface ShapeStats {
   headerP50: number;
   /** CPU time (user + system) the target's process spent per request, µs; NaN without a process. */
   cpuUsPerRequest: number;
+  /** Requests answered in full (errors not included). */
+  requests: number;
   errors: number;
   firstError: string | undefined;
 }
@@ -24,6 +26,8 @@ export interface ShapeStats {
 export interface TargetMeasurements {
   name: string;
   role: TargetRole;
+  /** For a gateway variant: the gateway scenario it is compared against (its name). */
+  comparedTo?: string;
   /** One entry per measured round (warm-up excluded), in round order. */
   rounds: Record<ShapeId, ShapeStats[]>;
   memoryIdle: ProcessMemory | undefined;
@@ -48,4 +52,9 @@ export function addedOver(base: TargetMeasurements, target: TargetMeasurements, 
 export function ratioTo(base: TargetMeasurements, target: TargetMeasurements, shape: ShapeId, pick: StatPick): number {
   const baseRounds = base.rounds[shape];
   return median(target.rounds[shape].map((stats, i) => (baseRounds[i] ? pick(stats) / pick(baseRounds[i]) : Number.NaN)));
+}
+
+/** Every request a target was sent across the given rounds: answered or failed. */
+export function requestsSent(rounds: Record<ShapeId, readonly ShapeStats[]>): number {
+  return Object.values(rounds).flat().reduce((sum, stats) => sum + stats.requests + stats.errors, 0);
 }

@@ -4,6 +4,9 @@
 import type { Pool } from 'undici';
 import type { RunningTarget } from './bench-target.js';
 
+/** Requests verifyTarget sends (one chat completion, one stream), for counting what a target got. */
+export const VERIFICATION_REQUESTS = 2;
+
 export async function verifyTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
   const plain = await send(name, pool, target, 'chat');
   let json: { choices?: unknown[] };
