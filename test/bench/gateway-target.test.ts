@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../main/config/load-config.js';
+import { BENCH_MODEL } from '../../bench/chat-request.js';
+import { GROUP_DEPLOYMENT_IDS, singleDeploymentConfig, twoDeploymentGroupConfig } from '../../bench/gateway-target.js';
+
+const MOCK = 'http://127.0.0.1:41234';
+
+describe('gateway-target', () => {
+  it('configures the plain gateway with one deployment of the mock', () => {
+    const config = parseConfigText(singleDeploymentConfig(MOCK), 'bench.yaml', {});
+    expect(config.deployments.map((d) => [d.modelName, d.apiBase])).toEqual([[BENCH_MODEL, `${MOCK}/v1`]]);
+  });
+
+  it('configures a model group: two deployments of the mock under one name, told apart by model_info.id', () => {
+    const config = parseConfigText(twoDeploymentGroupConfig(MOCK), 'bench.yaml', {});
+    expect(config.deployments.map((d) => [d.id, d.modelName, d.apiBase, d.upstreamModel])).toEqual(
+      GROUP_DEPLOYMENT_IDS.map((id) => [id, BENCH_MODEL, `${MOCK}/v1`, BENCH_MODEL]),
+    );
+    expect(new Set(GROUP_DEPLOYMENT_IDS).size).toBe(2);
+  });
+
+  it.each([
+    ['single deployment', singleDeploymentConfig],
+    ['two-deployment group', twoDeploymentGroupConfig],
+  ])('the %s config is accepted without warnings and leaves every routing setting at its default', (_name, configYaml) => {
+    const config = parseConfigText(configYaml(MOCK), 'bench.yaml', {});
+    expect(config.routerSettings).toEqual({});
+    expect(config.warnings).toEqual([]);
+  });
+});
