@@ -23,6 +23,7 @@ import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
+import { createSecretRedactor } from './metering/redact-secrets.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import { createUsageQueries } from './metering/usage-queries.js';
@@ -103,7 +104,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const released = budget.releaseOrphaned();
     if (released > 0) log.info({ released }, 'released budget reservations left by a previous run');
     const limiter = createRateLimiter({ clock });
-    const meter = createLedgerMeter({ prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log });
+    const meter = createLedgerMeter({
+      prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
+      // Read per request: the dashboard's switch applies to the next request. Logged bodies never keep the master key.
+      bodyLogging: () => gatewaySettings.bodyLogging(), redact: createSecretRedactor([masterKey]),
+    });
 
     const gateway = await createServer({
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,

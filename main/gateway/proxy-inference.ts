@@ -19,6 +19,7 @@ import { guardContextWindow } from '../routing/context-window-guard.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import type { Principal } from './principal.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
+import { createTextCapture, preCapBodyText } from './body-capture.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;
@@ -108,6 +109,11 @@ export async function proxyInference(
     headers: request.headers, route: request.routeOptions.url ?? request.url,
   });
 
+  // Read at admission, so a toggle applies to the next request; off, nothing extra is kept.
+  const logBodies = admission.logBodies === true;
+  const responseCapture = logBodies && stream ? createTextCapture() : undefined;
+  let responseText: string | null = null;
+
   const abort = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableFinished) abort.abort(new GatewayError('client_closed', 'The client closed the connection'));
@@ -153,7 +159,9 @@ export async function proxyInference(
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
           },
+          capture: responseCapture,
         });
+        if (responseCapture) responseText = responseCapture.text();
         usage = result.usage;
         outputChars = result.outputChars;
         httpStatus = 200;
@@ -189,7 +197,9 @@ export async function proxyInference(
       status = 'success';
       httpStatus = 200;
       // A native answer goes back byte for byte; it was parsed above only for its usage and errors.
-      reply.headers(headers).type('application/json').send(attempt.native ? text : format.renderJson(parsed));
+      const sent = attempt.native ? text : format.renderJson(parsed);
+      if (logBodies) responseText = preCapBodyText(sent);
+      reply.headers(headers).type('application/json').send(sent);
     } finally {
       endInFlight();
     }
@@ -215,7 +225,18 @@ export async function proxyInference(
       requestId, startedAt, latencyMs: deps.monotonic() - startedMono, ttftMs, status, httpStatus, errorCode, usage,
       outputChars, retries, fallbacks, deployment: served,
     };
+    if (logBodies) finished.bodies = { request: preCapBodyText(clientBodyText(request.body)), response: responseText };
     admission.finish(finished);
+  }
+}
+
+/** The body as the client sent it (already parsed: JSON text again; JSON has one text form per value up to whitespace). */
+function clientBodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  try {
+    return JSON.stringify(body) ?? '';
+  } catch {
+    return '';
   }
 }
 

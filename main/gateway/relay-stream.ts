@@ -7,6 +7,7 @@ import { GatewayError } from './gateway-error.js';
 import { createStreamDecoder } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
+import { captureChunkText, type TextCapture } from './body-capture.js';
 
 export interface RelayStreamInput {
   reply: FastifyReply;
@@ -20,6 +21,8 @@ export interface RelayStreamInput {
   encoder: ClientStreamEncoder;
   signal: AbortSignal;
   onFirstContent(): void;
+  /** Set only when body logging is on: receives the generated text of every chunk relayed. */
+  capture?: TextCapture | undefined;
 }
 
 export interface RelayStreamResult {
@@ -62,7 +65,7 @@ export function createOpenAISseEncoder(includeUsage: boolean): ClientStreamEncod
 }
 
 export async function relayStream(input: RelayStreamInput): Promise<RelayStreamResult> {
-  const { reply, adapter, endpoint, target, requestId, body, encoder, signal } = input;
+  const { reply, adapter, endpoint, target, requestId, body, encoder, signal, capture } = input;
   const res = reply.raw;
   reply.hijack();
   res.writeHead(200, {
@@ -90,6 +93,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       } else if (output.type === 'done') sawDone = true;
       else {
         const chars = contentChars(output.chunk);
+        if (capture && chars > 0) captureChunkText(output.chunk, capture);
         if (chars > 0) {
           outputChars += chars;
           if (!firstContent) {

@@ -4,6 +4,7 @@
 import type { Deployment } from '../routing/deployment.js';
 import type { EndpointKind, TokenUsage } from '../providers/provider-adapter.js';
 import type { Principal } from './principal.js';
+import type { CapturedBodies } from './body-capture.js';
 
 export type RequestStatus = 'success' | 'upstream_error' | 'client_aborted' | 'upstream_stalled' | 'rejected' | 'error';
 
@@ -38,11 +39,15 @@ export interface FinishedRequest {
   fallbacks: number;
   /** The deployment that finally served (or last failed) the request. */
   deployment: Deployment;
+  /** Only when the admission asked for body logging: the request and response text, not yet redacted or capped. */
+  bodies?: CapturedBodies;
 }
 
 export interface Admission {
   /** Headers to add to the response (e.g. x-ratelimit-*). */
   readonly headers: Record<string, string>;
+  /** Body logging was on when this request was admitted: capture its bodies for finish(). */
+  readonly logBodies?: boolean;
   /** Called exactly once, whatever happened. Must not throw. */
   finish(result: FinishedRequest): void;
 }

@@ -1,7 +1,8 @@
 // The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
 // budget reservation of the worst-case cost, all synchronous (S27); at finish, the real cost
 // from the upstream's usage (or an estimate, marked as such) and exactly one usage row, whose
-// flush settles the reservation. Refusals are recorded too, as 'rejected' rows. Never sees a key.
+// flush settles the reservation. Refusals are recorded too, as 'rejected' rows. Bodies are kept
+// only when body logging is on at admission, redacted and capped. Never sees a key.
 import { GatewayError } from '../gateway/gateway-error.js';
 import type { Admission, AdmissionInput, FinishedRequest, RequestMeter } from '../gateway/request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
@@ -16,6 +17,8 @@ import { priceOverridesFromDeployment, type Price, type PriceTable } from './pri
 import type { ParallelLease, RateLimitedKey, RateLimiter, RateLimitTicket } from './rate-limiter.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
+import { capBodyText } from '../gateway/body-capture.js';
+import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
 
 export interface LedgerMeterDeps {
   prices: PriceTable;
@@ -26,6 +29,10 @@ export interface LedgerMeterDeps {
   log: Log;
   /** Called after a virtual key is used (e.g. to stamp last_used_at in batches). */
   onKeyUsed?: (keyId: string) => void;
+  /** Read at every admission (the dashboard toggles it live); absent = never log bodies. */
+  bodyLogging?: () => boolean;
+  /** Masks secrets in logged bodies; defaults to key-shaped tokens only (pass the master key in). */
+  redact?: SecretRedactor;
 }
 
 const PRICE_CACHE_MS = 60_000;
@@ -49,6 +56,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     priceCache.set(deployment, { price, until: now + PRICE_CACHE_MS });
     return price;
   };
+
+  const redact = deps.redact ?? createSecretRedactor();
+  const stored = (text: string | null): string | null => (text === null ? null : capBodyText(redact(text)));
 
   return {
     admit(input: AdmissionInput): Admission {
@@ -127,6 +137,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       let finished = false;
       return {
         headers,
+        logBodies: deps.bodyLogging?.() === true,
         finish(result: FinishedRequest) {
           if (finished) return;
           finished = true;
@@ -148,7 +159,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             const costMicros = servedPrice === undefined ? 0 : computeCostMicros(servedPrice, usage);
             if (ticket) deps.limiter.recordTokens(ticket, usage.promptTokens + usage.completionTokens);
             if (lease) deps.limiter.release(lease);
-            deps.usage.record({
+            const record: UsageRecord = {
               ...base(),
               ts: result.startedAt,
               modelGroup: result.deployment.modelName,
@@ -168,7 +179,12 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               usageEstimated: estimated && (usage.promptTokens > 0 || usage.completionTokens > 0),
               retries: result.retries,
               fallbacks: result.fallbacks,
-            });
+            };
+            if (result.bodies) {
+              record.requestBody = stored(result.bodies.request);
+              record.responseBody = stored(result.bodies.response);
+            }
+            deps.usage.record(record);
           } catch (error) {
             // finish() must never throw into the request path; the row is the only thing lost.
             deps.log.error({ err: error, requestId }, 'could not record usage');

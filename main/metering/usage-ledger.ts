@@ -1,7 +1,8 @@
 // Usage ledger: takes one UsageRecord per request on the hot path (an array push) and writes them
 // in batches, each in ONE write transaction that inserts the raw rows (first row per request id
 // wins), adds them to the daily and hourly rollups and charges their cost to the key (settling its
-// reservation), so usage, rollups and key spend always agree. Never loses a row on a clean close().
+// reservation), so usage, rollups and key spend always agree; logged bodies go to usage_bodies in
+// the same transaction. Never loses a row on a clean close().
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
@@ -75,6 +76,9 @@ export interface UsageRow {
   endpoint: string;
   retries: number;
   fallbacks: number;
+  /** Set only for requests logged with bodies; written to usage_bodies, not usage_log. */
+  request_body?: string | null;
+  response_body?: string | null;
 }
 
 const USAGE_COLUMNS: readonly (keyof UsageRow)[] = [
@@ -101,6 +105,9 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
   const insert = prepareUsageInsert(db);
   const rollups = createUsageRollupWriter(db);
   const settler = createReservationSettler(db);
+  const insertBodies = db.prepare<[{ request_id: string; request_body: string | null; response_body: string | null }]>(
+    'INSERT INTO usage_bodies (request_id, request_body, response_body) VALUES (:request_id, :request_body, :response_body) ON CONFLICT (request_id) DO NOTHING',
+  );
   const touchKey = db.prepare<{ id: string; at: number }>('UPDATE virtual_keys SET last_used_at = max(coalesce(last_used_at, 0), :at) WHERE id = :id');
 
   const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): number => {
@@ -111,6 +118,9 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
         // A duplicate request id changes nothing: not the rollups, not the spend.
         if (insert.run(row).changes !== 1) continue;
         inserted++;
+        if (row.request_body !== undefined || row.response_body !== undefined) {
+          insertBodies.run({ request_id: row.request_id, request_body: row.request_body ?? null, response_body: row.response_body ?? null });
+        }
         rollups.add(row);
         if (row.key_id !== null) {
           settler.recorded(row.request_id, row.key_id, row.cost_micros);
@@ -237,7 +247,7 @@ const MAX_USER_AGENT = 512;
 /** Normalises a record into a row: whole non-negative numbers, bounded strings, a known status. */
 export function toUsageRow(record: UsageRecord): UsageRow {
   const requestedModel = text(record.requestedModel, MAX_TEXT) ?? '';
-  return {
+  const row: UsageRow = {
     request_id: text(record.requestId, MAX_TEXT) ?? '',
     ts: count(record.ts),
     key_id: text(record.keyId, MAX_TEXT),
@@ -264,6 +274,12 @@ export function toUsageRow(record: UsageRecord): UsageRow {
     retries: count(record.retries),
     fallbacks: count(record.fallbacks),
   };
+  // Absent unless body logging captured something: rows without bodies never touch usage_bodies.
+  if (typeof record.requestBody === 'string' || typeof record.responseBody === 'string') {
+    row.request_body = typeof record.requestBody === 'string' ? record.requestBody : null;
+    row.response_body = typeof record.responseBody === 'string' ? record.responseBody : null;
+  }
+  return row;
 }
 
 function count(value: number): number {

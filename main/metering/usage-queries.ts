@@ -44,6 +44,10 @@ export interface SpendLogRow {
   usage_estimated: boolean;
   retries: number;
   fallbacks: number;
+  /** The client's request body, when body logging was on for this request (redacted, capped). */
+  request_body: string | null;
+  /** The response sent (streams: the generated text), when body logging was on. */
+  response_body: string | null;
 }
 
 export interface SpendLogsQuery {
@@ -141,6 +145,8 @@ interface LogRow {
   endpoint: string;
   retries: number;
   fallbacks: number;
+  request_body: string | null;
+  response_body: string | null;
 }
 
 interface Sums {
@@ -319,7 +325,11 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
       const read = db.transaction(() => {
         const total = (db.prepare(`SELECT count(*) AS n FROM usage_log ${where}`).get(params) as { n: number }).n;
         const rows = db
-          .prepare(`SELECT * FROM usage_log ${where} ORDER BY ts DESC, request_id DESC LIMIT :limit OFFSET :offset`)
+          // Bodies joined to the page's rows only, after the page is cut from usage_log.
+          .prepare(`SELECT page.*, b.request_body, b.response_body
+             FROM (SELECT * FROM usage_log ${where} ORDER BY ts DESC, request_id DESC LIMIT :limit OFFSET :offset) AS page
+             LEFT JOIN usage_bodies AS b ON b.request_id = page.request_id
+             ORDER BY page.ts DESC, page.request_id DESC`)
           .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize }) as LogRow[];
         return { total, rows };
       });
@@ -412,5 +422,7 @@ function toSpendLogRow(row: LogRow): SpendLogRow {
     usage_estimated: row.usage_estimated === 1,
     retries: row.retries,
     fallbacks: row.fallbacks,
+    request_body: row.request_body,
+    response_body: row.response_body,
   };
 }

@@ -1,6 +1,7 @@
 // UsageRecord: the one row the gateway records per request (success, upstream error, client
 // abort, stall, rejection), as handed to usage-ledger.ts. Shared by the gateway, the ledger and
-// the queries. Carries ids and numbers only: never a key, a prompt or a response body.
+// the queries. Carries ids and numbers, never a key; bodies only when body logging was on, and
+// then already redacted and capped.
 
 export const USAGE_STATUSES = ['success', 'upstream_error', 'client_aborted', 'upstream_stalled', 'rejected', 'error'] as const;
 export type UsageStatus = (typeof USAGE_STATUSES)[number];
@@ -46,4 +47,8 @@ export interface UsageRecord {
   endpoint: string;
   retries: number;
   fallbacks: number;
+  /** Body logging only: the client's request body, redacted and capped. Absent otherwise. */
+  requestBody?: string | null;
+  /** Body logging only: the response text sent (streams: the generated text), redacted and capped. */
+  responseBody?: string | null;
 }

@@ -124,10 +124,28 @@ describe('createUsageQueries', () => {
         usage_estimated: false,
         retries: 0,
         fallbacks: 0,
+        request_body: null,
+        response_body: null,
       });
       const json = JSON.stringify(page);
       expect(json).not.toContain(hashKey(key));
       expect(json).not.toContain(key);
+    });
+
+    it('returns the bodies logged with a row, null for rows without, and retention prunes them with their row', () => {
+      const db = withRows([
+        usageRecord({ requestId: 'logged', ts: D0 + 1_000, requestBody: '{"messages":[]}', responseBody: 'hello' }),
+        usageRecord({ requestId: 'plain', ts: D0 + 2_000 }),
+      ]);
+      const rows = createUsageQueries(db.db).spendLogs().data;
+      expect(rows.map((r) => [r.request_id, r.request_body, r.response_body])).toEqual([
+        ['plain', null, null],
+        ['logged', '{"messages":[]}', 'hello'],
+      ]);
+      expect(db.db.prepare('SELECT count(*) AS n FROM usage_bodies').get()).toEqual({ n: 1 });
+      db.clock.set(D0 + 10 * DAY);
+      expect(pruneRawUsage(db.db, { clock: db.clock, retentionDays: 2 }).deleted).toBe(2);
+      expect(db.db.prepare('SELECT count(*) AS n FROM usage_bodies').get()).toEqual({ n: 0 });
     });
 
     it('filters by key, model and time, and pages', () => {
