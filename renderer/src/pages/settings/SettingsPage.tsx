@@ -75,7 +75,7 @@ function LiveSettings({ api, settings, onSaved }: { api: ApiClient; settings: Ga
           <input type="checkbox" checked={bodyLogging} onChange={(e) => setBodyLogging(e.target.checked)} aria-describedby={`${id}-body-hint`} /> Log request and response bodies
         </label>
         <span id={`${id}-body-hint`} className="hint">
-          Off by default. The choice is saved, but this version of the gateway does not capture prompts and answers yet, so Logs shows none either way.
+          Off by default. When on, each new request's prompt and answer are stored with its log entry (up to 64 KiB each, keys masked) and shown in Logs; turning it off stops storing them from the next request.
         </span>
       </div>
       <OriginsEditor origins={origins} onChange={setOrigins} />
