@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { DAY_MS, HOUR_MS, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS, UTC_DAY_SQL, percentileFromHistogram, utcDay } from './usage-rollups.js';
 import type { UsageStatus } from './usage-record.js';
+import type { UsageRow } from './usage-ledger.js';
 
 /** One /spend/logs row, in LiteLLM's LiteLLM_SpendLogs field names where one exists. */
 export interface SpendLogRow {
@@ -119,35 +120,8 @@ const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_gr
 const HOURLY_GROUP: Record<UsageGroupBy, string> = { ...DAILY_GROUP, day: "strftime('%Y-%m-%d', hour / 1000, 'unixepoch')" };
 const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')" };
 
-interface LogRow {
-  request_id: string;
-  ts: number;
-  key_id: string | null;
-  key_alias: string | null;
-  app: string;
-  user_agent: string | null;
-  requested_model: string;
-  model_group: string;
-  deployment_id: string | null;
-  provider: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cache_creation_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: UsageStatus;
-  http_status: number;
-  error_code: string | null;
-  usage_estimated: number;
-  endpoint: string;
-  retries: number;
-  fallbacks: number;
-  request_body: string | null;
-  response_body: string | null;
-}
+/** A usage_log row as read back, with its bodies joined (null when not captured). */
+type LogRow = Omit<UsageRow, 'request_body' | 'response_body'> & { request_body: string | null; response_body: string | null };
 
 interface Sums {
   requests: number;
