@@ -65,7 +65,10 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       const { principal, deployment, requestId } = input;
       const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
       const price = priceOf(deployment);
-      const promptEstimate = estimatePromptTokens(input.body);
+      // Walking the body costs; most requests (no tpm limit or budget, usage reported upstream)
+      // never need the estimate, so it is computed on first use only.
+      let promptEstimateMemo: number | undefined;
+      const promptEstimate = (): number => (promptEstimateMemo ??= estimatePromptTokens(input.body));
       const maxTokens = firstNumber(input.body.max_completion_tokens, input.body.max_tokens);
 
       let lease: ParallelLease | undefined;
@@ -108,7 +111,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         const parallel = deps.limiter.acquireParallel(key);
         if (!parallel.ok) refuse(rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers));
         else lease = parallel.lease;
-        const decision = deps.limiter.check(key, promptEstimate);
+        const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
         if (!decision.ok) refuse(rateLimited(decision.message, decision.retryAfterSeconds, decision.headers));
         else {
           ticket = decision.ticket;
@@ -121,7 +124,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               `Model "${deployment.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
               'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' }));
           } else {
-            const reserved = deps.budget.reserve(principal.keyId, requestId, worstCaseCostMicros(price, { promptTokensEstimate: promptEstimate, maxTokens }), {
+            const reserved = deps.budget.reserve(principal.keyId, requestId, worstCaseCostMicros(price, { promptTokensEstimate: promptEstimate(), maxTokens }), {
               pricedAtZero: isFree(price),
             });
             if (!reserved.ok) {
@@ -144,7 +147,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           try {
             let estimated = result.usage === undefined;
             let usage: TokenUsage = result.usage ?? {
-              promptTokens: result.status === 'success' || result.outputChars > 0 ? promptEstimate : 0,
+              promptTokens: result.status === 'success' || result.outputChars > 0 ? promptEstimate() : 0,
               completionTokens: Math.ceil(result.outputChars / 4),
               cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
             };
