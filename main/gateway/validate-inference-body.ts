@@ -4,13 +4,8 @@
 // CVE-2025-66405). Everything else passes through to the upstream untouched.
 import { GatewayError } from './gateway-error.js';
 import type { EndpointKind } from '../providers/provider-adapter.js';
+import { findRoutingField } from './find-routing-field.js';
 
-const ROUTING_FIELDS = new Set([
-  'api_base', 'base_url', 'api_key', 'api_version', 'headers', 'extra_headers', 'extra_query', 'extra_body',
-  'organization', 'custom_llm_provider', 'aws_access_key_id', 'aws_secret_access_key', 'vertex_credentials',
-]);
-/** Nested under these keys, a `url`/`endpoint` is as dangerous as a top-level api_base. */
-const NESTED_ONLY = new Set(['url', 'endpoint', 'proxy']);
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 export const MAX_MODEL_NAME_LENGTH = 256;
 
@@ -27,15 +22,8 @@ export function validateInferenceBody(endpoint: EndpointKind, input: unknown): V
     throw invalid('The request body must be a JSON object', null);
   }
   const body = input as Record<string, unknown>;
-  for (const key of Object.keys(body)) {
-    if (ROUTING_FIELDS.has(key)) throw forbidden(key);
-    const value = body[key];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const inner of Object.keys(value)) {
-        if (ROUTING_FIELDS.has(inner) || NESTED_ONLY.has(inner)) throw forbidden(`${key}.${inner}`);
-      }
-    }
-  }
+  const routingField = findRoutingField(body);
+  if (routingField !== undefined) throw forbidden(routingField);
   const model = validateModelName(body.model);
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalid('stream must be a boolean', 'stream');
   const stream = body.stream === true;

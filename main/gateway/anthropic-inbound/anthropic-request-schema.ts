@@ -2,29 +2,12 @@
 // schemas: the fields the gateway translates are checked strictly, everything else is tolerated
 // because Claude Code sends new fields and block types with every release. Never tolerates a
 // field that could steer where a request goes (S13), and never transforms what it validates.
+import { ROUTING_FIELDS, findRoutingField } from '../find-routing-field.js';
 import { z } from 'zod';
 
-/** Fields no request may carry, at the top level or one level down (S13; same set as the OpenAI side). */
-export const ANTHROPIC_ROUTING_FIELDS: ReadonlySet<string> = new Set([
-  'api_base', 'base_url', 'api_key', 'api_version', 'headers', 'extra_headers', 'extra_query', 'extra_body',
-  'organization', 'custom_llm_provider', 'aws_access_key_id', 'aws_secret_access_key', 'vertex_credentials',
-]);
-/** Nested one level down, a `url`/`endpoint`/`proxy` is as dangerous as a top-level api_base (metadata.url). */
-const NESTED_ONLY_ROUTING_FIELDS: ReadonlySet<string> = new Set(['url', 'endpoint', 'proxy']);
-
-/** The first routing field in a body, as a dotted path (`api_base`, `metadata.url`), or undefined. */
-export function findAnthropicRoutingField(body: Record<string, unknown>): string | undefined {
-  for (const key of Object.keys(body)) {
-    if (ANTHROPIC_ROUTING_FIELDS.has(key)) return key;
-    const value = body[key];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const inner of Object.keys(value)) {
-        if (ANTHROPIC_ROUTING_FIELDS.has(inner) || NESTED_ONLY_ROUTING_FIELDS.has(inner)) return `${key}.${inner}`;
-      }
-    }
-  }
-  return undefined;
-}
+/** Fields no request may carry, at the top level or one level down (S13): the one list both inbound formats use. */
+export const ANTHROPIC_ROUTING_FIELDS = ROUTING_FIELDS;
+export const findAnthropicRoutingField = findRoutingField;
 
 export const MAX_ANTHROPIC_MODEL_NAME_LENGTH = 256;
 
