@@ -68,6 +68,8 @@ const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const SHUTDOWN_GRACE_MS = 5_000;
 /** Short enough that queued rows die young (a 1 s wait promoted them to V8's old space: +40 MB RSS under load). */
 const USAGE_FLUSH_MS = 200;
+/** Rows per write transaction; the background flush writes one batch per event-loop turn. */
+const USAGE_BATCH_ROWS = 100;
 
 /** dist/renderer beside the compiled main (dist/main), or from the repository root when run from source. */
 export function defaultDashboardDir(moduleUrl: string = import.meta.url): string {
@@ -95,7 +97,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
   try {
-    const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS });
+    const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
     const settings = createSettingsRepository(db.db);

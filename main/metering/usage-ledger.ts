@@ -173,15 +173,33 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
     return inserted;
   }
 
+  /**
+   * One batch per turn of the event loop: a burst of thousands of rows written in one go blocked
+   * requests for tens of ms (p99 at c=16 in the bench); batches with I/O between them do not.
+   */
   function flushInBackground(): void {
+    // Writing now makes a pending interval flush redundant; cancel it so it cannot fire later.
+    if (timer !== null) clearTimeout(timer);
     timer = null;
     soon = null;
-    try {
-      flush();
-    } catch {
-      // Already logged; the rows stay queued and the timer tries again.
+    if (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      try {
+        writeNow(batch);
+        queue = queue.slice(batch.length);
+      } catch (error) {
+        log.error(
+          { err: error, pending: queue.length },
+          `Could not write ${queue.length} usage rows (${error instanceof Error ? error.message : String(error)}); keeping them queued and retrying.`,
+        );
+        // The rows stay queued; retry on the timer, not in a tight loop.
+        if (!closed) schedule();
+        return;
+      }
     }
-    if (queue.length > 0 && !closed) schedule();
+    if (closed || queue.length === 0) return;
+    if (queue.length >= maxBatch) soon = setImmediate(flushInBackground);
+    else schedule();
   }
 
   function schedule(): void {

@@ -197,6 +197,21 @@ describe('createUsageLedger', () => {
     expect(count()).toBe(4);
   });
 
+  it('writes a backlog one batch per event-loop turn, so a burst never blocks requests for long', () => {
+    vi.useFakeTimers();
+    const { ledger, count } = setup({ maxBatch: 3, flushIntervalMs: 1_000 });
+    for (let i = 0; i < 7; i++) ledger.record(usageRecord());
+    expect(count()).toBe(0);
+    vi.advanceTimersToNextTimer(); // the setImmediate: one batch
+    expect(count()).toBe(3);
+    vi.advanceTimersToNextTimer(); // the next turn: one more
+    expect(count()).toBe(6);
+    vi.advanceTimersByTime(999); // a partial batch waits for the interval
+    expect(count()).toBe(6);
+    vi.advanceTimersByTime(1);
+    expect(count()).toBe(7);
+  });
+
   it('writes everything on close, and a straggler recorded after close at once', () => {
     const { ledger, count } = setup({ maxBatch: 10 });
     for (let i = 0; i < 95; i++) ledger.record(usageRecord());
