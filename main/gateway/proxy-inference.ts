@@ -44,6 +44,8 @@ interface Attempt {
   group: ModelGroup;
   /** Set when this deployment got the client's own format (pass-through), not a translation. */
   native: NativeFormat | undefined;
+  /** Time this attempt waited for the upstream's response head: not the gateway's overhead. */
+  upstreamMs: number;
 }
 
 /** How the client wants the answer: OpenAI's wire format unless a route says otherwise. */
@@ -151,7 +153,7 @@ export async function proxyInference(
     const endInFlight = router.health.begin(attempt.deployment.id);
     try {
       if (stream) {
-        headers['x-switchboard-overhead-ms'] = (beforeHandlerMs + upstreamHeadersAt - startedMono - attemptTime(attempt)).toFixed(2);
+        headers['x-switchboard-overhead-ms'] = (beforeHandlerMs + upstreamHeadersAt - startedMono - attempt.upstreamMs).toFixed(2);
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
           reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
@@ -191,7 +193,7 @@ export async function proxyInference(
       if (endpoint === 'embeddings') parsed = honourEncodingFormat(body, parsed);
       usage = parsed.usage;
       const sinceHeaders = deps.monotonic() - upstreamHeadersAt;
-      const overhead = (beforeHandlerMs + upstreamHeadersAt - startedMono - attemptTime(attempt) + sinceHeaders).toFixed(2);
+      const overhead = (beforeHandlerMs + upstreamHeadersAt - startedMono - attempt.upstreamMs + sinceHeaders).toFixed(2);
       headers['x-switchboard-overhead-ms'] = overhead;
       headers['x-litellm-overhead-duration-ms'] = overhead;
       status = 'success';
@@ -243,11 +245,6 @@ function clientBodyText(body: unknown): string {
 /** Preallocated: an abort without a reason builds a DOMException (with a stack) every time. */
 const REQUEST_ENDED = new GatewayError('client_closed', 'The request ended');
 
-const attemptStart = new WeakMap<Attempt, number>();
-function attemptTime(attempt: Attempt): number {
-  return attemptStart.get(attempt) ?? 0;
-}
-
 interface RetryInput {
   router: ModelRouter;
   settings: RouterSettings;
@@ -276,16 +273,19 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
   for (let g = 0; g < chain.length; g++) {
     const group = chain[g]!;
     const tried = new Set<string>();
+    // The deployment chosen for the next attempt while deciding whether to wait for it.
+    let planned: Deployment | undefined;
     for (let attemptNo = 0; attemptNo <= settings.numRetries; attemptNo++) {
-      const deployment = g === 0 && attemptNo === 0 ? input.first : router.pick(group, tried.size < group.deployments.length ? tried : undefined);
+      const deployment = g === 0 && attemptNo === 0 ? input.first : planned ?? router.pick(group, tried.size < group.deployments.length ? tried : undefined);
+      planned = undefined;
       if (!deployment) break;
       if (signal.aborted) throw signal.reason;
       input.onAttempt(deployment, kind);
       const started = deps.monotonic();
       try {
         const attempt = await attemptOnce(deps, input, group, deployment);
-        router.health.recordSuccess(deployment.id, deps.monotonic() - started);
-        attemptStart.set(attempt, deps.monotonic() - started);
+        attempt.upstreamMs = deps.monotonic() - started;
+        router.health.recordSuccess(deployment.id, attempt.upstreamMs);
         return attempt;
       } catch (error) {
         const gatewayError = isGatewayError(error) ? error : toGatewayError(error, deployment, signal, 'before-headers');
@@ -306,7 +306,9 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
           if (deps.now() + wait >= deadline) throw gatewayError;
           // Retrying the same deployment waits; moving to another one does not.
           const next = router.pick(group, tried.size < group.deployments.length ? tried : undefined);
+          // After a wait, cooldowns may have ended: pick again then.
           if (!next || tried.has(next.id)) await deps.sleep(wait, signal);
+          else planned = next;
         }
       }
       if (deps.now() >= deadline) throw lastError;
@@ -330,7 +332,7 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   const call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
   const response = await deps.upstream.send(call, deployment, input.signal);
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
-  return { deployment, adapter, target, response, group, native };
+  return { deployment, adapter, target, response, group, native, upstreamMs: 0 };
 }
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */
