@@ -7,7 +7,7 @@ import type { AdapterTarget, EndpointKind, ProviderAdapter, UpstreamCall } from 
 import { isRecord } from './parse-json-safely.js';
 import { buildAnthropicMessagesBody } from './anthropic/build-anthropic-messages-body.js';
 import { createAnthropicStreamTranslator } from './anthropic/create-anthropic-stream-translator.js';
-import type { ChatCompletionIdentity } from './anthropic/openai-chat-chunk.js';
+import type { ChatCompletionIdentity } from './openai-format/openai-chat-chunk.js';
 import { parseAnthropicResponse } from './anthropic/parse-anthropic-response.js';
 
 /** The API version every request pins; newer features arrive as fields, not as a new version. */

@@ -5,7 +5,7 @@
 import { GatewayError } from '../gateway/gateway-error.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, UpstreamCall } from './provider-adapter.js';
 import { isRecord } from './parse-json-safely.js';
-import type { ChatCompletionIdentity } from './anthropic/openai-chat-chunk.js';
+import type { ChatCompletionIdentity } from './openai-format/openai-chat-chunk.js';
 import { buildGeminiGenerateContentBody } from './gemini/build-gemini-generate-content-body.js';
 import { createGeminiStreamTranslator } from './gemini/create-gemini-stream-translator.js';
 import { buildGeminiEmbeddingsBody, parseGeminiEmbeddings } from './gemini/gemini-embeddings.js';

@@ -3,7 +3,7 @@
 // are kept apart because they are priced differently. Pure; tolerates missing fields (0).
 import type { TokenUsage } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
-import { tokenCount } from './openai-usage-body.js';
+import { tokenCount } from '../openai-format/openai-usage-body.js';
 
 /** The raw counters, merged across message_start and message_delta in a stream. */
 export interface AnthropicUsageCounters {

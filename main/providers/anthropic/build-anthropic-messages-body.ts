@@ -7,6 +7,7 @@ import { isRecord } from '../parse-json-safely.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.js';
 import { mapReasoningEffortToAnthropicThinking } from './map-reasoning-effort-to-anthropic-thinking.js';
+import { readStopSequences } from '../openai-format/read-stop-sequences.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ export function buildAnthropicMessagesBody(body: Json, deployment: Deployment, s
   out.messages = prompt.messages;
   if (stream) out.stream = true;
   for (const key of ['temperature', 'top_p', 'top_k'] as const) if (typeof body[key] === 'number') out[key] = body[key];
-  const stop = stopSequences(body.stop);
+  const stop = readStopSequences(body.stop);
   if (stop) out.stop_sequences = stop;
   Object.assign(out, convertToAnthropicTools(body));
   if (thinking.thinking) out.thinking = thinking.thinking;
@@ -58,16 +59,6 @@ function maxTokens(body: Json, deployment: Deployment, budget: number | undefine
 
 function positiveInteger(value: unknown): number | undefined {
   return Number.isSafeInteger(value) && (value as number) > 0 ? (value as number) : undefined;
-}
-
-function stopSequences(stop: unknown): string[] | undefined {
-  if (stop === undefined || stop === null) return undefined;
-  const list = typeof stop === 'string' ? [stop] : stop;
-  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
-    throw new GatewayError('invalid_request', 'stop must be a string or an array of strings', { param: 'stop' });
-  }
-  const sequences = list.filter((s) => s !== '');
-  return sequences.length > 0 ? sequences : undefined;
 }
 
 function outputFormat(responseFormat: unknown): Json | undefined {

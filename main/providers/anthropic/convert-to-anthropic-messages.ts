@@ -5,8 +5,8 @@
 import { GatewayError } from '../../gateway/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { convertToAnthropicContentPart, textBlock } from './convert-to-anthropic-content-part.js';
-import { parseToolCallArguments } from './parse-tool-call-arguments.js';
-import { readOpenAITextParts } from './read-openai-text-parts.js';
+import { parseToolCallArguments } from '../openai-format/parse-tool-call-arguments.js';
+import { readOpenAITextParts } from '../openai-format/read-openai-text-parts.js';
 
 type Json = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import type { StreamEvent, StreamOutput, StreamTranslator } from '../provider-ad
 import { isRecord, parseJsonSafely } from '../parse-json-safely.js';
 import { mergeAnthropicUsage, NO_ANTHROPIC_USAGE, toTokenUsage } from './anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import { createChatChunkFactory, type ChatCompletionIdentity } from './openai-chat-chunk.js';
+import { createChatChunkFactory, type ChatCompletionIdentity } from '../openai-format/openai-chat-chunk.js';
 import { describeAnthropicError } from './parse-anthropic-response.js';
 
 type Json = Record<string, unknown>;

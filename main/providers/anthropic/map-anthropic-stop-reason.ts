@@ -1,6 +1,6 @@
 // Maps the Messages API's `stop_reason` to OpenAI's `finish_reason` (litellm's table). Unknown or
 // future reasons map to "stop": a finished message is still a finished message.
-import type { OpenAIFinishReason } from './openai-chat-chunk.js';
+import type { OpenAIFinishReason } from '../openai-format/openai-chat-chunk.js';
 
 export function mapAnthropicStopReason(reason: unknown): OpenAIFinishReason {
   switch (reason) {

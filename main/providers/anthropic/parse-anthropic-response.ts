@@ -6,8 +6,8 @@ import type { ParsedResponse } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
 import { readAnthropicUsage } from './anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
-import type { ChatCompletionIdentity } from './openai-chat-chunk.js';
-import { openAIUsageBody } from './openai-usage-body.js';
+import type { ChatCompletionIdentity } from '../openai-format/openai-chat-chunk.js';
+import { openAIUsageBody } from '../openai-format/openai-usage-body.js';
 
 type Json = Record<string, unknown>;
 

@@ -7,6 +7,7 @@ import { isRecord } from '../parse-json-safely.js';
 import { convertJsonSchemaToGeminiSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { convertToGeminiTools } from './convert-to-gemini-tools.js';
+import { readStopSequences } from '../openai-format/read-stop-sequences.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,22 +45,12 @@ function buildGenerationConfig(body: Json): Json {
   ];
   for (const [from, to] of numeric) if (typeof body[from] === 'number') config[to] = body[from];
   if (Number.isSafeInteger(body.seed)) config.seed = body.seed;
-  const stop = stopSequences(body.stop);
+  const stop = readStopSequences(body.stop);
   if (stop) config.stopSequences = stop;
   Object.assign(config, responseFormat(body.response_format));
   const thinking = thinkingConfig(body.reasoning_effort);
   if (thinking) config.thinkingConfig = thinking;
   return config;
-}
-
-function stopSequences(stop: unknown): string[] | undefined {
-  if (stop === undefined || stop === null) return undefined;
-  const list = typeof stop === 'string' ? [stop] : stop;
-  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
-    throw new GatewayError('invalid_request', 'stop must be a string or an array of strings', { param: 'stop' });
-  }
-  const sequences = list.filter((s) => s !== '');
-  return sequences.length > 0 ? sequences : undefined;
 }
 
 function responseFormat(format: unknown): Json {

@@ -4,8 +4,8 @@
 // (Gemini has no call ids); consecutive same-role turns merge. Untranslatable input is a 400.
 import { GatewayError } from '../../gateway/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
-import { parseToolCallArguments } from '../anthropic/parse-tool-call-arguments.js';
-import { readOpenAITextParts } from '../anthropic/read-openai-text-parts.js';
+import { parseToolCallArguments } from '../openai-format/parse-tool-call-arguments.js';
+import { readOpenAITextParts } from '../openai-format/read-openai-text-parts.js';
 import { convertToGeminiPart } from './convert-to-gemini-part.js';
 
 type Json = Record<string, unknown>;

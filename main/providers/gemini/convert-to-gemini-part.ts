@@ -3,7 +3,7 @@
 // gateway never fetches a URL from request data (SSRF).
 import { GatewayError } from '../../gateway/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
-import { parseDataUrl } from '../anthropic/parse-data-url.js';
+import { parseDataUrl } from '../openai-format/parse-data-url.js';
 
 type Json = Record<string, unknown>;
 

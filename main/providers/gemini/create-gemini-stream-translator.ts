@@ -5,7 +5,7 @@
 import { GatewayError } from '../../gateway/gateway-error.js';
 import type { StreamEvent, StreamOutput, StreamTranslator, TokenUsage } from '../provider-adapter.js';
 import { isRecord, parseJsonSafely } from '../parse-json-safely.js';
-import { createChatChunkFactory, type ChatCompletionIdentity, type OpenAIFinishReason } from '../anthropic/openai-chat-chunk.js';
+import { createChatChunkFactory, type ChatCompletionIdentity, type OpenAIFinishReason } from '../openai-format/openai-chat-chunk.js';
 import { readGeminiUsage } from './gemini-usage.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { describeGeminiError } from './parse-gemini-response.js';

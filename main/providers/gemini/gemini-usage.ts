@@ -3,7 +3,7 @@
 // candidatesTokenCount, so completion = candidates + thoughts. Pure; missing fields count 0.
 import type { TokenUsage } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
-import { tokenCount } from '../anthropic/openai-usage-body.js';
+import { tokenCount } from '../openai-format/openai-usage-body.js';
 
 export function readGeminiUsage(usageMetadata: unknown): TokenUsage | undefined {
   if (!isRecord(usageMetadata)) return undefined;

@@ -1,7 +1,7 @@
 // Maps Gemini's `finishReason` (and a prompt `blockReason`) to OpenAI's `finish_reason`
 // (litellm's table). A response that called tools finishes with "tool_calls" unless it was cut
 // short or filtered. Unknown or future reasons map to "stop".
-import type { OpenAIFinishReason } from '../anthropic/openai-chat-chunk.js';
+import type { OpenAIFinishReason } from '../openai-format/openai-chat-chunk.js';
 
 const FILTERED = new Set([
   'SAFETY', 'RECITATION', 'LANGUAGE', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'OTHER',

@@ -4,8 +4,8 @@
 import { GatewayError } from '../../gateway/gateway-error.js';
 import type { ParsedResponse } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
-import type { ChatCompletionIdentity } from '../anthropic/openai-chat-chunk.js';
-import { openAIUsageBody } from '../anthropic/openai-usage-body.js';
+import type { ChatCompletionIdentity } from '../openai-format/openai-chat-chunk.js';
+import { openAIUsageBody } from '../openai-format/openai-usage-body.js';
 import { readGeminiUsage } from './gemini-usage.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { readGeminiParts } from './read-gemini-parts.js';
