@@ -9,6 +9,8 @@ import type {
 } from './provider-adapter.js';
 import { isRecord, parseJsonSafely } from './parse-json-safely.js';
 import { toOpenAIUsage } from './openai-usage.js';
+import { parseToolCallArguments } from './openai-format/parse-tool-call-arguments.js';
+import { parseDataUrl } from './openai-format/parse-data-url.js';
 
 type Json = Record<string, unknown>;
 
@@ -237,7 +239,7 @@ function promptText(prompt: unknown): string {
 function toOllamaMessages(messages: unknown): Json[] {
   const list = Array.isArray(messages) ? messages.filter(isRecord) : [];
   const toolNames = new Map<string, string>();
-  return list.map((message) => {
+  return list.map((message, i) => {
     const out: Json = { role: message.role === 'developer' ? 'system' : message.role };
     const images: string[] = [];
     if (typeof message.content === 'string') out.content = message.content;
@@ -253,11 +255,11 @@ function toOllamaMessages(messages: unknown): Json[] {
     if (images.length > 0) out.images = images;
     if (typeof message.reasoning_content === 'string') out.thinking = message.reasoning_content;
     if (Array.isArray(message.tool_calls)) {
-      out.tool_calls = message.tool_calls.filter(isRecord).map((call) => {
+      out.tool_calls = message.tool_calls.filter(isRecord).map((call, j) => {
         const fn = isRecord(call.function) ? call.function : {};
         const name = typeof fn.name === 'string' ? fn.name : '';
         if (typeof call.id === 'string') toolNames.set(call.id, name);
-        return { function: { name, arguments: parseArguments(fn.arguments) } };
+        return { function: { name, arguments: parseToolCallArguments(fn.arguments, `messages[${i}].tool_calls[${j}]`) } };
       });
     }
     if (message.role === 'tool' && typeof message.tool_call_id === 'string') {
@@ -268,20 +270,9 @@ function toOllamaMessages(messages: unknown): Json[] {
   });
 }
 
-function parseArguments(args: unknown): unknown {
-  if (typeof args !== 'string') return args ?? {};
-  try {
-    return JSON.parse(args);
-  } catch {
-    throw new GatewayError('invalid_request', 'tool_calls[].function.arguments must be a JSON object string', { param: 'messages' });
-  }
-}
-
 function imageData(imageUrl: unknown): string {
   const url = isRecord(imageUrl) ? imageUrl.url : imageUrl;
-  if (typeof url === 'string') {
-    const match = /^data:image\/[a-z0-9.+-]+;base64,(.*)$/is.exec(url);
-    if (match) return match[1]!;
-  }
+  const dataUrl = typeof url === 'string' ? parseDataUrl(url) : undefined;
+  if (dataUrl?.mediaType.startsWith('image/')) return dataUrl.data;
   throw new GatewayError('invalid_request', 'Ollama needs images as base64 data: URLs; the gateway does not fetch image URLs', { param: 'messages' });
 }
