@@ -1,6 +1,7 @@
 // What body logging keeps of one request: a bounded text accumulator for streamed output and
 // the cap applied to every stored body. Exists only for requests admitted with body logging on;
 // never grows past the cap however long the stream runs.
+import { visitGeneratedText } from './visit-generated-text.js';
 
 /** Characters of one stored body (request or response). */
 export const MAX_LOGGED_BODY_CHARS = 64 * 1024;
@@ -48,20 +49,5 @@ export function capBodyText(text: string, max = MAX_LOGGED_BODY_CHARS): string {
 
 /** Appends the generated text of one OpenAI chunk (content, reasoning, tool names and arguments). */
 export function captureChunkText(chunk: Record<string, unknown>, capture: TextCapture): void {
-  const choices = chunk.choices;
-  if (!Array.isArray(choices)) return;
-  for (const choice of choices as Record<string, unknown>[]) {
-    if (typeof choice.text === 'string') capture.append(choice.text);
-    const delta = choice.delta as Record<string, unknown> | undefined;
-    if (!delta) continue;
-    if (typeof delta.reasoning_content === 'string') capture.append(delta.reasoning_content);
-    if (typeof delta.content === 'string') capture.append(delta.content);
-    if (Array.isArray(delta.tool_calls)) {
-      for (const call of delta.tool_calls as Record<string, unknown>[]) {
-        const fn = call.function as Record<string, unknown> | undefined;
-        if (fn && typeof fn.name === 'string') capture.append(fn.name);
-        if (fn && typeof fn.arguments === 'string') capture.append(fn.arguments);
-      }
-    }
-  }
+  visitGeneratedText(chunk, (text) => capture.append(text));
 }

@@ -7,7 +7,8 @@ import { GatewayError } from './gateway-error.js';
 import { createStreamDecoder } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
-import { captureChunkText, type TextCapture } from './body-capture.js';
+import type { TextCapture } from './body-capture.js';
+import { visitGeneratedText } from './visit-generated-text.js';
 
 export interface RelayStreamInput {
   reply: FastifyReply;
@@ -84,6 +85,17 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   let firstContent = false;
   let sawDone = false;
 
+  // One walk per chunk both counts the relayed text and, with body logging on, captures it.
+  let chunkChars = 0;
+  const onText = capture
+    ? (text: string) => {
+        chunkChars += text.length;
+        capture.append(text);
+      }
+    : (text: string) => {
+        chunkChars += text.length;
+      };
+
   const render = (outputs: StreamOutput[]): string => {
     let text = '';
     for (const output of outputs) {
@@ -92,8 +104,9 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
         text += encoder.push(output);
       } else if (output.type === 'done') sawDone = true;
       else {
-        const chars = contentChars(output.chunk);
-        if (capture && chars > 0) captureChunkText(output.chunk, capture);
+        chunkChars = 0;
+        visitGeneratedText(output.chunk, onText);
+        const chars = chunkChars;
         if (chars > 0) {
           outputChars += chars;
           if (!firstContent) {
@@ -166,26 +179,4 @@ function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: Ab
     res.once('drain', done);
     signal.addEventListener('abort', aborted, { once: true });
   });
-}
-
-/** Characters of generated text in a chunk (content, reasoning, tool arguments, legacy text). */
-function contentChars(chunk: Record<string, unknown>): number {
-  const choices = chunk.choices;
-  if (!Array.isArray(choices)) return 0;
-  let n = 0;
-  for (const choice of choices as Record<string, unknown>[]) {
-    if (typeof choice.text === 'string') n += choice.text.length;
-    const delta = choice.delta as Record<string, unknown> | undefined;
-    if (!delta) continue;
-    if (typeof delta.content === 'string') n += delta.content.length;
-    if (typeof delta.reasoning_content === 'string') n += delta.reasoning_content.length;
-    if (Array.isArray(delta.tool_calls)) {
-      for (const call of delta.tool_calls as Record<string, unknown>[]) {
-        const fn = call.function as Record<string, unknown> | undefined;
-        if (fn && typeof fn.arguments === 'string') n += fn.arguments.length;
-        if (fn && typeof fn.name === 'string') n += fn.name.length;
-      }
-    }
-  }
-  return n;
 }
