@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
 import type { CredentialRef, Deployment } from '../routing/deployment.js';
 import { ConfigError } from './config-error.js';
+import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 
 export const DEFAULT_TIMEOUTS = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000 } as const;
@@ -18,7 +19,8 @@ export interface GatewayConfig {
   deployments: Deployment[];
   /** Reference to the admin key, resolved by the caller (env or keychain). */
   masterKey: CredentialRef;
-  routerSettings: Record<string, unknown>;
+  /** router_settings, parsed; its problems are in `warnings` with the rest. */
+  routerSettings: RouterSettings;
   /** general_settings as given (known keys only are acted on; e.g. background health checks). */
   generalSettings: Record<string, unknown>;
   bodyLimitBytes: number;
@@ -93,6 +95,9 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     deployments.push(deployment);
   });
 
+  const routerWarnings: string[] = [];
+  const routerSettings = parseRouterSettings(config.router_settings ?? {}, routerWarnings);
+  for (const warning of routerWarnings) warnings.push(`${file}:${lineOf(['router_settings']) ?? '?'}: ${warning}`);
   const general = config.general_settings ?? {};
   const masterKey = general.master_key === undefined
     ? { kind: 'none' as const }
@@ -102,7 +107,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     file,
     deployments,
     masterKey,
-    routerSettings: config.router_settings ?? {},
+    routerSettings,
     generalSettings: { ...general },
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
     warnings,

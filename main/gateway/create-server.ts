@@ -42,7 +42,7 @@ import type { ProviderAdapter } from '../providers/provider-adapter.js';
 import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
 import { createModelRouter, type ModelRouter } from '../routing/model-router.js';
 import { createDeploymentHealth } from '../routing/deployment-health.js';
-import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
+import type { RouterSettings } from '../routing/router-settings.js';
 import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
 import type { GatewayConfig } from '../config/load-config.js';
 
@@ -117,7 +117,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const upstream = deps.upstream ?? createUpstreamClient();
   const ownsUpstream = deps.upstream === undefined;
   const now = deps.now ?? Date.now;
-  const settings: RouterSettings = parseRouterSettings(deps.config.routerSettings, deps.config.warnings);
+  const settings: RouterSettings = deps.config.routerSettings;
   const health = createDeploymentHealth({ allowedFails: settings.allowedFails, cooldownMs: settings.cooldownMs, now });
   // Groups are read lazily (router is assigned below and replaced by setDeployments).
   const activeModel = deps.activeModel ?? createActiveModelStore({ persistence: deps.settingsRepository ?? createMemoryPersistence(), groups: () => router.groups() });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../main/config/load-config.js';
 import { BENCH_MODEL } from '../../bench/chat-request.js';
 import { GROUP_DEPLOYMENT_IDS, singleDeploymentConfig, twoDeploymentGroupConfig } from '../../bench/gateway-target.js';
+import { DEFAULT_ROUTER_SETTINGS } from '../../main/routing/router-settings.js';
 
 const MOCK = 'http://127.0.0.1:41234';
 
@@ -24,7 +25,7 @@ describe('gateway-target', () => {
     ['two-deployment group', twoDeploymentGroupConfig],
   ])('the %s config is accepted without warnings and leaves every routing setting at its default', (_name, configYaml) => {
     const config = parseConfigText(configYaml(MOCK), 'bench.yaml', {});
-    expect(config.routerSettings).toEqual({});
+    expect(config.routerSettings).toEqual(DEFAULT_ROUTER_SETTINGS);
     expect(config.warnings).toEqual([]);
   });
 });

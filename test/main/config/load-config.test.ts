@@ -55,6 +55,12 @@ describe('load-config', () => {
     expect(config.warnings).toEqual(['c.yaml:8: mystery is not supported by Switchboard; ignored', 'c.yaml:5: model_list[0].litellm_params.frobnicate is not supported by Switchboard; ignored']);
   });
 
+  it('parses router_settings and reports its problems with the file and line, so the CLI prints them', () => {
+    const config = parseConfigText('model_list: []\nrouter_settings:\n  routing_strategy: usage-based-routing\n  num_retries: 1\n', 'c.yaml', {});
+    expect(config.routerSettings).toMatchObject({ strategy: 'simple-shuffle', numRetries: 1, cooldownMs: 5_000 });
+    expect(config.warnings).toEqual(['c.yaml:2: router_settings.routing_strategy "usage-based-routing" is not supported (simple-shuffle, least-busy, latency-based-routing); using simple-shuffle']);
+  });
+
   it.each([
     ['model_list:\n  - model_name: m\n    litellm_params:\n      model: gpt-4o\n', 'cfg.yaml:4: model_list[0].litellm_params.model: must be "provider/model", e.g. "openai/gpt-4o" or "ollama_chat/llama3.2"'],
     ['model_list:\n  - model_name: m\n    litellm_params:\n      model: nope/x\n', 'cfg.yaml:4: model_list[0].litellm_params.model: unknown provider "nope"'],
