@@ -6,12 +6,12 @@ import { mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
 import type { GatewayConfig } from './config/load-config.js';
-import { ConfigError } from './config/config-error.js';
+import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
 import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
 import { importConfigKeys } from './secrets/import-config-keys.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
-import { isGatewayError } from './gateway/gateway-error.js';
+import { isGatewayError } from './core/gateway-error.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
 
 export const LOG_REDACT_PATHS = [

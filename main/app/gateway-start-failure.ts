@@ -1,7 +1,7 @@
 // Turns an error thrown while starting the gateway into a message a user can act on, plus the
 // fix the app can apply for them (start on another port, open the config file). Pure; never
 // includes secrets (config errors name file, line and problem, never a value).
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { isSecretStoreError } from '../secrets/secret-store.js';
 
 export type StartFailureFix =

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
-import type { CredentialRef, Deployment } from '../routing/deployment.js';
-import { ConfigError } from './config-error.js';
+import type { CredentialRef, Deployment } from '../core/deployment.js';
+import { ConfigError } from '../core/config-error.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 

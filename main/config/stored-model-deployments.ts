@@ -2,9 +2,9 @@
 // config.yaml so both kinds mean exactly the same thing, and merged after the config file's
 // models. A stored model that no longer loads (e.g. its os.environ/NAME was unset) is skipped
 // and reported, never allowed to stop the gateway from starting.
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { parseConfigText } from './load-config.js';
-import type { Deployment } from '../routing/deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import type { StoredModelInput } from '../storage/model-repository.js';
 
 /** A stored model the loader refuses; the message names the field, without a file prefix. */

@@ -4,7 +4,7 @@
 // JSON body unchanged, every stream event unchanged). Never forwards the client's credentials or
 // unlisted headers, never edits content (cache_control and thinking signatures must survive).
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError, isGatewayError } from './gateway-error.js';
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { anthropicErrorBody } from './anthropic-inbound/anthropic-error-body.js';

@@ -4,22 +4,22 @@
 // the meter on every path. Errors before the first byte are JSON with a real status; after it,
 // an SSE error event followed by [DONE]. Never buffers a stream, never retries after output.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, isGatewayError } from './gateway-error.js';
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { keyAllowsModel } from '../keys/key-allows-model.js';
-import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from './read-upstream-body.js';
+import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
-import type { Deployment, ProviderProtocol } from '../routing/deployment.js';
+import type { Deployment, ProviderProtocol } from '../core/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
 import type { RouterSettings } from '../routing/router-settings.js';
 import { guardContextWindow } from '../routing/context-window-guard.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
-import type { Principal } from './principal.js';
-import type { FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
-import { createTextCapture, preCapBodyText } from './body-capture.js';
+import type { Principal } from '../core/principal.js';
+import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
+import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;

@@ -3,12 +3,12 @@
 // 'drain' so a slow reader pauses the upstream (S25) instead of growing memory. Errors after
 // the headers become an SSE error event followed by [DONE] (PR #39748 dropped both).
 import type { FastifyReply } from 'fastify';
-import { GatewayError } from './gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import { createStreamDecoder } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
-import type { TextCapture } from './body-capture.js';
-import { visitGeneratedText } from './visit-generated-text.js';
+import type { TextCapture } from '../metering/body-capture.js';
+import { visitGeneratedText } from '../providers/openai-format/visit-generated-text.js';
 
 export interface RelayStreamInput {
   reply: FastifyReply;

@@ -2,7 +2,7 @@
 // acts on must be well-formed, and no field may steer where the request goes (S13: api_base,
 // base_url, api_key, headers... at the top level or one level down — CVE-2024-6587, Portkey
 // CVE-2025-66405). Everything else passes through to the upstream untouched.
-import { GatewayError } from './gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import type { EndpointKind } from '../providers/provider-adapter.js';
 import { findRoutingField } from './find-routing-field.js';
 

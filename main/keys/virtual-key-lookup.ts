@@ -1,9 +1,15 @@
 // Adapts the key verifier to the gateway's authentication seam: a verified key becomes a
 // Principal; an expired or blocked key gets its own 401 message (it proves the caller held a real
 // key, so saying why leaks nothing); an unknown key gets undefined, i.e. the generic 401.
-import { GatewayError } from '../gateway/gateway-error.js';
-import type { VirtualKeyLookup } from '../gateway/plugins/authenticate.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Principal } from '../core/principal.js';
 import type { KeyVerifier } from './verify-key.js';
+
+/** The gateway's authentication seam for virtual keys. */
+export interface VirtualKeyLookup {
+  /** Looks a presented key up (by the SHA-256 of its full text); throws GatewayError 401 when refused. */
+  verify(presentedKey: string): Principal | undefined;
+}
 
 export function createVirtualKeyLookup(verifier: KeyVerifier): VirtualKeyLookup {
   return {

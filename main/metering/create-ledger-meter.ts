@@ -3,21 +3,21 @@
 // from the upstream's usage (or an estimate, marked as such) and exactly one usage row, whose
 // flush settles the reservation. Refusals are recorded too, as 'rejected' rows. Bodies are kept
 // only when body logging is on at admission, redacted and capped. Never sees a key.
-import { GatewayError } from '../gateway/gateway-error.js';
-import type { Admission, AdmissionInput, FinishedRequest, RequestMeter } from '../gateway/request-meter.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Admission, AdmissionInput, FinishedRequest, RequestMeter } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
-import type { Deployment } from '../routing/deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
 import type { BudgetLedger } from './budget-ledger.js';
 import { computeCostMicros, isFree, worstCaseCostMicros } from './compute-cost.js';
-import { estimatePromptTokens } from './estimate-tokens.js';
+import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import { guessApp } from './guess-app.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
 import type { ParallelLease, RateLimitedKey, RateLimiter, RateLimitTicket } from './rate-limiter.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
-import { capBodyText } from '../gateway/body-capture.js';
+import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
 
 export interface LedgerMeterDeps {

@@ -2,7 +2,7 @@
 // Messages API responses and SSE events back as OpenAI chat completions and chunks. Chat only.
 // Pure translation: no I/O, no clock of its own (`created` comes from the injected nowMs), and
 // the path comes from the deployment's api_base, never from request data.
-import { GatewayError } from '../gateway/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, UpstreamCall } from './provider-adapter.js';
 import { isRecord } from './parse-json-safely.js';
 import { buildAnthropicMessagesBody } from './anthropic/build-anthropic-messages-body.js';

@@ -3,8 +3,8 @@
 // `{api_base}/openai/deployments/{deployment}/{chat/completions|completions|embeddings}?api-version=...`
 // with the key in the `api-key` header (never Authorization). The deployment name and
 // api-version come from config and are refused if they could alter the URL (S14).
-import { GatewayError } from '../gateway/gateway-error.js';
-import type { Deployment } from '../routing/deployment.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Deployment } from '../core/deployment.js';
 import type { EndpointKind, ProviderAdapter, UpstreamCall } from './provider-adapter.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 

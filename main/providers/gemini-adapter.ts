@@ -2,7 +2,7 @@
 // generateContent / streamGenerateContent?alt=sse / batchEmbedContents, answers back in OpenAI
 // form. The key travels in the x-goog-api-key header, never in the URL (a query-string key
 // leaks into logs and error messages). Pure translation: no I/O, clock injected for `created`.
-import { GatewayError } from '../gateway/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, UpstreamCall } from './provider-adapter.js';
 import { isRecord } from './parse-json-safely.js';
 import type { ChatCompletionIdentity } from './openai-format/openai-chat-chunk.js';

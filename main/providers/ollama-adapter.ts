@@ -2,8 +2,8 @@
 // completions, /api/embed. Ollama's tool calls carry no ids, so ids are synthesised per request
 // (litellm #11262); image URLs are refused rather than fetched (the gateway never fetches URLs
 // from request data). Every NDJSON line is parsed guarded.
-import { GatewayError } from '../gateway/gateway-error.js';
-import { sanitizeExcerpt } from '../gateway/read-upstream-body.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { sanitizeExcerpt } from './read-upstream-body.js';
 import type {
   AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, TokenUsage, UpstreamCall,
 } from './provider-adapter.js';

@@ -2,8 +2,8 @@
 // openrouter, groq, mistral, ...). The body passes through with only `model` replaced and, for
 // streams, `stream_options.include_usage` injected so the final chunk carries real usage.
 // Chunks are forwarded byte-for-byte; each is parsed only to catch garbage, errors and usage.
-import { GatewayError } from '../gateway/gateway-error.js';
-import { sanitizeExcerpt } from '../gateway/read-upstream-body.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { sanitizeExcerpt } from './read-upstream-body.js';
 import type {
   AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, UpstreamCall,
 } from './provider-adapter.js';

@@ -1,7 +1,7 @@
 // Guarded JSON.parse for upstream bytes: garbage from an upstream becomes a GatewayError with a
 // short, sanitised description, never an unhandled SyntaxError (Portkey's unguarded
 // JSON.parse in its Ollama stream transform is the anti-pattern).
-import { GatewayError } from '../gateway/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 
 export function parseJsonSafely(text: string, what: string): unknown {
   try {

@@ -2,7 +2,7 @@
 // translates between the OpenAI wire format (the gateway's canonical form) and its provider's.
 // It never reads config, secrets, the database or the clock, never does I/O, and never builds
 // a URL from request data: paths come from the deployment, the origin is checked by the caller.
-import type { Deployment } from '../routing/deployment.js';
+import type { Deployment } from '../core/deployment.js';
 
 /** Token counts in the gateway's canonical form (OpenAI names, flattened). */
 export interface TokenUsage {

@@ -1,7 +1,7 @@
 // The LiteLLM provider prefixes Switchboard understands: which wire protocol each speaks and its
 // documented default api_base. Pure data; a prefix not listed here is a config error, never a
 // guess. Local servers default to 127.0.0.1 so nothing leaves the machine unless configured.
-import type { ProviderProtocol } from '../routing/deployment.js';
+import type { ProviderProtocol } from '../core/deployment.js';
 
 export interface ProviderEntry {
   protocol: ProviderProtocol;

@@ -2,7 +2,7 @@
 // One persistent TextDecoder per stream, so a UTF-8 character split across TCP writes decodes
 // whole (api7/aisix#111, claude-code-router PR #1672); partial lines are buffered, and a line
 // longer than the cap fails the stream instead of growing memory (checklist S21). Never parses JSON.
-import { GatewayError } from '../gateway/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import type { StreamEvent } from './provider-adapter.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;

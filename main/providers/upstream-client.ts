@@ -3,8 +3,8 @@
 // URL leave the deployment's origin (S14), enforces connect / first-byte / idle deadlines, and
 // aborts the upstream when the caller's signal fires. Errors never contain keys or query strings.
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { GatewayError } from '../gateway/gateway-error.js';
-import type { Deployment } from '../routing/deployment.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
 
 export interface UpstreamResponse {

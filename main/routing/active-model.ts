@@ -4,7 +4,7 @@
 // through a tiny key/value interface (the settings table); never holds secrets, never does I/O
 // other than that one setting.
 import type Database from 'better-sqlite3';
-import { GatewayError } from '../gateway/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
 import { createSettingsRepository } from '../storage/settings-repository.js';
 
 export const ACTIVE_MODEL_ALIAS = 'switchboard/active';

@@ -3,7 +3,7 @@
 // mode an unhealthy one starts one). Optional background probing every `health_check_interval`
 // seconds keeps a cached report. Probes only configured deployments; off unless asked for.
 import type { DeploymentHealth } from './deployment-health.js';
-import type { Deployment } from './deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import { probeDeployment, type ProbeDeps, type ProbeResult } from './probe-deployment.js';
 
 export interface HealthEndpoint {

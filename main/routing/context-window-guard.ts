@@ -3,8 +3,8 @@
 // first context_window_fallbacks group that can, else refuse with 400 naming the limit and the
 // estimate, instead of letting a local backend silently truncate the prompt. Deployments
 // without a known limit are never blocked. Pure: no I/O, no clock.
-import { GatewayError } from '../gateway/gateway-error.js';
-import { estimatePromptTokens } from '../metering/estimate-tokens.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import type { ModelGroup, ModelRouter } from './model-router.js';
 import type { RouterSettings } from './router-settings.js';
 

@@ -3,9 +3,9 @@
 // OpenAI-compatible servers via /models), plus, only when asked, the default loopback addresses.
 // Never calls anything but a configured api_base or a fixed 127.0.0.1 default; never follows
 // a redirect; errors are sanitised.
-import { isGatewayError } from '../gateway/gateway-error.js';
+import { isGatewayError } from '../core/gateway-error.js';
 import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
-import type { Deployment } from './deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import { sanitizeProbeError, sendCheapRequest, type ProbeDeps } from './probe-deployment.js';
 
 export interface DiscoveredModel {

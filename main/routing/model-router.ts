@@ -1,7 +1,7 @@
 // Maps a requested model name (or an alias such as the active model) to its model group, and
 // picks deployments for each attempt, skipping those cooling down. In memory; the deployment
 // list is replaced wholesale (never mutated) so a request in flight keeps what it resolved.
-import type { Deployment } from './deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import type { DeploymentHealth } from './deployment-health.js';
 import { pickDeployment } from './pick-deployment.js';
 import type { RoutingStrategy } from './router-settings.js';

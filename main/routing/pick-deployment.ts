@@ -2,7 +2,7 @@
 // deployment not cooling down, then the strategy — simple-shuffle (weighted random by weight,
 // else rpm, else tpm), least-busy (fewest in flight) or latency-based (lowest recent average;
 // untried deployments first). Pure apart from the injected random source.
-import type { Deployment } from './deployment.js';
+import type { Deployment } from '../core/deployment.js';
 import type { DeploymentHealth } from './deployment-health.js';
 import type { RoutingStrategy } from './router-settings.js';
 

@@ -2,12 +2,12 @@
 // (OpenAI `/models`, Ollama `/api/tags`) or, without one, a 1-token chat. Used by /health, the
 // background checks and local-model discovery. Only ever calls the deployment's own origin (the
 // upstream client asserts it); errors come back sanitised: no keys, no query strings.
-import { GatewayError, isGatewayError } from '../gateway/gateway-error.js';
-import { readCappedBody, readUpstreamError } from '../gateway/read-upstream-body.js';
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
+import { readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import type { ProviderAdapter, UpstreamCall } from '../providers/provider-adapter.js';
 import { toGatewayError, type UpstreamClient } from '../providers/upstream-client.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
-import type { Deployment, ProviderProtocol } from './deployment.js';
+import type { Deployment, ProviderProtocol } from '../core/deployment.js';
 
 export interface ProbeDeps {
   adapters: Partial<Record<ProviderProtocol, ProviderAdapter>>;

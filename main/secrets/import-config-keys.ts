@@ -5,7 +5,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, parseDocument, Scalar } from 'yaml';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import { ADMIN_KEY_NAME } from './admin-key.js';
 import { locateLiteralKeys, type LiteralKeyNode } from './find-literal-keys.js';
 import { SecretStoreError, isValidSecretName, type SecretStore } from './secret-store.js';

@@ -3,8 +3,8 @@
 // keychain references go through the SecretStore. A keychain key that cannot be read is a clear
 // 503 naming the credential, never an unauthenticated upstream call. Never logs or returns a
 // value anywhere else.
-import type { CredentialRef } from '../routing/deployment.js';
-import { GatewayError } from '../gateway/gateway-error.js';
+import type { CredentialRef } from '../core/deployment.js';
+import { GatewayError } from '../core/gateway-error.js';
 import { isSecretStoreError } from './secret-store.js';
 
 export interface SecretReader {

@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_LOGGED_BODY_CHARS, TRUNCATED_MARKER } from '../../main/gateway/body-capture.js';
+import { MAX_LOGGED_BODY_CHARS, TRUNCATED_MARKER } from '../../main/metering/body-capture.js';
 import { REDACTED } from '../../main/metering/redact-secrets.js';
 import { DATABASE_FILE } from '../../main/start-gateway.js';
 import { MASTER_KEY, startMeteredGateway, type MeteredGateway } from './metered-gateway.js';

@@ -6,7 +6,7 @@
 // periods (budget_duration) reset on the same clock.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { estimatePromptTokens } from '../../main/metering/estimate-tokens.js';
+import { estimatePromptTokens } from '../../main/core/estimate-tokens.js';
 import { sendToGateway } from '../support/send-to-gateway.js';
 import { eventually, holdUntilReleased, startMeteredGateway, type MeteredGateway } from './metered-gateway.js';
 

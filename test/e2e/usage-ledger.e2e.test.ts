@@ -7,7 +7,7 @@
 // the User-Agent; /spend/logs and /usage/summary see rows still queued; a clean stop loses none.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { estimatePromptTokens } from '../../main/metering/estimate-tokens.js';
+import { estimatePromptTokens } from '../../main/core/estimate-tokens.js';
 import { parseSseText } from '../support/mock-upstream.js';
 import { readClientSse } from '../support/fault-harness.js';
 import { sendToGateway } from '../support/send-to-gateway.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../main/start-gateway.js';
-import { estimatePromptTokens } from '../../main/metering/estimate-tokens.js';
+import { estimatePromptTokens } from '../../main/core/estimate-tokens.js';
 import { rawRequest } from '../support/raw-http.js';
 import { MASTER_KEY, START_MS, startMeteredGateway, type MeteredGateway } from './metered-gateway.js';
 

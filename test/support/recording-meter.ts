@@ -1,7 +1,7 @@
 // A RequestMeter for tests that admits everything and records every finish() call, so a test
 // can wait (by event, not by clock) for the gateway to settle a request and check it settled
 // exactly once with the right status. Never refuses, never touches storage.
-import type { FinishedRequest, RequestMeter } from '../../main/gateway/request-meter.js';
+import type { FinishedRequest, RequestMeter } from '../../main/metering/request-meter.js';
 
 export interface RecordingMeter {
   meter: RequestMeter;

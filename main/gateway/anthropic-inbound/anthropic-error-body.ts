@@ -1,7 +1,7 @@
 // The Anthropic error body, `{"type":"error","error":{"type","message"},"request_id"}`, for any
 // error the /v1/messages route answers with. Never exposes what a non-GatewayError says: an
 // unexpected exception may carry upstream text or paths, so it becomes a generic api_error.
-import { isGatewayError } from '../gateway-error.js';
+import { isGatewayError } from '../../core/gateway-error.js';
 import { anthropicErrorTypeForCode, type AnthropicErrorType } from './anthropic-error-type.js';
 
 export interface AnthropicErrorBody {

@@ -2,7 +2,7 @@
 // for upstreams that do not speak Anthropic (Anthropic deployments get the request natively).
 // Never drops instructions silently (system prompts, in-array system turns: litellm #36917); what
 // cannot be carried over is refused with a 400 naming the field. Pure: no I/O, no URL fetching.
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import {
   isAnthropicBlock,
   isAnthropicCustomTool,

@@ -2,7 +2,7 @@
 // `message` for clients of /v1/messages. Content keeps Anthropic's order: thinking, text, then
 // tool_use. Never invents ids that collide (the caller supplies the message id) and never passes
 // an upstream's id or model name through: the client sees the model it asked for.
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { readOpenAIUsage } from '../../providers/openai-usage.js';
 import { isRecord } from '../../providers/parse-json-safely.js';
 import { ZERO_USAGE, type TokenUsage } from '../../providers/provider-adapter.js';

@@ -2,7 +2,7 @@
 // message_start usage of translated streams, without calling any upstream: the target may be a
 // local model with no counting endpoint, and Claude Code calls this often. An estimate, never
 // billed: usage recorded in the ledger always comes from the upstream's own counts.
-import { estimatePromptTokens } from '../../metering/estimate-tokens.js';
+import { estimatePromptTokens } from '../../core/estimate-tokens.js';
 import type { AnthropicCountTokensRequest } from './anthropic-request-schema.js';
 
 /** Anthropic's documented tool-use system prompt (346 tokens for tool_choice auto/none). */

@@ -3,7 +3,7 @@
 // their indexes, message_delta with stop_reason and full usage, message_stop. Pure and
 // synchronous: returns the exact text to write; never does I/O, reads a clock or throws on data.
 import type { StreamOutput, TokenUsage } from '../../providers/provider-adapter.js';
-import { createTokenCounter } from '../../metering/estimate-tokens.js';
+import { createTokenCounter } from '../../core/estimate-tokens.js';
 import { readOpenAIUsage } from '../../providers/openai-usage.js';
 import { isRecord } from '../../providers/parse-json-safely.js';
 import { anthropicErrorBody } from './anthropic-error-body.js';

@@ -3,7 +3,7 @@
 // ("max_tokens: Field required"). Routing fields are refused before anything else is looked at;
 // it never echoes field values back, so nothing a client sent leaks into logs through an error.
 import type { z } from 'zod';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import {
   FORBIDDEN_FIELD_MESSAGE,
   anthropicCountTokensRequestSchema,

@@ -4,13 +4,9 @@
 // Never logs, stores or echoes the presented key.
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
-import type { Principal } from '../principal.js';
-
-export interface VirtualKeyLookup {
-  /** Looks a presented key up (by the SHA-256 of its full text); throws GatewayError 401 when refused. */
-  verify(presentedKey: string): Principal | undefined;
-}
+import { GatewayError } from '../../core/gateway-error.js';
+import type { Principal } from '../../core/principal.js';
+import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
 
 export interface Authenticator {
   authenticate(request: FastifyRequest): Principal;

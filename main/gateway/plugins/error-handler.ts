@@ -2,7 +2,7 @@
 // GatewayErrors, fastify's own parse/limit errors, and anything unexpected (500, generic
 // message, logged with the request id, never a stack trace or a secret to the client).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, isGatewayError } from '../gateway-error.js';
+import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { isStorageError } from '../../storage/storage-error.js';
 
 const FASTIFY_CODES: Record<string, () => GatewayError> = {

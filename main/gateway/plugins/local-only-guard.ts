@@ -3,7 +3,7 @@
 // bodies without content encoding (S4, S11). Runs before auth and body parsing, so a rejected
 // request costs no work. Never answers CORS with `*` or an unlisted origin.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 
 export interface LocalOnlyOptions {
   /** The port in Host must be the one the socket is on; used when there is no socket (inject). */

@@ -2,7 +2,7 @@
 // switch it (or set a user alias such as `default`) at runtime, remove a user alias. Admin only:
 // a virtual key may use an alias but never move it. Never touches deployments or credentials.
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './require-admin.js';
 import type { ActiveModelStore } from '../../routing/active-model.js';
 

@@ -5,9 +5,9 @@
 // stored, never the key. A keychain that is missing, locked or hanging is a 503 saying what to
 // do; a value is never kept anywhere else instead.
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './require-admin.js';
-import type { Deployment } from '../../routing/deployment.js';
+import type { Deployment } from '../../core/deployment.js';
 import { ADMIN_KEY_NAME } from '../../secrets/admin-key.js';
 import { isSecretStoreError, isValidSecretName, maskSecret, type SecretStore } from '../../secrets/secret-store.js';
 

@@ -3,7 +3,7 @@
 // report without probing. Admin only: it makes upstream calls and names every backend. Starts and
 // stops the optional background probing with the app. Never reports a key or a query string.
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './require-admin.js';
 import type { HealthCheckSettings, HealthChecks, HealthReport } from '../../routing/background-health-checks.js';
 import type { ModelRouter } from '../../routing/model-router.js';

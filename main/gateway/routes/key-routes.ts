@@ -2,8 +2,8 @@
 // /key/info, /key/list, /key/regenerate, /key/block, /key/unblock. Admin only (a virtual key
 // gets 403). The plaintext key appears in exactly two responses: generate and regenerate.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
-import { isAdmin, type Principal } from '../principal.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import { isAdmin, type Principal } from '../../core/principal.js';
 import { describeKey } from '../../keys/describe-key.js';
 import { KeyError } from '../../keys/key-error.js';
 import type { KeyFields, KeyRepository } from '../../keys/key-repository.js';

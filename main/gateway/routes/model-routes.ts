@@ -5,12 +5,12 @@
 // api_key is only ever a reference (os.environ/NAME, keychain/NAME).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { GatewayError, isGatewayError } from '../gateway-error.js';
+import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './require-admin.js';
 import { parseBody } from './parse-body.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
-import type { Deployment } from '../../routing/deployment.js';
+import type { Deployment } from '../../core/deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
 import { sanitizeProbeError, sendCheapRequest, type ProbeDeps } from '../../routing/probe-deployment.js';
 import {

@@ -1,9 +1,9 @@
 // The OpenAI-compatible inference routes, each also served without the /v1 prefix (as LiteLLM
 // does): chat completions, legacy completions, embeddings, and the model list.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
-import type { Principal } from '../principal.js';
+import type { Principal } from '../../core/principal.js';
 import type { ModelGroup } from '../../routing/model-router.js';
 import { keyAllowsModel } from '../../keys/key-allows-model.js';
 

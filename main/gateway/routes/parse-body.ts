@@ -2,7 +2,7 @@
 // into a 400 naming the field, so the dashboard and API clients get the same sentence.
 // Never echoes the rejected value (it may be a key pasted into the wrong field).
 import type * as z from 'zod/mini';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { describeValidationIssue } from '../../../shared/api/describe-validation-issue.js';
 
 export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {

@@ -3,7 +3,7 @@
 // admin key is set). A change applies to the next request without a restart; port and LAN
 // access are refused here because they need one.
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './require-admin.js';
 import { parseBody } from './parse-body.js';
 import type { GatewaySettings } from '../../config/gateway-settings.js';

@@ -2,7 +2,7 @@
 // filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
 // requests, errors, latency percentiles grouped by app, model, provider, key or day).
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { requireAdmin } from './key-routes.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
 

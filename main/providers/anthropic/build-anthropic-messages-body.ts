@@ -1,8 +1,8 @@
 // Builds the Messages API request body from a validated OpenAI chat body. Only fields it knows
 // are carried over (no blind pass-through of client fields to the provider); parameters that
 // would change the response's shape and cannot be honoured (n > 1, logprobs, audio) are a 400.
-import { GatewayError } from '../../gateway/gateway-error.js';
-import type { Deployment } from '../../routing/deployment.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import type { Deployment } from '../../core/deployment.js';
 import { isRecord } from '../parse-json-safely.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
 import { convertToAnthropicTools } from './convert-to-anthropic-tools.js';

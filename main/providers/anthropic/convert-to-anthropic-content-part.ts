@@ -1,7 +1,7 @@
 // Converts one OpenAI user-content part (text, image_url, file) into an Anthropic content block.
 // Images: data: URLs become base64 sources; http(s) URLs become `{type:'url'}` sources that
 // Anthropic fetches — the gateway itself never fetches a URL from request data (SSRF).
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { parseDataUrl } from '../openai-format/parse-data-url.js';
 

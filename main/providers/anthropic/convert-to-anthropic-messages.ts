@@ -2,7 +2,7 @@
 // Every system/developer message is lifted into `system` in order, wherever it sits (litellm
 // #36917 dropped in-array ones); consecutive same-role turns are merged; tool results become
 // `tool_result` blocks in a user turn. Never drops content it cannot translate: that is a 400.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { convertToAnthropicContentPart, textBlock } from './convert-to-anthropic-content-part.js';
 import { parseToolCallArguments } from '../openai-format/parse-tool-call-arguments.js';

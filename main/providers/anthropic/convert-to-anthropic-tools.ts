@@ -1,7 +1,7 @@
 // Converts OpenAI `tools`, `tool_choice` and `parallel_tool_calls` into the Messages API's
 // `tools` ({name, description, input_schema}) and `tool_choice` (auto / any / tool / none).
 // A tool or choice it cannot express is a 400, never silently dropped.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 
 type Json = Record<string, unknown>;

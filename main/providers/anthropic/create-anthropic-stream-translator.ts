@@ -2,7 +2,7 @@
 // message_delta, message_stop, ping, error) into OpenAI chat chunks. Tool input arrives as
 // partial JSON spread over many deltas and is forwarded as argument deltas at the tool's index.
 // Throws on garbage, on an in-band `error` event, and when the stream ends without message_stop.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { StreamEvent, StreamOutput, StreamTranslator } from '../provider-adapter.js';
 import { isRecord, parseJsonSafely } from '../parse-json-safely.js';
 import { mergeAnthropicUsage, NO_ANTHROPIC_USAGE, toTokenUsage } from './anthropic-usage.js';

@@ -2,7 +2,7 @@
 // thinking settings. Claude 4.6+ takes adaptive thinking with `output_config.effort`, and Opus
 // 4.7 rejects `thinking.type: "enabled"` outright (litellm #25877); older models take a fixed
 // `budget_tokens` (litellm's 1024/2048/4096). Decided from the deployment's model name only.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Translates a non-stream Messages API response into an OpenAI `chat.completion`: text blocks
 // join into `content`, tool_use blocks become `tool_calls` (ids preserved), thinking becomes
 // `reasoning_content` plus litellm-style `thinking_blocks` (signed, for replay). Garbage is a 502.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { ParsedResponse } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
 import { readAnthropicUsage } from './anthropic-usage.js';

@@ -2,7 +2,7 @@
 // chat body: contents + systemInstruction, tools + toolConfig, generationConfig (max tokens,
 // sampling, stop sequences, JSON output, thinking). Only known fields are carried over; what
 // would change the response's shape and cannot be honoured (n > 1, logprobs, audio) is a 400.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { convertJsonSchemaToGeminiSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';

@@ -2,7 +2,7 @@
 // model). System/developer messages anywhere are lifted into systemInstruction in order; tool
 // messages become `functionResponse` parts named after the assistant tool call they answer
 // (Gemini has no call ids); consecutive same-role turns merge. Untranslatable input is a 400.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { parseToolCallArguments } from '../openai-format/parse-tool-call-arguments.js';
 import { readOpenAITextParts } from '../openai-format/read-openai-text-parts.js';

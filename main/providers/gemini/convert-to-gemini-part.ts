@@ -1,7 +1,7 @@
 // Converts one OpenAI user-content part (text, image_url, input_audio, file) into a Gemini part:
 // inline data as `inlineData`, http(s)/gs URLs as `fileData` that Gemini fetches itself — the
 // gateway never fetches a URL from request data (SSRF).
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { parseDataUrl } from '../openai-format/parse-data-url.js';
 

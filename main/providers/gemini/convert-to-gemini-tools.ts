@@ -1,7 +1,7 @@
 // Converts OpenAI `tools` / `tool_choice` into Gemini `tools[{functionDeclarations}]` and
 // `toolConfig.functionCallingConfig` (AUTO / ANY / NONE, allowedFunctionNames). Parameter
 // schemas go through the Gemini schema converter, so MCP-style empty schemas never break a call.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 import { convertToGeminiFunctionParameters } from './convert-json-schema-to-gemini-schema.js';
 

@@ -2,7 +2,7 @@
 // no terminator: the stream ending is the completion signal) into OpenAI chat chunks. Function
 // calls arrive whole and become one tool-call delta each. The stream counts as complete only
 // once a finishReason (or a prompt block) was seen; usage is the last (cumulative) usageMetadata.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { StreamEvent, StreamOutput, StreamTranslator, TokenUsage } from '../provider-adapter.js';
 import { isRecord, parseJsonSafely } from '../parse-json-safely.js';
 import { createChatChunkFactory, type ChatCompletionIdentity, type OpenAIFinishReason } from '../openai-format/openai-chat-chunk.js';

@@ -1,7 +1,7 @@
 // Translates OpenAI embeddings requests to Gemini's batchEmbedContents (one request per input,
 // so one call serves a string or a list) and the `{embeddings:[{values}]}` answer back to an
 // OpenAI embedding list. Token-id inputs have no Gemini equivalent: 400. Returns floats only.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { ParsedResponse } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
 import { readGeminiUsage } from './gemini-usage.js';

@@ -1,8 +1,8 @@
 // Builds the `/v1beta/models/{model}` part of every Gemini path from the deployment's
 // configured model — never from request data — and refuses a model name that could change the
 // path or query (S14: "/", "?", "#", "..", ":"), since it is interpolated into the URL.
-import { GatewayError } from '../../gateway/gateway-error.js';
-import type { Deployment } from '../../routing/deployment.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import type { Deployment } from '../../core/deployment.js';
 
 /** Gemini model ids: "gemini-2.5-flash", "gemini-embedding-001", "gemma-3-27b-it". */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

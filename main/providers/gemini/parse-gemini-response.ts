@@ -1,7 +1,7 @@
 // Translates a non-stream generateContent response into an OpenAI `chat.completion`. A prompt
 // blocked before any candidate becomes an empty answer with finish_reason "content_filter".
 // An error object or a body without candidates or feedback is a GatewayError, never a guess.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import type { ParsedResponse } from '../provider-adapter.js';
 import { isRecord } from '../parse-json-safely.js';
 import type { ChatCompletionIdentity } from '../openai-format/openai-chat-chunk.js';

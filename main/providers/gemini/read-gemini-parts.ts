@@ -2,7 +2,7 @@
 // -> reasoning), and function calls as OpenAI tool calls. Gemini calls carry no ids, so ids are
 // synthesised as call_<requestId>_<n> (unique per request, deterministic within it); a call's
 // thoughtSignature rides along in Google's own OpenAI-compat field, extra_content.google.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Reads an OpenAI tool call's `function.arguments` (a JSON object encoded as a string) into the
 // object Anthropic's `tool_use.input` and Gemini's `functionCall.args` require. Arguments that
 // do not parse to an object are the client's error (400), never forwarded half-translated.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 
 export function parseToolCallArguments(args: unknown, where: string): Record<string, unknown> {

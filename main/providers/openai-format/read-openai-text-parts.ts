@@ -1,7 +1,7 @@
 // Reads the text of an OpenAI message whose content may be a string or an array of parts, for
 // roles that only carry text (system, developer). A non-text part there is refused (400) rather
 // than silently dropped, so a client never believes a model saw something it did not.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord } from '../parse-json-safely.js';
 
 export interface TextPart {

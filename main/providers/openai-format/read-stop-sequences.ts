@@ -1,6 +1,6 @@
 // Reads OpenAI's `stop` (a string or a list of strings) into the stop-sequence list that
 // Anthropic and Gemini both take; empty strings are dropped, anything else is a 400 naming `stop`.
-import { GatewayError } from '../../gateway/gateway-error.js';
+import { GatewayError } from '../../core/gateway-error.js';
 
 export function readStopSequences(stop: unknown): string[] | undefined {
   if (stop === undefined || stop === null) return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../main/config/config-error.js';
+import { ConfigError } from '../../../main/core/config-error.js';
 import { SecretStoreError } from '../../../main/secrets/secret-store.js';
 import { describeStartFailure, nextPort } from '../../../main/app/gateway-start-failure.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfigText } from '../../../main/config/load-config.js';
-import { ConfigError } from '../../../main/config/config-error.js';
+import { ConfigError } from '../../../main/core/config-error.js';
 
 const seed = readFileSync(new URL('../../fixtures/config/seed-litellm.yaml', import.meta.url), 'utf8');
 

@@ -2,8 +2,8 @@
 // access, the alias in /v1/models, and persistence across a gateway restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIVE_MODEL_ALIAS, createMemoryPersistence, type AliasPersistence } from '../../../main/routing/active-model.js';
-import type { VirtualKeyLookup } from '../../../main/gateway/plugins/authenticate.js';
-import type { Principal } from '../../../main/gateway/principal.js';
+import type { VirtualKeyLookup } from '../../../main/keys/virtual-key-lookup.js';
+import type { Principal } from '../../../main/core/principal.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 
 const MASTER = 'sk-master-active-model-0123456789';

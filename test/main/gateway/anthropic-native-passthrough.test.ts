@@ -4,7 +4,7 @@ import {
   createAnthropicNativePassthrough,
   createAnthropicPassthroughEncoder,
 } from '../../../main/gateway/anthropic-native-passthrough.js';
-import { GatewayError } from '../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../main/core/gateway-error.js';
 import { parseAnthropicMessagesRequest } from '../../../main/gateway/anthropic-inbound/parse-anthropic-request.js';
 import { testTarget } from '../providers/test-deployment.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { createMockUpstream, type MockUpstream } from '../../support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
-import { GatewayError } from '../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../main/core/gateway-error.js';
 
 let upstream: MockUpstream;
 let gateway: TestGateway;

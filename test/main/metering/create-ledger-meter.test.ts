@@ -9,10 +9,10 @@ import { createRateLimiter } from '../../../main/metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { createPriceTable } from '../../../main/metering/price-table.js';
 import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
-import { GatewayError } from '../../../main/gateway/gateway-error.js';
-import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/gateway/request-meter.js';
-import type { Principal } from '../../../main/gateway/principal.js';
-import type { Deployment } from '../../../main/routing/deployment.js';
+import { GatewayError } from '../../../main/core/gateway-error.js';
+import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/metering/request-meter.js';
+import type { Principal } from '../../../main/core/principal.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 import type Database from 'better-sqlite3';
 
 const silent = { info() {}, warn() {}, error() {} };

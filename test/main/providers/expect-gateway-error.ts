@@ -1,6 +1,6 @@
 // Test helper (not a test): runs `fn`, asserts it threw a GatewayError with `code`, returns it.
 import { expect } from 'vitest';
-import { GatewayError } from '../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../main/core/gateway-error.js';
 import type { GatewayErrorCode } from '../../../shared/gateway-error-codes.js';
 
 export function expectGatewayError(fn: () => unknown, code: GatewayErrorCode): GatewayError {

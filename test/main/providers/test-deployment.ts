@@ -1,5 +1,5 @@
 // Test helper (not a test): a complete Deployment for adapter tests, overridable per case.
-import type { Deployment } from '../../../main/routing/deployment.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 import type { AdapterTarget } from '../../../main/providers/provider-adapter.js';
 
 export function testDeployment(overrides: Partial<Deployment> = {}): Deployment {

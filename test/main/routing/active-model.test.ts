@@ -10,7 +10,7 @@ import {
   createMemoryPersistence,
   type AliasPersistence,
 } from '../../../main/routing/active-model.js';
-import { isGatewayError } from '../../../main/gateway/gateway-error.js';
+import { isGatewayError } from '../../../main/core/gateway-error.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
 
 const groupsOf = (...names: string[]) => names.map((name) => ({ name }));

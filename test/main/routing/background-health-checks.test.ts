@@ -9,7 +9,7 @@ import {
   type IntervalScheduler,
 } from '../../../main/routing/background-health-checks.js';
 import { createDeploymentHealth } from '../../../main/routing/deployment-health.js';
-import type { Deployment } from '../../../main/routing/deployment.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 import { createOpenAICompatibleAdapter } from '../../../main/providers/openai-compatible-adapter.js';
 import { createOllamaAdapter } from '../../../main/providers/ollama-adapter.js';
 import type { ProviderAdapter, UpstreamCall } from '../../../main/providers/provider-adapter.js';

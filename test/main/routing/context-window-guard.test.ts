@@ -3,9 +3,9 @@ import { guardContextWindow } from '../../../main/routing/context-window-guard.j
 import { createModelRouter } from '../../../main/routing/model-router.js';
 import { createDeploymentHealth } from '../../../main/routing/deployment-health.js';
 import { DEFAULT_ROUTER_SETTINGS, type RouterSettings } from '../../../main/routing/router-settings.js';
-import { isGatewayError } from '../../../main/gateway/gateway-error.js';
-import { estimatePromptTokens } from '../../../main/metering/estimate-tokens.js';
-import type { Deployment } from '../../../main/routing/deployment.js';
+import { isGatewayError } from '../../../main/core/gateway-error.js';
+import { estimatePromptTokens } from '../../../main/core/estimate-tokens.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 import { deployment, fakeClock } from './routing-test-kit.js';
 
 function setup(deployments: Deployment[], contextWindowFallbacks: Record<string, string[]> = {}) {

@@ -3,7 +3,7 @@
 // loopback addresses only with ?defaults=true (pointed at loopback mocks here). Which servers
 // count as local is checked in-process, without any traffic.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../main/gateway/principal.js';
+import type { Principal } from '../../../main/core/principal.js';
 import { isLocalDeployment, type DiscoveryReport } from '../../../main/routing/discover-local-models.js';
 import { createMockUpstream, type Behaviour, type MockUpstream } from '../../support/mock-upstream.js';
 import { refusedPort } from '../../support/refused-port.js';

@@ -4,7 +4,7 @@
 // Loopback mock upstreams only; the gateway's clock is fake.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../main/gateway/principal.js';
+import type { Principal } from '../../../main/core/principal.js';
 import type { HealthReport } from '../../../main/routing/background-health-checks.js';
 import { createMockUpstream, type Behaviour, type MockUpstream } from '../../support/mock-upstream.js';
 import { refusedPort } from '../../support/refused-port.js';

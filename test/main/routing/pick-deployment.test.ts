@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pickDeployment } from '../../../main/routing/pick-deployment.js';
 import { createDeploymentHealth } from '../../../main/routing/deployment-health.js';
-import type { Deployment } from '../../../main/routing/deployment.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 import type { RoutingStrategy } from '../../../main/routing/router-settings.js';
 import { deployment, fakeClock, seededRandom } from './routing-test-kit.js';
 

@@ -1,6 +1,6 @@
 // Test helpers (not tests) for routing: deployments built in one line, a seeded random source,
 // and a hand-driven clock. Nothing here touches the network or the wall clock.
-import type { Deployment } from '../../../main/routing/deployment.js';
+import type { Deployment } from '../../../main/core/deployment.js';
 
 export function deployment(id: string, overrides: Partial<Deployment> = {}): Deployment {
   return {

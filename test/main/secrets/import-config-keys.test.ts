@@ -6,7 +6,7 @@ import { importConfigKeys } from '../../../main/secrets/import-config-keys.js';
 import { createMemorySecretStore } from '../../../main/secrets/memory-secret-store.js';
 import { SecretStoreError, type SecretStore } from '../../../main/secrets/secret-store.js';
 import { parseConfigText } from '../../../main/config/load-config.js';
-import { ConfigError } from '../../../main/config/config-error.js';
+import { ConfigError } from '../../../main/core/config-error.js';
 import { main } from '../../../main/cli.js';
 import { loadGatewayConfig } from '../../../main/start-gateway.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCredentialResolver } from '../../../main/secrets/resolve-credential.js';
 import { createMemorySecretStore } from '../../../main/secrets/memory-secret-store.js';
 import { SecretStoreError, type SecretStore } from '../../../main/secrets/secret-store.js';
-import { GatewayError } from '../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../main/core/gateway-error.js';
 
 const failing = (error: unknown): SecretStore => ({
   ...createMemorySecretStore(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APIError, AuthenticationError, RateLimitError } from '@anthropic-ai/sdk';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import { anthropicErrorBody } from '../../../../main/gateway/anthropic-inbound/anthropic-error-body.js';
 import { anthropicClientAnswering, jsonResponse } from './anthropic-sdk-over-fake-fetch.js';
 

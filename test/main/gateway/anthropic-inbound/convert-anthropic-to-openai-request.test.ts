@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import { convertAnthropicToOpenAIRequest } from '../../../../main/gateway/anthropic-inbound/convert-anthropic-to-openai-request.js';
 import { parseAnthropicMessagesRequest } from '../../../../main/gateway/anthropic-inbound/parse-anthropic-request.js';
 import { loadFixture } from './anthropic-sdk-over-fake-fetch.js';

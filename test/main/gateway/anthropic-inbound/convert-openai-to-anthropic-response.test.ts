@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import { convertOpenAIToAnthropicResponse } from '../../../../main/gateway/anthropic-inbound/convert-openai-to-anthropic-response.js';
 import { anthropicClientAnswering, jsonResponse, loadFixture } from './anthropic-sdk-over-fake-fetch.js';
 

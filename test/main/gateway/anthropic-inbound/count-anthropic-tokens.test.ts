@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TOOL_USE_OVERHEAD_TOKENS, countAnthropicTokens } from '../../../../main/gateway/anthropic-inbound/count-anthropic-tokens.js';
 import { parseAnthropicCountTokensRequest } from '../../../../main/gateway/anthropic-inbound/parse-anthropic-request.js';
-import { MEDIA_PART_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, estimateTextTokens } from '../../../../main/metering/estimate-tokens.js';
+import { MEDIA_PART_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, estimateTextTokens } from '../../../../main/core/estimate-tokens.js';
 import { loadFixture } from './anthropic-sdk-over-fake-fetch.js';
 
 const count = (body: Record<string, unknown>) => countAnthropicTokens(parseAnthropicCountTokensRequest({ model: 'qwen3', ...body })).input_tokens;

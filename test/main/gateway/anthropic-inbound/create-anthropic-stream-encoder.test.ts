@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APIError } from '@anthropic-ai/sdk';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import { readOpenAIUsage } from '../../../../main/providers/openai-usage.js';
 import type { StreamOutput } from '../../../../main/providers/provider-adapter.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import {
   parseAnthropicCountTokensRequest,
   parseAnthropicMessagesRequest,

@@ -5,7 +5,7 @@ import { withSecretTimeout } from '../../../../main/secrets/with-secret-timeout.
 import { SecretStoreError, type SecretStore } from '../../../../main/secrets/secret-store.js';
 import { ADMIN_KEY_NAME } from '../../../../main/secrets/admin-key.js';
 import type { UpstreamClient } from '../../../../main/providers/upstream-client.js';
-import type { Principal } from '../../../../main/gateway/principal.js';
+import type { Principal } from '../../../../main/core/principal.js';
 
 const MASTER = 'sk-master-credential-routes-0001';
 const SECRET = 'sk-proj-SECRET-VALUE-0123456789wxyz';

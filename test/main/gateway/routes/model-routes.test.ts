@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../main/config/load-config.js';
 import { createServer, type Gateway } from '../../../../main/gateway/create-server.js';
-import type { VirtualKeyLookup } from '../../../../main/gateway/plugins/authenticate.js';
+import type { VirtualKeyLookup } from '../../../../main/keys/virtual-key-lookup.js';
 import { createModelRepository } from '../../../../main/storage/model-repository.js';
 import { modelInfoEntrySchema, modelInfoListSchema } from '../../../../shared/api/model-schemas.js';
 import { openTempDatabase, type TempDatabase } from '../../storage/storage-test-kit.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGeminiStreamTranslator } from '../../../../main/providers/gemini/create-gemini-stream-translator.js';
-import { GatewayError } from '../../../../main/gateway/gateway-error.js';
+import { GatewayError } from '../../../../main/core/gateway-error.js';
 import { foldStream, readFixture, runStreamFixture } from '../run-stream-fixture.js';
 import { expectGatewayError } from '../expect-gateway-error.js';
 

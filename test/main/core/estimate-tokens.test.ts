@@ -6,7 +6,7 @@ import {
   MEDIA_PART_TOKENS,
   REPLY_PRIMING_TOKENS,
   TOKENS_PER_MESSAGE,
-} from '../../../main/metering/estimate-tokens.js';
+} from '../../../main/core/estimate-tokens.js';
 
 const PNG_DATA_URL = `data:image/png;base64,${'iVBORw0KGgo'.repeat(100)}`;
 

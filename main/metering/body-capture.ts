@@ -1,7 +1,7 @@
 // What body logging keeps of one request: a bounded text accumulator for streamed output and
 // the cap applied to every stored body. Exists only for requests admitted with body logging on;
 // never grows past the cap however long the stream runs.
-import { visitGeneratedText } from './visit-generated-text.js';
+import { visitGeneratedText } from '../providers/openai-format/visit-generated-text.js';
 
 /** Characters of one stored body (request or response). */
 export const MAX_LOGGED_BODY_CHARS = 64 * 1024;

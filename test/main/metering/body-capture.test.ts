@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capBodyText, captureChunkText, createTextCapture, preCapBodyText, TRUNCATED_MARKER } from '../../../main/gateway/body-capture.js';
+import { capBodyText, captureChunkText, createTextCapture, preCapBodyText, TRUNCATED_MARKER } from '../../../main/metering/body-capture.js';
 
 describe('body-capture', () => {
   it('keeps everything appended while under the cap', () => {

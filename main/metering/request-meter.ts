@@ -1,9 +1,10 @@
 // The seam between the request path and metering: admission (limits, budgets) before the
 // upstream call, and exactly one finish() per admitted request afterwards, on every path.
-// The gateway core ships a pass-through meter; the ledger-backed one lives in metering/.
-import type { Deployment } from '../routing/deployment.js';
+// The contract lives here, below the gateway that calls it: a pass-through meter for an
+// unmetered gateway, and the ledger-backed one (create-ledger-meter.ts).
+import type { Deployment } from '../core/deployment.js';
 import type { EndpointKind, TokenUsage } from '../providers/provider-adapter.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../core/principal.js';
 import type { CapturedBodies } from './body-capture.js';
 
 export type RequestStatus = 'success' | 'upstream_error' | 'client_aborted' | 'upstream_stalled' | 'rejected' | 'error';

@@ -1,10 +1,10 @@
 // Reads a whole (non-stream) upstream body with a byte cap, and turns upstream error responses
 // into client-safe GatewayErrors: at most a short, sanitised excerpt of the provider's message,
 // with any key material redacted (ItzCrazyKns/Vane#1124 leaked internal HTML through errors).
-import { GatewayError } from './gateway-error.js';
-import type { Deployment } from '../routing/deployment.js';
-import type { ProviderAdapter } from '../providers/provider-adapter.js';
-import type { UpstreamResponse } from '../providers/upstream-client.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { Deployment } from '../core/deployment.js';
+import type { ProviderAdapter } from './provider-adapter.js';
+import type { UpstreamResponse } from './upstream-client.js';
 
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
