@@ -11,6 +11,7 @@ import { prepareUsageInsert, type UsageRow } from '../main/metering/usage-ledger
 import { createUsageQueries, type UsageGroupBy } from '../main/metering/usage-queries.js';
 import type { UsageStatus } from '../main/metering/usage-record.js';
 import { openDatabase } from '../main/storage/open-database.js';
+import { seededRandom } from './seeded-random.js';
 
 const DAY = 86_400_000;
 const GROUPINGS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
@@ -23,18 +24,6 @@ export interface SummaryBenchResult {
   cases: Record<string, number>;
   /** Seconds spent seeding and rolling up (not part of the target). */
   seedSeconds: number;
-}
-
-/** mulberry32: deterministic, so every run measures the same data. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Builders for usage tests: a complete UsageRecord with overrides, and a deterministic
 // pseudo-random generator so large seeded data sets are the same on every run.
 import type { UsageRecord } from '../../../main/metering/usage-record.js';
+export { seededRandom } from '../../../bench/seeded-random.js';
 
 let sequence = 0;
 
@@ -36,14 +37,3 @@ export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
   };
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,6 +1,7 @@
 // Test helpers (not tests) for routing: deployments built in one line, a seeded random source,
 // and a hand-driven clock. Nothing here touches the network or the wall clock.
 import type { Deployment } from '../../../main/core/deployment.js';
+export { seededRandom } from '../../../bench/seeded-random.js';
 
 export function deployment(id: string, overrides: Partial<Deployment> = {}): Deployment {
   return {
@@ -17,18 +18,6 @@ export function deployment(id: string, overrides: Partial<Deployment> = {}): Dep
     source: { kind: 'default' },
     modelInfo: {},
     ...overrides,
-  };
-}
-
-/** mulberry32: a tiny seeded PRNG, so a "random" strategy test is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
