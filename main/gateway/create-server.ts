@@ -161,6 +161,12 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   app.decorateRequest('principal', null);
 
   registerErrorHandler(app);
+  // First of all hooks, so every answer names its request, refusals and 404s included: the id is
+  // what a user quotes when reporting a problem.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES, ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}) });
 
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
