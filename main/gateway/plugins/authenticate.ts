@@ -8,6 +8,13 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { Principal } from '../../core/principal.js';
 import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, attached by the zone's auth hook; null on public routes (dashboard files, liveness). */
+    principal: Principal | null;
+  }
+}
+
 export interface Authenticator {
   authenticate(request: FastifyRequest): Principal;
   /** True when an admin key is configured (otherwise the gateway is in local open mode). */
@@ -34,6 +41,12 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
       throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
     },
   };
+}
+
+/** The caller of a route behind an auth hook; a route without one fails closed (401), never open. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+  return request.principal;
 }
 
 /** The key as presented, or undefined when absent or not a plausible key (same outcome: 401). */

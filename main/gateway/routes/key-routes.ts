@@ -1,21 +1,14 @@
 // LiteLLM-compatible virtual-key management: /key/generate, /key/update, /key/delete,
-// /key/info, /key/list, /key/regenerate, /key/block, /key/unblock. Admin only (a virtual key
-// gets 403). The plaintext key appears in exactly two responses: generate and regenerate.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// /key/info, /key/list, /key/regenerate, /key/block, /key/unblock, in the management zone (admin
+// only). The plaintext key appears in exactly two responses: generate and regenerate.
+import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isAdmin, type Principal } from '../../core/principal.js';
 import { describeKey } from '../../keys/describe-key.js';
 import { KeyError } from '../../keys/key-error.js';
 import type { KeyFields, KeyRepository } from '../../keys/key-repository.js';
 
-export function requireAdmin(request: FastifyRequest): void {
-  const principal = (request as FastifyRequest & { principal: Principal }).principal;
-  if (!isAdmin(principal)) throw new GatewayError('admin_only', 'This route needs the admin (master) key; virtual keys cannot manage Switchboard');
-}
-
 export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): void {
   app.register(async (scope) => {
-    scope.addHook('preHandler', async (request) => requireAdmin(request));
     scope.setErrorHandler((error, _request, reply) => {
       // Repository errors become catalogue errors; everything else goes to the root handler.
       if (error instanceof KeyError) {

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
-import type { Principal } from '../../core/principal.js';
+import { principalOf } from '../plugins/authenticate.js';
 import type { ModelGroup } from '../../routing/model-router.js';
 import { keyAllowsModel } from '../../keys/key-allows-model.js';
 
@@ -27,7 +27,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps):
 }
 
 function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly ModelGroup[] {
-  const principal = (request as FastifyRequest & { principal: Principal }).principal;
+  const principal = principalOf(request);
   const groups = deps.router().groups();
   if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
   return groups.filter((group) => keyAllowsModel(principal.models, group.name));
