@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/gateway-error.js';
-import { localPortOf, registerLocalOnlyGuard } from './plugins/local-only-guard.js';
+import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/error-handler.js';
 import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
-import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
+import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -138,6 +138,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router = buildRouter(deployments);
   };
   let listeningPort = deps.port ?? 4141;
+  const localOnly = { port: () => listeningPort };
 
   const app = Fastify({
     loggerInstance: deps.log,
@@ -148,6 +149,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     onConstructorPoisoning: 'error',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors: createFrameworkErrorHandler({ refuseTarget: (request) => targetRefusal(request, localOnly), shapeOf: errorShapeOfPath }),
     serverFactory: (handler) => {
       const server = createHttpServer(
         {
@@ -176,6 +178,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
 
   const portOf = (request: FastifyRequest) => localPortOf(request, () => listeningPort);
   registerErrorHandler(app, {
+    shapeOf: errorShapeOfPath,
     notFoundGuard: createBrowserOriginGuard({ admits: ownOrigins, cors: false, refusal: 'Requests from web pages are not allowed', port: portOf }),
   });
   // First of all hooks, so every answer names its request, refusals and 404s included: the id is
@@ -184,7 +187,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     reply.header('x-request-id', request.id);
     done();
   });
-  registerLocalOnlyGuard(app, { port: () => listeningPort });
+  registerLocalOnlyGuard(app, localOnly);
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
 
   // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).

@@ -23,9 +23,9 @@ export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveMod
     return store.switchTo(model, alias);
   });
 
-  // Alias names may contain '/', so the name is the rest of the path.
-  app.delete('/active-model/aliases/*', async (request) => {
-    const name = decodeURIComponent((request.params as { '*': string })['*']);
+  // Alias names may contain '/', so the name is the rest of the path (decoded once, by the router).
+  app.delete<{ Params: { '*': string } }>('/active-model/aliases/*', async (request) => {
+    const name = request.params['*'];
     if (!store.removeAlias(name)) {
       throw new GatewayError('not_found', `There is no alias "${name.slice(0, 256)}"`, { param: 'alias' });
     }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { discoverLocalModels, type LocalServer } from '../../routing/discover-local-models.js';
 import type { ProbeDeps } from '../../routing/probe-deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
+import type { QueryParameters } from '../plugins/reject-repeated-query.js';
 
 export interface DiscoveryRouteDeps {
   probe: ProbeDeps;
@@ -16,8 +17,8 @@ export interface DiscoveryRouteDeps {
 }
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: DiscoveryRouteDeps): void {
-  app.get('/model/discover', async (request) => {
-    const query = request.query as Record<string, string | undefined>;
+  app.get<{ Querystring: QueryParameters }>('/model/discover', async (request) => {
+    const query = request.query;
     return discoverLocalModels(deps.probe, {
       deployments: deps.router().groups().flatMap((g) => g.deployments),
       includeDefaults: query.defaults === 'true' || query.defaults === '1',

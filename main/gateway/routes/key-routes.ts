@@ -6,6 +6,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { describeKey } from '../../keys/describe-key.js';
 import { KeyError } from '../../keys/key-error.js';
 import type { KeyFields, KeyRepository } from '../../keys/key-repository.js';
+import type { QueryParameters } from '../plugins/reject-repeated-query.js';
 
 export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): void {
   app.register(async (scope) => {
@@ -35,14 +36,13 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): vo
       const { deletedIds, notFound } = keys.delete(input);
       return { deleted_keys: deletedIds, not_found: notFound };
     });
-    scope.get('/key/info', async (request) => {
-      const query = request.query as Record<string, unknown>;
-      const record = keys.info(ref(query.key));
+    scope.get<{ Querystring: QueryParameters }>('/key/info', async (request) => {
+      const record = keys.info(ref(request.query.key));
       if (!record) throw new GatewayError('not_found', 'No such key');
       return { key: record.id, info: describeKey(record) };
     });
-    scope.get('/key/list', async (request) => {
-      const query = request.query as Record<string, string | undefined>;
+    scope.get<{ Querystring: QueryParameters }>('/key/list', async (request) => {
+      const query = request.query;
       const page = keys.list({
         page: positiveInt(query.page, 'page') ?? 1,
         pageSize: positiveInt(query.size ?? query.page_size, 'size') ?? 50,

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
+import type { QueryParameters } from '../plugins/reject-repeated-query.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
 import type { Deployment } from '../../core/deployment.js';
@@ -73,17 +74,17 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     }
   };
 
-  const list = (query: Record<string, string | undefined>): ModelInfoEntry[] => {
+  const list = (query: QueryParameters): ModelInfoEntry[] => {
     const id = query.litellm_model_id ?? query.model_id ?? query.modelId;
     return live().filter((d) => id === undefined || d.id === id).map(describeDeployment);
   };
 
   for (const path of ['/model/info', '/v1/model/info']) {
-    app.get(path, async (request) => ({ data: list(request.query as Record<string, string | undefined>) }));
+    app.get<{ Querystring: QueryParameters }>(path, async (request) => ({ data: list(request.query) }));
   }
 
-  app.get('/v2/model/info', async (request) => {
-    const q = request.query as Record<string, string | undefined>;
+  app.get<{ Querystring: QueryParameters }>('/v2/model/info', async (request) => {
+    const q = request.query;
     const search = q.search?.toLowerCase();
     const all = list(q).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
     const page = positive(q.page, 'page') ?? 1;

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+import type { QueryParameters } from '../plugins/reject-repeated-query.js';
 
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,8 +14,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
     // Rows recorded a moment ago are still queued; a reader should see them.
     scope.addHook('preHandler', async () => beforeRead());
 
-    scope.get('/spend/logs', async (request) => {
-      const q = request.query as Record<string, string | undefined>;
+    scope.get<{ Querystring: QueryParameters }>('/spend/logs', async (request) => {
+      const q = request.query;
       return queries.spendLogs({
         ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
         ...(q.model ? { model: q.model } : {}),
@@ -25,8 +26,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
       });
     });
 
-    scope.get('/usage/summary', async (request) => {
-      const q = request.query as Record<string, string | undefined>;
+    scope.get<{ Querystring: QueryParameters }>('/usage/summary', async (request) => {
+      const q = request.query;
       const groupBy = (q.group_by ?? 'app') as UsageGroupBy;
       if (!GROUPS.includes(groupBy)) throw new GatewayError('invalid_request', `group_by must be one of ${GROUPS.join(', ')}`, { param: 'group_by' });
       // end is exclusive: "up to now" must include a request recorded in this very millisecond.

@@ -1,13 +1,15 @@
 // The management trust zone: every route that reads or changes the gateway (keys, models,
 // usage, settings, credentials, health, the active model) in one encapsulated plugin with one
 // browser policy, the dashboard's own origin and nothing else, never with CORS headers, and one
-// role hook: the admin key unless a route declares `access` otherwise. Allowed browser origins
-// never apply here: they are for inference routes only.
+// role hook: the admin key unless a route declares `access` otherwise; a repeated query
+// parameter is a 400 before any handler. Allowed browser origins never apply here: they are for
+// inference routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { isAdmin } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import type { Authenticator } from '../plugins/authenticate.js';
+import { rejectRepeatedQuery } from '../plugins/reject-repeated-query.js';
 import { stampZone } from './route-zone.js';
 
 export interface ManagementZoneOptions {
@@ -38,6 +40,7 @@ export function registerManagementZone(app: FastifyInstance, options: Management
         done(error as Error);
       }
     });
+    zone.addHook('preValidation', rejectRepeatedQuery);
     routes(zone);
   });
 }

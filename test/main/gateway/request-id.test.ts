@@ -1,5 +1,5 @@
 // x-request-id on every response, whatever answered it: a success from any zone, a static file,
-// a refusal from a hook, a 404. It is what a user quotes when reporting a problem.
+// a refusal from a hook, a 404, a malformed URL (answered before any hook runs). It is what a user quotes when reporting a problem.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementGateway, type ManagementGateway } from '../../support/management-gateway.js';
 
@@ -21,6 +21,7 @@ describe('x-request-id', () => {
     ['a missing key', 'GET', '/v1/models', { key: null }, 401],
     ['a refused Host', 'GET', '/v1/models', { headers: { host: 'evil.example:4141' } }, 403],
     ['an unknown route', 'GET', '/no/such/route', {}, 404],
+    ['a malformed URL', 'GET', '/v1/models/%ZZ', {}, 400],
     ['an Anthropic error', 'POST', '/v1/messages', { body: { model: 'x' } }, 400],
   ] as const)('is on %s', async (_name, method, url, options, status) => {
     const res = await gateway.send(method, url, options);
