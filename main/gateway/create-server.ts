@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../core/gateway-error.js';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
+import { createFailedAuthThrottle } from './plugins/failed-auth-throttle.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/error-handler.js';
 import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
@@ -188,7 +189,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     done();
   });
   registerLocalOnlyGuard(app, localOnly);
-  const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
+  const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys, createFailedAuthThrottle({ now }));
 
   // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).
   app.removeAllContentTypeParsers();

@@ -93,7 +93,7 @@ describe('createKeyVerifier', () => {
     // An expiry in the past is refused (key-repository), so: a short one, then time passes.
     ['update to an expiry that then passes', (repo: KeyRepository, key: string) => {
       repo.update(key, { duration: '1s' });
-      opened.clock.advance(1_000);
+      opened!.clock.advance(1_000);
     }, { ok: false, reason: 'expired' }],
   ])('sees a %s at once, though the old record was cached', (_label, change, expected) => {
     const { repo, verifier } = setup();
