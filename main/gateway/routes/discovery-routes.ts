@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { discoverLocalModels, type LocalServer } from '../../routing/discover-local-models.js';
 import type { ProbeDeps } from '../../routing/probe-deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
-import type { QueryParameters } from '../plugins/reject-repeated-query.js';
+import type { QueryParameters } from '../plugins/query-parameters.js';
 
 export interface DiscoveryRouteDeps {
   probe: ProbeDeps;

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { HealthCheckSettings, HealthChecks, HealthReport } from '../../routing/background-health-checks.js';
 import type { ModelRouter } from '../../routing/model-router.js';
-import type { QueryParameters } from '../plugins/reject-repeated-query.js';
+import type { QueryParameters } from '../plugins/query-parameters.js';
 
 export interface HealthCheckRouteDeps {
   checks: HealthChecks;

@@ -9,7 +9,7 @@ import { KeyError } from '../../keys/key-error.js';
 import type { KeyRepository } from '../../keys/key-repository.js';
 import { parseBody } from './parse-body.js';
 import { keyDeleteRequestSchema, keyFieldsSchema, keyRefRequestSchema, keyRefSchema, keyUpdateRequestSchema } from '../../../shared/api/key-schemas.js';
-import type { QueryParameters } from '../plugins/reject-repeated-query.js';
+import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
 export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): void {
   app.register(async (scope) => {
@@ -45,8 +45,8 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): vo
     scope.get<{ Querystring: QueryParameters }>('/key/list', async (request) => {
       const query = request.query;
       const page = keys.list({
-        page: positiveInt(query.page, 'page') ?? 1,
-        pageSize: positiveInt(query.size ?? query.page_size, 'size') ?? 50,
+        page: positiveIntParam(query.page, 'page') ?? 1,
+        pageSize: positiveIntParam(query.size ?? query.page_size, 'size') ?? 50,
         ...(query.key_alias ? { keyAlias: query.key_alias } : {}),
       });
       return { keys: page.keys.map(describeKey), total_count: page.total, current_page: page.page, total_pages: page.totalPages, page_size: page.pageSize };
@@ -67,11 +67,4 @@ function ref(value: unknown): string {
   const parsed = keyRefSchema.safeParse(value);
   if (!parsed.success) throw new GatewayError('invalid_request', '"key" must be a key id (key_...) or the key itself', { param: 'key' });
   return parsed.data;
-}
-
-function positiveInt(value: string | undefined, param: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
-  return n;
 }

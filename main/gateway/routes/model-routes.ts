@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
-import type { QueryParameters } from '../plugins/reject-repeated-query.js';
+import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
 import type { Deployment } from '../../core/deployment.js';
@@ -87,8 +87,8 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     const q = request.query;
     const search = q.search?.toLowerCase();
     const all = list(q).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
-    const page = positive(q.page, 'page') ?? 1;
-    const size = Math.min(positive(q.size, 'size') ?? 50, 500);
+    const page = positiveIntParam(q.page, 'page') ?? 1;
+    const size = Math.min(positiveIntParam(q.size, 'size') ?? 50, 500);
     return { data: all.slice((page - 1) * size, page * size), total_count: all.length, current_page: page, total_pages: Math.ceil(all.length / size), size };
   });
 
@@ -225,11 +225,4 @@ function patch(base: Record<string, unknown>, changes: Record<string, unknown>):
     else if (value !== undefined) out[key] = value;
   }
   return out;
-}
-
-function positive(value: string | undefined, param: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
-  return n;
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
-import type { QueryParameters } from '../plugins/reject-repeated-query.js';
+import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,8 +21,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
         ...(q.model ? { model: q.model } : {}),
         ...optionalTime('start_date', q.start_date),
         ...optionalTime('end_date', q.end_date),
-        page: positive(q.page, 'page') ?? 1,
-        pageSize: positive(q.page_size ?? q.size, 'page_size') ?? 50,
+        page: positiveIntParam(q.page, 'page') ?? 1,
+        pageSize: positiveIntParam(q.page_size ?? q.size, 'page_size') ?? 50,
       });
     });
 
@@ -45,12 +45,6 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
   });
 }
 
-function positive(value: string | undefined, param: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
-  return n;
-}
 
 /** Accepts ISO dates (2026-11-25, 2026-11-25T10:00:00Z) or epoch milliseconds. */
 function optionalTime(param: string, value: string | undefined): { start?: number; end?: number } {

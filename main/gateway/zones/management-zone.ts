@@ -9,7 +9,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { isAdmin } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import type { Authenticator } from '../plugins/authenticate.js';
-import { rejectRepeatedQuery } from '../plugins/reject-repeated-query.js';
+import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
 import { stampZone } from './route-zone.js';
 
 export interface ManagementZoneOptions {

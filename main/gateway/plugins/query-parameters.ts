@@ -1,6 +1,7 @@
-// A management zone hook: a query parameter given more than once (`?model=a&model=b`) is a 400
-// naming it, so handlers only ever see one string per name (an array reached them and became a
-// 500). Runs before validation and the handler; never reads or changes anything else.
+// Query parameters of the management routes: a zone hook refusing a parameter given more than
+// once (`?model=a&model=b`, which reached handlers as an array and became a 500) with a 400
+// naming it, the type handlers then read, and the one reader of numeric parameters.
+// Never echoes a rejected value.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 
@@ -15,4 +16,12 @@ export function rejectRepeatedQuery(request: FastifyRequest, _reply: FastifyRepl
     }
   }
   done();
+}
+
+/** A positive whole number parameter, or undefined when absent; anything else is a 400 naming it. */
+export function positiveIntParam(value: string | undefined, param: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
+  return n;
 }
