@@ -19,6 +19,7 @@ export const GATEWAY_ERRORS = {
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   rate_limited: { status: 429, type: 'rate_limit_error' },
+  auth_throttled: { status: 429, type: 'rate_limit_error' },
   budget_exceeded: { status: 429, type: 'budget_exceeded' },
   no_deployments_available: { status: 429, type: 'rate_limit_error' },
   internal_error: { status: 500, type: 'api_error' },

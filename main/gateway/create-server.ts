@@ -1,17 +1,21 @@
-// Builds the fastify app (does not listen): the local-only guard and authentication on the
-// root context so every route is covered, the JSON body parser, the error catalogue, and the
-// routes. Everything it needs is passed in; nothing here reads process.env or global state.
+// Builds the fastify app (does not listen): the request id and the local-only guard on the root
+// context so every request gets them, the JSON body parser, the error catalogue, and the routes
+// in their trust zones (inference, management, dashboard files), each an encapsulated plugin
+// with its own browser policy and auth hook. Everything it needs is passed in; nothing here reads
+// process.env or global state.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/gateway-error.js';
-import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
+import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
+import { createFailedAuthThrottle } from './plugins/failed-auth-throttle.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/error-handler.js';
+import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
-import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
+import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -46,6 +50,10 @@ import { createDeploymentHealth } from '../routing/deployment-health.js';
 import type { RouterSettings } from '../routing/router-settings.js';
 import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
 import type { GatewayConfig } from '../config/load-config.js';
+import type { RegisteredRoute } from './zones/route-zone.js';
+import { registerInferenceZone } from './zones/inference-zone.js';
+import { registerManagementZone } from './zones/management-zone.js';
+import { registerDashboardZone } from './zones/dashboard-zone.js';
 
 export interface ServerDeps {
   config: GatewayConfig;
@@ -98,11 +106,10 @@ export interface Gateway {
   /** The active-model alias and user aliases (the tray switches through this or the HTTP API). */
   activeModel: ActiveModelStore;
   healthChecks: HealthChecks;
+  /** Every route with its method and zone, recorded by an onRoute hook as it was registered. */
+  routes(): readonly RegisteredRoute[];
   close(): Promise<void>;
 }
-
-/** Routes the dashboard calls from the gateway's own origin (see security checklist note). */
-export const DASHBOARD_PREFIXES = ['/key/', '/model/', '/spend/', '/usage/', '/active-model', '/settings', '/health', '/api/', '/credentials', '/assets/'] as const;
 
 export function defaultAdapters(now: () => number = Date.now): Partial<Record<ProviderProtocol, ProviderAdapter>> {
   return {
@@ -132,6 +139,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router = buildRouter(deployments);
   };
   let listeningPort = deps.port ?? 4141;
+  const localOnly = { port: () => listeningPort };
 
   const app = Fastify({
     loggerInstance: deps.log,
@@ -142,6 +150,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     onConstructorPoisoning: 'error',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors: createFrameworkErrorHandler({ refuseTarget: (request) => targetRefusal(request, localOnly), shapeOf: errorShapeOfPath }),
     serverFactory: (handler) => {
       const server = createHttpServer(
         {
@@ -159,20 +168,28 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     },
   }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
   app.decorateRequest('principal', null);
-
-  registerErrorHandler(app);
-  registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES, ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}) });
-
-  const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
-  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
-    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public === true) return done();
-    try {
-      (request as FastifyRequest & { principal: unknown }).principal = authenticator.authenticate(request);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
+  // Kept by reference and read late: the zone plugins' own onRoute hooks run after this one and
+  // stamp the zone (and add OPTIONS) on the same options object.
+  const routeOptions: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => {
+    routeOptions.push(route);
   });
+  const routes = (): RegisteredRoute[] =>
+    routeOptions.flatMap((route) => [route.method].flat().map((method) => ({ method, url: route.url, zone: route.config?.zone })));
+
+  const portOf = (request: FastifyRequest) => localPortOf(request, () => listeningPort);
+  registerErrorHandler(app, {
+    shapeOf: errorShapeOfPath,
+    notFoundGuard: createBrowserOriginGuard({ admits: ownOrigins, cors: false, refusal: 'Requests from web pages are not allowed', port: portOf }),
+  });
+  // First of all hooks, so every answer names its request, refusals and 404s included: the id is
+  // what a user quotes when reporting a problem.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  registerLocalOnlyGuard(app, localOnly);
+  const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys, createFailedAuthThrottle({ now }));
 
   // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).
   app.removeAllContentTypeParsers();
@@ -203,26 +220,31 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     monotonic: deps.monotonic ?? (() => performance.now()),
     sleep: deps.sleep ?? sleepUnlessAborted,
   };
-  registerOpenAIRoutes(app, inference);
-  registerAnthropicRoutes(app, inference);
-  if (deps.keys) registerKeyRoutes(app, deps.keys);
-  if (deps.spend) registerSpendRoutes(app, deps.spend.queries, deps.spend.flush, now);
-  if (deps.credentials) registerCredentialRoutes(app, { ...deps.credentials, deployments: () => router.groups().flatMap((g) => g.deployments) });
-  registerHealthRoutes(app, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
-  registerActiveModelRoutes(app, activeModel);
+  registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
+    registerOpenAIRoutes(zone, inference);
+    registerAnthropicRoutes(zone, inference);
+  });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
   });
-  registerHealthCheckRoutes(app, { checks: healthChecks, router: () => router, ...(deps.healthChecks ? { settings: deps.healthChecks } : {}) });
-  registerDiscoveryRoutes(app, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
-  registerModelRoutes(app, {
-    ...(deps.models ? { store: deps.models.store } : {}),
-    configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+  registerManagementZone(app, { authenticator, port: portOf }, (zone) => {
+    if (deps.keys) registerKeyRoutes(zone, deps.keys);
+    if (deps.spend) registerSpendRoutes(zone, deps.spend.queries, deps.spend.flush, now);
+    if (deps.credentials) registerCredentialRoutes(zone, { ...deps.credentials, deployments: () => router.groups().flatMap((g) => g.deployments) });
+    registerHealthRoutes(zone, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
+    registerActiveModelRoutes(zone, activeModel);
+    registerHealthCheckRoutes(zone, { checks: healthChecks, router: () => router, ...(deps.healthChecks ? { settings: deps.healthChecks } : {}) });
+    registerDiscoveryRoutes(zone, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
+    registerModelRoutes(zone, {
+      ...(deps.models ? { store: deps.models.store } : {}),
+      configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+    });
+    if (deps.gatewaySettings) {
+      registerSettingsRoutes(zone, { settings: deps.gatewaySettings, server: () => ({ host: deps.host ?? '127.0.0.1', port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+    }
   });
-  if (deps.gatewaySettings) {
-    registerSettingsRoutes(app, { settings: deps.gatewaySettings, server: () => ({ host: deps.host ?? '127.0.0.1', port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
-  }
-  if (deps.dashboardDir !== undefined) registerDashboardRoutes(app, { dir: deps.dashboardDir });
+  const dashboardDir = deps.dashboardDir;
+  if (dashboardDir !== undefined) registerDashboardZone(app, { port: portOf }, (zone) => registerDashboardRoutes(zone, { dir: dashboardDir }));
 
   app.addHook('onListen', async () => {
     const address = app.server.address();
@@ -235,6 +257,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router: () => router,
     activeModel,
     healthChecks,
+    routes,
     async close() {
       await app.close();
       if (ownsUpstream) await upstream.close();

@@ -17,7 +17,7 @@ import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
 import type { RouterSettings } from '../routing/router-settings.js';
 import { guardContextWindow } from '../routing/context-window-guard.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
-import type { Principal } from '../core/principal.js';
+import { principalOf } from './plugins/authenticate.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 
@@ -91,7 +91,7 @@ export async function proxyInference(
   const beforeHandlerMs = reply.elapsedTime;
   const startedAt = deps.now();
   const requestId = request.id;
-  const principal = (request as FastifyRequest & { principal: Principal }).principal;
+  const principal = principalOf(request);
   const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, format.body);
 
   const router = deps.router();

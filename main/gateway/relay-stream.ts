@@ -3,6 +3,7 @@
 // 'drain' so a slow reader pauses the upstream (S25) instead of growing memory. Errors after
 // the headers become an SSE error event followed by [DONE] (PR #39748 dropped both).
 import type { FastifyReply } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
 import { createStreamDecoder } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -68,8 +69,13 @@ export function createOpenAISseEncoder(includeUsage: boolean): ClientStreamEncod
 export async function relayStream(input: RelayStreamInput): Promise<RelayStreamResult> {
   const { reply, adapter, endpoint, target, requestId, body, encoder, signal, capture } = input;
   const res = reply.raw;
+  // Hijacked, the head goes straight to the socket: carry over what hooks set on the reply
+  // (request id, the allowed origin's CORS headers) or a browser app could not read its stream.
+  const hookHeaders: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) hookHeaders[name] = value;
   reply.hijack();
   res.writeHead(200, {
+    ...hookHeaders,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',

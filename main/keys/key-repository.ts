@@ -8,6 +8,7 @@ import { sqliteCodeOf } from '../storage/storage-error.js';
 import { createBudgetResetter } from './budget-reset.js';
 import { KeyError } from './key-error.js';
 import { addDuration, parseDuration } from './parse-duration.js';
+import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
 import { KEY_PREFIX, generateKeyId, generateKeySecret, hashKey, keyLast4, maskKey } from './virtual-keys.js';
 
 export interface VirtualKeyRecord {
@@ -91,8 +92,6 @@ export interface KeyRepository {
 }
 
 export const MAX_KEY_LIST_PAGE_SIZE = 100;
-const MAX_TEXT = 256;
-const MAX_MODELS = 1_000;
 const MAX_METADATA_JSON = 64 * 1024;
 /** $1,000,000,000: far above any real budget, far below Number.MAX_SAFE_INTEGER micros. */
 const MAX_BUDGET_USD = 1e9;
@@ -349,15 +348,15 @@ function toColumns(fields: KeyFields, now: number): ColumnValues {
   if (typeof fields !== 'object' || fields === null) throw new KeyError('invalid_key_input', 'Key fields must be an object.');
   const values: ColumnValues = {};
   if (fields.key_alias !== undefined) {
-    if (fields.key_alias !== null && (typeof fields.key_alias !== 'string' || fields.key_alias.length === 0 || fields.key_alias.length > MAX_TEXT)) {
-      throw new KeyError('invalid_key_input', `key_alias must be a non-empty string of at most ${MAX_TEXT} characters, or null.`, 'key_alias');
+    if (fields.key_alias !== null && (typeof fields.key_alias !== 'string' || fields.key_alias.length === 0 || fields.key_alias.length > MAX_KEY_ALIAS_LENGTH)) {
+      throw new KeyError('invalid_key_input', `key_alias must be a non-empty string of at most ${MAX_KEY_ALIAS_LENGTH} characters, or null.`, 'key_alias');
     }
     values.key_alias = fields.key_alias;
   }
   if (fields.models !== undefined) {
     const models = fields.models;
-    if (!Array.isArray(models) || models.length > MAX_MODELS || models.some((m) => typeof m !== 'string' || m.length === 0 || m.length > MAX_TEXT)) {
-      throw new KeyError('invalid_key_input', `models must be a list of at most ${MAX_MODELS} model names (empty means all models).`, 'models');
+    if (!Array.isArray(models) || models.length > MAX_KEY_MODELS || models.some((m) => typeof m !== 'string' || m.length === 0 || m.length > MAX_KEY_MODEL_NAME_LENGTH)) {
+      throw new KeyError('invalid_key_input', `models must be a list of at most ${MAX_KEY_MODELS} model names (empty means all models).`, 'models');
     }
     values.models = JSON.stringify([...new Set(models)]);
   }
@@ -397,6 +396,8 @@ function toColumns(fields: KeyFields, now: number): ColumnValues {
     } else if (typeof expires === 'string') {
       const at = Date.parse(expires);
       if (!Number.isFinite(at)) throw new KeyError('invalid_key_input', 'expires must be an ISO 8601 date-time, or null.', 'expires');
+      // A key that is already expired could never be used: almost always a typo in the date.
+      if (at <= now) throw new KeyError('invalid_key_input', 'expires is in the past: give a future date-time, or null for a key that never expires.', 'expires');
       values.expires_at = at;
     } else if ((duration === null || duration === undefined) && (expires === null || expires === undefined)) {
       values.expires_at = null;

@@ -1,6 +1,7 @@
-// Contracts of the LiteLLM-compatible /key/* routes as the dashboard reads and writes them:
-// the key description (masked, never the secret), list pages, the one response carrying a new
-// key, and the fields a create/update may send. Shapes only; the server keeps the meaning.
+// Contracts of the LiteLLM-compatible /key/* routes, one for the server and the dashboard: the
+// key description (masked, never the secret), list pages, the one response carrying a new key,
+// and every request body (the server validates with these; the repository keeps the meaning:
+// durations, money, expiry in the future).
 import * as z from 'zod/mini';
 
 const nullableNumber = z.nullable(z.number());
@@ -45,10 +46,19 @@ export type GeneratedKey = z.infer<typeof generatedKeySchema>;
 
 const limit = z.nullable(z.int().check(z.minimum(0)));
 
-/** What the dashboard may send to /key/generate and /key/update (a LiteLLM subset). */
+export const MAX_KEY_ALIAS_LENGTH = 128;
+export const MAX_KEY_MODELS = 1_000;
+export const MAX_KEY_MODEL_NAME_LENGTH = 256;
+/** The longest key reference: a key id (`key_...`) or a presented key. */
+export const MAX_KEY_REF_LENGTH = 512;
+
+/** A key id (`key_...`) or the key itself. */
+export const keyRefSchema = z.string().check(z.minLength(1), z.maxLength(MAX_KEY_REF_LENGTH));
+
+/** What /key/generate and /key/update take (a LiteLLM subset); anything else is refused by name. */
 export const keyFieldsSchema = z.strictObject({
-  key_alias: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(128)))),
-  models: z.optional(z.array(z.string().check(z.minLength(1)))),
+  key_alias: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(MAX_KEY_ALIAS_LENGTH)))),
+  models: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(MAX_KEY_MODEL_NAME_LENGTH))).check(z.maxLength(MAX_KEY_MODELS))),
   max_budget: z.optional(z.nullable(z.number().check(z.minimum(0)))),
   budget_duration: z.optional(nullableString),
   rpm_limit: z.optional(limit),
@@ -60,6 +70,18 @@ export const keyFieldsSchema = z.strictObject({
   blocked: z.optional(z.boolean()),
 });
 export type KeyFields = z.infer<typeof keyFieldsSchema>;
+
+/** POST /key/update: the key, and the fields to change (`null` clears one). */
+export const keyUpdateRequestSchema = z.extend(keyFieldsSchema, { key: keyRefSchema });
+
+/** POST /key/block, /key/unblock, /key/regenerate. */
+export const keyRefRequestSchema = z.strictObject({ key: keyRefSchema });
+
+/** POST /key/delete: by key or by alias (at least one list; the route says so when both are missing). */
+export const keyDeleteRequestSchema = z.strictObject({
+  keys: z.optional(z.array(keyRefSchema)),
+  key_aliases: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(MAX_KEY_ALIAS_LENGTH)))),
+});
 
 export const keyDeleteResultSchema = z.looseObject({
   deleted_keys: z.array(z.string()),

@@ -465,7 +465,7 @@ describe('management API error cases, in OpenAI\'s error shape', () => {
     ['max_parallel_requests', { max_parallel_requests: 'many' }],
     ['budget_duration', { budget_duration: '30 days' }],
     ['models', { models: 'cheap' }],
-    ['models', { models: [42] }],
+    ['models.0', { models: [42] }],
     ['key_alias', { key_alias: '' }],
     ['duration', { duration: 'forever' }],
     ['duration', { duration: '1h', expires: '2027-01-01T00:00:00Z' }],
@@ -515,7 +515,7 @@ describe('management API error cases, in OpenAI\'s error shape', () => {
     ['/key/block', {}, 'key'],
     ['/key/delete', {}, 'keys'],
     ['/key/delete', { keys: 'key_abc' }, 'keys'],
-    ['/key/delete', { key_aliases: [1] }, 'key_aliases'],
+    ['/key/delete', { key_aliases: [1] }, 'key_aliases.0'],
   ])('refuses POST %s with a missing or malformed field: 400 naming it', async (path, body, param) => {
     expectError(await gw.api('POST', path, body), 400, 'invalid_request', param);
   });

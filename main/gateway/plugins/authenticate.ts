@@ -1,12 +1,20 @@
-// Authentication for every route but the public liveness probe: the key comes from
-// `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`, is hashed, and compared or looked up
-// by hash only (S7). Hostile strings fail exactly like wrong keys, with one body (S6).
-// Never logs, stores or echoes the presented key.
+// Authentication for the zones' auth hooks: the key comes from `Authorization: Bearer`,
+// `x-api-key` or `x-goog-api-key`, is hashed, and compared or looked up by hash only (S7).
+// Hostile strings fail exactly like wrong keys, with one body (S6); an address guessing keys is
+// made to wait. Never logs, stores or echoes the presented key.
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Principal } from '../../core/principal.js';
 import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
+import type { FailedAuthThrottle } from './failed-auth-throttle.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, attached by the zone's auth hook; null on public routes (dashboard files, liveness). */
+    principal: Principal | null;
+  }
+}
 
 export interface Authenticator {
   authenticate(request: FastifyRequest): Principal;
@@ -17,7 +25,14 @@ export interface Authenticator {
 const MAX_KEY_LENGTH = 512;
 const INVALID_KEY_MESSAGE = 'Invalid or missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".';
 
-export function createAuthenticator(masterKey: string | undefined, virtualKeys?: VirtualKeyLookup): Authenticator {
+/**
+ * `throttle` slows down guessing the admin key: an address that presented unknown keys too often
+ * waits before the admin key is checked for it again (429), while virtual keys, whose 32 random
+ * bytes nobody guesses, keep working so the apps on the machine are not locked out with it.
+ * Only an unknown key counts: a missing or malformed one can never be the admin key, and an
+ * expired or blocked one proves its holder had a real key.
+ */
+export function createAuthenticator(masterKey: string | undefined, virtualKeys?: VirtualKeyLookup, throttle?: FailedAuthThrottle): Authenticator {
   const masterHash = masterKey === undefined ? undefined : hash('sha256', masterKey, 'buffer');
   const enforced = masterKey !== undefined;
   return {
@@ -26,14 +41,36 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
       if (!enforced) return { kind: 'open' };
       const presented = presentedKey(request);
       if (presented === undefined) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+      const client = clientAddress(request);
+      const waitMs = throttle?.waitMs(client) ?? 0;
       // One-shot hash: a Hash object per request cost ~8 µs more (bench).
       const digest = hash('sha256', presented, 'buffer');
-      if (masterHash && timingSafeEqual(digest, masterHash)) return { kind: 'master' };
+      if (waitMs === 0 && masterHash && timingSafeEqual(digest, masterHash)) {
+        throttle?.succeeded(client);
+        return { kind: 'master' };
+      }
       const principal = virtualKeys?.verify(presented);
       if (principal) return principal;
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new GatewayError('auth_throttled', `Too many wrong keys from this address; try again in ${seconds} s`, { retryAfter: seconds });
+      }
+      throttle?.failed(client);
       throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
     },
   };
+}
+
+/** The client's address; an IPv4 client seen through an IPv6 socket is the same client. */
+function clientAddress(request: FastifyRequest): string {
+  const address = request.ip ?? '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/** The caller of a route behind an auth hook; a route without one fails closed (401), never open. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+  return request.principal;
 }
 
 /** The key as presented, or undefined when absent or not a plausible key (same outcome: 401). */

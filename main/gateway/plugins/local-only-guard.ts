@@ -1,7 +1,7 @@
-// The first hook on every request (root context, so no route can forget it): exact Host
-// allowlist against DNS rebinding (S2), browser-originated requests refused (S3), JSON-only
-// bodies without content encoding (S4, S11). Runs before auth and body parsing, so a rejected
-// request costs no work. Never answers CORS with `*` or an unlisted origin.
+// The first guard on every request (root context, so no route can forget it): exact Host
+// allowlist against DNS rebinding (S2) and JSON-only bodies without content encoding (S4, S11).
+// Runs before the zones' Origin policies, auth and body parsing, so a rejected request costs no
+// work. Never decides about browser origins: each trust zone does (browser-origin-guard.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 
@@ -10,59 +10,15 @@ export interface LocalOnlyOptions {
   port: () => number;
   /** Extra allowed host names (LAN mode), lower-case, without port. */
   extraHosts?: () => readonly string[];
-  /** Browser origins allowed to call inference routes (default none). */
-  allowedOrigins?: () => readonly string[];
-  /** Prefixes of routes the dashboard calls; the gateway's own origin is allowed there. */
-  dashboardPrefixes: readonly string[];
 }
-
 const HOST_CHARS = /^[a-z0-9.\-:[\]]+$/;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyOptions): void {
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const port = request.raw.socket?.localPort ?? options.port();
-    const rawUrl = request.raw.url ?? '';
-    // Absolute-form targets ("POST http://evil.example/...") are proxy requests, never ours.
-    if (rawUrl.charCodeAt(0) !== 47 /* '/' */) return done(new GatewayError('forbidden_host', 'Request target must be a path'));
-
-    const host = request.headers.host;
-    if (!isAllowedHost(host, port, options.extraHosts?.() ?? [])) {
-      return done(new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost'));
-    }
-
-    // Browsers leave the default port out of Origin (and Host): on port 80 that is the only form.
-    const ownOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
-    if (port === 80) ownOrigins.push('http://127.0.0.1', 'http://localhost', 'http://[::1]');
-    const isDashboardRoute = options.dashboardPrefixes.some((prefix) => rawUrl === prefix || rawUrl.startsWith(prefix));
-    const allowed = [...(options.allowedOrigins?.() ?? []), ...(isDashboardRoute ? ownOrigins : [])];
-    const origin = request.headers.origin;
-    const fetchSite = request.headers['sec-fetch-site'];
-    if (origin !== undefined) {
-      if (!allowed.includes(origin)) return done(new GatewayError('forbidden_origin', 'Requests from web pages are not allowed; add the origin under Settings → Allowed browser origins'));
-      reply.header('vary', 'Origin');
-      if (!isDashboardRoute || !ownOrigins.includes(origin)) {
-        reply.header('access-control-allow-origin', origin);
-      }
-    } else if (fetchSite === 'cross-site' || fetchSite === 'same-site') {
-      return done(new GatewayError('forbidden_origin', 'Cross-site requests are not allowed'));
-    } else {
-      const referer = request.headers.referer;
-      if (referer !== undefined && !allowed.includes(originOf(referer))) {
-        return done(new GatewayError('forbidden_origin', 'Requests from web pages are not allowed'));
-      }
-    }
-    if (request.method === 'OPTIONS') {
-      // Only a listed origin gets here; answer its preflight and nothing else.
-      reply
-        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-        .header('access-control-allow-headers', 'authorization, content-type, x-api-key')
-        .header('access-control-max-age', '600')
-        .code(204)
-        .send();
-      return;
-    }
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    const refusal = targetRefusal(request, options);
+    if (refusal) return done(refusal);
     if (BODY_METHODS.has(request.method)) {
       const encoding = request.headers['content-encoding'];
       if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
@@ -76,6 +32,25 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
     }
     done();
   });
+}
+
+/**
+ * Why this request's target is not ours (an absolute-form target or a Host not on the
+ * allowlist), or undefined. Also used where fastify answers without running hooks (a malformed
+ * URL), so no answer ever goes to a rebinding page.
+ */
+export function targetRefusal(request: FastifyRequest, options: LocalOnlyOptions): GatewayError | undefined {
+  // Absolute-form targets ("POST http://evil.example/...") are proxy requests, never ours.
+  if ((request.raw.url ?? '').charCodeAt(0) !== 47 /* '/' */) return new GatewayError('forbidden_host', 'Request target must be a path');
+  if (!isAllowedHost(request.headers.host, localPortOf(request, options.port), options.extraHosts?.() ?? [])) {
+    return new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost');
+  }
+  return undefined;
+}
+
+/** The port the request really arrived on; `fallback` only without a socket (app.inject). */
+export function localPortOf(request: FastifyRequest, fallback: () => number): number {
+  return request.raw.socket?.localPort ?? fallback();
 }
 
 export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[]): boolean {
@@ -94,12 +69,4 @@ function isJsonContentType(type: string | undefined): boolean {
   if (!type) return false;
   const base = type.split(';', 1)[0]!.trim().toLowerCase();
   return base === 'application/json';
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'invalid';
-  }
 }

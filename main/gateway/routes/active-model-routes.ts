@@ -3,17 +3,12 @@
 // a virtual key may use an alias but never move it. Never touches deployments or credentials.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './require-admin.js';
 import type { ActiveModelStore } from '../../routing/active-model.js';
 
 export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveModelStore): void {
-  app.get('/active-model', async (request) => {
-    requireAdmin(request);
-    return store.state();
-  });
+  app.get('/active-model', async () => store.state());
 
   app.post('/active-model', async (request) => {
-    requireAdmin(request);
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new GatewayError('invalid_request', 'Send a JSON object like {"model": "<model group>"}');
@@ -28,10 +23,9 @@ export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveMod
     return store.switchTo(model, alias);
   });
 
-  // Alias names may contain '/', so the name is the rest of the path.
-  app.delete('/active-model/aliases/*', async (request) => {
-    requireAdmin(request);
-    const name = decodeURIComponent((request.params as { '*': string })['*']);
+  // Alias names may contain '/', so the name is the rest of the path (decoded once, by the router).
+  app.delete<{ Params: { '*': string } }>('/active-model/aliases/*', async (request) => {
+    const name = request.params['*'];
     if (!store.removeAlias(name)) {
       throw new GatewayError('not_found', `There is no alias "${name.slice(0, 256)}"`, { param: 'alias' });
     }

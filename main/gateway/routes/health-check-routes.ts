@@ -4,9 +4,9 @@
 // stops the optional background probing with the app. Never reports a key or a query string.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './require-admin.js';
 import type { HealthCheckSettings, HealthChecks, HealthReport } from '../../routing/background-health-checks.js';
 import type { ModelRouter } from '../../routing/model-router.js';
+import type { QueryParameters } from '../plugins/query-parameters.js';
 
 export interface HealthCheckRouteDeps {
   checks: HealthChecks;
@@ -16,9 +16,8 @@ export interface HealthCheckRouteDeps {
 }
 
 export function registerHealthCheckRoutes(app: FastifyInstance, deps: HealthCheckRouteDeps): void {
-  app.get('/health', async (request) => {
-    requireAdmin(request);
-    const query = request.query as Record<string, string | undefined>;
+  app.get<{ Querystring: QueryParameters }>('/health', async (request) => {
+    const query = request.query;
     let group: string | undefined;
     if (query.model !== undefined) {
       group = deps.router().resolve(query.model)?.name;

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './require-admin.js';
 import { parseBody } from './parse-body.js';
+import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
 import type { Deployment } from '../../core/deployment.js';
@@ -74,77 +74,73 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     }
   };
 
-  const list = (query: Record<string, string | undefined>): ModelInfoEntry[] => {
+  const list = (query: QueryParameters): ModelInfoEntry[] => {
     const id = query.litellm_model_id ?? query.model_id ?? query.modelId;
     return live().filter((d) => id === undefined || d.id === id).map(describeDeployment);
   };
 
-  app.register(async (scope) => {
-    scope.addHook('preHandler', async (request) => requireAdmin(request));
+  for (const path of ['/model/info', '/v1/model/info']) {
+    app.get<{ Querystring: QueryParameters }>(path, async (request) => ({ data: list(request.query) }));
+  }
 
-    for (const path of ['/model/info', '/v1/model/info']) {
-      scope.get(path, async (request) => ({ data: list(request.query as Record<string, string | undefined>) }));
-    }
+  app.get<{ Querystring: QueryParameters }>('/v2/model/info', async (request) => {
+    const q = request.query;
+    const search = q.search?.toLowerCase();
+    const all = list(q).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
+    const page = positiveIntParam(q.page, 'page') ?? 1;
+    const size = Math.min(positiveIntParam(q.size, 'size') ?? 50, 500);
+    return { data: all.slice((page - 1) * size, page * size), total_count: all.length, current_page: page, total_pages: Math.ceil(all.length / size), size };
+  });
 
-    scope.get('/v2/model/info', async (request) => {
-      const q = request.query as Record<string, string | undefined>;
-      const search = q.search?.toLowerCase();
-      const all = list(q).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
-      const page = positive(q.page, 'page') ?? 1;
-      const size = Math.min(positive(q.size, 'size') ?? 50, 500);
-      return { data: all.slice((page - 1) * size, page * size), total_count: all.length, current_page: page, total_pages: Math.ceil(all.length / size), size };
-    });
+  app.post('/model/new', async (request) => {
+    const body = parseBody(modelNewRequestSchema, request.body);
+    const { id: requestedId, ...info } = body.model_info ?? {};
+    const id = requestedId ?? newId();
+    if (live().some((d) => d.id === id) || store().get(id)) throw new GatewayError('invalid_request', `A model with id "${id}" already exists`, { param: 'model_info.id' });
+    const input: StoredModelInput = { id, modelName: body.model_name, litellmParams: { ...body.litellm_params }, modelInfo: info };
+    const deployment = check(input);
+    store().insert(input);
+    apply();
+    return describeDeployment(deployment);
+  });
 
-    scope.post('/model/new', async (request) => {
-      const body = parseBody(modelNewRequestSchema, request.body);
-      const { id: requestedId, ...info } = body.model_info ?? {};
-      const id = requestedId ?? newId();
-      if (live().some((d) => d.id === id) || store().get(id)) throw new GatewayError('invalid_request', `A model with id "${id}" already exists`, { param: 'model_info.id' });
-      const input: StoredModelInput = { id, modelName: body.model_name, litellmParams: { ...body.litellm_params }, modelInfo: info };
-      const deployment = check(input);
-      store().insert(input);
-      apply();
-      return describeDeployment(deployment);
-    });
+  app.post('/model/update', async (request) => {
+    const body = parseBody(modelUpdateRequestSchema, request.body);
+    const id = body.id ?? body.model_info?.id;
+    if (id === undefined) throw new GatewayError('invalid_request', 'Send the model id as model_info.id', { param: 'model_info.id' });
+    const refused = readOnly(id);
+    if (refused) throw refused;
+    const existing = store().get(id);
+    if (!existing) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'model_info.id' });
+    const { id: _ignored, ...infoPatch } = body.model_info ?? {};
+    const input: StoredModelInput = {
+      id,
+      modelName: body.model_name ?? existing.modelName,
+      litellmParams: patch(existing.litellmParams, body.litellm_params ?? {}),
+      modelInfo: patch(existing.modelInfo, infoPatch),
+    };
+    const deployment = check(input);
+    store().replace(input);
+    apply();
+    return describeDeployment(deployment);
+  });
 
-    scope.post('/model/update', async (request) => {
-      const body = parseBody(modelUpdateRequestSchema, request.body);
-      const id = body.id ?? body.model_info?.id;
-      if (id === undefined) throw new GatewayError('invalid_request', 'Send the model id as model_info.id', { param: 'model_info.id' });
-      const refused = readOnly(id);
-      if (refused) throw refused;
-      const existing = store().get(id);
-      if (!existing) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'model_info.id' });
-      const { id: _ignored, ...infoPatch } = body.model_info ?? {};
-      const input: StoredModelInput = {
-        id,
-        modelName: body.model_name ?? existing.modelName,
-        litellmParams: patch(existing.litellmParams, body.litellm_params ?? {}),
-        modelInfo: patch(existing.modelInfo, infoPatch),
-      };
-      const deployment = check(input);
-      store().replace(input);
-      apply();
-      return describeDeployment(deployment);
-    });
+  app.post('/model/delete', async (request) => {
+    const { id } = parseBody(modelDeleteRequestSchema, request.body);
+    const refused = readOnly(id);
+    if (refused) throw refused;
+    if (!store().delete(id)) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'id' });
+    apply();
+    return { id, message: `Model ${id} deleted` };
+  });
 
-    scope.post('/model/delete', async (request) => {
-      const { id } = parseBody(modelDeleteRequestSchema, request.body);
-      const refused = readOnly(id);
-      if (refused) throw refused;
-      if (!store().delete(id)) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'id' });
-      apply();
-      return { id, message: `Model ${id} deleted` };
-    });
-
-    scope.post('/model/test', async (request): Promise<ModelTestResult> => {
-      const { model } = parseBody(modelTestRequestSchema, request.body);
-      const router = deps.router();
-      const group = router.resolve(model);
-      const deployment = group ? (router.pick(group) ?? group.deployments[0]) : live().find((d) => d.id === model);
-      if (!deployment) throw new GatewayError('model_not_found', `The model "${model.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
-      return testDeployment(deps.probe, deployment, deps.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, request.id);
-    });
+  app.post('/model/test', async (request): Promise<ModelTestResult> => {
+    const { model } = parseBody(modelTestRequestSchema, request.body);
+    const router = deps.router();
+    const group = router.resolve(model);
+    const deployment = group ? (router.pick(group) ?? group.deployments[0]) : live().find((d) => d.id === model);
+    if (!deployment) throw new GatewayError('model_not_found', `The model "${model.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
+    return testDeployment(deps.probe, deployment, deps.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS, request.id);
   });
 }
 
@@ -229,11 +225,4 @@ function patch(base: Record<string, unknown>, changes: Record<string, unknown>):
     else if (value !== undefined) out[key] = value;
   }
   return out;
-}
-
-function positive(value: string | undefined, param: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
-  return n;
 }

@@ -1,9 +1,9 @@
 // The OpenAI-compatible inference routes, each also served without the /v1 prefix (as LiteLLM
 // does): chat completions, legacy completions, embeddings, and the model list.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
-import type { Principal } from '../../core/principal.js';
+import { principalOf } from '../plugins/authenticate.js';
 import type { ModelGroup } from '../../routing/model-router.js';
 import { keyAllowsModel } from '../../keys/key-allows-model.js';
 
@@ -16,9 +16,10 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps):
       object: 'list',
       data: visibleModels(deps, request),
     }));
-    // Model names may contain '/', so the id is the rest of the path.
-    app.get(`${prefix}/models/*`, async (request: FastifyRequest, reply: FastifyReply) => {
-      const id = decodeURIComponent((request.params as { '*': string })['*']);
+    // Model names may contain '/', so the id is the rest of the path (already decoded by the
+    // router: decoding it again turned "%25ZZ" into a URIError and a 500).
+    app.get<{ Params: { '*': string } }>(`${prefix}/models/*`, async (request, reply) => {
+      const id = request.params['*'];
       const found = visibleModels(deps, request).find((m) => m.id === id);
       if (!found) throw new GatewayError('model_not_found', `The model "${id.slice(0, 256)}" does not exist on this gateway`, { param: 'model' });
       return reply.send(found);
@@ -27,7 +28,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps):
 }
 
 function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly ModelGroup[] {
-  const principal = (request as FastifyRequest & { principal: Principal }).principal;
+  const principal = principalOf(request);
   const groups = deps.router().groups();
   if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
   return groups.filter((group) => keyAllowsModel(principal.models, group.name));

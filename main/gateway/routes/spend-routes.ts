@@ -1,36 +1,33 @@
-// Read APIs over the usage ledger, admin only: LiteLLM-compatible GET /spend/logs (paginated,
+// Read APIs over the usage ledger (management zone, admin only): LiteLLM-compatible GET /spend/logs (paginated,
 // filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
 // requests, errors, latency percentiles grouped by app, model, provider, key or day).
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { requireAdmin } from './key-routes.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries, beforeRead: () => void, now: () => number): void {
   app.register(async (scope) => {
-    scope.addHook('preHandler', async (request) => {
-      requireAdmin(request);
-      // Rows recorded a moment ago are still queued; a reader should see them.
-      beforeRead();
-    });
+    // Rows recorded a moment ago are still queued; a reader should see them.
+    scope.addHook('preHandler', async () => beforeRead());
 
-    scope.get('/spend/logs', async (request) => {
-      const q = request.query as Record<string, string | undefined>;
+    scope.get<{ Querystring: QueryParameters }>('/spend/logs', async (request) => {
+      const q = request.query;
       return queries.spendLogs({
         ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
         ...(q.model ? { model: q.model } : {}),
         ...optionalTime('start_date', q.start_date),
         ...optionalTime('end_date', q.end_date),
-        page: positive(q.page, 'page') ?? 1,
-        pageSize: positive(q.page_size ?? q.size, 'page_size') ?? 50,
+        page: positiveIntParam(q.page, 'page') ?? 1,
+        pageSize: positiveIntParam(q.page_size ?? q.size, 'page_size') ?? 50,
       });
     });
 
-    scope.get('/usage/summary', async (request) => {
-      const q = request.query as Record<string, string | undefined>;
+    scope.get<{ Querystring: QueryParameters }>('/usage/summary', async (request) => {
+      const q = request.query;
       const groupBy = (q.group_by ?? 'app') as UsageGroupBy;
       if (!GROUPS.includes(groupBy)) throw new GatewayError('invalid_request', `group_by must be one of ${GROUPS.join(', ')}`, { param: 'group_by' });
       // end is exclusive: "up to now" must include a request recorded in this very millisecond.
@@ -48,12 +45,6 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
   });
 }
 
-function positive(value: string | undefined, param: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new GatewayError('invalid_request', `${param} must be a positive integer`, { param });
-  return n;
-}
 
 /** Accepts ISO dates (2026-11-25, 2026-11-25T10:00:00Z) or epoch milliseconds. */
 function optionalTime(param: string, value: string | undefined): { start?: number; end?: number } {

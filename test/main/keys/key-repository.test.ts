@@ -121,6 +121,8 @@ describe('createKeyRepository', () => {
     ['a bad budget_duration', { budget_duration: '30 days' }, 'budget_duration'],
     ['a bad duration', { duration: 'forever' }, 'duration'],
     ['a bad expires', { expires: 'tomorrow' }, 'expires'],
+    ['an expires in the past (the clock says 2026-03-15)', { expires: '2026-03-14T00:00:00Z' }, 'expires'],
+    ['an alias longer than the shared contract allows', { key_alias: 'a'.repeat(129) }, 'key_alias'],
     ['both duration and expires', { duration: '1d', expires: '2030-01-01T00:00:00Z' }, 'duration'],
     ['models that are not a list', { models: 'gpt-4o' as unknown as string[] }, 'models'],
     ['an empty model name', { models: [''] }, 'models'],

@@ -90,7 +90,11 @@ describe('createKeyVerifier', () => {
     ['block', (repo: KeyRepository, key: string) => void repo.block(key), { ok: false, reason: 'blocked' }],
     ['delete', (repo: KeyRepository, key: string) => void repo.delete({ keys: [key] }), { ok: false, reason: 'unknown' }],
     ['regenerate', (repo: KeyRepository, key: string) => void repo.regenerate(key), { ok: false, reason: 'unknown' }],
-    ['update to an expiry in the past', (repo: KeyRepository, key: string) => void repo.update(key, { expires: '2000-01-01T00:00:00Z' }), { ok: false, reason: 'expired' }],
+    // An expiry in the past is refused (key-repository), so: a short one, then time passes.
+    ['update to an expiry that then passes', (repo: KeyRepository, key: string) => {
+      repo.update(key, { duration: '1s' });
+      opened!.clock.advance(1_000);
+    }, { ok: false, reason: 'expired' }],
   ])('sees a %s at once, though the old record was cached', (_label, change, expected) => {
     const { repo, verifier } = setup();
     const { key } = repo.create();

@@ -1,0 +1,41 @@
+// The inference trust zone: the OpenAI- and Anthropic-compatible routes in one encapsulated
+// plugin whose hooks no route in it can miss: the browser policy admitting the origins the user
+// allowed under Settings (with CORS and preflights), then authentication with any key. Never
+// admits the gateway's own origin: the dashboard never calls inference routes.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createBrowserOriginGuard } from '../plugins/browser-origin-guard.js';
+import type { Authenticator } from '../plugins/authenticate.js';
+import { stampZone } from './route-zone.js';
+
+export interface InferenceZoneOptions {
+  authenticator: Authenticator;
+  /** Browser origins the user allowed (Settings); read per request, so a change applies at once. */
+  allowedOrigins: () => readonly string[];
+  port: (request: FastifyRequest) => number;
+}
+
+export function registerInferenceZone(app: FastifyInstance, options: InferenceZoneOptions, routes: (zone: FastifyInstance) => void): void {
+  app.register(async (zone) => {
+    stampZone(zone, 'inference');
+    // Every inference route also answers its browser preflight (the origin guard does, before auth).
+    zone.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      if (!methods.includes('HEAD') && !methods.includes('OPTIONS')) route.method = [...methods, 'OPTIONS'];
+    });
+    zone.addHook('onRequest', createBrowserOriginGuard({
+      admits: () => options.allowedOrigins(),
+      cors: true,
+      refusal: 'Requests from web pages are not allowed; add the origin under Settings → Allowed browser origins',
+      port: options.port,
+    }));
+    zone.addHook('onRequest', (request, _reply, done) => {
+      try {
+        request.principal = options.authenticator.authenticate(request);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    });
+    routes(zone);
+  });
+}

@@ -1,0 +1,31 @@
+// The trust zones every route belongs to (inference, management, dashboard files) and what a
+// route's config says about it: its zone, stamped by the zone's plugin, never by the route, and
+// within the management zone who may call it. The zone plugins enforce them.
+import type { FastifyInstance } from 'fastify';
+
+export type RouteZone = 'inference' | 'management' | 'dashboard';
+
+/** Who may call a management route: the admin key unless the route says otherwise. */
+export type RouteAccess = 'admin' | 'any-key' | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    zone?: RouteZone;
+    access?: RouteAccess;
+  }
+}
+
+/** One registered route, as the server's onRoute hook saw it (tests enumerate these). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** undefined = registered outside every zone plugin, which must never happen. */
+  zone: RouteZone | undefined;
+}
+
+/** Marks every route registered in `scope` (and its children) as belonging to `zone`. */
+export function stampZone(scope: FastifyInstance, zone: RouteZone): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, zone };
+  });
+}
