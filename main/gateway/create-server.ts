@@ -10,6 +10,7 @@ import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -240,19 +241,4 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       if (ownsUpstream) await upstream.close();
     },
   };
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
