@@ -3,11 +3,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { flipFuses, type FuseConfig } from '@electron/fuses';
 import { REQUIRED_FUSES } from '../../../main/app/fuse-wire.js';
+import { SQLITE_BINARY, electronNativeDir, sqliteNativeBinding } from '../../../main/app/sqlite-native-binding.js';
 import { trayIconName, type GatewayStatus } from '../../../main/app/tray-menu-template.js';
 import { writeElectronBinary } from '../../support/fake-electron-binary.js';
 
@@ -33,10 +34,20 @@ describe('packaging-config', () => {
     expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
   });
 
-  it('unpacks the native modules from the asar and rebuilds them for Electron', () => {
+  it('ships the Electron build of better-sqlite3 where the packaged app loads it, built before packing, and not Node\'s', () => {
+    expect(config.beforePack).toBe('./scripts/electron-native.mjs');
+    const shipped = (config.extraResources as { from: string; to: string }[]).find((r) => r.from.endsWith(SQLITE_BINARY))!;
+    // The same layout the build script writes (${platform}-${arch} expanded by electron-builder) and the app reads.
+    expect(shipped.from).toBe(join(electronNativeDir('.', '${platform}', '${arch}'), SQLITE_BINARY).split(sep).join('/'));
+    expect(join('/resources', shipped.to)).toBe(sqliteNativeBinding({ isPackaged: true, appRoot: '/unused', resourcesPath: '/resources', platform: 'linux', arch: 'x64' }));
+    // node_modules keeps Node's build (npm test): electron-builder must neither rebuild it in place nor ship it.
+    expect(config.npmRebuild).toBe(false);
+    expect(config.files).toContain('!**/node_modules/better-sqlite3/build/**');
+  });
+
+  it('unpacks keytar\'s native module from the asar', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/keytar/**/*.node']));
-    expect(config.npmRebuild).toBe(true);
+    expect(config.asarUnpack).toEqual(['**/node_modules/keytar/**/*.node']);
   });
 
   it('flips every required fuse and verifies them after signing', () => {
