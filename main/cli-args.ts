@@ -1,8 +1,9 @@
-// Parses `switchboard` command lines and the SWITCHBOARD_* environment into options. Pure: no
-// I/O, so every flag and precedence rule is unit-tested. Flags win over environment variables,
-// which win over defaults.
+// Parses `switchboard` command lines (node:util parseArgs, strict) and the SWITCHBOARD_*
+// environment into options. Pure: no I/O, so every flag and precedence rule is unit-tested. Flags
+// win over environment variables, which win over defaults. Never takes a flag as another's value.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs as parseCommandLine, type ParseArgsConfig } from 'node:util';
 
 export const USAGE = `Usage: switchboard serve [options]
        switchboard keys import --config FILE
@@ -10,7 +11,7 @@ export const USAGE = `Usage: switchboard serve [options]
 Runs the Switchboard gateway headless: an OpenAI-compatible (and Anthropic-compatible)
 endpoint on http://HOST:PORT/v1, with the dashboard on the same port.
 
-Options:
+Options (as --flag VALUE or --flag=VALUE):
   --config FILE     LiteLLM-style config.yaml (env SWITCHBOARD_CONFIG; default: a local
                     Ollama at http://127.0.0.1:11434)
   --port N          port to listen on (env SWITCHBOARD_PORT; default 4141)
@@ -50,23 +51,33 @@ export interface KeysImportOptions {
 
 export type ParsedArgs = ServeOptions | KeysImportOptions | { command: 'help' } | { command: 'error'; message: string };
 
+type FlagsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** `serve`'s flags; `--flag value` and `--flag=value` both work (node:util parseArgs, strict). */
+const SERVE_FLAGS = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagsConfig;
+
+/** `keys import`'s flags: the file is named explicitly, never taken from the environment, because it is rewritten. */
+const KEYS_IMPORT_FLAGS = {
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagsConfig;
+
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ParsedArgs {
-  const args = [...argv];
-  if (args.length === 0 || args[0] === '-h' || args[0] === '--help' || args[0] === 'help') return { command: 'help' };
-  const command = args.shift();
-  if (command === 'keys') return parseKeysArgs(args);
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
+  if (command === 'keys') return parseKeysArgs(rest);
   if (command !== 'serve') return { command: 'error', message: `unknown command "${command}"` };
 
-  const flags: Record<string, string> = {};
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    if (arg === '-h' || arg === '--help') return { command: 'help' };
-    const match = /^--(config|port|host|data-dir)(?:=(.*))?$/.exec(arg);
-    if (!match) return { command: 'error', message: `unknown option "${arg}"` };
-    const value = match[2] ?? args.shift();
-    if (value === undefined || value === '') return { command: 'error', message: `option --${match[1]} needs a value` };
-    flags[match[1]!] = value;
-  }
+  const parsed = readFlags(rest, SERVE_FLAGS);
+  if ('error' in parsed) return { command: 'error', message: parsed.error };
+  const flags = parsed.values;
+  if (flags.help) return { command: 'help' };
 
   const portText = flags.port ?? env.SWITCHBOARD_PORT ?? '4141';
   const port = Number(portText);
@@ -84,23 +95,40 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
   };
 }
 
-/** `keys import --config FILE`: the file is named explicitly, never taken from the environment, because it is rewritten. */
-function parseKeysArgs(args: string[]): ParsedArgs {
-  const sub = args.shift();
+function parseKeysArgs(args: readonly string[]): ParsedArgs {
+  const [sub, ...rest] = args;
   if (sub === '-h' || sub === '--help') return { command: 'help' };
   if (sub !== 'import') return { command: 'error', message: sub === undefined ? 'keys needs a subcommand: keys import --config FILE' : `unknown keys subcommand "${sub}"` };
-  let configFile: string | undefined;
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    if (arg === '-h' || arg === '--help') return { command: 'help' };
-    const match = /^--config(?:=(.*))?$/.exec(arg);
-    if (!match) return { command: 'error', message: `unknown option "${arg}"` };
-    const value = match[1] ?? args.shift();
-    if (value === undefined || value === '') return { command: 'error', message: 'option --config needs a value' };
-    configFile = value;
+  const parsed = readFlags(rest, KEYS_IMPORT_FLAGS);
+  if ('error' in parsed) return { command: 'error', message: parsed.error };
+  if (parsed.values.help) return { command: 'help' };
+  if (parsed.values.config === undefined) return { command: 'error', message: 'keys import needs --config FILE' };
+  return { command: 'keys-import', configFile: parsed.values.config };
+}
+
+/**
+ * Strict parsing: an unknown flag, a positional argument, a flag without its value, or a value
+ * that looks like a flag (`--config --port 5`) is refused with Node's own message. An empty
+ * value (`--port=`) is refused too: no flag here means anything when empty.
+ */
+function readFlags<T extends FlagsConfig>(args: readonly string[], options: T): { values: ParsedValues<T> } | { error: string } {
+  let values: ParsedValues<T>;
+  try {
+    values = parseCommandLine({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    if (isParseArgsError(error)) return { error: error.message };
+    throw error;
   }
-  if (configFile === undefined) return { command: 'error', message: 'keys import needs --config FILE' };
-  return { command: 'keys-import', configFile };
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') return { error: `option --${name} needs a value` };
+  }
+  return { values };
+}
+
+type ParsedValues<T extends FlagsConfig> = ReturnType<typeof parseCommandLine<{ options: T; strict: true; allowPositionals: false }>>['values'];
+
+function isParseArgsError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {

@@ -46,6 +46,8 @@ export interface StartGatewayOptions {
   clock?: Clock;
   /** The built dashboard (index.html + assets/); defaults to dist/renderer; null serves none. */
   dashboardDir?: string | null;
+  /** better-sqlite3's compiled module when not node_modules' (the desktop app's Electron build). */
+  sqliteNativeBinding?: string;
 }
 
 export interface RunningGateway {
@@ -94,7 +96,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const resolveCredential = createCredentialResolver(options.env, secrets);
   const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
 
-  const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
+  const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock, nativeBinding: options.sqliteNativeBinding });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
   try {
     const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });

@@ -1,7 +1,7 @@
 // The desktop notifications the app shows, as data, and their wording. Pure: the Electron glue
 // (notifier.ts) only displays what describeNotification returns and reports clicks back.
 import type { BudgetAlert } from './budget-notifications.js';
-import { formatUsd } from './format-usd.js';
+import { formatUsd } from '../../shared/format-usd.js';
 import type { StartFailure } from './gateway-start-failure.js';
 
 export type AppNotification =

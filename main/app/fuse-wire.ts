@@ -1,25 +1,20 @@
-// Reads Electron's fuse wire back out of a packaged binary, so a build can prove the fuses it
-// meant to flip are flipped (security checklist S35). The wire is a sentinel string followed by
-// a version byte, a length byte and one byte per fuse ('0' off, '1' on, 'r' removed). Pure:
-// bytes in, findings out; the afterSign hook (scripts/verify-fuses.mjs) does the file reading.
+// Reads Electron's fuses back out of a packaged binary with @electron/fuses, the library
+// electron-builder flips them with, so a build can prove the fuses it meant to flip are flipped
+// (security checklist S35). Holds no sentinel, byte value or wire layout of its own: a wrong
+// constant here could otherwise pass against itself. The afterSign hook (scripts/verify-fuses.mjs) calls it.
 import { join } from 'node:path';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { FuseState as WireState } from '@electron/fuses/dist/constants.js';
 
-export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
-
-/** electron-builder's `electronFuses` names, in wire order (@electron/fuses FuseV1Options). */
-export const FUSE_NAMES = [
-  'runAsNode',
-  'enableCookieEncryption',
-  'enableNodeOptionsEnvironmentVariable',
-  'enableNodeCliInspectArguments',
-  'enableEmbeddedAsarIntegrityValidation',
-  'onlyLoadAppFromAsar',
-  'loadBrowserProcessSpecificV8Snapshot',
-  'grantFileProtocolExtraPrivileges',
-] as const;
-
-export type FuseName = (typeof FUSE_NAMES)[number];
+/** electron-builder's `electronFuses` names: FuseV1Options' names with a lower-case first letter. */
+export type FuseName = Uncapitalize<keyof typeof FuseV1Options>;
 export type FuseState = 'enabled' | 'disabled' | 'removed' | 'unknown';
+
+/** Every fuse this @electron/fuses knows, in wire order. */
+export const FUSE_NAMES: readonly FuseName[] = Object.values(FuseV1Options)
+  .filter((index): index is FuseV1Options => typeof index === 'number')
+  .sort((a, b) => a - b)
+  .map((index) => fuseName(index));
 
 /**
  * The fuses this app must ship with (issue 8): no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, no
@@ -37,66 +32,67 @@ export const REQUIRED_FUSES = {
 } as const satisfies Partial<Record<FuseName, boolean>>;
 
 export interface FuseWire {
-  version: number;
+  version: string;
   fuses: Partial<Record<FuseName, FuseState>>;
 }
 
-const STATE_BY_BYTE: Record<number, FuseState> = { 0x30: 'disabled', 0x31: 'enabled', 0x72: 'removed' };
-
 /**
- * Every fuse wire in the binary: one, or two in a universal macOS binary (one per slice).
- * Throws when there is none (not an Electron binary, or older than Electron 12).
+ * The fuse wire of the binary at `path` (the path electron-builder gives flipFuses: the `.app`
+ * bundle on macOS, whose framework the library finds). Throws when the file has none (not an
+ * Electron 12+ binary). flipFuses writes both slices of a universal macOS binary in one pass;
+ * the library reads the first.
  */
-export function readFuseWires(binary: Uint8Array): FuseWire[] {
-  const buffer = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength);
-  const wires: FuseWire[] = [];
-  let from = 0;
-  for (;;) {
-    const at = buffer.indexOf(FUSE_SENTINEL, from, 'latin1');
-    if (at === -1) break;
-    const position = at + FUSE_SENTINEL.length;
-    const version = buffer[position];
-    const length = buffer[position + 1];
-    if (version === undefined || length === undefined || position + 2 + length > buffer.length) {
-      throw new Error('The fuse wire is cut off: the binary is damaged');
-    }
-    const fuses: Partial<Record<FuseName, FuseState>> = {};
-    FUSE_NAMES.forEach((name, index) => {
-      if (index < length) fuses[name] = STATE_BY_BYTE[buffer[position + 2 + index]!] ?? 'unknown';
-    });
-    wires.push({ version, fuses });
-    from = position + 2 + length;
+export async function readFuseWire(path: string): Promise<FuseWire> {
+  const { version, ...states } = await getCurrentFuseWire(path);
+  const fuses: Partial<Record<FuseName, FuseState>> = {};
+  for (const [index, state] of Object.entries(states) as [string, WireState | undefined][]) {
+    // A fuse newer than this @electron/fuses has no name to check it by.
+    if (FuseV1Options[Number(index)] !== undefined) fuses[fuseName(Number(index))] = describeState(state);
   }
-  if (wires.length === 0) throw new Error('No fuse wire found: not an Electron (12+) binary');
-  return wires;
+  return { version, fuses };
 }
 
-/** One line per fuse that differs from `expected`; empty when every wire matches. */
-export function compareFuses(wires: readonly FuseWire[], expected: Partial<Record<FuseName, boolean>>): string[] {
+/** One line per fuse that differs from `expected`; empty when the wire matches. */
+export function compareFuses(wire: FuseWire, expected: Partial<Record<FuseName, boolean>>): string[] {
+  if (wire.version !== '1') return [`fuse wire version ${wire.version}: only version 1 is understood`];
   const problems: string[] = [];
-  wires.forEach((wire, index) => {
-    const where = wires.length > 1 ? ` (wire ${index + 1})` : '';
-    if (wire.version !== 1) problems.push(`fuse wire version ${wire.version}${where}: only version 1 is understood`);
-    for (const [name, want] of Object.entries(expected) as [FuseName, boolean][]) {
-      const actual = wire.fuses[name];
-      const wanted: FuseState = want ? 'enabled' : 'disabled';
-      if (actual !== wanted) problems.push(`${name}${where} is ${actual ?? 'missing'}, expected ${wanted}`);
-    }
-  });
+  for (const [name, want] of Object.entries(expected) as [FuseName, boolean][]) {
+    const actual = wire.fuses[name];
+    const wanted: FuseState = want ? 'enabled' : 'disabled';
+    if (actual !== wanted) problems.push(`${name} is ${actual ?? 'missing'}, expected ${wanted}`);
+  }
   return problems;
 }
 
 export type PackagedPlatform = 'darwin' | 'mas' | 'win32' | 'linux';
 
-/** The file that holds the fuse wire in electron-builder's output folder for one platform. */
+/** What electron-builder hands flipFuses for one platform (platformPackager addElectronFuses). */
 export function fuseBinaryPath(appOutDir: string, platform: PackagedPlatform, names: { productFilename: string; executableName: string }): string {
   switch (platform) {
     case 'darwin':
     case 'mas':
-      return join(appOutDir, `${names.productFilename}.app`, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework');
+      return join(appOutDir, `${names.productFilename}.app`);
     case 'win32':
       return join(appOutDir, `${names.productFilename}.exe`);
     case 'linux':
       return join(appOutDir, names.executableName);
+  }
+}
+
+function fuseName(index: FuseV1Options): FuseName {
+  const name = FuseV1Options[index];
+  return `${name.charAt(0).toLowerCase()}${name.slice(1)}` as FuseName;
+}
+
+function describeState(state: WireState | undefined): FuseState {
+  switch (state) {
+    case WireState.ENABLE:
+      return 'enabled';
+    case WireState.DISABLE:
+      return 'disabled';
+    case WireState.REMOVED:
+      return 'removed';
+    default:
+      return 'unknown';
   }
 }

@@ -3,6 +3,7 @@
 // fastify's inject, so a switch from the tray goes through the same validation, admin check and
 // store as one from the dashboard. Never opens a socket; never returns the admin key.
 import { z } from 'zod';
+import { usdToMicros } from '../../shared/usd-to-micros.js';
 import type { KeyBudget } from './budget-notifications.js';
 
 export interface InjectRequest {
@@ -108,8 +109,8 @@ export function createGatewayClient(options: { inject: Inject; port: number; adm
             keyId: key.key_id,
             app: key.key_alias ?? key.key_name,
             // /key/list speaks LiteLLM's USD floats; back to integer micro-USD at this edge.
-            spendMicros: Math.round(key.spend * 1_000_000),
-            maxBudgetMicros: key.max_budget === null ? null : Math.round(key.max_budget * 1_000_000),
+            spendMicros: usdToMicros(key.spend),
+            maxBudgetMicros: key.max_budget === null ? null : usdToMicros(key.max_budget),
           });
         }
         if (list.current_page >= list.total_pages) break;

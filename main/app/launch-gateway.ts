@@ -36,6 +36,11 @@ export interface LaunchOptions {
   log: Logger;
   /** The OS keychain (keytar) in the app; provider keys and the admin key live there. */
   secrets: SecretStore;
+  /**
+   * better-sqlite3 built for Electron's ABI (sqlite-native-binding.ts); node_modules holds the
+   * build for Node's, which Electron refuses. Unset: node_modules' (tests under Node).
+   */
+  sqliteNativeBinding?: string;
 }
 
 /**
@@ -81,6 +86,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     env: options.env,
     log: options.log,
     secrets: options.secrets,
+    sqliteNativeBinding: options.sqliteNativeBinding,
   }, config);
   const app = running.gateway.app;
   return {

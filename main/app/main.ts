@@ -14,6 +14,7 @@ import { createIpcHandlers, registerIpcHandlers } from './ipc-handlers.js';
 import { launchGateway, resolveConfigFile, resolvePort } from './launch-gateway.js';
 import { createNotifier } from './notifier.js';
 import { createStartAtLogin } from './start-at-login.js';
+import { sqliteNativeBinding } from './sqlite-native-binding.js';
 import { createAppTray, type AppTray } from './tray.js';
 import { createTrayActionHandler } from './tray-actions.js';
 import { createDashboardWindow, hardenSession, type DashboardWindow } from './window.js';
@@ -57,6 +58,10 @@ function boot(): void {
   const secrets = createKeytarSecretStore();
   const appRoot = app.getAppPath();
   const appIcon = join(appRoot, 'assets', 'icon.png');
+  // better-sqlite3 built for Electron's ABI: node_modules holds Node's, which Electron refuses.
+  const sqliteBinding = sqliteNativeBinding({
+    isPackaged: app.isPackaged, appRoot, resourcesPath: process.resourcesPath, platform: process.platform, arch: process.arch,
+  });
   const isMac = process.platform === 'darwin';
   // A tray app: no Dock icon unless the dashboard window is open.
   if (isMac) app.dock?.hide();
@@ -80,7 +85,7 @@ function boot(): void {
   });
 
   const controller: AppController = createAppController({
-    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets }, port),
+    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets, sqliteNativeBinding: sqliteBinding }, port),
     port: resolvePort(env, preferences.port),
     savePort: (port) => void updatePreferences(preferencesFile, { port }),
     startAtLogin,

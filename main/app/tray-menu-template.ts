@@ -2,7 +2,7 @@
 // model radio list, and the actions. Clicking an item dispatches a TrayAction; this module
 // never performs one. Only types come from 'electron', so it is tested without Electron.
 import type { MenuItemConstructorOptions } from 'electron';
-import { formatUsd } from './format-usd.js';
+import { formatUsd } from '../../shared/format-usd.js';
 import type { StartFailureFix } from './gateway-start-failure.js';
 
 export type GatewayStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'error';

@@ -14,6 +14,7 @@ import { createFailedAuthThrottle } from './plugins/failed-auth-throttle.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/error-handler.js';
 import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
+import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -263,19 +264,4 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       if (ownsUpstream) await upstream.close();
     },
   };
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,7 +1,6 @@
 // Key verification for every inference request: SHA-256 of the presented key, looked up on the
 // indexed key_hash column, cached by the FULL hash. Never caches or compares by a prefix
 // (LiteLLM CVE-2026-35030 keyed its cache on token[:20]) and never logs what was presented.
-import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../storage/clock.js';
 import type { KeyRepository, VirtualKeyRecord } from './key-repository.js';
 import { hashKey } from './virtual-keys.js';
@@ -92,17 +91,4 @@ export function createKeyVerifier(repo: KeyRepository, clock: Clock, options: Ke
       hashById.clear();
     },
   };
-}
-
-/**
- * Constant-time string comparison for secrets compared directly (the master key). Checks the
- * byte length first: crypto.timingSafeEqual throws RangeError on unequal lengths
- * (punkpeye/mcp-proxy PR #75), and string length is not byte length ('é' is 2 bytes).
- */
-export function timingSafeEqualStrings(a: string, b: string): boolean {
-  if (typeof a !== 'string' || typeof b !== 'string') return false;
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) return false;
-  return timingSafeEqual(left, right);
 }

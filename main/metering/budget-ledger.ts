@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { createBudgetResetter } from '../keys/budget-reset.js';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { formatUsd } from '../../shared/format-usd.js';
 
 export type ReserveResult =
   /** Admitted. `skipped` when the model is priced at zero and the ledger was not touched. */
@@ -229,15 +230,6 @@ function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now
     retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),
     message: `Budget exceeded for key ${name}: budget ${formatUsd(max)}, used ${formatUsd(row.spend_micros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`,
   };
-}
-
-/** Micro-USD as dollars for people: `$1.00`, `$0.000123` (no trailing zeros past the cents). */
-export function formatUsd(micros: number): string {
-  const sign = micros < 0 ? '-' : '';
-  const abs = Math.abs(micros);
-  const dollars = Math.floor(abs / 1_000_000);
-  const fraction = String(abs % 1_000_000).padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
-  return `${sign}$${dollars}.${fraction}`;
 }
 
 function toMicros(value: number, name: string): number {

@@ -38,6 +38,12 @@ export interface OpenDatabaseOptions {
    * integrity-check-request.ts). The cheap checks (header, size, first reads) always run.
    */
   quickCheck?: boolean;
+  /**
+   * better-sqlite3's compiled module, when not the one in node_modules: the desktop app passes
+   * its build for Electron's ABI, since node_modules holds Node's (see README, "Running and
+   * packaging it yourself").
+   */
+  nativeBinding?: string;
 }
 
 export interface OpenedDatabase {
@@ -112,7 +118,7 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
   }
   const quickCheck = options.quickCheck ?? integrityCheckRequested(file);
 
-  const db = new Database(file, { timeout: busyTimeoutMs });
+  const db = connect(file, busyTimeoutMs, options.nativeBinding);
   try {
     // Explicit, not better-sqlite3's default: sources disagree on what that default is.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -184,6 +190,22 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
 }
 
 class ProbeRollback extends Error {}
+
+/**
+ * better-sqlite3 loads its native module at the first open: a missing one, or one built for
+ * another ABI (Node's under Electron), fails here and is named, not left as a bare dlopen error.
+ */
+function connect(file: string, timeout: number, nativeBinding: string | undefined): Database.Database {
+  try {
+    return new Database(file, nativeBinding === undefined ? { timeout } : { timeout, nativeBinding });
+  } catch (error) {
+    const code = sqliteCodeOf(error);
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_DLOPEN_FAILED') throw error;
+    const module = nativeBinding ?? 'in node_modules/better-sqlite3';
+    const reason = code === 'MODULE_NOT_FOUND' ? 'the file does not exist' : (error as Error).message.replace(/\s+/g, ' ');
+    throw new StorageError('storage_unavailable', `SQLite's native module ${module} could not be loaded: ${reason}`, { file, cause: error });
+  }
+}
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 

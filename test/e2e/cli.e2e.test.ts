@@ -114,6 +114,19 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(cli.stderr()).toBe('');
   });
 
+  it.each([
+    [['--verbose'], "Unknown option '--verbose'"],
+    [['--port'], "Option '--port <value>' argument missing"],
+    [['--config', '--port', '0'], "Option '--config' argument is ambiguous"],
+  ])('refuses serve %j with exit code 2, the reason and the usage, and starts nothing', async (args, reason) => {
+    const cli = runCli(['serve', ...dataDir('refused'), ...args]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain(`switchboard: ${reason}`);
+    expect(cli.stderr()).toContain('Usage: switchboard serve');
+    expect(cli.stdout()).toBe('');
+    expect(existsSync(join(work, 'refused'))).toBe(false);
+  });
+
   it('starts the seed LiteLLM config unchanged on --port 0, reports database_url as unused, and exits 0 on SIGTERM', async () => {
     const cli = runCli(['serve', '--config', SEED, '--port', '0', ...dataDir('seed')]);
     const url = await ready(cli);

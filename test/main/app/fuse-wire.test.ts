@@ -1,32 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FuseV1Options } from '@electron/fuses';
+import { FuseState } from '@electron/fuses/dist/constants.js';
 import { describe, expect, it } from 'vitest';
-import { FUSE_NAMES, FUSE_SENTINEL, REQUIRED_FUSES, compareFuses, fuseBinaryPath, readFuseWires, type FuseName } from '../../../main/app/fuse-wire.js';
+import { FUSE_NAMES, REQUIRED_FUSES, compareFuses, fuseBinaryPath, readFuseWire } from '../../../main/app/fuse-wire.js';
+import { STOCK_WIRE, flipWithLibrary, writeElectronBinary } from '../../support/fake-electron-binary.js';
 
-/** A fake binary: junk, the sentinel, version 1, the wire length, one byte per fuse, junk. */
-function binary(states: Partial<Record<FuseName, boolean | 'r'>>, copies = 1): Buffer {
-  const wire = FUSE_NAMES.map((name) => {
-    const state = states[name];
-    return state === 'r' ? 0x72 : state === true ? 0x31 : 0x30;
-  });
-  const one = Buffer.concat([Buffer.from(FUSE_SENTINEL, 'latin1'), Buffer.from([1, wire.length, ...wire])]);
-  return Buffer.concat([Buffer.alloc(1000, 7), ...Array.from({ length: copies }, () => Buffer.concat([one, Buffer.alloc(500, 9)]))]);
-}
+const stockBinary = (wire: readonly number[] = STOCK_WIRE, version?: number) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'switchboard-fuses-')), 'switchboard');
+  writeElectronBinary(file, wire, version);
+  return file;
+};
+
+/** REQUIRED_FUSES as @electron/fuses indexes them. */
+const REQUIRED_BY_INDEX = {
+  [FuseV1Options.RunAsNode]: false,
+  [FuseV1Options.EnableCookieEncryption]: true,
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+  [FuseV1Options.EnableNodeCliInspectArguments]: false,
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+  [FuseV1Options.OnlyLoadAppFromAsar]: true,
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+};
 
 describe('fuse-wire', () => {
-  it('reads every fuse back from the wire', () => {
-    const wires = readFuseWires(binary({ runAsNode: true, onlyLoadAppFromAsar: true, grantFileProtocolExtraPrivileges: 'r' }));
-    expect(wires).toHaveLength(1);
-    expect(wires[0]!.version).toBe(1);
-    expect(wires[0]!.fuses).toMatchObject({ runAsNode: 'enabled', onlyLoadAppFromAsar: 'enabled', enableCookieEncryption: 'disabled', grantFileProtocolExtraPrivileges: 'removed' });
+  it('names every fuse the library knows, in wire order', () => {
+    expect(FUSE_NAMES).toEqual([
+      'runAsNode', 'enableCookieEncryption', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments',
+      'enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'loadBrowserProcessSpecificV8Snapshot', 'grantFileProtocolExtraPrivileges',
+    ]);
   });
 
-  it('passes a binary with the required fuses flipped', () => {
-    expect(compareFuses(readFuseWires(binary(REQUIRED_FUSES)), REQUIRED_FUSES)).toEqual([]);
+  it('reads back the fuses @electron/fuses flipped', async () => {
+    const file = stockBinary();
+    await flipWithLibrary(file, { [FuseV1Options.RunAsNode]: false, [FuseV1Options.OnlyLoadAppFromAsar]: true });
+    expect(await readFuseWire(file)).toEqual({
+      version: '1',
+      fuses: {
+        runAsNode: 'disabled', enableCookieEncryption: 'disabled', enableNodeOptionsEnvironmentVariable: 'enabled', enableNodeCliInspectArguments: 'enabled',
+        enableEmbeddedAsarIntegrityValidation: 'disabled', onlyLoadAppFromAsar: 'enabled', loadBrowserProcessSpecificV8Snapshot: 'disabled', grantFileProtocolExtraPrivileges: 'enabled',
+      },
+    });
   });
 
-  it('names each fuse left at its unsafe default (an unflipped Electron)', () => {
-    const stock = binary({ runAsNode: true, enableNodeOptionsEnvironmentVariable: true, enableNodeCliInspectArguments: true, grantFileProtocolExtraPrivileges: true });
-    expect(compareFuses(readFuseWires(stock), REQUIRED_FUSES)).toEqual([
+  it('passes a binary with the required fuses flipped', async () => {
+    const file = stockBinary();
+    await flipWithLibrary(file, REQUIRED_BY_INDEX);
+    expect(compareFuses(await readFuseWire(file), REQUIRED_FUSES)).toEqual([]);
+  });
+
+  it('names each fuse left at its unsafe default (an unflipped Electron)', async () => {
+    expect(compareFuses(await readFuseWire(stockBinary()), REQUIRED_FUSES)).toEqual([
       'runAsNode is enabled, expected disabled',
       'enableCookieEncryption is disabled, expected enabled',
       'enableNodeOptionsEnvironmentVariable is enabled, expected disabled',
@@ -37,31 +62,38 @@ describe('fuse-wire', () => {
     ]);
   });
 
-  it('checks both slices of a universal macOS binary', () => {
-    const first = binary(REQUIRED_FUSES);
-    const second = binary({ ...REQUIRED_FUSES, runAsNode: true }).subarray(1000);
-    const wires = readFuseWires(Buffer.concat([first, second]));
-    expect(wires).toHaveLength(2);
-    expect(compareFuses(wires, REQUIRED_FUSES)).toEqual(['runAsNode (wire 2) is enabled, expected disabled']);
+  it('reports a fuse Electron removed, and one missing from a shorter (older) wire', async () => {
+    const removed = [...STOCK_WIRE];
+    removed[FuseV1Options.RunAsNode] = FuseState.REMOVED;
+    expect(compareFuses(await readFuseWire(stockBinary(removed)), { runAsNode: false })).toEqual(['runAsNode is removed, expected disabled']);
+    expect(compareFuses(await readFuseWire(stockBinary(STOCK_WIRE.slice(0, 2))), { onlyLoadAppFromAsar: true })).toEqual(['onlyLoadAppFromAsar is missing, expected enabled']);
   });
 
-  it('reports a fuse missing from a shorter (older) wire', () => {
-    const short = Buffer.concat([Buffer.from(FUSE_SENTINEL, 'latin1'), Buffer.from([1, 2, 0x30, 0x31])]);
-    expect(compareFuses(readFuseWires(short), { onlyLoadAppFromAsar: true })).toEqual(['onlyLoadAppFromAsar is missing, expected enabled']);
+  it('refuses a wire version it does not understand', async () => {
+    expect(compareFuses(await readFuseWire(stockBinary(STOCK_WIRE, 2)), REQUIRED_FUSES)).toEqual(['fuse wire version 2: only version 1 is understood']);
   });
 
-  it('refuses a file without a fuse wire, or with a cut-off one', () => {
-    expect(() => readFuseWires(Buffer.alloc(4096))).toThrow('No fuse wire');
-    expect(() => readFuseWires(Buffer.concat([Buffer.from(FUSE_SENTINEL, 'latin1'), Buffer.from([1, 8, 0x30])]))).toThrow('cut off');
+  it('refuses a file without a fuse wire', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'switchboard-fuses-')), 'not-electron');
+    writeFileSync(file, Buffer.alloc(4096));
+    await expect(readFuseWire(file)).rejects.toThrow(/Could not find sentinel/);
   });
 
   it.each([
-    ['darwin', join('/out', 'Switchboard.app', 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')],
-    ['mas', join('/out', 'Switchboard.app', 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')],
+    ['darwin', join('/out', 'Switchboard.app')],
+    ['mas', join('/out', 'Switchboard.app')],
     ['win32', join('/out', 'Switchboard.exe')],
     ['linux', join('/out', 'switchboard')],
-  ] as const)('finds the fuse wire of a %s build at %s', (platform, path) => {
+  ] as const)('reads a %s build where electron-builder flips it: %s', (platform, path) => {
     expect(fuseBinaryPath('/out', platform, { productFilename: 'Switchboard', executableName: 'switchboard' })).toBe(path);
+  });
+
+  it('finds the fuses of a macOS build inside its Electron Framework, as flipFuses does', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeElectronBinary(join(out, 'Switchboard.app', 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework'));
+    const app = fuseBinaryPath(out, 'darwin', { productFilename: 'Switchboard', executableName: 'switchboard' });
+    await flipWithLibrary(app, REQUIRED_BY_INDEX);
+    expect(compareFuses(await readFuseWire(app), REQUIRED_FUSES)).toEqual([]);
   });
 
   it('requires the fuses the issue names', () => {

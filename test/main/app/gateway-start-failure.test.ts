@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../main/storage/open-database.js';
 import { ConfigError } from '../../../main/core/config-error.js';
 import { SecretStoreError } from '../../../main/secrets/secret-store.js';
 import { describeStartFailure, nextPort } from '../../../main/app/gateway-start-failure.js';
@@ -36,6 +40,18 @@ describe('gateway-start-failure', () => {
   it('passes on what the keychain says to install or unlock', () => {
     const failure = describeStartFailure(new SecretStoreError('locked', 'get', 'The keyring is locked: unlock it and try again'), context);
     expect(failure).toEqual({ kind: 'keychain', message: 'The OS keychain could not provide the admin key: The keyring is locked: unlock it and try again', fix: null });
+  });
+
+  it('names the SQLite module it could not load (no Electron build yet: npm run app makes one)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-start-'));
+    const binding = join(dir, 'native', 'electron', 'linux-x64', 'better_sqlite3.node');
+    let thrown: unknown;
+    try {
+      openDatabase({ file: join(dir, 'switchboard.db'), log: { info() {}, warn() {}, error() {} }, nativeBinding: binding });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(describeStartFailure(thrown, context)).toEqual({ kind: 'other', message: `SQLite's native module ${binding} could not be loaded: the file does not exist`, fix: null });
   });
 
   it('clips long unknown errors', () => {

@@ -2,7 +2,8 @@
 // an in-memory keychain and a mock upstream, driven by the app controller as the tray drives it.
 // Opens sockets, so it is a fault test (run serially).
 import { createServer, type Server } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +82,18 @@ describe('launch-gateway', () => {
     open.push(gateway);
     expect(gateway).toMatchObject({ adminKey: 'sk-admin-from-env', adminKeySource: 'configured' });
     expect(await secrets.get(ADMIN_KEY_NAME)).toBeUndefined();
+  });
+
+  it('opens the database with the SQLite module the app gives it (its Electron build), and names it when it cannot load', async () => {
+    const { options } = await setup();
+    const binding = dir!.file('better_sqlite3.node');
+    // No such file: if the option were not passed down, node_modules' module would open the database.
+    await expect(launchGateway({ ...options, sqliteNativeBinding: binding }, 0)).rejects.toThrow(`SQLite's native module ${binding} could not be loaded`);
+
+    copyFileSync(createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node'), binding);
+    const gateway = await launchGateway({ ...options, sqliteNativeBinding: binding }, 0);
+    open.push(gateway);
+    expect((await fetch(`${gateway.url}/health/liveliness`)).status).toBe(200);
   });
 
   it('switches from the tray through the API, routes the next request there, counts it, and flushes it on quit', async () => {

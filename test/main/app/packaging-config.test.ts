@@ -1,13 +1,16 @@
 // The packaging config as electron-builder reads it (its own schema validation, offline), the
 // fuse check its afterSign hook runs, and the icons the app loads at run time.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { FUSE_NAMES, FUSE_SENTINEL, REQUIRED_FUSES, type FuseName } from '../../../main/app/fuse-wire.js';
+import { flipFuses, type FuseConfig } from '@electron/fuses';
+import { REQUIRED_FUSES } from '../../../main/app/fuse-wire.js';
+import { SQLITE_BINARY, electronNativeDir, sqliteNativeBinding } from '../../../main/app/sqlite-native-binding.js';
 import { trayIconName, type GatewayStatus } from '../../../main/app/tray-menu-template.js';
+import { writeElectronBinary } from '../../support/fake-electron-binary.js';
 
 const root = new URL('../../../', import.meta.url);
 const file = (path: string) => new URL(path, root);
@@ -22,7 +25,8 @@ describe('packaging-config', () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const loaded = await getConfig(projectDir, join(projectDir, 'electron-builder.yml'), null, () => Promise.resolve(JSON.parse(readFileSync(file('package.json'), 'utf8'))));
     await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
-  });
+    // Loading electron-builder and its schema takes seconds on a busy 2-core machine: a time limit, not a timing assertion.
+  }, 60_000);
 
   it('builds a dmg for Apple silicon and Intel, NSIS for Windows, AppImage and deb for Linux', () => {
     expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
@@ -30,10 +34,20 @@ describe('packaging-config', () => {
     expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
   });
 
-  it('unpacks the native modules from the asar and rebuilds them for Electron', () => {
+  it('ships the Electron build of better-sqlite3 where the packaged app loads it, built before packing, and not Node\'s', () => {
+    expect(config.beforePack).toBe('./scripts/electron-native.mjs');
+    const shipped = (config.extraResources as { from: string; to: string }[]).find((r) => r.from.endsWith(SQLITE_BINARY))!;
+    // The same layout the build script writes (${platform}-${arch} expanded by electron-builder) and the app reads.
+    expect(shipped.from).toBe(join(electronNativeDir('.', '${platform}', '${arch}'), SQLITE_BINARY).split(sep).join('/'));
+    expect(join('/resources', shipped.to)).toBe(sqliteNativeBinding({ isPackaged: true, appRoot: '/unused', resourcesPath: '/resources', platform: 'linux', arch: 'x64' }));
+    // node_modules keeps Node's build (npm test): electron-builder must neither rebuild it in place nor ship it.
+    expect(config.npmRebuild).toBe(false);
+    expect(config.files).toContain('!**/node_modules/better-sqlite3/build/**');
+  });
+
+  it('unpacks keytar\'s native module from the asar', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/keytar/**/*.node']));
-    expect(config.npmRebuild).toBe(true);
+    expect(config.asarUnpack).toEqual(['**/node_modules/keytar/**/*.node']);
   });
 
   it('flips every required fuse and verifies them after signing', () => {
@@ -50,12 +64,6 @@ describe('packaging-config', () => {
   });
 });
 
-/** A fake Electron binary holding a fuse wire. */
-function fakeBinary(states: Partial<Record<FuseName, boolean>>): Buffer {
-  const wire = FUSE_NAMES.map((name) => (states[name] ? 0x31 : 0x30));
-  return Buffer.concat([Buffer.alloc(64), Buffer.from(FUSE_SENTINEL, 'latin1'), Buffer.from([1, wire.length, ...wire]), Buffer.alloc(64)]);
-}
-
 describe('verify-fuses hook', () => {
   // A plain .mjs file (electron-builder loads it as is); a variable keeps tsc from wanting types for it.
   const hookPath = '../../../scripts/verify-fuses.mjs';
@@ -66,16 +74,19 @@ describe('verify-fuses hook', () => {
     packager: { config: { electronFuses: config.electronFuses }, appInfo: { productFilename: 'Switchboard' }, executableName: 'switchboard' },
   });
 
-  it('passes a packaged binary whose fuses match electron-builder.yml', async () => {
+  it('passes a binary whose fuses electron-builder flipped from electron-builder.yml', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
-    writeFileSync(join(dir, 'switchboard'), fakeBinary(config.electronFuses));
+    writeElectronBinary(join(dir, 'switchboard'));
+    // electron-builder's own translation of electronFuses, then @electron/fuses' flip: what a real build runs.
+    const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<FuseConfig> } } };
+    await flipFuses(join(dir, 'switchboard'), await PlatformPackager.prototype.generateFuseConfig.call(undefined, config.electronFuses));
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await expect((await hook())(context(dir))).resolves.toBeUndefined();
   });
 
   it('fails the build on a binary with stock fuses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
-    writeFileSync(join(dir, 'switchboard'), fakeBinary({ runAsNode: true, enableNodeOptionsEnvironmentVariable: true, enableNodeCliInspectArguments: true }));
+    writeElectronBinary(join(dir, 'switchboard'));
     await expect((await hook())(context(dir))).rejects.toThrow(/runAsNode is enabled, expected disabled/);
   });
 

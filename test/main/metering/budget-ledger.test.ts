@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeyRepository, type KeyFields, type KeyRepository } from '../../../main/keys/key-repository.js';
-import { createBudgetLedger, formatUsd, type BudgetExceeded, type BudgetLedger } from '../../../main/metering/budget-ledger.js';
+import { createBudgetLedger, type BudgetExceeded, type BudgetLedger } from '../../../main/metering/budget-ledger.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
 
 const USD = 1_000_000;
@@ -85,6 +85,14 @@ describe('createBudgetLedger', () => {
     );
     // The refusal left nothing behind.
     expect(money(db, keyId)).toEqual({ spend: 0.9 * USD, reserved: 0.05 * USD, reservations: 1 });
+  });
+
+  it('words the amounts as the tray and the dashboard do: cents from a dollar up, micro-dollars below', () => {
+    const { ledger, keyId } = setup({ max_budget: 12.5 });
+    ledger.reserve(keyId, 'r1', 12_345_678);
+    ledger.settle('r1', 12_345_678);
+    const refused = ledger.reserve(keyId, 'r2', 154_323) as BudgetExceeded;
+    expect(refused.message).toContain('budget $12.50, used $12.35; this request may cost up to $0.154323.');
   });
 
   it('says so when a budget never resets', () => {
@@ -198,19 +206,5 @@ describe('createBudgetLedger', () => {
     ledger.reserve(keyId, 'a', 0.4 * USD);
     expect(ledger.status(keyId)).toEqual({ spendMicros: 0, reservedMicros: 0.4 * USD, maxBudgetMicros: 2 * USD, resetAt: null });
     expect(ledger.status('key_missing')).toBeNull();
-  });
-});
-
-describe('formatUsd', () => {
-  it.each([
-    [0, '$0.00'],
-    [1_000_000, '$1.00'],
-    [1_500_000, '$1.50'],
-    [123, '$0.000123'],
-    [12_345_678, '$12.345678'],
-    [10_000, '$0.01'],
-    [-2_500_000, '-$2.50'],
-  ])('formats %i micro-dollars as %s', (micros, text) => {
-    expect(formatUsd(micros)).toBe(text);
   });
 });

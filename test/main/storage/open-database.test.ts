@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { immediateTransaction } from '../../../main/storage/immediate-transaction.js';
@@ -9,6 +11,7 @@ import { openDatabase } from '../../../main/storage/open-database.js';
 import { SchemaTooNewError, StorageError, isStorageError, toStorageError } from '../../../main/storage/storage-error.js';
 import { captureLog, fakeClock, openTempDatabase, tempDir, type TempDir } from './storage-test-kit.js';
 
+const require = createRequire(import.meta.url);
 const dirs: TempDir[] = [];
 const dbs: Database.Database[] = [];
 function dir(): TempDir {
@@ -269,6 +272,37 @@ describe('openDatabase', () => {
     }
     expect(isStorageError(caught, 'storage_corrupt')).toBe(true);
     expect(existsSync(integrityCheckMarker(file))).toBe(true);
+  });
+
+  it('loads SQLite\'s native module from the binary it is given (the desktop app passes its Electron build)', () => {
+    const d = dir();
+    // A copy at a path nothing else loads from: finding it in require's cache proves it was the one loaded.
+    const binding = d.file('better_sqlite3.node');
+    copyFileSync(require.resolve('better-sqlite3/build/Release/better_sqlite3.node'), binding);
+    const opened = track(openDatabase({ file: d.file('switchboard.db'), log: captureLog(), nativeBinding: binding }));
+    expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(require.cache[binding]).toBeDefined();
+  });
+
+  it.each([
+    ['a missing file', (d: TempDir) => join(d.path, 'native', 'better_sqlite3.node'), 'the file does not exist'],
+    ['a file that is no native module', (d: TempDir) => {
+      writeFileSync(d.file('not-a-module.node'), 'not machine code');
+      return d.file('not-a-module.node');
+    }, 'not-a-module.node'],
+  ])('refuses %s as the native module with a StorageError naming it, and creates no database', (_what, make, reason) => {
+    const d = dir();
+    const binding = make(d);
+    let thrown: unknown;
+    try {
+      openDatabase({ file: d.file('switchboard.db'), log: captureLog(), nativeBinding: binding });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isStorageError(thrown, 'storage_unavailable')).toBe(true);
+    expect((thrown as StorageError).message).toContain(`SQLite's native module ${binding} could not be loaded`);
+    expect((thrown as StorageError).message).toContain(reason);
+    expect(existsSync(d.file('switchboard.db'))).toBe(false);
   });
 
   it('enforces foreign keys', () => {

@@ -2,7 +2,8 @@
 // expiry and status, with edit, block/unblock, regenerate and delete (the last two confirmed).
 import type { KeyDescription } from '../../../../shared/api/key-schemas.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
+import { usdToMicros } from '../../../../shared/usd-to-micros.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatDateTime } from '../../format/format-date-time.js';
 
@@ -55,8 +56,8 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                 <td className="mono">{key.key_name}</td>
                 <td className="small">{key.models.length === 0 ? <span className="muted">all</span> : key.models.join(', ')}</td>
                 <td className="small">
-                  {formatUsd(key.spend)}
-                  {key.max_budget === null ? <span className="muted"> / no limit</span> : <> / {formatUsd(key.max_budget)}</>}
+                  {formatUsd(usdToMicros(key.spend))}
+                  {key.max_budget === null ? <span className="muted"> / no limit</span> : <> / {formatUsd(usdToMicros(key.max_budget))}</>}
                   {key.budget_duration ? <span className="muted"> per {key.budget_duration}</span> : null}
                   {share !== null ? (
                     <meter className="budget-meter" min={0} max={1} low={0.75} high={0.9} optimum={0} value={share} aria-label={`${Math.round(share * 100)}% of the budget used`} />

@@ -2,7 +2,7 @@
 // which deployment served it; bodies only when body logging was on. All values, bodies
 // included, are rendered as text.
 import type { SpendLogRow } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatDateTime } from '../../format/format-date-time.js';
 import { formatLatency } from '../../format/format-latency.js';
@@ -53,7 +53,7 @@ export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
             {row.retries} / {row.fallbacks}
           </dd>
           <dt>Cost</dt>
-          <dd>{formatUsd(row.spend)}</dd>
+          <dd>{formatUsd(row.spend_micros)}</dd>
         </dl>
         <dl className="facts">
           <dt>Started</dt>

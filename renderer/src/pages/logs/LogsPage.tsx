@@ -7,7 +7,7 @@ import { useApi } from '../../api/use-api.js';
 import type { PageId } from '../../app/use-hash-route.js';
 import { LoadState } from '../../components/LoadState.js';
 import { USAGE_STATUSES, type SpendLogRow } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatDateTime } from '../../format/format-date-time.js';
 import { formatLatency } from '../../format/format-latency.js';
@@ -134,7 +134,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
                           <td className="small">
                             {formatCount(r.prompt_tokens)} / {formatCount(r.completion_tokens)}
                           </td>
-                          <td>{formatUsd(r.spend)}</td>
+                          <td>{formatUsd(r.spend_micros)}</td>
                           <td className="small">{formatLatency(r.request_duration_ms)}</td>
                           <td>
                             <button type="button" className="button-small" onClick={() => setSelected(r)} aria-label={`Details of the ${r.app} request at ${formatDateTime(r.startTime)}`}>

@@ -5,7 +5,7 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import type { ModelInfoEntry } from '../../../../shared/api/model-schemas.js';
 import type { HealthReport } from '../../../../shared/api/health-schemas.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
-import { formatPerMillion } from '../../format/format-usd.js';
+import { formatPerMillion } from '../../format/format-per-million.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { ModelTestButton } from './ModelTestButton.js';
 

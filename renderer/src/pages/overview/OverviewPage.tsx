@@ -9,7 +9,7 @@ import { StatTile } from '../../components/StatTile.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { FirstRunGuide } from './FirstRunGuide.js';
 import { DeploymentHealth } from './DeploymentHealth.js';
@@ -74,7 +74,7 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
             {(summary) => (
               <div className="stats">
                 <StatTile label="Requests" value={formatCount(summary.totals.requests)} />
-                <StatTile label="Spend" value={formatUsd(summary.totals.spend)} />
+                <StatTile label="Spend" value={formatUsd(summary.totals.spend_micros)} />
                 <StatTile label="Errors" value={formatCount(summary.totals.errors)} tone={summary.totals.errors > 0 ? 'bad' : 'normal'} />
               </div>
             )}
@@ -92,8 +92,8 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
         >
           {(summary) => (
             <HorizontalBarChart
-              title={`Total ${formatUsd(summary.totals.spend)} over ${formatCount(summary.totals.requests)} requests`}
-              bars={summary.groups.map((g) => ({ label: g.group, value: g.spend_micros, display: `${formatUsd(g.spend)} · ${formatCount(g.requests)} req` }))}
+              title={`Total ${formatUsd(summary.totals.spend_micros)} over ${formatCount(summary.totals.requests)} requests`}
+              bars={summary.groups.map((g) => ({ label: g.group, value: g.spend_micros, display: `${formatUsd(g.spend_micros)} · ${formatCount(g.requests)} req` }))}
             />
           )}
         </LoadState>

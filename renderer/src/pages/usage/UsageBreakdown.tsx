@@ -7,7 +7,7 @@ import { LoadState } from '../../components/LoadState.js';
 import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
 import { ColumnChart } from '../../components/ColumnChart.js';
 import type { UsageGroupBy, UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { METRIC_LABELS, metricDisplay, metricValue, type UsageMetric } from './usage-metrics.js';
@@ -79,7 +79,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                         <td className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
                         <td>{formatCount(g.prompt_tokens)}</td>
                         <td>{formatCount(g.completion_tokens)}</td>
-                        <td>{formatUsd(g.spend)}</td>
+                        <td>{formatUsd(g.spend_micros)}</td>
                         <td>{formatLatency(g.p50_latency_ms)}</td>
                         <td>{formatLatency(g.p95_latency_ms)}</td>
                       </tr>
@@ -92,7 +92,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                       <td>{formatCount(s.totals.errors)}</td>
                       <td>{formatCount(s.totals.prompt_tokens)}</td>
                       <td>{formatCount(s.totals.completion_tokens)}</td>
-                      <td>{formatUsd(s.totals.spend)}</td>
+                      <td>{formatUsd(s.totals.spend_micros)}</td>
                       <td>{formatLatency(s.totals.p50_latency_ms)}</td>
                       <td>{formatLatency(s.totals.p95_latency_ms)}</td>
                     </tr>

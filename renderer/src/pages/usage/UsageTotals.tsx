@@ -3,7 +3,7 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import { LoadState } from '../../components/LoadState.js';
 import { StatTile } from '../../components/StatTile.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 import type { TimeRange } from './usage-range.js';
@@ -15,7 +15,7 @@ export function UsageTotals({ api, range, version }: { api: ApiClient; range: Ti
       <LoadState loadable={summary} label="totals">
         {(s) => (
           <div className="stats">
-            <StatTile label="Spend" value={formatUsd(s.totals.spend)} />
+            <StatTile label="Spend" value={formatUsd(s.totals.spend_micros)} />
             <StatTile label="Requests" value={formatCount(s.totals.requests)} />
             <StatTile label="Tokens" value={formatCount(s.totals.total_tokens)} hint={`${formatCount(s.totals.prompt_tokens)} in · ${formatCount(s.totals.completion_tokens)} out`} />
             <StatTile label="Errors" value={formatCount(s.totals.errors)} tone={s.totals.errors > 0 ? 'bad' : 'normal'} />

@@ -1,6 +1,6 @@
 // The measures a usage chart can show, each read from a summary group and formatted for its bar.
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../format/format-usd.js';
+import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCompactCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 
@@ -36,7 +36,7 @@ export function metricValue(metric: UsageMetric, g: UsageSummaryGroup): number {
 export function metricDisplay(metric: UsageMetric, g: UsageSummaryGroup): string {
   switch (metric) {
     case 'spend':
-      return formatUsd(g.spend);
+      return formatUsd(g.spend_micros);
     case 'tokens':
       return formatCompactCount(g.total_tokens);
     case 'requests':
