@@ -46,6 +46,7 @@ import { createDeploymentHealth } from '../routing/deployment-health.js';
 import type { RouterSettings } from '../routing/router-settings.js';
 import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
 import type { GatewayConfig } from '../config/load-config.js';
+import type { StreamCaps } from '../providers/stream-decoder.js';
 
 export interface ServerDeps {
   config: GatewayConfig;
@@ -88,6 +89,8 @@ export interface ServerDeps {
   host?: string;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
+  /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
+  streamCaps?: StreamCaps;
 }
 
 export interface Gateway {
@@ -202,6 +205,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     now,
     monotonic: deps.monotonic ?? (() => performance.now()),
     sleep: deps.sleep ?? sleepUnlessAborted,
+    ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
   };
   registerOpenAIRoutes(app, inference);
   registerAnthropicRoutes(app, inference);

@@ -20,6 +20,7 @@ import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import type { Principal } from '../core/principal.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
+import type { StreamCaps } from '../providers/stream-decoder.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;
@@ -34,6 +35,8 @@ export interface InferenceDeps {
   monotonic: () => number;
   /** Waits between retries; resolves early (rejects) when the signal aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Size caps on relayed upstream streams; DEFAULT_STREAM_CAPS when absent. */
+  streamCaps?: StreamCaps;
 }
 
 interface Attempt {
@@ -162,6 +165,7 @@ export async function proxyInference(
             ttftMs = deps.monotonic() - startedMono;
           },
           capture: responseCapture,
+          caps: deps.streamCaps,
         });
         if (responseCapture) responseText = responseCapture.text();
         usage = result.usage;
