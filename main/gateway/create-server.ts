@@ -5,11 +5,11 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { GatewayError } from '../core/gateway-error.js';
 import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -91,6 +91,8 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
+  /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
+  maxJsonDepth?: number;
 }
 
 export interface Gateway {
@@ -177,22 +179,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     }
   });
 
-  // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).
-  app.removeAllContentTypeParsers();
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      return done(new GatewayError('invalid_json', 'The request body is not valid UTF-8'), undefined);
-    }
-    jsonParser(request, text, (error, value) => {
-      if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
-      done(null, value);
-    });
-  });
+  registerJsonBodyParser(app, { maxDepth: deps.maxJsonDepth });
 
   const inference: InferenceDeps = {
     router: () => router,

@@ -333,10 +333,26 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   }
   const apiKey = (await deps.resolveCredential(deployment.credential)) || undefined;
   const target = { deployment, apiKey };
-  const call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  let call: UpstreamCall;
+  try {
+    call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  } catch (error) {
+    throw unpreparableRequest(error, deployment);
+  }
   const response = await deps.upstream.send(call, deployment, input.signal);
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
   return { deployment, adapter, target, response, group, native, upstreamMs: 0 };
+}
+
+/**
+ * Building the upstream call only reads the client's body, so whatever it throws is the client's
+ * fault (S40): a 400, final, never counted against the deployment. Taken for a network error, a
+ * body too deep to serialise was retried on every deployment and cooled the group down for all.
+ */
+function unpreparableRequest(error: unknown, deployment: Deployment): GatewayError {
+  if (isGatewayError(error)) return error;
+  const why = error instanceof RangeError ? 'it nests too deeply' : 'it holds a value this provider\'s format cannot carry';
+  return new GatewayError('invalid_request', `The request could not be prepared for ${deployment.provider} (deployment ${deployment.id}): ${why}`, { cause: error });
 }
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */
