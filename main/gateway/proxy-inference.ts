@@ -10,6 +10,7 @@ import { keyAllowsModel } from '../keys/key-allows-model.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
 import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../core/deployment.js';
@@ -341,6 +342,8 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   }
   const response = await deps.upstream.send(call, deployment, input.signal);
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
+  // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
+  refuseHtmlAnswer(response, deployment);
   return { deployment, adapter, target, response, group, native, upstreamMs: 0 };
 }
 
