@@ -7,6 +7,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chatBody, FAULT_MASTER_KEY, readClientSse, startFaultHarness, type FaultHarness, type FaultHarnessOptions } from '../../support/fault-harness.js';
 import { endlessChunks, endlessEvent, ENDLESS_PREFIX_CONTENT } from '../../support/endless-upstream.js';
+import { ANTHROPIC_MOCK_KEY, anthropicStreamText, createMockAnthropicUpstream, type MockAnthropicUpstream } from '../../support/mock-anthropic-upstream.js';
+import { createRecordingMeter } from '../../support/recording-meter.js';
+import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { DEFAULT_STREAM_CAPS, type StreamCaps } from '../../../main/providers/stream-decoder.js';
 
 const CHAT = '/v1/chat/completions';
@@ -14,9 +17,13 @@ const KIB = 1024;
 const MIB = 1024 * KIB;
 
 let harness: FaultHarness | undefined;
+let anthropic: { mock: MockAnthropicUpstream; gateway: TestGateway } | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
+  await anthropic?.gateway.close();
+  await anthropic?.mock.close();
+  anthropic = undefined;
 });
 
 async function start(caps: Partial<StreamCaps>, options: FaultHarnessOptions = {}): Promise<FaultHarness> {
@@ -91,4 +98,35 @@ describe('stream caps (checklist S43)', () => {
     const [finished] = await h.meter.waitForFinished(1);
     expect(finished).toMatchObject({ status: 'upstream_error', errorCode: 'upstream_response_too_large' });
   });
+
+  it('S43: a native /v1/messages pass-through stream cut at the cap ends with an Anthropic error event after the events before it', async () => {
+    const mock = await createMockAnthropicUpstream();
+    const meter = createRecordingMeter();
+    const gateway = await startTestGateway(
+      `model_list:\n  - model_name: claude\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${mock.url}", api_key: "${ANTHROPIC_MOCK_KEY}" }\n`,
+      { listen: true, masterKey: FAULT_MASTER_KEY, meter: meter.meter, streamCaps: { ...DEFAULT_STREAM_CAPS, maxEventBytes: 64 * KIB } },
+    );
+    anthropic = { mock, gateway };
+    // One text_delta event of 1 MiB after "Hello", written in 64 KiB pieces.
+    const text = anthropicStreamText({ kind: 'message', content: [{ type: 'text', text: `Hello${'x'.repeat(MIB)}`, chunks: ['Hello', 'x'.repeat(MIB)] }] });
+    mock.script({ kind: 'sse', text, cuts: Array.from({ length: Math.ceil(text.length / (64 * KIB)) }, (_, i) => (i + 1) * 64 * KIB) });
+    const client = new Anthropic({ baseURL: gateway.url, apiKey: FAULT_MASTER_KEY, maxRetries: 0 });
+    const stream = client.messages.stream({ model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'Say hello' }] });
+    const texts: string[] = [];
+    stream.on('text', (delta) => texts.push(delta));
+    await expect(stream.finalMessage()).rejects.toMatchObject({
+      error: { type: 'error', error: { type: 'api_error', message: expect.stringContaining(`larger than ${64 * KIB} bytes`) } },
+    });
+    expect(texts.join('')).toBe('Hello');
+    const [finished] = await meter.waitForFinished(1);
+    expect(finished).toMatchObject({ status: 'upstream_error', errorCode: 'upstream_response_too_large' });
+    // The mock stops writing once the gateway has hung up: it never got to its last piece.
+    await mock.waitForRequests(1);
+    await eventLoopTurnsUntil(() => mock.requests[0]!.aborted);
+  });
 });
+
+/** Waits, turn by turn of the event loop (never on the clock), for a socket event to land. */
+async function eventLoopTurnsUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise<void>((resolve) => setImmediate(resolve));
+}
