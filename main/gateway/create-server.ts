@@ -7,7 +7,6 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { GatewayError } from '../core/gateway-error.js';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import { createFailedAuthThrottle } from './plugins/failed-auth-throttle.js';
@@ -15,6 +14,7 @@ import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/error-handler.js';
 import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
 import { sleepUnlessAborted } from './sleep-unless-aborted.js';
+import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -55,6 +55,7 @@ import type { RegisteredRoute } from './zones/route-zone.js';
 import { registerInferenceZone } from './zones/inference-zone.js';
 import { registerManagementZone } from './zones/management-zone.js';
 import { registerDashboardZone } from './zones/dashboard-zone.js';
+import type { StreamCaps } from '../providers/stream-decoder.js';
 
 export interface ServerDeps {
   config: GatewayConfig;
@@ -97,6 +98,10 @@ export interface ServerDeps {
   host?: string;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
+  /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
+  streamCaps?: StreamCaps;
+  /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
+  maxJsonDepth?: number;
 }
 
 export interface Gateway {
@@ -192,22 +197,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerLocalOnlyGuard(app, localOnly);
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys, createFailedAuthThrottle({ now }));
 
-  // JSON only, strictly: invalid UTF-8 and prototype poisoning are 400s, never "fixed up" (S10).
-  app.removeAllContentTypeParsers();
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      return done(new GatewayError('invalid_json', 'The request body is not valid UTF-8'), undefined);
-    }
-    jsonParser(request, text, (error, value) => {
-      if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
-      done(null, value);
-    });
-  });
+  registerJsonBodyParser(app, { maxDepth: deps.maxJsonDepth });
 
   const inference: InferenceDeps = {
     router: () => router,
@@ -220,6 +210,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     now,
     monotonic: deps.monotonic ?? (() => performance.now()),
     sleep: deps.sleep ?? sleepUnlessAborted,
+    ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
   };
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);

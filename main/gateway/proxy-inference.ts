@@ -10,6 +10,7 @@ import { keyAllowsModel } from '../keys/key-allows-model.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
 import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../core/deployment.js';
@@ -20,6 +21,7 @@ import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import { principalOf } from './plugins/authenticate.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
+import type { StreamCaps } from '../providers/stream-decoder.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;
@@ -34,6 +36,8 @@ export interface InferenceDeps {
   monotonic: () => number;
   /** Waits between retries; resolves early (rejects) when the signal aborts. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Size caps on relayed upstream streams; DEFAULT_STREAM_CAPS when absent. */
+  streamCaps?: StreamCaps;
 }
 
 interface Attempt {
@@ -162,6 +166,7 @@ export async function proxyInference(
             ttftMs = deps.monotonic() - startedMono;
           },
           capture: responseCapture,
+          caps: deps.streamCaps,
         });
         if (responseCapture) responseText = responseCapture.text();
         usage = result.usage;
@@ -329,10 +334,28 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   }
   const apiKey = (await deps.resolveCredential(deployment.credential)) || undefined;
   const target = { deployment, apiKey };
-  const call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  let call: UpstreamCall;
+  try {
+    call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+  } catch (error) {
+    throw unpreparableRequest(error, deployment);
+  }
   const response = await deps.upstream.send(call, deployment, input.signal);
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
+  // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
+  refuseHtmlAnswer(response, deployment);
   return { deployment, adapter, target, response, group, native, upstreamMs: 0 };
+}
+
+/**
+ * Building the upstream call only reads the client's body, so whatever it throws is the client's
+ * fault (S40): a 400, final, never counted against the deployment. Taken for a network error, a
+ * body too deep to serialise was retried on every deployment and cooled the group down for all.
+ */
+function unpreparableRequest(error: unknown, deployment: Deployment): GatewayError {
+  if (isGatewayError(error)) return error;
+  const why = error instanceof RangeError ? 'it nests too deeply' : 'it holds a value this provider\'s format cannot carry';
+  return new GatewayError('invalid_request', `The request could not be prepared for ${deployment.provider} (deployment ${deployment.id}): ${why}`, { cause: error });
 }
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */

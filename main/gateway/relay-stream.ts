@@ -5,7 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
-import { createStreamDecoder } from '../providers/stream-decoder.js';
+import { createStreamDecoder, type StreamCaps } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
 import type { TextCapture } from '../metering/body-capture.js';
@@ -25,6 +25,8 @@ export interface RelayStreamInput {
   onFirstContent(): void;
   /** Set only when body logging is on: receives the generated text of every chunk relayed. */
   capture?: TextCapture | undefined;
+  /** Event and stream size caps (DEFAULT_STREAM_CAPS when absent); a hit ends the stream with an error event. */
+  caps?: StreamCaps | undefined;
 }
 
 export interface RelayStreamResult {
@@ -84,7 +86,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // Send the head now, not with the first chunk: the upstream has answered, so the client should
   // know its stream is open (and may give up on it) even while the first token is slow to come.
   res.flushHeaders();
-  const decoder = createStreamDecoder(adapter.streamFraming);
+  const decoder = createStreamDecoder(adapter.streamFraming, input.caps);
   const translator = adapter.createStreamTranslator(endpoint, target, requestId);
   let usage: TokenUsage | undefined;
   let outputChars = 0;

@@ -1,11 +1,31 @@
 // Decodes an upstream byte stream into framed events: SSE (text/event-stream) or NDJSON.
 // One persistent TextDecoder per stream, so a UTF-8 character split across TCP writes decodes
-// whole (api7/aisix#111, claude-code-router PR #1672); partial lines are buffered, and a line
-// longer than the cap fails the stream instead of growing memory (checklist S21). Never parses JSON.
+// whole (api7/aisix#111, claude-code-router PR #1672); partial lines are buffered. It never lets
+// a peer make it hold more than one capped event, nor read past the stream cap (S21, S43), and
+// never parses JSON.
 import { GatewayError } from '../core/gateway-error.js';
 import type { StreamEvent } from './provider-adapter.js';
 
-export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+export interface StreamCaps {
+  /**
+   * One SSE event (its data lines together, however many) or one NDJSON line. Counted as decoded
+   * text length (UTF-16 units, never more than the UTF-8 bytes): it bounds what is held in memory.
+   */
+  maxEventBytes: number;
+  /** Every byte of one upstream stream, as received. */
+  maxStreamBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Limits no real model stream reaches. One event carries at most one delta: the largest real
+ * ones are a whole tool call's arguments or a base64 image (a 1536x1024 PNG from an image model
+ * is ~3-5 MiB as base64), hence 16 MiB. A whole stream of 128k output tokens (today's largest
+ * output limits) at ~300 bytes of SSE framing per token is ~40 MiB; 512 MiB only stops an
+ * upstream that never ends (a local model looping without max_tokens, a misbehaving proxy).
+ */
+export const DEFAULT_STREAM_CAPS: StreamCaps = { maxEventBytes: 16 * MIB, maxStreamBytes: 512 * MIB };
 
 export interface StreamDecoder {
   /** Feed raw bytes; returns the events completed by them. */
@@ -14,16 +34,20 @@ export interface StreamDecoder {
   end(): StreamEvent[];
 }
 
-export function createStreamDecoder(framing: 'sse' | 'ndjson', maxLineBytes = DEFAULT_MAX_LINE_BYTES): StreamDecoder {
+export function createStreamDecoder(framing: 'sse' | 'ndjson', caps: StreamCaps = DEFAULT_STREAM_CAPS): StreamDecoder {
+  const { maxEventBytes, maxStreamBytes } = caps;
   const decoder = new TextDecoder('utf-8', { fatal: false });
   let pending = '';
   // Between chunks a CR may end one, with its LF starting the next: skip that LF.
   let skipLeadingLf = false;
   let eventName: string | undefined;
   let data: string[] = [];
+  // What the current SSE event holds (data lines and their joining LFs): a counter, not a copy.
+  let eventSize = 0;
+  let received = 0;
 
-  const tooLong = () =>
-    new GatewayError('upstream_bad_response', `Upstream sent a stream line longer than ${maxLineBytes} bytes`);
+  const tooLarge = () =>
+    new GatewayError('upstream_response_too_large', `Upstream sent a stream ${framing === 'sse' ? 'event' : 'line'} larger than ${describeBytes(maxEventBytes)}`);
 
   function takeLine(line: string, out: StreamEvent[]): void {
     if (framing === 'ndjson') {
@@ -34,6 +58,7 @@ export function createStreamDecoder(framing: 'sse' | 'ndjson', maxLineBytes = DE
       if (data.length > 0) out.push(eventName === undefined ? { data: data.join('\n') } : { event: eventName, data: data.join('\n') });
       data = [];
       eventName = undefined;
+      eventSize = 0;
       return;
     }
     if (line.charCodeAt(0) === 58 /* ':' comment, e.g. keep-alive */) return;
@@ -41,8 +66,12 @@ export function createStreamDecoder(framing: 'sse' | 'ndjson', maxLineBytes = DE
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') data.push(value);
-    else if (field === 'event') eventName = value;
+    if (field === 'data') {
+      // An event that never ends (data lines, no blank line) would otherwise grow without bound.
+      eventSize += value.length + (data.length > 0 ? 1 : 0);
+      if (eventSize > maxEventBytes) throw tooLarge();
+      data.push(value);
+    } else if (field === 'event') eventName = value;
     // id and retry are meaningless for a one-shot relay.
   }
 
@@ -66,13 +95,16 @@ export function createStreamDecoder(framing: 'sse' | 'ndjson', maxLineBytes = DE
     }
     if (start < text.length) {
       pending += text.slice(start);
-      // A UTF-16 length bound is a fine proxy for bytes here: it only guards memory.
-      if (pending.length > maxLineBytes) throw tooLong();
+      if (eventSize + pending.length > maxEventBytes) throw tooLarge();
     }
   }
 
   return {
     push(chunk) {
+      received += chunk.length;
+      if (received > maxStreamBytes) {
+        throw new GatewayError('upstream_response_too_large', `Upstream stream exceeded ${describeBytes(maxStreamBytes)} in total`);
+      }
       const out: StreamEvent[] = [];
       split(decoder.decode(chunk, { stream: true }), out);
       return out;
@@ -89,4 +121,8 @@ export function createStreamDecoder(framing: 'sse' | 'ndjson', maxLineBytes = DE
       return out;
     },
   };
+}
+
+function describeBytes(n: number): string {
+  return n % MIB === 0 ? `${n / MIB} MiB` : `${n} bytes`;
 }

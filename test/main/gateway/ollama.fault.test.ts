@@ -106,11 +106,12 @@ describe('Ollama NDJSON faults', () => {
     expect(res.sse.endsWithDone).toBe(true);
   });
 
-  it('S21: a 10 MB NDJSON line without a newline fails at the line cap and the upstream is cut off', async () => {
+  it('S21: a 20 MiB NDJSON line without a newline fails at the default 16 MiB line cap and the upstream is cut off', async () => {
     const h = await start();
-    h.mock.script({ kind: 'huge-line', bytes: 10 * 1024 * 1024 });
+    h.mock.script({ kind: 'huge-line', bytes: 20 * 1024 * 1024 });
     const res = await call(h, chatBody({ stream: true }));
-    expect(res.sse.errors.map((e) => e.code)).toEqual(['upstream_bad_response']);
+    expect(res.sse.errors.map((e) => e.code)).toEqual(['upstream_response_too_large']);
+    expect(res.sse.errors[0]?.message).toBe('Upstream sent a stream line larger than 16 MiB');
     expect(res.text.length).toBeLessThan(4096);
     await h.mock.waitForClientClose(0);
   });

@@ -359,14 +359,14 @@ describe('upstream faults (checklist D)', () => {
       expect(res.sse.events[0]).toMatchObject({ choices: [{ delta: { role: 'assistant' } }] });
     });
 
-    it('S21: a 10 MB SSE line without a newline fails at the line cap and the upstream is cut off', async () => {
+    it('S21: a 20 MiB SSE line without a newline fails at the default 16 MiB event cap and the upstream is cut off', async () => {
       const h = await start();
-      h.mock.script({ kind: 'huge-line', bytes: 10 * 1024 * 1024 });
+      h.mock.script({ kind: 'huge-line', bytes: 20 * 1024 * 1024 });
       const exchange = h.post(CHAT, chatBody({ stream: true }));
       const text = await exchange.done;
       const sse = readClientSse(text);
-      expect(sse.errors.map((e) => e.code)).toEqual(['upstream_bad_response']);
-      expect(sse.errors[0]?.message).toMatch(/longer than \d+ bytes/);
+      expect(sse.errors.map((e) => e.code)).toEqual(['upstream_response_too_large']);
+      expect(sse.errors[0]?.message).toContain('larger than 16 MiB');
       expect(sse.endsWithDone).toBe(true);
       // Nothing of the line is echoed, and the gateway hung up instead of reading the rest.
       expect(exchange.receivedBytes()).toBeLessThan(4096);
@@ -388,7 +388,7 @@ describe('upstream faults (checklist D)', () => {
     it.each([
       ['a non-stream request', false],
       ['a stream request', true],
-    ])('S21: an HTML page with status 200 on %s is a clean upstream_bad_response', async (_name, streamed) => {
+    ])('S21: an HTML page with status 200 on %s is a clean 502 upstream_bad_response before any byte reaches the client', async (_name, streamed) => {
       const h = await start();
       h.mock.script({
         kind: 'raw',
@@ -400,15 +400,16 @@ describe('upstream faults (checklist D)', () => {
       const res = await call(h, chatBody({ stream: streamed }));
       expect(res.text).not.toContain('captive portal');
       expect(res.text).not.toContain('session=abc123');
-      if (streamed) {
-        const sse = readClientSse(res.text);
-        expect(sse.errors.map((e) => e.code)).toEqual(['upstream_bad_response']);
-        expect(sse.endsWithDone).toBe(true);
-      } else {
-        expect(res.status).toBe(502);
-        expect(res.error?.code).toBe('upstream_bad_response');
-        expectClean(res.error!.message);
-      }
+      // A stream request too: the page is refused at the response head, so the client gets a
+      // real status instead of a 200 stream that only carries an error event.
+      expect(res.status).toBe(502);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.error?.code).toBe('upstream_bad_response');
+      expect(res.error?.message).toContain('deployment m#0');
+      expect(res.error?.message).toContain('HTML');
+      expectClean(res.error!.message);
+      const [finished] = await h.meter.waitForFinished(1);
+      expect(finished).toMatchObject({ status: 'upstream_error', errorCode: 'upstream_bad_response', httpStatus: 502 });
     });
 
     it('S21: an error response without Content-Type still yields a clean 502 with a sanitised excerpt', async () => {

@@ -1,0 +1,43 @@
+// The one request body parser: JSON only, strictly. Invalid UTF-8, prototype poisoning (S10) and
+// nesting deeper than the limit (S40, S43) are 400s raised before any route sees the body, so
+// each route renders them in its own error shape. It never "fixes up" a body, never recurses
+// over one, and never echoes body text in an error.
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../core/gateway-error.js';
+import { exceedsJsonDepth } from './json-nesting-depth.js';
+
+/**
+ * Tool JSON Schemas nest (each level of a schema is two JSON levels: `properties`, then the
+ * property) and tool_use.input is free-form, so the limit is generous: 128 takes ~60 schema
+ * levels. It stays far below where JSON.stringify and the translators' recursive walks overflow
+ * the stack (~5,000 levels): a 30 KB body nested that deep once failed every attempt as
+ * "upstream unreachable" and cooled the whole group down for other clients.
+ */
+export const DEFAULT_MAX_JSON_DEPTH = 128;
+
+export interface JsonBodyParserOptions {
+  /** Deepest nesting of arrays/objects accepted; DEFAULT_MAX_JSON_DEPTH when absent. */
+  maxDepth?: number | undefined;
+}
+
+export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyParserOptions = {}): void {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const tooDeep = `The request body nests JSON deeper than ${maxDepth} levels`;
+  app.removeAllContentTypeParsers();
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new GatewayError('invalid_json', 'The request body is not valid UTF-8'), undefined);
+    }
+    // Checked on the text, before parsing: nothing downstream ever holds a value this deep.
+    if (exceedsJsonDepth(text, maxDepth)) return done(new GatewayError('invalid_json', tooDeep), undefined);
+    jsonParser(request, text, (error, value) => {
+      if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
+      done(null, value);
+    });
+  });
+}
