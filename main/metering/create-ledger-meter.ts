@@ -1,15 +1,17 @@
 // The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
 // budget reservation of the worst-case cost, all synchronous (S27); at finish, the real cost
 // from the upstream's usage (or an estimate, marked as such) and exactly one usage row, whose
-// flush settles the reservation. Refusals are recorded too, as 'rejected' rows. Bodies are kept
-// only when body logging is on at admission, redacted and capped. Never sees a key.
-import { GatewayError } from '../core/gateway-error.js';
-import type { Admission, AdmissionInput, FinishedRequest, RequestMeter } from './request-meter.js';
+// flush settles the reservation. Refusals are recorded too. Whatever throws during admission
+// gives back the parallel slot and the rpm count. Bodies are kept only when body logging is on
+// at admission, redacted and capped. Never sees a key.
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
+import type { Admission, AdmissionInput, FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
 import type { BudgetLedger } from './budget-ledger.js';
+import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros } from './compute-cost.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import { guessApp } from './guess-app.js';
@@ -97,44 +99,51 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         retries: 0,
         fallbacks: 0,
       });
-      const refuse = (error: GatewayError): never => {
-        if (lease) deps.limiter.release(lease);
-        if (ticket) deps.limiter.cancel(ticket);
-        deps.usage.record({ ...base(), status: 'rejected', httpStatus: error.status, errorCode: error.code });
-        throw error;
-      };
-
       if (principal.kind === 'virtual') {
-        const key: RateLimitedKey = {
-          id: principal.keyId, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
-        };
-        const parallel = deps.limiter.acquireParallel(key);
-        if (!parallel.ok) refuse(rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers));
-        else lease = parallel.lease;
-        const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
-        if (!decision.ok) refuse(rateLimited(decision.message, decision.retryAfterSeconds, decision.headers));
-        else {
+        try {
+          const key: RateLimitedKey = {
+            id: principal.keyId, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
+          };
+          const parallel = deps.limiter.acquireParallel(key);
+          if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
+          lease = parallel.lease;
+          const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
+          if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
           ticket = decision.ticket;
           headers = decision.headers;
-        }
-        if (principal.hasBudget) {
-          if (price === undefined) {
-            // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
-            refuse(new GatewayError('invalid_request',
-              `Model "${deployment.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
-              'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' }));
-          } else {
+          if (principal.hasBudget) {
+            if (price === undefined) {
+              // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
+              throw new GatewayError('invalid_request',
+                `Model "${deployment.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
+                'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' });
+            }
             const reserved = deps.budget.reserve(principal.keyId, requestId, worstCaseCostMicros(price, { promptTokensEstimate: promptEstimate(), maxTokens }), {
               pricedAtZero: isFree(price),
             });
             if (!reserved.ok) {
-              refuse(new GatewayError(reserved.reason === 'budget_exceeded' ? 'budget_exceeded' : 'invalid_api_key', reserved.message, {
+              throw new GatewayError(reserved.reason === 'budget_exceeded' ? 'budget_exceeded' : 'invalid_api_key', reserved.message, {
                 ...(reserved.reason === 'budget_exceeded' && reserved.retryAfterSeconds !== null ? { retryAfter: reserved.retryAfterSeconds } : {}),
-              }));
+              });
             }
           }
+          deps.onKeyUsed?.(principal.keyId);
+        } catch (error) {
+          // Whatever refused or failed here (a limit, the budget, a busy or full database), the
+          // slot and the rpm count go back: a leaked slot refuses a max_parallel_requests: 1 key
+          // until restart. The refusal leaves its row, as every request does.
+          if (lease) deps.limiter.release(lease);
+          if (ticket) deps.limiter.cancel(ticket);
+          const [status, httpStatus, errorCode]: [RequestStatus, number, string] = isGatewayError(error)
+            ? ['rejected', error.status, error.code]
+            : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
+          try {
+            deps.usage.record({ ...base(), status, httpStatus, errorCode });
+          } catch (recordError) {
+            deps.log.error({ err: recordError, requestId }, 'could not record usage');
+          }
+          throw error;
         }
-        deps.onKeyUsed?.(principal.keyId);
       }
 
       let finished = false;

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
-import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
-import { createRateLimiter } from '../../../main/metering/rate-limiter.js';
+import { createBudgetLedger, type BudgetLedger } from '../../../main/metering/budget-ledger.js';
+import { createRateLimiter, type RateLimiter } from '../../../main/metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { createPriceTable } from '../../../main/metering/price-table.js';
 import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
+import { StorageError } from '../../../main/storage/storage-error.js';
 import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/metering/request-meter.js';
 import type { Principal } from '../../../main/core/principal.js';
 import type { Deployment } from '../../../main/core/deployment.js';
@@ -19,13 +20,15 @@ const silent = { info() {}, warn() {}, error() {} };
 let dir: string;
 let db: Database.Database;
 let usage: UsageLedger;
+let budget: BudgetLedger;
+let limiter: RateLimiter;
 let meter: RequestMeter;
 let now = Date.UTC(2026, 10, 25, 12);
 const clock = { now: () => now };
 
-function deployment(pricing: Deployment['pricing'] = { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }): Deployment {
+function deployment(pricing: Deployment['pricing'] = { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }, id = 'cloud#0'): Deployment {
   return {
-    id: 'cloud#0', modelName: 'cloud', provider: 'openai', protocol: 'openai', upstreamModel: 'mystery-model', apiBase: 'https://api.example.com/v1',
+    id, modelName: id.split('#')[0]!, provider: 'openai', protocol: 'openai', upstreamModel: 'mystery-model', apiBase: 'https://api.example.com/v1',
     origin: 'https://api.example.com', credential: { kind: 'none' }, timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 }, pricing, source: { kind: 'default' }, modelInfo: {},
   };
 }
@@ -45,6 +48,19 @@ function finished(d: Deployment, overrides: Partial<FinishedRequest>): FinishedR
   };
 }
 
+function meterWith(ledger: BudgetLedger): RequestMeter {
+  return createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silent });
+}
+
+/** A virtual key with these limits, created in the database. */
+function keyWith(fields: { max_budget?: number; max_parallel_requests?: number; rpm_limit?: number }): Principal {
+  const { record } = createKeyRepository(db, clock).create({ key_alias: `app-${Math.random()}`, ...fields });
+  return {
+    kind: 'virtual', keyId: record.id, alias: record.keyAlias, models: [], rpmLimit: fields.rpm_limit ?? null, tpmLimit: null,
+    maxParallelRequests: fields.max_parallel_requests ?? null, hasBudget: fields.max_budget !== undefined,
+  };
+}
+
 const rows = () => {
   usage.flush();
   return db.prepare('SELECT request_id, app, status, http_status, error_code, prompt_tokens, completion_tokens, cost_micros, usage_estimated FROM usage_log ORDER BY ts, request_id').all() as Record<string, unknown>[];
@@ -54,10 +70,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'meter-'));
   db = openDatabase({ file: join(dir, 'db.sqlite'), log: silent, clock }).db;
   usage = createUsageLedger(db, { clock, log: silent, flushIntervalMs: 60_000 });
-  meter = createLedgerMeter({
-    prices: createPriceTable(undefined, { now: clock.now }), budget: createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() }),
-    limiter: createRateLimiter({ clock }), usage, clock, log: silent,
-  });
+  budget = createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() });
+  limiter = createRateLimiter({ clock });
+  meter = meterWith(budget);
+
 });
 afterEach(() => {
   usage.close();
@@ -115,5 +131,29 @@ describe('createLedgerMeter', () => {
     const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-b', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: true };
     expect(() => meter.admit(admission(principal, deployment({}), 'unpriced-1'))).toThrow(/no known price/);
     expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
+  });
+
+  describe('exception safety (issue 11 item 3)', () => {
+    it('gives the parallel slot and the rpm count back and records the refusal when the reservation throws (storage busy)', () => {
+      const principal = keyWith({ max_budget: 1, max_parallel_requests: 1, rpm_limit: 1 });
+      let busy = true;
+      const flaky: BudgetLedger = {
+        ...budget,
+        reserve: (...args) => {
+          if (busy) throw new StorageError('storage_busy', 'The database is busy');
+          return budget.reserve(...args);
+        },
+      };
+      const busyMeter = meterWith(flaky);
+      expect(() => busyMeter.admit(admission(principal, deployment(), 'busy-1'))).toThrow(StorageError);
+      busy = false;
+      // Admitted again: the parallel slot (max 1) and the rpm slot (1 a minute) were both given back.
+      const admitted = busyMeter.admit(admission(principal, deployment(), 'busy-2'));
+      admitted.finish(finished(deployment(), { requestId: 'busy-2' }));
+      expect(rows().filter((r) => String(r.request_id).startsWith('busy-')).map((r) => [r.request_id, r.status, r.http_status, r.error_code])).toEqual([
+        ['busy-1', 'error', 503, 'storage_busy'],
+        ['busy-2', 'success', 200, null],
+      ]);
+    });
   });
 });
