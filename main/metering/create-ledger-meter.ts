@@ -1,16 +1,17 @@
 // The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
-// budget reservation of the worst-case cost, all synchronous (S27); at finish, the real cost
-// from the upstream's usage (or an estimate, marked as such) and exactly one usage row, whose
-// flush settles the reservation. Refusals are recorded too. Whatever throws during admission
-// gives back the parallel slot and the rpm count. Bodies are kept only when body logging is on
-// at admission, redacted and capped. Never sees a key.
+// budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
+// at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
+// exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
+// Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
+// kept only when body logging is on at admission, redacted and capped. Never sees a key.
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import type { Admission, AdmissionInput, FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
-import type { BudgetLedger } from './budget-ledger.js';
+import type { BudgetLedger, ReserveResult } from './budget-ledger.js';
+import { readOutputBounds } from './read-output-bounds.js';
 import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros } from './compute-cost.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
@@ -62,6 +63,28 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   const redact = deps.redact ?? createSecretRedactor();
   const stored = (text: string | null): string | null => (text === null ? null : capBodyText(redact(text)));
 
+  /**
+   * What calling `target` may cost this request at most, for a budgeted key: undefined when it
+   * is priced at zero (the budget is skipped, as LiteLLM does). Throws GatewayError (400) when
+   * the cost cannot be bounded: no known price, or output we cannot price.
+   */
+  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number): number | undefined => {
+    if (price === undefined) {
+      // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
+      throw new GatewayError('invalid_request',
+        `Model "${target.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
+        'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' });
+    }
+    if (isFree(price)) return undefined;
+    const { maxTokens, choices, unpricedOutput } = readOutputBounds(input.endpoint, input.body);
+    if (unpricedOutput !== undefined) {
+      throw new GatewayError('invalid_request',
+        `This request asks for ${unpricedOutput} output, which is billed at rates Switchboard does not know, so this key's budget ` +
+        'cannot be enforced for it. Ask for text only, or use a key without a budget.', { param: Array.isArray(input.body.modalities) ? 'modalities' : 'audio' });
+    }
+    return worstCaseCostMicros(price, { promptTokensEstimate: promptTokens(), maxTokens, choices });
+  };
+
   return {
     admit(input: AdmissionInput): Admission {
       const { principal, deployment, requestId } = input;
@@ -71,11 +94,11 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       // never need the estimate, so it is computed on first use only.
       let promptEstimateMemo: number | undefined;
       const promptEstimate = (): number => (promptEstimateMemo ??= estimatePromptTokens(input.body));
-      const maxTokens = firstNumber(input.body.max_completion_tokens, input.body.max_tokens);
 
       let lease: ParallelLease | undefined;
       let ticket: RateLimitTicket | undefined;
       let headers: Record<string, string> = {};
+      const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
       const base = (): UsageRecord => ({
         requestId,
         ts: deps.clock.now(),
@@ -111,21 +134,10 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
           ticket = decision.ticket;
           headers = decision.headers;
-          if (principal.hasBudget) {
-            if (price === undefined) {
-              // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
-              throw new GatewayError('invalid_request',
-                `Model "${deployment.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
-                'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' });
-            }
-            const reserved = deps.budget.reserve(principal.keyId, requestId, worstCaseCostMicros(price, { promptTokensEstimate: promptEstimate(), maxTokens }), {
-              pricedAtZero: isFree(price),
-            });
-            if (!reserved.ok) {
-              throw new GatewayError(reserved.reason === 'budget_exceeded' ? 'budget_exceeded' : 'invalid_api_key', reserved.message, {
-                ...(reserved.reason === 'budget_exceeded' && reserved.retryAfterSeconds !== null ? { retryAfter: reserved.retryAfterSeconds } : {}),
-              });
-            }
+          if (budgetKeyId !== undefined) {
+            const worst = worstCaseOn(deployment, price, input, promptEstimate);
+            const reserved = deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined });
+            if (!reserved.ok) throw budgetRefusal(reserved, input);
           }
           deps.onKeyUsed?.(principal.keyId);
         } catch (error) {
@@ -211,7 +223,14 @@ function rateLimited(message: string, retryAfter: number, headers: Record<string
   return new GatewayError('rate_limited', message, { retryAfter, headers });
 }
 
-function firstNumber(...values: unknown[]): number | undefined {
-  for (const value of values) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  return undefined;
+/** The budget's refusal as the client gets it; says so when the request's own choices made it dear. */
+function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput): GatewayError {
+  if (refused.reason !== 'budget_exceeded') return new GatewayError('invalid_api_key', refused.message);
+  const { choices } = readOutputBounds(input.endpoint, input.body);
+  const note = choices > 1
+    ? ` It asks for ${choices} choices (n, best_of or a batch of prompts), each counted at its whole output limit: ask for fewer, or lower max_tokens.`
+    : '';
+  return new GatewayError('budget_exceeded', refused.message + note, {
+    ...(refused.retryAfterSeconds !== null ? { retryAfter: refused.retryAfterSeconds } : {}),
+  });
 }

@@ -1,11 +1,13 @@
 // Admission through the real gateway (startGateway, the ledger meter on a real SQLite file, the
 // official openai SDK as client, loopback upstreams only):
+// S37 — the reservation counts every choice (`n`) a request can produce;
 // S30 — a reservation that fails on a busy database answers 503 storage_busy and gives the
 // key's parallel slot back.
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { estimatePromptTokens } from '../../main/core/estimate-tokens.js';
 import { DATABASE_FILE } from '../../main/start-gateway.js';
 import { refusedPort } from '../support/refused-port.js';
 import { startMeteredGateway, type MeteredGateway } from './metered-gateway.js';
@@ -87,10 +89,44 @@ const ask = (model: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const PROMPT_TOKENS = estimatePromptTokens(ask('local'));
+
 function keyBudget(id: string): { spend: number; reserved: number } {
   const record = gw.running().keys.info(id)!;
   return { spend: record.spendMicros, reserved: record.reservedMicros };
 }
+
+describe('the reservation counts every choice a request can produce (S37)', () => {
+  it('refuses n: 128 with max_tokens: 9 on a $0.001 budget instead of charging 2.3 times the budget', async () => {
+    const app = await generate({ key_alias: 'many-choices', models: ['cheap'], max_budget: 0.001 });
+    // What OpenAI bills for 128 choices of 9 tokens: 1,152 completion tokens.
+    gw.mock.setDefault({ kind: 'ok', usage: { prompt: PROMPT_TOKENS, completion: 128 * 9 } });
+    const before = gw.mock.requests.length;
+    const error = refusal(await outcome(gw.openai(app.key).chat.completions.create(ask('cheap', { n: 128, max_tokens: 9 })).withResponse()));
+    expect(gw.mock.requests.length - before).toBe(0);
+    expect(error.status).toBe(429);
+    expect(error.error).toMatchObject({ code: 'budget_exceeded' });
+    expect((error.error as { message: string }).message).toContain('128 choices');
+    gw.usageRows();
+    expect(keyBudget(app.id)).toEqual({ spend: 0, reserved: 0 });
+  });
+
+  it('never lets quick concurrent requests with n > 1 spend past the budget', async () => {
+    // Each request: 4 choices of up to 100 tokens at $2 per million = $0.0008 of output, plus the prompt.
+    const app = await generate({ key_alias: 'concurrent-choices', models: ['cheap'], max_budget: 0.003 });
+    gw.mock.setDefault({ kind: 'ok', usage: { prompt: PROMPT_TOKENS, completion: 400 } });
+    const client = gw.openai(app.key);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => outcome(client.chat.completions.create(ask('cheap', { n: 4, max_tokens: 100 })).withResponse())));
+    const perRequest = PROMPT_TOKENS * 1 + 400 * 2;
+    const admitted = outcomes.filter((o) => o.ok).length;
+    expect(admitted).toBe(Math.floor(3000 / perRequest));
+    gw.usageRows();
+    const { spend, reserved } = keyBudget(app.id);
+    expect(reserved).toBe(0);
+    expect(spend).toBe(admitted * perRequest);
+    expect(spend).toBeLessThanOrEqual(3000);
+  });
+});
 
 describe('a reservation on a busy database (S30, issue 11 item 3)', () => {
   it('answers 503 storage_busy with Retry-After and gives the parallel slot back, so the key is admitted again', async () => {

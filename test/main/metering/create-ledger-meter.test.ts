@@ -11,6 +11,7 @@ import { createPriceTable } from '../../../main/metering/price-table.js';
 import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import { StorageError } from '../../../main/storage/storage-error.js';
+import { estimatePromptTokens } from '../../../main/core/estimate-tokens.js';
 import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/metering/request-meter.js';
 import type { Principal } from '../../../main/core/principal.js';
 import type { Deployment } from '../../../main/core/deployment.js';
@@ -59,6 +60,18 @@ function keyWith(fields: { max_budget?: number; max_parallel_requests?: number; 
     kind: 'virtual', keyId: record.id, alias: record.keyAlias, models: [], rpmLimit: fields.rpm_limit ?? null, tpmLimit: null,
     maxParallelRequests: fields.max_parallel_requests ?? null, hasBudget: fields.max_budget !== undefined,
   };
+}
+
+const held = (principal: Principal) => budget.status((principal as Extract<Principal, { kind: 'virtual' }>).keyId)!;
+
+function refusalOf(action: () => unknown): GatewayError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }
 
 const rows = () => {
@@ -131,6 +144,32 @@ describe('createLedgerMeter', () => {
     const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-b', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: true };
     expect(() => meter.admit(admission(principal, deployment({}), 'unpriced-1'))).toThrow(/no known price/);
     expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
+  });
+
+  describe('every choice in the reservation (S37)', () => {
+    it('reserves n choices of max_tokens each, and refuses n: 128, max_tokens: 9 on a $0.001 budget', () => {
+      const principal = keyWith({ max_budget: 0.001 });
+      const body = { model: 'cloud', n: 128, max_tokens: 9, messages: [{ role: 'user', content: 'hello' }] };
+      const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'n-128'), body }));
+      expect(refusal.code).toBe('budget_exceeded');
+      expect(refusal.message).toContain('128 choices');
+      expect(refusal.message).toContain(`$${((estimatePromptTokens(body) + 128 * 9 * 2) / 1e6).toString()}`);
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+
+      const admitted = meter.admit({ ...admission(principal, deployment(), 'n-4'), body: { ...body, n: 4 } });
+      expect(held(principal).reservedMicros).toBe(estimatePromptTokens(body) + 4 * 9 * 2);
+      admitted.finish(finished(deployment(), { requestId: 'n-4' }));
+    });
+
+    it('refuses audio output to a budgeted key on a priced model, since its price is not known', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const body = { model: 'cloud', modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' }, messages: [{ role: 'user', content: 'hello' }] };
+      const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'audio-1'), body }));
+      expect(refusal).toMatchObject({ code: 'invalid_request', status: 400, param: 'modalities' });
+      expect(refusal.message).toMatch(/audio output/);
+      // A key without a budget is not refused.
+      meter.admit({ ...admission(keyWith({}), deployment(), 'audio-2'), body }).finish(finished(deployment(), { requestId: 'audio-2' }));
+    });
   });
 
   describe('exception safety (issue 11 item 3)', () => {
