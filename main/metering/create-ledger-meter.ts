@@ -1,6 +1,7 @@
 // The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
 // budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
-// at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
+// before each later attempt, a top-up so the reservation covers the deployment actually called
+// (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
 // exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
 // Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
 // kept only when body logging is on at admission, redacted and capped. Never sees a key.
@@ -39,6 +40,7 @@ export interface LedgerMeterDeps {
 }
 
 const PRICE_CACHE_MS = 60_000;
+const COVER_NOTHING = (): void => undefined;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   // Resolving a price parses the api_base and walks override rules: per deployment, not per
@@ -98,7 +100,10 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       let lease: ParallelLease | undefined;
       let ticket: RateLimitTicket | undefined;
       let headers: Record<string, string> = {};
+      // The budget this request draws on, what its reservation holds, and the deployment last covered.
       const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
+      let reservedMicros = 0;
+      let covered = deployment;
       const base = (): UsageRecord => ({
         requestId,
         ts: deps.clock.now(),
@@ -138,6 +143,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             const worst = worstCaseOn(deployment, price, input, promptEstimate);
             const reserved = deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined });
             if (!reserved.ok) throw budgetRefusal(reserved, input);
+            reservedMicros = reserved.reservedMicros;
           }
           deps.onKeyUsed?.(principal.keyId);
         } catch (error) {
@@ -162,6 +168,18 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       return {
         headers,
         logBodies: deps.bodyLogging?.() === true,
+        // Without a budget there is nothing to cover: a shared no-op, no closure per request.
+        cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
+          // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
+          if (target === covered) return;
+          const worst = worstCaseOn(target, priceOf(target), input, promptEstimate);
+          if (worst !== undefined && worst > reservedMicros) {
+            const raised = deps.budget.topUp(budgetKeyId, requestId, worst);
+            if (!raised.ok) throw budgetRefusal(raised, input);
+            reservedMicros = raised.reservedMicros;
+          }
+          covered = target;
+        },
         finish(result: FinishedRequest) {
           if (finished) return;
           finished = true;

@@ -146,6 +146,74 @@ describe('createLedgerMeter', () => {
     expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
   });
 
+  describe('per-attempt cover (S38)', () => {
+    const BODY = { model: 'cloud', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] };
+    const PROMPT = estimatePromptTokens(BODY);
+    const cheap = deployment({ inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }, 'cheap#0');
+    const dear = deployment({ inputCostPerToken: 0.0003, outputCostPerToken: 0.0003 }, 'dear#0');
+    const free = deployment({ inputCostPerToken: 0, outputCostPerToken: 0 }, 'free#0');
+    const worstCheap = PROMPT * 1 + 100 * 2;
+    const worstDear = (PROMPT + 100) * 300;
+
+    it('tops the reservation up to a pricier deployment before it is called, never lowers it, and settles what the one that served cost', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'topup-1'), body: BODY });
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.cover(cheap);
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.cover(dear);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.cover(cheap);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.finish(finished(dear, { requestId: 'topup-1', usage: { promptTokens: 10, completionTokens: 20, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 30 * 300, reservedMicros: 0 });
+    });
+
+    it('reserves for a paid deployment after a zero-priced first choice, which reserved nothing', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, free, 'free-then-dear'), body: BODY });
+      expect(held(principal).reservedMicros).toBe(0);
+      admitted.cover(dear);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.finish(finished(free, { requestId: 'free-then-dear', status: 'upstream_error', httpStatus: 502, errorCode: 'upstream_error' }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+    });
+
+    it('refuses a deployment the budget cannot cover with the budget error, keeping what is already held until finish', () => {
+      const principal = keyWith({ max_budget: 0.01 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'poor-1'), body: BODY });
+      const refusal = refusalOf(() => admitted.cover(dear));
+      expect(refusal.code).toBe('budget_exceeded');
+      expect(refusal.message).toMatch(/budget \$0\.01/);
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.finish(finished(cheap, { requestId: 'poor-1', status: 'rejected', httpStatus: 429, errorCode: 'budget_exceeded' }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+      // One row for the request, whatever its attempts.
+      expect(rows().filter((r) => r.request_id === 'poor-1')).toHaveLength(1);
+    });
+
+    it('refuses a budgeted key a fallback with no known price', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'unpriced-fallback'), body: BODY });
+      expect(refusalOf(() => admitted.cover(deployment({}, 'mystery#0'))).message).toMatch(/no known price/);
+      admitted.finish(finished(cheap, { requestId: 'unpriced-fallback' }));
+    });
+
+    it('never touches the budget for keys without one, nor counts an attempt against rate limits', () => {
+      const principal = keyWith({ rpm_limit: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'no-budget'), body: BODY });
+      admitted.cover(dear);
+      admitted.cover(deployment({}, 'mystery#0'));
+      admitted.finish(finished(dear, { requestId: 'no-budget' }));
+      expect(held(principal)).toMatchObject({ reservedMicros: 0 });
+      // rpm 1: the one request counted once, not once per attempt.
+      expect(refusalOf(() => meter.admit(admission(principal, cheap, 'no-budget-2'))).code).toBe('rate_limited');
+    });
+  });
+
   describe('every choice in the reservation (S37)', () => {
     it('reserves n choices of max_tokens each, and refuses n: 128, max_tokens: 9 on a $0.001 budget', () => {
       const principal = keyWith({ max_budget: 0.001 });
