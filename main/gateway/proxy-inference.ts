@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
-import { keyAllowsModel } from '../keys/key-allows-model.js';
+import { admitAttempt, keyMayUseGroup, modelNotAllowed, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -104,11 +104,14 @@ export async function proxyInference(
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
-  if (principal.kind === 'virtual' && !keyAllowsModel(principal.models, group.name) && !keyAllowsModel(principal.models, model)) {
-    throw new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${principal.models.join(', ')}`, { param: 'model' });
-  }
-  // Too long for every deployment with a known max_input_tokens: a context-window fallback or 400.
-  group = guardContextWindow(group, body, router, settings).group;
+  const requestedGroup = group.name;
+  if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) throw modelNotAllowed(principal, model);
+  // Too long for every deployment with a known max_input_tokens: a context-window fallback the
+  // key may use, or 400. An empty list allows every model: no predicate (no closure) for it.
+  const allows = principal.kind === 'virtual' && principal.models.length > 0
+    ? (name: string) => keyMayUseGroup(principal, model, requestedGroup, name)
+    : undefined;
+  group = guardContextWindow(group, body, router, settings, allows).group;
   const first = router.pick(group) ?? allCoolingDown(router, group, deps.now());
   const admission = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
@@ -138,6 +141,7 @@ export async function proxyInference(
   try {
     const attempt = await callWithRetries(deps, {
       router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native,
+      principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
         if (kind === 'retry') retries++;
@@ -250,7 +254,7 @@ function clientBodyText(body: unknown): string {
 /** Preallocated: an abort without a reason builds a DOMException (with a stack) every time. */
 const REQUEST_ENDED = new GatewayError('client_closed', 'The request ended');
 
-interface RetryInput {
+interface RetryInput extends AttemptScope {
   router: ModelRouter;
   settings: RouterSettings;
   endpoint: EndpointKind;
@@ -267,13 +271,18 @@ interface RetryInput {
 /**
  * Tries the first deployment, then other deployments of the group (num_retries), then each
  * fallback group in order. Only retryable errors move on; a client error (400) is final.
- * Returns the first attempt whose upstream answered 2xx; nothing has reached the client yet.
+ * Every attempt is admitted first (admit-attempt.ts): a group the key may not use is skipped
+ * whole, a deployment the budget cannot cover is skipped like a failed attempt, and neither is
+ * ever called. Returns the first attempt whose upstream answered 2xx; nothing has reached the
+ * client yet.
  */
 async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<Attempt> {
   const { router, settings, signal } = input;
   const deadline = deps.now() + settings.totalDeadlineMs;
   const chain = [input.group, ...(settings.fallbacks.get(input.group.name) ?? []).map((name) => router.resolve(name)).filter((g): g is ModelGroup => g !== undefined)];
   let lastError: GatewayError | undefined;
+  // Fallback groups the key may not use; named in the final error when nothing served.
+  let skipped: string[] | undefined;
   let kind: 'first' | 'retry' | 'fallback' = 'first';
   for (let g = 0; g < chain.length; g++) {
     const group = chain[g]!;
@@ -285,6 +294,18 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
       planned = undefined;
       if (!deployment) break;
       if (signal.aborted) throw signal.reason;
+      const refusal = admitAttempt(input, deployment);
+      if (refusal !== undefined) {
+        // Every deployment of a group serves one model name: the key may use none of them.
+        if (refusal.code === 'model_not_allowed') {
+          (skipped ??= []).push(group.name);
+          break;
+        }
+        // Out of reach for this request (its budget); another deployment may cost less.
+        lastError = refusedAfter(refusal, deployment, lastError);
+        tried.add(deployment.id);
+        continue;
+      }
       input.onAttempt(deployment, kind);
       const started = deps.monotonic();
       try {
@@ -320,8 +341,8 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
     }
     kind = 'fallback';
   }
-  if (lastError) throw lastError;
-  throw allCoolingDownError(router, input.group, deps.now());
+  const final = lastError ?? allCoolingDownError(router, input.group, deps.now());
+  throw skipped === undefined ? final : withSkippedFallbacks(final, skipped);
 }
 
 async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelGroup, deployment: Deployment): Promise<Attempt> {

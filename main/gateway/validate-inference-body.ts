@@ -33,7 +33,8 @@ export function validateInferenceBody(endpoint: EndpointKind, input: unknown): V
     if (typeof body.stream_options !== 'object' || Array.isArray(body.stream_options)) throw invalid('stream_options must be an object', 'stream_options');
     includeUsage = (body.stream_options as Record<string, unknown>).include_usage === true;
   }
-  for (const field of ['max_tokens', 'max_completion_tokens', 'n'] as const) {
+  // The budget's worst case multiplies by n and best_of (S37): they must be what the upstream reads.
+  for (const field of ['max_tokens', 'max_completion_tokens', 'n', 'best_of'] as const) {
     const value = body[field];
     if (value !== undefined && value !== null && !(Number.isSafeInteger(value) && (value as number) > 0)) {
       throw invalid(`${field} must be a positive integer`, field);
@@ -44,6 +45,10 @@ export function validateInferenceBody(endpoint: EndpointKind, input: unknown): V
     if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isFinite(value))) {
       throw invalid(`${field} must be a finite number`, field);
     }
+  }
+  if (body.modalities !== undefined && body.modalities !== null
+    && !(Array.isArray(body.modalities) && body.modalities.every((m) => typeof m === 'string'))) {
+    throw invalid('modalities must be an array of strings, e.g. ["text"]', 'modalities');
   }
   if (endpoint === 'chat') validateMessages(body.messages);
   if (endpoint === 'completions' && typeof body.prompt !== 'string' && !Array.isArray(body.prompt)) {

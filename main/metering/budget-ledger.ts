@@ -54,6 +54,14 @@ export interface BudgetLedger {
    */
   reserve(keyId: string, requestId: string, worstCaseMicros: number, options?: { pricedAtZero?: boolean }): ReserveResult;
   /**
+   * Raises this request's reservation to `worstCaseMicros` before an attempt on a pricier
+   * deployment (a fallback): holds the difference with the same conditional update as reserve(),
+   * or refuses, keeping what the request already holds. Creates the reservation when the request
+   * has none (its first deployment was priced at zero). Never lowers a reservation: the
+   * deployment that ends up serving is not known until the request finishes.
+   */
+  topUp(keyId: string, requestId: string, worstCaseMicros: number): ReserveResult;
+  /**
    * Replaces the reservation by the real cost, exactly once; a second call is a no-op. Not
    * needed with the usage ledger, whose flush settles each request when it writes its row (and
    * knows not to charge again a request settled here).
@@ -146,6 +154,14 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
   const recordReservation = db.prepare<{ requestId: string; keyId: string; est: number; now: number }>(
     'INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES (:requestId, :keyId, :est, :now) ON CONFLICT (request_id) DO NOTHING',
   );
+  const selectHeld = db.prepare<[string], { amount_micros: number }>(
+    'SELECT amount_micros FROM budget_reservations WHERE request_id = ? AND settled = 0',
+  );
+  // A settled request (its tombstone) is never raised again: the WHERE leaves it untouched.
+  const raiseReservation = db.prepare<{ requestId: string; keyId: string; est: number; now: number }>(
+    `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES (:requestId, :keyId, :est, :now)
+     ON CONFLICT (request_id) DO UPDATE SET amount_micros = excluded.amount_micros WHERE settled = 0`,
+  );
   const selectBudget = db.prepare<[string], KeyBudgetRow>(
     'SELECT key_alias, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM virtual_keys WHERE id = ?',
   );
@@ -154,24 +170,52 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
   );
   const unhold = db.prepare<{ id: string; held: number }>('UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held) WHERE id = :id');
 
+  /**
+   * Holds `extra` more for the key, or says why not. `requested` and `ownHeld` are for the
+   * refusal's message: the request's whole worst case, and what it holds already (not "others").
+   * Call inside a transaction.
+   */
+  const holdOrRefuse = (keyId: string, extra: number, now: number, requested: number, ownHeld: number): ReserveResult | undefined => {
+    if (hold.run({ id: keyId, est: extra, now }).changes === 1) return undefined;
+    const row = selectBudget.get(keyId);
+    if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
+    // Lazy reset at admission: the period ended, so spend starts again from 0.
+    if (row.budget_reset_at !== null && row.budget_reset_at <= now && resetter.resetIfDue(keyId, now)) {
+      if (hold.run({ id: keyId, est: extra, now }).changes === 1) return undefined;
+    }
+    return budgetExceeded(keyId, requested, selectBudget.get(keyId) ?? row, now, ownHeld);
+  };
+
   const reserveTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
     const now = clock.now();
-    let admitted = hold.run({ id: keyId, est, now }).changes === 1;
-    if (!admitted) {
-      const row = selectBudget.get(keyId);
-      if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
-      // Lazy reset at admission: the period ended, so spend starts again from 0.
-      if (row.budget_reset_at !== null && row.budget_reset_at <= now && resetter.resetIfDue(keyId, now)) {
-        admitted = hold.run({ id: keyId, est, now }).changes === 1;
-      }
-      if (!admitted) return budgetExceeded(keyId, est, selectBudget.get(keyId) ?? row, now);
-    }
+    const refused = holdOrRefuse(keyId, est, now, est, 0);
+    if (refused !== undefined) return refused;
     if (recordReservation.run({ requestId, keyId, est, now }).changes !== 1) {
       // Throwing rolls back the hold above.
       throw new Error(`Request ${requestId} already holds a budget reservation; request ids must be unique.`);
     }
     return { ok: true, reservedMicros: est, skipped: false };
   });
+  const topUpTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
+    const held = selectHeld.get(requestId)?.amount_micros ?? 0;
+    if (est <= held) return { ok: true, reservedMicros: held, skipped: false };
+    const now = clock.now();
+    const refused = holdOrRefuse(keyId, est - held, now, est, held);
+    if (refused !== undefined) return refused;
+    if (raiseReservation.run({ requestId, keyId, est, now }).changes !== 1) {
+      throw new Error(`Request ${requestId} was already settled; its reservation cannot be raised.`);
+    }
+    return { ok: true, reservedMicros: est, skipped: false };
+  });
+  /** Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more. */
+  const withSettledRetry = (
+    attempt: (keyId: string, requestId: string, est: number) => ReserveResult, keyId: string, requestId: string, est: number,
+  ): ReserveResult => {
+    const first = attempt(keyId, requestId, est);
+    if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
+    options.beforeRefusing();
+    return attempt(keyId, requestId, est);
+  };
   const settleTx = immediateTransaction(db, (requestId: string, actual: number) => settler.settle(requestId, actual));
   const releaseTx = immediateTransaction(db, (requestId: string) => {
     const reservation = claim.get(requestId);
@@ -190,10 +234,11 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
     reserve(keyId, requestId, worstCaseMicros, reserveOptions = {}) {
       if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
-      const first = reserveTx(keyId, requestId, est);
-      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-      options.beforeRefusing();
-      return reserveTx(keyId, requestId, est);
+      return withSettledRetry(reserveTx, keyId, requestId, est);
+    },
+    topUp(keyId, requestId, worstCaseMicros) {
+      const est = toMicros(worstCaseMicros, 'worstCaseMicros');
+      return withSettledRetry(topUpTx, keyId, requestId, est);
     },
     settle(requestId, actualMicros) {
       return settleTx(requestId, actualMicros);
@@ -212,10 +257,12 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
   };
 }
 
-function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number): BudgetExceeded {
+/** `ownHeld`: what the refused request itself already holds, which is not "held by requests in progress". */
+function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number, ownHeld: number): BudgetExceeded {
   const max = row.max_budget_micros ?? 0;
   const name = row.key_alias === null ? keyId : `'${row.key_alias}'`;
-  const held = row.reserved_micros > 0 ? ` (plus ${formatUsd(row.reserved_micros)} held by requests in progress)` : '';
+  const others = Math.max(0, row.reserved_micros - ownHeld);
+  const held = others > 0 ? ` (plus ${formatUsd(others)} held by requests in progress)` : '';
   const reset = row.budget_reset_at === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(row.budget_reset_at).toISOString()}.`;
   return {
     ok: false,
@@ -224,7 +271,7 @@ function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now
     keyAlias: row.key_alias,
     maxBudgetMicros: max,
     spendMicros: row.spend_micros,
-    reservedMicros: row.reserved_micros,
+    reservedMicros: others,
     requestedMicros: requested,
     resetAt: row.budget_reset_at,
     retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),

@@ -20,9 +20,15 @@ export interface WorstCaseRequest {
    * max_output_tokens (Responses). For reasoning models it already includes reasoning tokens.
    */
   maxTokens?: number | undefined;
+  /**
+   * Outputs the request makes the provider generate and bill, each up to the output bound: `n`,
+   * `best_of`, one per prompt of a batch (read-output-bounds.ts). Absent or below 1 counts as 1.
+   */
+  choices?: number | undefined;
 }
 
 const PICO_PER_MICRO = 1_000_000n;
+const MAX_SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Settled cost. `usage` follows the OpenAI convention: promptTokens includes cachedTokens and
@@ -63,23 +69,28 @@ export function computeCostMicros(price: Price, usage: TokenUsage): number {
 /**
  * The most a request can cost, reserved against a budget before the call. Every prompt token
  * is priced at the dearest prompt rate (a prompt may be written to the cache) and every output
- * token at the dearest output rate, for maxTokens output tokens (capped at the model's max
- * output), else the model's max output, else DEFAULT_MAX_OUTPUT_TOKENS. Rounded up, so the
- * reservation is never below the settled cost of a reply that stays within these bounds.
- * The tier is the one for the estimated prompt: an estimate that falls short of a tier's start
- * can under-reserve; settlement corrects it.
+ * token at the dearest output rate, for `choices` outputs of maxTokens tokens each (capped at
+ * the model's max output), else the model's max output, else DEFAULT_MAX_OUTPUT_TOKENS; the
+ * prompt counts once, as providers bill it. Rounded up, so the reservation is never below the
+ * settled cost of a reply that stays within these bounds. The tier is the one for the estimated
+ * prompt: an estimate that falls short of a tier's start can under-reserve; settlement corrects
+ * it. A worst case past Number.MAX_SAFE_INTEGER micro-USD ($9 billion) saturates there: no
+ * budget covers it, so the request is refused rather than the arithmetic overflowing.
  */
 export function worstCaseCostMicros(price: Price, request: WorstCaseRequest): number {
   const prompt = count(request.promptTokensEstimate);
   const requested = count(request.maxTokens ?? 0);
   const modelMax = price.maxOutputTokens;
-  const output =
+  const perChoice =
     requested > 0 ? (modelMax === undefined ? requested : Math.min(requested, modelMax)) : modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const choices = Math.max(1, count(request.choices ?? 1));
   const rates = ratesFor(price, prompt);
   const promptRate = Math.max(rates.input, rates.cacheRead ?? 0, rates.cacheWrite ?? 0);
   const outputRate = Math.max(rates.output, rates.reasoning ?? 0);
-  const pico = tokensTimes(prompt, promptRate) + tokensTimes(output, outputRate);
-  return Number(ceilDiv(pico));
+  // BigInt throughout: n x max_tokens alone can pass 2^53.
+  const pico = tokensTimes(prompt, promptRate) + tokensTimes(perChoice, outputRate) * BigInt(choices);
+  const micros = ceilDiv(pico);
+  return micros > MAX_SAFE_MICROS ? Number.MAX_SAFE_INTEGER : Number(micros);
 }
 
 /** Zero-priced models (local servers, or priced 0 on purpose) skip budget checks. */

@@ -1,15 +1,19 @@
 // The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
-// budget reservation of the worst-case cost, all synchronous (S27); at finish, the real cost
-// from the upstream's usage (or an estimate, marked as such) and exactly one usage row, whose
-// flush settles the reservation. Refusals are recorded too, as 'rejected' rows. Bodies are kept
-// only when body logging is on at admission, redacted and capped. Never sees a key.
-import { GatewayError } from '../core/gateway-error.js';
-import type { Admission, AdmissionInput, FinishedRequest, RequestMeter } from './request-meter.js';
+// budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
+// before each later attempt, a top-up so the reservation covers the deployment actually called
+// (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
+// exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
+// Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
+// kept only when body logging is on at admission, redacted and capped. Never sees a key.
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
+import type { Admission, AdmissionInput, FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
-import type { BudgetLedger } from './budget-ledger.js';
+import type { BudgetLedger, ReserveResult } from './budget-ledger.js';
+import { readOutputBounds } from './read-output-bounds.js';
+import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros } from './compute-cost.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import { guessApp } from './guess-app.js';
@@ -36,6 +40,7 @@ export interface LedgerMeterDeps {
 }
 
 const PRICE_CACHE_MS = 60_000;
+const COVER_NOTHING = (): void => undefined;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   // Resolving a price parses the api_base and walks override rules: per deployment, not per
@@ -60,6 +65,28 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   const redact = deps.redact ?? createSecretRedactor();
   const stored = (text: string | null): string | null => (text === null ? null : capBodyText(redact(text)));
 
+  /**
+   * What calling `target` may cost this request at most, for a budgeted key: undefined when it
+   * is priced at zero (the budget is skipped, as LiteLLM does). Throws GatewayError (400) when
+   * the cost cannot be bounded: no known price, or output we cannot price.
+   */
+  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number): number | undefined => {
+    if (price === undefined) {
+      // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
+      throw new GatewayError('invalid_request',
+        `Model "${target.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
+        'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' });
+    }
+    if (isFree(price)) return undefined;
+    const { maxTokens, choices, unpricedOutput } = readOutputBounds(input.endpoint, input.body);
+    if (unpricedOutput !== undefined) {
+      throw new GatewayError('invalid_request',
+        `This request asks for ${unpricedOutput} output, which is billed at rates Switchboard does not know, so this key's budget ` +
+        'cannot be enforced for it. Ask for text only, or use a key without a budget.', { param: Array.isArray(input.body.modalities) ? 'modalities' : 'audio' });
+    }
+    return worstCaseCostMicros(price, { promptTokensEstimate: promptTokens(), maxTokens, choices });
+  };
+
   return {
     admit(input: AdmissionInput): Admission {
       const { principal, deployment, requestId } = input;
@@ -69,11 +96,14 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       // never need the estimate, so it is computed on first use only.
       let promptEstimateMemo: number | undefined;
       const promptEstimate = (): number => (promptEstimateMemo ??= estimatePromptTokens(input.body));
-      const maxTokens = firstNumber(input.body.max_completion_tokens, input.body.max_tokens);
 
       let lease: ParallelLease | undefined;
       let ticket: RateLimitTicket | undefined;
       let headers: Record<string, string> = {};
+      // The budget this request draws on, what its reservation holds, and the deployment last covered.
+      const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
+      let reservedMicros = 0;
+      let covered = deployment;
       const base = (): UsageRecord => ({
         requestId,
         ts: deps.clock.now(),
@@ -97,50 +127,59 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         retries: 0,
         fallbacks: 0,
       });
-      const refuse = (error: GatewayError): never => {
-        if (lease) deps.limiter.release(lease);
-        if (ticket) deps.limiter.cancel(ticket);
-        deps.usage.record({ ...base(), status: 'rejected', httpStatus: error.status, errorCode: error.code });
-        throw error;
-      };
-
       if (principal.kind === 'virtual') {
-        const key: RateLimitedKey = {
-          id: principal.keyId, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
-        };
-        const parallel = deps.limiter.acquireParallel(key);
-        if (!parallel.ok) refuse(rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers));
-        else lease = parallel.lease;
-        const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
-        if (!decision.ok) refuse(rateLimited(decision.message, decision.retryAfterSeconds, decision.headers));
-        else {
+        try {
+          const key: RateLimitedKey = {
+            id: principal.keyId, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
+          };
+          const parallel = deps.limiter.acquireParallel(key);
+          if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
+          lease = parallel.lease;
+          const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
+          if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
           ticket = decision.ticket;
           headers = decision.headers;
-        }
-        if (principal.hasBudget) {
-          if (price === undefined) {
-            // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
-            refuse(new GatewayError('invalid_request',
-              `Model "${deployment.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
-              'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' }));
-          } else {
-            const reserved = deps.budget.reserve(principal.keyId, requestId, worstCaseCostMicros(price, { promptTokensEstimate: promptEstimate(), maxTokens }), {
-              pricedAtZero: isFree(price),
-            });
-            if (!reserved.ok) {
-              refuse(new GatewayError(reserved.reason === 'budget_exceeded' ? 'budget_exceeded' : 'invalid_api_key', reserved.message, {
-                ...(reserved.reason === 'budget_exceeded' && reserved.retryAfterSeconds !== null ? { retryAfter: reserved.retryAfterSeconds } : {}),
-              }));
-            }
+          if (budgetKeyId !== undefined) {
+            const worst = worstCaseOn(deployment, price, input, promptEstimate);
+            const reserved = deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined });
+            if (!reserved.ok) throw budgetRefusal(reserved, input);
+            reservedMicros = reserved.reservedMicros;
           }
+          deps.onKeyUsed?.(principal.keyId);
+        } catch (error) {
+          // Whatever refused or failed here (a limit, the budget, a busy or full database), the
+          // slot and the rpm count go back: a leaked slot refuses a max_parallel_requests: 1 key
+          // until restart. The refusal leaves its row, as every request does.
+          if (lease) deps.limiter.release(lease);
+          if (ticket) deps.limiter.cancel(ticket);
+          const [status, httpStatus, errorCode]: [RequestStatus, number, string] = isGatewayError(error)
+            ? ['rejected', error.status, error.code]
+            : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
+          try {
+            deps.usage.record({ ...base(), status, httpStatus, errorCode });
+          } catch (recordError) {
+            deps.log.error({ err: recordError, requestId }, 'could not record usage');
+          }
+          throw error;
         }
-        deps.onKeyUsed?.(principal.keyId);
       }
 
       let finished = false;
       return {
         headers,
         logBodies: deps.bodyLogging?.() === true,
+        // Without a budget there is nothing to cover: a shared no-op, no closure per request.
+        cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
+          // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
+          if (target === covered) return;
+          const worst = worstCaseOn(target, priceOf(target), input, promptEstimate);
+          if (worst !== undefined && worst > reservedMicros) {
+            const raised = deps.budget.topUp(budgetKeyId, requestId, worst);
+            if (!raised.ok) throw budgetRefusal(raised, input);
+            reservedMicros = raised.reservedMicros;
+          }
+          covered = target;
+        },
         finish(result: FinishedRequest) {
           if (finished) return;
           finished = true;
@@ -202,7 +241,14 @@ function rateLimited(message: string, retryAfter: number, headers: Record<string
   return new GatewayError('rate_limited', message, { retryAfter, headers });
 }
 
-function firstNumber(...values: unknown[]): number | undefined {
-  for (const value of values) if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  return undefined;
+/** The budget's refusal as the client gets it; says so when the request's own choices made it dear. */
+function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput): GatewayError {
+  if (refused.reason !== 'budget_exceeded') return new GatewayError('invalid_api_key', refused.message);
+  const { choices } = readOutputBounds(input.endpoint, input.body);
+  const note = choices > 1
+    ? ` It asks for ${choices} choices (n, best_of or a batch of prompts), each counted at its whole output limit: ask for fewer, or lower max_tokens.`
+    : '';
+  return new GatewayError('budget_exceeded', refused.message + note, {
+    ...(refused.retryAfterSeconds !== null ? { retryAfter: refused.retryAfterSeconds } : {}),
+  });
 }

@@ -1,5 +1,6 @@
-// The seam between the request path and metering: admission (limits, budgets) before the
-// upstream call, and exactly one finish() per admitted request afterwards, on every path.
+// The seam between the request path and metering: admission (limits, budgets) once per
+// request, cover() before every upstream attempt (the budget must hold the worst case of the
+// deployment actually called), and exactly one finish() per admitted request, on every path.
 // The contract lives here, below the gateway that calls it: a pass-through meter for an
 // unmetered gateway, and the ledger-backed one (create-ledger-meter.ts).
 import type { Deployment } from '../core/deployment.js';
@@ -49,6 +50,15 @@ export interface Admission {
   readonly headers: Record<string, string>;
   /** Body logging was on when this request was admitted: capture its bodies for finish(). */
   readonly logBodies?: boolean;
+  /**
+   * Called before EVERY upstream attempt, the first included (a retry onto another deployment,
+   * a fallback group): makes the budget reservation cover `deployment`'s worst case, topping it
+   * up when it is pricier than anything covered so far (never lowering it before finish()).
+   * Throws GatewayError to refuse this deployment (budget_exceeded; a budgeted key on an unpriced
+   * model); the request stays admitted and finish() is still due. Rate limits are not counted
+   * again: they count requests, not attempts. Costs nothing for the deployment admit() priced.
+   */
+  cover(deployment: Deployment): void;
   /** Called exactly once, whatever happened. Must not throw. */
   finish(result: FinishedRequest): void;
 }
@@ -61,6 +71,6 @@ export interface RequestMeter {
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export function createPassThroughMeter(): RequestMeter {
-  const admission: Admission = { headers: NO_HEADERS, finish: () => undefined };
+  const admission: Admission = { headers: NO_HEADERS, cover: () => undefined, finish: () => undefined };
   return { admit: () => admission };
 }

@@ -19,6 +19,7 @@ export function createRecordingMeter(): RecordingMeter {
     meter: {
       admit: () => ({
         headers: {},
+        cover: () => undefined,
         finish(result) {
           finished.push(result);
           for (const waiter of [...waiters]) {

@@ -63,6 +63,20 @@ describe('validate-inference-body', () => {
     await small.close();
   });
 
+  // S37: the fields the budget reservation multiplies by must be what the upstream will read.
+  it.each([
+    ['n 0', 'n', { n: 0 }],
+    ['n as a string', 'n', { n: '128' }],
+    ['best_of 2.5', 'best_of', { best_of: 2.5 }],
+    ['best_of as a string', 'best_of', { best_of: '20' }],
+    ['modalities as a string', 'modalities', { modalities: 'audio' }],
+    ['modalities with a number', 'modalities', { modalities: ['text', 1] }],
+  ])('answers 400 naming the field to %s', async (_name, param, extra) => {
+    const res = await post(JSON.stringify({ model: 'm', messages: msgs, ...extra }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_request', param });
+  });
+
   // S13: no routing field is ever taken from a request (CVE-2024-6587, Portkey CVE-2025-66405).
   it.each([
     ['api_base', { api_base: 'http://evil.example' }],

@@ -201,6 +201,40 @@ describe('createBudgetLedger', () => {
     expect(ledger.settle('a', 1)).toEqual({ settled: false });
   });
 
+  describe('topUp (a later attempt on a pricier deployment, S38)', () => {
+    it('raises the reservation to the new worst case with the same conditional update, never lowers it, and settles it whole', () => {
+      const { ledger, keyId, db } = setup({ max_budget: 1 });
+      ledger.reserve(keyId, 'r1', 0.1 * USD);
+      expect(ledger.topUp(keyId, 'r1', 0.3 * USD)).toEqual({ ok: true, reservedMicros: 0.3 * USD, skipped: false });
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0.3 * USD, reservations: 1 });
+      expect(ledger.topUp(keyId, 'r1', 0.2 * USD)).toEqual({ ok: true, reservedMicros: 0.3 * USD, skipped: false });
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0.3 * USD, reservations: 1 });
+      expect(ledger.settle('r1', 0.05 * USD)).toEqual({ settled: true, keyId, chargedMicros: 0.05 * USD, releasedMicros: 0.3 * USD });
+      expect(money(db, keyId)).toEqual({ spend: 0.05 * USD, reserved: 0, reservations: 0 });
+    });
+
+    it('creates the reservation of a request whose first choice was priced at zero', () => {
+      const { ledger, keyId, db } = setup({ max_budget: 1 });
+      expect(ledger.reserve(keyId, 'r1', 0, { pricedAtZero: true })).toMatchObject({ ok: true, skipped: true });
+      expect(ledger.topUp(keyId, 'r1', 0.4 * USD)).toEqual({ ok: true, reservedMicros: 0.4 * USD, skipped: false });
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0.4 * USD, reservations: 1 });
+      expect(ledger.release('r1')).toBe(true);
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0, reservations: 0 });
+    });
+
+    it('refuses a top-up the budget cannot cover, naming what others hold, and keeps what the request held', () => {
+      const { ledger, keyId, db } = setup({ max_budget: 1 });
+      ledger.reserve(keyId, 'r1', 0.6 * USD);
+      ledger.reserve(keyId, 'r2', 0.3 * USD);
+      const refused = ledger.topUp(keyId, 'r1', 0.8 * USD) as BudgetExceeded;
+      expect(refused).toMatchObject({ ok: false, reason: 'budget_exceeded', reservedMicros: 0.3 * USD, requestedMicros: 0.8 * USD });
+      expect(refused.message).toBe("Budget exceeded for key 'app': budget $1.00, used $0.00 (plus $0.30 held by requests in progress); this request may cost up to $0.80. The budget does not reset on a schedule.");
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: 0.9 * USD, reservations: 2 });
+      expect(ledger.topUp(keyId, 'r1', 0.7 * USD).ok).toBe(true);
+      expect(money(db, keyId)).toEqual({ spend: 0, reserved: USD, reservations: 2 });
+    });
+  });
+
   it('reports a key budget status for the response headers', () => {
     const { ledger, keyId } = setup({ max_budget: 2 });
     ledger.reserve(keyId, 'a', 0.4 * USD);

@@ -110,6 +110,20 @@ describe('compute-cost', () => {
       expect(worstCaseCostMicros(p, request)).toBe(Math.ceil(expected));
     });
 
+    it.each([
+      ['n choices of max_tokens each, the prompt once', NO_CACHE_PRICES, { promptTokensEstimate: 10, maxTokens: 9, choices: 128 }, 10 * 2 + 128 * 9 * 8],
+      ['n choices of the model max output when max_tokens is absent', SONNET, { promptTokensEstimate: 0, choices: 3 }, 3 * 64_000 * 15],
+      ['n choices of the default output when nothing bounds it', NO_CACHE_PRICES, { promptTokensEstimate: 0, choices: 2 }, 2 * DEFAULT_MAX_OUTPUT_TOKENS * 8],
+      ['one choice when choices is 0 or absurd', NO_CACHE_PRICES, { promptTokensEstimate: 0, maxTokens: 9, choices: 0 }, 9 * 8],
+    ])('reserves %s (S37)', (_name, p, request, expected) => {
+      expect(worstCaseCostMicros(p, request)).toBe(Math.ceil(expected));
+    });
+
+    it('saturates at the largest safe integer instead of overflowing, so such a request is refused, not a crash (S37)', () => {
+      const worst = worstCaseCostMicros(SONNET, { promptTokensEstimate: 0, maxTokens: 64_000, choices: Number.MAX_SAFE_INTEGER });
+      expect(worst).toBe(Number.MAX_SAFE_INTEGER);
+    });
+
     it('rounds up, so a tiny request still reserves at least one micro-USD', () => {
       expect(worstCaseCostMicros(price({ input: 0.075 }), { promptTokensEstimate: 1, maxTokens: 1 })).toBe(1);
     });

@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
-import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
-import { createRateLimiter } from '../../../main/metering/rate-limiter.js';
+import { createBudgetLedger, type BudgetLedger } from '../../../main/metering/budget-ledger.js';
+import { createRateLimiter, type RateLimiter } from '../../../main/metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { createPriceTable } from '../../../main/metering/price-table.js';
 import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
+import { StorageError } from '../../../main/storage/storage-error.js';
+import { estimatePromptTokens } from '../../../main/core/estimate-tokens.js';
 import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/metering/request-meter.js';
 import type { Principal } from '../../../main/core/principal.js';
 import type { Deployment } from '../../../main/core/deployment.js';
@@ -19,13 +21,15 @@ const silent = { info() {}, warn() {}, error() {} };
 let dir: string;
 let db: Database.Database;
 let usage: UsageLedger;
+let budget: BudgetLedger;
+let limiter: RateLimiter;
 let meter: RequestMeter;
 let now = Date.UTC(2026, 10, 25, 12);
 const clock = { now: () => now };
 
-function deployment(pricing: Deployment['pricing'] = { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }): Deployment {
+function deployment(pricing: Deployment['pricing'] = { inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }, id = 'cloud#0'): Deployment {
   return {
-    id: 'cloud#0', modelName: 'cloud', provider: 'openai', protocol: 'openai', upstreamModel: 'mystery-model', apiBase: 'https://api.example.com/v1',
+    id, modelName: id.split('#')[0]!, provider: 'openai', protocol: 'openai', upstreamModel: 'mystery-model', apiBase: 'https://api.example.com/v1',
     origin: 'https://api.example.com', credential: { kind: 'none' }, timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 }, pricing, source: { kind: 'default' }, modelInfo: {},
   };
 }
@@ -45,6 +49,31 @@ function finished(d: Deployment, overrides: Partial<FinishedRequest>): FinishedR
   };
 }
 
+function meterWith(ledger: BudgetLedger): RequestMeter {
+  return createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silent });
+}
+
+/** A virtual key with these limits, created in the database. */
+function keyWith(fields: { max_budget?: number; max_parallel_requests?: number; rpm_limit?: number }): Principal {
+  const { record } = createKeyRepository(db, clock).create({ key_alias: `app-${Math.random()}`, ...fields });
+  return {
+    kind: 'virtual', keyId: record.id, alias: record.keyAlias, models: [], rpmLimit: fields.rpm_limit ?? null, tpmLimit: null,
+    maxParallelRequests: fields.max_parallel_requests ?? null, hasBudget: fields.max_budget !== undefined,
+  };
+}
+
+const held = (principal: Principal) => budget.status((principal as Extract<Principal, { kind: 'virtual' }>).keyId)!;
+
+function refusalOf(action: () => unknown): GatewayError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
 const rows = () => {
   usage.flush();
   return db.prepare('SELECT request_id, app, status, http_status, error_code, prompt_tokens, completion_tokens, cost_micros, usage_estimated FROM usage_log ORDER BY ts, request_id').all() as Record<string, unknown>[];
@@ -54,10 +83,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'meter-'));
   db = openDatabase({ file: join(dir, 'db.sqlite'), log: silent, clock }).db;
   usage = createUsageLedger(db, { clock, log: silent, flushIntervalMs: 60_000 });
-  meter = createLedgerMeter({
-    prices: createPriceTable(undefined, { now: clock.now }), budget: createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() }),
-    limiter: createRateLimiter({ clock }), usage, clock, log: silent,
-  });
+  budget = createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() });
+  limiter = createRateLimiter({ clock });
+  meter = meterWith(budget);
+
 });
 afterEach(() => {
   usage.close();
@@ -115,5 +144,123 @@ describe('createLedgerMeter', () => {
     const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-b', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: true };
     expect(() => meter.admit(admission(principal, deployment({}), 'unpriced-1'))).toThrow(/no known price/);
     expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
+  });
+
+  describe('per-attempt cover (S38)', () => {
+    const BODY = { model: 'cloud', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] };
+    const PROMPT = estimatePromptTokens(BODY);
+    const cheap = deployment({ inputCostPerToken: 0.000001, outputCostPerToken: 0.000002 }, 'cheap#0');
+    const dear = deployment({ inputCostPerToken: 0.0003, outputCostPerToken: 0.0003 }, 'dear#0');
+    const free = deployment({ inputCostPerToken: 0, outputCostPerToken: 0 }, 'free#0');
+    const worstCheap = PROMPT * 1 + 100 * 2;
+    const worstDear = (PROMPT + 100) * 300;
+
+    it('tops the reservation up to a pricier deployment before it is called, never lowers it, and settles what the one that served cost', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'topup-1'), body: BODY });
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.cover(cheap);
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.cover(dear);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.cover(cheap);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.finish(finished(dear, { requestId: 'topup-1', usage: { promptTokens: 10, completionTokens: 20, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0 } }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 30 * 300, reservedMicros: 0 });
+    });
+
+    it('reserves for a paid deployment after a zero-priced first choice, which reserved nothing', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, free, 'free-then-dear'), body: BODY });
+      expect(held(principal).reservedMicros).toBe(0);
+      admitted.cover(dear);
+      expect(held(principal).reservedMicros).toBe(worstDear);
+      admitted.finish(finished(free, { requestId: 'free-then-dear', status: 'upstream_error', httpStatus: 502, errorCode: 'upstream_error' }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+    });
+
+    it('refuses a deployment the budget cannot cover with the budget error, keeping what is already held until finish', () => {
+      const principal = keyWith({ max_budget: 0.01 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'poor-1'), body: BODY });
+      const refusal = refusalOf(() => admitted.cover(dear));
+      expect(refusal.code).toBe('budget_exceeded');
+      expect(refusal.message).toMatch(/budget \$0\.01/);
+      expect(held(principal).reservedMicros).toBe(worstCheap);
+      admitted.finish(finished(cheap, { requestId: 'poor-1', status: 'rejected', httpStatus: 429, errorCode: 'budget_exceeded' }));
+      usage.flush();
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+      // One row for the request, whatever its attempts.
+      expect(rows().filter((r) => r.request_id === 'poor-1')).toHaveLength(1);
+    });
+
+    it('refuses a budgeted key a fallback with no known price', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'unpriced-fallback'), body: BODY });
+      expect(refusalOf(() => admitted.cover(deployment({}, 'mystery#0'))).message).toMatch(/no known price/);
+      admitted.finish(finished(cheap, { requestId: 'unpriced-fallback' }));
+    });
+
+    it('never touches the budget for keys without one, nor counts an attempt against rate limits', () => {
+      const principal = keyWith({ rpm_limit: 1 });
+      const admitted = meter.admit({ ...admission(principal, cheap, 'no-budget'), body: BODY });
+      admitted.cover(dear);
+      admitted.cover(deployment({}, 'mystery#0'));
+      admitted.finish(finished(dear, { requestId: 'no-budget' }));
+      expect(held(principal)).toMatchObject({ reservedMicros: 0 });
+      // rpm 1: the one request counted once, not once per attempt.
+      expect(refusalOf(() => meter.admit(admission(principal, cheap, 'no-budget-2'))).code).toBe('rate_limited');
+    });
+  });
+
+  describe('every choice in the reservation (S37)', () => {
+    it('reserves n choices of max_tokens each, and refuses n: 128, max_tokens: 9 on a $0.001 budget', () => {
+      const principal = keyWith({ max_budget: 0.001 });
+      const body = { model: 'cloud', n: 128, max_tokens: 9, messages: [{ role: 'user', content: 'hello' }] };
+      const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'n-128'), body }));
+      expect(refusal.code).toBe('budget_exceeded');
+      expect(refusal.message).toContain('128 choices');
+      expect(refusal.message).toContain(`$${((estimatePromptTokens(body) + 128 * 9 * 2) / 1e6).toString()}`);
+      expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
+
+      const admitted = meter.admit({ ...admission(principal, deployment(), 'n-4'), body: { ...body, n: 4 } });
+      expect(held(principal).reservedMicros).toBe(estimatePromptTokens(body) + 4 * 9 * 2);
+      admitted.finish(finished(deployment(), { requestId: 'n-4' }));
+    });
+
+    it('refuses audio output to a budgeted key on a priced model, since its price is not known', () => {
+      const principal = keyWith({ max_budget: 1 });
+      const body = { model: 'cloud', modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' }, messages: [{ role: 'user', content: 'hello' }] };
+      const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'audio-1'), body }));
+      expect(refusal).toMatchObject({ code: 'invalid_request', status: 400, param: 'modalities' });
+      expect(refusal.message).toMatch(/audio output/);
+      // A key without a budget is not refused.
+      meter.admit({ ...admission(keyWith({}), deployment(), 'audio-2'), body }).finish(finished(deployment(), { requestId: 'audio-2' }));
+    });
+  });
+
+  describe('exception safety (issue 11 item 3)', () => {
+    it('gives the parallel slot and the rpm count back and records the refusal when the reservation throws (storage busy)', () => {
+      const principal = keyWith({ max_budget: 1, max_parallel_requests: 1, rpm_limit: 1 });
+      let busy = true;
+      const flaky: BudgetLedger = {
+        ...budget,
+        reserve: (...args) => {
+          if (busy) throw new StorageError('storage_busy', 'The database is busy');
+          return budget.reserve(...args);
+        },
+      };
+      const busyMeter = meterWith(flaky);
+      expect(() => busyMeter.admit(admission(principal, deployment(), 'busy-1'))).toThrow(StorageError);
+      busy = false;
+      // Admitted again: the parallel slot (max 1) and the rpm slot (1 a minute) were both given back.
+      const admitted = busyMeter.admit(admission(principal, deployment(), 'busy-2'));
+      admitted.finish(finished(deployment(), { requestId: 'busy-2' }));
+      expect(rows().filter((r) => String(r.request_id).startsWith('busy-')).map((r) => [r.request_id, r.status, r.http_status, r.error_code])).toEqual([
+        ['busy-1', 'error', 503, 'storage_busy'],
+        ['busy-2', 'success', 200, null],
+      ]);
+    });
   });
 });

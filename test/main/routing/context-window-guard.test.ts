@@ -22,7 +22,7 @@ describe('guardContextWindow', () => {
   it('never estimates when no deployment of the group has a known limit', () => {
     const { router, settings } = setup([deployment('a', { modelName: 'small' })]);
     let estimated = false;
-    const decision = guardContextWindow(router.resolve('small')!, bodyOf(1_000_000), router, settings, () => {
+    const decision = guardContextWindow(router.resolve('small')!, bodyOf(1_000_000), router, settings, undefined, () => {
       estimated = true;
       return 0;
     });
@@ -61,6 +61,22 @@ describe('guardContextWindow', () => {
     const decision = guardContextWindow(router.resolve('small')!, bodyOf(20_000), router, settings);
     expect(decision.group.name).toBe('large');
     expect(decision.fellBack).toBe(true);
+  });
+
+  it('skips a context_window_fallbacks group the caller may not use (a key\'s allowed models, S38)', () => {
+    const { router, settings } = setup(
+      [
+        deployment('s', { modelName: 'small', maxInputTokens: 4_000 }),
+        deployment('p', { modelName: 'premium' }),
+        deployment('l', { modelName: 'large', maxInputTokens: 128_000 }),
+      ],
+      { small: ['premium', 'large'] },
+    );
+    const decision = guardContextWindow(router.resolve('small')!, bodyOf(20_000), router, settings, (name) => name !== 'premium');
+    expect(decision.group.name).toBe('large');
+    expect(() => guardContextWindow(router.resolve('small')!, bodyOf(20_000), router, settings, (name) => name === 'small')).toThrow(
+      /no context_window_fallbacks model this key may use can take it/,
+    );
   });
 
   it('answers 400 context_window_exceeded naming the limit and the estimate when nothing can take it', () => {

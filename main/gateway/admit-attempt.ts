@@ -1,0 +1,82 @@
+// Per-attempt admission (S38): before EVERY upstream call of a request (the first, a retry onto
+// another deployment, a `fallbacks` group, the group the context-window guard chose) the key must
+// be allowed that deployment's model group, and the meter must cover that deployment's worst
+// case. The allow-list rule lives here once, for the first check, the context-window guard and
+// every attempt. Never calls an upstream, and never lets an allowed alias stand for other groups.
+import { GatewayError, isGatewayError } from '../core/gateway-error.js';
+import type { Deployment } from '../core/deployment.js';
+import type { Principal } from '../core/principal.js';
+import { keyAllowsModel } from '../keys/key-allows-model.js';
+import type { Admission } from '../metering/request-meter.js';
+import { isStorageError } from '../storage/storage-error.js';
+import { toClientError } from './plugins/error-handler.js';
+
+/** What every attempt of one request is admitted against. */
+export interface AttemptScope {
+  principal: Principal;
+  /** The model name the client sent, maybe an alias such as switchboard/active. */
+  requestedModel: string;
+  /** The group that name resolved to (before any fallback). */
+  requestedGroup: string;
+  admission: Admission;
+}
+
+/** Whether the key may have model group `groupName` serve a request for `requestedModel`. */
+export function keyMayUseGroup(principal: Principal, requestedModel: string, requestedGroup: string, groupName: string): boolean {
+  if (principal.kind !== 'virtual') return true;
+  if (keyAllowsModel(principal.models, groupName)) return true;
+  // An allowed alias admits the group it points at, and only that one: not the group's fallbacks.
+  return groupName === requestedGroup && keyAllowsModel(principal.models, requestedModel);
+}
+
+export function modelNotAllowed(principal: Principal, model: string): GatewayError {
+  const allowed = principal.kind === 'virtual' ? principal.models.join(', ') : '';
+  return new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${allowed}`, { param: 'model' });
+}
+
+/**
+ * Admits one attempt on `deployment`, or returns why not: model_not_allowed (no deployment of its
+ * group may serve this key), or the meter's refusal of this deployment (budget_exceeded, an
+ * unpriced model on a budgeted key). Throws only what must end the request: a storage failure,
+ * as the client's 503, never disguised as an upstream error.
+ */
+export function admitAttempt(scope: AttemptScope, deployment: Deployment): GatewayError | undefined {
+  if (!keyMayUseGroup(scope.principal, scope.requestedModel, scope.requestedGroup, deployment.modelName)) {
+    return modelNotAllowed(scope.principal, deployment.modelName);
+  }
+  try {
+    scope.admission.cover(deployment);
+    return undefined;
+  } catch (error) {
+    if (isGatewayError(error)) return error;
+    if (isStorageError(error)) throw toClientError(error);
+    throw error;
+  }
+}
+
+/**
+ * A refused later attempt, as the client reads it: the refusal first, then why that deployment
+ * was being tried at all (the earlier failure), so "may cost up to $0.30" on a request for a
+ * free model makes sense.
+ */
+export function refusedAfter(refusal: GatewayError, deployment: Deployment, earlier: GatewayError | undefined): GatewayError {
+  if (earlier === undefined) return refusal;
+  return withMessage(refusal, `${refusal.message} It was to be served by model "${deployment.modelName}" after an earlier attempt failed: ${earlier.message}`);
+}
+
+/** The request's final error, naming the fallback groups the key may not use, which were skipped. */
+export function withSkippedFallbacks(error: GatewayError, skipped: readonly string[]): GatewayError {
+  const names = skipped.map((name) => `"${name}"`).join(', ');
+  const note = skipped.length === 1
+    ? `Fallback ${names} was not tried: this key may not use it.`
+    : `Fallbacks ${names} were not tried: this key may not use them.`;
+  const separator = /[.!?]$/.test(error.message) ? ' ' : '. ';
+  return withMessage(error, `${error.message}${separator}${note}`);
+}
+
+function withMessage(error: GatewayError, message: string): GatewayError {
+  return new GatewayError(error.code, message, {
+    status: error.status, param: error.param, retryable: error.retryable, headers: error.headers, cause: error,
+    ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
+  });
+}
