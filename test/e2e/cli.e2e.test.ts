@@ -3,7 +3,7 @@
 // the ready line, the seed LiteLLM config starting unchanged (database_url reported, not
 // rejected), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -127,6 +127,20 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const stranger = new OpenAI({ apiKey: 'sk-wrong', baseURL: `${url}/v1`, maxRetries: 0 });
     await expect(stranger.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('S42: takes group and other access away from an existing data folder, with a warning, and keeps the database files 0600', async () => {
+    const folder = join(work, 'loose');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', folder]);
+    await ready(cli);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    const database = join(folder, 'switchboard.db');
+    for (const file of [database, `${database}-wal`, `${database}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    expect(cli.stderr()).toContain(`The data folder ${folder} could be read by other users (mode 755); changed it to 0700`);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
   });
