@@ -19,7 +19,8 @@ import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
-import { createBudgetLedger } from './metering/budget-ledger.js';
+import { createBudgetLedger, formatUsd } from './metering/budget-ledger.js';
+import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
 import { createPriceTable } from './metering/price-table.js';
@@ -113,8 +114,13 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
-    const released = budget.releaseOrphaned();
-    if (released > 0) log.info({ released }, 'released budget reservations left by a previous run');
+    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
+    if (interrupted.requests > 0) {
+      log.warn(
+        { requests: interrupted.requests, chargedMicros: interrupted.chargedMicros },
+        `The previous run stopped with ${interrupted.requests} budgeted request(s) unrecorded; charged each its reserved worst case (${formatUsd(interrupted.chargedMicros)} in all) as 'interrupted' usage rows.`,
+      );
+    }
     const limiter = createRateLimiter({ clock });
     const meter = createLedgerMeter({
       prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
