@@ -106,15 +106,9 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
   }
-  process.stdout.write(`Switchboard listening on ${running.url}\n`);
-  if (config.file === '<default>') {
-    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
-  }
-  if (!running.masterKeyConfigured) {
-    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
-  }
-
-  return new Promise<number>((resolve) => {
+  // Handlers first: a supervisor (or test) may send SIGTERM the moment it reads the ready line,
+  // and the default action would exit without writing the queued usage rows.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -128,6 +122,14 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  process.stdout.write(`Switchboard listening on ${running.url}\n`);
+  if (config.file === '<default>') {
+    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
+  }
+  if (!running.masterKeyConfigured) {
+    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
+  }
+  return stopped;
 }
 
 function describeStartError(error: unknown, options: ServeOptions): string {
