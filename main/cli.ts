@@ -2,7 +2,6 @@
 // gateway with createServer, listens on 127.0.0.1 by default and prints the ready line. A bad
 // config exits 2 with one line naming file, line and problem; never prints a secret.
 // `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
-import { mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
 import type { GatewayConfig } from './config/load-config.js';
@@ -12,6 +11,7 @@ import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
 import { importConfigKeys } from './secrets/import-config-keys.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
+import { ensurePrivateDirectory } from './storage/ensure-private-directory.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
 
 export const LOG_REDACT_PATHS = [
@@ -92,14 +92,13 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
     return 2;
   }
+  const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
   try {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDirectory(options.dataDir, log);
   } catch (error) {
     process.stderr.write(`switchboard: cannot create the data directory ${options.dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
-
-  const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
   let running: RunningGateway;
   try {
     running = await startGateway({ ...options, masterKey, env, log, secrets }, config);
@@ -107,15 +106,9 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
   }
-  process.stdout.write(`Switchboard listening on ${running.url}\n`);
-  if (config.file === '<default>') {
-    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
-  }
-  if (!running.masterKeyConfigured) {
-    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
-  }
-
-  return new Promise<number>((resolve) => {
+  // Handlers first: a supervisor (or test) may send SIGTERM the moment it reads the ready line,
+  // and the default action would exit without writing the queued usage rows.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -129,6 +122,14 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  process.stdout.write(`Switchboard listening on ${running.url}\n`);
+  if (config.file === '<default>') {
+    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
+  }
+  if (!running.masterKeyConfigured) {
+    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
+  }
+  return stopped;
 }
 
 function describeStartError(error: unknown, options: ServeOptions): string {

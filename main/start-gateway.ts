@@ -12,6 +12,7 @@ import { createServer, type Gateway } from './gateway/create-server.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
+import { withSeenSecrets } from './secrets/with-seen-secrets.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
@@ -19,6 +20,8 @@ import { createKeyRepository, type KeyRepository } from './keys/key-repository.j
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger } from './metering/budget-ledger.js';
+import { formatUsd } from '../shared/format-usd.js';
+import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
 import { createPriceTable } from './metering/price-table.js';
@@ -91,10 +94,19 @@ export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.Pr
 export async function startGateway(options: StartGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const { log } = options;
+  // Logged bodies never keep a secret the gateway holds: every key read, written or resolved is
+  // remembered by the redactor as it passes (S41).
+  const redact = createSecretRedactor();
   // Cached reads: one keychain round trip per key a minute, not one per request.
-  const secrets = options.secrets ? withSecretCache(options.secrets, { now: () => clock.now() }) : undefined;
-  const resolveCredential = createCredentialResolver(options.env, secrets);
+  const secrets = options.secrets ? withSeenSecrets(withSecretCache(options.secrets, { now: () => clock.now() }), redact.remember) : undefined;
+  const resolveCredential = createCredentialResolver(options.env, secrets, redact.remember);
   const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  redact.remember(masterKey);
+  // The config's literal and os.environ/ keys are known now, before any request uses them; the
+  // keychain is not read ahead (its keys are remembered at their first read).
+  for (const deployment of config.deployments) {
+    if (deployment.credential.kind === 'literal' || deployment.credential.kind === 'env') resolveCredential(deployment.credential);
+  }
 
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock, nativeBinding: options.sqliteNativeBinding });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
@@ -105,13 +117,18 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
-    const released = budget.releaseOrphaned();
-    if (released > 0) log.info({ released }, 'released budget reservations left by a previous run');
+    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
+    if (interrupted.requests > 0) {
+      log.warn(
+        { requests: interrupted.requests, chargedMicros: interrupted.chargedMicros },
+        `The previous run stopped with ${interrupted.requests} budgeted request(s) unrecorded; charged each its reserved worst case (${formatUsd(interrupted.chargedMicros)} in all) as 'interrupted' usage rows.`,
+      );
+    }
     const limiter = createRateLimiter({ clock });
     const meter = createLedgerMeter({
       prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
-      // Read per request: the dashboard's switch applies to the next request. Logged bodies never keep the master key.
-      bodyLogging: () => gatewaySettings.bodyLogging(), redact: createSecretRedactor([masterKey]),
+      // Read per request: the dashboard's switch applies to the next request.
+      bodyLogging: () => gatewaySettings.bodyLogging(), redact,
     });
 
     const gateway = await createServer({

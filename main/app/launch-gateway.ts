@@ -2,11 +2,12 @@
 // config.yaml in the data folder, or the built-in default), the admin key (configured, else kept
 // in the OS keychain, generated on first run), then startGateway, the same assembly the headless
 // CLI runs. Loopback only: the desktop app has no LAN mode. Never logs the admin key.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ensureAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
 import { createCredentialResolver } from '../secrets/resolve-credential.js';
+import { ensurePrivateDirectory } from '../storage/ensure-private-directory.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { loadGatewayConfig, startGateway } from '../start-gateway.js';
 import type { Inject } from './gateway-client.js';
@@ -65,7 +66,8 @@ export function resolvePort(env: NodeJS.ProcessEnv, preferred: number | undefine
 }
 
 export async function launchGateway(options: LaunchOptions, port: number): Promise<StartedGateway> {
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only, fixed with a warning if looser: it holds the database (S42).
+  ensurePrivateDirectory(options.dataDir, options.log);
   const config = loadGatewayConfig(options.configFile ?? undefined, options.env);
   for (const warning of config.warnings) options.log.warn({ warning }, 'config warning');
   // The same precedence as the CLI: the environment, then general_settings.master_key (which may

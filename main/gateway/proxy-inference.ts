@@ -22,6 +22,7 @@ import { principalOf } from './plugins/authenticate.js';
 import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
+import { presentedKey } from './plugins/authenticate.js';
 
 export interface InferenceDeps {
   router: () => ModelRouter;
@@ -236,7 +237,11 @@ export async function proxyInference(
       requestId, startedAt, latencyMs: deps.monotonic() - startedMono, ttftMs, status, httpStatus, errorCode, usage,
       outputChars, retries, fallbacks, deployment: served,
     };
-    if (logBodies) finished.bodies = { request: preCapBodyText(clientBodyText(request.body)), response: responseText };
+    if (logBodies) {
+      finished.bodies = { request: preCapBodyText(clientBodyText(request.body)), response: responseText };
+      const key = presentedKey(request);
+      if (key !== undefined) finished.bodies.presentedKey = key;
+    }
     admission.finish(finished);
   }
 }

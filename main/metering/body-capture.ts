@@ -14,6 +14,11 @@ export interface CapturedBodies {
   request: string;
   /** Null when no response reached the client (an error before the first byte). */
   response: string | null;
+  /**
+   * The key the client authenticated with, masked wherever it appears in both bodies. Virtual
+   * keys are stored hashed, so the plaintext is known only here, for this request; never stored.
+   */
+  presentedKey?: string;
 }
 
 export interface TextCapture {

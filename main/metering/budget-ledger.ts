@@ -70,11 +70,12 @@ export interface BudgetLedger {
   /** Drops the reservation without charging (the request never reached the upstream). */
   release(requestId: string): boolean;
   /**
-   * Releases every reservation left by a previous process (it died with its requests in
-   * flight) and drops settled tombstones. Call once at start, before serving. Returns how many
-   * held reservations were released.
+   * Call once at start, before serving, after chargeInterruptedRequests charged what a previous
+   * process left held: drops settled tombstones (their usage rows died with that process) and
+   * sets each key's reserved_micros to what its reservations still hold. Never releases a held
+   * reservation uncharged (S39). Returns how many are still held (0 once they were charged).
    */
-  releaseOrphaned(): number;
+  recountAfterRestart(): number;
   status(keyId: string): BudgetStatus | null;
 }
 
@@ -223,11 +224,15 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
     unhold.run({ id: reservation.key_id, held: reservation.amount_micros });
     return true;
   });
-  const releaseOrphanedTx = immediateTransaction(db, () => {
-    const released = db.prepare('DELETE FROM budget_reservations WHERE settled = 0').run().changes;
-    db.prepare('DELETE FROM budget_reservations').run();
-    db.prepare('UPDATE virtual_keys SET reserved_micros = 0 WHERE reserved_micros <> 0').run();
-    return released;
+  const recountAfterRestartTx = immediateTransaction(db, () => {
+    db.prepare('DELETE FROM budget_reservations WHERE settled = 1').run();
+    db.prepare(
+      `UPDATE virtual_keys SET reserved_micros = held.amount
+       FROM (SELECT k.id, coalesce(sum(r.amount_micros), 0) AS amount FROM virtual_keys k
+             LEFT JOIN budget_reservations r ON r.key_id = k.id GROUP BY k.id) AS held
+       WHERE held.id = virtual_keys.id AND virtual_keys.reserved_micros <> held.amount`,
+    ).run();
+    return (db.prepare('SELECT count(*) AS n FROM budget_reservations').get() as { n: number }).n;
   });
 
   return {
@@ -246,8 +251,8 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
     release(requestId) {
       return releaseTx(requestId);
     },
-    releaseOrphaned() {
-      return releaseOrphanedTx();
+    recountAfterRestart() {
+      return recountAfterRestartTx();
     },
     status(keyId) {
       const row = selectBudget.get(keyId);

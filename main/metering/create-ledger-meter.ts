@@ -4,7 +4,8 @@
 // (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
 // exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
 // Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
-// kept only when body logging is on at admission, redacted and capped. Never sees a key.
+// kept only when body logging is on at admission, redacted and capped. Sees a key only to mask
+// it in logged bodies (the one the request presented); never stores or logs one.
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import type { Admission, AdmissionInput, FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
@@ -35,7 +36,7 @@ export interface LedgerMeterDeps {
   onKeyUsed?: (keyId: string) => void;
   /** Read at every admission (the dashboard toggles it live); absent = never log bodies. */
   bodyLogging?: () => boolean;
-  /** Masks secrets in logged bodies; defaults to key-shaped tokens only (pass the master key in). */
+  /** Masks secrets in logged bodies; defaults to key-shaped tokens only (give it every secret the gateway holds). */
   redact?: SecretRedactor;
 }
 
@@ -63,7 +64,8 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   };
 
   const redact = deps.redact ?? createSecretRedactor();
-  const stored = (text: string | null): string | null => (text === null ? null : capBodyText(redact(text)));
+  const stored = (text: string | null, presentedKey: string | undefined): string | null =>
+    text === null ? null : capBodyText(redact(text, presentedKey === undefined ? undefined : [presentedKey]));
 
   /**
    * What calling `target` may cost this request at most, for a budgeted key: undefined when it
@@ -223,8 +225,8 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               fallbacks: result.fallbacks,
             };
             if (result.bodies) {
-              record.requestBody = stored(result.bodies.request);
-              record.responseBody = stored(result.bodies.response);
+              record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
+              record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
             }
             deps.usage.record(record);
           } catch (error) {

@@ -1,10 +1,11 @@
 // UsageRecord: the one row the gateway records per request (success, upstream error, client
-// abort, stall, rejection), as handed to usage-ledger.ts. Shared by the gateway, the ledger and
-// the queries. Carries ids and numbers, never a key; bodies only when body logging was on, and
-// then already redacted and capped.
+// abort, stall, rejection; interrupted when a crash cut it off), as handed to usage-ledger.ts.
+// Shared by the gateway, the ledger and the queries. Carries ids and numbers, never a key; bodies
+// only when body logging was on, and then already redacted and capped.
+import type { UsageStatus } from '../../shared/api/usage-schemas.js';
 
-export const USAGE_STATUSES = ['success', 'upstream_error', 'client_aborted', 'upstream_stalled', 'rejected', 'error'] as const;
-export type UsageStatus = (typeof USAGE_STATUSES)[number];
+// One list for the API, the dashboard and the ledger; usage_log's CHECK (migration 5) matches it.
+export { USAGE_STATUSES, type UsageStatus } from '../../shared/api/usage-schemas.js';
 
 export interface UsageRecord {
   /** Unique per request; recording the same id twice keeps the first row only. */

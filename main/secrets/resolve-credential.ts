@@ -2,7 +2,7 @@
 // when used (so a rotated variable takes effect on restart only if the process env changes);
 // keychain references go through the SecretStore. A keychain key that cannot be read is a clear
 // 503 naming the credential, never an unauthenticated upstream call. Never logs or returns a
-// value anywhere else.
+// value anywhere else; `onResolved` hears each value it returns (so body logging can mask it).
 import type { CredentialRef } from '../core/deployment.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { isSecretStoreError } from './secret-store.js';
@@ -13,17 +13,26 @@ export interface SecretReader {
 
 export type CredentialResolver = (ref: CredentialRef) => Promise<string | undefined> | string | undefined;
 
-export function createCredentialResolver(env: NodeJS.ProcessEnv, secrets?: SecretReader): CredentialResolver {
+/**
+ * `onResolved` is called with every value the resolver returns, at the moment it returns it: a
+ * keychain key added after the start is known from its first use on. Called per request, so it
+ * must be cheap for a value it has seen before.
+ */
+export function createCredentialResolver(env: NodeJS.ProcessEnv, secrets?: SecretReader, onResolved?: (value: string) => void): CredentialResolver {
+  const heard = (value: string | undefined): string | undefined => {
+    if (value !== undefined && onResolved) onResolved(value);
+    return value;
+  };
   return (ref) => {
     switch (ref.kind) {
       case 'none':
         return undefined;
       case 'literal':
-        return ref.value;
+        return heard(ref.value);
       case 'env':
-        return env[ref.name];
+        return heard(env[ref.name]);
       case 'keychain':
-        return readKeychain(ref.name, secrets);
+        return onResolved ? readKeychain(ref.name, secrets).then(heard) : readKeychain(ref.name, secrets);
     }
   };
 }

@@ -1,10 +1,12 @@
 // openDatabase: opens (or creates) the Switchboard SQLite file, sets every pragma explicitly,
 // checks it, and applies the numbered migrations. A damaged file is moved aside once and a fresh
-// one created; a file from a newer Switchboard is refused untouched. Never loops, never deletes data.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+// one created; a file from a newer Switchboard is refused untouched. Never loops, never deletes data,
+// never leaves the folder or the database files open to other users (S42).
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from './clock.js';
+import { ensurePrivateDirectory, ensurePrivateFile } from './ensure-private-directory.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { clearIntegrityCheckRequest, integrityCheckRequested } from './integrity-check-request.js';
 import type { Log } from './log.js';
@@ -22,7 +24,7 @@ import { SchemaTooNewError, StorageError, isCorruptionCode, sqliteCodeOf, toStor
 export type SynchronousMode = 'NORMAL' | 'FULL';
 
 export interface OpenDatabaseOptions {
-  /** Path of the database file; its folder is created if missing. */
+  /** Path of the database file; its folder is created if missing, and made owner-only (0700). */
   file: string;
   log: Log;
   /** Timestamps the name a damaged file is moved aside to. */
@@ -67,7 +69,7 @@ class QuickCheckFailed extends Error {
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, log } = options;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    ensurePrivateDirectory(dirname(file), log);
   } catch (error) {
     throw toStorageError(error, file);
   }
@@ -110,6 +112,8 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const synchronous = options.synchronous ?? 'NORMAL';
 
+  // Before anything reads or moves them: files from a version that created them 0644.
+  restrictDatabaseFiles(file, log);
   // Before SQLite touches it: a truncated file can look healthy until a query reaches the
   // missing pages, long after start.
   const damage = headerDamage(file);
@@ -118,6 +122,9 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
   }
   const quickCheck = options.quickCheck ?? integrityCheckRequested(file);
 
+  // SQLite creates a new file 0644 and gives its -wal, -shm and -journal the main file's mode,
+  // so a main file that starts life 0600 keeps all of them private.
+  closeSync(openSync(file, 'a', 0o600));
   const db = connect(file, busyTimeoutMs, options.nativeBinding);
   try {
     // Explicit, not better-sqlite3's default: sources disagree on what that default is.
@@ -138,6 +145,8 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
       // network filesystems without shared memory. Say so rather than refuse to start.
       log.warn({ file, journalMode }, `Database ${file} could not use WAL journaling (got '${journalMode}'); continuing with slower locking.`);
     }
+    // Normally a no-op (they inherit 0600); catches a mode SQLite could not copy.
+    restrictDatabaseFiles(file, log);
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     assertPragma(db, 'synchronous', synchronous === 'FULL' ? 2 : 1, file);
@@ -207,6 +216,22 @@ function connect(file: string, timeout: number, nativeBinding: string | undefine
   }
 }
 
+const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+/** Makes the database file and its companions owner-only, with one warning naming what changed. */
+function restrictDatabaseFiles(file: string, log: Log): void {
+  const files: string[] = [];
+  const modes: string[] = [];
+  for (const path of [file, ...COMPANION_SUFFIXES.map((suffix) => file + suffix)]) {
+    const previous = ensurePrivateFile(path);
+    if (previous === null) continue;
+    files.push(path);
+    modes.push(previous.toString(8));
+  }
+  if (files.length === 0) return;
+  log.warn({ files, modes }, `Database files could be read by other users (${files.map((f, i) => `${f}: ${modes[i]}`).join(', ')}); changed them to 0600 (owner only).`);
+}
+
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
@@ -254,7 +279,7 @@ function moveAside(file: string, nowMs: number): string {
   for (let n = 1; existsSync(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
   try {
     renameSync(file, target);
-    for (const suffix of ['-wal', '-shm', '-journal']) {
+    for (const suffix of COMPANION_SUFFIXES) {
       if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
     }
   } catch (error) {

@@ -6,7 +6,11 @@ import * as z from 'zod/mini';
 export const USAGE_GROUP_BYS = ['app', 'model', 'provider', 'day', 'key'] as const;
 export type UsageGroupBy = (typeof USAGE_GROUP_BYS)[number];
 
-export const USAGE_STATUSES = ['success', 'upstream_error', 'client_aborted', 'upstream_stalled', 'rejected', 'error'] as const;
+/**
+ * `interrupted`: the gateway died (kill -9, crash) between admitting a budgeted request and
+ * recording it; the next start charged its reserved worst case (see README, Keys and budgets).
+ */
+export const USAGE_STATUSES = ['success', 'upstream_error', 'client_aborted', 'upstream_stalled', 'rejected', 'error', 'interrupted'] as const;
 export type UsageStatus = (typeof USAGE_STATUSES)[number];
 
 export const spendLogRowSchema = z.looseObject({

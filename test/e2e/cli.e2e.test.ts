@@ -2,107 +2,28 @@
 // a child process with a clean environment and a temp data dir, talking only to loopback. Covers
 // the ready line, the seed LiteLLM config starting unchanged (database_url reported, not
 // rejected), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'switchboard.js');
 const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
-const READY = /^Switchboard listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
-
-/**
- * Sources changed since the last build (tsconfig.main.json's inputs). The build info file is
- * rewritten by every tsc run, so it dates the build even when tsc skips re-emitting a file.
- */
-function changedSinceBuild(): string[] {
-  const buildInfo = join(ROOT, 'dist', '.tsbuildinfo');
-  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'switchboard.mjs'))) return ['(no build)'];
-  const builtAt = statSync(buildInfo).mtimeMs;
-  const changed: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (path !== join(ROOT, 'main', 'app')) walk(path);
-      } else if (entry.name.endsWith('.ts') && statSync(path).mtimeMs > builtAt) {
-        changed.push(path);
-      }
-    }
-  };
-  for (const dir of ['main', 'shared', 'bench']) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));
-  return changed;
-}
 
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'switchboard-cli-e2e-'));
-  // Building takes ~10 s; skip it when dist/ is already newer than every source. tsc still emits
-  // when some unrelated file has a type error (the typecheck reports those), so its exit code is
-  // not the test's business; the compiled CLI existing afterwards is.
-  if (changedSinceBuild().length > 0) {
-    spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.main.json')], { cwd: ROOT, stdio: 'ignore' });
-    spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-cli.mjs')], { cwd: ROOT, stdio: 'ignore' });
-  }
-  expect(existsSync(join(ROOT, 'dist', 'main', 'cli.js'))).toBe(true);
+  expect(ensureBuiltCli()).toBe(true);
 }, 120_000);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
+// Only the processes this file started, by their handle; a passing test has already stopped them.
+afterEach(killStartedClis);
 
-interface Cli {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal name if killed by one). */
-  exited: Promise<number | string>;
-}
-
-const running = new Set<ChildProcess>();
-afterEach(() => {
-  // Only the processes this file started, by their handle; a passing test has already stopped them.
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  running.clear();
-});
-
-function runCli(args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: work,
-    // A clean environment: no SWITCHBOARD_* or keys leaking in from the machine running the tests.
-    env: { PATH: process.env.PATH ?? '', HOME: work, SWITCHBOARD_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (err += text));
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('close', (code, signal) => resolve(code ?? signal ?? -1));
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Resolves with the URL once the ready line is printed; rejects if the process exits first. */
-function ready(cli: Cli): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const match = READY.exec(cli.stdout());
-      if (match) {
-        cli.child.stdout!.off('data', check);
-        resolve(match[1]!);
-      }
-    };
-    cli.child.stdout!.on('data', check);
-    check();
-    void cli.exited.then((code) => reject(new Error(`switchboard exited (${code}) before its ready line; stderr: ${cli.stderr()}`)));
-  });
-}
-
+const runCli = (args: string[], env: Record<string, string> = {}) => runCliIn(args, { cwd: work, env });
 const dataDir = (name: string) => ['--data-dir', join(work, name)];
 
 describe('switchboard serve (the CLI as a user runs it)', () => {
@@ -140,6 +61,20 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const stranger = new OpenAI({ apiKey: 'sk-wrong', baseURL: `${url}/v1`, maxRetries: 0 });
     await expect(stranger.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('S42: takes group and other access away from an existing data folder, with a warning, and keeps the database files 0600', async () => {
+    const folder = join(work, 'loose');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', folder]);
+    await ready(cli);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    const database = join(folder, 'switchboard.db');
+    for (const file of [database, `${database}-wal`, `${database}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    expect(cli.stderr()).toContain(`The data folder ${folder} could be read by other users (mode 755); changed it to 0700`);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
   });

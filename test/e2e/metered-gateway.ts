@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { parseConfigText } from '../../main/config/load-config.js';
+import type { SecretStore } from '../../main/secrets/secret-store.js';
 import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { createMockUpstream, type Behaviour, type MockUpstream } from '../support/mock-upstream.js';
 
@@ -107,6 +108,10 @@ export interface UsageLogRow {
 export interface MeteredGatewayOptions {
   models?: (mockUrl: string) => string;
   clock?: MovableClock;
+  /** The process environment the gateway sees (os.environ/NAME keys); empty by default. */
+  env?: NodeJS.ProcessEnv;
+  /** The keychain (keychain/NAME keys and /credentials); none by default. */
+  secrets?: SecretStore;
 }
 
 export async function startMeteredGateway(options: MeteredGatewayOptions = {}): Promise<MeteredGateway> {
@@ -119,8 +124,11 @@ export async function startMeteredGateway(options: MeteredGatewayOptions = {}): 
 
   const start = async () => {
     running = await startGateway(
-      { configFile: undefined, dataDir, host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), clock, dashboardDir: null },
-      parseConfigText(yaml, 'keys-e2e.yaml', {}),
+      {
+        configFile: undefined, dataDir, host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: options.env ?? {}, log: pino({ level: 'silent' }), clock, dashboardDir: null,
+        ...(options.secrets ? { secrets: options.secrets } : {}),
+      },
+      parseConfigText(yaml, 'keys-e2e.yaml', options.env ?? {}),
     );
     stopped = false;
   };

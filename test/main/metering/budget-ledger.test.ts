@@ -180,17 +180,19 @@ describe('createBudgetLedger', () => {
     expect(beforeRefusing).toHaveBeenCalledTimes(1);
   });
 
-  it('releases reservations orphaned by a previous process, and its settled tombstones', () => {
+  it('after a restart, drops settled tombstones and recounts what is held, never releasing a held reservation uncharged (S39)', () => {
     const { ledger, keyId, db } = setup({ max_budget: 1 });
     ledger.reserve(keyId, 'a', 0.4 * USD);
     ledger.reserve(keyId, 'b', 0.4 * USD);
     ledger.reserve(keyId, 'c', 0.1 * USD);
     ledger.settle('c', 0.05 * USD);
+    // A counter that drifted from the rows (what a crash mid-way through an older version could leave).
+    db.db.prepare('UPDATE virtual_keys SET reserved_micros = 123 WHERE id = ?').run(keyId);
     const restarted = createBudgetLedger(db.db, { clock: db.clock });
-    expect(restarted.releaseOrphaned()).toBe(2);
-    expect(money(db, keyId)).toEqual({ spend: 0.05 * USD, reserved: 0, reservations: 0 });
-    expect(db.db.prepare('SELECT count(*) AS n FROM budget_reservations').get()).toEqual({ n: 0 });
-    expect(restarted.settle('a', 1)).toEqual({ settled: false });
+    expect(restarted.recountAfterRestart()).toBe(2);
+    expect(money(db, keyId)).toEqual({ spend: 0.05 * USD, reserved: 0.8 * USD, reservations: 2 });
+    expect(db.db.prepare('SELECT count(*) AS n FROM budget_reservations WHERE settled = 1').get()).toEqual({ n: 0 });
+    expect(restarted.settle('a', 0.3 * USD)).toMatchObject({ settled: true, chargedMicros: 0.3 * USD });
   });
 
   it('drops reservations with their key when the key is deleted', () => {

@@ -26,4 +26,19 @@ describe('redact-secrets', () => {
     const redact = createSecretRedactor(['my-master-password', 'abc', undefined]);
     expect(redact('admin my-master-password and abc')).toBe(`admin ${REDACTED} and abc`);
   });
+
+  it('masks a secret remembered after it was created, in every later call', () => {
+    const redact = createSecretRedactor();
+    expect(redact('key 0f1e2d3c4b5a6978')).toBe('key 0f1e2d3c4b5a6978');
+    redact.remember('0f1e2d3c4b5a6978');
+    redact.remember('0f1e2d3c4b5a6978');
+    redact.remember('short');
+    expect(redact('key 0f1e2d3c4b5a6978 short')).toBe(`key ${REDACTED} short`);
+  });
+
+  it('masks the values given for one call in that call only, longest first with the known ones', () => {
+    const redact = createSecretRedactor(['inner-secret-1234']);
+    expect(redact('x-outer-inner-secret-1234-y', ['outer-inner-secret-1234'])).toBe(`x-${REDACTED}-y`);
+    expect(redact('x-outer-inner-secret-1234-y')).toBe(`x-outer-${REDACTED}-y`);
+  });
 });

@@ -33,6 +33,19 @@ describe('resolve-credential', () => {
     expect(await resolve({ kind: 'keychain', name: 'openai' })).toBe('sk-rotated');
   });
 
+  it('tells onResolved every value it hands out, literal, env and keychain, and nothing for a missing one', async () => {
+    const heard: string[] = [];
+    const store = createMemorySecretStore();
+    const resolve = createCredentialResolver({ OPENAI_KEY: 'from-env' }, store, (value) => heard.push(value));
+    resolve({ kind: 'none' });
+    resolve({ kind: 'literal', value: 'lit' });
+    resolve({ kind: 'env', name: 'OPENAI_KEY' });
+    resolve({ kind: 'env', name: 'UNSET' });
+    await store.set('openai', 'added-later');
+    expect(await resolve({ kind: 'keychain', name: 'openai' })).toBe('added-later');
+    expect(heard).toEqual(['lit', 'from-env', 'added-later']);
+  });
+
   it('fails a missing keychain key with a 503 that says how to add it, never an unauthenticated call', async () => {
     const resolve = createCredentialResolver({}, createMemorySecretStore());
     const error = await errorOf(resolve({ kind: 'keychain', name: 'openai' }));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,6 +23,7 @@ function track<T extends { db: Database.Database }>(opened: T): T {
   dbs.push(opened.db);
   return opened;
 }
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 afterEach(() => {
   for (const db of dbs.splice(0)) if (db.open) db.close();
   for (const d of dirs.splice(0)) d.remove();
@@ -38,6 +39,8 @@ function writeSampleDatabase(file: string): void {
     for (let i = 0; i < 5_000; i++) insert.run(`row ${i} ${'x'.repeat(80)}`);
   })();
   db.close();
+  // As openDatabase leaves its files: a 0644 file would (rightly) draw the S42 warning.
+  chmodSync(file, 0o600);
 }
 
 /** Overwrites the middle of one b-tree page of `name` (a table or index) with garbage. */
@@ -77,6 +80,45 @@ describe('openDatabase', () => {
     const tables = opened.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
     expect(tables).toEqual(['budget_reservations', 'models', 'settings', 'usage_bodies', 'usage_daily', 'usage_hourly', 'usage_log', 'virtual_keys']);
     expect(log.lines.filter((l) => l.msg.startsWith('Applied database migration'))).toHaveLength(LATEST_SCHEMA_VERSION);
+  });
+
+  it('S42: creates a folder only its owner can open, and database, -wal and -shm files only its owner can read', () => {
+    const d = dir();
+    const file = d.file('data/switchboard.db');
+    const log = captureLog();
+    const opened = track(openDatabase({ file, log }));
+    opened.db.prepare("INSERT INTO settings (key, value) VALUES ('probe', '1')").run();
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    expect(existsSync(`${file}-shm`)).toBe(true);
+    expect(modeOf(d.file('data'))).toBe(0o700);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(path), path).toBe(0o600);
+    expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('S42: takes group and other access away from a folder and files an older version left open, with warnings', () => {
+    const d = dir();
+    const folder = d.file('data');
+    const file = d.file('data/switchboard.db');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    // An older Switchboard still running (or killed) left the -wal and -shm beside the file.
+    const older = new Database(file);
+    dbs.push(older);
+    older.pragma('journal_mode = WAL');
+    older.exec("CREATE TABLE legacy (x TEXT); INSERT INTO legacy VALUES ('kept');");
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) chmodSync(path, 0o644);
+
+    const log = captureLog();
+    const opened = track(openDatabase({ file, log }));
+    expect(modeOf(folder)).toBe(0o700);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(path), path).toBe(0o600);
+    expect(opened.db.prepare('SELECT x FROM legacy').pluck().get()).toBe('kept');
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    expect(warnings.map((w) => w.obj)).toEqual([
+      { path: folder, mode: '755' },
+      { files: [file, `${file}-wal`, `${file}-shm`], modes: ['644', '644', '644'] },
+    ]);
+    expect(warnings[1]!.msg).toContain('0600');
   });
 
   it('applies nothing when reopening an up-to-date file and keeps its data', () => {

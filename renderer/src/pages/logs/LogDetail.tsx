@@ -29,7 +29,10 @@ export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
         <dl className="facts">
           <dt>Status</dt>
           <dd>
-            {STATUS_LABELS[row.status]} (HTTP {row.http_status}){row.error_code ? <> · <code className="inline-code">{row.error_code}</code></> : null}
+            {row.status === 'interrupted'
+              ? `${STATUS_LABELS.interrupted}: Switchboard stopped before it could record this request; it was charged its reserved worst case`
+              : `${STATUS_LABELS[row.status]} (HTTP ${row.http_status})`}
+            {row.error_code ? <> · <code className="inline-code">{row.error_code}</code></> : null}
           </dd>
           <dt>App</dt>
           <dd>{row.app}</dd>

@@ -8,6 +8,7 @@ export const STATUS_LABELS: Record<UsageStatus, string> = {
   upstream_stalled: 'Upstream stalled',
   rejected: 'Rejected',
   error: 'Error',
+  interrupted: 'Interrupted',
 };
 
 export const STATUS_TONE: Record<UsageStatus, 'ok' | 'bad' | 'warn'> = {
@@ -17,4 +18,5 @@ export const STATUS_TONE: Record<UsageStatus, 'ok' | 'bad' | 'warn'> = {
   upstream_stalled: 'bad',
   rejected: 'warn',
   error: 'bad',
+  interrupted: 'warn',
 };

@@ -65,6 +65,23 @@ describe('LogsPage', () => {
     expect(screen.queryByRole('region', { name: 'Request r2' })).toBeNull();
   });
 
+  it('shows a request interrupted by a crash as charged at its hold, without an HTTP status it never had', async () => {
+    const api = logsApi({
+      spendLogs: async () => ({
+        data: [sampleLog({ request_id: 'ri', app: 'nightly', status: 'interrupted', http_status: 0, spend_micros: 300_000, spend: 0.3, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 })],
+        total: 1, page: 1, page_size: 100, total_pages: 1,
+      }),
+    });
+    render(<LogsPage api={api} go={vi.fn()} />);
+    fireEvent.change(await screen.findByLabelText('Outcome'), { target: { value: 'interrupted' } });
+    const table = await screen.findByRole('table');
+    expect(within(table).getByText('Interrupted')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /^Details of the nightly request/ }));
+    const detail = screen.getByRole('region', { name: 'Request ri' });
+    expect(detail.textContent).toContain('Interrupted: Switchboard stopped before it could record this request; it was charged its reserved worst case');
+    expect(detail.textContent).not.toContain('HTTP 0');
+  });
+
   it('shows logged bodies as text, never as markup', async () => {
     const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
     const api = logsApi({
