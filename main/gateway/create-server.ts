@@ -1,7 +1,7 @@
 // Builds the fastify app (does not listen): the local-only guard and authentication on the
 // root context so every route is covered, the JSON body parser, the error catalogue, and the
 // routes. Everything it needs is passed in; nothing here reads process.env or global state.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { createClientErrorHandler } from './plugins/client-error-handler.js';
+import { createHttpServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './create-http-server.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -88,6 +90,8 @@ export interface ServerDeps {
   host?: string;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
+  /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface Gateway {
@@ -142,21 +146,9 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     onConstructorPoisoning: 'error',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    serverFactory: (handler) => {
-      const server = createHttpServer(
-        {
-          // We answer a missing Host ourselves (403, like every other bad Host).
-          requireHostHeader: false,
-          headersTimeout: 10_000,
-          requestTimeout: 30_000,
-          keepAliveTimeout: 5_000,
-        },
-        handler as (req: IncomingMessage, res: ServerResponse) => void,
-      );
-      server.maxConnections = 1024;
-      server.maxRequestsPerSocket = 10_000;
-      return server;
-    },
+    // What Node's parser refuses never reaches fastify: answered in the error contract, never logged raw.
+    clientErrorHandler: createClientErrorHandler(deps.log),
+    serverFactory: (handler) => createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
   }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
   app.decorateRequest('principal', null);
 

@@ -1,0 +1,43 @@
+// The node:http server under fastify (its serverFactory): the timeouts that close slow or idle
+// connections and the cap on connections. Node enforces the header and request deadlines only
+// when it sweeps its connection list, so the sweep runs every second rather than every 30 s.
+// Never listens itself; createServer's caller does.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export interface ConnectionLimits {
+  /** Sockets open at once; beyond it Node refuses new connections. */
+  maxConnections: number;
+  /** A socket must finish sending its request headers within this (slowloris, S12). */
+  headersTimeoutMs: number;
+  /** ... and its whole request (headers and body) within this. */
+  requestTimeoutMs: number;
+  /** A keep-alive socket idle between requests is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the header and request deadlines (its default, 30 s, let them overrun by that much). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+};
+
+export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void, limits: ConnectionLimits): Server {
+  const server = createServer(
+    {
+      // We answer a missing Host ourselves (403, like every other bad Host).
+      requireHostHeader: false,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
+  server.maxRequestsPerSocket = 10_000;
+  return server;
+}
