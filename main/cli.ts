@@ -4,6 +4,7 @@
 // `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
+import { createLogger } from './create-logger.js';
 import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
 import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
@@ -13,11 +14,6 @@ import { importConfigKeys } from './secrets/import-config-keys.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
-
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]', 'headers.authorization',
-  '*.apiKey', '*.api_key', '*.masterKey', '*.master_key', '*.key', '*.value',
-];
 
 export interface CliDeps {
   /** The OS keychain (keytar, loaded on first use) unless a test passes another store. */
@@ -99,7 +95,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     return 1;
   }
 
-  const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
+  const log = createLogger({ level: options.logLevel, destination: pino.destination(2) });
   let running: RunningGateway;
   try {
     running = await startGateway({ ...options, masterKey, env, log, secrets }, config);
