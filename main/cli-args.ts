@@ -24,7 +24,8 @@ Options:
 Environment:
   SWITCHBOARD_MASTER_KEY   the admin key (LITELLM_MASTER_KEY is accepted too); overrides
                            general_settings.master_key
-  SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug
+  SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug, trace (keys are
+                           masked at every level)
 
 switchboard keys import --config FILE
   Moves the plaintext keys in FILE (litellm_params.api_key, general_settings.master_key)

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { createLogger } from './create-logger.js';
+import { createSecretMask } from './metering/redact-secrets.js';
 import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
 import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
@@ -95,10 +96,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     return 1;
   }
 
-  const log = createLogger({ level: options.logLevel, destination: pino.destination(2) });
+  const secretMask = createSecretMask([masterKey]);
+  const log = createLogger({ level: options.logLevel, destination: pino.destination(2), mask: secretMask });
   let running: RunningGateway;
   try {
-    running = await startGateway({ ...options, masterKey, env, log, secrets }, config);
+    running = await startGateway({ ...options, masterKey, env, log, secrets, secretMask }, config);
   } catch (error) {
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;

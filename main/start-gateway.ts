@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
-import { createCredentialResolver } from './secrets/resolve-credential.js';
+import { createCredentialResolver, type CredentialResolver } from './secrets/resolve-credential.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
@@ -23,7 +23,7 @@ import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
-import { createSecretRedactor } from './metering/redact-secrets.js';
+import { createSecretMask, type SecretMask } from './metering/redact-secrets.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import { createUsageQueries } from './metering/usage-queries.js';
@@ -46,6 +46,8 @@ export interface StartGatewayOptions {
   clock?: Clock;
   /** The built dashboard (index.html + assets/); defaults to dist/renderer; null serves none. */
   dashboardDir?: string | null;
+  /** Learns the admin key and every provider key as it is resolved; the logger masks with it (and logged bodies do). */
+  secretMask?: SecretMask;
 }
 
 export interface RunningGateway {
@@ -91,8 +93,10 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const { log } = options;
   // Cached reads: one keychain round trip per key a minute, not one per request.
   const secrets = options.secrets ? withSecretCache(options.secrets, { now: () => clock.now() }) : undefined;
-  const resolveCredential = createCredentialResolver(options.env, secrets);
+  const mask = options.secretMask ?? createSecretMask();
+  const resolveCredential = maskingEachKey(createCredentialResolver(options.env, secrets), mask);
   const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  mask.add(masterKey);
 
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
@@ -108,8 +112,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const limiter = createRateLimiter({ clock });
     const meter = createLedgerMeter({
       prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
-      // Read per request: the dashboard's switch applies to the next request. Logged bodies never keep the master key.
-      bodyLogging: () => gatewaySettings.bodyLogging(), redact: createSecretRedactor([masterKey]),
+      // Read per request: the dashboard's switch applies to the next request. Logged bodies never keep a key the gateway holds.
+      bodyLogging: () => gatewaySettings.bodyLogging(), redact: mask.redact,
     });
 
     const gateway = await createServer({
@@ -162,6 +166,16 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     db.db.close();
     throw error;
   }
+}
+
+/** Every key the gateway resolves (on first use, for keychain keys) joins the mask before it is used. */
+function maskingEachKey(resolve: CredentialResolver, mask: SecretMask): CredentialResolver {
+  return (ref) => {
+    const value = resolve(ref);
+    if (value instanceof Promise) return value.then((key) => (mask.add(key), key));
+    mask.add(value);
+    return value;
+  };
 }
 
 /**

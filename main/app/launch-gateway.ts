@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ensureAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
 import { createCredentialResolver } from '../secrets/resolve-credential.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { SecretMask } from '../metering/redact-secrets.js';
 import { loadGatewayConfig, startGateway } from '../start-gateway.js';
 import type { Inject } from './gateway-client.js';
 
@@ -36,6 +37,8 @@ export interface LaunchOptions {
   log: Logger;
   /** The OS keychain (keytar) in the app; provider keys and the admin key live there. */
   secrets: SecretStore;
+  /** The logger's secret mask: the gateway adds the admin key and provider keys to it. */
+  secretMask?: SecretMask;
 }
 
 /**
@@ -81,6 +84,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     env: options.env,
     log: options.log,
     secrets: options.secrets,
+    ...(options.secretMask ? { secretMask: options.secretMask } : {}),
   }, config);
   const app = running.gateway.app;
   return {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import pino from 'pino';
 import { createLogger } from '../create-logger.js';
+import { createSecretMask } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
 import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
 import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
@@ -47,7 +48,9 @@ function boot(): void {
   const userData = app.getPath('userData');
   const env = process.env;
   const logFile = join(userData, 'logs', 'switchboard.log');
-  const log = createLogger({ level: env.SWITCHBOARD_LOG_LEVEL || 'info', destination: pino.destination({ dest: logFile, mkdir: true, sync: true }) });
+  // The gateway adds the admin key and each provider key to the mask as it resolves them.
+  const secretMask = createSecretMask();
+  const log = createLogger({ level: env.SWITCHBOARD_LOG_LEVEL || 'info', destination: pino.destination({ dest: logFile, mkdir: true, sync: true }), mask: secretMask });
   const preferencesFile = join(userData, PREFERENCES_FILE);
   const preferences = readPreferences(preferencesFile);
   const configFile = resolveConfigFile(userData, env);
@@ -77,7 +80,7 @@ function boot(): void {
   });
 
   const controller: AppController = createAppController({
-    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets }, port),
+    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets, secretMask }, port),
     port: resolvePort(env, preferences.port),
     savePort: (port) => void updatePreferences(preferencesFile, { port }),
     startAtLogin,

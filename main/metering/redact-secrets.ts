@@ -1,5 +1,6 @@
-// Masks secrets in text that is about to be stored (logged request and response bodies): the
-// exact values it is given (the master key) and anything shaped like a provider or gateway key.
+// Masks secrets in text that is about to be stored or logged (request and response bodies, log
+// lines): the exact values it is given (the master key, provider keys) and anything shaped like a
+// provider or gateway key.
 // Never logs or returns what it masked; a false positive costs a word, a miss leaks a key.
 
 export const REDACTED = '[redacted]';
@@ -13,14 +14,32 @@ const KEY_PATTERNS = /\b(?:(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|AIza[A-Za-z0-9_-]{30,
 
 export type SecretRedactor = (text: string) => string;
 
+/** A redactor whose exact secrets grow as the gateway learns them (the admin key, each provider key as it is resolved). */
+export interface SecretMask {
+  /** Masks `secret` from now on (shorter than 8 characters: ignored, it would mask ordinary text). */
+  add(secret: string | undefined): void;
+  redact: SecretRedactor;
+}
+
+export function createSecretMask(secrets: readonly (string | undefined)[] = []): SecretMask {
+  // Longest first, so a secret that contains another is masked whole.
+  let exact: string[] = [];
+  const add = (secret: string | undefined) => {
+    if (typeof secret !== 'string' || secret.length < 8 || exact.includes(secret)) return;
+    exact = [...exact, secret].sort((a, b) => b.length - a.length);
+  };
+  for (const secret of secrets) add(secret);
+  return {
+    add,
+    redact(text) {
+      let clean = text;
+      for (const secret of exact) if (clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
+      return clean.replace(KEY_PATTERNS, REDACTED);
+    },
+  };
+}
+
 /** `secrets`: exact values to mask wherever they appear (shorter than 8 characters are ignored: they would mask ordinary text). */
 export function createSecretRedactor(secrets: readonly (string | undefined)[] = []): SecretRedactor {
-  const exact = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8))]
-    // Longest first, so a secret that contains another is masked whole.
-    .sort((a, b) => b.length - a.length);
-  return (text) => {
-    let clean = text;
-    for (const secret of exact) if (clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
-    return clean.replace(KEY_PATTERNS, REDACTED);
-  };
+  return createSecretMask(secrets).redact;
 }
