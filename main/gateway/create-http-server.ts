@@ -3,6 +3,7 @@
 // when it sweeps its connection list, so the sweep runs every second rather than every 30 s.
 // Never listens itself; createServer's caller does.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MAX_REQUEST_HEADERS } from './plugins/header-count-limit.js';
 
 export interface ConnectionLimits {
   /** Sockets open at once; beyond it Node refuses new connections. */
@@ -39,5 +40,8 @@ export function createHttpServer(handler: (req: IncomingMessage, res: ServerResp
   );
   server.maxConnections = limits.maxConnections;
   server.maxRequestsPerSocket = 10_000;
+  // One line past our cap: Node drops what lies beyond its count unseen, so the cap must be lower
+  // than Node's for the overflow to reach registerHeaderCountLimit (and Node holds no more).
+  server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
   return server;
 }

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import type { Logger } from 'pino';
 import { GatewayError } from '../core/gateway-error.js';
 import { registerLocalOnlyGuard } from './plugins/local-only-guard.js';
+import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -153,6 +154,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   app.decorateRequest('principal', null);
 
   registerErrorHandler(app);
+  registerHeaderCountLimit(app);
   registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES, ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}) });
 
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);

@@ -4,6 +4,7 @@
 // request costs no work. Never answers CORS with `*` or an unlisted origin.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
+import { rawHeaderValues } from './raw-header-values.js';
 
 export interface LocalOnlyOptions {
   /** The port in Host must be the one the socket is on; used when there is no socket (inject). */
@@ -18,6 +19,7 @@ export interface LocalOnlyOptions {
 
 const HOST_CHARS = /^[a-z0-9.\-:[\]]+$/;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const HOST_HEADER: ReadonlySet<string> = new Set(['host']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyOptions): void {
@@ -27,6 +29,10 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
     // Absolute-form targets ("POST http://evil.example/...") are proxy requests, never ours.
     if (rawUrl.charCodeAt(0) !== 47 /* '/' */) return done(new GatewayError('forbidden_host', 'Request target must be a path'));
 
+    // Node keeps the first of two Host headers; whatever sits in front of us may read the last.
+    if ((rawHeaderValues(request, HOST_HEADER).host?.length ?? 0) > 1) {
+      return done(new GatewayError('forbidden_host', 'The request has more than one Host header'));
+    }
     const host = request.headers.host;
     if (!isAllowedHost(host, port, options.extraHosts?.() ?? [])) {
       return done(new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost'));
