@@ -22,8 +22,8 @@ Options:
   -h, --help        show this help
 
 Environment:
-  SWITCHBOARD_MASTER_KEY   the admin key (LITELLM_MASTER_KEY is accepted too); overrides
-                           general_settings.master_key
+  SWITCHBOARD_MASTER_KEY   the admin key, at least 16 characters (LITELLM_MASTER_KEY is
+                           accepted too); overrides general_settings.master_key
   SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug, trace (keys are
                            masked at every level)
 

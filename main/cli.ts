@@ -12,6 +12,7 @@ import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
 import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
 import { importConfigKeys } from './secrets/import-config-keys.js';
+import { resolveAdminKey } from './secrets/admin-key.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
@@ -78,8 +79,13 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
 
   let masterKey: string | undefined;
   try {
-    masterKey = options.masterKey ?? (config.masterKey.kind === 'none' ? undefined : await createCredentialResolver(env, secrets)(config.masterKey));
+    masterKey = await resolveAdminKey({ env, ref: config.masterKey, file: config.file, resolve: createCredentialResolver(env, secrets) });
   } catch (error) {
+    // A key shorter than 16 characters is a config error like any other.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: config error: ${error.message}\n`);
+      return 2;
+    }
     // A keychain admin key that cannot be read must stop the start, never fall back to open mode.
     if (!isGatewayError(error)) throw error;
     process.stderr.write(`switchboard: cannot read the admin key (general_settings.master_key): ${error.message}\n`);

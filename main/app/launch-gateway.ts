@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ensureAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
+import { ensureAdminKey, resolveAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
 import { createCredentialResolver } from '../secrets/resolve-credential.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SecretMask } from '../metering/redact-secrets.js';
@@ -70,9 +70,9 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
   // be a keychain/NAME or os.environ/NAME reference). Unlike the CLI, the app never runs in open
   // mode: with no key configured it uses the one in the keychain (generated on first run), since
   // a tray app runs all day beside every other local program. Resolved here because the tray's
-  // client and the dashboard's session need it.
-  const fromEnv = nonEmpty(options.env.SWITCHBOARD_MASTER_KEY) ?? nonEmpty(options.env.LITELLM_MASTER_KEY);
-  const configured = fromEnv ?? (config.masterKey.kind === 'none' ? undefined : nonEmpty(await createCredentialResolver(options.env, options.secrets)(config.masterKey)));
+  // client and the dashboard's session need it. A configured key shorter than 16 characters is
+  // refused (ConfigError, shown like any config problem); the generated one has 52.
+  const configured = await resolveAdminKey({ env: options.env, ref: config.masterKey, file: config.file, resolve: createCredentialResolver(options.env, options.secrets) });
   const admin = await ensureAdminKey(options.secrets, { configured });
   const masterKey = admin.key;
   const running = await startGateway({
@@ -98,8 +98,4 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     },
     close: () => running.close(),
   };
-}
-
-function nonEmpty(value: string | undefined | null): string | undefined {
-  return value === undefined || value === null || value === '' ? undefined : value;
 }

@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
 import type { CredentialRef, Deployment } from '../core/deployment.js';
 import { ConfigError } from '../core/config-error.js';
+import { requireLongAdminKey } from '../secrets/admin-key.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 
@@ -99,9 +100,13 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const routerSettings = parseRouterSettings(config.router_settings ?? {}, routerWarnings);
   for (const warning of routerWarnings) warnings.push(`${file}:${lineOf(['router_settings']) ?? '?'}: ${warning}`);
   const general = config.general_settings ?? {};
+  const masterKeyLine = lineOf(['general_settings', 'master_key']);
   const masterKey = general.master_key === undefined
     ? { kind: 'none' as const }
-    : toCredentialRef(general.master_key, env, file, lineOf(['general_settings', 'master_key']), 'general_settings.master_key');
+    : toCredentialRef(general.master_key, env, file, masterKeyLine, 'general_settings.master_key');
+  // Refused here, with its line, when the value is at hand; a keychain key is checked once read.
+  const masterKeyValue = masterKey.kind === 'literal' ? masterKey.value : masterKey.kind === 'env' ? env[masterKey.name] : undefined;
+  if (masterKeyValue !== undefined) requireLongAdminKey(masterKeyValue, { file, line: masterKeyLine, setting: 'general_settings.master_key' });
 
   return {
     file,

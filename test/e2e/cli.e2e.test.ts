@@ -120,7 +120,7 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(Number(new URL(url).port)).toBeGreaterThan(0);
     expect(cli.stderr()).toMatch(/warning: .*database_url.* not used/);
     // The seed's master key guards the API; its two models are listed.
-    const client = new OpenAI({ apiKey: 'sk-xxx', baseURL: `${url}/v1`, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: 'sk-seed-master-0123456789', baseURL: `${url}/v1`, maxRetries: 0 });
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toEqual(expect.arrayContaining(['glm5', 'qwen3.5']));
@@ -188,6 +188,17 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const lines = cli.stderr().split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}:4: .*model.*provider/model`));
+  });
+});
+
+describe('switchboard serve refuses to start unsafely', () => {
+  it('refuses an admin key shorter than 16 characters with exit code 2, naming where it came from and never the key', async () => {
+    const cli = runCli(['serve', '--port', '0', ...dataDir('short-key')], { SWITCHBOARD_MASTER_KEY: 'sk-1234' });
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    const lines = cli.stderr().split('\n').filter((line) => line !== '');
+    expect(lines).toEqual([expect.stringMatching(/^switchboard: config error: .*SWITCHBOARD_MASTER_KEY: the admin key is shorter than 16 characters/)]);
+    expect(cli.stderr()).not.toContain('sk-1234');
   });
 });
 
