@@ -149,7 +149,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     return503OnClosing: true,
     // What Node's parser refuses never reaches fastify: answered in the error contract, never logged raw.
     clientErrorHandler: createClientErrorHandler(deps.log),
-    serverFactory: (handler) => createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
+    serverFactory: (handler) => createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }, deps.log),
   }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
   app.decorateRequest('principal', null);
 
