@@ -3,10 +3,13 @@
 // config exits 2 with one line naming file, line and problem; never prints a secret.
 // `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
 import { mkdirSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import pino from 'pino';
 import { createLogger } from './create-logger.js';
 import { createSecretMask } from './metering/redact-secrets.js';
-import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
+import { parseArgs, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
+import { isLoopbackHost } from './core/host-name.js';
+import { lanHostNames } from './gateway/lan-host-names.js';
 import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
@@ -91,7 +94,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.stderr.write(`switchboard: cannot read the admin key (general_settings.master_key): ${error.message}\n`);
     return 1;
   }
-  if (!isLoopback(options.host) && masterKey === undefined) {
+  if (!isLoopbackHost(options.host) && masterKey === undefined) {
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
     return 2;
   }
@@ -112,6 +115,10 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     return 1;
   }
   process.stdout.write(`Switchboard listening on ${running.url}\n`);
+  if (!isLoopbackHost(options.host)) {
+    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
+    process.stdout.write(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.\n`);
+  }
   if (config.file === '<default>') {
     process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
   }

@@ -8,6 +8,7 @@ import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
 import type { CredentialRef, Deployment } from '../core/deployment.js';
 import { ConfigError } from '../core/config-error.js';
 import { requireLongAdminKey } from '../secrets/admin-key.js';
+import { normalizeHostName } from '../core/host-name.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   /** general_settings as given (known keys only are acted on; e.g. background health checks). */
   generalSettings: Record<string, unknown>;
   bodyLimitBytes: number;
+  /** general_settings.allowed_hosts, as Host names (lower-case, IPv6 bracketed): accepted in LAN mode only. */
+  allowedHosts: string[];
   warnings: string[];
 }
 
@@ -41,7 +44,7 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
     'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
     'health_check_timeout', 'disable_background_health_check',
   ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval']),
+  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts']),
 };
 
 /** Explanations for LiteLLM keys we deliberately do not use. */
@@ -115,6 +118,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     routerSettings,
     generalSettings: { ...general },
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
+    // The schema has checked every entry, so each normalizes.
+    allowedHosts: [...new Set((general.allowed_hosts ?? []).map((name) => normalizeHostName(name)!))],
     warnings,
   };
 }

@@ -2,6 +2,7 @@
 // root context so every route is covered, the JSON body parser, the error catalogue, and the
 // routes. Everything it needs is passed in; nothing here reads process.env or global state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -13,6 +14,8 @@ import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { createClientErrorHandler } from './plugins/client-error-handler.js';
 import { createHttpServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './create-http-server.js';
+import { lanHostNames, type NetworkInterfaces } from './lan-host-names.js';
+import { isLoopbackHost } from '../core/host-name.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -87,8 +90,10 @@ export interface ServerDeps {
   models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
   gatewaySettings?: GatewaySettings;
-  /** The bound address, shown read-only under /settings. */
+  /** The bound address (default 127.0.0.1): beyond loopback, its interface addresses and allowed_hosts join the Host allowlist; shown under /settings. */
   host?: string;
+  /** This machine's interfaces for LAN mode (default os.networkInterfaces, read per LAN request). */
+  networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
@@ -155,7 +160,18 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
 
   registerErrorHandler(app);
   registerHeaderCountLimit(app);
-  registerLocalOnlyGuard(app, { port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES, ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}) });
+  const host = deps.host ?? '127.0.0.1';
+  const readInterfaces = deps.networkInterfaces ?? networkInterfaces;
+  // LAN mode: other machines address us by an interface address or an allowed_hosts name.
+  const extraHosts = isLoopbackHost(host) ? undefined : () => lanHostNames(host, readInterfaces(), deps.config.allowedHosts);
+  if (extraHosts === undefined && deps.config.allowedHosts.length > 0) {
+    deps.log.warn({ host }, 'general_settings.allowed_hosts is ignored: Switchboard listens on loopback only (start it with --host 0.0.0.0 for LAN access)');
+  }
+  registerLocalOnlyGuard(app, {
+    port: () => listeningPort, dashboardPrefixes: DASHBOARD_PREFIXES,
+    ...(extraHosts ? { extraHosts } : {}),
+    ...(deps.gatewaySettings ? { allowedOrigins: deps.gatewaySettings.allowedOrigins } : {}),
+  });
 
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys);
   app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
@@ -214,7 +230,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
   });
   if (deps.gatewaySettings) {
-    registerSettingsRoutes(app, { settings: deps.gatewaySettings, server: () => ({ host: deps.host ?? '127.0.0.1', port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+    registerSettingsRoutes(app, { settings: deps.gatewaySettings, server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
   }
   if (deps.dashboardDir !== undefined) registerDashboardRoutes(app, { dir: deps.dashboardDir });
 

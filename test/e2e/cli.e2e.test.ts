@@ -4,11 +4,12 @@
 // rejected), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { rawRequest } from '../support/raw-http.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'switchboard.js');
@@ -88,10 +89,10 @@ function runCli(args: string[], env: Record<string, string> = {}): Cli {
 }
 
 /** Resolves with the URL once the ready line is printed; rejects if the process exits first. */
-function ready(cli: Cli): Promise<string> {
+function ready(cli: Cli, line: RegExp = READY): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      const match = READY.exec(cli.stdout());
+      const match = line.exec(cli.stdout());
       if (match) {
         cli.child.stdout!.off('data', check);
         resolve(match[1]!);
@@ -188,6 +189,46 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const lines = cli.stderr().split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}:4: .*model.*provider/model`));
+  });
+});
+
+// One of this machine's own LAN addresses, as a Host header names it; the test only ever sends
+// to 127.0.0.1, with this name in Host, never to the address itself.
+const LAN_ADDRESS = Object.values(networkInterfaces()).flat().find((info) => info && !info.internal);
+const LAN_HOST = LAN_ADDRESS === undefined ? undefined : LAN_ADDRESS.family === 'IPv6' ? `[${LAN_ADDRESS.address}]` : LAN_ADDRESS.address;
+
+describe('switchboard serve --host 0.0.0.0 (LAN mode)', () => {
+  const MASTER = 'sk-cli-lan-master-0123456789abcdef';
+  const get = (port: number, host: string) => `GET /v1/models HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${MASTER}\r\nConnection: close\r\n\r\n`;
+
+  // Without a non-internal interface there is no LAN address to name; the allowed_hosts case still runs.
+  it(`accepts Host names of this machine's interface address${LAN_HOST ? '' : ' (skipped part: this machine has no non-internal interface)'} and of general_settings.allowed_hosts, refuses others, and prints the LAN URLs`, async () => {
+    const config = join(work, 'lan.yaml');
+    writeFileSync(config, 'model_list:\n  - model_name: m\n    litellm_params: { model: openai/m, api_base: "http://127.0.0.1:9/v1" }\ngeneral_settings:\n  allowed_hosts: [switchboard-e2e.lan]\n');
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--config', config, '--port', '0', ...dataDir('lan')], { SWITCHBOARD_MASTER_KEY: MASTER });
+    const url = await ready(cli, /^Switchboard listening on (http:\/\/0\.0\.0\.0:(\d+))$/m);
+    const port = Number(new URL(url).port);
+    expect(cli.stdout()).toContain(`http://switchboard-e2e.lan:${port}`);
+
+    const named = ['switchboard-e2e.lan', ...(LAN_HOST ? [LAN_HOST] : [])];
+    for (const host of named) expect((await rawRequest(port, get(port, host))).status, host).toBe(200);
+    if (LAN_HOST) expect(cli.stdout()).toContain(`http://${LAN_HOST}:${port}`);
+    for (const host of ['evil.example', '0.0.0.0', 'other.lan']) {
+      const res = await rawRequest(port, get(port, host));
+      expect(res.status, host).toBe(403);
+      expect(JSON.parse(res.body).error.code).toBe('forbidden_host');
+    }
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  // S1: LAN mode without a key configured fails to start (175k open Ollama servers; Jan 0.0.0.0).
+  it('refuses to start without an admin key, with exit code 2', async () => {
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--port', '0', ...dataDir('lan-nokey')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    expect(cli.stderr()).toMatch(/^switchboard: refusing to listen on 0\.0\.0\.0 without an admin key/);
   });
 });
 

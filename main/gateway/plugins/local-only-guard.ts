@@ -9,7 +9,7 @@ import { rawHeaderValues } from './raw-header-values.js';
 export interface LocalOnlyOptions {
   /** The port in Host must be the one the socket is on; used when there is no socket (inject). */
   port: () => number;
-  /** Extra allowed host names (LAN mode), lower-case, without port. */
+  /** Extra allowed host names (LAN mode), lower-case, without port; read only for non-loopback Hosts. */
   extraHosts?: () => readonly string[];
   /** Browser origins allowed to call inference routes (default none). */
   allowedOrigins?: () => readonly string[];
@@ -34,7 +34,7 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
       return done(new GatewayError('forbidden_host', 'The request has more than one Host header'));
     }
     const host = request.headers.host;
-    if (!isAllowedHost(host, port, options.extraHosts?.() ?? [])) {
+    if (!isAllowedHost(host, port, options.extraHosts ?? [])) {
       return done(new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost'));
     }
 
@@ -84,7 +84,8 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
   });
 }
 
-export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[]): boolean {
+/** `extraHosts` may be a function: it is called only for a Host that is not a loopback name. */
+export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[] | (() => readonly string[])): boolean {
   if (!host) return false;
   const lower = host.toLowerCase();
   if (!HOST_CHARS.test(lower)) return false;
@@ -93,7 +94,8 @@ export function isAllowedHost(host: string | undefined, port: number, extraHosts
   if (lower.endsWith(suffix)) name = lower.slice(0, -suffix.length);
   else if (port === 80 && !lower.includes(':', lower.lastIndexOf(']') + 1)) name = lower;
   else return false;
-  return LOOPBACK_NAMES.includes(name) || extraHosts.includes(name);
+  if (LOOPBACK_NAMES.includes(name)) return true;
+  return (typeof extraHosts === 'function' ? extraHosts() : extraHosts).includes(name);
 }
 
 function isJsonContentType(type: string | undefined): boolean {

@@ -36,6 +36,22 @@ describe('load-config', () => {
     expect(error.message).not.toContain('sk-1234');
   });
 
+  it('reads general_settings.allowed_hosts as Host names (lower-case, IPv6 in brackets)', () => {
+    const config = parseConfigText('general_settings:\n  allowed_hosts:\n    - Switchboard.LAN\n    - 192.168.1.5\n    - fd00::5\n', 'c.yaml', {});
+    expect(config.allowedHosts).toEqual(['switchboard.lan', '192.168.1.5', '[fd00::5]']);
+    expect(config.warnings).toEqual([]);
+    expect(parseConfigText('model_list: []\n', 'c.yaml', {}).allowedHosts).toEqual([]);
+  });
+
+  it.each(['box.lan:4141', '"*.lan"', 'http://box.lan', '0.0.0.0', '"::"', '"bad name"'])('refuses allowed_hosts entry %s with its line', (entry) => {
+    const error = configError(`general_settings:\n  allowed_hosts:\n    - box.lan\n    - ${entry}\n`);
+    expect(error.message).toMatch(/^cfg\.yaml:4: general_settings\.allowed_hosts\[1\]: .*host name/);
+  });
+
+  it('refuses allowed_hosts that is not a list', () => {
+    expect(configError('general_settings:\n  allowed_hosts: box.lan\n').message).toMatch(/^cfg\.yaml:2: general_settings\.allowed_hosts/);
+  });
+
   it('resolves os.environ/NAME to a reference and fails naming an unset variable', () => {
     const yaml = 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/gpt-4o\n      api_key: os.environ/MY_KEY\n';
     expect(parseConfigText(yaml, 'c.yaml', { MY_KEY: 'v' }).deployments[0]!.credential).toEqual({ kind: 'env', name: 'MY_KEY' });
