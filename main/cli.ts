@@ -105,7 +105,8 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     return 1;
   }
 
-  const secretMask = createSecretMask([masterKey]);
+  // startGateway teaches the mask the admin key and each provider key as it resolves them.
+  const secretMask = createSecretMask();
   const log = createLogger({ level: options.logLevel, destination: pino.destination(2), mask: secretMask });
   let running: RunningGateway;
   try {
