@@ -15,17 +15,20 @@ Options (as --flag VALUE or --flag=VALUE):
   --config FILE     LiteLLM-style config.yaml (env SWITCHBOARD_CONFIG; default: a local
                     Ollama at http://127.0.0.1:11434)
   --port N          port to listen on (env SWITCHBOARD_PORT; default 4141)
-  --host ADDR       address to bind (default 127.0.0.1; anything but loopback needs an
-                    admin key)
+  --host ADDR       address to bind (default 127.0.0.1). LAN mode: 0.0.0.0 (or ::, or one
+                    of this machine's addresses) lets other machines connect; it needs an
+                    admin key, and their requests must name this machine in Host by one of
+                    its addresses or a name listed in general_settings.allowed_hosts
   --data-dir DIR    where the database lives (env SWITCHBOARD_DATA_DIR; default per OS:
                     ~/.local/share/switchboard, ~/Library/Application Support/Switchboard,
                     %APPDATA%\\Switchboard)
   -h, --help        show this help
 
 Environment:
-  SWITCHBOARD_MASTER_KEY   the admin key (LITELLM_MASTER_KEY is accepted too); overrides
-                           general_settings.master_key
-  SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug
+  SWITCHBOARD_MASTER_KEY   the admin key, at least 16 characters (LITELLM_MASTER_KEY is
+                           accepted too); overrides general_settings.master_key
+  SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug, trace (keys are
+                           masked at every level)
 
 switchboard keys import --config FILE
   Moves the plaintext keys in FILE (litellm_params.api_key, general_settings.master_key)
@@ -136,10 +139,6 @@ export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Switchboard');
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Switchboard');
   return join(nonEmpty(env.XDG_DATA_HOME) ?? join(home, '.local', 'share'), 'switchboard');
-}
-
-export function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

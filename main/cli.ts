@@ -2,22 +2,23 @@
 // gateway with createServer, listens on 127.0.0.1 by default and prints the ready line. A bad
 // config exits 2 with one line naming file, line and problem; never prints a secret.
 // `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
+import { networkInterfaces } from 'node:os';
 import pino from 'pino';
-import { parseArgs, isLoopback, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
+import { createLogger } from './create-logger.js';
+import { createSecretRedactor } from './metering/redact-secrets.js';
+import { parseArgs, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
+import { isLoopbackHost } from './core/host-name.js';
+import { lanHostNames } from './gateway/lan-host-names.js';
 import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver } from './secrets/resolve-credential.js';
 import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
 import { importConfigKeys } from './secrets/import-config-keys.js';
+import { resolveAdminKey } from './secrets/admin-key.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
 import { ensurePrivateDirectory } from './storage/ensure-private-directory.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
-
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]', 'headers.authorization',
-  '*.apiKey', '*.api_key', '*.masterKey', '*.master_key', '*.key', '*.value',
-];
 
 export interface CliDeps {
   /** The OS keychain (keytar, loaded on first use) unless a test passes another store. */
@@ -81,18 +82,25 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
 
   let masterKey: string | undefined;
   try {
-    masterKey = options.masterKey ?? (config.masterKey.kind === 'none' ? undefined : await createCredentialResolver(env, secrets)(config.masterKey));
+    masterKey = await resolveAdminKey({ env, ref: config.masterKey, file: config.file, resolve: createCredentialResolver(env, secrets) });
   } catch (error) {
+    // A key shorter than 16 characters is a config error like any other.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: config error: ${error.message}\n`);
+      return 2;
+    }
     // A keychain admin key that cannot be read must stop the start, never fall back to open mode.
     if (!isGatewayError(error)) throw error;
     process.stderr.write(`switchboard: cannot read the admin key (general_settings.master_key): ${error.message}\n`);
     return 1;
   }
-  if (!isLoopback(options.host) && masterKey === undefined) {
+  if (!isLoopbackHost(options.host) && masterKey === undefined) {
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);
     return 2;
   }
-  const log = pino({ level: options.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } }, pino.destination(2));
+  // startGateway teaches the redactor the admin key and each provider key as it reads them.
+  const secretRedactor = createSecretRedactor();
+  const log = createLogger({ level: options.logLevel, destination: pino.destination(2), mask: secretRedactor });
   try {
     ensurePrivateDirectory(options.dataDir, log);
   } catch (error) {
@@ -101,7 +109,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   }
   let running: RunningGateway;
   try {
-    running = await startGateway({ ...options, masterKey, env, log, secrets }, config);
+    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor }, config);
   } catch (error) {
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
@@ -123,6 +131,10 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   process.stdout.write(`Switchboard listening on ${running.url}\n`);
+  if (!isLoopbackHost(options.host)) {
+    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
+    process.stdout.write(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.\n`);
+  }
   if (config.file === '<default>') {
     process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
   }

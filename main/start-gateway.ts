@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
-import { createCredentialResolver } from './secrets/resolve-credential.js';
+import { createCredentialResolver, type CredentialResolver } from './secrets/resolve-credential.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
 import { withSeenSecrets } from './secrets/with-seen-secrets.js';
@@ -21,12 +21,12 @@ import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger } from './metering/budget-ledger.js';
 import { formatUsd } from '../shared/format-usd.js';
+import { createSecretRedactor, type SecretRedactor } from './metering/redact-secrets.js';
 import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
-import { createSecretRedactor } from './metering/redact-secrets.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import { createUsageQueries } from './metering/usage-queries.js';
@@ -51,6 +51,11 @@ export interface StartGatewayOptions {
   dashboardDir?: string | null;
   /** better-sqlite3's compiled module when not node_modules' (the desktop app's Electron build). */
   sqliteNativeBinding?: string;
+  /**
+   * Learns the admin key and every provider key as the gateway reads them; the caller's logger
+   * masks with the same one, and logged bodies do (S41). A fresh one when absent.
+   */
+  secretRedactor?: SecretRedactor;
 }
 
 export interface RunningGateway {
@@ -96,7 +101,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const { log } = options;
   // Logged bodies never keep a secret the gateway holds: every key read, written or resolved is
   // remembered by the redactor as it passes (S41).
-  const redact = createSecretRedactor();
+  const redact = options.secretRedactor ?? createSecretRedactor();
   // Cached reads: one keychain round trip per key a minute, not one per request.
   const secrets = options.secrets ? withSeenSecrets(withSecretCache(options.secrets, { now: () => clock.now() }), redact.remember) : undefined;
   const resolveCredential = createCredentialResolver(options.env, secrets, redact.remember);
@@ -182,6 +187,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     throw error;
   }
 }
+
 
 /**
  * Key spend and last use are written when a request's usage row is (batched, up to a second

@@ -5,6 +5,8 @@
 export const GATEWAY_ERRORS = {
   invalid_json: { status: 400, type: 'invalid_request_error' },
   invalid_request: { status: 400, type: 'invalid_request_error' },
+  /** Not valid HTTP/1.1 (bad request line, header syntax, chunked framing): Node's parser refused it. */
+  malformed_request: { status: 400, type: 'invalid_request_error' },
   forbidden_field: { status: 400, type: 'invalid_request_error' },
   context_window_exceeded: { status: 400, type: 'invalid_request_error' },
   invalid_api_key: { status: 401, type: 'authentication_error' },
@@ -16,8 +18,12 @@ export const GATEWAY_ERRORS = {
   route_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  /** The request's headers (or its whole request) did not arrive within the server's deadline. */
+  request_timeout: { status: 408, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
+  /** Headers over 16 KiB, or more header lines than the gateway reads. */
+  headers_too_large: { status: 431, type: 'invalid_request_error' },
   rate_limited: { status: 429, type: 'rate_limit_error' },
   auth_throttled: { status: 429, type: 'rate_limit_error' },
   budget_exceeded: { status: 429, type: 'budget_exceeded' },

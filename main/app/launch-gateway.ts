@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ensureAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
+import { ensureAdminKey, resolveAdminKey, type AdminKeySource } from '../secrets/admin-key.js';
 import { createCredentialResolver } from '../secrets/resolve-credential.js';
 import { ensurePrivateDirectory } from '../storage/ensure-private-directory.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import type { SecretRedactor } from '../metering/redact-secrets.js';
 import { loadGatewayConfig, startGateway } from '../start-gateway.js';
 import type { Inject } from './gateway-client.js';
 
@@ -42,6 +43,8 @@ export interface LaunchOptions {
    * build for Node's, which Electron refuses. Unset: node_modules' (tests under Node).
    */
   sqliteNativeBinding?: string;
+  /** The logger's secret redactor: the gateway teaches it the admin key and provider keys. */
+  secretRedactor?: SecretRedactor;
 }
 
 /**
@@ -74,9 +77,9 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
   // be a keychain/NAME or os.environ/NAME reference). Unlike the CLI, the app never runs in open
   // mode: with no key configured it uses the one in the keychain (generated on first run), since
   // a tray app runs all day beside every other local program. Resolved here because the tray's
-  // client and the dashboard's session need it.
-  const fromEnv = nonEmpty(options.env.SWITCHBOARD_MASTER_KEY) ?? nonEmpty(options.env.LITELLM_MASTER_KEY);
-  const configured = fromEnv ?? (config.masterKey.kind === 'none' ? undefined : nonEmpty(await createCredentialResolver(options.env, options.secrets)(config.masterKey)));
+  // client and the dashboard's session need it. A configured key shorter than 16 characters is
+  // refused (ConfigError, shown like any config problem); the generated one has 52.
+  const configured = await resolveAdminKey({ env: options.env, ref: config.masterKey, file: config.file, resolve: createCredentialResolver(options.env, options.secrets) });
   const admin = await ensureAdminKey(options.secrets, { configured });
   const masterKey = admin.key;
   const running = await startGateway({
@@ -89,6 +92,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     log: options.log,
     secrets: options.secrets,
     sqliteNativeBinding: options.sqliteNativeBinding,
+    ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
   }, config);
   const app = running.gateway.app;
   return {
@@ -102,8 +106,4 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     },
     close: () => running.close(),
   };
-}
-
-function nonEmpty(value: string | undefined | null): string | undefined {
-  return value === undefined || value === null || value === '' ? undefined : value;
 }

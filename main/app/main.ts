@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import pino from 'pino';
-import { LOG_REDACT_PATHS } from '../cli.js';
+import { createLogger } from '../create-logger.js';
+import { createSecretRedactor } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
 import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
 import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
@@ -48,10 +49,9 @@ function boot(): void {
   const userData = app.getPath('userData');
   const env = process.env;
   const logFile = join(userData, 'logs', 'switchboard.log');
-  const log = pino(
-    { level: env.SWITCHBOARD_LOG_LEVEL || 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
-    pino.destination({ dest: logFile, mkdir: true, sync: true }),
-  );
+  // The gateway adds the admin key and each provider key to the mask as it resolves them.
+  const secretRedactor = createSecretRedactor();
+  const log = createLogger({ level: env.SWITCHBOARD_LOG_LEVEL || 'info', destination: pino.destination({ dest: logFile, mkdir: true, sync: true }), mask: secretRedactor });
   const preferencesFile = join(userData, PREFERENCES_FILE);
   const preferences = readPreferences(preferencesFile);
   const configFile = resolveConfigFile(userData, env);
@@ -85,7 +85,7 @@ function boot(): void {
   });
 
   const controller: AppController = createAppController({
-    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets, sqliteNativeBinding: sqliteBinding }, port),
+    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets, secretRedactor, sqliteNativeBinding: sqliteBinding }, port),
     port: resolvePort(env, preferences.port),
     savePort: (port) => void updatePreferences(preferencesFile, { port }),
     startAtLogin,

@@ -2,9 +2,15 @@
 // allowed through here (passthrough) and reported as warnings by the loader, never as errors,
 // so a LiteLLM config starts unchanged. Only shapes live here; meaning lives in load-config.ts.
 import { z } from 'zod';
+import { isUnspecifiedHost, normalizeHostName } from '../core/host-name.js';
 
 const seconds = z.number().positive().finite();
 const usdPerToken = z.number().nonnegative().finite();
+/** A name or address other machines use to reach this one in LAN mode: no port, scheme or wildcard. */
+const allowedHost = z.string().refine(
+  (value) => normalizeHostName(value) !== undefined && !isUnspecifiedHost(value),
+  'must be a host name or IP address as clients write it in Host (e.g. "switchboard.lan" or "192.168.1.5"), without a port, scheme or wildcard',
+);
 /** A secret may be literal, `os.environ/NAME` or `keychain/NAME`. */
 const secretString = z.string().min(1);
 
@@ -52,6 +58,7 @@ export const configFileSchema = z.looseObject({
       master_key: secretString.optional(),
       database_url: z.string().optional(),
       max_request_size_mb: z.number().positive().finite().optional(),
+      allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
     })
     .optional(),
   environment_variables: z.record(z.string(), z.unknown()).optional(),

@@ -7,6 +7,8 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
 import type { CredentialRef, Deployment } from '../core/deployment.js';
 import { ConfigError } from '../core/config-error.js';
+import { requireLongAdminKey } from '../secrets/admin-key.js';
+import { normalizeHostName } from '../core/host-name.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 
@@ -24,6 +26,8 @@ export interface GatewayConfig {
   /** general_settings as given (known keys only are acted on; e.g. background health checks). */
   generalSettings: Record<string, unknown>;
   bodyLimitBytes: number;
+  /** general_settings.allowed_hosts, as Host names (lower-case, IPv6 bracketed): accepted in LAN mode only. */
+  allowedHosts: string[];
   warnings: string[];
 }
 
@@ -40,7 +44,7 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
     'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
     'health_check_timeout', 'disable_background_health_check',
   ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval']),
+  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts']),
 };
 
 /** Explanations for LiteLLM keys we deliberately do not use. */
@@ -99,9 +103,13 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   const routerSettings = parseRouterSettings(config.router_settings ?? {}, routerWarnings);
   for (const warning of routerWarnings) warnings.push(`${file}:${lineOf(['router_settings']) ?? '?'}: ${warning}`);
   const general = config.general_settings ?? {};
+  const masterKeyLine = lineOf(['general_settings', 'master_key']);
   const masterKey = general.master_key === undefined
     ? { kind: 'none' as const }
-    : toCredentialRef(general.master_key, env, file, lineOf(['general_settings', 'master_key']), 'general_settings.master_key');
+    : toCredentialRef(general.master_key, env, file, masterKeyLine, 'general_settings.master_key');
+  // Refused here, with its line, when the value is at hand; a keychain key is checked once read.
+  const masterKeyValue = masterKey.kind === 'literal' ? masterKey.value : masterKey.kind === 'env' ? env[masterKey.name] : undefined;
+  if (masterKeyValue !== undefined) requireLongAdminKey(masterKeyValue, { file, line: masterKeyLine, setting: 'general_settings.master_key' });
 
   return {
     file,
@@ -110,6 +118,8 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     routerSettings,
     generalSettings: { ...general },
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
+    // The schema has checked every entry, so each normalizes.
+    allowedHosts: [...new Set((general.allowed_hosts ?? []).map((name) => normalizeHostName(name)!))],
     warnings,
   };
 }

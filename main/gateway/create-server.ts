@@ -3,11 +3,17 @@
 // in their trust zones (inference, management, dashboard files), each an encapsulated plugin
 // with its own browser policy and auth hook. Everything it needs is passed in; nothing here reads
 // process.env or global state.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
+import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
+import { createClientErrorHandler } from './plugins/client-error-handler.js';
+import { createHttpServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './create-http-server.js';
+import { lanHostNames, type NetworkInterfaces } from './lan-host-names.js';
+import { isLoopbackHost } from '../core/host-name.js';
 import { createAuthenticator } from './plugins/authenticate.js';
 import { createFailedAuthThrottle } from './plugins/failed-auth-throttle.js';
 import type { VirtualKeyLookup } from '../keys/virtual-key-lookup.js';
@@ -94,14 +100,18 @@ export interface ServerDeps {
   models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
   gatewaySettings?: GatewaySettings;
-  /** The bound address, shown read-only under /settings. */
+  /** The bound address (default 127.0.0.1): beyond loopback, its interface addresses and allowed_hosts join the Host allowlist; shown under /settings. */
   host?: string;
+  /** This machine's interfaces for LAN mode (default os.networkInterfaces, read per LAN request). */
+  networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxJsonDepth?: number;
+  /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface Gateway {
@@ -145,7 +155,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router = buildRouter(deployments);
   };
   let listeningPort = deps.port ?? 4141;
-  const localOnly = { port: () => listeningPort };
+  const host = deps.host ?? '127.0.0.1';
+  const readInterfaces = deps.networkInterfaces ?? networkInterfaces;
+  // LAN mode: other machines address us by an interface address or an allowed_hosts name.
+  const extraHosts = isLoopbackHost(host) ? undefined : () => lanHostNames(host, readInterfaces(), deps.config.allowedHosts);
+  if (extraHosts === undefined && deps.config.allowedHosts.length > 0) {
+    deps.log.warn({ host }, 'general_settings.allowed_hosts is ignored: Switchboard listens on loopback only (start it with --host 0.0.0.0 for LAN access)');
+  }
+  const localOnly = { port: () => listeningPort, ...(extraHosts ? { extraHosts } : {}) };
 
   const app = Fastify({
     loggerInstance: deps.log,
@@ -157,21 +174,9 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     frameworkErrors: createFrameworkErrorHandler({ refuseTarget: (request) => targetRefusal(request, localOnly), shapeOf: errorShapeOfPath }),
-    serverFactory: (handler) => {
-      const server = createHttpServer(
-        {
-          // We answer a missing Host ourselves (403, like every other bad Host).
-          requireHostHeader: false,
-          headersTimeout: 10_000,
-          requestTimeout: 30_000,
-          keepAliveTimeout: 5_000,
-        },
-        handler as (req: IncomingMessage, res: ServerResponse) => void,
-      );
-      server.maxConnections = 1024;
-      server.maxRequestsPerSocket = 10_000;
-      return server;
-    },
+    // What Node's parser refuses never reaches fastify: answered in the error contract, never logged raw.
+    clientErrorHandler: createClientErrorHandler(deps.log),
+    serverFactory: (handler) => createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }, deps.log),
   }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
   app.decorateRequest('principal', null);
   // Kept by reference and read late: the zone plugins' own onRoute hooks run after this one and
@@ -194,6 +199,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     reply.header('x-request-id', request.id);
     done();
   });
+  registerHeaderCountLimit(app);
   registerLocalOnlyGuard(app, localOnly);
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys, createFailedAuthThrottle({ now }));
 
@@ -232,7 +238,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
     });
     if (deps.gatewaySettings) {
-      registerSettingsRoutes(zone, { settings: deps.gatewaySettings, server: () => ({ host: deps.host ?? '127.0.0.1', port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+      registerSettingsRoutes(zone, { settings: deps.gatewaySettings, server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
     }
   });
   const dashboardDir = deps.dashboardDir;

@@ -3,12 +3,13 @@
 // the ready line, the seed LiteLLM config starting unchanged (database_url reported, not
 // rejected), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { rawRequest } from '../support/raw-http.js';
 
 const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
 
@@ -54,7 +55,7 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(Number(new URL(url).port)).toBeGreaterThan(0);
     expect(cli.stderr()).toMatch(/warning: .*database_url.* not used/);
     // The seed's master key guards the API; its two models are listed.
-    const client = new OpenAI({ apiKey: 'sk-xxx', baseURL: `${url}/v1`, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: 'sk-seed-master-0123456789', baseURL: `${url}/v1`, maxRetries: 0 });
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toEqual(expect.arrayContaining(['glm5', 'qwen3.5']));
@@ -136,6 +137,57 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const lines = cli.stderr().split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}:4: .*model.*provider/model`));
+  });
+});
+
+// One of this machine's own LAN addresses, as a Host header names it; the test only ever sends
+// to 127.0.0.1, with this name in Host, never to the address itself.
+const LAN_ADDRESS = Object.values(networkInterfaces()).flat().find((info) => info && !info.internal);
+const LAN_HOST = LAN_ADDRESS === undefined ? undefined : LAN_ADDRESS.family === 'IPv6' ? `[${LAN_ADDRESS.address}]` : LAN_ADDRESS.address;
+
+describe('switchboard serve --host 0.0.0.0 (LAN mode)', () => {
+  const MASTER = 'sk-cli-lan-master-0123456789abcdef';
+  const get = (port: number, host: string) => `GET /v1/models HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${MASTER}\r\nConnection: close\r\n\r\n`;
+
+  // Without a non-internal interface there is no LAN address to name; the allowed_hosts case still runs.
+  it(`accepts Host names of this machine's interface address${LAN_HOST ? '' : ' (skipped part: this machine has no non-internal interface)'} and of general_settings.allowed_hosts, refuses others, and prints the LAN URLs`, async () => {
+    const config = join(work, 'lan.yaml');
+    writeFileSync(config, 'model_list:\n  - model_name: m\n    litellm_params: { model: openai/m, api_base: "http://127.0.0.1:9/v1" }\ngeneral_settings:\n  allowed_hosts: [switchboard-e2e.lan]\n');
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--config', config, '--port', '0', ...dataDir('lan')], { SWITCHBOARD_MASTER_KEY: MASTER });
+    const url = await ready(cli, /^Switchboard listening on (http:\/\/0\.0\.0\.0:(\d+))$/m);
+    const port = Number(new URL(url).port);
+    expect(cli.stdout()).toContain(`http://switchboard-e2e.lan:${port}`);
+
+    const named = ['switchboard-e2e.lan', ...(LAN_HOST ? [LAN_HOST] : [])];
+    for (const host of named) expect((await rawRequest(port, get(port, host))).status, host).toBe(200);
+    if (LAN_HOST) expect(cli.stdout()).toContain(`http://${LAN_HOST}:${port}`);
+    for (const host of ['evil.example', '0.0.0.0', 'other.lan']) {
+      const res = await rawRequest(port, get(port, host));
+      expect(res.status, host).toBe(403);
+      expect(JSON.parse(res.body).error.code).toBe('forbidden_host');
+    }
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  // S1: LAN mode without a key configured fails to start (175k open Ollama servers; Jan 0.0.0.0).
+  it('refuses to start without an admin key, with exit code 2', async () => {
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--port', '0', ...dataDir('lan-nokey')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    expect(cli.stderr()).toMatch(/^switchboard: refusing to listen on 0\.0\.0\.0 without an admin key/);
+  });
+});
+
+describe('switchboard serve refuses to start unsafely', () => {
+  it('refuses an admin key shorter than 16 characters with exit code 2, naming where it came from and never the key', async () => {
+    const cli = runCli(['serve', '--port', '0', ...dataDir('short-key')], { SWITCHBOARD_MASTER_KEY: 'sk-1234' });
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    const lines = cli.stderr().split('\n').filter((line) => line !== '');
+    expect(lines).toEqual([expect.stringMatching(/^switchboard: config error: .*SWITCHBOARD_MASTER_KEY: the admin key is shorter than 16 characters/)]);
+    expect(cli.stderr()).not.toContain('sk-1234');
   });
 });
 

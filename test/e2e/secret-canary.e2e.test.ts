@@ -4,8 +4,9 @@
 // config; the admin key; generated virtual keys; a stranger's key — driven through success paths
 // and every error path we know leaks keys elsewhere (upstream 401/400/429/500 bodies and headers
 // that echo the key, a redirect carrying it, malformed JSON and SSE, in-band stream errors, budget
-// exceeded, unreachable upstream, Gemini's `?key=` URL in an error). Then it searches every log
-// line, every response body and header, the SQLite file and its -wal (before and after close)
+// exceeded, unreachable upstream, Gemini's `?key=` URL in an error, HTTP the parser refuses with
+// the key in its headers). Then it searches every log line (Buffers logged as byte arrays decoded
+// too), every response body and header, the SQLite file and its -wal (before and after close)
 // and the data directory for every sentinel: zero hits.
 import Anthropic from '@anthropic-ai/sdk';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockUpstream, type Behaviour, type MockUpstream } from '../support/mock-upstream.js';
 import { refusedPort } from '../support/refused-port.js';
+import { rawRequest } from '../support/raw-http.js';
 import { DATABASE_FILE, startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { createKeytarSecretStore } from '../../main/secrets/keytar-secret-store.js';
 import { createMemorySecretStore } from '../../main/secrets/memory-secret-store.js';
@@ -347,6 +349,21 @@ describe('secret canary (S8, S9)', () => {
       expect((await api('POST', '/credentials', { name: 'x', value: SENTINELS.providerApi }, generated[0]!.key)).status).toBe(403);
     });
 
+    const BAD_JSON = `{"model": "kc", "api_key": "${SENTINELS.providerKeychain}", "messages": [`;
+    // S41: the parser's client-error path sees the raw bytes, Authorization header included.
+    it.each([
+      ['a bad request line', () => `GARBAGE /v1/models HTTP/1.1\r\nAuthorization: Bearer ${SENTINELS.master}\r\n\r\n`, 400],
+      ['a header over 16 KiB', () => `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${SENTINELS.master}\r\nX-Pad: ${'p'.repeat(17_000)}\r\n\r\n`, 431],
+      ['an invalid header name', () => `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${SENTINELS.master}\r\nBad Header: ${SENTINELS.providerKeychain}\r\n\r\n`, 400],
+      ['a broken chunked body', () => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${SENTINELS.master}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{"api_key":"${SENTINELS.providerKeychain}"}\r\n0\r\n\r\n`, 400],
+      ['bad JSON with the key in a header', () => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nAuthorization: Bearer ${SENTINELS.master}\r\nx-api-key: ${SENTINELS.master}\r\nContent-Type: application/json\r\nContent-Length: ${BAD_JSON.length}\r\nConnection: close\r\n\r\n${BAD_JSON}`, 400],
+    ] as const)('HTTP the parser refuses, carrying the admin key: %s', async (what, text, status) => {
+      const res = await rawRequest(running.port, text());
+      responses.push({ what: `raw: ${what}`, status: res.status, headers: res.head, body: Promise.resolve(res.body) });
+      expect(res.status).toBe(status);
+      expect(JSON.parse(res.body).error.code).toEqual(expect.any(String));
+    });
+
     it('health probes against an upstream that echoes the key', async () => {
       mock.setDefault(echoKey(401, 'openai'));
       try {
@@ -388,9 +405,9 @@ describe('secret canary (S8, S9)', () => {
       expect(found).toEqual([]);
     });
 
-    it('finds no secret in the captured log output', () => {
+    it('finds no secret in the captured log output, including Buffers logged as byte arrays', () => {
       expect(logLines.length).toBeGreaterThan(0);
-      expect(logLines.flatMap((line, i) => hits(line).map((name) => `log line ${i}: ${name}`))).toEqual([]);
+      expect(logLines.flatMap((line, i) => hits(`${line}\n${decodedBuffers(line)}`).map((name) => `log line ${i}: ${name}`))).toEqual([]);
     });
 
     it('finds no secret in the config warnings (the plaintext one is reported by line only)', () => {
@@ -422,3 +439,8 @@ describe('secret canary (S8, S9)', () => {
     });
   });
 });
+
+/** pino writes a Buffer as {"type":"Buffer","data":[…]}: the text those bytes spell, for the search. */
+function decodedBuffers(line: string): string {
+  return [...line.matchAll(/"type":"Buffer","data":\[([\d,]*)\]/g)].map((match) => Buffer.from(match[1]!.split(',').filter(Boolean).map(Number)).toString('latin1')).join('\n');
+}

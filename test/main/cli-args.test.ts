@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir, isLoopback, parseArgs, USAGE, type ParsedArgs } from '../../main/cli-args.js';
+import { defaultDataDir, parseArgs, USAGE, type ParsedArgs } from '../../main/cli-args.js';
 
 const HOME = { HOME: '/home/u' };
 const parse = (argv: string[], env: NodeJS.ProcessEnv = HOME): ParsedArgs => parseArgs(argv, env, 'linux');
@@ -99,11 +99,5 @@ describe('cli-args', () => {
     ['win32', { USERPROFILE: 'C:\\Users\\u', APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, join('C:\\Users\\u\\AppData\\Roaming', 'Switchboard')],
   ] as const)('keeps the data on %s under %j in %s', (platform, env, dir) => {
     expect(defaultDataDir(env, platform)).toBe(dir);
-  });
-
-  it.each([
-    ['127.0.0.1', true], ['127.8.9.10', true], ['::1', true], ['localhost', true], ['0.0.0.0', false], ['192.168.1.2', false], ['::', false],
-  ])('treats %s as loopback: %s', (host, loopback) => {
-    expect(isLoopback(host)).toBe(loopback);
   });
 });

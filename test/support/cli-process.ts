@@ -80,11 +80,11 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Resolves with the URL once the ready line is printed; rejects if the process exits first. */
-export function ready(cli: Cli): Promise<string> {
+/** Resolves with the URL once the ready line (or `line`) is printed; rejects if the process exits first. */
+export function ready(cli: Cli, line: RegExp = READY): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      const match = READY.exec(cli.stdout());
+      const match = line.exec(cli.stdout());
       if (match) {
         cli.child.stdout!.off('data', check);
         resolve(match[1]!);

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Principal } from '../../core/principal.js';
 import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
+import { rawHeaderValues } from './raw-header-values.js';
 import type { FailedAuthThrottle } from './failed-auth-throttle.js';
 
 declare module 'fastify' {
@@ -23,6 +24,7 @@ export interface Authenticator {
 }
 
 const MAX_KEY_LENGTH = 512;
+const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
 const INVALID_KEY_MESSAGE = 'Invalid or missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".';
 
 /**
@@ -75,7 +77,7 @@ export function principalOf(request: FastifyRequest): Principal {
 
 /** The key as presented, or undefined when absent or not a plausible key (same outcome: 401). */
 export function presentedKey(request: FastifyRequest): string | undefined {
-  const raw = distinctHeaders(request);
+  const raw = rawHeaderValues(request, KEY_HEADERS);
   const auth = raw.authorization;
   const candidates: string[] = [];
   if (auth) {
@@ -97,24 +99,4 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(key)) return undefined;
   return key;
-}
-
-const KEY_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
-
-/** Every value of the key headers: Node keeps only the first duplicate in `headers`. */
-function distinctHeaders(request: FastifyRequest): Record<string, string[] | undefined> {
-  const out: Record<string, string[] | undefined> = {};
-  const rawHeaders = request.raw.rawHeaders;
-  if (Array.isArray(rawHeaders) && rawHeaders.length > 0) {
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toLowerCase();
-      if (KEY_HEADERS.has(name)) (out[name] ??= []).push(rawHeaders[i + 1]!);
-    }
-    return out;
-  }
-  for (const name of KEY_HEADERS) {
-    const value = request.headers[name];
-    if (value !== undefined) out[name] = Array.isArray(value) ? value : [value];
-  }
-  return out;
 }

@@ -1,18 +1,22 @@
 // The first guard on every request (root context, so no route can forget it): exact Host
-// allowlist against DNS rebinding (S2) and JSON-only bodies without content encoding (S4, S11).
+// allowlist against DNS rebinding (S2; one Host header only, LAN names only when bound beyond
+// loopback) and JSON-only bodies without content encoding (S4, S11).
 // Runs before the zones' Origin policies, auth and body parsing, so a rejected request costs no
 // work. Never decides about browser origins: each trust zone does (browser-origin-guard.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
+import { rawHeaderValues } from './raw-header-values.js';
 
 export interface LocalOnlyOptions {
   /** The port in Host must be the one the socket is on; used when there is no socket (inject). */
   port: () => number;
-  /** Extra allowed host names (LAN mode), lower-case, without port. */
+  /** Extra allowed host names (LAN mode), lower-case, without port; read only for non-loopback Hosts. */
   extraHosts?: () => readonly string[];
 }
+
 const HOST_CHARS = /^[a-z0-9.\-:[\]]+$/;
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const HOST_HEADER: ReadonlySet<string> = new Set(['host']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyOptions): void {
@@ -42,7 +46,11 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
 export function targetRefusal(request: FastifyRequest, options: LocalOnlyOptions): GatewayError | undefined {
   // Absolute-form targets ("POST http://evil.example/...") are proxy requests, never ours.
   if ((request.raw.url ?? '').charCodeAt(0) !== 47 /* '/' */) return new GatewayError('forbidden_host', 'Request target must be a path');
-  if (!isAllowedHost(request.headers.host, localPortOf(request, options.port), options.extraHosts?.() ?? [])) {
+  // Node keeps the first of two Host headers; whatever sits in front of us may read the last.
+  if ((rawHeaderValues(request, HOST_HEADER).host?.length ?? 0) > 1) {
+    return new GatewayError('forbidden_host', 'The request has more than one Host header');
+  }
+  if (!isAllowedHost(request.headers.host, localPortOf(request, options.port), options.extraHosts ?? [])) {
     return new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost');
   }
   return undefined;
@@ -53,7 +61,8 @@ export function localPortOf(request: FastifyRequest, fallback: () => number): nu
   return request.raw.socket?.localPort ?? fallback();
 }
 
-export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[]): boolean {
+/** `extraHosts` may be a function: it is called only for a Host that is not a loopback name. */
+export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[] | (() => readonly string[])): boolean {
   if (!host) return false;
   const lower = host.toLowerCase();
   if (!HOST_CHARS.test(lower)) return false;
@@ -62,7 +71,8 @@ export function isAllowedHost(host: string | undefined, port: number, extraHosts
   if (lower.endsWith(suffix)) name = lower.slice(0, -suffix.length);
   else if (port === 80 && !lower.includes(':', lower.lastIndexOf(']') + 1)) name = lower;
   else return false;
-  return LOOPBACK_NAMES.includes(name) || extraHosts.includes(name);
+  if (LOOPBACK_NAMES.includes(name)) return true;
+  return (typeof extraHosts === 'function' ? extraHosts() : extraHosts).includes(name);
 }
 
 function isJsonContentType(type: string | undefined): boolean {

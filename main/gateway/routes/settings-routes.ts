@@ -4,6 +4,7 @@
 // access are refused here because they need one.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
+import { isLoopbackHost } from '../../core/host-name.js';
 import { parseBody } from './parse-body.js';
 import type { GatewaySettings } from '../../config/gateway-settings.js';
 import { settingsUpdateSchema, type GatewaySettingsView } from '../../../shared/api/settings-schemas.js';
@@ -20,8 +21,6 @@ export interface SettingsRouteDeps {
   server: () => ServerFacts;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): void {
   const view = (): GatewaySettingsView => {
     const values = deps.settings.values();
@@ -30,7 +29,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
       retention_days: values.retentionDays,
       body_logging: values.bodyLogging,
       allowed_origins: [...values.allowedOrigins],
-      server: { host: server.host, port: server.port, lan_access: !LOOPBACK_HOSTS.has(server.host) && !/^127\./.test(server.host), admin_key_set: server.adminKeySet },
+      server: { host: server.host, port: server.port, lan_access: !isLoopbackHost(server.host), admin_key_set: server.adminKeySet },
     };
   };
 

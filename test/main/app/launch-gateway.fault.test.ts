@@ -11,6 +11,7 @@ import { createAppController } from '../../../main/app/app-controller.js';
 import type { AppNotification } from '../../../main/app/app-notifications.js';
 import { launchGateway, resolveConfigFile, resolvePort, type LaunchOptions, type StartedGateway } from '../../../main/app/launch-gateway.js';
 import { ADMIN_KEY_NAME } from '../../../main/secrets/admin-key.js';
+import { ConfigError } from '../../../main/core/config-error.js';
 import { createMemorySecretStore } from '../../../main/secrets/memory-secret-store.js';
 import { DATABASE_FILE } from '../../../main/start-gateway.js';
 import { createMockUpstream, type MockUpstream } from '../../support/mock-upstream.js';
@@ -94,6 +95,14 @@ describe('launch-gateway', () => {
     const gateway = await launchGateway({ ...options, sqliteNativeBinding: binding }, 0);
     open.push(gateway);
     expect((await fetch(`${gateway.url}/health/liveliness`)).status).toBe(200);
+  });
+
+  it('refuses a SWITCHBOARD_MASTER_KEY shorter than 16 characters with a config error naming it', async () => {
+    const { options } = await setup();
+    const error = await launchGateway({ ...options, env: { ...options.env, SWITCHBOARD_MASTER_KEY: 'sk-short' } }, 0).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('SWITCHBOARD_MASTER_KEY');
+    expect((error as Error).message).not.toContain('sk-short');
   });
 
   it('switches from the tray through the API, routes the next request there, counts it, and flushes it on quit', async () => {

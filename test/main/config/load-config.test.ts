@@ -22,9 +22,34 @@ describe('load-config', () => {
       ['glm5', 'openai', 'glm5', 'http://127.0.0.1:8001/v1'],
       ['qwen3.5', 'openai', 'qwen3.5', 'http://127.0.0.1:8002/v1'],
     ]);
-    expect(config.masterKey).toEqual({ kind: 'literal', value: 'sk-xxx' });
+    expect(config.masterKey).toEqual({ kind: 'literal', value: 'sk-seed-master-0123456789' });
     expect(config.warnings.some((w) => w.startsWith('seed.yaml:8: general_settings.database_url is not used by the desktop store'))).toBe(true);
     expect(config.warnings.join('\n')).not.toContain('postgresql://');
+  });
+
+  it.each([
+    ['a literal', 'sk-1234', {}],
+    ['an os.environ/ reference', 'os.environ/SHORT_ADMIN', { SHORT_ADMIN: 'sk-1234' }],
+  ])('refuses %s general_settings.master_key shorter than 16 characters, with its line and never the key', (_name, value, env) => {
+    const error = configError(`model_list: []\ngeneral_settings:\n  master_key: ${value}\n`, env);
+    expect(error.message).toMatch(/^cfg\.yaml:3: general_settings\.master_key.* shorter than 16 characters/);
+    expect(error.message).not.toContain('sk-1234');
+  });
+
+  it('reads general_settings.allowed_hosts as Host names (lower-case, IPv6 in brackets)', () => {
+    const config = parseConfigText('general_settings:\n  allowed_hosts:\n    - Switchboard.LAN\n    - 192.168.1.5\n    - fd00::5\n', 'c.yaml', {});
+    expect(config.allowedHosts).toEqual(['switchboard.lan', '192.168.1.5', '[fd00::5]']);
+    expect(config.warnings).toEqual([]);
+    expect(parseConfigText('model_list: []\n', 'c.yaml', {}).allowedHosts).toEqual([]);
+  });
+
+  it.each(['box.lan:4141', '"*.lan"', 'http://box.lan', '0.0.0.0', '"::"', '"bad name"'])('refuses allowed_hosts entry %s with its line', (entry) => {
+    const error = configError(`general_settings:\n  allowed_hosts:\n    - box.lan\n    - ${entry}\n`);
+    expect(error.message).toMatch(/^cfg\.yaml:4: general_settings\.allowed_hosts\[1\]: .*host name/);
+  });
+
+  it('refuses allowed_hosts that is not a list', () => {
+    expect(configError('general_settings:\n  allowed_hosts: box.lan\n').message).toMatch(/^cfg\.yaml:2: general_settings\.allowed_hosts/);
   });
 
   it('resolves os.environ/NAME to a reference and fails naming an unset variable', () => {

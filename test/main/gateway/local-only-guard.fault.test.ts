@@ -26,6 +26,17 @@ describe('local-only-guard over real sockets', () => {
     expect(JSON.parse(res.body).error.code).toBe('forbidden_host');
   });
 
+  // Node keeps the first of two Host headers; a proxy or cache in front may use the last.
+  it.each([
+    ['a good Host, then an evil one', 'Host: localhost:PORT\r\nHost: evil.example\r\n'],
+    ['an evil Host, then a good one', 'Host: evil.example\r\nHost: localhost:PORT\r\n'],
+    ['the same good Host twice', 'Host: localhost:PORT\r\nHost: localhost:PORT\r\n'],
+  ])('refuses %s with 403', async (_name, hostLines) => {
+    const res = await rawRequest(gateway.port, post('/v1/chat/completions', hostLines.replaceAll('PORT', String(gateway.port))));
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'forbidden_host', message: expect.stringContaining('more than one Host') });
+  });
+
   it('checks the Host port against the port the socket is really on', async () => {
     const res = await rawRequest(gateway.port, post('/v1/models', `Host: localhost:${gateway.port + 1}\r\n`));
     expect(res.status).toBe(403);

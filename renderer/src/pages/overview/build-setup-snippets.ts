@@ -157,7 +157,7 @@ Model ID:      ${model}`,
   -e OPENAI_API_KEY=${shellQuote(key)} \\
   -v open-webui:/app/backend/data --name open-webui ghcr.io/open-webui/open-webui:main
 # then pick ${shellQuote(model)} in Open WebUI's model menu (http://localhost:8080)`,
-        note: 'Host networking lets the container reach 127.0.0.1; Switchboard refuses other host names (such as host.docker.internal) unless LAN access is on.',
+        note: 'Host networking lets the container reach 127.0.0.1; Switchboard refuses other host names (such as host.docker.internal) unless LAN access is on and the name is listed in general_settings.allowed_hosts.',
       };
   }
 }

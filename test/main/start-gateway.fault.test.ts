@@ -1,0 +1,50 @@
+// startGateway's secret mask (what the logger masks every line with, and logged bodies too): it
+// learns the admin key at start and each provider key as the gateway resolves it, so a key that
+// has no recognisable shape (an Azure hex key, a self-hosted server's password) is still masked.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretRedactor } from '../../main/metering/redact-secrets.js';
+import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
+import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+
+const MASTER = 'adminpassphrase-0123456789';
+const PROVIDER = '0123456789abcdef0123456789abcdef';
+
+let work: string | undefined;
+let mock: MockUpstream | undefined;
+let running: RunningGateway | undefined;
+afterEach(async () => {
+  await running?.close();
+  await mock?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+  running = undefined;
+  mock = undefined;
+  work = undefined;
+});
+
+describe('startGateway', () => {
+  it('teaches the secret redactor the admin key at start and a provider key once it is resolved', async () => {
+    work = mkdtempSync(join(tmpdir(), 'switchboard-mask-'));
+    mock = await createMockUpstream();
+    const configFile = join(work, 'config.yaml');
+    writeFileSync(configFile, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1", api_key: os.environ/HEX_KEY }\n`);
+    const mask = createSecretRedactor();
+    running = await startGateway({
+      configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: { HEX_KEY: PROVIDER },
+      log: pino({ level: 'silent' }), dashboardDir: null, secretRedactor: mask,
+    });
+    expect(mask(`admin ${MASTER}`)).toBe('admin [redacted]');
+
+    const response = await fetch(`${running.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(mock.requests[0]?.headers.authorization).toBe(`Bearer ${PROVIDER}`);
+    expect(mask(`provider ${PROVIDER}`)).toBe('provider [redacted]');
+  });
+});
