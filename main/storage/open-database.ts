@@ -2,7 +2,7 @@
 // checks it, and applies the numbered migrations. A damaged file is moved aside once and a fresh
 // one created; a file from a newer Switchboard is refused untouched. Never loops, never deletes data,
 // never leaves the folder or the database files open to other users (S42).
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from './clock.js';
@@ -124,8 +124,16 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
 
   // SQLite creates a new file 0644 and gives its -wal, -shm and -journal the main file's mode,
   // so a main file that starts life 0600 keeps all of them private.
+  const created = !existsSync(file);
   closeSync(openSync(file, 'a', 0o600));
-  const db = connect(file, busyTimeoutMs, options.nativeBinding);
+  let db: Database.Database;
+  try {
+    db = connect(file, busyTimeoutMs, options.nativeBinding);
+  } catch (error) {
+    // A module that cannot load leaves no empty database behind for the next start to trust.
+    if (created) rmSync(file, { force: true });
+    throw error;
+  }
   try {
     // Explicit, not better-sqlite3's default: sources disagree on what that default is.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);

@@ -221,8 +221,8 @@ describe('switchboard keys import (cli)', () => {
     [['keys'], /keys needs a subcommand/],
     [['keys', 'export'], /unknown keys subcommand "export"/],
     [['keys', 'import'], /keys import needs --config FILE/],
-    [['keys', 'import', '--config'], /option --config needs a value/],
-    [['keys', 'import', '--port', '1'], /unknown option "--port"/],
+    [['keys', 'import', '--config'], /Option '--config <value>' argument missing/],
+    [['keys', 'import', '--port', '1'], /Unknown option '--port'/],
   ])('refuses %j with usage and exit 2', async (argv, message) => {
     const io = capture();
     expect(await main(argv, {}, { secrets: createMemorySecretStore() })).toBe(2);
