@@ -31,8 +31,9 @@ const INVALID_KEY_MESSAGE = 'Invalid or missing API key. Send it as "Authorizati
  * `throttle` slows down guessing the admin key: an address that presented unknown keys too often
  * waits before the admin key is checked for it again (429), while virtual keys, whose 32 random
  * bytes nobody guesses, keep working so the apps on the machine are not locked out with it.
- * Only an unknown key counts: a missing or malformed one can never be the admin key, and an
- * expired or blocked one proves its holder had a real key.
+ * Only a new unknown key counts: a missing or malformed one can never be the admin key, an
+ * expired or blocked one proves its holder had a real key, and the same wrong key again (an app
+ * retrying a stale key) is no new guess.
  */
 export function createAuthenticator(masterKey: string | undefined, virtualKeys?: VirtualKeyLookup, throttle?: FailedAuthThrottle): Authenticator {
   const masterHash = masterKey === undefined ? undefined : hash('sha256', masterKey, 'buffer');
@@ -57,7 +58,8 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
         const seconds = Math.ceil(waitMs / 1000);
         throw new GatewayError('auth_throttled', `Too many wrong keys from this address; try again in ${seconds} s`, { retryAfter: seconds });
       }
-      throttle?.failed(client);
+      // A short digest is enough to tell one wrong key from another; the key itself is never kept.
+      throttle?.failed(client, digest.toString('base64', 0, 12));
       throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
     },
   };

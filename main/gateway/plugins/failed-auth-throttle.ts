@@ -1,12 +1,14 @@
 // Slows down guessing the admin key: counts failed key checks per client address. After ten
-// failures in a row the address must wait before its next attempt (1 s, doubling with each
-// further failure, capped at 5 minutes); a success, or a quiet quarter of an hour, forgets them.
-// Every wait ends: nobody is locked out for good. Holds addresses and counts only, never a key,
-// in a bounded map.
+// different wrong keys the address must wait before its next attempt (1 s, doubling with each
+// further new one, capped at 5 minutes); a success, or a quiet quarter of an hour, forgets them.
+// The same wrong key again is not a new guess: an app retrying a stale key never makes the admin
+// wait. Every wait ends: nobody is locked out for good. Holds addresses, counts and short digests
+// of recent wrong keys (never a key), in a bounded map.
 export interface FailedAuthThrottle {
   /** How long `client` must still wait before a key is checked for it, in ms (0: not at all). */
   waitMs(client: string): number;
-  failed(client: string): void;
+  /** A wrong key from `client`; `guess` identifies it (a digest), so a repeat is not counted again. */
+  failed(client: string, guess: string): void;
   succeeded(client: string): void;
   /** Addresses currently remembered. */
   size(): number;
@@ -24,8 +26,13 @@ export interface FailedAuthThrottleOptions {
   maxClients?: number;
 }
 
+/** Recent distinct wrong keys remembered per address, to tell a repeat from a new guess. */
+const REMEMBERED_GUESSES = 16;
+
 interface ClientRecord {
   failures: number;
+  /** The last few distinct wrong keys (digests), newest last. */
+  guesses: string[];
   lastFailureAt: number;
   waitUntil: number;
 }
@@ -54,13 +61,16 @@ export function createFailedAuthThrottle(options: FailedAuthThrottleOptions): Fa
       const record = current(client, now);
       return record ? Math.max(0, record.waitUntil - now) : 0;
     },
-    failed(client) {
+    failed(client, guess) {
       const now = options.now();
-      const failures = (current(client, now)?.failures ?? 0) + 1;
+      const record = current(client, now);
+      if (record?.guesses.includes(guess)) return;
+      const failures = (record?.failures ?? 0) + 1;
+      const guesses = [...(record?.guesses ?? []), guess].slice(-REMEMBERED_GUESSES);
       clients.delete(client);
       if (clients.size >= maxClients) clients.delete(clients.keys().next().value!);
       const wait = failures < freeFailures ? 0 : Math.min(maxWaitMs, firstWaitMs * 2 ** Math.min(failures - freeFailures, 30));
-      clients.set(client, { failures, lastFailureAt: now, waitUntil: now + wait });
+      clients.set(client, { failures, guesses, lastFailureAt: now, waitUntil: now + wait });
     },
     succeeded(client) {
       clients.delete(client);

@@ -53,6 +53,13 @@ describe('failed authentication throttle', () => {
     expect((await signIn(MANAGEMENT_MASTER_KEY)).statusCode).toBe(200);
   });
 
+  it('does not count the same wrong key again: an app retrying a stale key never makes the admin wait', async () => {
+    for (let i = 0; i < 50; i++) expect((await signIn(WRONG)).statusCode).toBe(401);
+    // The stale key counted once: nine different guesses after it still leave the admin in.
+    await failTimes(8);
+    expect((await signIn(MANAGEMENT_MASTER_KEY)).statusCode).toBe(200);
+  });
+
   it('forgets failures after a quiet quarter of an hour', async () => {
     await failTimes(9);
     gateway.clock.advance(15 * 60_000);
@@ -112,10 +119,10 @@ describe('createFailedAuthThrottle', () => {
   it('keeps at most maxClients addresses, dropping the longest quiet first', () => {
     let now = 0;
     const throttle = createFailedAuthThrottle({ now: () => now, maxClients: 3 });
-    for (const client of ['a', 'b', 'c']) for (let i = 0; i < 10; i++) throttle.failed(client);
+    for (const client of ['a', 'b', 'c']) for (let i = 0; i < 10; i++) throttle.failed(client, `guess-${i}`);
     now += 1;
-    throttle.failed('a');
-    throttle.failed('d');
+    throttle.failed('a', 'guess-10');
+    throttle.failed('d', 'guess-0');
     expect(throttle.size()).toBe(3);
     expect(throttle.waitMs('b')).toBe(0);
     expect(throttle.waitMs('a')).toBeGreaterThan(0);
