@@ -43,7 +43,6 @@ export interface ServeOptions {
   port: number;
   host: string;
   dataDir: string;
-  masterKey: string | undefined;
   logLevel: string;
 }
 
@@ -86,14 +85,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) return { command: 'error', message: `invalid port "${portText}"` };
   const host = flags.host ?? env.SWITCHBOARD_HOST ?? '127.0.0.1';
-  const masterKey = nonEmpty(env.SWITCHBOARD_MASTER_KEY) ?? nonEmpty(env.LITELLM_MASTER_KEY);
   return {
     command: 'serve',
     configFile: flags.config ?? nonEmpty(env.SWITCHBOARD_CONFIG),
     port,
     host,
     dataDir: flags['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? defaultDataDir(env, platform),
-    masterKey,
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
   };
 }

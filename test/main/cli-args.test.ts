@@ -25,7 +25,7 @@ describe('cli-args', () => {
 
   it('serves on 127.0.0.1:4141 with the per-OS data folder and no config by default', () => {
     expect(serve([], HOME)).toEqual({
-      command: 'serve', configFile: undefined, port: 4141, host: '127.0.0.1', dataDir: join('/home/u', '.local', 'share', 'switchboard'), masterKey: undefined, logLevel: 'info',
+      command: 'serve', configFile: undefined, port: 4141, host: '127.0.0.1', dataDir: join('/home/u', '.local', 'share', 'switchboard'), logLevel: 'info',
     });
   });
 
@@ -41,15 +41,10 @@ describe('cli-args', () => {
       ...HOME, SWITCHBOARD_CONFIG: 'env.yaml', SWITCHBOARD_PORT: '4242', SWITCHBOARD_HOST: '127.0.0.2', SWITCHBOARD_DATA_DIR: '/env-data',
       SWITCHBOARD_MASTER_KEY: 'sk-admin-0123456789', SWITCHBOARD_LOG_LEVEL: 'debug',
     };
-    expect(serve([], env)).toMatchObject({ configFile: 'env.yaml', port: 4242, host: '127.0.0.2', dataDir: '/env-data', masterKey: 'sk-admin-0123456789', logLevel: 'debug' });
+    expect(serve([], env)).toMatchObject({ configFile: 'env.yaml', port: 4242, host: '127.0.0.2', dataDir: '/env-data', logLevel: 'debug' });
     expect(serve(['--config', 'flag.yaml', '--port', '1', '--host', '127.0.0.3', '--data-dir', '/flag-data'], env)).toMatchObject({
       configFile: 'flag.yaml', port: 1, host: '127.0.0.3', dataDir: '/flag-data',
     });
-  });
-
-  it('accepts LITELLM_MASTER_KEY for migrating users, SWITCHBOARD_MASTER_KEY first', () => {
-    expect(serve([], { ...HOME, LITELLM_MASTER_KEY: 'sk-litellm' }).masterKey).toBe('sk-litellm');
-    expect(serve([], { ...HOME, LITELLM_MASTER_KEY: 'sk-litellm', SWITCHBOARD_MASTER_KEY: 'sk-switchboard' }).masterKey).toBe('sk-switchboard');
   });
 
   it('takes the last of a repeated flag', () => {
