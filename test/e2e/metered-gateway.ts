@@ -74,6 +74,8 @@ export interface MeteredGateway {
   port(): number;
   /** A management call as curl would make it: fetch, JSON body, `Authorization: Bearer`. */
   api(method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<ApiResponse>;
+  /** POST /key/generate with the admin key; throws unless it answered 200 with a key. */
+  generateKey(fields: Record<string, unknown>): Promise<GeneratedKey>;
   /** The official SDK pointed at the gateway, no retries (a retry would hide the 429 under test). */
   openai(apiKey: string): OpenAI;
   /** Rows of usage_log, flushed first (the ledger batches writes). */
@@ -82,6 +84,14 @@ export interface MeteredGateway {
   restart(): Promise<void>;
   stop(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface GeneratedKey {
+  key: string;
+  /** The key id (`token`). */
+  id: string;
+  /** The whole /key/generate answer. */
+  body: any;
 }
 
 export interface UsageLogRow {
@@ -150,7 +160,7 @@ export async function startMeteredGateway(options: MeteredGatewayOptions = {}): 
     }
   };
 
-  return {
+  const gateway: MeteredGateway = {
     mock,
     clock,
     dataDir,
@@ -172,6 +182,14 @@ export async function startMeteredGateway(options: MeteredGatewayOptions = {}): 
       }
       return { status: response.status, headers: response.headers, text, json };
     },
+    async generateKey(fields) {
+      const response = await gateway.api('POST', '/key/generate', fields);
+      const body = response.json as { key?: unknown; token?: unknown } | undefined;
+      if (response.status !== 200 || typeof body?.key !== 'string' || typeof body.token !== 'string') {
+        throw new Error(`POST /key/generate answered ${response.status}: ${response.text}`);
+      }
+      return { key: body.key, id: body.token, body };
+    },
     openai(apiKey) {
       return new OpenAI({ baseURL: `${current().url}/v1`, apiKey, maxRetries: 0 });
     },
@@ -191,6 +209,7 @@ export async function startMeteredGateway(options: MeteredGatewayOptions = {}): 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return gateway;
 }
 
 /**

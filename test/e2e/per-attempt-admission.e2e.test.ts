@@ -64,11 +64,7 @@ beforeEach(() => {
   gw.clock.advance(10 * MINUTE);
 });
 
-async function generate(fields: Record<string, unknown>): Promise<{ key: string; id: string }> {
-  const response = await gw.api('POST', '/key/generate', fields);
-  expect(response.status, response.text).toBe(200);
-  return { key: response.json.key, id: response.json.token };
-}
+const generate = (fields: Record<string, unknown>) => gw.generateKey(fields);
 
 type Outcome = { ok: true; id: string; headers: Headers } | { ok: false; error: InstanceType<typeof OpenAI.APIError> };
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildOpenAIChunk, sseFrame, SSE_DONE_FRAME } from '../../support/mock-upstream.js';
 import { chatBody, readClientSse, startFaultHarness, type FaultHarness, type FaultHarnessOptions } from '../../support/fault-harness.js';
 import type { ClientExchange } from '../../support/send-to-gateway.js';
+import { seededRandom } from '../../../bench/seeded-random.js';
 
 const CHAT = '/v1/chat/completions';
 const HELLO = 'Hello, world!';
@@ -181,7 +182,7 @@ describe('client faults (checklist E)', () => {
 
   describe('S26 churn without leaks', () => {
     it('S26: 200 concurrent streams with seeded random disconnects leave no unhandled rejection, no open upstream socket, and a working gateway', async () => {
-      const random = mulberry32(0x5eed_26);
+      const random = seededRandom(0x5eed_26);
       const unhandled: unknown[] = [];
       const onUnhandled = (reason: unknown) => unhandled.push(reason);
       process.on('unhandledRejection', onUnhandled);
@@ -300,16 +301,4 @@ async function drive(exchange: ClientExchange, plan: ChurnPlan): Promise<string>
   } catch (error) {
     return `client error: ${String(error)}`;
   }
-}
-
-/** Small seeded PRNG (public-domain mulberry32): the same run every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
