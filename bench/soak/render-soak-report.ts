@@ -10,6 +10,8 @@ export interface SoakFindings {
   churn: ChurnResult;
   churnAudit: LedgerAudit;
   idleRssBytes: number | undefined;
+  /** RSS once the churn's streams, sockets and usage rows have settled. */
+  settledRssBytes: number | undefined;
   parallelCheck: Record<number, number>;
   concurrency: number;
   socketsBefore: number | undefined;
@@ -31,7 +33,11 @@ const MB = 1024 * 1024;
 export function renderSoakReport(f: SoakFindings): SoakReport {
   const checks: [string, boolean][] = [];
   const churnRows = f.churnAudit.statuses;
-  const secondHalf = f.churn.rssSamples.slice(Math.floor(f.churn.rssSamples.length / 2));
+  const quarterPeaks = [0, 1, 2, 3].map((q) => {
+    const samples = f.churn.rssSamples;
+    const part = samples.slice(Math.floor((q * samples.length) / 4), Math.floor(((q + 1) * samples.length) / 4));
+    return part.length === 0 ? undefined : Math.max(...part);
+  });
   const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${Math.round(bytes / MB)} MB`);
   const lines = [
     '## Soak run', '', f.header, '',
@@ -43,7 +49,7 @@ export function renderSoakReport(f: SoakFindings): SoakReport {
     `| wall time | ${(f.churn.elapsedMs / 1000).toFixed(1)} s |`,
     `| usage rows (by status) | ${f.churnAudit.rows} (${Object.entries(churnRows).map(([s, n]) => `${s} ${n}`).join(', ')}) |`,
     `| answered requests without a row / rows without an answer | ${f.churnAudit.missing.length} / ${f.churnAudit.unexpected} |`,
-    `| RSS idle / peak / second half of the run | ${mb(f.idleRssBytes)} / ${mb(Math.max(0, ...f.churn.rssSamples))} / ${mb(Math.min(...secondHalf))}–${mb(Math.max(0, ...secondHalf))} |`,
+    `| RSS idle / highest in each quarter of the run / settled after it | ${mb(f.idleRssBytes)} / ${quarterPeaks.map(mb).join(', ')} / ${mb(f.settledRssBytes)} |`,
     `| sockets before / after | ${f.socketsBefore ?? 'n/a'} / ${f.socketsAfter ?? 'n/a'} |`,
     `| ${f.concurrency} parallel streams afterwards (max_parallel_requests ${f.concurrency}) | ${Object.entries(f.parallelCheck).map(([s, n]) => `${s}: ${n}`).join(', ')} |`,
     '',

@@ -86,9 +86,10 @@ async function soak(options: SoakOptions, registry: ChildRegistry, workDir: stri
   progress(`churn done in ${(churn.elapsedMs / 1000).toFixed(1)} s: ${churn.completed} completed, ${churn.disconnected} disconnected`);
   const churnAudit = await settledAudit(gateway.databaseFile, churn.requestIds);
   const socketsAfter = await socketsSettled(running.pid, socketsBefore);
+  const settledRssBytes = readProcessMemory(running.pid)?.rssBytes;
   const parallelCheck = await runParallelCheck(running.origin, churnKey.key, options.concurrency);
 
-  const crashKey = await createSoakKey(running.origin, { key_alias: 'soak-crash', max_budget: 0.03 });
+  const crashKey = await createSoakKey(running.origin, { key_alias: 'soak-crash', max_budget: 0.06 });
   progress(`crash: ${options.kills} SIGKILLs mid-traffic`);
   const crashes = await runCrashCycles({
     gateway, first: running, key: crashKey.key, kills: options.kills, concurrency: 16, answersBeforeKill: [150, 350], random,
@@ -99,7 +100,7 @@ async function soak(options: SoakOptions, registry: ChildRegistry, workDir: stri
   const report = renderSoakReport({
     header: `${machine.date} · Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores · revision ${sourceRevision(repoRoot)}. `
       + `The real CLI on 127.0.0.1 against a loopback upstream that streams ${FRAMES} tokens ${FRAME_DELAY_MS} ms apart; seed ${options.seed}.`,
-    churn, churnAudit, idleRssBytes, parallelCheck, concurrency: options.concurrency, socketsBefore, socketsAfter,
+    churn, churnAudit, idleRssBytes, settledRssBytes, parallelCheck, concurrency: options.concurrency, socketsBefore, socketsAfter,
     socketAllowance: SOCKET_ALLOWANCE, crashes: crashes.cycles, exit,
   });
   const outDir = join(repoRoot, '.bench');

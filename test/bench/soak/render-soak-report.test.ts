@@ -9,10 +9,11 @@ const cleanAudit: LedgerAudit = {
 const findings: SoakFindings = {
   header: 'machine line',
   churn: {
-    sent: 10, admitted: 10, completed: 7, disconnected: 3, refused: {}, failures: [], requestIds: new Set(), rssSamples: [100 * MB, 150 * MB, 158 * MB, 160 * MB], elapsedMs: 4_200,
+    sent: 10, admitted: 10, completed: 7, disconnected: 3, refused: {}, failures: [], requestIds: new Set(), rssSamples: [100 * MB, 150 * MB, 158 * MB, 160 * MB, 159 * MB, 157 * MB, 160 * MB, 158 * MB], elapsedMs: 4_200,
   },
   churnAudit: cleanAudit,
   idleRssBytes: 80 * MB,
+  settledRssBytes: 120 * MB,
   parallelCheck: { 200: 5 },
   concurrency: 5,
   socketsBefore: 5,
@@ -28,7 +29,7 @@ describe('renderSoakReport', () => {
     expect(report.passed).toBe(true);
     expect(report.text).not.toContain('FAIL');
     expect(report.text).toContain('| admitted / completed / client disconnected | 10 / 7 / 3 |');
-    expect(report.text).toContain('| RSS idle / peak / second half of the run | 80 MB / 160 MB / 158 MB–160 MB |');
+    expect(report.text).toContain('| RSS idle / highest in each quarter of the run / settled after it | 80 MB / 150 MB, 160 MB, 159 MB, 160 MB / 120 MB |');
     expect(report.text).toContain('| 1 | 200 | 0 | 4 | 0 | ok | yes | 50.0 % |');
   });
 
