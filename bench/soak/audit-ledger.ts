@@ -33,26 +33,31 @@ export function auditLedger(databaseFile: string, options: AuditOptions): Ledger
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const integrity = String(db.pragma('integrity_check', { simple: true }));
-    const statuses: Record<string, number> = {};
-    let rows = 0;
-    for (const row of db.prepare('SELECT status, COUNT(*) AS n FROM usage_log GROUP BY status').all() as { status: string; n: number }[]) {
-      statuses[row.status] = row.n;
-      rows += row.n;
-    }
-    const has = db.prepare('SELECT 1 FROM usage_log WHERE request_id = ?').pluck();
-    const expected = new Set(options.expected);
-    const missing = [...expected].filter((id) => has.get(id) === undefined);
-    let unexpected = 0;
-    if (options.exclusive) {
-      for (const id of db.prepare('SELECT request_id FROM usage_log').pluck().iterate() as Iterable<string>) {
-        if (!expected.has(id)) unexpected++;
-      }
-    }
-    return { integrity, rows, statuses, missing, unexpected, rollupMismatches: rollupMismatches(db), ...budgets(db) };
+    // One read transaction: every figure from the same snapshot while the gateway keeps writing.
+    return db.transaction(() => readAudit(db, options))();
   } finally {
     db.close();
   }
+}
+
+function readAudit(db: Database.Database, options: AuditOptions): LedgerAudit {
+  const integrity = String(db.pragma('integrity_check', { simple: true }));
+  const statuses: Record<string, number> = {};
+  let rows = 0;
+  for (const row of db.prepare('SELECT status, COUNT(*) AS n FROM usage_log GROUP BY status').all() as { status: string; n: number }[]) {
+    statuses[row.status] = row.n;
+    rows += row.n;
+  }
+  const has = db.prepare('SELECT 1 FROM usage_log WHERE request_id = ?').pluck();
+  const expected = new Set(options.expected);
+  const missing = [...expected].filter((id) => has.get(id) === undefined);
+  let unexpected = 0;
+  if (options.exclusive) {
+    for (const id of db.prepare('SELECT request_id FROM usage_log').pluck().iterate() as Iterable<string>) {
+      if (!expected.has(id)) unexpected++;
+    }
+  }
+  return { integrity, rows, statuses, missing, unexpected, rollupMismatches: rollupMismatches(db), ...budgets(db) };
 }
 
 function rollupMismatches(db: Database.Database): string[] {
