@@ -5,7 +5,6 @@
 
 const MICROS_PER_DOLLAR = 1_000_000;
 const MICROS_PER_CENT = 10_000;
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function formatUsd(micros: number): string {
   if (!Number.isFinite(micros)) return '—';
@@ -18,5 +17,13 @@ export function formatUsd(micros: number): string {
   }
   const cents = Math.round(whole / MICROS_PER_CENT);
   const dollars = Math.floor(cents / 100);
-  return `${sign}$${grouped.format(dollars)}.${String(cents % 100).padStart(2, '0')}`;
+  return `${sign}$${groupThousands(dollars)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+/**
+ * 1234567 -> "1,234,567". By hand, not Intl.NumberFormat: a formatter built at load pulled ICU's
+ * number data into every process that imports this (6 MB of RSS at the gateway's start).
+ */
+function groupThousands(whole: number): string {
+  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -89,7 +89,7 @@ async function soak(options: SoakOptions, registry: ChildRegistry, workDir: stri
   const settledRssBytes = readProcessMemory(running.pid)?.rssBytes;
   const parallelCheck = await runParallelCheck(running.origin, churnKey.key, options.concurrency);
 
-  const crashKey = await createSoakKey(running.origin, { key_alias: 'soak-crash', max_budget: 0.06 });
+  const crashKey = await createSoakKey(running.origin, { key_alias: 'soak-crash', max_budget: 0.05 });
   progress(`crash: ${options.kills} SIGKILLs mid-traffic`);
   const crashes = await runCrashCycles({
     gateway, first: running, key: crashKey.key, kills: options.kills, concurrency: 16, answersBeforeKill: [150, 350], random,
