@@ -130,17 +130,17 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  process.stdout.write(`Switchboard listening on ${running.url}\n`);
+  // One write: a reader that acts on the ready line sees the lines about it in the same chunk.
+  const lines = [`Switchboard listening on ${running.url}`];
   if (!isLoopbackHost(options.host)) {
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
-    process.stdout.write(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.\n`);
+    lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
   if (config.file === '<default>') {
-    process.stdout.write(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).\n`);
+    lines.push(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).`);
   }
-  if (!running.masterKeyConfigured) {
-    process.stdout.write('No admin key set: the gateway accepts local requests without a key.\n');
-  }
+  if (!running.masterKeyConfigured) lines.push('No admin key set: the gateway accepts local requests without a key.');
+  process.stdout.write(`${lines.join('\n')}\n`);
   return stopped;
 }
 
