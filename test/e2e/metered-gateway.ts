@@ -122,10 +122,12 @@ export interface MeteredGatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** The keychain (keychain/NAME keys and /credentials); none by default. */
   secrets?: SecretStore;
+  /** The upstream to put behind the gateway (it is closed with the gateway); a fresh mock by default. */
+  upstream?: MockUpstream;
 }
 
 export async function startMeteredGateway(options: MeteredGatewayOptions = {}): Promise<MeteredGateway> {
-  const mock = await createMockUpstream();
+  const mock = options.upstream ?? (await createMockUpstream());
   const clock = options.clock ?? createMovableClock();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-keys-e2e-'));
   const yaml = (options.models ?? defaultModels)(mock.url);

@@ -47,7 +47,9 @@ export type Behaviour =
   | { kind: 'in-band-error'; message?: string; answer?: AnswerOverrides }
   /** A correct answer whose frames are spaced delayMs apart (the only behaviour using timers). */
   | { kind: 'slow-chunks'; delayMs: number; chunks: number | string[]; answer?: AnswerOverrides }
-  | { kind: 'raw'; handler: (req: IncomingMessage, res: ServerResponse, body: string) => void };
+  | { kind: 'raw'; handler: (req: IncomingMessage, res: ServerResponse, body: string) => void }
+  /** Whichever behaviour `choose` picks for this request (e.g. an answer quoting the tool output it carries). */
+  | { kind: 'per-request'; choose: (request: { method: string; path: string; json: unknown }) => Behaviour };
 
 export const SPLIT_UTF8_CONTENT = '你好🌍';
 export const IN_BAND_ERROR_MESSAGE = 'The model crashed while generating (mock in-band error).';
@@ -126,6 +128,8 @@ export async function performBehaviour(b: Behaviour, ctx: BehaviourContext): Pro
     case 'raw':
       b.handler(req, res, ctx.body);
       return;
+    case 'per-request':
+      return performBehaviour(b.choose({ method, path, json: ctx.json }), ctx);
   }
 }
 

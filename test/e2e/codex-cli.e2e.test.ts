@@ -1,0 +1,196 @@
+// The real Codex CLI (`codex exec`, the pinned @openai/codex) against Switchboard's /v1/responses,
+// bridged to a chat-only local model (the scripted model): a plain answer, a shell-tool round trip,
+// an apply_patch (freeform tool) round trip that really edits files, and a stream dropped mid-way,
+// which Codex must report and exit on. Isolated CODEX_HOME (see codex-home.ts: nothing reaches past
+// loopback), no sandbox (it needs user namespaces; the temp folder is the boundary), killed if it
+// ever hangs.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
+import { CODEX_KEY_ENV, writeCodexHome } from '../support/codex-home.js';
+import { answerFromToolOutput, callTool, dropMidStream, say, type ChatRequest } from '../support/scripted-model-server.js';
+import { startAgentGateway, LOCAL_MODEL, type AgentGateway } from './agent-gateway.js';
+import { MASTER_KEY, eventually, type UsageLogRow } from './metered-gateway.js';
+
+/** A hang guard: a run takes about a second. */
+const DEADLINE_MS = 60_000;
+
+let agents: AgentGateway;
+let scratch: string;
+let home: string;
+let work: string;
+
+beforeAll(async () => {
+  agents = await startAgentGateway();
+});
+afterAll(async () => {
+  await agents?.close();
+});
+beforeEach(() => {
+  agents.model.reset();
+  scratch = mkdtempSync(join(tmpdir(), 'switchboard-codex-'));
+  home = join(scratch, 'home');
+  work = join(scratch, 'work');
+  mkdirSync(home);
+  mkdirSync(work);
+});
+afterEach(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/**
+ * `codex exec <prompt>` in the work folder. `--strict-config` makes a config key this Codex does
+ * not know fail the run; the admin key stands in for a virtual key, so the usage row names the app
+ * Switchboard recognises from Codex's User-Agent.
+ */
+function codexExec(prompt: string, streamMaxRetries = 1): Promise<AgentRun> {
+  const codexHome = join(home, '.codex');
+  writeCodexHome({ dir: codexHome, baseUrl: `${agents.gateway.url()}/v1`, model: LOCAL_MODEL, streamMaxRetries });
+  const args = ['exec', '--strict-config', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', prompt];
+  return runAgent(agentBinary('codex'), args, {
+    cwd: work,
+    deadlineMs: DEADLINE_MS,
+    env: { HOME: home, CODEX_HOME: codexHome, [CODEX_KEY_ENV]: MASTER_KEY },
+  });
+}
+
+function explain(run: AgentRun): string {
+  return `codex exited ${run.exit}${run.timedOut ? ' (killed at the deadline)' : ''}\nstdout: ${run.stdout}\nstderr: ${run.stderr}\nscripted model problems: ${agents.model.problems.join(' | ') || 'none'}`;
+}
+
+/** The usage rows added since `before`, once there are `n` of them. */
+async function newRows(before: number, n: number): Promise<UsageLogRow[]> {
+  const rows = await eventually(() => {
+    const added = agents.gateway.usageRows().slice(before);
+    return added.length >= n && added;
+  }, `${n} usage rows`);
+  expect(rows).toHaveLength(n);
+  return rows;
+}
+
+function toolNamed(chat: ChatRequest | undefined, name: string) {
+  return chat?.tools.find((t) => t.function.name === name);
+}
+
+/** The arguments of the assistant's tool call `id` in a chat history, parsed. */
+function callArguments(chat: ChatRequest | undefined, id: string): unknown {
+  for (const message of chat?.messages ?? []) {
+    const call = message.tool_calls?.find((c) => c.id === id);
+    if (call) return { name: call.function.name, arguments: JSON.parse(call.function.arguments) as unknown };
+  }
+  return undefined;
+}
+
+function toolOutput(chat: ChatRequest | undefined, id: string): string {
+  return JSON.stringify(chat?.messages.find((m) => m.role === 'tool' && m.tool_call_id === id)?.content ?? null);
+}
+
+describe('the real Codex CLI against Switchboard (/v1/responses bridged to a chat-only local model)', () => {
+  it('answers a plain prompt, with its instructions as the leading system message and its tools as functions', async () => {
+    agents.model.play([say('Hello from the local model behind Switchboard.')]);
+    const before = agents.gateway.usageRows().length;
+
+    const run = await codexExec('Say hello.');
+
+    expect(run.exit, explain(run)).toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    // codex exec prints the final message alone on stdout (its log goes to stderr).
+    expect(run.stdout.trim()).toBe('Hello from the local model behind Switchboard.');
+    const chats = agents.model.chatRequests();
+    expect(chats).toHaveLength(1);
+    const [chat] = chats;
+    expect(chat?.model).toBe(LOCAL_MODEL);
+    expect(chat?.messages[0]?.role).toBe('system');
+    expect(JSON.stringify(chat?.messages[0]?.content)).toContain('You are a coding agent running in the Codex CLI');
+    expect(JSON.stringify(chat?.messages.at(-1)?.content)).toContain('Say hello.');
+    // The unified exec shell tool, and apply_patch (a freeform tool) as a function taking the raw patch.
+    expect(toolNamed(chat, 'exec_command')?.function.parameters).toMatchObject({ properties: { cmd: { type: 'string' } } });
+    expect(toolNamed(chat, 'apply_patch')?.function.parameters).toMatchObject({ type: 'object', properties: { input: { type: 'string' } }, required: ['input'] });
+
+    const [row] = await newRows(before, 1);
+    expect(row).toMatchObject({ requested_model: LOCAL_MODEL, provider: 'hosted_vllm', status: 'success', http_status: 200 });
+    expect(row?.app).toMatch(/^codex/);
+    expect(row?.user_agent).toMatch(/^codex_exec\/0\.171\./);
+  });
+
+  it('completes a shell-tool round trip: Codex runs the command and the model answers from its output', async () => {
+    const secret = `secret-${randomBytes(6).toString('hex')}`;
+    writeFileSync(join(work, 'note.txt'), `The secret word is ${secret}.\n`);
+    agents.model.play([
+      callTool('exec_command', { cmd: 'cat note.txt' }, 'call_exec_1'),
+      answerFromToolOutput('call_exec_1', (output) => `The note says: ${/secret-[0-9a-f]+/.exec(output)?.[0] ?? '(nothing readable)'}`),
+    ]);
+    const before = agents.gateway.usageRows().length;
+
+    const run = await codexExec('What is the secret word in note.txt?');
+
+    expect(run.exit, explain(run)).toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    // Only the command's output, carried back through the gateway, can have told the model the word.
+    expect(run.stdout.trim()).toBe(`The note says: ${secret}`);
+    const chats = agents.model.chatRequests();
+    expect(chats).toHaveLength(2);
+    expect(callArguments(chats[1], 'call_exec_1')).toEqual({ name: 'exec_command', arguments: { cmd: 'cat note.txt' } });
+    expect(toolOutput(chats[1], 'call_exec_1')).toContain(secret);
+    expect(toolOutput(chats[1], 'call_exec_1')).toContain('Process exited with code 0');
+    const rows = await newRows(before, 2);
+    expect(rows.map((r) => r.status)).toEqual(['success', 'success']);
+  });
+
+  it('completes an apply_patch round trip that really edits one file and creates another', async () => {
+    writeFileSync(join(work, 'greeting.txt'), 'hello\n');
+    const patch = [
+      '*** Begin Patch',
+      '*** Update File: greeting.txt',
+      '@@',
+      '-hello',
+      '+hello, patched by Codex through Switchboard',
+      '*** Add File: notes/added.txt',
+      '+a file apply_patch created',
+      '*** End Patch',
+      '',
+    ].join('\n');
+    agents.model.play([
+      callTool('apply_patch', { input: patch }, 'call_patch_1'),
+      answerFromToolOutput('call_patch_1', (output) => (output.includes('Success') ? 'Patched both files.' : `The patch failed: ${output}`)),
+    ]);
+
+    const run = await codexExec('Update greeting.txt and add notes/added.txt.');
+
+    expect(run.exit, explain(run)).toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    expect(readFileSync(join(work, 'greeting.txt'), 'utf8')).toBe('hello, patched by Codex through Switchboard\n');
+    expect(existsSync(join(work, 'notes', 'added.txt')) && readFileSync(join(work, 'notes', 'added.txt'), 'utf8')).toBe('a file apply_patch created\n');
+    expect(run.stdout.trim()).toBe('Patched both files.');
+    // Codex echoes its custom_tool_call back; the bridge must hand the model the same raw patch.
+    const chats = agents.model.chatRequests();
+    expect(chats).toHaveLength(2);
+    expect(callArguments(chats[1], 'call_patch_1')).toEqual({ name: 'apply_patch', arguments: { input: patch } });
+    expect(toolOutput(chats[1], 'call_patch_1')).toContain('Success. Updated the following files');
+  });
+
+  it('reports an upstream failure mid-stream and exits, after its one reconnect, without hanging', async () => {
+    // Each attempt: the role chunk and one word reach Codex, then the model server resets the connection.
+    agents.model.play([dropMidStream(['Working', ' on', ' it'], 2), dropMidStream(['Working', ' on', ' it'], 2)]);
+    const before = agents.gateway.usageRows().length;
+
+    const run = await codexExec('Do something long.', 1);
+
+    expect(run.timedOut, explain(run)).toBe(false);
+    expect(run.exit, explain(run)).not.toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    // Codex's words for a stream that ended without response.completed; the gateway must have said
+    // why with response.failed, not just cut the stream ("stream closed before response.completed").
+    expect(run.stderr).toContain('Reconnecting... 1/1');
+    expect(run.stderr).toContain('stream disconnected before completion');
+    expect(run.stderr).not.toContain('stream closed before response.completed');
+    expect(run.stdout.trim()).toBe('');
+    // The first attempt and stream_max_retries = 1 reconnect: two requests, two rows, both failed.
+    expect(agents.model.chatRequests()).toHaveLength(2);
+    const rows = await newRows(before, 2);
+    expect(rows.map((r) => r.status)).toEqual(['upstream_error', 'upstream_error']);
+  });
+});
