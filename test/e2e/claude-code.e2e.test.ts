@@ -13,8 +13,9 @@ import { answerFromToolOutput, callTool, say } from '../support/scripted-model-s
 import { startAgentGateway, LOCAL_MODEL, type AgentGateway } from './agent-gateway.js';
 import { MASTER_KEY, eventually } from './metered-gateway.js';
 
-/** A hang guard: a run takes about two seconds. */
+/** A hang guard (a run takes about two seconds); each test may run a little longer, to report it. */
 const DEADLINE_MS = 60_000;
+const TEST_TIMEOUT_MS = DEADLINE_MS + 15_000;
 
 let agents: AgentGateway;
 let scratch: string;
@@ -62,7 +63,7 @@ function explain(run: AgentRun): string {
   return `claude exited ${run.exit}${run.timedOut ? ' (killed at the deadline)' : ''}\nstdout: ${run.stdout}\nstderr: ${run.stderr}\nscripted model problems: ${agents.model.problems.join(' | ') || 'none'}`;
 }
 
-describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-only local model)', () => {
+describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-only local model)', { timeout: TEST_TIMEOUT_MS }, () => {
   it('answers a plain prompt', async () => {
     agents.model.play([say('Hello from the local model behind Switchboard.')]);
     const run = await claude('Say hello.');

@@ -1,5 +1,5 @@
 // An isolated CODEX_HOME for running the real Codex CLI against a Switchboard gateway: config.toml
-// with a custom Responses provider (the block the README gives users), and a model catalog entry
+// with a custom Responses provider (the block a user writes for Switchboard), and a model catalog entry
 // that keeps `apply_patch` a freeform (custom) tool for a model Codex does not know. Settings that
 // would reach past loopback (plugin sync, analytics, the update check) are off. Never writes a key:
 // Codex reads it from the environment variable named by env_key.
