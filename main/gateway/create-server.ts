@@ -23,6 +23,7 @@ import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
+import { registerResponsesRoutes } from './routes/responses-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -221,6 +222,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
+    registerResponsesRoutes(zone, inference);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
