@@ -63,6 +63,7 @@ import { registerInferenceZone } from './zones/inference-zone.js';
 import { registerManagementZone } from './zones/management-zone.js';
 import { registerDashboardZone } from './zones/dashboard-zone.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
+import type { KeepAliveTimer } from './relay-stream.js';
 
 export interface ServerDeps {
   config: GatewayConfig;
@@ -109,6 +110,8 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
+  /** Ticks keep-alive events into streams with no content yet (tests tick by hand); every 15 s when absent. */
+  streamKeepAlive?: KeepAliveTimer;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxJsonDepth?: number;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
@@ -218,6 +221,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     monotonic: deps.monotonic ?? (() => performance.now()),
     sleep: deps.sleep ?? sleepUnlessAborted,
     ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
+    ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
   };
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
