@@ -23,7 +23,7 @@ import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
-import { registerResponsesRoutes } from './routes/responses-routes.js';
+import { registerResponsesRoutes, type CompletedResponse } from './routes/responses-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -110,6 +110,11 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
+  /**
+   * Called with every finished /v1/responses answer (bridged or passed through) and the request
+   * it answered, before its terminal event is sent: where a response store keeps them.
+   */
+  onResponseCompleted?: (completed: CompletedResponse) => void;
   /** Ticks keep-alive events into streams with no content yet (tests tick by hand); every 15 s when absent. */
   streamKeepAlive?: KeepAliveTimer;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
@@ -226,7 +231,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
-    registerResponsesRoutes(zone, inference);
+    registerResponsesRoutes(zone, inference, deps.onResponseCompleted ? { onCompleted: deps.onResponseCompleted } : {});
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
