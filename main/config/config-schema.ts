@@ -28,6 +28,7 @@ export const litellmParamsSchema = z.looseObject({
   max_retries: z.number().int().nonnegative().optional(),
   input_cost_per_token: usdPerToken.optional(),
   output_cost_per_token: usdPerToken.optional(),
+  supports_responses: z.boolean().optional(),
 });
 
 export const modelInfoSchema = z.looseObject({

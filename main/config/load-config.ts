@@ -36,7 +36,7 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
   '': new Set(['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables', 'switchboard']),
   litellm_params: new Set([
     'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'order',
-    'max_retries', 'input_cost_per_token', 'output_cost_per_token',
+    'max_retries', 'input_cost_per_token', 'output_cost_per_token', 'supports_responses',
   ]),
   model_info: new Set([
     'id', 'base_model', 'mode', 'max_input_tokens', 'max_output_tokens', 'max_tokens', 'input_cost_per_token',
@@ -180,6 +180,7 @@ function toDeployment(
     },
     ...pick('maxInputTokens', info.max_input_tokens),
     ...pick('maxOutputTokens', info.max_output_tokens ?? info.max_tokens),
+    ...(params.supports_responses === true ? { supportsResponses: true } : {}),
     ...pick('baseModel', info.base_model),
     ...pick('weight', params.weight),
     ...pick('rpm', params.rpm),

@@ -49,6 +49,12 @@ export interface Deployment {
   pricing: ModelPricing;
   maxInputTokens?: number;
   maxOutputTokens?: number;
+  /**
+   * litellm_params.supports_responses: this OpenAI-compatible server serves /v1/responses
+   * itself, so Responses requests pass through instead of being bridged to chat completions.
+   * (openai/ and azure/ deployments always do.)
+   */
+  supportsResponses?: boolean;
   /** model_info.base_model (Azure pricing). */
   baseModel?: string;
   weight?: number;

@@ -13,6 +13,7 @@ import { convertAnthropicToOpenAIRequest } from './anthropic-inbound/convert-ant
 import type { AnthropicMessagesRequest } from './anthropic-inbound/anthropic-request-schema.js';
 import { ANTHROPIC_VERSION } from '../providers/anthropic-adapter.js';
 import type { AdapterTarget, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import type { Deployment } from '../core/deployment.js';
 
 /** API versions are dates; anything else is replaced by the version the gateway pins. */
 const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,7 +32,7 @@ export function createAnthropicNativePassthrough(input: AnthropicPassthroughInpu
   const clientVersion = input.headers['anthropic-version'];
   const version = typeof clientVersion === 'string' && VERSION_PATTERN.test(clientVersion) ? clientVersion : ANTHROPIC_VERSION;
   return {
-    protocol: 'anthropic',
+    accepts: isAnthropicDeployment,
     buildRequest(target: AdapterTarget, stream: boolean): UpstreamCall {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -51,6 +52,10 @@ export function createAnthropicNativePassthrough(input: AnthropicPassthroughInpu
     encoder: createAnthropicPassthroughEncoder,
     ...(input.untranslatable === undefined ? {} : { untranslatable: input.untranslatable }),
   };
+}
+
+function isAnthropicDeployment(deployment: Deployment): boolean {
+  return deployment.protocol === 'anthropic';
 }
 
 export interface AnthropicRoutingBody {

@@ -23,6 +23,7 @@ import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
+import { registerResponsesRoutes, type CompletedResponse } from './routes/responses-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -62,6 +63,7 @@ import { registerInferenceZone } from './zones/inference-zone.js';
 import { registerManagementZone } from './zones/management-zone.js';
 import { registerDashboardZone } from './zones/dashboard-zone.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
+import type { KeepAliveTimer } from './relay-stream.js';
 
 export interface ServerDeps {
   config: GatewayConfig;
@@ -108,6 +110,13 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
+  /**
+   * Called with every finished /v1/responses answer (bridged or passed through) and the request
+   * it answered, before its terminal event is sent: where a response store keeps them.
+   */
+  onResponseCompleted?: (completed: CompletedResponse) => void;
+  /** Ticks keep-alive events into streams with no content yet (tests tick by hand); every 15 s when absent. */
+  streamKeepAlive?: KeepAliveTimer;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxJsonDepth?: number;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
@@ -217,10 +226,12 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     monotonic: deps.monotonic ?? (() => performance.now()),
     sleep: deps.sleep ?? sleepUnlessAborted,
     ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
+    ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
   };
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
+    registerResponsesRoutes(zone, inference, deps.onResponseCompleted ? { onCompleted: deps.onResponseCompleted } : {});
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,

@@ -8,10 +8,11 @@ import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { admitAttempt, keyMayUseGroup, modelNotAllowed, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
-import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder } from './relay-stream.js';
+import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
+import { intervalKeepAlive } from './interval-keep-alive.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
-import type { AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
+import type { AdapterTarget, AnswerReader, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../core/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
@@ -39,11 +40,15 @@ export interface InferenceDeps {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Size caps on relayed upstream streams; DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
+  /** Ticks keep-alive events into streams that have no content yet; every 15 s when absent. */
+  streamKeepAlive?: KeepAliveTimer;
 }
 
 interface Attempt {
   deployment: Deployment;
   adapter: ProviderAdapter;
+  /** Reads the answer: the adapter, or the native format's own reader. */
+  reader: AnswerReader;
   target: AdapterTarget;
   response: UpstreamResponse;
   group: ModelGroup;
@@ -61,21 +66,32 @@ export interface ClientFormat {
   renderJson(parsed: ParsedResponse): string;
   /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
   native?: NativeFormat;
+  /**
+   * The translated body one deployment is sent, when it differs by deployment (replayed thinking
+   * only an Anthropic deployment can read); `body` as validated when absent.
+   */
+  bodyFor?(deployment: Deployment, body: Record<string, unknown>): Record<string, unknown>;
+  /** Headers for an answer translated from `body` (not native): e.g. what the translation dropped. */
+  translatedHeaders?(): Record<string, string> | undefined;
 }
 
 /**
- * A request in a provider's own wire format (Anthropic Messages), sent as-is to deployments of
- * that protocol instead of being translated. Everything else stays the same: admission, retries
- * and fallbacks before the first byte, one usage row. The deployment's adapter still reads the
- * answer (usage, in-band errors, the end of a stream); the client gets the upstream's own bytes:
- * the JSON body unchanged, stream events through `encoder().event`.
+ * A request in a wire format some deployments serve themselves (Anthropic Messages to
+ * `anthropic/` deployments, the Responses API to OpenAI and Azure), sent as-is to those instead
+ * of being translated. Everything else stays the same: admission, retries and fallbacks before
+ * the first byte, one usage row. The deployment's adapter (or `reader`) reads the answer (usage,
+ * in-band errors, the end of a stream); the client gets the upstream's own bytes: the JSON body
+ * unchanged, stream events through `encoder().event`.
  */
 export interface NativeFormat {
-  protocol: ProviderProtocol;
-  /** The upstream call for one deployment of `protocol`: path from its api_base, its key. */
+  /** Whether this deployment serves the format natively (and gets the request as sent). */
+  accepts(deployment: Deployment): boolean;
+  /** The upstream call for one accepted deployment: path from its api_base, its key. */
   buildRequest(target: AdapterTarget, stream: boolean): UpstreamCall;
   encoder(): ClientStreamEncoder;
-  /** When set, `body` is only a stand-in for routing: deployments of other protocols refuse with it. */
+  /** Reads a native answer the deployment's adapter cannot (another wire format than its own). */
+  reader?: AnswerReader;
+  /** When set, `body` is only a stand-in for routing: deployments not accepted refuse with it. */
   untranslatable?: GatewayError;
 }
 
@@ -141,7 +157,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native,
+      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor,
       principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
@@ -159,19 +175,21 @@ export async function proxyInference(
       'x-litellm-attempted-fallbacks': String(fallbacks),
       ...admission.headers,
     };
+    if (!attempt.native && format.translatedHeaders) Object.assign(headers, format.translatedHeaders());
     const endInFlight = router.health.begin(attempt.deployment.id);
     try {
       if (stream) {
         headers['x-switchboard-overhead-ms'] = (beforeHandlerMs + upstreamHeadersAt - startedMono - attempt.upstreamMs).toFixed(2);
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
-          reply, headers, adapter: attempt.adapter, endpoint, target: attempt.target, requestId, body: attempt.response.body,
+          reply, headers, reader: attempt.reader, endpoint, target: attempt.target, requestId, body: attempt.response.body,
           encoder: attempt.native ? attempt.native.encoder() : format.encoder(includeUsage), signal: abort.signal,
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
           },
           capture: responseCapture,
           caps: deps.streamCaps,
+          keepAlive: deps.streamKeepAlive ?? DEFAULT_KEEP_ALIVE,
         });
         if (responseCapture) responseText = responseCapture.text();
         usage = result.usage;
@@ -199,7 +217,7 @@ export async function proxyInference(
       } catch {
         throw new GatewayError('upstream_bad_response', `Upstream ${attempt.deployment.provider} (deployment ${attempt.deployment.id}) sent a response that is not JSON`);
       }
-      let parsed = attempt.adapter.parseResponse(endpoint, json, attempt.target, text, requestId);
+      let parsed = attempt.reader.parseResponse(endpoint, json, attempt.target, text, requestId);
       if (endpoint === 'embeddings') parsed = honourEncodingFormat(body, parsed);
       usage = parsed.usage;
       const sinceHeaders = deps.monotonic() - upstreamHeadersAt;
@@ -258,6 +276,7 @@ function clientBodyText(body: unknown): string {
 
 /** Preallocated: an abort without a reason builds a DOMException (with a stack) every time. */
 const REQUEST_ENDED = new GatewayError('client_closed', 'The request ended');
+const DEFAULT_KEEP_ALIVE = intervalKeepAlive();
 
 interface RetryInput extends AttemptScope {
   router: ModelRouter;
@@ -270,6 +289,7 @@ interface RetryInput extends AttemptScope {
   signal: AbortSignal;
   requestId: string;
   native: NativeFormat | undefined;
+  bodyFor: ClientFormat['bodyFor'];
   onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
 }
 
@@ -351,7 +371,7 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
 }
 
 async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelGroup, deployment: Deployment): Promise<Attempt> {
-  const native = input.native?.protocol === deployment.protocol ? input.native : undefined;
+  const native = input.native?.accepts(deployment) ? input.native : undefined;
   // A 400 and final: another deployment of a translating protocol would refuse it the same way.
   if (!native && input.native?.untranslatable) throw input.native.untranslatable;
   const adapter = deps.adapters[deployment.protocol];
@@ -362,7 +382,9 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   const target = { deployment, apiKey };
   let call: UpstreamCall;
   try {
-    call = native ? native.buildRequest(target, input.stream) : adapter.buildRequest(input.endpoint, input.body, target, input.stream);
+    call = native
+      ? native.buildRequest(target, input.stream)
+      : adapter.buildRequest(input.endpoint, input.bodyFor ? input.bodyFor(deployment, input.body) : input.body, target, input.stream);
   } catch (error) {
     throw unpreparableRequest(error, deployment);
   }
@@ -370,7 +392,7 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
   // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
   refuseHtmlAnswer(response, deployment);
-  return { deployment, adapter, target, response, group, native, upstreamMs: 0 };
+  return { deployment, adapter, reader: native?.reader ?? adapter, target, response, group, native, upstreamMs: 0 };
 }
 
 /**

@@ -1,20 +1,22 @@
 // Relays one upstream stream to the client as OpenAI SSE, chunk by chunk: decode frames, let
 // the adapter translate, write what one upstream read produced in one write, and wait for
 // 'drain' so a slow reader pauses the upstream (S25) instead of growing memory. Errors after
-// the headers become an SSE error event followed by [DONE] (PR #39748 dropped both).
+// the headers become an SSE error event followed by [DONE] (PR #39748 dropped both). While no
+// content has come, an encoder that has keep-alive events gets one written on every tick.
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
 import { createStreamDecoder, type StreamCaps } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
-import type { AdapterTarget, EndpointKind, ProviderAdapter, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
+import type { AdapterTarget, AnswerReader, EndpointKind, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
 import type { TextCapture } from '../metering/body-capture.js';
 import { visitGeneratedText } from '../providers/openai-format/visit-generated-text.js';
 
 export interface RelayStreamInput {
   reply: FastifyReply;
   headers: Record<string, string>;
-  adapter: ProviderAdapter;
+  /** Reads the upstream's stream: the deployment's adapter, or a native format's own reader. */
+  reader: AnswerReader;
   endpoint: EndpointKind;
   target: AdapterTarget;
   requestId: string;
@@ -27,7 +29,15 @@ export interface RelayStreamInput {
   capture?: TextCapture | undefined;
   /** Event and stream size caps (DEFAULT_STREAM_CAPS when absent); a hit ends the stream with an error event. */
   caps?: StreamCaps | undefined;
+  /** Ticks while no content has come, for encoders with keep-alive events; none when absent. */
+  keepAlive?: KeepAliveTimer | undefined;
 }
+
+/**
+ * Calls `tick` repeatedly until the returned function is called. Injected so tests tick by hand
+ * (no test waits on the wall clock); intervalKeepAlive is the real one.
+ */
+export type KeepAliveTimer = (tick: () => void) => () => void;
 
 export interface RelayStreamResult {
   usage: TokenUsage | undefined;
@@ -53,6 +63,11 @@ export interface ClientStreamEncoder {
   finish(): string;
   /** Terminal frames after a mid-stream failure. */
   error(error: GatewayError): string;
+  /**
+   * Optional: an event that tells the client the stream is alive while the upstream has sent
+   * no content yet (a long local prefill), for clients whose idle timer ignores SSE comments.
+   */
+  keepAlive?(): string;
 }
 
 /** OpenAI SSE: chunks as `data:` frames (the usage-only chunk only if asked for), then [DONE]. */
@@ -69,7 +84,7 @@ export function createOpenAISseEncoder(includeUsage: boolean): ClientStreamEncod
 }
 
 export async function relayStream(input: RelayStreamInput): Promise<RelayStreamResult> {
-  const { reply, adapter, endpoint, target, requestId, body, encoder, signal, capture } = input;
+  const { reply, reader, endpoint, target, requestId, body, encoder, signal, capture } = input;
   const res = reply.raw;
   // Hijacked, the head goes straight to the socket: carry over what hooks set on the reply
   // (request id, the allowed origin's CORS headers) or a browser app could not read its stream.
@@ -86,8 +101,8 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // Send the head now, not with the first chunk: the upstream has answered, so the client should
   // know its stream is open (and may give up on it) even while the first token is slow to come.
   res.flushHeaders();
-  const decoder = createStreamDecoder(adapter.streamFraming, input.caps);
-  const translator = adapter.createStreamTranslator(endpoint, target, requestId);
+  const decoder = createStreamDecoder(reader.streamFraming, input.caps);
+  const translator = reader.createStreamTranslator(endpoint, target, requestId);
   let usage: TokenUsage | undefined;
   let outputChars = 0;
   let firstContent = false;
@@ -119,6 +134,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
           outputChars += chars;
           if (!firstContent) {
             firstContent = true;
+            stopKeepAlive();
             input.onFirstContent();
           }
         }
@@ -133,6 +149,14 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // chunk the upstream produced before it broke (and outputChars already counts them).
   const head = encoder.start();
   if (head) res.write(head);
+  // A tick runs between two upstream reads, never inside one: what a read rendered is written
+  // before the next await, so a keep-alive event never lands in the middle of other frames.
+  const keepAlive = encoder.keepAlive;
+  const stopKeepAlive = keepAlive && input.keepAlive
+    ? input.keepAlive(() => {
+        if (!res.writableEnded && !res.destroyed) res.write(keepAlive.call(encoder));
+      })
+    : noKeepAlive;
   let pending = '';
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
@@ -169,8 +193,12 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       res.end(pending + encoder.error(gatewayError));
     }
     return { usage, outputChars, error: gatewayError };
+  } finally {
+    stopKeepAlive();
   }
 }
+
+const noKeepAlive = (): void => undefined;
 
 function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -89,6 +89,13 @@ export interface ProviderAdapter {
   buildModelsRequest?(target: AdapterTarget): UpstreamCall;
 }
 
+/**
+ * The half of an adapter that reads an answer: how its stream is framed, the non-stream body,
+ * the stream's events. A native pass-through whose wire format differs from its deployment's
+ * adapter (the Responses API on an OpenAI deployment) brings its own.
+ */
+export type AnswerReader = Pick<ProviderAdapter, 'streamFraming' | 'parseResponse' | 'createStreamTranslator'>;
+
 export const ZERO_USAGE: TokenUsage = Object.freeze({
   promptTokens: 0,
   completionTokens: 0,

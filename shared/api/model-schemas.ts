@@ -28,6 +28,8 @@ export const litellmParamsInputSchema = z.strictObject({
   max_retries: z.optional(count),
   input_cost_per_token: z.optional(usdPerToken),
   output_cost_per_token: z.optional(usdPerToken),
+  /** The server serves /v1/responses itself: Responses requests pass through (OpenAI-compatible and Ollama deployments). */
+  supports_responses: z.optional(z.boolean()),
 });
 export type LitellmParamsInput = z.infer<typeof litellmParamsInputSchema>;
 

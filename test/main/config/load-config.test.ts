@@ -75,6 +75,13 @@ describe('load-config', () => {
     expect(config.deployments[5]!.upstreamModel).toBe('a/b');
   });
 
+  it('reads litellm_params.supports_responses (a boolean) into the deployment, without a warning', () => {
+    const config = parseConfigText('model_list:\n  - model_name: m\n    litellm_params: { model: hosted_vllm/q, supports_responses: true }\n  - model_name: n\n    litellm_params: { model: hosted_vllm/q, supports_responses: false }\n', 'c.yaml', {});
+    expect(config.deployments.map((d) => d.supportsResponses)).toEqual([true, undefined]);
+    expect(config.warnings).toEqual([]);
+    expect(configError('model_list:\n  - model_name: m\n    litellm_params:\n      model: hosted_vllm/q\n      supports_responses: sometimes\n').message).toMatch(/^cfg\.yaml:5: model_list\[0\]\.litellm_params\.supports_responses/);
+  });
+
   it('warns about unknown keys with their line, without failing', () => {
     const config = parseConfigText('model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      frobnicate: 1\nlitellm_settings:\n  drop_params: true\nmystery: 2\n', 'c.yaml', {});
     expect(config.warnings).toEqual(['c.yaml:8: mystery is not supported by Switchboard; ignored', 'c.yaml:5: model_list[0].litellm_params.frobnicate is not supported by Switchboard; ignored']);

@@ -6,7 +6,7 @@ import {
 } from '../../../main/gateway/anthropic-native-passthrough.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import { parseAnthropicMessagesRequest } from '../../../main/gateway/anthropic-inbound/parse-anthropic-request.js';
-import { testTarget } from '../providers/test-deployment.js';
+import { testDeployment, testTarget } from '../providers/test-deployment.js';
 
 const BODY = {
   model: 'claude-public',
@@ -22,7 +22,8 @@ describe('createAnthropicNativePassthrough', () => {
       headers: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,nope', authorization: 'Bearer sk-client', 'x-api-key': 'sk-client' },
     });
     const call = native.buildRequest(testTarget({ apiBase: 'https://api.anthropic.com' }, 'sk-deployment'), true);
-    expect(native.protocol).toBe('anthropic');
+    expect(native.accepts(testDeployment())).toBe(true);
+    expect(native.accepts(testDeployment({ provider: 'openai', protocol: 'openai' }))).toBe(false);
     expect(call).toEqual({
       method: 'POST',
       path: '/v1/messages',

@@ -65,6 +65,23 @@ describe('model routes', () => {
     expect(gateway.router().resolve('local')?.deployments).toHaveLength(1);
   });
 
+  it('stores supports_responses for a dashboard model, serves it at once and shows it in /model/info', async () => {
+    const { gateway } = await start();
+    const res = await send(gateway, 'POST', '/model/new', {
+      model_name: 'vllm-responses', litellm_params: { model: 'hosted_vllm/qwen3', api_base: 'http://127.0.0.1:8000/v1', supports_responses: true }, model_info: { id: 'vr-1' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ litellm_params: { supports_responses: true } });
+    expect(gateway.router().resolve('vllm-responses')?.deployments[0]?.supportsResponses).toBe(true);
+    const off = await send(gateway, 'POST', '/model/update', { model_info: { id: 'vr-1' }, litellm_params: { supports_responses: null } });
+    expect(off.statusCode).toBe(200);
+    expect(off.json().litellm_params.supports_responses).toBeUndefined();
+    expect(gateway.router().resolve('vllm-responses')?.deployments[0]?.supportsResponses).toBeUndefined();
+    const bad = await send(gateway, 'POST', '/model/new', { model_name: 'x', litellm_params: { model: 'hosted_vllm/q', supports_responses: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.param).toBe('litellm_params.supports_responses');
+  });
+
   it('gives a model without an id a generated one', async () => {
     const { gateway } = await start();
     const res = await send(gateway, 'POST', '/model/new', { model_name: 'x', litellm_params: { model: 'ollama_chat/qwen3', api_base: 'http://127.0.0.1:11434' } });
