@@ -1,7 +1,8 @@
 // The real Codex CLI (`codex exec`, the pinned @openai/codex) against Switchboard's /v1/responses,
-// bridged to a chat-only local model (the scripted model): a plain answer, a shell-tool round trip,
-// an apply_patch (freeform tool) round trip that really edits files, and a stream dropped mid-way,
-// which Codex must report and exit on. Isolated CODEX_HOME (see codex-home.ts: nothing reaches past
+// bridged to each kind of deployment the scripted model plays (a chat-only local server, an Ollama
+// model, an Anthropic-format deployment): a plain answer, a shell-tool round trip, an apply_patch
+// (freeform tool) round trip that really edits files, and a stream dropped mid-way, which Codex
+// must report and exit on. Isolated CODEX_HOME (see codex-home.ts: nothing reaches past
 // loopback), no sandbox (it needs user namespaces; the temp folder is the boundary), killed if it
 // ever hangs.
 import { randomBytes } from 'node:crypto';
@@ -11,8 +12,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
 import { CODEX_KEY_ENV, writeCodexHome } from '../support/codex-home.js';
-import { answerFromToolOutput, callTool, dropMidStream, say, type ChatRequest } from '../support/scripted-model-server.js';
-import { startAgentGateway, LOCAL_MODEL, type AgentGateway } from './agent-gateway.js';
+import { isRecord } from '../support/mock-answer.js';
+import { answerFromToolOutput, callTool, dropMidStream, say, type ChatRequest, type ModelWire } from '../support/scripted-model-server.js';
+import { AGENT_MODELS, WIRES, startAgentGateway, type AgentGateway } from './agent-gateway.js';
 import { MASTER_KEY, eventually, type UsageLogRow } from './metered-gateway.js';
 
 /** A hang guard (a run takes one to two seconds); each test may run a little longer, to report it. */
@@ -47,9 +49,9 @@ afterEach(() => {
  * not know fail the run; the admin key stands in for a virtual key, so the usage row names the app
  * Switchboard recognises from Codex's User-Agent.
  */
-function codexExec(prompt: string, streamMaxRetries = 1): Promise<AgentRun> {
+function codexExec(wire: ModelWire, prompt: string, streamMaxRetries = 1): Promise<AgentRun> {
   const codexHome = join(home, '.codex');
-  writeCodexHome({ dir: codexHome, baseUrl: `${agents.gateway.url()}/v1`, model: LOCAL_MODEL, streamMaxRetries });
+  writeCodexHome({ dir: codexHome, baseUrl: `${agents.gateway.url()}/v1`, model: AGENT_MODELS[wire].name, streamMaxRetries });
   const args = ['exec', '--strict-config', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', prompt];
   return runAgent(agentBinary('codex'), args, {
     cwd: work,
@@ -89,12 +91,47 @@ function toolOutput(chat: ChatRequest | undefined, id: string): string {
   return JSON.stringify(chat?.messages.find((m) => m.role === 'tool' && m.tool_call_id === id)?.content ?? null);
 }
 
-describe('the real Codex CLI against Switchboard (/v1/responses bridged to a chat-only local model)', { timeout: TEST_TIMEOUT_MS }, () => {
+/**
+ * The tool call `id` (of tool `name`) and its result as the upstream received them, in that wire's
+ * own shape: chat `tool_calls` + a `tool` message with its id; Ollama's id-less call with object
+ * arguments + a `tool` message naming the tool; Anthropic's `tool_use` block + a user `tool_result`.
+ */
+function nativeToolRoundTrip(chat: ChatRequest | undefined, id: string, name: string): unknown {
+  const messages = (isRecord(chat?.body) && Array.isArray(chat.body.messages) ? chat.body.messages : []) as Record<string, unknown>[];
+  const blocks = (role: string, type: string) =>
+    messages.filter((m) => m.role === role && Array.isArray(m.content)).flatMap((m) => (m.content as Record<string, unknown>[]).filter((b) => b.type === type));
+  switch (chat?.wire) {
+    case 'chat':
+      return {
+        call: messages.flatMap((m) => (m.tool_calls as Record<string, unknown>[] | undefined) ?? []).find((c) => c.id === id)?.type,
+        result: messages.find((m) => m.role === 'tool')?.tool_call_id,
+      };
+    case 'ollama': {
+      const call = messages.flatMap((m) => (m.tool_calls as { function: Record<string, unknown> }[] | undefined) ?? [])[0];
+      return { call: call?.function.name, argumentsAre: typeof call?.function.arguments, result: messages.find((m) => m.role === 'tool')?.tool_name };
+    }
+    case 'anthropic':
+      return { call: blocks('assistant', 'tool_use')[0]?.id, result: blocks('user', 'tool_result')[0]?.tool_use_id };
+    default:
+      return undefined;
+  }
+}
+
+/** What nativeToolRoundTrip must read for call `id` of tool `name` on each wire. */
+function expectedRoundTrip(wire: ModelWire, id: string, name: string): unknown {
+  if (wire === 'chat') return { call: 'function', result: id };
+  if (wire === 'ollama') return { call: name, argumentsAre: 'object', result: name };
+  return { call: id, result: id };
+}
+
+describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses bridged to a deployment on the %s wire)', { timeout: TEST_TIMEOUT_MS }, (wire) => {
+  const model = AGENT_MODELS[wire];
+
   it('answers a plain prompt, with its instructions as the leading system message and its tools as functions', async () => {
     agents.model.play([say('Hello from the local model behind Switchboard.')]);
     const before = agents.gateway.usageRows().length;
 
-    const run = await codexExec('Say hello.');
+    const run = await codexExec(wire, 'Say hello.');
 
     expect(run.exit, explain(run)).toBe(0);
     expect(agents.model.problems).toEqual([]);
@@ -103,7 +140,7 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     const chats = agents.model.chatRequests();
     expect(chats).toHaveLength(1);
     const [chat] = chats;
-    expect(chat?.model).toBe(LOCAL_MODEL);
+    expect(chat?.wire).toBe(wire);
     expect(chat?.messages[0]?.role).toBe('system');
     expect(JSON.stringify(chat?.messages[0]?.content)).toContain('You are a coding agent running in the Codex CLI');
     expect(JSON.stringify(chat?.messages.at(-1)?.content)).toContain('Say hello.');
@@ -112,7 +149,8 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     expect(toolNamed(chat, 'apply_patch')?.function.parameters).toMatchObject({ type: 'object', properties: { input: { type: 'string' } }, required: ['input'] });
 
     const [row] = await newRows(before, 1);
-    expect(row).toMatchObject({ requested_model: LOCAL_MODEL, provider: 'hosted_vllm', status: 'success', http_status: 200 });
+    expect(row).toMatchObject({ requested_model: model.name, provider: model.provider, status: 'success', http_status: 200 });
+    expect(row?.prompt_tokens).toBe(10);
     expect(row?.app).toBe('codex-cli');
     expect(row?.user_agent).toMatch(/^codex_exec\/0\.171\./);
   });
@@ -126,7 +164,7 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     ]);
     const before = agents.gateway.usageRows().length;
 
-    const run = await codexExec('What is the secret word in note.txt?');
+    const run = await codexExec(wire, 'What is the secret word in note.txt?');
 
     expect(run.exit, explain(run)).toBe(0);
     expect(agents.model.problems).toEqual([]);
@@ -137,8 +175,9 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     expect(callArguments(chats[1], 'call_exec_1')).toEqual({ name: 'exec_command', arguments: { cmd: 'cat note.txt' } });
     expect(toolOutput(chats[1], 'call_exec_1')).toContain(secret);
     expect(toolOutput(chats[1], 'call_exec_1')).toContain('Process exited with code 0');
+    expect(nativeToolRoundTrip(chats[1], 'call_exec_1', 'exec_command')).toEqual(expectedRoundTrip(wire, 'call_exec_1', 'exec_command'));
     const rows = await newRows(before, 2);
-    expect(rows.map((r) => r.status)).toEqual(['success', 'success']);
+    expect(rows.map((r) => [r.provider, r.status])).toEqual([[model.provider, 'success'], [model.provider, 'success']]);
   });
 
   it('completes an apply_patch round trip that really edits one file and creates another', async () => {
@@ -159,7 +198,7 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
       answerFromToolOutput('call_patch_1', (output) => (output.includes('Success') ? 'Patched both files.' : `The patch failed: ${output}`)),
     ]);
 
-    const run = await codexExec('Update greeting.txt and add notes/added.txt.');
+    const run = await codexExec(wire, 'Update greeting.txt and add notes/added.txt.');
 
     expect(run.exit, explain(run)).toBe(0);
     expect(agents.model.problems).toEqual([]);
@@ -171,6 +210,7 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     expect(chats).toHaveLength(2);
     expect(callArguments(chats[1], 'call_patch_1')).toEqual({ name: 'apply_patch', arguments: { input: patch } });
     expect(toolOutput(chats[1], 'call_patch_1')).toContain('Success. Updated the following files');
+    expect(nativeToolRoundTrip(chats[1], 'call_patch_1', 'apply_patch')).toEqual(expectedRoundTrip(wire, 'call_patch_1', 'apply_patch'));
   });
 
   it('reports an upstream failure mid-stream and exits, after its one reconnect, without hanging', async () => {
@@ -178,7 +218,7 @@ describe('the real Codex CLI against Switchboard (/v1/responses bridged to a cha
     agents.model.play([dropMidStream(['Working', ' on', ' it'], 2), dropMidStream(['Working', ' on', ' it'], 2)]);
     const before = agents.gateway.usageRows().length;
 
-    const run = await codexExec('Do something long.', 1);
+    const run = await codexExec(wire, 'Do something long.', 1);
 
     expect(run.timedOut, explain(run)).toBe(false);
     expect(run.exit, explain(run)).not.toBe(0);

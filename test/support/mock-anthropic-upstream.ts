@@ -68,12 +68,13 @@ export function anthropicFixture(name: string): string {
 export async function createMockAnthropicUpstream(options: { apiKey?: string } = {}): Promise<MockAnthropicUpstream> {
   const apiKey = options.apiKey ?? ANTHROPIC_MOCK_KEY;
   const server = await startScriptedServer<AnthropicMockBehaviour>({ kind: 'message' }, (behaviour, request, res) =>
-    answer(behaviour, request, res, apiKey),
+    writeAnthropicAnswer(behaviour, request, res, apiKey),
   );
   return Object.assign(server, { apiKey });
 }
 
-async function answer(b: AnthropicMockBehaviour, request: MockRequest, res: ServerResponse, apiKey: string): Promise<void> {
+/** Answers one recorded request as the mock does (key and version checks first); also the scripted model's Anthropic wire. */
+export async function writeAnthropicAnswer(b: AnthropicMockBehaviour, request: MockRequest, res: ServerResponse, apiKey: string): Promise<void> {
   const requestId = `req_mock${String(request.index).padStart(4, '0')}`;
   const pathname = new URL(request.path, 'http://mock').pathname;
   if (request.method !== 'POST' || pathname !== '/v1/messages') {

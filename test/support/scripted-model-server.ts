@@ -1,12 +1,16 @@
-// A scripted loopback model for the real-agent e2e tests (Codex CLI, Claude Code): an OpenAI Chat
-// Completions server (the mock upstream's wire, byte for byte) that answers each chat request with
-// the next turn of the test's script: text, a call to a tool the request offers, an answer quoting
-// the tool output the request carries back, or a stream dropped mid-way. Like a real server it
-// refuses malformed histories with a 400; it never guesses: a broken rule or an unscripted request
-// is answered with an error and recorded in `problems`, so a test fails saying why.
+// A scripted loopback model for the real-agent e2e tests (Codex CLI, Claude Code): one server that
+// answers each model request with the next turn of the test's script (text, a call to a tool the
+// request offers, an answer quoting the tool output the request carries back, or a stream dropped
+// mid-way) on whichever wire the deployment speaks: OpenAI Chat Completions, Ollama /api/chat or
+// Anthropic /v1/messages, byte for byte as the mocks of those wires write them. Like a real server
+// it refuses malformed histories with a 400; it never guesses: a broken rule or an unscripted
+// request is answered with an error and recorded in `problems`, so a test fails saying why.
 import { isRecord } from './mock-answer.js';
 import type { Behaviour } from './mock-behaviours.js';
 import { createMockUpstream, type MockUpstream } from './mock-upstream.js';
+import { anthropicAnswer, readAnthropicRequest, readOllamaRequest, wireOf, type IssuedCall, type ModelWire } from './scripted-model-wires.js';
+
+export type { ModelWire } from './scripted-model-wires.js';
 
 export interface ChatToolCall {
   id: string;
@@ -26,8 +30,12 @@ export interface ChatTool {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
-/** The parts of a chat request a turn reads; `body` is the whole request as sent. */
+/**
+ * The parts of a model request a turn reads, in chat form whatever the wire (an Ollama or
+ * Anthropic request read into chat messages and function tools); `body` is the request as sent.
+ */
 export interface ChatRequest {
+  wire: ModelWire;
   model: string;
   messages: ChatMessage[];
   tools: ChatTool[];
@@ -77,13 +85,13 @@ export function dropMidStream(chunks: string[], after: number): Turn {
 }
 
 export interface ScriptedModel {
-  /** 'http://127.0.0.1:PORT'; the OpenAI-compatible base URL is `${url}/v1`. */
+  /** 'http://127.0.0.1:PORT': `${url}/v1` for an OpenAI-compatible deployment, `url` for Ollama and Anthropic. */
   url: string;
   /** The underlying mock: every request it received, headers and body included. */
   upstream: MockUpstream;
   /** Queues turns for the next chat requests, in order. */
   play(turns: Turn[]): void;
-  /** The chat requests received so far, in order (other paths, e.g. a probe, are not turns). */
+  /** The model requests received so far, in order, on any wire (other paths, e.g. a probe, are not turns). */
   chatRequests(): ChatRequest[];
   /** Every rule a request broke and every request the script did not expect, in words. */
   problems: string[];
@@ -100,20 +108,27 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     problems.push(problem);
     return { kind: 'status', status: 400, body: { error: { message: `scripted model: ${problem}`, type: 'invalid_request_error', param: null, code: null } } };
   };
+  const issued: IssuedCall[] = [];
   const answer = (request: { method: string; path: string; json: unknown }): Behaviour => {
-    // Only chat completions are turns; anything else (a /models or /responses probe) gets the
-    // mock's ordinary answer, which for /responses is OpenAI's 404: this server is chat-only.
-    if (request.method !== 'POST' || !request.path.split('?')[0]!.endsWith('/chat/completions')) return { kind: 'ok' };
-    const broken = chatRequestProblems(request.json);
-    if (broken.length > 0) return refuse(broken.join('; '));
-    const chat = toChatRequest(request.json as Record<string, unknown>);
+    // Only model requests are turns; anything else (a /models or /responses probe) gets the mock's
+    // ordinary answer, which for /responses is OpenAI's 404: this server has no Responses API.
+    const wire = request.method === 'POST' ? wireOf(request.path) : undefined;
+    if (wire === undefined) return { kind: 'ok' };
+    const json = isRecord(request.json) ? request.json : {};
+    const reply = (behaviour: Behaviour): Behaviour => (wire === 'anthropic' ? anthropicAnswer(behaviour, json, chats.length) : behaviour);
+    const read = wire === 'chat' ? undefined : wire === 'ollama' ? readOllamaRequest(json, issued) : readAnthropicRequest(json);
+    const broken = isRecord(request.json) ? [...(read?.problems ?? []), ...chatRequestProblems(read ? { ...json, ...read } : json)] : ['the body is not a JSON object'];
+    if (broken.length > 0) return reply(refuse(broken.join('; ')));
+    const chat = toChatRequest(wire, json, read);
     chats.push(chat);
     const turn = queue.shift();
-    if (!turn) return refuse(`chat request #${chats.length} was not scripted (the script had ${chats.length - 1} turns)`);
+    if (!turn) return reply(refuse(`${wire} request #${chats.length} was not scripted (the script had ${chats.length - 1} turns)`));
     try {
-      return turn(chat);
+      const behaviour = turn(chat);
+      if (behaviour.kind === 'ok') for (const call of behaviour.toolCalls ?? []) issued.push({ id: call.id ?? '', name: call.name });
+      return reply(behaviour);
     } catch (error) {
-      if (error instanceof ScriptProblem) return refuse(`turn ${chats.length}: ${error.message}`);
+      if (error instanceof ScriptProblem) return reply(refuse(`turn ${chats.length}: ${error.message}`));
       throw error;
     }
   };
@@ -129,6 +144,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     reset() {
       queue.length = 0;
       chats.length = 0;
+      issued.length = 0;
       problems.length = 0;
     },
     close: () => upstream.close(),
@@ -206,11 +222,12 @@ export function chatRequestProblems(json: unknown): string[] {
   return problems;
 }
 
-function toChatRequest(json: Record<string, unknown>): ChatRequest {
+function toChatRequest(wire: ModelWire, json: Record<string, unknown>, read: { messages: ChatMessage[]; tools: ChatTool[] } | undefined): ChatRequest {
   return {
+    wire,
     model: json.model as string,
-    messages: json.messages as ChatMessage[],
-    tools: (json.tools ?? []) as ChatTool[],
+    messages: read?.messages ?? (json.messages as ChatMessage[]),
+    tools: read?.tools ?? ((json.tools ?? []) as ChatTool[]),
     stream: json.stream === true,
     body: json,
   };
