@@ -1,6 +1,7 @@
 // The real Claude Code CLI (`claude -p`, the pinned @anthropic-ai/claude-code) against Switchboard:
-// /v1/messages translated to a chat-only local model (the scripted model), through a tool round
-// trip where Claude Code really reads a file and the model answers from what it read. Isolated
+// /v1/messages translated to a chat-only local model and to an Ollama model, and passed through to
+// an Anthropic-format deployment (all played by the scripted model), through a tool round trip
+// where Claude Code really reads a file and the model answers from what it read. Isolated
 // HOME, no traffic past loopback (CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC and friends: without
 // them it resolves api.anthropic.com at start), killed if it ever hangs.
 import { randomBytes } from 'node:crypto';
@@ -9,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
-import { answerFromToolOutput, callTool, say } from '../support/scripted-model-server.js';
-import { startAgentGateway, LOCAL_MODEL, type AgentGateway } from './agent-gateway.js';
+import { answerFromToolOutput, callTool, say, type ModelWire } from '../support/scripted-model-server.js';
+import { AGENT_MODELS, WIRES, startAgentGateway, LOCAL_MODEL, type AgentGateway } from './agent-gateway.js';
 import { MASTER_KEY, eventually } from './metered-gateway.js';
 
 /** A hang guard (a run takes about two seconds); each test may run a little longer, to report it. */
@@ -41,8 +42,8 @@ afterEach(() => {
 });
 
 /** `claude -p <prompt>` in the work folder, as the README sets it up (the admin key stands in for a virtual key). */
-function claude(prompt: string, extraArgs: string[] = []): Promise<AgentRun> {
-  return runAgent(agentBinary('claude'), ['-p', prompt, '--model', LOCAL_MODEL, '--output-format', 'text', ...extraArgs], {
+function claude(prompt: string, extraArgs: string[] = [], model = LOCAL_MODEL): Promise<AgentRun> {
+  return runAgent(agentBinary('claude'), ['-p', prompt, '--model', model, '--output-format', 'text', ...extraArgs], {
     cwd: work,
     deadlineMs: DEADLINE_MS,
     env: {
@@ -50,7 +51,7 @@ function claude(prompt: string, extraArgs: string[] = []): Promise<AgentRun> {
       ANTHROPIC_BASE_URL: agents.gateway.url(),
       ANTHROPIC_AUTH_TOKEN: MASTER_KEY,
       // Background work (titles, summaries) asks for the Haiku model: serve it with the same model.
-      ANTHROPIC_DEFAULT_HAIKU_MODEL: LOCAL_MODEL,
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_AUTOUPDATER: '1',
       DISABLE_TELEMETRY: '1',
@@ -63,7 +64,7 @@ function explain(run: AgentRun): string {
   return `claude exited ${run.exit}${run.timedOut ? ' (killed at the deadline)' : ''}\nstdout: ${run.stdout}\nstderr: ${run.stderr}\nscripted model problems: ${agents.model.problems.join(' | ') || 'none'}`;
 }
 
-describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-only local model)', { timeout: TEST_TIMEOUT_MS }, () => {
+describe('the real Claude Code CLI against Switchboard', { timeout: TEST_TIMEOUT_MS }, () => {
   it('answers a plain prompt', async () => {
     agents.model.play([say('Hello from the local model behind Switchboard.')]);
     const run = await claude('Say hello.');
@@ -77,7 +78,8 @@ describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-o
     expect(chat?.tools.map((t) => t.function.name)).toEqual(expect.arrayContaining(['Bash', 'Read', 'Edit', 'Write']));
   });
 
-  it('completes a tool round trip: Claude Code reads a file with its Read tool and the model answers from it', async () => {
+  it.each(WIRES)('completes a tool round trip on the %s wire: Claude Code reads a file with its Read tool and the model answers from it', async (wire: ModelWire) => {
+    const model = AGENT_MODELS[wire];
     const secret = `secret-${randomBytes(6).toString('hex')}`;
     writeFileSync(join(work, 'note.txt'), `The secret word is ${secret}.\n`);
     agents.model.play([
@@ -86,7 +88,7 @@ describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-o
     ]);
     const before = agents.gateway.usageRows().length;
 
-    const run = await claude('What is the secret word in note.txt?', ['--allowedTools', 'Read']);
+    const run = await claude('What is the secret word in note.txt?', ['--allowedTools', 'Read'], model.name);
 
     expect(run.exit, explain(run)).toBe(0);
     expect(agents.model.problems).toEqual([]);
@@ -94,6 +96,7 @@ describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-o
     expect(run.stdout).toContain(`The note says: ${secret}`);
     const chats = agents.model.chatRequests();
     expect(chats).toHaveLength(2);
+    expect(chats.map((c) => c.wire)).toEqual([wire, wire]);
     const second = chats[1]!;
     const call = second.messages.find((m) => m.role === 'assistant' && m.tool_calls !== undefined);
     expect(call?.tool_calls).toEqual([
@@ -102,6 +105,13 @@ describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-o
     const result = second.messages.find((m) => m.role === 'tool');
     expect(result?.tool_call_id).toBe('call_read_1');
     expect(JSON.stringify(result?.content)).toContain(secret);
+    if (wire === 'anthropic') {
+      // Passed through: the upstream got Claude Code's own tool_result block for its tool_use id.
+      expect(second.body.messages).toContainEqual({
+        role: 'user',
+        content: [expect.objectContaining({ type: 'tool_result', tool_use_id: 'call_read_1', content: expect.stringContaining(secret) })],
+      });
+    }
 
     // One usage row per model request, attributed to Claude Code from its User-Agent.
     const rows = await eventually(() => {
@@ -110,7 +120,7 @@ describe('the real Claude Code CLI against Switchboard (/v1/messages -> a chat-o
     }, 'the two usage rows');
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row).toMatchObject({ app: 'claude-code', requested_model: LOCAL_MODEL, provider: 'hosted_vllm', status: 'success', http_status: 200 });
+      expect(row).toMatchObject({ app: 'claude-code', requested_model: model.name, provider: model.provider, status: 'success', http_status: 200 });
       expect(row.user_agent).toMatch(/^claude-cli\/2\./);
     }
   });

@@ -92,6 +92,19 @@ describe('scripted model: the Anthropic wire', () => {
     expect(chats[1]?.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_7', content: 'forty-two' });
   });
 
+  it('accepts a system turn inside the messages (newer API versions; Claude Code sends its skills list so) and reads it as a system message', async () => {
+    model.play([say('ok')]);
+    const body = { model: 'claude-x', max_tokens: 10, messages: [user, { role: 'system', content: 'skills: none' }] };
+    const response = await fetch(`${model.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': ANTHROPIC_MOCK_KEY },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    expect(model.problems).toEqual([]);
+    expect(model.chatRequests()[0]?.messages).toEqual([{ role: 'user', content: 'go' }, { role: 'system', content: 'skills: none' }]);
+  });
+
   it('drops the stream mid-way: the client gets the first words, then a broken connection', async () => {
     model.play([dropMidStream(['Working', ' on', ' it'], 2)]);
     const words: string[] = [];

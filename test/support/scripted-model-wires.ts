@@ -71,8 +71,8 @@ export function readOllamaRequest(json: Record<string, unknown>, issued: readonl
 }
 
 /**
- * Anthropic /v1/messages: `system` outside the messages, roles user and assistant only, starting
- * with user; tool_use blocks in the assistant turn, answered by tool_result blocks in the very next
+ * Anthropic /v1/messages: `system` outside the messages, roles user and assistant (and, in newer
+ * API versions, system turns of text, which Claude Code sends), starting with user; tool_use blocks in the assistant turn, answered by tool_result blocks in the very next
  * user turn ("tool_use ids were found without tool_result blocks immediately after"); tools as
  * {name, input_schema}; max_tokens required.
  */
@@ -86,8 +86,12 @@ export function readAnthropicRequest(json: Record<string, unknown>): ReadRequest
   if (raw.length === 0 || !isRecord(raw[0]) || raw[0].role !== 'user') problems.push('messages: the first message must use the "user" role');
   let awaiting: string[] = [];
   raw.forEach((message: unknown, i) => {
-    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) {
-      problems.push(`messages.${i}.role: Input should be 'user' or 'assistant'`);
+    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system')) {
+      problems.push(`messages.${i}.role: Input should be 'user', 'assistant' or 'system'`);
+      return;
+    }
+    if (message.role === 'system') {
+      messages.push({ role: 'system', content: textOfBlocks(message.content) });
       return;
     }
     const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : Array.isArray(message.content) ? message.content.filter(isRecord) : [];
