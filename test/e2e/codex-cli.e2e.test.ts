@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
 import { CODEX_KEY_ENV, writeCodexHome } from '../support/codex-home.js';
 import { isRecord } from '../support/mock-answer.js';
-import { answerFromToolOutput, callTool, dropMidStream, say, type ChatRequest, type ModelWire } from '../support/scripted-model-server.js';
+import { answerFromToolOutput, answerFromToolOutputs, callTool, callTools, dropMidStream, say, type ChatRequest, type ModelWire } from '../support/scripted-model-server.js';
 import { AGENT_MODELS, WIRES, startAgentGateway, type AgentGateway } from './agent-gateway.js';
 import { MASTER_KEY, eventually, type UsageLogRow } from './metered-gateway.js';
 
@@ -178,6 +178,30 @@ describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses brid
     expect(nativeToolRoundTrip(chats[1], 'call_exec_1', 'exec_command')).toEqual(expectedRoundTrip(wire, 'call_exec_1', 'exec_command'));
     const rows = await newRows(before, 2);
     expect(rows.map((r) => [r.provider, r.status])).toEqual([[model.provider, 'success'], [model.provider, 'success']]);
+  });
+
+  it('runs two shell calls the model makes in one answer and hands both outputs back, each to its call', async () => {
+    const [first, second] = [`alpha-${randomBytes(4).toString('hex')}`, `beta-${randomBytes(4).toString('hex')}`];
+    writeFileSync(join(work, 'a.txt'), `${first}\n`);
+    writeFileSync(join(work, 'b.txt'), `${second}\n`);
+    agents.model.play([
+      callTools([
+        { name: 'exec_command', args: { cmd: 'cat a.txt' }, id: 'call_exec_a' },
+        { name: 'exec_command', args: { cmd: 'cat b.txt' }, id: 'call_exec_b' },
+      ]),
+      answerFromToolOutputs(['call_exec_a', 'call_exec_b'], (outputs) => outputs.map((o) => /(alpha|beta)-[0-9a-f]+/.exec(o)?.[0] ?? '?').join(' then ')),
+    ]);
+
+    const run = await codexExec(wire, 'Read a.txt and b.txt.');
+
+    expect(run.exit, explain(run)).toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    // Each output went back to the call that produced it: the order proves the pairing.
+    expect(run.stdout.trim()).toBe(`${first} then ${second}`);
+    const chats = agents.model.chatRequests();
+    expect(chats).toHaveLength(2);
+    expect(callArguments(chats[1], 'call_exec_a')).toEqual({ name: 'exec_command', arguments: { cmd: 'cat a.txt' } });
+    expect(callArguments(chats[1], 'call_exec_b')).toEqual({ name: 'exec_command', arguments: { cmd: 'cat b.txt' } });
   });
 
   it('completes an apply_patch round trip that really edits one file and creates another', async () => {

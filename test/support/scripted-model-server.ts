@@ -59,23 +59,38 @@ export function say(text: string): Turn {
  * them (required fields present, no undeclared field): a model only calls what it was given.
  */
 export function callTool(name: string, args: Record<string, unknown>, id = `call_${name}_1`): Turn {
+  return callTools([{ name, args, id }]);
+}
+
+/** Several tool calls in one answer (parallel calls), each checked as callTool checks one. */
+export function callTools(calls: { name: string; args: Record<string, unknown>; id: string }[]): Turn {
   return (request) => {
-    const tool = request.tools.find((t) => t.function.name === name);
-    if (!tool) {
-      const offered = request.tools.map((t) => t.function.name).join(', ') || 'none';
-      throw new ScriptProblem(`the request offers no tool named ${name} (offered: ${offered})`);
+    for (const { name, args } of calls) {
+      const tool = request.tools.find((t) => t.function.name === name);
+      if (!tool) {
+        const offered = request.tools.map((t) => t.function.name).join(', ') || 'none';
+        throw new ScriptProblem(`the request offers no tool named ${name} (offered: ${offered})`);
+      }
+      checkArguments(name, tool.function.parameters, args);
     }
-    checkArguments(name, tool.function.parameters, args);
-    return { kind: 'ok', toolCalls: [{ id, name, arguments: args }] };
+    return { kind: 'ok', toolCalls: calls.map(({ name, args, id }) => ({ id, name, arguments: args })) };
   };
 }
 
 /** A final answer built from the output of tool call `callId`, which the request must carry back. */
 export function answerFromToolOutput(callId: string, answer: (output: string) => string): Turn {
+  return answerFromToolOutputs([callId], ([output]) => answer(output!));
+}
+
+/** A final answer built from the outputs of the tool calls `callIds`, in that order. */
+export function answerFromToolOutputs(callIds: string[], answer: (outputs: string[]) => string): Turn {
   return (request) => {
-    const result = request.messages.find((m) => m.role === 'tool' && m.tool_call_id === callId);
-    if (!result) throw new ScriptProblem(`the request carries no tool message answering ${callId}`);
-    return { kind: 'ok', content: answer(textOf(result.content)) };
+    const outputs = callIds.map((callId) => {
+      const result = request.messages.find((m) => m.role === 'tool' && m.tool_call_id === callId);
+      if (!result) throw new ScriptProblem(`the request carries no tool message answering ${callId}`);
+      return textOf(result.content);
+    });
+    return { kind: 'ok', content: answer(outputs) };
   };
 }
 
