@@ -3,7 +3,7 @@
 // every rule a real server enforces (or the script expects) fails loudly instead of passing by luck.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerFromToolOutput, callTool, chatRequestProblems, dropMidStream, say, startScriptedModel, type ScriptedModel } from './scripted-model-server.js';
+import { answerFromToolOutput, answerFromToolOutputs, callTool, callTools, chatRequestProblems, dropMidStream, say, startScriptedModel, type ScriptedModel } from './scripted-model-server.js';
 
 let model: ScriptedModel;
 let client: OpenAI;
@@ -50,11 +50,31 @@ describe('scripted model: turns', () => {
     ['arguments missing a required field', callTool('read_file', {}), 'tool read_file requires path'],
     ['arguments the schema does not declare', callTool('read_file', { path: 'a', mode: 'x' }), 'tool read_file declares no mode'],
     ['a tool output the request does not carry', answerFromToolOutput('call_9', (out) => out), 'no tool message answering call_9'],
+    ['parallel calls, one of a tool not offered', callTools([{ name: 'read_file', args: { path: 'a' }, id: 'c1' }, { name: 'rm', args: {}, id: 'c2' }]), 'offers no tool named rm'],
+    ['the outputs of two calls, one missing', answerFromToolOutputs(['call_9', 'call_10'], (outs) => outs.join()), 'no tool message answering call_9'],
   ])('refuses, with a 400 and a recorded problem, a turn expecting %s', async (_what, turn, problem) => {
     model.play([turn]);
     const failed = client.chat.completions.create({ model: 'm', messages: USER, tools: [READ_TOOL] });
     await expect(failed).rejects.toMatchObject({ status: 400 });
     expect(model.problems).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it('makes parallel calls in one answer, then answers from both outputs in the order asked', async () => {
+    model.play([
+      callTools([
+        { name: 'read_file', args: { path: 'a' }, id: 'c1' },
+        { name: 'read_file', args: { path: 'b' }, id: 'c2' },
+      ]),
+      answerFromToolOutputs(['c2', 'c1'], (outputs) => outputs.join(' and ')),
+    ]);
+    const calls = await client.chat.completions.create({ model: 'm', messages: USER, tools: [READ_TOOL] });
+    expect(calls.choices[0]?.message.tool_calls?.map((c) => c.id)).toEqual(['c1', 'c2']);
+    const answer = await client.chat.completions.create({
+      model: 'm',
+      tools: [READ_TOOL],
+      messages: [...USER, { role: 'assistant', content: null, tool_calls: calls.choices[0]!.message.tool_calls! }, { role: 'tool', tool_call_id: 'c1', content: 'A' }, { role: 'tool', tool_call_id: 'c2', content: 'B' }],
+    });
+    expect(answer.choices[0]?.message.content).toBe('B and A');
   });
 
   it('answers from the tool output the request carries back', async () => {
