@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
 import { CODEX_KEY_ENV, writeCodexHome } from '../support/codex-home.js';
 import { isRecord } from '../support/mock-answer.js';
-import { answerFromToolOutput, answerFromToolOutputs, callTool, callTools, dropMidStream, say, type ChatRequest, type ModelWire } from '../support/scripted-model-server.js';
+import { answerFromToolOutput, answerFromToolOutputs, callTool, callTools, dropMidStream, say, type ChatRequest, type ModelWire, type Turn } from '../support/scripted-model-server.js';
 import { AGENT_MODELS, WIRES, startAgentGateway, type AgentGateway } from './agent-gateway.js';
 import { MASTER_KEY, eventually, type UsageLogRow } from './metered-gateway.js';
 
@@ -123,6 +123,19 @@ function expectedRoundTrip(wire: ModelWire, id: string, name: string): unknown {
   if (wire === 'ollama') return { call: name, argumentsAre: 'object', result: name };
   return { call: id, result: id };
 }
+
+/**
+ * The model refuses the prompt as longer than its context window, in its server's words: vLLM's
+ * OpenAI-compatible 400, Anthropic's "prompt is too long" (Ollama truncates the prompt instead).
+ */
+const CONTEXT_FULL: Partial<Record<ModelWire, Turn>> = {
+  chat: () => ({
+    kind: 'status',
+    status: 400,
+    body: { object: 'error', message: "This model's maximum context length is 8192 tokens. However, you requested 9120 tokens in the messages.", type: 'BadRequestError', param: null, code: 400 },
+  }),
+  anthropic: () => ({ kind: 'status', status: 400, body: { error: { message: 'prompt is too long: 210843 tokens > 200000 maximum' } } }),
+};
 
 describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses bridged to a deployment on the %s wire)', { timeout: TEST_TIMEOUT_MS }, (wire) => {
   const model = AGENT_MODELS[wire];
@@ -257,5 +270,22 @@ describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses brid
     expect(agents.model.chatRequests()).toHaveLength(2);
     const rows = await newRows(before, 2);
     expect(rows.map((r) => r.status)).toEqual(['upstream_error', 'upstream_error']);
+  });
+
+  it.skipIf(CONTEXT_FULL[wire] === undefined)('says the context window is full when the model refuses the prompt as too long, and exits', async () => {
+    agents.model.play([CONTEXT_FULL[wire]!]);
+    const before = agents.gateway.usageRows().length;
+
+    const run = await codexExec(wire, 'Summarise everything.');
+
+    expect(run.timedOut, explain(run)).toBe(false);
+    expect(run.exit, explain(run)).not.toBe(0);
+    expect(agents.model.problems).toEqual([]);
+    // Codex's own words for response.failed with context_length_exceeded (an HTTP 400 would be a
+    // fatal "invalid request" to it, and it would not know to compact); no retry of the same prompt.
+    expect(run.stderr).toContain("Codex ran out of room in the model's context window.");
+    expect(agents.model.chatRequests()).toHaveLength(1);
+    const [row] = await newRows(before, 1);
+    expect(row).toMatchObject({ provider: model.provider, http_status: 400 });
   });
 });

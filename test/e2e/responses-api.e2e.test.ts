@@ -31,6 +31,9 @@ beforeAll(async () => {
     model_info: { input_cost_per_token: 0.0003, output_cost_per_token: 0.0003 }
   - model_name: ollama-native
     litellm_params: { model: ollama_chat/llama3.2, api_base: "${mockUrl}" }
+  - model_name: tiny-window
+    litellm_params: { model: ollama_chat/qwen3:0.6b, api_base: "${mockUrl}" }
+    model_info: { max_input_tokens: 8 }
   - model_name: claude
     litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${anthropic.url}", api_key: "${ANTHROPIC_MOCK_KEY}" }
   - model_name: gemini-flash
@@ -201,6 +204,26 @@ describe('bridge to an OpenAI-compatible chat server', () => {
     expect(head.status).toBeGreaterThanOrEqual(500);
     expect(body.error).toMatchObject({ message: expect.any(String), type: expect.any(String), code: expect.any(String) });
     expect((await theRowOf(String(head.headers['x-request-id']))).status).not.toBe('success');
+  });
+
+  it.each([
+    // The guard refuses before any upstream is tried, so it leaves no row (like an unknown model).
+    ['the upstream refuses the prompt as too long', 'local-coder', 1, () => gw.mock.script({ kind: 'status', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens. However, you requested 9120 tokens.", type: 'invalid_request_error', param: null, code: null } } })],
+    ['the context guard finds it longer than max_input_tokens', 'tiny-window', 0, () => undefined],
+  ])('streams response.failed with context_length_exceeded when %s before the first byte (what Codex acts on)', async (_when, model, rows, arrange) => {
+    arrange();
+    const raw = await rawStream({ model, input: 'a prompt that is far too long for this model window' });
+    expect(raw.head.status).toBe(200);
+    expect(raw.problems).toEqual([]);
+    expect(raw.events.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.failed']);
+    expect(raw.events.at(-1)).toMatchObject({ response: { status: 'failed', error: { code: 'context_length_exceeded', message: expect.stringMatching(/context length|max_input_tokens/) } } });
+    if (rows === 1) expect((await theRowOf(raw.requestId)).http_status).toBe(400);
+    else expect(gw.usageRows('request_id = ?', raw.requestId)).toEqual([]);
+  });
+
+  it('answers the same overflow without stream as an HTTP 400 in OpenAI\'s error shape', async () => {
+    const failed = client().responses.create({ model: 'tiny-window', input: 'a prompt that is far too long for this model window' });
+    await expect(failed).rejects.toMatchObject({ status: 400 });
   });
 
   it('records a client that leaves mid-stream once as client_aborted', async () => {

@@ -14,6 +14,8 @@ import { createResponsesStreamEncoder, type ResponsesStreamEncoderOptions } from
 import { renderResponsesResponse } from '../responses-inbound/render-responses-response.js';
 import { newResponseId } from '../responses-inbound/new-response-id.js';
 import { createResponsesNativePassthrough } from '../responses-native-passthrough.js';
+import { toResponsesError } from '../responses-inbound/to-responses-error.js';
+import { isGatewayError } from '../../core/gateway-error.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,22 +48,32 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
         estimateInputTokens: () => estimatePromptTokens(bridge.body),
         ...(onCompleted === undefined ? {} : { onCompleted }),
       };
-      await proxyInference(deps, 'chat', request, reply, {
-        body: bridge.body,
-        encoder: () => createResponsesStreamEncoder(encoderOptions),
-        renderJson: (answer) => JSON.stringify(renderResponsesResponse(answer, encoderOptions)),
-        native: createResponsesNativePassthrough({ body: parsed.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
-        // Signed thinking replays only on Anthropic; any other backend would reject the field.
-        ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),
-        ...(bridge.dropped.length === 0
-          ? {}
-          : {
-              translatedHeaders: () => {
-                request.log.warn({ dropped: bridge.dropped }, 'Responses request bridged to chat completions without what has no equivalent there');
-                return { [DROPPED_HEADER]: bridge.dropped.join(', ') };
-              },
-            }),
-      });
+      try {
+        await proxyInference(deps, 'chat', request, reply, {
+          body: bridge.body,
+          encoder: () => createResponsesStreamEncoder(encoderOptions),
+          renderJson: (answer) => JSON.stringify(renderResponsesResponse(answer, encoderOptions)),
+          native: createResponsesNativePassthrough({ body: parsed.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
+          // Signed thinking replays only on Anthropic; any other backend would reject the field.
+          ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),
+          ...(bridge.dropped.length === 0
+            ? {}
+            : {
+                translatedHeaders: () => {
+                  request.log.warn({ dropped: bridge.dropped }, 'Responses request bridged to chat completions without what has no equivalent there');
+                  return { [DROPPED_HEADER]: bridge.dropped.join(', ') };
+                },
+              }),
+        });
+      } catch (error) {
+        // Codex recognises a full context window only as response.failed with code
+        // context_length_exceeded (an HTTP 400 is a fatal "invalid request" to it): a streamed
+        // request that fails so before the first byte (a local model's small window, the context
+        // guard) gets that stream, so Codex says the window is full and compacts before retrying.
+        if (!parsed.stream || reply.sent || !isGatewayError(error) || toResponsesError(error).code !== 'context_length_exceeded') throw error;
+        const encoder = createResponsesStreamEncoder(encoderOptions);
+        reply.code(200).header('cache-control', 'no-cache').type('text/event-stream; charset=utf-8').send(encoder.start() + encoder.error(error));
+      }
     });
   }
 }
