@@ -272,8 +272,10 @@ describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses brid
     expect(rows.map((r) => r.status)).toEqual(['upstream_error', 'upstream_error']);
   });
 
-  it.skipIf(CONTEXT_FULL[wire] === undefined)('says the context window is full when the model refuses the prompt as too long, and exits', async () => {
-    agents.model.play([CONTEXT_FULL[wire]!]);
+  const contextFull = CONTEXT_FULL[wire];
+  // Ollama truncates a long prompt rather than refusing it: no such case on its wire.
+  if (contextFull) it('says the context window is full when the model refuses the prompt as too long, and exits', async () => {
+    agents.model.play([contextFull]);
     const before = agents.gateway.usageRows().length;
 
     const run = await codexExec(wire, 'Summarise everything.');
