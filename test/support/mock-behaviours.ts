@@ -49,7 +49,7 @@ export type Behaviour =
   | { kind: 'slow-chunks'; delayMs: number; chunks: number | string[]; answer?: AnswerOverrides }
   | { kind: 'raw'; handler: (req: IncomingMessage, res: ServerResponse, body: string) => void }
   /** Whichever behaviour `choose` picks for this request (e.g. an answer quoting the tool output it carries). */
-  | { kind: 'per-request'; choose: (request: { method: string; path: string; json: unknown }) => Behaviour };
+  | { kind: 'per-request'; choose: (request: { method: string; path: string; headers: IncomingMessage['headers']; json: unknown }) => Behaviour };
 
 export const SPLIT_UTF8_CONTENT = '你好🌍';
 export const IN_BAND_ERROR_MESSAGE = 'The model crashed while generating (mock in-band error).';
@@ -129,7 +129,7 @@ export async function performBehaviour(b: Behaviour, ctx: BehaviourContext): Pro
       b.handler(req, res, ctx.body);
       return;
     case 'per-request':
-      return performBehaviour(b.choose({ method, path, json: ctx.json }), ctx);
+      return performBehaviour(b.choose({ method, path, headers: req.headers, json: ctx.json }), ctx);
   }
 }
 

@@ -8,7 +8,8 @@
 import { isRecord } from './mock-answer.js';
 import type { Behaviour } from './mock-behaviours.js';
 import { createMockUpstream, type MockUpstream } from './mock-upstream.js';
-import { anthropicAnswer, readAnthropicRequest, readOllamaRequest, wireOf, type IssuedCall, type ModelWire } from './scripted-model-wires.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { anthropicAnswer, anthropicHeadersAccepted, readAnthropicRequest, readOllamaRequest, wireOf, type IssuedCall, type ModelWire } from './scripted-model-wires.js';
 
 export type { ModelWire } from './scripted-model-wires.js';
 
@@ -124,13 +125,15 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     return { kind: 'status', status: 400, body: { error: { message: `scripted model: ${problem}`, type: 'invalid_request_error', param: null, code: null } } };
   };
   const issued: IssuedCall[] = [];
-  const answer = (request: { method: string; path: string; json: unknown }): Behaviour => {
+  const answer = (request: { method: string; path: string; headers: IncomingHttpHeaders; json: unknown }): Behaviour => {
     // Only model requests are turns; anything else (a /models or /responses probe) gets the mock's
     // ordinary answer, which for /responses is OpenAI's 404: this server has no Responses API.
     const wire = request.method === 'POST' ? wireOf(request.path) : undefined;
     if (wire === undefined) return { kind: 'ok' };
     const json = isRecord(request.json) ? request.json : {};
     const reply = (behaviour: Behaviour): Behaviour => (wire === 'anthropic' ? anthropicAnswer(behaviour, json, chats.length) : behaviour);
+    // The Anthropic API checks the key and version before it reads the request: no turn is used.
+    if (wire === 'anthropic' && !anthropicHeadersAccepted(request.headers)) return reply({ kind: 'ok' });
     const read = wire === 'chat' ? undefined : wire === 'ollama' ? readOllamaRequest(json, issued) : readAnthropicRequest(json);
     const broken = isRecord(request.json) ? [...(read?.problems ?? []), ...chatRequestProblems(read ? { ...json, ...read } : json)] : ['the body is not a JSON object'];
     if (broken.length > 0) return reply(refuse(broken.join('; ')));

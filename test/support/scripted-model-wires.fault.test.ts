@@ -124,14 +124,16 @@ describe('scripted model: the Anthropic wire', () => {
     expect(model.problems).toEqual([expect.stringContaining(problem)]);
   });
 
-  it('refuses a request without max_tokens (400), and one with a wrong key (401, as the real API)', async () => {
+  it('refuses a request without max_tokens (400), and one with a wrong key (401, as the real API) without using a turn', async () => {
     const post = (headers: Record<string, string>, body: unknown) =>
       fetch(`${model.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
     const noMax = await post({ 'x-api-key': ANTHROPIC_MOCK_KEY }, { model: 'claude-x', messages: [user] });
     expect(noMax.status).toBe(400);
     expect(model.problems).toEqual([expect.stringContaining('max_tokens: Field required')]);
-    model.play([say('unused')]);
+    model.play([say('kept for the next good request')]);
     const wrongKey = await post({ 'x-api-key': 'sk-ant-wrong' }, { model: 'claude-x', max_tokens: 10, messages: [user] });
     expect(wrongKey.status).toBe(401);
+    const kept = await claude.messages.create({ model: 'claude-x', max_tokens: 10, messages: [user] });
+    expect(kept.content).toEqual([{ type: 'text', text: 'kept for the next good request' }]);
   });
 });

@@ -118,6 +118,11 @@ export function readAnthropicRequest(json: Record<string, unknown>): ReadRequest
   return { messages, tools, problems };
 }
 
+/** Whether the Anthropic mock would get past its key and version checks (else it answers 401 / 400 itself). */
+export function anthropicHeadersAccepted(headers: IncomingMessage['headers']): boolean {
+  return headers['x-api-key'] === ANTHROPIC_MOCK_KEY && headers['anthropic-version'] !== undefined;
+}
+
 /**
  * The script's answer (a Behaviour of the chat mock) written on Anthropic's wire by the Anthropic
  * mock: text and tool calls as text / tool_use blocks, a dropped stream as its first events then a
