@@ -135,7 +135,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     // The Anthropic API checks the key and version before it reads the request: no turn is used.
     if (wire === 'anthropic' && !anthropicHeadersAccepted(request.headers)) return reply({ kind: 'ok' });
     const read = wire === 'chat' ? undefined : wire === 'ollama' ? readOllamaRequest(json, issued) : readAnthropicRequest(json);
-    const broken = isRecord(request.json) ? [...(read?.problems ?? []), ...chatRequestProblems(read ? { ...json, ...read } : json)] : ['the body is not a JSON object'];
+    const broken = isRecord(request.json) ? [...(read?.problems ?? []), ...chatRequestProblems(read ? { ...json, messages: read.messages, tools: read.tools } : json)] : ['the body is not a JSON object'];
     if (broken.length > 0) return reply(refuse(broken.join('; ')));
     const chat = toChatRequest(wire, json, read);
     chats.push(chat);
