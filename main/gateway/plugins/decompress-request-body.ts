@@ -16,15 +16,19 @@ declare module 'fastify' {
   }
 }
 
-/** A decoder per accepted content coding (RFC 9110 §8.4.1; `x-gzip` is gzip's old name). */
+/**
+ * A decoder per accepted content coding (RFC 9110 §8.4.1; `x-gzip` is gzip's old name), given
+ * the most output wanted. zlib's streams put out 16 KiB at a time and wait for their reader, so
+ * they need no cap of their own; the zstd decoder cannot pause mid-chunk, so it stops itself.
+ */
 const DECODERS = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
+  gzip: () => createGunzip(),
+  'x-gzip': () => createGunzip(),
   // HTTP's "deflate" is the zlib format (RFC 1950), not raw deflate.
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  deflate: () => createInflate(),
+  br: () => createBrotliDecompress(),
   zstd: createZstdDecoder,
-} as const satisfies Record<string, () => Duplex>;
+} as const satisfies Record<string, (maxOutput: number) => Duplex>;
 
 type ContentCoding = keyof typeof DECODERS;
 
@@ -53,7 +57,8 @@ const decompressRequestBody: preParsingHookHandler = (request, _reply, payload, 
     return done(error as GatewayError);
   }
   if (coding === undefined) return done(null, payload);
-  done(null, decompressBody(payload, DECODERS[coding](), { limit: request.routeOptions.bodyLimit, coding }));
+  const limit = request.routeOptions.bodyLimit;
+  done(null, decompressBody(payload, DECODERS[coding](limit), { limit, coding }));
 };
 
 /**

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { brotliCompressSync, createGunzip, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { CompressStream, compress } from 'zstd-napi';
 import type { FastifyInstance } from 'fastify';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { sendError } from '../../../main/gateway/plugins/error-handler.js';
 import { decompressBody, parseContentEncoding } from '../../../main/gateway/plugins/decompress-request-body.js';
 import { createZstdDecoder } from '../../../main/gateway/plugins/create-zstd-decoder.js';
+import { zstdCompress, zstdRleFrame } from '../../support/zstd-compress.js';
 import { isGatewayError } from '../../../main/core/gateway-error.js';
 
 const MiB = 1024 * 1024;
@@ -27,25 +27,14 @@ const CODEX_BODY = {
 const CODEX_JSON = Buffer.from(JSON.stringify(CODEX_BODY));
 
 /** zstd as Codex writes it (zstd::stream::encode_all, level 3): streamed, so no content size in the frame. */
-async function zstdStreamed(data: Buffer | readonly Buffer[], parameters: ConstructorParameters<typeof CompressStream>[0] = { compressionLevel: 3 }): Promise<Buffer> {
-  const encoder = new CompressStream(parameters);
-  const chunks: Buffer[] = [];
-  encoder.on('data', (chunk: Buffer) => chunks.push(chunk));
-  for (const part of Buffer.isBuffer(data) ? [data] : data) encoder.write(part);
-  encoder.end();
-  await once(encoder, 'end');
-  return Buffer.concat(chunks);
-}
+const zstdStreamed = (data: Buffer | string) => zstdCompress(data);
+/** One frame that states its content size up front, as `zstd file` writes. */
+const zstdSized = (data: Buffer) => zstdCompress(data, ['-3', `--stream-size=${data.length}`]);
 
 /** `total` zero bytes as gzip: identical members concatenated (one member of 16 MiB compresses to ~16 KB). */
 function gzipBomb(total: number): Buffer {
   const member = gzipSync(Buffer.alloc(16 * MiB), { level: 9 });
   return Buffer.concat(Array.from({ length: total / (16 * MiB) }, () => member));
-}
-
-async function zstdBomb(total: number): Promise<Buffer> {
-  const block = Buffer.alloc(MiB);
-  return zstdStreamed(Array.from({ length: total / MiB }, () => block));
 }
 
 let gateway: TestGateway;
@@ -68,7 +57,7 @@ beforeAll(async () => {
   gateway = await startTestGateway(YAML);
   addEchoRoutes(gateway.app);
   gzip1GiB = gzipBomb(1024 * MiB);
-  zstd1GiB = await zstdBomb(1024 * MiB);
+  zstd1GiB = zstdRleFrame(8192);
 });
 afterAll(() => gateway.close());
 
@@ -88,9 +77,11 @@ describe('registerRequestDecompression', () => {
     ['deflate (the zlib format)', 'deflate', async () => deflateSync(CODEX_JSON)],
     ['br', 'br', async () => brotliCompressSync(CODEX_JSON)],
     ['zstd streamed, as Codex sends it', 'zstd', async () => zstdStreamed(CODEX_JSON)],
-    ['zstd in one frame with its content size', 'zstd', async () => compress(CODEX_JSON)],
-    ['zstd of two frames', 'zstd', async () => Buffer.concat([compress(CODEX_JSON.subarray(0, 100)), compress(CODEX_JSON.subarray(100))])],
-    ['zstd in upper case', 'ZSTD', async () => compress(CODEX_JSON)],
+    ['zstd in one frame with its content size', 'zstd', async () => zstdSized(CODEX_JSON)],
+    ['zstd of two frames, each with a checksum', 'zstd', async () => Buffer.concat([zstdStreamed(CODEX_JSON.subarray(0, 100)), zstdStreamed(CODEX_JSON.subarray(100))])],
+    ['zstd after a skippable frame', 'zstd', async () => Buffer.concat([Buffer.from([0x5a, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 0xaa, 0xbb]), zstdStreamed(CODEX_JSON)])],
+    ['zstd with the largest window accepted (8 MiB)', 'zstd', async () => zstdCompress(CODEX_JSON, ['--zstd=wlog=23'])],
+    ['zstd in upper case', 'ZSTD', async () => zstdSized(CODEX_JSON)],
     ['gzip beside identity', 'identity, gzip', async () => gzipSync(CODEX_JSON)],
     ['identity', 'identity', async () => CODEX_JSON],
     ['no Content-Encoding', undefined, async () => CODEX_JSON],
@@ -102,7 +93,7 @@ describe('registerRequestDecompression', () => {
 
   it('caps the decoded body at the route body limit: exactly the limit passes, one byte more is a 413', async () => {
     const exactly = (size: number) => Buffer.from(`{"pad":"${'a'.repeat(size - '{"pad":""}'.length)}"}`);
-    const atLimit = await post('/test/compressed', 'zstd', compress(exactly(LIMIT)));
+    const atLimit = await post('/test/compressed', 'zstd', zstdStreamed(exactly(LIMIT)));
     expect(atLimit.statusCode, atLimit.body).toBe(200);
     expect(atLimit.json().body.pad).toHaveLength(LIMIT - 10);
     const over = await post('/test/compressed', 'gzip', gzipSync(exactly(LIMIT + 1)));
@@ -150,7 +141,7 @@ describe('registerRequestDecompression', () => {
     ['gzip', gzipSync(CODEX_JSON).subarray(0, 40), 'gzip'],
     ['deflate', deflateRawSync(CODEX_JSON), 'deflate'],
     ['zstd', 'not zstd at all', 'zstd'],
-    ['zstd', compress(CODEX_JSON).subarray(0, 30), 'the zstd data ends in the middle of a frame'],
+    ['zstd', zstdStreamed(CODEX_JSON).subarray(0, 30), 'unexpected EOF'],
     ['br', Buffer.from([0xff, 0xff, 0xff, 0xff]), 'br'],
   ])('answers %s data its decoder refuses (%#) with 400', async (encoding, payload, mentions) => {
     const res = await post('/test/compressed', encoding, payload);
@@ -159,11 +150,15 @@ describe('registerRequestDecompression', () => {
     expect(res.json().error.message).toContain(mentions);
   });
 
-  it('refuses a zstd frame that needs a window over 8 MiB before allocating it (400)', async () => {
-    const wide = await zstdStreamed(CODEX_JSON, { compressionLevel: 3, windowLog: 25 });
-    const res = await post('/test/compressed', 'zstd', wide);
+  it.each([
+    ['a frame', () => zstdCompress(CODEX_JSON, ['--zstd=wlog=24'])],
+    ['a second frame', () => Buffer.concat([zstdStreamed(CODEX_JSON.subarray(0, 100)), zstdCompress(CODEX_JSON.subarray(100), ['--zstd=wlog=31'])])],
+    // 2^40 bytes of content stated in a single-segment frame's header: its window.
+    ['a single-segment frame stating 1 TiB', () => Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0])],
+  ])('refuses %s that needs a window over 8 MiB before allocating it (400)', async (_name, frame) => {
+    const res = await post('/test/compressed', 'zstd', frame());
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.message).toMatch(/^The request body is not valid zstd data \(.*memory/);
+    expect(res.json().error.message).toMatch(/^The request body is not valid zstd data \(a zstd frame asks for a \d+ MiB window; at most 8 MiB is accepted/);
   });
 
   it('still refuses a Content-Encoding on a route that does not opt in', async () => {
@@ -194,8 +189,8 @@ describe('parseContentEncoding', () => {
 
 describe('decompressBody', () => {
   /** Feeds `data` in 16 KiB chunks and collects the stream's outcome. */
-  async function drain(data: Buffer, decoder: ReturnType<typeof createGunzip>, limit: number) {
-    const chunks = Array.from({ length: Math.ceil(data.length / (16 * 1024)) }, (_, i) => data.subarray(i * 16 * 1024, (i + 1) * 16 * 1024));
+  async function drain(data: Buffer, decoder: Duplex, limit: number, chunkSize = 16 * 1024) {
+    const chunks = Array.from({ length: Math.ceil(data.length / chunkSize) }, (_, i) => data.subarray(i * chunkSize, (i + 1) * chunkSize));
     let decodedOut = 0;
     // A second listener only counts: pausing the decoder still pauses it for both.
     decoder.on('data', (chunk: Buffer) => {
@@ -226,12 +221,12 @@ describe('decompressBody', () => {
   });
 
   it('stops a zstd bomb within a chunk of the cap, though one 16 KiB chunk of it holds 512 MiB', async () => {
-    const decoder = createZstdDecoder();
-    const { error, decodedAtError, decodedOut } = await drain(zstd1GiB, decoder as ReturnType<typeof createGunzip>, LIMIT);
+    const decoder = createZstdDecoder(LIMIT);
+    const { error, decodedAtError, decodedOut } = await drain(zstd1GiB, decoder, LIMIT);
     expect(isGatewayError(error) && error.code).toBe('payload_too_large');
     expect(decoder.destroyed).toBe(true);
-    // The cap, plus at most one 128 KiB zstd output block and the stream buffers.
-    expect(decodedAtError).toBeLessThanOrEqual(LIMIT + 256 * 1024);
+    // The cap plus at most one 128 KiB zstd block: the decoder stopped itself mid-chunk.
+    expect(decodedAtError).toBeLessThanOrEqual(LIMIT + 128 * 1024);
     expect(decodedOut).toBe(decodedAtError);
   });
 
@@ -241,5 +236,16 @@ describe('decompressBody', () => {
     expect(error).toBeUndefined();
     expect(received.equals(CODEX_JSON)).toBe(true);
     expect(body.receivedEncodedLength).toBe(compressed.length);
+  });
+
+  it('reads zstd headers split across chunks: frames, checksums and a refused window fed a byte at a time', async () => {
+    const two = Buffer.concat([zstdStreamed(CODEX_JSON.subarray(0, 100)), zstdStreamed(CODEX_JSON.subarray(100))]);
+    const ok = await drain(two, createZstdDecoder(LIMIT), LIMIT, 1);
+    expect(ok.error).toBeUndefined();
+    expect(ok.received.equals(CODEX_JSON)).toBe(true);
+    const wide = Buffer.concat([zstdStreamed(CODEX_JSON.subarray(0, 100)), zstdCompress(CODEX_JSON.subarray(100), ['--zstd=wlog=24'])]);
+    const refused = await drain(wide, createZstdDecoder(LIMIT), LIMIT, 1);
+    expect(isGatewayError(refused.error) && refused.error.code).toBe('invalid_request');
+    expect(refused.received.equals(CODEX_JSON.subarray(0, 100))).toBe(true);
   });
 });
