@@ -1,8 +1,7 @@
-// Inbound request compression for the routes that opt in with `config: { acceptsCompressedBody:
-// true }` (the Responses routes: Codex sends zstd bodies in some set-ups): a preParsing hook that
-// decodes gzip, deflate, br or zstd as the body streams in. Every other route still refuses a
-// Content-Encoding (local-only-guard.ts, S11). Never decodes past the route's body limit (a zip
-// bomb is a 413, the decoder stopped within a chunk of the cap) and never decodes ahead of the parser.
+// Inbound compression for routes that opt in with `config: { acceptsCompressedBody: true }`
+// (/v1/responses: Codex may send zstd): a preParsing hook that decodes gzip, deflate, br or zstd
+// as the body streams in; every other route still refuses a Content-Encoding (local-only-guard.ts,
+// S11). Never decodes past the route's body limit (a zip bomb is a 413) nor ahead of the parser.
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Readable, type Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, preParsingHookHandler } from 'fastify';
