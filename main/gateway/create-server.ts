@@ -21,6 +21,7 @@ import { createFrameworkErrorHandler, registerErrorHandler } from './plugins/err
 import { createBrowserOriginGuard, ownOrigins } from './plugins/browser-origin-guard.js';
 import { sleepUnlessAborted } from './sleep-unless-aborted.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
+import { registerRequestDecompression } from './plugins/decompress-request-body.js';
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerResponsesRoutes, type CompletedResponse } from './routes/responses-routes.js';
@@ -213,6 +214,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const authenticator = createAuthenticator(deps.masterKey, deps.virtualKeys, createFailedAuthThrottle({ now }));
 
   registerJsonBodyParser(app, { maxDepth: deps.maxJsonDepth });
+  // Before any route: it attaches itself to the routes that opt in as they are registered.
+  registerRequestDecompression(app);
 
   const inference: InferenceDeps = {
     router: () => router,

@@ -5,7 +5,9 @@
 
 export type GuessedApp =
   | 'claude-code'
-  | 'codex-cli'
+  | 'codex'
+  | 'opencode'
+  | 'qwen-code'
   | 'cursor'
   | 'continue'
   | 'cline'
@@ -33,6 +35,10 @@ export type RequestHeaders = Readonly<Record<string, string | string[] | undefin
 
 const MAX_HEADER = 512;
 
+/** Codex's originators, lower-cased: `codex_cli_rs`, `codex_exec`, `codex_vscode`, `codex-tui`, `codex desktop`. */
+const CODEX_ORIGINATOR = /^codex(?:[ _-][a-z_]+)?$/;
+const CODEX_UA = /^codex(?:[ _-][a-z_]+)?\//;
+
 /**
  * Apps that name themselves in the User-Agent. Checked before the headers and before the
  * libraries, because an app's UA often also names the SDK it is built on.
@@ -42,10 +48,18 @@ const APP_RULES: readonly [RegExp, GuessedApp][] = [
   // the string LiteLLM's proxy tests use for add_litellm_data_to_request, and the one LiteLLM's
   // "custom User-Agent for Anthropic" doc says Claude Code credentials are bound to.
   [/^claude-cli\//, 'claude-code'],
-  // Codex CLI: `codex_cli_rs/0.38.0 (Ubuntu 24.04.2 LTS; x86_64) WindowsTerminal`, built by
-  // get_codex_user_agent() in codex-rs/core/src/default_client.rs from the `originator`
-  // (codex_cli_rs; codex_exec for `codex exec`, codex_vscode for the IDE extension).
-  [/^codex_[a-z_]+\//, 'codex-cli'],
+  // Codex (CLI, `codex exec`, TUI, IDE extension, desktop app): the User-Agent starts with its
+  // `originator` header's value, get_codex_user_agent() in codex-rs/login/src/auth/default_client.rs:
+  // `{originator}/{version} ({os} {os_version}; {arch}) {terminal}`, DEFAULT_ORIGINATOR
+  // `codex_cli_rs`; `codex_exec`, `codex_vscode`; newer builds `codex-tui` (`codex-tui/0.145.0
+  // (Mac OS 26.5.0; arm64) iTerm.app/3.6.10 (codex-tui; 0.145.0)`) and `Codex Desktop`.
+  [CODEX_UA, 'codex'],
+  // opencode: `opencode/${Installation.VERSION}` on every provider request (packages/opencode
+  // session/llm.ts headers, beside `x-session-affinity`); the AI SDK may append its own suffix.
+  [/^opencode\//, 'opencode'],
+  // Qwen Code: `QwenCode/${version} (${process.platform}; ${process.arch})` (buildHeaders() of
+  // its OpenAI content-generator providers in packages/core).
+  [/^qwencode\//, 'qwen-code'],
   // Cursor calls custom base URLs from its own servers, so a local gateway rarely sees it;
   // unverified UA, matched on the product name.
   [/\bcursor\b/, 'cursor'],
@@ -126,7 +140,7 @@ export function guessApp(userAgent: string | undefined, headers: RequestHeaders 
   }
 
   const originator = normalise(header(headers, 'originator'));
-  if (/^codex_[a-z_]+$/.test(originator)) return 'codex-cli';
+  if (CODEX_ORIGINATOR.test(originator)) return 'codex';
   if (Object.keys(headers).some((name) => name.toLowerCase().startsWith('x-openwebui-'))) return 'open-webui';
   const title = TITLES[normalise(header(headers, 'x-title'))];
   if (title !== undefined) return title;

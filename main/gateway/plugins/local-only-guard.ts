@@ -1,11 +1,13 @@
 // The first guard on every request (root context, so no route can forget it): exact Host
 // allowlist against DNS rebinding (S2; one Host header only, LAN names only when bound beyond
-// loopback) and JSON-only bodies without content encoding (S4, S11).
+// loopback) and JSON-only bodies without content encoding (S4, S11) unless the route decodes
+// compressed bodies itself, within its size cap (decompress-request-body.ts).
 // Runs before the zones' Origin policies, auth and body parsing, so a rejected request costs no
 // work. Never decides about browser origins: each trust zone does (browser-origin-guard.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { rawHeaderValues } from './raw-header-values.js';
+import { acceptsCompressedBody } from './decompress-request-body.js';
 
 export interface LocalOnlyOptions {
   /** The port in Host must be the one the socket is on; used when there is no socket (inject). */
@@ -25,8 +27,8 @@ export function registerLocalOnlyGuard(app: FastifyInstance, options: LocalOnlyO
     if (refusal) return done(refusal);
     if (BODY_METHODS.has(request.method)) {
       const encoding = request.headers['content-encoding'];
-      if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-        return done(new GatewayError('unsupported_media_type', 'Compressed request bodies are not accepted (Content-Encoding must be absent)'));
+      if (encoding !== undefined && encoding.toLowerCase() !== 'identity' && !acceptsCompressedBody(request)) {
+        return done(new GatewayError('unsupported_media_type', 'Compressed request bodies are not accepted on this route (Content-Encoding must be absent)'));
       }
       const type = request.headers['content-type'];
       const hasBody = request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0' || request.headers['transfer-encoding'] !== undefined;

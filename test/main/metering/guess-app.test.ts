@@ -5,9 +5,21 @@ describe('guess-app', () => {
   it.each([
     ['claude-cli/2.0.69 (external, cli)', 'claude-code'],
     ['claude-cli/2.1.220 (external, sdk-ts)', 'claude-code'],
-    ['codex_cli_rs/0.38.0 (Ubuntu 24.04.2 LTS; x86_64) WindowsTerminal', 'codex-cli'],
-    ['codex_exec/0.46.0 (Mac OS 15.1.0; arm64) iTerm.app/3.5.10', 'codex-cli'],
-    ['codex_vscode/0.4.21 (Windows 10.0.26100; x86_64) vscode/1.104.0', 'codex-cli'],
+    // Codex: `{originator}/{version} ({os}; {arch}) {terminal}` (get_codex_user_agent(),
+    // codex-rs/login/src/auth/default_client.rs); the codex-tui string as Codex 0.145 sends it.
+    ['codex_cli_rs/0.38.0 (Ubuntu 24.04.2 LTS; x86_64) WindowsTerminal', 'codex'],
+    ['codex_exec/0.46.0 (Mac OS 15.1.0; arm64) iTerm.app/3.5.10', 'codex'],
+    ['codex_vscode/0.4.21 (Windows 10.0.26100; x86_64) vscode/1.104.0', 'codex'],
+    ['codex-tui/0.145.0 (Mac OS 26.5.0; arm64) iTerm.app/3.6.10 (codex-tui; 0.145.0)', 'codex'],
+    ['Codex Desktop/0.154.0 (Mac OS 26.5.1; arm64) unknown', 'codex'],
+    // opencode: `opencode/${Installation.VERSION}` (packages/opencode/src/session/llm.ts).
+    ['opencode/1.1.36', 'opencode'],
+    // Qwen Code: `QwenCode/${version} (${process.platform}; ${process.arch})` (packages/core
+    // openaiContentGenerator provider buildHeaders()).
+    ['QwenCode/0.0.14 (linux; x64)', 'qwen-code'],
+    ['QwenCode/unknown (darwin; arm64)', 'qwen-code'],
+    ['codexbar/1.0', 'unknown'],
+    ['opencodex/1.0', 'unknown'],
     ['Cursor/1.7.44', 'cursor'],
     ['Continue/1.2.8', 'continue'],
     ['Cline/3.32.5', 'cline'],
@@ -56,7 +68,11 @@ describe('guess-app', () => {
     ['OpenAI/Python 1.54.3', { 'http-referer': 'https://aider.chat' }, 'aider'],
     ['Python/3.11 aiohttp/3.9.5', { 'x-openwebui-user-id': 'u1', 'x-openwebui-user-name': 'Ann' }, 'open-webui'],
     ['Python/3.11 aiohttp/3.9.5', { 'x-title': 'Open WebUI' }, 'open-webui'],
-    [undefined, { originator: 'codex_cli_rs' }, 'codex-cli'],
+    [undefined, { originator: 'codex_cli_rs' }, 'codex'],
+    ['reqwest/0.12', { originator: 'codex_exec' }, 'codex'],
+    [undefined, { originator: 'codex-tui' }, 'codex'],
+    [undefined, { originator: 'Codex Desktop' }, 'codex'],
+    [undefined, { originator: 'codexbar' }, 'unknown'],
     ['OpenAI/JS 4.77.0', { 'x-title': ['Cline', 'Other'] }, 'cline'],
     ['OpenAI/JS 4.77.0', { 'x-title': 'My Homemade Tool' }, 'openai-js'],
     ['OpenAI/JS 4.77.0', { 'http-referer': 'https://evil.example/cline.bot' }, 'openai-js'],

@@ -3,7 +3,7 @@
 // user; nothing here is stored. Snippets are text in <pre>, never HTML.
 import { useId, useState } from 'react';
 import { CopyButton } from '../../components/CopyButton.js';
-import { buildSetupSnippet, SETUP_CLIENTS, SETUP_CLIENT_LABELS, type SetupClient } from './build-setup-snippets.js';
+import { buildSetupSnippet, SETUP_CLIENTS, SETUP_CLIENT_LABELS, type SetupClient, type SetupStep } from './build-setup-snippets.js';
 
 export interface SetupSnippetsProps {
   origin: string;
@@ -64,15 +64,27 @@ export function SetupSnippets({ origin, models, initialKey }: SetupSnippetsProps
         </div>
       </div>
       <div className="snippet">
-        <div className="snippet-head">
-          <span className="muted small">{snippet.where}</span>
-          <CopyButton text={snippet.code} label={`Copy the ${SETUP_CLIENT_LABELS[client]} setup`} />
-        </div>
-        <pre className="code" aria-label={`${SETUP_CLIENT_LABELS[client]} setup`} tabIndex={0}>
-          <code>{snippet.code}</code>
-        </pre>
+        <SnippetBlock step={snippet} label={`${SETUP_CLIENT_LABELS[client]} setup`} />
+        {snippet.steps?.map((step, index) => (
+          <SnippetBlock key={step.where} step={step} label={`${SETUP_CLIENT_LABELS[client]} setup, step ${index + 2}`} />
+        ))}
         {snippet.note ? <p className="muted small">{snippet.note}</p> : null}
       </div>
     </section>
+  );
+}
+
+/** One block to paste: where it goes, a copy button, the text. */
+function SnippetBlock({ step, label }: { step: SetupStep; label: string }) {
+  return (
+    <>
+      <div className="snippet-head">
+        <span className="muted small">{step.where}</span>
+        <CopyButton text={step.code} label={`Copy the ${label}`} />
+      </div>
+      <pre className="code" aria-label={label} tabIndex={0}>
+        <code>{step.code}</code>
+      </pre>
+    </>
   );
 }

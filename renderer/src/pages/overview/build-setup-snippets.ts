@@ -36,11 +36,16 @@ export interface SetupInput {
   model: string;
 }
 
-export interface SetupSnippet {
+export interface SetupStep {
   /** Where it goes: "Terminal", "~/.continue/config.yaml", ... */
   where: string;
   language: 'python' | 'javascript' | 'shell' | 'yaml' | 'toml' | 'text';
   code: string;
+}
+
+export interface SetupSnippet extends SetupStep {
+  /** Further blocks to paste elsewhere (a shell line beside a config file), each copied on its own. */
+  steps?: readonly SetupStep[];
   note?: string;
 }
 
@@ -106,19 +111,34 @@ claude`,
       };
     case 'codex':
       return {
-        where: '~/.codex/config.toml, then export SWITCHBOARD_API_KEY in your shell',
+        where: '~/.codex/config.toml',
         language: 'toml',
+        // Top-level keys first: after a [table] header they would belong to that table.
         code: `model = ${json(model)}
 model_provider = "switchboard"
+# For a model Codex does not know (any local one), run the catalog step below and put the
+# line it prints here:
+# model_catalog_json = "/home/you/.codex/switchboard-models.json"
 
 [model_providers.switchboard]
 name = "Switchboard"
 base_url = ${json(base)}
-env_key = "SWITCHBOARD_API_KEY"
-wire_api = "chat"
-
-# export SWITCHBOARD_API_KEY=${shellQuote(key)}`,
-        note: 'Codex releases from 2026 on accept only wire_api = "responses" (the Responses API), which this Switchboard version does not serve yet; use a Codex version that still supports "chat".',
+wire_api = "responses"
+env_key = "SWITCHBOARD_API_KEY"`,
+        steps: [
+          {
+            where: 'Terminal, before running codex (or in your shell profile)',
+            language: 'shell',
+            code: `export SWITCHBOARD_API_KEY=${shellQuote(key)}
+codex`,
+          },
+          {
+            where: 'Terminal, once per model Codex does not know: its catalog entry (needs node)',
+            language: 'shell',
+            code: `codex debug models --bundled | node -e ${shellQuote(codexCatalogProgram(model))}`,
+          },
+        ],
+        note: 'Codex speaks only the Responses API (wire_api = "responses"), which Switchboard serves at /v1/responses for every model. A model missing from Codex\'s catalog runs on fallback metadata, without the freeform apply_patch tool Codex edits files with; the catalog step copies the entry of a model Codex knows under this model\'s name (apply_patch_tool_type "freeform"). Set model_context_window in config.toml to your model\'s context length.',
       };
     case 'continue':
       return {
@@ -160,6 +180,25 @@ Model ID:      ${model}`,
         note: 'Host networking lets the container reach 127.0.0.1; Switchboard refuses other host names (such as host.docker.internal) unless LAN access is on and the name is listed in general_settings.allowed_hosts.',
       };
   }
+}
+
+/**
+ * A node program that reads Codex's bundled catalog (`codex debug models --bundled`, the
+ * ModelsResponse JSON of the installed Codex, so every field that version requires is there) and
+ * writes an entry for `model` into $CODEX_HOME/switchboard-models.json, keeping the entries of
+ * other models, then prints the config line that points Codex at the file.
+ */
+function codexCatalogProgram(model: string): string {
+  return `const fs = require("fs"), os = require("os"), path = require("path");
+const slug = ${JSON.stringify(model)};
+const file = path.join(process.env.CODEX_HOME || path.join(os.homedir(), ".codex"), "switchboard-models.json");
+const { models } = JSON.parse(fs.readFileSync(0, "utf8"));
+const template = models.find((m) => m.apply_patch_tool_type === "freeform") || models[0];
+let kept = [];
+try { kept = JSON.parse(fs.readFileSync(file, "utf8")).models.filter((m) => m.slug !== slug); } catch {}
+const entry = { ...template, slug, display_name: slug, apply_patch_tool_type: "freeform" };
+fs.writeFileSync(file, JSON.stringify({ models: [...kept, entry] }, null, 2) + "\\n");
+console.log("model_catalog_json = " + JSON.stringify(file));`;
 }
 
 /** Single-quoted for POSIX shells: safe for any text, including quotes. */

@@ -101,6 +101,19 @@ describe('OverviewPage', () => {
     expect(code()).toContain('"model":"smart"');
   });
 
+  it('shows Codex its config.toml, the key export and the catalog step, each with its own copy button', async () => {
+    renderPage(busyApi(), 'sk-just-created-0001');
+    const setup = await screen.findByRole('region', { name: 'Connect a client' });
+    fireEvent.change(within(setup).getByLabelText('Client'), { target: { value: 'codex' } });
+    const blocks = within(setup).getAllByLabelText(/^Codex CLI setup/, { selector: 'pre' });
+    expect(blocks.map((block) => block.getAttribute('aria-label'))).toEqual(['Codex CLI setup', 'Codex CLI setup, step 2', 'Codex CLI setup, step 3']);
+    expect(blocks[0]!.textContent).toContain('wire_api = "responses"');
+    expect(blocks[1]!.textContent).toBe('export SWITCHBOARD_API_KEY=sk-just-created-0001\ncodex');
+    expect(blocks[2]!.textContent).toMatch(/^codex debug models --bundled \| node -e /);
+    expect(within(setup).getByRole('button', { name: 'Copy the Codex CLI setup, step 2' })).toBeTruthy();
+    expect(within(setup).getByText(/without the freeform apply_patch tool/, { selector: 'p' })).toBeTruthy();
+  });
+
   it('uses a placeholder key until one is pasted', async () => {
     renderPage(busyApi());
     const setup = await screen.findByRole('region', { name: 'Connect a client' });

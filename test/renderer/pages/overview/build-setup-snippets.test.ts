@@ -5,7 +5,8 @@ const input = { origin: 'http://127.0.0.1:4141', key: 'sk-abc', model: 'fast' };
 
 describe('buildSetupSnippet', () => {
   it.each(SETUP_CLIENTS)('fills %s with the address, the key and the model', (client) => {
-    const { code } = buildSetupSnippet(client, input);
+    const snippet = buildSetupSnippet(client, input);
+    const code = [snippet.code, ...(snippet.steps ?? []).map((step) => step.code)].join('\n');
     // Claude Code takes the origin (it appends /v1/messages itself); the others the /v1 base.
     expect(code).toContain(client === 'claude-code' ? "ANTHROPIC_BASE_URL=http://127.0.0.1:4141\n" : 'http://127.0.0.1:4141/v1');
     expect(code).toContain('sk-abc');
@@ -17,7 +18,6 @@ describe('buildSetupSnippet', () => {
     ['openai-js', "new OpenAI({ baseURL: \"http://127.0.0.1:4141/v1\", apiKey: \"sk-abc\" })"],
     ['langchain', 'ChatOpenAI(base_url="http://127.0.0.1:4141/v1", api_key="sk-abc", model="fast")'],
     ['claude-code', 'export ANTHROPIC_AUTH_TOKEN=sk-abc'],
-    ['codex', 'base_url = "http://127.0.0.1:4141/v1"'],
     ['continue', 'apiBase: "http://127.0.0.1:4141/v1"'],
     ['aider', '--model openai/fast'],
     ['open-webui', '-e OPENAI_API_BASE_URL=http://127.0.0.1:4141/v1'],
@@ -41,5 +41,32 @@ describe('buildSetupSnippet', () => {
     ['$(id)', "'$(id)'"],
   ])('shellQuote(%j) is %s', (text, quoted) => {
     expect(shellQuote(text)).toBe(quoted);
+  });
+});
+
+describe('the Codex setup', () => {
+  it('points Codex at /v1 over the Responses API, with the key from an environment variable', () => {
+    const snippet = buildSetupSnippet('codex', input);
+    expect(snippet.where).toBe('~/.codex/config.toml');
+    expect(snippet.code).toBe(`model = "fast"
+model_provider = "switchboard"
+# For a model Codex does not know (any local one), run the catalog step below and put the
+# line it prints here:
+# model_catalog_json = "/home/you/.codex/switchboard-models.json"
+
+[model_providers.switchboard]
+name = "Switchboard"
+base_url = "http://127.0.0.1:4141/v1"
+wire_api = "responses"
+env_key = "SWITCHBOARD_API_KEY"`);
+    // The key never goes into config.toml: Codex reads it from env_key.
+    expect(snippet.code).not.toContain('sk-abc');
+    expect(snippet.steps?.[0]?.code).toBe('export SWITCHBOARD_API_KEY=sk-abc\ncodex');
+    expect(snippet.note).toContain('apply_patch');
+  });
+
+  it('writes the model name as a TOML string, whatever it holds', () => {
+    const { code } = buildSetupSnippet('codex', { ...input, model: 'qwen "3"\\x' });
+    expect(code).toContain('model = "qwen \\"3\\"\\\\x"');
   });
 });
