@@ -33,6 +33,8 @@ import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
@@ -106,6 +108,8 @@ export interface ServerDeps {
   networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
+  /** The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served. */
+  responses?: ResponseStore;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
@@ -221,6 +225,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
+    if (deps.responses) registerStoredResponseRoutes(zone, deps.responses);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
