@@ -134,7 +134,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       );
     }
     const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
-    const responses = createResponseStore(db.db, { clock, ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
+    // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
+    const responses = createResponseStore(db.db, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
     const limiter = createRateLimiter({ clock });
     const meter = createLedgerMeter({
       prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,

@@ -1,7 +1,8 @@
 // Response store: the Responses API's stored responses in SQLite, each readable, deletable and
 // continuable (previous_response_id) only by the key that made it; bounded by a per-response and
 // a total byte cap (oldest dropped first) and pruned by age with the usage retention. Never
-// stores request headers or keys, and never lets one owner's id reach another owner's row.
+// stores request headers, nor a key a conversation happens to contain (the injected redactor
+// masks them first), and never lets one owner's id reach another owner's row.
 import type Database from 'better-sqlite3';
 import type { Clock } from './clock.js';
 import { immediateTransaction } from './immediate-transaction.js';
@@ -61,6 +62,11 @@ export interface ResponseStoreOptions {
   maxChainDepth?: number;
   /** Rows per prune transaction. */
   pruneBatch?: number;
+  /**
+   * Masks secrets in the JSON text before it is written (the gateway's secret redactor: the keys
+   * it holds and key shapes). Its mask has no quote or backslash, so the JSON stays valid.
+   */
+  redact?: (text: string) => string;
 }
 
 type InsertArgs = [id: string, owner: string | null, createdAt: number, model: string, previous: string | null, instructions: string | null, input: string, response: string, bytes: number];
@@ -76,6 +82,7 @@ export function createResponseStore(db: Database.Database, options: ResponseStor
   const maxStoredBytes = options.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES;
   const maxChainDepth = options.maxChainDepth ?? DEFAULT_MAX_CHAIN_DEPTH;
   const pruneBatch = Math.max(1, options.pruneBatch ?? 500);
+  const redact = options.redact ?? ((text: string) => text);
   for (const [name, value] of [['maxResponseBytes', maxResponseBytes], ['maxStoredBytes', maxStoredBytes], ['maxChainDepth', maxChainDepth]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number, 1 or more (got ${value}).`);
   }
@@ -103,19 +110,21 @@ export function createResponseStore(db: Database.Database, options: ResponseStor
 
   const insertWithinCap = immediateTransaction(db, (...row: InsertArgs): boolean => {
     if (insertRow.run(...row).changes === 0) return false;
-    while (selectTotal.get()!.bytes > maxStoredBytes) deleteOldest.run();
+    // Stops on an empty table too: a total the triggers did not keep (a hand-edited file) must not spin.
+    while (selectTotal.get()!.bytes > maxStoredBytes && deleteOldest.run().changes > 0);
     return true;
   });
   const pruneBatchBefore = immediateTransaction(db, (beforeMs: number) => pruneRows.run(beforeMs, pruneBatch).changes);
 
   return {
     save(response) {
-      const input = JSON.stringify(response.input);
-      const body = JSON.stringify(response.response);
-      const bytes = Buffer.byteLength(input) + Buffer.byteLength(body) + Buffer.byteLength(response.instructions ?? '');
+      const input = redact(JSON.stringify(response.input));
+      const body = redact(JSON.stringify(response.response));
+      const instructions = response.instructions === null ? null : redact(response.instructions);
+      const bytes = Buffer.byteLength(input) + Buffer.byteLength(body) + Buffer.byteLength(instructions ?? '');
       if (bytes > perResponseCap) return 'too_large';
       const inserted = insertWithinCap(
-        response.id, response.owner, options.clock.now(), response.model, response.previousResponseId, response.instructions, input, body, bytes,
+        response.id, response.owner, options.clock.now(), response.model, response.previousResponseId, instructions, input, body, bytes,
       );
       return inserted ? 'stored' : 'duplicate';
     },

@@ -76,5 +76,8 @@ describe('startGateway', () => {
     expect(running.responses.totalBytes()).toBeLessThanOrEqual(2_097);
     expect(running.responses.get('resp_new', null)).toBeUndefined();
     expect(running.responses.get('resp_3', null)).toBeDefined();
+    // The admin key typed into a conversation is masked before it reaches the database.
+    running.responses.save({ ...response('resp_key'), input: [{ type: 'message', role: 'user', content: `my key is ${MASTER}` }] });
+    expect(JSON.stringify(running.responses.chain('resp_key', null))).toContain('my key is [redacted]');
   });
 });

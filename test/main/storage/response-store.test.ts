@@ -150,6 +150,15 @@ describe('response store', () => {
     expect(store.save(response('resp_wide', { instructions: '€'.repeat(1_500) }))).toBe('too_large');
   });
 
+  it('stores conversation text only after the redactor masked it, as valid JSON', () => {
+    const store = open({ redact: (text) => text.replaceAll('sk-live-secret-0123456789', '[redacted]') });
+    store.save(response('resp_1', { instructions: 'key sk-live-secret-0123456789', input: [user('my key is sk-live-secret-0123456789')] }, 'echo sk-live-secret-0123456789'));
+    const raw = db!.db.prepare('SELECT instructions, input_items, response FROM stored_responses').get();
+    expect(JSON.stringify(raw)).not.toContain('sk-live-secret');
+    expect(JSON.parse(store.get('resp_1', 'key_a')!).output[0].content[0].text).toBe('echo [redacted]');
+    expect(store.chain('resp_1', 'key_a')!.items[0]).toEqual(user('my key is [redacted]'));
+  });
+
   it.each([['maxResponseBytes', 0], ['maxStoredBytes', -1], ['maxChainDepth', 1.5]])('refuses %s = %s', (name, value) => {
     db = openTempDatabase();
     expect(() => createResponseStore(db!.db, { clock: db!.clock, [name]: value })).toThrow(RangeError);
