@@ -150,10 +150,11 @@ export function createResponseStore(db: Database.Database, options: ResponseStor
         links.push(link);
         next = link.prev;
       }
+      // Item by item, never spread into push: an 8 MiB body can hold more items than a call takes arguments.
       const items: unknown[] = [];
       for (let i = links.length - 1; i >= 0; i--) {
-        const link = links[i]!;
-        items.push(...parseItems(link.input), ...parseItems(link.output));
+        for (const item of parseItems(links[i]!.input)) items.push(item);
+        for (const item of parseItems(links[i]!.output)) items.push(item);
       }
       return { items, responses: links.length, truncated };
     },

@@ -32,6 +32,5 @@ export function expandPreviousResponse(
     // resend the history) recognise ours.
     throw new GatewayError('previous_response_not_found', `Previous response with id '${id.slice(0, ECHOED_ID_CHARS)}' not found.`, { param: 'previous_response_id' });
   }
-  chain.items.push(...input);
-  return { input: chain.items, truncated: chain.truncated };
+  return { input: chain.items.concat(input), truncated: chain.truncated };
 }

@@ -8,7 +8,7 @@ import { isStorageError } from '../../storage/storage-error.js';
 import type { ResponseStore, SaveOutcome } from '../../storage/response-store.js';
 import { shouldStoreResponse } from './should-store-response.js';
 
-export interface CompletedResponse {
+export interface ResponseToRemember {
   /** The parsed request body (`model`, `store`, `previous_response_id`, `instructions` are read). */
   request: Readonly<Record<string, unknown>>;
   /** This request's own input items, normalised (a string input is one user message), without the history. */
@@ -20,7 +20,7 @@ export interface CompletedResponse {
 
 export type RememberOutcome = SaveOutcome | 'not_requested' | 'failed';
 
-export function rememberResponse(store: ResponseStore, log: Pick<Log, 'warn'>, completed: CompletedResponse): RememberOutcome {
+export function rememberResponse(store: ResponseStore, log: Pick<Log, 'warn'>, completed: ResponseToRemember): RememberOutcome {
   const { request, response } = completed;
   if (!shouldStoreResponse(request)) return 'not_requested';
   let outcome: SaveOutcome;

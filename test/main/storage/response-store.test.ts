@@ -150,6 +150,16 @@ describe('response store', () => {
     expect(store.save(response('resp_wide', { instructions: '€'.repeat(1_500) }))).toBe('too_large');
   });
 
+  it('returns a conversation of 300,000 items (more than a call takes arguments)', () => {
+    const store = open();
+    const many = Array.from({ length: 150_000 }, (_, i) => ({ type: 'function_call_output', call_id: String(i) }));
+    store.save(response('resp_1', { input: many }));
+    store.save(response('resp_2', { previousResponseId: 'resp_1', input: many }));
+    const chain = store.chain('resp_2', 'key_a')!;
+    expect(chain.items).toHaveLength(300_002);
+    expect(chain.items[150_000]).toEqual(assistant('answer-resp_1'));
+  });
+
   it('stores conversation text only after the redactor masked it, as valid JSON', () => {
     const store = open({ redact: (text) => text.replaceAll('sk-live-secret-0123456789', '[redacted]') });
     store.save(response('resp_1', { instructions: 'key sk-live-secret-0123456789', input: [user('my key is sk-live-secret-0123456789')] }, 'echo sk-live-secret-0123456789'));

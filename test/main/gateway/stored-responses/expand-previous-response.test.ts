@@ -67,6 +67,11 @@ describe('expandPreviousResponse', () => {
     expect(error).toMatchObject({ status: 400, code: 'invalid_request', param: 'previous_response_id' });
   });
 
+  it('appends a new input of 200,000 items to the history', () => {
+    const many = Array.from({ length: 200_000 }, () => callOutput);
+    expect(expandPreviousResponse(openStore(), 'key_a', { previous_response_id: 'resp_1' }, many).input).toHaveLength(200_002);
+  });
+
   it('echoes at most 256 characters of an unknown id', () => {
     const error = thrown(() => expandPreviousResponse(openStore(), 'key_a', { previous_response_id: `resp_${'x'.repeat(10_000)}` }, []));
     expect(error.message.length).toBeLessThan(320);
