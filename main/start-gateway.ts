@@ -32,6 +32,8 @@ import { parseHealthCheckSettings } from './routing/background-health-checks.js'
 import { createUsageQueries } from './metering/usage-queries.js';
 import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
 import { createModelRepository } from './storage/model-repository.js';
+import { createResponseStore, type ResponseStore } from './storage/response-store.js';
+import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 
 export interface StartGatewayOptions {
@@ -66,6 +68,8 @@ export interface RunningGateway {
   db: OpenedDatabase;
   keys: KeyRepository;
   usage: UsageLedger;
+  /** The Responses API's stored responses (previous_response_id, GET/DELETE /v1/responses/{id}). */
+  responses: ResponseStore;
   settings: SettingsRepository;
   /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
   gatewaySettings: GatewaySettings;
@@ -129,6 +133,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
         `The previous run stopped with ${interrupted.requests} budgeted request(s) unrecorded; charged each its reserved worst case (${formatUsd(interrupted.chargedMicros)} in all) as 'interrupted' usage rows.`,
       );
     }
+    const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
+    // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
+    const responses = createResponseStore(db.db, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
     const limiter = createRateLimiter({ clock });
     const meter = createLedgerMeter({
       prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
@@ -142,7 +149,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host,
+      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
@@ -153,7 +160,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const sweep = () => {
       try {
         keys.resetDueBudgets();
-        pruneRawUsage(db.db, { clock, retentionDays: gatewaySettings.retentionDays() });
+        const { cutoff } = pruneRawUsage(db.db, { clock, retentionDays: gatewaySettings.retentionDays() });
+        // Stored responses live exactly as long as the usage rows of the requests that made them.
+        responses.prune(cutoff);
       } catch (error) {
         log.warn({ err: error }, 'retention sweep failed; will retry');
       }
@@ -164,7 +173,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
 
     let closing: Promise<void> | undefined;
     return {
-      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, settings, gatewaySettings,
+      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
       close() {
         closing ??= (async () => {

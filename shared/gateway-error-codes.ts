@@ -17,6 +17,10 @@ export const GATEWAY_ERRORS = {
   model_not_found: { status: 404, type: 'invalid_request_error' },
   route_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },
+  /** GET/DELETE /v1/responses/{id}: no stored response with that id for this key (another key's is unknown too). */
+  response_not_found: { status: 404, type: 'invalid_request_error' },
+  /** `previous_response_id` names no stored response of this key; OpenAI answers 400 with this code, not 404. */
+  previous_response_not_found: { status: 400, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   /** The request's headers (or its whole request) did not arrive within the server's deadline. */
   request_timeout: { status: 408, type: 'invalid_request_error' },

@@ -59,6 +59,7 @@ export const configFileSchema = z.looseObject({
       master_key: secretString.optional(),
       database_url: z.string().optional(),
       max_request_size_mb: z.number().positive().finite().optional(),
+      stored_responses_max_mb: z.number().positive().finite().optional(),
       allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
     })
     .optional(),

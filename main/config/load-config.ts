@@ -44,7 +44,7 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
     'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
     'health_check_timeout', 'disable_background_health_check',
   ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts']),
+  general_settings: new Set(['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts']),
 };
 
 /** Explanations for LiteLLM keys we deliberately do not use. */

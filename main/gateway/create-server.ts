@@ -35,6 +35,8 @@ import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
@@ -109,6 +111,8 @@ export interface ServerDeps {
   networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
+  /** The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served. */
+  responses?: ResponseStore;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
   /**
@@ -234,7 +238,11 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
-    registerResponsesRoutes(zone, inference, deps.onResponseCompleted ? { onCompleted: deps.onResponseCompleted } : {});
+    registerResponsesRoutes(zone, inference, {
+      ...(deps.onResponseCompleted ? { onCompleted: deps.onResponseCompleted } : {}),
+      ...(deps.responses ? { store: deps.responses } : {}),
+    });
+    if (deps.responses) registerStoredResponseRoutes(zone, deps.responses);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,

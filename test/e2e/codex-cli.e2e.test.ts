@@ -164,7 +164,7 @@ describe.each(WIRES)('the real Codex CLI against Switchboard (/v1/responses brid
     const [row] = await newRows(before, 1);
     expect(row).toMatchObject({ requested_model: model.name, provider: model.provider, status: 'success', http_status: 200 });
     expect(row?.prompt_tokens).toBe(10);
-    expect(row?.app).toBe('codex-cli');
+    expect(row?.app).toBe('codex');
     expect(row?.user_agent).toMatch(/^codex_exec\/0\.171\./);
   });
 

@@ -343,7 +343,8 @@ describe('bad requests get OpenAI-shaped errors', () => {
     ['input of the wrong type', { model: 'local-coder', input: 42 }, 400, 'input'],
     ['an item that is not an object', { model: 'local-coder', input: ['hi'] }, 400, 'input'],
     ['a bad max_output_tokens', { model: 'local-coder', input: 'hi', max_output_tokens: -1 }, 400, 'max_output_tokens'],
-    ['previous_response_id (not supported yet)', { model: 'local-coder', input: 'hi', previous_response_id: 'resp_abc' }, 400, 'previous_response_id'],
+    ['an unknown previous_response_id', { model: 'local-coder', input: 'hi', previous_response_id: 'resp_abc' }, 400, 'previous_response_id'],
+    ['conversation (not supported)', { model: 'local-coder', input: 'hi', conversation: 'conv_1' }, 400, 'conversation'],
     ['a routing field', { model: 'local-coder', input: 'hi', api_base: 'http://evil.example' }, 400, 'api_base'],
   ])('%s: %i', async (_name, body, status, param) => {
     const answer = await post(body);
@@ -372,5 +373,81 @@ describe('budgets see max_output_tokens', () => {
     gw.mock.script({ kind: 'ok', usage: { prompt: 10, completion: 5 } });
     const ok = await client(key.key).responses.create({ model: 'premium', input: 'hi', max_output_tokens: 100 });
     expect(ok.status).toBe('completed');
+  });
+});
+
+describe('stored responses and previous_response_id', () => {
+  type ChatBody = { messages: Array<{ role: string; content: unknown }> };
+  const lastChat = () => gw.mock.requests.at(-1)?.json as ChatBody;
+
+  it('stores a response by default: a follow-up sent at once continues it, and it can be retrieved and deleted', async () => {
+    gw.mock.script({ kind: 'ok', content: 'Paris is the capital.' });
+    const first = await client().responses.create({ model: 'local-coder', instructions: 'Answer in one line.', input: 'What is the capital of France?' });
+    expect(first).toMatchObject({ store: true, previous_response_id: null, output_text: 'Paris is the capital.' });
+
+    gw.mock.script({ kind: 'ok', content: 'About two million.' });
+    const second = await client().responses.create({ model: 'local-coder', previous_response_id: first.id, input: 'And its population?' });
+    expect(second).toMatchObject({ previous_response_id: first.id, output_text: 'About two million.' });
+    // The model saw the whole conversation; the first request's instructions are not carried over (OpenAI's rule).
+    expect(lastChat().messages).toEqual([
+      { role: 'user', content: 'What is the capital of France?' },
+      { role: 'assistant', content: 'Paris is the capital.' },
+      { role: 'user', content: 'And its population?' },
+    ]);
+
+    // A third turn, streamed, follows the chain back through both.
+    gw.mock.script({ kind: 'ok', content: 'Yes.' });
+    const third = await client().responses.stream({ model: 'local-coder', previous_response_id: second.id, input: 'Sure?' }).finalResponse();
+    expect(third.output_text).toBe('Yes.');
+    expect(lastChat().messages.map((m) => m.content)).toEqual(['What is the capital of France?', 'Paris is the capital.', 'And its population?', 'About two million.', 'Sure?']);
+
+    const retrieved = await client().responses.retrieve(first.id);
+    expect(retrieved).toMatchObject({ id: first.id, status: 'completed', output_text: 'Paris is the capital.' });
+    await client().responses.delete(first.id);
+    await expect(client().responses.retrieve(first.id)).rejects.toMatchObject({ status: 404, error: { code: 'response_not_found' } });
+    // With the oldest link gone the conversation continues from what is left, and says so.
+    gw.mock.script({ kind: 'ok', content: 'Still yes.' });
+    const { data, response } = await client().responses.create({ model: 'local-coder', previous_response_id: second.id, input: 'Really?' }).withResponse();
+    expect(data.output_text).toBe('Still yes.');
+    expect(response.headers.get('x-switchboard-history-truncated')).toBe('true');
+    expect(lastChat().messages.map((m) => m.content)).toEqual(['And its population?', 'About two million.', 'Really?']);
+  });
+
+  it('keeps nothing with store: false (what Codex sends)', async () => {
+    const answer = await client().responses.create({ model: 'local-coder', input: 'hi', store: false });
+    expect((answer as unknown as { store: boolean }).store).toBe(false);
+    await expect(client().responses.retrieve(answer.id)).rejects.toMatchObject({ status: 404 });
+    await expect(client().responses.create({ model: 'local-coder', previous_response_id: answer.id, input: 'again' }))
+      .rejects.toMatchObject({ status: 400, error: { code: 'previous_response_not_found', message: `Previous response with id '${answer.id}' not found.` } });
+  });
+
+  it("one key never reaches another key's responses", async () => {
+    const alice = await gw.generateKey({ key_alias: 'alice-responses' });
+    const bob = await gw.generateKey({ key_alias: 'bob-responses' });
+    const mine = await client(alice.key).responses.create({ model: 'local-coder', input: 'a secret plan' });
+    const before = gw.mock.requests.length;
+    await expect(client(bob.key).responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404, error: { code: 'response_not_found' } });
+    await expect(client(bob.key).responses.delete(mine.id)).rejects.toMatchObject({ status: 404 });
+    await expect(client(bob.key).responses.create({ model: 'local-coder', previous_response_id: mine.id, input: 'tell me' }))
+      .rejects.toMatchObject({ status: 400, error: { code: 'previous_response_not_found' } });
+    expect(gw.mock.requests.length).toBe(before);
+    // The admin key owns only what it made.
+    await expect(client().responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404 });
+    expect((await client(alice.key).responses.retrieve(mine.id)).id).toBe(mine.id);
+  });
+
+  it('continues on a pass-through deployment: the upstream gets the whole history and no previous_response_id', async () => {
+    gw.mock.script({ kind: 'ok', content: 'Bonjour.' });
+    const first = await client().responses.create({ model: 'local-coder', input: 'Say hello in French.' });
+    const sent = responses.requests.length;
+    const second = await client().responses.create({ model: 'gpt-5', previous_response_id: first.id, input: 'Now in German.' });
+    expect(second.status).toBe('completed');
+    const forwarded = responses.requests[sent]?.json as Record<string, unknown>;
+    expect(forwarded).not.toHaveProperty('previous_response_id');
+    expect(forwarded.input).toMatchObject([
+      { type: 'message', role: 'user', content: 'Say hello in French.' },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Bonjour.' }] },
+      { type: 'message', role: 'user', content: 'Now in German.' },
+    ]);
   });
 });

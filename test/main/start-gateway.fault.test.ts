@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretRedactor } from '../../main/metering/redact-secrets.js';
 import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { fakeClock } from './storage/storage-test-kit.js';
+import type { ResponseToStore } from '../../main/storage/response-store.js';
 
 const MASTER = 'adminpassphrase-0123456789';
 const PROVIDER = '0123456789abcdef0123456789abcdef';
@@ -46,5 +48,36 @@ describe('startGateway', () => {
     expect(response.status).toBe(200);
     expect(mock.requests[0]?.headers.authorization).toBe(`Bearer ${PROVIDER}`);
     expect(mask(`provider ${PROVIDER}`)).toBe('provider [redacted]');
+  });
+
+  it('prunes stored responses with the usage retention at every sweep, and caps them by stored_responses_max_mb', async () => {
+    work = mkdtempSync(join(tmpdir(), 'switchboard-responses-'));
+    const configFile = join(work, 'config.yaml');
+    writeFileSync(configFile, 'model_list:\n  - model_name: m\n    litellm_params: { model: openai/m, api_base: "http://127.0.0.1:9/v1" }\ngeneral_settings:\n  stored_responses_max_mb: 0.002\n');
+    const clock = fakeClock();
+    const start = () => startGateway({
+      configFile, dataDir: join(work!, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null, clock,
+    });
+    const response = (id: string): ResponseToStore => ({
+      id, owner: null, model: 'm', previousResponseId: null, instructions: null, input: [], response: { id, object: 'response', output: [{ type: 'message', text: 'x'.repeat(700) }] },
+    });
+    running = await start();
+    expect(running.responses.save(response('resp_old'))).toBe('stored');
+    clock.advance(31 * 86_400_000);
+    expect(running.responses.save(response('resp_new'))).toBe('stored');
+    await running.close();
+
+    running = await start();
+    expect(running.responses.get('resp_old', null)).toBeUndefined();
+    expect(running.responses.get('resp_new', null)).toBeDefined();
+    // 0.002 MiB is about 2,097 bytes: the third ~780-byte response drops the oldest.
+    running.responses.save(response('resp_2'));
+    running.responses.save(response('resp_3'));
+    expect(running.responses.totalBytes()).toBeLessThanOrEqual(2_097);
+    expect(running.responses.get('resp_new', null)).toBeUndefined();
+    expect(running.responses.get('resp_3', null)).toBeDefined();
+    // The admin key typed into a conversation is masked before it reaches the database.
+    running.responses.save({ ...response('resp_key'), input: [{ type: 'message', role: 'user', content: `my key is ${MASTER}` }] });
+    expect(JSON.stringify(running.responses.chain('resp_key', null))).toContain('my key is [redacted]');
   });
 });

@@ -10,6 +10,7 @@ import { createServer, type Gateway, type ServerDeps } from '../../main/gateway/
 import { createGatewaySettings, type GatewaySettings } from '../../main/config/gateway-settings.js';
 import { createSettingsRepository } from '../../main/storage/settings-repository.js';
 import { createModelRepository } from '../../main/storage/model-repository.js';
+import { createResponseStore } from '../../main/storage/response-store.js';
 import { createKeyRepository, type KeyRepository } from '../../main/keys/key-repository.js';
 import { createKeyVerifier } from '../../main/keys/verify-key.js';
 import { createVirtualKeyLookup } from '../../main/keys/virtual-key-lookup.js';
@@ -63,6 +64,7 @@ export async function startManagementGateway(
     spend: { queries: createUsageQueries(db.db), flush: () => {} },
     credentials: { store: secrets, env: {} },
     models: { store: createModelRepository(db.db, db.clock), env: {} },
+    responses: createResponseStore(db.db, { clock: db.clock }),
     gatewaySettings: settings,
     dashboardDir,
     discoveryDefaults: [],

@@ -8,6 +8,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { ResponsesRequest } from './parse-responses-request.js';
 import { flattenToolName, LOCAL_SHELL_FUNCTION, type ToolOrigin, type ToolOrigins } from './responses-tool-origin.js';
 import { decodeReasoningContent, type ThinkingBlock } from './reasoning-encrypted-content.js';
+import { responsesInputItems } from './responses-input-items.js';
 
 type Json = Record<string, unknown>;
 
@@ -85,7 +86,7 @@ export function convertResponsesToChatRequest(request: ResponsesRequest): ChatBr
     pendingImages.push(...images);
   };
 
-  const items: readonly Json[] = typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input }] : request.input;
+  const items = responsesInputItems(request);
   items.forEach((item, i) => {
     const where = `input[${i}]`;
     // EasyInputMessage ({role, content}) has no type.

@@ -32,6 +32,8 @@ export interface ResponsesEnvelopeOptions {
   /** Unix seconds. */
   createdAt: number;
   request: ResponsesRequest;
+  /** The response will be kept for GET /v1/responses/{id} and previous_response_id (echoed as `store`). */
+  stored?: boolean;
 }
 
 export function createResponsesEnvelope(options: ResponsesEnvelopeOptions): ResponsesEnvelope {
@@ -42,10 +44,10 @@ export function createResponsesEnvelope(options: ResponsesEnvelopeOptions): Resp
     max_output_tokens: request.maxOutputTokens ?? null,
     model: request.model,
     parallel_tool_calls: typeof body.parallel_tool_calls === 'boolean' ? body.parallel_tool_calls : true,
-    previous_response_id: null,
+    previous_response_id: typeof body.previous_response_id === 'string' ? body.previous_response_id : null,
     reasoning: isObject(body.reasoning) ? { effort: body.reasoning.effort ?? null, summary: body.reasoning.summary ?? null } : { effort: null, summary: null },
-    // Nothing is kept: whatever the client asked, this response cannot be fetched again.
-    store: false,
+    // What the gateway does, not what was asked: false when no response store is configured.
+    store: options.stored === true,
     temperature: typeof body.temperature === 'number' ? body.temperature : null,
     text: isObject(body.text) && isObject(body.text.format) ? body.text : { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',

@@ -21,8 +21,11 @@ export interface ResponsesRequest {
   maxOutputTokens: number | undefined;
 }
 
-/** Stored-state features: the next step adds a response store; until then they are refused, not ignored. */
-const STATEFUL_FIELDS = ['previous_response_id', 'conversation'] as const;
+/**
+ * OpenAI's Conversations API: refused, not ignored (ignoring it would answer without the
+ * conversation). previous_response_id is the route's: it needs the response store.
+ */
+const STATEFUL_FIELDS = ['conversation'] as const;
 
 export function parseResponsesRequest(input: unknown): ResponsesRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('The request body must be a JSON object', null);
@@ -34,10 +37,10 @@ export function parseResponsesRequest(input: unknown): ResponsesRequest {
   const model = validateModelName(body.model);
   for (const field of STATEFUL_FIELDS) {
     if (body[field] !== undefined && body[field] !== null) {
-      throw invalid(`${field} is not supported yet: Switchboard keeps no responses, so send the whole conversation in "input" (as Codex does, with store: false)`, field);
+      throw invalid(`${field} is not supported: continue a stored response with "previous_response_id", or send the whole conversation in "input" (as Codex does, with store: false)`, field);
     }
   }
-  if (body.background === true) throw invalid('background responses are not supported: they are fetched later by id, and Switchboard keeps no responses', 'background');
+  if (body.background === true) throw invalid('background responses are not supported: send the request without "background" and read the answer as it comes (stream: true keeps the connection busy)', 'background');
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') throw invalid('stream must be a boolean', 'stream');
 
   const rawInput = body.input;

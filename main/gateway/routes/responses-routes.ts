@@ -3,7 +3,7 @@
 // sent (responses-native-passthrough.ts); every other one gets it bridged to chat completions and
 // its answer rendered back as a Responses stream or object. Both go through proxyInference, so
 // admission, budgets, retries/fallbacks and the one usage row are the same as every route's.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import { estimatePromptTokens } from '../../core/estimate-tokens.js';
 import type { Deployment } from '../../core/deployment.js';
@@ -15,7 +15,14 @@ import { renderResponsesResponse } from '../responses-inbound/render-responses-r
 import { newResponseId } from '../responses-inbound/new-response-id.js';
 import { createResponsesNativePassthrough } from '../responses-native-passthrough.js';
 import { toResponsesError } from '../responses-inbound/to-responses-error.js';
-import { isGatewayError } from '../../core/gateway-error.js';
+import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
+import { responsesInputItems } from '../responses-inbound/responses-input-items.js';
+import type { ResponseStore } from '../../storage/response-store.js';
+import { principalOf } from '../plugins/authenticate.js';
+import { responseOwnerOf } from '../stored-responses/response-owner.js';
+import { shouldStoreResponse } from '../stored-responses/should-store-response.js';
+import { expandPreviousResponse } from '../stored-responses/expand-previous-response.js';
+import { rememberResponse } from '../stored-responses/remember-response.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,19 +36,38 @@ export interface CompletedResponse {
 export interface ResponsesRouteOptions {
   /** Called once per completed (or incomplete) response, bridged or passed through, stream or not. */
   onCompleted?(completed: CompletedResponse): void;
+  /**
+   * Where finished responses are kept (unless the request says store: false) and where
+   * previous_response_id is looked up; without it previous_response_id is refused.
+   */
+  store?: ResponseStore;
 }
 
 /** The response header listing what the bridge left out (items, parts, tools with no chat equivalent). */
 export const DROPPED_HEADER = 'x-switchboard-dropped';
+/** Set when previous_response_id's conversation lost its oldest part (pruned, deleted, past the depth bound). */
+export const HISTORY_TRUNCATED_HEADER = 'x-switchboard-history-truncated';
 
 export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDeps, options: ResponsesRouteOptions = {}): void {
   for (const path of ['/v1/responses', '/responses']) {
     // Codex compresses large request bodies (zstd) when it talks to a gateway that accepts them.
     app.post(path, { config: { acceptsCompressedBody: true } }, async (request, reply) => {
       const parsed = parseResponsesRequest(request.body);
-      const bridge = convertResponsesToChatRequest(parsed);
-      const onCompleted = options.onCompleted === undefined ? undefined : (response: Json) => options.onCompleted!({ request: parsed, response });
-      const envelope = createResponsesEnvelope({ id: newResponseId(), createdAt: Math.floor(deps.now() / 1000), request: parsed });
+      const { store } = options;
+      const owner = store === undefined ? null : responseOwnerOf(principalOf(request));
+      const ownInput = responsesInputItems(parsed);
+      // What goes upstream: the stored conversation previous_response_id names, then this input.
+      const upstream = store === undefined ? withoutHistory(parsed) : withHistory(parsed, store, owner, ownInput, reply);
+      const bridge = convertResponsesToChatRequest(upstream);
+      const storing = store !== undefined && shouldStoreResponse(parsed.body);
+      const onCompleted =
+        options.onCompleted === undefined && !storing
+          ? undefined
+          : (response: Json) => {
+              if (storing && store !== undefined && typeof response.id === 'string') rememberResponse(store, request.log, { owner, request: parsed.body, input: ownInput, response: response as Json & { id: string } });
+              options.onCompleted?.({ request: parsed, response });
+            };
+      const envelope = createResponsesEnvelope({ id: newResponseId(), createdAt: Math.floor(deps.now() / 1000), request: parsed, stored: storing });
       const encoderOptions: ResponsesStreamEncoderOptions = {
         envelope,
         toolOrigins: bridge.toolOrigins,
@@ -53,7 +79,7 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
           body: bridge.body,
           encoder: () => createResponsesStreamEncoder(encoderOptions),
           renderJson: (answer) => JSON.stringify(renderResponsesResponse(answer, encoderOptions)),
-          native: createResponsesNativePassthrough({ body: parsed.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
+          native: createResponsesNativePassthrough({ body: upstream.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
           // Signed thinking replays only on Anthropic; any other backend would reject the field.
           ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),
           ...(bridge.dropped.length === 0
@@ -80,4 +106,26 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
 
 function thinkingOnlyForAnthropic(deployment: Deployment, body: Json): Json {
   return deployment.protocol === 'anthropic' ? body : withoutThinkingBlocks(body);
+}
+
+/** Without a response store nothing can be continued: refused, not ignored (that would answer without the history). */
+function withoutHistory(parsed: ResponsesRequest): ResponsesRequest {
+  const id = parsed.body.previous_response_id;
+  if (id === undefined || id === null) return parsed;
+  throw new GatewayError('invalid_request', 'previous_response_id is not supported here: this gateway keeps no responses, so send the whole conversation in "input"', { param: 'previous_response_id' });
+}
+
+/**
+ * The request as sent upstream when it continues a stored response: the history's items then its
+ * own, and no previous_response_id (the upstream never saw the stored responses, and a
+ * pass-through upstream would look the id up in its own store).
+ */
+function withHistory(parsed: ResponsesRequest, store: ResponseStore, owner: string | null, ownInput: readonly Json[], reply: FastifyReply): ResponsesRequest {
+  const id = parsed.body.previous_response_id;
+  if (id === undefined || id === null) return parsed;
+  const expanded = expandPreviousResponse(store, owner, parsed.body, ownInput);
+  if (expanded.truncated) reply.header(HISTORY_TRUNCATED_HEADER, 'true');
+  const { previous_response_id: _continued, ...body } = parsed.body;
+  const input = expanded.input as Json[];
+  return { ...parsed, body: { ...body, input }, input };
 }

@@ -6,6 +6,7 @@ import * as dashboardModels from './0002-dashboard-models.js';
 import * as hourlyRollupsAndSettledReservations from './0003-hourly-rollups-and-settled-reservations.js';
 import * as usageBodies from './0004-usage-bodies.js';
 import * as interruptedUsageStatus from './0005-interrupted-usage-status.js';
+import * as storedResponses from './0006-stored-responses.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -14,7 +15,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

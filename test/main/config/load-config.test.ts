@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfigText } from '../../../main/config/load-config.js';
 import { ConfigError } from '../../../main/core/config-error.js';
+import { storedResponsesMaxBytes } from '../../../main/config/stored-responses-max-bytes.js';
 
 const seed = readFileSync(new URL('../../fixtures/config/seed-litellm.yaml', import.meta.url), 'utf8');
 
@@ -34,6 +35,14 @@ describe('load-config', () => {
     const error = configError(`model_list: []\ngeneral_settings:\n  master_key: ${value}\n`, env);
     expect(error.message).toMatch(/^cfg\.yaml:3: general_settings\.master_key.* shorter than 16 characters/);
     expect(error.message).not.toContain('sk-1234');
+  });
+
+  it('reads general_settings.stored_responses_max_mb as the stored responses cap in bytes, and refuses a cap that is not positive', () => {
+    const config = parseConfigText('general_settings:\n  stored_responses_max_mb: 64\n', 'c.yaml', {});
+    expect(config.warnings).toEqual([]);
+    expect(storedResponsesMaxBytes(config.generalSettings)).toBe(64 * 1024 * 1024);
+    expect(storedResponsesMaxBytes(parseConfigText('model_list: []\n', 'c.yaml', {}).generalSettings)).toBeUndefined();
+    expect(configError('general_settings:\n  stored_responses_max_mb: 0\n').message).toMatch(/^cfg\.yaml:2: general_settings\.stored_responses_max_mb/);
   });
 
   it('reads general_settings.allowed_hosts as Host names (lower-case, IPv6 in brackets)', () => {

@@ -32,7 +32,6 @@ describe('parseResponsesRequest', () => {
     ['tools not an array', { model: 'm', input: 'hi', tools: {} }, 'invalid_request', 'tools'],
     ['a tool without a type', { model: 'm', input: 'hi', tools: [{ name: 'x' }] }, 'invalid_request', 'tools'],
     ['text.format without a type', { model: 'm', input: 'hi', text: { format: {} } }, 'invalid_request', 'text.format'],
-    ['previous_response_id', { model: 'm', input: 'hi', previous_response_id: 'resp_1' }, 'invalid_request', 'previous_response_id'],
     ['conversation', { model: 'm', input: 'hi', conversation: 'conv_1' }, 'invalid_request', 'conversation'],
     ['background', { model: 'm', input: 'hi', background: true }, 'invalid_request', 'background'],
     ['a routing field', { model: 'm', input: 'hi', api_key: 'sk-x' }, 'forbidden_field', 'api_key'],
@@ -43,7 +42,11 @@ describe('parseResponsesRequest', () => {
     expect(error.status).toBe(400);
   });
 
-  it('says previous_response_id is not supported yet and what to do instead', () => {
-    expect(refusal({ model: 'm', input: 'hi', previous_response_id: 'resp_1' }).message).toMatch(/not supported yet.*whole conversation/);
+  it('says conversation is not supported and what to do instead', () => {
+    expect(refusal({ model: 'm', input: 'hi', conversation: 'conv_1' }).message).toMatch(/not supported.*previous_response_id.*whole conversation/);
+  });
+
+  it('leaves previous_response_id to the route (the response store resolves it)', () => {
+    expect(parseResponsesRequest({ model: 'm', input: 'hi', previous_response_id: 'resp_1' }).body.previous_response_id).toBe('resp_1');
   });
 });
