@@ -7,6 +7,9 @@ import type { ChildRegistry, SpawnOptions } from './child-registry.js';
 import type { LoadRequest } from './load-generator.js';
 import { chatRequest, type RequestKind } from './chat-request.js';
 
+/** The client-side API a target is loaded through. */
+export type WireFormat = 'chat' | 'responses';
+
 /** direct = the mock upstream called without a proxy (the baseline); floor = minimal proxy. */
 export type TargetRole = 'direct' | 'floor' | 'gateway';
 
@@ -47,6 +50,8 @@ export interface RunningTarget {
    */
   prepare?(): Promise<void>;
   buildRequest(kind: RequestKind): LoadRequest;
+  /** The API its requests speak (default chat completions): what verification expects back. */
+  wireFormat?: WireFormat;
   /** Numeric response header worth sampling (the gateway's self-reported overhead). */
   sampleHeader?: string;
   /** How to measure time-to-first-answer for this target, when that is a goal. */

@@ -6,8 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { profileFlags, slugOf, type BenchContext, type BenchTarget, type TargetFindings } from './bench-target.js';
+import { profileFlags, slugOf, type BenchContext, type BenchTarget, type TargetFindings, type WireFormat } from './bench-target.js';
 import { chatRequest, BENCH_MODEL } from './chat-request.js';
+import { responsesRequest } from './responses-request.js';
 
 /** A started gateway, as the scenario hooks see it. */
 export interface GatewayHandle {
@@ -23,6 +24,8 @@ export interface GatewayTargetOptions {
   masterKey: string;
   /** The model the client asks for. */
   model?: string;
+  /** The API the client speaks (default chat completions; 'responses' = POST /v1/responses). */
+  wireFormat?: WireFormat;
   /** The auth headers the load generator sends; by default the master key as a Bearer token. */
   clientHeaders?(gateway: GatewayHandle): Promise<Record<string, string>>;
   /** Extra environment for the gateway process. */
@@ -48,6 +51,14 @@ export function singleDeploymentConfig(mockOrigin: string): string {
       api_base: "${mockOrigin}/v1"
       api_key: "sk-bench-upstream"
 `;
+}
+
+/**
+ * The mock behind a chat-only OpenAI-compatible provider (hosted_vllm/): a Responses request is
+ * bridged to chat completions and its answer translated back.
+ */
+export function chatOnlyDeploymentConfig(mockOrigin: string): string {
+  return singleDeploymentConfig(mockOrigin).replace(`model: openai/${BENCH_MODEL}`, `model: hosted_vllm/${BENCH_MODEL}`);
 }
 
 /** The deployment ids of groupConfig's model group, in config order. */
@@ -96,6 +107,7 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
       });
       const gateway: GatewayHandle = { origin: server.origin, masterKey: options.masterKey, dataDir };
       let headers: Record<string, string> | undefined = options.clientHeaders ? undefined : { authorization: `Bearer ${options.masterKey}` };
+      const buildRequest = options.wireFormat === 'responses' ? responsesRequest : chatRequest;
       const startupDataDir = join(root, 'startup-data');
       const { afterLoad } = options;
       return {
@@ -108,8 +120,9 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
         },
         buildRequest: (kind) => {
           if (!headers) throw new Error(`${options.name}: prepare() must run before the first request`);
-          return chatRequest(kind, headers, options.model ?? BENCH_MODEL);
+          return buildRequest(kind, headers, options.model ?? BENCH_MODEL);
         },
+        wireFormat: options.wireFormat ?? 'chat',
         sampleHeader: 'x-switchboard-overhead-ms',
         ...(options.measureStartup === false ? {} : {
           startup: {

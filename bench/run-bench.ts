@@ -14,7 +14,7 @@ import { createChildRegistry, type ChildRegistry } from './child-registry.js';
 import { evaluateChecks } from './gateway-checks.js';
 import { BENCH_KEY_ALIAS, generateVirtualKey, ledgerFindings, requestsRecordedFor } from './bench-virtual-key.js';
 import {
-  BENCH_MASTER_KEY, GROUP_DEPLOYMENT_IDS, gatewayTarget, singleDeploymentConfig, twoDeploymentGroupConfig,
+  BENCH_MASTER_KEY, GROUP_DEPLOYMENT_IDS, chatOnlyDeploymentConfig, gatewayTarget, singleDeploymentConfig, twoDeploymentGroupConfig,
 } from './gateway-target.js';
 import { createLoadPool } from './load-generator.js';
 import { machineInfo } from './machine-info.js';
@@ -33,6 +33,8 @@ import { VERIFICATION_REQUESTS, verifyTarget } from './verify-target.js';
 const PLAIN_GATEWAY = 'gateway';
 const VIRTUAL_KEY_GATEWAY = 'gateway + virtual key';
 const GROUP_GATEWAY = 'gateway + 2-deployment group';
+const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
+const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 
 /** Everything loaded, in this order; the direct and floor baselines must stay. */
 const BENCH_TARGETS: readonly BenchTarget[] = [
@@ -55,6 +57,18 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
     name: GROUP_GATEWAY, configYaml: twoDeploymentGroupConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false,
     verify: (gateway, headers) => verifyDeploymentSpread(GROUP_GATEWAY, gateway.origin, headers, GROUP_DEPLOYMENT_IDS),
+  }),
+  // Issue 12: the client speaks POST /v1/responses. Pass-through: the openai/ deployment's
+  // upstream serves /v1/responses itself and its events are relayed. Bridge: a chat-only
+  // deployment (hosted_vllm/), so the request becomes a chat completion and the chat stream
+  // becomes Responses events. Both against the plain gateway's chat completions.
+  gatewayTarget({
+    name: RESPONSES_PASS_THROUGH, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'responses',
+  }),
+  gatewayTarget({
+    name: RESPONSES_BRIDGE, configYaml: chatOnlyDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'responses',
   }),
 ];
 
@@ -206,7 +220,9 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `Scenarios: "${PLAIN_GATEWAY}" = master key, one deployment (its requests are recorded too, attributed by User-Agent); `
       + `"${VIRTUAL_KEY_GATEWAY}" = the same config, the client using a virtual key made with POST /key/generate {"key_alias":"${BENCH_KEY_ALIAS}"} `
       + `(verified and recorded under that key on every request); "${GROUP_GATEWAY}" = master key, a model group of two deployments of the same mock `
-      + `(default simple-shuffle). Variants also get rows measured against "${PLAIN_GATEWAY}". `
+      + `(default simple-shuffle); "${RESPONSES_PASS_THROUGH}" = the plain config, the client sending the same prompt to POST /v1/responses, `
+      + `relayed to the mock's /v1/responses; "${RESPONSES_BRIDGE}" = the same request to a chat-only (hosted_vllm/) deployment of the mock, `
+      + `translated to a chat completion and back to Responses events. Variants also get rows measured against "${PLAIN_GATEWAY}". `
       + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,

@@ -1,6 +1,7 @@
 // Before anything is timed, proves each target really proxies: one chat completion must come
-// back as JSON with choices, and one stream must carry content deltas and end with [DONE].
-// A bench that measured fast 401s would be worse than no bench.
+// back as JSON with choices, and one stream must carry content deltas and end with [DONE]; a
+// Responses target must answer a completed response object and a stream of text deltas ending
+// in response.completed. A bench that measured fast 401s would be worse than no bench.
 import type { Pool } from 'undici';
 import type { RunningTarget } from './bench-target.js';
 
@@ -8,6 +9,7 @@ import type { RunningTarget } from './bench-target.js';
 export const VERIFICATION_REQUESTS = 2;
 
 export async function verifyTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+  if (target.wireFormat === 'responses') return verifyResponsesTarget(name, pool, target);
   const plain = await send(name, pool, target, 'chat');
   let json: { choices?: unknown[] };
   try {
@@ -29,4 +31,24 @@ async function send(name: string, pool: Pool, target: RunningTarget, kind: 'chat
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`${name}: HTTP ${response.statusCode} for ${kind}: ${text.slice(0, 300)}`);
   return text;
+}
+
+async function verifyResponsesTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+  const plain = await send(name, pool, target, 'chat');
+  let json: { object?: unknown; status?: unknown; output?: { content?: { text?: unknown }[] }[] };
+  try {
+    json = JSON.parse(plain) as typeof json;
+  } catch {
+    throw new Error(`${name}: the response is not JSON: ${plain.slice(0, 200)}`);
+  }
+  const text = json.output?.flatMap((item) => item.content ?? []).map((part) => part.text).join('');
+  if (json.object !== 'response' || json.status !== 'completed' || !text?.startsWith('Hello')) {
+    throw new Error(`${name}: not a completed Responses API object with the text: ${plain.slice(0, 300)}`);
+  }
+  const stream = await send(name, pool, target, 'chat-stream');
+  const events = stream.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as { type?: string; delta?: string });
+  const streamed = events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta).join('');
+  if (!streamed.startsWith('Hello') || events.at(-1)?.type !== 'response.completed') {
+    throw new Error(`${name}: the stream is not a complete Responses event stream: ${stream.slice(0, 300)}`);
+  }
 }
