@@ -1,5 +1,5 @@
-// One place that turns every failure into the route's error shape (OpenAI's, or Anthropic's on
-// the Anthropic routes) with the right status: our GatewayErrors, fastify's own parse/limit and
+// One place that turns every failure into the route's error shape (OpenAI's, Anthropic's on the
+// Anthropic routes, Ollama's `{"error": "..."}` on /api/*) with the right status: our GatewayErrors, fastify's own parse/limit and
 // malformed-URL errors, and anything unexpected (500, generic message, logged with the request
 // id, never a stack trace or a secret to the client).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
@@ -51,7 +51,7 @@ export interface ErrorHandlerOptions {
 }
 
 /** The wire shape of a route's errors. */
-export type ErrorShape = 'openai' | 'anthropic';
+export type ErrorShape = 'openai' | 'anthropic' | 'ollama';
 
 /** Answers `error` in `shape` with its catalogue status, Retry-After and headers, and the request id. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, shape: ErrorShape): void {
@@ -63,6 +63,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   reply.headers(clientError.headers).header('x-request-id', request.id).code(clientError.status).type('application/json');
   if (shape === 'anthropic') {
     reply.header('request-id', request.id).send(JSON.stringify(anthropicErrorBody(clientError, request.id)));
+  } else if (shape === 'ollama') {
+    // Ollama's clients read only `error` (a string); the status says what kind.
+    reply.send(JSON.stringify({ error: clientError.message }));
   } else {
     reply.send(JSON.stringify(clientError.toBody()));
   }

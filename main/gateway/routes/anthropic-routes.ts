@@ -15,8 +15,9 @@ import { countAnthropicTokens } from '../anthropic-inbound/count-anthropic-token
 /** Every Anthropic route is under this path. */
 const ANTHROPIC_PATH = '/v1/messages';
 
-/** The error shape for a path that matched no route (a malformed URL, a 404). */
+/** The error shape for a path that matched no route (a malformed URL, a 404): Ollama's under /api/. */
 export function errorShapeOfPath(path: string): ErrorShape {
+  if (path.startsWith('/api/')) return 'ollama';
   return path.startsWith(ANTHROPIC_PATH) ? 'anthropic' : 'openai';
 }
 

@@ -102,6 +102,12 @@ describe('validate-inference-body', () => {
     expect(res.statusCode).toBe(status);
   });
 
+  it("answers unknown routes under /api/ with a 404 in Ollama's shape", async () => {
+    const res = await gateway.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: 'No route for GET /api/nothing-here' });
+  });
+
   it('answers unknown routes with a 404 in OpenAI shape', async () => {
     const res = await gateway.app.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
