@@ -180,7 +180,7 @@ function toDeployment(
     },
     ...pick('maxInputTokens', info.max_input_tokens),
     ...pick('maxOutputTokens', info.max_output_tokens ?? info.max_tokens),
-    ...(params.supports_responses === true ? { supportsResponses: true } : {}),
+    ...(typeof params.supports_responses === 'boolean' ? { supportsResponses: params.supports_responses } : {}),
     ...pick('baseModel', info.base_model),
     ...pick('weight', params.weight),
     ...pick('rpm', params.rpm),

@@ -52,7 +52,8 @@ export interface Deployment {
   /**
    * litellm_params.supports_responses: this OpenAI-compatible server serves /v1/responses
    * itself, so Responses requests pass through instead of being bridged to chat completions.
-   * (openai/ and azure/ deployments always do.)
+   * openai/ deployments on OpenAI's API and azure/ ones do unless this is false (a gateway or
+   * chat-only server behind an openai/ model name).
    */
   supportsResponses?: boolean;
   /** model_info.base_model (Azure pricing). */

@@ -41,8 +41,9 @@ export function createResponsesNativePassthrough(input: ResponsesPassthroughInpu
   };
 }
 
-/** OpenAI and Azure serve the Responses API; other servers only when the config says so. */
+/** OpenAI and Azure serve the Responses API unless the config says not; other servers only when it says so. */
 export function servesResponses(deployment: Deployment): boolean {
+  if (deployment.supportsResponses === false) return false;
   if (deployment.protocol === 'azure' || (deployment.protocol === 'openai' && deployment.provider === 'openai')) return true;
   return deployment.supportsResponses === true && (deployment.protocol === 'openai' || deployment.protocol === 'ollama');
 }

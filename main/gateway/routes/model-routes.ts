@@ -160,7 +160,7 @@ export function describeDeployment(d: Deployment): ModelInfoEntry {
       ...(d.tpm === undefined ? {} : { tpm: d.tpm }),
       ...(d.weight === undefined ? {} : { weight: d.weight }),
       ...(d.order === undefined ? {} : { order: d.order }),
-      ...(d.supportsResponses === true ? { supports_responses: true } : {}),
+      ...(d.supportsResponses === undefined ? {} : { supports_responses: d.supportsResponses }),
       timeout: d.timeouts.firstByteMs / 1000,
       stream_timeout: d.timeouts.idleMs / 1000,
     },

@@ -86,7 +86,7 @@ describe('load-config', () => {
 
   it('reads litellm_params.supports_responses (a boolean) into the deployment, without a warning', () => {
     const config = parseConfigText('model_list:\n  - model_name: m\n    litellm_params: { model: hosted_vllm/q, supports_responses: true }\n  - model_name: n\n    litellm_params: { model: hosted_vllm/q, supports_responses: false }\n', 'c.yaml', {});
-    expect(config.deployments.map((d) => d.supportsResponses)).toEqual([true, undefined]);
+    expect(config.deployments.map((d) => d.supportsResponses)).toEqual([true, false]);
     expect(config.warnings).toEqual([]);
     expect(configError('model_list:\n  - model_name: m\n    litellm_params:\n      model: hosted_vllm/q\n      supports_responses: sometimes\n').message).toMatch(/^cfg\.yaml:5: model_list\[0\]\.litellm_params\.supports_responses/);
   });

@@ -12,6 +12,8 @@ describe('servesResponses', () => {
   it.each<[string, Partial<Deployment>, boolean]>([
     ['openai/', { provider: 'openai', protocol: 'openai' }, true],
     ['azure/', { provider: 'azure', protocol: 'azure' }, true],
+    ['openai/ with supports_responses: false (a chat-only server behind it)', { provider: 'openai', protocol: 'openai', supportsResponses: false }, false],
+    ['azure/ with supports_responses: false', { provider: 'azure', protocol: 'azure', supportsResponses: false }, false],
     ['hosted_vllm/ without supports_responses', { provider: 'hosted_vllm', protocol: 'openai' }, false],
     ['hosted_vllm/ with supports_responses', { provider: 'hosted_vllm', protocol: 'openai', supportsResponses: true }, true],
     ['lm_studio/ with supports_responses', { provider: 'lm_studio', protocol: 'openai', supportsResponses: true }, true],
