@@ -14,6 +14,7 @@ import type { AnthropicMessagesRequest } from './anthropic-inbound/anthropic-req
 import { ANTHROPIC_VERSION } from '../providers/anthropic-adapter.js';
 import type { AdapterTarget, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
+import { parseEventObject } from './parse-event-object.js';
 
 /** API versions are dates; anything else is replaced by the version the gateway pins. */
 const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -102,14 +103,9 @@ export function createAnthropicPassthroughEncoder(): ClientStreamEncoder {
     start: () => '',
     event(event: StreamEvent): string {
       // Garbage is not relayed: the translator rejects it next, and the client gets an error event.
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        return '';
-      }
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) return '';
-      const type = (data as Record<string, unknown>).type;
+      const data = parseEventObject(event.data);
+      if (data === undefined) return '';
+      const type = data.type;
       const name = event.event ?? (typeof type === 'string' ? type : undefined);
       if (name === 'error' || type === 'error') relayedError = true;
       const lines = event.data.split('\n').map((line) => `data: ${line}`).join('\n');

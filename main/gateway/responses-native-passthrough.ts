@@ -10,6 +10,7 @@ import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { createResponsesAnswerReader } from './responses-inbound/create-responses-answer-reader.js';
 import { toResponsesError } from './responses-inbound/to-responses-error.js';
+import { parseEventObject } from './parse-event-object.js';
 
 type Json = Record<string, unknown>;
 
@@ -72,14 +73,8 @@ export function createResponsesPassthroughEncoder(): ClientStreamEncoder {
     start: () => '',
     event(event: StreamEvent): string {
       // Garbage is not relayed: the reader rejects it next, and the client gets response.failed.
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        return '';
-      }
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) return '';
-      const record = data as Json;
+      const record = parseEventObject(event.data);
+      if (record === undefined) return '';
       if (typeof record.sequence_number === 'number') lastSequence = record.sequence_number;
       if (typeof record.response === 'object' && record.response !== null) response = record.response as Json;
       const type = typeof record.type === 'string' ? record.type : undefined;
