@@ -221,6 +221,15 @@ describe('/api/generate', () => {
     expect(rowCount('/api/generate')).toBe(rows);
   });
 
+  it('what only Ollama takes (an image of another type) goes to an Ollama deployment as sent, and is a 400 elsewhere', async () => {
+    const bmp = Buffer.from('BM\x36\x00\x00\x00 bitmap bytes', 'latin1').toString('base64');
+    const answer = await client().chat({ model: 'ollama-native', messages: [{ role: 'user', content: 'what is it', images: [bmp] }] });
+    expect(answer.message.content).toBe('Hello, world!');
+    expect(lastUpstream().json).toMatchObject({ messages: [{ role: 'user', content: 'what is it', images: [bmp] }] });
+    await expect(client().chat({ model: 'local-coder', messages: [{ role: 'user', content: 'what is it', images: [bmp] }] }))
+      .rejects.toMatchObject({ status_code: 400, error: expect.stringContaining('messages[0].images[0]') });
+  });
+
   it('suffix goes to an Ollama deployment natively and is a clear 400 for any other', async () => {
     const answer = await client().generate({ model: 'ollama-native', prompt: 'def add(a, b):', suffix: '    return c', options: { num_ctx: 4096 } });
     expect(answer).toMatchObject({ model: 'ollama-native', response: 'Hello, world!', done: true });
@@ -262,6 +271,16 @@ describe('errors in Ollama\'s shape', () => {
     expect(answer.status).toBe(status);
     expect(Object.keys(answer.json)).toEqual(['error']);
     expect(answer.json.error).toContain(named);
+  });
+
+  it('a key sees only its models: another is 403 {"error"}, its own is reached by name:latest', async () => {
+    const { key } = await gw.generateKey({ key_alias: 'zed', models: ['claude'] });
+    const refused = await gw.api('POST', '/api/chat', { model: 'local-coder', messages: [{ role: 'user', content: 'hi' }] }, key);
+    expect(refused.status).toBe(403);
+    expect(Object.keys(refused.json)).toEqual(['error']);
+    anthropic.script({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
+    const answer = await client(key).chat({ model: 'claude:latest', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer).toMatchObject({ model: 'claude:latest', message: { content: 'ok' } });
   });
 
   it('the client raises them as ResponseError with the status and message', async () => {

@@ -14,6 +14,8 @@ export interface OpenAIChatBridge {
   body: Json;
   /** What had no OpenAI equivalent and was left out (`options.num_ctx`, `think`...), once each. */
   dropped: readonly string[];
+  /** Set when only an Ollama deployment can serve the request: every other one answers this 400. */
+  untranslatable?: GatewayError;
 }
 
 /**

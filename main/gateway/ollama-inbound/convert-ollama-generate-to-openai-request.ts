@@ -11,12 +11,7 @@ import { toImageDataUrl } from './to-image-data-url.js';
 
 type Json = Record<string, unknown>;
 
-export interface OpenAIGenerateBridge extends OpenAIChatBridge {
-  /** Set when only an Ollama deployment can serve the request (suffix). */
-  untranslatable?: GatewayError;
-}
-
-export function convertOllamaGenerateToOpenAIRequest(request: OllamaGenerateRequest, model: string): OpenAIGenerateBridge {
+export function convertOllamaGenerateToOpenAIRequest(request: OllamaGenerateRequest, model: string): OpenAIChatBridge {
   const { fields, dropped } = convertOllamaOptions(request);
   if (request.raw) dropped.push('raw');
   if (request.hasContext) dropped.push('context');
@@ -25,7 +20,7 @@ export function convertOllamaGenerateToOpenAIRequest(request: OllamaGenerateRequ
     ? request.prompt
     : [{ type: 'text', text: request.prompt }, ...request.images.map((image, j) => ({ type: 'image_url', image_url: { url: toImageDataUrl(image, `images[${j}]`) } }))];
   const messages: Json[] = [...(request.system === undefined ? [] : [{ role: 'system', content: request.system }]), { role: 'user', content }];
-  const bridge: OpenAIGenerateBridge = { body: { model, messages, stream: request.stream, ...fields }, dropped };
+  const bridge: OpenAIChatBridge = { body: { model, messages, stream: request.stream, ...fields }, dropped };
   if (request.suffix !== undefined) {
     bridge.untranslatable = new GatewayError(
       'invalid_request',

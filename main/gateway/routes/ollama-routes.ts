@@ -23,6 +23,7 @@ import { parseOllamaGenerateRequest } from '../ollama-inbound/parse-ollama-gener
 import { parseOllamaEmbedRequest, parseOllamaEmbeddingsRequest } from '../ollama-inbound/parse-ollama-embed-request.js';
 import { convertOllamaChatToOpenAIRequest, type OpenAIChatBridge } from '../ollama-inbound/convert-ollama-chat-to-openai-request.js';
 import { convertOllamaGenerateToOpenAIRequest } from '../ollama-inbound/convert-ollama-generate-to-openai-request.js';
+import { ollamaRoutingBody } from '../ollama-inbound/ollama-routing-body.js';
 import { createOllamaStreamEncoder, type OllamaStreamEncoderOptions } from '../ollama-inbound/create-ollama-stream-encoder.js';
 import { renderOllamaResponse } from '../ollama-inbound/render-ollama-response.js';
 import { DEFAULT_MAX_KEEP_ALIVE_SECONDS, parseKeepAliveSeconds } from '../ollama-inbound/cap-keep-alive.js';
@@ -49,7 +50,7 @@ export function registerOllamaInferenceRoutes(app: FastifyInstance, deps: Infere
       const model = servedModelName(deps, request, parsed.model);
       // Ollama reads an empty conversation as "load the model" (keep_alive 0: unload); see loadAnswer.
       if (parsed.messages.length === 0) return loadAnswer(deps, reply, parsed, 'chat');
-      const bridge = convertOllamaChatToOpenAIRequest(parsed, model);
+      const bridge = ollamaRoutingBody(parsed, model, convertOllamaChatToOpenAIRequest, (chat) => chat.messages.map((message) => message.content).join('\n'));
       await proxyInference(deps, 'chat', request, reply, ollamaFormat(deps, request, 'chat', parsed, bridge, startedAt, maxKeepAliveSeconds()));
     });
 
@@ -58,7 +59,7 @@ export function registerOllamaInferenceRoutes(app: FastifyInstance, deps: Infere
       const parsed = parseOllamaGenerateRequest(request.body);
       const model = servedModelName(deps, request, parsed.model);
       if (parsed.prompt === '' && parsed.images.length === 0) return loadAnswer(deps, reply, parsed, 'generate');
-      const bridge = convertOllamaGenerateToOpenAIRequest(parsed, model);
+      const bridge = ollamaRoutingBody(parsed, model, convertOllamaGenerateToOpenAIRequest, (generate) => `${generate.system ?? ''}\n${generate.prompt}`);
       await proxyInference(deps, 'chat', request, reply, ollamaFormat(deps, request, 'generate', parsed, bridge, startedAt, maxKeepAliveSeconds()));
     });
 
@@ -120,7 +121,7 @@ function ollamaFormat(
   request: FastifyRequest,
   kind: 'chat' | 'generate',
   parsed: OllamaCommonFields,
-  bridge: OpenAIChatBridge & { untranslatable?: GatewayError },
+  bridge: OpenAIChatBridge,
   startedAt: number,
   maxKeepAliveSeconds: number | null,
 ): ClientFormat {
