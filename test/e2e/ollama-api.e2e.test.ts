@@ -234,6 +234,9 @@ describe('/api/generate', () => {
     const answer = await client().generate({ model: 'ollama-native', prompt: 'def add(a, b):', suffix: '    return c', options: { num_ctx: 4096 } });
     expect(answer).toMatchObject({ model: 'ollama-native', response: 'Hello, world!', done: true });
     expect(lastUpstream()).toMatchObject({ path: '/api/generate', json: { model: 'llama3.2', suffix: '    return c', options: { num_ctx: 4096 }, stream: false } });
+    let streamed = '';
+    for await (const part of await client().generate({ model: 'ollama-native', prompt: 'hi', stream: true })) streamed += part.response;
+    expect(streamed).toBe('Hello, world!');
     await expect(client().generate({ model: 'local-coder', prompt: 'def add(a, b):', suffix: '    return c' })).rejects.toMatchObject({ status_code: 400, error: expect.stringContaining('suffix') });
   });
 });
@@ -247,6 +250,13 @@ describe('/api/embed and /api/embeddings', () => {
     expect(answer.embeddings.every((vector) => vector.length > 0 && vector.every((n) => typeof n === 'number'))).toBe(true);
     expect(lastUpstream().json).toMatchObject({ model: 'qwen3-coder', input: ['first', 'second'], encoding_format: 'float' });
     await newRows('/api/embed', before);
+  });
+
+  it('embed() to an Ollama deployment goes to its /api/embed', async () => {
+    const answer = await client().embed({ model: 'ollama-native', input: 'first' });
+    expect(answer.embeddings).toHaveLength(1);
+    expect(answer.prompt_eval_count).toBeGreaterThan(0);
+    expect(lastUpstream()).toMatchObject({ path: '/api/embed', json: { model: 'llama3.2', input: 'first' } });
   });
 
   it('embeddings() (legacy) returns one vector', async () => {
