@@ -84,11 +84,10 @@ export function createOllamaStreamEncoder(options: OllamaStreamEncoderOptions): 
     const open = toolCalls.slice(flushed);
     // By id first: some servers send every complete call at index 0, each with its own id.
     let call = id !== undefined ? open.find((c) => c.id === id) : index !== undefined ? open.findLast((c) => c.index === index) : open.at(-1);
-    if (call === undefined || (id !== undefined && call.id !== undefined && call.id !== id)) {
+    if (call === undefined) {
       call = { id, index, name: '', args: '' };
       toolCalls.push(call);
     }
-    call.id ??= id;
     if (call.name === '' && typeof fn.name === 'string') call.name = fn.name;
     const args = typeof fn.arguments === 'string' ? fn.arguments : isRecord(fn.arguments) ? JSON.stringify(fn.arguments) : '';
     call.args += args;
