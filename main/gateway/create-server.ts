@@ -25,6 +25,7 @@ import { registerRequestDecompression } from './plugins/decompress-request-body.
 import { registerOpenAIRoutes } from './routes/openai-routes.js';
 import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-routes.js';
 import { registerResponsesRoutes, type CompletedResponse } from './routes/responses-routes.js';
+import { registerOllamaInferenceRoutes } from './routes/ollama-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
@@ -243,6 +244,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(deps.responses ? { store: deps.responses } : {}),
     });
     if (deps.responses) registerStoredResponseRoutes(zone, deps.responses);
+    registerOllamaInferenceRoutes(zone, inference);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,

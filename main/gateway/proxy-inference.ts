@@ -93,6 +93,11 @@ export interface NativeFormat {
   reader?: AnswerReader;
   /** When set, `body` is only a stand-in for routing: deployments not accepted refuse with it. */
   untranslatable?: GatewayError;
+  /**
+   * The client's JSON body from the upstream's (already read for usage and errors); the upstream's
+   * text unchanged when absent. Ollama's answers name the model the client asked for.
+   */
+  renderJson?(text: string): string;
 }
 
 const OPENAI_FORMAT: Omit<ClientFormat, 'body'> = {
@@ -227,7 +232,7 @@ export async function proxyInference(
       status = 'success';
       httpStatus = 200;
       // A native answer goes back byte for byte; it was parsed above only for its usage and errors.
-      const sent = attempt.native ? text : format.renderJson(parsed);
+      const sent = attempt.native ? (attempt.native.renderJson?.(text) ?? text) : format.renderJson(parsed);
       if (logBodies) responseText = preCapBodyText(sent);
       reply.headers(headers).type('application/json').send(sent);
     } finally {

@@ -50,6 +50,8 @@ const DONE_FRAME = 'data: [DONE]\n\n';
 
 /** Turns canonical OpenAI chunks into what the client reads. */
 export interface ClientStreamEncoder {
+  /** The stream's Content-Type; SSE's when absent (Ollama's NDJSON sets its own). */
+  contentType?: string;
   /** Written right after the response head (e.g. Anthropic's message_start). */
   start(): string;
   /**
@@ -93,7 +95,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   reply.hijack();
   res.writeHead(200, {
     ...hookHeaders,
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type': encoder.contentType ?? 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
     ...input.headers,
