@@ -35,6 +35,7 @@ import { createModelRepository } from './storage/model-repository.js';
 import { createResponseStore, type ResponseStore } from './storage/response-store.js';
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
+import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
   /** A config file, or undefined for the embedded default (a local Ollama). */
@@ -42,6 +43,8 @@ export interface StartGatewayOptions {
   dataDir: string;
   host: string;
   port: number;
+  /** The Ollama listener's port (--ollama-port); overrides general_settings.ollama_api.port. */
+  ollamaPort?: number;
   /** Overrides general_settings.master_key (SWITCHBOARD_MASTER_KEY). */
   masterKey: string | undefined;
   env: NodeJS.ProcessEnv;
@@ -65,6 +68,8 @@ export interface RunningGateway {
   config: GatewayConfig;
   url: string;
   port: number;
+  /** The second loopback listener for Ollama clients (/ and /api/* only): its URL, or undefined when off or its port was taken. */
+  ollamaUrl: string | undefined;
   db: OpenedDatabase;
   keys: KeyRepository;
   usage: UsageLedger;
@@ -156,6 +161,10 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const address = gateway.app.server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const ollamaPort = options.ollamaPort ?? config.ollamaApi.port;
+    const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
+      app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecified(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
+    });
 
     const sweep = () => {
       try {
@@ -173,7 +182,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
 
     let closing: Promise<void> | undefined;
     return {
-      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, responses, settings, gatewaySettings,
+      gateway, config, url: `http://${shownHost}:${port}`, port, db,
+      ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
       close() {
         closing ??= (async () => {
@@ -182,7 +192,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           // them so the usage of every request is still recorded and the process can exit.
           const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           forced.unref();
-          await gateway.close();
+          await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);
           usage.close();
           verifier.dispose();
@@ -197,6 +207,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
+
+/** 0.0.0.0 and :: are where we bind, not an address a client can use. */
+function isUnspecified(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
 
 /**
  * Key spend and last use are written when a request's usage row is (batched, up to a second

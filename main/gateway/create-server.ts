@@ -36,6 +36,8 @@ import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
+import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
 import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
@@ -200,7 +202,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     routeOptions.push(route);
   });
   const routes = (): RegisteredRoute[] =>
-    routeOptions.flatMap((route) => [route.method].flat().map((method) => ({ method, url: route.url, zone: route.config?.zone })));
+    routeOptions.flatMap((route) => [route.method].flat().map((method) => ({
+      method, url: route.url, zone: route.config?.zone,
+      ...(route.constraints?.listener === 'ollama' ? { listener: 'ollama' as const } : {}),
+    })));
 
   const portOf = (request: FastifyRequest) => localPortOf(request, () => listeningPort);
   registerErrorHandler(app, {
@@ -235,7 +240,9 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
     ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
   };
-  registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
+  // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
+  const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, () => deps.config.ollamaApi);
+  registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
     registerResponsesRoutes(zone, inference, {
@@ -243,6 +250,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(deps.responses ? { store: deps.responses } : {}),
     });
     if (deps.responses) registerStoredResponseRoutes(zone, deps.responses);
+    registerOllamaDiscoveryRoutes(zone, inference, deps.config.ollamaApi);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
