@@ -58,7 +58,9 @@ export function parseOllamaApiSettings(generalSettings: Readonly<Record<string, 
   // The config schema has refused a bad block already; anything else here (a hand-built object in
   // a test) falls back to the defaults rather than half-applying.
   const raw = parsed.success ? parsed.data : {};
-  const cap = raw.max_keep_alive === undefined ? DEFAULT_MAX_KEEP_ALIVE_SECONDS : parseKeepAliveCap(raw.max_keep_alive) ?? DEFAULT_MAX_KEEP_ALIVE_SECONDS;
+  // null (no cap) is a real answer here, so `??` would be wrong: only undefined means "not given".
+  const given = raw.max_keep_alive === undefined ? undefined : parseKeepAliveCap(raw.max_keep_alive);
+  const cap = given === undefined ? DEFAULT_MAX_KEEP_ALIVE_SECONDS : given;
   return {
     port: raw.port,
     allowWithoutKey: raw.allow_without_key === true,
