@@ -148,7 +148,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
     });
 
+    let ollamaListenerPort: number | undefined;
     const gateway = await createServer({
+      ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       now: () => clock.now(),
@@ -165,6 +167,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
       app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecified(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
     });
+    ollamaListenerPort = ollama?.port;
 
     const sweep = () => {
       try {

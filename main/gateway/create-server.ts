@@ -124,6 +124,8 @@ export interface ServerDeps {
   onResponseCompleted?: (completed: CompletedResponse) => void;
   /** Ticks keep-alive events into streams with no content yet (tests tick by hand); every 15 s when absent. */
   streamKeepAlive?: KeepAliveTimer;
+  /** The Ollama listener's port once it listens (start-gateway.ts starts it after this server); shown under /settings. */
+  ollamaListenerPort?: () => number | undefined;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxJsonDepth?: number;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
@@ -241,7 +243,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
   };
   // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
-  const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, () => deps.config.ollamaApi);
+  const ollamaKeyless = () => deps.gatewaySettings?.ollamaKeyless(deps.config.ollamaApi) ?? deps.config.ollamaApi;
+  const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, ollamaKeyless);
   registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
@@ -268,7 +271,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
     });
     if (deps.gatewaySettings) {
-      registerSettingsRoutes(zone, { settings: deps.gatewaySettings, server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+      registerSettingsRoutes(zone, {
+        settings: deps.gatewaySettings, ollamaKeyless,
+        server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined, ollamaListenerPort: deps.ollamaListenerPort?.() }),
+      });
     }
   });
   const dashboardDir = deps.dashboardDir;
