@@ -35,6 +35,7 @@ import { createModelRepository } from './storage/model-repository.js';
 import { createResponseStore, type ResponseStore } from './storage/response-store.js';
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
+import { isUnspecifiedHost } from './core/host-name.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -165,7 +166,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
     const ollamaPort = options.ollamaPort ?? config.ollamaApi.port;
     const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
-      app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecified(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
+      app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecifiedHost(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
     });
     ollamaListenerPort = ollama?.port;
 
@@ -210,11 +211,6 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
-
-/** 0.0.0.0 and :: are where we bind, not an address a client can use. */
-function isUnspecified(host: string): boolean {
-  return host === '0.0.0.0' || host === '::';
-}
 
 /**
  * Key spend and last use are written when a request's usage row is (batched, up to a second

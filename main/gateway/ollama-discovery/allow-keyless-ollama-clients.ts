@@ -6,10 +6,9 @@
 // mode or the admin key, and never reads the presented key itself.
 import type { FastifyRequest } from 'fastify';
 import type { OllamaApiSettings } from '../../config/ollama-api-settings.js';
-import type { Authenticator } from '../plugins/authenticate.js';
+import { isLoopbackHost } from '../../core/host-name.js';
+import { KEY_HEADERS, type Authenticator } from '../plugins/authenticate.js';
 import { rawHeaderValues } from '../plugins/raw-header-values.js';
-
-const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
 
 export function allowKeylessOllamaClients(inner: Authenticator, settings: () => Pick<OllamaApiSettings, 'allowWithoutKey' | 'models'>): Authenticator {
   return {
@@ -34,8 +33,7 @@ function isOllamaRoute(request: FastifyRequest): boolean {
 /** The TCP peer, not a header: 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 function isLoopbackClient(request: FastifyRequest): boolean {
   const address = request.raw.socket?.remoteAddress ?? request.ip ?? '';
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+  return isLoopbackHost(address.startsWith('::ffff:') ? address.slice(7) : address);
 }
 
 function carriesKey(request: FastifyRequest): boolean {

@@ -6,6 +6,7 @@
 import type { Deployment } from '../../core/deployment.js';
 import { sendCheapRequest, type ProbeDeps } from '../../routing/probe-deployment.js';
 import type { OllamaModelDetails, OllamaTagEntry } from './synthesise-ollama-model.js';
+import { toOllamaTagName } from './resolve-ollama-model-name.js';
 
 export interface UpstreamOllamaTags {
   /** The upstream's own entry for this deployment's model, or undefined (not Ollama, not listed, unreachable). */
@@ -43,7 +44,8 @@ export function createUpstreamOllamaTags(deps: ProbeDeps, options: UpstreamOllam
     async lookup(deployment) {
       if (deployment.protocol !== 'ollama') return undefined;
       const listing = await listingOf(deployment);
-      return listing?.get(withTag(deployment.upstreamModel));
+      // Ollama treats `llama3.2` and `llama3.2:latest` as one model: both sides are keyed tagged.
+      return listing?.get(toOllamaTagName(deployment.upstreamModel));
     },
   };
 }
@@ -80,7 +82,7 @@ function parseListing(text: string): Listing | undefined {
     const details = readDetails(entry.details);
     if (typeof name !== 'string' || typeof entry.modified_at !== 'string' || !Number.isSafeInteger(entry.size) || (entry.size as number) < 0
       || typeof entry.digest !== 'string' || !/^[0-9a-f]{64}$/.test(entry.digest) || details === undefined) continue;
-    listing.set(withTag(name), { modified_at: entry.modified_at, size: entry.size as number, digest: entry.digest, details });
+    listing.set(toOllamaTagName(name), { modified_at: entry.modified_at, size: entry.size as number, digest: entry.digest, details });
   }
   return listing;
 }
@@ -92,11 +94,6 @@ function readDetails(value: unknown): OllamaModelDetails | undefined {
   if ([parent, format, family, size, quant].some((v) => v === undefined)) return undefined;
   const families = Array.isArray(value.families) ? value.families.filter((f): f is string => typeof f === 'string') : [family!];
   return { parent_model: parent!, format: format!, family: family!, families, parameter_size: size!, quantization_level: quant! };
-}
-
-/** Ollama treats `llama3.2` and `llama3.2:latest` as one model. */
-function withTag(name: string): string {
-  return name.includes(':') ? name : `${name}:latest`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
