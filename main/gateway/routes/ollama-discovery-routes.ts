@@ -3,7 +3,7 @@
 // and `GET /` ("Ollama is running") on the Ollama listener only. Registered in the inference zone,
 // so the local-only guard, the browser policy and authentication apply as to every inference
 // route; errors are Ollama's `{"error": "..."}`. Never calls anything but a configured Ollama
-// deployment's own /api/tags (upstream-ollama-tags.ts).
+// deployment's own /api/tags and /api/show (upstream-ollama-tags.ts, upstream-ollama-show.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { OllamaApiSettings } from '../../config/ollama-api-settings.js';
@@ -15,6 +15,7 @@ import { principalOf } from '../plugins/authenticate.js';
 import { addListenerConstraint, LISTENER_CONSTRAINT } from '../ollama-discovery/ollama-listener-request.js';
 import { resolveOllamaModelName } from '../ollama-discovery/resolve-ollama-model-name.js';
 import { createUpstreamOllamaTags } from '../ollama-discovery/upstream-ollama-tags.js';
+import { createUpstreamOllamaShow } from '../ollama-discovery/upstream-ollama-show.js';
 import { describeOllamaModel, listOllamaModels, visibleOllamaModels } from '../ollama-discovery/list-ollama-models.js';
 import { buildOllamaShow } from '../ollama-discovery/build-ollama-show.js';
 
@@ -30,6 +31,7 @@ export function registerOllamaDiscoveryRoutes(app: FastifyInstance, deps: Ollama
   // Stable across listings (clients sort and cache by it): when the gateway started.
   const modifiedAt = new Date(deps.now()).toISOString();
   const upstreamTags = createUpstreamOllamaTags(deps, { now: deps.now });
+  const upstreamShow = createUpstreamOllamaShow(deps, { now: deps.now });
   const prices = createPriceTable(undefined, { now: deps.now });
   addListenerConstraint(app);
 
@@ -46,10 +48,10 @@ export function registerOllamaDiscoveryRoutes(app: FastifyInstance, deps: Ollama
     scope.post('/api/show', async (request) => {
       const requested = requestedModel(request);
       const model = findVisible(deps.router(), request, requested);
-      const entry = await describeOllamaModel(model, upstreamTags, modifiedAt);
+      const [entry, real] = await Promise.all([describeOllamaModel(model, upstreamTags, modifiedAt), upstreamShow.lookup(model.deployment)]);
       const d = model.deployment;
       const contextLength = d.maxInputTokens ?? prices.lookup(d.provider, d.upstreamModel, d.baseModel)?.maxInputTokens;
-      return buildOllamaShow(model, entry, contextLength);
+      return buildOllamaShow(model, entry, contextLength, real);
     });
 
     // Switchboard holds no model in memory; models it routes to a real Ollama are loaded there and
