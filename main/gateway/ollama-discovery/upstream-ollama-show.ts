@@ -6,6 +6,7 @@
 // adapter does (no key: Ollama takes none).
 import type { Deployment } from '../../core/deployment.js';
 import { sendCheapRequest, type ProbeDeps } from '../../routing/probe-deployment.js';
+import { createBriefCache } from './brief-cache.js';
 
 export interface UpstreamShow {
   capabilities: string[] | undefined;
@@ -23,17 +24,11 @@ const MAX_SHOW_BYTES = 4 * 1024 * 1024;
 const MAX_INFO_ENTRIES = 200;
 
 export function createUpstreamOllamaShow(deps: ProbeDeps, options: { now: () => number; ttlMs?: number; timeoutMs?: number }): UpstreamOllamaShow {
-  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-  const cache = new Map<string, { at: number; show: Promise<UpstreamShow | undefined> }>();
+  const cache = createBriefCache<UpstreamShow | undefined>(options.now, options.ttlMs ?? DEFAULT_TTL_MS);
   return {
     lookup(deployment) {
       if (deployment.protocol !== 'ollama') return Promise.resolve(undefined);
-      const key = `${deployment.apiBase}|${deployment.upstreamModel}`;
-      const cached = cache.get(key);
-      if (cached && options.now() - cached.at < ttlMs) return cached.show;
-      const show = fetchShow(deps, deployment, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      cache.set(key, { at: options.now(), show });
-      return show;
+      return cache.get(`${deployment.apiBase}|${deployment.upstreamModel}`, () => fetchShow(deps, deployment, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Deployment } from '../../core/deployment.js';
 import { sendCheapRequest, type ProbeDeps } from '../../routing/probe-deployment.js';
 import type { OllamaModelDetails, OllamaTagEntry } from './synthesise-ollama-model.js';
 import { toOllamaTagName } from './resolve-ollama-model-name.js';
+import { createBriefCache } from './brief-cache.js';
 
 export interface UpstreamOllamaTags {
   /** The upstream's own entry for this deployment's model, or undefined (not Ollama, not listed, unreachable). */
@@ -28,17 +29,12 @@ const MAX_TAGS_BYTES = 4 * 1024 * 1024;
 type Listing = ReadonlyMap<string, Omit<OllamaTagEntry, 'name' | 'model'>>;
 
 export function createUpstreamOllamaTags(deps: ProbeDeps, options: UpstreamOllamaTagsOptions): UpstreamOllamaTags {
-  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-  const cache = new Map<string, { at: number; listing: Promise<Listing | undefined> }>();
-
-  const listingOf = (deployment: Deployment): Promise<Listing | undefined> => {
-    const key = `${deployment.apiBase}|${deployment.credential.kind === 'none' ? '' : deployment.id}`;
-    const cached = cache.get(key);
-    if (cached && options.now() - cached.at < ttlMs) return cached.listing;
-    const listing = fetchListing(deps, deployment, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    cache.set(key, { at: options.now(), listing });
-    return listing;
-  };
+  const cache = createBriefCache<Listing | undefined>(options.now, options.ttlMs ?? DEFAULT_TTL_MS);
+  // One listing per server (and per credential, when a deployment has one).
+  const listingOf = (deployment: Deployment): Promise<Listing | undefined> => cache.get(
+    `${deployment.apiBase}|${deployment.credential.kind === 'none' ? '' : deployment.id}`,
+    () => fetchListing(deps, deployment, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+  );
 
   return {
     async lookup(deployment) {
