@@ -15,6 +15,10 @@ Options (as --flag VALUE or --flag=VALUE):
   --config FILE     LiteLLM-style config.yaml (env SWITCHBOARD_CONFIG; default: a local
                     Ollama at http://127.0.0.1:11434)
   --port N          port to listen on (env SWITCHBOARD_PORT; default 4141)
+  --ollama-port N   also serve the Ollama-compatible API (/ and /api/*) on 127.0.0.1:N,
+                    e.g. 11434 for clients that only know Ollama's address (overrides
+                    general_settings.ollama_api.port); if N is taken (a running Ollama),
+                    Switchboard says so and keeps /api on its main port
   --host ADDR       address to bind (default 127.0.0.1). LAN mode: 0.0.0.0 (or ::, or one
                     of this machine's addresses) lets other machines connect; it needs an
                     admin key, and their requests must name this machine in Host by one of
@@ -41,6 +45,8 @@ export interface ServeOptions {
   command: 'serve';
   configFile: string | undefined;
   port: number;
+  /** --ollama-port: the second loopback listener for Ollama clients; undefined = general_settings.ollama_api.port. */
+  ollamaPort?: number;
   host: string;
   dataDir: string;
   logLevel: string;
@@ -59,6 +65,7 @@ type FlagsConfig = NonNullable<ParseArgsConfig['options']>;
 const SERVE_FLAGS = {
   config: { type: 'string' },
   port: { type: 'string' },
+  'ollama-port': { type: 'string' },
   host: { type: 'string' },
   'data-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -84,11 +91,17 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
   const portText = flags.port ?? env.SWITCHBOARD_PORT ?? '4141';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) return { command: 'error', message: `invalid port "${portText}"` };
+  const ollamaPortText = flags['ollama-port'];
+  const ollamaPort = ollamaPortText === undefined ? undefined : Number(ollamaPortText);
+  if (ollamaPortText !== undefined && (!/^\d+$/.test(ollamaPortText) || ollamaPort! < 1 || ollamaPort! > 65535)) {
+    return { command: 'error', message: `invalid Ollama port "${ollamaPortText}"` };
+  }
   const host = flags.host ?? env.SWITCHBOARD_HOST ?? '127.0.0.1';
   return {
     command: 'serve',
     configFile: flags.config ?? nonEmpty(env.SWITCHBOARD_CONFIG),
     port,
+    ...(ollamaPort === undefined ? {} : { ollamaPort }),
     host,
     dataDir: flags['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? defaultDataDir(env, platform),
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',

@@ -136,6 +136,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
+  if (running.ollamaUrl !== undefined) lines.push(`Ollama-compatible API also on ${running.ollamaUrl} (/ and /api/*).`);
   if (config.file === '<default>') {
     lines.push(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).`);
   }

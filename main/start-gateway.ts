@@ -35,6 +35,8 @@ import { createModelRepository } from './storage/model-repository.js';
 import { createResponseStore, type ResponseStore } from './storage/response-store.js';
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
+import { isUnspecifiedHost } from './core/host-name.js';
+import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
   /** A config file, or undefined for the embedded default (a local Ollama). */
@@ -42,6 +44,8 @@ export interface StartGatewayOptions {
   dataDir: string;
   host: string;
   port: number;
+  /** The Ollama listener's port (--ollama-port); overrides general_settings.ollama_api.port. */
+  ollamaPort?: number;
   /** Overrides general_settings.master_key (SWITCHBOARD_MASTER_KEY). */
   masterKey: string | undefined;
   env: NodeJS.ProcessEnv;
@@ -65,6 +69,8 @@ export interface RunningGateway {
   config: GatewayConfig;
   url: string;
   port: number;
+  /** The second loopback listener for Ollama clients (/ and /api/* only): its URL, or undefined when off or its port was taken. */
+  ollamaUrl: string | undefined;
   db: OpenedDatabase;
   keys: KeyRepository;
   usage: UsageLedger;
@@ -143,7 +149,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
     });
 
+    let ollamaListenerPort: number | undefined;
     const gateway = await createServer({
+      ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       now: () => clock.now(),
@@ -156,6 +164,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const address = gateway.app.server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const ollamaPort = options.ollamaPort ?? config.ollamaApi.port;
+    const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
+      app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecifiedHost(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
+    });
+    ollamaListenerPort = ollama?.port;
 
     const sweep = () => {
       try {
@@ -173,7 +186,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
 
     let closing: Promise<void> | undefined;
     return {
-      gateway, config, url: `http://${shownHost}:${port}`, port, db, keys, usage, responses, settings, gatewaySettings,
+      gateway, config, url: `http://${shownHost}:${port}`, port, db,
+      ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
       close() {
         closing ??= (async () => {
@@ -182,7 +196,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           // them so the usage of every request is still recorded and the process can exit.
           const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           forced.unref();
-          await gateway.close();
+          await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);
           usage.close();
           verifier.dispose();

@@ -3,6 +3,7 @@
 // so a LiteLLM config starts unchanged. Only shapes live here; meaning lives in load-config.ts.
 import { z } from 'zod';
 import { isUnspecifiedHost, normalizeHostName } from '../core/host-name.js';
+import { ollamaApiSchema } from './ollama-api-settings.js';
 
 const seconds = z.number().positive().finite();
 const usdPerToken = z.number().nonnegative().finite();
@@ -61,6 +62,7 @@ export const configFileSchema = z.looseObject({
       max_request_size_mb: z.number().positive().finite().optional(),
       stored_responses_max_mb: z.number().positive().finite().optional(),
       allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
+      ollama_api: ollamaApiSchema.optional(),
     })
     .optional(),
   environment_variables: z.record(z.string(), z.unknown()).optional(),

@@ -3,13 +3,21 @@
 // the settings table and cached in memory, because the Host/Origin guard reads the origins on
 // every request. Never holds secrets; validates with the shared contract before it stores.
 import { DEFAULT_RETENTION_DAYS } from '../metering/prune-raw-usage.js';
-import { isBrowserOrigin, MAX_ALLOWED_ORIGINS, MAX_RETENTION_DAYS, type SettingsUpdate } from '../../shared/api/settings-schemas.js';
+import { isBrowserOrigin, MAX_ALLOWED_ORIGINS, MAX_KEYLESS_MODELS, MAX_RETENTION_DAYS, type SettingsUpdate } from '../../shared/api/settings-schemas.js';
 
 export const SETTING_KEYS = {
   retentionDays: 'usage.retention_days',
   bodyLogging: 'logging.bodies',
   allowedOrigins: 'security.allowed_origins',
+  ollamaAllowWithoutKey: 'ollama.allow_without_key',
+  ollamaModels: 'ollama.models',
 } as const;
+
+/** Keyless Ollama clients as the dashboard set them; undefined = never set there (the config file's value applies). */
+export interface OllamaKeylessOverride {
+  allowWithoutKey: boolean | undefined;
+  models: readonly string[] | undefined;
+}
 
 /** The slice of the settings repository this needs. */
 export interface SettingsStorage {
@@ -21,6 +29,7 @@ export interface GatewaySettingsValues {
   retentionDays: number;
   bodyLogging: boolean;
   allowedOrigins: readonly string[];
+  ollamaKeyless: OllamaKeylessOverride;
 }
 
 export interface GatewaySettings {
@@ -29,6 +38,8 @@ export interface GatewaySettings {
   bodyLogging(): boolean;
   /** The same frozen array until the next update: cheap enough for every request. */
   allowedOrigins(): readonly string[];
+  /** Keyless Ollama access: the dashboard's values where set, else `fromConfig` (general_settings.ollama_api). */
+  ollamaKeyless(fromConfig: { allowWithoutKey: boolean; models: readonly string[] }): { allowWithoutKey: boolean; models: readonly string[] };
   /** Applies an already-validated update; each value is written before it takes effect. */
   update(patch: SettingsUpdate): GatewaySettingsValues;
 }
@@ -38,12 +49,20 @@ export function createGatewaySettings(storage: SettingsStorage): GatewaySettings
     retentionDays: readRetention(storage.get(SETTING_KEYS.retentionDays)),
     bodyLogging: storage.get(SETTING_KEYS.bodyLogging) === true,
     allowedOrigins: Object.freeze(readOrigins(storage.get(SETTING_KEYS.allowedOrigins))),
+    ollamaKeyless: Object.freeze({
+      allowWithoutKey: readOptionalBoolean(storage.get(SETTING_KEYS.ollamaAllowWithoutKey)),
+      models: readModels(storage.get(SETTING_KEYS.ollamaModels)),
+    }),
   });
   return {
     values: () => current,
     retentionDays: () => current.retentionDays,
     bodyLogging: () => current.bodyLogging,
     allowedOrigins: () => current.allowedOrigins,
+    ollamaKeyless: (fromConfig) => ({
+      allowWithoutKey: current.ollamaKeyless.allowWithoutKey ?? fromConfig.allowWithoutKey,
+      models: current.ollamaKeyless.models ?? fromConfig.models,
+    }),
     update(patch) {
       const next = { ...current };
       // Write first: when storage fails (busy, read-only), the live value stays what is stored.
@@ -60,6 +79,15 @@ export function createGatewaySettings(storage: SettingsStorage): GatewaySettings
         storage.set(SETTING_KEYS.allowedOrigins, origins);
         next.allowedOrigins = Object.freeze(origins);
       }
+      if (patch.ollama_api?.allow_without_key !== undefined) {
+        storage.set(SETTING_KEYS.ollamaAllowWithoutKey, patch.ollama_api.allow_without_key);
+        next.ollamaKeyless = Object.freeze({ ...next.ollamaKeyless, allowWithoutKey: patch.ollama_api.allow_without_key });
+      }
+      if (patch.ollama_api?.models !== undefined) {
+        const models = Object.freeze([...new Set(patch.ollama_api.models)]);
+        storage.set(SETTING_KEYS.ollamaModels, models);
+        next.ollamaKeyless = Object.freeze({ ...next.ollamaKeyless, models });
+      }
       current = Object.freeze(next);
       return current;
     },
@@ -69,6 +97,15 @@ export function createGatewaySettings(storage: SettingsStorage): GatewaySettings
 /** Whatever was stored, read defensively: a hand-edited value falls back to the default. */
 function readRetention(value: unknown): number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= MAX_RETENTION_DAYS ? value : DEFAULT_RETENTION_DAYS;
+}
+
+function readOptionalBoolean(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function readModels(value: unknown): readonly string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return Object.freeze([...new Set(value.filter((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256))].slice(0, MAX_KEYLESS_MODELS));
 }
 
 function readOrigins(value: unknown): string[] {

@@ -11,6 +11,7 @@ import { requireLongAdminKey } from '../secrets/admin-key.js';
 import { normalizeHostName } from '../core/host-name.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
+import { parseOllamaApiSettings, type OllamaApiSettings } from './ollama-api-settings.js';
 
 export const DEFAULT_TIMEOUTS = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000 } as const;
 const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -28,6 +29,8 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** general_settings.allowed_hosts, as Host names (lower-case, IPv6 bracketed): accepted in LAN mode only. */
   allowedHosts: string[];
+  /** general_settings.ollama_api: the Ollama listener, keyless clients, /api/version, and maxKeepAliveSeconds() for keep_alive. */
+  ollamaApi: OllamaApiSettings;
   warnings: string[];
 }
 
@@ -44,7 +47,7 @@ const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
     'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
     'health_check_timeout', 'disable_background_health_check',
   ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts']),
+  general_settings: new Set(['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api']),
 };
 
 /** Explanations for LiteLLM keys we deliberately do not use. */
@@ -120,6 +123,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
     // The schema has checked every entry, so each normalizes.
     allowedHosts: [...new Set((general.allowed_hosts ?? []).map((name) => normalizeHostName(name)!))],
+    ollamaApi: parseOllamaApiSettings(general),
     warnings,
   };
 }

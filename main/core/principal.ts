@@ -16,9 +16,15 @@ export type Principal =
       maxParallelRequests: number | null;
       /** The key has a budget: admission reserves worst-case cost against it. */
       hasBudget: boolean;
-    };
+    }
+  /**
+   * A loopback Ollama client that sent no key, let in on /api/* by
+   * general_settings.ollama_api.allow_without_key; may use `models` only (empty = none, unlike a
+   * virtual key's list), attributed by its User-Agent.
+   */
+  | { kind: 'keyless'; models: readonly string[] };
 
 /** Management routes: the admin key, or anyone in open mode (no admin key configured). */
 export function isAdmin(principal: Principal): boolean {
-  return principal.kind !== 'virtual';
+  return principal.kind === 'master' || principal.kind === 'open';
 }

@@ -23,13 +23,27 @@ export interface AttemptScope {
 
 /** Whether the key may have model group `groupName` serve a request for `requestedModel`. */
 export function keyMayUseGroup(principal: Principal, requestedModel: string, requestedGroup: string, groupName: string): boolean {
-  if (principal.kind !== 'virtual') return true;
+  if (principal.kind !== 'virtual' && principal.kind !== 'keyless') return true;
+  // A keyless client's empty list allows nothing: letting every local process spend on every
+  // model must be a choice the user writes down, never a default.
+  if (principal.kind === 'keyless' && principal.models.length === 0) return false;
   if (keyAllowsModel(principal.models, groupName)) return true;
   // An allowed alias admits the group it points at, and only that one: not the group's fallbacks.
   return groupName === requestedGroup && keyAllowsModel(principal.models, requestedModel);
 }
 
+/** Whether this caller is limited to a list of models at all (the admin key and open mode are not). */
+export function restrictsModels(principal: Principal): boolean {
+  return principal.kind === 'keyless' || (principal.kind === 'virtual' && principal.models.length > 0);
+}
+
 export function modelNotAllowed(principal: Principal, model: string): GatewayError {
+  if (principal.kind === 'keyless') {
+    const allowed = principal.models.length === 0 ? 'none yet' : principal.models.join(', ');
+    return new GatewayError('model_not_allowed',
+      `Clients without a key may use only the models listed in general_settings.ollama_api.models (now: ${allowed}); ` +
+      `add "${model}" there (or under Settings), or send a Switchboard key as "Authorization: Bearer <key>"`, { param: 'model' });
+  }
   const allowed = principal.kind === 'virtual' ? principal.models.join(', ') : '';
   return new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${allowed}`, { param: 'model' });
 }

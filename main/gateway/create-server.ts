@@ -37,6 +37,8 @@ import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
+import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
 import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
@@ -123,6 +125,8 @@ export interface ServerDeps {
   onResponseCompleted?: (completed: CompletedResponse) => void;
   /** Ticks keep-alive events into streams with no content yet (tests tick by hand); every 15 s when absent. */
   streamKeepAlive?: KeepAliveTimer;
+  /** The Ollama listener's port once it listens (start-gateway.ts starts it after this server); shown under /settings. */
+  ollamaListenerPort?: () => number | undefined;
   /** Deepest JSON nesting a request body may have; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxJsonDepth?: number;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
@@ -201,7 +205,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     routeOptions.push(route);
   });
   const routes = (): RegisteredRoute[] =>
-    routeOptions.flatMap((route) => [route.method].flat().map((method) => ({ method, url: route.url, zone: route.config?.zone })));
+    routeOptions.flatMap((route) => [route.method].flat().map((method) => ({
+      method, url: route.url, zone: route.config?.zone,
+      ...(route.constraints?.listener === 'ollama' ? { listener: 'ollama' as const } : {}),
+    })));
 
   const portOf = (request: FastifyRequest) => localPortOf(request, () => listeningPort);
   registerErrorHandler(app, {
@@ -236,7 +243,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
     ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
   };
-  registerInferenceZone(app, { authenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
+  // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
+  const ollamaKeyless = () => deps.gatewaySettings?.ollamaKeyless(deps.config.ollamaApi) ?? deps.config.ollamaApi;
+  const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, ollamaKeyless);
+  registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
     registerResponsesRoutes(zone, inference, {
@@ -244,7 +254,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(deps.responses ? { store: deps.responses } : {}),
     });
     if (deps.responses) registerStoredResponseRoutes(zone, deps.responses);
-    registerOllamaInferenceRoutes(zone, inference);
+    registerOllamaInferenceRoutes(zone, inference, { maxKeepAliveSeconds: () => deps.config.ollamaApi.maxKeepAliveSeconds() });
+    registerOllamaDiscoveryRoutes(zone, inference, deps.config.ollamaApi);
   });
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
@@ -262,7 +273,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
     });
     if (deps.gatewaySettings) {
-      registerSettingsRoutes(zone, { settings: deps.gatewaySettings, server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined }) });
+      registerSettingsRoutes(zone, {
+        settings: deps.gatewaySettings, ollamaKeyless,
+        server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined, ollamaListenerPort: deps.ollamaListenerPort?.() }),
+      });
     }
   });
   const dashboardDir = deps.dashboardDir;

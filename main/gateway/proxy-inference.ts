@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
-import { admitAttempt, keyMayUseGroup, modelNotAllowed, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
+import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
 import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
 import { intervalKeepAlive } from './interval-keep-alive.js';
@@ -130,7 +130,7 @@ export async function proxyInference(
   if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) throw modelNotAllowed(principal, model);
   // Too long for every deployment with a known max_input_tokens: a context-window fallback the
   // key may use, or 400. An empty list allows every model: no predicate (no closure) for it.
-  const allows = principal.kind === 'virtual' && principal.models.length > 0
+  const allows = restrictsModels(principal)
     ? (name: string) => keyMayUseGroup(principal, model, requestedGroup, name)
     : undefined;
   group = guardContextWindow(group, body, router, settings, allows).group;

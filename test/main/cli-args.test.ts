@@ -47,6 +47,12 @@ describe('cli-args', () => {
     });
   });
 
+  it('takes --ollama-port for the Ollama listener, and leaves it out when not given', () => {
+    expect(serve(['--ollama-port', '11434']).ollamaPort).toBe(11434);
+    expect(serve(['--ollama-port=11500']).ollamaPort).toBe(11500);
+    expect('ollamaPort' in serve([])).toBe(false);
+  });
+
   it('takes the last of a repeated flag', () => {
     expect(serve(['--port', '1', '--port', '2']).port).toBe(2);
   });
@@ -55,6 +61,9 @@ describe('cli-args', () => {
     [['serve', '--port', 'abc'], HOME, 'invalid port "abc"'],
     [['serve', '--port', '65536'], HOME, 'invalid port "65536"'],
     [['serve', '--port', '-1'], HOME, "Option '--port' argument is ambiguous"],
+    [['serve', '--ollama-port', '0'], HOME, 'invalid Ollama port "0"'],
+    [['serve', '--ollama-port', '65536'], HOME, 'invalid Ollama port "65536"'],
+    [['serve', '--ollama-port', 'x'], HOME, 'invalid Ollama port "x"'],
     [['serve'], { ...HOME, SWITCHBOARD_PORT: 'x' }, 'invalid port "x"'],
     [['serve', '--bogus'], HOME, "Unknown option '--bogus'"],
     [['serve', '-p', '5'], HOME, "Unknown option '-p'"],

@@ -24,7 +24,8 @@ export interface Authenticator {
 }
 
 const MAX_KEY_LENGTH = 512;
-const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+/** Every header a key may come in. */
+export const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
 const INVALID_KEY_MESSAGE = 'Invalid or missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".';
 
 /**

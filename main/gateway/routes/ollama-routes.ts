@@ -9,7 +9,6 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { estimatePromptTokens } from '../../core/estimate-tokens.js';
 import { isRecord } from '../../providers/parse-json-safely.js';
 import type { ParsedResponse } from '../../providers/provider-adapter.js';
-import type { ModelGroup } from '../../routing/model-router.js';
 import { sendError } from '../plugins/error-handler.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { keyMayUseGroup, modelNotAllowed } from '../admit-attempt.js';
@@ -17,7 +16,7 @@ import { proxyInference, type ClientFormat, type InferenceDeps } from '../proxy-
 import { createOpenAISseEncoder } from '../relay-stream.js';
 import { DROPPED_HEADER } from './responses-routes.js';
 import { createOllamaNativePassthrough } from '../ollama-native-passthrough.js';
-import { resolveOllamaModelName } from '../ollama-inbound/resolve-ollama-model-name.js';
+import { resolveOllamaModelName } from '../ollama-discovery/resolve-ollama-model-name.js';
 import { parseOllamaChatRequest } from '../ollama-inbound/parse-ollama-chat-request.js';
 import { parseOllamaGenerateRequest } from '../ollama-inbound/parse-ollama-generate-request.js';
 import { parseOllamaEmbedRequest, parseOllamaEmbeddingsRequest } from '../ollama-inbound/parse-ollama-embed-request.js';
@@ -104,9 +103,7 @@ export function registerOllamaInferenceRoutes(app: FastifyInstance, deps: Infere
  */
 function servedModelName(deps: InferenceDeps, request: FastifyRequest, name: string): string {
   const router = deps.router();
-  const known = new Set<string>(router.groups().map((group: ModelGroup) => group.name));
-  for (const alias of router.aliases().keys()) known.add(alias);
-  const model = resolveOllamaModelName(name, known);
+  const model = resolveOllamaModelName(name, (candidate) => router.resolve(candidate) !== undefined);
   const group = model === undefined ? undefined : router.resolve(model);
   if (model === undefined || group === undefined) {
     throw new GatewayError('model_not_found', `model "${name}" not found: GET /api/tags lists the models this gateway serves`, { param: 'model' });

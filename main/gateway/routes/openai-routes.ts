@@ -30,6 +30,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps):
 function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly ModelGroup[] {
   const principal = principalOf(request);
   const groups = deps.router().groups();
+  if (principal.kind === 'keyless') return principal.models.length === 0 ? [] : groups.filter((group) => keyAllowsModel(principal.models, group.name));
   if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
   return groups.filter((group) => keyAllowsModel(principal.models, group.name));
 }

@@ -1,5 +1,5 @@
 // GET/POST /settings, admin only: the live settings (retention days, body logging, allowed
-// browser origins) and, read-only, what was fixed at start (host, port, LAN access, whether an
+// browser origins, keyless Ollama clients and their models) and, read-only, what was fixed at start (host, port, LAN access, whether an
 // admin key is set). A change applies to the next request without a restart; port and LAN
 // access are refused here because they need one.
 import type { FastifyInstance } from 'fastify';
@@ -13,12 +13,16 @@ export interface ServerFacts {
   host: string;
   port: number;
   adminKeySet: boolean;
+  /** The Ollama listener's port when it is listening. */
+  ollamaListenerPort?: number | undefined;
 }
 
 export interface SettingsRouteDeps {
   settings: GatewaySettings;
   /** Read per request: the port is only known once listening. */
   server: () => ServerFacts;
+  /** Keyless Ollama access as it applies now (dashboard over config.yaml). */
+  ollamaKeyless?: () => { allowWithoutKey: boolean; models: readonly string[] };
 }
 
 export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): void {
@@ -29,6 +33,9 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
       retention_days: values.retentionDays,
       body_logging: values.bodyLogging,
       allowed_origins: [...values.allowedOrigins],
+      ...(deps.ollamaKeyless ? {
+        ollama_api: { allow_without_key: deps.ollamaKeyless().allowWithoutKey, models: [...deps.ollamaKeyless().models], listener_port: server.ollamaListenerPort ?? null },
+      } : {}),
       server: { host: server.host, port: server.port, lan_access: !isLoopbackHost(server.host), admin_key_set: server.adminKeySet },
     };
   };

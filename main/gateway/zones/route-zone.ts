@@ -21,6 +21,8 @@ export interface RegisteredRoute {
   url: string;
   /** undefined = registered outside every zone plugin, which must never happen. */
   zone: RouteZone | undefined;
+  /** Served on the Ollama listener only (`GET /` answering "Ollama is running"). */
+  listener?: 'ollama';
 }
 
 /** Marks every route registered in `scope` (and its children) as belonging to `zone`. */

@@ -22,12 +22,21 @@ function memory(initial: Record<string, unknown> = {}) {
 
 describe('createGatewaySettings', () => {
   it('defaults to 30 days, no body logging and no origins', () => {
-    expect(createGatewaySettings(memory()).values()).toEqual({ retentionDays: 30, bodyLogging: false, allowedOrigins: [] });
+    expect(createGatewaySettings(memory()).values()).toEqual({ retentionDays: 30, bodyLogging: false, allowedOrigins: [], ollamaKeyless: { allowWithoutKey: undefined, models: undefined } });
+  });
+
+  it('keeps keyless Ollama choices over the config file\'s, and reads hand-edited ones defensively', () => {
+    const fromConfig = { allowWithoutKey: false, models: ['a'] };
+    expect(createGatewaySettings(memory()).ollamaKeyless(fromConfig)).toEqual(fromConfig);
+    const stored = createGatewaySettings(memory({ [SETTING_KEYS.ollamaAllowWithoutKey]: true, [SETTING_KEYS.ollamaModels]: ['b', 'b', 7, ''] }));
+    expect(stored.ollamaKeyless(fromConfig)).toEqual({ allowWithoutKey: true, models: ['b'] });
+    const bad = createGatewaySettings(memory({ [SETTING_KEYS.ollamaAllowWithoutKey]: 'yes', [SETTING_KEYS.ollamaModels]: 'b' }));
+    expect(bad.ollamaKeyless(fromConfig)).toEqual(fromConfig);
   });
 
   it('reads stored values defensively: a hand-edited bad value falls back, bad origins are dropped', () => {
     const settings = createGatewaySettings(memory({ [SETTING_KEYS.retentionDays]: -3, [SETTING_KEYS.bodyLogging]: 'yes', [SETTING_KEYS.allowedOrigins]: ['http://ok:1', '*', 5, 'http://ok:1'] }));
-    expect(settings.values()).toEqual({ retentionDays: 30, bodyLogging: false, allowedOrigins: ['http://ok:1'] });
+    expect(settings.values()).toEqual({ retentionDays: 30, bodyLogging: false, allowedOrigins: ['http://ok:1'], ollamaKeyless: { allowWithoutKey: undefined, models: undefined } });
   });
 
   it('writes each change and returns the same origins array until the next change', () => {

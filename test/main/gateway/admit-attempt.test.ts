@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitAttempt, keyMayUseGroup, refusedAfter, withSkippedFallbacks, type AttemptScope } from '../../../main/gateway/admit-attempt.js';
+import { admitAttempt, keyMayUseGroup, modelNotAllowed, refusedAfter, withSkippedFallbacks, type AttemptScope } from '../../../main/gateway/admit-attempt.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import { StorageError } from '../../../main/storage/storage-error.js';
 import type { Principal } from '../../../main/core/principal.js';
@@ -23,8 +23,21 @@ describe('keyMayUseGroup', () => {
     ['the group an allowed alias points at', key(['switchboard/active']), 'local', true],
     ['not a fallback of the group an allowed alias points at', key(['switchboard/active']), 'premium', false],
     ['not a group the list leaves out', key(['local']), 'premium', false],
+    // Keyless Ollama clients: the same rule, except that an empty list allows nothing.
+    ['nothing for a keyless client with no list', { kind: 'keyless', models: [] } as Principal, 'local', false],
+    ['a group a keyless client\'s list names', { kind: 'keyless', models: ['premium'] } as Principal, 'premium', true],
+    ['the group an alias a keyless client may use points at', { kind: 'keyless', models: ['switchboard/active'] } as Principal, 'local', true],
+    ['not a group a keyless client\'s list leaves out', { kind: 'keyless', models: ['local'] } as Principal, 'premium', false],
   ])('admits %s', (_name, principal, group, expected) => {
     expect(keyMayUseGroup(principal, 'switchboard/active', 'local', group)).toBe(expected);
+  });
+});
+
+describe('modelNotAllowed', () => {
+  it('tells a keyless client where the allowed models are set', () => {
+    const error = modelNotAllowed({ kind: 'keyless', models: [] }, 'premium');
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(/general_settings\.ollama_api\.models \(now: none yet\); add "premium" there/);
   });
 });
 

@@ -104,6 +104,14 @@ describe('createLedgerMeter', () => {
     expect(rows()[0]!.app).not.toBe('unknown');
   });
 
+  it('attributes a keyless Ollama client to the app its User-Agent names, with no key on the row', () => {
+    const d = deployment();
+    const input = { ...admission({ kind: 'keyless', models: ['cloud'] }, d, 'req-keyless'), userAgent: 'Zed/0.190.0 (macos; aarch64)', headers: { 'user-agent': 'Zed/0.190.0 (macos; aarch64)' } };
+    meter.admit(input).finish(finished(d, { requestId: 'req-keyless' }));
+    usage.flush();
+    expect(db.prepare("SELECT app, key_id FROM usage_log WHERE request_id = 'req-keyless'").get()).toEqual({ app: 'zed', key_id: null });
+  });
+
   it('estimates and marks usage when the upstream reported none', () => {
     const d = deployment();
     meter.admit(admission({ kind: 'master' }, d, 'req-2')).finish(finished(d, { requestId: 'req-2', outputChars: 40 }));

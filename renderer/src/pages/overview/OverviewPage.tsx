@@ -31,6 +31,8 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
   const models = useApi(() => api.listModels(), [api]);
   const keys = useApi(() => api.listKeys(1, 100), [api]);
   const active = useApi(() => api.activeModel(), [api]);
+  // The Ollama listener's address, when it is on, is what Ollama clients should be given.
+  const settings = useApi(() => api.settings(), [api]);
   const today = useApi(() => {
     const end = now();
     return api.usageSummary('app', startOfLocalDay(end), end);
@@ -45,6 +47,8 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
   const keyCount = keys.data?.total_count;
   const weekRequests = week.data?.totals.requests;
   const showGuide = modelCount !== undefined && keyCount !== undefined && weekRequests !== undefined && (modelCount === 0 || keyCount === 0 || weekRequests === 0);
+  const ollamaPort = settings.data?.ollama_api?.listener_port;
+  const ollamaOrigin = ollamaPort === undefined || ollamaPort === null ? undefined : `http://127.0.0.1:${ollamaPort}`;
   const clientModels = active.data ? [...(active.data.model ? [active.data.alias] : []), ...active.data.models] : [];
 
   return (
@@ -102,7 +106,7 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
       <DeploymentHealth api={api} />
 
       <div id="setup">
-        <SetupSnippets key={recentKey ?? 'none'} origin={origin} models={clientModels} initialKey={recentKey} />
+        <SetupSnippets key={recentKey ?? 'none'} origin={origin} {...(ollamaOrigin ? { ollamaOrigin } : {})} models={clientModels} initialKey={recentKey} />
       </div>
     </div>
   );

@@ -7,6 +7,8 @@ import { buildSetupSnippet, SETUP_CLIENTS, SETUP_CLIENT_LABELS, type SetupClient
 
 export interface SetupSnippetsProps {
   origin: string;
+  /** The Ollama listener's origin when it is on: what the Ollama clients' snippets point at. */
+  ollamaOrigin?: string;
   /** Model names clients can send: the active-model alias first, then the groups. */
   models: readonly string[];
   /** A key created in this tab, if any. */
@@ -15,14 +17,14 @@ export interface SetupSnippetsProps {
 
 export const KEY_PLACEHOLDER = 'sk-your-app-key';
 
-export function SetupSnippets({ origin, models, initialKey }: SetupSnippetsProps) {
+export function SetupSnippets({ origin, ollamaOrigin, models, initialKey }: SetupSnippetsProps) {
   const id = useId();
   const [client, setClient] = useState<SetupClient>('openai-python');
   const [picked, setModel] = useState<string | null>(null);
   const [key, setKey] = useState(initialKey ?? '');
   // The list arrives after the first render: follow it until the user picks.
   const model = picked !== null && (models.length === 0 || models.includes(picked)) ? picked : (models[0] ?? picked ?? 'your-model');
-  const snippet = buildSetupSnippet(client, { origin, key: key.trim() === '' ? KEY_PLACEHOLDER : key.trim(), model });
+  const snippet = buildSetupSnippet(client, { origin, ...(ollamaOrigin ? { ollamaOrigin } : {}), key: key.trim() === '' ? KEY_PLACEHOLDER : key.trim(), model });
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Connect a client</h2>

@@ -13,6 +13,10 @@ export const SETUP_CLIENTS = [
   'cline',
   'aider',
   'open-webui',
+  'copilot-chat',
+  'jetbrains-ai',
+  'zed',
+  'open-webui-ollama',
 ] as const;
 export type SetupClient = (typeof SETUP_CLIENTS)[number];
 
@@ -27,11 +31,23 @@ export const SETUP_CLIENT_LABELS: Record<SetupClient, string> = {
   cline: 'Cline',
   aider: 'Aider',
   'open-webui': 'Open WebUI',
+  'copilot-chat': 'GitHub Copilot Chat (VS Code, Ollama)',
+  'jetbrains-ai': 'JetBrains AI Assistant (Ollama)',
+  zed: 'Zed (Ollama)',
+  'open-webui-ollama': 'Open WebUI (Ollama connection)',
 };
+
+/** The clients that reach Switchboard through its Ollama-compatible API (/api/*) rather than /v1. */
+export const OLLAMA_SETUP_CLIENTS: ReadonlySet<SetupClient> = new Set(['copilot-chat', 'jetbrains-ai', 'zed', 'open-webui-ollama']);
+
+/** Ollama clients mostly cannot send a key; said under each of their snippets. */
+const KEYLESS_NOTE = 'It sends no key: with an admin key set, turn on general_settings.ollama_api.allow_without_key and list the models it may use in general_settings.ollama_api.models (any program on this machine can then use those models). Models appear as name:latest.';
 
 export interface SetupInput {
   /** The gateway's origin, e.g. http://127.0.0.1:4141 (no trailing slash). */
   origin: string;
+  /** The Ollama listener's origin when it is on (e.g. http://127.0.0.1:11434); Ollama clients use it over `origin`. */
+  ollamaOrigin?: string;
   key: string;
   model: string;
 }
@@ -168,6 +184,43 @@ Model ID:      ${model}`,
   --openai-api-key ${shellQuote(key)} \\
   --model ${shellQuote(`openai/${model}`)}`,
       };
+    case 'copilot-chat':
+      return {
+        where: 'VS Code settings.json (then Copilot Chat → Manage Models → Ollama)',
+        language: 'text',
+        code: `"github.copilot.chat.byok.ollamaEndpoint": ${json(ollamaBase(input))}`,
+        note: `Copilot lists the models from /api/tags and turns on agent mode for those whose /api/show lists the "tools" capability. ${KEYLESS_NOTE}`,
+      };
+    case 'jetbrains-ai':
+      return {
+        where: 'Settings → Tools → AI Assistant → Models → Ollama',
+        language: 'text',
+        code: `Enable Ollama:  on
+URL:            ${ollamaBase(input)}
+Model:          ${toTagName(model)}`,
+        note: KEYLESS_NOTE,
+      };
+    case 'zed':
+      return {
+        where: 'Zed settings.json',
+        language: 'text',
+        code: `"language_models": {
+  "ollama": {
+    "api_url": ${json(ollamaBase(input))}
+  }
+}`,
+        note: `Then pick ${toTagName(model)} in the Agent panel's model menu. To use a key instead of keyless access, set it as the Ollama API key in Zed (sent as "Authorization: Bearer"). ${KEYLESS_NOTE}`,
+      };
+    case 'open-webui-ollama':
+      return {
+        where: 'Terminal (Docker)',
+        language: 'shell',
+        code: `docker run -d --network=host \\
+  -e OLLAMA_BASE_URL=${shellQuote(ollamaBase(input))} \\
+  -v open-webui:/app/backend/data --name open-webui ghcr.io/open-webui/open-webui:main
+# then pick ${shellQuote(toTagName(model))} in Open WebUI's model menu (http://localhost:8080)`,
+        note: `To send a key instead, add it as the connection's key under Admin Settings → Connections → Ollama. ${KEYLESS_NOTE}`,
+      };
     case 'open-webui':
       return {
         where: 'Terminal (Docker)',
@@ -199,6 +252,16 @@ try { kept = JSON.parse(fs.readFileSync(file, "utf8")).models.filter((m) => m.sl
 const entry = { ...template, slug, display_name: slug, apply_patch_tool_type: "freeform" };
 fs.writeFileSync(file, JSON.stringify({ models: [...kept, entry] }, null, 2) + "\\n");
 console.log("model_catalog_json = " + JSON.stringify(file));`;
+}
+
+/** Ollama clients take the server's origin and add /api/... themselves. */
+function ollamaBase(input: SetupInput): string {
+  return input.ollamaOrigin ?? input.origin;
+}
+
+/** The name Ollama clients list a model under (resolve-ollama-model-name.ts on the server). */
+function toTagName(model: string): string {
+  return model.includes(':') ? model : `${model}:latest`;
 }
 
 /** Single-quoted for POSIX shells: safe for any text, including quotes. */

@@ -1,4 +1,5 @@
-// Settings: what applies at once (usage retention, body logging, allowed browser origins) and
+// Settings: what applies at once (usage retention, body logging, allowed browser origins, keyless
+// Ollama clients) and
 // what Switchboard was started with (address, port, LAN access: changed with flags and a
 // restart). Start at login belongs to the desktop app (its tray menu).
 import { useId, useState, type FormEvent } from 'react';
@@ -9,6 +10,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
 import { MAX_RETENTION_DAYS } from '../../../../shared/api/settings-schemas.js';
 import { OriginsEditor } from './OriginsEditor.js';
+import { OllamaApiSettings } from './OllamaApiSettings.js';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -17,11 +19,17 @@ export interface SettingsPageProps {
 
 export function SettingsPage({ api, desktop }: SettingsPageProps) {
   const settings = useApi(() => api.settings(), [api]);
+  const active = useApi(() => api.activeModel(), [api]);
+  // Groups first, then user aliases; the active-model alias follows whatever is active, so it is offered too.
+  const models = active.data ? [...new Set([...active.data.models, ...Object.keys(active.data.aliases), active.data.alias])] : [];
   return (
     <LoadState loadable={settings} label="settings">
       {(s) => (
         <div className="stack">
           <LiveSettings api={api} settings={s} onSaved={settings.reload} />
+          {s.ollama_api ? (
+            <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} />
+          ) : null}
           <ServerSettings settings={s} desktop={desktop} />
         </div>
       )}

@@ -18,10 +18,10 @@ afterEach(async () => {
   for (const d of open.db.splice(0)) d.dispose();
 });
 
-async function start(db = openTempDatabase(), options: { masterKey?: string; host?: string } = { masterKey: MASTER }) {
+async function start(db = openTempDatabase(), options: { masterKey?: string; host?: string; yaml?: string } = { masterKey: MASTER }) {
   if (!open.db.includes(db)) open.db.push(db);
   const gateway = await createServer({
-    config: parseConfigText('model_list: []\n', 'c.yaml', {}), log: pino({ level: 'silent' }), masterKey: options.masterKey, port: 80,
+    config: parseConfigText(options.yaml ?? 'model_list: []\n', 'c.yaml', {}), log: pino({ level: 'silent' }), masterKey: options.masterKey, port: 80,
     gatewaySettings: createGatewaySettings(createSettingsRepository(db.db)), ...(options.host ? { host: options.host } : {}),
   });
   open.gateways.push(gateway);
@@ -35,7 +35,11 @@ describe('settings routes', () => {
   it('answers the defaults: 30 days, body logging off, no origins, and how the server was started', async () => {
     const { gateway } = await start();
     const body = gatewaySettingsSchema.parse((await send(gateway, 'GET', '/settings')).json());
-    expect(body).toEqual({ retention_days: 30, body_logging: false, allowed_origins: [], server: { host: '127.0.0.1', port: 80, lan_access: false, admin_key_set: true } });
+    expect(body).toEqual({
+      retention_days: 30, body_logging: false, allowed_origins: [],
+      ollama_api: { allow_without_key: false, models: [], listener_port: null },
+      server: { host: '127.0.0.1', port: 80, lan_access: false, admin_key_set: true },
+    });
   });
 
   it('reports LAN access when bound beyond loopback', async () => {
@@ -119,5 +123,49 @@ describe('settings routes', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     await send(gateway, 'POST', '/settings', { allowed_origins: [] });
     expect((await fromPage()).statusCode).toBe(403);
+  });
+
+  describe('keyless Ollama clients', () => {
+    const yaml = `model_list:
+  - model_name: cheap
+    litellm_params: { model: openai/cheap, api_base: "http://127.0.0.1:9/v1" }
+  - model_name: premium
+    litellm_params: { model: openai/premium, api_base: "http://127.0.0.1:9/v1" }
+general_settings:
+  ollama_api: { allow_without_key: false, models: [premium] }
+`;
+    const tags = async (g: Gateway) => g.app.inject({ method: 'GET', url: '/api/tags' });
+
+    it('turns keyless access on and picks its models live, the dashboard over config.yaml, and keeps them across a restart', async () => {
+      const { gateway, db } = await start(undefined, { masterKey: MASTER, yaml });
+      expect((await tags(gateway)).statusCode).toBe(401);
+      const saved = await send(gateway, 'POST', '/settings', { ollama_api: { allow_without_key: true, models: ['cheap'] } });
+      expect(saved.json().ollama_api).toEqual({ allow_without_key: true, models: ['cheap'], listener_port: null });
+      // The active-model alias points at cheap, so it is usable and listed too.
+      expect((await tags(gateway)).json().models.map((m: { name: string }) => m.name)).toEqual(['cheap:latest', 'switchboard/active:latest']);
+      await send(gateway, 'POST', '/settings', { ollama_api: { models: [] } });
+      expect((await tags(gateway)).json().models).toEqual([]);
+      await gateway.close();
+      open.gateways.splice(open.gateways.indexOf(gateway), 1);
+      const again = (await start(db, { masterKey: MASTER, yaml })).gateway;
+      expect((await send(again, 'GET', '/settings')).json().ollama_api).toEqual({ allow_without_key: true, models: [], listener_port: null });
+    });
+
+    it('shows the config file\'s values until the dashboard changes them', async () => {
+      const { gateway } = await start(undefined, { masterKey: MASTER, yaml });
+      expect((await send(gateway, 'GET', '/settings')).json().ollama_api).toEqual({ allow_without_key: false, models: ['premium'], listener_port: null });
+    });
+
+    it.each([
+      [{ ollama_api: { allow_without_key: 'yes' } }],
+      [{ ollama_api: { models: 'cheap' } }],
+      [{ ollama_api: { models: [''] } }],
+      [{ ollama_api: { port: 11434 } }],
+    ])('refuses %j', async (patch) => {
+      const { gateway } = await start(undefined, { masterKey: MASTER, yaml });
+      const res = await send(gateway, 'POST', '/settings', patch);
+      expect(res.statusCode).toBe(400);
+      expect((await send(gateway, 'GET', '/settings')).json().ollama_api.allow_without_key).toBe(false);
+    });
   });
 });

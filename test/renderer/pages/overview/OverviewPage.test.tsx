@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OverviewPage } from '../../../../renderer/src/pages/overview/OverviewPage.js';
-import { fakeApi, sampleGroup, sampleKey, sampleModel, sampleSummary } from '../../fake-api.js';
+import { fakeApi, sampleGroup, sampleKey, sampleModel, sampleSettings, sampleSummary } from '../../fake-api.js';
 
 afterEach(cleanup);
 
@@ -99,6 +99,22 @@ describe('OverviewPage', () => {
     expect(code()).toContain("curl http://127.0.0.1:4141/v1/chat/completions");
     expect(code()).toContain("'Authorization: Bearer sk-just-created-0001'");
     expect(code()).toContain('"model":"smart"');
+  });
+
+  it("points Ollama clients at the Ollama listener when it is on, and at the gateway's origin otherwise", async () => {
+    const withListener = fakeApi({
+      activeModel: async () => ({ alias: 'switchboard/active', model: 'fast', aliases: {}, models: ['fast'] }),
+      settings: async () => sampleSettings({ ollama_api: { allow_without_key: true, models: ['fast'], listener_port: 11434 } }),
+    });
+    renderPage(withListener);
+    let setup = screen.getByRole('region', { name: 'Connect a client' });
+    fireEvent.change(within(setup).getByLabelText('Client'), { target: { value: 'zed' } });
+    await within(setup).findByText(/127\.0\.0\.1:11434/, { selector: 'code' });
+    cleanup();
+    renderPage(fakeApi());
+    setup = screen.getByRole('region', { name: 'Connect a client' });
+    fireEvent.change(within(setup).getByLabelText('Client'), { target: { value: 'copilot-chat' } });
+    expect(within(setup).getByLabelText(/setup$/, { selector: 'pre' }).textContent).toBe('"github.copilot.chat.byok.ollamaEndpoint": "http://127.0.0.1:4141"');
   });
 
   it('shows Codex its config.toml, the key export and the catalog step, each with its own copy button', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildSetupSnippet, SETUP_CLIENTS, shellQuote } from '../../../../renderer/src/pages/overview/build-setup-snippets.js';
+import { buildSetupSnippet, OLLAMA_SETUP_CLIENTS, SETUP_CLIENTS, shellQuote } from '../../../../renderer/src/pages/overview/build-setup-snippets.js';
 
 const input = { origin: 'http://127.0.0.1:4141', key: 'sk-abc', model: 'fast' };
 
 describe('buildSetupSnippet', () => {
-  it.each(SETUP_CLIENTS)('fills %s with the address, the key and the model', (client) => {
+  it.each(SETUP_CLIENTS.filter((c) => !OLLAMA_SETUP_CLIENTS.has(c)))('fills %s with the address, the key and the model', (client) => {
     const snippet = buildSetupSnippet(client, input);
     const code = [snippet.code, ...(snippet.steps ?? []).map((step) => step.code)].join('\n');
     // Claude Code takes the origin (it appends /v1/messages itself); the others the /v1 base.
@@ -23,6 +23,30 @@ describe('buildSetupSnippet', () => {
     ['open-webui', '-e OPENAI_API_BASE_URL=http://127.0.0.1:4141/v1'],
   ] as const)('writes %s the way that client reads it', (client, expected) => {
     expect(buildSetupSnippet(client, input).code).toContain(expected);
+  });
+
+  it.each([...OLLAMA_SETUP_CLIENTS])('points %s at the Ollama-compatible API, never at /v1 and never with the key', (client) => {
+    const snippet = buildSetupSnippet(client, input);
+    expect(snippet.code).toContain('http://127.0.0.1:4141');
+    expect(snippet.code).not.toContain('/v1');
+    expect(snippet.code).not.toContain('sk-abc');
+    expect(snippet.note).toMatch(/allow_without_key/);
+    const onListener = buildSetupSnippet(client, { ...input, ollamaOrigin: 'http://127.0.0.1:11434' });
+    expect(onListener.code).toContain('http://127.0.0.1:11434');
+    expect(onListener.code).not.toContain('4141');
+  });
+
+  it.each([
+    ['copilot-chat', '"github.copilot.chat.byok.ollamaEndpoint": "http://127.0.0.1:4141"'],
+    ['jetbrains-ai', 'URL:            http://127.0.0.1:4141\nModel:          fast:latest'],
+    ['zed', '"language_models": {\n  "ollama": {\n    "api_url": "http://127.0.0.1:4141"\n  }\n}'],
+    ['open-webui-ollama', "-e OLLAMA_BASE_URL=http://127.0.0.1:4141 \\\n"],
+  ] as const)('writes the Ollama setup of %s the way that client reads it', (client, expected) => {
+    expect(buildSetupSnippet(client, input).code).toContain(expected);
+  });
+
+  it('keeps a tagged model name as it is in Ollama snippets', () => {
+    expect(buildSetupSnippet('jetbrains-ai', { ...input, model: 'qwen3:8b' }).code).toContain('Model:          qwen3:8b');
   });
 
   it('quotes hostile values so a pasted snippet cannot run anything else', () => {

@@ -77,4 +77,46 @@ describe('SettingsPage', () => {
     expect(server.textContent).toContain('--host 0.0.0.0: this needs an admin key, and the Host/Origin checks stay on');
     expect(server.textContent).toContain('Start at loginSwitched in the tray menu');
   });
+
+  describe('Ollama-compatible API', () => {
+    const withOllama = (ollama: { allow_without_key: boolean; models: string[]; listener_port: number | null }) => fakeApi({
+      settings: async () => sampleSettings({ ollama_api: ollama }),
+      activeModel: async () => ({ alias: 'switchboard/active', model: 'cheap', aliases: {}, models: ['cheap', 'premium'] }),
+    });
+
+    it('turns keyless access on with the chosen models, saving only its own fields', async () => {
+      const api = withOllama({ allow_without_key: false, models: [], listener_port: null });
+      render(<SettingsPage api={api} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Ollama-compatible API' });
+      const cheap = (await within(section).findByLabelText('cheap')) as HTMLInputElement;
+      expect(cheap.disabled).toBe(true);
+      fireEvent.click(within(section).getByLabelText('Let apps on this machine use it without a key'));
+      expect(cheap.disabled).toBe(false);
+      fireEvent.click(cheap);
+      fireEvent.click(within(section).getByRole('button', { name: 'Save Ollama settings' }));
+      expect(await within(section).findByText('Saved.')).toBeTruthy();
+      expect(api.updateSettings).toHaveBeenCalledWith({ ollama_api: { allow_without_key: true, models: ['cheap'] } });
+    });
+
+    it('explains the trade-off and that the listener port needs a restart', async () => {
+      render(<SettingsPage api={withOllama({ allow_without_key: true, models: ['premium'], listener_port: 11434 })} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Ollama-compatible API' });
+      expect(section.textContent).toContain('any program on this machine can use the models ticked below without a key, and spend on them');
+      expect(section.textContent).toContain('None ticked means none');
+      expect(section.textContent).toContain('On, http://127.0.0.1:11434');
+      expect(section.textContent).toContain('--ollama-port 11434');
+      expect(((await within(section).findByLabelText('premium')) as HTMLInputElement).checked).toBe(true);
+      expect((within(section).getByLabelText('cheap') as HTMLInputElement).checked).toBe(false);
+    });
+
+    it('unticks a model and saves the shorter list', async () => {
+      const api = withOllama({ allow_without_key: true, models: ['premium', 'cheap'], listener_port: null });
+      render(<SettingsPage api={api} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Ollama-compatible API' });
+      fireEvent.click(await within(section).findByLabelText('premium'));
+      fireEvent.click(within(section).getByRole('button', { name: 'Save Ollama settings' }));
+      await within(section).findByText('Saved.');
+      expect(api.updateSettings).toHaveBeenCalledWith({ ollama_api: { allow_without_key: true, models: ['cheap'] } });
+    });
+  });
 });
