@@ -22,6 +22,8 @@ export type GuessedApp =
   | 'openai-js'
   | 'anthropic-python'
   | 'anthropic-js'
+  | 'ollama-js'
+  | 'ollama-python'
   | 'python-requests'
   | 'python-httpx'
   | 'python-aiohttp'
@@ -119,6 +121,10 @@ const LIBRARY_RULES: readonly [RegExp, GuessedApp][] = [
   // @anthropic-ai/sdk: `Anthropic/JS ${VERSION}` (client.js getUserAgent()).
   [/^(azure)?openai\/js\b/, 'openai-js'],
   [/^anthropic[a-z]*\/js\b/, 'anthropic-js'],
+  // The ollama libraries, on the Ollama-compatible API: `ollama-js/0.6.4 (x64 linux Node.js/v20.20.2)`
+  // (ollama-js src/utils.ts), `ollama-python/0.4.7 (x86_64 linux) Python/3.12.3` (ollama-python _client.py).
+  [/^ollama-js\//, 'ollama-js'],
+  [/^ollama-python\//, 'ollama-python'],
   [/^python-requests\//, 'python-requests'],
   [/^python-httpx\//, 'python-httpx'],
   // aiohttp's default: `Python/3.11 aiohttp/3.9.5`. Open WebUI sends exactly this (and its

@@ -167,6 +167,22 @@ describe('keyless Ollama clients', () => {
     expect(v1.status).toBe(401);
   });
 
+  it('chat with an allowed model without a key, recorded under their own app; other models are refused', async () => {
+    mock ??= await createMockUpstream();
+    const { running } = await start(models(mock.url, 'allow_without_key: true, models: ["gpt-4o"]'), 0);
+    const keyless = client(running.ollamaUrl!);
+    const sent = mock.requests.length;
+    const answer = await keyless.chat({ model: 'gpt-4o:latest', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    expect(answer.message.content).toBe('Hello, world!');
+    expect(mock.requests.length).toBe(sent + 1);
+    await expect(keyless.chat({ model: 'llama-local', messages: [{ role: 'user', content: 'hi' }], stream: false })).rejects.toMatchObject({ status_code: 403 });
+    expect(mock.requests.length).toBe(sent + 1);
+    running.usage.flush();
+    const rows = running.db.db.prepare('SELECT requested_model, status, app, key_id, user_agent FROM usage_log ORDER BY ts, rowid').all() as Array<Record<string, unknown>>;
+    // The ollama client names itself in its User-Agent (an IDE would name itself: Zed's UA gives `zed`).
+    expect(rows.filter((row) => row.status === 'success')).toMatchObject([{ requested_model: 'gpt-4o', status: 'success', app: 'ollama-js', key_id: null }]);
+  });
+
   it('list nothing when no models are allowed, and need a key when the switch is off', async () => {
     mock ??= await createMockUpstream();
     const none = await start(models(mock.url, 'allow_without_key: true'), undefined);

@@ -6,12 +6,14 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { Ollama } from 'ollama';
 import { guessApp } from '../../../main/metering/guess-app.js';
 
 describe('guess-app with the real SDKs', () => {
   it.each([
     ['openai (JS)', 'openai-js', (baseURL: string) => new OpenAI({ baseURL, apiKey: 'sk-test', maxRetries: 0 }).models.list()],
     ['@anthropic-ai/sdk (JS)', 'anthropic-js', (baseURL: string) => new Anthropic({ baseURL, apiKey: 'sk-test', maxRetries: 0 }).models.list()],
+    ['ollama (JS)', 'ollama-js', (baseURL: string) => new Ollama({ host: baseURL.replace(/\/v1$/, '') }).list()],
   ])('attributes what the %s client sends to %s', async (_name, app, call) => {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((request, response) => {

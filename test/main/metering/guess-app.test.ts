@@ -33,6 +33,8 @@ describe('guess-app', () => {
     ['AzureOpenAI/Python 1.54.3', 'openai-python'],
     ['AsyncAzureOpenAI/Python 2.3.0', 'openai-python'],
     ['OpenAI/JS 6.49.0', 'openai-js'],
+    ['ollama-js/0.6.4 (x64 linux Node.js/v20.20.2)', 'ollama-js'],
+    ['ollama-python/0.4.7 (x86_64 linux) Python/3.12.3', 'ollama-python'],
     ['AzureOpenAI/JS 4.104.0', 'openai-js'],
     ['Anthropic/Python 0.39.0', 'anthropic-python'],
     ['AsyncAnthropic/Python 0.69.0', 'anthropic-python'],
