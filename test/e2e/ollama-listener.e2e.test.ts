@@ -150,6 +150,18 @@ describe('the Ollama listener', () => {
   });
 });
 
+describe('general_settings.ollama_api.max_keep_alive', () => {
+  it('caps the keep_alive a real Ollama gets; "unlimited" passes -1 through', async () => {
+    mock ??= await createMockUpstream();
+    const chat = async (running: RunningGateway) => {
+      await client(running.url, MASTER).chat({ model: 'llama-local', messages: [{ role: 'user', content: 'hi' }], keep_alive: -1, stream: false });
+      return (mock!.requests.at(-1)?.json as { keep_alive?: unknown }).keep_alive;
+    };
+    expect(await chat((await start(models(mock.url, 'max_keep_alive: "2m"'), undefined)).running)).toBe(120);
+    expect(await chat((await start(models(mock.url, 'max_keep_alive: unlimited'), undefined)).running)).toBe(-1);
+  });
+});
+
 describe('keyless Ollama clients', () => {
   it('list only the allowed models without a key; a presented key is always used', async () => {
     mock ??= await createMockUpstream();
