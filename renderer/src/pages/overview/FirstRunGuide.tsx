@@ -1,5 +1,6 @@
 // The first-run path: three steps (add a model, create a key, make a request), each linking to
-// where it is done, shown until all three are done.
+// where it is done, shown until all three are done; and the one choice IDEs that speak only
+// Ollama's API force (they send no key), explained where a new user reads first.
 export interface FirstRunGuideProps {
   hasModel: boolean;
   hasKey: boolean;
@@ -37,6 +38,12 @@ export function FirstRunGuide({ hasModel, hasKey, hasRequest }: FirstRunGuidePro
           </li>
         ))}
       </ol>
+      <p className="muted small" id="first-run-ollama">
+        Using GitHub Copilot Chat, JetBrains AI Assistant or Zed through their Ollama setting? They send no key. Either give the
+        tool a key where it takes a header, or let apps on this machine use chosen models without one: then any program you run
+        can spend on those models (it is still recorded under its own name).{' '}
+        <a href="#/settings">Choose in Settings</a>
+      </p>
     </section>
   );
 }

@@ -31,7 +31,10 @@ describe('OverviewPage', () => {
     renderPage();
     const guide = await screen.findByRole('region', { name: 'Get started' });
     const links = within(guide).getAllByRole('link');
-    expect(links.map((l) => l.getAttribute('href'))).toEqual(['#/models', '#/keys', '#setup']);
+    expect(links.map((l) => l.getAttribute('href'))).toEqual(['#/models', '#/keys', '#setup', '#/settings']);
+    // The keyless choice Ollama-only IDEs force, with what it costs, and where it is made.
+    expect(within(guide).getByText(/They send no key/).textContent).toMatch(/any program you run\s+can spend on those models/);
+    expect(within(guide).getByRole('link', { name: 'Choose in Settings' }).getAttribute('href')).toBe('#/settings');
     expect(within(guide).getByRole('link', { name: 'Go to Models' }).className).toContain('button-primary');
     expect(await screen.findByText(/No requests in the last 7 days/)).toBeTruthy();
     expect(await screen.findByText(/No deployments yet/)).toBeTruthy();
