@@ -164,7 +164,13 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const address = gateway.app.server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-    const ollamaPort = options.ollamaPort ?? config.ollamaApi.port;
+    const configuredOllamaPort = options.ollamaPort ?? config.ollamaApi.port;
+    // The main port already serves /api/*: a second listener there would only fail to bind and
+    // blame "a running Ollama".
+    if (configuredOllamaPort !== undefined && configuredOllamaPort !== 0 && configuredOllamaPort === port) {
+      log.warn({ port }, `the Ollama listener's port ${port} is the gateway's own port, which already serves the Ollama-compatible API at http://${isUnspecifiedHost(options.host) ? '127.0.0.1' : shownHost}:${port}/api; no second listener started`);
+    }
+    const ollamaPort = configuredOllamaPort === port && configuredOllamaPort !== 0 ? undefined : configuredOllamaPort;
     const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
       app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecifiedHost(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
     });

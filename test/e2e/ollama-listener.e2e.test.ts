@@ -27,12 +27,12 @@ interface Started {
 const started: Started[] = [];
 let mock: MockUpstream | undefined;
 
-async function start(yaml: string, ollamaPort: number | undefined): Promise<Started> {
+async function start(yaml: string, ollamaPort: number | undefined, port = 0): Promise<Started> {
   const logs: string[] = [];
   const log = pino({ level: 'info' }, new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }));
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-ollama-e2e-'));
   const running = await startGateway({
-    configFile: undefined, dataDir, host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log, dashboardDir: null,
+    configFile: undefined, dataDir, host: '127.0.0.1', port, masterKey: MASTER, env: {}, log, dashboardDir: null,
     ...(ollamaPort === undefined ? {} : { ollamaPort }),
   }, parseConfigText(yaml, 'ollama-e2e.yaml', {}));
   const s = { running, logs, dataDir };
@@ -135,6 +135,20 @@ describe('the Ollama listener', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
+  });
+
+  it("does not blame a running Ollama when the Ollama port is the gateway's own", async () => {
+    mock ??= await createMockUpstream();
+    const probe: Server = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const free = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const { running, logs } = await start(models(mock.url), free, free);
+    expect(running.port).toBe(free);
+    expect(running.ollamaUrl).toBeUndefined();
+    expect(logs.join('')).toContain(`the Ollama listener's port ${free} is the gateway's own port`);
+    expect(logs.join('')).not.toContain('a running Ollama?');
+    expect((await client(running.url, MASTER).list()).models.length).toBe(3);
   });
 
   it('synthesises the Ollama model entry when the real Ollama is unreachable', async () => {
