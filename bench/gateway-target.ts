@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { profileFlags, slugOf, type BenchContext, type BenchTarget, type TargetFindings, type WireFormat } from './bench-target.js';
 import { chatRequest, BENCH_MODEL } from './chat-request.js';
 import { responsesRequest } from './responses-request.js';
+import { ollamaRequest } from './ollama-request.js';
 
 /** A started gateway, as the scenario hooks see it. */
 export interface GatewayHandle {
@@ -24,7 +25,7 @@ export interface GatewayTargetOptions {
   masterKey: string;
   /** The model the client asks for. */
   model?: string;
-  /** The API the client speaks (default chat completions; 'responses' = POST /v1/responses). */
+  /** The API the client speaks (default chat completions; 'responses' = POST /v1/responses; 'ollama' = POST /api/chat). */
   wireFormat?: WireFormat;
   /** The auth headers the load generator sends; by default the master key as a Bearer token. */
   clientHeaders?(gateway: GatewayHandle): Promise<Record<string, string>>;
@@ -107,7 +108,7 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
       });
       const gateway: GatewayHandle = { origin: server.origin, masterKey: options.masterKey, dataDir };
       let headers: Record<string, string> | undefined = options.clientHeaders ? undefined : { authorization: `Bearer ${options.masterKey}` };
-      const buildRequest = options.wireFormat === 'responses' ? responsesRequest : chatRequest;
+      const buildRequest = options.wireFormat === 'responses' ? responsesRequest : options.wireFormat === 'ollama' ? ollamaRequest : chatRequest;
       const startupDataDir = join(root, 'startup-data');
       const { afterLoad } = options;
       return {

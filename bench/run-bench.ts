@@ -35,6 +35,7 @@ const VIRTUAL_KEY_GATEWAY = 'gateway + virtual key';
 const GROUP_GATEWAY = 'gateway + 2-deployment group';
 const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
+const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
 
 /** Everything loaded, in this order; the direct and floor baselines must stay. */
 const BENCH_TARGETS: readonly BenchTarget[] = [
@@ -69,6 +70,12 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
   gatewayTarget({
     name: RESPONSES_BRIDGE, configYaml: chatOnlyDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'responses',
+  }),
+  // Issue 13: an Ollama client (POST /api/chat, NDJSON) reaching the same OpenAI-format
+  // deployment: the request translated to a chat completion, the SSE chunks back to NDJSON lines.
+  gatewayTarget({
+    name: OLLAMA_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'ollama',
   }),
 ];
 
@@ -222,7 +229,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `(verified and recorded under that key on every request); "${GROUP_GATEWAY}" = master key, a model group of two deployments of the same mock `
       + `(default simple-shuffle); "${RESPONSES_PASS_THROUGH}" = the plain config, the client sending the same prompt to POST /v1/responses, `
       + `relayed to the mock's /v1/responses; "${RESPONSES_BRIDGE}" = the same request to a chat-only (hosted_vllm/) deployment of the mock, `
-      + `translated to a chat completion and back to Responses events. Variants also get rows measured against "${PLAIN_GATEWAY}". `
+      + `translated to a chat completion and back to Responses events; "${OLLAMA_BRIDGE}" = the plain config, the same prompt sent to POST /api/chat `
+      + `(Ollama's API, NDJSON), translated to a chat completion and back. Variants also get rows measured against "${PLAIN_GATEWAY}". `
       + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,

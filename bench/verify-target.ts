@@ -1,7 +1,7 @@
 // Before anything is timed, proves each target really proxies: one chat completion must come
 // back as JSON with choices, and one stream must carry content deltas and end with [DONE]; a
 // Responses target must answer a completed response object and a stream of text deltas ending
-// in response.completed. A bench that measured fast 401s would be worse than no bench.
+// in response.completed; an Ollama target a done chat object and NDJSON lines ending done. A bench that measured fast 401s would be worse than no bench.
 import type { Pool } from 'undici';
 import type { RunningTarget } from './bench-target.js';
 
@@ -10,6 +10,7 @@ export const VERIFICATION_REQUESTS = 2;
 
 export async function verifyTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
   if (target.wireFormat === 'responses') return verifyResponsesTarget(name, pool, target);
+  if (target.wireFormat === 'ollama') return verifyOllamaTarget(name, pool, target);
   const plain = await send(name, pool, target, 'chat');
   let json: { choices?: unknown[] };
   try {
@@ -50,5 +51,25 @@ async function verifyResponsesTarget(name: string, pool: Pool, target: RunningTa
   const streamed = events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta).join('');
   if (!streamed.startsWith('Hello') || events.at(-1)?.type !== 'response.completed') {
     throw new Error(`${name}: the stream is not a complete Responses event stream: ${stream.slice(0, 300)}`);
+  }
+}
+
+async function verifyOllamaTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+  type Line = { message?: { content?: unknown }; done?: unknown };
+  const plain = await send(name, pool, target, 'chat');
+  let json: Line;
+  try {
+    json = JSON.parse(plain) as Line;
+  } catch {
+    throw new Error(`${name}: the Ollama chat answer is not JSON: ${plain.slice(0, 200)}`);
+  }
+  if (json.done !== true || typeof json.message?.content !== 'string' || !json.message.content.startsWith('Hello')) {
+    throw new Error(`${name}: not a done Ollama chat object with the text: ${plain.slice(0, 300)}`);
+  }
+  const stream = await send(name, pool, target, 'chat-stream');
+  const lines = stream.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line);
+  const streamed = lines.map((line) => line.message?.content ?? '').join('');
+  if (!streamed.startsWith('Hello') || lines.at(-1)?.done !== true || lines.length < 2) {
+    throw new Error(`${name}: the stream is not a complete Ollama NDJSON stream: ${stream.slice(0, 300)}`);
   }
 }

@@ -3,6 +3,7 @@ import { parseConfigText } from '../../main/config/load-config.js';
 import { BENCH_MODEL } from '../../bench/chat-request.js';
 import { GROUP_DEPLOYMENT_IDS, chatOnlyDeploymentConfig, singleDeploymentConfig, twoDeploymentGroupConfig } from '../../bench/gateway-target.js';
 import { responsesRequest } from '../../bench/responses-request.js';
+import { ollamaRequest } from '../../bench/ollama-request.js';
 import { chatRequest } from '../../bench/chat-request.js';
 import { DEFAULT_ROUTER_SETTINGS } from '../../main/routing/router-settings.js';
 
@@ -36,6 +37,16 @@ describe('gateway-target', () => {
     expect(plain.headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer k' });
     expect(JSON.parse(plain.body!)).toEqual({ model: BENCH_MODEL, input: chat.messages[0]!.content, max_output_tokens: chat.max_tokens, store: false });
     expect(JSON.parse(streamed.body!)).toMatchObject({ stream: true });
+  });
+
+  it('sends the chat prompt and output cap as an Ollama /api/chat request, stream said explicitly (Ollama streams by default)', () => {
+    const headers = { authorization: 'Bearer k' };
+    const chat = JSON.parse(chatRequest('chat', headers).body!) as { messages: unknown[]; max_tokens: number };
+    const plain = ollamaRequest('chat', headers);
+    expect(plain.path).toBe('/api/chat');
+    expect(plain.headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer k' });
+    expect(JSON.parse(plain.body!)).toEqual({ model: BENCH_MODEL, messages: chat.messages, options: { num_predict: chat.max_tokens }, stream: false });
+    expect(JSON.parse(ollamaRequest('chat-stream', headers).body!)).toMatchObject({ stream: true });
   });
 
   it.each([
