@@ -11,6 +11,7 @@ import { syntheticToolUseId } from './convert-openai-to-anthropic-response.js';
 import { mapOpenAIFinishReasonToAnthropic } from './map-openai-finish-reason-to-anthropic.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
 import { toAnthropicUsage, type AnthropicUsage } from './to-anthropic-usage.js';
+import { deltaReasoning, readFirstChoice } from '../read-first-choice.js';
 
 export interface AnthropicStreamEncoderOptions {
   /** The model name the client sent; echoed in message_start. */
@@ -167,12 +168,11 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
   function pushChunk(chunk: Record<string, unknown>): string {
     // The canonical `usage` output (which knows cache writes) wins over a chunk's OpenAI usage.
     if (!canonicalUsage && chunk.usage !== undefined && chunk.usage !== null) usage = readOpenAIUsage(chunk.usage) ?? usage;
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    const choice: unknown = choices.find((candidate: unknown) => isRecord(candidate) && (candidate.index ?? 0) === 0);
-    if (!isRecord(choice)) return '';
-    const delta = isRecord(choice.delta) ? choice.delta : {};
+    const first = readFirstChoice(chunk);
+    if (first === undefined) return '';
+    const { choice, delta } = first;
     let out = '';
-    const reasoning = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : delta.reasoning;
+    const reasoning = deltaReasoning(delta);
     if (typeof reasoning === 'string') out += appendText('thinking', reasoning);
     if (typeof delta.content === 'string') out += appendText('text', delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') {

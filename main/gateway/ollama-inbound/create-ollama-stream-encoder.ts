@@ -8,6 +8,7 @@ import { isRecord } from '../../providers/parse-json-safely.js';
 import type { StreamOutput, TokenUsage } from '../../providers/provider-adapter.js';
 import type { ClientStreamEncoder } from '../relay-stream.js';
 import { parseToolArguments } from '../anthropic-inbound/parse-tool-arguments.js';
+import { deltaReasoning, readFirstChoice } from '../read-first-choice.js';
 
 type Json = Record<string, unknown>;
 
@@ -107,12 +108,11 @@ export function createOllamaStreamEncoder(options: OllamaStreamEncoderOptions): 
 
   function pushChunk(chunk: Json): string {
     if (!canonicalUsage && chunk.usage !== undefined && chunk.usage !== null) usage = readOpenAIUsage(chunk.usage) ?? usage;
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    const choice: unknown = choices.find((candidate: unknown) => isRecord(candidate) && (candidate.index ?? 0) === 0);
-    if (!isRecord(choice)) return '';
-    const delta = isRecord(choice.delta) ? choice.delta : {};
+    const first = readFirstChoice(chunk);
+    if (first === undefined) return '';
+    const { choice, delta } = first;
     let out = '';
-    const reasoning = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : delta.reasoning;
+    const reasoning = deltaReasoning(delta);
     if (typeof reasoning === 'string' && reasoning !== '') {
       sawOutput();
       thinking += reasoning;

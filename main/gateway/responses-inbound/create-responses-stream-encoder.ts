@@ -15,6 +15,7 @@ import { callItemKind, openCallItem, toResponsesCallItem, unwrapCustomInput, typ
 import type { ToolOrigins } from './responses-tool-origin.js';
 import { toResponsesError } from './to-responses-error.js';
 import { toResponsesUsage } from './to-responses-usage.js';
+import { deltaReasoning, readFirstChoice } from '../read-first-choice.js';
 
 type Json = Record<string, unknown>;
 
@@ -286,12 +287,11 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
   function pushChunk(chunk: Json): string {
     // The canonical `usage` output (which knows cache writes) wins over a chunk's OpenAI usage.
     if (!canonicalUsage && chunk.usage !== undefined && chunk.usage !== null) usage = readOpenAIUsage(chunk.usage) ?? usage;
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    const choice: unknown = choices.find((candidate: unknown) => isRecord(candidate) && (candidate.index ?? 0) === 0);
-    if (!isRecord(choice)) return '';
-    const delta = isRecord(choice.delta) ? choice.delta : {};
+    const first = readFirstChoice(chunk);
+    if (first === undefined) return '';
+    const { choice, delta } = first;
     let out = '';
-    const reasoningText = typeof delta.reasoning_content === 'string' ? delta.reasoning_content : delta.reasoning;
+    const reasoningText = deltaReasoning(delta);
     if (typeof reasoningText === 'string') out += appendReasoning(reasoningText);
     if (delta.thinking_blocks !== undefined) out += keepThinkingBlocks(delta.thinking_blocks);
     if (typeof delta.content === 'string') out += appendToMessage('output_text', delta.content);
