@@ -14,11 +14,11 @@ export function allowKeylessOllamaClients(inner: Authenticator, settings: () => 
   return {
     enforced: inner.enforced,
     authenticate(request) {
+      // Open mode (no admin key) already lets every local request through with every model. The
+      // route is checked before the settings are read: /v1/* (the hot path) never builds them.
+      if (!inner.enforced || !isOllamaRoute(request)) return inner.authenticate(request);
       const current = settings();
-      // Open mode (no admin key) already lets every local request through with every model.
-      if (!inner.enforced || !current.allowWithoutKey || !isOllamaRoute(request) || !isLoopbackClient(request) || carriesKey(request)) {
-        return inner.authenticate(request);
-      }
+      if (!current.allowWithoutKey || !isLoopbackClient(request) || carriesKey(request)) return inner.authenticate(request);
       return { kind: 'keyless', models: withBareNames(current.models) };
     },
   };
