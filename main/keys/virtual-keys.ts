@@ -12,6 +12,13 @@ export function generateKeySecret(): string {
   return KEY_PREFIX + randomBytes(KEY_RANDOM_BYTES).toString('base64url');
 }
 
+const VIRTUAL_KEY_SHAPE = /^sk-[A-Za-z0-9_-]{43}$/;
+
+/** True for a string shaped like generateKeySecret()'s output (any such string, real or not). */
+export function looksLikeVirtualKey(key: string): boolean {
+  return VIRTUAL_KEY_SHAPE.test(key);
+}
+
 /** The stored identity of a key: SHA-256 of its UTF-8 bytes, lowercase hex (LiteLLM's hash_token). */
 export function hashKey(key: string): string {
   return hash('sha256', key, 'hex');

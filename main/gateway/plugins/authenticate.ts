@@ -8,6 +8,7 @@ import { GatewayError } from '../../core/gateway-error.js';
 import type { Principal } from '../../core/principal.js';
 import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
 import { rawHeaderValues } from './raw-header-values.js';
+import { looksLikeVirtualKey } from '../../keys/virtual-keys.js';
 import type { FailedAuthThrottle } from './failed-auth-throttle.js';
 
 declare module 'fastify' {
@@ -27,6 +28,7 @@ const MAX_KEY_LENGTH = 512;
 /** Every header a key may come in. */
 export const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
 const INVALID_KEY_MESSAGE = 'Invalid or missing API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".';
+const UNKNOWN_VIRTUAL_KEY_MESSAGE = 'This Switchboard key does not exist (deleted, or mistyped). Create a key in the dashboard (Keys) or with POST /key/generate, or send no key at all while the gateway has no admin key.';
 
 /**
  * `throttle` slows down guessing the admin key: an address that presented unknown keys too often
@@ -42,7 +44,7 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
   return {
     enforced,
     authenticate(request) {
-      if (!enforced) return { kind: 'open' };
+      if (!enforced) return openModePrincipal(request, virtualKeys);
       const presented = presentedKey(request);
       if (presented === undefined) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
       const client = clientAddress(request);
@@ -64,6 +66,23 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
       throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
     },
   };
+}
+
+/**
+ * Open mode (no admin key): any local process may call, but a presented virtual key still
+ * counts — its models, limits, budget and attribution apply, and an expired or blocked one is
+ * refused — or the key's limits would be a fiction until an admin key is set. A key shaped like
+ * Switchboard's own that no record matches (a deleted key) is refused too: serving it openly
+ * would keep a deleted key working. Any other string is the placeholder an SDK insists on
+ * (`sk-anything`, `ollama`, `lm-studio`) and is served as open, as the README says.
+ */
+function openModePrincipal(request: FastifyRequest, virtualKeys: VirtualKeyLookup | undefined): Principal {
+  const presented = presentedKey(request);
+  if (presented === undefined || virtualKeys === undefined) return { kind: 'open' };
+  const principal = virtualKeys.verify(presented);
+  if (principal) return principal;
+  if (looksLikeVirtualKey(presented)) throw new GatewayError('invalid_api_key', UNKNOWN_VIRTUAL_KEY_MESSAGE);
+  return { kind: 'open' };
 }
 
 /** The client's address; an IPv4 client seen through an IPv6 socket is the same client. */
