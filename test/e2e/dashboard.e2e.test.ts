@@ -9,31 +9,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { DASHBOARD_CSP } from '../../main/gateway/routes/dashboard-routes.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { sendToGateway } from '../support/send-to-gateway.js';
+import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, WAIT, type DashboardBrowser, type DashboardPageName } from '../support/dashboard-browser.js';
 
 const MASTER_KEY = 'sk-dashboard-e2e-master-0123456789';
 const SCREENSHOTS = resolve('docs/screenshots');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WAIT = { timeout: 15_000 };
 
 let work: string;
 let mock: MockUpstream;
 let running: RunningGateway;
-let browser: Browser;
+let browser: DashboardBrowser;
 let page: Page;
-const browserErrors: string[] = [];
-const failedCalls: string[] = [];
+let browserErrors: string[] = [];
+let failedCalls: string[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'switchboard-dashboard-e2e-'));
-  const bundle = join(work, 'renderer');
-  await build({ configFile: resolve('vite.config.ts'), logLevel: 'error', build: { outDir: bundle, emptyOutDir: true, sourcemap: false } });
+  const bundle = await buildDashboardBundle(work);
   mock = await createMockUpstream();
   // An empty start: no models in the config, nothing in the database.
   const configFile = join(work, 'config.yaml');
@@ -41,16 +38,9 @@ beforeAll(async () => {
   running = await startGateway({
     configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-  page.on('console', (message) => {
-    // Failed calls are checked one by one below (failedCalls); everything else is a defect.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) browserErrors.push(message.text());
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) failedCalls.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  page.on('pageerror', (error) => browserErrors.push(error.message));
+  // Failed calls are checked one by one below (failedCalls); any console error is a defect.
+  browser = await launchDashboardBrowser();
+  ({ page, browserErrors, failedCalls } = browser);
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 120_000);
 
@@ -67,9 +57,8 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-async function openPage(name: 'Overview' | 'Models' | 'Keys' | 'Usage' | 'Logs' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();
-  await page.getByRole('heading', { level: 1, name }).waitFor(WAIT);
+async function openPage(name: DashboardPageName): Promise<void> {
+  await openDashboardPage(page, name);
 }
 
 async function addModel(values: { name: string; provider: string; upstream: string; base: string; input?: string; output?: string }): Promise<void> {
