@@ -26,6 +26,9 @@ Options (as --flag VALUE or --flag=VALUE):
   --data-dir DIR    where the database lives (env SWITCHBOARD_DATA_DIR; default per OS:
                     ~/.local/share/switchboard, ~/Library/Application Support/Switchboard,
                     %APPDATA%\\Switchboard)
+  --allow-empty     start even when there is no model at all (none in the config, none
+                    added in the dashboard), to add models in the dashboard; without it
+                    such a start is refused as a config error
   -h, --help        show this help
 
 Environment:
@@ -50,6 +53,8 @@ export interface ServeOptions {
   host: string;
   dataDir: string;
   logLevel: string;
+  /** --allow-empty: start with no models at all instead of refusing. */
+  allowEmpty: boolean;
 }
 
 export interface KeysImportOptions {
@@ -68,6 +73,7 @@ const SERVE_FLAGS = {
   'ollama-port': { type: 'string' },
   host: { type: 'string' },
   'data-dir': { type: 'string' },
+  'allow-empty': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagsConfig;
 
@@ -105,6 +111,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
     host,
     dataDir: flags['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? defaultDataDir(env, platform),
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
+    allowEmpty: flags['allow-empty'] === true,
   };
 }
 

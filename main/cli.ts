@@ -111,6 +111,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   try {
     running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor }, config);
   } catch (error) {
+    // No models without --allow-empty is a config problem: exit 2 like the others.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: config error: ${error.message}\n`);
+      return 2;
+    }
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;
   }

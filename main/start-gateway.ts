@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
+import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver, type CredentialResolver } from './secrets/resolve-credential.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
@@ -55,6 +56,12 @@ export interface StartGatewayOptions {
   clock?: Clock;
   /** The built dashboard (index.html + assets/); defaults to dist/renderer; null serves none. */
   dashboardDir?: string | null;
+  /**
+   * Start even when neither the config nor the database holds a model (--allow-empty; the desktop
+   * app, whose user adds models in the dashboard). Otherwise that is a ConfigError: an empty or
+   * mistyped config must not look like a working gateway.
+   */
+  allowEmpty?: boolean;
   /** better-sqlite3's compiled module when not node_modules' (the desktop app's Electron build). */
   sqliteNativeBinding?: string;
   /**
@@ -126,6 +133,10 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock, nativeBinding: options.sqliteNativeBinding });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
   try {
+    const storedModels = createModelRepository(db.db, clock);
+    if (!options.allowEmpty && config.deployments.length === 0 && storedModels.list().length === 0) {
+      throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (data dir ${options.dataDir}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
+    }
     const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
@@ -157,7 +168,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses,
+      models: { store: storedModels, env: options.env }, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });

@@ -92,6 +92,8 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     log: options.log,
     secrets: options.secrets,
     sqliteNativeBinding: options.sqliteNativeBinding,
+    // The app's user adds models in the dashboard: an empty model_list is where they start.
+    allowEmpty: true,
     ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
   }, config);
   const app = running.gateway.app;

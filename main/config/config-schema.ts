@@ -1,6 +1,7 @@
 // The zod schema of the LiteLLM-compatible config.yaml subset Switchboard reads. Unknown keys are
-// allowed through here (passthrough) and reported as warnings by the loader, never as errors,
-// so a LiteLLM config starts unchanged. Only shapes live here; meaning lives in load-config.ts.
+// allowed through here (passthrough): check-config-keys.ts has already refused the misspelt ones
+// and warned about LiteLLM's, so a LiteLLM config starts unchanged. Only shapes live here;
+// meaning lives in load-config.ts.
 import { z } from 'zod';
 import { isUnspecifiedHost, normalizeHostName } from '../core/host-name.js';
 import { ollamaApiSchema } from './ollama-api-settings.js';

@@ -1,5 +1,6 @@
 // Loads a LiteLLM-style config.yaml into Deployments and gateway settings. Reports problems as
-// ConfigError (file:line: what is wrong) and unsupported keys as warnings, never as errors.
+// ConfigError (file:line: what is wrong, in words for a person); a misspelt key is a problem, a
+// LiteLLM key Switchboard ignores is a warning (check-config-keys.ts).
 // Secret values are resolved to references here and never copied anywhere else; an
 // `os.environ/NAME` that is unset is an error naming the variable, not the value.
 import { readFileSync } from 'node:fs';
@@ -11,10 +12,17 @@ import { requireLongAdminKey } from '../secrets/admin-key.js';
 import { normalizeHostName } from '../core/host-name.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
+import { checkConfigKeys, formatKeyPath } from './check-config-keys.js';
+import { describeConfigIssue } from './describe-config-issue.js';
 import { parseOllamaApiSettings, type OllamaApiSettings } from './ollama-api-settings.js';
 
 export const DEFAULT_TIMEOUTS = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 60_000 } as const;
 const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** What an api_base looks like for a provider that needs one, for the error that asks for it. */
+const API_BASE_EXAMPLE: Partial<Record<Deployment['protocol'], string>> = {
+  azure: 'https://YOUR-RESOURCE.openai.azure.com',
+  openai: 'http://127.0.0.1:8000/v1',
+};
 
 export interface GatewayConfig {
   /** The file it came from, or '<default>' for the embedded default. */
@@ -33,29 +41,6 @@ export interface GatewayConfig {
   ollamaApi: OllamaApiSettings;
   warnings: string[];
 }
-
-/** Keys each block understands; anything else is reported once, with its line, and ignored. */
-const KNOWN_KEYS: Record<string, ReadonlySet<string>> = {
-  '': new Set(['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables', 'switchboard']),
-  litellm_params: new Set([
-    'model', 'api_base', 'api_key', 'api_version', 'timeout', 'stream_timeout', 'rpm', 'tpm', 'weight', 'order',
-    'max_retries', 'input_cost_per_token', 'output_cost_per_token', 'supports_responses',
-  ]),
-  model_info: new Set([
-    'id', 'base_model', 'mode', 'max_input_tokens', 'max_output_tokens', 'max_tokens', 'input_cost_per_token',
-    'output_cost_per_token', 'cache_read_input_token_cost', 'cache_creation_input_token_cost',
-    'supports_function_calling', 'supports_vision', 'supports_reasoning', 'description',
-    'health_check_timeout', 'disable_background_health_check',
-  ]),
-  general_settings: new Set(['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api']),
-};
-
-/** Explanations for LiteLLM keys we deliberately do not use. */
-const NOT_USED: Record<string, string> = {
-  'general_settings.database_url':
-    'is not used by the desktop store: Switchboard keeps keys and usage in its own SQLite file in the data directory',
-  'general_settings.store_model_in_db': 'is not needed: models added in the dashboard are always stored in the database',
-};
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   let text: string;
@@ -82,14 +67,16 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, 1, 'the top level must be a mapping (model_list:, general_settings:, ...)');
   }
-  const parsed = configFileSchema.safeParse(raw);
+  const warnings: string[] = [];
+  checkConfigKeys(raw as Record<string, unknown>, file, lineOf, warnings);
+  const parsed = configFileSchema.safeParse(raw, { error: describeConfigIssue });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(file, lineOf(issue.path), `${formatPath(issue.path)}: ${issue.message}`);
+    // An unknown key inside a strict block is reported at its own line, not its block's.
+    const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+    throw new ConfigError(file, lineOf(path), `${formatKeyPath(path)}: ${issue.message}`);
   }
   const config: ConfigFile = parsed.data;
-  const warnings: string[] = [];
-  collectUnknownKeys(config, file, lineOf, warnings);
 
   const deployments: Deployment[] = [];
   const ids = new Set<string>();
@@ -146,9 +133,11 @@ function toDeployment(
   if (!catalogEntry) {
     throw new ConfigError(file, at('model'), `model_list[${index}].litellm_params.model: unknown provider "${provider}" (known: ${Object.keys(PROVIDER_CATALOG).join(', ')})`);
   }
+  // Only a documented default stands in for a missing api_base; a provider without one (any
+  // OpenAI-compatible server, an Azure resource) has no address worth guessing.
   const apiBaseText = params.api_base ?? catalogEntry.defaultApiBase;
   if (apiBaseText === undefined) {
-    throw new ConfigError(file, at('model'), `model_list[${index}].litellm_params.api_base is required for provider "${provider}"`);
+    throw new ConfigError(file, at('model'), `model_list[${index}].litellm_params.api_base is required for provider "${provider}", which has no default address: model "${entry.model_name}" needs its server's URL, e.g. api_base: ${API_BASE_EXAMPLE[catalogEntry.protocol] ?? 'http://127.0.0.1:8000/v1'}`);
   }
   const apiBase = new URL(apiBaseText);
   if (apiBase.protocol !== 'http:' && apiBase.protocol !== 'https:') {
@@ -215,33 +204,6 @@ function toCredentialRef(value: string, env: NodeJS.ProcessEnv, file: string, li
   return { kind: 'literal', value };
 }
 
-function collectUnknownKeys(
-  config: ConfigFile,
-  file: string,
-  lineOf: (path: readonly PropertyKey[]) => number | undefined,
-  warnings: string[],
-): void {
-  const report = (path: (string | number)[], display: string) => {
-    const reason = NOT_USED[display] ?? 'is not supported by Switchboard';
-    warnings.push(`${file}:${lineOf(path) ?? '?'}: ${display} ${reason}; ignored`);
-  };
-  for (const key of Object.keys(config)) if (!KNOWN_KEYS['']!.has(key)) report([key], key);
-  for (const key of Object.keys(config.general_settings ?? {})) {
-    if (!KNOWN_KEYS.general_settings!.has(key)) report(['general_settings', key], `general_settings.${key}`);
-  }
-  (config.model_list ?? []).forEach((entry, i) => {
-    for (const key of Object.keys(entry)) {
-      if (key !== 'model_name' && key !== 'litellm_params' && key !== 'model_info') report(['model_list', i, key], `model_list[${i}].${key}`);
-    }
-    for (const key of Object.keys(entry.litellm_params)) {
-      if (!KNOWN_KEYS.litellm_params!.has(key)) report(['model_list', i, 'litellm_params', key], `model_list[${i}].litellm_params.${key}`);
-    }
-    for (const key of Object.keys(entry.model_info ?? {})) {
-      if (!KNOWN_KEYS.model_info!.has(key)) report(['model_list', i, 'model_info', key], `model_list[${i}].model_info.${key}`);
-    }
-  });
-}
-
 function lineOfPath(doc: Document, path: readonly PropertyKey[], counter: LineCounter): number | undefined {
   // Walk as deep as the path exists; report the deepest node found (the parent of a missing key).
   let node: unknown = doc.contents;
@@ -263,8 +225,4 @@ function lineOfPath(doc: Document, path: readonly PropertyKey[], counter: LineCo
   }
   const range = (found as { range?: [number, number, number] } | undefined)?.range;
   return range ? counter.linePos(range[0]).line : undefined;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${String(step)}` : String(step)), '') || '(top level)';
 }

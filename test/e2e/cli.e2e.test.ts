@@ -138,6 +138,42 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}:4: .*model.*provider/model`));
   });
+
+  it('refuses a misspelt key (api_bse:) with exit code 2 and one line saying which key was meant, instead of sending the model to api.openai.com', async () => {
+    const config = join(work, 'typo.yaml');
+    writeFileSync(config, `model_list:
+  - model_name: local
+    litellm_params:
+      model: openai/qwen3
+      api_bse: http://127.0.0.1:8000/v1
+`);
+    const cli = runCli(['serve', '--config', config, '--port', '0', ...dataDir('typo')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stdout()).toBe('');
+    expect(cli.stderr().split('\n').filter((line) => line !== '')).toEqual([
+      `switchboard: config error: ${config}:5: model_list[0].litellm_params.api_bse: unknown key; did you mean \`api_base\`?`,
+    ]);
+  });
+
+  it('refuses an empty config file (no models anywhere) with exit code 2, and starts with it under --allow-empty', async () => {
+    const config = join(work, 'empty.yaml');
+    writeFileSync(config, '');
+    const refused = runCli(['serve', '--config', config, '--port', '0', ...dataDir('empty')]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.stdout()).toBe('');
+    const lines = refused.stderr().split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^switchboard: config error: ${escape(config)}: no models to serve: .*--allow-empty`));
+
+    const allowed = runCli(['serve', '--config', config, '--port', '0', '--allow-empty', ...dataDir('empty')]);
+    const url = await ready(allowed);
+    const client = new OpenAI({ apiKey: 'unused-without-an-admin-key', baseURL: `${url}/v1`, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids.filter((id) => !id.startsWith('switchboard/'))).toEqual([]);
+    allowed.child.kill('SIGTERM');
+    expect(await allowed.exited).toBe(0);
+  });
 });
 
 // One of this machine's own LAN addresses, as a Host header names it; the test only ever sends

@@ -37,6 +37,7 @@ beforeAll(async () => {
   writeFileSync(configFile, 'model_list: []\n');
   running = await startGateway({
     configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
+    allowEmpty: true,
   });
   // Failed calls are checked one by one below (failedCalls); any console error is a defect.
   browser = await launchDashboardBrowser();

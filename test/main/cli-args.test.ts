@@ -25,8 +25,13 @@ describe('cli-args', () => {
 
   it('serves on 127.0.0.1:4141 with the per-OS data folder and no config by default', () => {
     expect(serve([], HOME)).toEqual({
-      command: 'serve', configFile: undefined, port: 4141, host: '127.0.0.1', dataDir: join('/home/u', '.local', 'share', 'switchboard'), logLevel: 'info',
+      command: 'serve', configFile: undefined, port: 4141, host: '127.0.0.1', dataDir: join('/home/u', '.local', 'share', 'switchboard'), logLevel: 'info', allowEmpty: false,
     });
+  });
+
+  it('reads --allow-empty as a switch that takes no value', () => {
+    expect(serve(['--allow-empty'])).toMatchObject({ allowEmpty: true });
+    expect(parse(['serve', '--allow-empty=yes'])).toMatchObject({ command: 'error' });
   });
 
   it.each([

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretRedactor } from '../../main/metering/redact-secrets.js';
+import { ConfigError } from '../../main/core/config-error.js';
 import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { fakeClock } from './storage/storage-test-kit.js';
@@ -79,5 +80,31 @@ describe('startGateway', () => {
     // The admin key typed into a conversation is masked before it reaches the database.
     running.responses.save({ ...response('resp_key'), input: [{ type: 'message', role: 'user', content: `my key is ${MASTER}` }] });
     expect(JSON.stringify(running.responses.chain('resp_key', null))).toContain('my key is [redacted]');
+  });
+
+  it('refuses to start with no model in the config or the database unless allowEmpty, and starts once the dashboard has stored one', async () => {
+    work = mkdtempSync(join(tmpdir(), 'switchboard-empty-'));
+    const configFile = join(work, 'config.yaml');
+    writeFileSync(configFile, 'model_list: []\n');
+    const start = (allowEmpty?: boolean) => startGateway({
+      configFile, dataDir: join(work!, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null,
+      ...(allowEmpty === undefined ? {} : { allowEmpty }),
+    });
+    const refusal = await start().then(() => undefined, (error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as Error).message).toMatch(new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no models to serve: .*--allow-empty`));
+
+    running = await start(true);
+    const added = await fetch(`${running.url}/model/new`, {
+      method: 'POST', headers: { authorization: `Bearer ${MASTER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model_name: 'from-dashboard', litellm_params: { model: 'ollama_chat/llama3.2' } }),
+    });
+    expect(added.status).toBe(200);
+    await running.close();
+
+    running = await start();
+    expect(running.config.deployments).toEqual([]);
+    const listed = await fetch(`${running.url}/v1/models`, { headers: { authorization: `Bearer ${MASTER}` } });
+    expect(((await listed.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toContain('from-dashboard');
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfigText } from '../../../main/config/load-config.js';
 import { ConfigError } from '../../../main/core/config-error.js';
 import { storedResponsesMaxBytes } from '../../../main/config/stored-responses-max-bytes.js';
+import { PROVIDER_CATALOG } from '../../../main/providers/provider-catalog.js';
 
 const seed = readFileSync(new URL('../../fixtures/config/seed-litellm.yaml', import.meta.url), 'utf8');
 
@@ -91,9 +92,93 @@ describe('load-config', () => {
     expect(configError('model_list:\n  - model_name: m\n    litellm_params:\n      model: hosted_vllm/q\n      supports_responses: sometimes\n').message).toMatch(/^cfg\.yaml:5: model_list\[0\]\.litellm_params\.supports_responses/);
   });
 
-  it('warns about unknown keys with their line, without failing', () => {
-    const config = parseConfigText('model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      frobnicate: 1\nlitellm_settings:\n  drop_params: true\nmystery: 2\n', 'c.yaml', {});
-    expect(config.warnings).toEqual(['c.yaml:8: mystery is not supported by Switchboard; ignored', 'c.yaml:5: model_list[0].litellm_params.frobnicate is not supported by Switchboard; ignored']);
+  it.each([
+    ['a misspelt litellm_params key', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      api_bse: http://127.0.0.1:8000/v1\n',
+      'cfg.yaml:5: model_list[0].litellm_params.api_bse: unknown key; did you mean `api_base`?'],
+    ['a misspelt top-level key', 'modle_list:\n  - model_name: m\n    litellm_params: { model: openai/x }\n',
+      'cfg.yaml:1: modle_list: unknown key; did you mean `model_list`?'],
+    ['a misspelt model entry key', 'model_list:\n  - model_name: m\n    litelm_params:\n      model: openai/x\n',
+      'cfg.yaml:3: model_list[0].litelm_params: unknown key; did you mean `litellm_params`?'],
+    ['a key of the wrong case', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      API_KEY: os.environ/K\n',
+      'cfg.yaml:5: model_list[0].litellm_params.API_KEY: unknown key; did you mean `api_key`?'],
+    ['a misspelt general_settings key Switchboard acts on', 'model_list: []\ngeneral_settings:\n  master_kye: os.environ/ADMIN\n',
+      'cfg.yaml:3: general_settings.master_kye: unknown key; did you mean `master_key`?'],
+    ['a misspelt model_info price', 'model_list:\n  - model_name: m\n    litellm_params: { model: openai/x }\n    model_info:\n      input_cost_per_tokens: 0.000001\n',
+      'cfg.yaml:5: model_list[0].model_info.input_cost_per_tokens: unknown key; did you mean `input_cost_per_token`?'],
+    ['a misspelt key in the strict ollama_api block', 'general_settings:\n  ollama_api:\n    prot: 11434\n',
+      'cfg.yaml:3: general_settings.ollama_api.prot: unknown key; did you mean `port`?'],
+  ])('refuses %s with its line and the key it was probably meant to be', (_name, yaml, expected) => {
+    expect(configError(yaml).message).toBe(expected);
+  });
+
+  it('refuses an unknown litellm_params key that resembles nothing, listing the keys it takes', () => {
+    expect(configError('model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      frobnicate: 1\n').message)
+      .toBe('cfg.yaml:5: model_list[0].litellm_params.frobnicate: unknown key (model_list[0].litellm_params takes model, api_base, api_key, api_version, timeout, stream_timeout, rpm, tpm, weight, order, max_retries, input_cost_per_token, output_cost_per_token, supports_responses)');
+  });
+
+  it('warns, with their lines, about LiteLLM keys it ignores (every litellm_settings key among them), and starts', () => {
+    const yaml = [
+      'model_list:',
+      '  - model_name: m',
+      '    litellm_params:',
+      '      model: openai/x',
+      '      drop_params: true',
+      '    model_info:',
+      '      access_groups: [a]',
+      '      team_note: free-form',
+      'litellm_settings:',
+      '  drop_params: true',
+      '  callbacks: [langfuse]',
+      'router_settings:',
+      '  enable_pre_call_checks: true',
+      'environment_variables:',
+      '  A: b',
+      'credential_list: []',
+      '',
+    ].join('\n');
+    const config = parseConfigText(yaml, 'c.yaml', {});
+    expect(config.deployments).toHaveLength(1);
+    expect(config.warnings).toEqual([
+      'c.yaml:14: environment_variables is not applied by Switchboard: set these variables in the environment before starting it; ignored',
+      'c.yaml:16: credential_list is a LiteLLM setting Switchboard does not use; ignored',
+      'c.yaml:5: model_list[0].litellm_params.drop_params is a LiteLLM setting Switchboard does not use; ignored',
+      'c.yaml:7: model_list[0].model_info.access_groups is a LiteLLM setting Switchboard does not use; ignored',
+      'c.yaml:8: model_list[0].model_info.team_note is not supported by Switchboard; ignored',
+      'c.yaml:13: router_settings.enable_pre_call_checks is a LiteLLM setting Switchboard does not use; ignored',
+      'c.yaml:10: litellm_settings.drop_params is a LiteLLM setting Switchboard does not use; ignored',
+      'c.yaml:11: litellm_settings.callbacks is a LiteLLM setting Switchboard does not use; ignored',
+    ]);
+  });
+
+  it.each([
+    ['a missing block', 'model_list:\n  - model_name: m\n', 'cfg.yaml:2: model_list[0].litellm_params: is missing'],
+    ['text for a number', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      rpm: fast\n', 'cfg.yaml:5: model_list[0].litellm_params.rpm: must be a number, not text'],
+    ['a fraction for a whole number', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      order: 1.5\n', 'cfg.yaml:5: model_list[0].litellm_params.order: must be a whole number, not a fraction'],
+    ['a negative count', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      tpm: -1\n', 'cfg.yaml:5: model_list[0].litellm_params.tpm: must not be negative'],
+    ['zero for a positive size', 'general_settings:\n  max_request_size_mb: 0\n', 'cfg.yaml:2: general_settings.max_request_size_mb: must be more than 0'],
+    ['an empty model name', 'model_list:\n  - model_name: ""\n    litellm_params: { model: openai/x }\n', 'cfg.yaml:2: model_list[0].model_name: must not be empty'],
+    ['text for a list', 'model_list: llama\n', 'cfg.yaml:1: model_list: must be a list, not text'],
+    ['a switch for a duration', 'general_settings:\n  ollama_api:\n    max_keep_alive: true\n', 'cfg.yaml:3: general_settings.ollama_api.max_keep_alive: must be a number or text, not true/false'],
+  ])('phrases a schema failure (%s) for a person, with its line', (_name, yaml, expected) => {
+    const message = configError(yaml).message;
+    expect(message).toBe(expected);
+    expect(message).not.toMatch(/Invalid input|expected \w+, received|Too (small|big)/);
+  });
+
+  it.each(['openai_like/local-model', 'azure/gpt-4o'])('refuses %s without api_base, naming the model and the missing key', (model) => {
+    const provider = model.split('/')[0];
+    expect(configError(`model_list:\n  - model_name: my-model\n    litellm_params:\n      model: ${model}\n`).message)
+      .toMatch(new RegExp(`^cfg\\.yaml:4: model_list\\[0\\]\\.litellm_params\\.api_base is required for provider "${provider}", which has no default address: model "my-model" needs its server's URL, e.g\\. api_base: https?://`));
+  });
+
+  it('gives every provider prefix either its documented default api_base or an error, never a guess', () => {
+    for (const [prefix, entry] of Object.entries(PROVIDER_CATALOG)) {
+      const yaml = `model_list:\n  - model_name: m\n    litellm_params: { model: ${prefix}/x }\n`;
+      if (entry.defaultApiBase === undefined) expect(configError(yaml).message, prefix).toContain('api_base is required');
+      else expect(parseConfigText(yaml, 'c.yaml', {}).deployments[0]!.apiBase, prefix).toBe(entry.defaultApiBase);
+    }
+    expect(PROVIDER_CATALOG.openai!.defaultApiBase).toBe('https://api.openai.com/v1');
+    expect(PROVIDER_CATALOG.ollama!.defaultApiBase).toBe('http://127.0.0.1:11434');
   });
 
   it('parses router_settings and reports its problems with the file and line, so the CLI prints them', () => {
