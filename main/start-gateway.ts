@@ -33,6 +33,7 @@ import { parseHealthCheckSettings } from './routing/background-health-checks.js'
 import { createUsageQueries } from './metering/usage-queries.js';
 import { createSettingsRepository, type SettingsRepository } from './storage/settings-repository.js';
 import { createModelRepository } from './storage/model-repository.js';
+import { createBackupStore } from './storage/backup-store.js';
 import { createResponseStore, type ResponseStore } from './storage/response-store.js';
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
@@ -168,7 +169,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: storedModels, env: options.env }, gatewaySettings, host: options.host, responses,
+      models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });

@@ -35,6 +35,9 @@ import { registerActiveModelRoutes } from './routes/active-model-routes.js';
 import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
+import { registerModelExportRoutes } from './routes/model-export-routes.js';
+import { registerBackupRoutes } from './routes/backup-routes.js';
+import type { BackupStore } from '../storage/backup-store.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
 import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
@@ -106,6 +109,8 @@ export interface ServerDeps {
   credentials?: { store: SecretStore; env: NodeJS.ProcessEnv };
   /** Dashboard-managed models (the models table), served after the config's; /model/* writes need it. */
   models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
+  /** Keys (hashes), dashboard models and settings as one document: GET /backup, POST /backup/restore. */
+  backup?: BackupStore;
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
   gatewaySettings?: GatewaySettings;
   /** The bound address (default 127.0.0.1): beyond loopback, its interface addresses and allowed_hosts join the Host allowlist; shown under /settings. */
@@ -272,6 +277,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(deps.models ? { store: deps.models.store } : {}),
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
     });
+    if (deps.models) registerModelExportRoutes(zone, deps.models.store);
+    if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {
+      const models = deps.models;
+      registerBackupRoutes(zone, {
+        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now,
+        reloadModels: () => setDeployments(mergeDeployments(deps.config.deployments, models.store.list(), models.env, (m, reason) => skippedModel(m.id, reason))),
+      });
+    }
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
         settings: deps.gatewaySettings, ollamaKeyless,

@@ -77,6 +77,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     updateModel: async () => sampleModel(),
     deleteModel: async (id) => ({ id, message: `Model ${id} deleted` }),
     testModel: async (model) => ({ ok: true, model, deployment_id: model, latency_ms: 42, answer: 'Hello!', error: null }),
+    exportModels: async () => ({ models: 0, yaml: 'model_list: []\n' }),
     discoverModels: async () => ({ servers: [] }),
     health: async () => ({ healthy_endpoints: [], unhealthy_endpoints: [], healthy_count: 0, unhealthy_count: 0, checked_at: '2026-03-15T12:00:00.000Z' }),
     activeModel: async () => ({ alias: 'switchboard/active', model: null, aliases: {}, models: [] }),

@@ -10,6 +10,7 @@ import { createServer, type Gateway, type ServerDeps } from '../../main/gateway/
 import { createGatewaySettings, type GatewaySettings } from '../../main/config/gateway-settings.js';
 import { createSettingsRepository } from '../../main/storage/settings-repository.js';
 import { createModelRepository } from '../../main/storage/model-repository.js';
+import { createBackupStore } from '../../main/storage/backup-store.js';
 import { createResponseStore } from '../../main/storage/response-store.js';
 import { createKeyRepository, type KeyRepository } from '../../main/keys/key-repository.js';
 import { createKeyVerifier } from '../../main/keys/verify-key.js';
@@ -64,6 +65,7 @@ export async function startManagementGateway(
     spend: { queries: createUsageQueries(db.db), flush: () => {} },
     credentials: { store: secrets, env: {} },
     models: { store: createModelRepository(db.db, db.clock), env: {} },
+    backup: createBackupStore(db.db),
     responses: createResponseStore(db.db, { clock: db.clock }),
     gatewaySettings: settings,
     dashboardDir,

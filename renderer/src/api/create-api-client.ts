@@ -21,6 +21,7 @@ import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js'
 import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
 import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -103,6 +104,7 @@ export function createApiClient(options: ApiClientOptions) {
     updateModel: (request: ModelUpdateRequest) => call('POST', '/model/update', modelInfoEntrySchema, request),
     deleteModel: (id: string) => call('POST', '/model/delete', modelDeleteResultSchema, { id }),
     testModel: (model: string) => call('POST', '/model/test', modelTestResultSchema, { model }),
+    exportModels: () => call('GET', '/model/export', modelExportSchema),
     discoverModels: () => call('GET', '/model/discover?defaults=true', discoveryReportSchema),
     health: (cached: boolean) => call('GET', `/health${cached ? '?cached=true' : ''}`, healthReportSchema),
     activeModel: () => call('GET', '/active-model', activeModelStateSchema),

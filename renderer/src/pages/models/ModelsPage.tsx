@@ -13,6 +13,7 @@ import { ModelTable } from './ModelTable.js';
 import { ModelForm } from './ModelForm.js';
 import { DiscoveredModels } from './DiscoveredModels.js';
 import { ProviderKeys } from './ProviderKeys.js';
+import { ExportModels } from './ExportModels.js';
 import { EMPTY_MODEL_FORM, formValuesFromEntry, toNewRequest, toUpdateRequest } from './model-form-values.js';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; entry: ModelInfoEntry } | null;
@@ -123,6 +124,8 @@ export function ModelsPage({ api }: { api: ApiClient }) {
       {form}
 
       <DiscoveredModels api={api} onAdded={() => changed('Added a local model.')} />
+
+      <ExportModels api={api} />
 
       {credentialsMissing ? null : credentials.status === 'ready' && credentials.data ? (
         <ProviderKeys api={api} credentials={credentials.data} onSaved={() => credentials.reload()} />

@@ -1,0 +1,125 @@
+// GET /backup and POST /backup/restore (admin only, in the management zone): one versioned JSON
+// document with the virtual keys (hashes: restored keys keep working, and no raw key exists to
+// leak), the models added in the dashboard and the dashboard's settings. A restore validates the
+// whole document first and changes nothing on any problem; into a gateway that already has keys
+// or models it needs `confirm: true`, since it replaces them. Never reads a provider key.
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../core/gateway-error.js';
+import { parseBody } from './parse-body.js';
+import { InvalidStoredModelError, storedModelToDeployment } from '../../config/stored-model-deployments.js';
+import type { BackupStore } from '../../storage/backup-store.js';
+import type { KeyRepository } from '../../keys/key-repository.js';
+import type { GatewaySettings } from '../../config/gateway-settings.js';
+import type { Deployment } from '../../core/deployment.js';
+import {
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
+  restoreRequestSchema,
+  type BackupDocument,
+  type RestoreResult,
+} from '../../../shared/api/backup-schemas.js';
+import type { SettingsUpdate } from '../../../shared/api/settings-schemas.js';
+
+export interface BackupRouteDeps {
+  store: BackupStore;
+  keys: KeyRepository;
+  settings: GatewaySettings;
+  /** The config file's deployments: a restored model may not reuse one of their ids. */
+  configDeployments: readonly Deployment[];
+  /** For os.environ/NAME references in restored models. */
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  /** Serves the restored models at once. */
+  reloadModels(): void;
+}
+
+export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps): void {
+  app.get('/backup', async (): Promise<BackupDocument> => ({
+    format: BACKUP_FORMAT,
+    version: BACKUP_VERSION,
+    created_at: new Date(deps.now()).toISOString(),
+    keys: deps.store.keys(),
+    models: deps.store.models(),
+    settings: currentSettings(deps.settings),
+  }));
+
+  app.post('/backup/restore', async (request): Promise<RestoreResult> => {
+    const { backup, confirm } = parseBody(restoreRequestSchema, describeFormat(request.body));
+    checkConsistent(backup, deps);
+    const existing = deps.store.counts();
+    if ((existing.keys > 0 || existing.models > 0) && confirm !== true) {
+      throw new GatewayError(
+        'invalid_request',
+        `This gateway already has ${plural(existing.keys, 'key')} and ${plural(existing.models, 'model')} added in the dashboard; restoring replaces them all. Send "confirm": true to go ahead.`,
+        { param: 'confirm' },
+      );
+    }
+    deps.store.replace(backup.keys, backup.models, deps.now(), {
+      beforeInsert: () => {
+        // Through the repository, so the key cache forgets every replaced key at once.
+        const ids = deps.store.keys().map((key) => key.id);
+        if (ids.length > 0) deps.keys.delete({ keys: ids });
+      },
+      afterInsert: () => deps.settings.update(backup.settings),
+    });
+    deps.reloadModels();
+    return { keys: backup.keys.length, models: backup.models.length, replaced: existing };
+  });
+}
+
+/** A document of another kind or version gets a sentence that says so, not a schema path. */
+function describeFormat(body: unknown): unknown {
+  const backup = (body as { backup?: unknown } | null)?.backup;
+  if (typeof backup !== 'object' || backup === null) return body;
+  const { format, version } = backup as { format?: unknown; version?: unknown };
+  if (format !== BACKUP_FORMAT) throw new GatewayError('invalid_request', `This is not a Switchboard backup (format must be "${BACKUP_FORMAT}")`, { param: 'backup.format' });
+  if (version !== BACKUP_VERSION) {
+    throw new GatewayError('invalid_request', `This backup is version ${JSON.stringify(version)}; this Switchboard reads version ${BACKUP_VERSION}`, { param: 'backup.version' });
+  }
+  return body;
+}
+
+/** What the schema cannot see: duplicates across entries, clashes with the config, models that would not load. */
+function checkConsistent(backup: BackupDocument, deps: BackupRouteDeps): void {
+  const seen = { id: new Set<string>(), hash: new Set<string>(), alias: new Set<string>() };
+  backup.keys.forEach((key, index) => {
+    const where = `backup.keys[${index}]`;
+    if (seen.id.has(key.id)) throw new GatewayError('invalid_request', `${where}: the key id ${key.id} appears twice`, { param: `${where}.id` });
+    if (seen.hash.has(key.key_hash)) throw new GatewayError('invalid_request', `${where}: the same key hash appears twice`, { param: `${where}.key_hash` });
+    if (key.key_alias !== null && seen.alias.has(key.key_alias)) throw new GatewayError('invalid_request', `${where}: the alias "${key.key_alias}" appears twice`, { param: `${where}.key_alias` });
+    seen.id.add(key.id);
+    seen.hash.add(key.key_hash);
+    if (key.key_alias !== null) seen.alias.add(key.key_alias);
+  });
+  const configIds = new Set(deps.configDeployments.map((d) => d.id));
+  const modelIds = new Set<string>();
+  backup.models.forEach((model, index) => {
+    const where = `backup.models[${index}]`;
+    if (modelIds.has(model.id)) throw new GatewayError('invalid_request', `${where}: the model id ${model.id} appears twice`, { param: `${where}.id` });
+    if (configIds.has(model.id)) throw new GatewayError('invalid_request', `${where}: the model id ${model.id} is also used by the config file`, { param: `${where}.id` });
+    modelIds.add(model.id);
+    try {
+      storedModelToDeployment({ id: model.id, modelName: model.model_name, litellmParams: model.litellm_params, modelInfo: model.model_info }, deps.env);
+    } catch (error) {
+      if (error instanceof InvalidStoredModelError) throw new GatewayError('invalid_request', `${where} (${model.model_name}): ${error.message}`, { param: where });
+      throw error;
+    }
+  });
+}
+
+function currentSettings(settings: GatewaySettings): SettingsUpdate {
+  const values = settings.values();
+  const ollama = values.ollamaKeyless;
+  return {
+    retention_days: values.retentionDays,
+    body_logging: values.bodyLogging,
+    allowed_origins: [...values.allowedOrigins],
+    ...(ollama.allowWithoutKey === undefined && ollama.models === undefined
+      ? {}
+      : { ollama_api: { ...(ollama.allowWithoutKey === undefined ? {} : { allow_without_key: ollama.allowWithoutKey }), ...(ollama.models === undefined ? {} : { models: [...ollama.models] }) } }),
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
