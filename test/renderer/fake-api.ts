@@ -87,6 +87,8 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     usageSummary: async (groupBy) => sampleSummary(groupBy, []),
     spendLogs: async () => ({ data: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     settings: async () => sampleSettings(),
+    backup: async () => ({ format: 'switchboard-backup', version: 1, created_at: '2026-03-15T12:00:00.000Z', keys: [], models: [], settings: {} }),
+    restoreBackup: async () => ({ keys: 0, models: 0, replaced: { keys: 0, models: 0 } }),
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
   };
   const api = {} as Record<string, unknown>;

@@ -22,6 +22,7 @@ import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../.
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
 import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
 import { modelExportSchema } from '../../../shared/api/export-schemas.js';
+import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -122,5 +123,9 @@ export function createApiClient(options: ApiClientOptions) {
     // Settings
     settings: () => call('GET', '/settings', gatewaySettingsSchema),
     updateSettings: (patch: SettingsUpdate) => call('POST', '/settings', gatewaySettingsSchema, patch),
+
+    // Backup (keys as hashes, dashboard models, settings); the gateway validates what is restored.
+    backup: () => call('GET', '/backup', backupDocumentSchema),
+    restoreBackup: (backup: unknown, confirm: boolean) => call('POST', '/backup/restore', restoreResultSchema, { backup, ...(confirm ? { confirm: true } : {}) }),
   };
 }

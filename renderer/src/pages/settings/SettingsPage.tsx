@@ -11,6 +11,7 @@ import type { GatewaySettingsView } from '../../../../shared/api/settings-schema
 import { MAX_RETENTION_DAYS } from '../../../../shared/api/settings-schemas.js';
 import { OriginsEditor } from './OriginsEditor.js';
 import { OllamaApiSettings } from './OllamaApiSettings.js';
+import { BackupRestore } from './BackupRestore.js';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -20,17 +21,31 @@ export interface SettingsPageProps {
 export function SettingsPage({ api, desktop }: SettingsPageProps) {
   const settings = useApi(() => api.settings(), [api]);
   const active = useApi(() => api.activeModel(), [api]);
+  const [restores, setRestores] = useState(0);
   // Groups first, then user aliases; the active-model alias follows whatever is active, so it is offered too.
   const models = active.data ? [...new Set([...active.data.models, ...Object.keys(active.data.aliases), active.data.alias])] : [];
   return (
     <LoadState loadable={settings} label="settings">
       {(s) => (
         <div className="stack">
-          <LiveSettings api={api} settings={s} onSaved={settings.reload} />
+          <LiveSettings
+            // After a restore the form starts again from the restored values (they arrive after the reload).
+            key={restores === 0 ? 'opened' : `${restores}|${s.retention_days}|${s.body_logging}|${s.allowed_origins.join(' ')}`}
+            api={api}
+            settings={s}
+            onSaved={settings.reload}
+          />
           {s.ollama_api ? (
             <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} />
           ) : null}
           <ServerSettings settings={s} desktop={desktop} />
+          <BackupRestore
+            api={api}
+            onRestored={() => {
+              setRestores((n) => n + 1);
+              settings.reload();
+            }}
+          />
         </div>
       )}
     </LoadState>

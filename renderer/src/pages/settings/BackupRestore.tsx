@@ -1,0 +1,105 @@
+// Settings' "Backup": downloads one JSON document with the virtual keys (hashes only: restored keys
+// keep working, and no raw key exists to leak), the models added in the dashboard and these
+// settings; restores one, asking first when it would replace keys or models already here. The
+// gateway validates the whole document and changes nothing when it refuses; its sentence is shown.
+import { useId, useState, type ChangeEvent } from 'react';
+import type { ApiClient } from '../../api/create-api-client.js';
+import { isApiError } from '../../api/api-error.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { saveTextFile } from '../../components/save-text-file.js';
+
+type Pending = { document: unknown; question: string } | null;
+
+export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored: () => void }) {
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [message, setMessage] = useState('');
+  const [pending, setPending] = useState<Pending>(null);
+
+  const download = async () => {
+    setBusy(true);
+    setError(null);
+    setMessage('');
+    try {
+      const backup = await api.backup();
+      saveTextFile(`switchboard-backup-${backup.created_at.slice(0, 10)}.json`, `${JSON.stringify(backup, null, 2)}\n`, 'application/json');
+      setMessage(`Backup downloaded: ${backup.keys.length} key${backup.keys.length === 1 ? '' : 's'}, ${backup.models.length} model${backup.models.length === 1 ? '' : 's'} and the settings.`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const restore = async (document: unknown, confirm: boolean) => {
+    setBusy(true);
+    setError(null);
+    setMessage('');
+    try {
+      const result = await api.restoreBackup(document, confirm);
+      setPending(null);
+      setMessage(`Restored ${result.keys} key${result.keys === 1 ? '' : 's'} and ${result.models} model${result.models === 1 ? '' : 's'}; the keys work as before.`);
+      onRestored();
+    } catch (e) {
+      // The gateway asks for confirmation when the restore would replace what is here.
+      if (!confirm && isApiError(e) && e.param === 'confirm') setPending({ document, question: e.message });
+      else setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const chosen = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    setPending(null);
+    let document: unknown;
+    try {
+      document = JSON.parse(await file.text());
+    } catch {
+      setMessage('');
+      setError(new Error(`${file.name} is not a Switchboard backup: it is not JSON.`));
+      return;
+    }
+    await restore(document, false);
+  };
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Backup</h2>
+      <p className="muted small">
+        One JSON file with the virtual keys (their hashes: the keys themselves are never stored), the models added in the dashboard and these
+        settings. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
+        on another gateway.
+      </p>
+      <div className="file-actions">
+        <button type="button" onClick={() => void download()} disabled={busy}>
+          Download backup
+        </button>
+        <label className="button file-button">
+          Restore from backup
+          <input type="file" accept=".json,application/json" onChange={(event) => void chosen(event)} disabled={busy} className="visually-hidden" />
+        </label>
+      </div>
+      {pending ? (
+        <div className="notice" role="alert">
+          <span>{pending.question.replace(/ Send "confirm": true to go ahead\.$/, '')}</span>
+          <div className="file-actions">
+            <button type="button" className="button-danger" onClick={() => void restore(pending.document, true)} disabled={busy}>
+              Replace with the backup
+            </button>
+            <button type="button" onClick={() => setPending(null)} disabled={busy}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {error ? <ErrorNotice error={error} /> : null}
+      <p role="status" className="small">
+        {message}
+      </p>
+    </section>
+  );
+}
