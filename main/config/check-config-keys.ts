@@ -26,7 +26,10 @@ interface BlockPolicy {
 const TOP_LEVEL: BlockPolicy = {
   // `switchboard:` is reserved for Switchboard's own settings.
   used: ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'switchboard'],
-  litellmOnly: ['environment_variables', 'credential_list'],
+  litellmOnly: [
+    'environment_variables', 'credential_list', 'include', 'guardrails', 'mcp_servers', 'callback_settings', 'vector_store_registry',
+    'assistant_settings', 'files_settings', 'finetune_settings', 'search_tools', 'prompts',
+  ],
   otherKeys: 'error',
 };
 
@@ -103,6 +106,7 @@ const REASONS: Record<string, string> = {
     'is not used by the desktop store: Switchboard keeps keys and usage in its own SQLite file in the data directory',
   'general_settings.store_model_in_db': 'is not needed: models added in the dashboard are always stored in the database',
   environment_variables: 'is not applied by Switchboard: set these variables in the environment before starting it',
+  include: 'is not supported: Switchboard reads one file, so copy the included files\' model_list entries into this one',
 };
 
 /**

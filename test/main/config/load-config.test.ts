@@ -150,6 +150,13 @@ describe('load-config', () => {
     ]);
   });
 
+  it('warns about LiteLLM top-level blocks it does not read (include, guardrails) instead of refusing them', () => {
+    expect(parseConfigText('include:\n  - other.yaml\nguardrails: []\nmodel_list: []\n', 'c.yaml', {}).warnings).toEqual([
+      "c.yaml:1: include is not supported: Switchboard reads one file, so copy the included files' model_list entries into this one; ignored",
+      'c.yaml:3: guardrails is a LiteLLM setting Switchboard does not use; ignored',
+    ]);
+  });
+
   it.each([
     ['a missing block', 'model_list:\n  - model_name: m\n', 'cfg.yaml:2: model_list[0].litellm_params: is missing'],
     ['text for a number', 'model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/x\n      rpm: fast\n', 'cfg.yaml:5: model_list[0].litellm_params.rpm: must be a number, not text'],
