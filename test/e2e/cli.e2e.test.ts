@@ -174,6 +174,14 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     allowed.child.kill('SIGTERM');
     expect(await allowed.exited).toBe(0);
   });
+
+  it('refuses a misspelt top-level key even with --allow-empty', async () => {
+    const config = join(work, 'modle.yaml');
+    writeFileSync(config, 'modle_list:\n  - model_name: m\n    litellm_params: { model: ollama_chat/llama3.2 }\n');
+    const cli = runCli(['serve', '--config', config, '--port', '0', '--allow-empty', ...dataDir('modle')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr().split('\n').filter((line) => line !== '')).toEqual([`switchboard: config error: ${config}:1: modle_list: unknown key; did you mean \`model_list\`?`]);
+  });
 });
 
 // One of this machine's own LAN addresses, as a Host header names it; the test only ever sends

@@ -265,7 +265,8 @@ describe('secret canary (S8, S9)', () => {
       const anthropic = new Anthropic({ apiKey: created.json.key, baseURL: running.url, maxRetries: 0, fetch: recordingFetch });
       const message = await anthropic.messages.create({ model: 'kc', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
       expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello, world!' });
-      for (const path of ['/key/list', `/key/info?key=${encodeURIComponent(created.json.key)}`, '/spend/logs', '/usage/summary']) {
+      // The export and the backup carry key references and key hashes only: never a key.
+      for (const path of ['/key/list', `/key/info?key=${encodeURIComponent(created.json.key)}`, '/spend/logs', '/usage/summary', '/model/export', '/backup']) {
         expect((await api('GET', path)).status, path).toBe(200);
       }
     });
