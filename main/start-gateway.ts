@@ -14,6 +14,7 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
 import { withSeenSecrets } from './secrets/with-seen-secrets.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
+import { createDataDirAdminKey } from './secrets/data-dir-admin-key.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
@@ -115,7 +116,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   // Cached reads: one keychain round trip per key a minute, not one per request.
   const secrets = options.secrets ? withSeenSecrets(withSecretCache(options.secrets, { now: () => clock.now() }), redact.remember) : undefined;
   const resolveCredential = createCredentialResolver(options.env, secrets, redact.remember);
-  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  // The raw store, not the cached one: saving reads the key back from the keychain itself.
+  const dataDirAdminKey = createDataDirAdminKey({ dataDir: options.dataDir, store: options.secrets, log });
+  // Precedence: the environment and general_settings.master_key (the caller resolved them into
+  // options.masterKey), then the key "Require keys" kept for this data directory, else open mode.
+  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? (await dataDirAdminKey.load());
   redact.remember(masterKey);
   // The config's literal and os.environ/ keys are known now, before any request uses them; the
   // keychain is not read ahead (its keys are remembered at their first read).
@@ -159,6 +164,13 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
       models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
+      requireKeys: {
+        save: (key) => dataDirAdminKey.save(key),
+        onRequired: (key, saved) => {
+          redact.remember(key);
+          log.info({ storedIn: saved.stored_in, location: saved.location }, `keys are now required: an admin key was created and kept in ${saved.location}; requests without a key are refused from now on`);
+        },
+      },
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Deployment } from '../../core/deployment.js';
-import { ADMIN_KEY_NAME } from '../../secrets/admin-key.js';
+import { ADMIN_KEY_NAME, isAdminKeyAccount } from '../../secrets/admin-key.js';
 import { isSecretStoreError, isValidSecretName, maskSecret, type SecretStore } from '../../secrets/secret-store.js';
 
 export interface CredentialRouteDeps {
@@ -56,7 +56,7 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
     });
 
     scope.get('/credentials', async () => {
-      const names = (await store.list()).filter((name) => name !== ADMIN_KEY_NAME);
+      const names = (await store.list()).filter((name) => !isAdminKeyAccount(name));
       const data: CredentialView[] = [];
       for (const name of names) data.push(keychainView(name, await store.get(name)));
       const listed = new Set(names);
@@ -136,7 +136,7 @@ function nameParam(value: unknown): string {
   if (typeof value !== 'string' || !isValidSecretName(value)) {
     throw new GatewayError('invalid_request', '"name" must be 1-128 characters of letters, digits, "_", "." and "-" (it is referenced as keychain/NAME)', { param: 'name' });
   }
-  if (value === ADMIN_KEY_NAME) throw new GatewayError('invalid_request', `"${ADMIN_KEY_NAME}" is reserved for the admin key`, { param: 'name' });
+  if (isAdminKeyAccount(value)) throw new GatewayError('invalid_request', `"${ADMIN_KEY_NAME}" and names starting with "${ADMIN_KEY_NAME}-" are reserved for admin keys`, { param: 'name' });
   return value;
 }
 
