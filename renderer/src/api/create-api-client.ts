@@ -21,6 +21,7 @@ import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js'
 import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
 import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+import { requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -120,5 +121,7 @@ export function createApiClient(options: ApiClientOptions) {
     // Settings
     settings: () => call('GET', '/settings', gatewaySettingsSchema),
     updateSettings: (patch: SettingsUpdate) => call('POST', '/settings', gatewaySettingsSchema, patch),
+    /** Open mode only: the gateway creates an admin key, requires it from now on and answers it once. */
+    requireAdminKey: () => call('POST', '/admin-key/require', requiredAdminKeySchema, {}),
   };
 }
