@@ -15,6 +15,7 @@ import { withSecretCache } from './secrets/with-secret-cache.js';
 import { withSeenSecrets } from './secrets/with-seen-secrets.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
 import { createDataDirAdminKey } from './secrets/data-dir-admin-key.js';
+import { warnMissingKeychainKeys } from './secrets/warn-missing-keychain-keys.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
@@ -81,6 +82,8 @@ export interface RunningGateway {
   /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
   gatewaySettings: GatewaySettings;
   masterKeyConfigured: boolean;
+  /** Settles once every `keychain/NAME` the models use was looked up and the missing ones warned about (not awaited before listening). */
+  keychainChecked: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -199,6 +202,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       }
     };
     sweep();
+    // Warned at start, not at the first request; a slow or locked keychain must not delay the ready line.
+    const keychainChecked = warnMissingKeychainKeys({ deployments: gateway.router().groups().flatMap((g) => g.deployments), store: secrets, log })
+      .catch((error: unknown) => log.debug({ err: error }, 'keychain reference check failed'));
     const sweepTimer = setInterval(sweep, RETENTION_SWEEP_MS);
     sweepTimer.unref();
 
@@ -207,6 +213,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       gateway, config, url: `http://${shownHost}:${port}`, port, db,
       ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
+      keychainChecked,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
