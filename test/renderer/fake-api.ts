@@ -87,6 +87,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     spendLogs: async () => ({ data: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     settings: async () => sampleSettings(),
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
+    deleteCredential: async (name) => ({ name, deleted: true, still_referenced_by: [] }),
     requireAdminKey: async () => ({ key: 'sk-admin-fake-required-key-0003', stored_in: 'file', location: '/data/admin-key.json' }),
   };
   const api = {} as Record<string, unknown>;

@@ -56,9 +56,21 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
     });
 
     scope.get('/credentials', async () => {
-      const names = (await store.list()).filter((name) => !isAdminKeyAccount(name));
+      // A keychain that cannot be read (a headless server) is reported beside the list, not as a
+      // failed request: the environment and config references are still worth showing, and
+      // whether it matters depends on whether any model uses keychain/NAME.
+      let names: string[] = [];
+      let problem: string | undefined;
       const data: CredentialView[] = [];
-      for (const name of names) data.push(keychainView(name, await store.get(name)));
+      try {
+        names = (await store.list()).filter((name) => !isAdminKeyAccount(name));
+        for (const name of names) data.push(keychainView(name, await store.get(name)));
+      } catch (error) {
+        if (!isSecretStoreError(error)) throw error;
+        names = [];
+        data.length = 0;
+        problem = error.message;
+      }
       const listed = new Set(names);
       const seen = new Set<string>();
       for (const deployment of uniqueDeployments(deps.deployments())) {
@@ -84,7 +96,7 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
           });
         }
       }
-      return { data, store: { kind: store.kind, location: store.location } };
+      return { data, store: { kind: store.kind, location: store.location, available: problem === undefined, ...(problem === undefined ? {} : { problem }) } };
     });
 
     scope.get('/credentials/:name', async (request) => {

@@ -20,7 +20,7 @@ import { healthReportSchema } from '../../../shared/api/health-schemas.js';
 import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js';
 import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
-import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+import { credentialDeletedSchema, credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
 import { requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 
 export interface ApiClientOptions {
@@ -112,6 +112,7 @@ export function createApiClient(options: ApiClientOptions) {
     // Provider keys (write-only: answers carry a mask)
     listCredentials: () => call('GET', '/credentials', credentialListSchema),
     saveCredential: (name: string, value: string) => call('POST', '/credentials', credentialSavedSchema, { name, value }),
+    deleteCredential: (name: string) => call('DELETE', `/credentials/${encodeURIComponent(name)}`, credentialDeletedSchema),
 
     // Usage
     usageSummary: (groupBy: UsageGroupBy, start: number, end: number) => call('GET', `/usage/summary${query({ group_by: groupBy, start, end })}`, usageSummarySchema),

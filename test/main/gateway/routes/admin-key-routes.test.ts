@@ -29,14 +29,14 @@ async function start(options: { masterKey?: string; save?: (key: string) => Prom
   return { kept, told };
 }
 
-const require = (headers: Record<string, string> = {}) =>
+const postRequire = (headers: Record<string, string> = {}) =>
   gateway!.app.inject({ method: 'POST', url: '/admin-key/require', headers: { 'content-type': 'application/json', ...headers }, payload: '{}' });
 const settings = (headers: Record<string, string> = {}) => gateway!.app.inject({ method: 'GET', url: '/active-model', headers });
 
 describe('admin-key-routes', () => {
   it('creates an admin key, keeps it, and requires it from the next request on', async () => {
     const { kept, told } = await start();
-    const res = await require();
+    const res = await postRequire();
     expect(res.statusCode).toBe(200);
     const body = res.json() as { key: string; stored_in: string; location: string };
     expect(body.key).toMatch(/^sk-admin-[A-Za-z0-9_-]{43}$/);
@@ -49,7 +49,7 @@ describe('admin-key-routes', () => {
 
   it('works only while the gateway is open: a second call, even with the admin key, is a 409', async () => {
     await start({ masterKey: 'sk-master-admin-key-routes-01' });
-    const res = await require({ authorization: 'Bearer sk-master-admin-key-routes-01' });
+    const res = await postRequire({ authorization: 'Bearer sk-master-admin-key-routes-01' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
   });
@@ -61,7 +61,7 @@ describe('admin-key-routes', () => {
     ['a virtual key', { authorization: `Bearer sk-${'v'.repeat(43)}` }, 403],
   ])('is refused to %s and leaves the gateway open', async (_name, headers, status) => {
     const { kept } = await start();
-    const res = await require(headers);
+    const res = await postRequire(headers);
     expect(res.statusCode).toBe(status);
     expect(kept).toEqual([]);
     expect((await settings()).statusCode).toBe(200);
@@ -69,7 +69,7 @@ describe('admin-key-routes', () => {
 
   it('leaves the gateway open when the key cannot be kept, and says so', async () => {
     await start({ save: async () => { throw new Error('EACCES: permission denied'); } });
-    const res = await require();
+    const res = await postRequire();
     expect(res.statusCode).toBe(503);
     expect((res.json() as { error: { message: string } }).error.message).toContain('keys are still not required');
     expect((await settings()).statusCode).toBe(200);
