@@ -21,7 +21,7 @@ export interface AdminKeyRouteDeps {
 export function registerAdminKeyRoutes(app: FastifyInstance, deps: AdminKeyRouteDeps): void {
   // Two clicks at once must not make two keys, one of them lost.
   let pending = false;
-  app.post('/admin-key/require', async (request): Promise<RequiredAdminKey> => {
+  app.post('/admin-key/require', async (request, reply): Promise<RequiredAdminKey> => {
     if (!isLoopbackPeer(request)) throw new GatewayError('admin_only', 'Keys can be required from this machine only');
     if (deps.authenticator.enforced || pending) {
       throw new GatewayError('invalid_request', 'An admin key is already in effect; Switchboard already requires keys', { status: 409 });
@@ -41,6 +41,8 @@ export function registerAdminKeyRoutes(app: FastifyInstance, deps: AdminKeyRoute
       }
       deps.authenticator.requireKey(key);
       deps.onRequired(key, saved);
+      // The only answer that carries the admin key: no cache may keep it.
+      reply.header('cache-control', 'no-store');
       return { key, stored_in: saved.stored_in, location: saved.location };
     } finally {
       pending = false;

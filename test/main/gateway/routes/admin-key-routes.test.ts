@@ -41,6 +41,7 @@ describe('admin-key-routes', () => {
     const body = res.json() as { key: string; stored_in: string; location: string };
     expect(body.key).toMatch(/^sk-admin-[A-Za-z0-9_-]{43}$/);
     expect(body).toMatchObject({ stored_in: 'file', location: '/data/admin-key.json' });
+    expect(res.headers['cache-control']).toBe('no-store');
     expect(kept).toEqual([body.key]);
     expect(told).toEqual([body.key]);
     expect((await settings()).statusCode).toBe(401);
@@ -59,6 +60,7 @@ describe('admin-key-routes', () => {
     ['a cross-site fetch without Origin', { 'sec-fetch-site': 'cross-site' }, 403],
     ['a rebinding DNS name', { host: 'evil.example:80' }, 403],
     ['a virtual key', { authorization: `Bearer sk-${'v'.repeat(43)}` }, 403],
+    ['a form post (simple-request CSRF)', { 'content-type': 'text/plain' }, 415],
   ])('is refused to %s and leaves the gateway open', async (_name, headers, status) => {
     const { kept } = await start();
     const res = await postRequire(headers);
