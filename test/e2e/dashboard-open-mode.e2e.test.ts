@@ -3,7 +3,7 @@
 // tab signed in, and from then on a request without a key is 401 — also after a restart on the
 // same data directory, both through startGateway and the real `switchboard serve`. The key is kept
 // in the test runner's private keychain when there is one, else in the data directory's 0600 file.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -55,6 +55,12 @@ afterEach(() => killStartedClis());
 afterAll(async () => {
   await browser?.close();
   await running?.close();
+  // The test keyring is private to this run, but leave it as found.
+  const file = dataDir ? join(dataDir, ADMIN_KEY_FILE) : '';
+  if (kc.ready && file && existsSync(file)) {
+    const account = (JSON.parse(readFileSync(file, 'utf8')) as { keychain_account?: string }).keychain_account;
+    if (account) await createKeytarSecretStore().delete(account).catch(() => false);
+  }
   await mock?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
