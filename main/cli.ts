@@ -15,6 +15,7 @@ import { createCredentialResolver } from './secrets/resolve-credential.js';
 import { createKeytarSecretStore } from './secrets/keytar-secret-store.js';
 import { importConfigKeys } from './secrets/import-config-keys.js';
 import { resolveAdminKey } from './secrets/admin-key.js';
+import { AdminKeyUnreadableError, loadDataDirAdminKey } from './secrets/data-dir-admin-key.js';
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
 import { ensurePrivateDirectory } from './storage/ensure-private-directory.js';
@@ -93,6 +94,16 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     if (!isGatewayError(error)) throw error;
     process.stderr.write(`switchboard: cannot read the admin key (general_settings.master_key): ${error.message}\n`);
     return 1;
+  }
+  if (masterKey === undefined) {
+    // The key the dashboard's "Require keys" kept for this data directory: keys stay required after a restart.
+    try {
+      masterKey = await loadDataDirAdminKey(options.dataDir, secrets);
+    } catch (error) {
+      if (!(error instanceof AdminKeyUnreadableError)) throw error;
+      process.stderr.write(`switchboard: cannot read the admin key: ${error.message}\n`);
+      return 1;
+    }
   }
   if (!isLoopbackHost(options.host) && masterKey === undefined) {
     process.stderr.write(`switchboard: refusing to listen on ${options.host} without an admin key: set SWITCHBOARD_MASTER_KEY or general_settings.master_key, or use --host 127.0.0.1\n`);

@@ -15,6 +15,8 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { withSecretCache } from './secrets/with-secret-cache.js';
 import { withSeenSecrets } from './secrets/with-seen-secrets.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
+import { createDataDirAdminKey } from './secrets/data-dir-admin-key.js';
+import { warnMissingKeychainKeys } from './secrets/warn-missing-keychain-keys.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
@@ -88,6 +90,8 @@ export interface RunningGateway {
   /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
   gatewaySettings: GatewaySettings;
   masterKeyConfigured: boolean;
+  /** Settles once every `keychain/NAME` the models use was looked up and the missing ones warned about (not awaited before listening). */
+  keychainChecked: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,11 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   // Cached reads: one keychain round trip per key a minute, not one per request.
   const secrets = options.secrets ? withSeenSecrets(withSecretCache(options.secrets, { now: () => clock.now() }), redact.remember) : undefined;
   const resolveCredential = createCredentialResolver(options.env, secrets, redact.remember);
-  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? undefined;
+  // The raw store, not the cached one: saving reads the key back from the keychain itself.
+  const dataDirAdminKey = createDataDirAdminKey({ dataDir: options.dataDir, store: options.secrets, log });
+  // Precedence: the environment and general_settings.master_key (the caller resolved them into
+  // options.masterKey), then the key "Require keys" kept for this data directory, else open mode.
+  const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? (await dataDirAdminKey.load());
   redact.remember(masterKey);
   // The config's literal and os.environ/ keys are known now, before any request uses them; the
   // keychain is not read ahead (its keys are remembered at their first read).
@@ -171,6 +179,13 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
       models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
+      requireKeys: {
+        save: (key) => dataDirAdminKey.save(key),
+        onRequired: (key, saved) => {
+          redact.remember(key);
+          log.info({ storedIn: saved.stored_in, location: saved.location }, `keys are now required: an admin key was created and kept in ${saved.location}; requests without a key are refused from now on`);
+        },
+      },
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();
@@ -199,6 +214,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       }
     };
     sweep();
+    // Warned at start, not at the first request; a slow or locked keychain must not delay the ready line.
+    const keychainChecked = warnMissingKeychainKeys({ deployments: gateway.router().groups().flatMap((g) => g.deployments), store: secrets, log })
+      .catch((error: unknown) => log.debug({ err: error }, 'keychain reference check failed'));
     const sweepTimer = setInterval(sweep, RETENTION_SWEEP_MS);
     sweepTimer.unref();
 
@@ -207,6 +225,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       gateway, config, url: `http://${shownHost}:${port}`, port, db,
       ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
+      keychainChecked,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);

@@ -48,6 +48,9 @@ import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
 import type { ModelRepository } from '../storage/model-repository.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
+import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
+import { generateAdminKey } from '../secrets/admin-key.js';
+import type { AdminKeySaved } from '../secrets/data-dir-admin-key.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
@@ -136,6 +139,11 @@ export interface ServerDeps {
   maxJsonDepth?: number;
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
   connectionLimits?: Partial<ConnectionLimits>;
+  /**
+   * Where "Require keys" keeps the admin key it creates (data-dir-admin-key.ts); when given,
+   * POST /admin-key/require is served. `onRequired` learns the key before it is answered.
+   */
+  requireKeys?: { save(key: string): Promise<AdminKeySaved>; onRequired(key: string, saved: AdminKeySaved): void };
 }
 
 export interface Gateway {
@@ -268,6 +276,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerManagementZone(app, { authenticator, port: portOf }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
     if (deps.spend) registerSpendRoutes(zone, deps.spend.queries, deps.spend.flush, now);
+    if (deps.requireKeys) registerAdminKeyRoutes(zone, { authenticator, generate: generateAdminKey, ...deps.requireKeys });
     if (deps.credentials) registerCredentialRoutes(zone, { ...deps.credentials, deployments: () => router.groups().flatMap((g) => g.deployments) });
     registerHealthRoutes(zone, deps.readiness ?? (() => ({ status: 'connected', models: router.groups().length })));
     registerActiveModelRoutes(zone, activeModel);
@@ -288,7 +297,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
         settings: deps.gatewaySettings, ollamaKeyless,
-        server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined, ollamaListenerPort: deps.ollamaListenerPort?.() }),
+        server: () => ({ host, port: listeningPort, adminKeySet: authenticator.enforced, ollamaListenerPort: deps.ollamaListenerPort?.() }),
       });
     }
   });

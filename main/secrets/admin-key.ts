@@ -11,6 +11,11 @@ import { SecretStoreError, type SecretStore } from './secret-store.js';
 /** The keychain account of the admin key; the credential API refuses to show or touch it. */
 export const ADMIN_KEY_NAME = 'switchboard-admin-key';
 
+/** The desktop app's admin key and those "Require keys" keeps per data directory (`switchboard-admin-key-…`). */
+export function isAdminKeyAccount(name: string): boolean {
+  return name === ADMIN_KEY_NAME || name.startsWith(`${ADMIN_KEY_NAME}-`);
+}
+
 export type AdminKeySource = 'configured' | 'keychain' | 'generated';
 
 export interface AdminKey {

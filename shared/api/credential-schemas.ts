@@ -15,7 +15,13 @@ export type CredentialView = z.infer<typeof credentialViewSchema>;
 
 export const credentialListSchema = z.looseObject({
   data: z.array(credentialViewSchema),
-  store: z.looseObject({ kind: z.string(), location: z.string() }),
+  store: z.looseObject({
+    kind: z.string(),
+    location: z.string(),
+    /** False when the keychain cannot be read here (no Secret Service, locked); `problem` says why. */
+    available: z.optional(z.boolean()),
+    problem: z.optional(z.string()),
+  }),
 });
 export type CredentialList = z.infer<typeof credentialListSchema>;
 
@@ -29,3 +35,11 @@ export const credentialSaveSchema = z.strictObject({
 export type CredentialSave = z.infer<typeof credentialSaveSchema>;
 
 export const credentialSavedSchema = z.extend(credentialViewSchema, { replaced: z.boolean() });
+
+export const credentialDeletedSchema = z.looseObject({
+  name: z.string(),
+  deleted: z.boolean(),
+  /** Models whose deployments still name this key (they fail until it is set again). */
+  still_referenced_by: z.array(z.string()),
+});
+export type CredentialDeleted = z.infer<typeof credentialDeletedSchema>;

@@ -360,16 +360,19 @@ describe('a gateway whose keychain hangs', () => {
   - model_name: needs-keychain
     litellm_params: { model: openai/up-cloud, api_base: "${mock.url}/v1", api_key: keychain/cloud-key }
 `, store);
+    // The start looks up every keychain/NAME once (and warns); that is the call that hangs.
+    await gw.running.keychainChecked;
   });
   afterAll(async () => {
     await gw?.running.close();
   });
 
   it('fails keychain models with a clear 503, stops calling the hung keychain, and keeps serving keyless models', async () => {
+    expect(gw.lines.join('')).toMatch(/model needs-keychain uses keychain\/cloud-key, but the OS keychain cannot be read: The OS keychain did not answer within 5 s \(reading \\"cloud-key\\"\)\. Unlock the keyring\./);
     const client = new OpenAI({ apiKey: 'open-mode', baseURL: `${gw.running.url}/v1`, maxRetries: 0 });
     const first = await client.chat.completions.create(chat('needs-keychain')).catch((e: unknown) => e);
     expect((first as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect((first as Error).message).toMatch(/Cannot read the key "cloud-key" from the OS keychain: The OS keychain did not answer within 5 s \(reading "cloud-key"\)\. Unlock the keyring\./);
+    expect((first as Error).message).toMatch(/Cannot read the key "cloud-key" from the OS keychain: The OS keychain is not answering: an earlier call has not returned/);
 
     const second = await client.chat.completions.create(chat('needs-keychain')).catch((e: unknown) => e);
     expect((second as InstanceType<typeof OpenAI.APIError>).status).toBe(503);

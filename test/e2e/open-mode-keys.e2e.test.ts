@@ -24,6 +24,9 @@ beforeAll(async () => {
     litellm_params: { model: hosted_vllm/m, api_base: "${mock.url}/v1" }
   - model_name: other
     litellm_params: { model: hosted_vllm/o, api_base: "${mock.url}/v1" }
+  - model_name: priced
+    litellm_params: { model: hosted_vllm/p, api_base: "${mock.url}/v1" }
+    model_info: { input_cost_per_token: 0.001, output_cost_per_token: 0.001 }
 `;
   running = await startGateway({
     configFile: undefined, dataDir, host: '127.0.0.1', port: 0, masterKey: undefined, env: {}, log: pino({ level: 'silent' }), dashboardDir: null,
@@ -70,5 +73,34 @@ describe('virtual keys in open mode (no admin key)', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(anonymous.status).toBe(200);
+  });
+
+  it('let exactly as many requests through as the rate limit says (5 a minute: 5, then 429)', async () => {
+    const made = await management('POST', '/key/generate', { key_alias: 'five-app', rpm_limit: 5 });
+    const key = made.json.key as string;
+    for (let i = 0; i < 5; i += 1) expect((await ask(key)).choices).toHaveLength(1);
+    await expect(ask(key)).rejects.toMatchObject({ status: 429 });
+  });
+
+  it("apply the key's budget: a request that could cost more than is left is refused", async () => {
+    const made = await management('POST', '/key/generate', { key_alias: 'thrifty-app', max_budget: 0.000001 });
+    const key = made.json.key as string;
+    await expect(ask(key, 'priced')).rejects.toMatchObject({ error: { code: 'budget_exceeded' } });
+  });
+
+  it('show when the key was last used', async () => {
+    const made = await management('POST', '/key/generate', { key_alias: 'seen-app' });
+    const key = made.json.key as string;
+    const token = made.json.token as string;
+    const before = await management('GET', `/key/info?key=${token}`);
+    expect((before.json.info as Record<string, unknown>).last_active).toBeNull();
+    await ask(key);
+    const after = await management('GET', `/key/info?key=${token}`);
+    expect((after.json.info as Record<string, unknown>).last_active).toEqual(expect.any(String));
+  });
+
+  it('refuse a made-up key shaped like a Switchboard key', async () => {
+    const madeUp = `sk-${'A'.repeat(43)}`;
+    await expect(ask(madeUp)).rejects.toMatchObject({ status: 401, error: { code: 'invalid_api_key' } });
   });
 });

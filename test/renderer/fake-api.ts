@@ -90,6 +90,8 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     backup: async () => ({ format: 'switchboard-backup', version: 1, created_at: '2026-03-15T12:00:00.000Z', keys: [], models: [], settings: {} }),
     restoreBackup: async () => ({ keys: 0, models: 0, replaced: { keys: 0, models: 0 } }),
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
+    deleteCredential: async (name) => ({ name, deleted: true, still_referenced_by: [] }),
+    requireAdminKey: async () => ({ key: 'sk-admin-fake-required-key-0003', stored_in: 'file', location: '/data/admin-key.json' }),
   };
   const api = {} as Record<string, unknown>;
   for (const name of Object.keys(defaults) as (keyof ApiClient)[]) api[name] = vi.fn(overrides[name] ?? defaults[name]);

@@ -12,7 +12,10 @@ import { rawHeaderValues } from '../plugins/raw-header-values.js';
 
 export function allowKeylessOllamaClients(inner: Authenticator, settings: () => Pick<OllamaApiSettings, 'allowWithoutKey' | 'models'>): Authenticator {
   return {
-    enforced: inner.enforced,
+    // Read through: "Require keys" turns enforcement on while the gateway runs.
+    get enforced() {
+      return inner.enforced;
+    },
     authenticate(request) {
       // Open mode (no admin key) already lets every local request through with every model. The
       // route is checked before the settings are read: /v1/* (the hot path) never builds them.

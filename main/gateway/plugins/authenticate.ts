@@ -20,8 +20,13 @@ declare module 'fastify' {
 
 export interface Authenticator {
   authenticate(request: FastifyRequest): Principal;
-  /** True when an admin key is configured (otherwise the gateway is in local open mode). */
+  /** True when an admin key is configured (otherwise the gateway is in local open mode); may turn true while running. */
   readonly enforced: boolean;
+}
+
+export interface AdminKeyAuthenticator extends Authenticator {
+  /** Ends open mode without a restart ("Require keys"): from the next request on, `key` is the admin key. Once only. */
+  requireKey(key: string): void;
 }
 
 const MAX_KEY_LENGTH = 512;
@@ -38,13 +43,19 @@ const UNKNOWN_VIRTUAL_KEY_MESSAGE = 'This Switchboard key does not exist (delete
  * expired or blocked one proves its holder had a real key, and the same wrong key again (an app
  * retrying a stale key) is no new guess.
  */
-export function createAuthenticator(masterKey: string | undefined, virtualKeys?: VirtualKeyLookup, throttle?: FailedAuthThrottle): Authenticator {
-  const masterHash = masterKey === undefined ? undefined : hash('sha256', masterKey, 'buffer');
-  const enforced = masterKey !== undefined;
+export function createAuthenticator(masterKey: string | undefined, virtualKeys?: VirtualKeyLookup, throttle?: FailedAuthThrottle): AdminKeyAuthenticator {
+  let masterHash = masterKey === undefined ? undefined : hash('sha256', masterKey, 'buffer');
   return {
-    enforced,
+    get enforced() {
+      return masterHash !== undefined;
+    },
+    requireKey(key) {
+      // Replacing a key in effect would lock out whoever holds it; only open mode may be closed.
+      if (masterHash !== undefined) throw new Error('an admin key is already in effect');
+      masterHash = hash('sha256', key, 'buffer');
+    },
     authenticate(request) {
-      if (!enforced) return openModePrincipal(request, virtualKeys);
+      if (masterHash === undefined) return openModePrincipal(request, virtualKeys);
       const presented = presentedKey(request);
       if (presented === undefined) throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
       const client = clientAddress(request);

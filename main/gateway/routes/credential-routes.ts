@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Deployment } from '../../core/deployment.js';
-import { ADMIN_KEY_NAME } from '../../secrets/admin-key.js';
+import { ADMIN_KEY_NAME, isAdminKeyAccount } from '../../secrets/admin-key.js';
 import { isSecretStoreError, isValidSecretName, maskSecret, type SecretStore } from '../../secrets/secret-store.js';
 
 export interface CredentialRouteDeps {
@@ -56,9 +56,21 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
     });
 
     scope.get('/credentials', async () => {
-      const names = (await store.list()).filter((name) => name !== ADMIN_KEY_NAME);
+      // A keychain that cannot be read (a headless server) is reported beside the list, not as a
+      // failed request: the environment and config references are still worth showing, and
+      // whether it matters depends on whether any model uses keychain/NAME.
+      let names: string[] = [];
+      let problem: string | undefined;
       const data: CredentialView[] = [];
-      for (const name of names) data.push(keychainView(name, await store.get(name)));
+      try {
+        names = (await store.list()).filter((name) => !isAdminKeyAccount(name));
+        for (const name of names) data.push(keychainView(name, await store.get(name)));
+      } catch (error) {
+        if (!isSecretStoreError(error)) throw error;
+        names = [];
+        data.length = 0;
+        problem = error.message;
+      }
       const listed = new Set(names);
       const seen = new Set<string>();
       for (const deployment of uniqueDeployments(deps.deployments())) {
@@ -84,7 +96,7 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
           });
         }
       }
-      return { data, store: { kind: store.kind, location: store.location } };
+      return { data, store: { kind: store.kind, location: store.location, available: problem === undefined, ...(problem === undefined ? {} : { problem }) } };
     });
 
     scope.get('/credentials/:name', async (request) => {
@@ -136,7 +148,7 @@ function nameParam(value: unknown): string {
   if (typeof value !== 'string' || !isValidSecretName(value)) {
     throw new GatewayError('invalid_request', '"name" must be 1-128 characters of letters, digits, "_", "." and "-" (it is referenced as keychain/NAME)', { param: 'name' });
   }
-  if (value === ADMIN_KEY_NAME) throw new GatewayError('invalid_request', `"${ADMIN_KEY_NAME}" is reserved for the admin key`, { param: 'name' });
+  if (isAdminKeyAccount(value)) throw new GatewayError('invalid_request', `"${ADMIN_KEY_NAME}" and names starting with "${ADMIN_KEY_NAME}-" are reserved for admin keys`, { param: 'name' });
   return value;
 }
 

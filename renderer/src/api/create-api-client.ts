@@ -20,9 +20,10 @@ import { healthReportSchema } from '../../../shared/api/health-schemas.js';
 import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js';
 import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
-import { credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
 import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
+import { credentialDeletedSchema, credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+import { requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -114,6 +115,7 @@ export function createApiClient(options: ApiClientOptions) {
     // Provider keys (write-only: answers carry a mask)
     listCredentials: () => call('GET', '/credentials', credentialListSchema),
     saveCredential: (name: string, value: string) => call('POST', '/credentials', credentialSavedSchema, { name, value }),
+    deleteCredential: (name: string) => call('DELETE', `/credentials/${encodeURIComponent(name)}`, credentialDeletedSchema),
 
     // Usage
     usageSummary: (groupBy: UsageGroupBy, start: number, end: number) => call('GET', `/usage/summary${query({ group_by: groupBy, start, end })}`, usageSummarySchema),
@@ -127,5 +129,7 @@ export function createApiClient(options: ApiClientOptions) {
     // Backup (keys as hashes, dashboard models, settings); the gateway validates what is restored.
     backup: () => call('GET', '/backup', backupDocumentSchema),
     restoreBackup: (backup: unknown, confirm: boolean) => call('POST', '/backup/restore', restoreResultSchema, { backup, ...(confirm ? { confirm: true } : {}) }),
+    /** Open mode only: the gateway creates an admin key, requires it from now on and answers it once. */
+    requireAdminKey: () => call('POST', '/admin-key/require', requiredAdminKeySchema, {}),
   };
 }

@@ -22,5 +22,7 @@ export function App({ session: sessionOptions }: AppProps) {
     );
   }
   if (state.status === 'signed-out') return <LoginPage error={state.error} onSignIn={session.signIn} />;
-  return <Dashboard api={state.api} desktop={state.desktop} canSignOut={state.adminKey !== null && !state.desktop} onSignOut={session.signOut} />;
+  return (
+    <Dashboard api={state.api} desktop={state.desktop} canSignOut={state.adminKey !== null && !state.desktop} onSignOut={session.signOut} onAdminKeyRequired={session.adoptAdminKey} />
+  );
 }

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/create-api-client.js';
 import { useHashRoute, type PageId } from './use-hash-route.js';
 import { NavBar } from './NavBar.js';
+import { OpenModeBanner } from './OpenModeBanner.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { ModelsPage } from '../pages/models/ModelsPage.js';
 import { KeysPage } from '../pages/keys/KeysPage.js';
@@ -17,6 +18,8 @@ export interface DashboardProps {
   desktop: boolean;
   canSignOut: boolean;
   onSignOut: () => void;
+  /** "Require keys" created this admin key: the session carries on with it. */
+  onAdminKeyRequired?: (adminKey: string) => void;
 }
 
 const TITLES: Record<PageId, string> = {
@@ -28,7 +31,7 @@ const TITLES: Record<PageId, string> = {
   settings: 'Settings',
 };
 
-export function Dashboard({ api, desktop, canSignOut, onSignOut }: DashboardProps) {
+export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequired }: DashboardProps) {
   const [page, go] = useHashRoute();
   const [recentKey, setRecentKey] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -58,6 +61,7 @@ export function Dashboard({ api, desktop, canSignOut, onSignOut }: DashboardProp
           </button>
         ) : null}
       </header>
+      <OpenModeBanner api={api} onAdminKeyRequired={onAdminKeyRequired} />
       <main id="main" className="page">
         <h1 ref={heading} tabIndex={-1} className="page-title">
           {TITLES[page]}

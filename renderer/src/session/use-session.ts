@@ -23,6 +23,8 @@ export interface SessionOptions {
 export interface Session {
   state: SessionState;
   signIn(adminKey: string): Promise<void>;
+  /** The admin key "Require keys" just created: this tab carries on signed in with it. */
+  adoptAdminKey(adminKey: string): void;
   signOut(): void;
 }
 
@@ -78,12 +80,22 @@ export function useSession(options: SessionOptions = {}): Session {
     [open, storage],
   );
 
+  const adoptAdminKey = useCallback(
+    (adminKey: string) => {
+      // The gateway answered this key as the one it now requires: no round trip to check it, and
+      // no 'checking' state, so the page (and the key shown once on it) stays where it is.
+      storage.setItem(SESSION_STORAGE_KEY, adminKey);
+      setState({ status: 'signed-in', api: createApiClient({ adminKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) }), adminKey, desktop: false });
+    },
+    [fetchImpl, storage],
+  );
+
   const signOut = useCallback(() => {
     storage.removeItem(SESSION_STORAGE_KEY);
     setState({ status: 'signed-out', error: null });
   }, [storage]);
 
-  return useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  return useMemo(() => ({ state, signIn, adoptAdminKey, signOut }), [state, signIn, adoptAdminKey, signOut]);
 }
 
 function signInError(error: unknown, adminKey: string | null): string {

@@ -109,7 +109,7 @@ describe('credential-routes', () => {
     const res = await call('GET', '/credentials');
     expect(res.statusCode).toBe(200);
     const body = res.json() as { data: Array<Record<string, unknown>>; store: unknown };
-    expect(body.store).toEqual({ kind: 'memory', location: 'memory (this process only)' });
+    expect(body.store).toEqual({ kind: 'memory', location: 'memory (this process only)', available: true });
     expect(body.data).toEqual([
       { name: 'openai', stored_in: 'keychain', location: 'memory (this process only), account "openai"', mask: 'sk-...wxyz', missing: false, used_by: ['gpt-kc', 'gpt-kc-2'] },
       { name: 'unused', stored_in: 'keychain', location: 'memory (this process only), account "unused"', mask: 'sk-...uuuu', missing: false, used_by: [] },
@@ -194,6 +194,18 @@ describe('credential-routes', () => {
     });
     expect(res.body).not.toContain('SECRET-VALUE');
     expect(await inner.list()).toEqual([]);
+  });
+
+  it('lists the environment and config references with the keychain problem beside them when the keychain cannot be read', async () => {
+    const unavailable = new SecretStoreError('unavailable', 'list', 'No D-Bus session bus, so the OS keychain (Secret Service) cannot be reached.');
+    const broken: SecretStore = { ...createMemorySecretStore(), list: async () => { throw unavailable; }, get: async () => { throw unavailable; } };
+    await start(broken);
+    const res = await call('GET', '/credentials');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { data: Array<{ name: string; stored_in: string }>; store: { available: boolean; problem: string } };
+    expect(body.store).toMatchObject({ available: false, problem: unavailable.message });
+    expect(body.data.map((c) => `${c.stored_in} ${c.name}`)).toEqual(expect.arrayContaining(['environment OPENAI_API_KEY', 'keychain openai']));
+    expect(res.body).not.toContain(ENV.OPENAI_API_KEY);
   });
 
   it('answers 503 instead of hanging when the keychain never answers', async () => {
