@@ -111,6 +111,6 @@ function fillDays(groups: readonly UsageSummaryGroup[], range: TimeRange): Usage
   const byDay = new Map(groups.map((g) => [g.group, g]));
   return utcDaysIn(range).map(
     (day) =>
-      byDay.get(day) ?? { group: day, label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null },
+      byDay.get(day) ?? { group: day, label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, rejected: 0, p50_latency_ms: null, p95_latency_ms: null },
   );
 }
