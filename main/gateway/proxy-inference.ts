@@ -129,7 +129,15 @@ export async function proxyInference(
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
   const requestedGroup = group.name;
-  if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) throw modelNotAllowed(principal, model);
+  if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) {
+    const refusal = modelNotAllowed(principal, model);
+    // Refused before admission, but still a request this key made: it leaves its row.
+    deps.meter.reject?.({
+      requestId, principal, endpoint, requestedModel: model, deployment: group.deployments[0]!, body, userAgent: request.headers['user-agent'],
+      headers: request.headers, route: request.routeOptions.url ?? request.url,
+    }, refusal);
+    throw refusal;
+  }
   // Too long for every deployment with a known max_input_tokens: a context-window fallback the
   // key may use, or 400. An empty list allows every model: no predicate (no closure) for it.
   const allows = restrictsModels(principal)

@@ -96,6 +96,30 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   };
 
   return {
+    reject(input, refusal) {
+      const { principal, deployment } = input;
+      try {
+        deps.usage.record({
+          requestId: input.requestId,
+          ts: deps.clock.now(),
+          keyId: principal.kind === 'virtual' ? principal.keyId : null,
+          keyAlias: principal.kind === 'virtual' ? principal.alias : null,
+          app: principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers),
+          userAgent: input.userAgent?.slice(0, 256) ?? null,
+          requestedModel: input.requestedModel,
+          modelGroup: deployment.modelName,
+          deploymentId: null,
+          provider: deployment.provider,
+          promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
+          costMicros: 0, latencyMs: 0, ttftMs: null,
+          status: 'rejected', httpStatus: refusal.status, errorCode: refusal.code, usageEstimated: false,
+          endpoint: input.route, retries: 0, fallbacks: 0,
+          errorMessage: logged(refusal.message),
+        });
+      } catch (error) {
+        deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
+      }
+    },
     admit(input: AdmissionInput): Admission {
       const { principal, deployment, requestId } = input;
       const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);

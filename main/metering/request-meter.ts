@@ -77,6 +77,11 @@ export interface Admission {
 export interface RequestMeter {
   /** Synchronous on purpose: admission must be atomic (S27). Throws GatewayError to refuse. */
   admit(input: AdmissionInput): Admission;
+  /**
+   * Records a request refused before admission (a model the key may not use) as rejected, with
+   * the refusal's message, so every refusal leaves its row. Must not throw.
+   */
+  reject?(input: AdmissionInput, refusal: { code: string; status: number; message: string }): void;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
