@@ -36,6 +36,9 @@ import { createResponseStore, type ResponseStore } from './storage/response-stor
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { isUnspecifiedHost } from './core/host-name.js';
+import { createBudgetAlerts, type BudgetAlerts } from './metering/budget-alerts.js';
+import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.js';
+import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -62,6 +65,8 @@ export interface StartGatewayOptions {
    * masks with the same one, and logged bodies do (S41). A fresh one when absent.
    */
   secretRedactor?: SecretRedactor;
+  /** Sends budget alerts to the webhook; a real HTTP POST (5 s timeout, one retry) when absent. */
+  postWebhook?: PostWebhook;
 }
 
 export interface RunningGateway {
@@ -80,6 +85,8 @@ export interface RunningGateway {
   /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
   gatewaySettings: GatewaySettings;
   masterKeyConfigured: boolean;
+  /** Budget alerts at 80% and 100% (log line and webhook). */
+  budgetAlerts: BudgetAlerts;
   close(): Promise<void>;
 }
 
@@ -126,11 +133,25 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock, nativeBinding: options.sqliteNativeBinding });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
   try {
-    const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
+    let budgetAlerts: BudgetAlerts | undefined;
+    const usage = createUsageLedger(db.db, {
+      clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check(),
+    });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
+    const alertWebhook = createBudgetAlertWebhook({ storage: settings, secrets, resolve: resolveCredential, config: readAlertingConfig(config.generalSettings) });
+    const readBudgets = db.db.prepare<[], { id: string; key_alias: string | null; key_last4: string; spend_micros: number; max_budget_micros: number }>(
+      'SELECT id, key_alias, key_last4, spend_micros, max_budget_micros FROM virtual_keys WHERE max_budget_micros IS NOT NULL',
+    );
+    budgetAlerts = createBudgetAlerts({
+      readBudgets: () => readBudgets.all().map((k) => ({ keyId: k.id, app: k.key_alias ?? `key …${k.key_last4}`, spendMicros: k.spend_micros, maxBudgetMicros: k.max_budget_micros })),
+      webhookUrl: () => alertWebhook.url(),
+      post: options.postWebhook ?? createWebhookPoster(),
+      log,
+      enabled: () => readAlertingConfig(config.generalSettings).budgetAlerts,
+    });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
     const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
     if (interrupted.requests > 0) {
@@ -157,7 +178,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses,
+      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
@@ -195,6 +216,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       gateway, config, url: `http://${shownHost}:${port}`, port, db,
       ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
+      budgetAlerts,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
@@ -205,6 +227,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);
           usage.close();
+          await budgetAlerts?.settled();
           verifier.dispose();
           db.db.close();
         })();

@@ -36,6 +36,7 @@ import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import type { BudgetAlertWebhook } from '../config/budget-alert-webhook.js';
 import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
 import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
 import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
@@ -108,6 +109,8 @@ export interface ServerDeps {
   models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
   gatewaySettings?: GatewaySettings;
+  /** Where budget alerts are posted, changed under /settings. */
+  budgetAlerts?: BudgetAlertWebhook;
   /** The bound address (default 127.0.0.1): beyond loopback, its interface addresses and allowed_hosts join the Host allowlist; shown under /settings. */
   host?: string;
   /** This machine's interfaces for LAN mode (default os.networkInterfaces, read per LAN request). */
@@ -274,7 +277,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     });
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
-        settings: deps.gatewaySettings, ollamaKeyless,
+        settings: deps.gatewaySettings, ollamaKeyless, ...(deps.budgetAlerts ? { budgetAlerts: deps.budgetAlerts } : {}),
         server: () => ({ host, port: listeningPort, adminKeySet: deps.masterKey !== undefined, ollamaListenerPort: deps.ollamaListenerPort?.() }),
       });
     }

@@ -23,6 +23,8 @@ export interface UsageLedgerOptions {
   maxQueue?: number;
   clock: Clock;
   log: Log;
+  /** Called after a batch that charged a key was written (budget alerts read the new spend). Must not throw. */
+  onKeysCharged?: () => void;
 }
 
 export interface UsageLedgerStats {
@@ -118,7 +120,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
   );
   const touchKey = db.prepare<{ id: string; at: number }>('UPDATE virtual_keys SET last_used_at = max(coalesce(last_used_at, 0), :at) WHERE id = :id');
 
-  const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): number => {
+  const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): { inserted: number; charged: boolean } => {
     let inserted = 0;
     const lastUsed = new Map<string, number>();
     try {
@@ -147,7 +149,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
       throw error;
     }
     for (const [id, at] of lastUsed) touchKey.run({ id, at });
-    return inserted;
+    return { inserted, charged: lastUsed.size > 0 };
   });
 
   let queue: UsageRow[] = [];
@@ -158,7 +160,8 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
 
   function writeNow(batch: UsageRow[]): number {
     try {
-      const inserted = writeBatch(batch);
+      const { inserted, charged } = writeBatch(batch);
+      if (charged) options.onKeysCharged?.();
       stats.written += inserted;
       stats.duplicates += batch.length - inserted;
       return inserted;
