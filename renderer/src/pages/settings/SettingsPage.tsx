@@ -11,6 +11,7 @@ import type { GatewaySettingsView } from '../../../../shared/api/settings-schema
 import { MAX_RETENTION_DAYS } from '../../../../shared/api/settings-schemas.js';
 import { OriginsEditor } from './OriginsEditor.js';
 import { OllamaApiSettings } from './OllamaApiSettings.js';
+import { BudgetAlertSettings } from './BudgetAlertSettings.js';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -30,6 +31,7 @@ export function SettingsPage({ api, desktop }: SettingsPageProps) {
           {s.ollama_api ? (
             <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} />
           ) : null}
+          {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} /> : null}
           <ServerSettings settings={s} desktop={desktop} />
         </div>
       )}
