@@ -40,6 +40,9 @@ import { createResponseStore, type ResponseStore } from './storage/response-stor
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { isUnspecifiedHost } from './core/host-name.js';
+import { createBudgetAlerts, type BudgetAlerts } from './metering/budget-alerts.js';
+import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.js';
+import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -72,6 +75,8 @@ export interface StartGatewayOptions {
    * masks with the same one, and logged bodies do (S41). A fresh one when absent.
    */
   secretRedactor?: SecretRedactor;
+  /** Sends budget alerts to the webhook; a real HTTP POST (5 s timeout, one retry) when absent. */
+  postWebhook?: PostWebhook;
 }
 
 export interface RunningGateway {
@@ -92,6 +97,8 @@ export interface RunningGateway {
   masterKeyConfigured: boolean;
   /** Settles once every `keychain/NAME` the models use was looked up and the missing ones warned about (not awaited before listening). */
   keychainChecked: Promise<void>;
+  /** Budget alerts at 80% and 100% (log line and webhook). */
+  budgetAlerts: BudgetAlerts;
   close(): Promise<void>;
 }
 
@@ -146,11 +153,25 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     if (!options.allowEmpty && config.deployments.length === 0 && storedModels.list().length === 0) {
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (data dir ${options.dataDir}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
-    const usage = createUsageLedger(db.db, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
+    let budgetAlerts: BudgetAlerts | undefined;
+    const usage = createUsageLedger(db.db, {
+      clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check(),
+    });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
+    const alertWebhook = createBudgetAlertWebhook({ storage: settings, secrets, resolve: resolveCredential, config: readAlertingConfig(config.generalSettings) });
+    const readBudgets = db.db.prepare<[], { id: string; key_alias: string | null; key_last4: string; spend_micros: number; max_budget_micros: number }>(
+      'SELECT id, key_alias, key_last4, spend_micros, max_budget_micros FROM virtual_keys WHERE max_budget_micros IS NOT NULL',
+    );
+    budgetAlerts = createBudgetAlerts({
+      readBudgets: () => readBudgets.all().map((k) => ({ keyId: k.id, app: k.key_alias ?? `key …${k.key_last4}`, spendMicros: k.spend_micros, maxBudgetMicros: k.max_budget_micros })),
+      webhookUrl: () => alertWebhook.url(),
+      post: options.postWebhook ?? createWebhookPoster(),
+      log,
+      enabled: () => readAlertingConfig(config.generalSettings).budgetAlerts,
+    });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
     const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
     if (interrupted.requests > 0) {
@@ -177,7 +198,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), gatewaySettings, host: options.host, responses,
+      models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: {
         save: (key) => dataDirAdminKey.save(key),
@@ -226,6 +247,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
       keychainChecked,
+      budgetAlerts,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
@@ -236,6 +258,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);
           usage.close();
+          await budgetAlerts?.settled();
           verifier.dispose();
           db.db.close();
         })();

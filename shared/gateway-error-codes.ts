@@ -54,3 +54,13 @@ export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
 }
+
+/**
+ * Refusals by policy (a rate limit, the budget, a model the key may not use, a blocked or unknown
+ * key): counted as "rejected", apart from errors, wherever requests are counted.
+ */
+export const POLICY_REFUSAL_CODES: readonly GatewayErrorCode[] = ['rate_limited', 'budget_exceeded', 'model_not_allowed', 'invalid_api_key'];
+
+export function isPolicyRefusal(code: string): boolean {
+  return (POLICY_REFUSAL_CODES as readonly string[]).includes(code);
+}

@@ -3,7 +3,7 @@
 // the management API, switches the model through that API, and raises the notifications. The
 // Electron glue renders its state and forwards clicks. Lifecycle operations run one at a time.
 import type { Log } from '../storage/log.js';
-import { checkBudgets, type BudgetLevel } from './budget-notifications.js';
+import { checkBudgets, type BudgetLevel } from '../metering/budget-thresholds.js';
 import type { AppNotification } from './app-notifications.js';
 import { createGatewayClient, type GatewayClient } from './gateway-client.js';
 import { describeStartFailure } from './gateway-start-failure.js';

@@ -1,6 +1,6 @@
 // The desktop notifications the app shows, as data, and their wording. Pure: the Electron glue
 // (notifier.ts) only displays what describeNotification returns and reports clicks back.
-import type { BudgetAlert } from './budget-notifications.js';
+import type { BudgetAlert } from '../metering/budget-thresholds.js';
 import { formatUsd } from '../../shared/format-usd.js';
 import type { StartFailure } from './gateway-start-failure.js';
 

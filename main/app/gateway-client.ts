@@ -4,7 +4,7 @@
 // store as one from the dashboard. Never opens a socket; never returns the admin key.
 import { z } from 'zod';
 import { usdToMicros } from '../../shared/usd-to-micros.js';
-import type { KeyBudget } from './budget-notifications.js';
+import type { KeyBudget } from '../metering/budget-thresholds.js';
 
 export interface InjectRequest {
   method: 'GET' | 'POST';

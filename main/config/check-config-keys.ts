@@ -72,7 +72,7 @@ const MODEL_INFO: BlockPolicy = {
 };
 
 const GENERAL_SETTINGS: BlockPolicy = {
-  used: ['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api'],
+  used: ['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'alerting', 'alert_types', 'alerting_args'],
   litellmOnly: [
     'database_url', 'store_model_in_db', 'custom_auth', 'enable_jwt_auth', 'litellm_key_header_name', 'allowed_ips', 'allowed_routes',
     'enforce_user_param', 'default_team_disabled', 'database_connection_pool_limit', 'database_connection_timeout',
@@ -80,8 +80,8 @@ const GENERAL_SETTINGS: BlockPolicy = {
     'disable_error_logs', 'disable_spend_updates', 'store_prompts_in_spend_logs', 'maximum_spend_logs_retention_period',
     'maximum_spend_logs_retention_interval', 'maximum_spend_logs_cleanup_cron', 'use_redis_transaction_buffer',
     'health_check_details', 'always_include_stream_usage', 'forward_client_headers_to_llm_api', 'max_response_size_mb',
-    'fail_closed_budget_enforcement', 'budget_exceeded_models_policy', 'token_rate_limit_type', 'alerting', 'alerting_threshold',
-    'alert_types', 'alert_to_webhook_url', 'spend_report_frequency', 'ui_access_mode',
+    'fail_closed_budget_enforcement', 'budget_exceeded_models_policy', 'token_rate_limit_type', 'alerting_threshold',
+    'alert_to_webhook_url', 'spend_report_frequency', 'ui_access_mode',
   ],
   otherKeys: 'warn',
 };

@@ -64,6 +64,10 @@ export const configFileSchema = z.looseObject({
       stored_responses_max_mb: z.number().positive().finite().optional(),
       allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
       ollama_api: ollamaApiSchema.optional(),
+      // LiteLLM's alerting keys; Switchboard sends budget alerts (see budget-alert-webhook.ts).
+      alerting: z.array(z.string()).optional(),
+      alert_types: z.array(z.string()).optional(),
+      alerting_args: z.looseObject({ webhook_url: secretString.optional() }).optional(),
     })
     .optional(),
   environment_variables: z.record(z.string(), z.unknown()).optional(),

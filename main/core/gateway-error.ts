@@ -13,6 +13,10 @@ export interface GatewayErrorOptions {
   retryAfter?: number;
   headers?: Record<string, string>;
   cause?: unknown;
+  /** The HTTP status the upstream answered with, when this error is its answer (for the usage log). */
+  upstreamStatus?: number;
+  /** A short, sanitised excerpt of the upstream's error body (for the usage log, never the client). */
+  upstreamExcerpt?: string;
 }
 
 export class GatewayError extends Error {
@@ -23,6 +27,8 @@ export class GatewayError extends Error {
   readonly retryable: boolean;
   readonly retryAfter: number | undefined;
   readonly headers: Record<string, string>;
+  readonly upstreamStatus: number | undefined;
+  readonly upstreamExcerpt: string | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -34,6 +40,8 @@ export class GatewayError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfter = options.retryAfter;
     this.headers = options.headers ?? {};
+    this.upstreamStatus = options.upstreamStatus;
+    this.upstreamExcerpt = options.upstreamExcerpt;
   }
 
   toBody(): OpenAIErrorBody {

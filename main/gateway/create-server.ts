@@ -39,6 +39,7 @@ import { registerModelExportRoutes } from './routes/model-export-routes.js';
 import { registerBackupRoutes } from './routes/backup-routes.js';
 import type { BackupStore } from '../storage/backup-store.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import type { BudgetAlertWebhook } from '../config/budget-alert-webhook.js';
 import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
 import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
 import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
@@ -116,6 +117,8 @@ export interface ServerDeps {
   backup?: BackupStore;
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
   gatewaySettings?: GatewaySettings;
+  /** Where budget alerts are posted, changed under /settings. */
+  budgetAlerts?: BudgetAlertWebhook;
   /** The bound address (default 127.0.0.1): beyond loopback, its interface addresses and allowed_hosts join the Host allowlist; shown under /settings. */
   host?: string;
   /** This machine's interfaces for LAN mode (default os.networkInterfaces, read per LAN request). */
@@ -296,7 +299,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     }
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
-        settings: deps.gatewaySettings, ollamaKeyless,
+        settings: deps.gatewaySettings, ollamaKeyless, ...(deps.budgetAlerts ? { budgetAlerts: deps.budgetAlerts } : {}),
         server: () => ({ host, port: listeningPort, adminKeySet: authenticator.enforced, ollamaListenerPort: deps.ollamaListenerPort?.() }),
       });
     }

@@ -12,6 +12,7 @@ import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type Kee
 import { intervalKeepAlive } from './interval-keep-alive.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
+import { upstreamAddress } from '../providers/describe-upstream.js';
 import type { AdapterTarget, AnswerReader, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../core/deployment.js';
@@ -20,7 +21,8 @@ import type { RouterSettings } from '../routing/router-settings.js';
 import { guardContextWindow } from '../routing/context-window-guard.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import { principalOf } from './plugins/authenticate.js';
-import type { FinishedRequest, RequestMeter, RequestStatus } from '../metering/request-meter.js';
+import type { FinishedRequest, RequestFailure, RequestMeter, RequestStatus } from '../metering/request-meter.js';
+import { isPolicyRefusal } from '../../shared/gateway-error-codes.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
 import { presentedKey } from './plugins/authenticate.js';
@@ -127,7 +129,15 @@ export async function proxyInference(
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
   const requestedGroup = group.name;
-  if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) throw modelNotAllowed(principal, model);
+  if (!keyMayUseGroup(principal, model, requestedGroup, requestedGroup)) {
+    const refusal = modelNotAllowed(principal, model);
+    // Refused before admission, but still a request this key made: it leaves its row.
+    deps.meter.reject?.({
+      requestId, principal, endpoint, requestedModel: model, deployment: group.deployments[0]!, body, userAgent: request.headers['user-agent'],
+      headers: request.headers, route: request.routeOptions.url ?? request.url,
+    }, refusal);
+    throw refusal;
+  }
   // Too long for every deployment with a known max_input_tokens: a context-window fallback the
   // key may use, or 400. An empty list allows every model: no predicate (no closure) for it.
   const allows = restrictsModels(principal)
@@ -154,6 +164,7 @@ export async function proxyInference(
   let status: RequestStatus = 'error';
   let httpStatus = 500;
   let errorCode: string | null = null;
+  let failure: GatewayError | undefined;
   let usage: TokenUsage | undefined;
   let ttftMs: number | null = null;
   let outputChars = 0;
@@ -202,6 +213,7 @@ export async function proxyInference(
         httpStatus = 200;
         if (result.error) {
           errorCode = result.error.code;
+          failure = result.error;
           status = statusOf(result.error);
           if (status === 'upstream_error' || status === 'upstream_stalled') router.health.recordFailure(attempt.deployment.id, undefined);
         } else {
@@ -220,7 +232,7 @@ export async function proxyInference(
       try {
         json = JSON.parse(text);
       } catch {
-        throw new GatewayError('upstream_bad_response', `Upstream ${attempt.deployment.provider} (deployment ${attempt.deployment.id}) sent a response that is not JSON`);
+        throw new GatewayError('upstream_bad_response', `The server for model "${attempt.deployment.modelName}" at ${upstreamAddress(attempt.deployment.apiBase)} sent a response that is not JSON`);
       }
       let parsed = attempt.reader.parseResponse(endpoint, json, attempt.target, text, requestId);
       if (endpoint === 'embeddings') parsed = honourEncodingFormat(body, parsed);
@@ -241,6 +253,7 @@ export async function proxyInference(
   } catch (error) {
     const gatewayError = isGatewayError(error) ? error : toGatewayError(error, served, abort.signal, 'before-headers');
     errorCode = gatewayError.code;
+    failure = gatewayError;
     httpStatus = gatewayError.status;
     status = statusOf(gatewayError);
     if (status === 'client_aborted') {
@@ -260,6 +273,7 @@ export async function proxyInference(
       requestId, startedAt, latencyMs: deps.monotonic() - startedMono, ttftMs, status, httpStatus, errorCode, usage,
       outputChars, retries, fallbacks, deployment: served,
     };
+    if (failure !== undefined) finished.failure = describeFailure(failure);
     if (logBodies) {
       finished.bodies = { request: preCapBodyText(clientBodyText(request.body)), response: responseText };
       const key = presentedKey(request);
@@ -394,7 +408,7 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
     throw unpreparableRequest(error, deployment);
   }
   const response = await deps.upstream.send(call, deployment, input.signal);
-  if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey);
+  if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey, call.path);
   // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
   refuseHtmlAnswer(response, deployment);
   return { deployment, adapter, reader: native?.reader ?? adapter, target, response, group, native, upstreamMs: 0 };
@@ -408,7 +422,7 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
 function unpreparableRequest(error: unknown, deployment: Deployment): GatewayError {
   if (isGatewayError(error)) return error;
   const why = error instanceof RangeError ? 'it nests too deeply' : 'it holds a value this provider\'s format cannot carry';
-  return new GatewayError('invalid_request', `The request could not be prepared for ${deployment.provider} (deployment ${deployment.id}): ${why}`, { cause: error });
+  return new GatewayError('invalid_request', `The request could not be prepared for model "${deployment.modelName}" (${deployment.provider}): ${why}`, { cause: error });
 }
 
 /** Errors that another attempt might fix: retryable ones, and credentials/model problems of one deployment. */
@@ -429,8 +443,18 @@ function statusOf(error: GatewayError): RequestStatus {
   if (error.code === 'client_closed') return 'client_aborted';
   if (error.code === 'upstream_stalled') return 'upstream_stalled';
   if (error.code.startsWith('upstream_')) return 'upstream_error';
-  if (error.status === 429 || error.status === 403) return 'rejected';
+  // Refused by policy (a limit, the budget, the key's models): not a failure of anything.
+  if (isPolicyRefusal(error.code)) return 'rejected';
   return 'error';
+}
+
+/** What the usage log keeps of a failure: the message the client got and what the upstream said. */
+function describeFailure(error: GatewayError): RequestFailure {
+  return {
+    message: error.message,
+    upstreamStatus: error.upstreamStatus ?? null,
+    upstreamExcerpt: error.upstreamExcerpt ?? null,
+  };
 }
 
 function allCoolingDown(router: ModelRouter, group: ModelGroup, now: number): never {

@@ -79,10 +79,7 @@ export function computeCostMicros(price: Price, usage: TokenUsage): number {
  */
 export function worstCaseCostMicros(price: Price, request: WorstCaseRequest): number {
   const prompt = count(request.promptTokensEstimate);
-  const requested = count(request.maxTokens ?? 0);
-  const modelMax = price.maxOutputTokens;
-  const perChoice =
-    requested > 0 ? (modelMax === undefined ? requested : Math.min(requested, modelMax)) : modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const perChoice = worstCaseOutputTokensPerChoice(price, request.maxTokens);
   const choices = Math.max(1, count(request.choices ?? 1));
   const rates = ratesFor(price, prompt);
   const promptRate = Math.max(rates.input, rates.cacheRead ?? 0, rates.cacheWrite ?? 0);
@@ -91,6 +88,13 @@ export function worstCaseCostMicros(price: Price, request: WorstCaseRequest): nu
   const pico = tokensTimes(prompt, promptRate) + tokensTimes(perChoice, outputRate) * BigInt(choices);
   const micros = ceilDiv(pico);
   return micros > MAX_SAFE_MICROS ? Number.MAX_SAFE_INTEGER : Number(micros);
+}
+
+/** The output tokens per choice a worst case counts: max_tokens (capped at the model's max output), else the model's max, else the default. */
+export function worstCaseOutputTokensPerChoice(price: Price, maxTokens: number | undefined): number {
+  const requested = count(maxTokens ?? 0);
+  const modelMax = price.maxOutputTokens;
+  return requested > 0 ? (modelMax === undefined ? requested : Math.min(requested, modelMax)) : modelMax ?? DEFAULT_MAX_OUTPUT_TOKENS;
 }
 
 /** Zero-priced models (local servers, or priced 0 on purpose) skip budget checks. */

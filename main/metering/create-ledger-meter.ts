@@ -15,7 +15,8 @@ import type { Log } from '../storage/log.js';
 import type { BudgetLedger, ReserveResult } from './budget-ledger.js';
 import { readOutputBounds } from './read-output-bounds.js';
 import { isStorageError } from '../storage/storage-error.js';
-import { computeCostMicros, isFree, worstCaseCostMicros } from './compute-cost.js';
+import { computeCostMicros, isFree, worstCaseCostMicros, worstCaseOutputTokensPerChoice } from './compute-cost.js';
+import { formatUsd } from '../../shared/format-usd.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import { guessApp } from './guess-app.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
@@ -41,6 +42,8 @@ export interface LedgerMeterDeps {
 }
 
 const PRICE_CACHE_MS = 60_000;
+/** A failure's message or upstream excerpt in the usage log: enough to say why, never a body. */
+const MAX_LOGGED_ERROR_CHARS = 1_000;
 const COVER_NOTHING = (): void => undefined;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
@@ -66,6 +69,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   const redact = deps.redact ?? createSecretRedactor();
   const stored = (text: string | null, presentedKey: string | undefined): string | null =>
     text === null ? null : capBodyText(redact(text, presentedKey === undefined ? undefined : [presentedKey]));
+  // Messages and excerpts are already sanitised where they are made; redacted again here because
+  // the log row outlives the request and every secret the gateway holds is known only here.
+  const logged = (text: string | null): string | null => (text === null ? null : redact(text).slice(0, MAX_LOGGED_ERROR_CHARS));
 
   /**
    * What calling `target` may cost this request at most, for a budgeted key: undefined when it
@@ -90,6 +96,30 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   };
 
   return {
+    reject(input, refusal) {
+      const { principal, deployment } = input;
+      try {
+        deps.usage.record({
+          requestId: input.requestId,
+          ts: deps.clock.now(),
+          keyId: principal.kind === 'virtual' ? principal.keyId : null,
+          keyAlias: principal.kind === 'virtual' ? principal.alias : null,
+          app: principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers),
+          userAgent: input.userAgent?.slice(0, 256) ?? null,
+          requestedModel: input.requestedModel,
+          modelGroup: deployment.modelName,
+          deploymentId: null,
+          provider: deployment.provider,
+          promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
+          costMicros: 0, latencyMs: 0, ttftMs: null,
+          status: 'rejected', httpStatus: refusal.status, errorCode: refusal.code, usageEstimated: false,
+          endpoint: input.route, retries: 0, fallbacks: 0,
+          errorMessage: logged(refusal.message),
+        });
+      } catch (error) {
+        deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
+      }
+    },
     admit(input: AdmissionInput): Admission {
       const { principal, deployment, requestId } = input;
       const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
@@ -132,7 +162,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       if (principal.kind === 'virtual') {
         try {
           const key: RateLimitedKey = {
-            id: principal.keyId, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
+            id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
           };
           const parallel = deps.limiter.acquireParallel(key);
           if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
@@ -144,7 +174,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           if (budgetKeyId !== undefined) {
             const worst = worstCaseOn(deployment, price, input, promptEstimate);
             const reserved = deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined });
-            if (!reserved.ok) throw budgetRefusal(reserved, input);
+            if (!reserved.ok) throw budgetRefusal(reserved, input, price);
             reservedMicros = reserved.reservedMicros;
           }
           deps.onKeyUsed?.(principal.keyId);
@@ -158,7 +188,10 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             ? ['rejected', error.status, error.code]
             : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
           try {
-            deps.usage.record({ ...base(), status, httpStatus, errorCode });
+            deps.usage.record({
+              ...base(), status, httpStatus, errorCode,
+              errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
+            });
           } catch (recordError) {
             deps.log.error({ err: recordError, requestId }, 'could not record usage');
           }
@@ -174,10 +207,11 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
           // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
           if (target === covered) return;
-          const worst = worstCaseOn(target, priceOf(target), input, promptEstimate);
+          const targetPrice = priceOf(target);
+          const worst = worstCaseOn(target, targetPrice, input, promptEstimate);
           if (worst !== undefined && worst > reservedMicros) {
             const raised = deps.budget.topUp(budgetKeyId, requestId, worst);
-            if (!raised.ok) throw budgetRefusal(raised, input);
+            if (!raised.ok) throw budgetRefusal(raised, input, targetPrice);
             reservedMicros = raised.reservedMicros;
           }
           covered = target;
@@ -224,6 +258,11 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               retries: result.retries,
               fallbacks: result.fallbacks,
             };
+            if (result.failure) {
+              record.errorMessage = logged(result.failure.message);
+              record.upstreamStatus = result.failure.upstreamStatus;
+              record.upstreamExcerpt = logged(result.failure.upstreamExcerpt);
+            }
             if (result.bodies) {
               record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
               record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
@@ -243,14 +282,40 @@ function rateLimited(message: string, retryAfter: number, headers: Record<string
   return new GatewayError('rate_limited', message, { retryAfter, headers });
 }
 
-/** The budget's refusal as the client gets it; says so when the request's own choices made it dear. */
-function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput): GatewayError {
+/**
+ * The budget's refusal as the client gets it: who (the key's alias, the app), what this request
+ * may cost at most and why (its output tokens: the hold is the worst case, not the likely cost),
+ * what is left, how to lower the hold, and when the budget resets.
+ */
+function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput, price: Price | undefined): GatewayError {
   if (refused.reason !== 'budget_exceeded') return new GatewayError('invalid_api_key', refused.message);
-  const { choices } = readOutputBounds(input.endpoint, input.body);
+  const { choices, maxTokens } = readOutputBounds(input.endpoint, input.body);
+  const name = refused.keyAlias ?? `key ${refused.keyId}`;
+  const left = Math.max(0, refused.maxBudgetMicros - refused.spendMicros - refused.reservedMicros);
+  const perChoice = price === undefined || input.endpoint === 'embeddings' ? undefined : worstCaseOutputTokensPerChoice(price, maxTokens);
+  const tokens = perChoice === undefined ? '' : ` at ${groupThousands(perChoice)} output tokens${choices > 1 ? ` x ${groupThousands(choices)} choices` : ''}`;
+  const held = refused.reservedMicros > 0 ? ` (${formatUsd(refused.reservedMicros)} more is held by requests in progress)` : '';
+  const lower = perChoice === undefined || left === 0 ? '' : maxTokens === undefined ? '; set max_tokens to lower the hold' : '; lower max_tokens to lower the hold';
+  const reset = refused.resetAt === null ? 'the budget does not reset on a schedule' : `resets ${formatUtcMinute(refused.resetAt)}`;
   const note = choices > 1
     ? ` It asks for ${choices} choices (n, best_of or a batch of prompts), each counted at its whole output limit: ask for fewer, or lower max_tokens.`
     : '';
-  return new GatewayError('budget_exceeded', refused.message + note, {
-    ...(refused.retryAfterSeconds !== null ? { retryAfter: refused.retryAfterSeconds } : {}),
-  });
+  return new GatewayError('budget_exceeded',
+    `Budget exceeded for ${name}: this request may cost up to ${formatUsd(refused.requestedMicros)}${tokens}; ` +
+    `${name} has ${formatUsd(left)} left of its ${formatUsd(refused.maxBudgetMicros)} budget${held}${lower}; ${reset}.${note}`, {
+      ...(refused.retryAfterSeconds !== null ? { retryAfter: refused.retryAfterSeconds } : {}),
+    });
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "5 Jan 2027 07:25 UTC": the reset as a person reads it, in the one zone every machine agrees on. */
+function formatUtcMinute(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

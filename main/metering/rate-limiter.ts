@@ -14,6 +14,8 @@ export type RateLimitType = 'requests' | 'tokens' | 'parallel_requests';
 /** The limits of one key (a VirtualKeyRecord has these fields); null = unlimited. */
 export interface RateLimitedKey {
   id: string;
+  /** Who the refusal names: the key's alias (the app), else its id. */
+  name?: string | null;
   rpmLimit: number | null;
   tpmLimit: number | null;
   maxParallelRequests: number | null;
@@ -176,7 +178,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       remaining: Math.max(0, limit - used),
       resetAt,
       headers: headersFor(key, state),
-      message: `Rate limit exceeded for key ${key.id}: ${limit} ${unit}. Retry after ${retryAfterSeconds} s.`,
+      message: `Rate limit exceeded for ${key.name ? key.name : `key ${key.id}`}: ${limit} ${unit}. Retry after ${retryAfterSeconds} s.`,
     };
   }
 

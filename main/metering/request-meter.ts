@@ -41,8 +41,19 @@ export interface FinishedRequest {
   fallbacks: number;
   /** The deployment that finally served (or last failed) the request. */
   deployment: Deployment;
+  /** Why it failed, when it did: kept in the usage log (redacted and capped there). */
+  failure?: RequestFailure;
   /** Only when the admission asked for body logging: the request and response text, not yet redacted or capped. */
   bodies?: CapturedBodies;
+}
+
+export interface RequestFailure {
+  /** The error message the client got. */
+  message: string;
+  /** The upstream's HTTP status, when the failure is its answer. */
+  upstreamStatus: number | null;
+  /** A short, sanitised excerpt of the upstream's error body. */
+  upstreamExcerpt: string | null;
 }
 
 export interface Admission {
@@ -66,6 +77,11 @@ export interface Admission {
 export interface RequestMeter {
   /** Synchronous on purpose: admission must be atomic (S27). Throws GatewayError to refuse. */
   admit(input: AdmissionInput): Admission;
+  /**
+   * Records a request refused before admission (a model the key may not use) as rejected, with
+   * the refusal's message, so every refusal leaves its row. Must not throw.
+   */
+  reject?(input: AdmissionInput, refusal: { code: string; status: number; message: string }): void;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -23,6 +23,8 @@ export interface UsageLedgerOptions {
   maxQueue?: number;
   clock: Clock;
   log: Log;
+  /** Called after a batch that charged a key was written (budget alerts read the new spend). Must not throw. */
+  onKeysCharged?: () => void;
 }
 
 export interface UsageLedgerStats {
@@ -76,6 +78,10 @@ export interface UsageRow {
   endpoint: string;
   retries: number;
   fallbacks: number;
+  /** Set only for failed requests that said why; written to usage_errors, not usage_log. */
+  error_message?: string | null;
+  upstream_status?: number | null;
+  upstream_excerpt?: string | null;
   /** Set only for requests logged with bodies; written to usage_bodies, not usage_log. */
   request_body?: string | null;
   response_body?: string | null;
@@ -108,9 +114,13 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
   const insertBodies = db.prepare<[{ request_id: string; request_body: string | null; response_body: string | null }]>(
     'INSERT INTO usage_bodies (request_id, request_body, response_body) VALUES (:request_id, :request_body, :response_body) ON CONFLICT (request_id) DO NOTHING',
   );
+  const insertError = db.prepare<[{ request_id: string; message: string | null; upstream_status: number | null; upstream_excerpt: string | null }]>(
+    `INSERT INTO usage_errors (request_id, message, upstream_status, upstream_excerpt) VALUES (:request_id, :message, :upstream_status, :upstream_excerpt)
+     ON CONFLICT (request_id) DO NOTHING`,
+  );
   const touchKey = db.prepare<{ id: string; at: number }>('UPDATE virtual_keys SET last_used_at = max(coalesce(last_used_at, 0), :at) WHERE id = :id');
 
-  const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): number => {
+  const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): { inserted: number; charged: boolean } => {
     let inserted = 0;
     const lastUsed = new Map<string, number>();
     try {
@@ -120,6 +130,11 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
         inserted++;
         if (row.request_body !== undefined || row.response_body !== undefined) {
           insertBodies.run({ request_id: row.request_id, request_body: row.request_body ?? null, response_body: row.response_body ?? null });
+        }
+        if (row.error_message !== undefined) {
+          insertError.run({
+            request_id: row.request_id, message: row.error_message ?? null, upstream_status: row.upstream_status ?? null, upstream_excerpt: row.upstream_excerpt ?? null,
+          });
         }
         rollups.add(row);
         if (row.key_id !== null) {
@@ -134,7 +149,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
       throw error;
     }
     for (const [id, at] of lastUsed) touchKey.run({ id, at });
-    return inserted;
+    return { inserted, charged: lastUsed.size > 0 };
   });
 
   let queue: UsageRow[] = [];
@@ -145,7 +160,8 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
 
   function writeNow(batch: UsageRow[]): number {
     try {
-      const inserted = writeBatch(batch);
+      const { inserted, charged } = writeBatch(batch);
+      if (charged) options.onKeysCharged?.();
       stats.written += inserted;
       stats.duplicates += batch.length - inserted;
       return inserted;
@@ -261,6 +277,8 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
 
 const MAX_TEXT = 256;
 const MAX_USER_AGENT = 512;
+/** A failure's message or upstream excerpt: enough to say why, never a whole body. */
+const MAX_ERROR_TEXT = 1_000;
 
 /** Normalises a record into a row: whole non-negative numbers, bounded strings, a known status. */
 export function toUsageRow(record: UsageRecord): UsageRow {
@@ -292,6 +310,12 @@ export function toUsageRow(record: UsageRecord): UsageRow {
     retries: count(record.retries),
     fallbacks: count(record.fallbacks),
   };
+  // Absent on success: rows without a failure never touch usage_errors.
+  if (typeof record.errorMessage === 'string' || typeof record.upstreamExcerpt === 'string' || typeof record.upstreamStatus === 'number') {
+    row.error_message = text(record.errorMessage, MAX_ERROR_TEXT);
+    row.upstream_status = typeof record.upstreamStatus === 'number' && Number.isInteger(record.upstreamStatus) ? record.upstreamStatus : null;
+    row.upstream_excerpt = text(record.upstreamExcerpt, MAX_ERROR_TEXT);
+  }
   // Absent unless body logging captured something: rows without bodies never touch usage_bodies.
   if (typeof record.requestBody === 'string' || typeof record.responseBody === 'string') {
     row.request_body = typeof record.requestBody === 'string' ? record.requestBody : null;

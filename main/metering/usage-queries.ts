@@ -49,6 +49,12 @@ export interface SpendLogRow {
   request_body: string | null;
   /** The response sent (streams: the generated text), when body logging was on. */
   response_body: string | null;
+  /** Why a failed or refused request did not succeed: the message the client got. */
+  error_message: string | null;
+  /** The upstream's HTTP status, when the failure was its answer. */
+  upstream_status: number | null;
+  /** A short, redacted excerpt of the upstream's error body. */
+  upstream_excerpt: string | null;
 }
 
 export interface SpendLogsQuery {
@@ -95,7 +101,10 @@ export interface UsageSummaryGroup {
   reasoning_tokens: number;
   total_tokens: number;
   requests: number;
+  /** Requests that failed (upstream errors, timeouts, cancellations...), refusals not included. */
   errors: number;
+  /** Requests refused by policy: a rate limit, the budget, a model the key may not use. */
+  rejected: number;
   /** Over successful requests, from the latency histogram (exact to within one bucket). */
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
@@ -120,8 +129,10 @@ const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_gr
 const HOURLY_GROUP: Record<UsageGroupBy, string> = { ...DAILY_GROUP, day: "strftime('%Y-%m-%d', hour / 1000, 'unixepoch')" };
 const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')" };
 
-/** A usage_log row as read back, with its bodies joined (null when not captured). */
-type LogRow = Omit<UsageRow, 'request_body' | 'response_body'> & { request_body: string | null; response_body: string | null };
+/** A usage_log row as read back, with its bodies and failure joined (null when not captured). */
+type LogRow = Omit<UsageRow, 'request_body' | 'response_body' | 'error_message' | 'upstream_status' | 'upstream_excerpt'> & {
+  request_body: string | null; response_body: string | null; error_message: string | null; upstream_status: number | null; upstream_excerpt: string | null;
+};
 
 interface Sums {
   requests: number;
@@ -134,14 +145,16 @@ interface Sums {
 }
 
 /** A usage_daily aggregate; lat_bNN columns hold the histogram. */
-type RollupRow = Sums & { grp: string; errors: number } & Record<string, number | string>;
+type RollupRow = Sums & { grp: string; errors: number; rejected: number } & Record<string, number | string>;
 
-/** A usage_log aggregate per group and latency bucket; bucket -1 holds the failed requests. */
+/** A usage_log aggregate per group and latency bucket; bucket -1 holds the failed requests, -2 the rejected ones. */
 type RawRow = Sums & { grp: string; bucket: number };
 
 interface Accumulator {
   requests: number;
+  /** Not a success, rejections included (as the rollups count them). */
   errors: number;
+  rejected: number;
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
@@ -154,7 +167,7 @@ interface Accumulator {
 export function createUsageQueries(db: Database.Database): UsageQueries {
   const sums = 'sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(cost_micros) AS cost_micros';
   // The bucket computed once per row and grouped on: about 3x faster than one sum() per bucket.
-  const bucketSql = `CASE WHEN status <> 'success' THEN -1 ${LATENCY_BUCKET_BOUNDS_MS.map((bound, i) => `WHEN latency_ms <= ${bound} THEN ${i}`).join(' ')} ELSE ${LATENCY_BUCKET_BOUNDS_MS.length} END`;
+  const bucketSql = `CASE WHEN status = 'rejected' THEN -2 WHEN status <> 'success' THEN -1 ${LATENCY_BUCKET_BOUNDS_MS.map((bound, i) => `WHEN latency_ms <= ${bound} THEN ${i}`).join(' ')} ELSE ${LATENCY_BUCKET_BOUNDS_MS.length} END`;
   const rollupStatements = new Map<string, Database.Statement<[string | number, string | number], RollupRow>>();
   const rawStatements = new Map<UsageGroupBy, Database.Statement<[number, number], RawRow>>();
   const anyRaw = db.prepare<[number, number], { found: number }>('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');
@@ -167,7 +180,7 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
     if (statement === undefined) {
       const [group, range] = table === 'usage_daily' ? [DAILY_GROUP[groupBy], 'day >= ? AND day <= ?'] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
       statement = db.prepare<[string | number, string | number], RollupRow>(
-        `SELECT ${group} AS grp, sum(requests) AS requests, sum(errors) AS errors, ${sums}, max(latency_max_ms) AS latency_max_ms,
+        `SELECT ${group} AS grp, sum(requests) AS requests, sum(errors) AS errors, sum(rejected) AS rejected, ${sums}, max(latency_max_ms) AS latency_max_ms,
            ${LATENCY_BUCKET_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
          FROM ${table} WHERE ${range} GROUP BY grp`,
       );
@@ -212,6 +225,7 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
       const acc = accumulator(row.grp);
       addSums(acc, row);
       acc.errors += row.errors ?? 0;
+      acc.rejected += row.rejected ?? 0;
       acc.latency_max_ms = Math.max(acc.latency_max_ms, row.latency_max_ms ?? 0);
       LATENCY_BUCKET_COLUMNS.forEach((column, i) => {
         acc.histogram[i] = (acc.histogram[i] as number) + (Number(row[column]) || 0);
@@ -222,6 +236,7 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
       addSums(acc, row);
       if (row.bucket < 0) {
         acc.errors += row.requests;
+        if (row.bucket === -2) acc.rejected += row.requests;
       } else {
         acc.histogram[row.bucket] = (acc.histogram[row.bucket] as number) + row.requests;
         acc.latency_max_ms = Math.max(acc.latency_max_ms, row.latency_max_ms ?? 0);
@@ -300,9 +315,10 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
         const total = (db.prepare(`SELECT count(*) AS n FROM usage_log ${where}`).get(params) as { n: number }).n;
         const rows = db
           // Bodies joined to the page's rows only, after the page is cut from usage_log.
-          .prepare(`SELECT page.*, b.request_body, b.response_body
+          .prepare(`SELECT page.*, b.request_body, b.response_body, e.message AS error_message, e.upstream_status, e.upstream_excerpt
              FROM (SELECT * FROM usage_log ${where} ORDER BY ts DESC, request_id DESC LIMIT :limit OFFSET :offset) AS page
              LEFT JOIN usage_bodies AS b ON b.request_id = page.request_id
+             LEFT JOIN usage_errors AS e ON e.request_id = page.request_id
              ORDER BY page.ts DESC, page.request_id DESC`)
           .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize }) as LogRow[];
         return { total, rows };
@@ -324,6 +340,7 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
         if (acc.requests === 0) continue;
         total.requests += acc.requests;
         total.errors += acc.errors;
+        total.rejected += acc.rejected;
         total.prompt_tokens += acc.prompt_tokens;
         total.completion_tokens += acc.completion_tokens;
         total.cached_tokens += acc.cached_tokens;
@@ -344,7 +361,7 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
 }
 
 function emptyAccumulator(): Accumulator {
-  return { requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, cost_micros: 0, latency_max_ms: 0, histogram: new Array<number>(LATENCY_BUCKET_COLUMNS.length).fill(0) };
+  return { requests: 0, errors: 0, rejected: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, cost_micros: 0, latency_max_ms: 0, histogram: new Array<number>(LATENCY_BUCKET_COLUMNS.length).fill(0) };
 }
 
 function toGroup(group: string, label: string | null, acc: Accumulator): UsageSummaryGroup {
@@ -359,7 +376,8 @@ function toGroup(group: string, label: string | null, acc: Accumulator): UsageSu
     reasoning_tokens: acc.reasoning_tokens,
     total_tokens: acc.prompt_tokens + acc.completion_tokens,
     requests: acc.requests,
-    errors: acc.errors,
+    errors: acc.errors - acc.rejected,
+    rejected: acc.rejected,
     p50_latency_ms: percentileFromHistogram(acc.histogram, 0.5, acc.latency_max_ms),
     p95_latency_ms: percentileFromHistogram(acc.histogram, 0.95, acc.latency_max_ms),
   };
@@ -398,5 +416,8 @@ function toSpendLogRow(row: LogRow): SpendLogRow {
     fallbacks: row.fallbacks,
     request_body: row.request_body,
     response_body: row.response_body,
+    error_message: row.error_message,
+    upstream_status: row.upstream_status,
+    upstream_excerpt: row.upstream_excerpt,
   };
 }

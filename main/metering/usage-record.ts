@@ -48,6 +48,12 @@ export interface UsageRecord {
   endpoint: string;
   retries: number;
   fallbacks: number;
+  /** Why the request failed or was refused (the message the client got), redacted and capped; absent on success. */
+  errorMessage?: string | null;
+  /** The upstream's HTTP status, when the failure was its answer. */
+  upstreamStatus?: number | null;
+  /** A short, redacted excerpt of the upstream's error body. */
+  upstreamExcerpt?: string | null;
   /** Body logging only: the client's request body, redacted and capped. Absent otherwise. */
   requestBody?: string | null;
   /** Body logging only: the response text sent (streams: the generated text), redacted and capped. */

@@ -88,7 +88,8 @@ export interface RollupInput {
   latency_ms: number;
 }
 
-const SUM_COLUMNS = ['requests', 'errors', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
+// `rejected` (refused by policy) is a subset of `errors` (not a success).
+const SUM_COLUMNS = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
 type SumColumn = (typeof SUM_COLUMNS)[number];
 
 interface RollupDelta extends Record<SumColumn, number> {
@@ -145,6 +146,7 @@ export function createUsageRollupWriter(db: Database.Database): UsageRollupWrite
             provider: row.provider,
             requests: 0,
             errors: 0,
+            rejected: 0,
             prompt_tokens: 0,
             completion_tokens: 0,
             cached_tokens: 0,
@@ -171,6 +173,7 @@ export function createUsageRollupWriter(db: Database.Database): UsageRollupWrite
           delta.histogram[bucket] = (delta.histogram[bucket] as number) + 1;
         } else {
           delta.errors += 1;
+          if (row.status === 'rejected') delta.rejected += 1;
         }
       }
     },
@@ -211,10 +214,10 @@ export function latencyHistogramSql(): string {
 export function rebuildUsageRollups(db: Database.Database, range: { fromMs?: number; toMs?: number } = {}): { days: number } {
   const fromMs = range.fromMs ?? 0;
   const toMs = range.toMs ?? Number.MAX_SAFE_INTEGER;
-  const measures = `count(*), sum(status <> 'success'), sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens), sum(cache_creation_tokens),
+  const measures = `count(*), sum(status <> 'success'), sum(status = 'rejected'), sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens), sum(cache_creation_tokens),
     sum(reasoning_tokens), sum(cost_micros), sum(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END),
     max(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END), ${latencyHistogramSql()}`;
-  const measureColumns = `requests, errors, prompt_tokens, completion_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, cost_micros,
+  const measureColumns = `requests, errors, rejected, prompt_tokens, completion_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, cost_micros,
     latency_sum_ms, latency_max_ms, ${LATENCY_BUCKET_COLUMNS.join(', ')}`;
   const rebuild = immediateTransaction(db, () => {
     // Whole days only: a day is rebuilt entirely from its raw rows or not at all.

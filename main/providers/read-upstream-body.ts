@@ -5,10 +5,13 @@ import { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 import type { UpstreamResponse } from './upstream-client.js';
+import { notFoundHint, upstreamAddress } from './describe-upstream.js';
 
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MAX_EXCERPT_CHARS = 200;
+/** The upstream body kept for the usage log: enough to recognise the error, not the whole body. */
+const MAX_LOGGED_EXCERPT_CHARS = 500;
 
 /** Reads the body; past `limit` bytes the upstream is cut off and `onOverflow()` is thrown. */
 export async function readCappedBody(body: UpstreamResponse['body'], limit: number, onOverflow: () => GatewayError): Promise<string> {
@@ -30,6 +33,8 @@ export async function readUpstreamError(
   adapter: ProviderAdapter,
   deployment: Deployment,
   apiKey: string | undefined,
+  /** The path called (with the api_base, the address the error names); the api_base alone when absent. */
+  path = '',
 ): Promise<GatewayError> {
   let text = '';
   try {
@@ -47,25 +52,31 @@ export async function readUpstreamError(
     }
   }
   const excerpt = detail === undefined ? '' : `: ${sanitizeExcerpt(detail, apiKey)}`;
-  return upstreamStatusError(response.status, deployment, excerpt, parseRetryAfter(response.headers['retry-after']));
+  const logged = text.trim() === '' ? undefined : sanitizeExcerpt(text, apiKey, MAX_LOGGED_EXCERPT_CHARS);
+  return upstreamStatusError(response.status, deployment, excerpt, parseRetryAfter(response.headers['retry-after']), path, logged);
 }
 
-export function upstreamStatusError(status: number, deployment: Deployment, excerpt: string, retryAfter: number | undefined): GatewayError {
-  const who = `Upstream ${deployment.provider} (deployment ${deployment.id}) answered HTTP ${status}`;
+export function upstreamStatusError(
+  status: number, deployment: Deployment, excerpt: string, retryAfter: number | undefined, path = '', upstreamExcerpt?: string,
+): GatewayError {
+  const who = `The server for model "${deployment.modelName}" answered HTTP ${status} at ${upstreamAddress(deployment.apiBase, path)}`;
+  const logged = { upstreamStatus: status, ...(upstreamExcerpt === undefined ? {} : { upstreamExcerpt }) };
   if (status === 401 || status === 403) {
-    return new GatewayError('upstream_auth_failed', `${who}: the provider rejected the configured credentials${excerpt}`);
+    return new GatewayError('upstream_auth_failed', `${who}: the provider rejected the configured credentials${excerpt}; check the model's API key`, logged);
   }
   if (status === 429) {
     return new GatewayError('upstream_rate_limited', `${who}: rate limited${excerpt}`, {
       retryable: true,
       ...(retryAfter === undefined ? {} : { retryAfter }),
+      ...logged,
     });
   }
-  if (status === 408) return new GatewayError('upstream_timeout', `${who}${excerpt}`, { retryable: true });
-  if (status >= 500) return new GatewayError('upstream_error', `${who}${excerpt}`, { retryable: true });
+  if (status === 408) return new GatewayError('upstream_timeout', `${who}${excerpt}`, { retryable: true, ...logged });
+  if (status >= 500) return new GatewayError('upstream_error', `${who}${excerpt}`, { retryable: true, ...logged });
   // Other 4xx: the request itself was refused; relay the status so the client can fix it.
   const relayed = status === 400 || status === 404 || status === 413 || status === 422 ? status : 400;
-  return new GatewayError('upstream_invalid_request', `${who}${excerpt}`, { status: relayed });
+  const hint = status === 404 ? notFoundHint(deployment) : '';
+  return new GatewayError('upstream_invalid_request', `${who}${excerpt}${hint}`, { status: relayed, ...logged });
 }
 
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
@@ -77,8 +88,8 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
 }
 
-/** One line, no control characters, no key material, at most MAX_EXCERPT_CHARS. */
-export function sanitizeExcerpt(text: string, apiKey: string | undefined): string {
+/** One line, no control characters, no key material, at most `maxChars` (MAX_EXCERPT_CHARS). */
+export function sanitizeExcerpt(text: string, apiKey: string | undefined, maxChars = MAX_EXCERPT_CHARS): string {
   let clean = text;
   if (apiKey && apiKey.length >= 4) clean = clean.split(apiKey).join('[redacted]');
   clean = clean
@@ -87,5 +98,5 @@ export function sanitizeExcerpt(text: string, apiKey: string | undefined): strin
     .replace(/\b(sk|pk|rk|key|AIza)[-_A-Za-z0-9*.]{8,}/g, '[redacted]')
     .replace(/https?:\/\/\S+/g, '[url]')
     .trim();
-  return clean.length > MAX_EXCERPT_CHARS ? `${clean.slice(0, MAX_EXCERPT_CHARS)}…` : clean;
+  return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
 }

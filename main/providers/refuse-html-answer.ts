@@ -2,6 +2,7 @@
 // pointing at a web UI) has not answered the API call: this turns that response head into an
 // upstream error, so the request moves on like after any other upstream failure. Only HTML is
 // refused (JSON, SSE, NDJSON and a missing Content-Type pass); the page is never read or echoed.
+import { upstreamAddress } from './describe-upstream.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamResponse } from './upstream-client.js';
@@ -24,7 +25,7 @@ export function refuseHtmlAnswer(response: UpstreamResponse, deployment: Deploym
   response.body.destroy();
   throw new GatewayError(
     'upstream_bad_response',
-    `Upstream ${deployment.provider} (deployment ${deployment.id}) answered HTTP ${response.status} with an HTML page instead of an API response; check its api_base, or a network login page in the way`,
+    `The server for model "${deployment.modelName}" at ${upstreamAddress(deployment.apiBase)} answered HTTP ${response.status} with an HTML page instead of an API response; check its api_base, or a network login page in the way`,
   );
 }
 

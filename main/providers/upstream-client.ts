@@ -6,6 +6,7 @@ import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
+import { startServerHint, upstreamAddress } from './describe-upstream.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -48,7 +49,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     async send(call, deployment, signal) {
       const url = new URL(deployment.apiBase + call.path);
       if (url.origin !== deployment.origin) {
-        throw new GatewayError('internal_error', `Refusing to call outside the configured origin of deployment ${deployment.id}`);
+        throw new GatewayError('internal_error', `Refusing to call outside the configured origin of model "${deployment.modelName}" (${upstreamAddress(deployment.apiBase)})`);
       }
       let response: Dispatcher.ResponseData;
       try {
@@ -68,7 +69,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         response.body.destroy();
         throw new GatewayError(
           'upstream_redirect',
-          `Upstream for deployment ${deployment.id} answered with a redirect (HTTP ${response.statusCode}); redirects are never followed`,
+          `The server for model "${deployment.modelName}" answered HTTP ${response.statusCode} (a redirect) at ${upstreamAddress(deployment.apiBase, call.path)}; ` +
+            'redirects are never followed: set api_base to the address it redirects to',
         );
       }
       return { status: response.statusCode, headers: response.headers, body: response.body };
@@ -80,34 +82,38 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   };
 }
 
-/** Map an undici / socket failure to a client-safe GatewayError. */
+/** Map an undici / socket failure to a client-safe GatewayError naming the model and the address tried. */
 export function toGatewayError(error: unknown, deployment: Deployment, signal: AbortSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
   if (error instanceof GatewayError) return error;
-  const where = `deployment ${deployment.id} (${deployment.provider})`;
+  const address = upstreamAddress(deployment.apiBase);
+  const server = `The server for model "${deployment.modelName}" at ${address}`;
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
     if (reason instanceof GatewayError) return reason;
     return new GatewayError('client_closed', 'The client closed the connection');
   }
   if (error instanceof undiciErrors.HeadersTimeoutError) {
-    return new GatewayError('upstream_timeout', `Upstream ${where} sent no response within ${seconds(deployment.timeouts.firstByteMs)} s`, { retryable: true });
+    return new GatewayError('upstream_timeout', `${server} sent no response within ${seconds(deployment.timeouts.firstByteMs)} s`, { retryable: true });
   }
   if (error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('upstream_stalled', `Upstream ${where} stopped sending for ${seconds(deployment.timeouts.idleMs)} s`);
+    return new GatewayError('upstream_stalled', `${server} stopped sending for ${seconds(deployment.timeouts.idleMs)} s`);
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return new GatewayError('upstream_unavailable', `Could not connect to upstream ${where}: connect timed out`, { retryable: true });
+    return new GatewayError('upstream_unavailable', `Could not connect to ${address} (model ${deployment.modelName}): connect timed out; ${startServerHint(deployment)}`, { retryable: true });
   }
   const code = (error as { code?: string } | undefined)?.code;
   if (phase === 'before-headers') {
-    const reason = code === 'ECONNREFUSED' ? 'connection refused'
-      : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
+    if (code === 'ECONNREFUSED') {
+      return new GatewayError('upstream_unavailable',
+        `Nothing answers at ${address} (model ${deployment.modelName}): connection refused; ${startServerHint(deployment)}`, { retryable: true });
+    }
+    const reason = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found; check api_base'
       : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
-      : code?.startsWith('ERR_TLS') || code?.includes('CERT') ? 'TLS failure'
+      : code?.startsWith('ERR_TLS') || code?.includes('CERT') ? 'TLS failure; check that api_base uses the scheme the server speaks'
       : 'network error';
-    return new GatewayError('upstream_unavailable', `Could not reach upstream ${where}: ${reason}`, { retryable: true });
+    return new GatewayError('upstream_unavailable', `Could not reach ${address} (model ${deployment.modelName}): ${reason}`, { retryable: true });
   }
-  return new GatewayError('upstream_bad_response', `Upstream ${where} closed the connection mid-response`);
+  return new GatewayError('upstream_bad_response', `${server} closed the connection mid-response`);
 }
 
 /** 300 -> "0.3", 120000 -> "120": deadlines may be fractional (timeout: 0.3), never shown as "0 s". */

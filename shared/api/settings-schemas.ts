@@ -18,6 +18,17 @@ export function isBrowserOrigin(text: string): boolean {
   }
 }
 
+/** An http(s) URL without credentials, or `os.environ/NAME`: where budget alerts may be posted. */
+export function isWebhookReference(text: string): boolean {
+  if (/^os\.environ\/[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return true;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 export const browserOriginSchema = z.string().check(
   z.maxLength(256),
   z.refine(isBrowserOrigin, 'must be an exact origin such as http://localhost:3000 (scheme, host and port; no path, no *)'),
@@ -37,6 +48,15 @@ export const gatewaySettingsSchema = z.looseObject({
     models: z.array(z.string()),
     listener_port: z.nullable(z.number()),
   })),
+  /**
+   * Budget alerts (80% and 100% of a key's budget): a log line always, and a post to this webhook
+   * when one is set. `webhook` is masked (or the os.environ/ reference it is read from), never the URL.
+   */
+  budget_alerts: z.optional(z.looseObject({
+    webhook: z.nullable(z.string()),
+    source: z.nullable(z.enum(['dashboard', 'config'])),
+    budget_alerts: z.boolean(),
+  })),
   /** Set when the gateway starts (flags, environment); shown, not changed, by the dashboard. */
   server: z.looseObject({
     host: z.string(),
@@ -51,6 +71,13 @@ export const settingsUpdateSchema = z.strictObject({
   retention_days: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_RETENTION_DAYS))),
   body_logging: z.optional(z.boolean()),
   allowed_origins: z.optional(z.array(browserOriginSchema).check(z.maxLength(MAX_ALLOWED_ORIGINS))),
+  budget_alerts: z.optional(z.strictObject({
+    /** An http(s) URL (kept in the OS keychain), `os.environ/NAME`, or null to stop posting. */
+    webhook_url: z.nullable(z.string().check(
+      z.maxLength(2048),
+      z.refine(isWebhookReference, 'must be an http(s) URL such as https://hooks.slack.com/services/..., or os.environ/NAME'),
+    )),
+  })),
   ollama_api: z.optional(z.strictObject({
     allow_without_key: z.optional(z.boolean()),
     models: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(MAX_KEYLESS_MODELS))),

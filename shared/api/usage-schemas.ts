@@ -46,6 +46,11 @@ export const spendLogRowSchema = z.looseObject({
   /** Present only when body logging was on for this request. */
   request_body: z.optional(z.nullable(z.string())),
   response_body: z.optional(z.nullable(z.string())),
+  /** Why a failed or refused request did not succeed (the message the client got); absent from older gateways. */
+  error_message: z.optional(z.nullable(z.string())),
+  upstream_status: z.optional(z.nullable(z.number())),
+  /** A short, redacted excerpt of the upstream's error body. */
+  upstream_excerpt: z.optional(z.nullable(z.string())),
 });
 export type SpendLogRow = z.infer<typeof spendLogRowSchema>;
 
@@ -69,7 +74,9 @@ export const usageSummaryGroupSchema = z.looseObject({
   reasoning_tokens: z.number(),
   total_tokens: z.number(),
   requests: z.number(),
+  /** Failed requests; refusals by policy are counted in `rejected` instead. */
   errors: z.number(),
+  rejected: z.number(),
   p50_latency_ms: z.nullable(z.number()),
   p95_latency_ms: z.nullable(z.number()),
 });

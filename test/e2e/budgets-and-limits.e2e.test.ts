@@ -97,7 +97,7 @@ describe('a $1.00 budget under 20 concurrent requests that may cost $0.30 each (
       expect(error.status).toBe(429);
       expect(error.error).toMatchObject({ type: 'budget_exceeded', code: 'budget_exceeded', param: null });
       expect((error.error as { message: string }).message).toMatch(
-        /^Budget exceeded for key 'batch-job': budget \$1\.00, used \$0\.00 \(plus \$0\.90 held by requests in progress\); this request may cost up to \$0\.30\. The budget does not reset on a schedule\.$/,
+        /^Budget exceeded for batch-job: this request may cost up to \$0\.30 at [\d,]+ output tokens; batch-job has \$0\.10 left of its \$1\.00 budget \(\$0\.90 more is held by requests in progress\); lower max_tokens to lower the hold; the budget does not reset on a schedule\.$/,
       );
       expect(error.headers?.get('retry-after')).toBeNull();
     }
@@ -155,8 +155,8 @@ describe('budget periods (budget_duration) on a clock the test moves', () => {
     const error = (refused as Extract<Outcome, { ok: false }>).error;
     expect(error.error).toMatchObject({ type: 'budget_exceeded' });
     expect((error.error as { message: string }).message).toBe(
-      "Budget exceeded for key 'daily-app': budget $0.50, used $0.30; this request may cost up to $0.30. " +
-        `The budget resets at ${new Date(createdAt + DAY).toISOString()}.`,
+      'Budget exceeded for daily-app: this request may cost up to $0.30 at 985 output tokens; daily-app has $0.20 left of its $0.50 budget; ' +
+        `lower max_tokens to lower the hold; resets 3 Mar 2026 10:40 UTC.`,
     );
     expect(error.headers?.get('retry-after')).toBe(String(18 * 60 * 60));
 

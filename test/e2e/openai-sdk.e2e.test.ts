@@ -413,7 +413,9 @@ describe('openai SDK through the gateway, errors', () => {
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_unavailable');
     expect(error.message).toMatch(/connection refused/);
-    expect(error.message).not.toContain('127.0.0.1');
+    // It names the model and the address tried (issue 14 item 4), never a query string.
+    expect(error.message).toMatch(/Nothing answers at http:\/\/127\.0\.0\.1:\d+\S* \(model dead\)/);
+    expect(error.message).not.toMatch(/\?[a-z_-]+=/i);
     expect(upstreamCalls()).toEqual([]);
   });
 

@@ -184,7 +184,7 @@ describe('the reservation covers the deployment actually called (S38)', () => {
     expect(error.status).toBe(429);
     expect(error.error).toMatchObject({ type: 'budget_exceeded', code: 'budget_exceeded' });
     const message = (error.error as { message: string }).message;
-    expect(message).toMatch(/^Budget exceeded for key 'local-then-premium-poor': budget \$0\.10, used \$0\.00; this request may cost up to \$0\.30\./);
+    expect(message).toMatch(/^Budget exceeded for local-then-premium-poor: this request may cost up to \$0\.30 at [\d,]+ output tokens; local-then-premium-poor has \$0\.10 left of its \$0\.10 budget; /);
     expect(message).toMatch(/premium/);
     expect(message).toMatch(/connection refused/);
     const [row] = gw.usageRows('key_id = ?', app.id);

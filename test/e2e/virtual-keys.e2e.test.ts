@@ -120,6 +120,8 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
 
   it('refuses a model outside the key\'s list with 403 naming the allowed models', async () => {
     const error = await refusal(gw.openai(notes.key).chat.completions.create(ask('stalling')));
+    // A refusal by policy leaves its row too (rejected), so the app's log shows it.
+    notesRequests.push(error.requestID!);
     expect(error).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(error.status).toBe(403);
     expect(error.error).toEqual({
@@ -142,7 +144,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
     expect(error.status).toBe(429);
     expect(error.code).toBe('rate_limited');
     expect(error.type).toBe('rate_limit_error');
-    expect((error.error as { message: string }).message).toMatch(/^Rate limit exceeded for key key_\S+: 3 requests per minute\. Retry after 45 s\.$/);
+    expect((error.error as { message: string }).message).toMatch(/^Rate limit exceeded for notes-app: 3 requests per minute\. Retry after 45 s\.$/);
     // The oldest of the three requests leaves the window 45 s from now (the test's clock).
     expect(error.headers?.get('retry-after')).toBe('45');
     expect(error.headers?.get('x-ratelimit-limit-requests')).toBe('3');
@@ -176,8 +178,8 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       const resetAt = START_MS + 30 * DAY;
       expect(error.error).toMatchObject({ param: null });
       expect((error.error as { message: string }).message).toBe(
-        "Budget exceeded for key 'notes-app': budget $1.00, used $0.900072; this request may cost up to $0.30. " +
-          `The budget resets at ${new Date(resetAt).toISOString()}.`,
+        'Budget exceeded for notes-app: this request may cost up to $0.30 at 987 output tokens; ' +
+          'notes-app has $0.099928 left of its $1.00 budget; lower max_tokens to lower the hold; resets 1 Apr 2026 10:00 UTC.',
       );
       expect(error.headers?.get('retry-after')).toBe(String((resetAt - gw.clock.now()) / 1000));
 
@@ -256,8 +258,10 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       expect(row.spend).toBe(row.spend_micros / 1_000_000);
     }
     const byStatus = (status: string) => rows.filter((r) => r.status === status);
-    expect(byStatus('rejected').map((r) => r.error_code).sort()).toEqual(['budget_exceeded', 'rate_limited']);
-    for (const row of byStatus('rejected')) expect(row).toMatchObject({ http_status: 429, spend: 0 });
+    expect(byStatus('rejected').map((r) => r.error_code).sort()).toEqual(['budget_exceeded', 'model_not_allowed', 'rate_limited']);
+    for (const row of byStatus('rejected')) expect(row).toMatchObject({ http_status: row.error_code === 'model_not_allowed' ? 403 : 429, spend: 0 });
+    // Each refusal says why, in the words the client got.
+    expect(byStatus('rejected').find((r) => r.error_code === 'budget_exceeded').error_message).toMatch(/^Budget exceeded for notes-app: /);
     // Prices: cheap $1 / $2 per million (10 + 4 tokens = 18 micro-USD), premium $0.30 an answer, local free.
     const cheap = rows.filter((r) => r.model === 'cheap' && r.status === 'success');
     expect(cheap).toHaveLength(4);
@@ -281,7 +285,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       return response.json;
     };
     const app = (await summary('app')).groups.find((g: any) => g.group === 'notes-app');
-    expect(app).toMatchObject({ requests: notesRequests.length, errors: 2, spend_micros: 4 * 18 + 4 * 300_000, spend: 1.200072 });
+    expect(app).toMatchObject({ requests: notesRequests.length, errors: 0, rejected: 3, spend_micros: 4 * 18 + 4 * 300_000, spend: 1.200072 });
 
     const models = Object.fromEntries((await summary('model')).groups.map((g: any) => [g.group, g]));
     expect(models.premium).toMatchObject({ spend_micros: 1_200_000 });

@@ -34,14 +34,14 @@ export function sampleModel(overrides: { name?: string; id?: string; model?: str
 }
 
 export function sampleGroup(group: string, overrides: Partial<UsageSummaryGroup> = {}): UsageSummaryGroup {
-  return { group, label: null, spend_micros: 1_250_000, spend: 1.25, prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 1200, requests: 10, errors: 1, p50_latency_ms: 420, p95_latency_ms: 900, ...overrides };
+  return { group, label: null, spend_micros: 1_250_000, spend: 1.25, prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 1200, requests: 10, errors: 1, rejected: 0, p50_latency_ms: 420, p95_latency_ms: 900, ...overrides };
 }
 
 export function sampleSummary(groupBy: UsageGroupBy, groups: UsageSummaryGroup[], start = 0, end = 1): UsageSummary {
   const sum = (k: keyof UsageSummaryGroup) => groups.reduce((a, g) => a + (g[k] as number), 0);
   return usageSummarySchema.parse({
     start, end, group_by: groupBy, groups,
-    totals: { ...sampleGroup('total'), spend_micros: sum('spend_micros'), spend: sum('spend'), requests: sum('requests'), errors: sum('errors'), prompt_tokens: sum('prompt_tokens'), completion_tokens: sum('completion_tokens'), total_tokens: sum('total_tokens') },
+    totals: { ...sampleGroup('total'), spend_micros: sum('spend_micros'), spend: sum('spend'), requests: sum('requests'), errors: sum('errors'), rejected: sum('rejected'), prompt_tokens: sum('prompt_tokens'), completion_tokens: sum('completion_tokens'), total_tokens: sum('total_tokens') },
   });
 }
 

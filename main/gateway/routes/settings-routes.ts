@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../../core/host-name.js';
 import { parseBody } from './parse-body.js';
 import type { GatewaySettings } from '../../config/gateway-settings.js';
 import { settingsUpdateSchema, type GatewaySettingsView } from '../../../shared/api/settings-schemas.js';
+import type { BudgetAlertWebhook } from '../../config/budget-alert-webhook.js';
 
 export interface ServerFacts {
   host: string;
@@ -23,6 +24,8 @@ export interface SettingsRouteDeps {
   server: () => ServerFacts;
   /** Keyless Ollama access as it applies now (dashboard over config.yaml). */
   ollamaKeyless?: () => { allowWithoutKey: boolean; models: readonly string[] };
+  /** Where budget alerts are posted (the URL itself never leaves it). */
+  budgetAlerts?: BudgetAlertWebhook;
 }
 
 export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): void {
@@ -36,6 +39,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
       ...(deps.ollamaKeyless ? {
         ollama_api: { allow_without_key: deps.ollamaKeyless().allowWithoutKey, models: [...deps.ollamaKeyless().models], listener_port: server.ollamaListenerPort ?? null },
       } : {}),
+      ...(deps.budgetAlerts ? { budget_alerts: deps.budgetAlerts.view() } : {}),
       server: { host: server.host, port: server.port, lan_access: !isLoopbackHost(server.host), admin_key_set: server.adminKeySet },
     };
   };
@@ -47,7 +51,12 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
     if (body && typeof body === 'object' && ('port' in body || 'lan_access' in body || 'host' in body)) {
       throw new GatewayError('invalid_request', 'Port and LAN access are set when Switchboard starts (--port, --host); change them there and restart', { param: 'port' in body ? 'port' : 'lan_access' });
     }
-    deps.settings.update(parseBody(settingsUpdateSchema, body));
+    const { budget_alerts: budgetAlerts, ...patch } = parseBody(settingsUpdateSchema, body);
+    if (budgetAlerts !== undefined) {
+      if (!deps.budgetAlerts) throw new GatewayError('invalid_request', 'Budget alerts are not available on this gateway', { param: 'budget_alerts' });
+      await deps.budgetAlerts.save(budgetAlerts.webhook_url);
+    }
+    deps.settings.update(patch);
     return view();
   });
 }

@@ -7,6 +7,7 @@ import * as hourlyRollupsAndSettledReservations from './0003-hourly-rollups-and-
 import * as usageBodies from './0004-usage-bodies.js';
 import * as interruptedUsageStatus from './0005-interrupted-usage-status.js';
 import * as storedResponses from './0006-stored-responses.js';
+import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -15,7 +16,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

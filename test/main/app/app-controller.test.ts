@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAppController, startOfLocalDay, type AppControllerDeps } from '../../../main/app/app-controller.js';
 import type { AppNotification } from '../../../main/app/app-notifications.js';
-import type { KeyBudget } from '../../../main/app/budget-notifications.js';
+import type { KeyBudget } from '../../../main/metering/budget-thresholds.js';
 import type { GatewayClient } from '../../../main/app/gateway-client.js';
 import type { StartedGateway } from '../../../main/app/launch-gateway.js';
 import type { TrayState } from '../../../main/app/tray-menu-template.js';

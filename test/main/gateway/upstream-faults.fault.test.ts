@@ -75,14 +75,16 @@ function chunkFrame(delta: Record<string, unknown>, finish: string | null = null
 
 describe('upstream faults (checklist D)', () => {
   describe('S15 connect failure', () => {
-    it('S15: a refused connection answers 502 upstream_unavailable without naming the address', async () => {
+    // Issue 14 item 4: the error names the address tried (scheme, host, port, path; never a query
+    // string or credentials) and the model, so the user can see which server is down.
+    it('S15: a refused connection answers 502 upstream_unavailable naming the model and the address tried', async () => {
       const port = await refusedPort();
       const h = await start({ apiBase: `http://127.0.0.1:${port}/v1` });
       const res = await call(h, chatBody());
       expect(res.status).toBe(502);
       expect(res.error?.code).toBe('upstream_unavailable');
       expect(res.error?.message).toContain('connection refused');
-      expect(res.error?.message).not.toContain(String(port));
+      expect(res.error?.message).toContain(`Nothing answers at http://127.0.0.1:${port}/v1 (model m)`);
       expectClean(res.error!.message);
       const [finished] = await h.meter.waitForFinished(1);
       expect(finished).toMatchObject({ status: 'upstream_error', errorCode: 'upstream_unavailable', httpStatus: 502 });
@@ -259,7 +261,7 @@ describe('upstream faults (checklist D)', () => {
       expect(finished?.retries).toBe(0);
     });
 
-    it('S19: an upstream 401 becomes 502 naming the provider and deployment, never the key', async () => {
+    it('S19: an upstream 401 becomes 502 naming the model and the address, never the key', async () => {
       const h = await start();
       // Some providers echo the key they refused; the gateway must not pass it on.
       h.mock.script({
@@ -270,8 +272,8 @@ describe('upstream faults (checklist D)', () => {
       const res = await call(h, chatBody());
       expect(res.status).toBe(502);
       expect(res.error?.code).toBe('upstream_auth_failed');
-      expect(res.error?.message).toContain('openai');
-      expect(res.error?.message).toContain('m#0');
+      expect(res.error?.message).toContain('The server for model "m" answered HTTP 401 at http://127.0.0.1:');
+      expect(res.error?.message).toContain('/v1/chat/completions');
       expectClean(res.error!.message);
       expect(res.text).not.toContain('platform.example');
       expect(h.gateway.logs.join('')).not.toContain(FAULT_UPSTREAM_KEY);
@@ -405,7 +407,7 @@ describe('upstream faults (checklist D)', () => {
       expect(res.status).toBe(502);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.error?.code).toBe('upstream_bad_response');
-      expect(res.error?.message).toContain('deployment m#0');
+      expect(res.error?.message).toContain('The server for model "m" at http://127.0.0.1:');
       expect(res.error?.message).toContain('HTML');
       expectClean(res.error!.message);
       const [finished] = await h.meter.waitForFinished(1);

@@ -194,7 +194,7 @@ describe('createLedgerMeter', () => {
       const admitted = meter.admit({ ...admission(principal, cheap, 'poor-1'), body: BODY });
       const refusal = refusalOf(() => admitted.cover(dear));
       expect(refusal.code).toBe('budget_exceeded');
-      expect(refusal.message).toMatch(/budget \$0\.01/);
+      expect(refusal.message).toMatch(/of its \$0\.01 budget/);
       expect(held(principal).reservedMicros).toBe(worstCheap);
       admitted.finish(finished(cheap, { requestId: 'poor-1', status: 'rejected', httpStatus: 429, errorCode: 'budget_exceeded' }));
       usage.flush();

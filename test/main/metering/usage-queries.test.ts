@@ -34,11 +34,11 @@ function bruteForce(db: Database.Database, start: number, end: number, groupBy: 
   const expr = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')" }[groupBy];
   const groups = db
     .prepare(
-      `SELECT ${expr} AS grp, count(*) AS requests, sum(status <> 'success') AS errors, sum(cost_micros) AS spend_micros,
+      `SELECT ${expr} AS grp, count(*) AS requests, sum(status NOT IN ('success', 'rejected')) AS errors, sum(status = 'rejected') AS rejected, sum(cost_micros) AS spend_micros,
          sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(reasoning_tokens) AS reasoning_tokens
        FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY grp`,
     )
-    .all(start, end) as { grp: string; requests: number; errors: number; spend_micros: number; prompt_tokens: number; completion_tokens: number; cached_tokens: number; reasoning_tokens: number }[];
+    .all(start, end) as { grp: string; requests: number; errors: number; rejected: number; spend_micros: number; prompt_tokens: number; completion_tokens: number; cached_tokens: number; reasoning_tokens: number }[];
   const latencies = (grp: string): number[] =>
     (db.prepare(`SELECT latency_ms FROM usage_log WHERE ts >= ? AND ts < ? AND status = 'success' AND ${expr} = ? ORDER BY latency_ms`).all(start, end, grp) as { latency_ms: number }[]).map((r) => r.latency_ms);
   return { groups, latencies };
@@ -64,6 +64,7 @@ function expectMatchesBruteForce(db: Database.Database, groups: UsageSummaryGrou
     expect(actual).toMatchObject({
       requests: expected.requests,
       errors: expected.errors,
+      rejected: expected.rejected,
       spend_micros: expected.spend_micros,
       prompt_tokens: expected.prompt_tokens,
       completion_tokens: expected.completion_tokens,
@@ -81,6 +82,25 @@ function expectMatchesBruteForce(db: Database.Database, groups: UsageSummaryGrou
 
 describe('createUsageQueries', () => {
   describe('spendLogs', () => {
+    it('returns a failed request with why it failed: the message, the upstream status and the excerpt', () => {
+      opened = openTempDatabase();
+      const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log });
+      ledger.record(usageRecord({
+        requestId: 'failed', ts: D0, status: 'upstream_error', httpStatus: 502, errorCode: 'upstream_error',
+        errorMessage: 'The server for model "fast" answered HTTP 500 at http://127.0.0.1:8000/v1/chat/completions: overloaded',
+        upstreamStatus: 500, upstreamExcerpt: '{"error":{"message":"overloaded"}}',
+      }));
+      ledger.record(usageRecord({ requestId: 'fine', ts: D0 + 1 }));
+      ledger.close();
+      const [fine, failed] = createUsageQueries(opened.db).spendLogs().data;
+      expect(failed).toMatchObject({
+        request_id: 'failed', status: 'upstream_error', http_status: 502,
+        error_message: 'The server for model "fast" answered HTTP 500 at http://127.0.0.1:8000/v1/chat/completions: overloaded',
+        upstream_status: 500, upstream_excerpt: '{"error":{"message":"overloaded"}}',
+      });
+      expect(fine).toMatchObject({ request_id: 'fine', error_message: null, upstream_status: null, upstream_excerpt: null });
+    });
+
     it('returns LiteLLM-shaped rows, newest first, with the key id and never the key hash', () => {
       opened = openTempDatabase();
       const repo = createKeyRepository(opened.db, opened.clock);
@@ -126,6 +146,9 @@ describe('createUsageQueries', () => {
         fallbacks: 0,
         request_body: null,
         response_body: null,
+        error_message: null,
+        upstream_status: null,
+        upstream_excerpt: null,
       });
       const json = JSON.stringify(page);
       expect(json).not.toContain(hashKey(key));

@@ -35,7 +35,7 @@ describe('createApiClient', () => {
   });
 
   it('builds query strings from the parameters given', async () => {
-    const { api, calls } = client((url) => json(200, url.startsWith('/usage') ? { start: 1, end: 2, group_by: 'day', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null } } : { data: [], total: 0, page: 1, page_size: 5, total_pages: 0 }));
+    const { api, calls } = client((url) => json(200, url.startsWith('/usage') ? { start: 1, end: 2, group_by: 'day', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, rejected: 0, p50_latency_ms: null, p95_latency_ms: null } } : { data: [], total: 0, page: 1, page_size: 5, total_pages: 0 }));
     await api.usageSummary('day', 1, 2);
     await api.spendLogs({ page: 2, pageSize: 5, model: 'a b' });
     expect(calls.map((c) => c.url)).toEqual(['/usage/summary?group_by=day&start=1&end=2', '/spend/logs?page=2&page_size=5&model=a+b']);

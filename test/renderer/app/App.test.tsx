@@ -24,7 +24,7 @@ function fakeGateway(options: { open?: boolean } = {}) {
     if (path === '/key/list') return json(200, { keys: [], total_count: 0, current_page: 1, total_pages: 0, page_size: 100 });
     if (path === '/model/info') return json(200, { data: [] });
     if (path === '/active-model') return json(200, { alias: 'switchboard/active', model: null, aliases: {}, models: [] });
-    if (path === '/usage/summary') return json(200, { start: 0, end: 1, group_by: 'app', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null } });
+    if (path === '/usage/summary') return json(200, { start: 0, end: 1, group_by: 'app', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, rejected: 0, p50_latency_ms: null, p95_latency_ms: null } });
     if (path === '/health') return json(200, { healthy_endpoints: [], unhealthy_endpoints: [], healthy_count: 0, unhealthy_count: 0, checked_at: '2026-03-15T12:00:00.000Z' });
     return json(404, { error: { message: 'no route', type: 'invalid_request_error', param: null, code: 'route_not_found' } });
   });

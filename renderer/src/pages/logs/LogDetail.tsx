@@ -1,6 +1,7 @@
 // One request in full: timings, tokens, cost, outcome, retries and fallbacks, who sent it and
-// which deployment served it; bodies only when body logging was on. All values, bodies
-// included, are rendered as text.
+// which deployment served it; why it failed or was refused (the message the client got, the
+// upstream's status and an excerpt of what it said); bodies only when body logging was on. All
+// values, bodies and upstream text included, are rendered as text.
 import type { SpendLogRow } from '../../../../shared/api/usage-schemas.js';
 import { formatUsd } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
@@ -74,6 +75,7 @@ export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
           </dd>
         </dl>
       </div>
+      <FailureReason row={row} />
       <h3>Bodies</h3>
       {hasBodies ? (
         <>
@@ -89,6 +91,27 @@ export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
             : 'Body logging is off, so prompts and answers are not stored. It can be turned on under Settings.'}
         </p>
       )}
+    </section>
+  );
+}
+
+/** Why a request did not succeed, as the gateway recorded it; nothing for a success. */
+function FailureReason({ row }: { row: SpendLogRow }) {
+  const message = row.error_message ?? null;
+  const upstreamStatus = row.upstream_status ?? null;
+  const excerpt = row.upstream_excerpt ?? null;
+  if (message === null && upstreamStatus === null && excerpt === null) return null;
+  return (
+    <section className="log-failure" aria-labelledby={`why-${row.request_id}`}>
+      <h3 id={`why-${row.request_id}`}>{row.status === 'rejected' ? 'Why it was refused' : 'Why it failed'}</h3>
+      {message !== null ? <p className="log-failure-message">{message}</p> : null}
+      {upstreamStatus !== null ? <p className="small">The upstream answered HTTP {upstreamStatus}.</p> : null}
+      {excerpt !== null ? (
+        <>
+          <h4 className="small">What the upstream said (excerpt, secrets masked)</h4>
+          <pre className="code body-text">{excerpt}</pre>
+        </>
+      ) : null}
     </section>
   );
 }

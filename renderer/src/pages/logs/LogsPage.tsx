@@ -23,6 +23,9 @@ const PAGE = 100;
 const MAX_ROWS = 1000;
 type StatusFilter = '' | 'errors' | SpendLogRow['status'];
 
+/** "Errors" are failures: a refusal by policy (rejected) is not one, and has its own filter. */
+const isError = (row: SpendLogRow) => row.status !== 'success' && row.status !== 'rejected';
+
 export function LogsPage({ api, go }: LogsPageProps) {
   const id = useId();
   const [model, setModel] = useState('');
@@ -36,7 +39,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
 
   const rows = logs.data?.data ?? [];
   const apps = [...new Set(rows.map((r) => r.app))].sort();
-  const shown = rows.filter((r) => (app === '' || r.app === app) && (status === '' || (status === 'errors' ? r.status !== 'success' : r.status === status)));
+  const shown = rows.filter((r) => (app === '' || r.app === app) && (status === '' || (status === 'errors' ? isError(r) : r.status === status)));
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
 
   return (
@@ -68,7 +71,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
           <label htmlFor={`${id}-status`}>Outcome</label>
           <select id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
             <option value="">All</option>
-            <option value="errors">All but successes</option>
+            <option value="errors">Errors (not rejections)</option>
             {USAGE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABELS[s]}

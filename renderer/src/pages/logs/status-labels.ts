@@ -1,4 +1,5 @@
-// How each request outcome reads in the Logs page, and which count as errors.
+// How each request outcome reads in the Logs page. `rejected` (refused by a rate limit, the
+// budget or the key's model list) is not an error: it is counted and filtered apart.
 import type { UsageStatus } from '../../../../shared/api/usage-schemas.js';
 
 export const STATUS_LABELS: Record<UsageStatus, string> = {

@@ -80,6 +80,7 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
                 <StatTile label="Requests" value={formatCount(summary.totals.requests)} />
                 <StatTile label="Spend" value={formatUsd(summary.totals.spend_micros)} />
                 <StatTile label="Errors" value={formatCount(summary.totals.errors)} tone={summary.totals.errors > 0 ? 'bad' : 'normal'} />
+                <StatTile label="Rejected" value={formatCount(summary.totals.rejected)} hint="refused by a limit, budget or model list" />
               </div>
             )}
           </LoadState>

@@ -12,6 +12,7 @@ import { MAX_RETENTION_DAYS } from '../../../../shared/api/settings-schemas.js';
 import { OriginsEditor } from './OriginsEditor.js';
 import { OllamaApiSettings } from './OllamaApiSettings.js';
 import { BackupRestore } from './BackupRestore.js';
+import { BudgetAlertSettings } from './BudgetAlertSettings.js';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -38,6 +39,7 @@ export function SettingsPage({ api, desktop }: SettingsPageProps) {
           {s.ollama_api ? (
             <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} />
           ) : null}
+          {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} /> : null}
           <ServerSettings settings={s} desktop={desktop} />
           <BackupRestore
             api={api}

@@ -64,6 +64,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                       <th scope="col">{GROUP_HEADINGS[groupBy]}</th>
                       <th scope="col">Requests</th>
                       <th scope="col">Errors</th>
+                      <th scope="col">Rejected</th>
                       <th scope="col">Tokens in</th>
                       <th scope="col">Tokens out</th>
                       <th scope="col">Spend</th>
@@ -77,6 +78,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                         <th scope="row">{groupName(groupBy, g)}</th>
                         <td>{formatCount(g.requests)}</td>
                         <td className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
+                        <td>{formatCount(g.rejected)}</td>
                         <td>{formatCount(g.prompt_tokens)}</td>
                         <td>{formatCount(g.completion_tokens)}</td>
                         <td>{formatUsd(g.spend_micros)}</td>
@@ -90,6 +92,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                       <th scope="row">Total</th>
                       <td>{formatCount(s.totals.requests)}</td>
                       <td>{formatCount(s.totals.errors)}</td>
+                      <td>{formatCount(s.totals.rejected)}</td>
                       <td>{formatCount(s.totals.prompt_tokens)}</td>
                       <td>{formatCount(s.totals.completion_tokens)}</td>
                       <td>{formatUsd(s.totals.spend_micros)}</td>
@@ -111,6 +114,6 @@ function fillDays(groups: readonly UsageSummaryGroup[], range: TimeRange): Usage
   const byDay = new Map(groups.map((g) => [g.group, g]));
   return utcDaysIn(range).map(
     (day) =>
-      byDay.get(day) ?? { group: day, label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, p50_latency_ms: null, p95_latency_ms: null },
+      byDay.get(day) ?? { group: day, label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, rejected: 0, p50_latency_ms: null, p95_latency_ms: null },
   );
 }

@@ -19,6 +19,7 @@ export function UsageTotals({ api, range, version }: { api: ApiClient; range: Ti
             <StatTile label="Requests" value={formatCount(s.totals.requests)} />
             <StatTile label="Tokens" value={formatCount(s.totals.total_tokens)} hint={`${formatCount(s.totals.prompt_tokens)} in · ${formatCount(s.totals.completion_tokens)} out`} />
             <StatTile label="Errors" value={formatCount(s.totals.errors)} tone={s.totals.errors > 0 ? 'bad' : 'normal'} />
+            <StatTile label="Rejected" value={formatCount(s.totals.rejected)} hint="refused by a limit, budget or model list" />
             <StatTile label="Latency p95" value={formatLatency(s.totals.p95_latency_ms)} hint={`median ${formatLatency(s.totals.p50_latency_ms)}`} />
           </div>
         )}

@@ -6,6 +6,7 @@ import type { UsageSummary } from '../../../../shared/api/usage-schemas.js';
 const COLUMNS = [
   'requests',
   'errors',
+  'rejected',
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
@@ -23,6 +24,7 @@ export function usageToCsv(summary: UsageSummary): string {
     g.label ?? '',
     g.requests,
     g.errors,
+    g.rejected,
     g.prompt_tokens,
     g.completion_tokens,
     g.total_tokens,

@@ -30,7 +30,8 @@ describe('migration 5: interrupted usage status', () => {
     expect(() => v4.db.prepare(insertSql).run(row('too-early', 'interrupted'))).toThrow(/CHECK constraint failed/);
     v4.db.close();
 
-    const { db, schemaVersion } = openDatabase({ file, log: captureLog() });
+    // Up to migration 5 only: later migrations add triggers of their own to usage_log.
+    const { db, schemaVersion } = openDatabase({ file, log: captureLog(), migrations: MIGRATIONS.filter((m) => m.version <= 5) });
     try {
       expect(schemaVersion).toBeGreaterThanOrEqual(5);
       expect(db.prepare('SELECT request_id, status FROM usage_log ORDER BY request_id').all()).toEqual([

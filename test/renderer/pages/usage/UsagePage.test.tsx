@@ -86,8 +86,8 @@ describe('UsagePage', () => {
     fireEvent.click(within(perApp).getByRole('button', { name: 'Export usage per app as CSV' }));
     expect(clicks).toHaveBeenCalledTimes(1);
     const text = await created[0]!.text();
-    expect(text.split('\r\n')[0]).toBe('app,label,requests,errors,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,spend_usd,p50_latency_ms,p95_latency_ms');
-    expect(text).toContain('cursor,,90,1,1000,200,1200,0,0,0.500000,420,900');
+    expect(text.split('\r\n')[0]).toBe('app,label,requests,errors,rejected,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,spend_usd,p50_latency_ms,p95_latency_ms');
+    expect(text).toContain('cursor,,90,1,0,1000,200,1200,0,0,0.500000,420,900');
     expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
 

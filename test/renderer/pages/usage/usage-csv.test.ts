@@ -6,8 +6,8 @@ describe('usageToCsv', () => {
   it('writes a header and one row per group with exact money', () => {
     const csv = usageToCsv(sampleSummary('key', [sampleGroup('key_1', { label: 'cursor', spend_micros: 1, spend: 0.000001, p50_latency_ms: null })]));
     expect(csv).toBe(
-      'key,label,requests,errors,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,spend_usd,p50_latency_ms,p95_latency_ms\r\n' +
-        'key_1,cursor,10,1,1000,200,1200,0,0,0.000001,,900\r\n',
+      'key,label,requests,errors,rejected,prompt_tokens,completion_tokens,total_tokens,cached_tokens,reasoning_tokens,spend_usd,p50_latency_ms,p95_latency_ms\r\n' +
+        'key_1,cursor,10,1,0,1000,200,1200,0,0,0.000001,,900\r\n',
     );
   });
 });

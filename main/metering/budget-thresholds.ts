@@ -1,4 +1,5 @@
-// Decides when to tell the user an app (a virtual key) has used 80% or 100% of its budget: once
+// Decides when to tell the user an app (a virtual key) has used 80% or 100% of its budget (the
+// desktop notifications and the gateway's webhook and log line alike): once
 // per threshold crossed, re-armed when spend falls back (budget reset or raised). Pure: takes
 // the keys' spend and the levels already announced, returns the alerts and the new levels.
 // Money is integer micro-USD; never formats, never shows a key.

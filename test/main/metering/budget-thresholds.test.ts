@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { budgetLevel, checkBudgets, type BudgetLevel, type KeyBudget } from '../../../main/app/budget-notifications.js';
+import { budgetLevel, checkBudgets, type BudgetLevel, type KeyBudget } from '../../../main/metering/budget-thresholds.js';
 
 const USD = 1_000_000;
 const key = (spendMicros: number, maxBudgetMicros: number | null = 10 * USD, keyId = 'key_a', app = 'Cursor'): KeyBudget => ({ keyId, app, spendMicros, maxBudgetMicros });
 
-describe('budget-notifications', () => {
+describe('budget-thresholds', () => {
   it.each<[number, number | null, BudgetLevel | null]>([
     [0, 10 * USD, null],
     [7_999_999, 10 * USD, null],
