@@ -176,7 +176,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       const resetAt = START_MS + 30 * DAY;
       expect(error.error).toMatchObject({ param: null });
       expect((error.error as { message: string }).message).toBe(
-        "Budget exceeded for key 'notes-app': budget $1.00, used $0.900072; this request may cost up to $0.30. " +
+        "Budget exceeded for key 'notes-app': budget $1.00, used $0.90; this request may cost up to $0.30. " +
           `The budget resets at ${new Date(resetAt).toISOString()}.`,
       );
       expect(error.headers?.get('retry-after')).toBe(String((resetAt - gw.clock.now()) / 1000));

@@ -84,6 +84,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     listCredentials: async () => ({ data: [], store: { kind: 'memory', location: 'memory' } }),
     saveCredential: async (name) => ({ name, stored_in: 'keychain', location: 'memory', mask: 'sk-...1234', missing: false, used_by: [], replaced: false }),
     usageSummary: async (groupBy) => sampleSummary(groupBy, []),
+    usageTimeline: async (bucket, start, end) => ({ start, end, bucket, buckets: [], apps: [], points: [] }),
     spendLogs: async () => ({ data: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     settings: async () => sampleSettings(),
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),

@@ -30,7 +30,7 @@ describe('LogsPage', () => {
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     const [first, second, third] = within(table).getAllByRole('row').slice(1);
     expect(first!.textContent).toContain('cursor');
-    expect(first!.textContent).toContain('$0.000065');
+    expect(first!.textContent).toContain('<$0.0001');
     expect(first!.textContent).toContain('10 / 4');
     expect(first!.textContent).toContain('20 ms');
     expect(within(second!).getByText('Upstream error')).toBeTruthy();
