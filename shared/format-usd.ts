@@ -28,6 +28,11 @@ export function formatUsd(micros: number | null | undefined): string {
   return `${sign}$${groupThousands(dollars)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
+/** Spend on models that may have no price: $0 on an unpriced (local) model reads "free". */
+export function formatSpend(micros: number, priced: boolean): string {
+  return formatUsd(micros === 0 && !priced ? null : micros);
+}
+
 /**
  * A unit price (USD per 1M tokens, as micro-USD): exact to the micro-dollar below a dollar
  * ($0.075), cents from a dollar up ($2.50). Prices are read to compare models, where rounding

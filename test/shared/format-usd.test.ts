@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd, formatUsdPrice } from '../../shared/format-usd.js';
+import { formatSpend, formatUsd, formatUsdPrice } from '../../shared/format-usd.js';
 
 describe('format-usd', () => {
   it.each([
@@ -64,5 +64,15 @@ describe('format-usd', () => {
     [Number.NaN, '—'],
   ])('shows the unit price %d micro-USD as %s, exact below a dollar', (micros, text) => {
     expect(formatUsdPrice(micros)).toBe(text);
+  });
+
+  it.each([
+    [0, false, 'free'],
+    [0, true, '$0.00'],
+    // Money was charged, so it was not free whatever the model is now.
+    [4_200, false, '$0.0042'],
+    [4_200, true, '$0.0042'],
+  ])('words %d micro-USD spent on a model priced=%s as %s', (micros, priced, text) => {
+    expect(formatSpend(micros, priced)).toBe(text);
   });
 });
