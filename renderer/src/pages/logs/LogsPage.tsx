@@ -84,7 +84,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
         </button>
       </form>
 
-      {selected ? <LogDetail row={selected} bodyLogging={settings.data?.body_logging} onClose={() => setSelected(null)} /> : null}
+      {selected ? <LogDetail row={selected} bodyLogging={settings.data?.body_logging} onClose={() => setSelected(null)} priced={!pricing.isFree(selected.model_id ?? selected.model_group)} /> : null}
 
       <section className="card" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>Recent requests</h2>
