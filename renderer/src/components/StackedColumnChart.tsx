@@ -38,7 +38,7 @@ export function StackedColumnChart({ columns, series, display }: StackedColumnCh
   const labelEvery = Math.max(1, Math.ceil(columns.length / 8));
   const scale = (v: number) => (max > 0 ? (v / max) * (HEIGHT - 18) : 0);
   return (
-    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} width="100%" height={HEIGHT + AXIS} aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
+    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} width="100%" className="chart-scaled" aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
       <line x1={0} x2={WIDTH} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} className="chart-axis" />
       {columns.map((column, i) => {
         const x = i * slot + (slot - width) / 2;
