@@ -24,6 +24,7 @@ import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger } from './metering/budget-ledger.js';
 import { formatUsd } from '../shared/format-usd.js';
+import { isDeploymentPriced } from './metering/is-deployment-priced.js';
 import { createSecretRedactor, type SecretRedactor } from './metering/redact-secrets.js';
 import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
@@ -184,8 +185,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
     const responses = createResponseStore(db.db, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
     const limiter = createRateLimiter({ clock });
+    const prices = createPriceTable(undefined, { now: () => clock.now() });
     const meter = createLedgerMeter({
-      prices: createPriceTable(undefined, { now: () => clock.now() }), budget, limiter, usage, clock, log,
+      prices, budget, limiter, usage, clock, log,
       // Read per request: the dashboard's switch applies to the next request.
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
     });
@@ -195,6 +197,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
+      priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),

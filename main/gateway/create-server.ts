@@ -95,6 +95,8 @@ export interface ServerDeps {
   readiness?: () => ReadinessReport;
   /** Virtual keys; when given, the /key/* management routes are served. */
   keys?: KeyRepository;
+  /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
+  priced?: (deployment: Deployment) => boolean;
   /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first. */
   spend?: { queries: UsageQueries; flush(): void };
   /** Model aliases (e.g. the active model), read per request. */
@@ -288,6 +290,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     registerModelRoutes(zone, {
       ...(deps.models ? { store: deps.models.store } : {}),
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+      ...(deps.priced ? { priced: deps.priced } : {}),
     });
     if (deps.models) registerModelExportRoutes(zone, deps.models.store);
     if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { DAY_MS, HOUR_MS, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS, UTC_DAY_SQL, percentileFromHistogram, utcDay } from './usage-rollups.js';
 import type { UsageStatus } from './usage-record.js';
 import type { UsageRow } from './usage-ledger.js';
+import { createUsageTimeline, type UsageTimeline, type UsageTimelineQuery } from './usage-timeline.js';
 
 /** One /spend/logs row, in LiteLLM's LiteLLM_SpendLogs field names where one exists. */
 export interface SpendLogRow {
@@ -121,6 +122,8 @@ export interface UsageSummary {
 export interface UsageQueries {
   spendLogs(query?: SpendLogsQuery): SpendLogsPage;
   usageSummary(query: UsageSummaryQuery): UsageSummary;
+  /** Per app over time, hour or day buckets (usage-timeline.ts). */
+  usageTimeline(query: UsageTimelineQuery): UsageTimeline;
 }
 
 export const MAX_SPEND_LOGS_PAGE_SIZE = 1_000;
@@ -289,6 +292,8 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
   });
 
   return {
+    usageTimeline: createUsageTimeline(db),
+
     spendLogs(query = {}) {
       const page = Math.max(1, Math.floor(query.page ?? 1));
       const pageSize = Math.min(MAX_SPEND_LOGS_PAGE_SIZE, Math.max(1, Math.floor(query.pageSize ?? 50)));

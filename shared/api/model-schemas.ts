@@ -101,6 +101,8 @@ export const modelInfoEntrySchema = z.looseObject({
     output_cost_per_token: z.nullable(z.number()),
     max_input_tokens: z.nullable(z.number()),
     max_output_tokens: z.nullable(z.number()),
+    /** False when requests cost nothing (a local server) or no price is known: $0 spend reads "free". Absent from older gateways. */
+    priced: z.optional(z.boolean()),
   }),
 });
 export type ModelInfoEntry = z.infer<typeof modelInfoEntrySchema>;

@@ -90,3 +90,27 @@ export const usageSummarySchema = z.looseObject({
   totals: usageSummaryGroupSchema,
 });
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
+
+/** /usage/timeline: usage per app per UTC hour or day, for the stacked chart. */
+export const USAGE_TIMELINE_BUCKETS = ['hour', 'day'] as const;
+export type UsageTimelineBucket = (typeof USAGE_TIMELINE_BUCKETS)[number];
+
+export const usageTimelinePointSchema = z.looseObject({
+  bucket_start: z.number(),
+  app: z.string(),
+  requests: z.number(),
+  errors: z.number(),
+  total_tokens: z.number(),
+  spend_micros: z.number(),
+});
+export type UsageTimelinePoint = z.infer<typeof usageTimelinePointSchema>;
+
+export const usageTimelineSchema = z.looseObject({
+  start: z.number(),
+  end: z.number(),
+  bucket: z.enum(USAGE_TIMELINE_BUCKETS),
+  buckets: z.array(z.number()),
+  apps: z.array(z.string()),
+  points: z.array(usageTimelinePointSchema),
+});
+export type UsageTimeline = z.infer<typeof usageTimelineSchema>;

@@ -129,8 +129,8 @@ describe('dashboard (Chromium, real gateway)', () => {
     expect(reply.choices[0]?.message.content).toBe('Hello, world!');
     const row = page.getByRole('row').filter({ hasText: 'e2e-app' });
     await row.waitFor(WAIT);
-    // 10 prompt tokens at $2.50/1M + 4 completion tokens at $10/1M = $0.000065.
-    await row.getByText('$0.000065').waitFor(WAIT);
+    // 10 prompt tokens at $2.50/1M + 4 completion tokens at $10/1M = $0.000065, shown as below $0.0001.
+    await row.getByText('<$0.0001').waitFor(WAIT);
     await row.getByRole('button', { name: /^Details of the e2e-app request/ }).click();
     const detail = page.getByRole('region', { name: /^Request / });
     await detail.getByText('Body logging is off').waitFor(WAIT);
@@ -140,7 +140,7 @@ describe('dashboard (Chromium, real gateway)', () => {
     // Usage shows the spend per app from the summary API.
     await openPage('Usage');
     const perApp = page.getByRole('region', { name: 'Per app' });
-    await perApp.getByRole('row', { name: /e2e-app/ }).getByText('$0.000065').waitFor(WAIT);
+    await perApp.getByRole('row', { name: /e2e-app/ }).getByText('<$0.0001').waitFor(WAIT);
     await page.getByRole('region', { name: 'Per model' }).getByRole('rowheader', { name: 'gpt-mock' }).waitFor(WAIT);
     await shot('usage');
 
@@ -170,7 +170,7 @@ describe('dashboard (Chromium, real gateway)', () => {
 
     // The Overview with data, in light and dark.
     await openPage('Overview');
-    await page.getByRole('region', { name: 'Spend per app, last 7 days' }).getByText(/Total \$0\.000065/).waitFor(WAIT);
+    await page.getByRole('region', { name: 'Spend per app, last 7 days' }).getByText(/Total <\$0\.0001/).waitFor(WAIT);
     expect(await page.getByRole('heading', { name: 'Get started' }).count()).toBe(0);
     await page.getByText('Healthy').first().waitFor(WAIT);
     await shot('overview');

@@ -85,6 +85,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     listCredentials: async () => ({ data: [], store: { kind: 'memory', location: 'memory' } }),
     saveCredential: async (name) => ({ name, stored_in: 'keychain', location: 'memory', mask: 'sk-...1234', missing: false, used_by: [], replaced: false }),
     usageSummary: async (groupBy) => sampleSummary(groupBy, []),
+    usageTimeline: async (bucket, start, end) => ({ start, end, bucket, buckets: [], apps: [], points: [] }),
     spendLogs: async () => ({ data: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     settings: async () => sampleSettings(),
     backup: async () => ({ format: 'switchboard-backup', version: 1, created_at: '2026-03-15T12:00:00.000Z', keys: [], models: [], settings: {} }),

@@ -1,23 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd } from '../../shared/format-usd.js';
+import { formatSpend, formatUsd, formatUsdPrice } from '../../shared/format-usd.js';
 
 describe('format-usd', () => {
   it.each([
-    // Nothing spent.
+    // No price behind the amount (a local model): free, not $0.00.
+    [null, 'free'],
+    [undefined, 'free'],
+    // A priced model with nothing spent.
     [0, '$0.00'],
-    // Below a dollar: exact to the micro-dollar, trailing zeros dropped, at least two decimals.
-    [1, '$0.000001'],
-    [65, '$0.000065'],
+    // Tiny positive amounts: never "$0.00", never six decimals of noise.
+    [1, '<$0.0001'],
+    [65, '<$0.0001'],
+    [99, '<$0.0001'],
+    [99.4, '<$0.0001'],
+    // Below a cent: two significant digits.
+    [100, '$0.0001'],
+    [123, '$0.00012'],
     [420, '$0.00042'],
-    [9_999, '$0.009999'],
+    [996, '$0.001'],
+    [4_200, '$0.0042'],
+    [4_249, '$0.0042'],
+    [4_250, '$0.0043'],
+    [9_949, '$0.0099'],
+    [9_999, '$0.01'],
+    // From a cent up: cents, half away from zero, thousands grouped.
     [10_000, '$0.01'],
-    [12_300, '$0.0123'],
-    [75_000, '$0.075'],
+    [12_300, '$0.01'],
+    [75_000, '$0.08'],
     [420_000, '$0.42'],
     [500_000, '$0.50'],
-    [900_072, '$0.900072'],
-    [999_999, '$0.999999'],
-    // From a dollar up: cents, half away from zero, thousands grouped.
+    [900_072, '$0.90'],
+    [999_999, '$1.00'],
     [1_000_000, '$1.00'],
     [1_004_999, '$1.00'],
     [1_005_000, '$1.01'],
@@ -25,18 +38,41 @@ describe('format-usd', () => {
     [1_235_000, '$1.24'],
     [12_345_678, '$12.35'],
     [1_500_000_000, '$1,500.00'],
+    [1_234_560_000, '$1,234.56'],
     [1_234_567_890_123, '$1,234,567.89'],
-    // Refunds and corrections are negative; the sign goes before the dollar sign.
+    // Refunds and corrections are negative; the sign goes first.
     [-2_500_000, '-$2.50'],
     [-1_005_000, '-$1.01'],
-    [-65, '-$0.000065'],
+    [-4_200, '-$0.0042'],
+    [-65, '-<$0.0001'],
     // A fraction of a micro-dollar (not stored, but computed values may carry one) rounds to one first.
-    [0.5, '$0.000001'],
+    [0.5, '<$0.0001'],
     [0.4, '$0.00'],
     [-0.4, '$0.00'],
     [Number.NaN, '—'],
     [Number.POSITIVE_INFINITY, '—'],
-  ])('shows %d micro-USD as %s', (micros, text) => {
+  ])('shows %s micro-USD as %s', (micros, text) => {
     expect(formatUsd(micros)).toBe(text);
+  });
+
+  it.each([
+    [0, '$0.00'],
+    [75_000, '$0.075'],
+    [150_000, '$0.15'],
+    [2_500_000, '$2.50'],
+    [18_750_000, '$18.75'],
+    [Number.NaN, '—'],
+  ])('shows the unit price %d micro-USD as %s, exact below a dollar', (micros, text) => {
+    expect(formatUsdPrice(micros)).toBe(text);
+  });
+
+  it.each([
+    [0, false, 'free'],
+    [0, true, '$0.00'],
+    // Money was charged, so it was not free whatever the model is now.
+    [4_200, false, '$0.0042'],
+    [4_200, true, '$0.0042'],
+  ])('words %d micro-USD spent on a model priced=%s as %s', (micros, priced, text) => {
+    expect(formatSpend(micros, priced)).toBe(text);
   });
 });

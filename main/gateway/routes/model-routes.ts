@@ -38,6 +38,8 @@ export interface ModelRouteDeps {
   newId?: () => string;
   /** Whole-call deadline of /model/test. */
   testTimeoutMs?: number;
+  /** Whether a deployment's requests cost money; /model/info says so as model_info.priced when given. */
+  priced?: (deployment: Deployment) => boolean;
 }
 
 const TEST_PROMPT = 'Reply with a short greeting.';
@@ -76,7 +78,10 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
 
   const list = (query: QueryParameters): ModelInfoEntry[] => {
     const id = query.litellm_model_id ?? query.model_id ?? query.modelId;
-    return live().filter((d) => id === undefined || d.id === id).map(describeDeployment);
+    return live().filter((d) => id === undefined || d.id === id).map((d) => {
+      const entry = describeDeployment(d);
+      return deps.priced === undefined ? entry : { ...entry, model_info: { ...entry.model_info, priced: deps.priced(d) } };
+    });
   };
 
   for (const path of ['/model/info', '/v1/model/info']) {

@@ -1,9 +1,11 @@
 // Read APIs over the usage ledger (management zone, admin only): LiteLLM-compatible GET /spend/logs (paginated,
 // filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
-// requests, errors, latency percentiles grouped by app, model, provider, key or day).
+// requests, errors, latency percentiles grouped by app, model, provider, key or day) and
+// GET /usage/timeline (per app per UTC hour or day, for the stacked chart).
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+import { USAGE_TIMELINE_BUCKETS, type UsageTimelineBucket } from '../../metering/usage-timeline.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
@@ -38,6 +40,21 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
         return queries.usageSummary({ start, end, groupBy });
       } catch (error) {
         // The query layer refuses ranges it cannot answer (e.g. too wide) with a RangeError.
+        if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
+        throw error;
+      }
+    });
+
+    scope.get<{ Querystring: QueryParameters }>('/usage/timeline', async (request) => {
+      const q = request.query;
+      const bucket = (q.bucket ?? 'day') as UsageTimelineBucket;
+      if (!USAGE_TIMELINE_BUCKETS.includes(bucket)) throw new GatewayError('invalid_request', `bucket must be one of ${USAGE_TIMELINE_BUCKETS.join(', ')}`, { param: 'bucket' });
+      const end = optionalTime('end', q.end).end ?? now() + 1;
+      const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
+      if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
+      try {
+        return queries.usageTimeline({ start, end, bucket });
+      } catch (error) {
         if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
         throw error;
       }

@@ -18,7 +18,7 @@ import {
 import { activeModelStateSchema } from '../../../shared/api/active-model-schemas.js';
 import { healthReportSchema } from '../../../shared/api/health-schemas.js';
 import { discoveryReportSchema } from '../../../shared/api/discovery-schemas.js';
-import { spendLogsPageSchema, usageSummarySchema, type UsageGroupBy } from '../../../shared/api/usage-schemas.js';
+import { spendLogsPageSchema, usageSummarySchema, usageTimelineSchema, type UsageGroupBy, type UsageTimelineBucket } from '../../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/settings-schemas.js';
 import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
@@ -119,6 +119,7 @@ export function createApiClient(options: ApiClientOptions) {
 
     // Usage
     usageSummary: (groupBy: UsageGroupBy, start: number, end: number) => call('GET', `/usage/summary${query({ group_by: groupBy, start, end })}`, usageSummarySchema),
+    usageTimeline: (bucket: UsageTimelineBucket, start: number, end: number) => call('GET', `/usage/timeline${query({ bucket, start, end })}`, usageTimelineSchema),
     spendLogs: (params: SpendLogsParams = {}) =>
       call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
 

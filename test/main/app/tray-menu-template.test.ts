@@ -173,7 +173,7 @@ describe('tray-menu-template', () => {
   it.each([
     [{ requests: 0, spendMicros: 0 }, 'Today: 0 requests · $0.00'],
     [{ requests: 1, spendMicros: 420 }, 'Today: 1 request · $0.00042'],
-    [{ requests: 2, spendMicros: 9_999 }, 'Today: 2 requests · $0.009999'],
+    [{ requests: 2, spendMicros: 9_999 }, 'Today: 2 requests · $0.01'],
     [{ requests: 3, spendMicros: 1_234_567 }, 'Today: 3 requests · $1.23'],
     [{ requests: 12_345, spendMicros: 1_500_000_000 }, 'Today: 12,345 requests · $1,500.00'],
   ])('words today\'s usage %o as "%s"', (today, line) => {

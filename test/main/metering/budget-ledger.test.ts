@@ -87,12 +87,12 @@ describe('createBudgetLedger', () => {
     expect(money(db, keyId)).toEqual({ spend: 0.9 * USD, reserved: 0.05 * USD, reservations: 1 });
   });
 
-  it('words the amounts as the tray and the dashboard do: cents from a dollar up, micro-dollars below', () => {
+  it('words the amounts as the tray and the dashboard do: cents from a cent up, two significant digits below', () => {
     const { ledger, keyId } = setup({ max_budget: 12.5 });
     ledger.reserve(keyId, 'r1', 12_345_678);
     ledger.settle('r1', 12_345_678);
     const refused = ledger.reserve(keyId, 'r2', 154_323) as BudgetExceeded;
-    expect(refused.message).toContain('budget $12.50, used $12.35; this request may cost up to $0.154323.');
+    expect(refused.message).toContain('budget $12.50, used $12.35; this request may cost up to $0.15.');
   });
 
   it('says so when a budget never resets', () => {

@@ -1,3 +1,4 @@
+import { formatUsd } from '../../../shared/format-usd.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -229,7 +230,7 @@ describe('createLedgerMeter', () => {
       const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'n-128'), body }));
       expect(refusal.code).toBe('budget_exceeded');
       expect(refusal.message).toContain('128 choices');
-      expect(refusal.message).toContain(`$${((estimatePromptTokens(body) + 128 * 9 * 2) / 1e6).toString()}`);
+      expect(refusal.message).toContain(`may cost up to ${formatUsd(estimatePromptTokens(body) + 128 * 9 * 2)}.`);
       expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
 
       const admitted = meter.admit({ ...admission(principal, deployment(), 'n-4'), body: { ...body, n: 4 } });

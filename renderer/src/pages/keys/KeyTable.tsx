@@ -5,7 +5,9 @@ import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { formatUsd } from '../../../../shared/format-usd.js';
 import { usdToMicros } from '../../../../shared/usd-to-micros.js';
 import { formatCount } from '../../format/format-count.js';
-import { formatDateTime } from '../../format/format-date-time.js';
+import { RelativeTime } from '../../components/RelativeTime.js';
+import { TableWrap } from '../../components/TableWrap.js';
+import { Token } from '../../components/Token.js';
 
 export interface KeyTableProps {
   keys: readonly KeyDescription[];
@@ -25,8 +27,8 @@ export function keyStatus(key: KeyDescription, now: number): { label: string; to
 
 export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDelete }: KeyTableProps) {
   return (
-    <div className="table-wrap">
-      <table className="table">
+    <TableWrap label="App keys">
+      <table className="table table-cards">
         <caption className="visually-hidden">App keys</caption>
         <thead>
           <tr>
@@ -53,9 +55,11 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                 <th scope="row" className="strong">
                   {name}
                 </th>
-                <td className="mono">{key.key_name}</td>
-                <td className="small">{key.models.length === 0 ? <span className="muted">all</span> : key.models.join(', ')}</td>
-                <td className="small">
+                <td data-label="Key">
+                  <Token value={key.key_name} />
+                </td>
+                <td className="small" data-label="Models">{key.models.length === 0 ? <span className="muted">all</span> : key.models.join(', ')}</td>
+                <td className="small" data-label="Budget">
                   {formatUsd(usdToMicros(key.spend))}
                   {key.max_budget === null ? <span className="muted"> / no limit</span> : <> / {formatUsd(usdToMicros(key.max_budget))}</>}
                   {key.budget_duration ? <span className="muted"> per {key.budget_duration}</span> : null}
@@ -63,7 +67,7 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                     <meter className="budget-meter" min={0} max={1} low={0.75} high={0.9} optimum={0} value={share} aria-label={`${Math.round(share * 100)}% of the budget used`} />
                   ) : null}
                 </td>
-                <td className="small">
+                <td className="small" data-label="Limits">
                   {key.rpm_limit === null && key.tpm_limit === null && key.max_parallel_requests === null ? (
                     <span className="muted">none</span>
                   ) : (
@@ -74,9 +78,13 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                     </>
                   )}
                 </td>
-                <td className="small">{formatDateTime(key.last_active)}</td>
-                <td className="small">{formatDateTime(key.expires)}</td>
-                <td>
+                <td className="small" data-label="Last used">
+                  <RelativeTime value={key.last_active} now={() => now} />
+                </td>
+                <td className="small" data-label="Expires">
+                  <RelativeTime value={key.expires} now={() => now} />
+                </td>
+                <td data-label="Status">
                   <span className={`badge badge-${status.tone}`}>{status.label}</span>
                 </td>
                 <td>
@@ -96,6 +104,6 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

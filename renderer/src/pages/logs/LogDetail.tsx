@@ -3,9 +3,9 @@
 // upstream's status and an excerpt of what it said); bodies only when body logging was on. All
 // values, bodies and upstream text included, are rendered as text.
 import type { SpendLogRow } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
-import { formatDateTime } from '../../format/format-date-time.js';
+import { formatDateTimeWithZone } from '../../format/format-date-time.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { STATUS_LABELS } from './status-labels.js';
 
@@ -13,9 +13,11 @@ export interface LogDetailProps {
   row: SpendLogRow;
   bodyLogging: boolean | undefined;
   onClose: () => void;
+  /** False when the row's model has no price: its $0 reads "free". */
+  priced?: boolean;
 }
 
-export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
+export function LogDetail({ row, bodyLogging, onClose, priced = true }: LogDetailProps) {
   const ttft = row.completionStartTime === null ? null : Date.parse(row.completionStartTime) - Date.parse(row.startTime);
   const hasBodies = typeof row.request_body === 'string' || typeof row.response_body === 'string';
   return (
@@ -57,11 +59,11 @@ export function LogDetail({ row, bodyLogging, onClose }: LogDetailProps) {
             {row.retries} / {row.fallbacks}
           </dd>
           <dt>Cost</dt>
-          <dd>{formatUsd(row.spend_micros)}</dd>
+          <dd>{formatSpend(row.spend_micros, priced)}</dd>
         </dl>
         <dl className="facts">
           <dt>Started</dt>
-          <dd>{formatDateTime(row.startTime)}</dd>
+          <dd>{formatDateTimeWithZone(row.startTime)}</dd>
           <dt>First token after</dt>
           <dd>{formatLatency(ttft)}</dd>
           <dt>Total time</dt>

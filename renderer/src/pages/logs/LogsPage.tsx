@@ -7,9 +7,11 @@ import { useApi } from '../../api/use-api.js';
 import type { PageId } from '../../app/use-hash-route.js';
 import { LoadState } from '../../components/LoadState.js';
 import { USAGE_STATUSES, type SpendLogRow } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
+import { useModelPricing } from '../../api/use-model-pricing.js';
+import { TableWrap } from '../../components/TableWrap.js';
 import { formatCount } from '../../format/format-count.js';
-import { formatDateTime } from '../../format/format-date-time.js';
+import { formatDateTime, formatDateTimeWithZone } from '../../format/format-date-time.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { LogDetail } from './LogDetail.js';
 import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
@@ -33,6 +35,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
   const [status, setStatus] = useState<StatusFilter>('');
   const [size, setSize] = useState(PAGE);
   const [selected, setSelected] = useState<SpendLogRow | null>(null);
+  const pricing = useModelPricing(api);
   const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 10_000 });
   const models = useApi(() => api.listModels(), [api]);
   const settings = useApi(() => api.settings(), [api]);
@@ -84,7 +87,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
         </button>
       </form>
 
-      {selected ? <LogDetail row={selected} bodyLogging={settings.data?.body_logging} onClose={() => setSelected(null)} /> : null}
+      {selected ? <LogDetail row={selected} bodyLogging={settings.data?.body_logging} onClose={() => setSelected(null)} priced={!pricing.isFree(selected.model_id ?? selected.model_group)} /> : null}
 
       <section className="card" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>Recent requests</h2>
@@ -105,8 +108,8 @@ export function LogsPage({ api, go }: LogsPageProps) {
             <>
               {shown.length === 0 ? <p>No loaded request matches these filters.</p> : null}
               {shown.length > 0 ? (
-                <div className="table-wrap">
-                  <table className="table">
+                <TableWrap label="Recent requests">
+                  <table className="table table-cards">
                     <caption className="visually-hidden">Recent requests, newest first</caption>
                     <thead>
                       <tr>
@@ -125,20 +128,20 @@ export function LogsPage({ api, go }: LogsPageProps) {
                     <tbody>
                       {shown.map((r) => (
                         <tr key={r.request_id} className={selected?.request_id === r.request_id ? 'row-selected' : undefined}>
-                          <td className="small nowrap">{formatDateTime(r.startTime)}</td>
-                          <td>{r.app}</td>
-                          <td>
+                          <td className="small nowrap" data-label="Time">{formatDateTimeWithZone(r.startTime)}</td>
+                          <td data-label="App">{r.app}</td>
+                          <td data-label="Model">
                             {r.model_group}
                             {r.requested_model !== r.model_group ? <span className="muted small"> (asked {r.requested_model})</span> : null}
                           </td>
-                          <td>
+                          <td data-label="Outcome">
                             <span className={`badge badge-${STATUS_TONE[r.status]}`}>{STATUS_LABELS[r.status]}</span> <span className="muted small">{r.http_status}</span>
                           </td>
-                          <td className="small">
+                          <td className="small" data-label="Tokens">
                             {formatCount(r.prompt_tokens)} / {formatCount(r.completion_tokens)}
                           </td>
-                          <td>{formatUsd(r.spend_micros)}</td>
-                          <td className="small">{formatLatency(r.request_duration_ms)}</td>
+                          <td data-label="Cost">{formatSpend(r.spend_micros, !pricing.isFree(r.model_id ?? r.model_group))}</td>
+                          <td className="small" data-label="Latency">{formatLatency(r.request_duration_ms)}</td>
                           <td>
                             <button type="button" className="button-small" onClick={() => setSelected(r)} aria-label={`Details of the ${r.app} request at ${formatDateTime(r.startTime)}`}>
                               Details
@@ -148,7 +151,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               ) : null}
               <p className="muted small">
                 Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total)} in total{model ? ` for ${model}` : ''}).

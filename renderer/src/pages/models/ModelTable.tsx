@@ -8,6 +8,8 @@ import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { formatPerMillion } from '../../format/format-per-million.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { ModelTestButton } from './ModelTestButton.js';
+import { TableWrap } from '../../components/TableWrap.js';
+import { Token } from '../../components/Token.js';
 
 export interface ModelTableProps {
   api: ApiClient;
@@ -27,8 +29,8 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
     return bad ? { healthy: false, latency: bad.latency_ms, error: bad.error } : undefined;
   };
   return (
-    <div className="table-wrap">
-      <table className="table">
+    <TableWrap label="Models">
+      <table className="table table-cards">
         <caption className="visually-hidden">Model groups and their deployments</caption>
         <thead>
           <tr>
@@ -55,12 +57,14 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
               const source = entry.model_info.source;
               return (
                 <tr key={id}>
-                  <td>
+                  <td data-label="Deployment">
                     <div className="strong">{entry.litellm_params.model}</div>
                     <div className="muted small">id {id}</div>
                   </td>
-                  <td className="mono small">{entry.litellm_params.api_base}</td>
-                  <td>
+                  <td className="small" data-label="Base URL">
+                    <Token value={entry.litellm_params.api_base} />
+                  </td>
+                  <td data-label="Health">
                     {h === undefined ? (
                       <span className="badge">Not checked</span>
                     ) : (
@@ -70,13 +74,13 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
                       </>
                     )}
                   </td>
-                  <td className="small">
+                  <td className="small" data-label="Price in / out">
                     {formatPerMillion(entry.model_info.input_cost_per_token)}
                     <br />
                     {formatPerMillion(entry.model_info.output_cost_per_token)}
                   </td>
-                  <td className="small">
-                    {source === 'database' ? 'Dashboard' : source === 'default' ? 'Built-in default (read-only)' : <>Config file <span className="mono">{entry.model_info.source_file}</span> (read-only)</>}
+                  <td className="small" data-label="Defined in">
+                    {source === 'database' ? 'Dashboard' : source === 'default' ? 'Built-in default (read-only)' : <>Config file <Token value={entry.model_info.source_file ?? ''} /> (read-only)</>}
                   </td>
                   <td>
                     <div className="row-actions">
@@ -102,6 +106,6 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
           </tbody>
         ))}
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -4,7 +4,7 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import { LoadState } from '../../components/LoadState.js';
 import { formatLatency } from '../../format/format-latency.js';
-import { formatDateTime } from '../../format/format-date-time.js';
+import { formatDateTimeWithZone } from '../../format/format-date-time.js';
 
 export function DeploymentHealth({ api }: { api: ApiClient }) {
   const cached = useApi(() => api.health(true), [api]);
@@ -41,7 +41,7 @@ export function DeploymentHealth({ api }: { api: ApiClient }) {
                 </li>
               ))}
             </ul>
-            <p className="muted small">Checked {formatDateTime(report.checked_at)}</p>
+            <p className="muted small">Checked {formatDateTimeWithZone(report.checked_at)}</p>
           </>
         )}
       </LoadState>

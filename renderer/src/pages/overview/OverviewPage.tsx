@@ -9,12 +9,14 @@ import { StatTile } from '../../components/StatTile.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
 import { formatCount } from '../../format/format-count.js';
 import { FirstRunGuide } from './FirstRunGuide.js';
 import { DeploymentHealth } from './DeploymentHealth.js';
 import { SetupSnippets } from './SetupSnippets.js';
 import { DAY_MS, startOfLocalDay } from './time-ranges.js';
+import { Token } from '../../components/Token.js';
+import { modelPricing } from '../../api/use-model-pricing.js';
 
 export interface OverviewPageProps {
   api: ApiClient;
@@ -43,6 +45,8 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
   }, [api], { refreshMs: REFRESH_MS });
 
   const baseUrl = `${origin}/v1`;
+  // Spend on local (unpriced) models only reads "free"; until the models load, "$0.00".
+  const priced = !(models.data !== undefined && modelPricing(models.data.data).allFree);
   const modelCount = models.data?.data.length;
   const keyCount = keys.data?.total_count;
   const weekRequests = week.data?.totals.requests;
@@ -59,7 +63,7 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
         <section className="card" aria-labelledby="status-title">
           <h2 id="status-title">Gateway</h2>
           <p className="status-line">
-            <span className="dot dot-ok" aria-hidden="true" /> Running at <code className="inline-code">{baseUrl}</code>{' '}
+            <span className="dot dot-ok" aria-hidden="true" /> Running at <Token value={baseUrl} className="inline-code" />{' '}
             <CopyButton text={baseUrl} label="Copy the gateway address" />
           </p>
           {active.status === 'error' ? <ErrorNotice error={active.error} onRetry={active.reload} /> : null}
@@ -78,7 +82,7 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
             {(summary) => (
               <div className="stats">
                 <StatTile label="Requests" value={formatCount(summary.totals.requests)} />
-                <StatTile label="Spend" value={formatUsd(summary.totals.spend_micros)} />
+                <StatTile label="Spend" value={formatSpend(summary.totals.spend_micros, priced)} />
                 <StatTile label="Errors" value={formatCount(summary.totals.errors)} tone={summary.totals.errors > 0 ? 'bad' : 'normal'} />
                 <StatTile label="Rejected" value={formatCount(summary.totals.rejected)} hint="refused by a limit, budget or model list" />
               </div>
@@ -97,8 +101,9 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
         >
           {(summary) => (
             <HorizontalBarChart
-              title={`Total ${formatUsd(summary.totals.spend_micros)} over ${formatCount(summary.totals.requests)} requests`}
-              bars={summary.groups.map((g) => ({ label: g.group, value: g.spend_micros, display: `${formatUsd(g.spend_micros)} · ${formatCount(g.requests)} req` }))}
+              title={`Total ${formatSpend(summary.totals.spend_micros, priced)} over ${formatCount(summary.totals.requests)} requests`}
+              // Nothing spent (local models): bars by requests rather than all empty.
+              bars={summary.groups.map((g) => ({ label: g.group, value: summary.totals.spend_micros > 0 ? g.spend_micros : g.requests, display: `${formatSpend(g.spend_micros, priced)} · ${formatCount(g.requests)} req` }))}
             />
           )}
         </LoadState>

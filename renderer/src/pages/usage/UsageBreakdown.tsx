@@ -7,12 +7,14 @@ import { LoadState } from '../../components/LoadState.js';
 import { HorizontalBarChart } from '../../components/HorizontalBarChart.js';
 import { ColumnChart } from '../../components/ColumnChart.js';
 import type { UsageGroupBy, UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
+import type { ModelPricing } from '../../api/use-model-pricing.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { METRIC_LABELS, metricDisplay, metricValue, type UsageMetric } from './usage-metrics.js';
 import { csvFileName, usageToCsv } from './usage-csv.js';
 import { downloadText } from './download-text.js';
+import { TableWrap } from '../../components/TableWrap.js';
 import { utcDaysIn, type TimeRange } from './usage-range.js';
 
 export interface UsageBreakdownProps {
@@ -23,6 +25,8 @@ export interface UsageBreakdownProps {
   title: string;
   /** Bumped to reload. */
   version: number;
+  /** Which models are unpriced, so their $0 reads "free". */
+  pricing?: ModelPricing;
 }
 
 const GROUP_HEADINGS: Record<UsageGroupBy, string> = { app: 'App', model: 'Model', provider: 'Provider', day: 'Day (UTC)', key: 'Key' };
@@ -32,7 +36,10 @@ export function groupName(groupBy: UsageGroupBy, g: UsageSummaryGroup): string {
   return g.group === '' ? '(none)' : g.group;
 }
 
-export function UsageBreakdown({ api, groupBy, range, metric, title, version }: UsageBreakdownProps) {
+export function UsageBreakdown({ api, groupBy, range, metric, title, version, pricing }: UsageBreakdownProps) {
+  // Models and providers are known one by one; an app, key or day may mix them, so it is free only when every model is.
+  const priced = (g: UsageSummaryGroup): boolean =>
+    !(pricing === undefined ? false : groupBy === 'model' || groupBy === 'provider' ? pricing.isFree(g.group) : pricing.allFree);
   const summary = useApi(() => api.usageSummary(groupBy, range.start, range.end), [api, groupBy, range.start, range.end, version]);
   const id = `usage-${groupBy}`;
   return (
@@ -52,12 +59,12 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
       <LoadState loadable={summary} label={`usage per ${groupBy}`} isEmpty={(s) => s.groups.length === 0} empty={<p>No requests in this range.</p>}>
         {(s) => {
           const groups = groupBy === 'day' ? fillDays(s.groups, range) : [...s.groups].sort((a, b) => metricValue(metric, b) - metricValue(metric, a));
-          const bars = groups.map((g) => ({ label: groupName(groupBy, g), value: metricValue(metric, g), display: metricDisplay(metric, g) }));
+          const bars = groups.map((g) => ({ label: groupName(groupBy, g), value: metricValue(metric, g), display: metricDisplay(metric, g, priced(g)) }));
           return (
             <>
               {groupBy === 'day' ? <ColumnChart title={`${METRIC_LABELS[metric]} per day`} bars={bars} /> : <HorizontalBarChart title={`${METRIC_LABELS[metric]} per ${groupBy}`} bars={bars} />}
-              <div className="table-wrap">
-                <table className="table table-numbers">
+              <TableWrap label={title}>
+                <table className="table table-numbers table-cards">
                   <caption className="visually-hidden">{title}</caption>
                   <thead>
                     <tr>
@@ -76,32 +83,32 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version }: 
                     {s.groups.map((g) => (
                       <tr key={g.group}>
                         <th scope="row">{groupName(groupBy, g)}</th>
-                        <td>{formatCount(g.requests)}</td>
-                        <td className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
-                        <td>{formatCount(g.rejected)}</td>
-                        <td>{formatCount(g.prompt_tokens)}</td>
-                        <td>{formatCount(g.completion_tokens)}</td>
-                        <td>{formatUsd(g.spend_micros)}</td>
-                        <td>{formatLatency(g.p50_latency_ms)}</td>
-                        <td>{formatLatency(g.p95_latency_ms)}</td>
+                        <td data-label="Requests">{formatCount(g.requests)}</td>
+                        <td data-label="Errors" className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
+                        <td data-label="Rejected">{formatCount(g.rejected)}</td>
+                        <td data-label="Tokens in">{formatCount(g.prompt_tokens)}</td>
+                        <td data-label="Tokens out">{formatCount(g.completion_tokens)}</td>
+                        <td data-label="Spend">{formatSpend(g.spend_micros, priced(g))}</td>
+                        <td data-label="Median">{formatLatency(g.p50_latency_ms)}</td>
+                        <td data-label="p95">{formatLatency(g.p95_latency_ms)}</td>
                       </tr>
                     ))}
                   </tbody>
                   <tfoot>
                     <tr>
                       <th scope="row">Total</th>
-                      <td>{formatCount(s.totals.requests)}</td>
-                      <td>{formatCount(s.totals.errors)}</td>
-                      <td>{formatCount(s.totals.rejected)}</td>
-                      <td>{formatCount(s.totals.prompt_tokens)}</td>
-                      <td>{formatCount(s.totals.completion_tokens)}</td>
-                      <td>{formatUsd(s.totals.spend_micros)}</td>
-                      <td>{formatLatency(s.totals.p50_latency_ms)}</td>
-                      <td>{formatLatency(s.totals.p95_latency_ms)}</td>
+                      <td data-label="Requests">{formatCount(s.totals.requests)}</td>
+                      <td data-label="Errors">{formatCount(s.totals.errors)}</td>
+                      <td data-label="Rejected">{formatCount(s.totals.rejected)}</td>
+                      <td data-label="Tokens in">{formatCount(s.totals.prompt_tokens)}</td>
+                      <td data-label="Tokens out">{formatCount(s.totals.completion_tokens)}</td>
+                      <td data-label="Spend">{formatSpend(s.totals.spend_micros, !(pricing?.allFree ?? false))}</td>
+                      <td data-label="Median">{formatLatency(s.totals.p50_latency_ms)}</td>
+                      <td data-label="p95">{formatLatency(s.totals.p95_latency_ms)}</td>
                     </tr>
                   </tfoot>
                 </table>
-              </div>
+              </TableWrap>
             </>
           );
         }}

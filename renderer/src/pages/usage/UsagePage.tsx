@@ -1,12 +1,16 @@
 // Usage: spend, tokens, requests, errors and latency over a chosen range, per app, model,
-// provider and day, each as a chart with its table and a CSV export. Only summaries are
-// fetched (never raw rows), so it stays fast at any volume.
+// provider and day, each as a chart with its table and a CSV export, and per app over time as a
+// stacked chart. Only summaries are fetched (never raw rows), so it stays fast at any volume.
+// The chart measure follows the data until the user picks one: requests when nothing cost money.
 import { useId, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { RANGE_LABELS, RANGE_PRESETS, defaultCustomDates, resolveRange, type RangePreset } from './usage-range.js';
-import { METRIC_LABELS, USAGE_METRICS, type UsageMetric } from './usage-metrics.js';
+import { METRIC_LABELS, USAGE_METRICS, defaultMetric, type UsageMetric } from './usage-metrics.js';
 import { UsageBreakdown } from './UsageBreakdown.js';
 import { UsageTotals } from './UsageTotals.js';
+import { UsageOverTime } from './UsageOverTime.js';
+import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
+import { useModelPricing } from '../../api/use-model-pricing.js';
 
 export interface UsagePageProps {
   api: ApiClient;
@@ -16,11 +20,15 @@ export interface UsagePageProps {
 export function UsagePage({ api, now = Date.now }: UsagePageProps) {
   const id = useId();
   const [preset, setPreset] = useState<RangePreset>('7d');
-  const [metric, setMetric] = useState<UsageMetric>('spend');
+  // null: not chosen yet, so the measure follows the range's totals.
+  const [chosenMetric, setMetric] = useState<UsageMetric | null>(null);
   const [dates, setDates] = useState(() => defaultCustomDates(now()));
   // "Now" is fixed when the range is chosen or refreshed, so every section reads the same window.
   const [version, setVersion] = useState(0);
   const range = useMemo(() => resolveRange(preset, now(), dates.from, dates.to), [preset, dates.from, dates.to, version, now]);
+  const pricing = useModelPricing(api);
+  const [totals, setTotals] = useState<UsageSummaryGroup | undefined>(undefined);
+  const metric = chosenMetric ?? defaultMetric(totals);
 
   return (
     <div className="stack">
@@ -67,11 +75,12 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
         </p>
       ) : (
         <>
-          <UsageTotals api={api} range={range} version={version} />
-          <UsageBreakdown api={api} groupBy="app" range={range} metric={metric} title="Per app" version={version} />
-          <UsageBreakdown api={api} groupBy="model" range={range} metric={metric} title="Per model" version={version} />
-          <UsageBreakdown api={api} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} />
-          <UsageBreakdown api={api} groupBy="day" range={range} metric={metric} title="Per day" version={version} />
+          <UsageTotals api={api} range={range} version={version} pricing={pricing} onTotals={setTotals} />
+          <UsageOverTime api={api} range={range} metric={metric} version={version} pricing={pricing} />
+          <UsageBreakdown api={api} groupBy="app" range={range} metric={metric} title="Per app" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} groupBy="model" range={range} metric={metric} title="Per model" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} groupBy="day" range={range} metric={metric} title="Per day" version={version} pricing={pricing} />
         </>
       )}
     </div>

@@ -1,21 +1,36 @@
 // The range's totals as headline numbers (one /usage/summary call; its totals row).
+import { useEffect } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
+import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
 import { useApi } from '../../api/use-api.js';
 import { LoadState } from '../../components/LoadState.js';
 import { StatTile } from '../../components/StatTile.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
+import type { ModelPricing } from '../../api/use-model-pricing.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 import type { TimeRange } from './usage-range.js';
 
-export function UsageTotals({ api, range, version }: { api: ApiClient; range: TimeRange; version: number }) {
+export interface UsageTotalsProps {
+  api: ApiClient;
+  range: TimeRange;
+  version: number;
+  pricing?: ModelPricing;
+  /** Told the range's totals once loaded (the page picks its chart measure from them). */
+  onTotals?: (totals: UsageSummaryGroup) => void;
+}
+
+export function UsageTotals({ api, range, version, pricing, onTotals }: UsageTotalsProps) {
   const summary = useApi(() => api.usageSummary('provider', range.start, range.end), [api, range.start, range.end, version]);
+  useEffect(() => {
+    if (summary.data !== undefined) onTotals?.(summary.data.totals);
+  }, [summary.data, onTotals]);
   return (
     <section className="card" aria-label="Totals for the range">
       <LoadState loadable={summary} label="totals">
         {(s) => (
           <div className="stats">
-            <StatTile label="Spend" value={formatUsd(s.totals.spend_micros)} />
+            <StatTile label="Spend" value={formatSpend(s.totals.spend_micros, !(pricing?.allFree ?? false))} />
             <StatTile label="Requests" value={formatCount(s.totals.requests)} />
             <StatTile label="Tokens" value={formatCount(s.totals.total_tokens)} hint={`${formatCount(s.totals.prompt_tokens)} in · ${formatCount(s.totals.completion_tokens)} out`} />
             <StatTile label="Errors" value={formatCount(s.totals.errors)} tone={s.totals.errors > 0 ? 'bad' : 'normal'} />

@@ -1,6 +1,6 @@
 // The measures a usage chart can show, each read from a summary group and formatted for its bar.
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
-import { formatUsd } from '../../../../shared/format-usd.js';
+import { formatSpend } from '../../../../shared/format-usd.js';
 import { formatCompactCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 
@@ -33,10 +33,11 @@ export function metricValue(metric: UsageMetric, g: UsageSummaryGroup): number {
   }
 }
 
-export function metricDisplay(metric: UsageMetric, g: UsageSummaryGroup): string {
+/** `priced`: false when the group's spend is on unpriced models only ($0 reads "free"). */
+export function metricDisplay(metric: UsageMetric, g: UsageSummaryGroup, priced = true): string {
   switch (metric) {
     case 'spend':
-      return formatUsd(g.spend_micros);
+      return formatSpend(g.spend_micros, priced);
     case 'tokens':
       return formatCompactCount(g.total_tokens);
     case 'requests':
@@ -48,4 +49,12 @@ export function metricDisplay(metric: UsageMetric, g: UsageSummaryGroup): string
     case 'p95':
       return formatLatency(g.p95_latency_ms);
   }
+}
+
+/**
+ * The chart's measure until the user picks one: spend while there is any, else requests, so a
+ * local-model user (everything free) never opens on a flat $0 chart.
+ */
+export function defaultMetric(totals: Pick<UsageSummaryGroup, 'spend_micros' | 'requests'> | undefined): UsageMetric {
+  return totals === undefined || totals.spend_micros > 0 || totals.requests === 0 ? 'spend' : 'requests';
 }

@@ -30,7 +30,7 @@ describe('LogsPage', () => {
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     const [first, second, third] = within(table).getAllByRole('row').slice(1);
     expect(first!.textContent).toContain('cursor');
-    expect(first!.textContent).toContain('$0.000065');
+    expect(first!.textContent).toContain('<$0.0001');
     expect(first!.textContent).toContain('10 / 4');
     expect(first!.textContent).toContain('20 ms');
     expect(within(second!).getByText('Upstream error')).toBeTruthy();
@@ -99,5 +99,26 @@ describe('LogsPage', () => {
     render(<LogsPage api={api} go={vi.fn()} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Load older requests' }));
     await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 200 }));
+  });
+
+  it('words $0 on a model without a price as free, and $0 on a priced one as $0.00', async () => {
+    const local = { ...sampleModel({ name: 'local', id: 'local-1' }) };
+    local.model_info = { ...local.model_info, priced: false };
+    const priced = { ...sampleModel({ name: 'fast', id: 'model-1' }) };
+    priced.model_info = { ...priced.model_info, priced: true };
+    const api = fakeApi({
+      spendLogs: async () => ({
+        data: [
+          sampleLog({ request_id: 'l1', app: 'notes', model: 'local', model_group: 'local', requested_model: 'local', model_id: 'local-1', spend: 0, spend_micros: 0 }),
+          sampleLog({ request_id: 'p1', app: 'code', spend: 0, spend_micros: 0 }),
+        ],
+        total: 2, page: 1, page_size: 100, total_pages: 1,
+      }),
+      listModels: async () => ({ data: [local, priced] }),
+    });
+    render(<LogsPage api={api} go={vi.fn()} />);
+    const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
+    await waitFor(() => expect(within(table).getAllByRole('row')[1]!.textContent).toContain('free'));
+    expect(within(table).getAllByRole('row')[2]!.textContent).toContain('$0.00');
   });
 });

@@ -93,6 +93,47 @@ describe('UsagePage', () => {
 
   it('says so when a range has no requests', async () => {
     render(<UsagePage api={fakeApi()} now={() => NOW} />);
-    expect((await screen.findAllByText('No requests in this range.')).length).toBe(4);
+    // Per app over time, per app, per model, per provider, per day.
+    expect((await screen.findAllByText('No requests in this range.')).length).toBe(5);
+  });
+
+  it('opens on requests when nothing in the range cost money, and keeps the measure the user picks', async () => {
+    const free = fakeApi({ usageSummary: async (groupBy, start, end) => sampleSummary(groupBy, [sampleGroup(groupBy === 'day' ? '2026-03-15' : 'local-app', { spend: 0, spend_micros: 0, requests: 7 })], start, end) });
+    render(<UsagePage api={free} now={() => NOW} />);
+    expect(await screen.findByText('Requests per app')).toBeTruthy();
+    expect((screen.getByLabelText('Chart') as HTMLSelectElement).value).toBe('requests');
+    fireEvent.change(screen.getByLabelText('Chart'), { target: { value: 'tokens' } });
+    expect(await screen.findByText('Tokens per app')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(free.usageSummary.mock.calls.length).toBeGreaterThan(5));
+    expect((screen.getByLabelText('Chart') as HTMLSelectElement).value).toBe('tokens');
+  });
+
+  it('stacks apps over time with a legend, a text summary and a table', async () => {
+    const DAY = 86_400_000;
+    const first = Math.floor((NOW - 7 * DAY) / DAY) * DAY;
+    const client = fakeApi({
+      usageSummary: api().usageSummary,
+      usageTimeline: async (bucket, start, end) => ({
+        start, end, bucket, apps: ['notes-app', 'zed'],
+        buckets: Array.from({ length: 8 }, (_, i) => first + i * DAY),
+        points: [
+          { bucket_start: first + DAY, app: 'notes-app', requests: 3, errors: 0, total_tokens: 30, spend_micros: 4_200 },
+          { bucket_start: first + DAY, app: 'zed', requests: 1, errors: 0, total_tokens: 10, spend_micros: 65 },
+          { bucket_start: first + 2 * DAY, app: 'zed', requests: 2, errors: 1, total_tokens: 20, spend_micros: 0 },
+        ],
+      }),
+    });
+    render(<UsagePage api={client} now={() => NOW} />);
+    const region = await screen.findByRole('region', { name: 'Apps over time' });
+    const figure = await within(region).findByRole('figure', { name: 'Spend per day by app' });
+    expect(client.usageTimeline).toHaveBeenCalledWith('day', NOW - 7 * DAY, NOW);
+    const legend = within(region).getByRole('list', { name: 'Apps' });
+    expect(legend.textContent).toContain('notes-app $0.0042');
+    expect(legend.textContent).toContain('zed <$0.0001');
+    expect(figure.querySelectorAll('rect.series-0').length).toBe(1);
+    expect(figure.querySelectorAll('rect.series-1').length).toBe(1);
+    expect(document.getElementById(figure.getAttribute('aria-describedby')!)!.textContent).toBe('Spend per day by app: notes-app $0.0042, zed <$0.0001 in all.');
+    expect(within(region).getAllByRole('row').length).toBe(4);
   });
 });

@@ -1,0 +1,39 @@
+// The box around a wide table: it scrolls sideways inside itself (never the page) and, while it
+// has columns out of view, says so above the table and becomes a focusable, named region so a
+// keyboard user can scroll it too. Narrow windows mostly see tables as cards (styles.css); this
+// covers the widths in between.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+export interface TableWrapProps {
+  /** Names the scrolling region, e.g. the table's caption. */
+  label: string;
+  children: ReactNode;
+}
+
+export function TableWrap({ label, children }: TableWrapProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [overflowing, setOverflowing] = useState(false);
+  useEffect(() => {
+    const element = box.current;
+    if (element === null || typeof ResizeObserver === 'undefined') return undefined;
+    const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1);
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    const table = element.firstElementChild;
+    if (table !== null) observer.observe(table);
+    measure();
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div className="table-frame">
+      {overflowing ? (
+        <p className="scroll-hint" aria-hidden="true">
+          Scroll sideways for more columns →
+        </p>
+      ) : null}
+      <div ref={box} className="table-wrap" {...(overflowing ? { tabIndex: 0, role: 'region', 'aria-label': `${label} (scrolls sideways)` } : {})}>
+        {children}
+      </div>
+    </div>
+  );
+}
