@@ -87,6 +87,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     spendLogs: async () => ({ data: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     settings: async () => sampleSettings(),
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
+    chatCompletion: async () => new Response('data: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } }),
   };
   const api = {} as Record<string, unknown>;
   for (const name of Object.keys(defaults) as (keyof ApiClient)[]) api[name] = vi.fn(overrides[name] ?? defaults[name]);
