@@ -198,6 +198,8 @@ describe('dashboard playground (Chromium, real gateway)', () => {
     await adminApi('POST', '/settings', { body_logging: false });
 
     await openDashboardPage(page, 'Logs');
+    // The playground's own requests (admin key) are filed under the app "playground".
+    await page.getByRole('button', { name: /^Details of the playground request/ }).first().waitFor(WAIT);
     await page.getByRole('button', { name: /^Details of the notes-app request/ }).click();
     const detail = page.getByRole('region', { name: /^Request / });
     await detail.getByRole('button', { name: 'Open in playground' }).click();
@@ -207,6 +209,10 @@ describe('dashboard playground (Chromium, real gateway)', () => {
     expect(await c.system.inputValue()).toBe('You take notes.');
     await c.conversation.getByText('Note this down').waitFor(WAIT);
     expect(await page.getByLabel('Max tokens').inputValue()).toBe('50');
+    // The logged conversation ends with the user's message: Send sends it again as it is.
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await c.conversation.getByText('Hello, world!').waitFor(WAIT);
+    expect(mock.requests.at(-1)!.json).toMatchObject({ model: 'other-model', max_tokens: 50, messages: [{ role: 'system', content: 'You take notes.' }, { role: 'user', content: 'Note this down' }] });
 
     // A row without stored bodies (the limited app's, body logging off) gives the model alone.
     await openDashboardPage(page, 'Logs');

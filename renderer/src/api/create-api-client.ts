@@ -126,7 +126,8 @@ export function createApiClient(options: ApiClientOptions) {
     // pasted a key to try, which then goes to the gateway and nowhere else.
     chatCompletion: async (body: unknown, send: { key?: string; signal?: AbortSignal } = {}): Promise<Response> => {
       const key = send.key ?? options.adminKey;
-      const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
+      // X-Title names the app in usage ("playground") when the admin key or no key sends.
+      const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json', 'x-title': 'Switchboard Playground' };
       if (key !== null) headers.authorization = `Bearer ${key}`;
       try {
         return await doFetch(`${baseUrl}/v1/chat/completions`, {

@@ -19,7 +19,7 @@ export function LogPlaygroundActions({ row }: { row: SpendLogRow }) {
       <button type="button" className="button-small" onClick={() => open(draft)}>
         Open in playground
       </button>
-      <CopyButton text={buildCurlCommand(chatEndpoint(), curlBody(row, draft))} label="Copy as curl" />
+      <CopyButton text={buildCurlCommand(chatEndpoint(), curlBody(row, draft))} label="Copy as curl" caption="Copy as curl" />
       <span className="hint">{hasMessages ? 'With the messages body logging kept.' : 'No messages were kept for this request (body logging off): the model only, with a test message.'}</span>
     </div>
   );

@@ -9,7 +9,8 @@ export function chatEndpoint(): string {
   return `${window.location.origin}/v1/chat/completions`;
 }
 
-export function PlaygroundCurl({ request }: { request: unknown }) {
+/** `sent`: the request is the one last sent (else the one Send would send now). */
+export function PlaygroundCurl({ request, sent }: { request: unknown; sent: boolean }) {
   const id = useId();
   if (request === null) {
     return <p className="muted small">Write a message to get the request as a curl command.</p>;
@@ -18,9 +19,9 @@ export function PlaygroundCurl({ request }: { request: unknown }) {
   return (
     <div className="playground-curl">
       <div className="actions">
-        <CopyButton text={command} label="Copy as curl" />
+        <CopyButton text={command} label="Copy as curl" caption="Copy as curl" />
         <span id={`${id}-curl-hint`} className="hint">
-          The key is left as ${CURL_KEY_VARIABLE}: set it first (export {CURL_KEY_VARIABLE}=sk-…); in open mode it may stay empty.
+          {sent ? 'The last request' : 'The request Send would send'}, with the key left as ${CURL_KEY_VARIABLE}: set it first (export {CURL_KEY_VARIABLE}=sk-…); in open mode it may stay empty.
         </span>
       </div>
       <details>

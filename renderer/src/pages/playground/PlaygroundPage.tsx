@@ -56,25 +56,33 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
   const openMode = settings.data?.server.admin_key_set === false;
 
   const settingsNow = { model: chosenModel, system, maxTokens, temperature };
+  /** What Send would send: the conversation plus the typed message, or as it is when it ends with a question (a logged request). */
+  const nextTurn = (): ChatMessage[] | null => {
+    const text = input.trim();
+    if (text !== '') return [...messages, { role: 'user', content: text }];
+    return messages.at(-1)?.role === 'user' ? messages : null;
+  };
   const draftRequest = (): ChatRequestBody | null => {
-    if (input.trim() === '') return null;
+    const history = nextTurn();
+    if (history === null) return null;
     try {
-      return buildChatRequest(settingsNow, [...messages, { role: 'user', content: input.trim() }]);
+      return buildChatRequest(settingsNow, history);
     } catch {
       return null;
     }
   };
   const curlRequest = lastRequest ?? draftRequest();
+  const canSend = !streaming && nextTurn() !== null;
 
   const send = async () => {
     const text = input.trim();
-    if (text === '' || streaming) return;
+    const history = nextTurn();
+    if (history === null || streaming) return;
     setFormError(null);
     if (keyChoice === 'pasted' && pastedKey.trim() === '') {
       setFormError(new Error('Paste the key to send as, or choose this dashboard\'s session.'));
       return;
     }
-    const history: ChatMessage[] = [...messages, { role: 'user', content: text }];
     let body: ChatRequestBody;
     try {
       body = buildChatRequest(settingsNow, history);
@@ -134,8 +142,8 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
     }
   };
 
+  // Not while an answer streams (Stop first): the answer would land in the cleared conversation.
   const clear = () => {
-    abort.current?.abort();
     setMessages([]);
     setResult(null);
     setLog({ status: 'none' });
@@ -255,7 +263,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
             </span>
           </div>
           <div className="actions">
-            <button type="submit" className="button-primary" disabled={streaming || input.trim() === ''}>
+            <button type="submit" className="button-primary" disabled={!canSend}>
               Send
             </button>
             {streaming ? (
@@ -263,12 +271,12 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
                 Stop
               </button>
             ) : null}
-            <button type="button" onClick={clear} disabled={messages.length === 0 && result === null}>
+            <button type="button" onClick={clear} disabled={streaming || (messages.length === 0 && result === null)}>
               Clear
             </button>
           </div>
         </form>
-        <PlaygroundCurl request={curlRequest} />
+        <PlaygroundCurl request={curlRequest} sent={lastRequest !== null} />
       </section>
     </div>
   );
