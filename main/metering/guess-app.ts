@@ -30,6 +30,8 @@ export type GuessedApp =
   | 'curl'
   | 'node-fetch'
   | 'go-http-client'
+  /** The dashboard's own Playground (it sends `X-Title: Switchboard Playground`). */
+  | 'playground'
   | 'unknown';
 
 /** Request headers as fastify gives them: lower-case names. */
@@ -95,6 +97,7 @@ const TITLES: Readonly<Record<string, GuessedApp>> = {
   langchain: 'langchain',
   cursor: 'cursor',
   zed: 'zed',
+  'switchboard playground': 'playground',
 };
 
 /** HTTP-Referer hosts, the other half of OpenRouter's attribution pair. */

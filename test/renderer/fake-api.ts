@@ -93,6 +93,7 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
     deleteCredential: async (name) => ({ name, deleted: true, still_referenced_by: [] }),
     requireAdminKey: async () => ({ key: 'sk-admin-fake-required-key-0003', stored_in: 'file', location: '/data/admin-key.json' }),
+    chatCompletion: async () => new Response('data: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } }),
   };
   const api = {} as Record<string, unknown>;
   for (const name of Object.keys(defaults) as (keyof ApiClient)[]) api[name] = vi.fn(overrides[name] ?? defaults[name]);

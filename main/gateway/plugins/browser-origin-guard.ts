@@ -9,6 +9,11 @@ import { GatewayError } from '../../core/gateway-error.js';
 export interface BrowserOriginPolicy {
   /** The origins admitted, for a request that arrived on `port`. */
   admits: (port: number) => readonly string[];
+  /**
+   * Origins admitted besides `admits` but never sent CORS headers: the gateway's own, for a zone
+   * with CORS that the dashboard also calls (a same-origin page needs no CORS).
+   */
+  sameOrigin?: (port: number) => readonly string[];
   /** Send CORS headers to admitted origins and answer their preflights. */
   cors: boolean;
   /** The refusal, saying what this zone admits. */
@@ -27,18 +32,25 @@ export function ownOrigins(port: number): string[] {
 
 export function createBrowserOriginGuard(policy: BrowserOriginPolicy): onRequestHookHandler {
   return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    const admitted = policy.admits(policy.port(request));
+    const port = policy.port(request);
+    const admitted = policy.admits(port);
+    const own = policy.sameOrigin?.(port) ?? [];
     const origin = request.headers.origin;
     // The answer depends on Origin wherever an origin can be admitted with CORS: caches must know.
     if (policy.cors && admitted.length > 0) reply.header('vary', 'Origin');
     if (origin !== undefined) {
-      if (!admitted.includes(origin)) return done(new GatewayError('forbidden_origin', policy.refusal));
-      if (policy.cors) reply.header('access-control-allow-origin', origin);
+      if (own.includes(origin)) {
+        // Same origin: admitted, and no CORS header is needed or sent.
+      } else if (!admitted.includes(origin)) {
+        return done(new GatewayError('forbidden_origin', policy.refusal));
+      } else if (policy.cors) {
+        reply.header('access-control-allow-origin', origin);
+      }
     } else {
       const fetchSite = request.headers['sec-fetch-site'];
       if (fetchSite === 'cross-site' || fetchSite === 'same-site') return done(new GatewayError('forbidden_origin', 'Cross-site requests are not allowed'));
       const referer = request.headers.referer;
-      if (referer !== undefined && !admitted.includes(originOf(referer))) return done(new GatewayError('forbidden_origin', policy.refusal));
+      if (referer !== undefined && !admitted.includes(originOf(referer)) && !own.includes(originOf(referer))) return done(new GatewayError('forbidden_origin', policy.refusal));
     }
     if (policy.cors && request.method === 'OPTIONS') {
       // Only an admitted origin (or no browser at all) gets here; answer its preflight and nothing else.

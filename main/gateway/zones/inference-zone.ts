@@ -1,9 +1,10 @@
 // The inference trust zone: the OpenAI- and Anthropic-compatible routes in one encapsulated
 // plugin whose hooks no route in it can miss: the browser policy admitting the origins the user
-// allowed under Settings (with CORS and preflights), then authentication with any key. Never
-// admits the gateway's own origin: the dashboard never calls inference routes.
+// allowed under Settings (with CORS and preflights) and the gateway's own origin (the dashboard's
+// playground, without CORS headers), then authentication with any key: a page on our origin gets
+// exactly what the key it sends gets, nothing more.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createBrowserOriginGuard } from '../plugins/browser-origin-guard.js';
+import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import type { Authenticator } from '../plugins/authenticate.js';
 import { stampZone } from './route-zone.js';
 
@@ -24,6 +25,7 @@ export function registerInferenceZone(app: FastifyInstance, options: InferenceZo
     });
     zone.addHook('onRequest', createBrowserOriginGuard({
       admits: () => options.allowedOrigins(),
+      sameOrigin: ownOrigins,
       cors: true,
       refusal: 'Requests from web pages are not allowed; add the origin under Settings → Allowed browser origins',
       port: options.port,

@@ -132,5 +132,22 @@ export function createApiClient(options: ApiClientOptions) {
     restoreBackup: (backup: unknown, confirm: boolean) => call('POST', '/backup/restore', restoreResultSchema, { backup, ...(confirm ? { confirm: true } : {}) }),
     /** Open mode only: the gateway creates an admin key, requires it from now on and answers it once. */
     requireAdminKey: () => call('POST', '/admin-key/require', requiredAdminKeySchema, {}),
+    // Playground: a streamed chat completion, answered as the raw Response whose SSE body the
+    // caller reads. Sent as the session (the admin key, or none in open mode) unless the user
+    // pasted a key to try, which then goes to the gateway and nowhere else.
+    chatCompletion: async (body: unknown, send: { key?: string; signal?: AbortSignal } = {}): Promise<Response> => {
+      const key = send.key ?? options.adminKey;
+      // X-Title names the app in usage ("playground") when the admin key or no key sends.
+      const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json', 'x-title': 'Switchboard Playground' };
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      try {
+        return await doFetch(`${baseUrl}/v1/chat/completions`, {
+          method: 'POST', headers, body: JSON.stringify(body), credentials: 'omit', cache: 'no-store', ...(send.signal ? { signal: send.signal } : {}),
+        });
+      } catch (error) {
+        if (send.signal?.aborted) throw error;
+        throw new ApiError(0, 'unreachable', 'Switchboard did not answer. Is the gateway still running?');
+      }
+    },
   };
 }

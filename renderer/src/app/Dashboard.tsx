@@ -1,7 +1,7 @@
 // The signed-in dashboard: header, navigation and the page the URL fragment names. Holds the
-// one piece of cross-page state: a key the user just created, offered to the setup snippets
-// (in memory only; it is gone on reload, as a shown-once key should be).
-import { useEffect, useRef, useState } from 'react';
+// cross-page state, in memory only: a key the user just created, offered to the setup snippets
+// (gone on reload, as a shown-once key should be), and a draft on its way to the playground.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/create-api-client.js';
 import { useHashRoute, type PageId } from './use-hash-route.js';
 import { NavBar } from './NavBar.js';
@@ -12,6 +12,9 @@ import { KeysPage } from '../pages/keys/KeysPage.js';
 import { UsagePage } from '../pages/usage/UsagePage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
+import { PlaygroundPage } from '../pages/playground/PlaygroundPage.js';
+import { PlaygroundHandoffContext } from '../pages/playground/playground-handoff.js';
+import type { PlaygroundDraft } from '../pages/playground/playground-draft.js';
 
 export interface DashboardProps {
   api: ApiClient;
@@ -28,12 +31,19 @@ const TITLES: Record<PageId, string> = {
   keys: 'Keys',
   usage: 'Usage',
   logs: 'Logs',
+  playground: 'Playground',
   settings: 'Settings',
 };
 
 export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequired }: DashboardProps) {
   const [page, go] = useHashRoute();
   const [recentKey, setRecentKey] = useState<string | null>(null);
+  const [playgroundDraft, setPlaygroundDraft] = useState<PlaygroundDraft | null>(null);
+  const openInPlayground = useCallback((draft: PlaygroundDraft) => {
+    setPlaygroundDraft(draft);
+    window.location.hash = '#/playground';
+  }, []);
+  const takePlaygroundDraft = useCallback(() => setPlaygroundDraft(null), []);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
 
@@ -70,7 +80,8 @@ export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequi
         {page === 'models' ? <ModelsPage api={api} /> : null}
         {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
         {page === 'usage' ? <UsagePage api={api} /> : null}
-        {page === 'logs' ? <LogsPage api={api} go={go} /> : null}
+        <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} /> : null}</PlaygroundHandoffContext.Provider>
+        {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} /> : null}
         {page === 'settings' ? <SettingsPage api={api} desktop={desktop} /> : null}
       </main>
     </div>

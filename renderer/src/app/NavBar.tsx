@@ -8,6 +8,7 @@ const LABELS: Record<PageId, string> = {
   keys: 'Keys',
   usage: 'Usage',
   logs: 'Logs',
+  playground: 'Playground',
   settings: 'Settings',
 };
 

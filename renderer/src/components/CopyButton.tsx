@@ -6,10 +6,12 @@ export interface CopyButtonProps {
   text: string;
   /** Accessible name, e.g. "Copy the gateway address". */
   label: string;
+  /** The visible text before copying; "Copy" by default. */
+  caption?: string;
   className?: string;
 }
 
-export function CopyButton({ text, label, className }: CopyButtonProps) {
+export function CopyButton({ text, label, caption = 'Copy', className }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return undefined;
@@ -28,7 +30,7 @@ export function CopyButton({ text, label, className }: CopyButtonProps) {
 
   return (
     <button type="button" className={className ?? 'button-small'} onClick={() => void copy()} aria-label={label}>
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : 'Copy'}</span>
+      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : caption}</span>
     </button>
   );
 }

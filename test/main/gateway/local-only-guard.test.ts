@@ -39,7 +39,9 @@ describe('local-only-guard', () => {
     ['POST', { 'sec-fetch-site': 'cross-site' }],
     ['POST', { 'sec-fetch-site': 'same-site' }],
     ['POST', { referer: 'https://evil.example/page' }],
-    ['POST', { origin: 'http://127.0.0.1:80' }],
+    // A page served by another local server; the gateway's own origin is the dashboard's (admitted).
+    ['POST', { origin: 'http://127.0.0.1:8080' }],
+    ['POST', { origin: 'http://localhost:3000' }],
   ] as const)('refuses %s with %j and never answers with a permissive CORS header', async (method, headers) => {
     const res = await gateway.app.inject({ method, url: '/v1/chat/completions', headers: { 'content-type': 'application/json', ...headers }, payload: method === 'POST' ? chat : undefined });
     expect(res.statusCode).toBe(403);

@@ -77,6 +77,8 @@ describe('guess-app', () => {
     [undefined, { originator: 'codexbar' }, 'unknown'],
     ['OpenAI/JS 4.77.0', { 'x-title': ['Cline', 'Other'] }, 'cline'],
     ['OpenAI/JS 4.77.0', { 'x-title': 'My Homemade Tool' }, 'openai-js'],
+    // The dashboard's Playground, from a browser whose User-Agent names no app.
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36', { 'x-title': 'Switchboard Playground' }, 'playground'],
     ['OpenAI/JS 4.77.0', { 'http-referer': 'https://evil.example/cline.bot' }, 'openai-js'],
     ['OpenAI/JS 4.77.0', { originator: 'something-else' }, 'openai-js'],
   ])('uses identifying headers: %j with %j is %s', (userAgent, headers, app) => {

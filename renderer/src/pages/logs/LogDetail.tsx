@@ -8,6 +8,7 @@ import { formatCount } from '../../format/format-count.js';
 import { formatDateTimeWithZone } from '../../format/format-date-time.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { STATUS_LABELS } from './status-labels.js';
+import { LogPlaygroundActions } from '../playground/LogPlaygroundActions.js';
 
 export interface LogDetailProps {
   row: SpendLogRow;
@@ -28,6 +29,7 @@ export function LogDetail({ row, bodyLogging, onClose, priced = true }: LogDetai
           Close
         </button>
       </div>
+      <LogPlaygroundActions row={row} />
       <div className="detail-grid">
         <dl className="facts">
           <dt>Status</dt>

@@ -2,7 +2,8 @@
 // list: every route sits in the zone its path says; a browser origin allowed for inference gets
 // CORS there and nothing on the management API (it turned body logging on and listed keys from a
 // web page, issue 11 item 1); the management API admits the dashboard's own origin only, without
-// CORS headers, and one role hook refuses virtual keys on every admin route.
+// CORS headers, and one role hook refuses virtual keys on every admin route. The inference routes
+// admit the own origin too (the playground), never with CORS headers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWN_ORIGIN, startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
 import type { RegisteredRoute } from '../../../../main/gateway/zones/route-zone.js';
@@ -138,9 +139,14 @@ describe('trust zones', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('refuses the gateway own origin on inference routes (the dashboard never calls them)', async () => {
+  it('admits the gateway own origin on inference routes (the dashboard playground), without CORS headers, with the key it sends deciding', async () => {
     const res = await gateway.send('GET', '/v1/models', { headers: { origin: OWN_ORIGIN } });
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const keyless = await gateway.send('GET', '/v1/models', { key: null, headers: { origin: OWN_ORIGIN } });
+    expect(keyless.statusCode).toBe(401);
+    const lookalike = await gateway.send('GET', '/v1/models', { headers: { origin: `${OWN_ORIGIN}.evil.example` } });
+    expect(lookalike.statusCode).toBe(403);
   });
 
   it('keeps refusals on the Anthropic routes in Anthropic shape', async () => {
