@@ -109,7 +109,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   }
   let running: RunningGateway;
   try {
-    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor }, config);
+    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true }, config);
   } catch (error) {
     process.stderr.write(`switchboard: ${describeStartError(error, options)}\n`);
     return 1;

@@ -36,6 +36,8 @@ import { createResponseStore, type ResponseStore } from './storage/response-stor
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { isUnspecifiedHost } from './core/host-name.js';
+import { checkLocalServers, type LocalServerCheck } from './routing/check-local-servers.js';
+import { formatLocalServersLine } from './routing/format-local-servers-line.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -62,6 +64,12 @@ export interface StartGatewayOptions {
    * masks with the same one, and logged bodies do (S41). A fresh one when absent.
    */
   secretRedactor?: SecretRedactor;
+  /**
+   * After listening, ask the model servers on this machine what they serve and log one line
+   * (what answers, what does not, and the fix). The CLI and the desktop app turn it on; tests
+   * whose mock upstreams count requests leave it off.
+   */
+  checkLocalServers?: boolean;
 }
 
 export interface RunningGateway {
@@ -80,6 +88,8 @@ export interface RunningGateway {
   /** Retention, body logging and allowed browser origins, as changed live from the dashboard. */
   gatewaySettings: GatewaySettings;
   masterKeyConfigured: boolean;
+  /** The start-up check of the local model servers (checkLocalServers), settled once it is logged. */
+  localServers: Promise<LocalServerCheck[]> | undefined;
   close(): Promise<void>;
 }
 
@@ -176,6 +186,15 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     });
     ollamaListenerPort = ollama?.port;
 
+    // Off the start path: the first request is served while the servers are still being asked.
+    const localCheck = new AbortController();
+    const localServers = options.checkLocalServers
+      ? announceLocalServers(gateway, log, localCheck.signal).catch((error: unknown) => {
+        log.debug({ err: error }, 'the start-up check of the local model servers failed');
+        return [];
+      })
+      : undefined;
+
     const sweep = () => {
       try {
         keys.resetDueBudgets();
@@ -195,9 +214,12 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       gateway, config, url: `http://${shownHost}:${port}`, port, db,
       ollamaUrl: ollama?.port === undefined ? undefined : `http://${OLLAMA_LISTENER_HOST}:${ollama.port}`, keys, usage, responses, settings, gatewaySettings,
       masterKeyConfigured: masterKey !== undefined,
+      localServers,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
+          localCheck.abort();
+          await localServers;
           // In-flight streams may run for minutes (or stall): give them a grace period, then cut
           // them so the usage of every request is still recorded and the process can exit.
           const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -217,6 +239,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
+
+async function announceLocalServers(gateway: Gateway, log: Logger, signal: AbortSignal): Promise<LocalServerCheck[]> {
+  const deployments = gateway.router().groups().flatMap((g) => g.deployments);
+  const checks = await checkLocalServers(gateway.probe, deployments, { signal });
+  const said = formatLocalServersLine(checks);
+  if (said && !signal.aborted) log[said.level]({ localServers: checks.map((c) => ({ address: c.address, reachable: c.reachable, ready: c.ready })) }, said.line);
+  return checks;
+}
 
 /**
  * Key spend and last use are written when a request's usage row is (batched, up to a second

@@ -92,6 +92,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     log: options.log,
     secrets: options.secrets,
     sqliteNativeBinding: options.sqliteNativeBinding,
+    checkLocalServers: true,
     ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
   }, config);
   const app = running.gateway.app;

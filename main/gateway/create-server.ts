@@ -49,6 +49,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
 import type { LocalServer } from '../routing/discover-local-models.js';
+import type { ProbeDeps } from '../routing/probe-deployment.js';
 import { createPassThroughMeter, type RequestMeter } from '../metering/request-meter.js';
 import type { InferenceDeps } from './proxy-inference.js';
 import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.js';
@@ -141,6 +142,8 @@ export interface Gateway {
   /** The active-model alias and user aliases (the tray switches through this or the HTTP API). */
   activeModel: ActiveModelStore;
   healthChecks: HealthChecks;
+  /** What probes and discovery call upstreams with (adapters, the upstream client, credentials). */
+  probe: ProbeDeps;
   /** Every route with its method and zone, recorded by an onRoute hook as it was registered. */
   routes(): readonly RegisteredRoute[];
   close(): Promise<void>;
@@ -293,6 +296,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router: () => router,
     activeModel,
     healthChecks,
+    probe: inference,
     routes,
     async close() {
       await app.close();
