@@ -167,7 +167,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: createModelRepository(db.db, clock), env: options.env }, gatewaySettings, host: options.host, responses,
+      models: { store: createModelRepository(db.db, clock), env: options.env }, activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
     });
     await gateway.app.listen({ host: options.host, port: options.port });

@@ -99,6 +99,12 @@ export interface ServerDeps {
   settingsRepository?: AliasPersistence;
   /** A ready active-model store (overrides settingsRepository). */
   activeModel?: ActiveModelStore;
+  /**
+   * /model/new probes the added model and the unreachable default it may replace, so the active
+   * alias follows the first working model (startGateway turns it on; tests that add cloud models
+   * leave it off so nothing leaves loopback).
+   */
+  activeModelFollowsWorkingModels?: boolean;
   /** Background /health probing (general_settings.background_health_checks); off when absent. */
   healthChecks?: HealthCheckSettings;
   /** The default local-server addresses /model/discover?defaults=true probes (tests: loopback mocks). */
@@ -273,7 +279,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     registerDiscoveryRoutes(zone, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
     registerModelRoutes(zone, {
       ...(deps.models ? { store: deps.models.store } : {}),
-      configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+      configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel, activeModel, followWorkingModels: deps.activeModelFollowsWorkingModels === true,
     });
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
