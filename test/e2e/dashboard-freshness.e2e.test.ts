@@ -27,7 +27,12 @@ beforeAll(async () => {
   const bundle = await buildDashboardBundle(work);
   mock = await createMockUpstream();
   const configFile = join(work, 'config.yaml');
-  writeFileSync(configFile, `model_list:\n  - model_name: fresh-model\n    litellm_params: { model: openai/up-model, api_base: "${mock.url}/v1" }\n`);
+  writeFileSync(configFile, `model_list:
+  - model_name: fresh-model
+    litellm_params: { model: openai/up-model, api_base: "${mock.url}/v1" }
+  - model_name: other-model
+    litellm_params: { model: openai/up-other, api_base: "${mock.url}/v1" }
+`);
   running = await startGateway({
     configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
   });
@@ -62,6 +67,17 @@ describe('dashboard freshness (Chromium, real gateway)', () => {
     await expect.poll(() => rows.count(), WAIT).toBe(1);
     await ask();
     await expect.poll(() => rows.count(), WITHIN_2_S).toBe(2);
+  });
+
+  it('clears "Active model is now …" once another model is picked in the list', async () => {
+    await openDashboardPage(page, 'Models');
+    const picker = page.getByLabel('Apps that send switchboard/active get');
+    await picker.selectOption('other-model');
+    await page.getByRole('button', { name: 'Make active' }).click();
+    const saved = page.getByText('Active model is now other-model.');
+    await saved.waitFor(WAIT);
+    await picker.selectOption('fresh-model');
+    await saved.waitFor({ state: 'detached', ...WAIT });
   });
 
   it('labels settings fixed at start as "Changing this needs a restart"', async () => {
