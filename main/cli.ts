@@ -120,7 +120,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   }
   let running: RunningGateway;
   try {
-    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor }, config);
+    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true }, config);
   } catch (error) {
     // No models without --allow-empty is a config problem: exit 2 like the others.
     if (error instanceof ConfigError) {

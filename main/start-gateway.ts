@@ -44,6 +44,8 @@ import { isUnspecifiedHost } from './core/host-name.js';
 import { createBudgetAlerts, type BudgetAlerts } from './metering/budget-alerts.js';
 import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.js';
 import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
+import { checkLocalServers, type LocalServerCheck } from './routing/check-local-servers.js';
+import { formatLocalServersLine } from './routing/format-local-servers-line.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -78,6 +80,12 @@ export interface StartGatewayOptions {
   secretRedactor?: SecretRedactor;
   /** Sends budget alerts to the webhook; a real HTTP POST (5 s timeout, one retry) when absent. */
   postWebhook?: PostWebhook;
+  /**
+   * After listening, ask the model servers on this machine what they serve and log one line
+   * (what answers, what does not, and the fix). The CLI and the desktop app turn it on; tests
+   * whose mock upstreams count requests leave it off.
+   */
+  checkLocalServers?: boolean;
 }
 
 export interface RunningGateway {
@@ -100,6 +108,8 @@ export interface RunningGateway {
   keychainChecked: Promise<void>;
   /** Budget alerts at 80% and 100% (log line and webhook). */
   budgetAlerts: BudgetAlerts;
+  /** The start-up check of the local model servers (checkLocalServers), settled once it is logged. */
+  localServers: Promise<LocalServerCheck[]> | undefined;
   close(): Promise<void>;
 }
 
@@ -201,7 +211,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
+      models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: {
         save: (key) => dataDirAdminKey.save(key),
@@ -227,6 +237,15 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     });
     ollamaListenerPort = ollama?.port;
 
+    // Off the start path: the first request is served while the servers are still being asked.
+    const localCheck = new AbortController();
+    const localServers = options.checkLocalServers
+      ? announceLocalServers(gateway, log, localCheck.signal).catch((error: unknown) => {
+        log.debug({ err: error }, 'the start-up check of the local model servers failed');
+        return [];
+      })
+      : undefined;
+
     const sweep = () => {
       try {
         keys.resetDueBudgets();
@@ -251,9 +270,12 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       masterKeyConfigured: masterKey !== undefined,
       keychainChecked,
       budgetAlerts,
+      localServers,
       close() {
         closing ??= (async () => {
           clearInterval(sweepTimer);
+          localCheck.abort();
+          await localServers;
           // In-flight streams may run for minutes (or stall): give them a grace period, then cut
           // them so the usage of every request is still recorded and the process can exit.
           const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -274,6 +296,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
+
+async function announceLocalServers(gateway: Gateway, log: Logger, signal: AbortSignal): Promise<LocalServerCheck[]> {
+  const deployments = gateway.router().groups().flatMap((g) => g.deployments);
+  const checks = await checkLocalServers(gateway.probe, deployments, { signal });
+  const said = formatLocalServersLine(checks);
+  if (said && !signal.aborted) log[said.level]({ localServers: checks.map((c) => ({ address: c.address, reachable: c.reachable, ready: c.ready })) }, said.line);
+  return checks;
+}
 
 /**
  * Key spend and last use are written when a request's usage row is (batched, up to a second

@@ -94,6 +94,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     sqliteNativeBinding: options.sqliteNativeBinding,
     // The app's user adds models in the dashboard: an empty model_list is where they start.
     allowEmpty: true,
+    checkLocalServers: true,
     ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
   }, config);
   const app = running.gateway.app;

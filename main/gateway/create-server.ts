@@ -56,6 +56,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
 import type { LocalServer } from '../routing/discover-local-models.js';
+import type { ProbeDeps } from '../routing/probe-deployment.js';
 import { createPassThroughMeter, type RequestMeter } from '../metering/request-meter.js';
 import type { InferenceDeps } from './proxy-inference.js';
 import { createUpstreamClient, type UpstreamClient } from '../providers/upstream-client.js';
@@ -107,6 +108,12 @@ export interface ServerDeps {
   settingsRepository?: AliasPersistence;
   /** A ready active-model store (overrides settingsRepository). */
   activeModel?: ActiveModelStore;
+  /**
+   * /model/new probes the added model and the unreachable default it may replace, so the active
+   * alias follows the first working model (startGateway turns it on; tests that add cloud models
+   * leave it off so nothing leaves loopback).
+   */
+  activeModelFollowsWorkingModels?: boolean;
   /** Background /health probing (general_settings.background_health_checks); off when absent. */
   healthChecks?: HealthCheckSettings;
   /** The default local-server addresses /model/discover?defaults=true probes (tests: loopback mocks). */
@@ -159,6 +166,8 @@ export interface Gateway {
   /** The active-model alias and user aliases (the tray switches through this or the HTTP API). */
   activeModel: ActiveModelStore;
   healthChecks: HealthChecks;
+  /** What probes and discovery call upstreams with (adapters, the upstream client, credentials). */
+  probe: ProbeDeps;
   /** Every route with its method and zone, recorded by an onRoute hook as it was registered. */
   routes(): readonly RegisteredRoute[];
   close(): Promise<void>;
@@ -289,7 +298,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     registerDiscoveryRoutes(zone, { probe: inference, router: () => router, ...(deps.discoveryDefaults ? { defaultServers: deps.discoveryDefaults } : {}) });
     registerModelRoutes(zone, {
       ...(deps.models ? { store: deps.models.store } : {}),
-      configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel,
+      configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel, activeModel, followWorkingModels: deps.activeModelFollowsWorkingModels === true,
       ...(deps.priced ? { priced: deps.priced } : {}),
     });
     if (deps.models) registerModelExportRoutes(zone, deps.models.store);
@@ -321,6 +330,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     router: () => router,
     activeModel,
     healthChecks,
+    probe: inference,
     routes,
     async close() {
       await app.close();

@@ -40,6 +40,13 @@ export interface ActiveModelStore {
   switchTo(model: string, alias?: string): ActiveModelState;
   /** Removes a user alias; the active alias cannot be removed. */
   removeAlias(alias: string): boolean;
+  /**
+   * True while nobody has chosen the active model (or the chosen group is gone): the alias then
+   * points at the first group, the default, and may follow the first working model added.
+   */
+  followsDefault(): boolean;
+  /** Forgets the choice: the active alias points at the first group again (the default). */
+  useDefault(): ActiveModelState;
 }
 
 export interface ActiveModelStoreOptions {
@@ -124,6 +131,11 @@ export function createActiveModelStore(options: ActiveModelStoreOptions): Active
         throw new GatewayError('invalid_request', `"${alias}" is already a model group name; an alias must be a new name`, { param: 'alias' });
       }
       persist({ model: stored.model, aliases: { ...stored.aliases, [alias]: model } });
+      return state();
+    },
+    followsDefault: () => stored.model === null || !groupNames().includes(stored.model),
+    useDefault() {
+      if (stored.model !== null) persist({ model: null, aliases: stored.aliases });
       return state();
     },
     removeAlias(alias) {

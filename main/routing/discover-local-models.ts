@@ -57,6 +57,8 @@ export interface DiscoverOptions {
   defaultServers?: readonly LocalServer[];
   /** Per server; a local server that takes longer is as good as absent. Default 3 s. */
   timeoutMs?: number;
+  /** Cancels the calls in flight (the gateway is closing); they report unreachable. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_DISCOVERY_TIMEOUT_MS = 3_000;
@@ -83,7 +85,7 @@ export async function discoverLocalModels(deps: ProbeDeps, options: DiscoverOpti
       targets.push({ carrier: syntheticDeployment(server, timeoutMs), provider: server.provider, source: 'default' });
     }
   }
-  const servers = await Promise.all(targets.map((t) => listServer(deps, t.carrier, t.provider, t.source, timeoutMs, options.deployments)));
+  const servers = await Promise.all(targets.map((t) => listServer(deps, t.carrier, t.provider, t.source, timeoutMs, options.deployments, options.signal)));
   return { servers };
 }
 
@@ -105,6 +107,7 @@ async function listServer(
   source: 'config' | 'default',
   timeoutMs: number,
   configured: readonly Deployment[],
+  signal: AbortSignal | undefined,
 ): Promise<DiscoveredServer> {
   const server = { api_base: carrier.apiBase, provider, source };
   let apiKey: string | undefined;
@@ -113,7 +116,7 @@ async function listServer(
     if (!adapter?.buildModelsRequest) return { ...server, reachable: false, error: `No model listing for the ${carrier.protocol} protocol`, models: [] };
     apiKey = (await deps.resolveCredential(carrier.credential)) || undefined;
     const call = adapter.buildModelsRequest({ deployment: carrier, apiKey });
-    const response = await sendCheapRequest(deps.upstream, adapter, carrier, call, { timeoutMs, apiKey, maxBytes: MAX_LIST_BYTES });
+    const response = await sendCheapRequest(deps.upstream, adapter, carrier, call, { timeoutMs, apiKey, maxBytes: MAX_LIST_BYTES, ...(signal ? { signal } : {}) });
     if (response.error) return { ...server, reachable: true, error: sanitizeProbeError(response.error.message, apiKey), models: [] };
     const ids = parseModelIds(carrier.protocol, response.text);
     if (ids === undefined) return { ...server, reachable: true, error: 'The server answered with something that is not a model list', models: [] };
@@ -163,8 +166,18 @@ function sameModel(protocol: string, configured: string, listed: string): boolea
   return tag(configured) === tag(listed);
 }
 
+/** True when the api_base names this machine (localhost, 127.x, ::1): the only servers probed unasked. */
+export function isLoopbackApiBase(apiBase: string): boolean {
+  try {
+    const host = new URL(apiBase).hostname;
+    return LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
 /** One key per server: loopback spellings (localhost, 127.0.0.1, [::1]) count as one host. */
-function serverKey(protocol: string, apiBase: string): string {
+export function serverKey(protocol: string, apiBase: string): string {
   try {
     const url = new URL(apiBase);
     const host = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.') ? 'loopback' : url.hostname;

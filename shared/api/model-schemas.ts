@@ -72,7 +72,14 @@ export const modelUpdateRequestSchema = z.strictObject({
 });
 export type ModelUpdateRequest = z.infer<typeof modelUpdateRequestSchema>;
 
-export const modelDeleteRequestSchema = z.looseObject({ id: z.string().check(z.minLength(1)) });
+/**
+ * LiteLLM's deleteDeployment, plus `active_model`: the model group `switchboard/active` points at
+ * afterwards (the dashboard asks for it when the model deleted is the active one).
+ */
+export const modelDeleteRequestSchema = z.looseObject({
+  id: z.string().check(z.minLength(1)),
+  active_model: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+});
 
 export const MODEL_SOURCES = ['config', 'database', 'default'] as const;
 export type ModelSource = (typeof MODEL_SOURCES)[number];
@@ -110,7 +117,18 @@ export type ModelInfoEntry = z.infer<typeof modelInfoEntrySchema>;
 export const modelInfoListSchema = z.looseObject({ data: z.array(modelInfoEntrySchema) });
 export type ModelInfoList = z.infer<typeof modelInfoListSchema>;
 
-export const modelDeleteResultSchema = z.looseObject({ id: z.string(), message: z.string() });
+/** /model/new: the model added, and when the active alias followed it (its default did not answer). */
+export const modelNewResultSchema = z.extend(modelInfoEntrySchema, {
+  active_model_followed: z.optional(z.looseObject({ alias: z.string(), from: z.string(), to: z.string() })),
+});
+export type ModelNewResult = z.infer<typeof modelNewResultSchema>;
+
+/** `active_model`: where the active alias points after the delete, when the delete or the request moved it. */
+export const modelDeleteResultSchema = z.looseObject({
+  id: z.string(),
+  message: z.string(),
+  active_model: z.optional(z.looseObject({ alias: z.string(), model: z.nullable(z.string()) })),
+});
 
 /** POST /model/test: one tiny chat to a model group (or one deployment by id). */
 export const modelTestRequestSchema = z.strictObject({ model: z.string().check(z.minLength(1), z.maxLength(256)) });

@@ -110,8 +110,10 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
       expect(deltas.length).toBeGreaterThan(1);
       expect(deltas.join('')).toBe('Hello, world!');
 
-      expect(mock.requests).toHaveLength(1);
-      const rec = mock.requests[0]!;
+      // The start-up check of local servers lists the mock's models too (GET /v1/models).
+      const chats = mock.requests.filter((r) => r.path !== '/v1/models');
+      expect(chats).toHaveLength(1);
+      const rec = chats[0]!;
       expect(rec.path).toBe('/v1/chat/completions');
       expect(rec.headers.authorization).toBe('Bearer sk-vllm-upstream-key');
       expect((rec.json as { model: string }).model).toBe('qwen3');

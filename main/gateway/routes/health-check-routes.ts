@@ -27,7 +27,9 @@ export function registerHealthCheckRoutes(app: FastifyInstance, deps: HealthChec
     }
     if (query.cached === 'true' || query.cached === '1') {
       const last = deps.checks.last();
-      if (last) return group === undefined ? last : onlyGroup(last, group);
+      // A report from before a model was added or removed would call the new one unknown (the
+      // first-run guide reads it): then it is probed again.
+      if (last && coversDeployments(last, deps.router())) return group === undefined ? last : onlyGroup(last, group);
     }
     return deps.checks.check(group === undefined ? undefined : (d) => d.modelName === group);
   });
@@ -35,6 +37,14 @@ export function registerHealthCheckRoutes(app: FastifyInstance, deps: HealthChec
   const background = deps.settings?.background === true ? deps.settings : undefined;
   if (background) app.addHook('onReady', async () => deps.checks.start(background.intervalMs));
   app.addHook('onClose', async () => deps.checks.stop());
+}
+
+function coversDeployments(report: HealthReport, router: ModelRouter): boolean {
+  const reported = new Set([...report.healthy_endpoints, ...report.unhealthy_endpoints].map((e) => e.deployment_id));
+  const current = router.groups().flatMap((g) => g.deployments);
+  const ids = new Set(current.map((d) => d.id));
+  // Background runs skip deployments that opted out; they do not make a report stale.
+  return [...reported].every((id) => ids.has(id)) && current.every((d) => reported.has(d.id) || d.modelInfo.disable_background_health_check === true);
 }
 
 function onlyGroup(report: HealthReport, group: string): HealthReport {

@@ -12,6 +12,8 @@ import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } fr
 import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
 import type { Deployment } from '../../core/deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
+import type { ActiveModelStore } from '../../routing/active-model.js';
+import { followFirstWorkingModel } from '../../routing/follow-first-working-model.js';
 import { sanitizeProbeError, sendCheapRequest, type ProbeDeps } from '../../routing/probe-deployment.js';
 import {
   modelDeleteRequestSchema,
@@ -40,6 +42,10 @@ export interface ModelRouteDeps {
   testTimeoutMs?: number;
   /** Whether a deployment's requests cost money; /model/info says so as model_info.priced when given. */
   priced?: (deployment: Deployment) => boolean;
+  /** The active alias: it follows the first working model added, and a delete never leaves it on a deleted model. */
+  activeModel?: ActiveModelStore;
+  /** Probe on /model/new so the active alias can follow the first working model (followFirstWorkingModel). */
+  followWorkingModels?: boolean;
 }
 
 const TEST_PROMPT = 'Reply with a short greeting.';
@@ -106,7 +112,9 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     const deployment = check(input);
     store().insert(input);
     apply();
-    return describeDeployment(deployment);
+    const followed = deps.activeModel && deps.followWorkingModels ? await followFirstWorkingModel({ activeModel: deps.activeModel, router: deps.router, probe: deps.probe }, deployment) : undefined;
+    if (followed) request.log.info({ alias: followed.alias, from: followed.from, to: followed.to }, `${followed.alias} now points at ${followed.to}: ${followed.from} did not answer`);
+    return { ...describeDeployment(deployment), ...(followed ? { active_model_followed: followed } : {}) };
   });
 
   app.post('/model/update', async (request) => {
@@ -131,12 +139,31 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
   });
 
   app.post('/model/delete', async (request) => {
-    const { id } = parseBody(modelDeleteRequestSchema, request.body);
+    const { id, active_model: nextActive } = parseBody(modelDeleteRequestSchema, request.body);
     const refused = readOnly(id);
     if (refused) throw refused;
+    const doomed = live().find((d) => d.id === id);
+    const groupGoes = doomed !== undefined && live().every((d) => d.id === id || d.modelName !== doomed.modelName);
+    // Checked before anything is deleted: a bad choice deletes nothing.
+    if (nextActive !== undefined) {
+      const remaining = new Set(live().filter((d) => d.id !== id).map((d) => d.modelName));
+      if (!remaining.has(nextActive)) {
+        const names = [...remaining].map((n) => `"${n}"`).join(', ') || 'none would remain';
+        throw new GatewayError('invalid_request', `active_model must be a model group that remains after the delete: ${names}`, { param: 'active_model' });
+      }
+    }
+    const wasActive = deps.activeModel !== undefined && doomed !== undefined && deps.activeModel.state().model === doomed.modelName;
     if (!store().delete(id)) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'id' });
     apply();
-    return { id, message: `Model ${id} deleted` };
+    const active = deps.activeModel;
+    // The alias never keeps pointing at a group that is gone: it goes where the caller said or,
+    // unasked, back to the default (the first group), which says so in the answer.
+    const moved = active === undefined ? undefined
+      : nextActive !== undefined ? active.switchTo(nextActive)
+        : groupGoes && wasActive ? active.useDefault() : undefined;
+    if (moved === undefined) return { id, message: `Model ${id} deleted` };
+    const where = moved.model === null ? 'no model (none is left)' : moved.model;
+    return { id, message: `Model ${id} deleted; ${moved.alias} now points at ${where}`, active_model: { alias: moved.alias, model: moved.model } };
   });
 
   app.post('/model/test', async (request): Promise<ModelTestResult> => {

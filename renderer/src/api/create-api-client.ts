@@ -9,6 +9,7 @@ import { describeValidationIssue } from '../../../shared/api/describe-validation
 import { generatedKeySchema, keyDeleteResultSchema, keyDescriptionSchema, keyListSchema, type KeyFields } from '../../../shared/api/key-schemas.js';
 import {
   modelDeleteResultSchema,
+  modelNewResultSchema,
   modelInfoEntrySchema,
   modelInfoListSchema,
   modelTestResultSchema,
@@ -102,9 +103,9 @@ export function createApiClient(options: ApiClientOptions) {
 
     // Models
     listModels: () => call('GET', '/model/info', modelInfoListSchema),
-    createModel: (request: ModelNewRequest) => call('POST', '/model/new', modelInfoEntrySchema, request),
+    createModel: (request: ModelNewRequest) => call('POST', '/model/new', modelNewResultSchema, request),
     updateModel: (request: ModelUpdateRequest) => call('POST', '/model/update', modelInfoEntrySchema, request),
-    deleteModel: (id: string) => call('POST', '/model/delete', modelDeleteResultSchema, { id }),
+    deleteModel: (id: string, activeModel?: string) => call('POST', '/model/delete', modelDeleteResultSchema, { id, ...(activeModel === undefined ? {} : { active_model: activeModel }) }),
     testModel: (model: string) => call('POST', '/model/test', modelTestResultSchema, { model }),
     exportModels: () => call('GET', '/model/export', modelExportSchema),
     discoverModels: () => call('GET', '/model/discover?defaults=true', discoveryReportSchema),

@@ -1,6 +1,6 @@
 // Logs: recent requests, newest first, filterable by app, model and outcome, with a detail
 // view. Model filtering is done by the gateway; app and outcome filter the loaded requests
-// (the latest 100, more on request). Refreshes every 10 s while visible.
+// (the latest 100, more on request). Refreshes every 2 s while visible.
 import { useId, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
@@ -36,7 +36,7 @@ export function LogsPage({ api, go }: LogsPageProps) {
   const [size, setSize] = useState(PAGE);
   const [selected, setSelected] = useState<SpendLogRow | null>(null);
   const pricing = useModelPricing(api);
-  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 10_000 });
+  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 2_000 });
   const models = useApi(() => api.listModels(), [api]);
   const settings = useApi(() => api.settings(), [api]);
 

@@ -48,7 +48,16 @@ export function ActiveModelPicker({ api, version }: { api: ApiClient; version: n
                 <label htmlFor={`${id}-select`}>
                   Apps that send <code className="inline-code">{s.alias}</code> get
                 </label>
-                <select id={`${id}-select`} value={selected} onChange={(e) => setChoice(e.target.value)}>
+                <select
+                  id={`${id}-select`}
+                  value={selected}
+                  onChange={(e) => {
+                    // "Active model is now X" was about the last switch, not this new choice.
+                    setSaved(null);
+                    setError(null);
+                    setChoice(e.target.value);
+                  }}
+                >
                   {s.models.map((m) => (
                     <option key={m} value={m}>
                       {m}

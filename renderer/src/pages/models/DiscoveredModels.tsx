@@ -1,11 +1,12 @@
 // Local models found on this machine (Ollama, LM Studio, vLLM at their usual addresses and at
 // configured ones), each added with one click under its own name.
+import type { ModelNewResult } from '../../../../shared/api/model-schemas.js';
 import { useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import type { DiscoveryReport } from '../../../../shared/api/discovery-schemas.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 
-export function DiscoveredModels({ api, onAdded }: { api: ApiClient; onAdded: () => void }) {
+export function DiscoveredModels({ api, onAdded }: { api: ApiClient; onAdded: (created: ModelNewResult) => void }) {
   const [report, setReport] = useState<DiscoveryReport | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -28,9 +29,9 @@ export function DiscoveredModels({ api, onAdded }: { api: ApiClient; onAdded: ()
     setAdding(key);
     setError(null);
     try {
-      await api.createModel({ model_name: id, litellm_params: { model: litellmModel, api_base: apiBase } });
+      const created = await api.createModel({ model_name: id, litellm_params: { model: litellmModel, api_base: apiBase } });
       setAdded((s) => new Set([...s, key]));
-      onAdded();
+      onAdded(created);
     } catch (e) {
       setError(e);
     } finally {

@@ -10,16 +10,19 @@ import { formatLatency } from '../../format/format-latency.js';
 import { ModelTestButton } from './ModelTestButton.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { Token } from '../../components/Token.js';
+import { DeleteActiveModelButton } from './DeleteActiveModelButton.js';
 
 export interface ModelTableProps {
   api: ApiClient;
   entries: readonly ModelInfoEntry[];
   health: HealthReport | undefined;
+  /** The active alias and its group: deleting that group's last deployment asks where the alias goes. */
+  active: { alias: string; model: string | null } | undefined;
   onEdit: (entry: ModelInfoEntry) => void;
-  onDelete: (entry: ModelInfoEntry) => Promise<void>;
+  onDelete: (entry: ModelInfoEntry, switchActiveTo?: string) => Promise<void>;
 }
 
-export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTableProps) {
+export function ModelTable({ api, entries, health, active, onEdit, onDelete }: ModelTableProps) {
   const groups = new Map<string, ModelInfoEntry[]>();
   for (const entry of entries) groups.set(entry.model_name, [...(groups.get(entry.model_name) ?? []), entry]);
   const healthOf = (id: string) => {
@@ -90,12 +93,22 @@ export function ModelTable({ api, entries, health, onEdit, onDelete }: ModelTabl
                           <button type="button" className="button-small" onClick={() => onEdit(entry)} aria-label={`Edit ${name} (${entry.litellm_params.model})`}>
                             Edit
                           </button>
-                          <ConfirmButton
-                            label="Delete"
-                            ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
-                            question={`Delete ${entry.litellm_params.model} from ${name}?`}
-                            onConfirm={() => onDelete(entry)}
-                          />
+                          {active?.model === name && list.length === 1 ? (
+                            <DeleteActiveModelButton
+                              ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
+                              question={`Delete ${entry.litellm_params.model} from ${name}?`}
+                              alias={active.alias}
+                              remaining={[...groups.keys()].filter((g) => g !== name)}
+                              onConfirm={(next) => onDelete(entry, next)}
+                            />
+                          ) : (
+                            <ConfirmButton
+                              label="Delete"
+                              ariaLabel={`Delete ${name} (${entry.litellm_params.model})`}
+                              question={`Delete ${entry.litellm_params.model} from ${name}?`}
+                              onConfirm={() => onDelete(entry)}
+                            />
+                          )}
                         </>
                       ) : null}
                     </div>

@@ -7,7 +7,7 @@ import { useApi } from '../../api/use-api.js';
 import { isApiError } from '../../api/api-error.js';
 import { LoadState } from '../../components/LoadState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import type { ModelInfoEntry } from '../../../../shared/api/model-schemas.js';
+import type { ModelInfoEntry, ModelNewResult } from '../../../../shared/api/model-schemas.js';
 import { ActiveModelPicker } from './ActiveModelPicker.js';
 import { ModelTable } from './ModelTable.js';
 import { ModelForm } from './ModelForm.js';
@@ -24,6 +24,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
   // The last report on first view; a fresh probe after every change, so new models show health.
   const health = useApi(() => api.health(version === 0), [api, version]);
   const credentials = useApi(() => api.listCredentials(), [api]);
+  const active = useApi(() => api.activeModel(), [api, version]);
   const [editing, setEditing] = useState<Editing>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
@@ -48,8 +49,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
         onCancel={() => setEditing(null)}
         onSubmit={async (values) => {
           if (editing.mode === 'add') {
-            const created = await api.createModel(toNewRequest(values));
-            changed(`Added ${created.model_name} (${created.litellm_params.model}).`);
+            changed(addedMessage(await api.createModel(toNewRequest(values))));
           } else {
             const updated = await api.updateModel(toUpdateRequest(editing.entry.model_info.id, values));
             changed(`Saved ${updated.model_name} (${updated.litellm_params.model}).`);
@@ -98,12 +98,14 @@ export function ModelsPage({ api }: { api: ApiClient }) {
                 api={api}
                 entries={m.data}
                 health={health.data}
+                active={active.data}
                 onEdit={(entry) => setEditing({ mode: 'edit', entry })}
-                onDelete={async (entry) => {
+                onDelete={async (entry, switchActiveTo) => {
                   setDeleteError(null);
                   try {
-                    await api.deleteModel(entry.model_info.id);
-                    changed(`Deleted ${entry.litellm_params.model} from ${entry.model_name}.`);
+                    const result = switchActiveTo === undefined ? await api.deleteModel(entry.model_info.id) : await api.deleteModel(entry.model_info.id, switchActiveTo);
+                    const moved = result.active_model;
+                    changed(`Deleted ${entry.litellm_params.model} from ${entry.model_name}.${moved ? ` Apps sending ${moved.alias} now get ${moved.model ?? 'nothing until you add a model'}.` : ''}`);
                   } catch (e) {
                     setDeleteError(e);
                   }
@@ -123,7 +125,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
 
       {form}
 
-      <DiscoveredModels api={api} onAdded={() => changed('Added a local model.')} />
+      <DiscoveredModels api={api} onAdded={(created) => changed(addedMessage(created))} />
 
       <ExportModels api={api} />
 
@@ -137,4 +139,11 @@ export function ModelsPage({ api }: { api: ApiClient }) {
       ) : null}
     </div>
   );
+}
+
+/** What adding a model did, including the active alias following it (its default did not answer). */
+function addedMessage(created: ModelNewResult): string {
+  const followed = created.active_model_followed;
+  const added = `Added ${created.model_name} (${created.litellm_params.model}).`;
+  return followed ? `${added} Apps sending ${followed.alias} now get ${followed.to}: ${followed.from} does not answer.` : added;
 }

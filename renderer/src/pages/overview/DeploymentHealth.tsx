@@ -1,13 +1,14 @@
 // Health of every deployment from the last /health report (cached), with "Check now" to probe
 // again. Names and errors come from the gateway and are shown as text.
 import type { ApiClient } from '../../api/create-api-client.js';
-import { useApi } from '../../api/use-api.js';
+import type { Loadable } from '../../api/use-api.js';
+import type { HealthReport } from '../../../../shared/api/health-schemas.js';
 import { LoadState } from '../../components/LoadState.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { formatDateTimeWithZone } from '../../format/format-date-time.js';
 
-export function DeploymentHealth({ api }: { api: ApiClient }) {
-  const cached = useApi(() => api.health(true), [api]);
+/** `health`: the page's cached report (the first-run guide reads the same one). */
+export function DeploymentHealth({ api, health: cached }: { api: ApiClient; health: Loadable<HealthReport> }) {
   const checkNow = () => {
     // Replace the loader with a fresh probe, then show it.
     void api.health(false).then(() => cached.reload(), () => cached.reload());

@@ -1,15 +1,27 @@
 // The first-run path: three steps (add a model, create a key, make a request), each linking to
 // where it is done, shown until all three are done; and the one choice IDEs that speak only
-// Ollama's API force (they send no key), explained where a new user reads first.
+// Ollama's API force (they send no key), explained where a new user reads first. "Add a model"
+// is done only when a model answers: a configured default nobody runs is not a model yet.
+export interface ModelReadiness {
+  /** Deployments that answered the last health check. */
+  healthy: number;
+  /** Configured deployments that did not, with why (shown as text). */
+  unanswered: readonly { model: string; error?: string | undefined }[];
+}
+
 export interface FirstRunGuideProps {
-  hasModel: boolean;
+  models: ModelReadiness;
   hasKey: boolean;
   hasRequest: boolean;
 }
 
-export function FirstRunGuide({ hasModel, hasKey, hasRequest }: FirstRunGuideProps) {
+export function FirstRunGuide({ models, hasKey, hasRequest }: FirstRunGuideProps) {
+  const modelText =
+    models.healthy === 0 && models.unanswered.length > 0
+      ? `No model answers yet: ${models.unanswered.map((m) => (m.error ? `${m.model} (${m.error})` : m.model)).join('; ')}. Start its server, or add a model that runs.`
+      : 'A local server (Ollama, LM Studio, vLLM) or a cloud provider.';
   const steps = [
-    { done: hasModel, title: 'Add a model', text: 'A local server (Ollama, LM Studio, vLLM) or a cloud provider.', href: '#/models', action: 'Go to Models' },
+    { done: models.healthy > 0, title: 'Add a model', text: modelText, href: '#/models', action: 'Go to Models' },
     { done: hasKey, title: 'Create a key for an app', text: 'Each app gets its own key, so its usage and budget are its own.', href: '#/keys', action: 'Go to Keys' },
     { done: hasRequest, title: 'Send a request', text: 'Paste the setup for your client below and make a first call.', href: '#setup', action: 'Show setup' },
   ];

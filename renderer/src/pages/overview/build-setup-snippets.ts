@@ -116,14 +116,19 @@ print(llm.invoke("Hello").content)`,
       };
     case 'claude-code':
       return {
-        where: 'Terminal, before running claude (or the "env" block of ~/.claude/settings.json)',
+        where: 'Terminal, before running claude (or the same variables in the "env" block of ~/.claude/settings.json)',
         language: 'shell',
+        // Claude Code 2.x names its models per tier (opus, sonnet, haiku for background work);
+        // ANTHROPIC_SMALL_FAST_MODEL is the deprecated 1.x name of the haiku one.
         code: `export ANTHROPIC_BASE_URL=${shellQuote(input.origin)}
 export ANTHROPIC_AUTH_TOKEN=${shellQuote(key)}
+unset ANTHROPIC_API_KEY
 export ANTHROPIC_MODEL=${shellQuote(model)}
-export ANTHROPIC_SMALL_FAST_MODEL=${shellQuote(model)}
+export ANTHROPIC_DEFAULT_OPUS_MODEL=${shellQuote(model)}
+export ANTHROPIC_DEFAULT_SONNET_MODEL=${shellQuote(model)}
+export ANTHROPIC_DEFAULT_HAIKU_MODEL=${shellQuote(model)}
 claude`,
-        note: 'Claude Code calls /v1/messages, which Switchboard translates for any model. Unset ANTHROPIC_API_KEY so it does not take precedence.',
+        note: 'Claude Code calls /v1/messages (it adds the path to ANTHROPIC_BASE_URL itself), which Switchboard translates for any model; the key goes as Authorization: Bearer. ANTHROPIC_API_KEY is unset because it would take precedence over the token. Each tier (opus, sonnet, haiku for background work) is pointed at this model.',
       };
     case 'codex':
       return {

@@ -75,7 +75,7 @@ export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved 
       <dl className="facts">
         <dt>Ollama listener</dt>
         <dd>
-          {settings.listener_port === null ? 'Off' : `On, http://127.0.0.1:${settings.listener_port}`} <span className="badge">Restart required</span>
+          {settings.listener_port === null ? 'Off' : `On, http://127.0.0.1:${settings.listener_port}`} <span className="badge">Changing this needs a restart</span>
           <div className="hint">
             For apps that only know Ollama's address: set general_settings.ollama_api.port (e.g. 11434) or start with{' '}
             <code className="inline-code">switchboard serve --ollama-port 11434</code>. If a real Ollama already uses that port, Switchboard leaves it alone and says so.

@@ -130,14 +130,14 @@ function ServerSettings({ settings, desktop }: { settings: GatewaySettingsView; 
         </dd>
         <dt>Port</dt>
         <dd>
-          {server.port} <span className="badge">Restart required</span>
+          {server.port} <span className="badge">Changing this needs a restart</span>
           <div className="hint">
             Start with <code className="inline-code">switchboard serve --port N</code> (or SWITCHBOARD_PORT).
           </div>
         </dd>
         <dt>LAN access</dt>
         <dd>
-          {server.lan_access ? 'On' : 'Off'} <span className="badge">Restart required</span>
+          {server.lan_access ? 'On' : 'Off'} <span className="badge">Changing this needs a restart</span>
           <div className="hint">
             {server.lan_access
               ? 'Other machines can reach the gateway; keys are required and the Host/Origin checks stay on.'

@@ -14,7 +14,7 @@ describe('SettingsPage', () => {
     expect((screen.getByLabelText('Log request and response bodies') as HTMLInputElement).checked).toBe(false);
     expect(screen.getByText('http://localhost:3000')).toBeTruthy();
     const server = screen.getByRole('region', { name: 'Server' });
-    expect(within(server).getAllByText('Restart required')).toHaveLength(2);
+    expect(within(server).getAllByText('Changing this needs a restart')).toHaveLength(2);
     expect(server.textContent).toContain('127.0.0.1:4141');
     expect(server.textContent).toContain('LAN accessOff');
     expect(server.textContent).toContain('Desktop app only');
