@@ -24,6 +24,7 @@ import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
 import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
+import { REQUEST_LOG_MESSAGE, requestLogFields } from './request-log-fields.js';
 
 export interface LedgerMeterDeps {
   prices: PriceTable;
@@ -158,7 +159,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             ? ['rejected', error.status, error.code]
             : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
           try {
-            deps.usage.record({ ...base(), status, httpStatus, errorCode });
+            const refused: UsageRecord = { ...base(), status, httpStatus, errorCode };
+            deps.usage.record(refused);
+            deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
           } catch (recordError) {
             deps.log.error({ err: recordError, requestId }, 'could not record usage');
           }
@@ -229,6 +232,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
             }
             deps.usage.record(record);
+            deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
           } catch (error) {
             // finish() must never throw into the request path; the row is the only thing lost.
             deps.log.error({ err: error, requestId }, 'could not record usage');
