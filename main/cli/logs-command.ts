@@ -41,6 +41,8 @@ export async function logsCommand({ client }: Connection, options: LogsOptions, 
   for (const row of first.data.slice(options.lines)) seen.add(row.request_id);
   await print(first.data.slice(0, options.lines));
   if (!options.follow) return 0;
+  // On stderr, so stdout stays nothing but requests (a pipe into jq sees only JSON).
+  io.err(`Following requests at ${client.url} (Ctrl-C to stop)\n`);
 
   while (!io.stop.aborted) {
     try {
