@@ -292,3 +292,24 @@ describe('serve log format', () => {
     expect(await serve.exited).toBe(0);
   });
 });
+
+describe('signing in as serve does', () => {
+  afterEach(killStartedClis);
+
+  it('takes the admin key from general_settings.master_key of --config when no variable sets one', async () => {
+    const keyed = join(work, 'keyed.yaml');
+    writeFileSync(keyed, `${readFileSync(config, 'utf8')}general_settings:\n  master_key: sk-file-master-0123456789abcdef\n`);
+    const dir = join(work, 'keyed');
+    const serve = runCli(['serve', '--config', keyed, '--port', '0', '--data-dir', dir]);
+    await ready(serve);
+    const withConfig = runCli(['models', '--config', keyed, '--data-dir', dir]);
+    expect(await withConfig.exited).toBe(0);
+    expect(withConfig.stdout()).toMatch(/^local-vllm\s/m);
+    const withoutKey = runCli(['models', '--data-dir', dir]);
+    expect(await withoutKey.exited).toBe(1);
+    expect(withoutKey.stderr()).toContain('the gateway needs its admin key');
+    for (const cli of [serve, withConfig, withoutKey]) expect(cli.stdout() + cli.stderr()).not.toContain('sk-file-master-0123456789abcdef');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+  });
+});
