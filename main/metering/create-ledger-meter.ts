@@ -2,7 +2,8 @@
 // budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
 // before each later attempt, a top-up so the reservation covers the deployment actually called
 // (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
-// exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
+// exactly one usage row, whose flush settles the reservation, and its one info log line.
+// Refusals are recorded (and logged) too.
 // Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
 // kept only when body logging is on at admission, redacted and capped. Sees a key only to mask
 // it in logged bodies (the one the request presented); never stores or logs one.
