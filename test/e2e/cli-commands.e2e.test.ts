@@ -3,13 +3,15 @@
 // upstream and a dead model on a refused port). Covers --version, status with and without a
 // gateway, models list and test, keys create / list / revoke (the key works with the openai SDK,
 // then gets 401), the usage table, logs and logs -f, pretty and JSON output, serve's per-request
-// log line and dashboard URL, and usage errors (one line, the help hint, exit 2).
+// log line and dashboard URL (pretty on a real terminal through util-linux `script`, JSON
+// through a pipe), and usage errors (one line, the help hint, exit 2).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn, type Cli } from '../support/cli-process.js';
+import { BIN, ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn, type Cli } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { refusedPort } from '../support/refused-port.js';
 
@@ -311,5 +313,48 @@ describe('signing in as serve does', () => {
     for (const cli of [serve, withConfig, withoutKey]) expect(cli.stdout() + cli.stderr()).not.toContain('sk-file-master-0123456789abcdef');
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
+  });
+});
+
+// util-linux `script` gives the CLI a real pseudo-terminal, so the default (no --log-format)
+// is exercised as a user at a terminal gets it.
+const SCRIPT = (process.env.PATH ?? '').split(delimiter).filter((folder) => folder !== '').map((folder) => join(folder, 'script')).find((path) => existsSync(path));
+
+describe.skipIf(SCRIPT === undefined)(`on a terminal${SCRIPT === undefined ? ' (skipped: util-linux script is not installed)' : ''}`, () => {
+  it('serve prints pretty request lines by default', async () => {
+    const data = join(work, 'tty');
+    const command = [process.execPath, BIN, 'serve', '--config', config, '--port', '0', '--data-dir', data].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+    // -e: script exits with the command's status; -f: output is flushed as it comes.
+    const child = spawn(SCRIPT!, ['-qefc', command, '/dev/null'], {
+      cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, SWITCHBOARD_LOG_LEVEL: 'info', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (out += text));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const waitFor = (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(out);
+        if (match) {
+          child.stdout!.off('data', check);
+          resolve(match);
+        }
+      };
+      child.stdout!.on('data', check);
+      check();
+      void exited.then((code) => reject(new Error(`script exited (${code}) before ${pattern}: ${out}`)));
+    });
+    try {
+      const [, url] = await waitFor(/Switchboard listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const sdk = new OpenAI({ apiKey: 'unused', baseURL: `${url}/v1`, maxRetries: 0 });
+      await sdk.chat.completions.create({ model: 'local-vllm', messages: [{ role: 'user', content: 'hi' }] });
+      await waitFor(/\d\d:\d\d:\d\d  \S+  local-vllm → hosted_vllm\/qwen3  200  \d+\+\d+ tok/);
+      expect(out).not.toMatch(/"msg":"request"/);
+    } finally {
+      // The gateway is this test's own grandchild; its pid is in the file it wrote.
+      const runtime = existsSync(join(data, 'gateway.json')) ? (JSON.parse(readFileSync(join(data, 'gateway.json'), 'utf8')) as { pid: number }) : undefined;
+      if (runtime) process.kill(runtime.pid, 'SIGTERM');
+      else child.kill('SIGKILL');
+    }
+    expect(await exited).toBe(0);
   });
 });
