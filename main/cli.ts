@@ -175,7 +175,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   } catch (error) {
     log.warn({ err: error }, `could not write ${options.dataDir}/gateway.json: other switchboard commands need --port to find this gateway`);
   }
-  const lines = [`Switchboard listening on ${running.url}`, `Dashboard: ${localUrl}/`];
+  const lines = [`Switchboard listening on ${running.url}`, `Dashboard: ${localUrl}/${running.masterKeyConfigured ? ' (sign in with the admin key)' : ''}`];
   if (!isLoopbackHost(options.host)) {
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);

@@ -141,7 +141,7 @@ describe('against a running gateway, found through its data dir', () => {
   afterAll(killStartedClis);
 
   it('serve prints the dashboard URL with its ready line and leaves its address in DATA_DIR/gateway.json', () => {
-    expect(serve.stdout()).toContain(`Dashboard: ${url}/\n`);
+    expect(serve.stdout()).toContain(`Dashboard: ${url}/ (sign in with the admin key)\n`);
     const runtime = JSON.parse(readFileSync(join(dataDir(), 'gateway.json'), 'utf8')) as Record<string, unknown>;
     expect(runtime).toMatchObject({ url, pid: serve.child.pid, version: VERSION });
     expect(JSON.stringify(runtime)).not.toContain(MASTER);
@@ -282,6 +282,8 @@ describe('serve log format', () => {
   it('writes JSON lines, one per request with msg "request", when stderr is not a terminal', async () => {
     const serve = runCli(['serve', '--config', config, '--port', '0', '--data-dir', join(work, 'json')], { SWITCHBOARD_LOG_LEVEL: 'info' });
     const url = await ready(serve);
+    // Without an admin key the dashboard opens directly: no sign-in hint.
+    expect(serve.stdout()).toContain(`Dashboard: ${url}/\n`);
     const sdk = new OpenAI({ apiKey: 'unused', baseURL: `${url}/v1`, maxRetries: 0 });
     await sdk.chat.completions.create({ model: 'local-vllm', messages: [{ role: 'user', content: 'hi' }] });
     const [line] = await waitForOutput(serve, 'stderr', /^\{.*"msg":"request".*\}$/m);
