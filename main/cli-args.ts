@@ -4,9 +4,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs as parseCommandLine, type ParseArgsConfig } from 'node:util';
+import { isLogFormat, type LogFormat } from './cli/choose-log-format.js';
+import { CLIENT_COMMANDS, CLIENT_KEYS_SUBCOMMANDS, parseClientArgs, type ClientArgs } from './cli/parse-client-args.js';
 
 export const USAGE = `Usage: switchboard serve [options]
-       switchboard keys import --config FILE
+       switchboard status | models [test NAME] | usage | logs [-f] [-n N]
+       switchboard keys list | create --alias NAME [...] | revoke NAME | import --config FILE
+       switchboard --version
 
 Runs the Switchboard gateway headless: an OpenAI-compatible (and Anthropic-compatible)
 endpoint on http://HOST:PORT/v1, with the dashboard on the same port.
@@ -29,6 +33,8 @@ Options (as --flag VALUE or --flag=VALUE):
   --allow-empty     start even when there is no model at all (none in the config, none
                     added in the dashboard), to add models in the dashboard; without it
                     such a start is refused as a config error
+  --log-format F    pretty (one readable line per request) or json (JSON lines) on stderr
+                    (env SWITCHBOARD_LOG_FORMAT; default: pretty on a terminal, else json)
   -h, --help        show this help
 
 Environment:
@@ -36,6 +42,21 @@ Environment:
                            accepted too); overrides general_settings.master_key
   SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug, trace (keys are
                            masked at every level)
+
+Commands for a running gateway. Each finds it the way serve was started (--port, --host,
+--data-dir, --config and the same environment variables; serve leaves its address in
+DATA_DIR/gateway.json while it runs) and signs in with SWITCHBOARD_MASTER_KEY or
+general_settings.master_key of --config:
+  status                  is a gateway running here; the health of every model
+  models                  the models it serves
+  models test NAME        sends one tiny chat to NAME; prints the answer and latency, or the error
+  keys list               the virtual keys (masked), their limits, spend and last use
+  keys create --alias NAME [--models a,b] [--max-budget USD] [--rpm N]
+                          creates a key and prints it once
+  keys revoke NAME|ID     deletes a key by alias or key id (key_...); apps using it get 401
+  usage                   requests, tokens and spend per app, today and over the last 7 days
+  logs [-n N] [-f]        the last N requests (default 20); -f keeps printing new ones
+                          (--log-format json|pretty as for serve, decided by stdout)
 
 switchboard keys import --config FILE
   Moves the plaintext keys in FILE (litellm_params.api_key, general_settings.master_key)
@@ -55,6 +76,8 @@ export interface ServeOptions {
   logLevel: string;
   /** --allow-empty: start with no models at all instead of refusing. */
   allowEmpty: boolean;
+  /** --log-format / SWITCHBOARD_LOG_FORMAT; undefined = pretty on a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined;
 }
 
 export interface KeysImportOptions {
@@ -62,7 +85,7 @@ export interface KeysImportOptions {
   configFile: string;
 }
 
-export type ParsedArgs = ServeOptions | KeysImportOptions | { command: 'help' } | { command: 'error'; message: string };
+export type ParsedArgs = ServeOptions | KeysImportOptions | ClientArgs | { command: 'help' } | { command: 'version' } | { command: 'error'; message: string };
 
 type FlagsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -74,6 +97,7 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   'data-dir': { type: 'string' },
   'allow-empty': { type: 'boolean' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagsConfig;
 
@@ -86,7 +110,9 @@ const KEYS_IMPORT_FLAGS = {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
-  if (command === 'keys') return parseKeysArgs(rest);
+  if (command === '--version' || command === '-v' || command === 'version') return { command: 'version' };
+  if (command === 'keys') return parseKeysArgs(rest, env, platform);
+  if (CLIENT_COMMANDS.has(command)) return parseClientArgs(command, rest, env, defaultDataDir(env, platform));
   if (command !== 'serve') return { command: 'error', message: `unknown command "${command}"` };
 
   const parsed = readFlags(rest, SERVE_FLAGS);
@@ -103,6 +129,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
     return { command: 'error', message: `invalid Ollama port "${ollamaPortText}"` };
   }
   const host = flags.host ?? env.SWITCHBOARD_HOST ?? '127.0.0.1';
+  const logFormat = flags['log-format'] ?? nonEmpty(env.SWITCHBOARD_LOG_FORMAT);
+  if (logFormat !== undefined && !isLogFormat(logFormat)) return { command: 'error', message: `invalid log format "${logFormat}": json or pretty` };
   return {
     command: 'serve',
     configFile: flags.config ?? nonEmpty(env.SWITCHBOARD_CONFIG),
@@ -112,13 +140,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
     dataDir: flags['data-dir'] ?? nonEmpty(env.SWITCHBOARD_DATA_DIR) ?? defaultDataDir(env, platform),
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
     allowEmpty: flags['allow-empty'] === true,
+    logFormat,
   };
 }
 
-function parseKeysArgs(args: readonly string[]): ParsedArgs {
+function parseKeysArgs(args: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform): ParsedArgs {
   const [sub, ...rest] = args;
   if (sub === '-h' || sub === '--help') return { command: 'help' };
-  if (sub !== 'import') return { command: 'error', message: sub === undefined ? 'keys needs a subcommand: keys import --config FILE' : `unknown keys subcommand "${sub}"` };
+  if (sub !== undefined && CLIENT_KEYS_SUBCOMMANDS.has(sub)) return parseClientArgs(`keys ${sub}`, rest, env, defaultDataDir(env, platform));
+  if (sub !== 'import') return { command: 'error', message: sub === undefined ? 'keys needs a subcommand: list, create, revoke or import' : `unknown keys subcommand "${sub}"` };
   const parsed = readFlags(rest, KEYS_IMPORT_FLAGS);
   if ('error' in parsed) return { command: 'error', message: parsed.error };
   if (parsed.values.help) return { command: 'help' };

@@ -2,11 +2,14 @@
 // gateway with createServer, listens on 127.0.0.1 by default and prints the ready line. A bad
 // config exits 2 with one line naming file, line and problem; never prints a secret.
 // `switchboard keys import --config FILE` moves a config's plaintext keys into the OS keychain.
+// The commands for a running gateway (status, models, keys list|create|revoke, usage, logs) live
+// in main/cli/, one per file; this file dispatches to them.
 import { networkInterfaces } from 'node:os';
 import pino from 'pino';
 import { createLogger } from './create-logger.js';
 import { createSecretRedactor } from './metering/redact-secrets.js';
 import { parseArgs, USAGE, type KeysImportOptions, type ServeOptions } from './cli-args.js';
+import type { ClientArgs } from './cli/parse-client-args.js';
 import { isLoopbackHost } from './core/host-name.js';
 import { lanHostNames } from './gateway/lan-host-names.js';
 import type { GatewayConfig } from './config/load-config.js';
@@ -20,6 +23,12 @@ import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js'
 import { isGatewayError } from './core/gateway-error.js';
 import { ensurePrivateDirectory } from './storage/ensure-private-directory.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
+import { chooseLogFormat } from './cli/choose-log-format.js';
+import { createPrettyLogDestination } from './cli/pretty-log-destination.js';
+import { readVersion } from './cli/read-version.js';
+import { runClientCommand } from './cli/run-client-command.js';
+import { removeRuntimeFile, writeRuntimeFile } from './cli/runtime-file.js';
+import { reachableHost } from './cli/locate-gateway.js';
 
 export interface CliDeps {
   /** The OS keychain (keytar, loaded on first use) unless a test passes another store. */
@@ -32,15 +41,39 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps
     process.stdout.write(USAGE);
     return 0;
   }
+  if (parsed.command === 'version') {
+    process.stdout.write(`switchboard ${readVersion()}\n`);
+    return 0;
+  }
   if (parsed.command === 'error') {
-    process.stderr.write(`switchboard: ${parsed.message}\n\n${USAGE}`);
+    process.stderr.write(`switchboard: ${parsed.message}\nsee \`switchboard --help\`\n`);
     return 2;
   }
   // Creating the store loads nothing: keytar is imported on the first keychain call, so a machine
   // without libsecret still serves every model that needs no keychain key.
   const secrets = deps.secrets ?? createKeytarSecretStore();
   if (parsed.command === 'keys-import') return importKeys(parsed, secrets);
+  if (parsed.command === 'client') return runClient(parsed, env, secrets);
   return serve(parsed, env, secrets);
+}
+
+async function runClient(args: ClientArgs, env: NodeJS.ProcessEnv, secrets: SecretStore): Promise<number> {
+  // `logs -f` runs until interrupted; Ctrl-C ends it with 0 like any other finished command.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runClientCommand(args, env, secrets, {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      stdoutIsTerminal: process.stdout.isTTY === true,
+      stop: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function importKeys(options: KeysImportOptions, secrets: SecretStore): Promise<number> {
@@ -111,7 +144,10 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   }
   // startGateway teaches the redactor the admin key and each provider key as it reads them.
   const secretRedactor = createSecretRedactor();
-  const log = createLogger({ level: options.logLevel, destination: pino.destination(2), mask: secretRedactor });
+  // Pretty lines for a person watching stderr; JSON lines for a file, a pipe or a collector.
+  const logSink = pino.destination(2);
+  const logFormat = chooseLogFormat(options.logFormat, process.stderr.isTTY === true);
+  const log = createLogger({ level: options.logLevel, destination: logFormat === 'pretty' ? createPrettyLogDestination(logSink) : logSink, mask: secretRedactor });
   try {
     ensurePrivateDirectory(options.dataDir, log);
   } catch (error) {
@@ -138,6 +174,7 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
+      removeRuntimeFile(options.dataDir, process.pid);
       running.close().then(() => resolve(0), (error: unknown) => {
         log.error({ err: error }, 'error while shutting down');
         resolve(1);
@@ -147,7 +184,14 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   // One write: a reader that acts on the ready line sees the lines about it in the same chunk.
-  const lines = [`Switchboard listening on ${running.url}`];
+  const localUrl = `http://${reachableHost(options.host)}:${running.port}`;
+  // Other commands (status, keys, logs...) find this gateway through the data dir.
+  try {
+    writeRuntimeFile(options.dataDir, { url: localUrl, pid: process.pid, version: readVersion(), startedAt: new Date().toISOString() });
+  } catch (error) {
+    log.warn({ err: error }, `could not write ${options.dataDir}/gateway.json: other switchboard commands need --port to find this gateway`);
+  }
+  const lines = [`Switchboard listening on ${running.url}`, `Dashboard: ${localUrl}/${running.masterKeyConfigured ? ' (sign in with the admin key)' : ''}`];
   if (!isLoopbackHost(options.host)) {
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);

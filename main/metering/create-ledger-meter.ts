@@ -2,7 +2,8 @@
 // budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
 // before each later attempt, a top-up so the reservation covers the deployment actually called
 // (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
-// exactly one usage row, whose flush settles the reservation. Refusals are recorded too.
+// exactly one usage row, whose flush settles the reservation, and its one info log line.
+// Refusals are recorded (and logged) too.
 // Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
 // kept only when body logging is on at admission, redacted and capped. Sees a key only to mask
 // it in logged bodies (the one the request presented); never stores or logs one.
@@ -25,6 +26,7 @@ import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
 import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
+import { REQUEST_LOG_MESSAGE, requestLogFields } from './request-log-fields.js';
 
 export interface LedgerMeterDeps {
   prices: PriceTable;
@@ -188,10 +190,12 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             ? ['rejected', error.status, error.code]
             : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
           try {
-            deps.usage.record({
+            const refused: UsageRecord = {
               ...base(), status, httpStatus, errorCode,
               errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
-            });
+            };
+            deps.usage.record(refused);
+            deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
           } catch (recordError) {
             deps.log.error({ err: recordError, requestId }, 'could not record usage');
           }
@@ -268,6 +272,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
               record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
             }
             deps.usage.record(record);
+            deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
           } catch (error) {
             // finish() must never throw into the request path; the row is the only thing lost.
             deps.log.error({ err: error, requestId }, 'could not record usage');

@@ -80,7 +80,7 @@ describe('cli-args', () => {
     [['serve', '--config', '--port'], HOME, "Option '--config' argument is ambiguous"],
     [['serve', 'extra'], HOME, "Unexpected argument 'extra'"],
     [['bogus'], HOME, 'unknown command "bogus"'],
-    [['keys'], HOME, 'keys needs a subcommand: keys import --config FILE'],
+    [['keys'], HOME, 'keys needs a subcommand: list, create, revoke or import'],
     [['keys', 'export'], HOME, 'unknown keys subcommand "export"'],
     [['keys', 'import'], HOME, 'keys import needs --config FILE'],
     [['keys', 'import', '--config'], HOME, "Option '--config <value>' argument missing"],

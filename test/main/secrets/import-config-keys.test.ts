@@ -223,11 +223,11 @@ describe('switchboard keys import (cli)', () => {
     [['keys', 'import'], /keys import needs --config FILE/],
     [['keys', 'import', '--config'], /Option '--config <value>' argument missing/],
     [['keys', 'import', '--port', '1'], /Unknown option '--port'/],
-  ])('refuses %j with usage and exit 2', async (argv, message) => {
+  ])('refuses %j with the reason, the help hint and exit 2', async (argv, message) => {
     const io = capture();
     expect(await main(argv, {}, { secrets: createMemorySecretStore() })).toBe(2);
     expect(io.err()).toMatch(message);
-    expect(io.err()).toContain('switchboard keys import --config FILE');
+    expect(io.err()).toContain('see `switchboard --help`');
   });
 });
 
