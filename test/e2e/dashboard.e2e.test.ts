@@ -58,7 +58,7 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-async function openPage(name: DashboardPageName): Promise<void> {
+async function openPage(name: DashboardPageName | 'Playground'): Promise<void> {
   await openDashboardPage(page, name);
 }
 
@@ -177,6 +177,23 @@ describe('dashboard (Chromium, real gateway)', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('overview-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // The playground: one streamed answer from the priced model.
+    await openPage('Playground');
+    await page.getByLabel('Model', { exact: true }).locator('option[value="gpt-mock"]').waitFor({ state: 'attached', ...WAIT });
+    await page.getByLabel('Model', { exact: true }).selectOption('gpt-mock');
+    await page.getByLabel('Message', { exact: true }).fill('Say hello');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByLabel('Last answer').waitFor(WAIT);
+    await shot('playground');
+
+    // The tray app's window is often small: the Overview at 420 px.
+    await page.setViewportSize({ width: 420, height: 860 });
+    await openPage('Overview');
+    await page.getByText('Healthy').first().waitFor(WAIT);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= document.scrollingElement!.clientWidth)).toBe(true);
+    await shot('overview-narrow');
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // No CSP violation or script error along the way. The only refused calls: the sign-in checks
     // (no key, then a wrong one) and /credentials, absent on a gateway without a keychain.
