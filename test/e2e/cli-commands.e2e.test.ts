@@ -6,7 +6,7 @@
 // log line and dashboard URL (pretty on a real terminal through util-linux `script`, JSON
 // through a pipe), and usage errors (one line, the help hint, exit 2).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import OpenAI from 'openai';
@@ -313,6 +313,21 @@ describe('signing in as serve does', () => {
     expect(await withoutKey.exited).toBe(1);
     expect(withoutKey.stderr()).toContain('the gateway needs its admin key');
     for (const cli of [serve, withConfig, withoutKey]) expect(cli.stdout() + cli.stderr()).not.toContain('sk-file-master-0123456789abcdef');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+  });
+
+  it('uses the admin key "Require keys" kept in the data dir when nothing else sets one', async () => {
+    const dir = join(work, 'required');
+    mkdirSync(dir, { recursive: true });
+    const kept = 'sk-kept-by-require-keys-0123456789';
+    writeFileSync(join(dir, 'admin-key.json'), JSON.stringify({ version: 1, key: kept }), { mode: 0o600 });
+    const serve = runCli(['serve', '--config', config, '--port', '0', '--data-dir', dir]);
+    await ready(serve);
+    const models = runCli(['models', '--data-dir', dir]);
+    expect(await models.exited).toBe(0);
+    expect(models.stdout()).toMatch(/^local-vllm\s/m);
+    for (const cli of [serve, models]) expect(cli.stdout() + cli.stderr()).not.toContain(kept);
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
   });
