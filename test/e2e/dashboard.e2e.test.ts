@@ -104,6 +104,12 @@ describe('dashboard (Chromium, real gateway)', () => {
     await page.getByRole('rowgroup').filter({ hasText: 'gpt-mock' }).getByText('$2.50 / 1M').waitFor(WAIT);
     await page.getByRole('button', { name: 'Test gpt-mock (openai_like/up-model)' }).click();
     await page.getByText('Hello, world!').waitFor(WAIT);
+    // Opening another model's form clears the note about the last one.
+    await page.getByText('Added local-llama (ollama_chat/llama3.2).').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Edit gpt-mock (openai_like/up-model)' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).waitFor(WAIT);
+    expect(await page.getByText('Added local-llama (ollama_chat/llama3.2).').count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
 
     // Create a key for an app; it is shown once.
     await openPage('Keys');

@@ -29,6 +29,13 @@ export function ModelsPage({ api }: { api: ApiClient }) {
   const [message, setMessage] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
 
+  // Opening a form starts a new subject: the last "Added/Saved/Deleted" note or delete error is
+  // about another model and must not linger beside it.
+  const edit = (next: Editing) => {
+    setMessage(null);
+    setDeleteError(null);
+    setEditing(next);
+  };
   const changed = (text: string) => {
     setMessage(text);
     models.reload();
@@ -67,7 +74,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
         <div className="card-head">
           <h2 id="models-title">Models</h2>
           {editing === null ? (
-            <button type="button" className="button-primary" onClick={() => setEditing({ mode: 'add' })}>
+            <button type="button" className="button-primary" onClick={() => edit({ mode: 'add' })}>
               Add a model
             </button>
           ) : null}
@@ -85,7 +92,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
               <p className="strong">No models yet.</p>
               <p>Add one below, or find the models a local server (Ollama, LM Studio, vLLM) already has.</p>
               {editing === null ? (
-                <button type="button" className="button-primary" onClick={() => setEditing({ mode: 'add' })}>
+                <button type="button" className="button-primary" onClick={() => edit({ mode: 'add' })}>
                   Add your first model
                 </button>
               ) : null}
@@ -99,7 +106,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
                 entries={m.data}
                 health={health.data}
                 active={active.data}
-                onEdit={(entry) => setEditing({ mode: 'edit', entry })}
+                onEdit={(entry) => edit({ mode: 'edit', entry })}
                 onDelete={async (entry, switchActiveTo) => {
                   setDeleteError(null);
                   try {
