@@ -230,7 +230,7 @@ describe('createLedgerMeter', () => {
       const refusal = refusalOf(() => meter.admit({ ...admission(principal, deployment(), 'n-128'), body }));
       expect(refusal.code).toBe('budget_exceeded');
       expect(refusal.message).toContain('128 choices');
-      expect(refusal.message).toContain(`may cost up to ${formatUsd(estimatePromptTokens(body) + 128 * 9 * 2)}.`);
+      expect(refusal.message).toContain(`may cost up to ${formatUsd(estimatePromptTokens(body) + 128 * 9 * 2)} at 9 output tokens x 128 choices;`);
       expect(held(principal)).toMatchObject({ spendMicros: 0, reservedMicros: 0 });
 
       const admitted = meter.admit({ ...admission(principal, deployment(), 'n-4'), body: { ...body, n: 4 } });
