@@ -179,7 +179,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       expect(error.error).toMatchObject({ param: null });
       expect((error.error as { message: string }).message).toBe(
         'Budget exceeded for notes-app: this request may cost up to $0.30 at 987 output tokens; ' +
-          'notes-app has $0.099928 left of its $1.00 budget; lower max_tokens to lower the hold; resets 1 Apr 2026 10:00 UTC.',
+          'notes-app has $0.10 left of its $1.00 budget; lower max_tokens to lower the hold; resets 1 Apr 2026 10:00 UTC.',
       );
       expect(error.headers?.get('retry-after')).toBe(String((resetAt - gw.clock.now()) / 1000));
 
