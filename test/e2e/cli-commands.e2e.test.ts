@@ -210,8 +210,8 @@ describe('against a running gateway, found through its data dir', () => {
     const table = usage.stdout().split('\n');
     expect(table[0]).toMatch(/^APP\s+TODAY REQS\s+TOKENS\s+SPEND\s+7 DAYS REQS\s+TOKENS\s+SPEND$/);
     const row = table.find((line) => line.startsWith('notes-app '));
-    // Its one answered request, today and this week.
-    expect(row).toMatch(/^notes-app\s+1\s+\d+\s+\$\d+\.\d+\s+1\s+\d+\s+\$\d+\.\d+$/);
+    // Its answered request and the refused one (model not allowed: a rejected row), today and this week.
+    expect(row).toMatch(/^notes-app\s+2\s+\d+\s+\$\d+\.\d+\s+2\s+\d+\s+\$\d+\.\d+$/);
     // Aligned: every row ends where the header ends (right-aligned last column).
     expect(table.filter((line) => line !== '').every((line) => line.length === table[0]!.length)).toBe(true);
 

@@ -245,7 +245,11 @@ describe('secret canary (S8, S9)', () => {
       const added = await api('POST', '/model/new', { model_name: 'api', litellm_params: { model: 'openai/up-api', api_base: `${mock.url}/v1`, api_key: 'keychain/canary-api' } });
       expect(added.status).toBeLessThan(300);
       expect((await client.chat.completions.create(chat('api'))).choices[0]?.message.content).toBe('Hello, world!');
-      expect(upstreamKeys()).toEqual([`Bearer ${SENTINELS.providerApi}`]);
+      // Every request for up-api (the chat, and any probe /model/new sends so the active alias can
+      // follow a working model) carries the key saved through the API; other models keep their own.
+      const toApiModel = mock.requests.slice(upstreamMark).filter((r) => JSON.stringify(r.json ?? {}).includes('"up-api"'));
+      expect(toApiModel.length).toBeGreaterThan(0);
+      expect(new Set(toApiModel.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${SENTINELS.providerApi}`]));
       for (const path of ['/credentials', '/credentials/canary-api', '/model/info', '/v2/model/info', '/v1/models', '/health/readiness', '/settings']) {
         expect((await api('GET', path)).status, path).toBe(200);
       }
