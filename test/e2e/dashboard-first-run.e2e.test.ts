@@ -74,12 +74,13 @@ describe('dashboard first run (Chromium, real gateway, no Ollama running)', () =
     await openDashboardPage(page, 'Models');
     await addModel('gpt-local', 'qwen3');
     await page.getByText('Apps sending switchboard/active now get gpt-local: llama3.2 does not answer.').waitFor(WAIT);
-    expect(await page.getByLabel('Apps that send switchboard/active get').inputValue()).toBe('gpt-local');
+    // The picker reloads after the message: wait for it rather than read it at once (slow CI machines).
+    await expect.poll(() => page.getByLabel('Apps that send switchboard/active get').inputValue(), WAIT).toBe('gpt-local');
     expect(await activeModel()).toBe('gpt-local');
 
     await openDashboardPage(page, 'Overview');
     await guideStep('Add a model').and(page.locator('.step-done')).waitFor(WAIT);
-    expect(await page.locator('.facts').getByText('gpt-local').isVisible()).toBe(true);
+    await page.locator('.facts').getByText('gpt-local').waitFor(WAIT);
     expect(browser.browserErrors).toEqual([]);
   });
 
