@@ -19,10 +19,25 @@ export function TableWrap({ label, children }: TableWrapProps) {
     const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1);
     const observer = new ResizeObserver(measure);
     observer.observe(element);
-    const table = element.firstElementChild;
+    // The table inside is replaced and refilled as data arrives (a new range, prices loaded): watch
+    // whatever is there now, or the hint keeps the first table's answer.
+    let table = element.firstElementChild;
     if (table !== null) observer.observe(table);
+    const changes = new MutationObserver(() => {
+      const current = element.firstElementChild;
+      if (current !== table) {
+        if (table !== null) observer.unobserve(table);
+        if (current !== null) observer.observe(current);
+        table = current;
+      }
+      measure();
+    });
+    changes.observe(element, { childList: true, subtree: true, characterData: true });
     measure();
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      changes.disconnect();
+    };
   }, []);
   return (
     <div className="table-frame">
