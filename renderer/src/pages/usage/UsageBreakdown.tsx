@@ -13,7 +13,7 @@ import { formatCount } from '../../format/format-count.js';
 import { formatLatency } from '../../format/format-latency.js';
 import { METRIC_LABELS, metricDisplay, metricValue, type UsageMetric } from './usage-metrics.js';
 import { csvFileName, usageToCsv } from './usage-csv.js';
-import { downloadText } from './download-text.js';
+import { saveTextFile } from '../../components/save-text-file.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { utcDaysIn, type TimeRange } from './usage-range.js';
 
@@ -50,7 +50,7 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version, pr
           type="button"
           className="button-small"
           disabled={summary.data === undefined || summary.data.groups.length === 0}
-          onClick={() => summary.data && downloadText(csvFileName(groupBy, range.start, range.end), usageToCsv(summary.data))}
+          onClick={() => summary.data && saveTextFile(csvFileName(groupBy, range.start, range.end), usageToCsv(summary.data), 'text/csv;charset=utf-8')}
           aria-label={`Export usage per ${groupBy} as CSV`}
         >
           Export CSV
