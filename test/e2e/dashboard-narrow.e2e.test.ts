@@ -83,11 +83,9 @@ async function ask(app: string, model: string): Promise<void> {
  * regions that scroll without a visible hint.
  */
 async function sidewaysScroll(name: string): Promise<{ page: string; scrollWidth: number; clientWidth: number; wide: string[]; unhinted: string[] }> {
-  // The hint follows a resize observer; give it a moment to catch up with data that just arrived.
-  await page
-    .waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.table-wrap')].every((el) => el.scrollWidth <= el.clientWidth + 1 || el.offsetParent === null || el.parentElement?.querySelector<HTMLElement>('.scroll-hint')?.offsetParent != null), null, { timeout: 5_000 })
-    .catch(() => undefined);
-  const found = await page.evaluate(() => {
+  // The hint follows a resize observer: give it up to 5 s to catch up with data that just arrived
+  // (one reading can land between a health result widening the table and the hint's re-render).
+  const measure = () => page.evaluate(() => {
     const root = document.scrollingElement!;
     const held = (el: HTMLElement): boolean => {
       for (let up = el.parentElement; up !== null && up !== document.body; up = up.parentElement) {
@@ -108,6 +106,8 @@ async function sidewaysScroll(name: string): Promise<{ page: string; scrollWidth
       .map((el) => el.querySelector('caption')?.textContent ?? el.className);
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide, unhinted };
   });
+  let found = await measure();
+  for (const until = Date.now() + 5_000; found.unhinted.length > 0 && Date.now() < until; found = await measure()) await page.waitForTimeout(100);
   return { page: name, ...found };
 }
 

@@ -16,7 +16,17 @@ export function TableWrap({ label, children }: TableWrapProps) {
   useEffect(() => {
     const element = box.current;
     if (element === null || typeof ResizeObserver === 'undefined') return undefined;
-    const measure = () => setOverflowing(element.scrollWidth > element.clientWidth + 1);
+    const measureNow = () => setOverflowing(element.scrollWidth > element.clientWidth + 1);
+    // Measure now and again once the frame that follows has been laid out: a change that lands
+    // between a callback and the next paint (a health result, a class swap) must not leave the
+    // hint with a stale answer (seen once on a loaded CI machine).
+    let frame = 0;
+    const measure = () => {
+      measureNow();
+      if (typeof requestAnimationFrame === 'undefined') return;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(measureNow);
+    };
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     // The table inside is replaced and refilled as data arrives (a new range, prices loaded): watch
@@ -32,11 +42,14 @@ export function TableWrap({ label, children }: TableWrapProps) {
       }
       measure();
     });
-    changes.observe(element, { childList: true, subtree: true, characterData: true });
+    changes.observe(element, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'style'] });
+    window.addEventListener('resize', measure);
     measure();
     return () => {
       observer.disconnect();
       changes.disconnect();
+      window.removeEventListener('resize', measure);
+      if (typeof cancelAnimationFrame !== 'undefined') cancelAnimationFrame(frame);
     };
   }, []);
   return (
