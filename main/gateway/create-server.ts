@@ -311,7 +311,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {
       const models = deps.models;
       registerBackupRoutes(zone, {
-        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now,
+        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now, activeModel,
         reloadModels: () => setDeployments(mergeDeployments(deps.config.deployments, models.store.list(), models.env, (m, reason) => skippedModel(m.id, reason))),
       });
     }
