@@ -50,9 +50,8 @@ import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
 import type { ModelRepository } from '../storage/model-repository.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
-import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
+import { registerAdminKeyRoutes, type AdminKeyRouteDeps } from './routes/admin-key-routes.js';
 import { generateAdminKey } from '../secrets/admin-key.js';
-import type { AdminKeySaved } from '../secrets/data-dir-admin-key.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
@@ -153,10 +152,11 @@ export interface ServerDeps {
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
   connectionLimits?: Partial<ConnectionLimits>;
   /**
-   * Where "Require keys" keeps the admin key it creates (data-dir-admin-key.ts); when given,
-   * POST /admin-key/require is served. `onRequired` learns the key before it is answered.
+   * Where "Require keys" keeps the admin key it creates (data-dir-admin-key.ts) and where the key
+   * in effect at start comes from; when given, GET /admin-key and POST /admin-key/require, /rotate
+   * and /remove are served. `onRequired` and `onRotated` learn a new key before it is answered.
    */
-  requireKeys?: { save(key: string): Promise<AdminKeySaved>; onRequired(key: string, saved: AdminKeySaved): void };
+  requireKeys?: Omit<AdminKeyRouteDeps, 'authenticator' | 'generate'>;
 }
 
 export interface Gateway {
