@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { GatewayError } from '../core/gateway-error.js';
+import { createRefusedRowCap } from './plugins/refused-row-cap.js';
 import type { Logger } from 'pino';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
@@ -274,11 +275,16 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
   const ollamaKeyless = () => deps.gatewaySettings?.ollamaKeyless(deps.config.ollamaApi) ?? deps.config.ollamaApi;
   const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, ollamaKeyless);
-  // An auth refusal is a rejected request like a policy refusal: its row, never the key it presented.
-  const onRefused = (request: FastifyRequest, refusal: GatewayError): void => inference.meter.reject?.({
-    requestId: request.id, key: refusal.refusedKey ?? null, requestedModel: '', userAgent: request.headers['user-agent'], headers: request.headers,
-    route: request.routeOptions.url ?? request.url,
-  }, refusal);
+  // An auth refusal is a rejected request like a policy refusal: its row, never the key it
+  // presented; as many rows as a caller without a valid key can make us write are capped.
+  const refusedRows = createRefusedRowCap({ now, log: deps.log });
+  const onRefused = (request: FastifyRequest, refusal: GatewayError): void => {
+    if (inference.meter.reject === undefined || !refusedRows.admit(request.ip)) return;
+    inference.meter.reject({
+      requestId: request.id, key: refusal.refusedKey ?? null, requestedModel: '', userAgent: request.headers['user-agent'], headers: request.headers,
+      route: request.routeOptions.url ?? request.url,
+    }, refusal);
+  };
   registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []), onRefused }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);

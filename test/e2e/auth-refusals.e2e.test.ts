@@ -3,6 +3,7 @@
 // Switchboard key or a missing one is filed under the app its User-Agent names, and the row says
 // why, in /spend/logs and in /usage/summary's rejected count. The key presented is never stored:
 // not the key, not its hash, not a prefix of either (the SQLite files are searched byte by byte).
+// A caller without a valid key cannot make the gateway write rows without bound (120 a minute).
 // Real gateway (startGateway, SQLite in a temp dir), the official openai client, loopback only.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -104,6 +105,24 @@ describe('auth refusals with an admin key', () => {
     const bytes = databaseBytes(gw.dataDir);
     for (const trace of tracesOf(unknown)) expect(bytes.includes(trace), `the database holds ${trace === unknown ? 'the key' : 'a hash of the key'}`).toBe(false);
     expect(bytes.includes(MASTER_KEY)).toBe(false);
+  });
+
+  it('records at most 120 refusals a minute from one address, and refuses the rest all the same', async () => {
+    // A fresh minute: the refusals of the tests above count against this address too.
+    gw.clock.advance(60_000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 125; i++) {
+      const response = await fetch(`${gw.url()}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'python-requests/2.31.0' }, body: JSON.stringify({ model: 'cheap', messages: hi }),
+      });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    expect(gw.usageRows("app = 'python-requests'")).toHaveLength(120);
+    gw.clock.advance(60_000);
+    expect((await fetch(`${gw.url()}/v1/models`, { headers: { 'user-agent': 'python-requests/2.31.0' } })).status).toBe(401);
+    expect(gw.usageRows("app = 'python-requests'")).toHaveLength(121);
   });
 });
 
