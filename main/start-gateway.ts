@@ -16,6 +16,7 @@ import { withSecretCache } from './secrets/with-secret-cache.js';
 import { withSeenSecrets } from './secrets/with-seen-secrets.js';
 import { plaintextKeyWarnings } from './secrets/find-literal-keys.js';
 import { createDataDirAdminKey } from './secrets/data-dir-admin-key.js';
+import { findAdminKeyOrigin } from './find-admin-key-origin.js';
 import { warnMissingKeychainKeys } from './secrets/warn-missing-keychain-keys.js';
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
@@ -151,6 +152,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   // options.masterKey), then the key "Require keys" kept for this data directory, else open mode.
   const masterKey = options.masterKey ?? (await resolveCredential(config.masterKey)) ?? (await dataDirAdminKey.load());
   redact.remember(masterKey);
+  const adminKeyOrigin = await findAdminKeyOrigin({ masterKey, env: options.env, config, resolve: resolveCredential, dataDir: dataDirAdminKey });
   // The config's literal and os.environ/ keys are known now, before any request uses them; the
   // keychain is not read ahead (its keys are remembered at their first read).
   for (const deployment of config.deployments) {
@@ -214,10 +216,20 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: {
+        origin: adminKeyOrigin,
         save: (key) => dataDirAdminKey.save(key),
+        replace: (key) => dataDirAdminKey.replace(key),
+        remove: () => dataDirAdminKey.remove(),
         onRequired: (key, saved) => {
           redact.remember(key);
           log.info({ storedIn: saved.stored_in, location: saved.location }, `keys are now required: an admin key was created and kept in ${saved.location}; requests without a key are refused from now on`);
+        },
+        onRotated: (key, saved) => {
+          redact.remember(key);
+          log.info({ storedIn: saved.stored_in, location: saved.location }, `the admin key was rotated: the new one is kept in ${saved.location}; the old one is refused from now on`);
+        },
+        onRemoved: () => {
+          log.warn('the admin key was removed: the gateway is open to every local process again, from now on and at the next start');
         },
       },
     });

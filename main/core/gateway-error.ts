@@ -17,6 +17,13 @@ export interface GatewayErrorOptions {
   upstreamStatus?: number;
   /** A short, sanitised excerpt of the upstream's error body (for the usage log, never the client). */
   upstreamExcerpt?: string;
+  /** The virtual key an authentication refusal is about (a blocked or expired one), so its row is that key's: ids and names, never the key. */
+  refusedKey?: RefusedKey;
+}
+
+export interface RefusedKey {
+  id: string;
+  alias: string | null;
 }
 
 export class GatewayError extends Error {
@@ -29,6 +36,7 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
   readonly upstreamStatus: number | undefined;
   readonly upstreamExcerpt: string | undefined;
+  readonly refusedKey: RefusedKey | undefined;
 
   constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -42,6 +50,7 @@ export class GatewayError extends Error {
     this.headers = options.headers ?? {};
     this.upstreamStatus = options.upstreamStatus;
     this.upstreamExcerpt = options.upstreamExcerpt;
+    this.refusedKey = options.refusedKey;
   }
 
   toBody(): OpenAIErrorBody {

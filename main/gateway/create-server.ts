@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
+import type { GatewayError } from '../core/gateway-error.js';
+import { createRefusedRowCap } from './plugins/refused-row-cap.js';
 import type { Logger } from 'pino';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
@@ -49,9 +51,8 @@ import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
 import type { ModelRepository } from '../storage/model-repository.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
-import { registerAdminKeyRoutes } from './routes/admin-key-routes.js';
+import { registerAdminKeyRoutes, type AdminKeyRouteDeps } from './routes/admin-key-routes.js';
 import { generateAdminKey } from '../secrets/admin-key.js';
-import type { AdminKeySaved } from '../secrets/data-dir-admin-key.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { createActiveModelStore, createMemoryPersistence, type ActiveModelStore, type AliasPersistence } from '../routing/active-model.js';
 import { createBackgroundHealthChecks, type HealthCheckSettings, type HealthChecks } from '../routing/background-health-checks.js';
@@ -152,10 +153,11 @@ export interface ServerDeps {
   /** Socket timeouts and caps (tests shorten them); DEFAULT_CONNECTION_LIMITS for what is not given. */
   connectionLimits?: Partial<ConnectionLimits>;
   /**
-   * Where "Require keys" keeps the admin key it creates (data-dir-admin-key.ts); when given,
-   * POST /admin-key/require is served. `onRequired` learns the key before it is answered.
+   * Where "Require keys" keeps the admin key it creates (data-dir-admin-key.ts) and where the key
+   * in effect at start comes from; when given, GET /admin-key and POST /admin-key/require, /rotate
+   * and /remove are served. `onRequired` and `onRotated` learn a new key before it is answered.
    */
-  requireKeys?: { save(key: string): Promise<AdminKeySaved>; onRequired(key: string, saved: AdminKeySaved): void };
+  requireKeys?: Omit<AdminKeyRouteDeps, 'authenticator' | 'generate'>;
 }
 
 export interface Gateway {
@@ -273,7 +275,17 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
   const ollamaKeyless = () => deps.gatewaySettings?.ollamaKeyless(deps.config.ollamaApi) ?? deps.config.ollamaApi;
   const inferenceAuthenticator = allowKeylessOllamaClients(authenticator, ollamaKeyless);
-  registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []) }, (zone) => {
+  // An auth refusal is a rejected request like a policy refusal: its row, never the key it
+  // presented; as many rows as a caller without a valid key can make us write are capped.
+  const refusedRows = createRefusedRowCap({ now, log: deps.log });
+  const onRefused = (request: FastifyRequest, refusal: GatewayError): void => {
+    if (inference.meter.reject === undefined || !refusedRows.admit(request.ip)) return;
+    inference.meter.reject({
+      requestId: request.id, key: refusal.refusedKey ?? null, requestedModel: '', userAgent: request.headers['user-agent'], headers: request.headers,
+      route: request.routeOptions.url ?? request.url,
+    }, refusal);
+  };
+  registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []), onRefused }, (zone) => {
     registerOpenAIRoutes(zone, inference);
     registerAnthropicRoutes(zone, inference);
     registerResponsesRoutes(zone, inference, {
@@ -305,7 +317,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {
       const models = deps.models;
       registerBackupRoutes(zone, {
-        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now,
+        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now, activeModel,
         reloadModels: () => setDeployments(mergeDeployments(deps.config.deployments, models.store.list(), models.env, (m, reason) => skippedModel(m.id, reason))),
       });
     }

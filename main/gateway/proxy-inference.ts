@@ -133,7 +133,8 @@ export async function proxyInference(
     const refusal = modelNotAllowed(principal, model);
     // Refused before admission, but still a request this key made: it leaves its row.
     deps.meter.reject?.({
-      requestId, principal, endpoint, requestedModel: model, deployment: group.deployments[0]!, body, userAgent: request.headers['user-agent'],
+      requestId, key: principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null,
+      requestedModel: model, deployment: group.deployments[0]!, userAgent: request.headers['user-agent'],
       headers: request.headers, route: request.routeOptions.url ?? request.url,
     }, refusal);
     throw refusal;

@@ -9,6 +9,7 @@ import { createBudgetResetter } from './budget-reset.js';
 import { KeyError } from './key-error.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
+import { VIRTUAL_KEY_COLUMNS, decodeVirtualKeyRow, type VirtualKeyRow } from '../storage/virtual-key-row.js';
 import { KEY_PREFIX, generateKeyId, generateKeySecret, hashKey, keyLast4, maskKey } from './virtual-keys.js';
 
 export interface VirtualKeyRecord {
@@ -96,31 +97,12 @@ const MAX_METADATA_JSON = 64 * 1024;
 /** $1,000,000,000: far above any real budget, far below Number.MAX_SAFE_INTEGER micros. */
 const MAX_BUDGET_USD = 1e9;
 
-interface KeyRow {
-  id: string;
-  key_last4: string;
-  key_alias: string | null;
-  models: string;
-  max_budget_micros: number | null;
-  budget_duration: string | null;
-  budget_reset_at: number | null;
-  spend_micros: number;
+interface KeyRow extends VirtualKeyRow {
   reserved_micros: number;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_parallel_requests: number | null;
-  expires_at: number | null;
-  blocked: number;
-  metadata: string;
-  created_at: number;
-  updated_at: number;
-  last_used_at: number | null;
 }
 
-/** Every column but key_hash, which never leaves this module. */
-const COLUMNS =
-  'id, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at, spend_micros, reserved_micros, ' +
-  'rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at, last_used_at';
+/** Every column but key_hash, which leaves this module only for a lookup by it. */
+const COLUMNS = [...VIRTUAL_KEY_COLUMNS, 'reserved_micros'].join(', ');
 
 type ColumnValues = Partial<Record<'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata', string | number | null>>;
 
@@ -313,25 +295,26 @@ export function createKeyRepository(db: Database.Database, clock: Clock): KeyRep
 }
 
 function toRecord(row: KeyRow): VirtualKeyRecord {
+  const key = decodeVirtualKeyRow(row);
   return {
-    id: row.id,
-    keyLast4: row.key_last4,
-    keyAlias: row.key_alias,
-    models: JSON.parse(row.models) as string[],
-    maxBudgetMicros: row.max_budget_micros,
-    budgetDuration: row.budget_duration,
-    budgetResetAt: row.budget_reset_at,
-    spendMicros: row.spend_micros,
-    reservedMicros: row.reserved_micros,
-    rpmLimit: row.rpm_limit,
-    tpmLimit: row.tpm_limit,
-    maxParallelRequests: row.max_parallel_requests,
-    expiresAt: row.expires_at,
-    blocked: row.blocked === 1,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastUsedAt: row.last_used_at,
+    id: key.id,
+    keyLast4: key.key_last4,
+    keyAlias: key.key_alias,
+    models: key.models,
+    maxBudgetMicros: key.max_budget_micros,
+    budgetDuration: key.budget_duration,
+    budgetResetAt: key.budget_reset_at,
+    spendMicros: key.spend_micros,
+    reservedMicros: key.reserved_micros,
+    rpmLimit: key.rpm_limit,
+    tpmLimit: key.tpm_limit,
+    maxParallelRequests: key.max_parallel_requests,
+    expiresAt: key.expires_at,
+    blocked: key.blocked,
+    metadata: key.metadata,
+    createdAt: key.created_at,
+    updatedAt: key.updated_at,
+    lastUsedAt: key.last_used_at,
   };
 }
 

@@ -9,8 +9,8 @@ export type KeyRejection = 'unknown' | 'expired' | 'blocked';
 
 export type KeyVerification =
   | { ok: true; key: VirtualKeyRecord }
-  /** keyId is null for 'unknown'; all three answer 401 with the same body shape. */
-  | { ok: false; reason: KeyRejection; keyId: string | null };
+  /** keyId and keyAlias are null for 'unknown'; all three answer 401 with the same body shape. */
+  | { ok: false; reason: KeyRejection; keyId: string | null; keyAlias: string | null };
 
 export interface KeyVerifier {
   verify(presented: string): KeyVerification;
@@ -70,12 +70,12 @@ export function createKeyVerifier(repo: KeyRepository, clock: Clock, options: Ke
   return {
     verify(presented) {
       if (typeof presented !== 'string' || presented.length === 0 || presented.length > MAX_PRESENTED_KEY_LENGTH) {
-        return { ok: false, reason: 'unknown', keyId: null };
+        return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
       }
       const record = lookup(hashKey(presented));
-      if (record === null) return { ok: false, reason: 'unknown', keyId: null };
-      if (record.blocked) return { ok: false, reason: 'blocked', keyId: record.id };
-      if (record.expiresAt !== null && record.expiresAt <= clock.now()) return { ok: false, reason: 'expired', keyId: record.id };
+      if (record === null) return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
+      if (record.blocked) return { ok: false, reason: 'blocked', keyId: record.id, keyAlias: record.keyAlias };
+      if (record.expiresAt !== null && record.expiresAt <= clock.now()) return { ok: false, reason: 'expired', keyId: record.id, keyAlias: record.keyAlias };
       return { ok: true, key: record };
     },
     clearCache() {

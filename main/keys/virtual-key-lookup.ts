@@ -28,8 +28,10 @@ export function createVirtualKeyLookup(verifier: KeyVerifier): VirtualKeyLookup 
           hasBudget: key.maxBudgetMicros !== null,
         };
       }
-      if (result.reason === 'expired') throw new GatewayError('invalid_api_key', 'This API key has expired. Ask the Switchboard admin for a new one.');
-      if (result.reason === 'blocked') throw new GatewayError('invalid_api_key', 'This API key is blocked. Unblock it with POST /key/unblock or in the dashboard.');
+      // The refusal names the key it is about, so its usage row is that key's (and its app's).
+      const refusedKey = result.keyId === null ? undefined : { id: result.keyId, alias: result.keyAlias };
+      if (result.reason === 'expired') throw new GatewayError('invalid_api_key', 'This API key has expired. Ask the Switchboard admin for a new one.', { refusedKey });
+      if (result.reason === 'blocked') throw new GatewayError('invalid_api_key', 'This API key is blocked. Unblock it with POST /key/unblock or in the dashboard.', { refusedKey });
       return undefined;
     },
   };

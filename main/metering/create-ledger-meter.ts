@@ -99,19 +99,19 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
 
   return {
     reject(input, refusal) {
-      const { principal, deployment } = input;
+      const { key, deployment } = input;
       try {
         deps.usage.record({
           requestId: input.requestId,
           ts: deps.clock.now(),
-          keyId: principal.kind === 'virtual' ? principal.keyId : null,
-          keyAlias: principal.kind === 'virtual' ? principal.alias : null,
-          app: principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers),
+          keyId: key?.id ?? null,
+          keyAlias: key?.alias ?? null,
+          app: key === null ? guessApp(input.userAgent, input.headers) : key.alias ?? key.id,
           userAgent: input.userAgent?.slice(0, 256) ?? null,
           requestedModel: input.requestedModel,
-          modelGroup: deployment.modelName,
+          modelGroup: deployment?.modelName ?? null,
           deploymentId: null,
-          provider: deployment.provider,
+          provider: deployment?.provider ?? null,
           promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
           costMicros: 0, latencyMs: 0, ttftMs: null,
           status: 'rejected', httpStatus: refusal.status, errorCode: refusal.code, usageEstimated: false,

@@ -78,10 +78,27 @@ export interface RequestMeter {
   /** Synchronous on purpose: admission must be atomic (S27). Throws GatewayError to refuse. */
   admit(input: AdmissionInput): Admission;
   /**
-   * Records a request refused before admission (a model the key may not use) as rejected, with
-   * the refusal's message, so every refusal leaves its row. Must not throw.
+   * Records a request refused before admission (a key refused by authentication, a model the key
+   * may not use) as rejected, with the refusal's message, so every refusal leaves its row. Must not throw.
    */
-  reject?(input: AdmissionInput, refusal: { code: string; status: number; message: string }): void;
+  reject?(input: RefusedRequest, refusal: { code: string; status: number; message: string }): void;
+}
+
+/** A request refused before admission, as far as it was read when it was refused. */
+export interface RefusedRequest {
+  requestId: string;
+  /**
+   * Whose request it was: the key that made it (a blocked or expired key is still that key), or
+   * null for a caller with no valid key, attributed by its User-Agent. Never the presented key.
+   */
+  key: { id: string; alias: string | null } | null;
+  /** The model name as the client sent it; '' when refused before the body was read (authentication). */
+  requestedModel: string;
+  /** The first deployment of the group it resolved to; absent when refused before routing. */
+  deployment?: Deployment;
+  userAgent: string | undefined;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  route: string;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

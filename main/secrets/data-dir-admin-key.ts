@@ -2,7 +2,7 @@
 // keychain (under an account named in <dataDir>/admin-key.json), or, where no keychain can keep
 // it, in that file itself with mode 0600. Read again at every start on the same data directory.
 // Never logs the key or puts it in an error; a key it cannot read stops the start rather than
-// opening the gateway.
+// opening the gateway. Rotating or removing the key deletes its old keychain account too.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,15 @@ export interface DataDirAdminKey {
   load(): Promise<string | undefined>;
   /** Keeps `key` for this data directory: the keychain first, the 0600 file when the keychain fails. */
   save(key: string): Promise<AdminKeySaved>;
+  /** Rotation: keeps `key` in place of the one kept now, whose keychain account is then deleted. */
+  replace(key: string): Promise<AdminKeySaved>;
+  /**
+   * Forgets the key: the file goes first (the next start is open even if the keychain then fails),
+   * then its keychain account, best effort (a leftover account is logged, never its value).
+   */
+  remove(): Promise<void>;
+  /** Where the kept key is, read from the file only (the keychain is not asked); undefined when none is kept. */
+  where(): AdminKeySaved | undefined;
 }
 
 type StoredRecord = { version: 1; keychain_account: string } | { version: 1; key: string };
@@ -50,36 +59,74 @@ export function createDataDirAdminKey(options: { dataDir: string; store: SecretS
     }
   };
 
+  /** The record now in the file, or undefined when there is none or it cannot be parsed (then nothing is deleted on its word). */
+  const current = (): StoredRecord | undefined => {
+    if (!existsSync(file)) return undefined;
+    try {
+      return parseRecord(readFileSync(file, 'utf8'), file);
+    } catch {
+      return undefined;
+    }
+  };
+  const forgetAccount = async (record: StoredRecord | undefined): Promise<void> => {
+    if (record === undefined || !('keychain_account' in record) || store === undefined) return;
+    try {
+      await store.delete(record.keychain_account);
+    } catch (error) {
+      const why = isSecretStoreError(error) ? error.message : 'the keychain could not be reached';
+      log.warn({ account: record.keychain_account }, `the old admin key's keychain account "${record.keychain_account}" could not be deleted (${why}); it no longer opens anything, delete it by hand`);
+    }
+  };
+
+  const save = async (key: string): Promise<AdminKeySaved> => {
+    if (store !== undefined) {
+      const account = `${ADMIN_KEY_NAME}-${randomBytes(6).toString('hex')}`;
+      let kept = false;
+      try {
+        await store.set(account, key);
+        // A keychain that accepts a write but cannot give it back would lock the user out at the next start.
+        if ((await store.get(account)) !== key) throw new Error('the keychain accepted the key but could not read it back');
+        kept = true;
+      } catch (error) {
+        // SecretStore messages say what to install or unlock and never carry the value.
+        const why = isSecretStoreError(error) ? error.message : 'the keychain accepted the key but could not read it back';
+        log.warn({ file }, `the OS keychain could not keep the admin key (${why}); keeping it in ${file}, readable by this user only`);
+        await store.delete(account).catch(() => false);
+      }
+      if (kept) {
+        try {
+          write({ version: 1, keychain_account: account });
+        } catch (error) {
+          await store.delete(account).catch(() => false);
+          throw error;
+        }
+        return { stored_in: 'keychain', location: `${store.location}, account "${account}"` };
+      }
+    }
+    write({ version: 1, key });
+    return { stored_in: 'file', location: file };
+  };
+
   return {
     load: () => loadDataDirAdminKey(options.dataDir, store),
-
-    async save(key) {
-      if (store !== undefined) {
-        const account = `${ADMIN_KEY_NAME}-${randomBytes(6).toString('hex')}`;
-        let kept = false;
-        try {
-          await store.set(account, key);
-          // A keychain that accepts a write but cannot give it back would lock the user out at the next start.
-          if ((await store.get(account)) !== key) throw new Error('the keychain accepted the key but could not read it back');
-          kept = true;
-        } catch (error) {
-          // SecretStore messages say what to install or unlock and never carry the value.
-          const why = isSecretStoreError(error) ? error.message : 'the keychain accepted the key but could not read it back';
-          log.warn({ file }, `the OS keychain could not keep the admin key (${why}); keeping it in ${file}, readable by this user only`);
-          await store.delete(account).catch(() => false);
-        }
-        if (kept) {
-          try {
-            write({ version: 1, keychain_account: account });
-          } catch (error) {
-            await store.delete(account).catch(() => false);
-            throw error;
-          }
-          return { stored_in: 'keychain', location: `${store.location}, account "${account}"` };
-        }
-      }
-      write({ version: 1, key });
-      return { stored_in: 'file', location: file };
+    save,
+    async replace(key) {
+      const before = current();
+      const saved = await save(key);
+      await forgetAccount(before);
+      return saved;
+    },
+    async remove() {
+      const before = current();
+      rmSync(file, { force: true });
+      await forgetAccount(before);
+    },
+    where() {
+      const record = current();
+      if (record === undefined) return undefined;
+      return 'keychain_account' in record
+        ? { stored_in: 'keychain', location: `${store?.location ?? 'the OS keychain'}, account "${record.keychain_account}"` }
+        : { stored_in: 'file', location: file };
     },
   };
 }

@@ -4,6 +4,7 @@
 // Never sees a plaintext key; provider keys are references inside litellm_params.
 import type Database from 'better-sqlite3';
 import { immediateTransaction } from './immediate-transaction.js';
+import { VIRTUAL_KEY_COLUMNS, decodeVirtualKeyRow, encodeVirtualKeyRow, type VirtualKeyRow } from './virtual-key-row.js';
 import type { BackupKey, BackupModel } from '../../shared/api/backup-schemas.js';
 
 export interface BackupStore {
@@ -19,40 +20,20 @@ export interface BackupStore {
   replace(keys: readonly BackupKey[], models: readonly BackupModel[], now: number, hooks: { beforeInsert(): void; afterInsert(): void }): void;
 }
 
-interface KeyRow {
-  id: string;
+interface BackupKeyRow extends VirtualKeyRow {
   key_hash: string;
-  key_last4: string;
-  key_alias: string | null;
-  models: string;
-  max_budget_micros: number | null;
-  budget_duration: string | null;
-  budget_reset_at: number | null;
-  spend_micros: number;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  max_parallel_requests: number | null;
-  expires_at: number | null;
-  blocked: number;
-  metadata: string;
-  created_at: number;
-  updated_at: number;
-  last_used_at: number | null;
 }
 
-const KEY_COLUMNS = [
-  'id', 'key_hash', 'key_last4', 'key_alias', 'models', 'max_budget_micros', 'budget_duration', 'budget_reset_at', 'spend_micros',
-  'rpm_limit', 'tpm_limit', 'max_parallel_requests', 'expires_at', 'blocked', 'metadata', 'created_at', 'updated_at', 'last_used_at',
-] as const;
+const KEY_COLUMNS = ['key_hash', ...VIRTUAL_KEY_COLUMNS];
 
 export function createBackupStore(db: Database.Database): BackupStore {
-  const selectKeys = db.prepare<[], KeyRow>(`SELECT ${KEY_COLUMNS.join(', ')} FROM virtual_keys ORDER BY created_at, rowid`);
+  const selectKeys = db.prepare<[], BackupKeyRow>(`SELECT ${KEY_COLUMNS.join(', ')} FROM virtual_keys ORDER BY created_at, rowid`);
   const selectModels = db.prepare<[], { id: string; model_name: string; litellm_params: string; model_info: string }>(
     'SELECT id, model_name, litellm_params, model_info FROM models ORDER BY created_at, rowid',
   );
   const countKeys = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM virtual_keys');
   const countModels = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM models');
-  const insertKey = db.prepare<KeyRow>(`INSERT INTO virtual_keys (${KEY_COLUMNS.join(', ')}) VALUES (${KEY_COLUMNS.map((c) => `:${c}`).join(', ')})`);
+  const insertKey = db.prepare<BackupKeyRow>(`INSERT INTO virtual_keys (${KEY_COLUMNS.join(', ')}) VALUES (${KEY_COLUMNS.map((c) => `:${c}`).join(', ')})`);
   const deleteModels = db.prepare('DELETE FROM models');
   const insertModel = db.prepare<[string, string, string, string, number, number]>(
     'INSERT INTO models (id, model_name, litellm_params, model_info, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -62,7 +43,7 @@ export function createBackupStore(db: Database.Database): BackupStore {
     hooks.beforeInsert();
     deleteModels.run();
     for (const key of keys) {
-      insertKey.run({ ...key, models: JSON.stringify(key.models), metadata: JSON.stringify(key.metadata), blocked: key.blocked ? 1 : 0 });
+      insertKey.run(encodeVirtualKeyRow(key));
     }
     // One millisecond apart keeps the backup's order, which is the order the router lists them in.
     models.forEach((model, index) => {
@@ -72,12 +53,7 @@ export function createBackupStore(db: Database.Database): BackupStore {
   });
 
   return {
-    keys: () => selectKeys.all().map((row) => ({
-      ...row,
-      models: JSON.parse(row.models) as string[],
-      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-      blocked: row.blocked === 1,
-    })),
+    keys: () => selectKeys.all().map(decodeVirtualKeyRow),
     models: () => selectModels.all().map((row) => ({
       id: row.id,
       model_name: row.model_name,

@@ -50,6 +50,14 @@ export const backupDocumentSchema = z.strictObject({
   keys: z.array(backupKeySchema),
   models: z.array(backupModelSchema),
   settings: settingsUpdateSchema,
+  /**
+   * What `switchboard/active` points at: `model` the group chosen, or null while it follows the
+   * default (the first model). Absent in backups taken before it was kept: a restore then leaves
+   * the active model alone.
+   */
+  active_model: z.optional(z.strictObject({
+    model: z.nullable(z.string().check(z.minLength(1), z.maxLength(256))),
+  })),
 });
 export type BackupDocument = z.infer<typeof backupDocumentSchema>;
 
@@ -64,5 +72,9 @@ export const restoreResultSchema = z.object({
   keys: z.int(),
   models: z.int(),
   replaced: z.object({ keys: z.int(), models: z.int() }),
+  /** What `switchboard/active` points at after the restore. */
+  active_model: z.optional(z.nullable(z.string())),
+  /** What the restore could not do as the backup says (an active model that is not served here), one sentence each. */
+  warnings: z.optional(z.array(z.string())),
 });
 export type RestoreResult = z.infer<typeof restoreResultSchema>;

@@ -203,6 +203,8 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
     const client = gw.openai(notes.key);
     expect((await gw.api('POST', '/key/block', { key: notes.id })).json).toMatchObject({ blocked: true });
     const error = await refusal(client.chat.completions.create(ask('local')));
+    // The refusal is the key's request too, counted as rejected (issue 14: auth refusals are rows).
+    notesRequests.push(error.requestID!);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(error.error).toMatchObject({ code: 'invalid_api_key', type: 'authentication_error' });
     expect(error.message).toContain('blocked');
@@ -254,12 +256,14 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
     expect(logs.json.total).toBe(notesRequests.length);
     expect(rows.map((r) => r.request_id).sort()).toEqual([...notesRequests].sort());
     for (const row of rows) {
-      expect(row).toMatchObject({ api_key: notes.id, key_alias: 'notes-app', app: 'notes-app', custom_llm_provider: 'openai' });
+      // Refused by authentication, before a model was read: no provider.
+      expect(row).toMatchObject({ api_key: notes.id, key_alias: 'notes-app', app: 'notes-app', custom_llm_provider: row.error_code === 'invalid_api_key' ? '' : 'openai' });
       expect(row.spend).toBe(row.spend_micros / 1_000_000);
     }
     const byStatus = (status: string) => rows.filter((r) => r.status === status);
-    expect(byStatus('rejected').map((r) => r.error_code).sort()).toEqual(['budget_exceeded', 'model_not_allowed', 'rate_limited']);
-    for (const row of byStatus('rejected')) expect(row).toMatchObject({ http_status: row.error_code === 'model_not_allowed' ? 403 : 429, spend: 0 });
+    expect(byStatus('rejected').map((r) => r.error_code).sort()).toEqual(['budget_exceeded', 'invalid_api_key', 'model_not_allowed', 'rate_limited']);
+    const refusedWith: Record<string, number> = { model_not_allowed: 403, invalid_api_key: 401 };
+    for (const row of byStatus('rejected')) expect(row).toMatchObject({ http_status: refusedWith[row.error_code] ?? 429, spend: 0 });
     // Each refusal says why, in the words the client got.
     expect(byStatus('rejected').find((r) => r.error_code === 'budget_exceeded').error_message).toMatch(/^Budget exceeded for notes-app: /);
     // Prices: cheap $1 / $2 per million (10 + 4 tokens = 18 micro-USD), premium $0.30 an answer, local free.
@@ -285,7 +289,7 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       return response.json;
     };
     const app = (await summary('app')).groups.find((g: any) => g.group === 'notes-app');
-    expect(app).toMatchObject({ requests: notesRequests.length, errors: 0, rejected: 3, spend_micros: 4 * 18 + 4 * 300_000, spend: 1.200072 });
+    expect(app).toMatchObject({ requests: notesRequests.length, errors: 0, rejected: 4, spend_micros: 4 * 18 + 4 * 300_000, spend: 1.200072 });
 
     const models = Object.fromEntries((await summary('model')).groups.map((g: any) => [g.group, g]));
     expect(models.premium).toMatchObject({ spend_micros: 1_200_000 });
@@ -293,7 +297,8 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
     expect(models.local.spend_micros).toBe(0);
 
     const providers = (await summary('provider')).groups;
-    expect(providers.map((g: any) => g.group)).toEqual(['openai']);
+    // '' holds the requests refused by authentication, which never reached a provider.
+    expect(providers.map((g: any) => g.group).sort()).toEqual(['', 'openai']);
 
     const days = (await summary('day')).groups.map((g: any) => g.group);
     expect(days).toEqual(['2026-03-02', '2026-04-01']);

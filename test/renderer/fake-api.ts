@@ -93,6 +93,9 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     updateSettings: async (patch) => sampleSettings({ ...(patch.retention_days ? { retention_days: patch.retention_days } : {}), ...(patch.allowed_origins ? { allowed_origins: patch.allowed_origins } : {}), ...(patch.body_logging !== undefined ? { body_logging: patch.body_logging } : {}) }),
     deleteCredential: async (name) => ({ name, deleted: true, still_referenced_by: [] }),
     requireAdminKey: async () => ({ key: 'sk-admin-fake-required-key-0003', stored_in: 'file', location: '/data/admin-key.json' }),
+    adminKeyStatus: async () => ({ required: false, source: 'none', location: null, manageable: false }),
+    rotateAdminKey: async () => ({ key: 'sk-admin-fake-rotated-key-0004', stored_in: 'file', location: '/data/admin-key.json' }),
+    removeAdminKey: async () => ({ required: false }),
     chatCompletion: async () => new Response('data: [DONE]\n\n', { headers: { 'content-type': 'text/event-stream' } }),
   };
   const api = {} as Record<string, unknown>;

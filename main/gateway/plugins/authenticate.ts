@@ -25,8 +25,12 @@ export interface Authenticator {
 }
 
 export interface AdminKeyAuthenticator extends Authenticator {
-  /** Ends open mode without a restart ("Require keys"): from the next request on, `key` is the admin key. Once only. */
+  /** Ends open mode without a restart ("Require keys"): from the next request on, `key` is the admin key. Only while open. */
   requireKey(key: string): void;
+  /** Rotation: from the next request on, `key` is the admin key and the old one is refused. Only while a key is in effect. */
+  replaceKey(key: string): void;
+  /** Back to open mode without a restart: from the next request on, no admin key is required. */
+  dropKey(): void;
 }
 
 const MAX_KEY_LENGTH = 512;
@@ -53,6 +57,13 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
       // Replacing a key in effect would lock out whoever holds it; only open mode may be closed.
       if (masterHash !== undefined) throw new Error('an admin key is already in effect');
       masterHash = hash('sha256', key, 'buffer');
+    },
+    replaceKey(key) {
+      if (masterHash === undefined) throw new Error('no admin key is in effect');
+      masterHash = hash('sha256', key, 'buffer');
+    },
+    dropKey() {
+      masterHash = undefined;
     },
     authenticate(request) {
       if (masterHash === undefined) return openModePrincipal(request, virtualKeys);

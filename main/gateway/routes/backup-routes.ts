@@ -1,8 +1,9 @@
 // GET /backup and POST /backup/restore (admin only, in the management zone): one versioned JSON
 // document with the virtual keys (hashes: restored keys keep working, and no raw key exists to
-// leak), the models added in the dashboard and the dashboard's settings. A restore validates the
-// whole document first and changes nothing on any problem; into a gateway that already has keys
-// or models it needs `confirm: true`, since it replaces them. Never reads a provider key.
+// leak), the models added in the dashboard, the dashboard's settings and what switchboard/active
+// points at. A restore validates the whole document first and changes nothing on any problem; into
+// a gateway that already has keys or models it needs `confirm: true`, since it replaces them. An
+// active model not served after the restore is a warning, not a failure. Never reads a provider key.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
@@ -11,6 +12,8 @@ import type { BackupStore } from '../../storage/backup-store.js';
 import type { KeyRepository } from '../../keys/key-repository.js';
 import type { GatewaySettings } from '../../config/gateway-settings.js';
 import type { Deployment } from '../../core/deployment.js';
+import { isGatewayError } from '../../core/gateway-error.js';
+import type { ActiveModelStore } from '../../routing/active-model.js';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
@@ -31,6 +34,8 @@ export interface BackupRouteDeps {
   now: () => number;
   /** Serves the restored models at once. */
   reloadModels(): void;
+  /** switchboard/active: backed up, and set by a restore once the restored models are served. */
+  activeModel: ActiveModelStore;
 }
 
 export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps): void {
@@ -41,6 +46,7 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
     keys: deps.store.keys(),
     models: deps.store.models(),
     settings: currentSettings(deps.settings),
+    active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
   }));
 
   app.post('/backup/restore', async (request): Promise<RestoreResult> => {
@@ -63,8 +69,32 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
       afterInsert: () => deps.settings.update(backup.settings),
     });
     deps.reloadModels();
-    return { keys: backup.keys.length, models: backup.models.length, replaced: existing };
+    const warnings = backup.active_model === undefined ? [] : restoreActiveModel(deps.activeModel, backup.active_model.model);
+    return { keys: backup.keys.length, models: backup.models.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
   });
+}
+
+/**
+ * Points switchboard/active where the backup says, once the restored models are served: the
+ * default again (null), or the chosen model when this gateway serves it; else it stays where it
+ * is and the answer says why, since the keys and models restored fine and must not be undone for it.
+ */
+function restoreActiveModel(store: ActiveModelStore, model: string | null): string[] {
+  if (model === null) {
+    store.useDefault();
+    return [];
+  }
+  try {
+    store.switchTo(model);
+    return [];
+  } catch (error) {
+    if (!isGatewayError(error)) throw error;
+    const current = store.state().model;
+    return [
+      `The backup's active model "${model}" is not served here (neither this gateway's config file nor the backup's models have it), ` +
+        `so ${store.alias} stays on ${current === null ? 'no model' : `"${current}"`}. Switch it under Models or with POST /active-model.`,
+    ];
+  }
 }
 
 /** A document of another kind or version gets a sentence that says so, not a schema path. */

@@ -7,12 +7,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import type { Authenticator } from '../plugins/authenticate.js';
 import { stampZone } from './route-zone.js';
+import { isGatewayError, type GatewayError } from '../../core/gateway-error.js';
 
 export interface InferenceZoneOptions {
   authenticator: Authenticator;
   /** Browser origins the user allowed (Settings); read per request, so a change applies at once. */
   allowedOrigins: () => readonly string[];
   port: (request: FastifyRequest) => number;
+  /**
+   * Learns every request the auth hook refused (blocked, expired or unknown key, none where one is
+   * required, throttled guessing) before it is answered, so the refusal is counted as rejected
+   * like a policy refusal. Must not throw.
+   */
+  onRefused?: (request: FastifyRequest, refusal: GatewayError) => void;
 }
 
 export function registerInferenceZone(app: FastifyInstance, options: InferenceZoneOptions, routes: (zone: FastifyInstance) => void): void {
@@ -35,6 +42,7 @@ export function registerInferenceZone(app: FastifyInstance, options: InferenceZo
         request.principal = options.authenticator.authenticate(request);
         done();
       } catch (error) {
+        if (isGatewayError(error)) options.onRefused?.(request, error);
         done(error as Error);
       }
     });

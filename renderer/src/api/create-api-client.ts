@@ -24,7 +24,7 @@ import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/
 import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
 import { credentialDeletedSchema, credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
-import { requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
+import { adminKeyStatusSchema, removedAdminKeySchema, requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -133,6 +133,12 @@ export function createApiClient(options: ApiClientOptions) {
     restoreBackup: (backup: unknown, confirm: boolean) => call('POST', '/backup/restore', restoreResultSchema, { backup, ...(confirm ? { confirm: true } : {}) }),
     /** Open mode only: the gateway creates an admin key, requires it from now on and answers it once. */
     requireAdminKey: () => call('POST', '/admin-key/require', requiredAdminKeySchema, {}),
+    /** Whether an admin key is in effect, where it comes from, and whether rotate/remove apply to it. */
+    adminKeyStatus: () => call('GET', '/admin-key', adminKeyStatusSchema),
+    /** The key "Require keys" created only: a new one, answered once; the old one is refused from now on. */
+    rotateAdminKey: () => call('POST', '/admin-key/rotate', requiredAdminKeySchema, {}),
+    /** The key "Require keys" created only: forgets it, and the gateway is open again. */
+    removeAdminKey: () => call('POST', '/admin-key/remove', removedAdminKeySchema, { confirm: true }),
     // Playground: a streamed chat completion, answered as the raw Response whose SSE body the
     // caller reads. Sent as the session (the admin key, or none in open mode) unless the user
     // pasted a key to try, which then goes to the gateway and nowhere else.

@@ -21,8 +21,8 @@ export interface DashboardProps {
   desktop: boolean;
   canSignOut: boolean;
   onSignOut: () => void;
-  /** "Require keys" created this admin key: the session carries on with it. */
-  onAdminKeyRequired?: (adminKey: string) => void;
+  /** "Require keys" or a rotation created this admin key (null: it was removed): the session carries on with it. */
+  onAdminKeyRequired?: (adminKey: string | null) => void;
 }
 
 const TITLES: Record<PageId, string> = {
@@ -82,7 +82,7 @@ export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequi
         {page === 'usage' ? <UsagePage api={api} /> : null}
         <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} /> : null}</PlaygroundHandoffContext.Provider>
         {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} /> : null}
-        {page === 'settings' ? <SettingsPage api={api} desktop={desktop} /> : null}
+        {page === 'settings' ? <SettingsPage api={api} desktop={desktop} onAdminKeyChanged={onAdminKeyRequired} /> : null}
       </main>
     </div>
   );

@@ -23,8 +23,11 @@ export interface SessionOptions {
 export interface Session {
   state: SessionState;
   signIn(adminKey: string): Promise<void>;
-  /** The admin key "Require keys" just created: this tab carries on signed in with it. */
-  adoptAdminKey(adminKey: string): void;
+  /**
+   * The admin key "Require keys" or a rotation just created: this tab carries on signed in with
+   * it; null after the key was removed (open mode: the tab carries on without one).
+   */
+  adoptAdminKey(adminKey: string | null): void;
   signOut(): void;
 }
 
@@ -81,10 +84,11 @@ export function useSession(options: SessionOptions = {}): Session {
   );
 
   const adoptAdminKey = useCallback(
-    (adminKey: string) => {
+    (adminKey: string | null) => {
       // The gateway answered this key as the one it now requires: no round trip to check it, and
       // no 'checking' state, so the page (and the key shown once on it) stays where it is.
-      storage.setItem(SESSION_STORAGE_KEY, adminKey);
+      if (adminKey === null) storage.removeItem(SESSION_STORAGE_KEY);
+      else storage.setItem(SESSION_STORAGE_KEY, adminKey);
       setState({ status: 'signed-in', api: createApiClient({ adminKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) }), adminKey, desktop: false });
     },
     [fetchImpl, storage],

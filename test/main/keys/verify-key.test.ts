@@ -28,14 +28,14 @@ describe('createKeyVerifier', () => {
 
   it('tells unknown, expired and blocked apart', () => {
     const { repo, verifier, db } = setup();
-    const expiring = repo.create({ duration: '1h' });
+    const expiring = repo.create({ duration: '1h', key_alias: 'nightly-job' });
     const blocked = repo.create();
     repo.block(blocked.key);
-    expect(verifier.verify('sk-not-a-key-we-issued')).toEqual({ ok: false, reason: 'unknown', keyId: null });
-    expect(verifier.verify(blocked.key)).toEqual({ ok: false, reason: 'blocked', keyId: blocked.record.id });
+    expect(verifier.verify('sk-not-a-key-we-issued')).toEqual({ ok: false, reason: 'unknown', keyId: null, keyAlias: null });
+    expect(verifier.verify(blocked.key)).toEqual({ ok: false, reason: 'blocked', keyId: blocked.record.id, keyAlias: null });
     expect(verifier.verify(expiring.key).ok).toBe(true);
     db.clock.advance(3_600_000);
-    expect(verifier.verify(expiring.key)).toEqual({ ok: false, reason: 'expired', keyId: expiring.record.id });
+    expect(verifier.verify(expiring.key)).toEqual({ ok: false, reason: 'expired', keyId: expiring.record.id, keyAlias: 'nightly-job' });
   });
 
   it('serves repeat verifications from the cache, keyed by the full hash', () => {
@@ -56,9 +56,9 @@ describe('createKeyVerifier', () => {
     const lastChar = key.at(-1) === 'A' ? 'B' : 'A';
     const sameHeadWrongTail = key.slice(0, -1) + lastChar;
     expect(sameHeadWrongTail.slice(0, 40)).toBe(key.slice(0, 40));
-    expect(verifier.verify(sameHeadWrongTail)).toEqual({ ok: false, reason: 'unknown', keyId: null });
-    expect(verifier.verify(key.slice(0, 20))).toEqual({ ok: false, reason: 'unknown', keyId: null });
-    expect(verifier.verify(`${key}x`)).toEqual({ ok: false, reason: 'unknown', keyId: null });
+    expect(verifier.verify(sameHeadWrongTail)).toEqual({ ok: false, reason: 'unknown', keyId: null, keyAlias: null });
+    expect(verifier.verify(key.slice(0, 20))).toEqual({ ok: false, reason: 'unknown', keyId: null, keyAlias: null });
+    expect(verifier.verify(`${key}x`)).toEqual({ ok: false, reason: 'unknown', keyId: null, keyAlias: null });
     expect(verifier.verify(key).ok).toBe(true);
   });
 
@@ -139,7 +139,7 @@ describe('createKeyVerifier', () => {
     const { repo, verifier, db } = setup();
     repo.create({ key_alias: 'real' });
     const before = rowCounts(db);
-    expect(verifier.verify(hostile)).toEqual({ ok: false, reason: 'unknown', keyId: null });
+    expect(verifier.verify(hostile)).toEqual({ ok: false, reason: 'unknown', keyId: null, keyAlias: null });
     expect(rowCounts(db)).toEqual(before);
     expect(db.db.prepare('SELECT key_alias FROM virtual_keys').all()).toEqual([{ key_alias: 'real' }]);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -73,7 +73,47 @@ describe('createDataDirAdminKey', () => {
     writeFileSync(join(dataDir, ADMIN_KEY_FILE), '{"key": "short"}');
     await expect(loadDataDirAdminKey(dataDir, undefined)).rejects.toBeInstanceOf(AdminKeyUnreadableError);
   });
+
+  it('rotates: the new key is kept in a new keychain account and the old account is deleted', async () => {
+    const store = createMemorySecretStore();
+    const kept = createDataDirAdminKey({ dataDir, store, log: log() });
+    await kept.save(KEY);
+    const oldAccount = accountIn(dataDir);
+    const next = 'sk-admin-rotated-0123456789abcdefghijklmnopqrstu';
+    const saved = await kept.replace(next);
+    expect(saved).toEqual({ stored_in: 'keychain', location: `${store.location}, account "${accountIn(dataDir)}"` });
+    expect(accountIn(dataDir)).not.toBe(oldAccount);
+    expect(await store.get(oldAccount)).toBeUndefined();
+    expect(await loadDataDirAdminKey(dataDir, store)).toBe(next);
+    expect(kept.where()).toEqual(saved);
+  });
+
+  it('rotates a key kept in the 0600 file in place', async () => {
+    const kept = createDataDirAdminKey({ dataDir, store: undefined, log: log() });
+    await kept.save(KEY);
+    const next = 'sk-admin-rotated-0123456789abcdefghijklmnopqrstu';
+    expect(await kept.replace(next)).toEqual({ stored_in: 'file', location: join(dataDir, ADMIN_KEY_FILE) });
+    if (process.platform !== 'win32') expect(statSync(join(dataDir, ADMIN_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dataDir, ADMIN_KEY_FILE), 'utf8')).not.toContain(KEY);
+    expect(await loadDataDirAdminKey(dataDir, undefined)).toBe(next);
+  });
+
+  it('removes: the file and the keychain account go, and the next start is open', async () => {
+    const store = createMemorySecretStore();
+    const kept = createDataDirAdminKey({ dataDir, store, log: log() });
+    await kept.save(KEY);
+    const account = accountIn(dataDir);
+    await kept.remove();
+    expect(existsSync(join(dataDir, ADMIN_KEY_FILE))).toBe(false);
+    expect(await store.get(account)).toBeUndefined();
+    expect(await loadDataDirAdminKey(dataDir, store)).toBeUndefined();
+    expect(kept.where()).toBeUndefined();
+  });
 });
+
+function accountIn(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, ADMIN_KEY_FILE), 'utf8')) as { keychain_account: string }).keychain_account;
+}
 
 const kc = keychainTestEnv();
 describe.runIf(kc.run)(kc.title('createDataDirAdminKey with the real OS keychain'), () => {

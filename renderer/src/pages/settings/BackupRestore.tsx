@@ -1,6 +1,6 @@
 // Settings' "Backup": downloads one JSON document with the virtual keys (hashes only: restored keys
-// keep working, and no raw key exists to leak), the models added in the dashboard and these
-// settings; restores one, asking first when it would replace keys or models already here. The
+// keep working, and no raw key exists to leak), the models added in the dashboard, these settings
+// and the active model; restores one, asking first when it would replace keys or models already here. The
 // gateway validates the whole document and changes nothing when it refuses; its sentence is shown.
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
@@ -39,7 +39,9 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
     try {
       const result = await api.restoreBackup(document, confirm);
       setPending(null);
-      setMessage(`Restored ${result.keys} key${result.keys === 1 ? '' : 's'} and ${result.models} model${result.models === 1 ? '' : 's'}; the keys work as before.`);
+      // A warning (an active model not served here) follows the count: the rest was restored.
+      const warnings = result.warnings?.length ? ` ${result.warnings.join(' ')}` : '';
+      setMessage(`Restored ${result.keys} key${result.keys === 1 ? '' : 's'} and ${result.models} model${result.models === 1 ? '' : 's'}; the keys work as before.${warnings}`);
       onRestored();
     } catch (e) {
       // The gateway asks for confirmation when the restore would replace what is here.
@@ -70,8 +72,8 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Backup</h2>
       <p className="muted small">
-        One JSON file with the virtual keys (their hashes: the keys themselves are never stored), the models added in the dashboard and these
-        settings. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
+        One JSON file with the virtual keys (their hashes: the keys themselves are never stored), the models added in the dashboard, these
+        settings and the active model. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
         on another gateway.
       </p>
       <div className="file-actions">

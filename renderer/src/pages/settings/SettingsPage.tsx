@@ -13,13 +13,16 @@ import { OriginsEditor } from './OriginsEditor.js';
 import { OllamaApiSettings } from './OllamaApiSettings.js';
 import { BackupRestore } from './BackupRestore.js';
 import { BudgetAlertSettings } from './BudgetAlertSettings.js';
+import { AdminKeySettings } from './AdminKeySettings.js';
 
 export interface SettingsPageProps {
   api: ApiClient;
   desktop: boolean;
+  /** The admin key was rotated (the new one) or removed (null): the session carries on with it. */
+  onAdminKeyChanged?: ((adminKey: string | null) => void) | undefined;
 }
 
-export function SettingsPage({ api, desktop }: SettingsPageProps) {
+export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPageProps) {
   const settings = useApi(() => api.settings(), [api]);
   const active = useApi(() => api.activeModel(), [api]);
   const [restores, setRestores] = useState(0);
@@ -41,6 +44,11 @@ export function SettingsPage({ api, desktop }: SettingsPageProps) {
           ) : null}
           {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} /> : null}
           <ServerSettings settings={s} desktop={desktop} />
+          <AdminKeySettings
+            api={api}
+            // A new session client reloads every view; without one, the settings are read again here.
+            onChanged={(adminKey) => (onAdminKeyChanged ? onAdminKeyChanged(adminKey) : settings.reload())}
+          />
           <BackupRestore
             api={api}
             onRestored={() => {

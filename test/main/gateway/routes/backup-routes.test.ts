@@ -1,7 +1,8 @@
 // GET /backup and POST /backup/restore against real SQLite files: a backup taken on one gateway
 // restores into an empty one with every key still working (same hashes), the dashboard's models
 // served and the settings applied; a bad document is refused with a clear sentence and changes
-// nothing; restoring over existing keys needs confirm, and the replaced keys stop working at once.
+// nothing; restoring over existing keys needs confirm, and the replaced keys stop working at once;
+// what switchboard/active points at travels with it, and a restore that cannot set it says so.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
 import type { BackupDocument } from '../../../../shared/api/backup-schemas.js';
@@ -47,7 +48,7 @@ describe('backup-routes', () => {
 
     const restored = await target.send('POST', '/backup/restore', { body: { backup } });
     expect(restored.statusCode).toBe(200);
-    expect(restored.json()).toEqual({ keys: 2, models: 1, replaced: { keys: 0, models: 0 } });
+    expect(restored.json()).toEqual({ keys: 2, models: 1, replaced: { keys: 0, models: 0 }, active_model: 'm', warnings: [] });
     // The notes-app key may use only stored-model; the cli key sees every model.
     expect(await modelIds(target, plaintext[0])).toEqual(['stored-model']);
     expect(await modelIds(target, plaintext[1])).toEqual(expect.arrayContaining(['m', 'stored-model']));
@@ -69,7 +70,7 @@ describe('backup-routes', () => {
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(200);
 
     const replaced = await target.send('POST', '/backup/restore', { body: { backup, confirm: true } });
-    expect(replaced.json()).toEqual({ keys: 2, models: 1, replaced: { keys: 1, models: 0 } });
+    expect(replaced.json()).toEqual({ keys: 2, models: 1, replaced: { keys: 1, models: 0 }, active_model: 'm', warnings: [] });
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(401);
   });
 
@@ -91,6 +92,56 @@ describe('backup-routes', () => {
     expect(res.json().error.message).toMatch(message);
     expect(JSON.stringify(res.json())).not.toContain('sk-live-provider-value');
     expect({ ...((await target.send('GET', '/backup')).json() as BackupDocument), created_at: before.created_at }).toEqual(before);
+  });
+
+  it('carries the model switchboard/active was switched to, and a restore switches to it once the restored models are served', async () => {
+    const { gateway } = await populated();
+    expect((await gateway.send('GET', '/backup')).json().active_model).toEqual({ model: null });
+    expect((await gateway.send('POST', '/active-model', { body: { model: 'stored-model' } })).statusCode).toBe(200);
+    const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
+    expect(backup.active_model).toEqual({ model: 'stored-model' });
+
+    const target = await start();
+    expect((await target.send('GET', '/active-model')).json().model).toBe('m');
+    const restored = await target.send('POST', '/backup/restore', { body: { backup } });
+    expect(restored.json()).toMatchObject({ active_model: 'stored-model', warnings: [] });
+    expect((await target.send('GET', '/active-model')).json()).toMatchObject({ model: 'stored-model', aliases: { 'switchboard/active': 'stored-model' } });
+    expect((await target.send('GET', '/backup')).json().active_model).toEqual({ model: 'stored-model' });
+  });
+
+  it('puts switchboard/active back on the default when the backup followed the default', async () => {
+    const { backup } = await populated();
+    const target = await start();
+    expect((await target.send('POST', '/active-model', { body: { model: 'm' } })).statusCode).toBe(200);
+    expect((await target.send('GET', '/backup')).json().active_model).toEqual({ model: 'm' });
+    const restored = await target.send('POST', '/backup/restore', { body: { backup } });
+    expect(restored.statusCode).toBe(200);
+    expect((await target.send('GET', '/backup')).json().active_model).toEqual({ model: null });
+  });
+
+  it('restores everything else and warns when the active model it names is not served after the restore', async () => {
+    const { backup } = await populated();
+    const target = await start();
+    const restored = await target.send('POST', '/backup/restore', { body: { backup: { ...backup, active_model: { model: 'gone-model' } } } });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toEqual({
+      keys: 2, models: 1, replaced: { keys: 0, models: 0 }, active_model: 'm',
+      warnings: [
+        'The backup\'s active model "gone-model" is not served here (neither this gateway\'s config file nor the backup\'s models have it), ' +
+          'so switchboard/active stays on "m". Switch it under Models or with POST /active-model.',
+      ],
+    });
+    expect((await target.send('GET', '/active-model')).json().model).toBe('m');
+  });
+
+  it('restores a backup taken before the active model was kept, leaving the active model alone', async () => {
+    const { backup } = await populated();
+    const target = await start();
+    expect((await target.send('POST', '/active-model', { body: { model: 'm' } })).statusCode).toBe(200);
+    const { active_model: _dropped, ...older } = backup;
+    const restored = await target.send('POST', '/backup/restore', { body: { backup: older } });
+    expect(restored.json()).toMatchObject({ active_model: 'm', warnings: [] });
+    expect((await target.send('GET', '/backup')).json().active_model).toEqual({ model: 'm' });
   });
 
   it('answers only the admin key', async () => {
