@@ -29,10 +29,20 @@ describe('packaging-config', () => {
     // Loading electron-builder and its schema takes seconds on a busy 2-core machine: a time limit, not a timing assertion.
   }, 60_000);
 
-  it('builds a dmg for Apple silicon and Intel, NSIS for Windows, AppImage and deb for Linux', () => {
+  it('builds a dmg for Apple silicon and Intel, NSIS for Windows, the deb (recommended) and an AppImage for Linux', () => {
     expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
     expect(config.win.target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
-    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['deb', 'AppImage']);
+  });
+
+  it('never turns Chromium\'s sandbox off for the AppImage (the deb\'s AppArmor profile is the way on Ubuntu 24.04+)', () => {
+    const text = readFileSync(file('electron-builder.yml'), 'utf8');
+    expect(text).not.toMatch(/no-sandbox/);
+    expect(config.appImage?.executableArgs).toBeUndefined();
+    expect(config.linux?.executableArgs).toBeUndefined();
+    // electron-builder's deb default: an after-install script that installs the AppArmor profile.
+    expect(config.deb?.afterInstall).toBeUndefined();
+    expect(readFileSync(require.resolve('app-builder-lib/templates/linux/after-install.tpl'), 'utf8')).toContain('/etc/apparmor.d/');
   });
 
   it('ships the Electron build of better-sqlite3 where the packaged app loads it, built before packing, and not Node\'s', () => {
