@@ -26,6 +26,11 @@ describe('npm run dist on Linux (electron-builder, offline)', () => {
     expect(fpmOption(fpmArgs!, '--maintainer')).toMatch(/^[^<>]+ <[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>$/);
   }, BUILD_MS);
 
+  it('adds no auto-update feed to the deb (the app has no updater; publish is off)', async () => {
+    const { outDir } = await linuxDryRun({ target: 'deb' });
+    expect(existsSync(join(outDir, 'linux-unpacked', 'resources', 'app-update.yml'))).toBe(false);
+  }, BUILD_MS);
+
   it('the deb target refuses a package.json without a homepage (what the fields fix)', async () => {
     await expect(linuxDryRun({
       target: 'deb',
