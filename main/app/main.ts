@@ -11,6 +11,7 @@ import { createLogger } from '../create-logger.js';
 import { createSecretRedactor } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
 import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
+import { notRunningNotification } from './app-notifications.js';
 import { appUserModelId } from './app-user-model-id.js';
 import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
 import { createIpcHandlers, registerIpcHandlers } from './ipc-handlers.js';
@@ -127,7 +128,13 @@ function boot(): void {
   });
   const openDashboard = () => {
     const current = controller.session();
-    if (current !== null) dashboard.show(`${current.gatewayUrl}/`);
+    if (current !== null) {
+      dashboard.show(`${current.gatewayUrl}/`);
+      return;
+    }
+    // Without a tray icon (GNOME without AppIndicator) this is the only answer the user gets.
+    const notRunning = notRunningNotification(controller.state());
+    if (notRunning !== null) notify(notRunning);
   };
 
   actions = createTrayActionHandler({
