@@ -50,6 +50,10 @@ export interface AppController {
   refresh(): Promise<void>;
   /** For quit: stops polling and closes the gateway (flush usage, close the database, stop the server). */
   stop(): Promise<void>;
+  /** For a system shutdown: stops polling, writes queued usage and closes the database synchronously. */
+  stopNow(): void;
+  /** Writes the running gateway's queued usage synchronously (Windows may end the session without a quit). */
+  flushNow(): void;
 }
 
 interface Current {
@@ -244,6 +248,18 @@ export function createAppController(deps: AppControllerDeps): AppController {
         if (current !== null) update({ status: 'stopping' });
         await closeCurrent();
       });
+    },
+    stopNow() {
+      // No queue: a system shutdown cannot wait for a start or a pause in progress. A start that
+      // finishes later sees `stopped` and closes what it opened.
+      stopped = true;
+      stopPolling();
+      const closing = current;
+      current = null;
+      closing?.gateway.closeNow();
+    },
+    flushNow() {
+      current?.gateway.flushUsage();
     },
   };
 }

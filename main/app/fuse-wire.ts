@@ -1,7 +1,7 @@
 // Reads Electron's fuses back out of a packaged binary with @electron/fuses, the library
 // electron-builder flips them with, so a build can prove the fuses it meant to flip are flipped
 // (security checklist S35). Holds no sentinel, byte value or wire layout of its own: a wrong
-// constant here could otherwise pass against itself. The afterSign hook (scripts/verify-fuses.mjs) calls it.
+// constant here could otherwise pass against itself. The build hooks call it (scripts/packed-fuse-check.ts).
 import { join } from 'node:path';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { FuseState as WireState } from '@electron/fuses/dist/constants.js';

@@ -28,6 +28,13 @@ export interface StartedGateway {
   inject: Inject;
   /** Stops the server, flushes usage and closes the database (startGateway's close). */
   close(): Promise<void>;
+  /**
+   * For a system shutdown, when nothing may be awaited: writes queued usage and closes the
+   * database synchronously, without waiting for requests in flight.
+   */
+  closeNow(): void;
+  /** Writes queued usage synchronously; everything keeps running. */
+  flushUsage(): void;
 }
 
 export interface LaunchOptions {
@@ -108,5 +115,10 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
       return { statusCode: response.statusCode, body: response.body };
     },
     close: () => running.close(),
+    closeNow: () => {
+      running.usage.close();
+      running.db.db.close();
+    },
+    flushUsage: () => void running.usage.flush(),
   };
 }

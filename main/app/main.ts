@@ -1,19 +1,24 @@
 // The Electron main process: single-instance lock, the gateway started in-process (data under the
 // app's userData folder), the tray, the dashboard window, the preload bridge's handlers and the
 // notifications, wired together. Closing the window keeps the app (and the gateway) running;
-// Quit stops the server, flushes usage and closes the database before the process exits.
+// Quit stops the server, flushes usage and closes the database before the process exits, and a
+// system shutdown does the same synchronously (quit-sequence.ts).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
+import { app, clipboard, dialog, ipcMain, powerMonitor, session, shell } from 'electron';
 import pino from 'pino';
 import { createLogger } from '../create-logger.js';
 import { createSecretRedactor } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
 import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
+import { notRunningNotification } from './app-notifications.js';
+import { appUserModelId } from './app-user-model-id.js';
 import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
 import { createIpcHandlers, registerIpcHandlers } from './ipc-handlers.js';
 import { launchGateway, resolveConfigFile, resolvePort } from './launch-gateway.js';
 import { createNotifier } from './notifier.js';
+import { createQuitSequence } from './quit-sequence.js';
+import { watchSessionEnd } from './session-end-window.js';
 import { createStartAtLogin } from './start-at-login.js';
 import { sqliteNativeBinding } from './sqlite-native-binding.js';
 import { createAppTray, type AppTray } from './tray.js';
@@ -28,6 +33,10 @@ const moduleDir = dirname(fileURLToPath(import.meta.url));
 // Set before the single-instance lock, which lives in this folder.
 app.setName(APP_NAME);
 app.setPath('userData', join(app.getPath('appData'), APP_NAME));
+
+// Windows shows toasts under this id, with the icon of the Start-menu shortcut that carries it.
+const userModelId = appUserModelId({ platform: process.platform, isPackaged: app.isPackaged, execPath: process.execPath });
+if (userModelId !== null) app.setAppUserModelId(userModelId);
 
 // Every window this app might ever create is denied popups and <webview>s, before any page loads.
 app.on('web-contents-created', (_event, contents) => {
@@ -69,12 +78,13 @@ function boot(): void {
   const startAtLogin = createStartAtLogin({
     platform: process.platform,
     loginItems: {
-      getOpenAtLogin: () => app.getLoginItemSettings().openAtLogin,
+      getOpenAtLogin: (query) => app.getLoginItemSettings(query).openAtLogin,
       setOpenAtLogin: (settings) => app.setLoginItemSettings(settings),
     },
     // An AppImage must be started through its own file, not the mounted copy.
     executable: env.APPIMAGE || process.execPath,
     args: app.isPackaged ? [] : [appRoot],
+    isPackaged: app.isPackaged,
     configHome: env.XDG_CONFIG_HOME || join(app.getPath('home'), '.config'),
   });
 
@@ -82,6 +92,7 @@ function boot(): void {
   const notify = createNotifier({
     ...(isMac ? {} : { iconPath: appIcon }),
     onClick: (notification) => actions?.onNotificationClick(notification),
+    log,
   });
 
   const controller: AppController = createAppController({
@@ -117,7 +128,13 @@ function boot(): void {
   });
   const openDashboard = () => {
     const current = controller.session();
-    if (current !== null) dashboard.show(`${current.gatewayUrl}/`);
+    if (current !== null) {
+      dashboard.show(`${current.gatewayUrl}/`);
+      return;
+    }
+    // Without a tray icon (GNOME without AppIndicator) this is the only answer the user gets.
+    const notRunning = notRunningNotification(controller.state());
+    if (notRunning !== null) notify(notRunning);
   };
 
   actions = createTrayActionHandler({
@@ -161,22 +178,36 @@ function boot(): void {
   app.on('window-all-closed', () => undefined);
   app.on('activate', openDashboard);
 
-  let quitting: 'no' | 'closing' | 'done' = 'no';
-  app.on('before-quit', (event) => {
-    if (quitting === 'done') return;
-    // Hold the quit until the gateway has stopped, flushed usage and closed the database.
-    event.preventDefault();
-    if (quitting === 'closing') return;
-    quitting = 'closing';
-    controller.stop()
-      .catch((error: unknown) => log.error({ err: error }, 'error while shutting down'))
-      .finally(() => {
-        quitting = 'done';
-        tray.destroy();
-        log.flush();
-        app.quit();
-      });
+  const quitSequence = createQuitSequence({
+    stop: () => controller.stop(),
+    stopNow: () => controller.stopNow(),
+    flushNow: () => controller.flushNow(),
+    hideUi: () => {
+      dashboard.close();
+      tray.destroy();
+    },
+    finish: () => log.flush(),
+    quit: () => app.quit(),
+    exit: () => app.exit(0),
+    setTimer: (fn, ms) => {
+      const timer = setTimeout(fn, ms);
+      return () => clearTimeout(timer);
+    },
+    log,
   });
+  app.on('before-quit', (event) => {
+    if (quitSequence.beforeQuit()) event.preventDefault();
+  });
+  // macOS and Linux: shutdown, restart or logout. Deferring it (as before-quit does) would make
+  // macOS cancel the system's termination. electron.d.ts types this listener without the event
+  // the documentation gives it, hence the rest parameter.
+  powerMonitor.on('shutdown', (...args: unknown[]) => {
+    (args[0] as { preventDefault(): void } | undefined)?.preventDefault();
+    quitSequence.systemShutdown();
+  });
+  if (process.platform === 'win32') {
+    watchSessionEnd({ onQueryEnd: () => quitSequence.sessionMayEnd(), onEnd: () => quitSequence.systemShutdown() });
+  }
   process.once('SIGTERM', () => app.quit());
   process.once('SIGINT', () => app.quit());
 

@@ -83,6 +83,10 @@ export function createTrayActionHandler(deps: TrayActionDeps): TrayActionHandler
           return;
         case 'model-switched':
           return;
+        case 'not-running':
+          if (notification.fix !== null) applyFix(notification.fix);
+          else if (notification.status === 'paused' || notification.status === 'error') run('starting the gateway', controller.start());
+          return;
       }
     },
   };

@@ -20,6 +20,8 @@ function fakeGateway(port: number) {
     /** When set, GET /active-model waits for it (a slow read). */
     activeModelGate: null as Promise<void> | null,
     closed: 0,
+    closedNow: 0,
+    flushed: 0,
     usageQueries: [] as [number, number][],
   };
   const client: GatewayClient = {
@@ -47,6 +49,12 @@ function fakeGateway(port: number) {
     inject: async () => ({ statusCode: 500, body: '' }),
     close: async () => {
       server.closed += 1;
+    },
+    closeNow: () => {
+      server.closedNow += 1;
+    },
+    flushUsage: () => {
+      server.flushed += 1;
     },
   };
   return { server, client, gateway };
@@ -283,6 +291,26 @@ describe('app-controller', () => {
     await Promise.all([starting, stopping]);
     expect(late.server.closed).toBe(1);
     expect(controller.session()).toBeNull();
+  });
+
+  it('stops at once for a system shutdown, even behind a start still in progress, and starts nothing afterwards', async () => {
+    const { controller, gateways, cancelled } = setup();
+    await controller.start();
+    controller.stopNow();
+    expect(gateways[0]!.server.closedNow).toBe(1);
+    expect(cancelled).toEqual([0]);
+    expect(controller.session()).toBeNull();
+    await controller.start();
+    expect(gateways).toHaveLength(1);
+  });
+
+  it('writes the running gateway\'s queued usage on request, and does nothing while none runs', async () => {
+    const { controller, gateways } = setup();
+    controller.flushNow();
+    await controller.start();
+    controller.flushNow();
+    expect(gateways[0]!.server.flushed).toBe(1);
+    expect(gateways[0]!.server.closed).toBe(0);
   });
 
   it('turns start-at-login on and off and shows it in the menu state', () => {

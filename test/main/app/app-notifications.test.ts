@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeNotification } from '../../../main/app/app-notifications.js';
+import { describeNotification, notRunningNotification } from '../../../main/app/app-notifications.js';
+import type { TrayState } from '../../../main/app/tray-menu-template.js';
 
 describe('app-notifications', () => {
   it('words the 80% budget alert with the amounts', () => {
@@ -28,5 +29,22 @@ describe('app-notifications', () => {
   it('confirms a switch from the tray and reports a failed one', () => {
     expect(describeNotification({ kind: 'model-switched', model: 'claude-sonnet' }).body).toBe('Requests for "switchboard/active" now go to claude-sonnet.');
     expect(describeNotification({ kind: 'switch-failed', model: 'gone', message: 'There is no model group "gone".' }).body).toBe('gone: There is no model group "gone".');
+  });
+
+  describe('asked for the dashboard while the gateway is not running (launched again, no tray icon)', () => {
+    const base: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, error: null };
+
+    it('says nothing while it runs: the dashboard opens', () => {
+      expect(notRunningNotification(base)).toBeNull();
+    });
+
+    it('says why it is not running and what a click does', () => {
+      const failed = notRunningNotification({ ...base, status: 'error', error: { message: 'Port 4141 on 127.0.0.1 is already in use.', fix: { kind: 'use-port', port: 4142 } } })!;
+      expect(failed).toEqual({ kind: 'not-running', status: 'error', message: 'Port 4141 on 127.0.0.1 is already in use.', fix: { kind: 'use-port', port: 4142 } });
+      expect(describeNotification(failed)).toEqual({ title: 'Switchboard is not running', body: 'Port 4141 on 127.0.0.1 is already in use. Click to start on port 4142 instead.' });
+      expect(describeNotification(notRunningNotification({ ...base, status: 'error', error: { message: 'The keychain did not answer.', fix: null } })!).body).toBe('The keychain did not answer. Click to try again.');
+      expect(describeNotification(notRunningNotification({ ...base, status: 'paused' })!)).toEqual({ title: 'Switchboard is paused', body: 'Click to resume the gateway.' });
+      expect(describeNotification(notRunningNotification({ ...base, status: 'starting' })!).title).toBe('Switchboard is starting');
+    });
   });
 });

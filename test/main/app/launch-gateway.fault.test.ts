@@ -147,6 +147,36 @@ describe('launch-gateway', () => {
     }
   });
 
+  it('at a system shutdown writes queued usage and closes the database synchronously, with nothing awaited', async () => {
+    const { launch } = await setup();
+    const controller = createAppController({
+      launch, port: 0, savePort: () => undefined,
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      notify: () => undefined, configFile: null, log: pino({ level: 'silent' }),
+      now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
+    });
+    await controller.start();
+    const session = controller.session()!;
+    const created = await fetch(`${session.gatewayUrl}/key/generate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.adminKey}`, 'content-type': 'application/json', origin: session.gatewayUrl },
+      body: JSON.stringify({ key_alias: 'Cursor' }),
+    });
+    const { key } = (await created.json()) as { key: string };
+    const answers = await Promise.all([chat(session.gatewayUrl, key, 'gpt-4o'), chat(session.gatewayUrl, key, 'gpt-4o-mini')]);
+    await Promise.all(answers.map((answer) => answer.text()));
+
+    // No await from here on: the process may be gone at the next turn of the event loop.
+    controller.stopNow();
+    const db = new Database(dir!.file(DATABASE_FILE), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM usage_log').get()).toEqual({ n: 2 });
+    } finally {
+      db.close();
+    }
+    expect(controller.session()).toBeNull();
+  });
+
   it('reports a port already in use with the next port offered', async () => {
     const { launch } = await setup();
     const blocker = createServer();

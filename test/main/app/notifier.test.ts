@@ -7,9 +7,9 @@ const electron = vi.hoisted(() => {
     static supported = true;
     static shown: FakeNotification[] = [];
     static isSupported = () => FakeNotification.supported;
-    listeners = new Map<string, () => void>();
+    listeners = new Map<string, (...args: unknown[]) => void>();
     constructor(public options: { title: string; body: string; silent?: boolean; icon?: string }) {}
-    on(event: string, listener: () => void) {
+    on(event: string, listener: (...args: unknown[]) => void) {
       this.listeners.set(event, listener);
     }
     show() {
@@ -33,7 +33,7 @@ describe('notifier', () => {
 
   it('shows the text and reports a click with the notification it came from', () => {
     const onClick = vi.fn();
-    createNotifier({ iconPath: '/icon.png', onClick })(portInUse);
+    createNotifier({ iconPath: '/icon.png', onClick, log: { warn: vi.fn() } })(portInUse);
     const shown = electron.FakeNotification.shown[0]!;
     expect(shown.options).toEqual({ title: 'Switchboard could not start', body: 'Port 4141 is in use. Click to start on port 4142 instead.', icon: '/icon.png', silent: false });
     shown.listeners.get('click')!();
@@ -41,13 +41,20 @@ describe('notifier', () => {
   });
 
   it('confirms a model switch silently', () => {
-    createNotifier({ onClick: vi.fn() })({ kind: 'model-switched', model: 'b' });
+    createNotifier({ onClick: vi.fn(), log: { warn: vi.fn() } })({ kind: 'model-switched', model: 'b' });
     expect(electron.FakeNotification.shown[0]!.options.silent).toBe(true);
   });
 
   it('does nothing where notifications are not supported', () => {
     electron.FakeNotification.supported = false;
-    createNotifier({ onClick: vi.fn() })(portInUse);
+    createNotifier({ onClick: vi.fn(), log: { warn: vi.fn() } })(portInUse);
     expect(electron.FakeNotification.shown).toEqual([]);
+  });
+
+  it('logs a notification Windows could not show (the \'failed\' event), naming its kind', () => {
+    const warn = vi.fn();
+    createNotifier({ onClick: vi.fn(), log: { warn } })(portInUse);
+    electron.FakeNotification.shown[0]!.listeners.get('failed')!({}, 'The notification platform is unavailable.');
+    expect(warn).toHaveBeenCalledWith({ kind: 'start-failed', error: 'The notification platform is unavailable.' }, 'a notification could not be shown');
   });
 });

@@ -1,6 +1,7 @@
 // The packaging config as electron-builder reads it (its own schema validation, offline), the
-// fuse check its afterSign hook runs, and the icons the app loads at run time.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+// fuse check its afterPack/afterAllArtifactBuild hooks run, the ad-hoc re-sign of macOS builds,
+// and the icons the app loads at run time.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -28,10 +29,20 @@ describe('packaging-config', () => {
     // Loading electron-builder and its schema takes seconds on a busy 2-core machine: a time limit, not a timing assertion.
   }, 60_000);
 
-  it('builds a dmg for Apple silicon and Intel, NSIS for Windows, AppImage and deb for Linux', () => {
+  it('builds a dmg for Apple silicon and Intel, NSIS for Windows, the deb (recommended) and an AppImage for Linux', () => {
     expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
     expect(config.win.target.map((t: { target: string }) => t.target)).toEqual(['nsis']);
-    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['AppImage', 'deb']);
+    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['deb', 'AppImage']);
+  });
+
+  it('never turns Chromium\'s sandbox off for the AppImage (the deb\'s AppArmor profile is the way on Ubuntu 24.04+)', () => {
+    const text = readFileSync(file('electron-builder.yml'), 'utf8');
+    expect(text).not.toMatch(/no-sandbox/);
+    expect(config.appImage?.executableArgs).toBeUndefined();
+    expect(config.linux?.executableArgs).toBeUndefined();
+    // electron-builder's deb default: an after-install script that installs the AppArmor profile.
+    expect(config.deb?.afterInstall).toBeUndefined();
+    expect(readFileSync(require.resolve('app-builder-lib/templates/linux/after-install.tpl'), 'utf8')).toContain('/etc/apparmor.d/');
   });
 
   it('ships the Electron build of better-sqlite3 where the packaged app loads it, built before packing, and not Node\'s', () => {
@@ -50,9 +61,12 @@ describe('packaging-config', () => {
     expect(config.asarUnpack).toEqual(['**/node_modules/keytar/**/*.node']);
   });
 
-  it('flips every required fuse and verifies them after signing', () => {
+  it('flips every required fuse and verifies them once every artifact is built, signed or not', () => {
     expect(config.electronFuses).toMatchObject(REQUIRED_FUSES);
-    expect(config.afterSign).toBe('./scripts/verify-fuses.mjs');
+    // afterSign is skipped when nothing was signed (every Linux build).
+    expect(config.afterSign).toBeUndefined();
+    expect(config.afterPack).toBe('./scripts/verify-fuses.mjs');
+    expect(config.afterAllArtifactBuild).toBe('./scripts/verify-fuses.mjs');
   });
 
   it('ships the compiled main process, the dashboard and the icons the app loads', () => {
@@ -64,34 +78,86 @@ describe('packaging-config', () => {
   });
 });
 
-describe('verify-fuses hook', () => {
-  // A plain .mjs file (electron-builder loads it as is); a variable keeps tsc from wanting types for it.
-  const hookPath = '../../../scripts/verify-fuses.mjs';
-  const hook = async () => ((await import(hookPath)) as { default: (context: unknown) => Promise<void> }).default;
-  const context = (appOutDir: string) => ({
+describe('verify-fuses hooks', () => {
+  // Loaded the way electron-builder loads hooks (its resolveFunction: the export named after the hook).
+  const hook = async <T>(name: 'afterPack' | 'afterAllArtifactBuild') => {
+    const { resolveFunction } = require('app-builder-lib/out/util/resolve.js') as { resolveFunction(type: unknown, executor: string, name: string, root: string): Promise<T> };
+    const projectDir = new URL('.', root).pathname;
+    return resolveFunction('module', join(projectDir, config[name] as string), name, projectDir);
+  };
+  type AfterPack = (context: unknown) => Promise<void> | void;
+  type AfterAll = (result: unknown) => Promise<string[]>;
+  const packContext = (appOutDir: string, electronPlatformName: string) => ({
     appOutDir,
-    electronPlatformName: 'linux',
+    electronPlatformName,
     packager: { config: { electronFuses: config.electronFuses }, appInfo: { productFilename: 'Switchboard' }, executableName: 'switchboard' },
   });
-
-  it('passes a binary whose fuses electron-builder flipped from electron-builder.yml', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
-    writeElectronBinary(join(dir, 'switchboard'));
-    // electron-builder's own translation of electronFuses, then @electron/fuses' flip: what a real build runs.
+  const buildResult = (outDir: string) => ({ outDir, artifactPaths: [], platformToTargets: new Map(), configuration: { electronFuses: config.electronFuses } });
+  // electron-builder's own translation of electronFuses, then @electron/fuses' flip: what a real build runs.
+  const flipAsBuilderDoes = async (path: string) => {
     const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<FuseConfig> } } };
-    await flipFuses(join(dir, 'switchboard'), await PlatformPackager.prototype.generateFuseConfig.call(undefined, config.electronFuses));
+    const fuseConfig = await PlatformPackager.prototype.generateFuseConfig.call(undefined, config.electronFuses);
+    // The ad-hoc re-sign needs macOS' codesign; it has its own test below.
+    await flipFuses(path, { ...fuseConfig, resetAdHocDarwinSignature: false });
+  };
+
+  it.each([
+    ['linux', 'linux-unpacked', 'switchboard'],
+    ['win32', 'win-unpacked', 'Switchboard.exe'],
+    ['darwin', 'mac-arm64', join('Switchboard.app', 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')],
+  ])('passes every %s app electron-builder packed and flipped', async (platform, folder, binary) => {
+    const outDir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeElectronBinary(join(outDir, folder, binary));
+    await flipAsBuilderDoes(join(outDir, folder, platform === 'darwin' ? 'Switchboard.app' : binary));
+    await (await hook<AfterPack>('afterPack'))(packContext(join(outDir, folder), platform));
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    await expect((await hook())(context(dir))).resolves.toBeUndefined();
+    await expect((await hook<AfterAll>('afterAllArtifactBuild'))(buildResult(outDir))).resolves.toEqual([]);
   });
 
-  it('fails the build on a binary with stock fuses', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
-    writeElectronBinary(join(dir, 'switchboard'));
-    await expect((await hook())(context(dir))).rejects.toThrow(/runAsNode is enabled, expected disabled/);
+  it('fails the build on a packed binary with stock fuses, naming it', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeElectronBinary(join(outDir, 'linux-unpacked', 'switchboard'));
+    await (await hook<AfterPack>('afterPack'))(packContext(join(outDir, 'linux-unpacked'), 'linux'));
+    await expect((await hook<AfterAll>('afterAllArtifactBuild'))(buildResult(outDir)))
+      .rejects.toThrow(`Fuses in ${join(outDir, 'linux-unpacked', 'switchboard')} are not as configured:\n  runAsNode is enabled, expected disabled`);
+  });
+
+  it('fails the build when no packed app was recorded (a check that checked nothing)', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    await expect((await hook<AfterAll>('afterAllArtifactBuild'))(buildResult(outDir))).rejects.toThrow('No packed app to check the fuses of');
   });
 
   it('refuses a config without electronFuses', async () => {
-    await expect((await hook())({ ...context('/nowhere'), packager: { config: {}, appInfo: { productFilename: 'S' } } })).rejects.toThrow('no electronFuses');
+    const outDir = mkdtempSync(join(tmpdir(), 'switchboard-fuses-'));
+    writeElectronBinary(join(outDir, 'linux-unpacked', 'switchboard'));
+    await (await hook<AfterPack>('afterPack'))(packContext(join(outDir, 'linux-unpacked'), 'linux'));
+    await expect((await hook<AfterAll>('afterAllArtifactBuild'))({ ...buildResult(outDir), configuration: {} })).rejects.toThrow('no electronFuses');
+  });
+});
+
+describe('macOS builds without a certificate', () => {
+  it('re-sign the app ad hoc right after the fuse flip, so Apple silicon launches it', async () => {
+    // codesign exists only on macOS: a stand-in on PATH records how @electron/fuses calls it.
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-adhoc-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'codesign'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(dir, 'codesign-args')}"\n`, { mode: 0o755 });
+    const app = join(dir, 'mac-arm64', 'Switchboard.app');
+    writeElectronBinary(join(app, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework'));
+    const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<FuseConfig> } } };
+    const fuseConfig = await PlatformPackager.prototype.generateFuseConfig.call(undefined, config.electronFuses);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      await flipFuses(app, fuseConfig);
+    } finally {
+      process.env.PATH = path;
+    }
+    const args = readFileSync(join(dir, 'codesign-args'), 'utf8').trim().split('\n');
+    expect(args.slice(0, 3)).toEqual(['--sign', '-', '--force']);
+    expect(args.at(-1)).toBe(app);
+    // Hardened runtime and entitlements survive the re-sign.
+    expect(args).toContain('--preserve-metadata=entitlements,requirements,flags,runtime');
   });
 });
 

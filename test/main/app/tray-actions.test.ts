@@ -80,4 +80,15 @@ describe('tray-actions', () => {
     await Promise.resolve(); // the handler's catch runs one microtask later
     expect(deps.log.warn).toHaveBeenCalledWith({ err: expect.any(Error) }, 'pausing the gateway failed');
   });
+
+  it('from a not-running notice, applies the fix, or starts the gateway, or waits while it is starting', () => {
+    const { deps, handler } = setup();
+    handler.onNotificationClick({ kind: 'not-running', status: 'error', message: 'Port 4141 is in use.', fix: { kind: 'use-port', port: 4142 } });
+    expect(deps.controller.usePort).toHaveBeenCalledWith(4142);
+    handler.onNotificationClick({ kind: 'not-running', status: 'paused', message: null, fix: null });
+    handler.onNotificationClick({ kind: 'not-running', status: 'error', message: 'keychain', fix: null });
+    expect(deps.controller.start).toHaveBeenCalledTimes(2);
+    handler.onNotificationClick({ kind: 'not-running', status: 'starting', message: null, fix: null });
+    expect(deps.controller.start).toHaveBeenCalledTimes(2);
+  });
 });
