@@ -11,6 +11,7 @@ import * as usageBodies from './0004-usage-bodies.js';
 import * as interruptedUsageStatus from './0005-interrupted-usage-status.js';
 import * as storedResponses from './0006-stored-responses.js';
 import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
+import * as modelPositions from './0008-model-positions.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -32,7 +33,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
