@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Log } from './log.js';
 import { MIGRATIONS, type PostgresMigration } from './migrations/index.js';
 import type { PostgresDatabaseUrl } from './database-url.js';
+import { postgresUnavailable } from './postgres-unavailable.js';
 import { SchemaTooNewError, StorageError } from './storage-error.js';
 
 /**
@@ -39,7 +40,7 @@ export async function migratePostgresDatabase(options: MigratePostgresOptions): 
   try {
     await client.connect();
   } catch (error) {
-    throw unavailable(url, error);
+    throw postgresUnavailable(url, error);
   }
   try {
     await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
@@ -78,14 +79,10 @@ export async function migratePostgresDatabase(options: MigratePostgresOptions): 
     }
   } catch (error) {
     if (error instanceof StorageError) throw error;
-    throw unavailable(url, error);
+    throw postgresUnavailable(url, error);
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-function unavailable(url: PostgresDatabaseUrl, error: unknown): StorageError {
-  return new StorageError('storage_unavailable', `Cannot use the PostgreSQL database ${url.masked}: ${messageOf(error)}`, { file: url.masked, cause: error });
 }
 
 /** The driver's message, which names users and hosts but never the password. */

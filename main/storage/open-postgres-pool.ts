@@ -1,9 +1,9 @@
 // openPostgresPool: the pooled PostgreSQL connection team mode runs its repositories on. Small by
 // default (5 per replica), BIGINT read as number (money in micro-dollars, epoch ms) and refused
-// past 2^53 rather than rounded. Never logs the URL; errors carry the masked URL only.
+// past 2^53 rather than rounded. Never logs the URL. The only module that loads pg at run time
+// besides the migration runner: nothing on the SQLite path imports it.
 import pg from 'pg';
 import type { PostgresDatabaseUrl } from './database-url.js';
-import { StorageError } from './storage-error.js';
 
 export const DEFAULT_POOL_SIZE = 5;
 
@@ -37,9 +37,4 @@ export function openPostgresPool(url: PostgresDatabaseUrl, options: { max?: numb
     url,
     close: () => pool.end(),
   };
-}
-
-export function postgresUnavailable(url: PostgresDatabaseUrl, error: unknown): StorageError {
-  const detail = error instanceof Error ? error.message || ((error as NodeJS.ErrnoException).code ?? error.name) : String(error);
-  return new StorageError('storage_unavailable', `Cannot use the PostgreSQL database ${url.masked}: ${detail}`, { file: url.masked, cause: error });
 }

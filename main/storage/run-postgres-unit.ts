@@ -2,7 +2,8 @@
 // any pooled client, a write in BEGIN ... COMMIT on one client (rolled back on any error). Never
 // holds a client across anything but the unit's own queries.
 import type pg from 'pg';
-import { postgresUnavailable, type PostgresConnection } from './open-postgres-pool.js';
+import type { PostgresConnection } from './open-postgres-pool.js';
+import { postgresUnavailable } from './postgres-unavailable.js';
 import type { StorageQuery, StorageUnit } from './storage-unit.js';
 
 export function bindPostgresUnit<Args extends unknown[], Result>(connection: PostgresConnection, unit: StorageUnit<Args, Result>): (...args: Args) => Promise<Result> {
