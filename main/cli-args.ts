@@ -35,6 +35,12 @@ Options (as --flag VALUE or --flag=VALUE):
                     such a start is refused as a config error
   --log-format F    pretty (one readable line per request) or json (JSON lines) on stderr
                     (env SWITCHBOARD_LOG_FORMAT; default: pretty on a terminal, else json)
+  --database-url URL
+                    a postgresql:// URL for team mode (env DATABASE_URL, or
+                    general_settings.database_url). Team mode is not available in this
+                    version yet: with a PostgreSQL URL from any of these, serve refuses to
+                    start rather than keep the data in a local SQLite file. Without one,
+                    everything is stored in SQLite in the data directory
   -h, --help        show this help
 
 Environment:
@@ -78,6 +84,8 @@ export interface ServeOptions {
   allowEmpty: boolean;
   /** --log-format / SWITCHBOARD_LOG_FORMAT; undefined = pretty on a terminal, JSON otherwise. */
   logFormat: LogFormat | undefined;
+  /** --database-url as given; DATABASE_URL and the config are weighed by chooseStorageEngine. */
+  databaseUrl?: string;
 }
 
 export interface KeysImportOptions {
@@ -98,6 +106,7 @@ const SERVE_FLAGS = {
   'data-dir': { type: 'string' },
   'allow-empty': { type: 'boolean' },
   'log-format': { type: 'string' },
+  'database-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagsConfig;
 
@@ -141,6 +150,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, platf
     logLevel: nonEmpty(env.SWITCHBOARD_LOG_LEVEL) ?? 'info',
     allowEmpty: flags['allow-empty'] === true,
     logFormat,
+    ...(flags['database-url'] === undefined ? {} : { databaseUrl: flags['database-url'] }),
   };
 }
 

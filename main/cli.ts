@@ -22,6 +22,7 @@ import { AdminKeyUnreadableError, loadDataDirAdminKey } from './secrets/data-dir
 import { isSecretStoreError, type SecretStore } from './secrets/secret-store.js';
 import { isGatewayError } from './core/gateway-error.js';
 import { ensurePrivateDirectory } from './storage/ensure-private-directory.js';
+import { chooseStorageEngine, DatabaseUrlSourceError } from './storage/choose-storage-engine.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from './start-gateway.js';
 import { chooseLogFormat } from './cli/choose-log-format.js';
 import { createPrettyLogDestination } from './cli/pretty-log-destination.js';
@@ -113,6 +114,11 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
     throw error;
   }
   for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
+  const refusal = refuseTeamMode(options, env, config);
+  if (refusal !== null) {
+    process.stderr.write(`switchboard: ${refusal}\n`);
+    return 2;
+  }
 
   let masterKey: string | undefined;
   try {
@@ -203,6 +209,32 @@ async function serve(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: Sec
   if (!running.masterKeyConfigured) lines.push('No admin key set: the gateway accepts local requests without a key.');
   process.stdout.write(`${lines.join('\n')}\n`);
   return stopped;
+}
+
+/**
+ * Until the repositories run on PostgreSQL, a PostgreSQL URL stops the start: running on SQLite
+ * instead would split a team's keys and spend across replicas without anyone noticing.
+ * Returns the line to print, or null to start on SQLite. The URL is shown masked.
+ */
+function refuseTeamMode(options: ServeOptions, env: NodeJS.ProcessEnv, config: GatewayConfig): string | null {
+  let choice;
+  try {
+    choice = chooseStorageEngine({ flag: options.databaseUrl, env, config: config.databaseUrl });
+  } catch (error) {
+    if (!(error instanceof DatabaseUrlSourceError)) throw error;
+    return error.source.startsWith('general_settings.') ? `config error: ${config.file}: ${error.message}` : error.message;
+  }
+  if (choice.engine === 'sqlite') return null;
+  const remedy = choice.source.startsWith('--database-url')
+    ? 'leave out --database-url'
+    : choice.source.startsWith('DATABASE_URL')
+      ? 'unset DATABASE_URL (or start with DATABASE_URL= )'
+      : `remove general_settings.database_url from ${config.file}`;
+  return (
+    `${choice.source} selects PostgreSQL (${choice.url.masked}), but team mode on PostgreSQL is not available in this version yet, ` +
+    `so Switchboard does not start rather than keep keys and usage in a local file other replicas cannot see. ` +
+    `To run on the embedded SQLite database in ${options.dataDir}, ${remedy}.`
+  );
 }
 
 function describeStartError(error: unknown, options: ServeOptions): string {

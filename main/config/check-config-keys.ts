@@ -72,9 +72,9 @@ const MODEL_INFO: BlockPolicy = {
 };
 
 const GENERAL_SETTINGS: BlockPolicy = {
-  used: ['master_key', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'alerting', 'alert_types', 'alerting_args'],
+  used: ['master_key', 'database_url', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'alerting', 'alert_types', 'alerting_args'],
   litellmOnly: [
-    'database_url', 'store_model_in_db', 'custom_auth', 'enable_jwt_auth', 'litellm_key_header_name', 'allowed_ips', 'allowed_routes',
+    'store_model_in_db', 'custom_auth', 'enable_jwt_auth', 'litellm_key_header_name', 'allowed_ips', 'allowed_routes',
     'enforce_user_param', 'default_team_disabled', 'database_connection_pool_limit', 'database_connection_timeout',
     'allow_requests_on_db_unavailable', 'disable_prisma_schema_update', 'proxy_batch_write_at', 'disable_spend_logs',
     'disable_error_logs', 'disable_spend_updates', 'store_prompts_in_spend_logs', 'maximum_spend_logs_retention_period',
@@ -102,8 +102,6 @@ const LITELLM_SETTINGS: BlockPolicy = { used: [], litellmOnly: [], otherKeys: 'w
 
 /** Why a LiteLLM key does nothing here, where a plain "not used" would puzzle. */
 const REASONS: Record<string, string> = {
-  'general_settings.database_url':
-    'is not used by the desktop store: Switchboard keeps keys and usage in its own SQLite file in the data directory',
   'general_settings.store_model_in_db': 'is not needed: models added in the dashboard are always stored in the database',
   environment_variables: 'is not applied by Switchboard: set these variables in the environment before starting it',
   include: 'is not supported: Switchboard reads one file, so copy the included files\' model_list entries into this one',

@@ -39,6 +39,11 @@ export interface GatewayConfig {
   allowedHosts: string[];
   /** general_settings.ollama_api: the Ollama listener, keyless clients, /api/version, and maxKeepAliveSeconds() for keep_alive. */
   ollamaApi: OllamaApiSettings;
+  /**
+   * general_settings.database_url as written (a URL or os.environ/NAME); `switchboard serve`
+   * weighs it with --database-url and DATABASE_URL (main/storage/choose-storage-engine.ts).
+   */
+  databaseUrl: string | undefined;
   warnings: string[];
 }
 
@@ -111,6 +116,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     // The schema has checked every entry, so each normalizes.
     allowedHosts: [...new Set((general.allowed_hosts ?? []).map((name) => normalizeHostName(name)!))],
     ollamaApi: parseOllamaApiSettings(general),
+    databaseUrl: general.database_url,
     warnings,
   };
 }

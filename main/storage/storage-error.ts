@@ -36,11 +36,12 @@ export class SchemaTooNewError extends StorageError {
   readonly fileVersion: number;
   readonly supportedVersion: number;
 
-  constructor(file: string, fileVersion: number, supportedVersion: number) {
+  /** `file` is the SQLite path, or a PostgreSQL URL with its password masked (kind 'database'). */
+  constructor(file: string, fileVersion: number, supportedVersion: number, kind: 'file' | 'database' = 'file') {
     super(
       'schema_too_new',
       `The database ${file} has schema version ${fileVersion}, but this Switchboard supports up to version ${supportedVersion}. ` +
-        'It was written by a newer Switchboard: upgrade Switchboard to use it. The file was left untouched.',
+        `It was written by a newer Switchboard: upgrade Switchboard to use it. The ${kind} was left untouched.`,
       { file },
     );
     this.name = 'SchemaTooNewError';

@@ -58,6 +58,12 @@ describe('cli-args', () => {
     expect('ollamaPort' in serve([])).toBe(false);
   });
 
+  it('takes --database-url as given (DATABASE_URL is weighed later, with the config), and refuses it empty', () => {
+    expect(serve(['--database-url', 'postgresql://u@h/db']).databaseUrl).toBe('postgresql://u@h/db');
+    expect('databaseUrl' in serve([], { ...HOME, DATABASE_URL: 'postgresql://u@h/db' })).toBe(false);
+    expect(error(['serve', '--database-url='])).toContain('option --database-url needs a value');
+  });
+
   it('takes the last of a repeated flag', () => {
     expect(serve(['--port', '1', '--port', '2']).port).toBe(2);
   });
@@ -96,7 +102,7 @@ describe('cli-args', () => {
   });
 
   it('documents every serve flag and environment variable in its usage text', () => {
-    for (const word of ['--config FILE', '--port N', '--host ADDR', '--data-dir DIR', '-h, --help', 'SWITCHBOARD_CONFIG', 'SWITCHBOARD_PORT', 'SWITCHBOARD_DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'LITELLM_MASTER_KEY', 'keys import --config FILE']) {
+    for (const word of ['--config FILE', '--port N', '--host ADDR', '--data-dir DIR', '-h, --help', '--database-url URL', 'DATABASE_URL', 'SWITCHBOARD_CONFIG', 'SWITCHBOARD_PORT', 'SWITCHBOARD_DATA_DIR', 'SWITCHBOARD_MASTER_KEY', 'LITELLM_MASTER_KEY', 'keys import --config FILE']) {
       expect(USAGE).toContain(word);
     }
   });

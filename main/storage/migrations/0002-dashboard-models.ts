@@ -17,3 +17,17 @@ CREATE TABLE models (
 
 CREATE INDEX models_model_name ON models (model_name);
 `;
+
+/** The same table for PostgreSQL (team mode); see 0001 for the type mapping. */
+export const postgresql = `
+CREATE TABLE models (
+  id TEXT PRIMARY KEY,
+  model_name TEXT NOT NULL CHECK (length(model_name) BETWEEN 1 AND 256),
+  litellm_params TEXT NOT NULL CHECK (litellm_params::jsonb IS NOT NULL),
+  model_info TEXT NOT NULL DEFAULT '{}' CHECK (model_info::jsonb IS NOT NULL),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE INDEX models_model_name ON models (model_name);
+`;

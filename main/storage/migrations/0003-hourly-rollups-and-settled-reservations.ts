@@ -36,3 +36,30 @@ ${latencyColumns}
 -- the request's usage row is written, which then must not charge it again.
 ALTER TABLE budget_reservations ADD COLUMN settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1));
 `;
+
+const pgLatencyColumns = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `  lat_b${String(i).padStart(2, '0')} BIGINT NOT NULL DEFAULT 0,`).join('\n');
+
+/** The same step for PostgreSQL (team mode); see 0001 for the type mapping. */
+export const postgresql = `
+CREATE TABLE usage_hourly (
+  hour BIGINT NOT NULL,
+  app TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  model_group TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  requests BIGINT NOT NULL DEFAULT 0,
+  errors BIGINT NOT NULL DEFAULT 0,
+  prompt_tokens BIGINT NOT NULL DEFAULT 0,
+  completion_tokens BIGINT NOT NULL DEFAULT 0,
+  cached_tokens BIGINT NOT NULL DEFAULT 0,
+  cache_creation_tokens BIGINT NOT NULL DEFAULT 0,
+  reasoning_tokens BIGINT NOT NULL DEFAULT 0,
+  cost_micros BIGINT NOT NULL DEFAULT 0,
+  latency_sum_ms BIGINT NOT NULL DEFAULT 0,
+  latency_max_ms BIGINT NOT NULL DEFAULT 0,
+${pgLatencyColumns}
+  PRIMARY KEY (hour, app, key_id, model_group, provider)
+);
+
+ALTER TABLE budget_reservations ADD COLUMN settled BIGINT NOT NULL DEFAULT 0 CHECK (settled IN (0, 1));
+`;

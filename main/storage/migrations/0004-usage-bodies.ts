@@ -20,3 +20,21 @@ BEGIN
   DELETE FROM usage_bodies WHERE request_id = old.request_id;
 END;
 `;
+
+/** The same step for PostgreSQL (team mode): the trigger calls a function, as PostgreSQL requires. */
+export const postgresql = `
+CREATE TABLE usage_bodies (
+  request_id TEXT PRIMARY KEY,
+  request_body TEXT,
+  response_body TEXT
+);
+
+CREATE FUNCTION usage_bodies_follow_usage_log() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM usage_bodies WHERE request_id = old.request_id;
+  RETURN old;
+END;
+$$;
+CREATE TRIGGER usage_bodies_follow_usage_log AFTER DELETE ON usage_log
+  FOR EACH ROW EXECUTE FUNCTION usage_bodies_follow_usage_log();
+`;

@@ -50,3 +50,10 @@ BEGIN
   DELETE FROM usage_bodies WHERE request_id = old.request_id;
 END;
 `;
+
+/** PostgreSQL widens a CHECK in place: no rebuild, no copy. */
+export const postgresql = `
+ALTER TABLE usage_log DROP CONSTRAINT usage_log_status_check;
+ALTER TABLE usage_log ADD CONSTRAINT usage_log_status_check
+  CHECK (status IN ('success', 'upstream_error', 'client_aborted', 'upstream_stalled', 'rejected', 'error', 'interrupted'));
+`;

@@ -40,3 +40,41 @@ BEGIN
   UPDATE stored_responses_total SET bytes = bytes - old.bytes;
 END;
 `;
+
+/** The same step for PostgreSQL (team mode): trigger functions keep the running total. */
+export const postgresql = `
+CREATE TABLE stored_responses (
+  id TEXT PRIMARY KEY,
+  owner_key_id TEXT,
+  created_at BIGINT NOT NULL,
+  model TEXT NOT NULL,
+  previous_response_id TEXT,
+  instructions TEXT,
+  input_items TEXT NOT NULL,
+  response TEXT NOT NULL,
+  bytes BIGINT NOT NULL CHECK (bytes >= 0)
+);
+CREATE INDEX stored_responses_created_at ON stored_responses (created_at);
+
+CREATE TABLE stored_responses_total (
+  only_row BIGINT PRIMARY KEY CHECK (only_row = 1),
+  bytes BIGINT NOT NULL
+);
+INSERT INTO stored_responses_total VALUES (1, 0);
+CREATE FUNCTION stored_responses_total_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE stored_responses_total SET bytes = bytes + new.bytes;
+  RETURN new;
+END;
+$$;
+CREATE TRIGGER stored_responses_total_insert AFTER INSERT ON stored_responses
+  FOR EACH ROW EXECUTE FUNCTION stored_responses_total_insert();
+CREATE FUNCTION stored_responses_total_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE stored_responses_total SET bytes = bytes - old.bytes;
+  RETURN old;
+END;
+$$;
+CREATE TRIGGER stored_responses_total_delete AFTER DELETE ON stored_responses
+  FOR EACH ROW EXECUTE FUNCTION stored_responses_total_delete();
+`;

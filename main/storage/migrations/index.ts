@@ -1,5 +1,8 @@
-// The ordered list of schema migrations. Append only: a shipped migration is never edited,
-// because databases in the field already recorded its version in PRAGMA user_version.
+// The ordered list of schema migrations, one list for both engines: each step has its SQLite
+// text (`sql`) and its PostgreSQL text (`postgresql`) under one version number, so version N
+// means the same tables on both. Append only: a shipped step's SQL is never edited, because
+// databases in the field already recorded its version (PRAGMA user_version on SQLite,
+// switchboard_schema_version on PostgreSQL).
 
 import * as initialSchema from './0001-initial-schema.js';
 import * as dashboardModels from './0002-dashboard-models.js';
@@ -8,15 +11,29 @@ import * as usageBodies from './0004-usage-bodies.js';
 import * as interruptedUsageStatus from './0005-interrupted-usage-status.js';
 import * as storedResponses from './0006-stored-responses.js';
 import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
+import * as modelPositions from './0008-model-positions.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
   version: number;
   name: string;
+  /** The SQLite text. */
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts];
+/** A step of the app's list: the same version for PostgreSQL (team mode). */
+export interface SchemaStep extends Migration {
+  postgresql: string;
+}
+
+/** What the PostgreSQL runner needs of a step; tests pass their own. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  postgresql: string;
+}
+
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,14 +18,15 @@ function configError(yaml: string, env: NodeJS.ProcessEnv = {}): ConfigError {
 }
 
 describe('load-config', () => {
-  it('starts the LiteLLM seed config unchanged and reports database_url as not used', () => {
+  it('reads the LiteLLM seed config unchanged and keeps database_url for serve to choose the engine, warning about none of it', () => {
     const config = parseConfigText(seed, 'seed.yaml', {});
     expect(config.deployments.map((d) => [d.modelName, d.provider, d.upstreamModel, d.apiBase])).toEqual([
       ['glm5', 'openai', 'glm5', 'http://127.0.0.1:8001/v1'],
       ['qwen3.5', 'openai', 'qwen3.5', 'http://127.0.0.1:8002/v1'],
     ]);
     expect(config.masterKey).toEqual({ kind: 'literal', value: 'sk-seed-master-0123456789' });
-    expect(config.warnings.some((w) => w.startsWith('seed.yaml:8: general_settings.database_url is not used by the desktop store'))).toBe(true);
+    expect(config.databaseUrl).toBe('postgresql://postgres:pw@pgsql-postgresql:5432/litellm');
+    expect(config.warnings.some((w) => w.includes('database_url'))).toBe(false);
     expect(config.warnings.join('\n')).not.toContain('postgresql://');
   });
 

@@ -1,0 +1,42 @@
+// bindPostgresUnit: runs a StorageUnit on a PostgreSQL pool, the same body SQLite runs: a read on
+// any pooled client, a write in BEGIN ... COMMIT on one client (rolled back on any error). Never
+// holds a client across anything but the unit's own queries.
+import type pg from 'pg';
+import type { PostgresConnection } from './open-postgres-pool.js';
+import { postgresUnavailable } from './postgres-unavailable.js';
+import type { StorageQuery, StorageUnit } from './storage-unit.js';
+
+export function bindPostgresUnit<Args extends unknown[], Result>(connection: PostgresConnection, unit: StorageUnit<Args, Result>): (...args: Args) => Promise<Result> {
+  return async (...args: Args): Promise<Result> => {
+    let client: pg.PoolClient;
+    try {
+      client = await connection.pool.connect();
+    } catch (error) {
+      throw postgresUnavailable(connection.url, error);
+    }
+    let broken = false;
+    try {
+      if (unit.mode === 'write') await client.query('BEGIN');
+      try {
+        const steps = unit.body(...args);
+        let step = steps.next();
+        while (step.done !== true) step = steps.next(await execute(client, step.value));
+        if (unit.mode === 'write') await client.query('COMMIT');
+        return step.value;
+      } catch (error) {
+        if (unit.mode === 'write') await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      }
+    } finally {
+      // A client whose rollback failed may still be inside the transaction: drop it, never reuse it.
+      client.release(broken);
+    }
+  };
+}
+
+async function execute(client: pg.PoolClient, query: StorageQuery): Promise<unknown> {
+  const result = await client.query(query.statement.postgresql, query.params as unknown[]);
+  if (query.kind === 'all') return result.rows;
+  if (query.kind === 'get') return result.rows[0];
+  return { changes: result.rowCount ?? 0 };
+}
