@@ -80,6 +80,13 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
   ensurePrivateDirectory(options.dataDir, options.log);
   const config = loadGatewayConfig(options.configFile ?? undefined, options.env);
   for (const warning of config.warnings) options.log.warn({ warning }, 'config warning');
+  // Team mode is `switchboard serve`'s: the tray app always keeps its data in the SQLite file in
+  // its data folder, so a database URL in the config or environment is said to be ignored here
+  // rather than silently dropped (the URL itself is never logged: it may hold a password).
+  const databaseUrlFrom = config.databaseUrl !== undefined ? 'general_settings.database_url' : options.env.DATABASE_URL?.trim() ? 'DATABASE_URL' : undefined;
+  if (databaseUrlFrom !== undefined) {
+    options.log.warn({ warning: `${databaseUrlFrom} is ignored by the desktop app: it keeps its data in ${options.dataDir}; a shared database is for \`switchboard serve\` (team mode)` }, 'config warning');
+  }
   // The same precedence as the CLI: the environment, then general_settings.master_key (which may
   // be a keychain/NAME or os.environ/NAME reference). Unlike the CLI, the app never runs in open
   // mode: with no key configured it uses the one in the keychain (generated on first run), since

@@ -77,6 +77,28 @@ describe('launch-gateway', () => {
     expect(second.adminKey).toBe(first.adminKey);
   });
 
+  it('says a database URL is ignored by the desktop app, without logging the URL', async () => {
+    const { launch, options } = await setup();
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    writeFileSync(options.configFile!, `general_settings:\n  database_url: postgresql://team:s3cret-pw@db.internal:5432/switchboard\nmodel_list:\n  - model_name: gpt-4o\n    litellm_params: { model: openai/gpt-4o, api_base: "${upstream!.url}/v1", api_key: os.environ/MOCK_UPSTREAM_KEY }\n`);
+    Object.assign(options, { log });
+    const gateway = await launch(0);
+    const warned = lines.map((line) => JSON.parse(line) as { warning?: string }).filter((line) => line.warning?.includes('database_url'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.warning).toMatch(/general_settings\.database_url is ignored by the desktop app: it keeps its data in .*switchboard serve/);
+    expect(lines.join('\n')).not.toContain('s3cret-pw');
+    // Still the SQLite file in the data folder.
+    expect((await chat(gateway.url, gateway.adminKey, 'gpt-4o')).status).toBe(200);
+    await gateway.close();
+    const db = new Database(dir!.file(DATABASE_FILE), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM usage_log').get()).toEqual({ n: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('uses SWITCHBOARD_MASTER_KEY instead of the keychain when it is set', async () => {
     const { options, secrets } = await setup();
     const gateway = await launchGateway({ ...options, env: { ...options.env, SWITCHBOARD_MASTER_KEY: 'sk-admin-from-env' } }, 0);
