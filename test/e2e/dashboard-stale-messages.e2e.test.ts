@@ -164,6 +164,46 @@ describe('stale messages clear when their subject changes (Chromium, real gatewa
     expect(browser.browserErrors).toEqual([]);
   }, 90_000);
 
+  it('Models: a form error goes on edit, a test result after its deployment is saved, "Added" when a delete fails', async () => {
+    const gone = (await admin('/model/new', { model_name: 'stale-gone', litellm_params: { model: 'openai/up-model', api_base: `${mock.url}/v1` } })) as { model_info: { id: string } };
+    // Models was open already: going there afresh loads the model just added behind its back.
+    await openDashboardPage(page, 'Overview');
+    await openDashboardPage(page, 'Models');
+    const card = page.getByRole('region', { name: 'Models', exact: true });
+    const status = card.getByRole('status');
+    await card.getByRole('button', { name: 'Test stale-gone (openai/up-model)' }).waitFor(WAIT);
+
+    await page.getByRole('button', { name: 'Add a model', exact: true }).click();
+    await page.getByRole('button', { name: 'Add model', exact: true }).click();
+    await page.getByText('Give the model a name').waitFor(WAIT);
+    await page.getByLabel('Model name').fill('stale-a');
+    expect(await page.getByText('Give the model a name').count()).toBe(0);
+    await page.getByLabel('Provider', { exact: true }).selectOption('openai_like');
+    await page.getByLabel('Model at the provider').fill('up-model');
+    await page.getByLabel('Base URL').fill(`${mock.url}/v1`);
+    await page.getByRole('button', { name: 'Add model', exact: true }).click();
+    await status.getByText('Added stale-a (openai_like/up-model).').waitFor(WAIT);
+
+    // "Hello, world!" was the answer of the deployment as it was; saving a change starts afresh.
+    await card.getByRole('button', { name: 'Test stale-a (openai_like/up-model)' }).click();
+    const row = card.getByRole('row').filter({ has: page.getByRole('button', { name: /^Test stale-a / }) });
+    await row.getByText('Hello, world!').waitFor(WAIT);
+    await card.getByRole('button', { name: 'Edit stale-a (openai_like/up-model)' }).click();
+    await page.getByLabel('Model at the provider').fill('up-model-2');
+    await page.getByRole('button', { name: 'Save changes', exact: true }).click();
+    await status.getByText('Saved stale-a (openai_like/up-model-2).').waitFor(WAIT);
+    await card.getByRole('button', { name: 'Test stale-a (openai_like/up-model-2)' }).waitFor(WAIT);
+    expect(await row.getByText('Hello, world!').count()).toBe(0);
+
+    // Deleting a model removed behind the page's back fails: the note about stale-a goes.
+    await admin('/model/delete', { id: gone.model_info.id });
+    await card.getByRole('button', { name: 'Delete stale-gone (openai/up-model)' }).click();
+    await card.getByRole('button', { name: 'Delete', exact: true }).click();
+    await card.getByRole('alert').waitFor(WAIT);
+    expect(await text(status)).toBe('');
+    expect(browser.browserErrors).toEqual([]);
+  }, 90_000);
+
   it('Playground: an error about the key to send as goes when the key choice changes', async () => {
     await openDashboardPage(page, 'Playground');
     await page.getByLabel('Send as').selectOption('pasted');

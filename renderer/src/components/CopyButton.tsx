@@ -13,8 +13,6 @@ export interface CopyButtonProps {
 
 export function CopyButton({ text, label, caption = 'Copy', className }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  // "Copied" is about the text that was copied: when the text changes, the button offers it afresh.
-  useEffect(() => setState('idle'), [text]);
   useEffect(() => {
     if (state === 'idle') return undefined;
     const timer = setTimeout(() => setState('idle'), 2000);
