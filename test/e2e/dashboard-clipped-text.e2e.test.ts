@@ -115,6 +115,15 @@ function findClippedText(target: Page): Promise<string[]> {
       if (cutX && el.scrollWidth > el.clientWidth + 1 && !(css.textOverflow === 'ellipsis' && el.title !== '')) say('text cut sideways', el.textContent);
       if (cutY && el.scrollHeight > el.clientHeight + 1) say('text cut at the bottom', el.textContent);
     }
+    // A placeholder is the field's example or instruction: it must fit the empty field.
+    const measure = document.createElement('canvas').getContext('2d')!;
+    for (const input of document.querySelectorAll<HTMLInputElement>('main input[placeholder]')) {
+      if (input.value !== '' || hidden(input) || input.getClientRects().length === 0) continue;
+      const css = getComputedStyle(input);
+      measure.font = css.font;
+      const room = input.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      if (measure.measureText(input.placeholder).width > room + 1) say('placeholder cut', input.placeholder);
+    }
     // Text lines: none past the window, and none on top of another. A line is measured as far as it
     // shows: boxes that scroll or hide their overflow (an ellipsis) cut it to their own box.
     const shownPart = (rect: DOMRect, el: Element): DOMRect | null => {
@@ -130,7 +139,12 @@ function findClippedText(target: Page): Promise<string[]> {
       }
       return right - left < 1 || bottom - top < 1 ? null : new DOMRect(left, top, right - left, bottom - top);
     };
-    const lines: { rect: DOMRect; node: Text }[] = [];
+    const lines: { rect: DOMRect; node: Text | Element }[] = [];
+    // Chart text is drawn, not laid out: two labels can land on the same spot.
+    for (const text of document.querySelectorAll<SVGGraphicsElement>('main svg text')) {
+      const rect = hidden(text) ? null : shownPart(text.getBoundingClientRect(), text);
+      if (rect !== null) lines.push({ rect, node: text });
+    }
     const walker = document.createTreeWalker(document.querySelector('main')!, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
       const parent = node.parentElement;
@@ -144,9 +158,9 @@ function findClippedText(target: Page): Promise<string[]> {
         lines.push({ rect, node });
       }
     }
-    const where = (node: Text) => {
+    const where = (node: Text | Element) => {
       const path: string[] = [];
-      for (let el = node.parentElement; el && path.length < 3; el = el.parentElement) path.push(`${el.tagName.toLowerCase()}${el.classList[0] ? `.${el.classList[0]}` : ''}`);
+      for (let el = node instanceof Element ? node : node.parentElement; el && path.length < 3; el = el.parentElement) path.push(`${el.tagName.toLowerCase()}${el.classList[0] ? `.${el.classList[0]}` : ''}`);
       return path.join(' < ');
     };
     for (let i = 0; i < lines.length; i++) {
@@ -157,7 +171,7 @@ function findClippedText(target: Page): Promise<string[]> {
         const w = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);
         const h = Math.min(a.rect.bottom, b.rect.bottom) - Math.max(a.rect.top, b.rect.top);
         // Line boxes of neighbouring lines may touch by a pixel or two; glyphs on glyphs overlap more.
-        if (w > 2 && h > Math.min(a.rect.height, b.rect.height) / 3) say('text over other text', `${a.node.data} (${where(a.node)}) / ${b.node.data} (${where(b.node)})`);
+        if (w > 2 && h > Math.min(a.rect.height, b.rect.height) / 3) say('text over other text', `${a.node.textContent} (${where(a.node)}) / ${b.node.textContent} (${where(b.node)})`);
       }
     }
     return [...new Set(problems)];
@@ -176,10 +190,32 @@ async function clippedOnEveryPage(): Promise<Record<string, string[]>> {
   await page.getByRole('button', { name: /^Details of the obsidian-plugin request/ }).first().click();
   await page.getByText('Not Found').first().waitFor(WAIT);
   found['Logs detail'] = await findClippedText(page);
+  // The forms, and a key shown once.
+  await openDashboardPage(page, 'Models');
+  await page.getByRole('button', { name: 'Add a model', exact: true }).click();
+  await page.getByLabel('Model name').waitFor(WAIT);
+  found['Models form'] = await findClippedText(page);
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await openDashboardPage(page, 'Keys');
+  await page.getByRole('button', { name: 'Create a key', exact: true }).click();
+  await page.getByLabel('App name').fill(`a-rather-long-app-name-at-${page.viewportSize()!.width}-px`);
+  found['Keys form'] = await findClippedText(page);
+  await page.getByRole('button', { name: 'Create key', exact: true }).click();
+  await page.getByTestId('new-key').waitFor(WAIT);
+  found['Keys new key'] = await findClippedText(page);
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  // A turn in the playground: the answer, its tokens, latency and cost.
+  await openDashboardPage(page, 'Playground');
+  await page.getByLabel('Model', { exact: true }).selectOption(LONG_MODEL);
+  await page.getByLabel('Message', { exact: true }).fill('Say hello');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('log', { name: 'Conversation' }).getByText('Hello, world!').waitFor(WAIT);
+  await page.getByText(/^(<\$0\.0001|\$0\.0000\d+)/).first().waitFor(WAIT);
+  found['Playground answer'] = await findClippedText(page);
   return found;
 }
 
-const NOTHING_CLIPPED = Object.fromEntries([...PAGES, 'Logs detail'].map((name) => [name, []]));
+const NOTHING_CLIPPED = Object.fromEntries([...PAGES, 'Logs detail', 'Models form', 'Keys form', 'Keys new key', 'Playground answer'].map((name) => [name, []]));
 
 describe('dashboard text is never cut or overlapping (Chromium, real gateway)', () => {
   it('shows the Overview\'s "Spend per app" names and values whole at 420 px', async () => {
