@@ -4,7 +4,8 @@
 // (startGateway, SQLite in a temp dir) and the loopback mock upstream, called with the official
 // openai SDK. The check reads the laid-out page: SVG text outside its chart, text in a box that
 // hides its overflow (a one-line token with an ellipsis and its full value in a title is the
-// intended exception), text reaching past the window, and text boxes that overlap.
+// intended exception), a placeholder wider than its field, a chart leaving blank space under it,
+// text reaching past the window, and text boxes (chart labels included) that overlap.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,12 @@ function findClippedText(target: Page): Promise<string[]> {
       const s = svg.getBoundingClientRect();
       if (t.width === 0 || hidden(text)) continue;
       if (t.left < s.left - 1 || t.right > s.right + 1 || t.top < s.top - 1 || t.bottom > s.bottom + 1) say('chart text cut by its chart', text.textContent);
+    }
+    // A chart scaled down to a narrow window keeps its proportions: no band of blank space under it.
+    for (const svg of document.querySelectorAll<SVGSVGElement>('main figure > svg[viewBox]')) {
+      const view = svg.viewBox.baseVal;
+      const box = svg.getBoundingClientRect();
+      if (box.width > 0 && box.height > (box.width * view.height) / view.width + 2) say('chart with blank space under it', svg.closest('figure')?.querySelector('figcaption')?.textContent ?? '');
     }
     // A box that hides its overflow cuts text, unless it is a one-line token: ellipsis, full value in a title.
     for (const el of document.querySelectorAll<HTMLElement>('main *')) {

@@ -19,7 +19,7 @@ export function ColumnChart({ bars, title }: ColumnChartProps) {
   return (
     <figure className="chart">
       <figcaption className="chart-title">{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} width="100%" height={HEIGHT + AXIS} aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} width="100%" className="chart-scaled" aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
         <line x1={0} x2={WIDTH} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} className="chart-axis" />
         {bars.map((bar, i) => {
           const h = max > 0 ? Math.max(bar.value > 0 ? 2 : 0, (bar.value / max) * (HEIGHT - 18)) : 0;
