@@ -4,7 +4,8 @@
 // (startGateway, SQLite in a temp dir) and the loopback mock upstream, called with the official
 // openai SDK. The check reads the laid-out page: SVG text outside its chart, text in a box that
 // hides its overflow (a one-line token with an ellipsis and its full value in a title is the
-// intended exception), a placeholder wider than its field, a chart leaving blank space under it,
+// intended exception), a placeholder wider than its field, chart text drawn under 10 px, a chart
+// leaving blank space under it,
 // text reaching past the window, and text boxes (chart labels included) that overlap.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +107,9 @@ function findClippedText(target: Page): Promise<string[]> {
       const s = svg.getBoundingClientRect();
       if (t.width === 0 || hidden(text)) continue;
       if (t.left < s.left - 1 || t.right > s.right + 1 || t.top < s.top - 1 || t.bottom > s.bottom + 1) say('chart text cut by its chart', text.textContent);
+      // A chart scaled down with the window shrinks its labels with it (7 px at 420 px).
+      const drawnSize = parseFloat(getComputedStyle(text).fontSize) * (text.getScreenCTM()?.a ?? 1);
+      if (drawnSize < 10) say('chart text too small to read', text.textContent);
     }
     // A chart scaled down to a narrow window keeps its proportions: no band of blank space under it.
     for (const svg of document.querySelectorAll<SVGSVGElement>('main figure > svg[viewBox]')) {
