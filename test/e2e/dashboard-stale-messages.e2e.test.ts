@@ -140,6 +140,22 @@ describe('stale messages clear when their subject changes (Chromium, real gatewa
     await alerts.getByLabel('Webhook URL').fill('https://hooks.example.com/services/T000/B000/def');
     expect(await text(alerts.getByRole('status'))).toBe('');
     expect(await page.getByText('Saved.', { exact: true }).count()).toBe(0);
+
+    // A restore waiting for "Replace" was about that file: downloading a backup puts the question away.
+    const backup = page.getByRole('region', { name: 'Backup' });
+    // With a key here, restoring asks first (it would replace the key).
+    await admin('/key/generate', { key_alias: 'app-backed-up' });
+    const document = await (await fetch(`${running.url}/backup`, { headers: { authorization: `Bearer ${MASTER_KEY}` } })).json();
+    await page.getByLabel('Restore from backup').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(document)) });
+    await backup.getByRole('button', { name: 'Replace with the backup' }).waitFor(WAIT);
+    const download = page.waitForEvent('download');
+    await backup.getByRole('button', { name: 'Download backup' }).click();
+    await download;
+    await backup.getByRole('status').getByText('Backup downloaded').waitFor(WAIT);
+    expect(await backup.getByRole('button', { name: 'Replace with the backup' }).count()).toBe(0);
+    // And its note goes once another setting is being changed.
+    await retention.fill('15');
+    expect(await text(backup.getByRole('status'))).toBe('');
     expect(browser.browserErrors).toEqual([]);
   }, 90_000);
 
@@ -204,7 +220,7 @@ describe('stale messages clear when their subject changes (Chromium, real gatewa
     expect(browser.browserErrors).toEqual([]);
   }, 90_000);
 
-  it('Playground: an error about the key to send as goes when the key choice changes', async () => {
+  it('Playground: an error or a refusal about the key to send as goes when the key choice changes', async () => {
     await openDashboardPage(page, 'Playground');
     await page.getByLabel('Send as').selectOption('pasted');
     await page.getByLabel('Message', { exact: true }).fill('Say hello');
@@ -213,6 +229,15 @@ describe('stale messages clear when their subject changes (Chromium, real gatewa
     await error.waitFor(WAIT);
     await page.getByLabel('Send as').selectOption('session');
     expect(await error.count()).toBe(0);
+
+    // The gateway's refusal of a made-up key goes once another model or key is chosen.
+    await page.getByLabel('Send as').selectOption('pasted');
+    await page.getByLabel('App key').fill('sk-not-a-key-this-gateway-knows-000000');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The gateway refused this request' });
+    await refusal.waitFor(WAIT);
+    await page.getByLabel('Send as').selectOption('session');
+    expect(await refusal.count()).toBe(0);
     expect(browser.browserErrors).toEqual([]);
   }, 60_000);
 });
