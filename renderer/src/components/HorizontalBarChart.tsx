@@ -1,10 +1,12 @@
-// Bars for a ranking (spend per app, per model...): plain SVG, no chart library. Labels are SVG
-// text nodes (never markup), and the chart is hidden from screen readers because the table
-// beside it carries the same numbers.
+// Bars for a ranking (spend per app, per model...): a list laid out by CSS grid, each row the
+// name, the bar (an SVG rect, so no inline style is needed under the strict CSP) and the value.
+// Names and values are HTML text that wraps, never cut: in a narrow window the value moves beside
+// the name and the bar goes under both. Hidden from screen readers: the table beside it carries
+// the same numbers.
 export interface Bar {
   label: string;
   value: number;
-  /** The value as shown at the end of the bar. */
+  /** The value as shown beside the bar. */
   display: string;
 }
 
@@ -15,42 +17,28 @@ export interface HorizontalBarChartProps {
   maxBars?: number;
 }
 
-const ROW = 26;
-const LABEL_WIDTH = 170;
-const VALUE_WIDTH = 90;
-const WIDTH = 640;
-
 export function HorizontalBarChart({ bars, title, maxBars = 10 }: HorizontalBarChartProps) {
   const shown = bars.slice(0, maxBars);
   const max = Math.max(0, ...shown.map((b) => b.value));
-  const barSpace = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-  const height = Math.max(1, shown.length) * ROW;
   return (
     <figure className="chart">
       <figcaption className="chart-title">{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" height={height} aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
+      <ol className="hbar-chart" aria-hidden="true">
         {shown.map((bar, i) => {
-          const width = max > 0 ? Math.max(bar.value > 0 ? 2 : 0, (bar.value / max) * barSpace) : 0;
-          const y = i * ROW;
+          // A non-zero value keeps a sliver of bar, so "tiny" never reads as "none".
+          const share = max > 0 ? Math.max(bar.value > 0 ? 0.5 : 0, (bar.value / max) * 100) : 0;
           return (
-            <g key={`${bar.label}-${i}`}>
-              <text x={LABEL_WIDTH - 8} y={y + ROW / 2} className="chart-label" textAnchor="end" dominantBaseline="middle">
-                {truncate(bar.label, 24)}
-              </text>
-              <rect x={LABEL_WIDTH} y={y + 5} width={width} height={ROW - 10} rx={3} className="chart-bar" />
-              <text x={LABEL_WIDTH + width + 6} y={y + ROW / 2} className="chart-value" dominantBaseline="middle">
-                {bar.display}
-              </text>
-            </g>
+            <li key={`${bar.label}-${i}`} className="hbar-row">
+              <span className="hbar-label">{bar.label === '' ? '(none)' : bar.label}</span>
+              <svg className="hbar-track" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+                <rect x={0} y={0} width={share} height={10} className="chart-bar" />
+              </svg>
+              <span className="hbar-value">{bar.display}</span>
+            </li>
           );
         })}
-      </svg>
+      </ol>
       {bars.length > maxBars ? <p className="muted small">Top {maxBars} of {bars.length}; the table lists all.</p> : null}
     </figure>
   );
-}
-
-function truncate(text: string, max: number): string {
-  const shown = text === '' ? '(none)' : text;
-  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }

@@ -2,6 +2,8 @@
 // chart library. The SVG is hidden from screen readers; the caller gives a text summary and a
 // table with the same numbers. Series colours come from CSS classes (.series-0 ... .series-7),
 // shared with the legend, so light and dark themes both apply.
+import { useDrawnWidth } from './use-drawn-width.js';
+
 export interface StackedColumn {
   /** Axis label, e.g. "03-15" or "14:00". */
   label: string;
@@ -29,17 +31,21 @@ export const SERIES_COLOURS = 8;
 const HEIGHT = 160;
 const AXIS = 20;
 const WIDTH = 640;
+/** Room for one axis label ("14:00", "03-15") at its real size. */
+const LABEL_SPACING = 48;
 
 export function StackedColumnChart({ columns, series, display }: StackedColumnChartProps) {
+  // Drawn at its real width, so labels keep 12 px in a narrow window instead of shrinking to 7.
+  const [ref, drawn] = useDrawnWidth<SVGSVGElement>(WIDTH);
   const totals = columns.map((c) => c.values.reduce((a, v) => a + v, 0));
   const max = Math.max(0, ...totals);
-  const slot = columns.length === 0 ? WIDTH : WIDTH / columns.length;
+  const slot = columns.length === 0 ? drawn : drawn / columns.length;
   const width = Math.max(2, Math.min(48, slot * 0.7));
-  const labelEvery = Math.max(1, Math.ceil(columns.length / 8));
+  const labelEvery = Math.max(1, Math.ceil(columns.length / 8), Math.ceil(LABEL_SPACING / slot));
   const scale = (v: number) => (max > 0 ? (v / max) * (HEIGHT - 18) : 0);
   return (
-    <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`} width="100%" className="chart-scaled" aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
-      <line x1={0} x2={WIDTH} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} className="chart-axis" />
+    <svg ref={ref} viewBox={`0 0 ${drawn} ${HEIGHT + AXIS}`} width="100%" height={HEIGHT + AXIS} aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet">
+      <line x1={0} x2={drawn} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} className="chart-axis" />
       {columns.map((column, i) => {
         const x = i * slot + (slot - width) / 2;
         let top = HEIGHT;
@@ -63,7 +69,7 @@ export function StackedColumnChart({ columns, series, display }: StackedColumnCh
         );
       })}
       {max > 0 ? (
-        <text x={WIDTH - 2} y={12} className="chart-value" textAnchor="end">
+        <text x={drawn - 2} y={12} className="chart-value" textAnchor="end">
           max {display(max)}
         </text>
       ) : null}

@@ -19,7 +19,12 @@ export function KeyForm({ mode, initial, models, onSubmit, onCancel }: KeyFormPr
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldError, setFieldError] = useState<KeyFormError | null>(null);
-  const set = <K extends keyof KeyFormValues>(key: K, value: KeyFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  // An error reports on what was submitted: once the form is edited, it is about a value no longer there.
+  const set = <K extends keyof KeyFormValues>(key: K, value: KeyFormValues[K]) => {
+    setError(null);
+    setFieldError(null);
+    setValues((v) => ({ ...v, [key]: value }));
+  };
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the key names that no longer exist stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];

@@ -26,13 +26,21 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
   const keys = useApi(() => api.listKeys(1, 100), [api]);
   const models = useApi(() => api.listModels(), [api]);
   const [editing, setEditing] = useState<Editing>(null);
-  const [shown, setShown] = useState<{ appName: string; secret: string; regenerated: boolean } | null>(null);
+  const [shown, setShown] = useState<{ keyId: string; appName: string; secret: string; regenerated: boolean } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
 
-  const act = async (run: () => Promise<string>) => {
+  // A notice reports on one key: starting anything on another key (or a new one) clears the
+  // notes and errors about the last, and the one-time secret of a key no longer in view. The
+  // secret stays while the user acts on that same key (e.g. edits the limits of the key just made).
+  const startOn = (keyId: string | null) => {
+    setMessage(null);
     setActionError(null);
+    setShown((s) => (s !== null && s.keyId === keyId ? s : null));
+  };
+  const act = async (key: KeyDescription, run: () => Promise<string>) => {
+    startOn(key.key_id);
     try {
       setMessage(await run());
       keys.reload();
@@ -43,7 +51,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
 
   const createButton =
     editing === null ? (
-      <button type="button" className="button-primary" onClick={() => { setShown(null); setEditing({ mode: 'create' }); }}>
+      <button type="button" className="button-primary" onClick={() => { startOn(null); setEditing({ mode: 'create' }); }}>
         Create a key
       </button>
     ) : null;
@@ -73,7 +81,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
           onSubmit={async (values) => {
             if (editing.mode === 'create') {
               const created = await api.generateKey(toKeyFields(values, 'create'));
-              setShown({ appName: created.key_alias ?? created.key_id, secret: created.key, regenerated: false });
+              setShown({ keyId: created.key_id, appName: created.key_alias ?? created.key_id, secret: created.key, regenerated: false });
               setMessage(null);
             } else {
               const updated = await api.updateKey(editing.key.token, toKeyFields(values, 'edit', keyFormFromDescription(editing.key)));
@@ -110,9 +118,12 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
               <KeyTable
                 keys={k.keys}
                 now={now()}
-                onEdit={(key) => setEditing({ mode: 'edit', key })}
+                onEdit={(key) => {
+                  startOn(key.key_id);
+                  setEditing({ mode: 'edit', key });
+                }}
                 onToggleBlock={(key) =>
-                  act(async () => {
+                  act(key, async () => {
                     const name = key.key_alias ?? key.key_id;
                     if (key.blocked) {
                       await api.unblockKey(key.token);
@@ -123,15 +134,17 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
                   })
                 }
                 onRegenerate={(key) =>
-                  act(async () => {
+                  act(key, async () => {
                     const next = await api.regenerateKey(key.token);
-                    setShown({ appName: next.key_alias ?? next.key_id, secret: next.key, regenerated: true });
+                    setShown({ keyId: next.key_id, appName: next.key_alias ?? next.key_id, secret: next.key, regenerated: true });
                     return `Regenerated the key for ${next.key_alias ?? next.key_id}.`;
                   })
                 }
                 onDelete={(key) =>
-                  act(async () => {
+                  act(key, async () => {
                     await api.deleteKey(key.token);
+                    // A deleted key's secret is of no use to anyone: it goes with the key.
+                    setShown((s) => (s?.keyId === key.key_id ? null : s));
                     return `Deleted the key for ${key.key_alias ?? key.key_id}.`;
                   })
                 }

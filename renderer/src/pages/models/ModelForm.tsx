@@ -22,7 +22,12 @@ export function ModelForm({ initial, mode, keychainNames, onSubmit, onCancel }: 
   const [fieldError, setFieldError] = useState<FormError | null>(null);
   const [busy, setBusy] = useState(false);
   const provider = findProvider(values.provider);
-  const set = <K extends keyof ModelFormValues>(key: K, value: ModelFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  // An error reports on what was submitted: once the form is edited, it is about a value no longer there.
+  const set = <K extends keyof ModelFormValues>(key: K, value: ModelFormValues[K]) => {
+    setError(null);
+    setFieldError(null);
+    setValues((v) => ({ ...v, [key]: value }));
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

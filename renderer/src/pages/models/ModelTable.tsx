@@ -87,7 +87,8 @@ export function ModelTable({ api, entries, health, active, onEdit, onDelete }: M
                   </td>
                   <td>
                     <div className="row-actions">
-                      <ModelTestButton api={api} deploymentId={id} label={`${name} (${entry.litellm_params.model})`} />
+                      {/* A test result is about the deployment as it was tested: saved changes to it start afresh. */}
+                      <ModelTestButton key={JSON.stringify(entry.litellm_params)} api={api} deploymentId={id} label={`${name} (${entry.litellm_params.model})`} />
                       {entry.model_info.db_model ? (
                         <>
                           <button type="button" className="button-small" onClick={() => onEdit(entry)} aria-label={`Edit ${name} (${entry.litellm_params.model})`}>

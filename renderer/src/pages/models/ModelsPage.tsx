@@ -38,6 +38,7 @@ export function ModelsPage({ api }: { api: ApiClient }) {
   };
   const changed = (text: string) => {
     setMessage(text);
+    setDeleteError(null);
     models.reload();
     credentials.reload();
     setVersion((v) => v + 1);
@@ -108,6 +109,8 @@ export function ModelsPage({ api }: { api: ApiClient }) {
                 active={active.data}
                 onEdit={(entry) => edit({ mode: 'edit', entry })}
                 onDelete={async (entry, switchActiveTo) => {
+                  // A failed delete of this model must not sit under "Added …" about another one.
+                  setMessage(null);
                   setDeleteError(null);
                   try {
                     const result = switchActiveTo === undefined ? await api.deleteModel(entry.model_info.id) : await api.deleteModel(entry.model_info.id, switchActiveTo);

@@ -29,6 +29,14 @@ export function ProviderKeys({ api, credentials, onSaved }: ProviderKeysProps) {
   const neededFromKeychain = credentials.data.filter((c) => c.stored_in === 'keychain' && c.used_by.length > 0);
   const keychainNamed = name.trim() !== '' && credentials.data.some((c) => c.stored_in === 'keychain' && c.name === name.trim() && !c.missing);
 
+  // Typing in the form starts a new save: the last "Saved/Deleted" note and error were about
+  // another key or another attempt.
+  const typed = (set: (text: string) => void, text: string) => {
+    setError(null);
+    setSaved(null);
+    set(text);
+  };
+
   const startReplacing = (credentialName: string) => {
     setError(null);
     setSaved(null);
@@ -140,11 +148,11 @@ export function ProviderKeys({ api, credentials, onSaved }: ProviderKeysProps) {
         <form className="form-row" onSubmit={(e) => void submit(e)} aria-label="Set a provider key">
           <div className="field">
             <label htmlFor={`${id}-name`}>Key name</label>
-            <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} placeholder="openai" spellCheck={false} autoComplete="off" />
+            <input id={`${id}-name`} value={name} onChange={(e) => typed(setName, e.target.value)} placeholder="openai" spellCheck={false} autoComplete="off" />
           </div>
           <div className="field field-grow">
             <label htmlFor={`${id}-value`}>Key</label>
-            <input ref={valueInput} id={`${id}-value`} type="password" value={value} onChange={(e) => setValue(e.target.value)} autoComplete="new-password" spellCheck={false} />
+            <input ref={valueInput} id={`${id}-value`} type="password" value={value} onChange={(e) => typed(setValue, e.target.value)} autoComplete="new-password" spellCheck={false} />
           </div>
           <button type="submit" disabled={busy || name.trim() === '' || value.trim() === ''}>
             {busy ? 'Saving…' : keychainNamed ? 'Replace key' : 'Save to keychain'}

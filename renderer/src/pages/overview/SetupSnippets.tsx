@@ -59,10 +59,15 @@ export function SetupSnippets({ origin, ollamaOrigin, models, initialKey }: Setu
             id={`${id}-key`}
             value={key}
             onChange={(e) => setKey(e.target.value)}
-            placeholder={`${KEY_PLACEHOLDER} (paste the key you created for this app)`}
+            placeholder={KEY_PLACEHOLDER}
             spellCheck={false}
             autoComplete="off"
+            aria-describedby={`${id}-key-hint`}
           />
+          {/* Not in the placeholder: a narrow window cut it off mid-sentence. */}
+          <span id={`${id}-key-hint`} className="hint">
+            Paste the key you created for this app.
+          </span>
         </div>
       </div>
       <div className="snippet">

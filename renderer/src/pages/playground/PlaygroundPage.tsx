@@ -152,6 +152,13 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
   };
 
   const fieldError = formError instanceof ChatSettingsError ? formError : null;
+  // A refusal or a settings error is about the model, key and settings it was sent with: once one
+  // of them changes it no longer applies. An answer's stats stay: they are about the turn shown.
+  const setup = <T,>(set: (value: T) => void) => (value: T) => {
+    setFormError(null);
+    setResult((r) => (r?.kind === 'refused' ? null : r));
+    set(value);
+  };
 
   return (
     <div className="stack playground">
@@ -160,7 +167,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
         <div className="form-grid">
           <div className="field">
             <label htmlFor={`${id}-model`}>Model</label>
-            <select id={`${id}-model`} value={chosenModel} onChange={(e) => setModel(e.target.value)} disabled={streaming}>
+            <select id={`${id}-model`} value={chosenModel} onChange={(e) => setup(setModel)(e.target.value)} disabled={streaming}>
               <option value={alias}>
                 {alias}
                 {active.data?.model ? ` (now ${active.data.model})` : ''}
@@ -176,7 +183,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
           </div>
           <div className="field">
             <label htmlFor={`${id}-key`}>Send as</label>
-            <select id={`${id}-key`} value={keyChoice} onChange={(e) => setKeyChoice(e.target.value as KeyChoice)} disabled={streaming}>
+            <select id={`${id}-key`} value={keyChoice} onChange={(e) => setup(setKeyChoice)(e.target.value as KeyChoice)} disabled={streaming}>
               <option value="session">{openMode ? 'No key (the gateway is open)' : 'The admin key of this session'}</option>
               <option value="pasted">An app's key (paste it)</option>
             </select>
@@ -190,7 +197,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
                 autoComplete="off"
                 spellCheck={false}
                 value={pastedKey}
-                onChange={(e) => setPastedKey(e.target.value)}
+                onChange={(e) => setup(setPastedKey)(e.target.value)}
                 aria-describedby={`${id}-pasted-hint`}
                 disabled={streaming}
               />
@@ -201,16 +208,16 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
           ) : null}
           <div className="field field-narrow">
             <label htmlFor={`${id}-max`}>Max tokens</label>
-            <input id={`${id}-max`} inputMode="numeric" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} placeholder="model default" aria-invalid={fieldError?.field === 'maxTokens' || undefined} />
+            <input id={`${id}-max`} inputMode="numeric" value={maxTokens} onChange={(e) => setup(setMaxTokens)(e.target.value)} placeholder="model default" aria-invalid={fieldError?.field === 'maxTokens' || undefined} />
           </div>
           <div className="field field-narrow">
             <label htmlFor={`${id}-temperature`}>Temperature</label>
-            <input id={`${id}-temperature`} inputMode="decimal" value={temperature} onChange={(e) => setTemperature(e.target.value)} placeholder="model default" aria-invalid={fieldError?.field === 'temperature' || undefined} />
+            <input id={`${id}-temperature`} inputMode="decimal" value={temperature} onChange={(e) => setup(setTemperature)(e.target.value)} placeholder="model default" aria-invalid={fieldError?.field === 'temperature' || undefined} />
           </div>
         </div>
         <div className="field">
           <label htmlFor={`${id}-system`}>System prompt (optional)</label>
-          <textarea id={`${id}-system`} rows={2} value={system} onChange={(e) => setSystem(e.target.value)} />
+          <textarea id={`${id}-system`} rows={2} value={system} onChange={(e) => setup(setSystem)(e.target.value)} />
         </div>
       </section>
 

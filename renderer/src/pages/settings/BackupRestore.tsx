@@ -7,10 +7,11 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import { isApiError } from '../../api/api-error.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { saveTextFile } from '../../components/save-text-file.js';
+import type { SettingsCardFocus } from './settings-card-focus.js';
 
 type Pending = { document: unknown; question: string } | null;
 
-export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored: () => void }) {
+export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRestored: () => void; focus: SettingsCardFocus }) {
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -18,9 +19,12 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
   const [pending, setPending] = useState<Pending>(null);
 
   const download = async () => {
+    focus.onAction();
     setBusy(true);
     setError(null);
     setMessage('');
+    // A download is a new action: a restore still waiting for "Replace" was about another file.
+    setPending(null);
     try {
       const backup = await api.backup();
       saveTextFile(`switchboard-backup-${backup.created_at.slice(0, 10)}.json`, `${JSON.stringify(backup, null, 2)}\n`, 'application/json');
@@ -33,6 +37,7 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
   };
 
   const restore = async (document: unknown, confirm: boolean) => {
+    focus.onAction();
     setBusy(true);
     setError(null);
     setMessage('');
@@ -56,6 +61,7 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
+    focus.onAction();
     setPending(null);
     let document: unknown;
     try {
@@ -85,7 +91,7 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
           <input type="file" accept=".json,application/json" onChange={(event) => void chosen(event)} disabled={busy} className="visually-hidden" />
         </label>
       </div>
-      {pending ? (
+      {pending && focus.current ? (
         <div className="notice" role="alert">
           <span>{pending.question.replace(/ Send "confirm": true to go ahead\.$/, '')}</span>
           <div className="file-actions">
@@ -98,9 +104,9 @@ export function BackupRestore({ api, onRestored }: { api: ApiClient; onRestored:
           </div>
         </div>
       ) : null}
-      {error ? <ErrorNotice error={error} /> : null}
+      {error && focus.current ? <ErrorNotice error={error} /> : null}
       <p role="status" className="small">
-        {message}
+        {focus.current ? message : ''}
       </p>
     </section>
   );

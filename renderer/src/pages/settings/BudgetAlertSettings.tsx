@@ -5,10 +5,11 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
+import type { SettingsCardFocus } from './settings-card-focus.js';
 
 type BudgetAlertsView = NonNullable<GatewaySettingsView['budget_alerts']>;
 
-export function BudgetAlertSettings({ api, settings, onSaved }: { api: ApiClient; settings: BudgetAlertsView; onSaved: () => void }) {
+export function BudgetAlertSettings({ api, settings, onSaved, focus }: { api: ApiClient; settings: BudgetAlertsView; onSaved: () => void; focus: SettingsCardFocus }) {
   const id = useId();
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState(false);
@@ -16,6 +17,7 @@ export function BudgetAlertSettings({ api, settings, onSaved }: { api: ApiClient
   const [saved, setSaved] = useState('');
 
   const save = async (value: string | null) => {
+    focus.onAction();
     setError(null);
     setSaved('');
     setBusy(true);
@@ -48,12 +50,18 @@ export function BudgetAlertSettings({ api, settings, onSaved }: { api: ApiClient
       {!settings.budget_alerts ? <p className="small">Budget alerts are off: general_settings.alert_types does not include budget_alerts.</p> : null}
       <div className="field">
         <label htmlFor={`${id}-url`}>Webhook URL</label>
-        <input id={`${id}-url`} type="password" autoComplete="off" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://hooks.slack.com/services/…" aria-describedby={`${id}-hint`} />
+        <input id={`${id}-url`} type="password" autoComplete="off" value={url} onChange={(e) => {
+            // Typing a new URL: "Saved."/"Removed" and the last error were about another one.
+            focus.onAction();
+            setSaved('');
+            setError(null);
+            setUrl(e.target.value);
+          }} placeholder="https://hooks.slack.com/services/…" aria-describedby={`${id}-hint`} />
         <span id={`${id}-hint`} className="hint">
           Kept in the OS keychain and shown masked, or give os.environ/NAME to read it from an environment variable.
         </span>
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      {error && focus.current ? <ErrorNotice error={error} /> : null}
       <div className="actions">
         <button type="submit" className="button-primary" disabled={busy || url.trim() === ''}>
           {busy ? 'Saving…' : 'Save webhook'}
@@ -64,7 +72,7 @@ export function BudgetAlertSettings({ api, settings, onSaved }: { api: ApiClient
           </button>
         ) : null}
         <span role="status" className="muted">
-          {saved}
+          {focus.current ? saved : ''}
         </span>
       </div>
     </form>

@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
+import type { SettingsCardFocus } from './settings-card-focus.js';
 
 export interface OllamaApiSettingsProps {
   api: ApiClient;
@@ -14,9 +15,10 @@ export interface OllamaApiSettingsProps {
   models: readonly string[];
   adminKeySet: boolean;
   onSaved: () => void;
+  focus: SettingsCardFocus;
 }
 
-export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved }: OllamaApiSettingsProps) {
+export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved, focus }: OllamaApiSettingsProps) {
   const id = useId();
   const [allow, setAllow] = useState(settings.allow_without_key);
   const [allowed, setAllowed] = useState<string[]>(settings.models);
@@ -26,10 +28,20 @@ export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved 
   // Allowed names no longer configured (or patterns) stay listed so saving never drops them silently.
   const choices = [...new Set([...models, ...settings.models])];
 
-  const toggle = (model: string, on: boolean) => setAllowed((current) => (on ? [...current, model] : current.filter((m) => m !== model)));
+  // "Saved." and an error are about the values submitted: a change to the form makes them stale.
+  const edited = () => {
+    focus.onAction();
+    setSaved(false);
+    setError(null);
+  };
+  const toggle = (model: string, on: boolean) => {
+    edited();
+    setAllowed((current) => (on ? [...current, model] : current.filter((m) => m !== model)));
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    focus.onAction();
     setError(null);
     setSaved(false);
     setBusy(true);
@@ -52,7 +64,10 @@ export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved 
       </p>
       <div className="field">
         <label className="check">
-          <input type="checkbox" checked={allow} onChange={(e) => setAllow(e.target.checked)} aria-describedby={`${id}-allow-hint`} /> Let apps on this machine use it without a key
+          <input type="checkbox" checked={allow} onChange={(e) => {
+              edited();
+              setAllow(e.target.checked);
+            }} aria-describedby={`${id}-allow-hint`} /> Let apps on this machine use it without a key
         </label>
         <span id={`${id}-allow-hint`} className="hint">
           {adminKeySet
@@ -82,13 +97,13 @@ export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved 
           </div>
         </dd>
       </dl>
-      {error ? <ErrorNotice error={error} /> : null}
+      {error && focus.current ? <ErrorNotice error={error} /> : null}
       <div className="actions">
         <button type="submit" className="button-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save Ollama settings'}
         </button>
         <span role="status" className="muted">
-          {saved ? 'Saved.' : ''}
+          {saved && focus.current ? 'Saved.' : ''}
         </span>
       </div>
     </form>

@@ -43,7 +43,11 @@ export function OriginsEditor({ origins, onChange }: OriginsEditorProps) {
           <input
             id={`${id}-origin`}
             value={draft}
-            onChange={(e) => setDraft(e.target.value)}
+            onChange={(e) => {
+              // The error was about the origin typed before; this is another one.
+              setError(null);
+              setDraft(e.target.value);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();

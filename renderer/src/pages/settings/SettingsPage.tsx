@@ -14,6 +14,9 @@ import { OllamaApiSettings } from './OllamaApiSettings.js';
 import { BackupRestore } from './BackupRestore.js';
 import { BudgetAlertSettings } from './BudgetAlertSettings.js';
 import { AdminKeySettings } from './AdminKeySettings.js';
+import type { SettingsCardFocus } from './settings-card-focus.js';
+
+type SettingsCard = 'live' | 'ollama' | 'alerts' | 'backup';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -26,6 +29,10 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
   const settings = useApi(() => api.settings(), [api]);
   const active = useApi(() => api.activeModel(), [api]);
   const [restores, setRestores] = useState(0);
+  // The card the user last acted in: only its "Saved."/error notices show, so a note about one
+  // setting never sits beside a change being made to another.
+  const [acting, setActing] = useState<SettingsCard | null>(null);
+  const focus = (card: SettingsCard): SettingsCardFocus => ({ current: acting === card, onAction: () => setActing(card) });
   // Groups first, then user aliases; the active-model alias follows whatever is active, so it is offered too.
   const models = active.data ? [...new Set([...active.data.models, ...Object.keys(active.data.aliases), active.data.alias])] : [];
   return (
@@ -38,11 +45,12 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
             api={api}
             settings={s}
             onSaved={settings.reload}
+            focus={focus('live')}
           />
           {s.ollama_api ? (
-            <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} />
+            <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('ollama')} />
           ) : null}
-          {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} /> : null}
+          {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} focus={focus('alerts')} /> : null}
           <ServerSettings settings={s} desktop={desktop} />
           <AdminKeySettings
             api={api}
@@ -51,6 +59,7 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
           />
           <BackupRestore
             api={api}
+            focus={focus('backup')}
             onRestored={() => {
               setRestores((n) => n + 1);
               settings.reload();
@@ -62,7 +71,7 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
   );
 }
 
-function LiveSettings({ api, settings, onSaved }: { api: ApiClient; settings: GatewaySettingsView; onSaved: () => void }) {
+function LiveSettings({ api, settings, onSaved, focus }: { api: ApiClient; settings: GatewaySettingsView; onSaved: () => void; focus: SettingsCardFocus }) {
   const id = useId();
   const [retention, setRetention] = useState(String(settings.retention_days));
   const [bodyLogging, setBodyLogging] = useState(settings.body_logging);
@@ -70,9 +79,17 @@ function LiveSettings({ api, settings, onSaved }: { api: ApiClient; settings: Ga
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // "Saved." and an error are about the values submitted: editing any of them makes them stale.
+  const edited = <T,>(set: (value: T) => void) => (value: T) => {
+    focus.onAction();
+    setSaved(false);
+    setError(null);
+    set(value);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    focus.onAction();
     setError(null);
     setSaved(false);
     const days = Number(retention);
@@ -98,27 +115,27 @@ function LiveSettings({ api, settings, onSaved }: { api: ApiClient; settings: Ga
       <p className="muted small">These apply immediately, without a restart.</p>
       <div className="field field-narrow">
         <label htmlFor={`${id}-retention`}>Keep request logs for (days)</label>
-        <input id={`${id}-retention`} value={retention} onChange={(e) => setRetention(e.target.value)} inputMode="numeric" aria-describedby={`${id}-retention-hint`} />
+        <input id={`${id}-retention`} value={retention} onChange={(e) => edited(setRetention)(e.target.value)} inputMode="numeric" aria-describedby={`${id}-retention-hint`} />
         <span id={`${id}-retention-hint`} className="hint">
           Older requests are removed from Logs; daily totals stay in Usage.
         </span>
       </div>
       <div className="field">
         <label className="check">
-          <input type="checkbox" checked={bodyLogging} onChange={(e) => setBodyLogging(e.target.checked)} aria-describedby={`${id}-body-hint`} /> Log request and response bodies
+          <input type="checkbox" checked={bodyLogging} onChange={(e) => edited(setBodyLogging)(e.target.checked)} aria-describedby={`${id}-body-hint`} /> Log request and response bodies
         </label>
         <span id={`${id}-body-hint`} className="hint">
           Off by default. When on, each new request's prompt and answer are stored with its log entry (up to 64 KiB each, keys masked) and shown in Logs; turning it off stops storing them from the next request.
         </span>
       </div>
-      <OriginsEditor origins={origins} onChange={setOrigins} />
-      {error ? <ErrorNotice error={error} /> : null}
+      <OriginsEditor origins={origins} onChange={edited(setOrigins)} />
+      {error && focus.current ? <ErrorNotice error={error} /> : null}
       <div className="actions">
         <button type="submit" className="button-primary" disabled={busy}>
           {busy ? 'Saving…' : 'Save settings'}
         </button>
         <span role="status" className="muted">
-          {saved ? 'Saved.' : ''}
+          {saved && focus.current ? 'Saved.' : ''}
         </span>
       </div>
     </form>
