@@ -92,6 +92,9 @@ export interface DashboardSession extends DashboardBrowser {
   bundle: string;
   mock: MockUpstream;
   gateway: RunningGateway;
+  /** The gateway's config file (undefined for the built-in default) and data directory, for a restart or a `switchboard serve` on them. */
+  configFile: string | undefined;
+  dataDir: string;
   /** The gateway's admin key; undefined when it is open. */
   adminKey: string | undefined;
   /** A management API call with the admin key (JSON body when given; GET without one). */
@@ -124,15 +127,14 @@ export async function startDashboardSession(options: DashboardSessionOptions): P
     const bundle = await buildDashboardBundle(work);
     const upstream = await createMockUpstream(options.mock);
     mock = upstream;
+    const configFileOf = (name: string, config: SessionGatewaySpec['config']) => (config === undefined ? undefined : join(work, `${name}.yaml`));
+    const dataDirOf = (name: string) => join(work, `${name}-data`);
     const start = async (name: string, spec: SessionGatewaySpec & { dataDir?: string }) => {
       const { config, adminKey, dataDir, ...rest } = spec;
-      let configFile: string | undefined;
-      if (config !== undefined) {
-        configFile = join(work, `${name}.yaml`);
-        writeFileSync(configFile, config(upstream.url));
-      }
+      const configFile = configFileOf(name, config);
+      if (configFile !== undefined) writeFileSync(configFile, config!(upstream.url));
       const running = await startGateway({
-        configFile, dataDir: dataDir ?? join(work, `${name}-data`), host: '127.0.0.1', port: 0,
+        configFile, dataDir: dataDir ?? dataDirOf(name), host: '127.0.0.1', port: 0,
         masterKey: adminKey === null ? undefined : (adminKey ?? SESSION_ADMIN_KEY),
         env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle, ...rest,
       });
@@ -145,7 +147,9 @@ export async function startDashboardSession(options: DashboardSessionOptions): P
     browser = await launchDashboardBrowser(viewport);
     if (signInFirst ?? true) await signIn(browser.page, gateway.url, adminKey);
     const admin = (path: string, body?: unknown, method?: string) => callAdminApi(gateway.url, adminKey, path, body, method);
-    return { ...browser, work, bundle, mock: upstream, gateway, adminKey, admin, startGateway: start, close };
+    return {
+      ...browser, work, bundle, mock: upstream, gateway, configFile: configFileOf('gateway', spec.config), dataDir: dataDirOf('gateway'), adminKey, admin, startGateway: start, close,
+    };
   } catch (error) {
     await close();
     throw error;
