@@ -88,7 +88,7 @@ export async function benchSummary(options: { rows?: number; runs?: number } = {
   const rows = options.rows ?? 1_000_000;
   const runs = options.runs ?? 7;
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-summary-bench-'));
-  const silent = { info() {}, warn() {}, error() {} };
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const { db } = openDatabase({ file: join(dir, 'bench.db'), log: silent, quickCheck: false });
   try {
     // "Now" is mid-afternoon, so every range below starts and ends inside a day.

@@ -3,21 +3,10 @@
 // and `switchboard logs`, so both print the same line. Formats numbers and names only; it is
 // never handed a key, a header or a body.
 import { formatUsd } from '../../shared/format-usd.js';
+import type { RequestLogFields } from '../metering/request-log-fields.js';
 
-export interface RequestLine {
-  /** Request start, epoch ms. */
-  ts: number;
-  app: string;
-  model: string;
-  deployment: string;
-  status: string;
-  httpStatus: number;
-  errorCode: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-  costMicros: number;
-}
+/** The fields of the gateway's per-request log line this line shows (all but the request id). */
+export type RequestLine = Omit<RequestLogFields, 'requestId'>;
 
 export function formatRequestLine(request: RequestLine): string {
   const outcome = request.status === 'success'

@@ -8,7 +8,7 @@ import type { SpendLogRow, SpendLogsPage } from '../../shared/api/usage-schemas.
 import { chooseLogFormat, type LogFormat } from './choose-log-format.js';
 import type { CommandIO } from './command-io.js';
 import type { Connection } from './connect-to-gateway.js';
-import { formatRequestLine } from './format-request-line.js';
+import { formatRequestLine, type RequestLine } from './format-request-line.js';
 import type { GatewayClient } from './gateway-client.js';
 
 export const FOLLOW_POLL_MS = 1_000;
@@ -77,7 +77,7 @@ function deploymentNames(client: GatewayClient): (id: string | null) => Promise<
   };
 }
 
-async function toRequestLine(row: SpendLogRow, deployment: (id: string | null) => Promise<string | undefined>) {
+async function toRequestLine(row: SpendLogRow, deployment: (id: string | null) => Promise<string | undefined>): Promise<RequestLine> {
   return {
     ts: Date.parse(row.startTime),
     app: row.app,

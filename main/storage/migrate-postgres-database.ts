@@ -69,10 +69,12 @@ export async function migratePostgresDatabase(options: MigratePostgresOptions): 
             cause: error,
           });
         }
-        log.info({ database: url.masked, version: migration.version, migration: migration.name }, `Applied database migration ${migration.version} (${migration.name}).`);
+        // As on SQLite: each step at debug, one info line for the whole upgrade.
+        log.debug({ database: url.masked, version: migration.version, migration: migration.name }, `Applied database migration ${migration.version} (${migration.name}).`);
         schemaVersion = migration.version;
         applied.push(migration.version);
       }
+      if (applied.length > 0) log.info({ database: url.masked, version: schemaVersion }, `Database upgraded to schema ${schemaVersion}.`);
       return { schemaVersion, applied };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).catch(() => undefined);

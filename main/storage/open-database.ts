@@ -182,9 +182,12 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
         db.exec(migration.sql);
         db.pragma(`user_version = ${migration.version}`);
       })();
-      log.info({ file, version: migration.version, migration: migration.name }, `Applied database migration ${migration.version} (${migration.name}).`);
+      // One line per migration is for whoever debugs an upgrade; a person starting the gateway
+      // needs only the one line below, and none at all on an ordinary start.
+      log.debug({ file, version: migration.version, migration: migration.name }, `Applied database migration ${migration.version} (${migration.name}).`);
       schemaVersion = migration.version;
     }
+    if (schemaVersion !== fileVersion) log.info({ file, from: fileVersion, version: schemaVersion }, `Database upgraded to schema ${schemaVersion}.`);
     return { db, file, schemaVersion, journalMode, movedAsideTo };
   } catch (error) {
     if (!isCorruptionCode(sqliteCodeOf(error))) {

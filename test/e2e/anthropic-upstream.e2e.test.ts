@@ -14,6 +14,7 @@ import {
   type MockRequest,
 } from '../support/mock-anthropic-upstream.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { collectChatStream } from '../support/collect-chat-stream.js';
 
 const MASTER_KEY = 'sk-gateway-master-key-anthropic-upstream';
 const UPSTREAM_MODEL = 'claude-sonnet-4-5-20250929';
@@ -104,15 +105,7 @@ describe('the openai SDK against an Anthropic-format upstream', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    const deltas: string[] = [];
-    let finish: string | null = null;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const choice = chunk.choices[0];
-      if (choice?.delta.content) deltas.push(choice.delta.content);
-      if (choice?.finish_reason) finish = choice.finish_reason;
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { deltas, finish, usage } = await collectChatStream(stream);
     expect(deltas).toEqual(['Hello', ' from', ' Claude']);
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 7 });

@@ -1,48 +1,31 @@
 // The budget-alert webhook set from the dashboard's Settings page (issue 14, item 13), in a real
 // headless Chromium against a real gateway whose keychain is the test runner's private
 // gnome-keyring: the URL saves into the keychain, is shown back masked, and never reaches the page.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
 import { createKeytarSecretStore } from '../../main/secrets/keytar-secret-store.js';
 import { WEBHOOK_KEYCHAIN_NAME } from '../../main/config/budget-alert-webhook.js';
 import { assertKeychainReady, keychainTestEnv } from '../main/secrets/keychain-test-env.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn, WAIT, type DashboardBrowser } from '../support/dashboard-browser.js';
+import { openDashboardPage, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
 
-const MASTER_KEY = 'sk-dashboard-alerts-e2e-master-0123456789';
 const HOOK = 'https://hooks.slack.com/services/T000/B000/dashboardtoken9876';
 const kc = keychainTestEnv();
 const store = createKeytarSecretStore({ service: 'Switchboard-e2e-budget-alerts' });
 
-let work: string;
-let running: RunningGateway;
-let browser: DashboardBrowser;
+let session: DashboardSession;
 
 describe.runIf(kc.run)(kc.title('budget alert webhook in Settings (Chromium, real gateway, real keychain)'), () => {
   beforeAll(async () => {
     assertKeychainReady(kc);
-    work = mkdtempSync(join(tmpdir(), 'switchboard-dashboard-alerts-e2e-'));
-    const bundle = await buildDashboardBundle(work);
-    running = await startGateway({
-      configFile: undefined, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }),
-      dashboardDir: bundle, secrets: store,
-    });
-    browser = await launchDashboardBrowser();
+    session = await startDashboardSession({ name: 'dashboard-alerts-e2e', secrets: store });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await running?.close();
+    await session?.close();
     await store.delete(WEBHOOK_KEYCHAIN_NAME).catch(() => false);
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('saves the webhook URL into the keychain and shows it masked', async () => {
-    const { page } = browser;
-    await signIn(page, running.url, MASTER_KEY);
+    const { page } = session;
     await openDashboardPage(page, 'Settings');
     const card = page.getByRole('form', { name: 'Budget alerts' });
     await card.getByText('none (alerts are only logged)').waitFor(WAIT);
@@ -56,6 +39,6 @@ describe.runIf(kc.run)(kc.title('budget alert webhook in Settings (Chromium, rea
     await card.getByRole('button', { name: 'Remove webhook' }).click();
     await card.getByText('none (alerts are only logged)').waitFor(WAIT);
     expect(await store.get(WEBHOOK_KEYCHAIN_NAME)).toBeUndefined();
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
   });
 });

@@ -5,78 +5,59 @@
 // status and an excerpt of what it said), and a request refused by the key's rate limit is
 // counted as rejected, apart from errors, on the Overview and the Usage page, and has its own
 // Logs filter.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn, WAIT, type DashboardBrowser } from '../support/dashboard-browser.js';
+import { openDashboardPage, signIn, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
 
-const MASTER_KEY = 'sk-dashboard-failed-e2e-master-0123456789';
-
-let work: string;
-let mock: MockUpstream;
-let running: RunningGateway;
-let browser: DashboardBrowser;
+let session: DashboardSession;
 let page: Page;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'switchboard-dashboard-failed-e2e-'));
-  const bundle = await buildDashboardBundle(work);
-  mock = await createMockUpstream();
-  // A server that lives under /v1 (vLLM, LM Studio): FastAPI's 404 anywhere else.
-  mock.setDefault({
-    kind: 'per-request',
-    choose: ({ path }) => (path.startsWith('/v1/') ? { kind: 'ok' } : { kind: 'status', status: 404, body: { detail: 'Not Found' } }),
-  });
-  const configFile = join(work, 'config.yaml');
-  writeFileSync(configFile, `model_list:
+  session = await startDashboardSession({
+    name: 'dashboard-failed-e2e',
+    // A server that lives under /v1 (vLLM, LM Studio): FastAPI's 404 anywhere else.
+    mock: {
+      defaultBehaviour: {
+        kind: 'per-request',
+        choose: ({ path }) => (path.startsWith('/v1/') ? { kind: 'ok' } : { kind: 'status', status: 404, body: { detail: 'Not Found' } }),
+      },
+    },
+    config: (mockUrl) => `model_list:
   - model_name: qwen-local
-    litellm_params: { model: hosted_vllm/qwen2.5, api_base: "${mock.url}" }
+    litellm_params: { model: hosted_vllm/qwen2.5, api_base: "${mockUrl}" }
   - model_name: good
-    litellm_params: { model: hosted_vllm/qwen2.5, api_base: "${mock.url}/v1" }
+    litellm_params: { model: hosted_vllm/qwen2.5, api_base: "${mockUrl}/v1" }
 router_settings:
   num_retries: 0
   cooldown_time: 0
-`);
-  running = await startGateway({
-    configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
+`,
+    // The requests go out before the dashboard opens: it must show them on its first load.
+    signIn: false,
   });
-  browser = await launchDashboardBrowser();
-  page = browser.page;
+  ({ page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await running?.close();
-  await mock?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function createKey(alias: string, rpm: number): Promise<string> {
-  const response = await fetch(`${running.url}/key/generate`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ key_alias: alias, rpm_limit: rpm }),
-  });
+  const response = await session.admin('/key/generate', { key_alias: alias, rpm_limit: rpm });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { key: string }).key;
+  return (response.json as { key: string }).key;
 }
 
 describe('failed requests in the dashboard (Chromium, real gateway)', () => {
   it('shows why a request failed in the Logs detail, and counts a rate-limit refusal as rejected apart from errors', async () => {
     const key = await createKey('notes-app', 2);
-    const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: key, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${session.gateway.url}/v1`, apiKey: key, maxRetries: 0 });
     const hi = [{ role: 'user' as const, content: 'hi' }];
     await expect(client.chat.completions.create({ model: 'qwen-local', messages: hi })).rejects.toMatchObject({ status: 404 });
     await client.chat.completions.create({ model: 'good', messages: hi });
     await expect(client.chat.completions.create({ model: 'good', messages: hi })).rejects.toMatchObject({ status: 429 });
 
-    await signIn(page, running.url, MASTER_KEY);
+    await signIn(page, session.gateway.url, session.adminKey);
 
     // Overview: today's 3 requests, 1 error (the 404), 1 rejected (the rate limit).
     const today = page.getByRole('region', { name: 'Today' });
@@ -93,8 +74,8 @@ describe('failed requests in the dashboard (Chromium, real gateway)', () => {
     const detail = page.getByRole('region', { name: /^Request / });
     await detail.getByRole('heading', { name: 'Why it failed' }).waitFor(WAIT);
     await detail.getByText(
-      `The server for model "qwen-local" answered HTTP 404 at ${mock.url}/chat/completions: Not Found; ` +
-        `OpenAI-compatible servers usually live under /v1: try api_base ${mock.url}/v1`,
+      `The server for model "qwen-local" answered HTTP 404 at ${session.mock.url}/chat/completions: Not Found; ` +
+        `OpenAI-compatible servers usually live under /v1: try api_base ${session.mock.url}/v1`,
     ).waitFor(WAIT);
     await detail.getByText('The upstream answered HTTP 404.').waitFor(WAIT);
     await detail.getByText('{"detail":"Not Found"}').waitFor(WAIT);
@@ -119,7 +100,7 @@ describe('failed requests in the dashboard (Chromium, real gateway)', () => {
     await totals.getByText('Rejected').waitFor(WAIT);
     expect(await statValue(page, totals, 'Errors')).toBe('1');
     expect(await statValue(page, totals, 'Rejected')).toBe('1');
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
   });
 });
 

@@ -3,46 +3,28 @@
 // port): the first-run guide does not tick "Add a model" for it, adding a model that answers
 // ticks it and moves switchboard/active there, and deleting the active model asks which model
 // apps get instead.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { refusedPort } from '../support/refused-port.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn, WAIT, type DashboardBrowser } from '../support/dashboard-browser.js';
+import { openDashboardPage, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
 
-const MASTER_KEY = 'sk-dashboard-first-run-master-0123456789';
-
-let work: string;
-let mock: MockUpstream;
+let session: DashboardSession;
 let deadPort: number;
-let running: RunningGateway;
-let browser: DashboardBrowser;
 let page: Page;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'switchboard-first-run-e2e-'));
-  const bundle = await buildDashboardBundle(work);
-  mock = await createMockUpstream({ models: ['qwen3', 'phi4'] });
   deadPort = await refusedPort();
-  const configFile = join(work, 'config.yaml');
-  // The built-in default, with the Ollama port one where nothing listens.
-  writeFileSync(configFile, `model_list:\n  - model_name: llama3.2\n    litellm_params: { model: ollama_chat/llama3.2, api_base: "http://127.0.0.1:${deadPort}" }\n`);
-  running = await startGateway({
-    configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
+  session = await startDashboardSession({
+    name: 'first-run-e2e',
+    mock: { models: ['qwen3', 'phi4'] },
+    // The built-in default, with the Ollama port one where nothing listens.
+    config: () => `model_list:\n  - model_name: llama3.2\n    litellm_params: { model: ollama_chat/llama3.2, api_base: "http://127.0.0.1:${deadPort}" }\n`,
   });
-  browser = await launchDashboardBrowser();
-  page = browser.page;
+  ({ page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await running?.close();
-  await mock?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function addModel(name: string, upstream: string): Promise<void> {
@@ -50,21 +32,19 @@ async function addModel(name: string, upstream: string): Promise<void> {
   await page.getByLabel('Model name').fill(name);
   await page.getByLabel('Provider', { exact: true }).selectOption('openai_like');
   await page.getByLabel('Model at the provider').fill(upstream);
-  await page.getByLabel('Base URL').fill(`${mock.url}/v1`);
+  await page.getByLabel('Base URL').fill(`${session.mock.url}/v1`);
   await page.getByRole('button', { name: 'Add model', exact: true }).click();
   await page.getByText(`Added ${name} (openai_like/${upstream}).`).waitFor(WAIT);
 }
 
 async function activeModel(): Promise<string | null> {
-  const response = await fetch(`${running.url}/active-model`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
-  return ((await response.json()) as { model: string | null }).model;
+  return ((await session.admin('/active-model')).json as { model: string | null }).model;
 }
 
 const guideStep = (title: string) => page.locator('#first-run-title').locator('..').locator('li.step', { hasText: title });
 
 describe('dashboard first run (Chromium, real gateway, no Ollama running)', () => {
   it('leaves "Add a model" open while the only model does not answer, and ticks it once one does', async () => {
-    await signIn(page, running.url, MASTER_KEY);
     await page.getByRole('heading', { name: 'Get started' }).waitFor(WAIT);
     const addStep = guideStep('Add a model');
     await addStep.getByText(/No model answers yet: llama3\.2 \(/).waitFor(WAIT);
@@ -81,7 +61,7 @@ describe('dashboard first run (Chromium, real gateway, no Ollama running)', () =
     await openDashboardPage(page, 'Overview');
     await guideStep('Add a model').and(page.locator('.step-done')).waitFor(WAIT);
     await page.locator('.facts').getByText('gpt-local').waitFor(WAIT);
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
   });
 
   it('asks which model apps get instead when the active model is deleted', async () => {
@@ -101,6 +81,6 @@ describe('dashboard first run (Chromium, real gateway, no Ollama running)', () =
     await page.getByText('Deleted openai_like/qwen3 from gpt-local. Apps sending switchboard/active now get phi.').waitFor(WAIT);
     expect(await activeModel()).toBe('phi');
     await expect.poll(() => page.getByLabel('Apps that send switchboard/active get').inputValue(), WAIT).toBe('phi');
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
   });
 });

@@ -5,74 +5,56 @@
 // apps, and $0 on the local model reads "free". Then priced models: "$0.0042" and "<$0.0001".
 // On every page: no sideways scrolling of the page, tables as cards, keys and URLs on one line
 // (ellipsis, full value on hover and focus). Screenshots go to the test's temp dir only.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import pino from 'pino';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../main/config/load-config.js';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn, WAIT, type DashboardBrowser, type DashboardPageName } from '../support/dashboard-browser.js';
+import { openDashboardPage, signIn, startDashboardSession, WAIT, type DashboardPageName, type DashboardSession } from '../support/dashboard-browser.js';
 
-const MASTER_KEY = 'sk-narrow-e2e-master-0123456789';
 const PAGES: DashboardPageName[] = ['Overview', 'Models', 'Keys', 'Usage', 'Logs', 'Settings'];
 
-let work: string;
+let session: DashboardSession;
 let shots: string;
-let mock: MockUpstream;
-let running: RunningGateway;
-let browser: DashboardBrowser;
 let page: Page;
 const keys: Record<string, string> = {};
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'switchboard-dashboard-narrow-'));
-  shots = join(work, 'screenshots');
-  mkdirSync(shots, { recursive: true });
-  const bundle = await buildDashboardBundle(work);
-  mock = await createMockUpstream();
-  // The mock answers 10 prompt and 4 completion tokens. priced-model: 10 x $20/1M + 4 x $1,000/1M
-  // = 4,200 micro-USD ($0.0042); tiny-model: 10 x $2.50/1M + 4 x $10/1M = 65 micro-USD (<$0.0001).
-  // local-model is an OpenAI-compatible server on this machine with no price: free.
-  const yaml = `model_list:
+  session = await startDashboardSession({
+    name: 'dashboard-narrow',
+    // The mock answers 10 prompt and 4 completion tokens. priced-model: 10 x $20/1M + 4 x $1,000/1M
+    // = 4,200 micro-USD ($0.0042); tiny-model: 10 x $2.50/1M + 4 x $10/1M = 65 micro-USD (<$0.0001).
+    // local-model is an OpenAI-compatible server on this machine with no price: free.
+    config: (mockUrl) => `model_list:
   - model_name: local-model
-    litellm_params: { model: hosted_vllm/local-llm-with-a-rather-long-upstream-name, api_base: "${mock.url}/v1/a/deliberately/long/path/to/see/how/urls/behave" }
+    litellm_params: { model: hosted_vllm/local-llm-with-a-rather-long-upstream-name, api_base: "${mockUrl}/v1/a/deliberately/long/path/to/see/how/urls/behave" }
   - model_name: priced-model
-    litellm_params: { model: openai/up-model, api_base: "${mock.url}/v1" }
+    litellm_params: { model: openai/up-model, api_base: "${mockUrl}/v1" }
     model_info: { input_cost_per_token: 0.00002, output_cost_per_token: 0.001 }
   - model_name: tiny-model
-    litellm_params: { model: openai/up-model, api_base: "${mock.url}/v1" }
+    litellm_params: { model: openai/up-model, api_base: "${mockUrl}/v1" }
     model_info: { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001 }
-`;
-  running = await startGateway(
-    { configFile: undefined, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle },
-    parseConfigText(yaml, 'narrow.yaml', {}),
-  );
+`,
+    browser: { width: 420, height: 800 },
+    // The apps' requests go out first: Usage must open on them.
+    signIn: false,
+  });
+  ({ page } = session);
+  shots = join(session.work, 'screenshots');
+  mkdirSync(shots, { recursive: true });
   for (const alias of ['notes-app', 'code-assistant']) {
-    const response = await fetch(`${running.url}/key/generate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ key_alias: alias }),
-    });
+    const response = await session.admin('/key/generate', { key_alias: alias });
     expect(response.status).toBe(200);
-    keys[alias] = ((await response.json()) as { key: string }).key;
+    keys[alias] = (response.json as { key: string }).key;
   }
-  browser = await launchDashboardBrowser({ width: 420, height: 800 });
-  page = browser.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await running?.close();
-  await mock?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function ask(app: string, model: string): Promise<void> {
-  const client = new OpenAI({ apiKey: keys[app]!, baseURL: `${running.url}/v1`, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: keys[app]!, baseURL: `${session.gateway.url}/v1`, maxRetries: 0 });
   const reply = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello' }] });
   expect(reply.choices[0]?.message.content).toBe('Hello, world!');
 }
@@ -137,7 +119,7 @@ describe('dashboard at 420 px for a local-model user (Chromium, real gateway)', 
     await ask('notes-app', 'local-model');
     await ask('notes-app', 'local-model');
     await ask('code-assistant', 'local-model');
-    await signIn(page, running.url, MASTER_KEY);
+    await signIn(page, session.gateway.url, session.adminKey);
     await openDashboardPage(page, 'Usage');
 
     // Spend is $0 over the range: the chart measure is requests.
@@ -216,11 +198,11 @@ describe('dashboard at 420 px for a local-model user (Chromium, real gateway)', 
     expect(await lastUsed.getAttribute('tabindex')).toBe('0');
 
     await openDashboardPage(page, 'Models');
-    const longBase = `${mock.url}/v1/a/deliberately/long/path/to/see/how/urls/behave`;
+    const longBase = `${session.mock.url}/v1/a/deliberately/long/path/to/see/how/urls/behave`;
     await expectOneLineToken(page.locator('.token', { hasText: /deliberately/ }).first(), longBase);
 
     await openDashboardPage(page, 'Overview');
-    await expectOneLineToken(page.locator('.token', { hasText: `${running.url}/v1` }).first(), `${running.url}/v1`);
+    await expectOneLineToken(page.locator('.token', { hasText: `${session.gateway.url}/v1` }).first(), `${session.gateway.url}/v1`);
   });
 
   it('between card and full layouts (700 px), a table that must scroll says so and the page still does not', async () => {

@@ -3,35 +3,30 @@
 // tab signed in, and from then on a request without a key is 401 — also after a restart on the
 // same data directory, both through startGateway and the real `switchboard serve`. The key is kept
 // in the test runner's private keychain when there is one, else in the data directory's 0600 file.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
+import type { RunningGateway } from '../../main/start-gateway.js';
 import { createKeytarSecretStore } from '../../main/secrets/keytar-secret-store.js';
 import { ADMIN_KEY_FILE } from '../../main/secrets/data-dir-admin-key.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, WAIT, type DashboardBrowser } from '../support/dashboard-browser.js';
+import { openDashboardPage, startDashboardSession, WAIT, type DashboardSession, type SessionGatewaySpec } from '../support/dashboard-browser.js';
 import { ensureBuiltCli, killStartedClis, ready, runCli } from '../support/cli-process.js';
 import { keychainTestEnv } from '../main/secrets/keychain-test-env.js';
 
 const kc = keychainTestEnv();
-let work: string;
-let bundle: string;
-let dataDir: string;
-let configFile: string;
-let mock: MockUpstream;
+let session: DashboardSession;
 let running: RunningGateway | undefined;
-let browser: DashboardBrowser;
 let page: Page;
 
-const secrets = () => (kc.ready ? createKeytarSecretStore() : undefined);
-const start = () => startGateway({
-  configFile, dataDir, host: '127.0.0.1', port: 0, masterKey: undefined, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
-  ...(kc.ready ? { secrets: secrets()! } : {}),
+/** The quick start: no admin key; the keychain of this run when there is one. */
+const gateway = (): SessionGatewaySpec => ({
+  config: (mockUrl) => `model_list:\n  - model_name: local\n    litellm_params: { model: hosted_vllm/m, api_base: "${mockUrl}/v1" }\n`,
+  adminKey: null,
+  ...(kc.ready ? { secrets: createKeytarSecretStore() } : {}),
 });
+/** A restart on the same data directory. */
+const restart = () => session.startGateway('restart', { ...gateway(), dataDir: session.dataDir });
 
 const chat = (url: string, key?: string) => fetch(`${url}/v1/chat/completions`, {
   method: 'POST',
@@ -40,29 +35,20 @@ const chat = (url: string, key?: string) => fetch(`${url}/v1/chat/completions`, 
 });
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'switchboard-open-mode-e2e-'));
-  bundle = await buildDashboardBundle(work);
-  mock = await createMockUpstream();
-  dataDir = join(work, 'data');
-  configFile = join(work, 'config.yaml');
-  writeFileSync(configFile, `model_list:\n  - model_name: local\n    litellm_params: { model: hosted_vllm/m, api_base: "${mock.url}/v1" }\n`);
-  running = await start();
-  browser = await launchDashboardBrowser();
-  ({ page } = browser);
+  session = await startDashboardSession({ name: 'open-mode-e2e', ...gateway(), signIn: false });
+  running = session.gateway;
+  ({ page } = session);
 }, 120_000);
 
 afterEach(() => killStartedClis());
 afterAll(async () => {
-  await browser?.close();
-  await running?.close();
   // The test keyring is private to this run, but leave it as found.
-  const file = dataDir ? join(dataDir, ADMIN_KEY_FILE) : '';
+  const file = session ? join(session.dataDir, ADMIN_KEY_FILE) : '';
   if (kc.ready && file && existsSync(file)) {
     const account = (JSON.parse(readFileSync(file, 'utf8')) as { keychain_account?: string }).keychain_account;
     if (account) await createKeytarSecretStore().delete(account).catch(() => false);
   }
-  await mock?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await session?.close();
 });
 
 const banner = () => page.getByRole('region', { name: 'Open to every local process' });
@@ -94,10 +80,10 @@ describe('dashboard in open mode (Chromium, real gateway)', () => {
     await openDashboardPage(page, 'Keys');
     await page.getByRole('button', { name: 'Sign out' }).waitFor(WAIT);
     expect(await banner().count()).toBe(0);
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
 
     // Kept for this data directory, never as plain text when a keychain took it.
-    const file = join(dataDir, ADMIN_KEY_FILE);
+    const file = join(session.dataDir, ADMIN_KEY_FILE);
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
     if (kc.ready) expect(readFileSync(file, 'utf8')).not.toContain(adminKey);
 
@@ -108,7 +94,7 @@ describe('dashboard in open mode (Chromium, real gateway)', () => {
 
     // A restart on the same data directory still requires it.
     await running!.close();
-    running = await start();
+    running = await restart();
     expect((await chat(running.url)).status).toBe(401);
     expect((await chat(running.url, adminKey)).status).toBe(200);
     await running.close();
@@ -116,8 +102,8 @@ describe('dashboard in open mode (Chromium, real gateway)', () => {
 
     // So does the real `switchboard serve`.
     expect(ensureBuiltCli()).toBe(true);
-    const cli = runCli(['serve', '--config', configFile, '--port', '0', '--data-dir', dataDir], {
-      cwd: work, env: kc.ready && process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {},
+    const cli = runCli(['serve', '--config', session.configFile!, '--port', '0', '--data-dir', session.dataDir], {
+      cwd: session.work, env: kc.ready && process.env.DBUS_SESSION_BUS_ADDRESS ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } : {},
     });
     const url = await ready(cli);
     expect(cli.stdout()).not.toContain('No admin key set');

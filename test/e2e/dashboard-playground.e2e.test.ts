@@ -5,26 +5,19 @@
 // when run; a Logs row opens in the playground with its model (and messages when body logging kept
 // them); and in open mode (no admin key) the playground works without any key.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pino from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../main/start-gateway.js';
+import type { RunningGateway } from '../../main/start-gateway.js';
 import { formatUsd } from '../../shared/format-usd.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn, WAIT, type DashboardBrowser } from '../support/dashboard-browser.js';
+import type { MockUpstream } from '../support/mock-upstream.js';
+import { openDashboardPage, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
 
 const MASTER_KEY = 'sk-playground-e2e-master-0123456789';
 const run = promisify(execFile);
 
-let work: string;
-let bundle: string;
+let session: DashboardSession;
 let mock: MockUpstream;
-let running: RunningGateway;
-let browser: DashboardBrowser;
 let page: Page;
 
 function config(mockUrl: string): string {
@@ -39,36 +32,20 @@ router_settings: { num_retries: 0, cooldown_time: 0 }
 `;
 }
 
-async function adminApi(method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${running.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${MASTER_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(response.status, `${method} ${path}`).toBe(200);
-  return response.json();
+async function adminApi(path: string, body?: unknown): Promise<any> {
+  const response = await session.admin(path, body);
+  expect(response.status, path).toBe(200);
+  return response.json;
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'switchboard-playground-e2e-'));
-  bundle = await buildDashboardBundle(work);
-  mock = await createMockUpstream();
-  const configFile = join(work, 'config.yaml');
-  writeFileSync(configFile, config(mock.url));
-  running = await startGateway({
-    configFile, dataDir: join(work, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER_KEY, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle,
-  });
-  browser = await launchDashboardBrowser();
-  page = browser.page;
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
-  await signIn(page, running.url, MASTER_KEY);
+  session = await startDashboardSession({ name: 'playground-e2e', adminKey: MASTER_KEY, config });
+  ({ page, mock } = session);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.gateway.url });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await running?.close();
-  await mock?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** The page's controls, by their labels. */
@@ -120,7 +97,7 @@ describe('dashboard playground (Chromium, real gateway)', () => {
     const second = mock.requests.at(-1)!.json as { messages: { role: string; content: string }[] };
     expect(second.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(second.messages[2]!.content).toBe('Hello, world!');
-    expect(browser.browserErrors).toEqual([]);
+    expect(session.browserErrors).toEqual([]);
   });
 
   it('copies the request as a curl command without the key, and the command works when run', async () => {
@@ -161,7 +138,7 @@ describe('dashboard playground (Chromium, real gateway)', () => {
   });
 
   it('shows the gateway\'s refusal for a model an app key may not use, and answers for one it may', async () => {
-    const created = await adminApi('POST', '/key/generate', { key_alias: 'limited-app', models: ['other-mock'] });
+    const created = await adminApi('/key/generate', { key_alias: 'limited-app', models: ['other-mock'] });
     const key = created.key as string;
     const c = controls(page);
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -187,15 +164,15 @@ describe('dashboard playground (Chromium, real gateway)', () => {
   });
 
   it('opens a logged request in the playground: the model, and the messages when body logging kept them', async () => {
-    await adminApi('POST', '/settings', { body_logging: true });
-    const created = await adminApi('POST', '/key/generate', { key_alias: 'notes-app' });
-    const answer = await fetch(`${running.url}/v1/chat/completions`, {
+    await adminApi('/settings', { body_logging: true });
+    const created = await adminApi('/key/generate', { key_alias: 'notes-app' });
+    const answer = await fetch(`${session.gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'other-mock', max_tokens: 50, messages: [{ role: 'system', content: 'You take notes.' }, { role: 'user', content: 'Note this down' }] }),
     });
     expect(answer.status).toBe(200);
-    await adminApi('POST', '/settings', { body_logging: false });
+    await adminApi('/settings', { body_logging: false });
 
     await openDashboardPage(page, 'Logs');
     // The playground's own requests (admin key) are filed under the app "playground".
@@ -239,10 +216,8 @@ describe('dashboard playground in open mode (no admin key)', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    const configFile = join(work, 'open-config.yaml');
-    writeFileSync(configFile, config(mock.url));
-    open = await startGateway({ configFile, dataDir: join(work, 'open-data'), host: '127.0.0.1', port: 0, masterKey: undefined, env: {}, log: pino({ level: 'silent' }), dashboardDir: bundle });
-    context = await browser.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    open = await session.startGateway('open', { config, adminKey: null });
+    context = await session.browser.newContext({ viewport: { width: 1280, height: 860 } });
   });
 
   afterAll(async () => {

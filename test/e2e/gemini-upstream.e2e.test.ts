@@ -14,6 +14,7 @@ import {
   type MockRequest,
 } from '../support/mock-gemini-upstream.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { collectChatStream } from '../support/collect-chat-stream.js';
 
 const MASTER_KEY = 'sk-gateway-master-key-gemini-upstream';
 const WEATHER_TOOL = {
@@ -98,15 +99,7 @@ describe('the openai SDK against a Gemini-format upstream', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    const deltas: string[] = [];
-    let finish: string | null = null;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const choice = chunk.choices[0];
-      if (choice?.delta.content) deltas.push(choice.delta.content);
-      if (choice?.finish_reason) finish = choice.finish_reason;
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { deltas, finish, usage } = await collectChatStream(stream);
     expect(deltas).toEqual(['Hello', ' from', ' Gemini']);
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 5 });

@@ -21,6 +21,7 @@
 //   docs.ollama.com/api/usage.md: usage fields ride on the final done:true chunk.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { flattenHeaders, parseJson, readBody } from './read-incoming-request.js';
 import { performBehaviour, type Behaviour } from './mock-behaviours.js';
 import { DEFAULT_MODEL, resolveAnswer } from './mock-answer.js';
 
@@ -234,32 +235,4 @@ function ignore(): void {}
 function checkBehaviour(b: Behaviour): void {
   if (b.kind === 'ok') resolveAnswer(b, undefined);
   else if ('answer' in b && b.answer !== undefined) resolveAnswer({ kind: 'ok', ...b.answer }, undefined);
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-/** The whole body as text; whatever arrived if the client leaves mid-body. */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(parts).toString('utf8'));
-    req.on('data', (chunk: Buffer) => parts.push(chunk));
-    req.once('end', done);
-    req.once('close', done);
-  });
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

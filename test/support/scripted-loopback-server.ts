@@ -4,6 +4,7 @@
 // reads. It never listens beyond loopback and never crashes on a client that left early.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { flattenHeaders, parseJson, readBody } from './read-incoming-request.js';
 
 export interface MockRequest {
   /** Position in `requests`. */
@@ -182,30 +183,3 @@ function peerTurn(): Promise<void> {
 }
 
 function ignore(): void {}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(parts).toString('utf8'));
-    req.on('data', (chunk: Buffer) => parts.push(chunk));
-    req.once('end', done);
-    req.once('close', done);
-  });
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

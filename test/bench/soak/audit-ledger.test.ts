@@ -10,8 +10,8 @@ import { openDatabase } from '../../../main/storage/open-database.js';
 import { createUsageLedger } from '../../../main/metering/usage-ledger.js';
 import type { Log } from '../../../main/storage/log.js';
 import { usageRecord } from '../../main/metering/usage-test-kit.js';
+import { silentLog } from '../../support/silent-log.js';
 
-const silent: Log = { info() {}, warn() {}, error() {} };
 
 let dir: string;
 let file: string;
@@ -20,10 +20,10 @@ let db: Database.Database;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'soak-audit-'));
   file = join(dir, 'switchboard.db');
-  db = openDatabase({ file, log: silent }).db;
+  db = openDatabase({ file, log: silentLog }).db;
   db.prepare(`INSERT INTO virtual_keys (id, key_hash, key_last4, max_budget_micros, spend_micros, created_at, updated_at)
     VALUES ('key_a', ?, 'abcd', 10000, 3000, 0, 0)`).run('a'.repeat(64));
-  const ledger = createUsageLedger(db, { clock: { now: () => Date.UTC(2026, 11, 5) }, log: silent });
+  const ledger = createUsageLedger(db, { clock: { now: () => Date.UTC(2026, 11, 5) }, log: silentLog });
   for (const [requestId, status] of [['r1', 'success'], ['r2', 'success'], ['r3', 'client_aborted']] as const) {
     ledger.record(usageRecord({ requestId, keyId: 'key_a', status, costMicros: 1000 }));
   }

@@ -47,7 +47,7 @@ describe('gateway-start-failure', () => {
     const binding = join(dir, 'native', 'electron', 'linux-x64', 'better_sqlite3.node');
     let thrown: unknown;
     try {
-      openDatabase({ file: join(dir, 'switchboard.db'), log: { info() {}, warn() {}, error() {} }, nativeBinding: binding });
+      openDatabase({ file: join(dir, 'switchboard.db'), log: { debug() {}, info() {}, warn() {}, error() {} }, nativeBinding: binding });
     } catch (error) {
       thrown = error;
     }

@@ -13,6 +13,7 @@ import { openDatabase } from '../../../main/storage/open-database.js';
 import { buildOpenAIChunk, createMockUpstream, parseSseText, sseFrame, SSE_DONE_FRAME, type MockUpstream } from '../../support/mock-upstream.js';
 import { callGateway, sendToGateway } from '../../support/send-to-gateway.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
+import { silentLog } from '../../support/silent-log.js';
 
 const MASTER = 'sk-master-active-fault-0123456789';
 const HELLO = 'Hello, world!';
@@ -150,16 +151,15 @@ describe('active model under traffic', () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-active-fault-'));
     dirs.push(dir);
     const file = join(dir, 'switchboard.db');
-    const silent = { info() {}, warn() {}, error() {} };
 
-    const firstDb = openDatabase({ file, log: silent });
+    const firstDb = openDatabase({ file, log: silentLog });
     const first = await start(yamlFor(a, b), { settingsRepository: createSettingsRepository(firstDb.db) });
     expect((await switchTo(first, 'model-b')).status).toBe(200);
     await first.close();
     open.splice(open.indexOf(first), 1);
     firstDb.db.close();
 
-    const secondDb = openDatabase({ file, log: silent });
+    const secondDb = openDatabase({ file, log: silentLog });
     try {
       const second = await start(yamlFor(a, b), { settingsRepository: createSettingsRepository(secondDb.db) });
       const state = await callGateway(second.port, '/active-model', undefined, { key: MASTER });

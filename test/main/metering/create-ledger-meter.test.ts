@@ -17,8 +17,8 @@ import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../mai
 import type { Principal } from '../../../main/core/principal.js';
 import type { Deployment } from '../../../main/core/deployment.js';
 import type Database from 'better-sqlite3';
+import { silentLog } from '../../support/silent-log.js';
 
-const silent = { info() {}, warn() {}, error() {} };
 let dir: string;
 let db: Database.Database;
 let usage: UsageLedger;
@@ -51,7 +51,7 @@ function finished(d: Deployment, overrides: Partial<FinishedRequest>): FinishedR
 }
 
 function meterWith(ledger: BudgetLedger): RequestMeter {
-  return createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silent });
+  return createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silentLog });
 }
 
 /** A virtual key with these limits, created in the database. */
@@ -82,8 +82,8 @@ const rows = () => {
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'meter-'));
-  db = openDatabase({ file: join(dir, 'db.sqlite'), log: silent, clock }).db;
-  usage = createUsageLedger(db, { clock, log: silent, flushIntervalMs: 60_000 });
+  db = openDatabase({ file: join(dir, 'db.sqlite'), log: silentLog, clock }).db;
+  usage = createUsageLedger(db, { clock, log: silentLog, flushIntervalMs: 60_000 });
   budget = createBudgetLedger(db, { clock, beforeRefusing: () => usage.flush() });
   limiter = createRateLimiter({ clock });
   meter = meterWith(budget);

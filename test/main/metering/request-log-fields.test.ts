@@ -16,10 +16,10 @@ import type { AdmissionInput, RequestMeter } from '../../../main/metering/reques
 import { REQUEST_LOG_MESSAGE } from '../../../main/metering/request-log-fields.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
+import { silentLog } from '../../support/silent-log.js';
 
 const now = Date.UTC(2026, 11, 5, 12);
 const clock = { now: () => now };
-const silent = { info() {}, warn() {}, error() {} };
 const deployment: Deployment = {
   id: 'local#0', modelName: 'local', provider: 'hosted_vllm', protocol: 'openai', upstreamModel: 'qwen3', apiBase: 'http://127.0.0.1:8000/v1',
   origin: 'http://127.0.0.1:8000', credential: { kind: 'none' }, timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
@@ -33,13 +33,13 @@ let logged: { level: string; obj: Record<string, unknown>; msg: string }[];
 let meter: RequestMeter;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-request-log-'));
-  db = openDatabase({ file: join(dir, 'db.sqlite'), log: silent, clock }).db;
-  usage = createUsageLedger(db, { clock, log: silent, flushIntervalMs: 60_000 });
+  db = openDatabase({ file: join(dir, 'db.sqlite'), log: silentLog, clock }).db;
+  usage = createUsageLedger(db, { clock, log: silentLog, flushIntervalMs: 60_000 });
   logged = [];
   const record = (level: string) => (obj: object, msg: string) => void logged.push({ level, obj: obj as Record<string, unknown>, msg });
   meter = createLedgerMeter({
     prices: createPriceTable(undefined, { now: clock.now }), budget: createBudgetLedger(db, { clock }), limiter: createRateLimiter({ clock }),
-    usage, clock, log: { info: record('info'), warn: record('warn'), error: record('error') },
+    usage, clock, log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
   });
 });
 afterEach(() => {

@@ -1,33 +1,17 @@
 import type Database from 'better-sqlite3';
-import { seedUsageRows } from '../../../bench/summary-bench.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
 import { hashKey } from '../../../main/keys/virtual-keys.js';
-import { latencyBucketIndex, latencyBucketRange, rebuildUsageRollups, UTC_DAY_SQL } from '../../../main/metering/usage-rollups.js';
+import { latencyBucketIndex, latencyBucketRange, UTC_DAY_SQL } from '../../../main/metering/usage-rollups.js';
 import { pruneRawUsage } from '../../../main/metering/prune-raw-usage.js';
 import { createUsageLedger } from '../../../main/metering/usage-ledger.js';
 import { createUsageQueries, type UsageGroupBy, type UsageSummaryGroup } from '../../../main/metering/usage-queries.js';
 import type { UsageRecord } from '../../../main/metering/usage-record.js';
-import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
+import { D0, DAY, HOUR, useSeededUsageDatabase, useUsageDatabases } from '../../support/usage-database-fixture.js';
 import { seededRandom, usageRecord } from './usage-test-kit.js';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const D0 = Date.UTC(2026, 2, 1);
-
-let opened: TempDatabase | null = null;
-afterEach(() => {
-  opened?.dispose();
-  opened = null;
-});
-
-function withRows(records: UsageRecord[]): TempDatabase {
-  opened = openTempDatabase();
-  const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log, maxBatch: 1_000 });
-  for (const r of records) ledger.record(r);
-  ledger.close();
-  return opened;
-}
+const usageDatabases = useUsageDatabases();
+const { withRows } = usageDatabases;
 
 /** The summary computed the slow, obvious way from raw rows, to check the fast one against. */
 function bruteForce(db: Database.Database, start: number, end: number, groupBy: UsageGroupBy) {
@@ -83,7 +67,7 @@ function expectMatchesBruteForce(db: Database.Database, groups: UsageSummaryGrou
 describe('createUsageQueries', () => {
   describe('spendLogs', () => {
     it('returns a failed request with why it failed: the message, the upstream status and the excerpt', () => {
-      opened = openTempDatabase();
+      const opened = usageDatabases.open();
       const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log });
       ledger.record(usageRecord({
         requestId: 'failed', ts: D0, status: 'upstream_error', httpStatus: 502, errorCode: 'upstream_error',
@@ -102,7 +86,7 @@ describe('createUsageQueries', () => {
     });
 
     it('returns LiteLLM-shaped rows, newest first, with the key id and never the key hash', () => {
-      opened = openTempDatabase();
+      const opened = usageDatabases.open();
       const repo = createKeyRepository(opened.db, opened.clock);
       const { key, record } = repo.create({ key_alias: 'cursor' });
       const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log });
@@ -244,7 +228,7 @@ describe('createUsageQueries', () => {
     });
 
     it('labels key groups with the key alias', () => {
-      opened = openTempDatabase();
+      const opened = usageDatabases.open();
       const repo = createKeyRepository(opened.db, opened.clock);
       const keyId = repo.create({ key_alias: 'my-app' }).record.id;
       const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log });
@@ -284,13 +268,7 @@ describe('createUsageQueries', () => {
   });
 
   describe('at 1,000,000 usage rows', () => {
-    let big: TempDatabase;
-    beforeAll(() => {
-      big = openTempDatabase({ quickCheck: false });
-      seedUsageRows(big.db, 1_000_000, D0, 30);
-      rebuildUsageRollups(big.db);
-    }, 600_000);
-    afterAll(() => big.dispose());
+    const big = useSeededUsageDatabase(1_000_000, 600_000);
 
     it.each<[UsageGroupBy, number, number]>([
       ['app', D0 + 3 * DAY + 5 * HOUR, D0 + 27 * DAY + 11 * HOUR],
@@ -299,10 +277,10 @@ describe('createUsageQueries', () => {
       ['day', D0 + 12 * HOUR, D0 + 9 * DAY],
       ['key', D0 + 29 * DAY + 1, D0 + 30 * DAY],
     ])('summarises by %s exactly as a brute-force query over the raw rows', (groupBy, start, end) => {
-      const summary = createUsageQueries(big.db).usageSummary({ start, end, groupBy });
+      const summary = createUsageQueries(big().db).usageSummary({ start, end, groupBy });
       expect(summary.totals.requests).toBeGreaterThan(1_000);
       // Latency is checked on the smaller data sets above; sorting millions of values here adds nothing.
-      expectMatchesBruteForce(big.db, summary.groups, start, end, groupBy, false);
+      expectMatchesBruteForce(big().db, summary.groups, start, end, groupBy, false);
     }, 120_000);
   });
 });

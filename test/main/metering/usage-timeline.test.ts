@@ -1,31 +1,11 @@
 import type Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedUsageRows } from '../../../bench/summary-bench.js';
-import { rebuildUsageRollups } from '../../../main/metering/usage-rollups.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pruneRawUsage } from '../../../main/metering/prune-raw-usage.js';
-import { createUsageLedger } from '../../../main/metering/usage-ledger.js';
 import { createUsageTimeline, type UsageTimeline, type UsageTimelineBucket } from '../../../main/metering/usage-timeline.js';
-import type { UsageRecord } from '../../../main/metering/usage-record.js';
-import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
+import { D0, DAY, HOUR, useSeededUsageDatabase, useUsageDatabases } from '../../support/usage-database-fixture.js';
 import { usageRecord } from './usage-test-kit.js';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const D0 = Date.UTC(2026, 2, 1);
-
-let opened: TempDatabase | null = null;
-afterEach(() => {
-  opened?.dispose();
-  opened = null;
-});
-
-function withRows(records: UsageRecord[]): TempDatabase {
-  opened = openTempDatabase();
-  const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log, maxBatch: 1_000 });
-  for (const r of records) ledger.record(r);
-  ledger.close();
-  return opened;
-}
+const { withRows } = useUsageDatabases();
 
 /** The timeline the slow, obvious way: every raw row in the range, bucketed in SQL. */
 function bruteForce(db: Database.Database, start: number, end: number, bucket: UsageTimelineBucket) {
@@ -83,15 +63,11 @@ describe('createUsageTimeline', () => {
   });
 
   describe('at 200,000 usage rows', () => {
-    let big: TempDatabase;
+    const big = useSeededUsageDatabase(200_000, 300_000);
     let timeline: (q: { start: number; end: number; bucket: UsageTimelineBucket }) => UsageTimeline;
     beforeAll(() => {
-      big = openTempDatabase({ quickCheck: false });
-      seedUsageRows(big.db, 200_000, D0, 30);
-      rebuildUsageRollups(big.db);
-      timeline = createUsageTimeline(big.db);
-    }, 300_000);
-    afterAll(() => big.dispose());
+      timeline = createUsageTimeline(big().db);
+    });
 
     it.each<[UsageTimelineBucket, number, number]>([
       ['day', D0 + 3 * DAY + 5 * HOUR + 17, D0 + 27 * DAY + 11 * HOUR + 3],
@@ -101,7 +77,7 @@ describe('createUsageTimeline', () => {
     ])('buckets by %s exactly as a brute-force query over the raw rows', (bucket, start, end) => {
       const answer = timeline({ start, end, bucket });
       expect(answer.points.reduce((n, p) => n + p.requests, 0)).toBeGreaterThan(100);
-      expect(answer.points).toEqual(bruteForce(big.db, start, end, bucket));
+      expect(answer.points).toEqual(bruteForce(big().db, start, end, bucket));
     }, 60_000);
   });
 });

@@ -12,9 +12,9 @@ import {
 } from '../../../main/routing/active-model.js';
 import { isGatewayError } from '../../../main/core/gateway-error.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
+import { silentLog } from '../../support/silent-log.js';
 
 const groupsOf = (...names: string[]) => names.map((name) => ({ name }));
-const silent = { info() {}, warn() {}, error() {} };
 
 function thrown(fn: () => unknown) {
   try {
@@ -143,12 +143,12 @@ describe('createActiveModelStore', () => {
     const file = join(dir, 'switchboard.db');
     const groups = () => groupsOf('qwen', 'gpt');
 
-    const first = openDatabase({ file, log: silent });
+    const first = openDatabase({ file, log: silentLog });
     createActiveModelStoreFromDatabase(first.db, groups).switchTo('gpt');
     createActiveModelStoreFromDatabase(first.db, groups).switchTo('qwen', 'default');
     first.db.close();
 
-    const second = openDatabase({ file, log: silent });
+    const second = openDatabase({ file, log: silentLog });
     const store = createActiveModelStoreFromDatabase(second.db, groups);
     expect(store.state().aliases).toEqual({ [ACTIVE_MODEL_ALIAS]: 'gpt', default: 'qwen' });
     const row = second.db.prepare('SELECT value FROM settings WHERE key = ?').get(ACTIVE_MODEL_SETTING) as { value: string };

@@ -16,7 +16,7 @@ import { createBudgetLedger } from './main/metering/budget-ledger.js';
 import { createUsageLedger } from './main/metering/usage-ledger.js';
 
 const [file, keyId, mode] = process.argv.slice(2);
-const log = { info() {}, warn() {}, error() {} };
+const log = { debug() {}, info() {}, warn() {}, error() {} };
 const clock = { now: () => Date.UTC(2026, 2, 15, 12) };
 const { db } = openDatabase({ file, log, clock });
 const budget = createBudgetLedger(db, { clock });

@@ -34,9 +34,12 @@ describe('migratePostgresDatabase', () => {
     const log = captureLog();
     const first = await migratePostgresDatabase({ url, log });
     expect(first).toEqual({ schemaVersion: LATEST_SCHEMA_VERSION, applied: MIGRATIONS.map((m) => m.version) });
-    expect(log.lines.filter((line) => line.msg.startsWith('Applied database migration'))).toHaveLength(MIGRATIONS.length);
-    const again = await migratePostgresDatabase({ url, log: captureLog() });
+    expect(log.lines.filter((line) => line.msg.startsWith('Applied database migration')).map((line) => line.level)).toEqual(MIGRATIONS.map(() => 'debug'));
+    expect(log.lines.filter((line) => line.level === 'info').map((line) => line.msg)).toEqual([`Database upgraded to schema ${LATEST_SCHEMA_VERSION}.`]);
+    const quiet = captureLog();
+    const again = await migratePostgresDatabase({ url, log: quiet });
     expect(again).toEqual({ schemaVersion: LATEST_SCHEMA_VERSION, applied: [] });
+    expect(quiet.lines).toEqual([]);
   });
 
   it('creates the same tables with the same columns, in the same order, as the SQLite migrations', async () => {

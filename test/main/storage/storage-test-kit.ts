@@ -27,7 +27,7 @@ export function fakeClock(start = Date.UTC(2026, 2, 15, 12, 0, 0)): FakeClock {
 }
 
 export interface CapturedLine {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   obj: object;
   msg: string;
 }
@@ -36,6 +36,7 @@ export function captureLog(): Log & { lines: CapturedLine[] } {
   const lines: CapturedLine[] = [];
   return {
     lines,
+    debug: (obj, msg) => lines.push({ level: 'debug', obj, msg }),
     info: (obj, msg) => lines.push({ level: 'info', obj, msg }),
     warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => lines.push({ level: 'error', obj, msg }),
