@@ -18,7 +18,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '../start-gateway.js';
 import { ensurePrivateDirectory } from '../storage/ensure-private-directory.js';
 import { chooseLogFormat } from './choose-log-format.js';
-import { refuseTeamMode } from './refuse-team-mode.js';
+import { checkTeamMode } from './check-team-mode.js';
 import { reachableHost } from './locate-gateway.js';
 import { createPrettyLogDestination } from './pretty-log-destination.js';
 import { readVersion } from './read-version.js';
@@ -36,11 +36,12 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     throw error;
   }
   for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
-  const refusal = refuseTeamMode(options, env, config);
-  if (refusal !== null) {
-    process.stderr.write(`switchboard: ${refusal}\n`);
+  const teamMode = checkTeamMode(options, env, config);
+  if (teamMode?.kind === 'refuse') {
+    process.stderr.write(`switchboard: ${teamMode.line}\n`);
     return 2;
   }
+  if (teamMode?.kind === 'warn') process.stderr.write(`switchboard: warning: ${teamMode.line}\n`);
 
   let masterKey: string | undefined;
   try {

@@ -1,7 +1,8 @@
 // `switchboard serve` given a PostgreSQL URL, as a user runs it (the real CLI, spawned): until the
-// repositories run on PostgreSQL it refuses to start, naming where the URL came from with its
-// password masked and how to run on SQLite instead; it never falls back to SQLite silently.
-// A bad URL is refused with its reason. No URL (or an empty DATABASE_URL) still starts on SQLite.
+// repositories run on PostgreSQL, `--database-url` is refused; a URL from the config (a LiteLLM
+// config.yaml, read unchanged) or DATABASE_URL starts on SQLite with a warning naming where the
+// URL came from, password masked, and where the data goes; never silently. A bad URL is refused
+// with its reason. No URL (or an empty DATABASE_URL) starts on SQLite without a word.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,36 +33,45 @@ function config(name: string, databaseUrl: string): string {
 }
 
 describe('switchboard serve with a PostgreSQL URL (team mode not available yet)', () => {
-  it.each([
-    ['--database-url', (data: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--database-url', TEAM_URL]), '--database-url selects PostgreSQL', 'leave out --database-url'],
-    ['DATABASE_URL', (data: string) => runCli(['serve', '--port', '0', '--data-dir', data], { DATABASE_URL: TEAM_URL }), 'DATABASE_URL selects PostgreSQL', 'unset DATABASE_URL'],
-    [
-      'general_settings.database_url as os.environ/NAME',
-      (data: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--config', config('env-ref.yaml', 'os.environ/TEAM_DB')], { TEAM_DB: TEAM_URL }),
-      'general_settings.database_url (os.environ/TEAM_DB) selects PostgreSQL',
-      'remove general_settings.database_url from',
-    ],
-  ])('refuses to start on %s, with the password masked and how to use SQLite instead, and writes no SQLite file', async (_name, start, source, remedy) => {
-    const data = join(work, `data-${Math.random().toString(36).slice(2)}`);
-    const cli = start(data);
+  it('refuses --database-url with the password masked and how to use SQLite instead, and writes no SQLite file', async () => {
+    const data = join(work, 'flag');
+    const cli = runCli(['serve', '--port', '0', '--data-dir', data, '--database-url', TEAM_URL]);
     expect(await cli.exited).toBe(2);
     const stderr = cli.stderr();
-    expect(stderr).toContain(`switchboard: ${source} (${MASKED}), but team mode on PostgreSQL is not available in this version yet`);
-    expect(stderr).toContain(remedy);
+    expect(stderr).toContain(`switchboard: --database-url selects PostgreSQL (${MASKED}), but team mode on PostgreSQL is not available in this version yet`);
+    expect(stderr).toContain('leave out --database-url');
     expect(stderr).not.toContain(PASSWORD);
     expect(cli.stdout()).toBe('');
     expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
   });
 
-  it("refuses the LiteLLM seed config's database_url the same way, naming the file", async () => {
-    const data = join(work, 'seed');
-    const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', data]);
-    expect(await cli.exited).toBe(2);
-    expect(cli.stderr()).toContain('general_settings.database_url selects PostgreSQL (postgresql://postgres:****@pgsql-postgresql:5432/litellm)');
-    expect(cli.stderr()).toContain(`remove general_settings.database_url from ${SEED}`);
-    expect(cli.stderr()).not.toContain(':pw@');
+  it.each([
+    ['DATABASE_URL', (data: string) => runCli(['serve', '--port', '0', '--data-dir', data], { DATABASE_URL: TEAM_URL }), `DATABASE_URL selects PostgreSQL (${MASKED})`, 'unset DATABASE_URL'],
+    [
+      'general_settings.database_url as os.environ/NAME',
+      (data: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--config', config('env-ref.yaml', 'os.environ/TEAM_DB')], { TEAM_DB: TEAM_URL }),
+      `general_settings.database_url (os.environ/TEAM_DB) selects PostgreSQL (${MASKED})`,
+      'remove general_settings.database_url from',
+    ],
+    [
+      "the LiteLLM seed config's database_url",
+      (data: string) => runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', data]),
+      'general_settings.database_url selects PostgreSQL (postgresql://postgres:****@pgsql-postgresql:5432/litellm)',
+      `remove general_settings.database_url from ${SEED}`,
+    ],
+  ])('starts on SQLite from %s, warning that team mode is not available yet, never printing the password', async (_name, start, source, remedy) => {
+    const data = join(work, `data-${Math.random().toString(36).slice(2)}`);
+    const cli = start(data);
+    await ready(cli);
+    const stderr = cli.stderr();
+    expect(stderr).toContain(`switchboard: warning: ${source}, but team mode on PostgreSQL is not available in this version yet: keys, budgets and usage are kept in the embedded SQLite database in ${data}`);
+    expect(stderr).toContain(remedy);
+    expect(stderr + cli.stdout()).not.toContain(PASSWORD);
+    expect(stderr + cli.stdout()).not.toContain(':pw@');
+    expect(existsSync(join(data, 'switchboard.db'))).toBe(true);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
     expect(readFileSync(SEED, 'utf8')).toContain('postgresql://postgres:pw@');
-    expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
   });
 
   it.each([
