@@ -15,7 +15,8 @@ export function formatRequestLine(request: RequestLine): string {
   return [
     clockTime(request.ts),
     request.app,
-    `${request.model} → ${request.deployment}`,
+    // A refusal before routing has no deployment, and one before the body was read no model.
+    request.deployment === '' ? request.model || '(refused before routing)' : `${request.model} → ${request.deployment}`,
     outcome,
     `${request.promptTokens}+${request.completionTokens} tok`,
     formatLatency(request.latencyMs),

@@ -101,7 +101,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     reject(input, refusal) {
       const { key, deployment } = input;
       try {
-        deps.usage.record({
+        const refused: UsageRecord = {
           requestId: input.requestId,
           ts: deps.clock.now(),
           keyId: key?.id ?? null,
@@ -117,7 +117,11 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           status: 'rejected', httpStatus: refusal.status, errorCode: refusal.code, usageEstimated: false,
           endpoint: input.route, retries: 0, fallbacks: 0,
           errorMessage: logged(refusal.message),
-        });
+        };
+        deps.usage.record(refused);
+        // Refused before admission (a bad or blocked key, a model the key may not use): the
+        // terminal still shows one line for it, like every other request.
+        deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
       } catch (error) {
         deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
       }

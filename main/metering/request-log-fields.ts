@@ -14,7 +14,7 @@ export interface RequestLogFields {
   app: string;
   /** The model name as the client sent it. */
   model: string;
-  /** What served it (or last failed), as the config names it: `provider/upstream-model`. */
+  /** What served it (or last failed), as the config names it: `provider/upstream-model`; '' when refused before routing. */
   deployment: string;
   status: UsageRecord['status'];
   httpStatus: number;
@@ -26,14 +26,14 @@ export interface RequestLogFields {
 }
 
 /** `{ request: … }`: one nested object, so pino's `*.key` redaction paths never meet a field of it. */
-export function requestLogFields(record: UsageRecord, deployment: Deployment): { request: RequestLogFields } {
+export function requestLogFields(record: UsageRecord, deployment: Deployment | undefined): { request: RequestLogFields } {
   return {
     request: {
       requestId: record.requestId,
       ts: record.ts,
       app: record.app,
       model: record.requestedModel,
-      deployment: `${deployment.provider}/${deployment.upstreamModel}`,
+      deployment: deployment === undefined ? '' : `${deployment.provider}/${deployment.upstreamModel}`,
       status: record.status,
       httpStatus: record.httpStatus,
       errorCode: record.errorCode,

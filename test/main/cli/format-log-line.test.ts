@@ -22,6 +22,12 @@ describe('formatRequestLine', () => {
     expect(formatRequestLine({ ...request, ...fields })).toContain(`  ${outcome}  `);
   });
 
+  it('shows a refusal before routing without an arrow, and names one before the model was read', () => {
+    const refused = { ...request, deployment: '', status: 'rejected' as const, httpStatus: 401, errorCode: 'key_blocked', promptTokens: 0, completionTokens: 0, latencyMs: 0, costMicros: 0 };
+    expect(formatRequestLine({ ...refused, model: 'qwen' })).toContain('  notes-app  qwen  401 rejected (key_blocked)  ');
+    expect(formatRequestLine({ ...refused, model: '' })).toContain('  notes-app  (refused before routing)  401 rejected (key_blocked)  ');
+  });
+
   it('shows latency from a second up in seconds', () => {
     expect(formatRequestLine({ ...request, latencyMs: 12_345 })).toContain('  12.3 s  ');
   });

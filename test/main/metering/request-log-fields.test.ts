@@ -80,4 +80,13 @@ describe('the per-request log line', () => {
     expect(refused).toMatchObject({ level: 'info', msg: 'request', obj: { request: { app: 'notes-app', status: 'rejected', httpStatus: 429, errorCode: 'rate_limited', deployment: 'hosted_vllm/qwen3' } } });
     expect(JSON.stringify(logged)).not.toContain(key);
   });
+
+  it('is written for a refusal before admission (a blocked key, an unknown key), with no deployment and never the key', () => {
+    meter.reject!({ requestId: 'blocked', key: { id: 'key-id-1', alias: 'notes-app' }, requestedModel: '', userAgent: 'curl/8.0', headers: {}, route: '/v1/chat/completions' }, { code: 'key_blocked', status: 401, message: 'This key is blocked.' });
+    meter.reject!({ requestId: 'not-allowed', key: { id: 'key-id-1', alias: 'notes-app' }, requestedModel: 'my-alias', deployment, userAgent: 'curl/8.0', headers: {}, route: '/v1/chat/completions' }, { code: 'model_not_allowed', status: 403, message: 'Not for this key.' });
+    expect(logged.map((line) => ({ level: line.level, msg: line.msg, request: line.obj.request }))).toEqual([
+      { level: 'info', msg: REQUEST_LOG_MESSAGE, request: expect.objectContaining({ requestId: 'blocked', app: 'notes-app', model: '', deployment: '', status: 'rejected', httpStatus: 401, errorCode: 'key_blocked' }) },
+      { level: 'info', msg: REQUEST_LOG_MESSAGE, request: expect.objectContaining({ requestId: 'not-allowed', model: 'my-alias', deployment: 'hosted_vllm/qwen3', status: 'rejected', httpStatus: 403 }) },
+    ]);
+  });
 });

@@ -50,11 +50,17 @@ export function LogDetail({ row, bodyLogging, onClose, priced = true }: LogDetai
         </dl>
         <dl className="facts">
           <dt>Model asked for</dt>
-          <dd>{row.requested_model}</dd>
+          <dd>{row.requested_model === '' ? <span className="muted">not read: refused at the key check</span> : row.requested_model}</dd>
           <dt>Served by</dt>
           <dd>
-            {row.model_group} · {row.custom_llm_provider}
-            {row.model_id ? <span className="muted small"> ({row.model_id})</span> : null}
+            {row.model_group === '' ? (
+              <span className="muted">none: refused before routing</span>
+            ) : (
+              <>
+                {row.model_group} · {row.custom_llm_provider}
+                {row.model_id ? <span className="muted small"> ({row.model_id})</span> : null}
+              </>
+            )}
           </dd>
           <dt>Retries / fallbacks</dt>
           <dd>

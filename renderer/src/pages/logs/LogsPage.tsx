@@ -131,8 +131,15 @@ export function LogsPage({ api, go }: LogsPageProps) {
                           <td className="small nowrap" data-label="Time">{formatDateTimeWithZone(r.startTime)}</td>
                           <td data-label="App">{r.app}</td>
                           <td data-label="Model">
-                            {r.model_group}
-                            {r.requested_model !== r.model_group ? <span className="muted small"> (asked {r.requested_model})</span> : null}
+                            {r.model_group === '' && r.requested_model === '' ? (
+                              // Refused at the key check, before the body (and its model) was read.
+                              <span className="muted">refused before routing</span>
+                            ) : (
+                              <>
+                                {r.model_group}
+                                {r.requested_model !== r.model_group ? <span className="muted small"> (asked {r.requested_model})</span> : null}
+                              </>
+                            )}
                           </td>
                           <td data-label="Outcome">
                             <span className={`badge badge-${STATUS_TONE[r.status]}`}>{STATUS_LABELS[r.status]}</span> <span className="muted small">{r.http_status}</span>

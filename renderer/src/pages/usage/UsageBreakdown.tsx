@@ -33,7 +33,9 @@ const GROUP_HEADINGS: Record<UsageGroupBy, string> = { app: 'App', model: 'Model
 
 export function groupName(groupBy: UsageGroupBy, g: UsageSummaryGroup): string {
   if (groupBy === 'key') return g.group === '' ? '(admin key)' : (g.label ?? g.group);
-  return g.group === '' ? '(none)' : g.group;
+  // An empty model or provider is a request refused before routing (a bad or blocked key).
+  if (g.group === '') return groupBy === 'model' || groupBy === 'provider' ? '(refused before routing)' : '(none)';
+  return g.group;
 }
 
 export function UsageBreakdown({ api, groupBy, range, metric, title, version, pricing }: UsageBreakdownProps) {

@@ -37,6 +37,19 @@ describe('LogsPage', () => {
     expect(third!.textContent).toContain('(asked switchboard/active)');
   });
 
+  it('says a request refused at the key check never reached a model, in the row and the detail', async () => {
+    const refused = sampleLog({ request_id: 'r9', app: 'curl', requested_model: '', model_group: '', custom_llm_provider: '', model_id: null, status: 'rejected', http_status: 401, error_code: 'key_blocked', spend: 0, spend_micros: 0 });
+    render(<LogsPage api={fakeApi({ spendLogs: async () => ({ data: [refused], total: 1, page: 1, page_size: 100, total_pages: 1 }) })} go={vi.fn()} />);
+    const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(within(row).getByText('refused before routing')).toBeTruthy();
+    expect(row.textContent).not.toContain('(asked');
+    fireEvent.click(screen.getByRole('button', { name: /^Details of the curl request/ }));
+    const detail = screen.getByRole('region', { name: 'Request r9' });
+    expect(detail.textContent).toContain('not read: refused at the key check');
+    expect(detail.textContent).toContain('none: refused before routing');
+  });
+
   it('filters by app and by outcome, and asks the gateway to filter by model', async () => {
     const api = logsApi();
     render(<LogsPage api={api} go={vi.fn()} />);
