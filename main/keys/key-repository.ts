@@ -1,11 +1,13 @@
-// Key repository: create, update, delete, list, regenerate, block and unblock virtual keys in
-// SQLite, with LiteLLM's field names on the way in. Returns the plaintext key exactly once (from
-// create/regenerate); stores only its SHA-256 and last 4 characters. Never returns the hash.
-import type Database from 'better-sqlite3';
+// Key repository: create, update, delete, list, regenerate, block and unblock virtual keys, with
+// LiteLLM's field names on the way in. One definition for both engines (docs/storage-engines.md):
+// synchronous on SQLite, Promise-returning on PostgreSQL. Returns the plaintext key exactly once
+// (from create/regenerate); stores only its SHA-256 and last 4 characters. Never returns the hash.
 import type { Clock } from '../storage/clock.js';
-import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { sqliteCodeOf } from '../storage/storage-error.js';
-import { createBudgetResetter } from './budget-reset.js';
+import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
+import { resetAllDueBudgets } from './budget-reset.js';
 import { KeyError } from './key-error.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
@@ -71,26 +73,31 @@ export interface KeyChange {
   keyId: string;
 }
 
-export interface KeyRepository {
+export interface KeyStore<M extends CallMode> {
   /** Creates a key; `key` is the plaintext, shown to the user once and never retrievable again. */
-  create(fields?: KeyFields): { key: string; record: VirtualKeyRecord };
+  create(fields?: KeyFields): Returns<M, { key: string; record: VirtualKeyRecord }>;
   /** `ref` is a key id (`key_...`) or the plaintext key. Throws KeyError('key_not_found'). */
-  update(ref: string, fields: KeyFields): VirtualKeyRecord;
+  update(ref: string, fields: KeyFields): Returns<M, VirtualKeyRecord>;
   /** LiteLLM's /key/delete body. Unknown refs are reported (masked), not thrown. */
-  delete(input: { keys?: string[]; key_aliases?: string[] }): { deletedIds: string[]; notFound: string[] };
-  info(ref: string): VirtualKeyRecord | null;
+  delete(input: { keys?: string[]; key_aliases?: string[] }): Returns<M, { deletedIds: string[]; notFound: string[] }>;
+  info(ref: string): Returns<M, VirtualKeyRecord | null>;
   /** Looks a key up by the SHA-256 hex of the presented secret (verify-key.ts). */
-  findByHash(keyHash: string): VirtualKeyRecord | null;
-  list(options?: { page?: number; pageSize?: number; keyAlias?: string }): KeyListPage;
+  findByHash(keyHash: string): Returns<M, VirtualKeyRecord | null>;
+  list(options?: { page?: number; pageSize?: number; keyAlias?: string }): Returns<M, KeyListPage>;
   /** A new secret for the same id, limits, budget and spend; the old secret stops working. */
-  regenerate(ref: string): { key: string; record: VirtualKeyRecord };
-  block(ref: string): VirtualKeyRecord;
-  unblock(ref: string): VirtualKeyRecord;
+  regenerate(ref: string): Returns<M, { key: string; record: VirtualKeyRecord }>;
+  block(ref: string): Returns<M, VirtualKeyRecord>;
+  unblock(ref: string): Returns<M, VirtualKeyRecord>;
   /** The sweep: resets every budget whose budget_reset_at has passed. Returns the key ids. */
-  resetDueBudgets(): string[];
+  resetDueBudgets(): Returns<M, string[]>;
   /** Called after every committed change; returns an unsubscribe function. */
   onChange(listener: (change: KeyChange) => void): () => void;
 }
+
+/** On SQLite (the desktop): every call answers synchronously. */
+export type KeyRepository = KeyStore<'sync'>;
+/** On PostgreSQL (team mode): every call answers with a Promise. */
+export type AsyncKeyRepository = KeyStore<'async'>;
 
 export const MAX_KEY_LIST_PAGE_SIZE = 100;
 const MAX_METADATA_JSON = 64 * 1024;
@@ -104,194 +111,194 @@ interface KeyRow extends VirtualKeyRow {
 /** Every column but key_hash, which leaves this module only for a lookup by it. */
 const COLUMNS = [...VIRTUAL_KEY_COLUMNS, 'reserved_micros'].join(', ');
 
-type ColumnValues = Partial<Record<'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata', string | number | null>>;
+type UpdatableColumn = 'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata';
+type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
 
-export function createKeyRepository(db: Database.Database, clock: Clock): KeyRepository {
+const SELECT_BY_ID = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
+const SELECT_BY_HASH = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
+const SELECT_ID_BY_ALIAS = sql('SELECT id FROM virtual_keys WHERE key_alias = ?');
+const DELETE_BY_ID = sql('DELETE FROM virtual_keys WHERE id = ?');
+const UPDATE_SECRET = sql('UPDATE virtual_keys SET key_hash = ?, key_last4 = ?, updated_at = ? WHERE id = ?');
+const INSERT = sql(
+  `INSERT INTO virtual_keys (id, key_hash, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at,
+     rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const COUNT_ALL = sql('SELECT count(*) AS n FROM virtual_keys');
+const COUNT_BY_ALIAS = sql('SELECT count(*) AS n FROM virtual_keys WHERE key_alias = ?');
+const PAGE_ALL = sql(`SELECT ${COLUMNS} FROM virtual_keys ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
+const PAGE_BY_ALIAS = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_alias = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
+
+/** One UPDATE per set of columns changed, defined the first time that set is seen. */
+const updateStatements = new Map<string, SqlStatement>();
+function updateStatementFor(columns: readonly UpdatableColumn[]): SqlStatement {
+  const cacheKey = columns.join(',');
+  let statement = updateStatements.get(cacheKey);
+  if (statement === undefined) {
+    // Column names come from UpdatableColumn's fixed set, never from the request.
+    statement = sql(`UPDATE virtual_keys SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
+    updateStatements.set(cacheKey, statement);
+  }
+  return statement;
+}
+
+function* resolveId(ref: string): Generator<StorageQuery, string | null, unknown> {
+  if (typeof ref !== 'string') return null;
+  if (ref.startsWith('key_')) return (yield* get<{ id: string }>(SELECT_BY_ID, [ref]))?.id ?? null;
+  if (ref.startsWith(KEY_PREFIX)) return (yield* get<{ id: string }>(SELECT_BY_HASH, [hashKey(ref)]))?.id ?? null;
+  return null;
+}
+
+function* requireId(ref: string): Generator<StorageQuery, string, unknown> {
+  const id = yield* resolveId(ref);
+  if (id === null) throw new KeyError('key_not_found', `No key matches ${describeRef(ref)}.`, 'key');
+  return id;
+}
+
+function* load(id: string): Generator<StorageQuery, VirtualKeyRecord, unknown> {
+  const row = yield* get<KeyRow>(SELECT_BY_ID, [id]);
+  if (row === undefined) throw new KeyError('key_not_found', `No key with id ${id}.`, 'key');
+  return toRecord(row);
+}
+
+const createKey = writeUnit(function* (fields: KeyFields, now: number) {
+  const values: ColumnValues = {
+    key_alias: null, models: '[]', max_budget_micros: null, budget_duration: null, budget_reset_at: null, rpm_limit: null,
+    tpm_limit: null, max_parallel_requests: null, expires_at: null, blocked: 0, metadata: '{}',
+    ...toColumns(fields, now),
+  };
+  const key = generateKeySecret();
+  const id = generateKeyId();
+  yield* run(INSERT, [
+    id, hashKey(key), keyLast4(key), values.key_alias, values.models, values.max_budget_micros, values.budget_duration, values.budget_reset_at,
+    values.rpm_limit, values.tpm_limit, values.max_parallel_requests, values.expires_at, values.blocked, values.metadata, now, now,
+  ]);
+  return { key, record: yield* load(id) };
+});
+
+const updateKey = writeUnit(function* (ref: string, fields: KeyFields, now: number) {
+  const id = yield* requireId(ref);
+  const values = toColumns(fields, now);
+  const columns = (Object.keys(values) as UpdatableColumn[]).sort();
+  if (columns.length > 0) yield* run(updateStatementFor(columns), [...columns.map((c) => values[c]), now, id]);
+  return yield* load(id);
+});
+
+const deleteKeys = writeUnit(function* (input: { keys?: string[]; key_aliases?: string[] }) {
+  const deletedIds: string[] = [];
+  const notFound: string[] = [];
+  const ids = new Set<string>();
+  for (const ref of asStringArray(input.keys, 'keys')) {
+    const id = yield* resolveId(ref);
+    if (id === null) notFound.push(describeRef(ref));
+    else ids.add(id);
+  }
+  for (const alias of asStringArray(input.key_aliases, 'key_aliases')) {
+    const id = (yield* get<{ id: string }>(SELECT_ID_BY_ALIAS, [alias]))?.id;
+    if (id === undefined) notFound.push(alias);
+    else ids.add(id);
+  }
+  for (const id of ids) if ((yield* run(DELETE_BY_ID, [id])).changes === 1) deletedIds.push(id);
+  return { deletedIds, notFound };
+});
+
+const regenerateKey = writeUnit(function* (ref: string, now: number) {
+  const id = yield* requireId(ref);
+  const key = generateKeySecret();
+  yield* run(UPDATE_SECRET, [hashKey(key), keyLast4(key), now, id]);
+  return { key, record: yield* load(id) };
+});
+
+const keyInfo = readUnit(function* (ref: string) {
+  const id = yield* resolveId(ref);
+  return id === null ? null : yield* load(id);
+});
+
+const keyByHash = readUnit(function* (keyHash: string) {
+  const row = yield* get<KeyRow>(SELECT_BY_HASH, [keyHash]);
+  return row === undefined ? null : toRecord(row);
+});
+
+const listKeys = readUnit(function* (options: { page?: number; pageSize?: number; keyAlias?: string }) {
+  const page = positiveInt(options.page ?? 1, 'page');
+  const pageSize = Math.min(positiveInt(options.pageSize ?? 50, 'page_size'), MAX_KEY_LIST_PAGE_SIZE);
+  const offset = (page - 1) * pageSize;
+  const alias = options.keyAlias;
+  const total = (alias === undefined ? yield* get<{ n: number }>(COUNT_ALL) : yield* get<{ n: number }>(COUNT_BY_ALIAS, [alias]))!.n;
+  const rows = alias === undefined ? yield* all<KeyRow>(PAGE_ALL, [pageSize, offset]) : yield* all<KeyRow>(PAGE_BY_ALIAS, [alias, pageSize, offset]);
+  return { keys: rows.map(toRecord), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+});
+
+const resetDue = writeUnit(resetAllDueBudgets);
+
+export function createKeyRepository<C extends StorageConnection>(connection: C, clock: Clock): KeyStore<ModeOf<C>> {
   const listeners = new Set<(change: KeyChange) => void>();
-  const resetter = createBudgetResetter(db);
-
-  const selectById = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
-  const selectByHash = db.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
-  const selectIdByAlias = db.prepare<[string], { id: string }>('SELECT id FROM virtual_keys WHERE key_alias = ?');
-  const deleteById = db.prepare<[string]>('DELETE FROM virtual_keys WHERE id = ?');
-  const updateSecret = db.prepare<{ id: string; hash: string; last4: string; now: number }>(
-    'UPDATE virtual_keys SET key_hash = :hash, key_last4 = :last4, updated_at = :now WHERE id = :id',
-  );
-  const insert = db.prepare(
-    `INSERT INTO virtual_keys (id, key_hash, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at,
-       rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at)
-     VALUES (:id, :key_hash, :key_last4, :key_alias, :models, :max_budget_micros, :budget_duration, :budget_reset_at,
-       :rpm_limit, :tpm_limit, :max_parallel_requests, :expires_at, :blocked, :metadata, :now, :now)`,
-  );
-  const updateStatements = new Map<string, Database.Statement>();
+  const create = bindUnit(connection, createKey);
+  const update = bindUnit(connection, updateKey);
+  const remove = bindUnit(connection, deleteKeys);
+  const regenerate = bindUnit(connection, regenerateKey);
+  const info = bindUnit(connection, keyInfo);
+  const byHash = bindUnit(connection, keyByHash);
+  const list = bindUnit(connection, listKeys);
+  const reset = bindUnit(connection, resetDue);
 
   function emit(type: KeyChangeType, keyId: string): void {
     for (const listener of listeners) listener({ type, keyId });
   }
 
-  function resolveId(ref: string): string | null {
-    if (typeof ref !== 'string') return null;
-    if (ref.startsWith('key_')) return selectById.get(ref)?.id ?? null;
-    if (ref.startsWith(KEY_PREFIX)) return selectByHash.get(hashKey(ref))?.id ?? null;
-    return null;
-  }
-
-  function requireId(ref: string): string {
-    const id = resolveId(ref);
-    if (id === null) throw new KeyError('key_not_found', `No key matches ${describeRef(ref)}.`, 'key');
-    return id;
-  }
-
-  function load(id: string): VirtualKeyRecord {
-    const row = selectById.get(id);
-    if (row === undefined) throw new KeyError('key_not_found', `No key with id ${id}.`, 'key');
-    return toRecord(row);
-  }
-
-  function applyUpdate(id: string, values: ColumnValues): void {
-    const columns = Object.keys(values).sort();
-    if (columns.length === 0) return;
-    const sqlKey = columns.join(',');
-    let statement = updateStatements.get(sqlKey);
-    if (statement === undefined) {
-      // Column names come from ColumnValues' fixed set, never from the request.
-      statement = db.prepare(`UPDATE virtual_keys SET ${columns.map((c) => `${c} = :${c}`).join(', ')}, updated_at = :now WHERE id = :id`);
-      updateStatements.set(sqlKey, statement);
-    }
-    statement.run({ ...values, id, now: clock.now() });
-  }
-
-  const createTx = immediateTransaction(db, (fields: KeyFields): { key: string; record: VirtualKeyRecord } => {
-    const now = clock.now();
-    const values = toColumns(fields, now);
-    const key = generateKeySecret();
-    const id = generateKeyId();
-    insert.run({
-      key_alias: null,
-      models: '[]',
-      max_budget_micros: null,
-      budget_duration: null,
-      budget_reset_at: null,
-      rpm_limit: null,
-      tpm_limit: null,
-      max_parallel_requests: null,
-      expires_at: null,
-      blocked: 0,
-      metadata: '{}',
-      ...values,
-      id,
-      key_hash: hashKey(key),
-      key_last4: keyLast4(key),
-      now,
-    });
-    return { key, record: load(id) };
-  });
-
-  const updateTx = immediateTransaction(db, (ref: string, fields: KeyFields): VirtualKeyRecord => {
-    const id = requireId(ref);
-    applyUpdate(id, toColumns(fields, clock.now()));
-    return load(id);
-  });
-
-  const deleteTx = immediateTransaction(db, (input: { keys?: string[]; key_aliases?: string[] }) => {
-    const deletedIds: string[] = [];
-    const notFound: string[] = [];
-    const ids = new Set<string>();
-    for (const ref of asStringArray(input.keys, 'keys')) {
-      const id = resolveId(ref);
-      if (id === null) notFound.push(describeRef(ref));
-      else ids.add(id);
-    }
-    for (const alias of asStringArray(input.key_aliases, 'key_aliases')) {
-      const id = selectIdByAlias.get(alias)?.id;
-      if (id === undefined) notFound.push(alias);
-      else ids.add(id);
-    }
-    for (const id of ids) if (deleteById.run(id).changes === 1) deletedIds.push(id);
-    return { deletedIds, notFound };
-  });
-
-  const regenerateTx = immediateTransaction(db, (ref: string) => {
-    const id = requireId(ref);
-    const key = generateKeySecret();
-    updateSecret.run({ id, hash: hashKey(key), last4: keyLast4(key), now: clock.now() });
-    return { key, record: load(id) };
-  });
-
-  const resetDueTx = immediateTransaction(db, (now: number) => resetter.resetAllDue(now));
-
-  function mapConstraint<T>(run: () => T): T {
-    try {
-      return run();
-    } catch (error) {
-      const code = sqliteCodeOf(error);
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && error instanceof Error && error.message.includes('key_alias')) {
-        throw new KeyError('key_alias_taken', 'Another key already has this key_alias; aliases name one app each.', 'key_alias');
-      }
-      throw error;
-    }
-  }
-
-  return {
-    create(fields = {}) {
-      const created = mapConstraint(() => createTx(fields));
-      emit('created', created.record.id);
-      return created;
-    },
-    update(ref, fields) {
-      const record = mapConstraint(() => updateTx(ref, fields));
-      emit('updated', record.id);
-      return record;
-    },
-    delete(input) {
-      const result = deleteTx(input);
-      for (const id of result.deletedIds) emit('deleted', id);
-      return result;
-    },
-    info(ref) {
-      const id = resolveId(ref);
-      return id === null ? null : load(id);
-    },
-    findByHash(keyHash) {
-      const row = selectByHash.get(keyHash);
-      return row === undefined ? null : toRecord(row);
-    },
-    list(options = {}) {
-      const page = positiveInt(options.page ?? 1, 'page');
-      const pageSize = Math.min(positiveInt(options.pageSize ?? 50, 'page_size'), MAX_KEY_LIST_PAGE_SIZE);
-      const where = options.keyAlias === undefined ? '' : 'WHERE key_alias = :alias';
-      const params = options.keyAlias === undefined ? {} : { alias: options.keyAlias };
-      const total = (db.prepare(`SELECT count(*) AS n FROM virtual_keys ${where}`).get(params) as { n: number }).n;
-      const rows = db
-        .prepare(`SELECT ${COLUMNS} FROM virtual_keys ${where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`)
-        .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize }) as KeyRow[];
-      return { keys: rows.map(toRecord), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-    },
-    regenerate(ref) {
-      const regenerated = regenerateTx(ref);
-      emit('regenerated', regenerated.record.id);
-      return regenerated;
-    },
-    block(ref) {
-      const record = updateTx(ref, { blocked: true });
-      emit('updated', record.id);
-      return record;
-    },
-    unblock(ref) {
-      const record = updateTx(ref, { blocked: false });
-      emit('updated', record.id);
-      return record;
-    },
-    resetDueBudgets() {
-      const ids = resetDueTx(clock.now());
-      for (const id of ids) emit('budget_reset', id);
-      return ids;
-    },
+  const store: KeyStore<CallMode> = {
+    create: (fields = {}) => committed(() => create(fields, clock.now()), (created) => emit('created', created.record.id)),
+    update: (ref, fields) => committed(() => update(ref, fields, clock.now()), (record) => emit('updated', record.id)),
+    delete: (input) => committed(() => remove(input), (result) => result.deletedIds.forEach((id) => emit('deleted', id))),
+    info: (ref) => info(ref),
+    findByHash: (keyHash) => byHash(keyHash),
+    list: (options = {}) => list(options),
+    regenerate: (ref) => committed(() => regenerate(ref, clock.now()), (regenerated) => emit('regenerated', regenerated.record.id)),
+    block: (ref) => committed(() => update(ref, { blocked: true }, clock.now()), (record) => emit('updated', record.id)),
+    unblock: (ref) => committed(() => update(ref, { blocked: false }, clock.now()), (record) => emit('updated', record.id)),
+    resetDueBudgets: () => committed(() => reset(clock.now()), (ids) => ids.forEach((id) => emit('budget_reset', id))),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+  return store as KeyStore<ModeOf<C>>;
+}
+
+/**
+ * Runs a write and, once it has committed, tells the listeners; on either engine a unique-alias
+ * violation becomes KeyError('key_alias_taken'). Stays synchronous on SQLite: no Promise is
+ * created unless the engine returned one.
+ */
+function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T) => void): T | Promise<T> {
+  let result: T | Promise<T>;
+  try {
+    result = write();
+  } catch (error) {
+    throw aliasTaken(error);
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (value) => {
+        onCommitted(value);
+        return value;
+      },
+      (error: unknown) => {
+        throw aliasTaken(error);
+      },
+    );
+  }
+  onCommitted(result);
+  return result;
+}
+
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's unique_violation (23505) on key_alias. */
+function aliasTaken(error: unknown): unknown {
+  const code = sqliteCodeOf(error);
+  if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') && error instanceof Error && error.message.includes('key_alias')) {
+    return new KeyError('key_alias_taken', 'Another key already has this key_alias; aliases name one app each.', 'key_alias');
+  }
+  return error;
 }
 
 function toRecord(row: KeyRow): VirtualKeyRecord {
