@@ -1,19 +1,11 @@
 // Budget resets: when a key's budget_reset_at has passed, its spend goes back to 0 and the next
-// reset is scheduled one budget_duration later. Runs inside the caller's transaction (lazily at
-// admission by the budget ledger, or in the periodic sweep). Never touches reserved money:
+// reset is scheduled one budget_duration later. Steps of the caller's unit of work, on either
+// engine (lazily at admission by the budget ledger, or in the key repository's periodic sweep). Never touches reserved money:
 // requests in flight keep their reservations across a reset. The reset is a compare-and-set on
 // budget_reset_at, so two sweeps (or two replicas) racing reset a key once.
-import type Database from 'better-sqlite3';
 import { sql } from '../storage/sql-statement.js';
-import { all, run, type StorageQuery } from '../storage/storage-unit.js';
+import { all, get, run, type StorageQuery } from '../storage/storage-unit.js';
 import { nextScheduledAfter, parseDuration } from './parse-duration.js';
-
-export interface BudgetResetter {
-  /** Resets one key if due; true when it did. Call inside a write transaction. */
-  resetIfDue(keyId: string, nowMs: number): boolean;
-  /** Resets every due key; returns their ids. Call inside a write transaction. */
-  resetAllDue(nowMs: number): string[];
-}
 
 interface DueRow {
   id: string;
@@ -45,23 +37,8 @@ export function* resetAllDueBudgets(nowMs: number): Generator<StorageQuery, stri
   return reset;
 }
 
-/** The SQLite resetter the budget ledger calls inside its admission transaction, statements prepared once. */
-export function createBudgetResetter(db: Database.Database): BudgetResetter {
-  const selectOne = db.prepare<[string, number], DueRow>(SELECT_ONE_DUE.sqlite);
-  const selectAll = db.prepare<[number], DueRow>(SELECT_ALL_DUE.sqlite);
-  const reset = db.prepare<[number | null, number, string, number]>(RESET.sqlite);
-
-  function apply(row: DueRow, nowMs: number): boolean {
-    return reset.run(nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at).changes === 1;
-  }
-
-  return {
-    resetIfDue(keyId, nowMs) {
-      const row = selectOne.get(keyId, nowMs);
-      return row !== undefined && apply(row, nowMs);
-    },
-    resetAllDue(nowMs) {
-      return selectAll.all(nowMs).filter((row) => apply(row, nowMs)).map((row) => row.id);
-    },
-  };
+/** Resets one key if due, as part of a unit of work (either engine); true when it did. */
+export function* resetBudgetIfDue(keyId: string, nowMs: number): Generator<StorageQuery, boolean, unknown> {
+  const row = yield* get<DueRow>(SELECT_ONE_DUE, [keyId, nowMs]);
+  return row !== undefined && (yield* run(RESET, [nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at])).changes === 1;
 }

@@ -1,11 +1,16 @@
 // Budget ledger: holds each request's worst-case cost against its key's budget at admission
-// (one conditional UPDATE, so concurrent requests can never all squeeze under the limit), then
-// moves the real cost to spend exactly once per request id. Never checks-then-increments in two
-// steps (LiteLLM #34732) and never charges a request twice.
+// (one conditional UPDATE ... RETURNING, so concurrent requests, on one process or on several
+// replicas sharing PostgreSQL, can never all squeeze under the limit), then moves the real cost to
+// spend exactly once per request id. One definition for both engines: synchronous on SQLite,
+// Promise-returning on PostgreSQL. Never checks-then-increments in two steps (LiteLLM #34732) and
+// never charges a request twice.
 import type Database from 'better-sqlite3';
-import { createBudgetResetter } from '../keys/budget-reset.js';
+import { resetBudgetIfDue } from '../keys/budget-reset.js';
 import type { Clock } from '../storage/clock.js';
-import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
+import { sql } from '../storage/sql-statement.js';
+import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
+import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { formatUsd } from '../../shared/format-usd.js';
 
 export type ReserveResult =
@@ -45,14 +50,14 @@ export interface BudgetStatus {
   resetAt: number | null;
 }
 
-export interface BudgetLedger {
+export interface BudgetLedgerStore<M extends CallMode> {
   /**
    * Holds `worstCaseMicros` (input tokens + max_tokens at the model's prices) for this request,
    * or refuses. Pass `{ pricedAtZero: true }` for models priced at zero (local models): they
    * skip the budget entirely and are admitted even when the key's budget is spent, like LiteLLM.
    * Throws if the request id already holds a reservation.
    */
-  reserve(keyId: string, requestId: string, worstCaseMicros: number, options?: { pricedAtZero?: boolean }): ReserveResult;
+  reserve(keyId: string, requestId: string, worstCaseMicros: number, options?: { pricedAtZero?: boolean }): Returns<M, ReserveResult>;
   /**
    * Raises this request's reservation to `worstCaseMicros` before an attempt on a pricier
    * deployment (a fallback): holds the difference with the same conditional update as reserve(),
@@ -60,24 +65,40 @@ export interface BudgetLedger {
    * has none (its first deployment was priced at zero). Never lowers a reservation: the
    * deployment that ends up serving is not known until the request finishes.
    */
-  topUp(keyId: string, requestId: string, worstCaseMicros: number): ReserveResult;
+  topUp(keyId: string, requestId: string, worstCaseMicros: number): Returns<M, ReserveResult>;
   /**
    * Replaces the reservation by the real cost, exactly once; a second call is a no-op. Not
    * needed with the usage ledger, whose flush settles each request when it writes its row (and
    * knows not to charge again a request settled here).
    */
-  settle(requestId: string, actualMicros: number): SettleResult;
+  settle(requestId: string, actualMicros: number): Returns<M, SettleResult>;
   /** Drops the reservation without charging (the request never reached the upstream). */
-  release(requestId: string): boolean;
+  release(requestId: string): Returns<M, boolean>;
+  /**
+   * The lease sweep: frees, uncharged, every reservation whose lease has run out (its replica
+   * died mid-request and can neither settle nor charge it). Returns how many it freed. A request
+   * that does finish after its lease is still charged in full by the usage ledger (recorded()).
+   */
+  releaseExpired(): Returns<M, number>;
   /**
    * Call once at start, before serving, after chargeInterruptedRequests charged what a previous
    * process left held: drops settled tombstones (their usage rows died with that process) and
    * sets each key's reserved_micros to what its reservations still hold. Never releases a held
    * reservation uncharged (S39). Returns how many are still held (0 once they were charged).
    */
-  recountAfterRestart(): number;
-  status(keyId: string): BudgetStatus | null;
+  recountAfterRestart(): Returns<M, number>;
+  status(keyId: string): Returns<M, BudgetStatus | null>;
 }
+
+/** On SQLite (the desktop): every call answers synchronously. */
+export type BudgetLedger = BudgetLedgerStore<'sync'>;
+export type AsyncBudgetLedger = BudgetLedgerStore<'async'>;
+
+/**
+ * How long a reservation is held before the sweep may free it: longer than any request may run
+ * (a stream included), so only a dead replica's holds ever expire.
+ */
+export const DEFAULT_RESERVATION_LEASE_MS = 30 * 60_000;
 
 export interface BudgetLedgerOptions {
   clock: Clock;
@@ -87,6 +108,8 @@ export interface BudgetLedgerOptions {
    * written, so without it a request could be refused for money that is already free.
    */
   beforeRefusing?: () => void;
+  /** How long a reservation holds before the lease sweep may free it; DEFAULT_RESERVATION_LEASE_MS. */
+  leaseMs?: number;
 }
 
 interface KeyBudgetRow {
@@ -110,132 +133,173 @@ export interface ReservationSettler {
   recorded(requestId: string, keyId: string, costMicros: number): void;
 }
 
-export function createReservationSettler(db: Database.Database): ReservationSettler {
-  const selectHeld = db.prepare<[string], { key_id: string; amount_micros: number }>(
-    'SELECT key_id, amount_micros FROM budget_reservations WHERE request_id = ? AND settled = 0',
-  );
-  // The tombstone makes a second settle a no-op and tells recorded() not to charge again.
-  const markSettled = db.prepare<[string]>('UPDATE budget_reservations SET settled = 1, amount_micros = 0 WHERE request_id = ?');
-  const claim = db.prepare<[string], { key_id: string; amount_micros: number; settled: number }>(
-    'DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros, settled',
-  );
-  const charge = db.prepare<{ id: string; held: number; actual: number }>(
-    'UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held), spend_micros = spend_micros + :actual WHERE id = :id',
-  );
-  return {
-    settle(requestId, actualMicros) {
-      const actual = toMicros(actualMicros, 'actualMicros');
-      const reservation = selectHeld.get(requestId);
-      if (reservation === undefined) return { settled: false };
-      markSettled.run(requestId);
-      charge.run({ id: reservation.key_id, held: reservation.amount_micros, actual });
-      return { settled: true, keyId: reservation.key_id, chargedMicros: actual, releasedMicros: reservation.amount_micros };
-    },
-    recorded(requestId, keyId, costMicros) {
-      const actual = toMicros(costMicros, 'costMicros');
-      const reservation = claim.get(requestId);
-      if (reservation === undefined) charge.run({ id: keyId, held: 0, actual });
-      else if (reservation.settled === 0) charge.run({ id: reservation.key_id, held: reservation.amount_micros, actual });
-    },
-  };
+// THE admission check: one conditional statement per budgeted entity. SQLite serialises it under
+// BEGIN IMMEDIATE; PostgreSQL's row lock makes a concurrent one wait and re-check the condition
+// against the committed row, so N replicas admit exactly what the budget allows.
+// Parameters: est, id, now, est.
+const HOLD = sql(
+  `UPDATE virtual_keys SET reserved_micros = reserved_micros + ?
+   WHERE id = ?
+     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
+     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
+   RETURNING reserved_micros`,
+);
+const RECORD_RESERVATION = sql(
+  `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at, lease_until) VALUES (?, ?, ?, ?, ?)
+   ON CONFLICT (request_id) DO NOTHING`,
+);
+const SELECT_HELD = sql('SELECT key_id, amount_micros FROM budget_reservations WHERE request_id = ? AND settled = 0');
+// A settled request (its tombstone) is never raised again: the WHERE leaves it untouched.
+const RAISE_RESERVATION = sql(
+  `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at, lease_until) VALUES (?, ?, ?, ?, ?)
+   ON CONFLICT (request_id) DO UPDATE SET amount_micros = excluded.amount_micros, lease_until = excluded.lease_until
+   WHERE budget_reservations.settled = 0`,
+);
+const SELECT_BUDGET = sql('SELECT key_alias, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM virtual_keys WHERE id = ?');
+const CLAIM_HELD = sql('DELETE FROM budget_reservations WHERE request_id = ? AND settled = 0 RETURNING key_id, amount_micros');
+// The tombstone makes a second settle a no-op and tells recorded() not to charge again.
+const MARK_SETTLED = sql('UPDATE budget_reservations SET settled = 1, amount_micros = 0 WHERE request_id = ? AND settled = 0');
+const CLAIM_ANY = sql('DELETE FROM budget_reservations WHERE request_id = ? RETURNING key_id, amount_micros, settled');
+/** Parameters: held, held, actual, id. CASE, not max(a, b): PostgreSQL has no two-argument max. */
+const CHARGE = sql(
+  'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?',
+);
+const SELECT_EXPIRED = sql(
+  'SELECT request_id FROM budget_reservations WHERE settled = 0 AND lease_until IS NOT NULL AND lease_until <= ? ORDER BY key_id, request_id',
+);
+const DROP_TOMBSTONES = sql('DELETE FROM budget_reservations WHERE settled = 1');
+const RECOUNT = sql(
+  `UPDATE virtual_keys SET reserved_micros = held.amount
+   FROM (SELECT k.id, coalesce(sum(r.amount_micros), 0) AS amount FROM virtual_keys k
+         LEFT JOIN budget_reservations r ON r.key_id = k.id GROUP BY k.id) AS held
+   WHERE held.id = virtual_keys.id AND virtual_keys.reserved_micros <> held.amount`,
+);
+const COUNT_RESERVATIONS = sql('SELECT count(*) AS n FROM budget_reservations');
+
+function* chargeKey(keyId: string, held: number, actual: number): Generator<StorageQuery, void, unknown> {
+  yield* run(CHARGE, [held, held, actual, keyId]);
 }
 
-export function createBudgetLedger(db: Database.Database, options: BudgetLedgerOptions): BudgetLedger {
+/** Charges `actual` and frees the reservation, once, leaving a tombstone. Inside a write unit. */
+function* settleReservation(requestId: string, actualMicros: number): Generator<StorageQuery, SettleResult, unknown> {
+  const actual = toMicros(actualMicros, 'actualMicros');
+  const reservation = yield* get<{ key_id: string; amount_micros: number }>(SELECT_HELD, [requestId]);
+  if (reservation === undefined) return { settled: false };
+  if ((yield* run(MARK_SETTLED, [requestId])).changes !== 1) return { settled: false };
+  yield* chargeKey(reservation.key_id, reservation.amount_micros, actual);
+  return { settled: true, keyId: reservation.key_id, chargedMicros: actual, releasedMicros: reservation.amount_micros };
+}
+
+function* recordSettlement(requestId: string, keyId: string, costMicros: number): Generator<StorageQuery, void, unknown> {
+  const actual = toMicros(costMicros, 'costMicros');
+  const reservation = yield* get<{ key_id: string; amount_micros: number; settled: number }>(CLAIM_ANY, [requestId]);
+  if (reservation === undefined) yield* chargeKey(keyId, 0, actual);
+  else if (reservation.settled === 0) yield* chargeKey(reservation.key_id, reservation.amount_micros, actual);
+}
+
+/** Drops an unsettled reservation without charging; true when there was one. Inside a write unit. */
+function* releaseReservation(requestId: string): Generator<StorageQuery, boolean, unknown> {
+  const reservation = yield* get<{ key_id: string; amount_micros: number }>(CLAIM_HELD, [requestId]);
+  if (reservation === undefined) return false;
+  yield* chargeKey(reservation.key_id, reservation.amount_micros, 0);
+  return true;
+}
+
+export function createReservationSettler(db: Database.Database): ReservationSettler {
+  // The caller already holds the write transaction: these run inside it, opening none of their own.
+  const settle = bindSqliteUnit(db, readUnit(settleReservation));
+  const recorded = bindSqliteUnit(db, readUnit(recordSettlement));
+  return { settle, recorded };
+}
+
+/**
+ * Holds `extra` more for the key, or says why not. `requested` and `ownHeld` are for the
+ * refusal's message: the request's whole worst case, and what it holds already (not "others").
+ */
+function* holdOrRefuse(keyId: string, extra: number, now: number, requested: number, ownHeld: number): Generator<StorageQuery, ReserveResult | undefined, unknown> {
+  if ((yield* get(HOLD, [extra, keyId, now, extra])) !== undefined) return undefined;
+  const row = yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId]);
+  if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
+  // Lazy reset at admission: the period ended, so spend starts again from 0.
+  if (row.budget_reset_at !== null && row.budget_reset_at <= now && (yield* resetBudgetIfDue(keyId, now))) {
+    if ((yield* get(HOLD, [extra, keyId, now, extra])) !== undefined) return undefined;
+  }
+  return budgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
+}
+
+const reserveUnit = writeUnit(function* (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) {
+  const refused = yield* holdOrRefuse(keyId, est, now, est, 0);
+  if (refused !== undefined) return refused;
+  if ((yield* run(RECORD_RESERVATION, [requestId, keyId, est, now, leaseUntil])).changes !== 1) {
+    // Throwing rolls back the hold above.
+    throw new Error(`Request ${requestId} already holds a budget reservation; request ids must be unique.`);
+  }
+  return { ok: true, reservedMicros: est, skipped: false } satisfies ReserveResult as ReserveResult;
+});
+
+const topUpUnit = writeUnit(function* (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) {
+  const held = (yield* get<{ amount_micros: number }>(SELECT_HELD, [requestId]))?.amount_micros ?? 0;
+  if (est <= held) return { ok: true, reservedMicros: held, skipped: false } satisfies ReserveResult as ReserveResult;
+  const refused = yield* holdOrRefuse(keyId, est - held, now, est, held);
+  if (refused !== undefined) return refused;
+  if ((yield* run(RAISE_RESERVATION, [requestId, keyId, est, now, leaseUntil])).changes !== 1) {
+    throw new Error(`Request ${requestId} was already settled; its reservation cannot be raised.`);
+  }
+  return { ok: true, reservedMicros: est, skipped: false } satisfies ReserveResult as ReserveResult;
+});
+
+const settleUnit = writeUnit(settleReservation);
+const releaseUnit = writeUnit(releaseReservation);
+
+const releaseExpiredUnit = writeUnit(function* (now: number) {
+  let released = 0;
+  // In key order, as admission locks them, so a sweep and admissions never deadlock.
+  for (const { request_id } of yield* all<{ request_id: string }>(SELECT_EXPIRED, [now])) {
+    if (yield* releaseReservation(request_id)) released += 1;
+  }
+  return released;
+});
+
+const recountUnit = writeUnit(function* () {
+  yield* run(DROP_TOMBSTONES);
+  yield* run(RECOUNT);
+  return (yield* get<{ n: number }>(COUNT_RESERVATIONS))!.n;
+});
+
+const statusUnit = readUnit(function* (keyId: string) {
+  const row = yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId]);
+  if (row === undefined) return null;
+  return { spendMicros: row.spend_micros, reservedMicros: row.reserved_micros, maxBudgetMicros: row.max_budget_micros, resetAt: row.budget_reset_at } satisfies BudgetStatus as BudgetStatus;
+});
+
+export function createBudgetLedger<C extends StorageConnection>(connection: C, options: BudgetLedgerOptions): BudgetLedgerStore<ModeOf<C>> {
   const { clock } = options;
-  const resetter = createBudgetResetter(db);
-  const settler = createReservationSettler(db);
+  const leaseMs = options.leaseMs ?? DEFAULT_RESERVATION_LEASE_MS;
+  const reserveTx = bindUnit(connection, reserveUnit) as (...args: Parameters<typeof reserveUnit.body>) => ReserveResult | Promise<ReserveResult>;
+  const topUpTx = bindUnit(connection, topUpUnit) as (...args: Parameters<typeof topUpUnit.body>) => ReserveResult | Promise<ReserveResult>;
 
-  // THE admission check: one statement, so SQLite serialises it against every other reservation.
-  const hold = db.prepare<{ id: string; est: number; now: number }>(
-    `UPDATE virtual_keys SET reserved_micros = reserved_micros + :est
-     WHERE id = :id
-       AND (budget_reset_at IS NULL OR budget_reset_at > :now)
-       AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + :est <= max_budget_micros)`,
-  );
-  const recordReservation = db.prepare<{ requestId: string; keyId: string; est: number; now: number }>(
-    'INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES (:requestId, :keyId, :est, :now) ON CONFLICT (request_id) DO NOTHING',
-  );
-  const selectHeld = db.prepare<[string], { amount_micros: number }>(
-    'SELECT amount_micros FROM budget_reservations WHERE request_id = ? AND settled = 0',
-  );
-  // A settled request (its tombstone) is never raised again: the WHERE leaves it untouched.
-  const raiseReservation = db.prepare<{ requestId: string; keyId: string; est: number; now: number }>(
-    `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at) VALUES (:requestId, :keyId, :est, :now)
-     ON CONFLICT (request_id) DO UPDATE SET amount_micros = excluded.amount_micros WHERE settled = 0`,
-  );
-  const selectBudget = db.prepare<[string], KeyBudgetRow>(
-    'SELECT key_alias, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM virtual_keys WHERE id = ?',
-  );
-  const claim = db.prepare<[string], { key_id: string; amount_micros: number }>(
-    'DELETE FROM budget_reservations WHERE request_id = ? AND settled = 0 RETURNING key_id, amount_micros',
-  );
-  const unhold = db.prepare<{ id: string; held: number }>('UPDATE virtual_keys SET reserved_micros = max(0, reserved_micros - :held) WHERE id = :id');
-
-  /**
-   * Holds `extra` more for the key, or says why not. `requested` and `ownHeld` are for the
-   * refusal's message: the request's whole worst case, and what it holds already (not "others").
-   * Call inside a transaction.
-   */
-  const holdOrRefuse = (keyId: string, extra: number, now: number, requested: number, ownHeld: number): ReserveResult | undefined => {
-    if (hold.run({ id: keyId, est: extra, now }).changes === 1) return undefined;
-    const row = selectBudget.get(keyId);
-    if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
-    // Lazy reset at admission: the period ended, so spend starts again from 0.
-    if (row.budget_reset_at !== null && row.budget_reset_at <= now && resetter.resetIfDue(keyId, now)) {
-      if (hold.run({ id: keyId, est: extra, now }).changes === 1) return undefined;
-    }
-    return budgetExceeded(keyId, requested, selectBudget.get(keyId) ?? row, now, ownHeld);
-  };
-
-  const reserveTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
-    const now = clock.now();
-    const refused = holdOrRefuse(keyId, est, now, est, 0);
-    if (refused !== undefined) return refused;
-    if (recordReservation.run({ requestId, keyId, est, now }).changes !== 1) {
-      // Throwing rolls back the hold above.
-      throw new Error(`Request ${requestId} already holds a budget reservation; request ids must be unique.`);
-    }
-    return { ok: true, reservedMicros: est, skipped: false };
-  });
-  const topUpTx = immediateTransaction(db, (keyId: string, requestId: string, est: number): ReserveResult => {
-    const held = selectHeld.get(requestId)?.amount_micros ?? 0;
-    if (est <= held) return { ok: true, reservedMicros: held, skipped: false };
-    const now = clock.now();
-    const refused = holdOrRefuse(keyId, est - held, now, est, held);
-    if (refused !== undefined) return refused;
-    if (raiseReservation.run({ requestId, keyId, est, now }).changes !== 1) {
-      throw new Error(`Request ${requestId} was already settled; its reservation cannot be raised.`);
-    }
-    return { ok: true, reservedMicros: est, skipped: false };
-  });
   /** Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more. */
   const withSettledRetry = (
-    attempt: (keyId: string, requestId: string, est: number) => ReserveResult, keyId: string, requestId: string, est: number,
-  ): ReserveResult => {
-    const first = attempt(keyId, requestId, est);
-    if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-    options.beforeRefusing();
-    return attempt(keyId, requestId, est);
+    attempt: (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) => ReserveResult | Promise<ReserveResult>,
+    keyId: string, requestId: string, est: number,
+  ): ReserveResult | Promise<ReserveResult> => {
+    const tryOnce = () => {
+      const now = clock.now();
+      return attempt(keyId, requestId, est, now, now + leaseMs);
+    };
+    const retryIfHeld = (first: ReserveResult): ReserveResult | Promise<ReserveResult> => {
+      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
+      options.beforeRefusing();
+      return tryOnce();
+    };
+    const first = tryOnce();
+    // SQLite answers synchronously: no Promise on the admission path unless the engine made one.
+    return first instanceof Promise ? first.then(retryIfHeld) : retryIfHeld(first);
   };
-  const settleTx = immediateTransaction(db, (requestId: string, actual: number) => settler.settle(requestId, actual));
-  const releaseTx = immediateTransaction(db, (requestId: string) => {
-    const reservation = claim.get(requestId);
-    if (reservation === undefined) return false;
-    unhold.run({ id: reservation.key_id, held: reservation.amount_micros });
-    return true;
-  });
-  const recountAfterRestartTx = immediateTransaction(db, () => {
-    db.prepare('DELETE FROM budget_reservations WHERE settled = 1').run();
-    db.prepare(
-      `UPDATE virtual_keys SET reserved_micros = held.amount
-       FROM (SELECT k.id, coalesce(sum(r.amount_micros), 0) AS amount FROM virtual_keys k
-             LEFT JOIN budget_reservations r ON r.key_id = k.id GROUP BY k.id) AS held
-       WHERE held.id = virtual_keys.id AND virtual_keys.reserved_micros <> held.amount`,
-    ).run();
-    return (db.prepare('SELECT count(*) AS n FROM budget_reservations').get() as { n: number }).n;
-  });
 
-  return {
+  const release = bindUnit(connection, releaseUnit);
+  const releaseExpired = bindUnit(connection, releaseExpiredUnit);
+  const ledger: BudgetLedgerStore<CallMode> = {
     reserve(keyId, requestId, worstCaseMicros, reserveOptions = {}) {
       if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
@@ -245,21 +309,13 @@ export function createBudgetLedger(db: Database.Database, options: BudgetLedgerO
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
       return withSettledRetry(topUpTx, keyId, requestId, est);
     },
-    settle(requestId, actualMicros) {
-      return settleTx(requestId, actualMicros);
-    },
-    release(requestId) {
-      return releaseTx(requestId);
-    },
-    recountAfterRestart() {
-      return recountAfterRestartTx();
-    },
-    status(keyId) {
-      const row = selectBudget.get(keyId);
-      if (row === undefined) return null;
-      return { spendMicros: row.spend_micros, reservedMicros: row.reserved_micros, maxBudgetMicros: row.max_budget_micros, resetAt: row.budget_reset_at };
-    },
+    settle: bindUnit(connection, settleUnit),
+    release: (requestId) => release(requestId),
+    releaseExpired: () => releaseExpired(clock.now()),
+    recountAfterRestart: bindUnit(connection, recountUnit),
+    status: bindUnit(connection, statusUnit),
   };
+  return ledger as BudgetLedgerStore<ModeOf<C>>;
 }
 
 /** `ownHeld`: what the refused request itself already holds, which is not "held by requests in progress". */
