@@ -142,6 +142,14 @@ function updateStatementFor(columns: readonly UpdatableColumn[]): SqlStatement {
   return statement;
 }
 
+// Forward only: batches flushed out of order (or by two replicas) never move last_active back.
+const MARK_USED = sql('UPDATE virtual_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)');
+
+/** Stamps a key's last_used_at (LiteLLM's last_active), as a step of the caller's unit of work on either engine. */
+export function* markKeyUsed(keyId: string, at: number): Generator<StorageQuery, void, unknown> {
+  yield* run(MARK_USED, [at, keyId, at]);
+}
+
 function* resolveId(ref: string): Generator<StorageQuery, string | null, unknown> {
   if (typeof ref !== 'string') return null;
   if (ref.startsWith('key_')) return (yield* get<{ id: string }>(SELECT_BY_ID, [ref]))?.id ?? null;

@@ -4,9 +4,12 @@
 // reservation), so usage, rollups and key spend always agree; logged bodies go to usage_bodies in
 // the same transaction. Never loses a row on a clean close().
 import type Database from 'better-sqlite3';
+import { markKeyUsed } from '../keys/key-repository.js';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
 import type { Log } from '../storage/log.js';
+import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
+import { readUnit } from '../storage/storage-unit.js';
 import { createReservationSettler } from './budget-ledger.js';
 import { createUsageRollupWriter } from './usage-rollups.js';
 import { USAGE_STATUSES, type UsageRecord, type UsageStatus } from './usage-record.js';
@@ -118,7 +121,8 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
     `INSERT INTO usage_errors (request_id, message, upstream_status, upstream_excerpt) VALUES (:request_id, :message, :upstream_status, :upstream_excerpt)
      ON CONFLICT (request_id) DO NOTHING`,
   );
-  const touchKey = db.prepare<{ id: string; at: number }>('UPDATE virtual_keys SET last_used_at = max(coalesce(last_used_at, 0), :at) WHERE id = :id');
+  // Runs inside the flush's own transaction, opening none of its own.
+  const touchKey = bindSqliteUnit(db, readUnit(markKeyUsed));
 
   const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): { inserted: number; charged: boolean } => {
     let inserted = 0;
@@ -148,7 +152,7 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
       rollups.discard();
       throw error;
     }
-    for (const [id, at] of lastUsed) touchKey.run({ id, at });
+    for (const [id, at] of lastUsed) touchKey(id, at);
     return { inserted, charged: lastUsed.size > 0 };
   });
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeKey } from '../../../main/keys/describe-key.js';
 import { KeyError } from '../../../main/keys/key-error.js';
-import { createKeyRepository, type KeyChange, type KeyFields } from '../../../main/keys/key-repository.js';
+import { createKeyRepository, markKeyUsed, type KeyChange, type KeyFields } from '../../../main/keys/key-repository.js';
 import { hashKey } from '../../../main/keys/virtual-keys.js';
 import { sql } from '../../../main/storage/sql-statement.js';
 import { bindUnit, type StorageConnection } from '../../../main/storage/storage-connection.js';
@@ -194,5 +194,19 @@ describe.each(ENGINES)('createKeyRepository on %s', (engine) => {
     expect(described).toMatchObject({ token: record.id, key_name: `sk-...${key.slice(-4)}`, key_alias: 'app', max_budget: 2.5, spend: 0, models: ['m'], budget_reset_at: new Date(database.clock.now() + DAY).toISOString(), blocked: false });
     expect(JSON.stringify(described)).not.toContain(key);
     expect(JSON.stringify(described)).not.toContain(hashKey(key));
+  });
+});
+
+describe.each(ENGINES)('markKeyUsed on %s', (engine) => {
+  it('stamps last_active forward only, so an older batch flushed late never moves it back', async () => {
+    const { repo, database } = await setup(engine);
+    const { record } = await repo.create({ key_alias: 'app' });
+    expect(record.lastUsedAt).toBeNull();
+    const mark = bindUnit(database.connection, writeUnit(markKeyUsed));
+    await mark(record.id, 2_000);
+    await mark(record.id, 1_000);
+    expect((await repo.info(record.id))?.lastUsedAt).toBe(2_000);
+    await mark(record.id, 3_000);
+    expect(describeKey((await repo.info(record.id))!).last_active).toBe(new Date(3_000).toISOString());
   });
 });
