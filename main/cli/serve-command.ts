@@ -122,7 +122,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   }
   const lines = [`Switchboard listening on ${running.url}`, `Dashboard: ${localUrl}/${running.masterKeyConfigured ? ' (sign in with the admin key)' : ''}`];
   if (!isLoopbackHost(options.host)) {
-    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
+    // A wildcard admits names but is not one a client can be sent to.
+    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts).filter((name) => !name.startsWith('*.'));
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
   if (running.ollamaUrl !== undefined) lines.push(`Ollama-compatible API also on ${running.ollamaUrl} (/ and /api/*).`);
