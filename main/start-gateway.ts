@@ -212,11 +212,17 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const probeDatabase = db.db.prepare('SELECT count(*) AS n FROM sqlite_master');
     const readiness = (): ReadinessReport => {
       if (draining) return { status: 'not_ready', reason: 'draining', db: 'connected' };
+      // A probe must answer, not wait: a lock held elsewhere is "not ready" now, not after the busy timeout.
+      let busyTimeout: number | undefined;
       try {
+        busyTimeout = db.db.pragma('busy_timeout', { simple: true }) as number;
+        db.db.pragma('busy_timeout = 0');
         probeDatabase.get();
       } catch (error) {
         log.warn({ err: error }, 'readiness: the database cannot be read');
         return { status: 'not_ready', reason: 'database unavailable', db: 'unavailable' };
+      } finally {
+        if (busyTimeout !== undefined && db.db.open) db.db.pragma(`busy_timeout = ${busyTimeout}`);
       }
       return { status: 'connected', db: 'connected', models: gateway.router().groups().length };
     };
