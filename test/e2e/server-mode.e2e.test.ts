@@ -125,4 +125,23 @@ describe('switchboard serve behind a load balancer', () => {
     expect(rest).toBe(' world');
     expect(await cli.exited).toBe(0);
   });
+
+  it('exits at once on a second SIGTERM while a stream is still in flight', async () => {
+    upstream.setDefault({
+      kind: 'per-request',
+      choose: ({ path }) => (!path.endsWith('/chat/completions') ? { kind: 'ok' } : { kind: 'stall-after-n-chunks', n: 1 }),
+    });
+    const cli = serve('second-signal', { SWITCHBOARD_LOG_LEVEL: 'info', SWITCHBOARD_LOG_FORMAT: 'json', SWITCHBOARD_DRAIN_DELAY_SECONDS: '600', SWITCHBOARD_SHUTDOWN_GRACE_SECONDS: '600' });
+    const port = Number(new URL(await ready(cli, LAN_READY)).port);
+    const client = new OpenAI({ apiKey: MASTER, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    cli.child.kill('SIGTERM');
+    await waitFor(cli.stderr, /draining/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/second signal/);
+    upstream.setDefault({ kind: 'ok' });
+  });
 });
