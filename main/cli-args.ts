@@ -48,6 +48,13 @@ Environment:
                            accepted too); overrides general_settings.master_key
   SWITCHBOARD_LOG_LEVEL    fatal, error, warn, info (default), debug, trace (keys are
                            masked at every level)
+  SWITCHBOARD_ALLOWED_HOSTS  comma-separated Host names (e.g. a Kubernetes Service, its
+                           FQDN, a load balancer; *.domain for subdomains) accepted beyond
+                           loopback, besides general_settings.allowed_hosts
+  SWITCHBOARD_DRAIN_DELAY_SECONDS  on SIGTERM, how long readiness fails while requests are
+                           still served (default 5 beyond loopback, 0 on loopback)
+  SWITCHBOARD_SHUTDOWN_GRACE_SECONDS  then, how long in-flight requests and streams get
+                           before their connections are cut (default 20)
 
 Commands for a running gateway. Each finds it the way serve was started (--port, --host,
 --data-dir, --config and the same environment variables; serve leaves its address in

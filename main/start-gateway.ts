@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
+import type { ReadinessReport } from './gateway/routes/health-routes.js';
 import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver, type CredentialResolver } from './secrets/resolve-credential.js';
 import type { SecretStore } from './secrets/secret-store.js';
@@ -111,7 +112,10 @@ export interface RunningGateway {
   budgetAlerts: BudgetAlerts;
   /** The start-up check of the local model servers (checkLocalServers), settled once it is logged. */
   localServers: Promise<LocalServerCheck[]> | undefined;
-  close(): Promise<void>;
+  /** Readiness turns 503 from now on (the start of a graceful shutdown); everything keeps being served. */
+  drain(): void;
+  /** Stops accepting, lets requests finish (cut after graceMs, default 5 s), flushes usage, closes the database. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export const DATABASE_FILE = 'switchboard.db';
@@ -204,8 +208,28 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
     });
 
+    let draining = false;
+    const probeDatabase = db.db.prepare('SELECT count(*) AS n FROM sqlite_master');
+    const readiness = (): ReadinessReport => {
+      if (draining) return { status: 'not_ready', reason: 'draining', db: 'connected' };
+      // A probe must answer, not wait: a lock held elsewhere is "not ready" now, not after the busy timeout.
+      let busyTimeout: number | undefined;
+      try {
+        busyTimeout = db.db.pragma('busy_timeout', { simple: true }) as number;
+        db.db.pragma('busy_timeout = 0');
+        probeDatabase.get();
+      } catch (error) {
+        log.warn({ err: error }, 'readiness: the database cannot be read');
+        return { status: 'not_ready', reason: 'database unavailable', db: 'unavailable' };
+      } finally {
+        if (busyTimeout !== undefined && db.db.open) db.db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+      return { status: 'connected', db: 'connected', models: gateway.router().groups().length };
+    };
+
     let ollamaListenerPort: number | undefined;
     const gateway = await createServer({
+      readiness,
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
@@ -283,14 +307,19 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       keychainChecked,
       budgetAlerts,
       localServers,
-      close() {
+      drain() {
+        if (!draining) log.info('draining: readiness answers 503 from now on; requests are still served');
+        draining = true;
+      },
+      close({ graceMs = SHUTDOWN_GRACE_MS } = {}) {
+        draining = true;
         closing ??= (async () => {
           clearInterval(sweepTimer);
           localCheck.abort();
           await localServers;
           // In-flight streams may run for minutes (or stall): give them a grace period, then cut
           // them so the usage of every request is still recorded and the process can exit.
-          const forced = setTimeout(() => gateway.app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+          const forced = setTimeout(() => gateway.app.server.closeAllConnections(), graceMs);
           forced.unref();
           await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);

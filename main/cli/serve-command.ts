@@ -18,6 +18,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '../start-gateway.js';
 import { ensurePrivateDirectory } from '../storage/ensure-private-directory.js';
 import { chooseLogFormat } from './choose-log-format.js';
+import { readDrainSettings, type DrainSettings } from './read-drain-settings.js';
 import { checkTeamMode } from './check-team-mode.js';
 import { reachableHost } from './locate-gateway.js';
 import { createPrettyLogDestination } from './pretty-log-destination.js';
@@ -34,6 +35,14 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       return 2;
     }
     throw error;
+  }
+  let drainSettings: DrainSettings;
+  try {
+    drainSettings = readDrainSettings(env, !isLoopbackHost(options.host));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`switchboard: config error: ${error.message}\n`);
+    return 2;
   }
   for (const warning of config.warnings) process.stderr.write(`switchboard: warning: ${warning}\n`);
   const teamMode = checkTeamMode(options, env, config);
@@ -97,20 +106,31 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   }
   // Handlers first: a supervisor (or test) may send SIGTERM the moment it reads the ready line,
   // and the default action would exit without writing the queued usage rows.
+  // SIGTERM drains as Kubernetes expects: readiness fails at once while requests are still served
+  // (the endpoints controller and load balancers take seconds to notice), then new connections are
+  // refused and in-flight requests and streams get the grace period. A second signal is an
+  // operator who will not wait: exit at once.
   const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
+        process.exit(1);
+      }
       stopping = true;
-      log.info({ signal }, 'shutting down');
+      running.drain();
+      const delayMs = signal === 'SIGTERM' ? drainSettings.drainDelayMs : 0;
+      log.info({ signal, drainDelayMs: delayMs, graceMs: drainSettings.graceMs }, 'shutting down');
       removeRuntimeFile(options.dataDir, process.pid);
-      running.close().then(() => resolve(0), (error: unknown) => {
-        log.error({ err: error }, 'error while shutting down');
-        resolve(1);
-      });
+      setTimeout(() => {
+        running.close({ graceMs: drainSettings.graceMs }).then(() => resolve(0), (error: unknown) => {
+          log.error({ err: error }, 'error while shutting down');
+          resolve(1);
+        });
+      }, delayMs);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
   // One write: a reader that acts on the ready line sees the lines about it in the same chunk.
   const localUrl = `http://${reachableHost(options.host)}:${running.port}`;
@@ -122,7 +142,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   }
   const lines = [`Switchboard listening on ${running.url}`, `Dashboard: ${localUrl}/${running.masterKeyConfigured ? ' (sign in with the admin key)' : ''}`];
   if (!isLoopbackHost(options.host)) {
-    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts);
+    // A wildcard admits names but is not one a client can be sent to.
+    const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts).filter((name) => !name.startsWith('*.'));
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
   if (running.ollamaUrl !== undefined) lines.push(`Ollama-compatible API also on ${running.ollamaUrl} (/ and /api/*).`);

@@ -3,15 +3,15 @@
 // and warned about LiteLLM's, so a LiteLLM config starts unchanged. Only shapes live here;
 // meaning lives in load-config.ts.
 import { z } from 'zod';
-import { isUnspecifiedHost, normalizeHostName } from '../core/host-name.js';
+import { ALLOWED_HOST_RULE, normalizeAllowedHost } from '../core/allowed-host.js';
 import { ollamaApiSchema } from './ollama-api-settings.js';
 
 const seconds = z.number().positive().finite();
 const usdPerToken = z.number().nonnegative().finite();
-/** A name or address other machines use to reach this one in LAN mode: no port, scheme or wildcard. */
+/** A name or address other machines use to reach this one in LAN mode (or an explicit `*.domain`): no port or scheme. */
 const allowedHost = z.string().refine(
-  (value) => normalizeHostName(value) !== undefined && !isUnspecifiedHost(value),
-  'must be a host name or IP address as clients write it in Host (e.g. "switchboard.lan" or "192.168.1.5"), without a port, scheme or wildcard',
+  (value) => normalizeAllowedHost(value) !== undefined,
+  ALLOWED_HOST_RULE,
 );
 /** A secret may be literal, `os.environ/NAME` or `keychain/NAME`. */
 const secretString = z.string().min(1);

@@ -9,7 +9,7 @@ import { PROVIDER_CATALOG } from '../providers/provider-catalog.js';
 import type { CredentialRef, Deployment } from '../core/deployment.js';
 import { ConfigError } from '../core/config-error.js';
 import { requireLongAdminKey } from '../secrets/admin-key.js';
-import { normalizeHostName } from '../core/host-name.js';
+import { ALLOWED_HOST_RULE, normalizeAllowedHost } from '../core/allowed-host.js';
 import { parseRouterSettings, type RouterSettings } from '../routing/router-settings.js';
 import { configFileSchema, type ConfigFile, type ModelEntry } from './config-schema.js';
 import { checkConfigKeys, formatKeyPath } from './check-config-keys.js';
@@ -113,12 +113,25 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     routerSettings,
     generalSettings: { ...general },
     bodyLimitBytes: general.max_request_size_mb === undefined ? DEFAULT_BODY_LIMIT_BYTES : Math.floor(general.max_request_size_mb * 1024 * 1024),
-    // The schema has checked every entry, so each normalizes.
-    allowedHosts: [...new Set((general.allowed_hosts ?? []).map((name) => normalizeHostName(name)!))],
+    // The schema has checked every config entry, so each normalizes; the environment's join them.
+    allowedHosts: [...new Set([...(general.allowed_hosts ?? []).map((name) => normalizeAllowedHost(name)!), ...allowedHostsFromEnv(env)])],
     ollamaApi: parseOllamaApiSettings(general),
     databaseUrl: general.database_url,
     warnings,
   };
+}
+
+/**
+ * SWITCHBOARD_ALLOWED_HOSTS: comma-separated, for a container whose names (a Kubernetes Service,
+ * its FQDN, a load balancer) are known to the deployment rather than to the config file.
+ */
+function allowedHostsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.SWITCHBOARD_ALLOWED_HOSTS ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return entries.map((entry) => {
+    const name = normalizeAllowedHost(entry);
+    if (name === undefined) throw new ConfigError('SWITCHBOARD_ALLOWED_HOSTS', undefined, `"${entry}" ${ALLOWED_HOST_RULE}`);
+    return name;
+  });
 }
 
 function toDeployment(

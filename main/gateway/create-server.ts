@@ -206,11 +206,11 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const host = deps.host ?? '127.0.0.1';
   const readInterfaces = deps.networkInterfaces ?? networkInterfaces;
   // LAN mode: other machines address us by an interface address or an allowed_hosts name.
-  const extraHosts = isLoopbackHost(host) ? undefined : () => lanHostNames(host, readInterfaces(), deps.config.allowedHosts);
+  const extraHosts = isLoopbackHost(host) ? undefined : () => lanHostNames(host, readInterfaces(), []);
   if (extraHosts === undefined && deps.config.allowedHosts.length > 0) {
-    deps.log.warn({ host }, 'general_settings.allowed_hosts is ignored: Switchboard listens on loopback only (start it with --host 0.0.0.0 for LAN access)');
+    deps.log.warn({ host }, 'general_settings.allowed_hosts and SWITCHBOARD_ALLOWED_HOSTS are ignored: Switchboard listens on loopback only (start it with --host 0.0.0.0 for LAN access)');
   }
-  const localOnly = { port: () => listeningPort, ...(extraHosts ? { extraHosts } : {}) };
+  const localOnly = { port: () => listeningPort, ...(extraHosts ? { extraHosts, namedHosts: deps.config.allowedHosts } : {}) };
 
   const app = Fastify({
     loggerInstance: deps.log,

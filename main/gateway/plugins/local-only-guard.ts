@@ -6,6 +6,7 @@
 // work. Never decides about browser origins: each trust zone does (browser-origin-guard.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
+import { matchesAllowedHost } from '../../core/allowed-host.js';
 import { rawHeaderValues } from './raw-header-values.js';
 import { acceptsCompressedBody } from './decompress-request-body.js';
 
@@ -14,6 +15,11 @@ export interface LocalOnlyOptions {
   port: () => number;
   /** Extra allowed host names (LAN mode), lower-case, without port; read only for non-loopback Hosts. */
   extraHosts?: () => readonly string[];
+  /**
+   * The operator's names (allowed_hosts, SWITCHBOARD_ALLOWED_HOSTS; `*.domain` wildcards): in
+   * Host with any port or none, since a load balancer or Service forwards its own port to ours.
+   */
+  namedHosts?: readonly string[];
 }
 
 const HOST_CHARS = /^[a-z0-9.\-:[\]]+$/;
@@ -52,7 +58,7 @@ export function targetRefusal(request: FastifyRequest, options: LocalOnlyOptions
   if ((rawHeaderValues(request, HOST_HEADER).host?.length ?? 0) > 1) {
     return new GatewayError('forbidden_host', 'The request has more than one Host header');
   }
-  if (!isAllowedHost(request.headers.host, localPortOf(request, options.port), options.extraHosts ?? [])) {
+  if (!isAllowedHost(request.headers.host, localPortOf(request, options.port), options.extraHosts ?? [], options.namedHosts)) {
     return new GatewayError('forbidden_host', 'Host not allowed: Switchboard only answers requests addressed to localhost');
   }
   return undefined;
@@ -64,17 +70,19 @@ export function localPortOf(request: FastifyRequest, fallback: () => number): nu
 }
 
 /** `extraHosts` may be a function: it is called only for a Host that is not a loopback name. */
-export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[] | (() => readonly string[])): boolean {
+export function isAllowedHost(host: string | undefined, port: number, extraHosts: readonly string[] | (() => readonly string[]), namedHosts: readonly string[] = []): boolean {
   if (!host) return false;
   const lower = host.toLowerCase();
   if (!HOST_CHARS.test(lower)) return false;
-  const suffix = `:${port}`;
-  let name: string;
-  if (lower.endsWith(suffix)) name = lower.slice(0, -suffix.length);
-  else if (port === 80 && !lower.includes(':', lower.lastIndexOf(']') + 1)) name = lower;
-  else return false;
-  if (LOOPBACK_NAMES.includes(name)) return true;
-  return (typeof extraHosts === 'function' ? extraHosts() : extraHosts).includes(name);
+  const portAt = lower.indexOf(':', lower.lastIndexOf(']') + 1);
+  const name = portAt === -1 ? lower : lower.slice(0, portAt);
+  const hostPort = portAt === -1 ? 80 : /^\d{1,5}$/.test(lower.slice(portAt + 1)) ? Number(lower.slice(portAt + 1)) : undefined;
+  if (hostPort === undefined || name === '') return false;
+  if (LOOPBACK_NAMES.includes(name)) return hostPort === port;
+  // A load balancer or Service forwards "Host: lb.example.com" or "switchboard:80" to our own
+  // port: for a name the operator allowed, the port it was reached on is not ours to check.
+  if (matchesAllowedHost(name, namedHosts)) return true;
+  return hostPort === port && (typeof extraHosts === 'function' ? extraHosts() : extraHosts).includes(name);
 }
 
 function isJsonContentType(type: string | undefined): boolean {

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { isAdmin } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
-import type { Authenticator } from '../plugins/authenticate.js';
+import { presentedKey, type Authenticator } from '../plugins/authenticate.js';
 import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
 import { stampZone } from './route-zone.js';
 
@@ -29,6 +29,7 @@ export function registerManagementZone(app: FastifyInstance, options: Management
     zone.addHook('onRequest', (request, _reply, done) => {
       const access = request.routeOptions.config.access ?? 'admin';
       if (access === 'public') return done();
+      if (access === 'optional-key' && presentedKey(request) === undefined) return done();
       try {
         const principal = options.authenticator.authenticate(request);
         request.principal = principal;

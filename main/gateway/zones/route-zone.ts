@@ -5,8 +5,12 @@ import type { FastifyInstance } from 'fastify';
 
 export type RouteZone = 'inference' | 'management' | 'dashboard';
 
-/** Who may call a management route: the admin key unless the route says otherwise. */
-export type RouteAccess = 'admin' | 'any-key' | 'public';
+/**
+ * Who may call a management route: the admin key unless the route says otherwise.
+ * 'optional-key': anyone; a presented key must be valid and sets the principal (readiness: a
+ * keyless probe gets the bare status, a key the detailed report).
+ */
+export type RouteAccess = 'admin' | 'any-key' | 'optional-key' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

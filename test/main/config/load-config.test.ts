@@ -59,6 +59,17 @@ describe('load-config', () => {
     expect(error.message).toMatch(/^cfg\.yaml:4: general_settings\.allowed_hosts\[1\]: .*host name/);
   });
 
+  it('merges SWITCHBOARD_ALLOWED_HOSTS (comma-separated) with the config\'s allowed_hosts, explicit subdomain wildcards included', () => {
+    const env = { SWITCHBOARD_ALLOWED_HOSTS: ' switchboard, switchboard.team.svc.cluster.local,LB.example.com,*.apps.example.com,box.lan ' };
+    const config = parseConfigText('general_settings:\n  allowed_hosts: [box.lan, "*.corp.example"]\n', 'c.yaml', env);
+    expect(config.allowedHosts).toEqual(['box.lan', '*.corp.example', 'switchboard', 'switchboard.team.svc.cluster.local', 'lb.example.com', '*.apps.example.com']);
+  });
+
+  it.each(['box.lan:4141', '*', '*.com', 'http://box.lan', '0.0.0.0'])('refuses SWITCHBOARD_ALLOWED_HOSTS entry %s, naming the variable', (entry) => {
+    const error = configError('model_list: []\n', { SWITCHBOARD_ALLOWED_HOSTS: `ok.lan,${entry}` });
+    expect(error.message).toMatch(/^SWITCHBOARD_ALLOWED_HOSTS: ".*" must be a host name/);
+  });
+
   it('refuses allowed_hosts that is not a list', () => {
     expect(configError('general_settings:\n  allowed_hosts: box.lan\n').message).toMatch(/^cfg\.yaml:2: general_settings\.allowed_hosts/);
   });

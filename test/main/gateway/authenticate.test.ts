@@ -22,13 +22,13 @@ describe('authenticate', () => {
   });
 
   // S5: every route authenticates except the liveness probe (LiteLLM's unauthenticated /model/info).
-  it('answers 401 on every registered route without a key, except liveness', async () => {
+  it('answers 401 on every registered route without a key, except liveness and readiness\'s bare status', async () => {
     const routes = gateway.app.printRoutes({ commonPrefix: false });
     expect(routes).toContain('chat/completions');
     const probes: [string, string][] = [
       ['POST', '/v1/chat/completions'], ['POST', '/chat/completions'], ['POST', '/v1/completions'], ['POST', '/completions'],
       ['POST', '/v1/embeddings'], ['POST', '/embeddings'], ['GET', '/v1/models'], ['GET', '/models'], ['GET', '/v1/models/m'],
-      ['GET', '/models/m'], ['GET', '/health/readiness'],
+      ['GET', '/models/m'],
     ];
     for (const [method, url] of probes) {
       const res = await gateway.app.inject({ method: method as 'GET', url, headers: json, payload: method === 'POST' ? chat : undefined });
@@ -38,6 +38,9 @@ describe('authenticate', () => {
     const live = await gateway.app.inject({ method: 'GET', url: '/health/liveliness' });
     expect(live.statusCode).toBe(200);
     expect(live.json()).toBe("I'm alive!");
+    const readiness = await gateway.app.inject({ method: 'GET', url: '/health/readiness' });
+    expect(readiness.statusCode).toBe(200);
+    expect(readiness.json()).toEqual({ status: 'ready' });
   });
 
   // S6: hostile key strings (CVE-2026-42208: SQL injection in LiteLLM's key lookup).

@@ -93,4 +93,22 @@ describe('local-only-guard', () => {
   ] as const)('isAllowedHost(%j, %i) is %s', (host, port, expected) => {
     expect(isAllowedHost(host, port, [])).toBe(expected);
   });
+
+  it.each([
+    ['switchboard:4141', true],
+    ['switchboard.team.svc.cluster.local:4141', true],
+    ['lb.example.com', true],
+    ['switchboard:80', true],
+    ['switchboard:', false],
+    ['switchboard:4141:4141', false],
+    ['a.apps.example.com:4141', true],
+    ['a.b.apps.example.com:4141', true],
+    ['apps.example.com:4141', false],
+    ['evilapps.example.com:4141', false],
+    ['switchboard.evil:4141', false],
+    ['192.0.2.7:4141', true],
+    ['192.0.2.7:80', false],
+  ] as const)('with Kubernetes and wildcard names allowed, Host %j is %s', (host, expected) => {
+    expect(isAllowedHost(host, 4141, ['192.0.2.7'], ['switchboard', 'switchboard.team.svc.cluster.local', 'lb.example.com', '*.apps.example.com'])).toBe(expected);
+  });
 });
