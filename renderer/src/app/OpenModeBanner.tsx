@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/create-api-client.js';
 import type { RequiredAdminKey } from '../../../shared/api/admin-key-schemas.js';
-import { CopyButton } from '../components/CopyButton.js';
+import { SecretValue } from '../components/SecretValue.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 
 export interface OpenModeBannerProps {
@@ -73,12 +73,7 @@ function AdminKeyNotice({ created, onDone }: { created: RequiredAdminKey; onDone
       <p className="small">
         Sign in to the dashboard and manage Switchboard with it; apps use their own keys from Keys. It is kept in {created.location} and used again when Switchboard restarts.
       </p>
-      <div className="secret">
-        <code className="secret-value" data-testid="admin-key">
-          {created.key}
-        </code>
-        <CopyButton text={created.key} label="Copy the admin key" className="button-primary" />
-      </div>
+      <SecretValue value={created.key} copyLabel="Copy the admin key" testId="admin-key" />
       <div className="actions">
         <button type="button" onClick={onDone}>
           I have copied it

@@ -1,7 +1,7 @@
 // The one time a key is shown: the key as text, a copy button and a plain warning. Dismissing
 // it forgets the key; Switchboard keeps only its hash.
 import { useEffect, useRef } from 'react';
-import { CopyButton } from '../../components/CopyButton.js';
+import { SecretValue } from '../../components/SecretValue.js';
 
 export interface NewKeyNoticeProps {
   appName: string;
@@ -19,12 +19,7 @@ export function NewKeyNotice({ appName, secret, regenerated, onUseInSetup, onDon
       <h2 id="new-key-title">{regenerated ? `New key for ${appName}` : `Key for ${appName}`}</h2>
       <p className="strong">Copy this key now. It will not be shown again.</p>
       {regenerated ? <p className="small">The old key stopped working.</p> : null}
-      <div className="secret">
-        <code className="secret-value" data-testid="new-key">
-          {secret}
-        </code>
-        <CopyButton text={secret} label={`Copy the key for ${appName}`} className="button-primary" />
-      </div>
+      <SecretValue value={secret} copyLabel={`Copy the key for ${appName}`} testId="new-key" />
       <div className="actions">
         <button type="button" onClick={onUseInSetup}>
           Show setup for this key

@@ -9,7 +9,7 @@ import { useApi } from '../../api/use-api.js';
 import { LoadState } from '../../components/LoadState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
-import { CopyButton } from '../../components/CopyButton.js';
+import { SecretValue } from '../../components/SecretValue.js';
 import type { AdminKeyStatus, RequiredAdminKey } from '../../../../shared/api/admin-key-schemas.js';
 
 export interface AdminKeySettingsProps {
@@ -112,12 +112,7 @@ function RotatedKey({ created, onDone }: { created: RequiredAdminKey; onDone: ()
     <div ref={ref} tabIndex={-1} className="admin-key-rotated" role="region" aria-label="The new admin key">
       <p className="strong">This is the new admin key. Copy it now: it will not be shown again.</p>
       <p className="small">The old key no longer works; this tab is signed in with the new one. It is kept in {created.location} and used again when Switchboard restarts.</p>
-      <div className="secret">
-        <code className="secret-value" data-testid="rotated-admin-key">
-          {created.key}
-        </code>
-        <CopyButton text={created.key} label="Copy the admin key" className="button-primary" />
-      </div>
+      <SecretValue value={created.key} copyLabel="Copy the admin key" testId="rotated-admin-key" />
       <div className="actions">
         <button type="button" onClick={onDone}>
           I have copied it
