@@ -41,14 +41,8 @@ export interface UsageTimeline {
   points: UsageTimelinePoint[];
 }
 
-interface Row {
-  bucket_start: number;
-  app: string;
-  requests: number;
-  errors: number;
-  total_tokens: number;
-  spend_micros: number;
-}
+/** The query's rows are the points themselves. */
+type Row = UsageTimelinePoint;
 
 const MEASURES = 'sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) + sum(completion_tokens) AS total_tokens, sum(cost_micros) AS spend_micros';
 const RAW_MEASURES = "count(*) AS requests, sum(status <> 'success') AS errors, sum(prompt_tokens) + sum(completion_tokens) AS total_tokens, sum(cost_micros) AS spend_micros";
