@@ -7,7 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn } from '../support/cli-process.js';
+import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn, stderrMatching } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { rawRequest } from '../support/raw-http.js';
 
@@ -53,8 +53,9 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const cli = runCli(['serve', '--config', SEED, '--port', '0', ...dataDir('seed')]);
     const url = await ready(cli);
     expect(Number(new URL(url).port)).toBeGreaterThan(0);
-    expect(cli.stderr()).toMatch(/warning: general_settings\.database_url selects PostgreSQL .*not available in this version yet/);
-    expect(cli.stderr()).toMatch(/warning: .*store_model_in_db is not needed/);
+    // Warned on stderr before the ready line on stdout: two pipes, read as they arrive.
+    await stderrMatching(cli, /warning: general_settings\.database_url selects PostgreSQL .*not available in this version yet/);
+    await stderrMatching(cli, /warning: .*store_model_in_db is not needed/);
     // The seed's master key guards the API; its two models are listed.
     const client = new OpenAI({ apiKey: 'sk-seed-master-0123456789', baseURL: `${url}/v1`, maxRetries: 0 });
     const ids: string[] = [];

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildUsageRollups } from '../../main/metering/usage-rollups.js';
 import { DATABASE_FILE } from '../../main/start-gateway.js';
-import { ensureBuiltCli, killStartedClis, ready, runCli, type Cli } from '../support/cli-process.js';
+import { ensureBuiltCli, killStartedClis, ready, runCli, stderrMatching, type Cli } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 
 const MASTER_KEY = 'sk-crash-billing-master-0123456789abcdef';
@@ -195,7 +195,7 @@ describe('crash billing (S39)', () => {
 
     cli = serve(dataDir);
     url = await ready(cli);
-    expect(cli.stderr()).toMatch(/budgeted request\(s\) unrecorded; charged each its reserved worst case/);
+    await stderrMatching(cli, /budgeted request\(s\) unrecorded; charged each its reserved worst case/);
 
     const db = new Database(file, { readonly: true });
     try {

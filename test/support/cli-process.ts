@@ -95,3 +95,26 @@ export function ready(cli: Cli, line: RegExp = READY): Promise<string> {
     void cli.exited.then((code) => reject(new Error(`switchboard exited (${code}) before its ready line; stderr: ${cli.stderr()}`)));
   });
 }
+
+/**
+ * Resolves with stderr once it matches `pattern`. The ready line comes on stdout and a warning
+ * logged before it on stderr: two pipes the test reads independently, so stderr may arrive after
+ * the ready line. Rejects with what stderr holds if the process exits or 10 s pass first.
+ */
+export function stderrMatching(cli: Cli, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`stderr did not match ${pattern} within ${timeoutMs} ms; stderr: ${cli.stderr()}`)), timeoutMs);
+    const check = () => {
+      if (pattern.test(cli.stderr())) finish();
+    };
+    function finish(error?: Error): void {
+      clearTimeout(timer);
+      cli.child.stderr!.off('data', check);
+      if (error) reject(error);
+      else resolve(cli.stderr());
+    }
+    cli.child.stderr!.on('data', check);
+    void cli.exited.then(() => finish(pattern.test(cli.stderr()) ? undefined : new Error(`switchboard exited before stderr matched ${pattern}; stderr: ${cli.stderr()}`)));
+    check();
+  });
+}
