@@ -12,5 +12,9 @@ const bundle = await rolldown({
   external: ['better-sqlite3', 'keytar', 'electron'],
   logLevel: 'warn',
 });
-await bundle.write({ file: `${root}dist/main/switchboard.mjs`, format: 'esm', sourcemap: true });
+// Team mode (a postgresql:// URL) is a dynamic import: its own chunk, with the pg driver, so an
+// SQLite gateway never loads or even reads it.
+await bundle.write({
+  dir: `${root}dist/main`, entryFileNames: 'switchboard.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'esm', sourcemap: true,
+});
 await bundle.close();

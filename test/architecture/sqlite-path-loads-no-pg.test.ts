@@ -1,6 +1,7 @@
 // The desktop and `npm start` run on SQLite and must not load the PostgreSQL driver: pg is loaded
 // only by the modules that open a PostgreSQL connection, which nothing on the SQLite path imports
-// at run time (type-only imports are erased, so they do not count).
+// at run time (type-only imports are erased, so they do not count). The one way in is team mode's
+// entry, start-team-gateway.ts, which `serve` imports dynamically only for a postgresql:// URL.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +20,11 @@ function runtimeImports(source: string): string[] {
   return found;
 }
 
-/** Every package a module reaches at run time, with the chain of files that leads to it. */
-function reachedPackages(entry: string): Map<string, string[]> {
+/** The team-mode entry: loaded by a dynamic import, only when a PostgreSQL URL selects team mode. */
+const TEAM_MODE_ENTRY = 'main/start-team-gateway.ts';
+
+/** Every package a module reaches at run time, with the chain of files that leads to it; `teamMode` follows the dynamic import into team mode. */
+function reachedPackages(entry: string, teamMode = false): Map<string, string[]> {
   const packages = new Map<string, string[]>();
   const seen = new Set<string>();
   const visit = (file: string, chain: string[]) => {
@@ -32,6 +36,7 @@ function reachedPackages(entry: string): Map<string, string[]> {
         continue;
       }
       const target = resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
+      if (!teamMode && relative(root, target) === TEAM_MODE_ENTRY) continue;
       if (existsSync(target)) visit(target, [...chain, relative(root, file)]);
     }
   };
@@ -45,6 +50,14 @@ describe('the SQLite path', () => {
     // The walk must see the tree, or an empty result would pass.
     expect(packages.has('better-sqlite3')).toBe(true);
     expect(packages.get('pg')).toBeUndefined();
+  });
+
+  it('reaches pg from the CLI only through the team-mode entry, which serve imports dynamically', () => {
+    const chain = reachedPackages('main/cli.ts', true).get('pg');
+    expect(chain).toBeDefined();
+    expect(chain).toContain(TEAM_MODE_ENTRY);
+    expect(readFileSync(join(root, 'main/cli/serve-command.ts'), 'utf8')).toMatch(/await import\('\.\.\/start-team-gateway\.js'\)/);
+    expect(readFileSync(join(root, 'main/cli/serve-command.ts'), 'utf8')).not.toMatch(/^import [^;]*start-team-gateway/m);
   });
 
   it('sees pg where a PostgreSQL connection is opened', () => {
