@@ -17,7 +17,7 @@ export type TeamModeCheck =
       source: string;
       /** Connections per replica; undefined = the pool's default. */
       poolLimit: number | undefined;
-      /** One line for the log: the engine, the masked URL and where it came from. */
+      /** One line for the log and the ready lines: the engine, the masked URL and where it came from. */
       line: string;
     }
   | null;
@@ -40,6 +40,6 @@ export function checkTeamMode(options: Pick<ServeOptions, 'databaseUrl'>, env: N
   }
   return {
     kind: 'postgresql', url: choice.url, source: choice.source, poolLimit,
-    line: `team mode: keys, budgets, models and settings are kept in PostgreSQL (${choice.url.masked}, from ${choice.source})`,
+    line: `Team mode: keys, budgets, models and settings are kept in PostgreSQL (${choice.url.masked}, from ${choice.source})`,
   };
 }

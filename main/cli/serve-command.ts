@@ -155,6 +155,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts).filter((name) => !name.startsWith('*.'));
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
+  // Which database this replica shares, where the person starting it looks (the log may be JSON or warn-level).
+  if (teamMode?.kind === 'postgresql') lines.push(`${teamMode.line}.`);
   if (running.ollamaUrl !== undefined) lines.push(`Ollama-compatible API also on ${running.ollamaUrl} (/ and /api/*).`);
   if (config.file === '<default>') {
     lines.push(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).`);
