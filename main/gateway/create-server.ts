@@ -43,10 +43,10 @@ import { registerBackupRoutes } from './routes/backup-routes.js';
 import type { BackupStore } from '../storage/backup-store.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import type { BudgetAlertWebhook } from '../config/budget-alert-webhook.js';
-import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import { registerStoredResponseRoutes, type StoredResponseReader } from './routes/stored-response-routes.js';
+import type { ConversationStore } from './stored-responses/conversation-store.js';
 import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
 import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
-import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
@@ -95,13 +95,13 @@ export interface ServerDeps {
   port?: number;
   now?: () => number;
   monotonic?: () => number;
-  readiness?: () => ReadinessReport;
+  readiness?: () => ReadinessReport | Promise<ReadinessReport>;
   /** Virtual keys; when given, the /key/* management routes are served. */
   keys?: KeyStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
   priced?: (deployment: Deployment) => boolean;
   /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first. */
-  spend?: { queries: UsageQueries; flush(): void };
+  spend?: { queries: UsageQueries<CallMode>; flush(): void };
   /** Model aliases (e.g. the active model), read per request. */
   aliases?: () => ReadonlyMap<string, string>;
   random?: () => number;
@@ -136,8 +136,11 @@ export interface ServerDeps {
   networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
-  /** The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served. */
-  responses?: ResponseStore;
+  /**
+   * The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served.
+   * The SQLite store answers at once; in team mode each call is a Promise (wrap it in readYourSaves).
+   */
+  responses?: ConversationStore & StoredResponseReader;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
   /**
