@@ -1,9 +1,14 @@
 // Team mode: the same gateway as startGateway, on a PostgreSQL database shared by every replica.
 // Opens the pool (general_settings.database_connection_pool_limit), applies the PostgreSQL
 // migrations (once across replicas, under the runner's advisory lock), builds the repositories on
-// the pool (keys, budget ledger, settings, models: each call a Promise) and the same fastify server,
-// then listens. Loaded only with a postgresql:// URL (a dynamic import), so the desktop and an SQLite
-// `serve` never load `pg`. Never logs or reports the URL's password: only its masked form.
+// the pool (keys, budget ledger, settings, models, usage, responses: each call a Promise), the
+// shared rate limiter (rpm/tpm/parallel counted in the database, so limits hold across replicas)
+// and the same fastify server, then listens. Across replicas: the change feed re-reads what another
+// replica changed (keys, models, settings) within a second; the periodic sweeps run on the one
+// replica holding the leader lease; readiness probes the database (503 while it is unreachable,
+// ready again once it answers, no restart). Loaded only with a postgresql:// URL (a dynamic
+// import), so the desktop and an SQLite `serve` never load `pg`. Never logs or reports the URL's
+// password: only its masked form.
 import { createServer, type Gateway } from './gateway/create-server.js';
 import type { ReadinessReport } from './gateway/routes/health-routes.js';
 import type { GatewayConfig } from './config/load-config.js';
@@ -16,7 +21,17 @@ import { createBudgetLedger, type AsyncBudgetLedger } from './metering/budget-le
 import { createLedgerMeter, type AdmissionRateLimiter, type UsageRecorder } from './metering/create-ledger-meter.js';
 import { isDeploymentPriced } from './metering/is-deployment-priced.js';
 import { createPriceTable } from './metering/price-table.js';
-import { createRateLimiter } from './metering/rate-limiter.js';
+import { createSharedRateLimiter, sweepSharedRateLimits } from './metering/shared-rate-limiter.js';
+import { pruneRawUsage } from './metering/prune-raw-usage.js';
+import { createUsageQueries } from './metering/usage-queries.js';
+import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
+import { readYourSaves } from './gateway/stored-responses/read-your-saves.js';
+import { scheduleSweeps } from './core/schedule-sweeps.js';
+import { createChangeFeed } from './storage/change-feed.js';
+import { createLeaderLease } from './storage/leader-lease.js';
+import { createPostgresReadiness } from './storage/postgres-readiness.js';
+import { createResponseStore } from './storage/response-store.js';
+import { ensureUsagePartitions } from './storage/usage-partitions.js';
 import { loadActiveModelStore } from './routing/active-model.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import type { PostgresDatabaseUrl } from './storage/database-url.js';
@@ -61,7 +76,10 @@ export interface RunningTeamGateway {
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
-const BUDGET_SWEEP_MS = 60_000;
+/** Budget resets, dead replicas' reservations, rate-limit rows: small sweeps, often. */
+const SHORT_SWEEP_MS = 60_000;
+/** Usage partitions ahead and retention: daily work, checked hourly. */
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
 export async function startTeamGateway(options: StartTeamGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningTeamGateway> {
   const { log, database } = options;
@@ -71,66 +89,113 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
   // Every replica runs this; the runner's advisory lock applies each step once.
   await migratePostgresDatabase({ url: database, log });
   const connection = openPostgresPool(database, options.poolLimit === undefined ? {} : { max: options.poolLimit });
-  const closeQuietly = () => connection.close().catch(() => undefined);
+  // Everything opened below, closed in reverse on a failed start or at shutdown.
+  const closers: (() => Promise<unknown> | unknown)[] = [() => connection.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await Promise.resolve().then(close).catch((error: unknown) => log.debug({ err: error }, 'team mode: a close step failed'));
+  };
   try {
     // One round trip before anything else: a pool that cannot connect fails the start here, with
     // the masked URL, instead of at the first request.
     await connection.pool.query('SELECT 1').catch((error: unknown) => {
       throw postgresUnavailable(database, error);
     });
+    // Today's and the coming week's usage partitions before the first row (every replica: the
+    // function is idempotent under its own lock); the leader's sweep keeps them ahead.
+    await ensureUsagePartitions(connection, clock.now());
     const storedModels = createModelRepository(connection, clock);
     if (!options.allowEmpty && config.deployments.length === 0 && (await storedModels.list()).length === 0) {
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (database ${database.masked}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
     const keys = createKeyRepository(connection, clock);
     const verifier = createKeyVerifier(keys, clock);
+    closers.push(() => verifier.dispose());
     const settings = createSettingsRepository(connection);
     const gatewaySettings = await loadGatewaySettings(settings);
     const budget = createBudgetLedger(connection, { clock });
     // Until the usage ledger runs on PostgreSQL, a finished request settles its reservation with
     // its real cost, so spend is exact; its usage row is not written.
     const usage = createSettlingRecorder(budget, log);
-    const limiter = options.limiter ?? createRateLimiter({ clock });
+    closers.push(() => usage.settled());
+    const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
+    // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
+    const responseStore = createResponseStore(connection, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
+    const responses = readYourSaves(responseStore);
+    const sharedLimiter = options.limiter === undefined ? createSharedRateLimiter(connection, { clock, log }) : undefined;
+    if (sharedLimiter !== undefined) closers.push(() => sharedLimiter.close());
+    const limiter: AdmissionRateLimiter = options.limiter ?? sharedLimiter!;
     const prices = createPriceTable(undefined, { now: () => clock.now() });
     const meter = createLedgerMeter({ prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact });
 
     let gateway: Gateway | undefined;
     const activeModel = await loadActiveModelStore({ persistence: settings, groups: () => gateway?.router().groups() ?? [] });
     let draining = false;
-    const readiness = (): ReadinessReport => {
+    const probe = createPostgresReadiness({ pool: connection.pool, log });
+    const readiness = async (): Promise<ReadinessReport> => {
       if (draining) return { status: 'not_ready', reason: 'draining', db: 'connected' };
-      return { status: 'connected', db: 'connected', models: gateway?.router().groups().length ?? 0 };
+      const database = await probe.check();
+      return database.status === 'connected' ? { ...database, models: gateway?.router().groups().length ?? 0 } : database;
     };
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
+      spend: { queries: createUsageQueries(connection), flush: () => undefined },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
-      models: { store: storedModels, env: options.env }, activeModel, activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host,
+      models: { store: storedModels, env: options.env }, activeModel, activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: requireKeysDeps(prelude, log),
     });
     const served = gateway;
+
+    // What another replica changed, re-read here (this replica's own writes already updated it).
+    const reload = async (topic: string): Promise<void> => {
+      if (topic === 'keys') {
+        verifier.clearCache();
+      } else if (topic === 'models') {
+        await served.reloadModels();
+      } else if (topic === 'settings') {
+        await Promise.all([gatewaySettings.reload(), activeModel.reload()]);
+      }
+    };
+    const feed = createChangeFeed({
+      url: database, pool: connection.pool, log,
+      onChange: (topic) => {
+        reload(topic).catch((error: unknown) => log.warn({ err: error, topic }, `could not re-read ${topic} changed by another replica; the next change or poll retries`));
+      },
+    });
+    await feed.start();
+    closers.push(() => feed.close());
+
+    // The periodic sweeps run on one replica at a time: the one holding the leader lease.
+    const leader = createLeaderLease({ url: database, log });
+    closers.push(() => leader.close());
+    const sweeps = scheduleSweeps({
+      isLeader: () => leader.isLeader(),
+      log,
+      jobs: [
+        // Budgets whose period ended start again from 0 (a compare-and-set: safe even if two leaders overlap).
+        { name: 'budget-resets', everyMs: SHORT_SWEEP_MS, run: () => keys.resetDueBudgets().then(() => undefined) },
+        { name: 'rate-limit-rows', everyMs: SHORT_SWEEP_MS, run: () => sweepSharedRateLimits(connection, clock.now()).then(() => undefined) },
+        {
+          name: 'usage-retention', everyMs: RETENTION_SWEEP_MS,
+          run: async () => {
+            await ensureUsagePartitions(connection, clock.now());
+            const { cutoff } = await pruneRawUsage(connection, { clock, retentionDays: gatewaySettings.retentionDays() });
+            // Stored responses live exactly as long as the usage rows of the requests that made them.
+            await responseStore.prune(cutoff);
+          },
+        },
+      ],
+    });
+    closers.push(() => sweeps.close());
+
     await served.app.listen({ host: options.host, port: options.port });
     const address = served.app.server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
     const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-
-    // Budgets whose period ended start again from 0: a compare-and-set, safe on every replica at once.
-    const sweep = () => {
-      keys.resetDueBudgets().catch((error: unknown) => log.warn({ err: error }, 'budget reset sweep failed; will retry'));
-    };
-    sweep();
-    const sweepTimer = setInterval(sweep, BUDGET_SWEEP_MS);
-    sweepTimer.unref();
-
-    const reload = async (topic: string): Promise<void> => {
-      if (topic === 'keys') verifier.clearCache();
-      else if (topic === 'models') await served.reloadModels();
-      else if (topic === 'settings') await Promise.all([gatewaySettings.reload(), activeModel.reload()]);
-    };
 
     let closing: Promise<void> | undefined;
     return {
@@ -144,20 +209,18 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
       close({ graceMs = SHUTDOWN_GRACE_MS } = {}) {
         draining = true;
         closing ??= (async () => {
-          clearInterval(sweepTimer);
           const forced = setTimeout(() => served.app.server.closeAllConnections(), graceMs);
           forced.unref();
           await served.close();
           clearTimeout(forced);
-          await usage.settled();
-          verifier.dispose();
-          await closeQuietly();
+          // Then, in reverse order of opening: sweeps, leader, feed, limiter, usage, verifier, pool.
+          await closeAll();
         })();
         return closing;
       },
     };
   } catch (error) {
-    await closeQuietly();
+    await closeAll();
     throw error;
   }
 }
