@@ -13,8 +13,7 @@ import * as storedResponses from './0006-stored-responses.js';
 import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
 import * as modelPositions from './0008-model-positions.js';
 import * as reservationLeases from './0009-reservation-leases.js';
-// Placeholder: replaced by i16-usage-scale's migration 10 at merge.
-import * as reservedForUsageScale from './0010-reserved-for-usage-scale.js';
+import * as partitionedUsageLog from './0010-partitioned-usage-log.js';
 import * as responsePositionsAndSharedRateLimits from './0011-response-positions-and-shared-rate-limits.js';
 
 export interface Migration {
@@ -37,7 +36,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, reservedForUsageScale, responsePositionsAndSharedRateLimits];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
