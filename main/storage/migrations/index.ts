@@ -13,6 +13,7 @@ import * as storedResponses from './0006-stored-responses.js';
 import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
 import * as modelPositions from './0008-model-positions.js';
 import * as reservationLeases from './0009-reservation-leases.js';
+import * as changeVersions from './0012-change-versions.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -38,3 +39,10 @@ export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Migration 12 (change versions for the change feed), written on a branch where 10 and 11 (usage
+ * partitions, response-store positions) were not merged yet. It joins MIGRATIONS right after
+ * them at the merge (the list must have no gaps); until then tests append it themselves.
+ */
+export const CHANGE_VERSIONS_STEP: SchemaStep = changeVersions;
