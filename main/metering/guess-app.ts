@@ -1,7 +1,9 @@
 // guessApp: names the app behind a request made with the master key, from its User-Agent and a
-// few identifying headers, so usage is per app before the user makes per-app keys. It returns a
-// member of a closed set and never echoes header text (which is client-controlled) into the
-// ledger; it never throws and looks at a bounded prefix of each header.
+// few identifying headers, so usage is per app before the user makes per-app keys. Known apps
+// and libraries get a member of a closed set; any other client gets its User-Agent's product
+// token (`MyTool/1.2 (linux)` -> `MyTool`), which is client-controlled text and so is only taken
+// when it is a short plain token (letters, digits, `.`, `_`, `-`): nothing else of a header ever
+// reaches the ledger. Never throws; looks at a bounded prefix of each header.
 
 export type GuessedApp =
   | 'claude-code'
@@ -32,7 +34,19 @@ export type GuessedApp =
   | 'go-http-client'
   /** The dashboard's own Playground (it sends `X-Title: Switchboard Playground`). */
   | 'playground'
+  /** A web browser (`Mozilla/5.0 …`) whose page names no app. */
+  | 'browser'
   | 'unknown';
+
+/** A known app, or an unknown client's product token (see PRODUCT_TOKEN). */
+export type AppName = GuessedApp | (string & {});
+
+/**
+ * The first product of a User-Agent (RFC 9110 §10.1.5: `product = token ["/" product-version]`),
+ * kept only when it is a plain short name followed by a version: no spaces, quotes, angle
+ * brackets or control characters can pass, so the name is safe in a log line and a CSV cell.
+ */
+const PRODUCT_TOKEN = /^([A-Za-z][A-Za-z0-9._-]{0,31})\/[!-~]/;
 
 /** Request headers as fastify gives them: lower-case names. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
@@ -142,7 +156,7 @@ const LIBRARY_RULES: readonly [RegExp, GuessedApp][] = [
   [/^go-http-client\//, 'go-http-client'],
 ];
 
-export function guessApp(userAgent: string | undefined, headers: RequestHeaders = {}): GuessedApp {
+export function guessApp(userAgent: string | undefined, headers: RequestHeaders = {}): AppName {
   const ua = normalise(userAgent);
   if (ua !== '') {
     for (const [pattern, app] of APP_RULES) if (pattern.test(ua)) return app;
@@ -160,6 +174,10 @@ export function guessApp(userAgent: string | undefined, headers: RequestHeaders 
 
   if (ua !== '') {
     for (const [pattern, app] of LIBRARY_RULES) if (pattern.test(ua)) return app;
+    if (ua.startsWith('mozilla/')) return 'browser';
+    // Case kept as the client wrote it: `QwenCode`, `MyTool` read better than lower case.
+    const product = PRODUCT_TOKEN.exec(userAgent!.slice(0, MAX_HEADER).trim());
+    if (product) return product[1]!;
   }
   return 'unknown';
 }

@@ -1,9 +1,12 @@
 // Retention: deletes raw usage_log rows (and their hourly rollups) older than N days (default 30)
 // in bounded batches, each its own short write transaction so requests keep recording in
 // between. Never touches the daily rollups: they are the history once the raw rows are gone.
+// On PostgreSQL (team mode) the same call drops whole day partitions instead (usage-partitions.ts).
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
 import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { isPostgresConnection, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
+import { dropUsagePartitionsBefore } from '../storage/usage-partitions.js';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -33,9 +36,21 @@ export function retentionCutoff(nowMs: number, retentionDays: number): number {
   return Math.floor(nowMs / DAY_MS) * DAY_MS - retentionDays * DAY_MS;
 }
 
-export function pruneRawUsage(db: Database.Database, options: PruneRawUsageOptions): PruneResult {
+/**
+ * SQLite: batched DELETEs, synchronous. PostgreSQL: drops the day partitions before the cutoff
+ * (batchSize and maxBatches do not apply: a drop is one catalog change per day), a Promise.
+ */
+export function pruneRawUsage<C extends StorageConnection>(connection: C, options: PruneRawUsageOptions): Returns<ModeOf<C>, PruneResult> {
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!Number.isSafeInteger(retentionDays) || retentionDays < 1) throw new RangeError(`retentionDays must be a whole number of days, 1 or more (got ${retentionDays}).`);
+  if (isPostgresConnection(connection)) {
+    const cutoff = retentionCutoff(options.clock.now(), retentionDays);
+    return dropUsagePartitionsBefore(connection, cutoff).then(({ deleted }) => ({ deleted, more: false, cutoff })) as Returns<ModeOf<C>, PruneResult>;
+  }
+  return pruneSqlite(connection as Database.Database, options, retentionDays) as Returns<ModeOf<C>, PruneResult>;
+}
+
+function pruneSqlite(db: Database.Database, options: PruneRawUsageOptions, retentionDays: number): PruneResult {
   const batchSize = Math.max(1, options.batchSize ?? 5_000);
   const maxBatches = Math.max(1, options.maxBatches ?? 1_000);
   const cutoff = retentionCutoff(options.clock.now(), retentionDays);

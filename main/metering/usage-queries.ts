@@ -2,10 +2,13 @@
 // raw rows, and spend/tokens/requests/errors/latency summaries served from the daily rollups for
 // whole days, the hourly rollups for whole hours, and raw rows only for the partial hour at
 // either end (so well under 50 ms at a million rows). Read-only; never exposes a key hash.
-import type Database from 'better-sqlite3';
-import { DAY_MS, HOUR_MS, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS, UTC_DAY_SQL, percentileFromHistogram, utcDay } from './usage-rollups.js';
+import { bindSnapshotRead } from '../storage/bind-snapshot-read.js';
+import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import type { CallMode, ModeOf, Returns, StorageConnection } from '../storage/storage-connection.js';
+import { all, get, readUnit } from '../storage/storage-unit.js';
+import { spendLogsUnit } from './spend-logs.js';
+import { DAY_MS, HOUR_MS, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS, percentileFromHistogram, utcDay } from './usage-rollups.js';
 import type { UsageStatus } from './usage-record.js';
-import type { UsageRow } from './usage-ledger.js';
 import { createUsageTimeline, type UsageTimeline, type UsageTimelineQuery } from './usage-timeline.js';
 
 /** One /spend/logs row, in LiteLLM's LiteLLM_SpendLogs field names where one exists. */
@@ -68,14 +71,22 @@ export interface SpendLogsQuery {
   end?: number;
   page?: number;
   pageSize?: number;
+  /**
+   * Keyset paging (the efficient way): the `next_cursor` of the previous page, or '' for the first
+   * page. When set, `page` is ignored and the total is not counted (null).
+   */
+  cursor?: string;
 }
 
 export interface SpendLogsPage {
   data: SpendLogRow[];
-  total: number;
+  /** Rows matching the filters; null in cursor mode (counting millions of rows is what a cursor avoids). */
+  total: number | null;
   page: number;
   page_size: number;
-  total_pages: number;
+  total_pages: number | null;
+  /** Pass as `cursor` for the next page; null on the last page. Stable under concurrent inserts. */
+  next_cursor: string | null;
 }
 
 export type UsageGroupBy = 'app' | 'model' | 'provider' | 'day' | 'key';
@@ -119,23 +130,21 @@ export interface UsageSummary {
   totals: UsageSummaryGroup;
 }
 
-export interface UsageQueries {
-  spendLogs(query?: SpendLogsQuery): SpendLogsPage;
-  usageSummary(query: UsageSummaryQuery): UsageSummary;
+export interface UsageQueries<M extends CallMode = 'sync'> {
+  spendLogs(query?: SpendLogsQuery): Returns<M, SpendLogsPage>;
+  usageSummary(query: UsageSummaryQuery): Returns<M, UsageSummary>;
   /** Per app over time, hour or day buckets (usage-timeline.ts). */
-  usageTimeline(query: UsageTimelineQuery): UsageTimeline;
+  usageTimeline(query: UsageTimelineQuery): Returns<M, UsageTimeline>;
 }
 
-export const MAX_SPEND_LOGS_PAGE_SIZE = 1_000;
+export { MAX_SPEND_LOGS_PAGE_SIZE } from './spend-logs.js';
 
+const GROUP_BYS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: 'day', key: 'key_id' };
-const HOURLY_GROUP: Record<UsageGroupBy, string> = { ...DAILY_GROUP, day: "strftime('%Y-%m-%d', hour / 1000, 'unixepoch')" };
-const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')" };
-
-/** A usage_log row as read back, with its bodies and failure joined (null when not captured). */
-type LogRow = Omit<UsageRow, 'request_body' | 'response_body' | 'error_message' | 'upstream_status' | 'upstream_excerpt'> & {
-  request_body: string | null; response_body: string | null; error_message: string | null; upstream_status: number | null; upstream_excerpt: string | null;
-};
+// 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
+// TypeScript: the same integer arithmetic on both engines (no strftime).
+const HOURLY_GROUP: Record<UsageGroupBy, string> = { ...DAILY_GROUP, day: `(hour / ${DAY_MS}) * ${DAY_MS}` };
+const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
 
 interface Sums {
   requests: number;
@@ -148,10 +157,10 @@ interface Sums {
 }
 
 /** A usage_daily aggregate; lat_bNN columns hold the histogram. */
-type RollupRow = Sums & { grp: string; errors: number; rejected: number } & Record<string, number | string>;
+type RollupRow = Sums & { grp: string | number; errors: number; rejected: number } & Record<string, number | string>;
 
 /** A usage_log aggregate per group and latency bucket; bucket -1 holds the failed requests, -2 the rejected ones. */
-type RawRow = Sums & { grp: string; bucket: number };
+type RawRow = Sums & { grp: string | number; bucket: number };
 
 interface Accumulator {
   requests: number;
@@ -167,85 +176,86 @@ interface Accumulator {
   histogram: number[];
 }
 
-export function createUsageQueries(db: Database.Database): UsageQueries {
-  const sums = 'sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, sum(cached_tokens) AS cached_tokens, sum(reasoning_tokens) AS reasoning_tokens, sum(cost_micros) AS cost_micros';
-  // The bucket computed once per row and grouped on: about 3x faster than one sum() per bucket.
-  const bucketSql = `CASE WHEN status = 'rejected' THEN -2 WHEN status <> 'success' THEN -1 ${LATENCY_BUCKET_BOUNDS_MS.map((bound, i) => `WHEN latency_ms <= ${bound} THEN ${i}`).join(' ')} ELSE ${LATENCY_BUCKET_BOUNDS_MS.length} END`;
-  const rollupStatements = new Map<string, Database.Statement<[string | number, string | number], RollupRow>>();
-  const rawStatements = new Map<UsageGroupBy, Database.Statement<[number, number], RawRow>>();
-  const anyRaw = db.prepare<[number, number], { found: number }>('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');
-  const keyAlias = db.prepare<[string], { key_alias: string | null }>('SELECT key_alias FROM virtual_keys WHERE id = ?');
+// PostgreSQL's sum(bigint) is numeric (read as a string by pg): cast back to BIGINT, which both engines accept.
+const SUMS = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_micros'].map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ');
+// The bucket computed once per row and grouped on: about 3x faster than one sum() per bucket.
+const BUCKET_SQL = `CASE WHEN status = 'rejected' THEN -2 WHEN status <> 'success' THEN -1 ${LATENCY_BUCKET_BOUNDS_MS.map((bound, i) => `WHEN latency_ms <= ${bound} THEN ${i}`).join(' ')} ELSE ${LATENCY_BUCKET_BOUNDS_MS.length} END`;
+const ANY_RAW = sql('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');
+const KEY_ALIAS = sql('SELECT key_alias FROM virtual_keys WHERE id = ?');
 
-  /** Daily rows for days in [from, to] (YYYY-MM-DD), or hourly rows for hours in [from, to) (ms). */
-  function rollupStatement(table: 'usage_daily' | 'usage_hourly', groupBy: UsageGroupBy): Database.Statement<[string | number, string | number], RollupRow> {
-    const cacheKey = `${table}/${groupBy}`;
-    let statement = rollupStatements.get(cacheKey);
-    if (statement === undefined) {
-      const [group, range] = table === 'usage_daily' ? [DAILY_GROUP[groupBy], 'day >= ? AND day <= ?'] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
-      statement = db.prepare<[string | number, string | number], RollupRow>(
-        `SELECT ${group} AS grp, sum(requests) AS requests, sum(errors) AS errors, sum(rejected) AS rejected, ${sums}, max(latency_max_ms) AS latency_max_ms,
-           ${LATENCY_BUCKET_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
-         FROM ${table} WHERE ${range} GROUP BY grp`,
-      );
-      rollupStatements.set(cacheKey, statement);
-    }
-    return statement;
+function rollupStatement(table: 'usage_daily' | 'usage_hourly', groupBy: UsageGroupBy): SqlStatement {
+  const [group, range] = table === 'usage_daily' ? [DAILY_GROUP[groupBy], 'day >= ? AND day <= ?'] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
+  return sql(
+    `SELECT ${group} AS grp, CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(errors) AS BIGINT) AS errors, CAST(sum(rejected) AS BIGINT) AS rejected, ${SUMS}, max(latency_max_ms) AS latency_max_ms,
+       ${LATENCY_BUCKET_COLUMNS.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')}
+     FROM ${table} WHERE ${range} GROUP BY ${group}`,
+  );
+}
+
+function rawStatement(groupBy: UsageGroupBy): SqlStatement {
+  return sql(
+    `SELECT ${RAW_GROUP[groupBy]} AS grp, ${BUCKET_SQL} AS bucket, count(*) AS requests, ${SUMS}, max(latency_ms) AS latency_max_ms
+     FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY ${RAW_GROUP[groupBy]}, ${BUCKET_SQL}`,
+  );
+}
+
+/** Every statement defined once, at load: the shim runs once per statement, never per call. */
+const DAILY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_daily', g)])) as Record<UsageGroupBy, SqlStatement>;
+const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly', g)])) as Record<UsageGroupBy, SqlStatement>;
+const RAW = Object.fromEntries(GROUP_BYS.map((g) => [g, rawStatement(g)])) as Record<UsageGroupBy, SqlStatement>;
+
+/** A group value as the API shows it: 'day' groups from hours and raw rows arrive as epoch ms. */
+function groupName(groupBy: UsageGroupBy, grp: string | number): string {
+  return groupBy === 'day' && typeof grp === 'number' ? utcDay(grp) : String(grp);
+}
+
+const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
+  // 8.64e15 ms is the last instant a JS Date can represent.
+  if (!Number.isFinite(query.start) || !Number.isFinite(query.end) || query.start < 0 || query.end > 8.64e15) {
+    throw new RangeError('usageSummary needs a start and an end in epoch ms.');
   }
-
-  function rawStatement(groupBy: UsageGroupBy): Database.Statement<[number, number], RawRow> {
-    let statement = rawStatements.get(groupBy);
-    if (statement === undefined) {
-      statement = db.prepare<[number, number], RawRow>(
-        `SELECT ${RAW_GROUP[groupBy]} AS grp, ${bucketSql} AS bucket, count(*) AS requests, ${sums}, max(latency_ms) AS latency_max_ms
-         FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY grp, bucket`,
-      );
-      rawStatements.set(groupBy, statement);
+  if (!GROUP_BYS.includes(query.groupBy)) throw new RangeError(`groupBy must be one of ${GROUP_BYS.join(', ')}.`);
+  const groups = new Map<string, Accumulator>();
+  const accumulator = (grp: string | number): Accumulator => {
+    const name = groupName(query.groupBy, grp);
+    let acc = groups.get(name);
+    if (acc === undefined) {
+      acc = emptyAccumulator();
+      groups.set(name, acc);
     }
-    return statement;
-  }
-
-  // One read transaction: rollups and raw rows come from the same snapshot, even while the
-  // usage ledger commits a batch between the reads.
-  const summarise = db.transaction((query: UsageSummaryQuery): Map<string, Accumulator> => {
-    const groups = new Map<string, Accumulator>();
-    const accumulator = (grp: string): Accumulator => {
-      let acc = groups.get(grp);
-      if (acc === undefined) {
-        acc = emptyAccumulator();
-        groups.set(grp, acc);
-      }
-      return acc;
-    };
-    const addSums = (acc: Accumulator, row: Sums): void => {
-      acc.requests += row.requests;
-      acc.prompt_tokens += row.prompt_tokens ?? 0;
-      acc.completion_tokens += row.completion_tokens ?? 0;
-      acc.cached_tokens += row.cached_tokens ?? 0;
-      acc.reasoning_tokens += row.reasoning_tokens ?? 0;
-      acc.cost_micros += row.cost_micros ?? 0;
-    };
-    const addRollup = (row: RollupRow): void => {
-      const acc = accumulator(row.grp);
-      addSums(acc, row);
-      acc.errors += row.errors ?? 0;
-      acc.rejected += row.rejected ?? 0;
+    return acc;
+  };
+  const addSums = (acc: Accumulator, row: Sums): void => {
+    acc.requests += Number(row.requests);
+    acc.prompt_tokens += row.prompt_tokens ?? 0;
+    acc.completion_tokens += row.completion_tokens ?? 0;
+    acc.cached_tokens += row.cached_tokens ?? 0;
+    acc.reasoning_tokens += row.reasoning_tokens ?? 0;
+    acc.cost_micros += row.cost_micros ?? 0;
+  };
+  const addRollup = (row: RollupRow): void => {
+    const acc = accumulator(row.grp);
+    addSums(acc, row);
+    acc.errors += row.errors ?? 0;
+    acc.rejected += row.rejected ?? 0;
+    acc.latency_max_ms = Math.max(acc.latency_max_ms, row.latency_max_ms ?? 0);
+    LATENCY_BUCKET_COLUMNS.forEach((column, i) => {
+      acc.histogram[i] = (acc.histogram[i] as number) + (Number(row[column]) || 0);
+    });
+  };
+  const addRaw = (row: RawRow): void => {
+    const acc = accumulator(row.grp);
+    addSums(acc, row);
+    if (row.bucket < 0) {
+      acc.errors += row.requests;
+      if (row.bucket === -2) acc.rejected += row.requests;
+    } else {
+      acc.histogram[row.bucket] = (acc.histogram[row.bucket] as number) + row.requests;
       acc.latency_max_ms = Math.max(acc.latency_max_ms, row.latency_max_ms ?? 0);
-      LATENCY_BUCKET_COLUMNS.forEach((column, i) => {
-        acc.histogram[i] = (acc.histogram[i] as number) + (Number(row[column]) || 0);
-      });
-    };
-    const addRaw = (row: RawRow): void => {
-      const acc = accumulator(row.grp);
-      addSums(acc, row);
-      if (row.bucket < 0) {
-        acc.errors += row.requests;
-        if (row.bucket === -2) acc.rejected += row.requests;
-      } else {
-        acc.histogram[row.bucket] = (acc.histogram[row.bucket] as number) + row.requests;
-        acc.latency_max_ms = Math.max(acc.latency_max_ms, row.latency_max_ms ?? 0);
-      }
-    };
+    }
+  };
 
+  if (query.end > query.start) {
     // [start, end) = partial day + whole days + partial day; each partial day = partial hour +
     // whole hours + partial hour. Days from usage_daily, hours from usage_hourly, the rest raw.
     let firstDay: number | null = null;
@@ -271,97 +281,54 @@ export function createUsageQueries(db: Database.Database): UsageQueries {
       const dayStart = Math.floor(from / DAY_MS) * DAY_MS;
       // No raw row left in the day: retention pruned it (with its hours), or nothing happened.
       // Either way only the daily rollup can answer, at day granularity.
-      if (anyRaw.get(dayStart, dayStart + DAY_MS) === undefined) {
+      if ((yield* get<{ found: number }>(ANY_RAW, [dayStart, dayStart + DAY_MS])) === undefined) {
         useDay(dayStart);
         continue;
       }
       const hoursFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
       const hoursTo = Math.floor(to / HOUR_MS) * HOUR_MS;
       if (hoursFrom < hoursTo) {
-        for (const row of rollupStatement('usage_hourly', query.groupBy).all(hoursFrom, hoursTo)) addRollup(row);
-        if (from < hoursFrom) for (const row of rawStatement(query.groupBy).all(from, hoursFrom)) addRaw(row);
-        if (hoursTo < to) for (const row of rawStatement(query.groupBy).all(hoursTo, to)) addRaw(row);
+        for (const row of yield* all<RollupRow>(HOURLY[query.groupBy], [hoursFrom, hoursTo])) addRollup(row);
+        if (from < hoursFrom) for (const row of yield* all<RawRow>(RAW[query.groupBy], [from, hoursFrom])) addRaw(row);
+        if (hoursTo < to) for (const row of yield* all<RawRow>(RAW[query.groupBy], [hoursTo, to])) addRaw(row);
       } else {
-        for (const row of rawStatement(query.groupBy).all(from, to)) addRaw(row);
+        for (const row of yield* all<RawRow>(RAW[query.groupBy], [from, to])) addRaw(row);
       }
     }
     if (firstDay !== null && lastDay !== null) {
-      for (const row of rollupStatement('usage_daily', query.groupBy).all(utcDay(firstDay), utcDay(lastDay))) addRollup(row);
+      for (const row of yield* all<RollupRow>(DAILY[query.groupBy], [utcDay(firstDay), utcDay(lastDay)])) addRollup(row);
     }
-    return groups;
-  });
+  }
 
+  const total = emptyAccumulator();
+  const result: UsageSummaryGroup[] = [];
+  for (const [group, acc] of groups) {
+    if (acc.requests === 0) continue;
+    total.requests += acc.requests;
+    total.errors += acc.errors;
+    total.rejected += acc.rejected;
+    total.prompt_tokens += acc.prompt_tokens;
+    total.completion_tokens += acc.completion_tokens;
+    total.cached_tokens += acc.cached_tokens;
+    total.reasoning_tokens += acc.reasoning_tokens;
+    total.cost_micros += acc.cost_micros;
+    total.latency_max_ms = Math.max(total.latency_max_ms, acc.latency_max_ms);
+    acc.histogram.forEach((n, i) => {
+      total.histogram[i] = (total.histogram[i] as number) + n;
+    });
+    const label = query.groupBy === 'key' && group !== '' ? ((yield* get<{ key_alias: string | null }>(KEY_ALIAS, [group]))?.key_alias ?? null) : null;
+    result.push(toGroup(group, label, acc));
+  }
+  if (query.groupBy === 'day') result.sort((a, b) => a.group.localeCompare(b.group));
+  else result.sort((a, b) => b.spend_micros - a.spend_micros || b.requests - a.requests || a.group.localeCompare(b.group));
+  return { start: query.start, end: query.end, group_by: query.groupBy, groups: result, totals: toGroup('total', null, total) };
+});
+
+export function createUsageQueries<C extends StorageConnection>(connection: C): UsageQueries<ModeOf<C>> {
   return {
-    usageTimeline: createUsageTimeline(db),
-
-    spendLogs(query = {}) {
-      const page = Math.max(1, Math.floor(query.page ?? 1));
-      const pageSize = Math.min(MAX_SPEND_LOGS_PAGE_SIZE, Math.max(1, Math.floor(query.pageSize ?? 50)));
-      const conditions: string[] = [];
-      const params: Record<string, string | number> = {};
-      if (query.keyId !== undefined) {
-        conditions.push('key_id = :keyId');
-        params.keyId = query.keyId;
-      }
-      if (query.model !== undefined) {
-        conditions.push('(model_group = :model OR requested_model = :model)');
-        params.model = query.model;
-      }
-      if (query.start !== undefined) {
-        conditions.push('ts >= :start');
-        params.start = query.start;
-      }
-      if (query.end !== undefined) {
-        conditions.push('ts < :end');
-        params.end = query.end;
-      }
-      const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
-      const read = db.transaction(() => {
-        const total = (db.prepare(`SELECT count(*) AS n FROM usage_log ${where}`).get(params) as { n: number }).n;
-        const rows = db
-          // Bodies joined to the page's rows only, after the page is cut from usage_log.
-          .prepare(`SELECT page.*, b.request_body, b.response_body, e.message AS error_message, e.upstream_status, e.upstream_excerpt
-             FROM (SELECT * FROM usage_log ${where} ORDER BY ts DESC, request_id DESC LIMIT :limit OFFSET :offset) AS page
-             LEFT JOIN usage_bodies AS b ON b.request_id = page.request_id
-             LEFT JOIN usage_errors AS e ON e.request_id = page.request_id
-             ORDER BY page.ts DESC, page.request_id DESC`)
-          .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize }) as LogRow[];
-        return { total, rows };
-      });
-      const { total, rows } = read();
-      return { data: rows.map(toSpendLogRow), total, page, page_size: pageSize, total_pages: Math.ceil(total / pageSize) };
-    },
-
-    usageSummary(query) {
-      // 8.64e15 ms is the last instant a JS Date can represent.
-      if (!Number.isFinite(query.start) || !Number.isFinite(query.end) || query.start < 0 || query.end > 8.64e15) {
-        throw new RangeError('usageSummary needs a start and an end in epoch ms.');
-      }
-      if (!(query.groupBy in DAILY_GROUP)) throw new RangeError(`groupBy must be one of ${Object.keys(DAILY_GROUP).join(', ')}.`);
-      const accumulators = query.end > query.start ? summarise(query) : new Map<string, Accumulator>();
-      const total = emptyAccumulator();
-      const groups: UsageSummaryGroup[] = [];
-      for (const [group, acc] of accumulators) {
-        if (acc.requests === 0) continue;
-        total.requests += acc.requests;
-        total.errors += acc.errors;
-        total.rejected += acc.rejected;
-        total.prompt_tokens += acc.prompt_tokens;
-        total.completion_tokens += acc.completion_tokens;
-        total.cached_tokens += acc.cached_tokens;
-        total.reasoning_tokens += acc.reasoning_tokens;
-        total.cost_micros += acc.cost_micros;
-        total.latency_max_ms = Math.max(total.latency_max_ms, acc.latency_max_ms);
-        acc.histogram.forEach((n, i) => {
-          total.histogram[i] = (total.histogram[i] as number) + n;
-        });
-        const label = query.groupBy === 'key' && group !== '' ? (keyAlias.get(group)?.key_alias ?? null) : null;
-        groups.push(toGroup(group, label, acc));
-      }
-      if (query.groupBy === 'day') groups.sort((a, b) => a.group.localeCompare(b.group));
-      else groups.sort((a, b) => b.spend_micros - a.spend_micros || b.requests - a.requests || a.group.localeCompare(b.group));
-      return { start: query.start, end: query.end, group_by: query.groupBy, groups, totals: toGroup('total', null, total) };
-    },
+    usageTimeline: createUsageTimeline(connection),
+    spendLogs: bindSnapshotRead(connection, spendLogsUnit),
+    usageSummary: bindSnapshotRead(connection, summaryUnit),
   };
 }
 
@@ -385,44 +352,5 @@ function toGroup(group: string, label: string | null, acc: Accumulator): UsageSu
     rejected: acc.rejected,
     p50_latency_ms: percentileFromHistogram(acc.histogram, 0.5, acc.latency_max_ms),
     p95_latency_ms: percentileFromHistogram(acc.histogram, 0.95, acc.latency_max_ms),
-  };
-}
-
-function toSpendLogRow(row: LogRow): SpendLogRow {
-  return {
-    request_id: row.request_id,
-    call_type: row.endpoint,
-    api_key: row.key_id,
-    key_alias: row.key_alias,
-    app: row.app,
-    user_agent: row.user_agent,
-    model: row.model_group,
-    model_group: row.model_group,
-    requested_model: row.requested_model,
-    model_id: row.deployment_id,
-    custom_llm_provider: row.provider,
-    spend: row.cost_micros / 1_000_000,
-    spend_micros: row.cost_micros,
-    startTime: new Date(row.ts).toISOString(),
-    endTime: new Date(row.ts + row.latency_ms).toISOString(),
-    completionStartTime: row.ttft_ms === null ? null : new Date(row.ts + row.ttft_ms).toISOString(),
-    request_duration_ms: row.latency_ms,
-    prompt_tokens: row.prompt_tokens,
-    completion_tokens: row.completion_tokens,
-    total_tokens: row.prompt_tokens + row.completion_tokens,
-    cached_tokens: row.cached_tokens,
-    cache_creation_tokens: row.cache_creation_tokens,
-    reasoning_tokens: row.reasoning_tokens,
-    status: row.status,
-    http_status: row.http_status,
-    error_code: row.error_code,
-    usage_estimated: row.usage_estimated === 1,
-    retries: row.retries,
-    fallbacks: row.fallbacks,
-    request_body: row.request_body,
-    response_body: row.response_body,
-    error_message: row.error_message,
-    upstream_status: row.upstream_status,
-    upstream_excerpt: row.upstream_excerpt,
   };
 }

@@ -9,7 +9,9 @@
 // read from one is exact to within its bucket (about ±25%), which is what a dashboard needs,
 // for 22 integer columns per row. A t-digest would be more precise but cannot be merged in SQL.
 import type Database from 'better-sqlite3';
-import { immediateTransaction } from '../storage/immediate-transaction.js';
+import { sql } from '../storage/sql-statement.js';
+import { bindUnit, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
+import { all, run, writeUnit } from '../storage/storage-unit.js';
 
 /** Upper bounds (inclusive) of the latency buckets, ms; one more bucket holds everything above. */
 export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = [
@@ -193,7 +195,8 @@ export function createUsageRollupWriter(db: Database.Database): UsageRollupWrite
 
 /**
  * SQL select-list items that aggregate usage_log rows the way the rollup writer does: one
- * `sum(...)` per latency bucket over successful rows.
+ * `sum(...)` per latency bucket over successful rows (CASE, not a summed boolean: PostgreSQL
+ * cannot sum a boolean).
  */
 export function latencyHistogramSql(): string {
   return LATENCY_BUCKET_COLUMNS.map((column, i) => {
@@ -202,46 +205,48 @@ export function latencyHistogramSql(): string {
     const conditions = ["status = 'success'"];
     if (low !== null && low !== undefined) conditions.push(`latency_ms > ${low}`);
     if (high !== null && high !== undefined) conditions.push(`latency_ms <= ${high}`);
-    return `sum(${conditions.join(' AND ')}) AS ${column}`;
+    return `sum(CASE WHEN ${conditions.join(' AND ')} THEN 1 ELSE 0 END) AS ${column}`;
   }).join(', ');
 }
+
+const MEASURES = `count(*), sum(CASE WHEN status <> 'success' THEN 1 ELSE 0 END), sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), sum(prompt_tokens), sum(completion_tokens),
+  sum(cached_tokens), sum(cache_creation_tokens), sum(reasoning_tokens), sum(cost_micros), sum(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END),
+  max(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END), ${latencyHistogramSql()}`;
+const MEASURE_COLUMNS = `requests, errors, rejected, prompt_tokens, completion_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, cost_micros,
+  latency_sum_ms, latency_max_ms, ${LATENCY_BUCKET_COLUMNS.join(', ')}`;
+// Day starts in integer epoch ms on both engines (no strftime); the YYYY-MM-DD key is made in TypeScript.
+const DAYS_WITH_RAW_ROWS = sql(`SELECT DISTINCT (ts / ${DAY_MS}) * ${DAY_MS} AS day_start FROM usage_log WHERE ts >= ? AND ts < ?`);
+const REMOVE_DAY = sql('DELETE FROM usage_daily WHERE day = ?');
+const REMOVE_HOURS = sql('DELETE FROM usage_hourly WHERE hour >= ? AND hour < ?');
+const INSERT_DAY = sql(
+  `INSERT INTO usage_daily (day, app, key_id, model_group, provider, ${MEASURE_COLUMNS})
+   SELECT CAST(? AS TEXT), app, coalesce(key_id, ''), model_group, provider, ${MEASURES}
+   FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY app, coalesce(key_id, ''), model_group, provider`,
+);
+const INSERT_HOURS = sql(
+  `INSERT INTO usage_hourly (hour, app, key_id, model_group, provider, ${MEASURE_COLUMNS})
+   SELECT ${UTC_HOUR_SQL}, app, coalesce(key_id, ''), model_group, provider, ${MEASURES}
+   FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY ${UTC_HOUR_SQL}, app, coalesce(key_id, ''), model_group, provider`,
+);
+
+// Whole days only: a day is rebuilt entirely from its raw rows or not at all.
+const rebuildUnit = writeUnit(function* (fromMs: number, toMs: number) {
+  const days = (yield* all<{ day_start: number }>(DAYS_WITH_RAW_ROWS, [fromMs, toMs])).map((r) => Number(r.day_start));
+  for (const start of days) {
+    yield* run(REMOVE_DAY, [utcDay(start)]);
+    yield* run(REMOVE_HOURS, [start, start + DAY_MS]);
+    yield* run(INSERT_DAY, [utcDay(start), start, start + DAY_MS]);
+    yield* run(INSERT_HOURS, [start, start + DAY_MS]);
+  }
+  return { days: days.length };
+});
 
 /**
  * Recomputes the daily and hourly rollups of every day that still has raw rows in
  * [fromMs, toMs) from those raw rows, in one write transaction. A repair and seeding tool:
  * days whose raw rows were pruned by retention have none, so their rollups are left untouched.
+ * Synchronous on SQLite, a Promise on PostgreSQL.
  */
-export function rebuildUsageRollups(db: Database.Database, range: { fromMs?: number; toMs?: number } = {}): { days: number } {
-  const fromMs = range.fromMs ?? 0;
-  const toMs = range.toMs ?? Number.MAX_SAFE_INTEGER;
-  const measures = `count(*), sum(status <> 'success'), sum(status = 'rejected'), sum(prompt_tokens), sum(completion_tokens), sum(cached_tokens), sum(cache_creation_tokens),
-    sum(reasoning_tokens), sum(cost_micros), sum(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END),
-    max(CASE WHEN status = 'success' THEN latency_ms ELSE 0 END), ${latencyHistogramSql()}`;
-  const measureColumns = `requests, errors, rejected, prompt_tokens, completion_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, cost_micros,
-    latency_sum_ms, latency_max_ms, ${LATENCY_BUCKET_COLUMNS.join(', ')}`;
-  const rebuild = immediateTransaction(db, () => {
-    // Whole days only: a day is rebuilt entirely from its raw rows or not at all.
-    const days = (db.prepare(`SELECT DISTINCT ${UTC_DAY_SQL} AS day FROM usage_log WHERE ts >= ? AND ts < ?`).all(fromMs, toMs) as { day: string }[]).map((r) => r.day);
-    const removeDay = db.prepare('DELETE FROM usage_daily WHERE day = ?');
-    const removeHours = db.prepare('DELETE FROM usage_hourly WHERE hour >= ? AND hour < ?');
-    const insertDay = db.prepare(
-      `INSERT INTO usage_daily (day, app, key_id, model_group, provider, ${measureColumns})
-       SELECT :day, app, coalesce(key_id, ''), model_group, provider, ${measures}
-       FROM usage_log WHERE ts >= :start AND ts < :end GROUP BY app, coalesce(key_id, ''), model_group, provider`,
-    );
-    const insertHours = db.prepare(
-      `INSERT INTO usage_hourly (hour, app, key_id, model_group, provider, ${measureColumns})
-       SELECT ${UTC_HOUR_SQL}, app, coalesce(key_id, ''), model_group, provider, ${measures}
-       FROM usage_log WHERE ts >= :start AND ts < :end GROUP BY ${UTC_HOUR_SQL}, app, coalesce(key_id, ''), model_group, provider`,
-    );
-    for (const day of days) {
-      const start = Date.parse(`${day}T00:00:00.000Z`);
-      removeDay.run(day);
-      removeHours.run(start, start + DAY_MS);
-      insertDay.run({ day, start, end: start + DAY_MS });
-      insertHours.run({ start, end: start + DAY_MS });
-    }
-    return days.length;
-  });
-  return { days: rebuild() };
+export function rebuildUsageRollups<C extends StorageConnection>(connection: C, range: { fromMs?: number; toMs?: number } = {}): Returns<ModeOf<C>, { days: number }> {
+  return bindUnit(connection, rebuildUnit)(range.fromMs ?? 0, range.toMs ?? Number.MAX_SAFE_INTEGER);
 }

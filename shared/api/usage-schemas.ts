@@ -56,10 +56,13 @@ export type SpendLogRow = z.infer<typeof spendLogRowSchema>;
 
 export const spendLogsPageSchema = z.looseObject({
   data: z.array(spendLogRowSchema),
-  total: z.number(),
+  /** Null when paging by cursor (not counted). */
+  total: z.nullable(z.number()),
   page: z.number(),
   page_size: z.number(),
-  total_pages: z.number(),
+  total_pages: z.nullable(z.number()),
+  /** Keyset cursor for the next page (`?cursor=`); null on the last page. */
+  next_cursor: z.optional(z.nullable(z.string())),
 });
 export type SpendLogsPage = z.infer<typeof spendLogsPageSchema>;
 

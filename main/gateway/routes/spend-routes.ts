@@ -1,31 +1,40 @@
 // Read APIs over the usage ledger (management zone, admin only): LiteLLM-compatible GET /spend/logs (paginated,
 // filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
 // requests, errors, latency percentiles grouped by app, model, provider, key or day) and
-// GET /usage/timeline (per app per UTC hour or day, for the stacked chart).
+// GET /usage/timeline (per app per UTC hour or day, for the stacked chart). Awaits the queries, so
+// the routes serve either engine (values on SQLite, Promises on PostgreSQL).
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+import type { CallMode } from '../../storage/storage-connection.js';
 import { USAGE_TIMELINE_BUCKETS, type UsageTimelineBucket } from '../../metering/usage-timeline.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries, beforeRead: () => void, now: () => number): void {
+export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<CallMode>, beforeRead: () => void, now: () => number): void {
   app.register(async (scope) => {
     // Rows recorded a moment ago are still queued; a reader should see them.
     scope.addHook('preHandler', async () => beforeRead());
 
     scope.get<{ Querystring: QueryParameters }>('/spend/logs', async (request) => {
       const q = request.query;
-      return queries.spendLogs({
+      try {
+        return await queries.spendLogs({
         ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
         ...(q.model ? { model: q.model } : {}),
         ...optionalTime('start_date', q.start_date),
         ...optionalTime('end_date', q.end_date),
         page: positiveIntParam(q.page, 'page') ?? 1,
         pageSize: positiveIntParam(q.page_size ?? q.size, 'page_size') ?? 50,
+        // Keyset paging: `cursor=` (empty) asks for the first page, then each page's next_cursor.
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
       });
+      } catch (error) {
+        if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'cursor' });
+        throw error;
+      }
     });
 
     scope.get<{ Querystring: QueryParameters }>('/usage/summary', async (request) => {
@@ -37,7 +46,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
       try {
-        return queries.usageSummary({ start, end, groupBy });
+        return await queries.usageSummary({ start, end, groupBy });
       } catch (error) {
         // The query layer refuses ranges it cannot answer (e.g. too wide) with a RangeError.
         if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
@@ -53,7 +62,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries,
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
       try {
-        return queries.usageTimeline({ start, end, bucket });
+        return await queries.usageTimeline({ start, end, bucket });
       } catch (error) {
         if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
         throw error;

@@ -13,6 +13,7 @@ import * as storedResponses from './0006-stored-responses.js';
 import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-counts.js';
 import * as modelPositions from './0008-model-positions.js';
 import * as reservationLeases from './0009-reservation-leases.js';
+import * as partitionedUsageLog from './0010-partitioned-usage-log.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -34,7 +35,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,8 +18,9 @@ describe('guess-app', () => {
     // openaiContentGenerator provider buildHeaders()).
     ['QwenCode/0.0.14 (linux; x64)', 'qwen-code'],
     ['QwenCode/unknown (darwin; arm64)', 'qwen-code'],
-    ['codexbar/1.0', 'unknown'],
-    ['opencodex/1.0', 'unknown'],
+    // Near-misses of known apps are not those apps: their own product token names them.
+    ['codexbar/1.0', 'codexbar'],
+    ['opencodex/1.0', 'opencodex'],
     ['Cursor/1.7.44', 'cursor'],
     ['Continue/1.2.8', 'continue'],
     ['Cline/3.32.5', 'cline'],
@@ -50,11 +51,24 @@ describe('guess-app', () => {
     ['node-fetch', 'node-fetch'],
     ['Go-http-client/1.1', 'go-http-client'],
     ['Go-http-client/2.0', 'go-http-client'],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'unknown'],
-    ['Wget/1.21.4', 'unknown'],
-    ['nodejs-app/1.0', 'unknown'],
-    ['precursor/1.0', 'unknown'],
-    ['raider-bot/2.0', 'unknown'],
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'browser'],
+    // Any other client: its product token, as written (issue 19: never `unknown` when one exists).
+    ['Wget/1.21.4', 'Wget'],
+    ['nodejs-app/1.0', 'nodejs-app'],
+    ['precursor/1.0', 'precursor'],
+    ['raider-bot/2.0', 'raider-bot'],
+    ['sync_notes.py/0.1 (+local)', 'sync_notes.py'],
+    ['JetBrains-AI/252.1', 'JetBrains-AI'],
+    // Not a product token: no version, spaces or punctuation in the name, too long, no letter first.
+    ['my tool', 'unknown'],
+    ['MyTool', 'unknown'],
+    ['My Tool/1.0', 'unknown'],
+    ['<b>x</b>/1.0', 'unknown'],
+    ['"quoted"/1.0', 'unknown'],
+    ['1password/8', 'unknown'],
+    [`${'a'.repeat(33)}/1.0`, 'unknown'],
+    ['tool/', 'unknown'],
+    ['tool/ 1.0', 'unknown'],
     ['', 'unknown'],
     ['   ', 'unknown'],
     [undefined, 'unknown'],
@@ -75,6 +89,7 @@ describe('guess-app', () => {
     [undefined, { originator: 'codex-tui' }, 'codex'],
     [undefined, { originator: 'Codex Desktop' }, 'codex'],
     [undefined, { originator: 'codexbar' }, 'unknown'],
+    ['reqwest/0.12', { originator: 'codexbar' }, 'reqwest'],
     ['OpenAI/JS 4.77.0', { 'x-title': ['Cline', 'Other'] }, 'cline'],
     ['OpenAI/JS 4.77.0', { 'x-title': 'My Homemade Tool' }, 'openai-js'],
     // The dashboard's Playground, from a browser whose User-Agent names no app.
@@ -89,13 +104,18 @@ describe('guess-app', () => {
     expect(guessApp('claude-cli/2.0.69 (external, cli)', { 'x-title': 'Cline' })).toBe('claude-code');
   });
 
-  it('returns only members of its closed set, never header text', () => {
-    const hostile = ['<script>alert(1)</script>', '\u0000\u0001', 'x'.repeat(100_000), 'OpenAI/Python\r\nX-Injected: 1'];
+  it('returns a closed-set member or a plain short product token, never other header text', () => {
+    const hostile = [
+      '<script>alert(1)</script>', '\u0000\u0001', 'x'.repeat(100_000), 'OpenAI/Python\r\nX-Injected: 1',
+      'evil\r\n/1.0', 'a/\u0000', 'tool\u202e/1.0', 'caf\u00e9/1.0', 'x;rm -rf/1', 'a,b/1', '=cmd|x/1',
+    ];
     for (const ua of hostile) {
       const app = guessApp(ua, { 'x-title': ua, 'http-referer': ua, originator: ua });
-      expect(app).toMatch(/^[a-z-]+$/);
-      expect(app.length).toBeLessThan(20);
+      expect(app).toMatch(/^[A-Za-z][A-Za-z0-9._-]{0,31}$/);
     }
+    expect(guessApp('OpenAI/Python\r\nX-Injected: 1')).toBe('openai-python');
+    expect(guessApp('evil\r\n/1.0')).toBe('unknown');
+    expect(guessApp('=cmd|x/1')).toBe('unknown');
   });
 
   it('looks only at the start of a very long User-Agent', () => {

@@ -161,10 +161,10 @@ export function LogsPage({ api, go }: LogsPageProps) {
                 </TableWrap>
               ) : null}
               <p className="muted small">
-                Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total)} in total{model ? ` for ${model}` : ''}).
+                Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total ?? page.data.length)} in total{model ? ` for ${model}` : ''}).
                 {settings.data && !settings.data.body_logging ? ' Bodies are not logged.' : ''}
               </p>
-              {page.total > page.data.length && size < MAX_ROWS ? (
+              {(page.total ?? 0) > page.data.length && size < MAX_ROWS ? (
                 <button type="button" onClick={() => setSize((s) => Math.min(MAX_ROWS, s + PAGE))}>
                   Load older requests
                 </button>
