@@ -18,18 +18,21 @@ import { LATEST_SCHEMA_VERSION } from '../storage/migrations/index.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { CommandIO } from './command-io.js';
 
-export const DB_USAGE = `Usage: switchboard db copy --to postgresql://USER:PASSWORD@HOST:5432/DATABASE [--data-dir DIR | --from FILE]
+export const DB_USAGE = `Usage: switchboard db copy --to postgresql://USER:PASSWORD@HOST:5432/DATABASE [--data-dir DIR | --from FILE] [--replace]
 
 Copies the SQLite database of a desktop or \`npm start\` gateway (DIR/${DATABASE_FILE}; DIR as for
 serve: --data-dir, SWITCHBOARD_DATA_DIR or the per-OS default) into an empty PostgreSQL database
 for team mode: keys, budgets, usage, dashboard models and settings. The target is brought to this
 version's schema first; the copy is one transaction (all or nothing) with row counts verified.
-A target that already holds keys or usage is refused. Stop the gateway using the file first.
+A target that already holds keys or usage is refused; with --replace, everything it holds is
+replaced by the file's data (running the same copy again then gives the same database). Stop the
+gateway using the file first, and the team's gateways while replacing.
 `;
 
 export interface DbCopyArgs {
   to: string;
   file: string;
+  replace: boolean;
 }
 
 /** `db …` arguments: the copy's options, or a usage error. */
@@ -41,7 +44,7 @@ export function parseDbArgs(argv: readonly string[], env: NodeJS.ProcessEnv, pla
   try {
     values = parseCommandLine({
       args: [...rest],
-      options: { to: { type: 'string' }, 'data-dir': { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { to: { type: 'string' }, 'data-dir': { type: 'string' }, from: { type: 'string' }, replace: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -53,7 +56,7 @@ export function parseDbArgs(argv: readonly string[], env: NodeJS.ProcessEnv, pla
   if (values.to === undefined || values.to === '') return { error: 'db copy needs --to postgresql://USER:PASSWORD@HOST:5432/DATABASE' };
   if (values.from !== undefined && values['data-dir'] !== undefined) return { error: 'db copy takes --from FILE or --data-dir DIR, not both' };
   const dir = values['data-dir'] ?? (env.SWITCHBOARD_DATA_DIR || undefined) ?? defaultDataDir(env, platform);
-  return { to: values.to, file: values.from ?? join(dir, DATABASE_FILE) };
+  return { to: values.to, file: values.from ?? join(dir, DATABASE_FILE), replace: values.replace === true };
 }
 
 /** Exit codes: 0 copied, 2 refused (usage, URL, schema, a target in use), 1 failed (server unreachable, copy error). */
@@ -123,7 +126,7 @@ export async function dbCopyCommand(argv: readonly string[], env: NodeJS.Process
     }
     io.out(`Copying ${args.file} (schema ${sourceVersion}) into ${url.masked}\n`);
     try {
-      const report = await copySqliteToPostgres({ source, url });
+      const report = await copySqliteToPostgres({ source, url, replaceExisting: args.replace });
       const width = Math.max(...report.tables.map((table) => table.table.length), 5);
       for (const table of report.tables) {
         io.out(`  ${table.table.padEnd(width)}  ${String(table.rows).padStart(9)} rows${table.replaced > 0 ? ` (replaced ${table.replaced} the target held)` : ''}\n`);
@@ -133,7 +136,7 @@ export async function dbCopyCommand(argv: readonly string[], env: NodeJS.Process
       return 0;
     } catch (error) {
       if (error instanceof TargetNotEmptyError) {
-        io.err(`switchboard: ${url.masked} already ${error.message}: db copy only fills a database with no keys and no usage. Nothing was copied.\n`);
+        io.err(`switchboard: ${url.masked} already ${error.message}: db copy only fills a database with no keys and no usage (--replace replaces all it holds with the file's data). Nothing was copied.\n`);
         return 2;
       }
       if (!(error instanceof StorageError)) throw error;

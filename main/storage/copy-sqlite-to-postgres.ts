@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { PostgresDatabaseUrl } from './database-url.js';
 import { postgresUnavailable } from './postgres-unavailable.js';
 import { StorageError } from './storage-error.js';
+import { PARTITION_LOCK_KEY, USAGE_PARTITION_SCHEMA, usagePartitionName } from './usage-partitions.js';
 
 /** Rows a target must not hold before a copy: losing them would lose keys or spend. */
 export const GUARDED_TABLES = ['virtual_keys', 'usage_log'] as const;
@@ -41,6 +42,8 @@ export class TargetNotEmptyError extends Error {
 export interface CopyOptions {
   source: Database.Database;
   url: PostgresDatabaseUrl;
+  /** Replace what the target holds (keys, usage, everything) instead of refusing a target in use. */
+  replaceExisting?: boolean;
   /** Rows per INSERT (capped so one statement stays under PostgreSQL's 65535 parameters). */
   batchRows?: number;
 }
@@ -84,7 +87,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   try {
     await client.query('BEGIN');
     try {
-      const report = await copyInTransaction(source, client, options.batchRows ?? 500);
+      const report = await copyInTransaction(source, client, options.batchRows ?? 500, options.replaceExisting ?? false);
       await client.query('COMMIT');
       return report;
     } catch (error) {
@@ -100,11 +103,15 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
   }
 }
 
-async function copyInTransaction(source: Database.Database, client: pg.Client, batchRows: number): Promise<CopyReport> {
+async function copyInTransaction(source: Database.Database, client: pg.Client, batchRows: number, replaceExisting: boolean): Promise<CopyReport> {
   const targetColumns = new Map<string, string[]>();
   for (const row of (await client.query<{ table_name: string; column_name: string }>(TARGET_COLUMNS)).rows) {
     targetColumns.set(row.table_name, [...(targetColumns.get(row.table_name) ?? []), row.column_name]);
   }
+  const partitioned = (await client.query(`SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('usage_log')`)).rowCount === 1;
+  // Partition maintenance of a replica (ensureUsagePartitions) waits for the copy, and the copy for
+  // it: taken before the table locks, in the order maintenance takes them.
+  if (partitioned) await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY]);
   // Checked under a lock replicas' writes wait for, so nothing lands between check and copy.
   const guarded = GUARDED_TABLES.filter((table) => targetColumns.has(table));
   if (guarded.length > 0) await client.query(`LOCK TABLE ${guarded.map(quote).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
@@ -113,7 +120,7 @@ async function copyInTransaction(source: Database.Database, client: pg.Client, b
     const count = await countRows(client, table);
     if (count > 0) held[table] = count;
   }
-  if (Object.keys(held).length > 0) throw new TargetNotEmptyError(held);
+  if (Object.keys(held).length > 0 && !replaceExisting) throw new TargetNotEmptyError(held);
 
   const skipped: SkippedTable[] = [];
   const plans: { table: string; columns: string[] }[] = [];
@@ -138,6 +145,11 @@ async function copyInTransaction(source: Database.Database, client: pg.Client, b
   for (const { table } of ordered) await client.query(`ALTER TABLE ${quote(table)} DISABLE TRIGGER USER`);
   const replaced = new Map<string, number>();
   for (const { table } of [...ordered].reverse()) replaced.set(table, (await client.query(`DELETE FROM ${quote(table)}`)).rowCount ?? 0);
+
+  // Each copied day gets its partition (migration 10), so old usage does not pile up in the
+  // DEFAULT partition; usage_log is empty here (checked above, or just deleted), so no DEFAULT
+  // row is in the way.
+  if (partitioned && targetColumns.has('usage_log')) await createUsagePartitions(source, client);
 
   const tables: CopiedTable[] = [];
   for (const { table, columns } of ordered) {
@@ -172,6 +184,15 @@ async function insertRows(source: Database.Database, client: pg.Client, table: s
     if (batch.length >= perBatch) await flush();
   }
   await flush();
+}
+
+const DAY_MS = 86_400_000;
+
+async function createUsagePartitions(source: Database.Database, client: pg.Client): Promise<void> {
+  const days = source.prepare<[], { day: number }>(`SELECT DISTINCT (ts / ${DAY_MS}) * ${DAY_MS} AS day FROM usage_log ORDER BY day`).all();
+  for (const { day } of days) {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${USAGE_PARTITION_SCHEMA}.${usagePartitionName(day)} PARTITION OF usage_log FOR VALUES FROM (${day}) TO (${day + DAY_MS})`);
+  }
 }
 
 /** Sequences (serial or identity columns) continue after the copied values. */

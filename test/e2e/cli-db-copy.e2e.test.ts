@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { createKeyRepository } from '../../main/keys/key-repository.js';
+import { createUsageQueries, type UsageGroupBy } from '../../main/metering/usage-queries.js';
+import { systemClock } from '../../main/storage/clock.js';
+import { parseDatabaseUrl } from '../../main/storage/database-url.js';
+import { openPostgresPool } from '../../main/storage/open-postgres-pool.js';
 import { ensureBuiltCli, killStartedClis, ready, runCli } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { usePostgresCluster } from '../support/postgres-cluster.js';
@@ -37,7 +43,7 @@ async function targetUrl(): Promise<string> {
 }
 
 /** A desktop's data directory, filled through the real gateway and left as a stopped gateway leaves it. */
-async function desktopDataDir(name: string): Promise<string> {
+async function desktopDataDir(name: string): Promise<{ dataDir: string; aliceKey: string }> {
   const dataDir = join(work, name);
   const config = join(work, `${name}.yaml`);
   writeFileSync(config, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/m, api_key: sk-upstream-unused, api_base: "${upstream.url}/v1" }\n`);
@@ -56,7 +62,7 @@ async function desktopDataDir(name: string): Promise<string> {
   // SIGINT flushes the queued usage rows and exits 0, as a user stopping it would.
   cli.child.kill('SIGINT');
   expect(await cli.exited).toBe(0);
-  return dataDir;
+  return { dataDir, aliceKey: alice };
 }
 
 async function copy(args: string[]) {
@@ -89,8 +95,8 @@ async function bothSides(file: string, url: string): Promise<{ table: string; sq
 }
 
 describe('switchboard db copy', () => {
-  it('copies every row of every table of a desktop database into an empty PostgreSQL database, then refuses a second copy into it', async () => {
-    const dataDir = await desktopDataDir('desktop');
+  it('copies every row of every table of a desktop database into an empty PostgreSQL database, then refuses a second copy into it unless told to replace', async () => {
+    const { dataDir, aliceKey } = await desktopDataDir('desktop');
     const url = await targetUrl();
     const first = await copy(['--to', url, '--data-dir', dataDir]);
     expect(first.stderr).toBe('');
@@ -113,10 +119,50 @@ describe('switchboard db copy', () => {
     // Every table is on a summary line.
     for (const side of sides) expect(first.stdout).toMatch(new RegExp(`^  ${side.table} +${side.sqlite.length} rows`, 'm'));
 
+    // Usage rows landed in their day's partition (migration 10), not in the DEFAULT one.
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    try {
+      expect((await check.query('SELECT count(*)::int AS n FROM usage_partitions.usage_log_default')).rows[0].n).toBe(0);
+      expect((await check.query('SELECT count(*)::int AS n FROM usage_log')).rows[0].n).toBe(3);
+    } finally {
+      await check.end();
+    }
+
+    // What the gateway reads from it answers the same on both engines: the dashboard's summary
+    // (every grouping) and a copied key, looked up by its secret as verify-key does.
+    const sqlite = new Database(file, { readonly: true });
+    const postgresPool = openPostgresPool(parseDatabaseUrl(url));
+    try {
+      const end = Date.now() + 1;
+      const start = end - 7 * 86_400_000;
+      for (const groupBy of ['app', 'model', 'provider', 'day', 'key'] as UsageGroupBy[]) {
+        const before = createUsageQueries(sqlite).usageSummary({ start, end, groupBy });
+        const after = await createUsageQueries(postgresPool).usageSummary({ start, end, groupBy });
+        expect(after, groupBy).toEqual(before);
+        expect(before.totals.requests).toBe(3);
+      }
+      const hash = createHash('sha256').update(aliceKey).digest('hex');
+      const copied = await createKeyRepository(postgresPool, systemClock).findByHash(hash);
+      expect(copied).toEqual(createKeyRepository(sqlite, systemClock).findByHash(hash));
+      expect(copied?.keyAlias).toBe('alice');
+    } finally {
+      sqlite.close();
+      await postgresPool.pool.end();
+    }
+
     const second = await copy(['--to', url, '--from', file]);
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/already holds 2 row\(s\) in virtual_keys and 3 row\(s\) in usage_log: db copy only fills a database with no keys and no usage\. Nothing was copied\./);
+    expect(second.stderr).toMatch(/already holds 2 row\(s\) in virtual_keys and 3 row\(s\) in usage_log: db copy only fills a database with no keys and no usage \(--replace replaces all it holds with the file's data\)\. Nothing was copied\./);
     expect(second.stderr + second.stdout).not.toContain(PASSWORD);
+    for (const side of await bothSides(file, url)) expect(side.postgres, side.table).toEqual(side.sqlite);
+
+    // Told to, it replaces what the target holds: running the same copy again gives the same rows.
+    const replaced = await copy(['--to', url, '--from', file, '--replace']);
+    expect(replaced.stderr).toBe('');
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toMatch(/^ {2}virtual_keys +2 rows \(replaced 2 the target held\)$/m);
+    expect(replaced.stdout + replaced.stderr).not.toContain(PASSWORD);
     for (const side of await bothSides(file, url)) expect(side.postgres, side.table).toEqual(side.sqlite);
   }, 90_000);
 
