@@ -1,32 +1,34 @@
 // The desktop and `npm start` run on SQLite and must not load the PostgreSQL driver: pg is loaded
 // only by the modules that open a PostgreSQL connection, which nothing on the SQLite path imports
-// at run time (type-only imports are erased, so they do not count).
+// at run time (type-only imports are erased, so they do not count). A dynamic import() loads its
+// module only when the code path that runs it is taken (`switchboard db copy`), so the walk of
+// what loads at start follows static imports; the bundle keeps such modules lazy (bundle-cli.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/** Specifiers a module imports at run time: `import x from`, `import {a, type B} from`, `export ... from`, `import('...')`. */
-function runtimeImports(source: string): string[] {
+/** Specifiers a module imports at run time: `import x from`, `import {a, type B} from`, `export ... from`, and with `dynamic`, `import('...')`. */
+function runtimeImports(source: string, dynamic: boolean): string[] {
   const found: string[] = [];
   for (const match of source.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/gm)) {
     if (match[2] !== undefined) continue;
     found.push(match[4]!);
   }
   for (const match of source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push(match[1]!);
-  for (const match of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(match[1]!);
+  if (dynamic) for (const match of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(match[1]!);
   return found;
 }
 
 /** Every package a module reaches at run time, with the chain of files that leads to it. */
-function reachedPackages(entry: string): Map<string, string[]> {
+function reachedPackages(entry: string, { dynamic = false } = {}): Map<string, string[]> {
   const packages = new Map<string, string[]>();
   const seen = new Set<string>();
   const visit = (file: string, chain: string[]) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const specifier of runtimeImports(readFileSync(file, 'utf8'))) {
+    for (const specifier of runtimeImports(readFileSync(file, 'utf8'), dynamic)) {
       if (!specifier.startsWith('.')) {
         if (!packages.has(specifier)) packages.set(specifier, [...chain, relative(root, file)]);
         continue;
@@ -50,5 +52,12 @@ describe('the SQLite path', () => {
   it('sees pg where a PostgreSQL connection is opened', () => {
     expect(reachedPackages('main/storage/open-postgres-pool.ts').has('pg')).toBe(true);
     expect(reachedPackages('main/storage/migrate-postgres-database.ts').has('pg')).toBe(true);
+    expect(reachedPackages('main/cli/db-copy-command.ts').has('pg')).toBe(true);
+  });
+
+  it('reaches pg from main/cli.ts only through the import() of `db copy`', () => {
+    // Following import() too, pg is reached, and through db-copy-command.ts: the walk sees it.
+    const chain = reachedPackages('main/cli.ts', { dynamic: true }).get('pg');
+    expect(chain).toContain('main/cli/db-copy-command.ts');
   });
 });
