@@ -18,6 +18,7 @@ import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type StorageConnection } from '../storage/storage-connection.js';
 import { all, run, writeUnit } from '../storage/storage-unit.js';
 import { formatResetDuration, type ParallelDecision, type ParallelLease, type RateLimitDecision, type RateLimited, type RateLimitedKey, type RateLimitTicket, type RateLimitType } from './rate-limiter.js';
+import { rateLimitedAnswer } from './rate-limited-answer.js';
 
 export interface SharedRateLimiter {
   check(key: RateLimitedKey, estimatedTokens: number): Promise<RateLimitDecision>;
@@ -221,18 +222,7 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
   }
 
   function limited(key: RateLimitedKey, limitType: RateLimitType, limit: number, used: number, resetAt: number): RateLimited {
-    const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - clock.now()) / 1000));
-    const unit = limitType === 'tokens' ? 'tokens per minute' : limitType === 'requests' ? 'requests per minute' : 'requests in parallel';
-    return {
-      ok: false,
-      limitType,
-      retryAfterSeconds,
-      limit,
-      remaining: Math.max(0, limit - used),
-      resetAt,
-      headers: headersFor(key),
-      message: `Rate limit exceeded for ${key.name ? key.name : `key ${key.id}`}: ${limit} ${unit}. Retry after ${retryAfterSeconds} s.`,
-    };
+    return rateLimitedAnswer(key, limitType, limit, used, resetAt, clock.now(), headersFor(key));
   }
 
   let timer: NodeJS.Timeout | undefined;
