@@ -10,6 +10,7 @@ import { CLIENT_COMMANDS, CLIENT_KEYS_SUBCOMMANDS, parseClientArgs, type ClientA
 export const USAGE = `Usage: switchboard serve [options]
        switchboard status | models [test NAME] | usage | logs [-f] [-n N]
        switchboard keys list | create --alias NAME [...] | revoke NAME | import --config FILE
+       switchboard db copy --to postgresql://... [--data-dir DIR | --from FILE] [--replace]
        switchboard --version
 
 Runs the Switchboard gateway headless: an OpenAI-compatible (and Anthropic-compatible)
@@ -76,6 +77,12 @@ switchboard keys import --config FILE
   into the OS keychain (service "Switchboard") and rewrites FILE to keychain/NAME
   references. The original is kept as FILE.bak (it still holds the keys: delete it once
   Switchboard starts fine). Nothing changes when the keychain is missing or locked.
+
+switchboard db copy --to postgresql://USER:PASSWORD@HOST:5432/DATABASE [--data-dir DIR | --from FILE] [--replace]
+  Copies this machine's SQLite database (DATA_DIR/switchboard.db, or FILE) into an empty
+  PostgreSQL database for team mode, in one transaction; refuses a target that already
+  holds keys or usage unless --replace (then replaces all it holds). Stop the gateway
+  first. See docs/team-mode.md.
 `;
 
 export interface ServeOptions {

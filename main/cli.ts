@@ -1,6 +1,6 @@
 // `switchboard`: parses the command line and hands it to its command: `serve` (serve-command.ts),
-// `keys import` (keys-import-command.ts) or one of the commands for a running gateway
-// (run-client-command.ts). Wires those to the process (stdout, stderr, signals) and does
+// `keys import` (keys-import-command.ts), `db copy` (db-copy-command.ts) or one of the commands for
+// a running gateway (run-client-command.ts). Wires those to the process (stdout, stderr, signals) and does
 // nothing else: each command lives in main/cli/, one per file.
 import { parseArgs, USAGE } from './cli-args.js';
 import { keysImportCommand } from './cli/keys-import-command.js';
@@ -17,6 +17,11 @@ export interface CliDeps {
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps: CliDeps = {}): Promise<number> {
+  if (argv[0] === 'db') {
+    // Imported on demand: `db copy` loads pg, which the SQLite path (serve, the desktop) must not.
+    const { dbCopyCommand } = await import('./cli/db-copy-command.js');
+    return dbCopyCommand(argv.slice(1), env, { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
+  }
   const parsed = parseArgs(argv, env);
   if (parsed.command === 'help') {
     process.stdout.write(USAGE);

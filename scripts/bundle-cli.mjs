@@ -12,9 +12,7 @@ const bundle = await rolldown({
   external: ['better-sqlite3', 'keytar', 'electron'],
   logLevel: 'warn',
 });
-// Team mode (a postgresql:// URL) is a dynamic import: its own chunk, with the pg driver, so an
-// SQLite gateway never loads or even reads it.
-await bundle.write({
-  dir: `${root}dist/main`, entryFileNames: 'switchboard.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'esm', sourcemap: true,
-});
+// codeSplitting: false keeps one file: a module imported with import() (db copy, which loads pg)
+// is inlined but evaluated only when that import runs, so serve never loads it.
+await bundle.write({ file: `${root}dist/main/switchboard.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await bundle.close();

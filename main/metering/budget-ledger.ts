@@ -4,10 +4,9 @@
 // spend exactly once per request id. One definition for both engines: synchronous on SQLite,
 // Promise-returning on PostgreSQL. Never checks-then-increments in two steps (LiteLLM #34732) and
 // never charges a request twice.
-import type Database from 'better-sqlite3';
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
 import type { Clock } from '../storage/clock.js';
-import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
+import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
@@ -77,7 +76,7 @@ export interface BudgetLedgerStore<M extends CallMode> {
   /**
    * The lease sweep: frees, uncharged, every reservation whose lease has run out (its replica
    * died mid-request and can neither settle nor charge it). Returns how many it freed. A request
-   * that does finish after its lease is still charged in full by the usage ledger (recorded()).
+   * that does finish after its lease is still charged in full by the usage ledger.
    */
   releaseExpired(): Returns<M, number>;
   /**
@@ -95,7 +94,7 @@ export type BudgetLedger = BudgetLedgerStore<'sync'>;
 export type AsyncBudgetLedger = BudgetLedgerStore<'async'>;
 
 /**
- * How long a reservation is held before the sweep may free it: longer than any request may run
+ * How long a reservation is held before the sweep may bill it: longer than any request may run
  * (a stream included), so only a dead replica's holds ever expire.
  */
 export const DEFAULT_RESERVATION_LEASE_MS = 30 * 60_000;
@@ -108,7 +107,7 @@ export interface BudgetLedgerOptions {
    * written, so without it a request could be refused for money that is already free.
    */
   beforeRefusing?: () => void;
-  /** How long a reservation holds before the lease sweep may free it; DEFAULT_RESERVATION_LEASE_MS. */
+  /** How long a reservation holds before the lease sweep may bill it (chargeExpiredReservations); DEFAULT_RESERVATION_LEASE_MS. */
   leaseMs?: number;
 }
 
@@ -120,17 +119,11 @@ interface KeyBudgetRow {
   budget_reset_at: number | null;
 }
 
-/** Settlement steps without their own transaction, for callers that already hold one. */
-export interface ReservationSettler {
-  /** Charges `actualMicros` and frees the reservation, once; leaves a tombstone (see recorded). */
-  settle(requestId: string, actualMicros: number): SettleResult;
-  /**
-   * The request's usage row was just inserted (exactly once per request id): frees its
-   * reservation and charges its cost to the key, unless settle() already did. Requests that
-   * never reserved (keys without a budget, models priced at zero) are charged here, so every
-   * key's spend equals the cost of its usage rows.
-   */
-  recorded(requestId: string, keyId: string, costMicros: number): void;
+/** A usage row just inserted, as settlement needs it. */
+export interface RecordedCharge {
+  request_id: string;
+  key_id: string | null;
+  cost_micros: number;
 }
 
 // THE admission check: one conditional statement per budgeted entity. SQLite serialises it under
@@ -164,6 +157,8 @@ const CLAIM_ANY = sql('DELETE FROM budget_reservations WHERE request_id = ? RETU
 const CHARGE = sql(
   'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?',
 );
+// Claims the reservations (held or tombstones) of a batch of recorded requests, at most 256 ids.
+const CLAIM_RECORDED = multiRowStatement((n) => `DELETE FROM budget_reservations WHERE request_id IN (${placeholders(n)}) RETURNING request_id, key_id, amount_micros, settled`);
 const SELECT_EXPIRED = sql(
   'SELECT request_id FROM budget_reservations WHERE settled = 0 AND lease_until IS NOT NULL AND lease_until <= ? ORDER BY key_id, request_id',
 );
@@ -190,11 +185,40 @@ function* settleReservation(requestId: string, actualMicros: number): Generator<
   return { settled: true, keyId: reservation.key_id, chargedMicros: actual, releasedMicros: reservation.amount_micros };
 }
 
-function* recordSettlement(requestId: string, keyId: string, costMicros: number): Generator<StorageQuery, void, unknown> {
-  const actual = toMicros(costMicros, 'costMicros');
-  const reservation = yield* get<{ key_id: string; amount_micros: number; settled: number }>(CLAIM_ANY, [requestId]);
-  if (reservation === undefined) yield* chargeKey(keyId, 0, actual);
-  else if (reservation.settled === 0) yield* chargeKey(reservation.key_id, reservation.amount_micros, actual);
+/**
+ * The requests' usage rows were just inserted (exactly once per request id), in this write unit:
+ * frees each one's reservation and charges its cost to its key, unless settle() already did (a
+ * tombstone). Requests that never reserved (keys without a budget, models priced at zero) are
+ * charged too, so every key's spend equals the cost of its usage rows. One UPDATE per key, in
+ * key order, so replicas settling at once lock keys in the same order (no deadlock). Returns the
+ * ids of the keys charged, sorted.
+ */
+export function* settleRecordedUsage(rows: readonly RecordedCharge[]): Generator<StorageQuery, string[], unknown> {
+  const byKey = new Map<string, { held: number; actual: number }>();
+  const add = (keyId: string, held: number, actual: number) => {
+    const entry = byKey.get(keyId) ?? { held: 0, actual: 0 };
+    entry.held += held;
+    entry.actual += actual;
+    byKey.set(keyId, entry);
+  };
+  const keyed = rows.filter((row) => row.key_id !== null);
+  const claimed = new Map<string, { key_id: string; amount_micros: number; settled: number }>();
+  for (const chunk of powerOfTwoChunks(keyed)) {
+    const found = yield* all<{ request_id: string; key_id: string; amount_micros: number; settled: number }>(CLAIM_RECORDED.forRows(chunk.length), chunk.map((row) => row.request_id));
+    for (const reservation of found) claimed.set(reservation.request_id, reservation);
+  }
+  for (const row of keyed) {
+    const actual = toMicros(row.cost_micros, 'costMicros');
+    const reservation = claimed.get(row.request_id);
+    if (reservation === undefined) add(row.key_id as string, 0, actual);
+    else if (reservation.settled === 0) add(reservation.key_id, reservation.amount_micros, actual);
+  }
+  const keyIds = [...byKey.keys()].sort();
+  for (const keyId of keyIds) {
+    const { held, actual } = byKey.get(keyId)!;
+    yield* chargeKey(keyId, held, actual);
+  }
+  return keyIds;
 }
 
 /** Drops an unsettled reservation without charging; true when there was one. Inside a write unit. */
@@ -203,13 +227,6 @@ function* releaseReservation(requestId: string): Generator<StorageQuery, boolean
   if (reservation === undefined) return false;
   yield* chargeKey(reservation.key_id, reservation.amount_micros, 0);
   return true;
-}
-
-export function createReservationSettler(db: Database.Database): ReservationSettler {
-  // The caller already holds the write transaction: these run inside it, opening none of their own.
-  const settle = bindSqliteUnit(db, readUnit(settleReservation));
-  const recorded = bindSqliteUnit(db, readUnit(recordSettlement));
-  return { settle, recorded };
 }
 
 /**

@@ -8,6 +8,7 @@
 // and gives each client the exact moment a slot frees. Memory is one entry per admitted request
 // in the last minute, bounded by the key's own rpm limit.
 import type { Clock } from '../storage/clock.js';
+import { rateLimitedAnswer } from './rate-limited-answer.js';
 
 export type RateLimitType = 'requests' | 'tokens' | 'parallel_requests';
 
@@ -167,19 +168,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   function limited(key: RateLimitedKey, state: KeyState, limitType: RateLimitType, limit: number, used: number, resetAt: number): RateLimited {
-    const now = clock.now();
-    const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - now) / 1000));
-    const unit = limitType === 'tokens' ? 'tokens per minute' : limitType === 'requests' ? 'requests per minute' : 'requests in parallel';
-    return {
-      ok: false,
-      limitType,
-      retryAfterSeconds,
-      limit,
-      remaining: Math.max(0, limit - used),
-      resetAt,
-      headers: headersFor(key, state),
-      message: `Rate limit exceeded for ${key.name ? key.name : `key ${key.id}`}: ${limit} ${unit}. Retry after ${retryAfterSeconds} s.`,
-    };
+    return rateLimitedAnswer(key, limitType, limit, used, resetAt, clock.now(), headersFor(key, state));
   }
 
   return {

@@ -1,18 +1,19 @@
-// Usage ledger: takes one UsageRecord per request on the hot path (an array push) and writes them
-// in batches, each in ONE write transaction that inserts the raw rows (first row per request id
-// wins), adds them to the daily and hourly rollups and charges their cost to the key (settling its
-// reservation), so usage, rollups and key spend always agree; logged bodies go to usage_bodies in
-// the same transaction. Never loses a row on a clean close().
+// Usage ledger: takes one UsageRecord per request on the hot path (an array push, on both engines)
+// and writes them in batches with writeUsageBatch, each in ONE transaction that inserts the raw rows
+// (first row per request id wins), adds them to the daily and hourly rollups and charges their cost
+// to the key (settling its reservation), so usage, rollups and key spend always agree. One
+// definition for both engines: on SQLite flush() and close() are synchronous, as the desktop has
+// always had them; on PostgreSQL they return Promises and flushes never overlap (single flight).
+// Never loses a row on a clean close(); a failed batch stays queued and is retried.
 import type Database from 'better-sqlite3';
-import { markKeyUsed } from '../keys/key-repository.js';
 import type { Clock } from '../storage/clock.js';
-import { immediateTransaction } from '../storage/immediate-transaction.js';
 import type { Log } from '../storage/log.js';
-import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
-import { readUnit } from '../storage/storage-unit.js';
-import { createReservationSettler } from './budget-ledger.js';
-import { createUsageRollupWriter } from './usage-rollups.js';
-import { USAGE_STATUSES, type UsageRecord, type UsageStatus } from './usage-record.js';
+import { bindUnit, isPostgresConnection, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
+import type { UsageRecord } from './usage-record.js';
+import { toUsageRow, USAGE_COLUMNS, type UsageRow } from './usage-row.js';
+import { writeUsageBatch, type UsageBatchResult } from './write-usage-batch.js';
+
+export { toUsageRow, type UsageRow } from './usage-row.js';
 
 export interface UsageLedgerOptions {
   /** How long a recorded row may wait before it is written. */
@@ -40,155 +41,126 @@ export interface UsageLedgerStats {
   failedFlushes: number;
 }
 
-export interface UsageLedger {
-  /** O(1): queues the row. Recording a request id twice keeps the first row. */
+export interface UsageLedgerStore<M extends CallMode> {
+  /** O(1), synchronous on both engines: queues the row. Recording a request id twice keeps the first row. */
   record(row: UsageRecord): void;
   /**
    * Writes every queued row now (in batches of maxBatch) and returns how many were inserted.
-   * On a storage error the unwritten rows stay queued and the StorageError is thrown.
+   * On a storage error the unwritten rows stay queued and the error is thrown (rejected).
+   * On PostgreSQL a flush called while one runs waits for it, then writes what is left.
    */
-  flush(): number;
-  /** Stops the timer and writes everything; later record() calls write synchronously. */
-  close(): void;
+  flush(): Returns<M, number>;
+  /** Stops the timer and writes everything; later record() calls are written at once. */
+  close(): Returns<M, void>;
+  /** Rows recorded and not yet written (in flight included). */
   pending(): number;
   stats(): UsageLedgerStats;
 }
 
-/** A usage_log row, normalised: every value fits the column and its CHECK constraints. */
-export interface UsageRow {
-  request_id: string;
-  ts: number;
-  key_id: string | null;
-  key_alias: string | null;
-  app: string;
-  user_agent: string | null;
-  requested_model: string;
-  model_group: string;
-  deployment_id: string | null;
-  provider: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cache_creation_tokens: number;
-  reasoning_tokens: number;
-  cost_micros: number;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: UsageStatus;
-  http_status: number;
-  error_code: string | null;
-  usage_estimated: number;
-  endpoint: string;
-  retries: number;
-  fallbacks: number;
-  /** Set only for failed requests that said why; written to usage_errors, not usage_log. */
-  error_message?: string | null;
-  upstream_status?: number | null;
-  upstream_excerpt?: string | null;
-  /** Set only for requests logged with bodies; written to usage_bodies, not usage_log. */
-  request_body?: string | null;
-  response_body?: string | null;
-}
+/** On SQLite (the desktop): flush() and close() answer synchronously. */
+export type UsageLedger = UsageLedgerStore<'sync'>;
+export type AsyncUsageLedger = UsageLedgerStore<'async'>;
 
-const USAGE_COLUMNS: readonly (keyof UsageRow)[] = [
-  'request_id', 'ts', 'key_id', 'key_alias', 'app', 'user_agent', 'requested_model', 'model_group', 'deployment_id', 'provider',
-  'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_ms',
-  'ttft_ms', 'status', 'http_status', 'error_code', 'usage_estimated', 'endpoint', 'retries', 'fallbacks',
-];
-
-/** Builds the INSERT used by the ledger (and by tests/benchmarks that seed rows directly). */
+/** Builds the single-row INSERT tests and benchmarks use to seed SQLite directly (the ledger writes with writeUsageBatch). */
 export function prepareUsageInsert(db: Database.Database): Database.Statement<[UsageRow]> {
   return db.prepare<[UsageRow]>(
     `INSERT INTO usage_log (${USAGE_COLUMNS.join(', ')}) VALUES (${USAGE_COLUMNS.map((c) => `:${c}`).join(', ')})
-     ON CONFLICT (request_id) DO NOTHING`,
+     ON CONFLICT DO NOTHING`,
   );
 }
 
-export function createUsageLedger(db: Database.Database, options: UsageLedgerOptions): UsageLedger {
+export function createUsageLedger<C extends StorageConnection>(connection: C, options: UsageLedgerOptions): UsageLedgerStore<ModeOf<C>> {
+  const core = createQueue(options);
+  const ledger = isPostgresConnection(connection)
+    ? asyncLedger(core, bindUnit(connection, writeUsageBatch) as (rows: UsageRow[]) => Promise<UsageBatchResult>)
+    : syncLedger(core, bindUnit(connection, writeUsageBatch) as (rows: UsageRow[]) => UsageBatchResult);
+  return ledger as UsageLedgerStore<ModeOf<C>>;
+}
+
+/** The queue both engines share: bounded, oldest dropped first during an outage, counted. */
+interface LedgerQueue {
+  options: UsageLedgerOptions;
+  log: Log;
+  flushIntervalMs: number;
+  maxBatch: number;
+  stats: UsageLedgerStats;
+  rows: UsageRow[];
+  push(row: UsageRow): void;
+  trim(): void;
+  /** Counts a written batch; calls onKeysCharged when it touched a key. */
+  written(batch: readonly UsageRow[], result: UsageBatchResult): number;
+  failed(error: unknown, pending: number): void;
+}
+
+function createQueue(options: UsageLedgerOptions): LedgerQueue {
   const { log } = options;
-  const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const maxBatch = Math.max(1, options.maxBatch ?? 500);
   const maxQueue = Math.max(maxBatch, options.maxQueue ?? 100_000);
-  const stats: UsageLedgerStats = { written: 0, duplicates: 0, dropped: 0, failedFlushes: 0 };
-
-  const insert = prepareUsageInsert(db);
-  const rollups = createUsageRollupWriter(db);
-  const settler = createReservationSettler(db);
-  const insertBodies = db.prepare<[{ request_id: string; request_body: string | null; response_body: string | null }]>(
-    'INSERT INTO usage_bodies (request_id, request_body, response_body) VALUES (:request_id, :request_body, :response_body) ON CONFLICT (request_id) DO NOTHING',
-  );
-  const insertError = db.prepare<[{ request_id: string; message: string | null; upstream_status: number | null; upstream_excerpt: string | null }]>(
-    `INSERT INTO usage_errors (request_id, message, upstream_status, upstream_excerpt) VALUES (:request_id, :message, :upstream_status, :upstream_excerpt)
-     ON CONFLICT (request_id) DO NOTHING`,
-  );
-  // Runs inside the flush's own transaction, opening none of its own.
-  const touchKey = bindSqliteUnit(db, readUnit(markKeyUsed));
-
-  const writeBatch = immediateTransaction(db, (batch: readonly UsageRow[]): { inserted: number; charged: boolean } => {
-    let inserted = 0;
-    const lastUsed = new Map<string, number>();
-    try {
-      for (const row of batch) {
-        // A duplicate request id changes nothing: not the rollups, not the spend.
-        if (insert.run(row).changes !== 1) continue;
-        inserted++;
-        if (row.request_body !== undefined || row.response_body !== undefined) {
-          insertBodies.run({ request_id: row.request_id, request_body: row.request_body ?? null, response_body: row.response_body ?? null });
-        }
-        if (row.error_message !== undefined) {
-          insertError.run({
-            request_id: row.request_id, message: row.error_message ?? null, upstream_status: row.upstream_status ?? null, upstream_excerpt: row.upstream_excerpt ?? null,
-          });
-        }
-        rollups.add(row);
-        if (row.key_id !== null) {
-          settler.recorded(row.request_id, row.key_id, row.cost_micros);
-          lastUsed.set(row.key_id, Math.max(lastUsed.get(row.key_id) ?? 0, row.ts + row.latency_ms));
-        }
+  let droppedAtLastLog = 0;
+  const queue: LedgerQueue = {
+    options,
+    log,
+    flushIntervalMs: options.flushIntervalMs ?? 1_000,
+    maxBatch,
+    stats: { written: 0, duplicates: 0, dropped: 0, failedFlushes: 0 },
+    rows: [],
+    push(row) {
+      queue.rows.push(row);
+      queue.trim();
+    },
+    trim() {
+      if (queue.rows.length <= maxQueue) return;
+      const excess = queue.rows.length - maxQueue;
+      queue.rows = queue.rows.slice(excess);
+      queue.stats.dropped += excess;
+      // One line for the first loss, then one per thousand: an outage must not flood the log.
+      if (droppedAtLastLog === 0 || queue.stats.dropped - droppedAtLastLog >= 1_000) {
+        droppedAtLastLog = queue.stats.dropped;
+        log.error(
+          { dropped: queue.stats.dropped, maxQueue },
+          `Usage queue is full (${maxQueue} rows) because the database keeps refusing writes; dropping the oldest rows (${queue.stats.dropped} lost so far).`,
+        );
       }
-      rollups.write();
-    } catch (error) {
-      // The transaction rolls back; deltas still in memory must not ride along with the retry.
-      rollups.discard();
-      throw error;
-    }
-    for (const [id, at] of lastUsed) touchKey(id, at);
-    return { inserted, charged: lastUsed.size > 0 };
-  });
+    },
+    written(batch, result) {
+      if (result.keyIds.length > 0) options.onKeysCharged?.();
+      queue.stats.written += result.inserted;
+      queue.stats.duplicates += batch.length - result.inserted;
+      return result.inserted;
+    },
+    failed(error, pending) {
+      queue.stats.failedFlushes++;
+      log.error(
+        { err: error, pending },
+        `Could not write ${pending} usage rows (${error instanceof Error ? error.message : String(error)}); keeping them queued and retrying.`,
+      );
+    },
+  };
+  return queue;
+}
 
-  let queue: UsageRow[] = [];
+/** SQLite: every write synchronous, exactly as the desktop always had it (no Promise anywhere). */
+function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageBatchResult): UsageLedger {
+  const { maxBatch, flushIntervalMs } = queue;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let soon: ReturnType<typeof setImmediate> | null = null;
   let closed = false;
-  let droppedAtLastLog = 0;
 
   function writeNow(batch: UsageRow[]): number {
     try {
-      const { inserted, charged } = writeBatch(batch);
-      if (charged) options.onKeysCharged?.();
-      stats.written += inserted;
-      stats.duplicates += batch.length - inserted;
-      return inserted;
+      return queue.written(batch, writeBatch(batch));
     } catch (error) {
-      stats.failedFlushes++;
+      queue.failed(error, queue.rows.length);
       throw error;
     }
   }
 
   function flush(): number {
     let inserted = 0;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      try {
-        inserted += writeNow(batch);
-      } catch (error) {
-        log.error(
-          { err: error, pending: queue.length },
-          `Could not write ${queue.length} usage rows (${error instanceof Error ? error.message : String(error)}); keeping them queued and retrying.`,
-        );
-        throw error;
-      }
-      queue = queue.slice(batch.length);
+    while (queue.rows.length > 0) {
+      const batch = queue.rows.slice(0, maxBatch);
+      inserted += writeNow(batch);
+      queue.rows = queue.rows.slice(batch.length);
     }
     return inserted;
   }
@@ -202,23 +174,19 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
     if (timer !== null) clearTimeout(timer);
     timer = null;
     soon = null;
-    if (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
+    if (queue.rows.length > 0) {
+      const batch = queue.rows.slice(0, maxBatch);
       try {
         writeNow(batch);
-        queue = queue.slice(batch.length);
-      } catch (error) {
-        log.error(
-          { err: error, pending: queue.length },
-          `Could not write ${queue.length} usage rows (${error instanceof Error ? error.message : String(error)}); keeping them queued and retrying.`,
-        );
-        // The rows stay queued; retry on the timer, not in a tight loop.
+        queue.rows = queue.rows.slice(batch.length);
+      } catch {
+        // The rows stay queued (writeNow logged it); retry on the timer, not in a tight loop.
         if (!closed) schedule();
         return;
       }
     }
-    if (closed || queue.length === 0) return;
-    if (queue.length >= maxBatch) soon = setImmediate(flushInBackground);
+    if (closed || queue.rows.length === 0) return;
+    if (queue.rows.length >= maxBatch) soon = setImmediate(flushInBackground);
     else schedule();
   }
 
@@ -237,29 +205,13 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
         try {
           writeNow([row]);
         } catch (error) {
-          log.error({ err: error, requestId: row.request_id }, 'Could not write a usage row after the ledger was closed.');
+          queue.log.error({ err: error, requestId: row.request_id }, 'Could not write a usage row after the ledger was closed.');
         }
         return;
       }
       queue.push(row);
-      if (queue.length > maxQueue) {
-        const excess = queue.length - maxQueue;
-        queue = queue.slice(excess);
-        stats.dropped += excess;
-        // One line for the first loss, then one per thousand: an outage must not flood the log.
-        if (droppedAtLastLog === 0 || stats.dropped - droppedAtLastLog >= 1_000) {
-          droppedAtLastLog = stats.dropped;
-          log.error(
-            { dropped: stats.dropped, maxQueue },
-            `Usage queue is full (${maxQueue} rows) because the database keeps refusing writes; dropping the oldest rows (${stats.dropped} lost so far).`,
-          );
-        }
-      }
-      if (queue.length >= maxBatch && soon === null) {
-        soon = setImmediate(flushInBackground);
-      } else {
-        schedule();
-      }
+      if (queue.rows.length >= maxBatch && soon === null) soon = setImmediate(flushInBackground);
+      else schedule();
     },
     flush,
     close() {
@@ -270,70 +222,91 @@ export function createUsageLedger(db: Database.Database, options: UsageLedgerOpt
       soon = null;
       flush();
     },
-    pending() {
-      return queue.length;
-    },
-    stats() {
-      return { ...stats };
-    },
+    pending: () => queue.rows.length,
+    stats: () => ({ ...queue.stats }),
   };
 }
 
-const MAX_TEXT = 256;
-const MAX_USER_AGENT = 512;
-/** A failure's message or upstream excerpt: enough to say why, never a whole body. */
-const MAX_ERROR_TEXT = 1_000;
+/**
+ * PostgreSQL: one write in flight at a time (single flight), so two flushes never insert the same
+ * rows at once and batches commit in order. A batch is taken off the queue while it is written
+ * and put back at the front if its transaction fails, to be retried on the timer.
+ */
+function asyncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => Promise<UsageBatchResult>): AsyncUsageLedger {
+  const { maxBatch, flushIntervalMs } = queue;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+  let writing: UsageRow[] = [];
+  /** The tail of the chain of writes; each link starts when the one before it settled. */
+  let tail: Promise<unknown> = Promise.resolve();
 
-/** Normalises a record into a row: whole non-negative numbers, bounded strings, a known status. */
-export function toUsageRow(record: UsageRecord): UsageRow {
-  const requestedModel = text(record.requestedModel, MAX_TEXT) ?? '';
-  const row: UsageRow = {
-    request_id: text(record.requestId, MAX_TEXT) ?? '',
-    ts: count(record.ts),
-    key_id: text(record.keyId, MAX_TEXT),
-    key_alias: text(record.keyAlias, MAX_TEXT),
-    app: text(record.app, MAX_TEXT) ?? '',
-    user_agent: text(record.userAgent, MAX_USER_AGENT),
-    requested_model: requestedModel,
-    model_group: text(record.modelGroup, MAX_TEXT) ?? requestedModel,
-    deployment_id: text(record.deploymentId, MAX_TEXT),
-    provider: text(record.provider, MAX_TEXT) ?? '',
-    prompt_tokens: count(record.promptTokens),
-    completion_tokens: count(record.completionTokens),
-    cached_tokens: count(record.cachedTokens),
-    cache_creation_tokens: count(record.cacheCreationTokens),
-    reasoning_tokens: count(record.reasoningTokens),
-    cost_micros: count(record.costMicros),
-    latency_ms: count(record.latencyMs),
-    ttft_ms: record.ttftMs === null || record.ttftMs === undefined ? null : count(record.ttftMs),
-    status: (USAGE_STATUSES as readonly string[]).includes(record.status) ? record.status : 'error',
-    http_status: count(record.httpStatus),
-    error_code: text(record.errorCode, MAX_TEXT),
-    usage_estimated: record.usageEstimated ? 1 : 0,
-    endpoint: text(record.endpoint, MAX_TEXT) ?? '',
-    retries: count(record.retries),
-    fallbacks: count(record.fallbacks),
+  async function writeOne(): Promise<number> {
+    const batch = queue.rows.splice(0, maxBatch);
+    if (batch.length === 0) return 0;
+    writing = batch;
+    try {
+      return queue.written(batch, await writeBatch(batch));
+    } catch (error) {
+      queue.rows = batch.concat(queue.rows);
+      queue.trim();
+      queue.failed(error, queue.rows.length);
+      throw error;
+    } finally {
+      writing = [];
+    }
+  }
+
+  /** Queues `work` behind every write already started, so writes never overlap. */
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  }
+
+  const drain = async (): Promise<number> => {
+    let inserted = 0;
+    while (queue.rows.length > 0) inserted += await writeOne();
+    return inserted;
   };
-  // Absent on success: rows without a failure never touch usage_errors.
-  if (typeof record.errorMessage === 'string' || typeof record.upstreamExcerpt === 'string' || typeof record.upstreamStatus === 'number') {
-    row.error_message = text(record.errorMessage, MAX_ERROR_TEXT);
-    row.upstream_status = typeof record.upstreamStatus === 'number' && Number.isInteger(record.upstreamStatus) ? record.upstreamStatus : null;
-    row.upstream_excerpt = text(record.upstreamExcerpt, MAX_ERROR_TEXT);
+
+  function background(): void {
+    timer = null;
+    void serialised(writeOne).then(
+      () => {
+        if (!closed && queue.rows.length > 0) schedule(queue.rows.length >= maxBatch ? 0 : flushIntervalMs);
+      },
+      // Logged by writeOne; the rows are queued again and retried on the timer, not in a tight loop.
+      () => {
+        if (!closed) schedule(flushIntervalMs);
+      },
+    );
   }
-  // Absent unless body logging captured something: rows without bodies never touch usage_bodies.
-  if (typeof record.requestBody === 'string' || typeof record.responseBody === 'string') {
-    row.request_body = typeof record.requestBody === 'string' ? record.requestBody : null;
-    row.response_body = typeof record.responseBody === 'string' ? record.responseBody : null;
+
+  function schedule(delayMs: number): void {
+    if (timer !== null || closed) return;
+    timer = setTimeout(background, delayMs);
+    timer.unref?.();
   }
-  return row;
+
+  return {
+    record(record) {
+      queue.push(toUsageRow(record));
+      if (closed) {
+        // Shutdown already flushed: a straggler is written on its own rather than lost.
+        serialised(drain).catch((error: unknown) => queue.log.error({ err: error }, 'Could not write a usage row after the ledger was closed.'));
+        return;
+      }
+      schedule(queue.rows.length >= maxBatch ? 0 : flushIntervalMs);
+    },
+    flush: () => serialised(drain),
+    async close() {
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await serialised(drain);
+    },
+    pending: () => queue.rows.length + writing.length,
+    stats: () => ({ ...queue.stats }),
+  };
 }
 
-function count(value: number): number {
-  return Number.isFinite(value) && value > 0 ? Math.min(Math.round(value), Number.MAX_SAFE_INTEGER) : 0;
-}
-
-function text(value: string | null | undefined, max: number): string | null {
-  if (value === null || value === undefined) return null;
-  const s = String(value);
-  return s.length > max ? s.slice(0, max) : s;
-}

@@ -1,7 +1,7 @@
 // Usage rollups: per (UTC day | UTC hour, app, key, model group, provider) sums and a latency
 // histogram in usage_daily and usage_hourly, so summaries read thousands of rows instead of
 // millions. Written by the usage ledger in the same transaction as the raw rows (they always
-// agree); rebuildUsageRollups recomputes them from raw rows. Never deletes a day it cannot rebuild.
+// agree; see write-usage-rollups.ts); rebuildUsageRollups recomputes them from raw rows. Never deletes a day it cannot rebuild.
 //
 // Latency percentiles: raw latencies cannot be summed across days, so each rollup keeps a
 // histogram of successful requests over fixed, roughly geometric buckets (25 ms .. 120 s, then
@@ -88,109 +88,6 @@ export interface RollupInput {
   reasoning_tokens: number;
   cost_micros: number;
   latency_ms: number;
-}
-
-// `rejected` (refused by policy) is a subset of `errors` (not a success).
-const SUM_COLUMNS = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
-type SumColumn = (typeof SUM_COLUMNS)[number];
-
-interface RollupDelta extends Record<SumColumn, number> {
-  period: string | number;
-  app: string;
-  key_id: string;
-  model_group: string;
-  provider: string;
-  latency_max_ms: number;
-  histogram: number[];
-}
-
-export interface UsageRollupWriter {
-  /** Adds one newly inserted raw row to the pending deltas. */
-  add(row: RollupInput): void;
-  /** Upserts the pending deltas and clears them. Call inside the raw rows' write transaction. */
-  write(): void;
-  /** Forgets the pending deltas (their transaction failed). */
-  discard(): void;
-}
-
-/** Adds deltas in memory first, so a batch of 500 rows from one app costs two upserts, not 1,000. */
-export function createUsageRollupWriter(db: Database.Database): UsageRollupWriter {
-  const upsert = (table: 'usage_daily' | 'usage_hourly', periodColumn: 'day' | 'hour'): Database.Statement => {
-    const columns = [periodColumn, 'app', 'key_id', 'model_group', 'provider', ...SUM_COLUMNS, 'latency_max_ms', ...LATENCY_BUCKET_COLUMNS];
-    return db.prepare(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-       ON CONFLICT (${periodColumn}, app, key_id, model_group, provider) DO UPDATE SET
-         ${[...SUM_COLUMNS, ...LATENCY_BUCKET_COLUMNS].map((c) => `${c} = ${c} + excluded.${c}`).join(', ')},
-         latency_max_ms = max(latency_max_ms, excluded.latency_max_ms)`,
-    );
-  };
-  const targets = [
-    { statement: upsert('usage_daily', 'day'), periodOf: (ts: number): string | number => utcDay(ts), pending: new Map<string, RollupDelta>() },
-    { statement: upsert('usage_hourly', 'hour'), periodOf: (ts: number): string | number => utcHour(ts), pending: new Map<string, RollupDelta>() },
-  ];
-
-  return {
-    add(row) {
-      const keyId = row.key_id ?? '';
-      const success = row.status === 'success';
-      const bucket = latencyBucketIndex(row.latency_ms);
-      for (const target of targets) {
-        const period = target.periodOf(row.ts);
-        // JSON.stringify of the tuple: no separator can collide with the values.
-        const id = JSON.stringify([period, row.app, keyId, row.model_group, row.provider]);
-        let delta = target.pending.get(id);
-        if (delta === undefined) {
-          delta = {
-            period,
-            app: row.app,
-            key_id: keyId,
-            model_group: row.model_group,
-            provider: row.provider,
-            requests: 0,
-            errors: 0,
-            rejected: 0,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            cached_tokens: 0,
-            cache_creation_tokens: 0,
-            reasoning_tokens: 0,
-            cost_micros: 0,
-            latency_sum_ms: 0,
-            latency_max_ms: 0,
-            histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
-          };
-          target.pending.set(id, delta);
-        }
-        delta.requests += 1;
-        delta.prompt_tokens += row.prompt_tokens;
-        delta.completion_tokens += row.completion_tokens;
-        delta.cached_tokens += row.cached_tokens;
-        delta.cache_creation_tokens += row.cache_creation_tokens;
-        delta.reasoning_tokens += row.reasoning_tokens;
-        delta.cost_micros += row.cost_micros;
-        if (success) {
-          // Latency statistics describe answered requests; a rejection's 0 ms would drag p50 down.
-          delta.latency_sum_ms += row.latency_ms;
-          delta.latency_max_ms = Math.max(delta.latency_max_ms, row.latency_ms);
-          delta.histogram[bucket] = (delta.histogram[bucket] as number) + 1;
-        } else {
-          delta.errors += 1;
-          if (row.status === 'rejected') delta.rejected += 1;
-        }
-      }
-    },
-    write() {
-      for (const target of targets) {
-        for (const d of target.pending.values()) {
-          target.statement.run(d.period, d.app, d.key_id, d.model_group, d.provider, ...SUM_COLUMNS.map((c) => d[c]), d.latency_max_ms, ...d.histogram);
-        }
-        target.pending.clear();
-      }
-    },
-    discard() {
-      for (const target of targets) target.pending.clear();
-    },
-  };
 }
 
 /**

@@ -9,8 +9,8 @@ import { postgresUnavailable } from './postgres-unavailable.js';
 
 const DAY_MS = 86_400_000;
 export const USAGE_PARTITION_SCHEMA = 'usage_partitions';
-/** pg_advisory_xact_lock key for partition maintenance ("usage_partitions" as a number). */
-const PARTITION_LOCK_KEY = 7_165_010;
+/** pg_advisory_xact_lock key for partition maintenance ("usage_partitions" as a number); `db copy` takes it too. */
+export const PARTITION_LOCK_KEY = 7_165_010;
 
 /** The partition holding one UTC day: usage_log_YYYYMMDD, the name the migration gives it too. */
 export function usagePartitionName(dayStartMs: number): string {

@@ -50,6 +50,10 @@ export interface PostgresCluster {
   adminUrl: string;
   /** Creates a fresh database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** Stops the server but keeps its data and port (a database outage); resume() starts it again. */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port, with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,9 +83,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   try {
     await command('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
     let port = 0;
+    let serverOptions = '';
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+      serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
       try {
         await command('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '30', 'start']);
         break;
@@ -105,6 +110,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
           await client.end();
         }
         return `postgresql://postgres@127.0.0.1:${port}/${name}`;
+      },
+      async pause() {
+        await command('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      },
+      async resume() {
+        await command('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '30', 'start']);
       },
       async stop() {
         process.off('exit', stopSync);

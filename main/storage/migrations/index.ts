@@ -14,6 +14,8 @@ import * as usageErrorsAndRejectedCounts from './0007-usage-errors-and-rejected-
 import * as modelPositions from './0008-model-positions.js';
 import * as reservationLeases from './0009-reservation-leases.js';
 import * as partitionedUsageLog from './0010-partitioned-usage-log.js';
+import * as responsePositionsAndSharedRateLimits from './0011-response-positions-and-shared-rate-limits.js';
+import * as changeVersions from './0012-change-versions.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -35,7 +37,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

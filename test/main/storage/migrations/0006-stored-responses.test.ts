@@ -21,7 +21,8 @@ describe('migration 6: stored responses', () => {
     expect(() => v5.db.prepare('SELECT 1 FROM stored_responses').get()).toThrow(/no such table/);
     v5.db.close();
 
-    const { db, schemaVersion } = openDatabase({ file, log: captureLog() });
+    // Upgraded to 6 exactly: the row shape below is migration 6's (11 adds a column).
+    const { db, schemaVersion } = openDatabase({ file, log: captureLog(), migrations: MIGRATIONS.filter((m) => m.version <= 6) });
     try {
       expect(schemaVersion).toBeGreaterThanOrEqual(6);
       expect(db.prepare('SELECT request_id FROM usage_log').all()).toEqual([{ request_id: 'kept' }]);

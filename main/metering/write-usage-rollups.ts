@@ -1,0 +1,94 @@
+// writeUsageRollups: adds newly inserted usage rows to the daily and hourly rollups, inside the
+// caller's write unit (the same transaction as the raw rows, so they always agree), on both
+// engines. Deltas are summed in memory first (a batch of 500 rows from one app costs two upserts,
+// not 1,000) and upserted in sorted key order, so two replicas flushing at once lock rollup rows in
+// the same order and never deadlock. Day and hour are computed here and bound: no strftime.
+import { sql } from '../storage/sql-statement.js';
+import { run, type StorageQuery } from '../storage/storage-unit.js';
+import { LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
+
+// `rejected` (refused by policy) is a subset of `errors` (not a success).
+const SUM_COLUMNS = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
+type SumColumn = (typeof SUM_COLUMNS)[number];
+
+interface RollupDelta extends Record<SumColumn, number> {
+  period: string | number;
+  app: string;
+  key_id: string;
+  model_group: string;
+  provider: string;
+  latency_max_ms: number;
+  histogram: number[];
+}
+
+/** CASE, not max(a, b): PostgreSQL has no two-argument max. Columns qualified: PostgreSQL needs it in DO UPDATE. */
+function upsertSql(table: 'usage_daily' | 'usage_hourly', periodColumn: 'day' | 'hour'): string {
+  const columns = [periodColumn, 'app', 'key_id', 'model_group', 'provider', ...SUM_COLUMNS, 'latency_max_ms', ...LATENCY_BUCKET_COLUMNS];
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    ON CONFLICT (${periodColumn}, app, key_id, model_group, provider) DO UPDATE SET
+      ${[...SUM_COLUMNS, ...LATENCY_BUCKET_COLUMNS].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')},
+      latency_max_ms = CASE WHEN excluded.latency_max_ms > ${table}.latency_max_ms THEN excluded.latency_max_ms ELSE ${table}.latency_max_ms END`;
+}
+
+const TARGETS = [
+  { statement: sql(upsertSql('usage_daily', 'day')), periodOf: (ts: number): string | number => utcDay(ts) },
+  { statement: sql(upsertSql('usage_hourly', 'hour')), periodOf: (ts: number): string | number => utcHour(ts) },
+];
+
+/** The deltas of each rollup table for these rows, sorted by their primary key. */
+export function rollupDeltas(rows: readonly RollupInput[]): RollupDelta[][] {
+  return TARGETS.map((target) => {
+    const pending = new Map<string, RollupDelta>();
+    for (const row of rows) {
+      const keyId = row.key_id ?? '';
+      const period = target.periodOf(row.ts);
+      // JSON.stringify of the tuple: no separator can collide with the values.
+      const id = JSON.stringify([period, row.app, keyId, row.model_group, row.provider]);
+      let delta = pending.get(id);
+      if (delta === undefined) {
+        delta = {
+          period, app: row.app, key_id: keyId, model_group: row.model_group, provider: row.provider,
+          requests: 0, errors: 0, rejected: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, cache_creation_tokens: 0,
+          reasoning_tokens: 0, cost_micros: 0, latency_sum_ms: 0, latency_max_ms: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+        };
+        pending.set(id, delta);
+      }
+      delta.requests += 1;
+      delta.prompt_tokens += row.prompt_tokens;
+      delta.completion_tokens += row.completion_tokens;
+      delta.cached_tokens += row.cached_tokens;
+      delta.cache_creation_tokens += row.cache_creation_tokens;
+      delta.reasoning_tokens += row.reasoning_tokens;
+      delta.cost_micros += row.cost_micros;
+      if (row.status === 'success') {
+        // Latency statistics describe answered requests; a rejection's 0 ms would drag p50 down.
+        const bucket = latencyBucketIndex(row.latency_ms);
+        delta.latency_sum_ms += row.latency_ms;
+        delta.latency_max_ms = Math.max(delta.latency_max_ms, row.latency_ms);
+        delta.histogram[bucket] = (delta.histogram[bucket] as number) + 1;
+      } else {
+        delta.errors += 1;
+        if (row.status === 'rejected') delta.rejected += 1;
+      }
+    }
+    return [...pending.values()].sort(compareDeltas);
+  });
+}
+
+function compareDeltas(a: RollupDelta, b: RollupDelta): number {
+  return compare(a.period, b.period) || compare(a.app, b.app) || compare(a.key_id, b.key_id) || compare(a.model_group, b.model_group) || compare(a.provider, b.provider);
+}
+
+function compare(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Upserts the rows' deltas. Inside a write unit; pass only rows inserted by this transaction. */
+export function* writeUsageRollups(rows: readonly RollupInput[]): Generator<StorageQuery, void, unknown> {
+  const deltas = rollupDeltas(rows);
+  for (let t = 0; t < TARGETS.length; t++) {
+    for (const d of deltas[t] as RollupDelta[]) {
+      yield* run((TARGETS[t] as (typeof TARGETS)[number]).statement, [d.period, d.app, d.key_id, d.model_group, d.provider, ...SUM_COLUMNS.map((c) => d[c]), d.latency_max_ms, ...d.histogram]);
+    }
+  }
+}
