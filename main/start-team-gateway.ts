@@ -18,7 +18,9 @@ import { createKeyRepository, type AsyncKeyRepository } from './keys/key-reposit
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger, type AsyncBudgetLedger } from './metering/budget-ledger.js';
-import { createLedgerMeter, type AdmissionRateLimiter, type UsageRecorder } from './metering/create-ledger-meter.js';
+import { createLedgerMeter, type AdmissionRateLimiter } from './metering/create-ledger-meter.js';
+import { chargeExpiredReservations } from './metering/charge-expired-reservations.js';
+import { createUsageLedger, type AsyncUsageLedger } from './metering/usage-ledger.js';
 import { isDeploymentPriced } from './metering/is-deployment-priced.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createSharedRateLimiter, sweepSharedRateLimits } from './metering/shared-rate-limiter.js';
@@ -40,7 +42,6 @@ import { createModelRepository } from './storage/model-repository.js';
 import { openPostgresPool, type PostgresConnection } from './storage/open-postgres-pool.js';
 import { postgresUnavailable } from './storage/postgres-unavailable.js';
 import { createSettingsRepository, type AsyncSettingsRepository } from './storage/settings-repository.js';
-import { isStorageError } from './storage/storage-error.js';
 import { defaultDashboardDir, loadGatewayConfig, prepareGateway, requireKeysDeps, type StartGatewayOptions } from './start-gateway.js';
 
 export interface StartTeamGatewayOptions extends StartGatewayOptions {
@@ -76,6 +77,10 @@ export interface RunningTeamGateway {
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
+/** Every 200 ms, as on the desktop (queued rows die young; a kill -9 loses at most this window). */
+const USAGE_FLUSH_MS = 200;
+/** Larger batches than SQLite's: each one is a network round trip, and multi-row INSERTs amortise it. */
+const USAGE_BATCH_ROWS = 500;
 /** Budget resets, dead replicas' reservations, rate-limit rows: small sweeps, often. */
 const SHORT_SWEEP_MS = 60_000;
 /** Usage partitions ahead and retention: daily work, checked hourly. */
@@ -107,16 +112,16 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     if (!options.allowEmpty && config.deployments.length === 0 && (await storedModels.list()).length === 0) {
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (database ${database.masked}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
-    const keys = createKeyRepository(connection, clock);
+    // Rows are batched (200 ms, or 500 rows) and written with their rollups and their budget
+    // settlement in one transaction, exactly once per request id even when two replicas flush.
+    const usage = createUsageLedger(connection, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
+    closers.push(() => usage.close());
+    const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
     const verifier = createKeyVerifier(keys, clock);
     closers.push(() => verifier.dispose());
     const settings = createSettingsRepository(connection);
     const gatewaySettings = await loadGatewaySettings(settings);
-    const budget = createBudgetLedger(connection, { clock });
-    // Until the usage ledger runs on PostgreSQL, a finished request settles its reservation with
-    // its real cost, so spend is exact; its usage row is not written.
-    const usage = createSettlingRecorder(budget, log);
-    closers.push(() => usage.settled());
+    const budget = createBudgetLedger(connection, { clock, beforeRefusing: () => usage.flush().catch(() => undefined) });
     const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
     // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
     const responseStore = createResponseStore(connection, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
@@ -139,7 +144,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      spend: { queries: createUsageQueries(connection), flush: () => undefined },
+      spend: { queries: createUsageQueries(connection), flush: () => void usage.flush().catch(() => undefined) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),
@@ -178,6 +183,14 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
       jobs: [
         // Budgets whose period ended start again from 0 (a compare-and-set: safe even if two leaders overlap).
         { name: 'budget-resets', everyMs: SHORT_SWEEP_MS, run: () => keys.resetDueBudgets().then(() => undefined) },
+        // A dead replica's holds, billed once their lease has run out (never freed unbilled).
+        {
+          name: 'expired-reservations', everyMs: SHORT_SWEEP_MS,
+          run: async () => {
+            const charged = await chargeExpiredReservations({ connection, usage }, clock.now());
+            if (charged.requests > 0) log.warn(charged, `billed ${charged.requests} reservation(s) whose lease ran out (a replica stopped mid-request) at their reserved worst case as 'interrupted' usage rows`);
+          },
+        },
         { name: 'rate-limit-rows', everyMs: SHORT_SWEEP_MS, run: () => sweepSharedRateLimits(connection, clock.now()).then(() => undefined) },
         {
           name: 'usage-retention', everyMs: RETENTION_SWEEP_MS,
@@ -225,20 +238,21 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
   }
 }
 
-/** A usage recorder that settles each request's reservation with its real cost (no usage row), and can be waited for at shutdown. */
-function createSettlingRecorder(budget: AsyncBudgetLedger, log: StartGatewayOptions['log']): UsageRecorder & { settled(): Promise<void> } {
-  const inFlight = new Set<Promise<unknown>>();
+/**
+ * Key spend is written with each request's usage row (batched, up to a second later), so a read
+ * that shows a key on this replica first writes this replica's queue: /key/info right after a
+ * request must show what it cost. A failed flush keeps the rows queued and the read shows the
+ * last written spend. (Another replica's requests show once that replica has flushed: ≤ 1 s.)
+ */
+function withSettledSpend(keys: AsyncKeyRepository, usage: AsyncUsageLedger, log: StartGatewayOptions['log']): AsyncKeyRepository {
+  const settle = () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'key read: usage not flushed; showing the last written spend'));
   return {
-    record(row) {
-      if (row.status === 'rejected' && row.costMicros === 0) return;
-      const settling = budget.settle(row.requestId, row.costMicros).catch((error: unknown) => {
-        log[isStorageError(error) ? 'warn' : 'error']({ err: error, requestId: row.requestId }, 'could not settle the request\'s budget reservation');
-      });
-      inFlight.add(settling);
-      void settling.finally(() => inFlight.delete(settling));
-    },
-    async settled() {
-      await Promise.all(inFlight);
-    },
+    ...keys,
+    update: (ref, fields) => settle().then(() => keys.update(ref, fields)),
+    info: (ref) => settle().then(() => keys.info(ref)),
+    list: (options) => settle().then(() => keys.list(options)),
+    regenerate: (ref) => settle().then(() => keys.regenerate(ref)),
+    block: (ref) => settle().then(() => keys.block(ref)),
+    unblock: (ref) => settle().then(() => keys.unblock(ref)),
   };
 }
