@@ -26,6 +26,7 @@ import { createPriceTable } from './metering/price-table.js';
 import { createSharedRateLimiter, sweepSharedRateLimits } from './metering/shared-rate-limiter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { createUsageQueries } from './metering/usage-queries.js';
+import { reservationLeaseMs } from './config/reservation-lease-ms.js';
 import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js';
 import { readYourSaves } from './gateway/stored-responses/read-your-saves.js';
 import { scheduleSweeps } from './core/schedule-sweeps.js';
@@ -121,7 +122,8 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     closers.push(() => verifier.dispose());
     const settings = createSettingsRepository(connection);
     const gatewaySettings = await loadGatewaySettings(settings);
-    const budget = createBudgetLedger(connection, { clock, beforeRefusing: () => usage.flush().catch(() => undefined) });
+    const leaseMs = reservationLeaseMs(config.generalSettings);
+    const budget = createBudgetLedger(connection, { clock, leaseMs, beforeRefusing: () => usage.flush().catch(() => undefined) });
     const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
     // Conversations are stored like logged bodies: never with a key the gateway holds (S41).
     const responseStore = createResponseStore(connection, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
@@ -185,7 +187,8 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
         { name: 'budget-resets', everyMs: SHORT_SWEEP_MS, run: () => keys.resetDueBudgets().then(() => undefined) },
         // A dead replica's holds, billed once their lease has run out (never freed unbilled).
         {
-          name: 'expired-reservations', everyMs: SHORT_SWEEP_MS,
+          // Often enough that a dead replica's holds are billed within about a quarter lease of expiring.
+          name: 'expired-reservations', everyMs: Math.min(SHORT_SWEEP_MS, Math.max(1_000, Math.floor(leaseMs / 4))),
           run: async () => {
             const charged = await chargeExpiredReservations({ connection, usage }, clock.now());
             if (charged.requests > 0) log.warn(charged, `billed ${charged.requests} reservation(s) whose lease ran out (a replica stopped mid-request) at their reserved worst case as 'interrupted' usage rows`);
