@@ -50,7 +50,10 @@ export function lostServer(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || code.startsWith('57P') || code === '53300' || code === '57014';
-  return typeof code === 'string' || /Connection terminated|connection error|not queryable|Client has encountered a connection error/i.test(error.message);
+  // A socket's errno code (ECONNRESET, EPIPE, ETIMEDOUT); our own errors' codes (KeyError's
+  // 'key_not_found', thrown by a unit's body) are not outages.
+  if (typeof code === 'string') return /^E[A-Z_]+$/.test(code);
+  return /Connection terminated|Client has encountered a connection error|not queryable/i.test(error.message);
 }
 
 async function execute(client: pg.PoolClient, query: StorageQuery): Promise<unknown> {

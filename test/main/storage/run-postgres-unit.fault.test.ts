@@ -80,6 +80,9 @@ describe('lostServer', () => {
     expect(lostServer(withCode('23505'))).toBe(false);
     expect(lostServer(withCode('42703'))).toBe(false);
     expect(lostServer(new RangeError('A BIGINT value (1) is beyond 2^53'))).toBe(false);
+    // A unit body's own error with a code of ours (KeyError) is the caller's answer, not an outage.
+    expect(lostServer(withCode('key_not_found'))).toBe(false);
+    expect(lostServer(withCode('invalid_key_input'))).toBe(false);
     expect(lostServer('text')).toBe(false);
   });
 });
