@@ -146,7 +146,8 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
 function gatewayEnv(options: GatewayTargetOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('SWITCHBOARD_') && !name.startsWith('LITELLM_')) env[name] = value;
+    // DATABASE_URL too: inherited, it would move every SQLite row onto someone's PostgreSQL.
+    if (!name.startsWith('SWITCHBOARD_') && !name.startsWith('LITELLM_') && name !== 'DATABASE_URL') env[name] = value;
   }
   return { ...env, SWITCHBOARD_MASTER_KEY: options.masterKey, ...options.env };
 }

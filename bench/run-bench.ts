@@ -17,6 +17,8 @@ import {
   BENCH_MASTER_KEY, GROUP_DEPLOYMENT_IDS, chatOnlyDeploymentConfig, gatewayTarget, singleDeploymentConfig, twoDeploymentGroupConfig,
 } from './gateway-target.js';
 import { createLoadPool } from './load-generator.js';
+import { teamModeTarget } from './team-mode-target.js';
+import { findPostgresBinaries } from './throwaway-postgres-cluster.js';
 import { machineInfo } from './machine-info.js';
 import { measureStartup } from './measure-startup.js';
 import { readProcessMemory } from './read-process-memory.js';
@@ -36,6 +38,17 @@ const GROUP_GATEWAY = 'gateway + 2-deployment group';
 const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
+const TEAM_MODE_GATEWAY = 'gateway + virtual key, team mode (PostgreSQL)';
+
+/** Why the team-mode row cannot run here (no PostgreSQL server binaries), or undefined when it can. */
+function teamModeUnavailable(): string | undefined {
+  try {
+    findPostgresBinaries({ explicitDir: process.env.SWITCHBOARD_TEST_PG_BIN, path: process.env.PATH });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
 /** Everything loaded, in this order; the direct and floor baselines must stay. */
 const BENCH_TARGETS: readonly BenchTarget[] = [
@@ -77,6 +90,16 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
     name: OLLAMA_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'ollama',
   }),
+  // Issue 16: the virtual-key scenario on a throwaway PostgreSQL 15 cluster (team mode): key
+  // verification, budget reservation, shared rate-limit counting and the usage ledger all in the
+  // database. Compared against the same scenario on SQLite. Left out (with a note) without PostgreSQL.
+  ...(teamModeUnavailable() === undefined ? [teamModeTarget({
+    name: TEAM_MODE_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: VIRTUAL_KEY_GATEWAY, measureStartup: false,
+    clientHeaders: async (gateway) => ({ authorization: `Bearer ${await generateVirtualKey(gateway.origin, gateway.masterKey)}` }),
+    afterLoad: async (gateway, sent) =>
+      ledgerFindings(TEAM_MODE_GATEWAY, BENCH_KEY_ALIAS, await requestsRecordedFor(gateway.origin, gateway.masterKey), sent),
+  })] : []),
 ];
 
 /** Measured once each after the load, alone (not targets): e.g. a query over a large table. */
@@ -172,6 +195,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
 
   const warnings: string[] = [];
   const notes: string[] = [];
+  const noTeamMode = teamModeUnavailable();
+  if (noTeamMode !== undefined) notes.push(`${TEAM_MODE_GATEWAY}: not measured in this run: ${noTeamMode}`);
   let requestsFailed = false;
   if (machine.busyBefore !== undefined && machine.busyBefore > 0.2) {
     warnings.push(`the machine was busy with other work (${(machine.busyBefore * 100).toFixed(0)} % of all CPU time just before the run): `
@@ -230,7 +255,9 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `(default simple-shuffle); "${RESPONSES_PASS_THROUGH}" = the plain config, the client sending the same prompt to POST /v1/responses, `
       + `relayed to the mock's /v1/responses; "${RESPONSES_BRIDGE}" = the same request to a chat-only (hosted_vllm/) deployment of the mock, `
       + `translated to a chat completion and back to Responses events; "${OLLAMA_BRIDGE}" = the plain config, the same prompt sent to POST /api/chat `
-      + `(Ollama's API, NDJSON), translated to a chat completion and back. Variants also get rows measured against "${PLAIN_GATEWAY}". `
+      + `(Ollama's API, NDJSON), translated to a chat completion and back; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario with DATABASE_URL set to `
+      + `a throwaway PostgreSQL cluster on loopback (fsync off), so keys, budgets, rate limits and usage live in PostgreSQL, compared against "${VIRTUAL_KEY_GATEWAY}". `
+      + `Variants also get rows measured against "${PLAIN_GATEWAY}". `
       + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,

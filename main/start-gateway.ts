@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { loadConfigFile, parseConfigText, type GatewayConfig } from './config/load-config.js';
 import { DEFAULT_CONFIG_YAML } from './config/default-config.js';
-import { createServer, type Gateway } from './gateway/create-server.js';
+import { createServer, type Gateway, type ServerDeps } from './gateway/create-server.js';
 import type { ReadinessReport } from './gateway/routes/health-routes.js';
 import { ConfigError } from './core/config-error.js';
 import { createCredentialResolver, type CredentialResolver } from './secrets/resolve-credential.js';
@@ -141,7 +141,18 @@ export function loadGatewayConfig(configFile: string | undefined, env: NodeJS.Pr
   return config;
 }
 
-export async function startGateway(options: StartGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningGateway> {
+/** What both engines' gateways resolve before opening storage: secrets, the admin key and where it came from. */
+export interface GatewayPrelude {
+  clock: Clock;
+  redact: SecretRedactor;
+  secrets: SecretStore | undefined;
+  resolveCredential: CredentialResolver;
+  dataDirAdminKey: ReturnType<typeof createDataDirAdminKey>;
+  masterKey: string | undefined;
+  adminKeyOrigin: Awaited<ReturnType<typeof findAdminKeyOrigin>>;
+}
+
+export async function prepareGateway(options: StartGatewayOptions, config: GatewayConfig): Promise<GatewayPrelude> {
   const clock = options.clock ?? systemClock;
   const { log } = options;
   // Logged bodies never keep a secret the gateway holds: every key read, written or resolved is
@@ -162,6 +173,35 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   for (const deployment of config.deployments) {
     if (deployment.credential.kind === 'literal' || deployment.credential.kind === 'env') resolveCredential(deployment.credential);
   }
+  return { clock, redact, secrets, resolveCredential, dataDirAdminKey, masterKey, adminKeyOrigin };
+}
+
+/** "Require keys" (the admin-key routes): where the key is kept and what is logged when it changes; the same on both engines. */
+export function requireKeysDeps(prelude: GatewayPrelude, log: Logger): NonNullable<ServerDeps['requireKeys']> {
+  const { dataDirAdminKey, redact } = prelude;
+  return {
+    origin: prelude.adminKeyOrigin,
+    save: (key) => dataDirAdminKey.save(key),
+    replace: (key) => dataDirAdminKey.replace(key),
+    remove: () => dataDirAdminKey.remove(),
+    onRequired: (key, saved) => {
+      redact.remember(key);
+      log.info({ storedIn: saved.stored_in, location: saved.location }, `keys are now required: an admin key was created and kept in ${saved.location}; requests without a key are refused from now on`);
+    },
+    onRotated: (key, saved) => {
+      redact.remember(key);
+      log.info({ storedIn: saved.stored_in, location: saved.location }, `the admin key was rotated: the new one is kept in ${saved.location}; the old one is refused from now on`);
+    },
+    onRemoved: () => {
+      log.warn('the admin key was removed: the gateway is open to every local process again, from now on and at the next start');
+    },
+  };
+}
+
+export async function startGateway(options: StartGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningGateway> {
+  const { log } = options;
+  const prelude = await prepareGateway(options, config);
+  const { clock, redact, secrets, resolveCredential, masterKey } = prelude;
 
   const db = openDatabase({ file: join(options.dataDir, DATABASE_FILE), log, clock, nativeBinding: options.sqliteNativeBinding });
   if (db.movedAsideTo) log.warn({ movedAsideTo: db.movedAsideTo }, 'the database was damaged; it was moved aside and a new one created');
@@ -239,23 +279,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       ...(secrets ? { credentials: { store: secrets, env: options.env } } : {}),
       models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
-      requireKeys: {
-        origin: adminKeyOrigin,
-        save: (key) => dataDirAdminKey.save(key),
-        replace: (key) => dataDirAdminKey.replace(key),
-        remove: () => dataDirAdminKey.remove(),
-        onRequired: (key, saved) => {
-          redact.remember(key);
-          log.info({ storedIn: saved.stored_in, location: saved.location }, `keys are now required: an admin key was created and kept in ${saved.location}; requests without a key are refused from now on`);
-        },
-        onRotated: (key, saved) => {
-          redact.remember(key);
-          log.info({ storedIn: saved.stored_in, location: saved.location }, `the admin key was rotated: the new one is kept in ${saved.location}; the old one is refused from now on`);
-        },
-        onRemoved: () => {
-          log.warn('the admin key was removed: the gateway is open to every local process again, from now on and at the next start');
-        },
-      },
+      requireKeys: requireKeysDeps(prelude, log),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();

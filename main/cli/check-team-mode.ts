@@ -1,16 +1,29 @@
-// Until the repositories run on PostgreSQL, `serve` cannot honour a PostgreSQL URL. Asked for
-// explicitly (`--database-url`) it refuses: running on SQLite instead would split a team's keys
-// and spend across replicas. Found in the config or the environment (a LiteLLM config.yaml, a
-// DATABASE_URL exported for LiteLLM) it says so loudly and starts on SQLite, because Switchboard
-// reads a LiteLLM config unchanged and a desktop user moving over has no PostgreSQL to share.
+// Which database `serve` runs on: a PostgreSQL URL from --database-url, DATABASE_URL or
+// general_settings.database_url (a LiteLLM config.yaml, read unchanged) selects team mode, with
+// general_settings.database_connection_pool_limit connections; none keeps the embedded SQLite
+// file. A URL that cannot be used (another engine, malformed, an unset os.environ/NAME) or a bad
+// pool limit is refused with the reason and exit 2. Never prints the URL's password.
 import type { ServeOptions } from '../cli-args.js';
 import type { GatewayConfig } from '../config/load-config.js';
-import { chooseStorageEngine, DatabaseUrlSourceError } from '../storage/choose-storage-engine.js';
+import type { PostgresDatabaseUrl } from '../storage/database-url.js';
+import { chooseStorageEngine, DatabaseUrlSourceError, readPoolLimit } from '../storage/choose-storage-engine.js';
 
-export type TeamModeCheck = { kind: 'refuse'; line: string } | { kind: 'warn'; line: string } | null;
+export type TeamModeCheck =
+  | { kind: 'refuse'; line: string }
+  | {
+      kind: 'postgresql';
+      url: PostgresDatabaseUrl;
+      /** Where the URL came from, for messages. */
+      source: string;
+      /** Connections per replica; undefined = the pool's default. */
+      poolLimit: number | undefined;
+      /** One line for the log and the ready lines: the engine, the masked URL and where it came from. */
+      line: string;
+    }
+  | null;
 
-/** What to print (the URL masked) and whether to stop with exit 2; null when no URL is set. */
-export function checkTeamMode(options: Pick<ServeOptions, 'databaseUrl' | 'dataDir'>, env: NodeJS.ProcessEnv, config: Pick<GatewayConfig, 'databaseUrl' | 'file'>): TeamModeCheck {
+/** Team mode (PostgreSQL) or null for SQLite; a refusal line when the URL or the pool limit cannot be used. */
+export function checkTeamMode(options: Pick<ServeOptions, 'databaseUrl'>, env: NodeJS.ProcessEnv, config: Pick<GatewayConfig, 'databaseUrl' | 'file' | 'generalSettings'>): TeamModeCheck {
   let choice;
   try {
     choice = chooseStorageEngine({ flag: options.databaseUrl, env, config: config.databaseUrl });
@@ -19,16 +32,14 @@ export function checkTeamMode(options: Pick<ServeOptions, 'databaseUrl' | 'dataD
     return { kind: 'refuse', line: error.source.startsWith('general_settings.') ? `config error: ${config.file}: ${error.message}` : error.message };
   }
   if (choice.engine === 'sqlite') return null;
-  const unavailable = `${choice.source} selects PostgreSQL (${choice.url.masked}), but team mode on PostgreSQL is not available in this version yet`;
-  if (choice.source.startsWith('--database-url')) {
-    return {
-      kind: 'refuse',
-      line: `${unavailable}, so Switchboard does not start rather than keep keys and usage in a local file other replicas cannot see. To run on the embedded SQLite database in ${options.dataDir}, leave out --database-url.`,
-    };
+  let poolLimit: number | undefined;
+  try {
+    poolLimit = readPoolLimit(config.generalSettings);
+  } catch (error) {
+    return { kind: 'refuse', line: `config error: ${config.file}: ${(error as Error).message}` };
   }
-  const remedy = choice.source.startsWith('DATABASE_URL') ? 'unset DATABASE_URL (or start with DATABASE_URL= )' : `remove general_settings.database_url from ${config.file}`;
   return {
-    kind: 'warn',
-    line: `${unavailable}: keys, budgets and usage are kept in the embedded SQLite database in ${options.dataDir}, which other replicas do not see. To silence this, ${remedy}.`,
+    kind: 'postgresql', url: choice.url, source: choice.source, poolLimit,
+    line: `Team mode: keys, budgets, models and settings are kept in PostgreSQL (${choice.url.masked}, from ${choice.source})`,
   };
 }

@@ -1,6 +1,7 @@
 // `switchboard serve`: the headless entry point (no Electron). Loads the config, builds the
-// gateway with startGateway, listens on 127.0.0.1 by default and prints the ready line. A bad
-// config exits 2 with one line naming file, line and problem; never prints a secret.
+// gateway with startGateway (SQLite) or startTeamGateway (a PostgreSQL URL: team mode), listens on
+// 127.0.0.1 by default and prints the ready line. A bad config exits 2 with one line naming file,
+// line and problem; a database that cannot be reached exits 1; never prints a secret.
 import { networkInterfaces } from 'node:os';
 import pino from 'pino';
 import type { ServeOptions } from '../cli-args.js';
@@ -50,7 +51,6 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     process.stderr.write(`switchboard: ${teamMode.line}\n`);
     return 2;
   }
-  if (teamMode?.kind === 'warn') process.stderr.write(`switchboard: warning: ${teamMode.line}\n`);
 
   let masterKey: string | undefined;
   try {
@@ -92,9 +92,18 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     process.stderr.write(`switchboard: cannot create the data directory ${options.dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
-  let running: RunningGateway;
+  let running: Pick<RunningGateway, 'url' | 'port' | 'ollamaUrl' | 'masterKeyConfigured' | 'drain' | 'close'>;
   try {
-    running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true }, config);
+    if (teamMode?.kind === 'postgresql') {
+      log.info({ database: teamMode.url.masked, source: teamMode.source, poolLimit: teamMode.poolLimit }, teamMode.line);
+      // Loaded only now: an SQLite gateway never loads the PostgreSQL driver.
+      const { startTeamGateway } = await import('../start-team-gateway.js');
+      running = await startTeamGateway({
+        ...options, masterKey, env, log, secrets, secretRedactor, database: teamMode.url, ...(teamMode.poolLimit === undefined ? {} : { poolLimit: teamMode.poolLimit }),
+      }, config);
+    } else {
+      running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true }, config);
+    }
   } catch (error) {
     // No models without --allow-empty is a config problem: exit 2 like the others.
     if (error instanceof ConfigError) {
@@ -146,6 +155,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     const names = lanHostNames(options.host, networkInterfaces(), config.allowedHosts).filter((name) => !name.startsWith('*.'));
     lines.push(`LAN access on: other machines can use ${names.map((name) => `http://${name}:${running.port}`).join(', ') || '(no network address found)'} with the admin key or a virtual key.`);
   }
+  // Which database this replica shares, where the person starting it looks (the log may be JSON or warn-level).
+  if (teamMode?.kind === 'postgresql') lines.push(`${teamMode.line}.`);
   if (running.ollamaUrl !== undefined) lines.push(`Ollama-compatible API also on ${running.ollamaUrl} (/ and /api/*).`);
   if (config.file === '<default>') {
     lines.push(`No --config given: serving the default local Ollama model (${config.deployments.map((d) => d.modelName).join(', ')}).`);

@@ -72,10 +72,10 @@ const MODEL_INFO: BlockPolicy = {
 };
 
 const GENERAL_SETTINGS: BlockPolicy = {
-  used: ['master_key', 'database_url', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'alerting', 'alert_types', 'alerting_args'],
+  used: ['master_key', 'database_url', 'database_connection_pool_limit', 'reservation_lease_seconds', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'alerting', 'alert_types', 'alerting_args'],
   litellmOnly: [
     'store_model_in_db', 'custom_auth', 'enable_jwt_auth', 'litellm_key_header_name', 'allowed_ips', 'allowed_routes',
-    'enforce_user_param', 'default_team_disabled', 'database_connection_pool_limit', 'database_connection_timeout',
+    'enforce_user_param', 'default_team_disabled', 'database_connection_timeout',
     'allow_requests_on_db_unavailable', 'disable_prisma_schema_update', 'proxy_batch_write_at', 'disable_spend_logs',
     'disable_error_logs', 'disable_spend_updates', 'store_prompts_in_spend_logs', 'maximum_spend_logs_retention_period',
     'maximum_spend_logs_retention_interval', 'maximum_spend_logs_cleanup_cron', 'use_redis_transaction_buffer',

@@ -62,6 +62,8 @@ export const configFileSchema = z.looseObject({
       database_url: z.string().optional(),
       max_request_size_mb: z.number().positive().finite().optional(),
       stored_responses_max_mb: z.number().positive().finite().optional(),
+      // Team mode: how long a budget hold may outlive its request before the leader bills it (whole seconds).
+      reservation_lease_seconds: z.number().int('must be a whole number of seconds').min(1).max(7 * 24 * 3600).optional(),
       allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
       ollama_api: ollamaApiSchema.optional(),
       // LiteLLM's alerting keys; Switchboard sends budget alerts (see budget-alert-webhook.ts).

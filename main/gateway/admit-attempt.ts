@@ -52,20 +52,25 @@ export function modelNotAllowed(principal: Principal, model: string): GatewayErr
  * Admits one attempt on `deployment`, or returns why not: model_not_allowed (no deployment of its
  * group may serve this key), or the meter's refusal of this deployment (budget_exceeded, an
  * unpriced model on a budgeted key). Throws only what must end the request: a storage failure,
- * as the client's 503, never disguised as an upstream error.
+ * as the client's 503, never disguised as an upstream error. A Promise only when the meter's
+ * cover() went to PostgreSQL; the caller awaits only a Promise.
  */
-export function admitAttempt(scope: AttemptScope, deployment: Deployment): GatewayError | undefined {
+export function admitAttempt(scope: AttemptScope, deployment: Deployment): GatewayError | undefined | Promise<GatewayError | undefined> {
   if (!keyMayUseGroup(scope.principal, scope.requestedModel, scope.requestedGroup, deployment.modelName)) {
     return modelNotAllowed(scope.principal, deployment.modelName);
   }
   try {
-    scope.admission.cover(deployment);
-    return undefined;
+    const covering = scope.admission.cover(deployment);
+    return covering instanceof Promise ? covering.then(() => undefined, refusalOf) : undefined;
   } catch (error) {
-    if (isGatewayError(error)) return error;
-    if (isStorageError(error)) throw toClientError(error);
-    throw error;
+    return refusalOf(error);
   }
+}
+
+function refusalOf(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  if (isStorageError(error)) throw toClientError(error);
+  throw error;
 }
 
 /**

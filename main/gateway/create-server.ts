@@ -31,7 +31,8 @@ import { registerOllamaInferenceRoutes } from './routes/ollama-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
-import type { KeyRepository } from '../keys/key-repository.js';
+import type { KeyStore } from '../keys/key-repository.js';
+import type { CallMode } from '../storage/storage-connection.js';
 import { registerHealthRoutes, type ReadinessReport } from './routes/health-routes.js';
 import { registerActiveModelRoutes } from './routes/active-model-routes.js';
 import { registerHealthCheckRoutes } from './routes/health-check-routes.js';
@@ -42,14 +43,14 @@ import { registerBackupRoutes } from './routes/backup-routes.js';
 import type { BackupStore } from '../storage/backup-store.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import type { BudgetAlertWebhook } from '../config/budget-alert-webhook.js';
-import { registerStoredResponseRoutes } from './routes/stored-response-routes.js';
+import { registerStoredResponseRoutes, type StoredResponseReader } from './routes/stored-response-routes.js';
+import type { ConversationStore } from './stored-responses/conversation-store.js';
 import { registerOllamaDiscoveryRoutes } from './routes/ollama-discovery-routes.js';
 import { allowKeylessOllamaClients } from './ollama-discovery/allow-keyless-ollama-clients.js';
-import type { ResponseStore } from '../storage/response-store.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { mergeDeployments } from '../config/stored-model-deployments.js';
 import type { GatewaySettings } from '../config/gateway-settings.js';
-import type { ModelRepository } from '../storage/model-repository.js';
+import type { ModelStore } from '../storage/model-repository.js';
 import { registerCredentialRoutes } from './routes/credential-routes.js';
 import { registerAdminKeyRoutes, type AdminKeyRouteDeps } from './routes/admin-key-routes.js';
 import { generateAdminKey } from '../secrets/admin-key.js';
@@ -94,21 +95,21 @@ export interface ServerDeps {
   port?: number;
   now?: () => number;
   monotonic?: () => number;
-  readiness?: () => ReadinessReport;
+  readiness?: () => ReadinessReport | Promise<ReadinessReport>;
   /** Virtual keys; when given, the /key/* management routes are served. */
-  keys?: KeyRepository;
+  keys?: KeyStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
   priced?: (deployment: Deployment) => boolean;
   /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first. */
-  spend?: { queries: UsageQueries; flush(): void };
+  spend?: { queries: UsageQueries<CallMode>; flush(): void };
   /** Model aliases (e.g. the active model), read per request. */
   aliases?: () => ReadonlyMap<string, string>;
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Where the active model and user aliases persist (the settings repository); in memory when absent. */
   settingsRepository?: AliasPersistence;
-  /** A ready active-model store (overrides settingsRepository). */
-  activeModel?: ActiveModelStore;
+  /** A ready active-model store (overrides settingsRepository); over PostgreSQL, loadActiveModelStore's. */
+  activeModel?: ActiveModelStore<CallMode>;
   /**
    * /model/new probes the added model and the unreachable default it may replace, so the active
    * alias follows the first working model (startGateway turns it on; tests that add cloud models
@@ -122,7 +123,7 @@ export interface ServerDeps {
   /** Provider keys in the OS keychain; when given, the write-only /credentials routes are served. */
   credentials?: { store: SecretStore; env: NodeJS.ProcessEnv };
   /** Dashboard-managed models (the models table), served after the config's; /model/* writes need it. */
-  models?: { store: ModelRepository; env: NodeJS.ProcessEnv };
+  models?: { store: ModelStore<CallMode>; env: NodeJS.ProcessEnv };
   /** Keys (hashes), dashboard models and settings as one document: GET /backup, POST /backup/restore. */
   backup?: BackupStore;
   /** Live settings (retention, body logging, allowed browser origins); when given, /settings is served. */
@@ -135,8 +136,11 @@ export interface ServerDeps {
   networkInterfaces?: () => NetworkInterfaces;
   /** The built dashboard (vite's outDir); when given, it is served at / and /assets/*. */
   dashboardDir?: string;
-  /** The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served. */
-  responses?: ResponseStore;
+  /**
+   * The Responses API's stored responses; when given, GET/DELETE /v1/responses/{id} are served.
+   * The SQLite store answers at once; in team mode each call is a Promise (wrap it in readYourSaves).
+   */
+  responses?: ConversationStore & StoredResponseReader;
   /** Size caps on relayed upstream streams (tests pass small ones); DEFAULT_STREAM_CAPS when absent. */
   streamCaps?: StreamCaps;
   /**
@@ -166,12 +170,14 @@ export interface Gateway {
   setDeployments(deployments: readonly Deployment[]): void;
   router(): ModelRouter;
   /** The active-model alias and user aliases (the tray switches through this or the HTTP API). */
-  activeModel: ActiveModelStore;
+  activeModel: ActiveModelStore<CallMode>;
   healthChecks: HealthChecks;
   /** What probes and discovery call upstreams with (adapters, the upstream client, credentials). */
   probe: ProbeDeps;
   /** Every route with its method and zone, recorded by an onRoute hook as it was registered. */
   routes(): readonly RegisteredRoute[];
+  /** Re-reads the dashboard-managed models and serves them (another replica changed them: the change feed calls this). */
+  reloadModels(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,11 +198,11 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const settings: RouterSettings = deps.config.routerSettings;
   const health = createDeploymentHealth({ allowedFails: settings.allowedFails, cooldownMs: settings.cooldownMs, now });
   // Groups are read lazily (router is assigned below and replaced by setDeployments).
-  const activeModel = deps.activeModel ?? createActiveModelStore({ persistence: deps.settingsRepository ?? createMemoryPersistence(), groups: () => router.groups() });
+  const activeModel: ActiveModelStore<CallMode> = deps.activeModel ?? createActiveModelStore({ persistence: deps.settingsRepository ?? createMemoryPersistence(), groups: () => router.groups() });
   const aliases = deps.aliases ?? activeModel.aliases;
   // Config-file models first (the first group is the default active model), then dashboard-managed ones.
   const skippedModel = (id: string, reason: string) => deps.log.warn({ modelId: id }, `dashboard-managed model ${id} is not served: ${reason}`);
-  const initialDeployments = deps.models ? mergeDeployments(deps.config.deployments, deps.models.store.list(), deps.models.env, (m, reason) => skippedModel(m.id, reason)) : deps.config.deployments;
+  const initialDeployments = deps.models ? mergeDeployments(deps.config.deployments, await deps.models.store.list(), deps.models.env, (m, reason) => skippedModel(m.id, reason)) : deps.config.deployments;
   const buildRouter = (deployments: readonly Deployment[]): ModelRouter => createModelRouter(deployments, { strategy: settings.strategy, health, aliases, ...(deps.random ? { random: deps.random } : {}) });
   let router: ModelRouter = buildRouter(initialDeployments);
   const setDeployments = (deployments: readonly Deployment[]): void => {
@@ -318,7 +324,12 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       const models = deps.models;
       registerBackupRoutes(zone, {
         store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now, activeModel,
-        reloadModels: () => setDeployments(mergeDeployments(deps.config.deployments, models.store.list(), models.env, (m, reason) => skippedModel(m.id, reason))),
+        reloadModels: () => {
+          const stored = models.store.list();
+          // The backup store runs on SQLite only, where the models answer at once.
+          if (stored instanceof Promise) throw new Error('a backup is restored on SQLite only');
+          setDeployments(mergeDeployments(deps.config.deployments, stored, models.env, (m, reason) => skippedModel(m.id, reason)));
+        },
       });
     }
     if (deps.gatewaySettings) {
@@ -344,6 +355,11 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     healthChecks,
     probe: inference,
     routes,
+    async reloadModels() {
+      if (!deps.models) return;
+      const models = deps.models;
+      setDeployments(mergeDeployments(deps.config.deployments, await models.store.list(), models.env, (m, reason) => skippedModel(m.id, reason)));
+    },
     async close() {
       await app.close();
       if (ownsUpstream) await upstream.close();

@@ -146,10 +146,12 @@ export async function proxyInference(
     : undefined;
   group = guardContextWindow(group, body, router, settings, allows).group;
   const first = router.pick(group) ?? allCoolingDown(router, group, deps.now());
-  const admission = deps.meter.admit({
+  const admitted = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
     headers: request.headers, route: request.routeOptions.url ?? request.url,
   });
+  // Awaited only when the meter went to PostgreSQL: SQLite's admission adds no microtask.
+  const admission = admitted instanceof Promise ? await admitted : admitted;
 
   // Read at admission, so a toggle applies to the next request; off, nothing extra is kept.
   const logBodies = admission.logBodies === true;
@@ -161,6 +163,8 @@ export async function proxyInference(
     if (!reply.raw.writableFinished) abort.abort(new GatewayError('client_closed', 'The client closed the connection'));
   };
   reply.raw.once('close', onClose);
+  // A client gone while admission awaited PostgreSQL missed the listener: end it as closed now.
+  if (admitted instanceof Promise && request.raw.socket?.destroyed === true) onClose();
 
   let status: RequestStatus = 'error';
   let httpStatus = 500;
@@ -339,7 +343,8 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
       planned = undefined;
       if (!deployment) break;
       if (signal.aborted) throw signal.reason;
-      const refusal = admitAttempt(input, deployment);
+      const admitting = admitAttempt(input, deployment);
+      const refusal = admitting instanceof Promise ? await admitting : admitting;
       if (refusal !== undefined) {
         // Every deployment of a group serves one model name: the key may use none of them.
         if (refusal.code === 'model_not_allowed') {

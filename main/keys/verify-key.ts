@@ -1,8 +1,11 @@
 // Key verification for every inference request: SHA-256 of the presented key, looked up on the
 // indexed key_hash column, cached by the FULL hash. Never caches or compares by a prefix
 // (LiteLLM CVE-2026-35030 keyed its cache on token[:20]) and never logs what was presented.
+// On SQLite a miss is answered synchronously; on PostgreSQL it is one awaited query (concurrent
+// misses for one hash share it), and a hit stays synchronous on both.
 import type { Clock } from '../storage/clock.js';
-import type { KeyRepository, VirtualKeyRecord } from './key-repository.js';
+import type { KeyStore, VirtualKeyRecord } from './key-repository.js';
+import { whenSettled, type MaybePromise } from '../core/run-maybe-async.js';
 import { hashKey } from './virtual-keys.js';
 
 export type KeyRejection = 'unknown' | 'expired' | 'blocked';
@@ -13,8 +16,11 @@ export type KeyVerification =
   | { ok: false; reason: KeyRejection; keyId: string | null; keyAlias: string | null };
 
 export interface KeyVerifier {
-  verify(presented: string): KeyVerification;
+  /** A Promise only for a cache miss on PostgreSQL. */
+  verify(presented: string): MaybePromise<KeyVerification>;
   clearCache(): void;
+  /** Drops one key from the cache (a change made by another replica, from the change feed). */
+  forget(keyId: string): void;
   /** Entries currently cached (for tests and diagnostics). */
   cacheSize(): number;
   /** Stops listening to the repository. */
@@ -30,22 +36,34 @@ export interface KeyVerifierOptions {
 /** Longer than any key we issue (46 chars) with room for imported ones; longer is never hashed. */
 export const MAX_PRESENTED_KEY_LENGTH = 512;
 
-export function createKeyVerifier(repo: KeyRepository, clock: Clock, options: KeyVerifierOptions = {}): KeyVerifier {
+export function createKeyVerifier(repo: Pick<KeyStore<'sync'>, 'findByHash' | 'onChange'> | Pick<KeyStore<'async'>, 'findByHash' | 'onChange'>, clock: Clock, options: KeyVerifierOptions = {}): KeyVerifier {
   const ttlMs = options.cacheTtlMs ?? 60_000;
   const maxEntries = options.maxCacheEntries ?? 10_000;
   // Insertion-ordered Map as an LRU: a hit is re-inserted at the end, eviction takes the first.
   const byHash = new Map<string, { record: VirtualKeyRecord; cachedAt: number }>();
   const hashById = new Map<string, string>();
+  // PostgreSQL only: lookups in flight, by hash, so a burst on a cold key costs one query.
+  const pending = new Map<string, Promise<VirtualKeyRecord | null>>();
+  // Bumped by every invalidation: a lookup that started before one (a key blocked while its row
+  // was being read) must not put the stale row into the cache.
+  let generation = 0;
 
-  function forget(keyId: string): void {
+  function drop(keyId: string): void {
     const hash = hashById.get(keyId);
     if (hash !== undefined) byHash.delete(hash);
     hashById.delete(keyId);
   }
 
+  function forget(keyId: string): void {
+    generation += 1;
+    // A request arriving after the change must not join a read that started before it.
+    pending.clear();
+    drop(keyId);
+  }
+
   const unsubscribe = repo.onChange((change) => forget(change.keyId));
 
-  function lookup(hash: string): VirtualKeyRecord | null {
+  function lookup(hash: string): MaybePromise<VirtualKeyRecord | null> {
     const now = clock.now();
     const cached = byHash.get(hash);
     if (cached !== undefined && now - cached.cachedAt < ttlMs) {
@@ -53,18 +71,39 @@ export function createKeyVerifier(repo: KeyRepository, clock: Clock, options: Ke
       byHash.set(hash, cached);
       return cached.record;
     }
-    if (cached !== undefined) forget(cached.record.id);
-    const record = repo.findByHash(hash);
+    if (cached !== undefined) drop(cached.record.id);
+    const inFlight = pending.get(hash);
+    if (inFlight !== undefined) return inFlight;
+    const found = repo.findByHash(hash);
+    if (!(found instanceof Promise)) return remember(hash, found, now, generation);
+    const startedAt = generation;
+    const settled: Promise<VirtualKeyRecord | null> = found.then((record) => remember(hash, record, now, startedAt)).finally(() => {
+      if (pending.get(hash) === settled) pending.delete(hash);
+    });
+    pending.set(hash, settled);
+    return settled;
+  }
+
+  function remember(hash: string, record: VirtualKeyRecord | null, now: number, startedAt: number): VirtualKeyRecord | null {
     // Misses are not cached: random garbage keys must not be able to fill memory.
     if (record === null) return null;
-    forget(record.id);
+    // Invalidated while the row was read: answer with it (it was true when read) but keep it out of the cache.
+    if (startedAt !== generation) return record;
+    drop(record.id);
     byHash.set(hash, { record, cachedAt: now });
     hashById.set(record.id, hash);
     if (byHash.size > maxEntries) {
       const oldest = byHash.entries().next().value;
-      if (oldest !== undefined) forget(oldest[1].record.id);
+      if (oldest !== undefined) drop(oldest[1].record.id);
     }
     return record;
+  }
+
+  function judge(record: VirtualKeyRecord | null): KeyVerification {
+    if (record === null) return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
+    if (record.blocked) return { ok: false, reason: 'blocked', keyId: record.id, keyAlias: record.keyAlias };
+    if (record.expiresAt !== null && record.expiresAt <= clock.now()) return { ok: false, reason: 'expired', keyId: record.id, keyAlias: record.keyAlias };
+    return { ok: true, key: record };
   }
 
   return {
@@ -72,13 +111,12 @@ export function createKeyVerifier(repo: KeyRepository, clock: Clock, options: Ke
       if (typeof presented !== 'string' || presented.length === 0 || presented.length > MAX_PRESENTED_KEY_LENGTH) {
         return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
       }
-      const record = lookup(hashKey(presented));
-      if (record === null) return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
-      if (record.blocked) return { ok: false, reason: 'blocked', keyId: record.id, keyAlias: record.keyAlias };
-      if (record.expiresAt !== null && record.expiresAt <= clock.now()) return { ok: false, reason: 'expired', keyId: record.id, keyAlias: record.keyAlias };
-      return { ok: true, key: record };
+      return whenSettled(lookup(hashKey(presented)), judge);
     },
+    forget,
     clearCache() {
+      generation += 1;
+      pending.clear();
       byHash.clear();
       hashById.clear();
     },

@@ -3,36 +3,43 @@
 // key, so saying why leaks nothing); an unknown key gets undefined, i.e. the generic 401.
 import { GatewayError } from '../core/gateway-error.js';
 import type { Principal } from '../core/principal.js';
-import type { KeyVerifier } from './verify-key.js';
+import type { KeyVerification, KeyVerifier } from './verify-key.js';
+import { whenSettled, type MaybePromise } from '../core/run-maybe-async.js';
 
 /** The gateway's authentication seam for virtual keys. */
 export interface VirtualKeyLookup {
-  /** Looks a presented key up (by the SHA-256 of its full text); throws GatewayError 401 when refused. */
-  verify(presentedKey: string): Principal | undefined;
+  /**
+   * Looks a presented key up (by the SHA-256 of its full text); throws GatewayError 401 when
+   * refused. A Promise only for a cache miss on PostgreSQL (it rejects with the same 401).
+   */
+  verify(presentedKey: string): MaybePromise<Principal | undefined>;
 }
 
 export function createVirtualKeyLookup(verifier: KeyVerifier): VirtualKeyLookup {
   return {
     verify(presented) {
-      const result = verifier.verify(presented);
-      if (result.ok) {
-        const key = result.key;
-        return {
-          kind: 'virtual',
-          keyId: key.id,
-          alias: key.keyAlias,
-          models: key.models,
-          rpmLimit: key.rpmLimit,
-          tpmLimit: key.tpmLimit,
-          maxParallelRequests: key.maxParallelRequests,
-          hasBudget: key.maxBudgetMicros !== null,
-        };
-      }
-      // The refusal names the key it is about, so its usage row is that key's (and its app's).
-      const refusedKey = result.keyId === null ? undefined : { id: result.keyId, alias: result.keyAlias };
-      if (result.reason === 'expired') throw new GatewayError('invalid_api_key', 'This API key has expired. Ask the Switchboard admin for a new one.', { refusedKey });
-      if (result.reason === 'blocked') throw new GatewayError('invalid_api_key', 'This API key is blocked. Unblock it with POST /key/unblock or in the dashboard.', { refusedKey });
-      return undefined;
+      return whenSettled(verifier.verify(presented), toPrincipal);
     },
   };
+}
+
+function toPrincipal(result: KeyVerification): Principal | undefined {
+  if (result.ok) {
+    const key = result.key;
+    return {
+      kind: 'virtual',
+      keyId: key.id,
+      alias: key.keyAlias,
+      models: key.models,
+      rpmLimit: key.rpmLimit,
+      tpmLimit: key.tpmLimit,
+      maxParallelRequests: key.maxParallelRequests,
+      hasBudget: key.maxBudgetMicros !== null,
+    };
+  }
+  // The refusal names the key it is about, so its usage row is that key's (and its app's).
+  const refusedKey = result.keyId === null ? undefined : { id: result.keyId, alias: result.keyAlias };
+  if (result.reason === 'expired') throw new GatewayError('invalid_api_key', 'This API key has expired. Ask the Switchboard admin for a new one.', { refusedKey });
+  if (result.reason === 'blocked') throw new GatewayError('invalid_api_key', 'This API key is blocked. Unblock it with POST /key/unblock or in the dashboard.', { refusedKey });
+  return undefined;
 }

@@ -106,7 +106,7 @@ export interface BudgetLedgerOptions {
    * Wire it to the usage ledger's flush(): finished requests settle when their usage row is
    * written, so without it a request could be refused for money that is already free.
    */
-  beforeRefusing?: () => void;
+  beforeRefusing?: () => unknown;
   /** How long a reservation holds before the lease sweep may bill it (chargeExpiredReservations); DEFAULT_RESERVATION_LEASE_MS. */
   leaseMs?: number;
 }
@@ -306,8 +306,10 @@ export function createBudgetLedger<C extends StorageConnection>(connection: C, o
     };
     const retryIfHeld = (first: ReserveResult): ReserveResult | Promise<ReserveResult> => {
       if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-      options.beforeRefusing();
-      return tryOnce();
+      // On PostgreSQL the flush is a Promise: ask again once it has written (or failed: the
+      // second answer is then the same refusal, which is right while the database refuses writes).
+      const settled = options.beforeRefusing();
+      return settled instanceof Promise ? settled.then(tryOnce, tryOnce) : tryOnce();
     };
     const first = tryOnce();
     // SQLite answers synchronously: no Promise on the admission path unless the engine made one.

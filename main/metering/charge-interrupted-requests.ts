@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { BudgetLedger } from './budget-ledger.js';
 import type { UsageLedger } from './usage-ledger.js';
+import type { UsageRecord } from './usage-record.js';
 
 export interface InterruptedRequestsDeps {
   db: Database.Database;
@@ -19,7 +20,7 @@ export interface ChargedInterruptions {
   chargedMicros: number;
 }
 
-interface HeldReservation {
+export interface HeldReservation {
   request_id: string;
   key_id: string;
   key_alias: string | null;
@@ -37,36 +38,44 @@ export function chargeInterruptedRequests(deps: InterruptedRequestsDeps): Charge
   let chargedMicros = 0;
   for (const reservation of held) {
     chargedMicros += reservation.amount_micros;
-    deps.usage.record({
-      requestId: reservation.request_id,
-      ts: reservation.created_at,
-      keyId: reservation.key_id,
-      keyAlias: reservation.key_alias,
-      // Attributed like the meter attributes a virtual key's requests.
-      app: reservation.key_alias ?? reservation.key_id,
-      userAgent: null,
-      // The reservation records the money only; which model was asked died with the process.
-      requestedModel: '',
-      modelGroup: '',
-      deploymentId: null,
-      provider: null,
-      promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
-      costMicros: reservation.amount_micros,
-      latencyMs: 0,
-      ttftMs: null,
-      status: 'interrupted',
-      // Unknown: the client may have had a complete 200 or nothing at all.
-      httpStatus: 0,
-      errorCode: null,
-      usageEstimated: false,
-      endpoint: '',
-      retries: 0,
-      fallbacks: 0,
-    });
+    deps.usage.record(interruptedUsageRecord(reservation));
   }
   // Each batch inserts its rows, adds them to the rollups and moves each hold to spend in one
   // transaction: a crash during recovery leaves the rest held for the next start.
   deps.usage.flush();
   deps.budget.recountAfterRestart();
   return { requests: held.length, chargedMicros };
+}
+
+/**
+ * The usage row that bills a reservation whose request died with its process: the reserved worst
+ * case, status 'interrupted'. Shared with team mode's sweep of expired leases (chargeExpiredReservations).
+ */
+export function interruptedUsageRecord(reservation: HeldReservation): UsageRecord {
+  return {
+    requestId: reservation.request_id,
+    ts: reservation.created_at,
+    keyId: reservation.key_id,
+    keyAlias: reservation.key_alias,
+    // Attributed like the meter attributes a virtual key's requests.
+    app: reservation.key_alias ?? reservation.key_id,
+    userAgent: null,
+    // The reservation records the money only; which model was asked died with the process.
+    requestedModel: '',
+    modelGroup: '',
+    deploymentId: null,
+    provider: null,
+    promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
+    costMicros: reservation.amount_micros,
+    latencyMs: 0,
+    ttftMs: null,
+    status: 'interrupted',
+    // Unknown: the client may have had a complete 200 or nothing at all.
+    httpStatus: 0,
+    errorCode: null,
+    usageEstimated: false,
+    endpoint: '',
+    retries: 0,
+    fallbacks: 0,
+  };
 }

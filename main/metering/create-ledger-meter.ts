@@ -13,7 +13,7 @@ import type { TokenUsage } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
-import type { BudgetLedger, ReserveResult } from './budget-ledger.js';
+import type { BudgetLedgerStore, ReserveResult } from './budget-ledger.js';
 import { readOutputBounds } from './read-output-bounds.js';
 import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros, worstCaseOutputTokensPerChoice } from './compute-cost.js';
@@ -21,18 +21,36 @@ import { formatUsd } from '../../shared/format-usd.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
 import { guessApp } from './guess-app.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
-import type { ParallelLease, RateLimitedKey, RateLimiter, RateLimitTicket } from './rate-limiter.js';
-import type { UsageLedger } from './usage-ledger.js';
+import type { ParallelDecision, ParallelLease, RateLimitDecision, RateLimitedKey, RateLimitTicket } from './rate-limiter.js';
+import { runMaybeAsync, whenSettled, type MaybePromise } from '../core/run-maybe-async.js';
 import type { UsageRecord } from './usage-record.js';
 import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
 import { REQUEST_LOG_MESSAGE, requestLogFields } from './request-log-fields.js';
 
+/**
+ * What the meter needs of a rate limiter: the in-process RateLimiter (desktop, answers at once)
+ * and the shared one counting in PostgreSQL (team mode, answers with Promises) both fit.
+ */
+export interface AdmissionRateLimiter {
+  acquireParallel(key: RateLimitedKey): MaybePromise<ParallelDecision>;
+  check(key: RateLimitedKey, estimatedTokens: number): MaybePromise<RateLimitDecision>;
+  release(lease: ParallelLease): MaybePromise<void>;
+  recordTokens(ticket: RateLimitTicket, actualTokens: number): MaybePromise<void>;
+  cancel(ticket: RateLimitTicket): MaybePromise<void>;
+}
+
+/** What the meter needs of the usage ledger: a queue that takes a row now and writes it later, on either engine. */
+export interface UsageRecorder {
+  record(row: UsageRecord): void;
+}
+
 export interface LedgerMeterDeps {
   prices: PriceTable;
-  budget: BudgetLedger;
-  limiter: RateLimiter;
-  usage: UsageLedger;
+  /** The budget ledger on SQLite (synchronous) or PostgreSQL (Promises). */
+  budget: BudgetLedgerStore<'sync'> | BudgetLedgerStore<'async'>;
+  limiter: AdmissionRateLimiter;
+  usage: UsageRecorder;
   clock: Clock;
   log: Log;
   /** Called after a virtual key is used (e.g. to stamp last_used_at in batches). */
@@ -126,165 +144,182 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
       }
     },
-    admit(input: AdmissionInput): Admission {
-      const { principal, deployment, requestId } = input;
-      const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
-      const price = priceOf(deployment);
-      // Walking the body costs; most requests (no tpm limit or budget, usage reported upstream)
-      // never need the estimate, so it is computed on first use only.
-      let promptEstimateMemo: number | undefined;
-      const promptEstimate = (): number => (promptEstimateMemo ??= estimatePromptTokens(input.body));
-
-      let lease: ParallelLease | undefined;
-      let ticket: RateLimitTicket | undefined;
-      let headers: Record<string, string> = {};
-      // The budget this request draws on, what its reservation holds, and the deployment last covered.
-      const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
-      let reservedMicros = 0;
-      let covered = deployment;
-      const base = (): UsageRecord => ({
-        requestId,
-        ts: deps.clock.now(),
-        keyId: principal.kind === 'virtual' ? principal.keyId : null,
-        keyAlias: principal.kind === 'virtual' ? principal.alias : null,
-        app,
-        userAgent: input.userAgent?.slice(0, 256) ?? null,
-        requestedModel: input.requestedModel,
-        modelGroup: deployment.modelName,
-        deploymentId: deployment.id,
-        provider: deployment.provider,
-        promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
-        costMicros: 0,
-        latencyMs: 0,
-        ttftMs: null,
-        status: 'rejected',
-        httpStatus: 429,
-        errorCode: null,
-        usageEstimated: false,
-        endpoint: input.route,
-        retries: 0,
-        fallbacks: 0,
-      });
-      if (principal.kind === 'virtual') {
-        try {
-          const key: RateLimitedKey = {
-            id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
-          };
-          const parallel = deps.limiter.acquireParallel(key);
-          if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
-          lease = parallel.lease;
-          const decision = deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate());
-          if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
-          ticket = decision.ticket;
-          headers = decision.headers;
-          if (budgetKeyId !== undefined) {
-            const worst = worstCaseOn(deployment, price, input, promptEstimate);
-            const reserved = deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined });
-            if (!reserved.ok) throw budgetRefusal(reserved, input, price);
-            reservedMicros = reserved.reservedMicros;
-          }
-          deps.onKeyUsed?.(principal.keyId);
-        } catch (error) {
-          // Whatever refused or failed here (a limit, the budget, a busy or full database), the
-          // slot and the rpm count go back: a leaked slot refuses a max_parallel_requests: 1 key
-          // until restart. The refusal leaves its row, as every request does.
-          if (lease) deps.limiter.release(lease);
-          if (ticket) deps.limiter.cancel(ticket);
-          const [status, httpStatus, errorCode]: [RequestStatus, number, string] = isGatewayError(error)
-            ? ['rejected', error.status, error.code]
-            : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
-          try {
-            const refused: UsageRecord = {
-              ...base(), status, httpStatus, errorCode,
-              errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
-            };
-            deps.usage.record(refused);
-            deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
-          } catch (recordError) {
-            deps.log.error({ err: recordError, requestId }, 'could not record usage');
-          }
-          throw error;
-        }
-      }
-
-      let finished = false;
-      return {
-        headers,
-        logBodies: deps.bodyLogging?.() === true,
-        // Without a budget there is nothing to cover: a shared no-op, no closure per request.
-        cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
-          // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
-          if (target === covered) return;
-          const targetPrice = priceOf(target);
-          const worst = worstCaseOn(target, targetPrice, input, promptEstimate);
-          if (worst !== undefined && worst > reservedMicros) {
-            const raised = deps.budget.topUp(budgetKeyId, requestId, worst);
-            if (!raised.ok) throw budgetRefusal(raised, input, targetPrice);
-            reservedMicros = raised.reservedMicros;
-          }
-          covered = target;
-        },
-        finish(result: FinishedRequest) {
-          if (finished) return;
-          finished = true;
-          try {
-            let estimated = result.usage === undefined;
-            let usage: TokenUsage = result.usage ?? {
-              promptTokens: result.status === 'success' || result.outputChars > 0 ? promptEstimate() : 0,
-              completionTokens: Math.ceil(result.outputChars / 4),
-              cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
-            };
-            // A stream cut after the upstream reported its input (Anthropic's message_start) but
-            // before the output count: keep the real input, estimate the output that was relayed.
-            const relayedEstimate = Math.ceil(result.outputChars / 4);
-            if (!estimated && result.status !== 'success' && usage.completionTokens < relayedEstimate) {
-              usage = { ...usage, completionTokens: relayedEstimate };
-              estimated = true;
-            }
-            const servedPrice = result.deployment === deployment ? price : priceOf(result.deployment);
-            const costMicros = servedPrice === undefined ? 0 : computeCostMicros(servedPrice, usage);
-            if (ticket) deps.limiter.recordTokens(ticket, usage.promptTokens + usage.completionTokens);
-            if (lease) deps.limiter.release(lease);
-            const record: UsageRecord = {
-              ...base(),
-              ts: result.startedAt,
-              modelGroup: result.deployment.modelName,
-              deploymentId: result.deployment.id,
-              provider: result.deployment.provider,
-              promptTokens: usage.promptTokens,
-              completionTokens: usage.completionTokens,
-              cachedTokens: usage.cachedTokens,
-              cacheCreationTokens: usage.cacheCreationTokens,
-              reasoningTokens: usage.reasoningTokens,
-              costMicros,
-              latencyMs: Math.round(result.latencyMs),
-              ttftMs: result.ttftMs === null ? null : Math.round(result.ttftMs),
-              status: result.status,
-              httpStatus: result.httpStatus,
-              errorCode: result.errorCode,
-              usageEstimated: estimated && (usage.promptTokens > 0 || usage.completionTokens > 0),
-              retries: result.retries,
-              fallbacks: result.fallbacks,
-            };
-            if (result.failure) {
-              record.errorMessage = logged(result.failure.message);
-              record.upstreamStatus = result.failure.upstreamStatus;
-              record.upstreamExcerpt = logged(result.failure.upstreamExcerpt);
-            }
-            if (result.bodies) {
-              record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
-              record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
-            }
-            deps.usage.record(record);
-            deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
-          } catch (error) {
-            // finish() must never throw into the request path; the row is the only thing lost.
-            deps.log.error({ err: error, requestId }, 'could not record usage');
-          }
-        },
-      };
+    admit(input: AdmissionInput): Admission | Promise<Admission> {
+      // Plain values on SQLite and the in-memory limiter (no Promise, no microtask); a Promise
+      // at the first step that went to PostgreSQL, from where the rest continues with await.
+      return runMaybeAsync(admitSteps(input));
     },
   };
+
+  function* admitSteps(input: AdmissionInput): Generator<unknown, Admission, unknown> {
+    const { principal, deployment, requestId } = input;
+    const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
+    const price = priceOf(deployment);
+    // Walking the body costs; most requests (no tpm limit or budget, usage reported upstream)
+    // never need the estimate, so it is computed on first use only.
+    let promptEstimateMemo: number | undefined;
+    const promptEstimate = (): number => (promptEstimateMemo ??= estimatePromptTokens(input.body));
+
+    let lease: ParallelLease | undefined;
+    let ticket: RateLimitTicket | undefined;
+    let headers: Record<string, string> = {};
+    // The budget this request draws on, what its reservation holds, and the deployment last covered.
+    const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
+    let reservedMicros = 0;
+    let covered = deployment;
+    const base = (): UsageRecord => ({
+      requestId,
+      ts: deps.clock.now(),
+      keyId: principal.kind === 'virtual' ? principal.keyId : null,
+      keyAlias: principal.kind === 'virtual' ? principal.alias : null,
+      app,
+      userAgent: input.userAgent?.slice(0, 256) ?? null,
+      requestedModel: input.requestedModel,
+      modelGroup: deployment.modelName,
+      deploymentId: deployment.id,
+      provider: deployment.provider,
+      promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
+      costMicros: 0,
+      latencyMs: 0,
+      ttftMs: null,
+      status: 'rejected',
+      httpStatus: 429,
+      errorCode: null,
+      usageEstimated: false,
+      endpoint: input.route,
+      retries: 0,
+      fallbacks: 0,
+    });
+    if (principal.kind === 'virtual') {
+      try {
+        const key: RateLimitedKey = {
+          id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
+        };
+        // Each `yield` hands runMaybeAsync what the limiter or ledger answered: a value goes
+        // straight back in, a Promise (team mode) is awaited first.
+        const parallel = (yield deps.limiter.acquireParallel(key)) as ParallelDecision;
+        if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
+        lease = parallel.lease;
+        const decision = (yield deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate())) as RateLimitDecision;
+        if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
+        ticket = decision.ticket;
+        headers = decision.headers;
+        if (budgetKeyId !== undefined) {
+          const worst = worstCaseOn(deployment, price, input, promptEstimate);
+          const reserved = (yield deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined })) as ReserveResult;
+          if (!reserved.ok) throw budgetRefusal(reserved, input, price);
+          reservedMicros = reserved.reservedMicros;
+        }
+        deps.onKeyUsed?.(principal.keyId);
+      } catch (error) {
+        // Whatever refused or failed here (a limit, the budget, a busy or full database), the
+        // slot and the rpm count go back: a leaked slot refuses a max_parallel_requests: 1 key
+        // until restart. The refusal leaves its row, as every request does.
+        if (lease) settleQuietly(deps.limiter.release(lease), requestId);
+        if (ticket) settleQuietly(deps.limiter.cancel(ticket), requestId);
+        const [status, httpStatus, errorCode]: [RequestStatus, number, string] = isGatewayError(error)
+          ? ['rejected', error.status, error.code]
+          : isStorageError(error) ? ['error', 503, error.code] : ['error', 500, 'internal_error'];
+        try {
+          const refused: UsageRecord = {
+            ...base(), status, httpStatus, errorCode,
+            errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
+          };
+          deps.usage.record(refused);
+          deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
+        } catch (recordError) {
+          deps.log.error({ err: recordError, requestId }, 'could not record usage');
+        }
+        throw error;
+      }
+    }
+
+    let finished = false;
+    return {
+      headers,
+      logBodies: deps.bodyLogging?.() === true,
+      // Without a budget there is nothing to cover: a shared no-op, no closure per request.
+      cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
+        // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
+        if (target === covered) return;
+        const targetPrice = priceOf(target);
+        const worst = worstCaseOn(target, targetPrice, input, promptEstimate);
+        if (worst === undefined || worst <= reservedMicros) {
+          covered = target;
+          return;
+        }
+        // A Promise only in team mode (the ledger in PostgreSQL); SQLite answers here and now.
+        return whenSettled(deps.budget.topUp(budgetKeyId, requestId, worst), (raised) => {
+          if (!raised.ok) throw budgetRefusal(raised, input, targetPrice);
+          reservedMicros = raised.reservedMicros;
+          covered = target;
+        });
+      },
+      finish(result: FinishedRequest) {
+        if (finished) return;
+        finished = true;
+        try {
+          let estimated = result.usage === undefined;
+          let usage: TokenUsage = result.usage ?? {
+            promptTokens: result.status === 'success' || result.outputChars > 0 ? promptEstimate() : 0,
+            completionTokens: Math.ceil(result.outputChars / 4),
+            cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0,
+          };
+          // A stream cut after the upstream reported its input (Anthropic's message_start) but
+          // before the output count: keep the real input, estimate the output that was relayed.
+          const relayedEstimate = Math.ceil(result.outputChars / 4);
+          if (!estimated && result.status !== 'success' && usage.completionTokens < relayedEstimate) {
+            usage = { ...usage, completionTokens: relayedEstimate };
+            estimated = true;
+          }
+          const servedPrice = result.deployment === deployment ? price : priceOf(result.deployment);
+          const costMicros = servedPrice === undefined ? 0 : computeCostMicros(servedPrice, usage);
+          if (ticket) settleQuietly(deps.limiter.recordTokens(ticket, usage.promptTokens + usage.completionTokens), requestId);
+          if (lease) settleQuietly(deps.limiter.release(lease), requestId);
+          const record: UsageRecord = {
+            ...base(),
+            ts: result.startedAt,
+            modelGroup: result.deployment.modelName,
+            deploymentId: result.deployment.id,
+            provider: result.deployment.provider,
+            promptTokens: usage.promptTokens,
+            completionTokens: usage.completionTokens,
+            cachedTokens: usage.cachedTokens,
+            cacheCreationTokens: usage.cacheCreationTokens,
+            reasoningTokens: usage.reasoningTokens,
+            costMicros,
+            latencyMs: Math.round(result.latencyMs),
+            ttftMs: result.ttftMs === null ? null : Math.round(result.ttftMs),
+            status: result.status,
+            httpStatus: result.httpStatus,
+            errorCode: result.errorCode,
+            usageEstimated: estimated && (usage.promptTokens > 0 || usage.completionTokens > 0),
+            retries: result.retries,
+            fallbacks: result.fallbacks,
+          };
+          if (result.failure) {
+            record.errorMessage = logged(result.failure.message);
+            record.upstreamStatus = result.failure.upstreamStatus;
+            record.upstreamExcerpt = logged(result.failure.upstreamExcerpt);
+          }
+          if (result.bodies) {
+            record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
+            record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
+          }
+          deps.usage.record(record);
+          deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
+        } catch (error) {
+          // finish() must never throw into the request path; the row is the only thing lost.
+          deps.log.error({ err: error, requestId }, 'could not record usage');
+        }
+      },
+    };
+  }
+
+  /** A shared limiter's bookkeeping (team mode) settles later: its failure is logged, never thrown into finish(). */
+  function settleQuietly(done: void | Promise<void>, requestId: string): void {
+    if (done instanceof Promise) done.catch((error: unknown) => deps.log.warn({ err: error, requestId }, 'the shared rate limiter could not update its counts'));
+  }
 }
 
 function rateLimited(message: string, retryAfter: number, headers: Record<string, string>): GatewayError {

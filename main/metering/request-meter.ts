@@ -68,15 +68,21 @@ export interface Admission {
    * Throws GatewayError to refuse this deployment (budget_exceeded; a budgeted key on an unpriced
    * model); the request stays admitted and finish() is still due. Rate limits are not counted
    * again: they count requests, not attempts. Costs nothing for the deployment admit() priced.
+   * Returns a Promise only when the budget lives in PostgreSQL (its rejection is the refusal);
+   * callers await only a Promise, so SQLite's path stays free of microtasks.
    */
-  cover(deployment: Deployment): void;
+  cover(deployment: Deployment): void | Promise<void>;
   /** Called exactly once, whatever happened. Must not throw. */
   finish(result: FinishedRequest): void;
 }
 
 export interface RequestMeter {
-  /** Synchronous on purpose: admission must be atomic (S27). Throws GatewayError to refuse. */
-  admit(input: AdmissionInput): Admission;
+  /**
+   * Throws (or, on PostgreSQL, rejects with) GatewayError to refuse. Atomic either way (S27): on
+   * SQLite one synchronous transaction, answered without a Promise (callers await only a
+   * Promise); on PostgreSQL one conditional UPDATE per budget, exact across replicas.
+   */
+  admit(input: AdmissionInput): Admission | Promise<Admission>;
   /**
    * Records a request refused before admission (a key refused by authentication, a model the key
    * may not use) as rejected, with the refusal's message, so every refusal leaves its row. Must not throw.

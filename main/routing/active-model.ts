@@ -2,19 +2,23 @@
 // plus any aliases the user adds (e.g. `default`), read by the router on every request so a switch
 // applies to the next request while requests in flight keep the group they resolved. Persisted
 // through a tiny key/value interface (the settings table); never holds secrets, never does I/O
-// other than that one setting.
+// other than that one setting. On SQLite every call answers at once; over PostgreSQL the setting
+// is read once at start (loadActiveModelStore), written through before a change takes effect, and
+// re-read by reload() when another replica changed it.
 import type Database from 'better-sqlite3';
 import { GatewayError } from '../core/gateway-error.js';
 import { createSettingsRepository } from '../storage/settings-repository.js';
+import type { CallMode, Returns } from '../storage/storage-connection.js';
+import { whenSettled } from '../core/run-maybe-async.js';
 
 export const ACTIVE_MODEL_ALIAS = 'switchboard/active';
 /** The settings key: `{"model": "<group>" | null, "aliases": {"<alias>": "<group>"}}`. */
 export const ACTIVE_MODEL_SETTING = 'active_model';
 
-/** What the store needs from storage; the settings repository satisfies it. */
-export interface AliasPersistence {
-  get(key: string): unknown;
-  set(key: string, value: unknown): void;
+/** What the store needs from storage; the settings repository (on either engine) satisfies it. */
+export interface AliasPersistence<M extends CallMode = 'sync'> {
+  get(key: string): Returns<M, unknown>;
+  set(key: string, value: unknown): Returns<M, void>;
 }
 
 export interface ActiveModelState {
@@ -28,7 +32,8 @@ export interface ActiveModelState {
   models: string[];
 }
 
-export interface ActiveModelStore {
+/** 'sync' over SQLite or memory; CallMode (either) where the storage may be PostgreSQL. */
+export interface ActiveModelStore<M extends CallMode = 'sync'> {
   readonly alias: string;
   state(): ActiveModelState;
   /** Alias -> group, for the router (read per request; the same Map until something changes). */
@@ -37,20 +42,24 @@ export interface ActiveModelStore {
    * Points `alias` (default: the active alias) at `model`, persists it, and returns the new
    * state. Throws GatewayError invalid_request for an unknown group or a bad alias name.
    */
-  switchTo(model: string, alias?: string): ActiveModelState;
+  switchTo(model: string, alias?: string): Returns<M, ActiveModelState>;
   /** Removes a user alias; the active alias cannot be removed. */
-  removeAlias(alias: string): boolean;
+  removeAlias(alias: string): Returns<M, boolean>;
   /**
    * True while nobody has chosen the active model (or the chosen group is gone): the alias then
    * points at the first group, the default, and may follow the first working model added.
    */
   followsDefault(): boolean;
   /** Forgets the choice: the active alias points at the first group again (the default). */
-  useDefault(): ActiveModelState;
+  useDefault(): Returns<M, ActiveModelState>;
+  /** Re-reads the stored choice (another replica changed it: the change feed calls this). */
+  reload(): Returns<M, void>;
 }
 
-export interface ActiveModelStoreOptions {
-  persistence: AliasPersistence;
+export interface ActiveModelStoreOptions<M extends CallMode = 'sync'> {
+  persistence: AliasPersistence<M>;
+  /** The stored value, already read (loadActiveModelStore reads it from asynchronous storage). */
+  stored?: unknown;
   /** The current model groups, in config order; the first is the default target. */
   groups: () => readonly { readonly name: string }[];
   /** Name of the active alias (default `switchboard/active`). */
@@ -65,9 +74,17 @@ interface Stored {
 // Letters, digits and . _ : / @ - like model names; no spaces, no control characters, no `..`.
 const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
 
-export function createActiveModelStore(options: ActiveModelStoreOptions): ActiveModelStore {
+/** Over asynchronous storage (PostgreSQL): reads the stored choice once, then builds the store. */
+export async function loadActiveModelStore(options: Omit<ActiveModelStoreOptions<CallMode>, 'stored'>): Promise<ActiveModelStore<CallMode>> {
+  const stored = await options.persistence.get(ACTIVE_MODEL_SETTING);
+  return createActiveModelStore<CallMode>({ ...options, stored });
+}
+
+export function createActiveModelStore<M extends CallMode = 'sync'>(options: ActiveModelStoreOptions<M>): ActiveModelStore<M> {
   const activeAlias = options.alias ?? ACTIVE_MODEL_ALIAS;
-  let stored = readStored(options.persistence.get(ACTIVE_MODEL_SETTING), activeAlias);
+  const initial = 'stored' in options ? options.stored : options.persistence.get(ACTIVE_MODEL_SETTING);
+  if (initial instanceof Promise) throw new Error('asynchronous storage: build the active-model store with loadActiveModelStore');
+  let stored = readStored(initial, activeAlias);
   // Cache of the resolved map, rebuilt only when the group list or the stored state changes:
   // the router calls aliases() on every request whose model is not a group name.
   let cacheGroups: readonly { readonly name: string }[] | undefined;
@@ -104,13 +121,15 @@ export function createActiveModelStore(options: ActiveModelStoreOptions): Active
     };
   }
 
-  function persist(next: Stored): void {
-    // Write first: if storage fails (busy, read-only), nothing changes and the caller sees why.
-    options.persistence.set(ACTIVE_MODEL_SETTING, next);
-    stored = next;
+  /** Write first: if storage fails (busy, read-only), nothing changes and the caller sees why. */
+  function persist<T>(next: Stored, then: () => T): Returns<M, T> {
+    return whenSettled(options.persistence.set(ACTIVE_MODEL_SETTING, next) as void | Promise<void>, () => {
+      stored = next;
+      return then();
+    }) as Returns<M, T>;
   }
 
-  return {
+  const store: ActiveModelStore<CallMode> = {
     alias: activeAlias,
     state,
     aliases: () => effective().map,
@@ -120,23 +139,23 @@ export function createActiveModelStore(options: ActiveModelStoreOptions): Active
         const available = names.length === 0 ? 'none are configured' : names.map((n) => `"${n}"`).join(', ');
         throw new GatewayError('invalid_request', `There is no model group "${model.slice(0, 256)}". Available model groups: ${available}`, { param: 'model' });
       }
-      if (alias === activeAlias) {
-        persist({ model, aliases: stored.aliases });
-        return state();
-      }
+      if (alias === activeAlias) return persist({ model, aliases: stored.aliases }, state);
       if (!ALIAS_PATTERN.test(alias) || alias.includes('..')) {
         throw new GatewayError('invalid_request', 'An alias is 1-128 characters: letters, digits and . _ : / @ - (starting with a letter or digit)', { param: 'alias' });
       }
       if (names.includes(alias)) {
         throw new GatewayError('invalid_request', `"${alias}" is already a model group name; an alias must be a new name`, { param: 'alias' });
       }
-      persist({ model: stored.model, aliases: { ...stored.aliases, [alias]: model } });
-      return state();
+      return persist({ model: stored.model, aliases: { ...stored.aliases, [alias]: model } }, state);
     },
     followsDefault: () => stored.model === null || !groupNames().includes(stored.model),
     useDefault() {
-      if (stored.model !== null) persist({ model: null, aliases: stored.aliases });
-      return state();
+      return stored.model === null ? state() : persist({ model: null, aliases: stored.aliases }, state);
+    },
+    reload() {
+      return whenSettled(options.persistence.get(ACTIVE_MODEL_SETTING) as unknown, (value) => {
+        stored = readStored(value, activeAlias);
+      });
     },
     removeAlias(alias) {
       if (alias === activeAlias) {
@@ -145,10 +164,10 @@ export function createActiveModelStore(options: ActiveModelStoreOptions): Active
       if (!Object.hasOwn(stored.aliases, alias)) return false;
       const aliases = { ...stored.aliases };
       delete aliases[alias];
-      persist({ model: stored.model, aliases });
-      return true;
+      return persist({ model: stored.model, aliases }, () => true);
     },
   };
+  return store as ActiveModelStore<M>;
 }
 
 /** An in-memory persistence, for a gateway started without a database (tests, --no-db). */

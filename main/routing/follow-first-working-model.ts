@@ -4,6 +4,7 @@
 // works. Never moves a choice the user made, never moves it to a model that does not answer.
 import type { Deployment } from '../core/deployment.js';
 import type { ActiveModelStore } from './active-model.js';
+import type { CallMode } from '../storage/storage-connection.js';
 import type { ModelRouter } from './model-router.js';
 import { probeDeployment, type ProbeDeps } from './probe-deployment.js';
 
@@ -18,7 +19,7 @@ export interface FollowedModel {
 export const FOLLOW_PROBE_TIMEOUT_MS = 3_000;
 
 export async function followFirstWorkingModel(
-  deps: { activeModel: ActiveModelStore; router: () => ModelRouter; probe: ProbeDeps; timeoutMs?: number },
+  deps: { activeModel: ActiveModelStore<CallMode>; router: () => ModelRouter; probe: ProbeDeps; timeoutMs?: number },
   added: Deployment,
 ): Promise<FollowedModel | undefined> {
   const { activeModel } = deps;
@@ -31,6 +32,6 @@ export async function followFirstWorkingModel(
   if (!addedResult?.healthy || defaultResults.some((r) => r.healthy)) return undefined;
   // The probes took time: a choice made meanwhile (tray, dashboard) wins.
   if (!activeModel.followsDefault() || activeModel.state().model !== current) return undefined;
-  activeModel.switchTo(added.modelName);
+  await activeModel.switchTo(added.modelName);
   return { alias: activeModel.alias, from: current, to: added.modelName };
 }

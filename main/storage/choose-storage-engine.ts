@@ -58,3 +58,21 @@ export function chooseStorageEngine(sources: StorageEngineSources): StorageEngin
   }
   return { engine: 'sqlite' };
 }
+
+/** The most connections one replica may ask for: PostgreSQL's default max_connections is 100 for all of them. */
+export const MAX_POOL_LIMIT = 1000;
+
+/**
+ * general_settings.database_connection_pool_limit (LiteLLM's name): connections per replica, a
+ * whole number from 1 to MAX_POOL_LIMIT; undefined when not set (DEFAULT_POOL_SIZE applies).
+ * Throws a plain Error naming the setting for anything else: the caller reports it as a config error.
+ */
+export function readPoolLimit(generalSettings: Record<string, unknown>): number | undefined {
+  const value = generalSettings.database_connection_pool_limit;
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > MAX_POOL_LIMIT) {
+    throw new Error(`general_settings.database_connection_pool_limit must be a whole number from 1 to ${MAX_POOL_LIMIT} (connections per replica)`);
+  }
+  return n;
+}

@@ -31,6 +31,12 @@ export function openPostgresPool(url: PostgresDatabaseUrl, options: { max?: numb
   // An idle client losing its server emits 'error' on the pool; unheard it would end the process.
   // The next query gets a fresh connection, or the error.
   pool.on('error', () => undefined);
+  // A client lent out (a unit's queries in flight) has no pool listener: its socket failing (the
+  // server restarting, ECONNRESET) would emit an unheard 'error' and end the process. Its queries
+  // fail with the error anyway, and the pool discards it on release (no longer queryable).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return {
     dialect: 'postgresql',
     pool,

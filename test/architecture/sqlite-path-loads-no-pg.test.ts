@@ -1,7 +1,8 @@
 // The desktop and `npm start` run on SQLite and must not load the PostgreSQL driver: pg is loaded
 // only by the modules that open a PostgreSQL connection, which nothing on the SQLite path imports
 // at run time (type-only imports are erased, so they do not count). A dynamic import() loads its
-// module only when the code path that runs it is taken (`switchboard db copy`), so the walk of
+// module only when the code path that runs it is taken (`switchboard db copy`, and `serve` with a
+// postgresql:// URL, which imports team mode's entry, start-team-gateway.ts), so the walk of
 // what loads at start follows static imports; the bundle keeps such modules lazy (bundle-cli.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -55,9 +56,17 @@ describe('the SQLite path', () => {
     expect(reachedPackages('main/cli/db-copy-command.ts').has('pg')).toBe(true);
   });
 
-  it('reaches pg from main/cli.ts only through the import() of `db copy`', () => {
-    // Following import() too, pg is reached, and through db-copy-command.ts: the walk sees it.
+  it('reaches pg from main/cli.ts only through an import(): `db copy`, or serve\'s team mode', () => {
+    // Following import() too, pg is reached (the walk sees it), through one of the two lazy modules.
     const chain = reachedPackages('main/cli.ts', { dynamic: true }).get('pg');
-    expect(chain).toContain('main/cli/db-copy-command.ts');
+    expect(chain).toBeDefined();
+    expect(chain!.filter((file) => file === 'main/cli/db-copy-command.ts' || file === 'main/start-team-gateway.ts')).toHaveLength(1);
+  });
+
+  it('loads team mode only through the import() in serve, for a PostgreSQL URL', () => {
+    expect(reachedPackages('main/start-team-gateway.ts').has('pg')).toBe(true);
+    const serve = readFileSync(join(root, 'main/cli/serve-command.ts'), 'utf8');
+    expect(serve).toMatch(/await import\('\.\.\/start-team-gateway\.js'\)/);
+    expect(serve).not.toMatch(/^import [^;]*start-team-gateway/m);
   });
 });

@@ -1,19 +1,23 @@
-// `switchboard serve` given a PostgreSQL URL, as a user runs it (the real CLI, spawned): until the
-// repositories run on PostgreSQL, `--database-url` is refused; a URL from the config (a LiteLLM
-// config.yaml, read unchanged) or DATABASE_URL starts on SQLite with a warning naming where the
-// URL came from, password masked, and where the data goes; never silently. A bad URL is refused
-// with its reason. No URL (or an empty DATABASE_URL) starts on SQLite without a word.
+// `switchboard serve` given a PostgreSQL URL, as a user runs it (the real CLI, spawned): a URL from
+// --database-url, DATABASE_URL or the config's general_settings.database_url (a LiteLLM config.yaml,
+// read unchanged, os.environ/NAME resolved) runs the gateway in team mode on that database (a
+// throwaway PostgreSQL cluster here): the log names the masked URL and where it came from, no
+// SQLite file is written, SIGTERM exits 0. A database that cannot be reached stops the start with
+// one line naming the host, the password masked, exit 1 (as the other storage failures). A bad URL
+// is refused with its reason (exit 2). No URL (or an empty DATABASE_URL) starts on SQLite.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli as runCliIn } from '../support/cli-process.js';
+import { usePostgresCluster } from '../support/postgres-cluster.js';
 
 const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
 const PASSWORD = 'pg-pass-never-printed';
-const TEAM_URL = `postgresql://switchboard:${PASSWORD}@db.internal:5432/switchboard`;
-const MASKED = 'postgresql://switchboard:****@db.internal:5432/switchboard';
+const UNREACHABLE_URL = `postgresql://switchboard:${PASSWORD}@127.0.0.1:1/switchboard`;
+const UNREACHABLE_MASKED = 'postgresql://switchboard:****@127.0.0.1:1/switchboard';
 
+const postgres = usePostgresCluster();
 let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'switchboard-cli-dburl-'));
@@ -32,47 +36,56 @@ function config(name: string, databaseUrl: string): string {
   return file;
 }
 
-describe('switchboard serve with a PostgreSQL URL (team mode not available yet)', () => {
-  it('refuses --database-url with the password masked and how to use SQLite instead, and writes no SQLite file', async () => {
-    const data = join(work, 'flag');
-    const cli = runCli(['serve', '--port', '0', '--data-dir', data, '--database-url', TEAM_URL]);
-    expect(await cli.exited).toBe(2);
-    const stderr = cli.stderr();
-    expect(stderr).toContain(`switchboard: --database-url selects PostgreSQL (${MASKED}), but team mode on PostgreSQL is not available in this version yet`);
-    expect(stderr).toContain('leave out --database-url');
-    expect(stderr).not.toContain(PASSWORD);
-    expect(cli.stdout()).toBe('');
-    expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
-  });
+/** A fresh database on the throwaway cluster, with a password in its URL (trust auth ignores it) so the test can see it is never printed. */
+async function teamUrl(): Promise<{ url: string; masked: string }> {
+  const url = (await postgres.createDatabase()).replace('postgresql://postgres@', `postgresql://postgres:${PASSWORD}@`);
+  return { url, masked: url.replace(`:${PASSWORD}@`, ':****@') };
+}
 
+describe('switchboard serve with a PostgreSQL URL (team mode)', () => {
   it.each([
-    ['DATABASE_URL', (data: string) => runCli(['serve', '--port', '0', '--data-dir', data], { DATABASE_URL: TEAM_URL }), `DATABASE_URL selects PostgreSQL (${MASKED})`, 'unset DATABASE_URL'],
+    ['--database-url', (data: string, url: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--database-url', url]), '--database-url'],
+    ['DATABASE_URL', (data: string, url: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--allow-empty'], { DATABASE_URL: url }), 'DATABASE_URL'],
     [
       'general_settings.database_url as os.environ/NAME',
-      (data: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--config', config('env-ref.yaml', 'os.environ/TEAM_DB')], { TEAM_DB: TEAM_URL }),
-      `general_settings.database_url (os.environ/TEAM_DB) selects PostgreSQL (${MASKED})`,
-      'remove general_settings.database_url from',
+      (data: string, url: string) => runCli(['serve', '--port', '0', '--data-dir', data, '--config', config(`env-ref-${Date.now()}.yaml`, 'os.environ/TEAM_DB')], { TEAM_DB: url }),
+      'general_settings.database_url (os.environ/TEAM_DB)',
     ],
-    [
-      "the LiteLLM seed config's database_url",
-      (data: string) => runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', data]),
-      'general_settings.database_url selects PostgreSQL (postgresql://postgres:****@pgsql-postgresql:5432/litellm)',
-      `remove general_settings.database_url from ${SEED}`,
-    ],
-  ])('starts on SQLite from %s, warning that team mode is not available yet, never printing the password', async (_name, start, source, remedy) => {
+  ])('runs on PostgreSQL from %s, names the masked URL, writes no SQLite file and exits 0 on SIGTERM', async (_name, start, source) => {
+    const { url, masked } = await teamUrl();
     const data = join(work, `data-${Math.random().toString(36).slice(2)}`);
-    const cli = start(data);
+    const cli = start(data, url);
     await ready(cli);
-    const stderr = cli.stderr();
-    expect(stderr).toContain(`switchboard: warning: ${source}, but team mode on PostgreSQL is not available in this version yet: keys, budgets and usage are kept in the embedded SQLite database in ${data}`);
-    expect(stderr).toContain(remedy);
-    expect(stderr + cli.stdout()).not.toContain(PASSWORD);
-    expect(stderr + cli.stdout()).not.toContain(':pw@');
-    expect(existsSync(join(data, 'switchboard.db'))).toBe(true);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
+    const output = cli.stderr() + cli.stdout();
+    expect(cli.stdout()).toContain(`Team mode: keys, budgets, models and settings are kept in PostgreSQL (${masked}, from ${source})`);
+    expect(output).not.toContain(PASSWORD);
+    expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
+  }, 60_000);
+
+  it.each([
+    ['--database-url', ['--allow-empty', '--database-url', UNREACHABLE_URL], {}],
+    ['DATABASE_URL', ['--allow-empty'], { DATABASE_URL: UNREACHABLE_URL }],
+  ])('stops with exit 1 and one line naming the unreachable host (%s), the password masked', async (_name, args, env) => {
+    const data = join(work, `down-${Math.random().toString(36).slice(2)}`);
+    const cli = runCli(['serve', '--port', '0', '--data-dir', data, ...args], env);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(new RegExp(`^switchboard: Cannot use the PostgreSQL database ${UNREACHABLE_MASKED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*ECONNREFUSED`, 'm'));
+    expect(cli.stderr() + cli.stdout()).not.toContain(PASSWORD);
+    expect(cli.stdout()).toBe('');
+    expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
+  }, 30_000);
+
+  it("stops on the LiteLLM seed config, whose database_url names a host that does not resolve here, with the host named and the password masked", async () => {
+    const data = join(work, 'seed');
+    const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', data]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/^switchboard: Cannot use the PostgreSQL database postgresql:\/\/postgres:\*\*\*\*@pgsql-postgresql:5432\/litellm: /m);
+    expect(cli.stderr() + cli.stdout()).not.toContain(':pw@');
+    expect(existsSync(join(data, 'switchboard.db'))).toBe(false);
     expect(readFileSync(SEED, 'utf8')).toContain('postgresql://postgres:pw@');
-  });
+  }, 30_000);
 
   it.each([
     [['--database-url', `mysql://root:${PASSWORD}@db/litellm`], {}, /^switchboard: --database-url uses mysql:\/\/, which Switchboard does not support; only PostgreSQL is/m],
@@ -82,6 +95,15 @@ describe('switchboard serve with a PostgreSQL URL (team mode not available yet)'
     const cli = runCli(['serve', '--port', '0', '--data-dir', join(work, 'bad'), ...args], env);
     expect(await cli.exited).toBe(2);
     expect(cli.stderr()).toMatch(reason);
+    expect(cli.stderr()).not.toContain(PASSWORD);
+  });
+
+  it('refuses a bad general_settings.database_connection_pool_limit as a config error naming the file', async () => {
+    const file = join(work, 'bad-pool.yaml');
+    writeFileSync(file, `model_list: []\ngeneral_settings:\n  database_url: "postgresql://u:${PASSWORD}@db:5432/x"\n  database_connection_pool_limit: 0\n`);
+    const cli = runCli(['serve', '--port', '0', '--data-dir', join(work, 'bad-pool'), '--config', file]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain(`switchboard: config error: ${file}: general_settings.database_connection_pool_limit must be a whole number from 1 to`);
     expect(cli.stderr()).not.toContain(PASSWORD);
   });
 

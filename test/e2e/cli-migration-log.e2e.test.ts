@@ -1,7 +1,7 @@
 // What `switchboard serve --log-format pretty` says about the database at start, as a person
 // reads it in a terminal: one line when migrations ran (a new or older database), nothing on
 // an ordinary start, and each migration by name only at debug level.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,12 @@ import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli } from '../support
 const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
 
 let work: string;
+/** The seed config without its database_url (which selects PostgreSQL): the SQLite start-up lines. */
+let seedOnSqlite: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'switchboard-cli-migrations-'));
+  seedOnSqlite = join(work, 'seed-on-sqlite.yaml');
+  writeFileSync(seedOnSqlite, readFileSync(SEED, 'utf8').replace(/^[ \t]*database_url:.*\n/m, ''));
   expect(ensureBuiltCli()).toBe(true);
 }, 120_000);
 afterAll(() => {
@@ -22,7 +26,7 @@ afterEach(killStartedClis);
 
 /** Starts serve on `dataDir` until its ready line, stops it, and returns the stderr lines about the schema. */
 async function schemaLinesOfOneStart(dataDir: string, level: string): Promise<string[]> {
-  const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', join(work, dataDir), '--log-format', 'pretty'], {
+  const cli = runCli(['serve', '--config', seedOnSqlite, '--port', '0', '--data-dir', join(work, dataDir), '--log-format', 'pretty'], {
     cwd: work,
     env: { SWITCHBOARD_LOG_LEVEL: level },
   });

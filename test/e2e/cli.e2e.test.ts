@@ -1,8 +1,9 @@
 // `switchboard serve` as a user runs it: the real bin script over the compiled dist/, spawned as
 // a child process with a clean environment and a temp data dir, talking only to loopback. Covers
-// the ready line, the seed LiteLLM config starting unchanged (its database_url warned about:
-// team mode is not available yet), a chat through the openai SDK, the one-line config error with exit 2, --help, SIGTERM.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// the ready line, the seed LiteLLM config starting on SQLite once its database_url is taken out (with
+// it, serve runs on that PostgreSQL: cli-database-url.e2e.test.ts), a chat through the openai SDK,
+// the one-line config error with exit 2, --help, SIGTERM.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -14,8 +15,12 @@ import { rawRequest } from '../support/raw-http.js';
 const SEED = join(ROOT, 'test', 'fixtures', 'config', 'seed-litellm.yaml');
 
 let work: string;
+/** The seed config without its database_url (PostgreSQL team mode): everything else unchanged, on SQLite. */
+let SEED_ON_SQLITE: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'switchboard-cli-e2e-'));
+  SEED_ON_SQLITE = join(work, 'seed-on-sqlite.yaml');
+  writeFileSync(SEED_ON_SQLITE, readFileSync(SEED, 'utf8').replace(/^[ \t]*database_url:.*\n/m, ''));
   expect(ensureBuiltCli()).toBe(true);
 }, 120_000);
 afterAll(() => {
@@ -49,12 +54,11 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(existsSync(join(work, 'refused'))).toBe(false);
   });
 
-  it('starts the seed LiteLLM config unchanged on --port 0, warns that its database_url is not used yet, and exits 0 on SIGTERM', async () => {
-    const cli = runCli(['serve', '--config', SEED, '--port', '0', ...dataDir('seed')]);
+  it('starts the seed LiteLLM config (without its database_url) on --port 0, warns about store_model_in_db, and exits 0 on SIGTERM', async () => {
+    const cli = runCli(['serve', '--config', SEED_ON_SQLITE, '--port', '0', ...dataDir('seed')]);
     const url = await ready(cli);
     expect(Number(new URL(url).port)).toBeGreaterThan(0);
     // Warned on stderr before the ready line on stdout: two pipes, read as they arrive.
-    await stderrMatching(cli, /warning: general_settings\.database_url selects PostgreSQL .*not available in this version yet/);
     await stderrMatching(cli, /warning: .*store_model_in_db is not needed/);
     // The seed's master key guards the API; its two models are listed.
     const client = new OpenAI({ apiKey: 'sk-seed-master-0123456789', baseURL: `${url}/v1`, maxRetries: 0 });
@@ -72,7 +76,7 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     const folder = join(work, 'loose');
     mkdirSync(folder);
     chmodSync(folder, 0o755);
-    const cli = runCli(['serve', '--config', SEED, '--port', '0', '--data-dir', folder]);
+    const cli = runCli(['serve', '--config', SEED_ON_SQLITE, '--port', '0', '--data-dir', folder]);
     await ready(cli);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     const database = join(folder, 'switchboard.db');

@@ -10,6 +10,7 @@ import type { VirtualKeyLookup } from '../../keys/virtual-key-lookup.js';
 import { rawHeaderValues } from './raw-header-values.js';
 import { looksLikeVirtualKey } from '../../keys/virtual-keys.js';
 import type { FailedAuthThrottle } from './failed-auth-throttle.js';
+import { whenSettled, type MaybePromise } from '../../core/run-maybe-async.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +20,11 @@ declare module 'fastify' {
 }
 
 export interface Authenticator {
-  authenticate(request: FastifyRequest): Principal;
+  /**
+   * The caller, or a GatewayError thrown (401, 429). A Promise only when a virtual key missed the
+   * cache on PostgreSQL (it rejects with the same errors); hooks await only a Promise.
+   */
+  authenticate(request: FastifyRequest): MaybePromise<Principal>;
   /** True when an admin key is configured (otherwise the gateway is in local open mode); may turn true while running. */
   readonly enforced: boolean;
 }
@@ -77,15 +82,16 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
         throttle?.succeeded(client);
         return { kind: 'master' };
       }
-      const principal = virtualKeys?.verify(presented);
-      if (principal) return principal;
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        throw new GatewayError('auth_throttled', `Too many wrong keys from this address; try again in ${seconds} s`, { retryAfter: seconds });
-      }
-      // A short digest is enough to tell one wrong key from another; the key itself is never kept.
-      throttle?.failed(client, digest.toString('base64', 0, 12));
-      throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+      return whenSettled(virtualKeys?.verify(presented), (principal) => {
+        if (principal) return principal;
+        if (waitMs > 0) {
+          const seconds = Math.ceil(waitMs / 1000);
+          throw new GatewayError('auth_throttled', `Too many wrong keys from this address; try again in ${seconds} s`, { retryAfter: seconds });
+        }
+        // A short digest is enough to tell one wrong key from another; the key itself is never kept.
+        throttle?.failed(client, digest.toString('base64', 0, 12));
+        throw new GatewayError('invalid_api_key', INVALID_KEY_MESSAGE);
+      });
     },
   };
 }
@@ -98,13 +104,14 @@ export function createAuthenticator(masterKey: string | undefined, virtualKeys?:
  * would keep a deleted key working. Any other string is the placeholder an SDK insists on
  * (`sk-anything`, `ollama`, `lm-studio`) and is served as open, as the README says.
  */
-function openModePrincipal(request: FastifyRequest, virtualKeys: VirtualKeyLookup | undefined): Principal {
+function openModePrincipal(request: FastifyRequest, virtualKeys: VirtualKeyLookup | undefined): MaybePromise<Principal> {
   const presented = presentedKey(request);
   if (presented === undefined || virtualKeys === undefined) return { kind: 'open' };
-  const principal = virtualKeys.verify(presented);
-  if (principal) return principal;
-  if (looksLikeVirtualKey(presented)) throw new GatewayError('invalid_api_key', UNKNOWN_VIRTUAL_KEY_MESSAGE);
-  return { kind: 'open' };
+  return whenSettled(virtualKeys.verify(presented), (principal): Principal => {
+    if (principal) return principal;
+    if (looksLikeVirtualKey(presented)) throw new GatewayError('invalid_api_key', UNKNOWN_VIRTUAL_KEY_MESSAGE);
+    return { kind: 'open' };
+  });
 }
 
 /** The client's address; an IPv4 client seen through an IPv6 socket is the same client. */

@@ -4,8 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { ActiveModelStore } from '../../routing/active-model.js';
+import type { CallMode } from '../../storage/storage-connection.js';
 
-export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveModelStore): void {
+export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveModelStore<CallMode>): void {
   app.get('/active-model', async () => store.state());
 
   app.post('/active-model', async (request) => {
@@ -26,7 +27,7 @@ export function registerActiveModelRoutes(app: FastifyInstance, store: ActiveMod
   // Alias names may contain '/', so the name is the rest of the path (decoded once, by the router).
   app.delete<{ Params: { '*': string } }>('/active-model/aliases/*', async (request) => {
     const name = request.params['*'];
-    if (!store.removeAlias(name)) {
+    if (!(await store.removeAlias(name))) {
       throw new GatewayError('not_found', `There is no alias "${name.slice(0, 256)}"`, { param: 'alias' });
     }
     return store.state();

@@ -9,7 +9,8 @@ import { GatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
 import { InvalidStoredModelError, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { BackupStore } from '../../storage/backup-store.js';
-import type { KeyRepository } from '../../keys/key-repository.js';
+import type { CallMode } from '../../storage/storage-connection.js';
+import type { KeyStore } from '../../keys/key-repository.js';
 import type { GatewaySettings } from '../../config/gateway-settings.js';
 import type { Deployment } from '../../core/deployment.js';
 import { isGatewayError } from '../../core/gateway-error.js';
@@ -25,7 +26,8 @@ import type { SettingsUpdate } from '../../../shared/api/settings-schemas.js';
 
 export interface BackupRouteDeps {
   store: BackupStore;
-  keys: KeyRepository;
+  /** On SQLite (the backup store's engine): called inside its transaction. */
+  keys: KeyStore<CallMode>;
   settings: GatewaySettings;
   /** The config file's deployments: a restored model may not reuse one of their ids. */
   configDeployments: readonly Deployment[];
@@ -35,7 +37,7 @@ export interface BackupRouteDeps {
   /** Serves the restored models at once. */
   reloadModels(): void;
   /** switchboard/active: backed up, and set by a restore once the restored models are served. */
-  activeModel: ActiveModelStore;
+  activeModel: ActiveModelStore<CallMode>;
 }
 
 export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps): void {
@@ -64,12 +66,16 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
       beforeInsert: () => {
         // Through the repository, so the key cache forgets every replaced key at once.
         const ids = deps.store.keys().map((key) => key.id);
-        if (ids.length > 0) deps.keys.delete({ keys: ids });
+        if (ids.length > 0 && deps.keys.delete({ keys: ids }) instanceof Promise) throw new Error('a backup is restored on SQLite only');
       },
-      afterInsert: () => deps.settings.update(backup.settings),
+      afterInsert: () => {
+        // Inside the restore's SQLite transaction (the backup store runs on SQLite only), where
+        // the settings answer at once; a Promise here would escape the transaction.
+        if (deps.settings.update(backup.settings) instanceof Promise) throw new Error('a backup is restored on SQLite only');
+      },
     });
     deps.reloadModels();
-    const warnings = backup.active_model === undefined ? [] : restoreActiveModel(deps.activeModel, backup.active_model.model);
+    const warnings = backup.active_model === undefined ? [] : await restoreActiveModel(deps.activeModel, backup.active_model.model);
     return { keys: backup.keys.length, models: backup.models.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
   });
 }
@@ -79,13 +85,13 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
  * default again (null), or the chosen model when this gateway serves it; else it stays where it
  * is and the answer says why, since the keys and models restored fine and must not be undone for it.
  */
-function restoreActiveModel(store: ActiveModelStore, model: string | null): string[] {
+async function restoreActiveModel(store: ActiveModelStore<CallMode>, model: string | null): Promise<string[]> {
   if (model === null) {
-    store.useDefault();
+    await store.useDefault();
     return [];
   }
   try {
-    store.switchTo(model);
+    await store.switchTo(model);
     return [];
   } catch (error) {
     if (!isGatewayError(error)) throw error;

@@ -10,13 +10,14 @@ export interface ReadinessReport {
   [key: string]: unknown;
 }
 
-export function registerHealthRoutes(app: FastifyInstance, readiness: () => ReadinessReport): void {
+/** `readiness` answers at once on SQLite; in team mode it is a Promise (a bounded database probe). */
+export function registerHealthRoutes(app: FastifyInstance, readiness: () => ReadinessReport | Promise<ReadinessReport>): void {
   for (const path of ['/health/liveliness', '/health/liveness']) {
     // LiteLLM answers with a JSON string; probes written for it keep working.
     app.get(path, { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json').send(JSON.stringify("I'm alive!")));
   }
   app.get('/health/readiness', { config: { access: 'optional-key' } }, async (request, reply) => {
-    const report = readiness();
+    const report = await readiness();
     const ready = report.status !== 'not_ready';
     reply.code(ready ? 200 : 503);
     return request.principal ? report : { status: ready ? 'ready' : 'not_ready' };

@@ -6,12 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { describeKey } from '../../keys/describe-key.js';
 import { KeyError } from '../../keys/key-error.js';
-import type { KeyRepository } from '../../keys/key-repository.js';
+import type { KeyStore } from '../../keys/key-repository.js';
+import type { CallMode } from '../../storage/storage-connection.js';
 import { parseBody } from './parse-body.js';
 import { keyDeleteRequestSchema, keyFieldsSchema, keyRefRequestSchema, keyRefSchema, keyUpdateRequestSchema } from '../../../shared/api/key-schemas.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
-export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): void {
+/** `keys` on SQLite or PostgreSQL: every call is awaited. */
+export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>): void {
   app.register(async (scope) => {
     scope.setErrorHandler((error, _request, reply) => {
       // Repository errors become catalogue errors; everything else goes to the root handler.
@@ -24,27 +26,27 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): vo
 
     scope.post('/key/generate', async (request) => {
       // Every field is optional: an empty request makes a key with no limits.
-      const { key, record } = keys.create(parseBody(keyFieldsSchema, request.body ?? {}));
+      const { key, record } = await keys.create(parseBody(keyFieldsSchema, request.body ?? {}));
       return { key, ...describeKey(record) };
     });
     scope.post('/key/update', async (request) => {
       const { key, ...fields } = parseBody(keyUpdateRequestSchema, request.body);
-      return describeKey(keys.update(key, fields));
+      return describeKey(await keys.update(key, fields));
     });
     scope.post('/key/delete', async (request) => {
       const input = parseBody(keyDeleteRequestSchema, request.body);
       if (!input.keys && !input.key_aliases) throw new GatewayError('invalid_request', 'Send {"keys": [...]} or {"key_aliases": [...]}', { param: 'keys' });
-      const { deletedIds, notFound } = keys.delete(input);
+      const { deletedIds, notFound } = await keys.delete(input);
       return { deleted_keys: deletedIds, not_found: notFound };
     });
     scope.get<{ Querystring: QueryParameters }>('/key/info', async (request) => {
-      const record = keys.info(ref(request.query.key));
+      const record = await keys.info(ref(request.query.key));
       if (!record) throw new GatewayError('not_found', 'No such key');
       return { key: record.id, info: describeKey(record) };
     });
     scope.get<{ Querystring: QueryParameters }>('/key/list', async (request) => {
       const query = request.query;
-      const page = keys.list({
+      const page = await keys.list({
         page: positiveIntParam(query.page, 'page') ?? 1,
         pageSize: positiveIntParam(query.size ?? query.page_size, 'size') ?? 50,
         ...(query.key_alias ? { keyAlias: query.key_alias } : {}),
@@ -52,13 +54,13 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyRepository): vo
       return { keys: page.keys.map(describeKey), total_count: page.total, current_page: page.page, total_pages: page.totalPages, page_size: page.pageSize };
     });
     const regenerate = async (keyRef: string) => {
-      const { key, record } = keys.regenerate(keyRef);
+      const { key, record } = await keys.regenerate(keyRef);
       return { key, ...describeKey(record) };
     };
     scope.post('/key/regenerate', async (request) => regenerate(parseBody(keyRefRequestSchema, request.body).key));
     scope.post<{ Params: { key: string } }>('/key/:key/regenerate', async (request) => regenerate(ref(request.params.key)));
-    scope.post('/key/block', async (request) => describeKey(keys.block(parseBody(keyRefRequestSchema, request.body).key)));
-    scope.post('/key/unblock', async (request) => describeKey(keys.unblock(parseBody(keyRefRequestSchema, request.body).key)));
+    scope.post('/key/block', async (request) => describeKey(await keys.block(parseBody(keyRefRequestSchema, request.body).key)));
+    scope.post('/key/unblock', async (request) => describeKey(await keys.unblock(parseBody(keyRefRequestSchema, request.body).key)));
   });
 }
 

@@ -3,9 +3,10 @@
 // Never reads a secret: api_key is exported as the reference it was stored as.
 import type { FastifyInstance } from 'fastify';
 import { exportStoredModels } from '../../config/export-stored-models.js';
-import type { ModelRepository } from '../../storage/model-repository.js';
+import type { ModelStore } from '../../storage/model-repository.js';
+import type { CallMode } from '../../storage/storage-connection.js';
 import type { ModelExport } from '../../../shared/api/export-schemas.js';
 
-export function registerModelExportRoutes(app: FastifyInstance, store: ModelRepository): void {
-  app.get('/model/export', async (): Promise<ModelExport> => exportStoredModels(store.list()));
+export function registerModelExportRoutes(app: FastifyInstance, store: ModelStore<CallMode>): void {
+  app.get('/model/export', async (): Promise<ModelExport> => exportStoredModels(await store.list()));
 }

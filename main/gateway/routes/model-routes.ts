@@ -9,7 +9,8 @@ import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
-import type { ModelRepository, StoredModelInput } from '../../storage/model-repository.js';
+import type { ModelStore, StoredModelInput } from '../../storage/model-repository.js';
+import type { CallMode } from '../../storage/storage-connection.js';
 import type { Deployment } from '../../core/deployment.js';
 import type { ModelRouter } from '../../routing/model-router.js';
 import type { ActiveModelStore } from '../../routing/active-model.js';
@@ -26,7 +27,8 @@ import {
 
 export interface ModelRouteDeps {
   /** Dashboard-managed models; without it (no database) the write routes answer 400. */
-  store?: ModelRepository;
+  /** On SQLite or PostgreSQL: every call is awaited. */
+  store?: ModelStore<CallMode>;
   /** The config file's deployments: listed, never changed here. */
   configDeployments: readonly Deployment[];
   /** For os.environ/NAME references in stored models. */
@@ -43,7 +45,7 @@ export interface ModelRouteDeps {
   /** Whether a deployment's requests cost money; /model/info says so as model_info.priced when given. */
   priced?: (deployment: Deployment) => boolean;
   /** The active alias: it follows the first working model added, and a delete never leaves it on a deleted model. */
-  activeModel?: ActiveModelStore;
+  activeModel?: ActiveModelStore<CallMode>;
   /** Probe on /model/new so the active alias can follow the first working model (followFirstWorkingModel). */
   followWorkingModels?: boolean;
 }
@@ -58,11 +60,11 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
   const configById = new Map(deps.configDeployments.map((d) => [d.id, d]));
 
   const live = (): Deployment[] => deps.router().groups().flatMap((g) => g.deployments);
-  const apply = (): void => {
-    const stored = deps.store?.list() ?? [];
+  const apply = async (): Promise<void> => {
+    const stored = (await deps.store?.list()) ?? [];
     deps.setDeployments(mergeDeployments(deps.configDeployments, stored, deps.env, (model, reason) => deps.onSkipped?.(model.id, reason)));
   };
-  const store = (): ModelRepository => {
+  const store = (): ModelStore<CallMode> => {
     if (!deps.store) throw new GatewayError('invalid_request', 'This gateway runs without a database, so models can only be changed in the config file');
     return deps.store;
   };
@@ -107,11 +109,11 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     const body = parseBody(modelNewRequestSchema, request.body);
     const { id: requestedId, ...info } = body.model_info ?? {};
     const id = requestedId ?? newId();
-    if (live().some((d) => d.id === id) || store().get(id)) throw new GatewayError('invalid_request', `A model with id "${id}" already exists`, { param: 'model_info.id' });
+    if (live().some((d) => d.id === id) || (await store().get(id))) throw new GatewayError('invalid_request', `A model with id "${id}" already exists`, { param: 'model_info.id' });
     const input: StoredModelInput = { id, modelName: body.model_name, litellmParams: { ...body.litellm_params }, modelInfo: info };
     const deployment = check(input);
-    store().insert(input);
-    apply();
+    await store().insert(input);
+    await apply();
     const followed = deps.activeModel && deps.followWorkingModels ? await followFirstWorkingModel({ activeModel: deps.activeModel, router: deps.router, probe: deps.probe }, deployment) : undefined;
     if (followed) request.log.info({ alias: followed.alias, from: followed.from, to: followed.to }, `${followed.alias} now points at ${followed.to}: ${followed.from} did not answer`);
     return { ...describeDeployment(deployment), ...(followed ? { active_model_followed: followed } : {}) };
@@ -123,7 +125,7 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     if (id === undefined) throw new GatewayError('invalid_request', 'Send the model id as model_info.id', { param: 'model_info.id' });
     const refused = readOnly(id);
     if (refused) throw refused;
-    const existing = store().get(id);
+    const existing = await store().get(id);
     if (!existing) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'model_info.id' });
     const { id: _ignored, ...infoPatch } = body.model_info ?? {};
     const input: StoredModelInput = {
@@ -133,8 +135,8 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
       modelInfo: patch(existing.modelInfo, infoPatch),
     };
     const deployment = check(input);
-    store().replace(input);
-    apply();
+    await store().replace(input);
+    await apply();
     return describeDeployment(deployment);
   });
 
@@ -153,14 +155,14 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
       }
     }
     const wasActive = deps.activeModel !== undefined && doomed !== undefined && deps.activeModel.state().model === doomed.modelName;
-    if (!store().delete(id)) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'id' });
-    apply();
+    if (!(await store().delete(id))) throw new GatewayError('not_found', `There is no dashboard-managed model with id "${id.slice(0, 128)}"`, { param: 'id' });
+    await apply();
     const active = deps.activeModel;
     // The alias never keeps pointing at a group that is gone: it goes where the caller said or,
     // unasked, back to the default (the first group), which says so in the answer.
     const moved = active === undefined ? undefined
-      : nextActive !== undefined ? active.switchTo(nextActive)
-        : groupGoes && wasActive ? active.useDefault() : undefined;
+      : nextActive !== undefined ? await active.switchTo(nextActive)
+        : groupGoes && wasActive ? await active.useDefault() : undefined;
     if (moved === undefined) return { id, message: `Model ${id} deleted` };
     const where = moved.model === null ? 'no model (none is left)' : moved.model;
     return { id, message: `Model ${id} deleted; ${moved.alias} now points at ${where}`, active_model: { alias: moved.alias, model: moved.model } };

@@ -17,11 +17,11 @@ import { createResponsesNativePassthrough } from '../responses-native-passthroug
 import { toResponsesError } from '../responses-inbound/to-responses-error.js';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { responsesInputItems } from '../responses-inbound/responses-input-items.js';
-import type { ResponseStore } from '../../storage/response-store.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { responseOwnerOf } from '../stored-responses/response-owner.js';
 import { shouldStoreResponse } from '../stored-responses/should-store-response.js';
-import { expandPreviousResponse } from '../stored-responses/expand-previous-response.js';
+import type { ConversationStore } from '../stored-responses/conversation-store.js';
+import { expandPreviousResponse, type ExpandedInput } from '../stored-responses/expand-previous-response.js';
 import { rememberResponse } from '../stored-responses/remember-response.js';
 
 type Json = Record<string, unknown>;
@@ -40,7 +40,7 @@ export interface ResponsesRouteOptions {
    * Where finished responses are kept (unless the request says store: false) and where
    * previous_response_id is looked up; without it previous_response_id is refused.
    */
-  store?: ResponseStore;
+  store?: ConversationStore;
 }
 
 /** The response header listing what the bridge left out (items, parts, tools with no chat equivalent). */
@@ -57,7 +57,9 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
       const owner = store === undefined ? null : responseOwnerOf(principalOf(request));
       const ownInput = responsesInputItems(parsed);
       // What goes upstream: the stored conversation previous_response_id names, then this input.
-      const upstream = store === undefined ? withoutHistory(parsed) : withHistory(parsed, store, owner, ownInput, reply);
+      const continued = store === undefined ? withoutHistory(parsed) : withHistory(parsed, store, owner, ownInput, reply);
+      // Awaited only in team mode (a Promise): SQLite's path gains no microtask.
+      const upstream = continued instanceof Promise ? await continued : continued;
       const bridge = convertResponsesToChatRequest(upstream);
       const storing = store !== undefined && shouldStoreResponse(parsed.body);
       const onCompleted =
@@ -120,10 +122,14 @@ function withoutHistory(parsed: ResponsesRequest): ResponsesRequest {
  * own, and no previous_response_id (the upstream never saw the stored responses, and a
  * pass-through upstream would look the id up in its own store).
  */
-function withHistory(parsed: ResponsesRequest, store: ResponseStore, owner: string | null, ownInput: readonly Json[], reply: FastifyReply): ResponsesRequest {
+function withHistory(parsed: ResponsesRequest, store: ConversationStore, owner: string | null, ownInput: readonly Json[], reply: FastifyReply): ResponsesRequest | Promise<ResponsesRequest> {
   const id = parsed.body.previous_response_id;
   if (id === undefined || id === null) return parsed;
   const expanded = expandPreviousResponse(store, owner, parsed.body, ownInput);
+  return expanded instanceof Promise ? expanded.then((found) => continuedRequest(parsed, found, reply)) : continuedRequest(parsed, expanded, reply);
+}
+
+function continuedRequest(parsed: ResponsesRequest, expanded: ExpandedInput, reply: FastifyReply): ResponsesRequest {
   if (expanded.truncated) reply.header(HISTORY_TRUNCATED_HEADER, 'true');
   const { previous_response_id: _continued, ...body } = parsed.body;
   const input = expanded.input as Json[];

@@ -56,7 +56,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
       if (!deps.budgetAlerts) throw new GatewayError('invalid_request', 'Budget alerts are not available on this gateway', { param: 'budget_alerts' });
       await deps.budgetAlerts.save(budgetAlerts.webhook_url);
     }
-    deps.settings.update(patch);
+    await deps.settings.update(patch);
     return view();
   });
 }

@@ -5,7 +5,8 @@
 // text beyond the store itself, nor any header or key.
 import type { Log } from '../../storage/log.js';
 import { isStorageError } from '../../storage/storage-error.js';
-import type { ResponseStore, SaveOutcome } from '../../storage/response-store.js';
+import type { ResponseToStore, SaveOutcome } from '../../storage/response-store.js';
+import type { ConversationStore } from './conversation-store.js';
 import { shouldStoreResponse } from './should-store-response.js';
 
 export interface ResponseToRemember {
@@ -20,10 +21,16 @@ export interface ResponseToRemember {
 
 export type RememberOutcome = SaveOutcome | 'not_requested' | 'failed';
 
-export function rememberResponse(store: ResponseStore, log: Pick<Log, 'warn'>, completed: ResponseToRemember): RememberOutcome {
+/**
+ * The outcome at once on SQLite. In team mode a Promise that never rejects (a failure is logged,
+ * like SQLite's): the answer goes on without waiting for it.
+ */
+export function rememberResponse(store: { save(response: ResponseToStore): SaveOutcome }, log: Pick<Log, 'warn'>, completed: ResponseToRemember): RememberOutcome;
+export function rememberResponse(store: Pick<ConversationStore, 'save'>, log: Pick<Log, 'warn'>, completed: ResponseToRemember): RememberOutcome | Promise<RememberOutcome>;
+export function rememberResponse(store: Pick<ConversationStore, 'save'>, log: Pick<Log, 'warn'>, completed: ResponseToRemember): RememberOutcome | Promise<RememberOutcome> {
   const { request, response } = completed;
   if (!shouldStoreResponse(request)) return 'not_requested';
-  let outcome: SaveOutcome;
+  let outcome: SaveOutcome | Promise<SaveOutcome>;
   try {
     outcome = store.save({
       id: response.id,
@@ -35,12 +42,28 @@ export function rememberResponse(store: ResponseStore, log: Pick<Log, 'warn'>, c
       response,
     });
   } catch (error) {
-    // The answer is already complete: a full disk or a busy database costs the stored copy, not the response.
-    if (!isStorageError(error)) throw error;
-    log.warn({ responseId: response.id, code: error.code }, 'response not stored: the database refused the write; a follow-up naming it will get previous_response_not_found');
-    return 'failed';
+    return notStored(log, response.id, error);
   }
-  if (outcome === 'too_large') log.warn({ responseId: response.id }, 'response not stored: larger than the per-response cap of the response store');
-  if (outcome === 'duplicate') log.warn({ responseId: response.id }, 'response not stored: a stored response already has this id');
+  // Nobody awaits the Promise: any failure is logged here, a rejection would be unhandled.
+  if (outcome instanceof Promise) return outcome.then((saved) => reported(log, response.id, saved), (error: unknown) => notStoredAsync(log, response.id, error));
+  return reported(log, response.id, outcome);
+}
+
+/** The answer is already complete: a full disk or a busy database costs the stored copy, not the response. */
+function notStored(log: Pick<Log, 'warn'>, responseId: string, error: unknown): 'failed' {
+  if (!isStorageError(error)) throw error;
+  log.warn({ responseId, code: error.code }, 'response not stored: the database refused the write; a follow-up naming it will get previous_response_not_found');
+  return 'failed';
+}
+
+function notStoredAsync(log: Pick<Log, 'warn'>, responseId: string, error: unknown): 'failed' {
+  if (isStorageError(error)) return notStored(log, responseId, error);
+  log.warn({ responseId, err: error }, 'response not stored: the write failed; a follow-up naming it will get previous_response_not_found');
+  return 'failed';
+}
+
+function reported(log: Pick<Log, 'warn'>, responseId: string, outcome: SaveOutcome): SaveOutcome {
+  if (outcome === 'too_large') log.warn({ responseId }, 'response not stored: larger than the per-response cap of the response store');
+  if (outcome === 'duplicate') log.warn({ responseId }, 'response not stored: a stored response already has this id');
   return outcome;
 }

@@ -38,12 +38,24 @@ export function registerInferenceZone(app: FastifyInstance, options: InferenceZo
       port: options.port,
     }));
     zone.addHook('onRequest', (request, _reply, done) => {
-      try {
-        request.principal = options.authenticator.authenticate(request);
-        done();
-      } catch (error) {
+      const refused = (error: unknown) => {
         if (isGatewayError(error)) options.onRefused?.(request, error);
         done(error as Error);
+      };
+      try {
+        const principal = options.authenticator.authenticate(request);
+        // A Promise only for a key lookup that went to PostgreSQL; a cache hit continues at once.
+        if (principal instanceof Promise) {
+          principal.then((resolved) => {
+            request.principal = resolved;
+            done();
+          }, refused);
+          return;
+        }
+        request.principal = principal;
+        done();
+      } catch (error) {
+        refused(error);
       }
     });
     routes(zone);

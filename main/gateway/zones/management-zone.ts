@@ -6,7 +6,7 @@
 // inference routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isAdmin } from '../../core/principal.js';
+import { isAdmin, type Principal } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import { presentedKey, type Authenticator } from '../plugins/authenticate.js';
 import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
@@ -30,13 +30,18 @@ export function registerManagementZone(app: FastifyInstance, options: Management
       const access = request.routeOptions.config.access ?? 'admin';
       if (access === 'public') return done();
       if (access === 'optional-key' && presentedKey(request) === undefined) return done();
-      try {
-        const principal = options.authenticator.authenticate(request);
+      const admit = (principal: Principal) => {
         request.principal = principal;
         if (access === 'admin' && !isAdmin(principal)) {
           throw new GatewayError('admin_only', 'This route needs the admin (master) key; virtual keys cannot manage Switchboard');
         }
         done();
+      };
+      try {
+        const principal = options.authenticator.authenticate(request);
+        // A Promise only for a key lookup that went to PostgreSQL.
+        if (principal instanceof Promise) principal.then(admit).catch((error: unknown) => done(error as Error));
+        else admit(principal);
       } catch (error) {
         done(error as Error);
       }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeyRepository, type KeyRepository } from '../../../main/keys/key-repository.js';
-import { createKeyVerifier, type KeyVerifier } from '../../../main/keys/verify-key.js';
+import { createKeyVerifier } from '../../../main/keys/verify-key.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
+import { synchronousVerifier, type SynchronousVerifier } from '../../support/synchronous.js';
 
 let opened: TempDatabase | null = null;
 afterEach(() => {
@@ -9,10 +10,10 @@ afterEach(() => {
   opened = null;
 });
 
-function setup(options?: Parameters<typeof createKeyVerifier>[2]): { repo: KeyRepository; verifier: KeyVerifier; db: TempDatabase } {
+function setup(options?: Parameters<typeof createKeyVerifier>[2]): { repo: KeyRepository; verifier: SynchronousVerifier; db: TempDatabase } {
   opened = openTempDatabase();
   const repo = createKeyRepository(opened.db, opened.clock);
-  return { repo, verifier: createKeyVerifier(repo, opened.clock, options), db: opened };
+  return { repo, verifier: synchronousVerifier(createKeyVerifier(repo, opened.clock, options)), db: opened };
 }
 
 function rowCounts(db: TempDatabase): unknown {
@@ -152,5 +153,72 @@ describe('createKeyVerifier', () => {
     expect(verifier.cacheSize()).toBe(0);
     repo.block(key);
     expect(verifier.cacheSize()).toBe(0);
+  });
+});
+
+describe('createKeyVerifier over a repository that answers with Promises (PostgreSQL)', () => {
+  function asyncSetup() {
+    opened = openTempDatabase();
+    const repo = createKeyRepository(opened.db, opened.clock);
+    let reads = 0;
+    let release: (() => void) | undefined;
+    let gate: Promise<void> | undefined;
+    const asyncRepo = {
+      onChange: repo.onChange,
+      async findByHash(hash: string) {
+        reads += 1;
+        const found = repo.findByHash(hash);
+        if (gate) await gate;
+        return found;
+      },
+    };
+    const hold = () => {
+      gate = new Promise((resolve) => (release = resolve));
+    };
+    return { repo, verifier: createKeyVerifier(asyncRepo, opened.clock), reads: () => reads, hold, release: () => release?.() };
+  }
+
+  it('answers a miss with a Promise, then a hit synchronously from the cache', async () => {
+    const { repo, verifier, reads } = asyncSetup();
+    const { key, record } = repo.create({ key_alias: 'app' });
+    const first = verifier.verify(key);
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toEqual({ ok: true, key: record });
+    expect(verifier.verify(key)).toEqual({ ok: true, key: record });
+    expect(reads()).toBe(1);
+  });
+
+  it('makes one query for a burst of misses on one key', async () => {
+    const { repo, verifier, reads } = asyncSetup();
+    const { key } = repo.create();
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifier.verify(key)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(reads()).toBe(1);
+  });
+
+  it('does not cache a row read before the key was blocked, and a later request reads again', async () => {
+    const { repo, verifier, reads, hold, release } = asyncSetup();
+    const { key } = repo.create();
+    hold();
+    const inFlight = verifier.verify(key);
+    repo.block(key);
+    const after = verifier.verify(key);
+    release();
+    // The read that started before the block answered with what was true then...
+    expect((await inFlight).ok).toBe(true);
+    // ...but the request that came after it does not share it, and nothing stale was cached.
+    expect(await after).toMatchObject({ ok: false, reason: 'blocked' });
+    // What is cached is the row read after the block (answered from the cache, no third read).
+    expect(verifier.verify(key)).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(reads()).toBe(2);
+  });
+
+  it('forget() (the change feed of another replica) drops a cached key', async () => {
+    const { repo, verifier, reads } = asyncSetup();
+    const { key, record } = repo.create();
+    await verifier.verify(key);
+    verifier.forget(record.id);
+    expect(verifier.verify(key)).toBeInstanceOf(Promise);
+    expect(reads()).toBe(2);
   });
 });

@@ -13,18 +13,19 @@ import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import { StorageError } from '../../../main/storage/storage-error.js';
 import { estimatePromptTokens } from '../../../main/core/estimate-tokens.js';
-import type { AdmissionInput, FinishedRequest, RequestMeter } from '../../../main/metering/request-meter.js';
+import type { AdmissionInput, FinishedRequest } from '../../../main/metering/request-meter.js';
 import type { Principal } from '../../../main/core/principal.js';
 import type { Deployment } from '../../../main/core/deployment.js';
 import type Database from 'better-sqlite3';
 import { silentLog } from '../../support/silent-log.js';
+import { synchronousMeter, type SynchronousMeter } from '../../support/synchronous.js';
 
 let dir: string;
 let db: Database.Database;
 let usage: UsageLedger;
 let budget: BudgetLedger;
 let limiter: RateLimiter;
-let meter: RequestMeter;
+let meter: SynchronousMeter;
 let now = Date.UTC(2026, 10, 25, 12);
 const clock = { now: () => now };
 
@@ -50,8 +51,8 @@ function finished(d: Deployment, overrides: Partial<FinishedRequest>): FinishedR
   };
 }
 
-function meterWith(ledger: BudgetLedger): RequestMeter {
-  return createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silentLog });
+function meterWith(ledger: BudgetLedger): SynchronousMeter {
+  return synchronousMeter(createLedgerMeter({ prices: createPriceTable(undefined, { now: clock.now }), budget: ledger, limiter, usage, clock, log: silentLog }));
 }
 
 /** A virtual key with these limits, created in the database. */
@@ -271,5 +272,64 @@ describe('createLedgerMeter', () => {
         ['busy-2', 'success', 200, null],
       ]);
     });
+  });
+});
+
+/** The same ledger and limiter answering with Promises, as PostgreSQL and the shared limiter do. */
+function promising<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, name, receiver) {
+      const value = Reflect.get(object, name, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          return Promise.resolve((value as (...a: unknown[]) => unknown).apply(object, args));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
+    },
+  });
+}
+
+describe('createLedgerMeter over a ledger and a limiter that answer with Promises (team mode)', () => {
+  const asyncMeter = () => createLedgerMeter({
+    prices: createPriceTable(undefined, { now: clock.now }), budget: promising(budget) as never, limiter: promising(limiter), usage, clock, log: silentLog,
+  });
+
+  it('admits with a Promise, and cover() of a pricier deployment tops the hold up with one', async () => {
+    const principal = keyWith({ max_budget: 1 });
+    const admitting = asyncMeter().admit(admission(principal, deployment(), 'async-1'));
+    expect(admitting).toBeInstanceOf(Promise);
+    const admitted = await admitting;
+    const first = held(principal).reservedMicros;
+    expect(first).toBeGreaterThan(0);
+    const covering = admitted.cover(deployment({ inputCostPerToken: 0.00001, outputCostPerToken: 0.00002 }, 'dear#0'));
+    expect(covering).toBeInstanceOf(Promise);
+    await covering;
+    expect(held(principal).reservedMicros).toBeGreaterThan(first);
+    admitted.finish(finished(deployment(), { requestId: 'async-1' }));
+    expect(rows().find((r) => r.request_id === 'async-1')?.status).toBe('success');
+  });
+
+  it('rejects over budget with the same refusal, gives the parallel slot back and leaves the refusal\'s row', async () => {
+    const principal = keyWith({ max_budget: 0.0001, max_parallel_requests: 1 });
+    await expect(asyncMeter().admit(admission(principal, deployment(), 'async-poor'))).rejects.toMatchObject({ code: 'budget_exceeded' });
+    // The slot went back: a max_parallel_requests: 1 key is not locked out by the refusal.
+    const free = keyWith({ max_parallel_requests: 1 });
+    const meterForFree = asyncMeter();
+    const admitted = await meterForFree.admit(admission(free, deployment(), 'async-free'));
+    admitted.finish(finished(deployment(), { requestId: 'async-free' }));
+    expect(rows().find((r) => r.request_id === 'async-poor')).toMatchObject({ status: 'rejected', error_code: 'budget_exceeded' });
+    expect(limiter.headers({ id: (principal as { keyId: string }).keyId, rpmLimit: null, tpmLimit: null, maxParallelRequests: 1 })).toBeDefined();
+    await (await meterForFree.admit(admission(principal, deployment({ inputCostPerToken: 0, outputCostPerToken: 0 }), 'async-again'))).finish(finished(deployment(), { requestId: 'async-again' }));
+  });
+
+  it('refuses a cover() the budget cannot hold by rejecting, keeping the request admitted', async () => {
+    const principal = keyWith({ max_budget: 0.001 });
+    const admitted = await asyncMeter().admit({ ...admission(principal, deployment(), 'async-topup'), body: { model: 'x', max_tokens: 100, messages: [] } });
+    await expect(admitted.cover(deployment({ inputCostPerToken: 0.001, outputCostPerToken: 0.002 }, 'gold#0'))).rejects.toMatchObject({ code: 'budget_exceeded' });
+    admitted.finish(finished(deployment(), { requestId: 'async-topup' }));
+    expect(rows().filter((r) => r.request_id === 'async-topup')).toHaveLength(1);
   });
 });

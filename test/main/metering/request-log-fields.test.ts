@@ -12,11 +12,12 @@ import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
 import { createLedgerMeter } from '../../../main/metering/create-ledger-meter.js';
 import { createPriceTable } from '../../../main/metering/price-table.js';
 import { createRateLimiter } from '../../../main/metering/rate-limiter.js';
-import type { AdmissionInput, RequestMeter } from '../../../main/metering/request-meter.js';
+import type { AdmissionInput } from '../../../main/metering/request-meter.js';
 import { REQUEST_LOG_MESSAGE } from '../../../main/metering/request-log-fields.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { silentLog } from '../../support/silent-log.js';
+import { synchronousMeter, type SynchronousMeter } from '../../support/synchronous.js';
 
 const now = Date.UTC(2026, 11, 5, 12);
 const clock = { now: () => now };
@@ -30,17 +31,17 @@ let dir: string;
 let db: Database.Database;
 let usage: UsageLedger;
 let logged: { level: string; obj: Record<string, unknown>; msg: string }[];
-let meter: RequestMeter;
+let meter: SynchronousMeter;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-request-log-'));
   db = openDatabase({ file: join(dir, 'db.sqlite'), log: silentLog, clock }).db;
   usage = createUsageLedger(db, { clock, log: silentLog, flushIntervalMs: 60_000 });
   logged = [];
   const record = (level: string) => (obj: object, msg: string) => void logged.push({ level, obj: obj as Record<string, unknown>, msg });
-  meter = createLedgerMeter({
+  meter = synchronousMeter(createLedgerMeter({
     prices: createPriceTable(undefined, { now: clock.now }), budget: createBudgetLedger(db, { clock }), limiter: createRateLimiter({ clock }),
     usage, clock, log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
-  });
+  }));
 });
 afterEach(() => {
   usage.close();
