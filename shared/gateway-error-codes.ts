@@ -13,6 +13,8 @@ export const GATEWAY_ERRORS = {
   forbidden_host: { status: 403, type: 'permission_error' },
   forbidden_origin: { status: 403, type: 'permission_error' },
   admin_only: { status: 403, type: 'permission_error' },
+  /** A virtual key asked about another key (GET /key/info?key=…): it may read only its own. */
+  not_own_key: { status: 403, type: 'permission_error' },
   model_not_allowed: { status: 403, type: 'permission_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   route_not_found: { status: 404, type: 'invalid_request_error' },

@@ -232,7 +232,6 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
     ['POST', '/key/generate', { key_alias: 'sneaky' }],
     ['POST', '/key/update', { key: 'key_any', rpm_limit: 1000 }],
     ['POST', '/key/delete', { keys: ['key_any'] }],
-    ['GET', '/key/info?key=key_any', undefined],
     ['GET', '/key/list', undefined],
     ['POST', '/key/regenerate', { key: 'key_any' }],
     ['POST', '/key/block', { key: 'key_any' }],
@@ -247,6 +246,17 @@ describe('virtual keys, budgets and usage, as a new user tries them', () => {
       error: { message: 'This route needs the admin (master) key; virtual keys cannot manage Switchboard', type: 'permission_error', param: null, code: 'admin_only' },
     });
     expect(gw.running().keys.list().total).toBe(before);
+  });
+
+  it('lets a virtual key read its own /key/info (no query, or naming itself) and refuses another key\'s with 403 not_own_key', async () => {
+    const own = await gw.api('GET', '/key/info', undefined, notes.key);
+    expect(own.status).toBe(200);
+    expect(own.json.info).toMatchObject({ token: notes.id, key_alias: 'notes-app' });
+    expect(typeof own.json.info.spend).toBe('number');
+    expect((await gw.api('GET', `/key/info?key=${notes.id}`, undefined, notes.key)).status).toBe(200);
+    const other = await gw.api('GET', '/key/info?key=key_any', undefined, notes.key);
+    expect(other.status).toBe(403);
+    expect(other.json.error).toMatchObject({ type: 'permission_error', code: 'not_own_key' });
   });
 
   it('shows every request of the app with its cost in /spend/logs, and the key\'s spend is their sum', async () => {

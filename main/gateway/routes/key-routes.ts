@@ -1,6 +1,6 @@
 // LiteLLM-compatible virtual-key management: /key/generate, /key/update, /key/delete,
 // /key/info, /key/list, /key/regenerate, /key/block, /key/unblock, in the management zone (admin
-// only). Bodies are checked against the contract the dashboard uses (shared/api/key-schemas.ts).
+// only, except /key/info: a virtual key reads its own). Bodies are checked against the contract the dashboard uses (shared/api/key-schemas.ts).
 // The plaintext key appears in exactly two responses: generate and regenerate.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
@@ -39,8 +39,11 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>
       const { deletedIds, notFound } = await keys.delete(input);
       return { deleted_keys: deletedIds, not_found: notFound };
     });
-    scope.get<{ Querystring: QueryParameters }>('/key/info', async (request) => {
-      const record = await keys.info(ref(request.query.key));
+    // A virtual key reads its own info (the role hook refuses another key's): with no `key`, the caller's.
+    scope.get<{ Querystring: QueryParameters }>('/key/info', { config: { access: 'own-key' } }, async (request) => {
+      const caller = request.principal;
+      const asked = request.query.key === undefined || request.query.key === '' ? (caller?.kind === 'virtual' ? caller.keyId : request.query.key) : request.query.key;
+      const record = await keys.info(ref(asked));
       if (!record) throw new GatewayError('not_found', 'No such key');
       return { key: record.id, info: describeKey(record) };
     });

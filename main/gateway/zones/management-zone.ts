@@ -1,7 +1,8 @@
 // The management trust zone: every route that reads or changes the gateway (keys, models,
 // usage, settings, credentials, health, the active model) in one encapsulated plugin with one
 // browser policy, the dashboard's own origin and nothing else, never with CORS headers, and one
-// role hook: the admin key unless a route declares `access` otherwise; a repeated query
+// role hook: the admin key unless a route declares `access` otherwise (a virtual key reads its own
+// /key/info: 'own-key'); a repeated query
 // parameter is a 400 before any handler. Allowed browser origins never apply here: they are for
 // inference routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import { isAdmin, type Principal } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import { presentedKey, type Authenticator } from '../plugins/authenticate.js';
 import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
+import { ownKeyOnly } from './own-key-only.js';
 import { stampZone } from './route-zone.js';
 
 export interface ManagementZoneOptions {
@@ -34,6 +36,10 @@ export function registerManagementZone(app: FastifyInstance, options: Management
         request.principal = principal;
         if (access === 'admin' && !isAdmin(principal)) {
           throw new GatewayError('admin_only', 'This route needs the admin (master) key; virtual keys cannot manage Switchboard');
+        }
+        if (access === 'own-key' && !isAdmin(principal)) {
+          if (principal.kind !== 'virtual') throw new GatewayError('admin_only', 'This route needs the admin (master) key or a virtual key');
+          ownKeyOnly(request, principal);
         }
         done();
       };

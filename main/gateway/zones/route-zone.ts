@@ -9,8 +9,10 @@ export type RouteZone = 'inference' | 'management' | 'dashboard';
  * Who may call a management route: the admin key unless the route says otherwise.
  * 'optional-key': anyone; a presented key must be valid and sets the principal (readiness: a
  * keyless probe gets the bare status, a key the detailed report).
+ * 'own-key': the admin key for any key; a virtual key for itself only, named by the `key` query
+ * parameter (its plaintext or its id) or by no `key` at all (LiteLLM's /key/info).
  */
-export type RouteAccess = 'admin' | 'any-key' | 'optional-key' | 'public';
+export type RouteAccess = 'admin' | 'own-key' | 'any-key' | 'optional-key' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,10 +2,12 @@
 // list: every route sits in the zone its path says; a browser origin allowed for inference gets
 // CORS there and nothing on the management API (it turned body logging on and listed keys from a
 // web page, issue 11 item 1); the management API admits the dashboard's own origin only, without
-// CORS headers, and one role hook refuses virtual keys on every admin route. The inference routes
+// CORS headers, and one role hook gives each caller what the README's table says. The inference routes
 // admit the own origin too (the playground), never with CORS headers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWN_ORIGIN, startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANAGEMENT_MASTER_KEY, OWN_ORIGIN, startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
 import type { RegisteredRoute } from '../../../../main/gateway/zones/route-zone.js';
 
 const ALLOWED = 'http://localhost:5173';
@@ -155,30 +157,89 @@ describe('trust zones', () => {
     expect(res.json()).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
   });
 
-  it('needs the admin key on every management route but the liveness probes (public) and readiness (status without a key, the report with any key)', async () => {
-    const open = new Set(['/health/liveliness', '/health/liveness']);
-    const anyKey = new Set(['/health/readiness']);
-    const keylessStatus = new Set(['/health/readiness']);
+  it('gives each caller on every management route exactly what the README\'s "Who may call what" table says', async () => {
+    const table = readAccessTable();
+    // Every registered management route falls under a row: the named ones, or "every other".
+    const others = table.get('*')!;
+    expect(others).toEqual({ 'No key': 'no', 'Virtual key': 'no', 'Admin key': 'yes' });
+    const otherKey = gateway.keys.create({ key_alias: 'other-app' });
+    let named = 0;
     for (const route of management()) {
       const url = concrete(route.url);
       const where = `${route.method} ${url}`;
-      const body = bodyFor(route.method, route.url);
-      const withoutKey = await gateway.send(route.method, url, { body, key: null });
-      const withVirtualKey = await gateway.send(route.method, url, { body, key: virtualKey });
-      if (open.has(route.url)) {
-        expect(withoutKey.statusCode, where).toBe(200);
-        continue;
+      const row = table.get(`${route.method} ${route.url}`) ?? (route.method === 'HEAD' ? table.get(`GET ${route.url}`) : undefined);
+      if (row !== undefined) named += 1;
+      const rule = row ?? others;
+      // A body that cannot parse: the role hook answers before the parser, so a refusal is a
+      // 401/403 and an admission a 400 invalid_json, and no admitted probe changes anything.
+      const probe = (key: string | null, path = url) => ['GET', 'HEAD'].includes(route.method)
+        ? gateway.send(route.method, path, { key })
+        : gateway.app.inject({
+          method: route.method as 'POST', url: path, payload: '{not json',
+          headers: { host: '127.0.0.1:4141', 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+        });
+      const admitted = (status: number) => status !== 401 && status !== 403;
+      for (const [caller, key] of [['No key', null], ['Virtual key', virtualKey], ['Admin key', MANAGEMENT_MASTER_KEY]] as const) {
+        const says = rule[caller];
+        const res = await probe(key);
+        const who = `${where} as ${caller} (table: ${says})`;
+        if (says === 'no') {
+          expect(res.statusCode, who).toBe(key === null ? 401 : 403);
+          if (key !== null && route.method !== 'HEAD') expect(res.json().error.code, who).toBe('admin_only');
+        } else if (says === 'yes' || says === 'any key' || says === 'report') {
+          expect(admitted(res.statusCode), `${who}: ${res.statusCode}`).toBe(true);
+          // Past the role hook and stopped by the parser: nothing was changed by the probe.
+          if (!['GET', 'HEAD'].includes(route.method)) expect(res.json().error?.code, who).toBe('invalid_json');
+        } else if (says === 'status only') {
+          expect(res.statusCode, who).toBe(200);
+          if (route.method !== 'HEAD') expect(res.json(), who).toEqual({ status: 'ready' });
+        } else if (says === 'its own key only') {
+          expect(res.statusCode, who).toBe(200);
+          if (route.method !== 'HEAD') expect(res.json().info.token, who).toBe(keyId);
+          // Itself by plaintext and by id; another key (existing or not) refused alike.
+          for (const self of [virtualKey, keyId]) expect((await probe(key, `${route.url}?key=${encodeURIComponent(self)}`)).statusCode, `${who} ?key=self`).toBe(200);
+          for (const other of [otherKey.key, otherKey.record.id, 'key_does_not_exist']) {
+            const refused = await probe(key, `${route.url}?key=${encodeURIComponent(other)}`);
+            expect(refused.statusCode, `${who} ?key=other`).toBe(403);
+            if (route.method !== 'HEAD') expect(refused.json().error, `${who} ?key=other`).toMatchObject({ type: 'permission_error', code: 'not_own_key' });
+          }
+        } else {
+          throw new Error(`README table cell not understood: ${JSON.stringify(says)} (${who})`);
+        }
       }
-      if (keylessStatus.has(route.url)) {
-        expect(withoutKey.statusCode, where).toBe(200);
-        if (route.method !== 'HEAD') expect(withoutKey.json(), where).toEqual({ status: 'ready' });
-      } else expect(withoutKey.statusCode, where).toBe(401);
-      if (anyKey.has(route.url)) {
-        expect(withVirtualKey.statusCode, where).toBe(200);
-        continue;
+      if (rule['Admin key'] === 'any key') {
+        const res = await probe(MANAGEMENT_MASTER_KEY, `${route.url}?key=${encodeURIComponent(otherKey.record.id)}`);
+        expect(res.statusCode, `${where} admin ?key=other`).toBe(200);
+        if (route.method !== 'HEAD') expect(res.json().info.token).toBe(otherKey.record.id);
       }
-      expect(withVirtualKey.statusCode, where).toBe(403);
-      if (route.method !== 'HEAD') expect(withVirtualKey.json().error.code, where).toBe('admin_only');
     }
+    // Every named row matched a registered route (a renamed route must not leave a stale row).
+    const namedRows = [...table.keys()].filter((k) => k !== '*');
+    for (const row of namedRows) expect(management().some((r) => `${r.method} ${r.url}` === row), `README row ${row}`).toBe(true);
+    expect(named).toBeGreaterThanOrEqual(namedRows.length);
   });
 });
+
+/** The README's "Who may call what" table: `METHOD /path` → caller → cell; '*' is "every other management route". */
+function readAccessTable(): Map<string, Record<string, string>> {
+  const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('#### Who may call what'));
+  const lines = section.split('\n').filter((line) => line.startsWith('|'));
+  const header = cells(lines[0]!);
+  const rows = new Map<string, Record<string, string>>();
+  for (const line of lines.slice(2)) {
+    const [routes, ...rest] = cells(line);
+    if (rest.length !== header.length - 1) break;
+    const rule = Object.fromEntries(header.slice(1).map((name, i) => [name, rest[i]!]));
+    if (routes === 'every other management route') {
+      rows.set('*', rule);
+      break;
+    }
+    for (const match of routes!.matchAll(/`([A-Z]+) ([^`]+)`/g)) rows.set(`${match[1]} ${match[2]}`, rule);
+  }
+  return rows;
+}
+
+function cells(line: string): string[] {
+  return line.split('|').slice(1, -1).map((cell) => cell.trim());
+}
