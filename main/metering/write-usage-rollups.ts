@@ -1,11 +1,13 @@
-// writeUsageRollups: adds newly inserted usage rows to the daily and hourly rollups, inside the
-// caller's write unit (the same transaction as the raw rows, so they always agree), on both
-// engines. Deltas are summed in memory first (a batch of 500 rows from one app costs two upserts,
-// not 1,000) and upserted in sorted key order, so two replicas flushing at once lock rollup rows in
-// the same order and never deadlock. Day and hour are computed here and bound: no strftime.
-import { sql } from '../storage/sql-statement.js';
+// writeUsageRollups: adds newly inserted usage rows to the rollups, inside the caller's write unit
+// (the same transaction as the raw rows, so they always agree), on both engines: the daily and
+// hourly rollups per (app, key, model group, provider), and the per-grouping ones (migration 13,
+// one row per app, model, provider and key a period) that /usage/summary reads. Deltas are summed
+// in memory first (a batch of 500 rows from one app costs a few upserts, not 1,000) and upserted in
+// sorted key order, so two replicas flushing at once lock rollup rows in the same order and never
+// deadlock. Day and hour are computed here and bound: no strftime.
+import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import { run, type StorageQuery } from '../storage/storage-unit.js';
-import { LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
+import { LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, ROLLUP_GROUPINGS, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
 
 // `rejected` (refused by policy) is a subset of `errors` (not a success).
 const SUM_COLUMNS = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
@@ -22,18 +24,29 @@ interface RollupDelta extends Record<SumColumn, number> {
 }
 
 /** CASE, not max(a, b): PostgreSQL has no two-argument max. Columns qualified: PostgreSQL needs it in DO UPDATE. */
-function upsertSql(table: 'usage_daily' | 'usage_hourly', periodColumn: 'day' | 'hour'): string {
-  const columns = [periodColumn, 'app', 'key_id', 'model_group', 'provider', ...SUM_COLUMNS, 'latency_max_ms', ...LATENCY_BUCKET_COLUMNS];
+function upsertSql(table: string, keyColumns: readonly string[]): string {
+  const columns = [...keyColumns, ...SUM_COLUMNS, 'latency_max_ms', ...LATENCY_BUCKET_COLUMNS];
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-    ON CONFLICT (${periodColumn}, app, key_id, model_group, provider) DO UPDATE SET
+    ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET
       ${[...SUM_COLUMNS, ...LATENCY_BUCKET_COLUMNS].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')},
       latency_max_ms = CASE WHEN excluded.latency_max_ms > ${table}.latency_max_ms THEN excluded.latency_max_ms ELSE ${table}.latency_max_ms END`;
 }
 
 const TARGETS = [
-  { statement: sql(upsertSql('usage_daily', 'day')), periodOf: (ts: number): string | number => utcDay(ts) },
-  { statement: sql(upsertSql('usage_hourly', 'hour')), periodOf: (ts: number): string | number => utcHour(ts) },
+  { statement: sql(upsertSql('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider'])), periodOf: (ts: number): string | number => utcDay(ts) },
+  { statement: sql(upsertSql('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider'])), periodOf: (ts: number): string | number => utcHour(ts) },
 ];
+// Same order as TARGETS: the per-grouping rows of each period are summed from that period's deltas.
+const GROUP_TARGETS = [sql(upsertSql('usage_daily_groups', ['group_by', 'day', 'group_value'])), sql(upsertSql('usage_hourly_groups', ['group_by', 'hour', 'group_value']))];
+
+/** A per-grouping rollup delta (usage_daily_groups / usage_hourly_groups). */
+interface GroupDelta extends Record<SumColumn, number> {
+  group_by: string;
+  period: string | number;
+  group_value: string;
+  latency_max_ms: number;
+  histogram: number[];
+}
 
 /** The deltas of each rollup table for these rows, sorted by their primary key. */
 export function rollupDeltas(rows: readonly RollupInput[]): RollupDelta[][] {
@@ -83,12 +96,45 @@ function compare(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The per-grouping deltas of one period's (app, key, model group, provider) deltas: each one adds to
+ * its app's, model's, provider's and key's row. Sorted by (group_by, period, group_value), the
+ * tables' primary key.
+ */
+function groupDeltas(deltas: readonly RollupDelta[]): GroupDelta[] {
+  const pending = new Map<string, GroupDelta>();
+  for (const d of deltas) {
+    for (const { groupBy, column } of ROLLUP_GROUPINGS) {
+      const value = d[column];
+      const id = JSON.stringify([groupBy, d.period, value]);
+      let g = pending.get(id);
+      if (g === undefined) {
+        g = {
+          group_by: groupBy, period: d.period, group_value: value,
+          requests: 0, errors: 0, rejected: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, cache_creation_tokens: 0,
+          reasoning_tokens: 0, cost_micros: 0, latency_sum_ms: 0, latency_max_ms: 0, histogram: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+        };
+        pending.set(id, g);
+      }
+      for (const c of SUM_COLUMNS) g[c] += d[c];
+      g.latency_max_ms = Math.max(g.latency_max_ms, d.latency_max_ms);
+      for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) g.histogram[i] = (g.histogram[i] as number) + (d.histogram[i] as number);
+    }
+  }
+  return [...pending.values()].sort((a, b) => compare(a.group_by, b.group_by) || compare(a.period, b.period) || compare(a.group_value, b.group_value));
+}
+
 /** Upserts the rows' deltas. Inside a write unit; pass only rows inserted by this transaction. */
 export function* writeUsageRollups(rows: readonly RollupInput[]): Generator<StorageQuery, void, unknown> {
   const deltas = rollupDeltas(rows);
   for (let t = 0; t < TARGETS.length; t++) {
     for (const d of deltas[t] as RollupDelta[]) {
       yield* run((TARGETS[t] as (typeof TARGETS)[number]).statement, [d.period, d.app, d.key_id, d.model_group, d.provider, ...SUM_COLUMNS.map((c) => d[c]), d.latency_max_ms, ...d.histogram]);
+    }
+  }
+  for (let t = 0; t < GROUP_TARGETS.length; t++) {
+    for (const g of groupDeltas(deltas[t] as RollupDelta[])) {
+      yield* run(GROUP_TARGETS[t] as SqlStatement, [g.group_by, g.period, g.group_value, ...SUM_COLUMNS.map((c) => g[c]), g.latency_max_ms, ...g.histogram]);
     }
   }
 }
