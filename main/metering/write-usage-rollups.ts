@@ -5,7 +5,7 @@
 // in memory first (a batch of 500 rows from one app costs a few upserts, not 1,000) and upserted in
 // sorted key order, so two replicas flushing at once lock rollup rows in the same order and never
 // deadlock. Day and hour are computed here and bound: no strftime.
-import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import { multiRowStatement, powerOfTwoChunks, valuesList, type MultiRowStatement } from '../storage/multi-row-statement.js';
 import { run, type StorageQuery } from '../storage/storage-unit.js';
 import { LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, ROLLUP_GROUPINGS, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
 
@@ -23,21 +23,26 @@ interface RollupDelta extends Record<SumColumn, number> {
   histogram: number[];
 }
 
-/** CASE, not max(a, b): PostgreSQL has no two-argument max. Columns qualified: PostgreSQL needs it in DO UPDATE. */
-function upsertSql(table: string, keyColumns: readonly string[]): string {
+/**
+ * One upsert statement for n delta rows (a multi-row VALUES list): a batch's deltas cost a few
+ * statements, not one each. CASE, not max(a, b): PostgreSQL has no two-argument max. Columns
+ * qualified: PostgreSQL needs it in DO UPDATE. The deltas of one statement never share a key
+ * (PostgreSQL refuses to update a row twice in one statement), and keep their sorted order.
+ */
+function upsertStatement(table: string, keyColumns: readonly string[]): MultiRowStatement {
   const columns = [...keyColumns, ...SUM_COLUMNS, 'latency_max_ms', ...LATENCY_BUCKET_COLUMNS];
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+  return multiRowStatement((n) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesList(n, columns.length)}
     ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET
       ${[...SUM_COLUMNS, ...LATENCY_BUCKET_COLUMNS].map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')},
-      latency_max_ms = CASE WHEN excluded.latency_max_ms > ${table}.latency_max_ms THEN excluded.latency_max_ms ELSE ${table}.latency_max_ms END`;
+      latency_max_ms = CASE WHEN excluded.latency_max_ms > ${table}.latency_max_ms THEN excluded.latency_max_ms ELSE ${table}.latency_max_ms END`);
 }
 
 const TARGETS = [
-  { statement: sql(upsertSql('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider'])), periodOf: (ts: number): string | number => utcDay(ts) },
-  { statement: sql(upsertSql('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider'])), periodOf: (ts: number): string | number => utcHour(ts) },
+  { statement: upsertStatement('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider']), periodOf: (ts: number): string | number => utcDay(ts) },
+  { statement: upsertStatement('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider']), periodOf: (ts: number): string | number => utcHour(ts) },
 ];
 // Same order as TARGETS: the per-grouping rows of each period are summed from that period's deltas.
-const GROUP_TARGETS = [sql(upsertSql('usage_daily_groups', ['group_by', 'day', 'group_value'])), sql(upsertSql('usage_hourly_groups', ['group_by', 'hour', 'group_value']))];
+const GROUP_TARGETS = [upsertStatement('usage_daily_groups', ['group_by', 'day', 'group_value']), upsertStatement('usage_hourly_groups', ['group_by', 'hour', 'group_value'])];
 
 /** A per-grouping rollup delta (usage_daily_groups / usage_hourly_groups). */
 interface GroupDelta extends Record<SumColumn, number> {
@@ -128,13 +133,26 @@ function groupDeltas(deltas: readonly RollupDelta[]): GroupDelta[] {
 export function* writeUsageRollups(rows: readonly RollupInput[]): Generator<StorageQuery, void, unknown> {
   const deltas = rollupDeltas(rows);
   for (let t = 0; t < TARGETS.length; t++) {
-    for (const d of deltas[t] as RollupDelta[]) {
-      yield* run((TARGETS[t] as (typeof TARGETS)[number]).statement, [d.period, d.app, d.key_id, d.model_group, d.provider, ...SUM_COLUMNS.map((c) => d[c]), d.latency_max_ms, ...d.histogram]);
-    }
+    const wide = deltas[t] as RollupDelta[];
+    yield* upsert((TARGETS[t] as (typeof TARGETS)[number]).statement, wide, (d) => [d.period, d.app, d.key_id, d.model_group, d.provider]);
   }
   for (let t = 0; t < GROUP_TARGETS.length; t++) {
-    for (const g of groupDeltas(deltas[t] as RollupDelta[])) {
-      yield* run(GROUP_TARGETS[t] as SqlStatement, [g.group_by, g.period, g.group_value, ...SUM_COLUMNS.map((c) => g[c]), g.latency_max_ms, ...g.histogram]);
+    yield* upsert(GROUP_TARGETS[t] as MultiRowStatement, groupDeltas(deltas[t] as RollupDelta[]), (g) => [g.group_by, g.period, g.group_value]);
+  }
+}
+
+function* upsert<D extends Record<SumColumn, number> & { latency_max_ms: number; histogram: number[] }>(
+  statement: MultiRowStatement,
+  deltas: readonly D[],
+  key: (delta: D) => unknown[],
+): Generator<StorageQuery, void, unknown> {
+  for (const chunk of powerOfTwoChunks(deltas)) {
+    const params: unknown[] = [];
+    for (const d of chunk) {
+      params.push(...key(d));
+      for (const c of SUM_COLUMNS) params.push(d[c]);
+      params.push(d.latency_max_ms, ...d.histogram);
     }
+    yield* run(statement.forRows(chunk.length), params);
   }
 }
