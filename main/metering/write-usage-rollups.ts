@@ -7,7 +7,7 @@
 // deadlock. Day and hour are computed here and bound: no strftime.
 import { multiRowStatement, powerOfTwoChunks, valuesList, type MultiRowStatement } from '../storage/multi-row-statement.js';
 import { run, type StorageQuery } from '../storage/storage-unit.js';
-import { LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, ROLLUP_GROUPINGS, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
+import { DAY_MS, HOUR_MS, LATENCY_BUCKET_COLUMNS, LATENCY_BUCKET_COUNT, ROLLUP_GROUPINGS, latencyBucketIndex, utcDay, utcHour, type RollupInput } from './usage-rollups.js';
 
 // `rejected` (refused by policy) is a subset of `errors` (not a success).
 const SUM_COLUMNS = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms'] as const;
@@ -37,9 +37,11 @@ function upsertStatement(table: string, keyColumns: readonly string[]): MultiRow
       latency_max_ms = CASE WHEN excluded.latency_max_ms > ${table}.latency_max_ms THEN excluded.latency_max_ms ELSE ${table}.latency_max_ms END`);
 }
 
+// A period is found from its start (ts floored to `size`), and its key (utcDay / utcHour) computed
+// once per distinct start: a Date per row cost more than the rest of the delta.
 const TARGETS = [
-  { statement: upsertStatement('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider']), periodOf: (ts: number): string | number => utcDay(ts) },
-  { statement: upsertStatement('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider']), periodOf: (ts: number): string | number => utcHour(ts) },
+  { statement: upsertStatement('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider']), size: DAY_MS, periodOf: (start: number): string | number => utcDay(start) },
+  { statement: upsertStatement('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider']), size: HOUR_MS, periodOf: (start: number): string | number => utcHour(start) },
 ];
 // Same order as TARGETS: the per-grouping rows of each period are summed from that period's deltas.
 const GROUP_TARGETS = [upsertStatement('usage_daily_groups', ['group_by', 'day', 'group_value']), upsertStatement('usage_hourly_groups', ['group_by', 'hour', 'group_value'])];
@@ -57,11 +59,18 @@ interface GroupDelta extends Record<SumColumn, number> {
 export function rollupDeltas(rows: readonly RollupInput[]): RollupDelta[][] {
   return TARGETS.map((target) => {
     const pending = new Map<string, RollupDelta>();
+    const periods = new Map<number, string | number>();
     for (const row of rows) {
       const keyId = row.key_id ?? '';
-      const period = target.periodOf(row.ts);
-      // JSON.stringify of the tuple: no separator can collide with the values.
-      const id = JSON.stringify([period, row.app, keyId, row.model_group, row.provider]);
+      const start = Math.floor(row.ts / target.size) * target.size;
+      let period = periods.get(start);
+      if (period === undefined) {
+        period = target.periodOf(start);
+        periods.set(start, period);
+      }
+      // The lengths of app, key and model make the concatenation unambiguous (no separator can
+      // collide with the values), for far less than a JSON.stringify per row.
+      const id = `${period}|${row.app.length}|${keyId.length}|${row.model_group.length}|${row.app}${keyId}${row.model_group}${row.provider}`;
       let delta = pending.get(id);
       if (delta === undefined) {
         delta = {
@@ -111,7 +120,8 @@ function groupDeltas(deltas: readonly RollupDelta[]): GroupDelta[] {
   for (const d of deltas) {
     for (const { groupBy, column } of ROLLUP_GROUPINGS) {
       const value = d[column];
-      const id = JSON.stringify([groupBy, d.period, value]);
+      // group_by and the period hold no '|': the value is the rest.
+      const id = `${groupBy}|${d.period}|${value}`;
       let g = pending.get(id);
       if (g === undefined) {
         g = {
@@ -121,9 +131,22 @@ function groupDeltas(deltas: readonly RollupDelta[]): GroupDelta[] {
         };
         pending.set(id, g);
       }
-      for (const c of SUM_COLUMNS) g[c] += d[c];
-      g.latency_max_ms = Math.max(g.latency_max_ms, d.latency_max_ms);
-      for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) g.histogram[i] = (g.histogram[i] as number) + (d.histogram[i] as number);
+      // Spelled out, not a loop over SUM_COLUMNS: this runs per delta and grouping, and a keyed
+      // property access per column was most of groupDeltas' time in a profile of the flush bench.
+      g.requests += d.requests;
+      g.errors += d.errors;
+      g.rejected += d.rejected;
+      g.prompt_tokens += d.prompt_tokens;
+      g.completion_tokens += d.completion_tokens;
+      g.cached_tokens += d.cached_tokens;
+      g.cache_creation_tokens += d.cache_creation_tokens;
+      g.reasoning_tokens += d.reasoning_tokens;
+      g.cost_micros += d.cost_micros;
+      g.latency_sum_ms += d.latency_sum_ms;
+      if (d.latency_max_ms > g.latency_max_ms) g.latency_max_ms = d.latency_max_ms;
+      const into = g.histogram;
+      const from = d.histogram;
+      for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) into[i] = (into[i] as number) + (from[i] as number);
     }
   }
   return [...pending.values()].sort((a, b) => compare(a.group_by, b.group_by) || compare(a.period, b.period) || compare(a.group_value, b.group_value));
