@@ -1,6 +1,6 @@
-// Retention: deletes raw usage_log rows (and their hourly rollups, both kinds) older than N days (default 30)
+// Retention: deletes raw usage_log rows (and their hourly rollups) older than N days (default 30)
 // in bounded batches, each its own short write transaction so requests keep recording in
-// between. Never touches the daily rollups (usage_daily, usage_daily_groups): they are the history once the raw rows are gone.
+// between. Never touches the daily rollups: they are the history once the raw rows are gone.
 // On PostgreSQL (team mode) the same call drops whole day partitions instead (usage-partitions.ts).
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
@@ -61,10 +61,6 @@ function pruneSqlite(db: Database.Database, options: PruneRawUsageOptions, reten
   const removeHours = db.prepare<[number, number]>(`DELETE FROM usage_hourly WHERE (hour, app, key_id, model_group, provider) IN
        (SELECT hour, app, key_id, model_group, provider FROM usage_hourly WHERE hour < ? ORDER BY hour LIMIT ?)`);
   const deleteHourBatch = immediateTransaction(db, () => removeHours.run(cutoff, batchSize).changes);
-  // Their per-grouping rows too (migration 13); no order needed: the raw rows are already gone.
-  const removeHourGroups = db.prepare<[number, number]>(`DELETE FROM usage_hourly_groups WHERE (group_by, hour, group_value) IN
-       (SELECT group_by, hour, group_value FROM usage_hourly_groups WHERE hour < ? LIMIT ?)`);
-  const deleteHourGroupBatch = immediateTransaction(db, () => removeHourGroups.run(cutoff, batchSize).changes);
 
   let deleted = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
@@ -72,7 +68,6 @@ function pruneSqlite(db: Database.Database, options: PruneRawUsageOptions, reten
     deleted += n;
     if (n < batchSize) {
       while (deleteHourBatch() === batchSize);
-      while (deleteHourGroupBatch() === batchSize);
       return { deleted, more: false, cutoff };
     }
   }

@@ -1,7 +1,7 @@
 // Usage queries for the management API and dashboard: LiteLLM-shaped /spend/logs pages from the
 // raw rows, and spend/tokens/requests/errors/latency summaries served from the per-grouping daily
-// rollups for whole days, the hourly ones for whole hours, and raw rows only for the partial hour
-// at either end (under 200 ms at 10 million rows). Read-only; never exposes a key hash.
+// rollups for whole days, the hourly rollups for whole hours, and raw rows only for the partial hour
+// at either end (10-40 ms at 10 million rows on PostgreSQL). Read-only; never exposes a key hash.
 import { bindSnapshotRead } from '../storage/bind-snapshot-read.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import type { CallMode, ModeOf, Returns, StorageConnection } from '../storage/storage-connection.js';
@@ -140,13 +140,14 @@ export interface UsageQueries<M extends CallMode = 'sync'> {
 export { MAX_SPEND_LOGS_PAGE_SIZE } from './spend-logs.js';
 
 const GROUP_BYS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
-// Whole days and hours come from the per-grouping rollups (migration 13): one row per group and
-// period. By day, the 'provider' rows, which partition each period; the day is the row's period.
+// Whole days come from the per-grouping daily rollups (migration 13): one row per group and day. By
+// day, the 'provider' rows, which partition each day. Whole hours (the partial days at either end)
+// from usage_hourly, per (app, key, model, provider): at most ~46 hours of them.
 const ROLLUP_GROUPING: Record<UsageGroupBy, RollupGrouping> = { app: 'app', model: 'model', provider: 'provider', day: 'provider', key: 'key' };
+const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
 // 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
 // TypeScript: the same integer arithmetic on both engines (no strftime).
-const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
-const HOURLY_GROUP: Record<UsageGroupBy, string> = { ...DAILY_GROUP, day: `(hour / ${DAY_MS}) * ${DAY_MS}` };
+const HOURLY_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(hour / ${DAY_MS}) * ${DAY_MS}`, key: 'key_id' };
 const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
 
 interface Sums {
@@ -159,7 +160,7 @@ interface Sums {
   latency_max_ms: number;
 }
 
-/** A per-grouping rollup aggregate; lat_bNN columns hold the histogram. */
+/** A rollup aggregate; lat_bNN columns hold the histogram. */
 type RollupRow = Sums & { grp: string | number; errors: number; rejected: number } & Record<string, number | string>;
 
 /** A usage_log aggregate per group and latency bucket; bucket -1 holds the failed requests, -2 the rejected ones. */
@@ -186,13 +187,13 @@ const BUCKET_SQL = `CASE WHEN status = 'rejected' THEN -2 WHEN status <> 'succes
 const ANY_RAW = sql('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');
 const KEY_ALIAS = sql('SELECT key_alias FROM virtual_keys WHERE id = ?');
 
-function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly_groups', groupBy: UsageGroupBy): SqlStatement {
-  const [group, range] = table === 'usage_daily_groups' ? [DAILY_GROUP[groupBy], 'day >= ? AND day <= ?'] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
-  // group_by as a literal, not a parameter: each statement reads one range of the primary key.
+function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: UsageGroupBy): SqlStatement {
+  // group_by as a literal, not a parameter: the statement reads one range of the primary key.
+  const [group, where] = table === 'usage_daily_groups' ? [DAILY_GROUP[groupBy], `group_by = '${ROLLUP_GROUPING[groupBy]}' AND day >= ? AND day <= ?`] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
   return sql(
     `SELECT ${group} AS grp, CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(errors) AS BIGINT) AS errors, CAST(sum(rejected) AS BIGINT) AS rejected, ${SUMS}, max(latency_max_ms) AS latency_max_ms,
        ${LATENCY_BUCKET_COLUMNS.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')}
-     FROM ${table} WHERE group_by = '${ROLLUP_GROUPING[groupBy]}' AND ${range} GROUP BY ${group}`,
+     FROM ${table} WHERE ${where} GROUP BY ${group}`,
   );
 }
 
@@ -205,7 +206,7 @@ function rawStatement(groupBy: UsageGroupBy): SqlStatement {
 
 /** Every statement defined once, at load: the shim runs once per statement, never per call. */
 const DAILY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_daily_groups', g)])) as Record<UsageGroupBy, SqlStatement>;
-const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly_groups', g)])) as Record<UsageGroupBy, SqlStatement>;
+const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly', g)])) as Record<UsageGroupBy, SqlStatement>;
 const RAW = Object.fromEntries(GROUP_BYS.map((g) => [g, rawStatement(g)])) as Record<UsageGroupBy, SqlStatement>;
 
 /** A group value as the API shows it: 'day' groups from hours and raw rows arrive as epoch ms. */
@@ -261,7 +262,7 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
 
   if (query.end > query.start) {
     // [start, end) = partial day + whole days + partial day; each partial day = partial hour +
-    // whole hours + partial hour. Days from usage_daily_groups, hours from usage_hourly_groups, the rest raw.
+    // whole hours + partial hour. Days from usage_daily_groups, hours from usage_hourly, the rest raw.
     let firstDay: number | null = null;
     let lastDay: number | null = null;
     const useDay = (dayStart: number): void => {

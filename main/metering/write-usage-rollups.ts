@@ -1,7 +1,7 @@
 // writeUsageRollups: adds newly inserted usage rows to the rollups, inside the caller's write unit
 // (the same transaction as the raw rows, so they always agree), on both engines: the daily and
-// hourly rollups per (app, key, model group, provider), and the per-grouping ones (migration 13,
-// one row per app, model, provider and key a period) that /usage/summary reads. Deltas are summed
+// hourly rollups per (app, key, model group, provider), and the per-grouping daily ones (migration
+// 13, one row per app, model, provider and key a day) that /usage/summary reads. Deltas are summed
 // in memory first (a batch of 500 rows from one app costs a few upserts, not 1,000) and upserted in
 // sorted key order, so two replicas flushing at once lock rollup rows in the same order and never
 // deadlock. Day and hour are computed here and bound: no strftime.
@@ -43,10 +43,10 @@ const TARGETS = [
   { statement: upsertStatement('usage_daily', ['day', 'app', 'key_id', 'model_group', 'provider']), size: DAY_MS, periodOf: (start: number): string | number => utcDay(start) },
   { statement: upsertStatement('usage_hourly', ['hour', 'app', 'key_id', 'model_group', 'provider']), size: HOUR_MS, periodOf: (start: number): string | number => utcHour(start) },
 ];
-// Same order as TARGETS: the per-grouping rows of each period are summed from that period's deltas.
-const GROUP_TARGETS = [upsertStatement('usage_daily_groups', ['group_by', 'day', 'group_value']), upsertStatement('usage_hourly_groups', ['group_by', 'hour', 'group_value'])];
+// The per-grouping daily rows are summed from the usage_daily deltas (TARGETS[0]).
+const DAILY_GROUPS = upsertStatement('usage_daily_groups', ['group_by', 'day', 'group_value']);
 
-/** A per-grouping rollup delta (usage_daily_groups / usage_hourly_groups). */
+/** A per-grouping rollup delta (usage_daily_groups). */
 interface GroupDelta extends Record<SumColumn, number> {
   group_by: string;
   period: string | number;
@@ -111,9 +111,9 @@ function compare(a: string | number, b: string | number): number {
 }
 
 /**
- * The per-grouping deltas of one period's (app, key, model group, provider) deltas: each one adds to
- * its app's, model's, provider's and key's row. Sorted by (group_by, period, group_value), the
- * tables' primary key.
+ * The per-grouping deltas of (day, app, key, model group, provider) deltas: each one adds to its
+ * app's, model's, provider's and key's row of its day. Sorted by (group_by, day, group_value), the
+ * table's primary key.
  */
 function groupDeltas(deltas: readonly RollupDelta[]): GroupDelta[] {
   const pending = new Map<string, GroupDelta>();
@@ -159,9 +159,7 @@ export function* writeUsageRollups(rows: readonly RollupInput[]): Generator<Stor
     const wide = deltas[t] as RollupDelta[];
     yield* upsert((TARGETS[t] as (typeof TARGETS)[number]).statement, wide, (d) => [d.period, d.app, d.key_id, d.model_group, d.provider]);
   }
-  for (let t = 0; t < GROUP_TARGETS.length; t++) {
-    yield* upsert(GROUP_TARGETS[t] as MultiRowStatement, groupDeltas(deltas[t] as RollupDelta[]), (g) => [g.group_by, g.period, g.group_value]);
-  }
+  yield* upsert(DAILY_GROUPS, groupDeltas(deltas[0] as RollupDelta[]), (g) => [g.group_by, g.period, g.group_value]);
 }
 
 function* upsert<D extends Record<SumColumn, number> & { latency_max_ms: number; histogram: number[] }>(

@@ -105,8 +105,7 @@ export interface DropUsagePartitionsResult {
  * deletes the DEFAULT partition's rows before it (normally none: a row lands there only when its
  * day had no partition, e.g. a clock far off or maintenance not run, so a DELETE there is small).
  * A dropped partition fires no delete trigger, so its rows' bodies and errors are deleted first.
- * Hourly rollups (usage_hourly and usage_hourly_groups) before the cutoff go too, as on SQLite: a
- * day has both or neither.
+ * Hourly rollups before the cutoff go too, as on SQLite: a day has both or neither.
  */
 export async function dropUsagePartitionsBefore(connection: PostgresConnection, cutoff: number): Promise<DropUsagePartitionsResult> {
   return inLockedTransaction(connection, async (client) => {
@@ -125,7 +124,6 @@ export async function dropUsagePartitionsBefore(connection: PostgresConnection, 
     }
     const fromDefault = await client.query(`DELETE FROM ${USAGE_PARTITION_SCHEMA}.usage_log_default WHERE ts < $1`, [cutoff]);
     await client.query('DELETE FROM usage_hourly WHERE hour < $1', [cutoff]);
-    await client.query('DELETE FROM usage_hourly_groups WHERE hour < $1', [cutoff]);
     return { dropped, deleted: deleted + (fromDefault.rowCount ?? 0) };
   });
 }

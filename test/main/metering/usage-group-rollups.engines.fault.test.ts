@@ -1,11 +1,11 @@
-// The per-grouping rollups (usage_daily_groups, usage_hourly_groups; migration 13), which the
-// summaries read, must always equal the sums of the raw rows they stand for, on both engines: after
-// batches replayed with duplicates, after retention (hourly rows go with the raw rows, daily rows
-// stay as history), and after a rebuild repairs damaged rows. The expected rows are computed here in
+// The per-grouping daily rollups (usage_daily_groups; migration 13), which the summaries read for
+// whole days, must always equal the sums of the raw rows they stand for, on both engines: after
+// batches replayed with duplicates, after retention (which keeps them as history, as it keeps
+// usage_daily), and after a rebuild repairs damaged rows. The expected rows are computed here in
 // TypeScript from the raw usage_log rows, independently of the writer.
 import { describe, expect, it } from 'vitest';
 import { pruneRawUsage } from '../../../main/metering/prune-raw-usage.js';
-import { latencyBucketIndex, LATENCY_BUCKET_COLUMNS, rebuildUsageRollups, utcDay, utcHour } from '../../../main/metering/usage-rollups.js';
+import { latencyBucketIndex, LATENCY_BUCKET_COLUMNS, rebuildUsageRollups, utcDay } from '../../../main/metering/usage-rollups.js';
 import { toUsageRow } from '../../../main/metering/usage-row.js';
 import { writeUsageBatch } from '../../../main/metering/write-usage-batch.js';
 import { sql } from '../../../main/storage/sql-statement.js';
@@ -45,7 +45,6 @@ type GroupRow = Record<string, string | number>;
 const RAW = sql(`SELECT ts, app, coalesce(key_id, '') AS key_id, model_group, provider, status, prompt_tokens, completion_tokens, cached_tokens,
   cache_creation_tokens, reasoning_tokens, cost_micros, latency_ms FROM usage_log`);
 const DAILY_GROUPS = sql(`SELECT day AS ${COLUMNS.join(', ')} FROM usage_daily_groups`);
-const HOURLY_GROUPS = sql(`SELECT hour AS ${COLUMNS.join(', ')} FROM usage_hourly_groups`);
 
 /** Numbers as numbers (pg reads BIGINT through the pool's parser already), sorted by key. */
 function normalise(rows: GroupRow[]): GroupRow[] {
@@ -54,8 +53,9 @@ function normalise(rows: GroupRow[]): GroupRow[] {
     .sort((a, b) => JSON.stringify([a.group_by, a.period, a.group_value]).localeCompare(JSON.stringify([b.group_by, b.period, b.group_value])));
 }
 
-/** The per-grouping rows the raw rows add up to, per period (utcDay or utcHour). */
-function expected(raw: RawRow[], periodOf: (ts: number) => string | number): GroupRow[] {
+/** The per-grouping rows the raw rows add up to, per UTC day. */
+function expected(raw: RawRow[]): GroupRow[] {
+  const periodOf = utcDay;
   const rows = new Map<string, GroupRow>();
   for (const r of raw) {
     for (const [groupBy, column] of GROUPINGS) {
@@ -88,7 +88,6 @@ async function read(connection: StorageConnection) {
     return {
       raw: yield* all<RawRow>(RAW),
       daily: normalise(yield* all<GroupRow>(DAILY_GROUPS)),
-      hourly: normalise(yield* all<GroupRow>(HOURLY_GROUPS)),
     };
   }))();
 }
@@ -131,28 +130,27 @@ describe.each(ENGINES)('per-grouping usage rollups on %s', (engine) => {
 
     const before = await read(connection);
     expect(before.raw).toHaveLength(600);
-    expect(before.daily).toEqual(expected(before.raw, utcDay));
-    expect(before.hourly).toEqual(expected(before.raw, utcHour));
+    expect(before.daily).toEqual(expected(before.raw));
     expect(before.daily.filter((g) => g.group_by === 'key').map((g) => g.group_value)).toContain(''); // master key
 
-    // Retention: raw rows before D0 + 1 day go, with their hourly rows; the daily rows stay.
+    // Retention prunes the raw rows before D0 + 1 day; the daily rows stay as the history of that day.
     const pruned = await pruneRawUsage(connection, { clock: { now: () => D0 + 2 * DAY + 5 * HOUR }, retentionDays: 1 });
     expect(pruned.cutoff).toBe(D0 + DAY);
     const after = await read(connection);
     expect(after.raw.length).toBeLessThan(600);
     expect(after.raw.every((r) => Number(r.ts) >= D0 + DAY)).toBe(true);
-    expect(after.hourly).toEqual(expected(after.raw, utcHour));
     expect(after.daily).toEqual(before.daily);
 
-    // A rebuild repairs damaged rows of the days that still have raw rows, and leaves the pruned day's history.
+    // A rebuild repairs damaged rows of the days that still have raw rows and leaves the pruned day's history.
     await bindUnit(connection, writeUnit(function* () {
-      yield* run(sql('DELETE FROM usage_daily_groups WHERE day = ?'), [utcDay(D0 + DAY)]);
-      yield* run(sql("UPDATE usage_hourly_groups SET requests = requests + 5, lat_b03 = 0 WHERE group_by = 'model'"), []);
-      yield* run(sql("INSERT INTO usage_hourly_groups (hour, group_by, group_value, requests) VALUES (?, 'app', 'ghost', 9)"), [D0 + 2 * DAY + 7 * HOUR]);
+      yield* run(sql("DELETE FROM usage_daily_groups WHERE day = ? AND group_by = 'key'"), [utcDay(D0 + DAY)]);
+      yield* run(sql("UPDATE usage_daily_groups SET requests = requests + 5, lat_b03 = 0 WHERE group_by = 'model' AND day = ?"), [utcDay(D0 + 2 * DAY)]);
+      yield* run(sql("INSERT INTO usage_daily_groups (day, group_by, group_value, requests) VALUES (?, 'app', 'ghost', 9)"), [utcDay(D0 + 2 * DAY)]);
     }))();
+    expect((await read(connection)).daily).not.toEqual(before.daily);
     expect((await rebuildUsageRollups(connection)).days).toBe(2);
     const rebuilt = await read(connection);
-    expect(rebuilt.hourly).toEqual(expected(rebuilt.raw, utcHour));
     expect(rebuilt.daily).toEqual(before.daily);
+    expect(rebuilt.daily.filter((g) => g.period !== utcDay(D0))).toEqual(expected(rebuilt.raw));
   }, 60_000);
 });
