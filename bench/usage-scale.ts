@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     const now = end - DAY / 2 + 12_345; // mid-day: partial days and hours at the edges, as in real use
     const cases: [string, () => Promise<unknown>][] = [
       ['summary last 7 days by app', () => queries.usageSummary({ start: now - 7 * DAY, end: now, groupBy: 'app' })],
+      ['summary last 30 days by app', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'app' })],
       ['summary last 30 days by model', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'model' })],
+      ['summary last 30 days by provider', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'provider' })],
       ['summary last 30 days by day', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'day' })],
       ['summary last 30 days by key', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'key' })],
       ['timeline last 30 days by day', () => queries.usageTimeline({ start: now - 30 * DAY, end: now, bucket: 'day' })],
