@@ -168,9 +168,10 @@ const rebuildUnit = writeUnit(function* (fromMs: number, toMs: number) {
 });
 
 /**
- * Recomputes the daily and hourly rollups (and the per-grouping daily ones) of every day that still has raw rows in
- * [fromMs, toMs) from those raw rows, in one write transaction. A repair and seeding tool:
- * days whose raw rows were pruned by retention have none, so their rollups are left untouched.
+ * Recomputes the daily and hourly rollups (and the per-grouping daily ones) of every day that
+ * still has raw rows in [fromMs, toMs) from those raw rows, in one write transaction. A repair
+ * and seeding tool: days whose raw rows were pruned by retention have none, so their rollups are
+ * left untouched.
  * Synchronous on SQLite, a Promise on PostgreSQL.
  */
 export function rebuildUsageRollups<C extends StorageConnection>(connection: C, range: { fromMs?: number; toMs?: number } = {}): Returns<ModeOf<C>, { days: number }> {
