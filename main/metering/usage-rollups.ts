@@ -2,6 +2,9 @@
 // histogram in usage_daily and usage_hourly, so summaries read thousands of rows instead of
 // millions. Written by the usage ledger in the same transaction as the raw rows (they always
 // agree; see write-usage-rollups.ts); rebuildUsageRollups recomputes them from raw rows. Never deletes a day it cannot rebuild.
+// Beside them, usage_daily_groups (migration 13) holds the same measures per day and one grouping
+// value (ROLLUP_GROUPINGS), so a summary by app, model, provider, key or day sums tens of rows a day
+// instead of every combination.
 //
 // Latency percentiles: raw latencies cannot be summed across days, so each rollup keeps a
 // histogram of successful requests over fixed, roughly geometric buckets (25 ms .. 120 s, then
@@ -19,6 +22,19 @@ export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = [
 ];
 export const LATENCY_BUCKET_COUNT = LATENCY_BUCKET_BOUNDS_MS.length + 1;
 export const LATENCY_BUCKET_COLUMNS: readonly string[] = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `lat_b${String(i).padStart(2, '0')}`);
+
+/**
+ * The groupings of the per-grouping daily rollups (usage_daily_groups; migration 13): their group_by
+ * value and the usage_daily column they group on. The summary by day reads the 'provider' rows,
+ * which partition each day (every request has one provider).
+ */
+export const ROLLUP_GROUPINGS = [
+  { groupBy: 'app', column: 'app' },
+  { groupBy: 'model', column: 'model_group' },
+  { groupBy: 'provider', column: 'provider' },
+  { groupBy: 'key', column: 'key_id' },
+] as const;
+export type RollupGrouping = (typeof ROLLUP_GROUPINGS)[number]['groupBy'];
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -126,6 +142,17 @@ const INSERT_HOURS = sql(
    FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY ${UTC_HOUR_SQL}, app, coalesce(key_id, ''), model_group, provider`,
 );
 
+// The per-grouping rollups of a day, summed from the (app, key, model, provider) rollups just
+// rebuilt in the same transaction: the same sums as from the raw rows, 1,000 rows read, not 100,000.
+const GROUP_SUMMED = ['requests', 'errors', 'rejected', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'cost_micros', 'latency_sum_ms', ...LATENCY_BUCKET_COLUMNS];
+const GROUP_MEASURES = `${GROUP_SUMMED.map((c) => `CAST(sum(${c}) AS BIGINT)`).join(', ')}, max(latency_max_ms)`;
+const GROUP_MEASURE_COLUMNS = `${GROUP_SUMMED.join(', ')}, latency_max_ms`;
+const REMOVE_DAY_GROUPS = sql('DELETE FROM usage_daily_groups WHERE day = ?');
+const INSERT_DAY_GROUPS = ROLLUP_GROUPINGS.map(({ groupBy, column }) =>
+  sql(`INSERT INTO usage_daily_groups (day, group_by, group_value, ${GROUP_MEASURE_COLUMNS})
+   SELECT day, '${groupBy}', ${column}, ${GROUP_MEASURES} FROM usage_daily WHERE day = ? GROUP BY day, ${column}`),
+);
+
 // Whole days only: a day is rebuilt entirely from its raw rows or not at all.
 const rebuildUnit = writeUnit(function* (fromMs: number, toMs: number) {
   const days = (yield* all<{ day_start: number }>(DAYS_WITH_RAW_ROWS, [fromMs, toMs])).map((r) => Number(r.day_start));
@@ -134,14 +161,17 @@ const rebuildUnit = writeUnit(function* (fromMs: number, toMs: number) {
     yield* run(REMOVE_HOURS, [start, start + DAY_MS]);
     yield* run(INSERT_DAY, [utcDay(start), start, start + DAY_MS]);
     yield* run(INSERT_HOURS, [start, start + DAY_MS]);
+    yield* run(REMOVE_DAY_GROUPS, [utcDay(start)]);
+    for (const statement of INSERT_DAY_GROUPS) yield* run(statement, [utcDay(start)]);
   }
   return { days: days.length };
 });
 
 /**
- * Recomputes the daily and hourly rollups of every day that still has raw rows in
- * [fromMs, toMs) from those raw rows, in one write transaction. A repair and seeding tool:
- * days whose raw rows were pruned by retention have none, so their rollups are left untouched.
+ * Recomputes the daily and hourly rollups (and the per-grouping daily ones) of every day that
+ * still has raw rows in [fromMs, toMs) from those raw rows, in one write transaction. A repair
+ * and seeding tool: days whose raw rows were pruned by retention have none, so their rollups are
+ * left untouched.
  * Synchronous on SQLite, a Promise on PostgreSQL.
  */
 export function rebuildUsageRollups<C extends StorageConnection>(connection: C, range: { fromMs?: number; toMs?: number } = {}): Returns<ModeOf<C>, { days: number }> {

@@ -1,5 +1,5 @@
 // Usage per app over time for the dashboard's stacked chart: requests, errors, tokens and spend
-// per (UTC hour | UTC day, app) over [start, end). Whole days come from usage_daily, whole hours
+// per (UTC hour | UTC day, app) over [start, end). Whole days come from usage_daily_groups, whole hours
 // from usage_hourly, and only the partial hour at either end of a span from raw rows, so a
 // 90-day range over millions of rows reads a few thousand rollup rows. Read-only.
 import { bindSnapshotRead } from '../storage/bind-snapshot-read.js';
@@ -51,7 +51,9 @@ type Row = UsageTimelinePoint;
 const MEASURES = 'CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(errors) AS BIGINT) AS errors, CAST(sum(prompt_tokens) + sum(completion_tokens) AS BIGINT) AS total_tokens, CAST(sum(cost_micros) AS BIGINT) AS spend_micros';
 const RAW_MEASURES =
   "count(*) AS requests, CAST(sum(CASE WHEN status <> 'success' THEN 1 ELSE 0 END) AS BIGINT) AS errors, CAST(sum(prompt_tokens) + sum(completion_tokens) AS BIGINT) AS total_tokens, CAST(sum(cost_micros) AS BIGINT) AS spend_micros";
-const DAILY = sql(`SELECT day, app, ${MEASURES} FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day, app`);
+// Whole days from the per-app rows of usage_daily_groups (migration 13): one row per (day, app), not
+// one per (day, app, key, model, provider).
+const DAILY = sql(`SELECT day, group_value AS app, ${MEASURES} FROM usage_daily_groups WHERE group_by = 'app' AND day >= ? AND day <= ? GROUP BY day, group_value`);
 const HOURLY = sql(`SELECT hour AS bucket_start, app, ${MEASURES} FROM usage_hourly WHERE hour >= ? AND hour < ? GROUP BY hour, app`);
 const RAW = sql(`SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS bucket_start, app, ${RAW_MEASURES} FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, app`);
 const ANY_RAW = sql('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');

@@ -227,16 +227,20 @@ describe('createUsageQueries', () => {
       expect(byDay).toEqual(['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06']);
     });
 
-    it('labels key groups with the key alias', () => {
+    it('labels key groups with the key alias, and a deleted key with none', () => {
       const opened = usageDatabases.open();
       const repo = createKeyRepository(opened.db, opened.clock);
       const keyId = repo.create({ key_alias: 'my-app' }).record.id;
+      const plain = repo.create({}).record.id;
       const ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log });
       ledger.record(usageRecord({ ts: D0, keyId }));
       ledger.record(usageRecord({ ts: D0, keyId: null }));
+      ledger.record(usageRecord({ ts: D0, keyId: 'key-deleted-since' }));
+      ledger.record(usageRecord({ ts: D0, keyId: plain }));
       ledger.close();
+      // The aliases are read in one statement for all keys (three here: a chunk of 2 and one of 1).
       const groups = createUsageQueries(opened.db).usageSummary({ start: D0, end: D0 + DAY, groupBy: 'key' }).groups;
-      expect(groups.map((g) => [g.group, g.label]).sort()).toEqual([['', null], [keyId, 'my-app']]);
+      expect(groups.map((g) => [g.group, g.label]).sort()).toEqual([['', null], [keyId, 'my-app'], ['key-deleted-since', null], [plain, null]].sort());
     });
 
     it('answers from the rollups for days whose raw rows were pruned', () => {

@@ -1,7 +1,8 @@
 // The usage queries stay fast on a big PostgreSQL usage_log because of how they read it, which
 // this test pins from the plans of the very statements the code runs (each is EXPLAINed as it
-// goes by, on ~200,000 analysed rows): the summary reads the rollups for whole days and hours and
-// an index for the raw edges, and the /spend/logs page filtered by key uses the (key_id, ts) index.
+// goes by, on ~200,000 analysed rows): the summary, by every grouping, reads the per-grouping daily
+// rollups for whole days, the hourly rollups for whole hours and an index for the raw edges, and
+// the /spend/logs page filtered by key uses the (key_id, ts) index.
 // No plan may sequentially scan a usage_log partition.
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -64,12 +65,18 @@ describe('usage query plans on PostgreSQL', () => {
 
     const plans: { text: string; nodes: PlanNode[] }[] = [];
     const queries = createUsageQueries(explaining(pgConnection, plans));
-    // Partial days and hours at both ends, so raw rows, hourly and daily rollups are all read.
-    const summary = await queries.usageSummary({ start: start + 5 * HOUR + 17 * 60_000, end: start + 6 * DAY + 7 * 60_000, groupBy: 'model' });
-    expect(summary.totals.requests).toBeGreaterThan(150_000);
-    const summaryPlans = plans.splice(0);
-    const read = (table: string) => summaryPlans.some((p) => p.nodes.some((n) => n['Relation Name'] === table));
-    expect(read('usage_daily') && read('usage_hourly')).toBe(true);
+    // Partial days and hours at both ends, so raw rows, hourly and daily rollups are all read. Every
+    // grouping reads whole days from the per-grouping rollups (migration 13), never from usage_daily,
+    // which holds ~20 times more rows a day at team scale.
+    const summaryPlans: typeof plans = [];
+    for (const groupBy of ['app', 'model', 'provider', 'day', 'key'] as const) {
+      const summary = await queries.usageSummary({ start: start + 5 * HOUR + 17 * 60_000, end: start + 6 * DAY + 7 * 60_000, groupBy });
+      expect(summary.totals.requests).toBeGreaterThan(150_000);
+      const these = plans.splice(0);
+      const read = (table: string) => these.some((p) => p.nodes.some((n) => n['Relation Name'] === table));
+      expect({ groupBy, daily: read('usage_daily_groups'), hourly: read('usage_hourly'), wideDaily: read('usage_daily') }).toEqual({ groupBy, daily: true, hourly: true, wideDaily: false });
+      summaryPlans.push(...these);
+    }
 
     const page = await queries.spendLogs({ keyId: 'key-7', pageSize: 50 });
     expect(page.data).toHaveLength(50);
