@@ -7,6 +7,8 @@
 import { startPostgresCluster, type PostgresCluster } from './throwaway-postgres-cluster.js';
 import type { BenchTarget, RunningTarget } from './bench-target.js';
 import { gatewayTarget, type GatewayTargetOptions } from './gateway-target.js';
+import { readProcessCpuMs } from './read-process-cpu.js';
+import { replicaCpuFindings } from './replica-cpu-findings.js';
 
 export interface TeamModeTargetOptions extends Omit<GatewayTargetOptions, 'env'> {
   /** `serve` processes on the one database (default 2). */
@@ -38,13 +40,19 @@ export function teamModeTarget(options: TeamModeTargetOptions): BenchTarget {
             ...(gateway.model === undefined ? {} : { model: gateway.model }), env, measureStartup: false,
           }));
         const running = await startAll(targets.map((target) => () => target.start(context)));
-        const [first] = running;
+        const first = running[0]!;
         const started = cluster;
         cluster = undefined;
         return {
-          ...first!,
+          ...first,
           origins: running.map((replica) => replica.origin),
           pids: running.flatMap((replica) => (replica.pid === undefined ? [] : [replica.pid])),
+          // The scenario's own findings (the ledger), then proof that every replica did its share.
+          async afterLoad(sent) {
+            const own = first.afterLoad ? await first.afterLoad(sent) : { notes: [], warnings: [] };
+            const spread = replicaCpuFindings(options.name, running.map((replica) => (replica.pid === undefined ? undefined : readProcessCpuMs(replica.pid))));
+            return { notes: [...own.notes, ...spread.notes], warnings: [...own.warnings, ...spread.warnings] };
+          },
           async stop() {
             await Promise.all(running.map((replica) => replica.stop()));
             await started.stop();
