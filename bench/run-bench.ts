@@ -265,8 +265,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `(Ollama's API, NDJSON), translated to a chat completion and back; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario as ${TEAM_MODE_REPLICAS} \`serve\` `
       + `processes with DATABASE_URL set to one database on a throwaway PostgreSQL cluster on loopback (fsync off), so keys, budgets, rate limits and usage `
       + `live in PostgreSQL; the key is made on replica 1 and verified on each replica, the load is spread across them by an undici BalancedPool `
-      + `(the same connection count in total, at least one per replica), its CPU per request is the replicas' processes summed and its RSS rows are `
-      + `replica 1's process alone; compared against "${VIRTUAL_KEY_GATEWAY}" (one process on SQLite). `
+      + `(the same connection count in total, at least one per replica), its CPU per request is the replicas' processes summed (PostgreSQL's own `
+      + `processes not counted) and its RSS rows are replica 1's process alone; compared against "${VIRTUAL_KEY_GATEWAY}" (one process on SQLite). `
       + `Variants also get rows measured against "${PLAIN_GATEWAY}". `
       + `Load generator: undici Pool (BalancedPool over replicas), keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
