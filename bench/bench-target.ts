@@ -41,9 +41,14 @@ export interface StartupProbe {
 }
 
 export interface RunningTarget {
+  /** Where it listens; for several replicas, the first one's (admin calls go there). */
   origin: string;
-  /** The process whose memory is reported; undefined when there is none of its own. */
+  /** The process whose memory is reported (the first replica's); undefined when there is none of its own. */
   pid: number | undefined;
+  /** Every replica's origin when the target is several processes: the load is spread across them. */
+  origins?: readonly string[];
+  /** Every replica's process: CPU per request sums them all. */
+  pids?: readonly number[];
   /**
    * Scenario set-up that talks to the target (e.g. creating the client's virtual key), run
    * after its idle memory is read and before verification; buildRequest may need it first.
@@ -62,6 +67,17 @@ export interface RunningTarget {
    */
   afterLoad?(requestsSent: number): Promise<TargetFindings>;
   stop(): Promise<void>;
+}
+
+/** Where the load goes: every replica, or the one origin. */
+export function originsOf(target: RunningTarget): readonly string[] {
+  return target.origins !== undefined && target.origins.length > 0 ? target.origins : [target.origin];
+}
+
+/** Whose CPU time counts: every replica's process, the one process, or none (the mock itself). */
+export function pidsOf(target: RunningTarget): readonly number[] {
+  if (target.pids !== undefined && target.pids.length > 0) return target.pids;
+  return target.pid === undefined ? [] : [target.pid];
 }
 
 /** Lines for the report: notes are facts worth printing, warnings mean a number is suspect. */

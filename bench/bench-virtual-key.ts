@@ -21,6 +21,31 @@ export async function requestsRecordedFor(origin: string, masterKey: string, ali
   return requestsUnderAlias(summary, alias);
 }
 
+export interface SettleOptions {
+  /** Give up waiting after this long and report what is there. */
+  timeoutMs: number;
+  intervalMs: number;
+  sleep?(ms: number): Promise<void>;
+  now?(): number;
+}
+
+/**
+ * Reads the recorded count until it reaches `expected` (or passes it: a duplicate is reported at
+ * once) or the time is up. Team-mode replicas write usage rows in batches on a timer, and a
+ * usage read flushes only the replica it reaches, so another replica's last rows land a moment
+ * after the load ends: one read could miss them and call a sound ledger lossy.
+ */
+export async function recordedWhenSettled(read: () => Promise<number>, expected: number, options: SettleOptions): Promise<number> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? (() => performance.now());
+  const deadline = now() + options.timeoutMs;
+  for (;;) {
+    const recorded = await read();
+    if (recorded >= expected || now() >= deadline) return recorded;
+    await sleep(options.intervalMs);
+  }
+}
+
 /** Reads the request count of the key group labelled `alias` out of a /usage/summary answer. */
 export function requestsUnderAlias(summary: unknown, alias: string): number {
   const groups = (summary as { groups?: unknown }).groups;

@@ -1,8 +1,9 @@
-// Closed-loop HTTP load over one undici keep-alive Pool (never the global fetch): `concurrency`
-// workers each send the next request as soon as their previous answer has been read in full.
+// Closed-loop HTTP load over one undici keep-alive Pool (never the global fetch), or a BalancedPool
+// when the target is several replicas: `concurrency` workers each send the next request as soon
+// as their previous answer has been read in full.
 // Records per-request latency (send -> last byte) and time to first body byte. Bounded by a
 // request count and a deadline; never retries, counts a non-2xx or a failure as an error.
-import { Pool } from 'undici';
+import { BalancedPool, Pool, type Dispatcher } from 'undici';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -12,7 +13,7 @@ export interface LoadRequest {
 }
 
 export interface LoadOptions {
-  pool: Pool;
+  pool: Dispatcher;
   request: LoadRequest;
   concurrency: number;
   count: number;
@@ -36,8 +37,19 @@ export interface LoadResult {
 /** A run gives up after this many failures: something is broken, not slow. */
 const MAX_ERRORS = 20;
 
-export function createLoadPool(origin: string, concurrency: number): Pool {
-  return new Pool(origin, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 });
+/**
+ * Keep-alive connections to one origin, or spread over several (replicas of one service): a
+ * BalancedPool of one Pool per origin, its weighted round robin alternating while no upstream
+ * fails, each Pool holding concurrency / origins connections so that the total matches the
+ * single-origin pool (at least one each: at c=1 two replicas hold one connection each, only one
+ * of them busy at a time).
+ */
+export function createLoadPool(origins: string | readonly string[], concurrency: number): Dispatcher {
+  const list = typeof origins === 'string' ? [origins] : origins;
+  if (list.length === 0) throw new Error('createLoadPool needs at least one origin');
+  const options = { pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 };
+  if (list.length === 1) return new Pool(list[0]!, { ...options, connections: concurrency });
+  return new BalancedPool([...list], { ...options, connections: Math.max(1, Math.ceil(concurrency / list.length)) });
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {

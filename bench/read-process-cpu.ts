@@ -1,6 +1,7 @@
 // Reads the CPU time a process has used so far (user + system) from /proc/<pid>/stat (Linux),
 // so the bench can report CPU per request: far steadier than requests per second on a small,
-// shared machine. Returns undefined elsewhere or when the process is gone.
+// shared machine. Returns undefined elsewhere or when the process is gone. Several processes
+// serving one target (replicas) are summed.
 import { readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc times; 100 on every mainstream Linux build. */
@@ -21,4 +22,19 @@ export function readProcessCpuMs(pid: number): number | undefined {
   const stime = Number(fields[12]);
   if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * The CPU time of several processes together (the replicas of one target): undefined when the
+ * list is empty or any of them cannot be read, since a partial sum would pass for a cheap request.
+ */
+export function readProcessesCpuMs(pids: readonly number[], read: (pid: number) => number | undefined = readProcessCpuMs): number | undefined {
+  if (pids.length === 0) return undefined;
+  let total = 0;
+  for (const pid of pids) {
+    const ms = read(pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
 }

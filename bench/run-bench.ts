@@ -7,12 +7,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { parseBenchOptions, BENCH_USAGE, type BenchOptions } from './bench-options.js';
-import { directTarget, floorTarget, type BenchContext, type BenchTarget } from './bench-target.js';
+import { directTarget, floorTarget, originsOf, type BenchContext, type BenchTarget } from './bench-target.js';
 import { createChildRegistry, type ChildRegistry } from './child-registry.js';
 import { evaluateChecks } from './gateway-checks.js';
-import { BENCH_KEY_ALIAS, generateVirtualKey, ledgerFindings, requestsRecordedFor } from './bench-virtual-key.js';
+import { BENCH_KEY_ALIAS, generateVirtualKey, ledgerFindings, recordedWhenSettled, requestsRecordedFor } from './bench-virtual-key.js';
 import {
   BENCH_MASTER_KEY, GROUP_DEPLOYMENT_IDS, chatOnlyDeploymentConfig, gatewayTarget, singleDeploymentConfig, twoDeploymentGroupConfig,
 } from './gateway-target.js';
@@ -30,7 +30,7 @@ import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js
 import { requestsSent, type TargetMeasurements } from './target-measurements.js';
 import { usageSummaryMeasurement } from './usage-summary-measurement.js';
 import { verifyDeploymentSpread } from './verify-deployment-spread.js';
-import { VERIFICATION_REQUESTS, verifyTarget } from './verify-target.js';
+import { verifyEveryReplica } from './verify-target.js';
 
 const PLAIN_GATEWAY = 'gateway';
 const VIRTUAL_KEY_GATEWAY = 'gateway + virtual key';
@@ -38,7 +38,10 @@ const GROUP_GATEWAY = 'gateway + 2-deployment group';
 const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
-const TEAM_MODE_GATEWAY = 'gateway + virtual key, team mode (PostgreSQL)';
+const TEAM_MODE_REPLICAS = 2;
+const TEAM_MODE_GATEWAY = `gateway + virtual key, team mode (${TEAM_MODE_REPLICAS} replicas, PostgreSQL)`;
+/** How long the team-mode ledger check waits for the replicas' last batched usage rows (written every 200 ms). */
+const LEDGER_SETTLE = { timeoutMs: 5_000, intervalMs: 100 };
 
 /** Why the team-mode row cannot run here (no PostgreSQL server binaries), or undefined when it can. */
 function teamModeUnavailable(): string | undefined {
@@ -90,15 +93,17 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
     name: OLLAMA_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'ollama',
   }),
-  // Issue 16: the virtual-key scenario on a throwaway PostgreSQL 15 cluster (team mode): key
-  // verification, budget reservation, shared rate-limit counting and the usage ledger all in the
-  // database. Compared against the same scenario on SQLite. Left out (with a note) without PostgreSQL.
+  // Issue 16: the virtual-key scenario as two replicas on one throwaway PostgreSQL 15 database
+  // (team mode), the load spread across both: key verification, budget reservation, shared
+  // rate-limit counting and the usage ledger all in the database. The key is made on replica 1 and
+  // used on both. Compared against the same scenario on SQLite (one process). Left out (with a
+  // note) without PostgreSQL.
   ...(teamModeUnavailable() === undefined ? [teamModeTarget({
-    name: TEAM_MODE_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    name: TEAM_MODE_GATEWAY, replicas: TEAM_MODE_REPLICAS, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: VIRTUAL_KEY_GATEWAY, measureStartup: false,
     clientHeaders: async (gateway) => ({ authorization: `Bearer ${await generateVirtualKey(gateway.origin, gateway.masterKey)}` }),
-    afterLoad: async (gateway, sent) =>
-      ledgerFindings(TEAM_MODE_GATEWAY, BENCH_KEY_ALIAS, await requestsRecordedFor(gateway.origin, gateway.masterKey), sent),
+    afterLoad: async (gateway, sent) => ledgerFindings(TEAM_MODE_GATEWAY, BENCH_KEY_ALIAS,
+      await recordedWhenSettled(() => requestsRecordedFor(gateway.origin, gateway.masterKey), sent, LEDGER_SETTLE), sent),
   })] : []),
 ];
 
@@ -138,7 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`bench: gave up after ${WHOLE_RUN_DEADLINE_MS / 60_000} minutes\n`);
     process.exit(1); // the 'exit' handler kills every child
   }, WHOLE_RUN_DEADLINE_MS);
-  const pools: Pool[] = [];
+  const pools: Dispatcher[] = [];
   try {
     return await bench(parsed, registry, workDir, pools);
   } finally {
@@ -149,7 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function bench(options: BenchOptions, registry: ChildRegistry, workDir: string, pools: Pool[]): Promise<number> {
+async function bench(options: BenchOptions, registry: ChildRegistry, workDir: string, pools: Dispatcher[]): Promise<number> {
   const machine = await machineInfo();
   progress(`${machine.date} · Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores`);
   const profileDir = options.profile ? join(repoRoot, '.bench', 'profiles', String(Date.now())) : undefined;
@@ -162,24 +167,26 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
 
   const active: ActiveTarget[] = [];
   const measurements = new Map<string, TargetMeasurements>();
+  /** Requests each target got while being verified (every replica is verified): the ledger counts them. */
+  const verificationRequests = new Map<string, number>();
   for (const target of BENCH_TARGETS) {
     const running = await target.start(context);
-    // Idle means right after start, before the first request.
+    // Idle means right after start, before the first request. Replicas: the first one's process.
     const memoryIdle = running.pid === undefined ? undefined : readProcessMemory(running.pid);
-    const targetPools = new Map<number, Pool>();
+    const targetPools = new Map<number, Dispatcher>();
     for (const concurrency of new Set(LOAD_SHAPES.map((shape) => shape.concurrency))) {
-      const pool = createLoadPool(running.origin, concurrency);
+      const pool = createLoadPool(originsOf(running), concurrency);
       pools.push(pool);
       targetPools.set(concurrency, pool);
     }
     await running.prepare?.();
-    await verifyTarget(target.name, [...targetPools.values()][0]!, running);
+    verificationRequests.set(target.name, await verifyEveryReplica(target.name, [...targetPools.values()][0]!, running));
     active.push({ name: target.name, running, pools: targetPools });
     measurements.set(target.name, {
       name: target.name, role: target.role, ...(target.comparedTo === undefined ? {} : { comparedTo: target.comparedTo }),
       rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
     });
-    progress(`${target.name} ready at ${running.origin}`);
+    progress(`${target.name} ready at ${originsOf(running).join(', ')}`);
   }
 
   const shapes = LOAD_SHAPES.map((shape) => ({ ...shape, count: Math.max(50, Math.round(shape.count * options.scale)) }));
@@ -212,7 +219,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       warnings.push(`${target.name}: ${failed.reduce((n, s) => n + s.errors, 0)} failed requests (first: ${failed[0]!.firstError ?? '?'})`);
     }
     if (target.running.afterLoad) {
-      const sent = VERIFICATION_REQUESTS + requestsSent(warmUp.get(target.name)!) + requestsSent(measured.rounds);
+      const sent = verificationRequests.get(target.name)! + requestsSent(warmUp.get(target.name)!) + requestsSent(measured.rounds);
       const findings = await target.running.afterLoad(sent);
       notes.push(...findings.notes);
       warnings.push(...findings.warnings);
@@ -255,10 +262,13 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `(default simple-shuffle); "${RESPONSES_PASS_THROUGH}" = the plain config, the client sending the same prompt to POST /v1/responses, `
       + `relayed to the mock's /v1/responses; "${RESPONSES_BRIDGE}" = the same request to a chat-only (hosted_vllm/) deployment of the mock, `
       + `translated to a chat completion and back to Responses events; "${OLLAMA_BRIDGE}" = the plain config, the same prompt sent to POST /api/chat `
-      + `(Ollama's API, NDJSON), translated to a chat completion and back; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario with DATABASE_URL set to `
-      + `a throwaway PostgreSQL cluster on loopback (fsync off), so keys, budgets, rate limits and usage live in PostgreSQL, compared against "${VIRTUAL_KEY_GATEWAY}". `
+      + `(Ollama's API, NDJSON), translated to a chat completion and back; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario as ${TEAM_MODE_REPLICAS} \`serve\` `
+      + `processes with DATABASE_URL set to one database on a throwaway PostgreSQL cluster on loopback (fsync off), so keys, budgets, rate limits and usage `
+      + `live in PostgreSQL; the key is made on replica 1 and verified on each replica, the load is spread across them by an undici BalancedPool `
+      + `(the same connection count in total, at least one per replica), its CPU per request is the replicas' processes summed (PostgreSQL's own `
+      + `processes not counted) and its RSS rows are replica 1's process alone; compared against "${VIRTUAL_KEY_GATEWAY}" (one process on SQLite). `
       + `Variants also get rows measured against "${PLAIN_GATEWAY}". `
-      + `Load generator: undici Pool, keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
+      + `Load generator: undici Pool (BalancedPool over replicas), keep-alive. ${options.rounds} rounds after a warm-up; per round every shape visits every target `
       + `round-robin (rotating start). Values are medians across rounds; added latency and ratios are taken per round, then the median. `
       + `Requests per target per round: ${shapeText}.`,
     rows: [...evaluateChecks(targets), ...extraRows],

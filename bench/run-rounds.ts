@@ -3,10 +3,10 @@
 // first (warm caches) or last (a tired machine). Returns per-round stats; never aggregates.
 import { runLoad } from './load-generator.js';
 import { latencySummary, median, percentile } from './percentiles.js';
-import { readProcessCpuMs } from './read-process-cpu.js';
-import type { Pool } from 'undici';
+import { readProcessesCpuMs } from './read-process-cpu.js';
+import type { Dispatcher } from 'undici';
 import type { RequestKind } from './chat-request.js';
-import type { RunningTarget } from './bench-target.js';
+import { pidsOf, type RunningTarget } from './bench-target.js';
 import type { ShapeId, ShapeStats } from './target-measurements.js';
 
 export interface LoadShape {
@@ -19,8 +19,8 @@ export interface LoadShape {
 export interface ActiveTarget {
   name: string;
   running: RunningTarget;
-  /** One pool per target and concurrency, so connections are warm and never shared. */
-  pools: Map<number, Pool>;
+  /** One pool per target and concurrency (balanced over its replicas), so connections are warm and never shared. */
+  pools: Map<number, Dispatcher>;
 }
 
 export interface RoundsOptions {
@@ -43,8 +43,9 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
         const target = options.targets[(round + k) % options.targets.length]!;
         const pool = target.pools.get(shape.concurrency);
         if (!pool) throw new Error(`no pool of ${shape.concurrency} for ${target.name}`);
-        const pid = target.running.pid;
-        const cpuBefore = pid === undefined ? undefined : readProcessCpuMs(pid);
+        // Every replica's process: the load is spread across them, so is the work.
+        const pids = pidsOf(target.running);
+        const cpuBefore = readProcessesCpuMs(pids);
         const load = await runLoad({
           pool,
           request: target.running.buildRequest(shape.kind),
@@ -53,7 +54,7 @@ export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
           deadlineMs: options.deadlineMs,
           ...(target.running.sampleHeader ? { sampleHeader: target.running.sampleHeader } : {}),
         });
-        const cpuAfter = pid === undefined ? undefined : readProcessCpuMs(pid);
+        const cpuAfter = readProcessesCpuMs(pids);
         if (load.completed === 0) throw new Error(`${target.name}: every request failed (${load.firstError ?? 'no answer'})`);
         const { p50, p99 } = latencySummary(load.latenciesMs);
         const stats: ShapeStats = {

@@ -2,13 +2,37 @@
 // back as JSON with choices, and one stream must carry content deltas and end with [DONE]; a
 // Responses target must answer a completed response object and a stream of text deltas ending
 // in response.completed; an Ollama target a done chat object and NDJSON lines ending done. A bench that measured fast 401s would be worse than no bench.
-import type { Pool } from 'undici';
-import type { RunningTarget } from './bench-target.js';
+// A target of several replicas is verified on each one, with the same client headers.
+import type { Dispatcher } from 'undici';
+import { originsOf, type RunningTarget } from './bench-target.js';
+import { createLoadPool } from './load-generator.js';
 
 /** Requests verifyTarget sends (one chat completion, one stream), for counting what a target got. */
 export const VERIFICATION_REQUESTS = 2;
 
-export async function verifyTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+/**
+ * verifyTarget on every replica, each over a connection of its own (the balanced load pool would
+ * not say which replica answered): a virtual key made on one replica must work on every other.
+ * A single-origin target is verified over `pool`. Returns the requests sent (each one is metered).
+ */
+export async function verifyEveryReplica(name: string, pool: Dispatcher, target: RunningTarget): Promise<number> {
+  const origins = originsOf(target);
+  if (origins.length === 1) {
+    await verifyTarget(name, pool, target);
+    return VERIFICATION_REQUESTS;
+  }
+  for (const [index, origin] of origins.entries()) {
+    const own = createLoadPool(origin, 1);
+    try {
+      await verifyTarget(`${name}, replica ${index + 1} (${origin})`, own, target);
+    } finally {
+      await own.close();
+    }
+  }
+  return VERIFICATION_REQUESTS * origins.length;
+}
+
+export async function verifyTarget(name: string, pool: Dispatcher, target: RunningTarget): Promise<void> {
   if (target.wireFormat === 'responses') return verifyResponsesTarget(name, pool, target);
   if (target.wireFormat === 'ollama') return verifyOllamaTarget(name, pool, target);
   const plain = await send(name, pool, target, 'chat');
@@ -26,7 +50,7 @@ export async function verifyTarget(name: string, pool: Pool, target: RunningTarg
   }
 }
 
-async function send(name: string, pool: Pool, target: RunningTarget, kind: 'chat' | 'chat-stream'): Promise<string> {
+async function send(name: string, pool: Dispatcher, target: RunningTarget, kind: 'chat' | 'chat-stream'): Promise<string> {
   const request = target.buildRequest(kind);
   const response = await pool.request({ method: request.method, path: request.path, headers: request.headers, body: request.body ?? null });
   const text = await response.body.text();
@@ -34,7 +58,7 @@ async function send(name: string, pool: Pool, target: RunningTarget, kind: 'chat
   return text;
 }
 
-async function verifyResponsesTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+async function verifyResponsesTarget(name: string, pool: Dispatcher, target: RunningTarget): Promise<void> {
   const plain = await send(name, pool, target, 'chat');
   let json: { object?: unknown; status?: unknown; output?: { content?: { text?: unknown }[] }[] };
   try {
@@ -54,7 +78,7 @@ async function verifyResponsesTarget(name: string, pool: Pool, target: RunningTa
   }
 }
 
-async function verifyOllamaTarget(name: string, pool: Pool, target: RunningTarget): Promise<void> {
+async function verifyOllamaTarget(name: string, pool: Dispatcher, target: RunningTarget): Promise<void> {
   type Line = { message?: { content?: unknown }; done?: unknown };
   const plain = await send(name, pool, target, 'chat');
   let json: Line;

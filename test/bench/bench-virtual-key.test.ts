@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerFindings, requestsUnderAlias } from '../../bench/bench-virtual-key.js';
+import { ledgerFindings, recordedWhenSettled, requestsUnderAlias } from '../../bench/bench-virtual-key.js';
 
 describe('bench-virtual-key', () => {
   it.each([
@@ -28,5 +28,42 @@ describe('bench-virtual-key', () => {
     expect(findings.notes).toEqual([]);
     expect(findings.warnings).toHaveLength(1);
     expect(findings.warnings[0]).toMatch(/metering lost or duplicated requests$/);
+  });
+
+  describe('recordedWhenSettled', () => {
+    /** Reads that return the given counts in turn (the last one from then on), on a fake clock advanced by sleep. */
+    function scripted(counts: number[]) {
+      let clock = 0;
+      let reads = 0;
+      return {
+        read: async () => counts[Math.min(reads++, counts.length - 1)]!,
+        options: { timeoutMs: 1_000, intervalMs: 100, now: () => clock, sleep: async (ms: number) => void (clock += ms) },
+        reads: () => reads,
+      };
+    }
+
+    it('waits for the other replica\'s last batch: reads again until the count reaches what was sent', async () => {
+      const ledger = scripted([90, 98, 100]);
+      expect(await recordedWhenSettled(ledger.read, 100, ledger.options)).toBe(100);
+      expect(ledger.reads()).toBe(3);
+    });
+
+    it('answers at once when every row is already there', async () => {
+      const ledger = scripted([100]);
+      expect(await recordedWhenSettled(ledger.read, 100, ledger.options)).toBe(100);
+      expect(ledger.reads()).toBe(1);
+    });
+
+    it('reports a duplicate at once (more rows than requests never settles down)', async () => {
+      const ledger = scripted([101]);
+      expect(await recordedWhenSettled(ledger.read, 100, ledger.options)).toBe(101);
+      expect(ledger.reads()).toBe(1);
+    });
+
+    it('gives up at the deadline and reports the short count, so lost rows still show as lost', async () => {
+      const ledger = scripted([97]);
+      expect(await recordedWhenSettled(ledger.read, 100, ledger.options)).toBe(97);
+      expect(ledger.reads()).toBe(11);
+    });
   });
 });
