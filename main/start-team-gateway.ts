@@ -146,7 +146,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      spend: { queries: createUsageQueries(connection), flush: () => void usage.flush().catch(() => undefined) },
+      spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
       healthChecks: parseHealthCheckSettings(config.generalSettings),

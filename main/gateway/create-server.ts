@@ -100,8 +100,8 @@ export interface ServerDeps {
   keys?: KeyStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
   priced?: (deployment: Deployment) => boolean;
-  /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first. */
-  spend?: { queries: UsageQueries<CallMode>; flush(): void };
+  /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first (a Promise on PostgreSQL: awaited). */
+  spend?: { queries: UsageQueries<CallMode>; flush(): unknown };
   /** Model aliases (e.g. the active model), read per request. */
   aliases?: () => ReadonlyMap<string, string>;
   random?: () => number;

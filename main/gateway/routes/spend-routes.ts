@@ -13,10 +13,13 @@ import { positiveIntParam, type QueryParameters } from '../plugins/query-paramet
 const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<CallMode>, beforeRead: () => void, now: () => number): void {
+export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<CallMode>, beforeRead: () => unknown, now: () => number): void {
   app.register(async (scope) => {
     // Rows recorded a moment ago are still queued; a reader should see them.
-    scope.addHook('preHandler', async () => beforeRead());
+    // Queued rows first (awaited on PostgreSQL), so a read right after traffic counts all of it.
+    scope.addHook('preHandler', async () => {
+      await beforeRead();
+    });
 
     scope.get<{ Querystring: QueryParameters }>('/spend/logs', async (request) => {
       const q = request.query;
