@@ -78,6 +78,12 @@ describe.each(['sqlite', 'postgresql'] as const)('the gateway on %s', (engine) =
     const refused = answers.find((a) => a.status === 429)!.json.error as Record<string, unknown>;
     expect(refused.code).toBe('budget_exceeded');
 
+    // Read at once (before anything else flushes), the usage routes count every request: they write
+    // the queued rows first (on PostgreSQL a Promise, once started without being awaited).
+    const logs = await call(url, `/spend/logs?api_key=${encodeURIComponent(generated.json.token as string)}&page_size=100`, MASTER);
+    expect(logs.status).toBe(200);
+    expect((logs.json.data as unknown[]).length).toBe(SENT);
+
     const info = await call(url, `/key/info?key=${encodeURIComponent(key)}`, MASTER);
     expect(info.status).toBe(200);
     const spend = (info.json.info as Record<string, unknown>).spend as number;
