@@ -16,6 +16,7 @@ import * as reservationLeases from './0009-reservation-leases.js';
 import * as partitionedUsageLog from './0010-partitioned-usage-log.js';
 import * as responsePositionsAndSharedRateLimits from './0011-response-positions-and-shared-rate-limits.js';
 import * as changeVersions from './0012-change-versions.js';
+import * as teamsAndUsers from './0014-teams-and-users.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -37,7 +38,15 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions];
+/**
+ * MERGE NOTE (branch i17-teams-users): version 13 is another branch's migration
+ * (0013-usage-group-rollups on i16-summary-speed). This empty stand-in only keeps the list
+ * gap-free on this branch; at merge, replace it with that branch's import. Nothing else depends
+ * on it.
+ */
+const placeholderForMigration13: SchemaStep = { version: 13, name: 'placeholder-for-usage-group-rollups', sql: '', postgresql: '' };
+
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions, placeholderForMigration13, teamsAndUsers];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
