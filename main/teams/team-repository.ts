@@ -50,7 +50,7 @@ export interface TeamRecord {
   blocked: boolean;
   createdAt: number;
   updatedAt: number;
-  /** Oldest membership first. */
+  /** Oldest membership first; members added together by user id. */
   members: TeamMember[];
 }
 
