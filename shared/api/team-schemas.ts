@@ -90,10 +90,13 @@ export const teamDeleteRequestSchema = z.strictObject({ team_ids: z.array(idSche
 /** POST /team/block, /team/unblock. */
 export const teamRefRequestSchema = z.strictObject({ team_id: idSchema });
 
-/** POST /team/member_add: one member or a list. */
+/**
+ * POST /team/member_add. LiteLLM takes one member or a list; the server wraps a single member in a
+ * list before validating (withMemberList), so a problem is named by its place (`member.0.role`).
+ */
 export const teamMemberAddRequestSchema = z.strictObject({
   team_id: idSchema,
-  member: z.union([memberSchema, z.array(memberSchema).check(z.minLength(1), z.maxLength(1_000))]),
+  member: z.array(memberSchema).check(z.minLength(1), z.maxLength(1_000)),
   max_budget_in_team: z.optional(usd),
 });
 
@@ -112,3 +115,10 @@ export const teamMemberDeleteRequestSchema = z.strictObject({
   user_id: z.optional(userIdSchema),
   user_email: z.optional(emailSchema),
 });
+
+/** member_add's body with a single `member` as a one-item list (other bodies unchanged). */
+export function withMemberList(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('member' in body)) return body;
+  const member = (body as { member: unknown }).member;
+  return Array.isArray(member) ? body : { ...body, member: [member] };
+}
