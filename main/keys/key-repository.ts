@@ -11,6 +11,7 @@ import { resetAllDueBudgets } from './budget-reset.js';
 import { KeyError } from './key-error.js';
 import { keyAllowsModel } from './key-allows-model.js';
 import { findTeam } from '../teams/team-repository.js';
+import { shownId } from '../teams/shown-id.js';
 import { findUser } from '../users/user-repository.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
@@ -212,11 +213,11 @@ function* load(id: string): Generator<StorageQuery, VirtualKeyRecord, unknown> {
  */
 function* checkOwners(record: VirtualKeyRecord): Generator<StorageQuery, void, unknown> {
   if (record.userId !== null && (yield* findUser(record.userId)) === null) {
-    throw new KeyError('invalid_key_input', `user_id: no user ${record.userId}; create it with /user/new first.`, 'user_id');
+    throw new KeyError('invalid_key_input', `user_id: no user ${shownId(record.userId)}; create it with /user/new first.`, 'user_id');
   }
   if (record.teamId === null) return;
   const team = yield* findTeam(record.teamId);
-  if (team === null) throw new KeyError('invalid_key_input', `team_id: no team ${record.teamId}; create it with /team/new first.`, 'team_id');
+  if (team === null) throw new KeyError('invalid_key_input', `team_id: no team ${shownId(record.teamId)}; create it with /team/new first.`, 'team_id');
   if (team.models.length === 0) return;
   const outside = record.models.filter((model) => !keyAllowsModel(team.models, model));
   if (outside.length > 0) {

@@ -15,6 +15,7 @@ import { findUser, findUserByEmail, insertUser } from '../users/user-repository.
 import { committed } from './committed.js';
 import { budgetMicros, budgetPeriod, limitColumn, metadataColumn, modelsColumn } from './owner-columns.js';
 import { TeamError } from './team-error.js';
+import { shownId } from './shown-id.js';
 
 /** A member's role in a team; LiteLLM's wire name for 'member' is 'user'. */
 export type TeamRole = 'admin' | 'member';
@@ -180,7 +181,7 @@ export function* findTeam(teamId: string): Generator<StorageQuery, TeamRecord | 
 
 function* requireTeam(teamId: string): Generator<StorageQuery, TeamRecord, unknown> {
   const team = yield* findTeam(teamId);
-  if (team === null) throw new TeamError('team_not_found', `No team with team_id ${teamId}.`, 'team_id');
+  if (team === null) throw new TeamError('team_not_found', `No team with team_id ${shownId(teamId)}.`, 'team_id');
   return team;
 }
 
@@ -208,7 +209,7 @@ function* addMembersStep(teamId: string, members: readonly MemberInput[], maxBud
     const user = (yield* resolveMemberUser(member, now, true))!;
     if (user.created) createdUserIds.push(user.id);
     if ((yield* get(MEMBER, [teamId, user.id])) !== undefined || addedUserIds.includes(user.id)) {
-      throw new TeamError('member_exists', `User ${user.id} is already a member of team ${teamId}.`, 'member');
+      throw new TeamError('member_exists', `User ${shownId(user.id)} is already a member of team ${shownId(teamId)}.`, 'member');
     }
     yield* run(INSERT_MEMBER, [teamId, user.id, member.role ?? 'member', budget, now]);
     addedUserIds.push(user.id);
@@ -218,15 +219,15 @@ function* addMembersStep(teamId: string, members: readonly MemberInput[], maxBud
 
 function* requireMember(teamId: string, member: { user_id?: string; user_email?: string }, now: number): Generator<StorageQuery, string, unknown> {
   const user = yield* resolveMemberUser(member, now, false);
-  const name = member.user_id !== undefined ? `user_id ${member.user_id}` : `user_email ${member.user_email}`;
-  if (user === null || (yield* get(MEMBER, [teamId, user.id])) === undefined) throw new TeamError('member_not_found', `No member with ${name} in team ${teamId}.`, member.user_id !== undefined ? 'user_id' : 'user_email');
+  const name = member.user_id !== undefined ? `user_id ${shownId(member.user_id)}` : `user_email ${shownId(member.user_email!)}`;
+  if (user === null || (yield* get(MEMBER, [teamId, user.id])) === undefined) throw new TeamError('member_not_found', `No member with ${name} in team ${shownId(teamId)}.`, member.user_id !== undefined ? 'user_id' : 'user_email');
   return user.id;
 }
 
 const createTeam = writeUnit(function* (fields: TeamFields & { team_id?: string; members?: MemberInput[] }, now: number) {
   const id = fields.team_id ?? randomUUID();
   if (typeof id !== 'string' || id.length === 0 || id.length > 256) throw new TeamError('invalid_input', 'team_id must be a non-empty string of at most 256 characters.', 'team_id');
-  if ((yield* get(SELECT_BY_ID, [id])) !== undefined) throw new TeamError('invalid_input', `A team with team_id ${id} already exists.`, 'team_id');
+  if ((yield* get(SELECT_BY_ID, [id])) !== undefined) throw new TeamError('invalid_input', `A team with team_id ${shownId(id)} already exists.`, 'team_id');
   const v: ColumnValues = {
     team_alias: null, models: '[]', max_budget_micros: null, soft_budget_micros: null, budget_duration: null, budget_reset_at: null,
     tpm_limit: null, rpm_limit: null, team_member_budget_micros: null, metadata: '{}', blocked: 0, ...toColumns(fields, now),

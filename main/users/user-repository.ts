@@ -12,6 +12,7 @@ import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnect
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { budgetMicros, budgetPeriod, metadataColumn, modelsColumn } from '../teams/owner-columns.js';
 import { TeamError } from '../teams/team-error.js';
+import { shownId } from '../teams/shown-id.js';
 import { committed } from '../teams/committed.js';
 import { USER_ROLES, type UserRole } from '../../shared/api/user-schemas.js';
 
@@ -132,9 +133,9 @@ export function* insertUser(fields: UserFields & { user_id?: string }, now: numb
   const id = fields.user_id ?? randomUUID();
   if (typeof id !== 'string' || id.length === 0 || id.length > 256) throw new TeamError('invalid_input', 'user_id must be a non-empty string of at most 256 characters.', 'user_id');
   const values: ColumnValues = { user_email: null, user_role: 'internal_user', max_budget_micros: null, budget_duration: null, budget_reset_at: null, models: '[]', metadata: '{}', ...toColumns(fields, now) };
-  if ((yield* get(SELECT_BY_ID, [id])) !== undefined) throw new TeamError('user_exists', `A user with user_id ${id} already exists.`, 'user_id');
+  if ((yield* get(SELECT_BY_ID, [id])) !== undefined) throw new TeamError('user_exists', `A user with user_id ${shownId(id)} already exists.`, 'user_id');
   if (typeof values.user_email === 'string' && (yield* get(SELECT_BY_EMAIL, [values.user_email])) !== undefined) {
-    throw new TeamError('user_exists', `A user with user_email ${values.user_email} already exists.`, 'user_email');
+    throw new TeamError('user_exists', `A user with user_email ${shownId(values.user_email)} already exists.`, 'user_email');
   }
   yield* run(INSERT, [id, values.user_email, values.user_role, values.max_budget_micros, values.budget_duration, values.budget_reset_at, values.models, values.metadata, now, now]);
   return (yield* findUser(id))!;
@@ -148,11 +149,11 @@ const updateUser = writeUnit(function* (ref: { user_id?: string; user_email?: st
   const user = ref.user_id !== undefined ? yield* findUser(ref.user_id) : ref.user_email !== undefined ? yield* findUserByEmail(ref.user_email) : null;
   if (user === null) {
     if (ref.user_id === undefined && ref.user_email === undefined) throw new TeamError('invalid_input', 'Send user_id or user_email to name the user.', 'user_id');
-    throw new TeamError('user_not_found', `No user with ${ref.user_id !== undefined ? `user_id ${ref.user_id}` : `user_email ${ref.user_email}`}.`, ref.user_id !== undefined ? 'user_id' : 'user_email');
+    throw new TeamError('user_not_found', `No user with ${ref.user_id !== undefined ? `user_id ${shownId(ref.user_id)}` : `user_email ${shownId(ref.user_email ?? '')}`}.`, ref.user_id !== undefined ? 'user_id' : 'user_email');
   }
   const values = toColumns(fields, now);
   if (typeof values.user_email === 'string' && values.user_email !== user.userEmail && (yield* get(SELECT_BY_EMAIL, [values.user_email])) !== undefined) {
-    throw new TeamError('user_exists', `A user with user_email ${values.user_email} already exists.`, 'user_email');
+    throw new TeamError('user_exists', `A user with user_email ${shownId(values.user_email)} already exists.`, 'user_email');
   }
   const columns = (Object.keys(values) as UpdatableColumn[]).sort();
   if (columns.length > 0) yield* run(updateStatementFor(columns), [...columns.map((c) => values[c]), now, user.id]);

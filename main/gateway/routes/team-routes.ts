@@ -9,6 +9,7 @@ import { describeKey, type KeyDescription } from '../../keys/describe-key.js';
 import { MAX_KEY_LIST_PAGE_SIZE, type KeyStore } from '../../keys/key-repository.js';
 import { describeMembership, describeTeam, storedRole } from '../../teams/describe-team.js';
 import type { MemberInput, TeamStore } from '../../teams/team-repository.js';
+import { shownId } from '../../teams/shown-id.js';
 import { describeUser } from '../../users/describe-user.js';
 import type { UserStore } from '../../users/user-repository.js';
 import type { CallMode } from '../../storage/storage-connection.js';
@@ -48,7 +49,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): v
       const teamId = request.query.team_id;
       if (!teamId) throw new GatewayError('invalid_request', 'Send ?team_id= naming the team', { param: 'team_id' });
       const team = await teams.info(teamId);
-      if (!team) throw new GatewayError('not_found', `No team with team_id ${teamId.slice(0, 256)}`, { param: 'team_id' });
+      if (!team) throw new GatewayError('not_found', `No team with team_id ${shownId(teamId)}`, { param: 'team_id' });
       return {
         team_id: team.id,
         team_info: describeTeam(team),

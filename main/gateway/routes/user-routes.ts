@@ -9,6 +9,7 @@ import { describeKey } from '../../keys/describe-key.js';
 import type { KeyStore } from '../../keys/key-repository.js';
 import { describeTeam } from '../../teams/describe-team.js';
 import type { TeamStore } from '../../teams/team-repository.js';
+import { shownId } from '../../teams/shown-id.js';
 import { describeUser } from '../../users/describe-user.js';
 import type { UserStore } from '../../users/user-repository.js';
 import type { CallMode } from '../../storage/storage-connection.js';
@@ -52,7 +53,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
       const userId = request.query.user_id;
       if (!userId) throw new GatewayError('invalid_request', 'Send ?user_id= naming the user', { param: 'user_id' });
       const user = await users.info(userId);
-      if (!user) throw new GatewayError('not_found', `No user with user_id ${userId.slice(0, 256)}`, { param: 'user_id' });
+      if (!user) throw new GatewayError('not_found', `No user with user_id ${shownId(userId)}`, { param: 'user_id' });
       return { user_id: user.id, user_info: describeUser(user), keys: await allKeys(keys, { userId: user.id }), teams: (await teams.list({ userId: user.id })).map(describeTeam) };
     });
     scope.get<{ Querystring: QueryParameters }>('/user/list', async (request) => {

@@ -160,4 +160,23 @@ describe('team routes', () => {
     expect(moved.statusCode).toBe(400);
     expect(ok(await gateway.send('GET', `/key/list?team_id=t`)).keys.map((k: { token: string }) => k.token)).toEqual([fits.token]);
   });
+
+  it('never echoes a key pasted into a team or user id field: errors show its mask only', async () => {
+    const { key } = gateway.keys.create({ key_alias: 'pasted' });
+    const masked = `sk-...${key.slice(-4)}`;
+    const answers = [
+      await gateway.send('GET', `/team/info?team_id=${key}`),
+      await gateway.send('GET', `/user/info?user_id=${key}`),
+      await gateway.send('POST', '/team/update', { body: { team_id: key, max_budget: 1 } }),
+      await gateway.send('POST', '/team/member_add', { body: { team_id: key, member: { user_id: 'ann' } } }),
+      await gateway.send('POST', '/user/update', { body: { user_id: key, max_budget: 1 } }),
+      await gateway.send('POST', '/key/generate', { body: { team_id: key } }),
+      await gateway.send('POST', '/key/generate', { body: { user_id: key } }),
+    ];
+    for (const res of answers) {
+      expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+      expect(res.body).not.toContain(key.slice(3));
+      expect(res.json().error.message).toContain(masked);
+    }
+  });
 });
