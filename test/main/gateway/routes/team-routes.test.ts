@@ -113,6 +113,7 @@ describe('team routes', () => {
     ['/team/update', { team_id: 't', tags: ['a'] }, 'tags'],
     ['/team/delete', { team_ids: ['t'], force: true }, 'force'],
     ['/team/block', { team_id: 't', reason: 'x' }, 'reason'],
+    ['/team/unblock', { team_id: 't', reason: 'x' }, 'reason'],
     ['/team/member_add', { team_id: 't', member: { user_id: 'ann', max_budget_in_team: 1 } }, 'max_budget_in_team'],
     ['/team/member_add', { team_id: 't', member: [{ user_id: 'bob' }], all_users: true }, 'all_users'],
     ['/team/member_update', { team_id: 't', user_id: 'ann', tpm_limit: 5 }, 'tpm_limit'],
@@ -177,6 +178,25 @@ describe('team routes', () => {
       expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
       expect(res.body).not.toContain(key.slice(3));
       expect(res.json().error.message).toContain(masked);
+    }
+  });
+
+  it('serves every /team and /user route in the management zone, admin only: a virtual key gets 403, no key 401', async () => {
+    await gateway.app.ready();
+    const routes = gateway.routes().filter((r) => /^\/(team|user)\//.test(r.url) && r.method !== 'OPTIONS' && r.method !== 'HEAD');
+    expect(routes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /team/info', 'GET /team/list', 'GET /user/info', 'GET /user/list',
+      'POST /team/block', 'POST /team/delete', 'POST /team/member_add', 'POST /team/member_delete', 'POST /team/member_update', 'POST /team/new', 'POST /team/unblock', 'POST /team/update',
+      'POST /user/delete', 'POST /user/new', 'POST /user/update',
+    ]);
+    const { key } = gateway.keys.create({ key_alias: 'app' });
+    for (const route of routes) {
+      expect(route.zone, route.url).toBe('management');
+      const body = route.method === 'POST' ? { body: {} } : {};
+      const asKey = await gateway.send(route.method, route.url, { ...body, key });
+      expect(asKey.statusCode, route.url).toBe(403);
+      expect(asKey.json().error.code).toBe('admin_only');
+      expect((await gateway.send(route.method, route.url, { ...body, key: null })).statusCode, route.url).toBe(401);
     }
   });
 });
