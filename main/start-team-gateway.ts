@@ -15,6 +15,8 @@ import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
 import { loadGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { createKeyRepository, type AsyncKeyRepository } from './keys/key-repository.js';
+import { createTeamRepository } from './teams/team-repository.js';
+import { createUserRepository } from './users/user-repository.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger, type AsyncBudgetLedger } from './metering/budget-ledger.js';
@@ -146,6 +148,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
+      teams: createTeamRepository(connection, clock, { keys }), users: createUserRepository(connection, clock, { keys }),
       spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

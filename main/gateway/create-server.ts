@@ -29,6 +29,10 @@ import { errorShapeOfPath, registerAnthropicRoutes } from './routes/anthropic-ro
 import { registerResponsesRoutes, type CompletedResponse } from './routes/responses-routes.js';
 import { registerOllamaInferenceRoutes } from './routes/ollama-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerTeamRoutes } from './routes/team-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
+import type { TeamStore } from '../teams/team-repository.js';
+import type { UserStore } from '../users/user-repository.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
 import type { UsageQueries } from '../metering/usage-queries.js';
 import type { KeyStore } from '../keys/key-repository.js';
@@ -98,6 +102,10 @@ export interface ServerDeps {
   readiness?: () => ReadinessReport | Promise<ReadinessReport>;
   /** Virtual keys; when given, the /key/* management routes are served. */
   keys?: KeyStore<CallMode>;
+  /** Teams and memberships; with `users` and `keys`, the /team/* routes are served. */
+  teams?: TeamStore<CallMode>;
+  /** Users; with `teams` and `keys`, the /user/* routes are served. */
+  users?: UserStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
   priced?: (deployment: Deployment) => boolean;
   /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first (a Promise on PostgreSQL: awaited). */
@@ -307,6 +315,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   });
   registerManagementZone(app, { authenticator, port: portOf }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
+    if (deps.keys && deps.teams && deps.users) {
+      registerTeamRoutes(zone, { teams: deps.teams, users: deps.users, keys: deps.keys });
+      registerUserRoutes(zone, { users: deps.users, teams: deps.teams, keys: deps.keys });
+    }
     if (deps.spend) registerSpendRoutes(zone, deps.spend.queries, deps.spend.flush, now);
     if (deps.requireKeys) registerAdminKeyRoutes(zone, { authenticator, generate: generateAdminKey, ...deps.requireKeys });
     if (deps.credentials) registerCredentialRoutes(zone, { ...deps.credentials, deployments: () => router.groups().flatMap((g) => g.deployments) });

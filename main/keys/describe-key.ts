@@ -24,6 +24,9 @@ export interface KeyDescription {
   created_at: string;
   updated_at: string;
   last_active: string | null;
+  /** The owning team and user (null for a key of nobody's). */
+  team_id: string | null;
+  user_id: string | null;
 }
 
 export function describeKey(record: VirtualKeyRecord): KeyDescription {
@@ -46,6 +49,8 @@ export function describeKey(record: VirtualKeyRecord): KeyDescription {
     created_at: new Date(record.createdAt).toISOString(),
     updated_at: new Date(record.updatedAt).toISOString(),
     last_active: iso(record.lastUsedAt),
+    team_id: record.teamId,
+    user_id: record.userId,
   };
 }
 

@@ -9,6 +9,10 @@ import { sqliteCodeOf } from '../storage/storage-error.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { resetAllDueBudgets } from './budget-reset.js';
 import { KeyError } from './key-error.js';
+import { keyAllowsModel } from './key-allows-model.js';
+import { findTeam } from '../teams/team-repository.js';
+import { shownId } from '../teams/shown-id.js';
+import { findUser } from '../users/user-repository.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
 import { VIRTUAL_KEY_COLUMNS, decodeVirtualKeyRow, type VirtualKeyRow } from '../storage/virtual-key-row.js';
@@ -35,6 +39,10 @@ export interface VirtualKeyRecord {
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
+  /** The team that owns the key (migration 14); null for a key of nobody's, as every key made before. */
+  teamId: string | null;
+  /** The user that owns the key; a team key with no user is a service-account key. */
+  userId: string | null;
 }
 
 /**
@@ -57,6 +65,10 @@ export interface KeyFields {
   expires?: string | null;
   metadata?: Record<string, unknown>;
   blocked?: boolean;
+  /** The owning team; must exist, and the key's models must fit in the team's. null = no team. */
+  team_id?: string | null;
+  /** The owning user; must exist. null = no user. */
+  user_id?: string | null;
 }
 
 export interface KeyListPage {
@@ -83,7 +95,7 @@ export interface KeyStore<M extends CallMode> {
   info(ref: string): Returns<M, VirtualKeyRecord | null>;
   /** Looks a key up by the SHA-256 hex of the presented secret (verify-key.ts). */
   findByHash(keyHash: string): Returns<M, VirtualKeyRecord | null>;
-  list(options?: { page?: number; pageSize?: number; keyAlias?: string }): Returns<M, KeyListPage>;
+  list(options?: KeyListOptions): Returns<M, KeyListPage>;
   /** A new secret for the same id, limits, budget and spend; the old secret stops working. */
   regenerate(ref: string): Returns<M, { key: string; record: VirtualKeyRecord }>;
   block(ref: string): Returns<M, VirtualKeyRecord>;
@@ -92,6 +104,16 @@ export interface KeyStore<M extends CallMode> {
   resetDueBudgets(): Returns<M, string[]>;
   /** Called after every committed change; returns an unsubscribe function. */
   onChange(listener: (change: KeyChange) => void): () => void;
+  /** Tells the listeners of a change another repository's unit committed (a team or user delete removed keys). */
+  announce(change: KeyChange): void;
+}
+
+export interface KeyListOptions {
+  page?: number;
+  pageSize?: number;
+  keyAlias?: string;
+  teamId?: string;
+  userId?: string;
 }
 
 /** On SQLite (the desktop): every call answers synchronously. */
@@ -106,12 +128,14 @@ const MAX_BUDGET_USD = 1e9;
 
 interface KeyRow extends VirtualKeyRow {
   reserved_micros: number;
+  team_id: string | null;
+  user_id: string | null;
 }
 
 /** Every column but key_hash, which leaves this module only for a lookup by it. */
-const COLUMNS = [...VIRTUAL_KEY_COLUMNS, 'reserved_micros'].join(', ');
+const COLUMNS = [...VIRTUAL_KEY_COLUMNS, 'reserved_micros', 'team_id', 'user_id'].join(', ');
 
-type UpdatableColumn = 'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata';
+type UpdatableColumn = 'key_alias' | 'models' | 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'max_parallel_requests' | 'expires_at' | 'blocked' | 'metadata' | 'team_id' | 'user_id';
 type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
 
 const SELECT_BY_ID = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
@@ -121,13 +145,26 @@ const DELETE_BY_ID = sql('DELETE FROM virtual_keys WHERE id = ?');
 const UPDATE_SECRET = sql('UPDATE virtual_keys SET key_hash = ?, key_last4 = ?, updated_at = ? WHERE id = ?');
 const INSERT = sql(
   `INSERT INTO virtual_keys (id, key_hash, key_last4, key_alias, models, max_budget_micros, budget_duration, budget_reset_at,
-     rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, created_at, updated_at)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     rpm_limit, tpm_limit, max_parallel_requests, expires_at, blocked, metadata, team_id, user_id, created_at, updated_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
-const COUNT_ALL = sql('SELECT count(*) AS n FROM virtual_keys');
-const COUNT_BY_ALIAS = sql('SELECT count(*) AS n FROM virtual_keys WHERE key_alias = ?');
-const PAGE_ALL = sql(`SELECT ${COLUMNS} FROM virtual_keys ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
-const PAGE_BY_ALIAS = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_alias = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
+type ListFilter = 'key_alias' | 'team_id' | 'user_id';
+/** Per set of filters used: the count and the page, defined the first time that set is seen. */
+const listStatements = new Map<string, { count: SqlStatement; page: SqlStatement }>();
+function listStatementsFor(filters: readonly ListFilter[]): { count: SqlStatement; page: SqlStatement } {
+  const cacheKey = filters.join(',');
+  let statements = listStatements.get(cacheKey);
+  if (statements === undefined) {
+    // Column names come from ListFilter's fixed set, never from the request.
+    const where = filters.length === 0 ? '' : ` WHERE ${filters.map((f) => `${f} = ?`).join(' AND ')}`;
+    statements = {
+      count: sql(`SELECT count(*) AS n FROM virtual_keys${where}`),
+      page: sql(`SELECT ${COLUMNS} FROM virtual_keys${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`),
+    };
+    listStatements.set(cacheKey, statements);
+  }
+  return statements;
+}
 
 /** One UPDATE per set of columns changed, defined the first time that set is seen. */
 const updateStatements = new Map<string, SqlStatement>();
@@ -169,19 +206,40 @@ function* load(id: string): Generator<StorageQuery, VirtualKeyRecord, unknown> {
   return toRecord(row);
 }
 
+/**
+ * A key's owners must exist and, when its team restricts models, the key's own models must fit in
+ * them (an empty key list means "the team's models"). Runs after the write, inside its unit: a
+ * refusal rolls the write back on both engines.
+ */
+function* checkOwners(record: VirtualKeyRecord): Generator<StorageQuery, void, unknown> {
+  if (record.userId !== null && (yield* findUser(record.userId)) === null) {
+    throw new KeyError('invalid_key_input', `user_id: no user ${shownId(record.userId)}; create it with /user/new first.`, 'user_id');
+  }
+  if (record.teamId === null) return;
+  const team = yield* findTeam(record.teamId);
+  if (team === null) throw new KeyError('invalid_key_input', `team_id: no team ${shownId(record.teamId)}; create it with /team/new first.`, 'team_id');
+  if (team.models.length === 0) return;
+  const outside = record.models.filter((model) => !keyAllowsModel(team.models, model));
+  if (outside.length > 0) {
+    throw new KeyError('invalid_key_input', `models: ${outside.map((m) => JSON.stringify(m)).join(', ')} not in team ${team.id}'s models (${team.models.map((m) => JSON.stringify(m)).join(', ')}).`, 'models');
+  }
+}
+
 const createKey = writeUnit(function* (fields: KeyFields, now: number) {
   const values: ColumnValues = {
     key_alias: null, models: '[]', max_budget_micros: null, budget_duration: null, budget_reset_at: null, rpm_limit: null,
-    tpm_limit: null, max_parallel_requests: null, expires_at: null, blocked: 0, metadata: '{}',
+    tpm_limit: null, max_parallel_requests: null, expires_at: null, blocked: 0, metadata: '{}', team_id: null, user_id: null,
     ...toColumns(fields, now),
   };
   const key = generateKeySecret();
   const id = generateKeyId();
   yield* run(INSERT, [
     id, hashKey(key), keyLast4(key), values.key_alias, values.models, values.max_budget_micros, values.budget_duration, values.budget_reset_at,
-    values.rpm_limit, values.tpm_limit, values.max_parallel_requests, values.expires_at, values.blocked, values.metadata, now, now,
+    values.rpm_limit, values.tpm_limit, values.max_parallel_requests, values.expires_at, values.blocked, values.metadata, values.team_id, values.user_id, now, now,
   ]);
-  return { key, record: yield* load(id) };
+  const record = yield* load(id);
+  if (record.teamId !== null || record.userId !== null) yield* checkOwners(record);
+  return { key, record };
 });
 
 const updateKey = writeUnit(function* (ref: string, fields: KeyFields, now: number) {
@@ -189,7 +247,10 @@ const updateKey = writeUnit(function* (ref: string, fields: KeyFields, now: numb
   const values = toColumns(fields, now);
   const columns = (Object.keys(values) as UpdatableColumn[]).sort();
   if (columns.length > 0) yield* run(updateStatementFor(columns), [...columns.map((c) => values[c]), now, id]);
-  return yield* load(id);
+  const record = yield* load(id);
+  // A new owner, or new models under an existing team, are checked; other updates need no lookup.
+  if (values.team_id !== undefined || values.user_id !== undefined || (values.models !== undefined && record.teamId !== null)) yield* checkOwners(record);
+  return record;
 });
 
 const deleteKeys = writeUnit(function* (input: { keys?: string[]; key_aliases?: string[] }) {
@@ -227,13 +288,18 @@ const keyByHash = readUnit(function* (keyHash: string) {
   return row === undefined ? null : toRecord(row);
 });
 
-const listKeys = readUnit(function* (options: { page?: number; pageSize?: number; keyAlias?: string }) {
+const listKeys = readUnit(function* (options: KeyListOptions) {
   const page = positiveInt(options.page ?? 1, 'page');
   const pageSize = Math.min(positiveInt(options.pageSize ?? 50, 'page_size'), MAX_KEY_LIST_PAGE_SIZE);
   const offset = (page - 1) * pageSize;
-  const alias = options.keyAlias;
-  const total = (alias === undefined ? yield* get<{ n: number }>(COUNT_ALL) : yield* get<{ n: number }>(COUNT_BY_ALIAS, [alias]))!.n;
-  const rows = alias === undefined ? yield* all<KeyRow>(PAGE_ALL, [pageSize, offset]) : yield* all<KeyRow>(PAGE_BY_ALIAS, [alias, pageSize, offset]);
+  const filters: ListFilter[] = [];
+  const params: string[] = [];
+  if (options.keyAlias !== undefined) filters.push('key_alias'), params.push(options.keyAlias);
+  if (options.teamId !== undefined) filters.push('team_id'), params.push(options.teamId);
+  if (options.userId !== undefined) filters.push('user_id'), params.push(options.userId);
+  const statements = listStatementsFor(filters);
+  const total = (yield* get<{ n: number }>(statements.count, params))!.n;
+  const rows = yield* all<KeyRow>(statements.page, [...params, pageSize, offset]);
   return { keys: rows.map(toRecord), total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
 });
 
@@ -269,6 +335,7 @@ export function createKeyRepository<C extends StorageConnection>(connection: C, 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    announce: (change) => emit(change.type, change.keyId),
   };
   return store as KeyStore<ModeOf<C>>;
 }
@@ -330,6 +397,8 @@ function toRecord(row: KeyRow): VirtualKeyRecord {
     createdAt: key.created_at,
     updatedAt: key.updated_at,
     lastUsedAt: key.last_used_at,
+    teamId: row.team_id,
+    userId: row.user_id,
   };
 }
 
@@ -414,6 +483,14 @@ function toColumns(fields: KeyFields, now: number): ColumnValues {
   if (fields.blocked !== undefined) {
     if (typeof fields.blocked !== 'boolean') throw new KeyError('invalid_key_input', 'blocked must be true or false.', 'blocked');
     values.blocked = fields.blocked ? 1 : 0;
+  }
+  for (const owner of ['team_id', 'user_id'] as const) {
+    const value = fields[owner];
+    if (value === undefined) continue;
+    if (value !== null && (typeof value !== 'string' || value.length === 0 || value.length > 256)) {
+      throw new KeyError('invalid_key_input', `${owner} must be a non-empty string of at most 256 characters, or null.`, owner);
+    }
+    values[owner] = value;
   }
   return values;
 }

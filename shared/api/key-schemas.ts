@@ -28,6 +28,9 @@ export const keyDescriptionSchema = z.looseObject({
   created_at: z.string(),
   updated_at: z.string(),
   last_active: nullableString,
+  /** The owning team and user; absent from a gateway older than migration 14. */
+  team_id: z.optional(nullableString),
+  user_id: z.optional(nullableString),
 });
 export type KeyDescription = z.infer<typeof keyDescriptionSchema>;
 
@@ -68,6 +71,9 @@ export const keyFieldsSchema = z.strictObject({
   expires: z.optional(nullableString),
   metadata: z.optional(z.record(z.string(), z.unknown())),
   blocked: z.optional(z.boolean()),
+  /** The owning team (must exist; the key's models must fit in the team's) and user (must exist); null = none. */
+  team_id: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(256)))),
+  user_id: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(256)))),
 });
 export type KeyFields = z.infer<typeof keyFieldsSchema>;
 

@@ -13,6 +13,8 @@ import { createModelRepository } from '../../main/storage/model-repository.js';
 import { createBackupStore } from '../../main/storage/backup-store.js';
 import { createResponseStore } from '../../main/storage/response-store.js';
 import { createKeyRepository, type KeyRepository } from '../../main/keys/key-repository.js';
+import { createTeamRepository, type TeamRepository } from '../../main/teams/team-repository.js';
+import { createUserRepository, type UserRepository } from '../../main/users/user-repository.js';
 import { createKeyVerifier } from '../../main/keys/verify-key.js';
 import { createVirtualKeyLookup } from '../../main/keys/virtual-key-lookup.js';
 import { createUsageQueries } from '../../main/metering/usage-queries.js';
@@ -34,6 +36,8 @@ export interface ManagementGateway extends Gateway {
   db: TempDatabase;
   clock: FakeClock;
   keys: KeyRepository;
+  teams: TeamRepository;
+  users: UserRepository;
   secrets: MemorySecretStore;
   settings: GatewaySettings;
   /** app.inject with the right Host and, unless `key` is null, the admin key. */
@@ -51,6 +55,8 @@ export async function startManagementGateway(
   writeFileSync(join(dashboardDir, 'assets', 'app.js'), 'console.log(1)');
   const keys = createKeyRepository(db.db, db.clock);
   const verifier = createKeyVerifier(keys, db.clock);
+  const teams = createTeamRepository(db.db, db.clock, { keys });
+  const users = createUserRepository(db.db, db.clock, { keys });
   const secrets = createMemorySecretStore({ upstream: 'sk-upstream-management-zone-0000' });
   const settings = createGatewaySettings(createSettingsRepository(db.db));
   const masterKey = master === null ? undefined : (master ?? MANAGEMENT_MASTER_KEY);
@@ -61,6 +67,8 @@ export async function startManagementGateway(
     port: MANAGEMENT_PORT,
     now: () => db.clock.now(),
     keys,
+    teams,
+    users,
     virtualKeys: createVirtualKeyLookup(verifier),
     spend: { queries: createUsageQueries(db.db), flush: () => {} },
     credentials: { store: secrets, env: {} },
@@ -85,7 +93,7 @@ export async function startManagementGateway(
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
   return Object.assign(gateway, {
-    db, clock: db.clock, keys, secrets, settings, send,
+    db, clock: db.clock, keys, teams, users, secrets, settings, send,
     async dispose() {
       await gateway.close();
       verifier.dispose();

@@ -1,6 +1,9 @@
 // LiteLLM-compatible virtual-key management: /key/generate, /key/update, /key/delete,
-// /key/info, /key/list, /key/regenerate, /key/block, /key/unblock, in the management zone (admin
-// only, except /key/info: a virtual key reads its own). Bodies are checked against the contract the dashboard uses (shared/api/key-schemas.ts).
+// /key/info, /key/list (filters: key_alias, team_id, user_id), /key/regenerate, /key/block,
+// /key/unblock, in the management zone (admin only, except /key/info: a virtual key reads its own).
+// A key may name its team and user (team_id, user_id; the repository checks they exist and that
+// the key's models fit in the team's). Bodies are checked against the contract the dashboard uses
+// (shared/api/key-schemas.ts).
 // The plaintext key appears in exactly two responses: generate and regenerate.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
@@ -53,6 +56,8 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>
         page: positiveIntParam(query.page, 'page') ?? 1,
         pageSize: positiveIntParam(query.size ?? query.page_size, 'size') ?? 50,
         ...(query.key_alias ? { keyAlias: query.key_alias } : {}),
+        ...(query.team_id ? { teamId: query.team_id } : {}),
+        ...(query.user_id ? { userId: query.user_id } : {}),
       });
       return { keys: page.keys.map(describeKey), total_count: page.total, current_page: page.page, total_pages: page.totalPages, page_size: page.pageSize };
     });

@@ -17,6 +17,7 @@ import * as partitionedUsageLog from './0010-partitioned-usage-log.js';
 import * as responsePositionsAndSharedRateLimits from './0011-response-positions-and-shared-rate-limits.js';
 import * as changeVersions from './0012-change-versions.js';
 import * as usageGroupRollups from './0013-usage-group-rollups.js';
+import * as teamsAndUsers from './0014-teams-and-users.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -38,7 +39,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions, usageGroupRollups];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions, usageGroupRollups, teamsAndUsers];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

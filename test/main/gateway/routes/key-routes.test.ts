@@ -30,8 +30,8 @@ describe('key routes', () => {
   });
 
   it.each([
-    ['/key/generate', { key_alias: 'app', team_id: 'team-1' }],
-    ['/key/update', { key: 'KEY', user_id: 'someone' }],
+    ['/key/generate', { key_alias: 'app', organization_id: 'org-1' }],
+    ['/key/update', { key: 'KEY', budget_id: 'someone' }],
     ['/key/block', { key: 'KEY', reason: 'x' }],
     ['/key/unblock', { key: 'KEY', reason: 'x' }],
     ['/key/regenerate', { key: 'KEY', max_budget: 5 }],
