@@ -22,8 +22,8 @@ import { warnMissingKeychainKeys } from './secrets/warn-missing-keychain-keys.js
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
-import { createTeamRepository } from './teams/team-repository.js';
-import { createUserRepository } from './users/user-repository.js';
+import { createTeamRepository } from './keys/team-repository.js';
+import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
 import { createBudgetLedger } from './metering/budget-ledger.js';

@@ -10,9 +10,9 @@ import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storag
 import { resetAllDueBudgets } from './budget-reset.js';
 import { KeyError } from './key-error.js';
 import { keyAllowsModel } from './key-allows-model.js';
-import { findTeam } from '../teams/team-repository.js';
-import { shownId } from '../teams/shown-id.js';
-import { findUser } from '../users/user-repository.js';
+import { findTeam } from './team-repository.js';
+import { shownId } from './shown-id.js';
+import { findUser } from './user-repository.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
 import { VIRTUAL_KEY_COLUMNS, decodeVirtualKeyRow, type VirtualKeyRow } from '../storage/virtual-key-row.js';

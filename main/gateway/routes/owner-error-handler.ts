@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { KeyError } from '../../keys/key-error.js';
-import { TeamError } from '../../teams/team-error.js';
+import { TeamError } from '../../keys/team-error.js';
 
 export function ownerErrorHandler(error: FastifyError | Error, _request: FastifyRequest, _reply: FastifyReply): never {
   if (error instanceof TeamError) {

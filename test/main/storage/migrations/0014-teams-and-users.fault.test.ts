@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyRepository } from '../../../../main/keys/key-repository.js';
 import { hashKey } from '../../../../main/keys/virtual-keys.js';
-import { createTeamRepository } from '../../../../main/teams/team-repository.js';
+import { createTeamRepository } from '../../../../main/keys/team-repository.js';
 import { parseDatabaseUrl } from '../../../../main/storage/database-url.js';
 import { migratePostgresDatabase } from '../../../../main/storage/migrate-postgres-database.js';
 import { MIGRATIONS } from '../../../../main/storage/migrations/index.js';

@@ -2,9 +2,9 @@
 // throwaway PostgreSQL cluster (Promise-returning).
 import { describe, expect, it } from 'vitest';
 import { createKeyRepository, type KeyChange } from '../../../main/keys/key-repository.js';
-import { createTeamRepository } from '../../../main/teams/team-repository.js';
-import { TeamError } from '../../../main/teams/team-error.js';
-import { createUserRepository } from '../../../main/users/user-repository.js';
+import { createTeamRepository } from '../../../main/keys/team-repository.js';
+import { TeamError } from '../../../main/keys/team-error.js';
+import { createUserRepository } from '../../../main/keys/user-repository.js';
 import { ENGINES, useStorageEngines, type EngineName } from '../storage/storage-engines-kit.js';
 
 const engines = useStorageEngines();

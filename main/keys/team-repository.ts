@@ -11,7 +11,7 @@ import type { Clock } from '../storage/clock.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
-import { findUser, findUserByEmail, insertUser } from '../users/user-repository.js';
+import { findUser, findUserByEmail, insertUser } from './user-repository.js';
 import { committed } from './committed.js';
 import { budgetMicros, budgetPeriod, limitColumn, metadataColumn, modelsColumn } from './owner-columns.js';
 import { TeamError } from './team-error.js';

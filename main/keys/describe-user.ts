@@ -1,6 +1,6 @@
 // describeUser: a user record in LiteLLM's user table shape (snake_case, USD, ISO dates). The one
 // place a user becomes JSON for a client.
-import { isoOrNull, microsToUsd } from '../teams/owner-columns.js';
+import { isoOrNull, microsToUsd } from './owner-columns.js';
 import type { UserRecord } from './user-repository.js';
 
 export interface UserDescription {

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { KeyError } from '../../../main/keys/key-error.js';
 import { createKeyRepository, type KeyChange } from '../../../main/keys/key-repository.js';
-import { createTeamRepository, type TeamChange } from '../../../main/teams/team-repository.js';
-import { TeamError } from '../../../main/teams/team-error.js';
-import { createUserRepository } from '../../../main/users/user-repository.js';
+import { createTeamRepository, type TeamChange } from '../../../main/keys/team-repository.js';
+import { TeamError } from '../../../main/keys/team-error.js';
+import { createUserRepository } from '../../../main/keys/user-repository.js';
 import { sql } from '../../../main/storage/sql-statement.js';
 import { bindUnit, type StorageConnection } from '../../../main/storage/storage-connection.js';
 import { all, writeUnit } from '../../../main/storage/storage-unit.js';

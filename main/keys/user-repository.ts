@@ -10,10 +10,10 @@ import type { Clock } from '../storage/clock.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
-import { budgetMicros, budgetPeriod, metadataColumn, modelsColumn } from '../teams/owner-columns.js';
-import { TeamError } from '../teams/team-error.js';
-import { shownId } from '../teams/shown-id.js';
-import { committed } from '../teams/committed.js';
+import { budgetMicros, budgetPeriod, metadataColumn, modelsColumn } from './owner-columns.js';
+import { TeamError } from './team-error.js';
+import { shownId } from './shown-id.js';
+import { committed } from './committed.js';
 import { USER_ROLES, type UserRole } from '../../shared/api/user-schemas.js';
 
 export interface UserRecord {
