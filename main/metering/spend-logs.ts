@@ -30,6 +30,8 @@ export function decodeSpendLogsCursor(cursor: string): { ts: number; requestId: 
 
 interface Filters {
   keyId: boolean;
+  teamId: boolean;
+  userId: boolean;
   model: boolean;
   start: boolean;
   end: boolean;
@@ -38,13 +40,17 @@ interface Filters {
 
 const statements = new Map<string, { count: SqlStatement; page: SqlStatement }>();
 
-/** The statements for one filter shape, built the first time it is asked for (at most 32 shapes). */
+/** The statements for one filter shape, built the first time it is asked for (at most 128 shapes). */
 function statementsFor(filters: Filters): { count: SqlStatement; page: SqlStatement } {
   const id = JSON.stringify(filters);
   let found = statements.get(id);
   if (found === undefined) {
     const conditions: string[] = [];
     if (filters.keyId) conditions.push('key_id = ?');
+    // A team's or user's requests are those of the keys it owns now (rows do not carry the owner):
+    // the keys are few, so the key_id index serves each.
+    if (filters.teamId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE team_id = ?)');
+    if (filters.userId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE user_id = ?)');
     if (filters.model) conditions.push('(model_group = ? OR requested_model = ?)');
     if (filters.start) conditions.push('ts >= ?');
     if (filters.end) conditions.push('ts < ?');
@@ -72,6 +78,8 @@ export const spendLogsUnit = readUnit(function* (query: SpendLogsQuery = {}) {
   const after = keyset && query.cursor !== '' ? decodeSpendLogsCursor(query.cursor as string) : null;
   const params: unknown[] = [];
   if (query.keyId !== undefined) params.push(query.keyId);
+  if (query.teamId !== undefined) params.push(query.teamId);
+  if (query.userId !== undefined) params.push(query.userId);
   if (query.model !== undefined) params.push(query.model, query.model);
   if (query.start !== undefined) params.push(query.start);
   if (query.end !== undefined) params.push(query.end);
@@ -79,6 +87,8 @@ export const spendLogsUnit = readUnit(function* (query: SpendLogsQuery = {}) {
   if (after !== null) params.push(after.ts, after.ts, after.requestId);
   const { count, page: pageStatement } = statementsFor({
     keyId: query.keyId !== undefined,
+    teamId: query.teamId !== undefined,
+    userId: query.userId !== undefined,
     model: query.model !== undefined,
     start: query.start !== undefined,
     end: query.end !== undefined,

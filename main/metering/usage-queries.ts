@@ -64,6 +64,10 @@ export interface SpendLogRow {
 
 export interface SpendLogsQuery {
   keyId?: string;
+  /** The requests of the keys this team owns (now). */
+  teamId?: string;
+  /** The requests of the keys this user owns (now). */
+  userId?: string;
   /** Matches the model group or the requested model name. */
   model?: string;
   /** Inclusive, epoch ms. */

@@ -99,6 +99,13 @@ describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', 
     expect(info.json.keys[0].spend).toBeCloseTo(CALL_USD, 9);
     expect(info.json.team_memberships).toEqual([{ team_id: teamId, user_id: 'krrish@example.com', spend: 0, max_budget_in_team: 2 }]);
     expect((await admin(url, `/key/list?team_id=${encodeURIComponent(teamId)}`)).json.keys.map((k: { token: string }) => k.token)).toEqual([generated.json.token]);
+    // The team's and the member's requests in /spend/logs: the one call, under the team key.
+    for (const filter of [`team_id=${encodeURIComponent(teamId)}`, `user_id=${encodeURIComponent('krrish@example.com')}`]) {
+      const logs = await admin(url, `/spend/logs?${filter}`);
+      expect(logs.status, filter).toBe(200);
+      expect(logs.json.data.map((r: { api_key: string }) => r.api_key), filter).toEqual([generated.json.token]);
+    }
+    expect((await admin(url, '/spend/logs?team_id=no-such-team')).json.data).toEqual([]);
 
     // LiteLLM's /team/delete takes the team's keys with it: the key stops working at once.
     expect((await admin(url, '/team/delete', { team_ids: [teamId] })).json).toEqual({ deleted_teams: [teamId], deleted_keys: [generated.json.token] });

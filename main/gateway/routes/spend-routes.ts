@@ -1,5 +1,5 @@
 // Read APIs over the usage ledger (management zone, admin only): LiteLLM-compatible GET /spend/logs (paginated,
-// filtered by key, model and time) and GET /usage/summary for the dashboard (spend, tokens,
+// filtered by key, team, user, model and time) and GET /usage/summary for the dashboard (spend, tokens,
 // requests, errors, latency percentiles grouped by app, model, provider, key or day) and
 // GET /usage/timeline (per app per UTC hour or day, for the stacked chart). Awaits the queries, so
 // the routes serve either engine (values on SQLite, Promises on PostgreSQL).
@@ -26,6 +26,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       try {
         return await queries.spendLogs({
         ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
+        ...(q.team_id ? { teamId: q.team_id } : {}),
+        ...(q.user_id ? { userId: q.user_id } : {}),
         ...(q.model ? { model: q.model } : {}),
         ...optionalTime('start_date', q.start_date),
         ...optionalTime('end_date', q.end_date),

@@ -142,6 +142,25 @@ describe('usage queries on both engines', () => {
     expect(seen).toEqual(expected);
   });
 
+  it.each(ENGINES)('filters /spend/logs by the team or the user owning the key on %s', async (engine) => {
+    const { connection } = await engines.open(engine);
+    const data = rows(90, 13);
+    await seed(connection, data);
+    // key-0 and key-1 belong to team t1; key-1 and key-2 to user u1 (ownership is the key's, now).
+    await bindUnit(connection, writeUnit(function* () {
+      yield* run(sql("UPDATE virtual_keys SET team_id = 't1' WHERE id IN ('key-0', 'key-1')"));
+      yield* run(sql("UPDATE virtual_keys SET user_id = 'u1' WHERE id IN ('key-1', 'key-2')"));
+    }))();
+    const queries = createUsageQueries(connection);
+    const ids = async (query: { teamId?: string; userId?: string }) => (await queries.spendLogs({ ...query, pageSize: 500 })).data.map((r) => r.request_id).sort();
+    const of = (keys: string[]) => data.filter((r) => r.key !== null && keys.includes(r.key)).map((r) => r.id).sort();
+    expect(await ids({ teamId: 't1' })).toEqual(of(['key-0', 'key-1']));
+    expect(await ids({ userId: 'u1' })).toEqual(of(['key-1', 'key-2']));
+    expect(await ids({ teamId: 't1', userId: 'u1' })).toEqual(of(['key-1']));
+    expect(await ids({ teamId: 'no-such-team' })).toEqual([]);
+    expect((await queries.spendLogs({ teamId: 't1', pageSize: 5 })).total).toBe(of(['key-0', 'key-1']).length);
+  });
+
   it.each(ENGINES)('refuses a cursor it did not give out on %s', async (engine) => {
     const { connection } = await engines.open(engine);
     const queries = createUsageQueries(connection);
