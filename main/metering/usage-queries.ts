@@ -94,7 +94,10 @@ export interface SpendLogsPage {
   next_cursor: string | null;
 }
 
-export type UsageGroupBy = 'app' | 'model' | 'provider' | 'day' | 'key';
+/** Groupings the rollups hold. */
+type RollupGroupBy = 'app' | 'model' | 'provider' | 'day' | 'key';
+/** 'team' and 'user' fold the key groups by the team or user owning each key now. */
+export type UsageGroupBy = RollupGroupBy | 'team' | 'user';
 
 export interface UsageSummaryQuery {
   /** Inclusive, epoch ms. */
@@ -105,9 +108,9 @@ export interface UsageSummaryQuery {
 }
 
 export interface UsageSummaryGroup {
-  /** The app, model group, provider, day (YYYY-MM-DD, UTC) or key id; '' = none (master key, no provider). */
+  /** The app, model group, provider, day (YYYY-MM-DD, UTC), key id, team id or user id; '' = none (master key, no provider, no owner). */
   group: string;
-  /** For groupBy 'key': the key's current alias, when it still exists. */
+  /** For groupBy 'key': the key's current alias, when it still exists; 'team': the team's alias; 'user': the user's email. */
   label: string | null;
   spend_micros: number;
   /** USD. */
@@ -144,16 +147,17 @@ export interface UsageQueries<M extends CallMode = 'sync'> {
 
 export { MAX_SPEND_LOGS_PAGE_SIZE } from './spend-logs.js';
 
-const GROUP_BYS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
+const GROUP_BYS: readonly RollupGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
+const OWNER_GROUP_BYS: readonly UsageGroupBy[] = ['team', 'user'];
 // Whole days come from the per-grouping daily rollups (migration 13): one row per group and day. By
 // day, the 'provider' rows, which partition each day. Whole hours (the partial days at either end)
 // from usage_hourly, per (app, key, model, provider): at most ~46 hours of them.
-const ROLLUP_GROUPING: Record<UsageGroupBy, RollupGrouping> = { app: 'app', model: 'model', provider: 'provider', day: 'provider', key: 'key' };
-const DAILY_GROUP: Record<UsageGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
+const ROLLUP_GROUPING: Record<RollupGroupBy, RollupGrouping> = { app: 'app', model: 'model', provider: 'provider', day: 'provider', key: 'key' };
+const DAILY_GROUP: Record<RollupGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
 // 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
 // TypeScript: the same integer arithmetic on both engines (no strftime).
-const HOURLY_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(hour / ${DAY_MS}) * ${DAY_MS}`, key: 'key_id' };
-const RAW_GROUP: Record<UsageGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
+const HOURLY_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(hour / ${DAY_MS}) * ${DAY_MS}`, key: 'key_id' };
+const RAW_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
 
 interface Sums {
   requests: number;
@@ -193,8 +197,11 @@ const ANY_RAW = sql('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? L
 // The aliases of a summary's keys in one statement per power-of-two chunk, not one per key: on
 // PostgreSQL each statement is a round trip, and 50 keys' lookups were a third of the summary by key.
 const KEY_ALIASES = multiRowStatement((n) => `SELECT id, key_alias FROM virtual_keys WHERE id IN (${placeholders(n)})`);
+// Each key's owner now, for the team and user groupings (a deleted team or user: its alias null).
+const KEY_TEAMS = multiRowStatement((n) => `SELECT v.id, v.team_id AS owner, t.team_alias AS label FROM virtual_keys v LEFT JOIN teams t ON t.id = v.team_id WHERE v.id IN (${placeholders(n)})`);
+const KEY_USERS = multiRowStatement((n) => `SELECT v.id, v.user_id AS owner, u.user_email AS label FROM virtual_keys v LEFT JOIN users u ON u.id = v.user_id WHERE v.id IN (${placeholders(n)})`);
 
-function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: UsageGroupBy): SqlStatement {
+function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: RollupGroupBy): SqlStatement {
   // group_by as a literal, not a parameter: the statement reads one range of the primary key.
   const [group, where] = table === 'usage_daily_groups' ? [DAILY_GROUP[groupBy], `group_by = '${ROLLUP_GROUPING[groupBy]}' AND day >= ? AND day <= ?`] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
   return sql(
@@ -204,7 +211,7 @@ function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: 
   );
 }
 
-function rawStatement(groupBy: UsageGroupBy): SqlStatement {
+function rawStatement(groupBy: RollupGroupBy): SqlStatement {
   return sql(
     `SELECT ${RAW_GROUP[groupBy]} AS grp, ${BUCKET_SQL} AS bucket, count(*) AS requests, ${SUMS}, max(latency_ms) AS latency_max_ms
      FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY ${RAW_GROUP[groupBy]}, ${BUCKET_SQL}`,
@@ -212,9 +219,9 @@ function rawStatement(groupBy: UsageGroupBy): SqlStatement {
 }
 
 /** Every statement defined once, at load: the shim runs once per statement, never per call. */
-const DAILY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_daily_groups', g)])) as Record<UsageGroupBy, SqlStatement>;
-const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly', g)])) as Record<UsageGroupBy, SqlStatement>;
-const RAW = Object.fromEntries(GROUP_BYS.map((g) => [g, rawStatement(g)])) as Record<UsageGroupBy, SqlStatement>;
+const DAILY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_daily_groups', g)])) as Record<RollupGroupBy, SqlStatement>;
+const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly', g)])) as Record<RollupGroupBy, SqlStatement>;
+const RAW = Object.fromEntries(GROUP_BYS.map((g) => [g, rawStatement(g)])) as Record<RollupGroupBy, SqlStatement>;
 
 /** A group value as the API shows it: 'day' groups from hours and raw rows arrive as epoch ms. */
 function groupName(groupBy: UsageGroupBy, grp: string | number): string {
@@ -226,8 +233,11 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
   if (!Number.isFinite(query.start) || !Number.isFinite(query.end) || query.start < 0 || query.end > 8.64e15) {
     throw new RangeError('usageSummary needs a start and an end in epoch ms.');
   }
-  if (!GROUP_BYS.includes(query.groupBy)) throw new RangeError(`groupBy must be one of ${GROUP_BYS.join(', ')}.`);
-  const groups = new Map<string, Accumulator>();
+  const byOwner = OWNER_GROUP_BYS.includes(query.groupBy);
+  if (!byOwner && !GROUP_BYS.includes(query.groupBy as RollupGroupBy)) throw new RangeError(`groupBy must be one of ${[...GROUP_BYS, ...OWNER_GROUP_BYS].join(', ')}.`);
+  // Teams and users are read as key groups, then folded by owner below.
+  const rollupGroupBy: RollupGroupBy = byOwner ? 'key' : (query.groupBy as RollupGroupBy);
+  let groups = new Map<string, Accumulator>();
   const accumulator = (grp: string | number): Accumulator => {
     const name = groupName(query.groupBy, grp);
     let acc = groups.get(name);
@@ -300,20 +310,37 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
       const hoursFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
       const hoursTo = Math.floor(to / HOUR_MS) * HOUR_MS;
       if (hoursFrom < hoursTo) {
-        for (const row of yield* all<RollupRow>(HOURLY[query.groupBy], [hoursFrom, hoursTo])) addRollup(row);
-        if (from < hoursFrom) for (const row of yield* all<RawRow>(RAW[query.groupBy], [from, hoursFrom])) addRaw(row);
-        if (hoursTo < to) for (const row of yield* all<RawRow>(RAW[query.groupBy], [hoursTo, to])) addRaw(row);
+        for (const row of yield* all<RollupRow>(HOURLY[rollupGroupBy], [hoursFrom, hoursTo])) addRollup(row);
+        if (from < hoursFrom) for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [from, hoursFrom])) addRaw(row);
+        if (hoursTo < to) for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [hoursTo, to])) addRaw(row);
       } else {
-        for (const row of yield* all<RawRow>(RAW[query.groupBy], [from, to])) addRaw(row);
+        for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [from, to])) addRaw(row);
       }
     }
     if (firstDay !== null && lastDay !== null) {
-      for (const row of yield* all<RollupRow>(DAILY[query.groupBy], [utcDay(firstDay), utcDay(lastDay)])) addRollup(row);
+      for (const row of yield* all<RollupRow>(DAILY[rollupGroupBy], [utcDay(firstDay), utcDay(lastDay)])) addRollup(row);
     }
   }
 
   const aliases = new Map<string, string | null>();
-  if (query.groupBy === 'key') {
+  if (byOwner) {
+    const owned = new Map<string, Accumulator>();
+    const ownerOf = new Map<string, { owner: string | null; label: string | null }>();
+    const keyIds = [...groups].filter(([group, acc]) => group !== '' && acc.requests !== 0).map(([group]) => group);
+    const statement = query.groupBy === 'team' ? KEY_TEAMS : KEY_USERS;
+    for (const chunk of powerOfTwoChunks(keyIds)) {
+      for (const row of yield* all<{ id: string; owner: string | null; label: string | null }>(statement.forRows(chunk.length), chunk)) ownerOf.set(row.id, row);
+    }
+    for (const [keyId, acc] of groups) {
+      // The master key's requests, an ownerless key's and a deleted key's: no owner ('').
+      const found = ownerOf.get(keyId);
+      const owner = found?.owner ?? '';
+      if (owner !== '' && !aliases.has(owner)) aliases.set(owner, found?.label ?? null);
+      const into = owned.get(owner) ?? emptyAccumulator();
+      owned.set(owner, mergeAccumulators(into, acc));
+    }
+    groups = owned;
+  } else if (query.groupBy === 'key') {
     const keyIds = [...groups].filter(([group, acc]) => group !== '' && acc.requests !== 0).map(([group]) => group);
     for (const chunk of powerOfTwoChunks(keyIds)) {
       for (const row of yield* all<{ id: string; key_alias: string | null }>(KEY_ALIASES.forRows(chunk.length), chunk)) aliases.set(row.id, row.key_alias);
@@ -323,18 +350,7 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
   const result: UsageSummaryGroup[] = [];
   for (const [group, acc] of groups) {
     if (acc.requests === 0) continue;
-    total.requests += acc.requests;
-    total.errors += acc.errors;
-    total.rejected += acc.rejected;
-    total.prompt_tokens += acc.prompt_tokens;
-    total.completion_tokens += acc.completion_tokens;
-    total.cached_tokens += acc.cached_tokens;
-    total.reasoning_tokens += acc.reasoning_tokens;
-    total.cost_micros += acc.cost_micros;
-    total.latency_max_ms = Math.max(total.latency_max_ms, acc.latency_max_ms);
-    acc.histogram.forEach((n, i) => {
-      total.histogram[i] = (total.histogram[i] as number) + n;
-    });
+    mergeAccumulators(total, acc);
     result.push(toGroup(group, aliases.get(group) ?? null, acc));
   }
   if (query.groupBy === 'day') result.sort((a, b) => a.group.localeCompare(b.group));
@@ -348,6 +364,23 @@ export function createUsageQueries<C extends StorageConnection>(connection: C): 
     spendLogs: bindSnapshotRead(connection, spendLogsUnit),
     usageSummary: bindSnapshotRead(connection, summaryUnit),
   };
+}
+
+/** Adds `source` into `target` (sums, histogram, max latency) and returns `target`. */
+function mergeAccumulators(target: Accumulator, source: Accumulator): Accumulator {
+  target.requests += source.requests;
+  target.errors += source.errors;
+  target.rejected += source.rejected;
+  target.prompt_tokens += source.prompt_tokens;
+  target.completion_tokens += source.completion_tokens;
+  target.cached_tokens += source.cached_tokens;
+  target.reasoning_tokens += source.reasoning_tokens;
+  target.cost_micros += source.cost_micros;
+  target.latency_max_ms = Math.max(target.latency_max_ms, source.latency_max_ms);
+  source.histogram.forEach((n, i) => {
+    target.histogram[i] = (target.histogram[i] as number) + n;
+  });
+  return target;
 }
 
 function emptyAccumulator(): Accumulator {

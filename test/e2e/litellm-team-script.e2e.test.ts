@@ -106,6 +106,12 @@ describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', 
       expect(logs.json.data.map((r: { api_key: string }) => r.api_key), filter).toEqual([generated.json.token]);
     }
     expect((await admin(url, '/spend/logs?team_id=no-such-team')).json.data).toEqual([]);
+    // And the team's line in the usage summary: its alias, the one call and its cost.
+    const byTeam = await admin(url, '/usage/summary?group_by=team');
+    expect(byTeam.status).toBe(200);
+    const teamLine = byTeam.json.groups.find((g: { group: string }) => g.group === teamId);
+    expect(teamLine).toMatchObject({ label: 'research', requests: 1 });
+    expect(teamLine.spend).toBeCloseTo(CALL_USD, 9);
 
     // LiteLLM's /team/delete takes the team's keys with it: the key stops working at once.
     expect((await admin(url, '/team/delete', { team_ids: [teamId] })).json).toEqual({ deleted_teams: [teamId], deleted_keys: [generated.json.token] });

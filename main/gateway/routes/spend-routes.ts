@@ -10,7 +10,7 @@ import type { CallMode } from '../../storage/storage-connection.js';
 import { USAGE_TIMELINE_BUCKETS, type UsageTimelineBucket } from '../../metering/usage-timeline.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
 
-const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key'];
+const GROUPS: readonly UsageGroupBy[] = ['app', 'model', 'provider', 'day', 'key', 'team', 'user'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<CallMode>, beforeRead: () => unknown, now: () => number): void {

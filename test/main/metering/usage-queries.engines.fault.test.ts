@@ -161,6 +161,33 @@ describe('usage queries on both engines', () => {
     expect((await queries.spendLogs({ teamId: 't1', pageSize: 5 })).total).toBe(of(['key-0', 'key-1']).length);
   });
 
+  it.each(ENGINES)('groups /usage/summary by the team or the user owning each key on %s, summing exactly what the keys hold', async (engine) => {
+    const { connection } = await engines.open(engine);
+    const data = rows(300, 17);
+    await seed(connection, data);
+    await bindUnit(connection, writeUnit(function* () {
+      yield* run(sql("INSERT INTO teams (id, team_alias, models, spend_micros, reserved_micros, metadata, blocked, created_at, updated_at) VALUES ('t1', 'research', '[]', 0, 0, '{}', 0, 0, 0)"));
+      yield* run(sql("UPDATE virtual_keys SET team_id = 't1' WHERE id IN ('key-0', 'key-1')"));
+      yield* run(sql("UPDATE virtual_keys SET user_id = 'u-gone' WHERE id = 'key-2'"));
+    }))();
+    const queries = createUsageQueries(connection);
+    // Partial days at both ends: days, hours and raw rows all folded by owner.
+    const range = { start: D0 + 5 * HOUR + 17 * 60_000, end: D0 + 2 * DAY + 3 * HOUR + 1 };
+    const byKey = await queries.usageSummary({ ...range, groupBy: 'key' });
+    const byTeam = await queries.usageSummary({ ...range, groupBy: 'team' });
+    const byUser = await queries.usageSummary({ ...range, groupBy: 'user' });
+    const sum = (keys: string[], field: 'requests' | 'spend_micros' | 'errors' | 'prompt_tokens') =>
+      byKey.groups.filter((g) => keys.includes(g.group)).reduce((n, g) => n + g[field], 0);
+    const team = byTeam.groups.find((g) => g.group === 't1')!;
+    expect(team.label).toBe('research');
+    for (const field of ['requests', 'spend_micros', 'errors', 'prompt_tokens'] as const) expect(team[field], field).toBe(sum(['key-0', 'key-1'], field));
+    expect(byTeam.groups.find((g) => g.group === '')!.requests).toBe(sum(['', 'key-2'], 'requests'));
+    // A user that no longer exists keeps its id, with no label.
+    expect(byUser.groups.find((g) => g.group === 'u-gone')).toMatchObject({ label: null, requests: sum(['key-2'], 'requests') });
+    expect(byTeam.totals).toEqual(byKey.totals);
+    expect(byUser.totals).toEqual(byKey.totals);
+  });
+
   it.each(ENGINES)('refuses a cursor it did not give out on %s', async (engine) => {
     const { connection } = await engines.open(engine);
     const queries = createUsageQueries(connection);

@@ -15,7 +15,8 @@ const { withRows } = usageDatabases;
 
 /** The summary computed the slow, obvious way from raw rows, to check the fast one against. */
 function bruteForce(db: Database.Database, start: number, end: number, groupBy: UsageGroupBy) {
-  const expr = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')" }[groupBy];
+  const owner = (column: string) => `coalesce((SELECT ${column} FROM virtual_keys v WHERE v.id = usage_log.key_id), '')`;
+  const expr = { app: 'app', model: 'model_group', provider: 'provider', day: UTC_DAY_SQL, key: "coalesce(key_id, '')", team: owner('team_id'), user: owner('user_id') }[groupBy];
   const groups = db
     .prepare(
       `SELECT ${expr} AS grp, count(*) AS requests, sum(status NOT IN ('success', 'rejected')) AS errors, sum(status = 'rejected') AS rejected, sum(cost_micros) AS spend_micros,
@@ -264,7 +265,7 @@ describe('createUsageQueries', () => {
     it.each([
       [{ start: Number.NaN, end: 1, groupBy: 'app' }],
       [{ start: 0, end: 9e15, groupBy: 'app' }],
-      [{ start: 0, end: 1, groupBy: 'team' }],
+      [{ start: 0, end: 1, groupBy: 'organization' }],
     ])('rejects a bad query %j', (query) => {
       const db = withRows([]);
       expect(() => createUsageQueries(db.db).usageSummary(query as never)).toThrow(RangeError);
