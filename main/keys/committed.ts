@@ -1,15 +1,16 @@
-// committed: runs a team or user write and, once it has committed, tells the listeners; a unique
-// violation from two writers racing past a repository's own existence check becomes the TeamError
-// the check would have thrown. Stays synchronous on SQLite: no Promise unless the engine made one.
+// committed: runs a repository write and, once it has committed, tells the listeners; an error goes
+// through `translate` (keys, teams and users each turn a unique violation from two writers racing
+// past their own existence check into the error that check would have thrown). Stays synchronous
+// on SQLite: no Promise unless the engine made one.
 import { sqliteCodeOf } from '../storage/storage-error.js';
 import { TeamError } from './team-error.js';
 
-export function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T) => void): T | Promise<T> {
+export function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T) => void, translate: (error: unknown) => unknown = duplicateTeamOrUser): T | Promise<T> {
   let result: T | Promise<T>;
   try {
     result = write();
   } catch (error) {
-    throw duplicate(error);
+    throw translate(error);
   }
   if (result instanceof Promise) {
     return result.then(
@@ -18,7 +19,7 @@ export function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T
         return value;
       },
       (error: unknown) => {
-        throw duplicate(error);
+        throw translate(error);
       },
     );
   }
@@ -26,7 +27,8 @@ export function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T
   return result;
 }
 
-function duplicate(error: unknown): unknown {
+/** The team and user repositories' translation: which row already exists, as a TeamError. */
+function duplicateTeamOrUser(error: unknown): unknown {
   const code = sqliteCodeOf(error);
   if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY' && code !== '23505') return error;
   const message = error instanceof Error ? error.message : '';

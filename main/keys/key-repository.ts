@@ -16,6 +16,7 @@ import { findUser } from './user-repository.js';
 import { addDuration, parseDuration } from './parse-duration.js';
 import { MAX_KEY_ALIAS_LENGTH, MAX_KEY_MODEL_NAME_LENGTH, MAX_KEY_MODELS } from '../../shared/api/key-schemas.js';
 import { VIRTUAL_KEY_COLUMNS, decodeVirtualKeyRow, type VirtualKeyRow } from '../storage/virtual-key-row.js';
+import { committed } from './committed.js';
 import { KEY_PREFIX, generateKeyId, generateKeySecret, hashKey, keyLast4, maskKey } from './virtual-keys.js';
 
 export interface VirtualKeyRecord {
@@ -321,16 +322,16 @@ export function createKeyRepository<C extends StorageConnection>(connection: C, 
   }
 
   const store: KeyStore<CallMode> = {
-    create: (fields = {}) => committed(() => create(fields, clock.now()), (created) => emit('created', created.record.id)),
-    update: (ref, fields) => committed(() => update(ref, fields, clock.now()), (record) => emit('updated', record.id)),
-    delete: (input) => committed(() => remove(input), (result) => result.deletedIds.forEach((id) => emit('deleted', id))),
+    create: (fields = {}) => committed(() => create(fields, clock.now()), (created) => emit('created', created.record.id), aliasTaken),
+    update: (ref, fields) => committed(() => update(ref, fields, clock.now()), (record) => emit('updated', record.id), aliasTaken),
+    delete: (input) => committed(() => remove(input), (result) => result.deletedIds.forEach((id) => emit('deleted', id)), aliasTaken),
     info: (ref) => info(ref),
     findByHash: (keyHash) => byHash(keyHash),
     list: (options = {}) => list(options),
-    regenerate: (ref) => committed(() => regenerate(ref, clock.now()), (regenerated) => emit('regenerated', regenerated.record.id)),
-    block: (ref) => committed(() => update(ref, { blocked: true }, clock.now()), (record) => emit('updated', record.id)),
-    unblock: (ref) => committed(() => update(ref, { blocked: false }, clock.now()), (record) => emit('updated', record.id)),
-    resetDueBudgets: () => committed(() => reset(clock.now()), (ids) => ids.forEach((id) => emit('budget_reset', id))),
+    regenerate: (ref) => committed(() => regenerate(ref, clock.now()), (regenerated) => emit('regenerated', regenerated.record.id), aliasTaken),
+    block: (ref) => committed(() => update(ref, { blocked: true }, clock.now()), (record) => emit('updated', record.id), aliasTaken),
+    unblock: (ref) => committed(() => update(ref, { blocked: false }, clock.now()), (record) => emit('updated', record.id), aliasTaken),
+    resetDueBudgets: () => committed(() => reset(clock.now()), (ids) => ids.forEach((id) => emit('budget_reset', id)), aliasTaken),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -338,33 +339,6 @@ export function createKeyRepository<C extends StorageConnection>(connection: C, 
     announce: (change) => emit(change.type, change.keyId),
   };
   return store as KeyStore<ModeOf<C>>;
-}
-
-/**
- * Runs a write and, once it has committed, tells the listeners; on either engine a unique-alias
- * violation becomes KeyError('key_alias_taken'). Stays synchronous on SQLite: no Promise is
- * created unless the engine returned one.
- */
-function committed<T>(write: () => T | Promise<T>, onCommitted: (value: T) => void): T | Promise<T> {
-  let result: T | Promise<T>;
-  try {
-    result = write();
-  } catch (error) {
-    throw aliasTaken(error);
-  }
-  if (result instanceof Promise) {
-    return result.then(
-      (value) => {
-        onCommitted(value);
-        return value;
-      },
-      (error: unknown) => {
-        throw aliasTaken(error);
-      },
-    );
-  }
-  onCommitted(result);
-  return result;
 }
 
 /** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's unique_violation (23505) on key_alias. */
