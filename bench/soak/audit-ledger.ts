@@ -66,9 +66,16 @@ function rollupMismatches(db: Database.Database): string[] {
     raw.set(row.k, describe(row));
   }
   const mismatches: string[] = [];
-  for (const table of ['usage_daily', 'usage_hourly']) {
+  // Each rollup summed per key: the daily and hourly ones, and the per-grouping daily table's key
+  // rows (migration 13), which the summaries read for whole days.
+  const rollups: [string, string][] = [
+    ['usage_daily', 'SELECT key_id AS k, SUM(requests) AS requests, SUM(cost_micros) AS cost, SUM(prompt_tokens + completion_tokens) AS tokens FROM usage_daily GROUP BY 1'],
+    ['usage_hourly', 'SELECT key_id AS k, SUM(requests) AS requests, SUM(cost_micros) AS cost, SUM(prompt_tokens + completion_tokens) AS tokens FROM usage_hourly GROUP BY 1'],
+    ['usage_daily_groups', "SELECT group_value AS k, SUM(requests) AS requests, SUM(cost_micros) AS cost, SUM(prompt_tokens + completion_tokens) AS tokens FROM usage_daily_groups WHERE group_by = 'key' GROUP BY 1"],
+  ];
+  for (const [table, query] of rollups) {
     const rolled = new Map<string, string>();
-    for (const row of db.prepare(`SELECT key_id AS k, SUM(requests) AS requests, SUM(cost_micros) AS cost, SUM(prompt_tokens + completion_tokens) AS tokens FROM ${table} GROUP BY 1`).all() as Sums[]) {
+    for (const row of db.prepare(query).all() as Sums[]) {
       rolled.set(row.k, describe(row));
     }
     for (const key of new Set([...raw.keys(), ...rolled.keys()])) {

@@ -58,6 +58,13 @@ describe('auditLedger', () => {
     expect(auditPassed(audit)).toBe(false);
   });
 
+  it('finds the per-grouping daily rollup disagreeing with the raw log', () => {
+    db.prepare("UPDATE usage_daily_groups SET requests = requests + 1 WHERE group_by = 'key' AND group_value = 'key_a'").run();
+    const audit = auditLedger(file, { expected: ['r1', 'r2', 'r3'] });
+    expect(audit.rollupMismatches).toEqual([expect.stringContaining('usage_daily_groups key "key_a"')]);
+    expect(auditPassed(audit)).toBe(false);
+  });
+
   it('finds a key that spent more than its budget', () => {
     db.prepare("UPDATE virtual_keys SET spend_micros = 10001 WHERE id = 'key_a'").run();
     const audit = auditLedger(file, { expected: [] });
