@@ -22,6 +22,7 @@ import { warnMissingKeychainKeys } from './secrets/warn-missing-keychain-keys.js
 import { openDatabase, type OpenedDatabase } from './storage/open-database.js';
 import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
+import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
@@ -274,7 +275,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       readiness,
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams: createTeamRepository(db.db, clock, { keys }), users: createUserRepository(db.db, clock, { keys }),
+      teams: createTeamRepository(db.db, clock, { keys }), users: createUserRepository(db.db, clock, { keys }), callerRoles: createCallerRoles(db.db),
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

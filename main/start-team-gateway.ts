@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config/load-config.js';
 import { ConfigError } from './core/config-error.js';
 import { loadGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { createKeyRepository, type AsyncKeyRepository } from './keys/key-repository.js';
+import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
@@ -148,7 +149,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams: createTeamRepository(connection, clock, { keys }), users: createUserRepository(connection, clock, { keys }),
+      teams: createTeamRepository(connection, clock, { keys }), users: createUserRepository(connection, clock, { keys }), callerRoles: createCallerRoles(connection),
       spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

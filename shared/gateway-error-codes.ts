@@ -15,6 +15,8 @@ export const GATEWAY_ERRORS = {
   admin_only: { status: 403, type: 'permission_error' },
   /** A virtual key asked about another key (GET /key/info?key=…): it may read only its own. */
   not_own_key: { status: 403, type: 'permission_error' },
+  /** A user's key (member or team admin) asked about something outside its own user or its teams. */
+  outside_your_scope: { status: 403, type: 'permission_error' },
   model_not_allowed: { status: 403, type: 'permission_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   route_not_found: { status: 404, type: 'invalid_request_error' },

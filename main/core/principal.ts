@@ -16,6 +16,8 @@ export type Principal =
       maxParallelRequests: number | null;
       /** The key has a budget: admission reserves worst-case cost against it. */
       hasBudget: boolean;
+      /** The user owning the key (LiteLLM's user_id), whose roles apply on the management API. */
+      userId?: string | null;
     }
   /**
    * A loopback Ollama client that sent no key, let in on /api/* by

@@ -79,6 +79,7 @@ import type { RouterSettings } from '../routing/router-settings.js';
 import { createCredentialResolver, type CredentialResolver } from '../secrets/resolve-credential.js';
 import type { GatewayConfig } from '../config/load-config.js';
 import type { RegisteredRoute } from './zones/route-zone.js';
+import type { CallerRoles } from '../keys/caller-roles.js';
 import { registerInferenceZone } from './zones/inference-zone.js';
 import { registerManagementZone } from './zones/management-zone.js';
 import { registerDashboardZone } from './zones/dashboard-zone.js';
@@ -104,6 +105,8 @@ export interface ServerDeps {
   keys?: KeyStore<CallMode>;
   /** Teams and memberships; with `users` and `keys`, the /team/* routes are served. */
   teams?: TeamStore<CallMode>;
+  /** A key's user's roles on the management API (proxy_admin, team admin, member); absent: every virtual key is a plain key there. */
+  callerRoles?: (userId: string) => CallerRoles | null | Promise<CallerRoles | null>;
   /** Users; with `teams` and `keys`, the /user/* routes are served. */
   users?: UserStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
@@ -313,7 +316,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
   });
-  registerManagementZone(app, { authenticator, port: portOf }, (zone) => {
+  registerManagementZone(app, { authenticator, port: portOf, ...(deps.callerRoles ? { callerRoles: deps.callerRoles } : {}) }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
     if (deps.keys && deps.teams && deps.users) {
       registerTeamRoutes(zone, { teams: deps.teams, users: deps.users, keys: deps.keys });

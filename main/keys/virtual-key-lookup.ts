@@ -35,6 +35,7 @@ function toPrincipal(result: KeyVerification): Principal | undefined {
       tpmLimit: key.tpmLimit,
       maxParallelRequests: key.maxParallelRequests,
       hasBudget: key.maxBudgetMicros !== null,
+      userId: key.userId,
     };
   }
   // The refusal names the key it is about, so its usage row is that key's (and its app's).

@@ -91,6 +91,18 @@ describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', 
     const completion = await client.chat.completions.create({ model: 'gpt-4o', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
     expect(completion.choices[0]?.message.content).toBeTruthy();
 
+    // The member's own key on the management API (its roles read from this engine): its keys, its
+    // user, its team; another team's keys refused.
+    const asMember = async (path: string) => {
+      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${generated.json.key}` } });
+      return { status: response.status, json: await response.json() };
+    };
+    expect((await asMember('/key/list')).json.keys.map((k: { token: string }) => k.token)).toEqual([generated.json.token]);
+    expect((await asMember('/user/info')).json.user_id).toBe('krrish@example.com');
+    expect((await asMember(`/team/info?team_id=${encodeURIComponent(teamId)}`)).status).toBe(200);
+    expect((await asMember(`/key/list?team_id=${encodeURIComponent(teamId)}`)).json.error.code).toBe('outside_your_scope');
+    expect((await asMember('/settings')).json.error.code).toBe('admin_only');
+
     const info = await admin(url, `/team/info?team_id=${encodeURIComponent(teamId)}`);
     expect(info.status).toBe(200);
     expect(info.json.team_info).toMatchObject({ team_id: teamId, team_alias: 'research', max_budget: 10, members_with_roles: [{ user_id: 'krrish@example.com', role: 'user' }] });

@@ -13,6 +13,7 @@ import { createModelRepository } from '../../main/storage/model-repository.js';
 import { createBackupStore } from '../../main/storage/backup-store.js';
 import { createResponseStore } from '../../main/storage/response-store.js';
 import { createKeyRepository, type KeyRepository } from '../../main/keys/key-repository.js';
+import { createCallerRoles } from '../../main/keys/caller-roles.js';
 import { createTeamRepository, type TeamRepository } from '../../main/keys/team-repository.js';
 import { createUserRepository, type UserRepository } from '../../main/keys/user-repository.js';
 import { createKeyVerifier } from '../../main/keys/verify-key.js';
@@ -68,6 +69,7 @@ export async function startManagementGateway(
     now: () => db.clock.now(),
     keys,
     teams,
+    callerRoles: createCallerRoles(db.db),
     users,
     virtualKeys: createVirtualKeyLookup(verifier),
     spend: { queries: createUsageQueries(db.db), flush: () => {} },

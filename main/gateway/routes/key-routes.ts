@@ -50,7 +50,7 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>
       if (!record) throw new GatewayError('not_found', 'No such key');
       return { key: record.id, info: describeKey(record) };
     });
-    scope.get<{ Querystring: QueryParameters }>('/key/list', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/key/list', { config: { access: 'scoped', scope: 'key-list' } }, async (request) => {
       const query = request.query;
       const page = await keys.list({
         page: positiveIntParam(query.page, 'page') ?? 1,

@@ -21,7 +21,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       await beforeRead();
     });
 
-    scope.get<{ Querystring: QueryParameters }>('/spend/logs', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/spend/logs', { config: { access: 'scoped', scope: 'spend-logs' } }, async (request) => {
       const q = request.query;
       try {
         return await queries.spendLogs({

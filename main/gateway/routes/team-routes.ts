@@ -45,7 +45,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): v
       const { deletedTeamIds, deletedKeyIds } = await teams.delete(team_ids);
       return { deleted_teams: deletedTeamIds, deleted_keys: deletedKeyIds };
     });
-    scope.get<{ Querystring: QueryParameters }>('/team/info', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/team/info', { config: { access: 'scoped', scope: 'team-info' } }, async (request) => {
       const teamId = request.query.team_id;
       if (!teamId) throw new GatewayError('invalid_request', 'Send ?team_id= naming the team', { param: 'team_id' });
       const team = await teams.info(teamId);
@@ -57,14 +57,14 @@ export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): v
         team_memberships: team.members.map((m) => describeMembership(team.id, m)),
       };
     });
-    scope.get<{ Querystring: QueryParameters }>('/team/list', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/team/list', { config: { access: 'scoped', scope: 'team-list' } }, async (request) => {
       const userId = request.query.user_id;
       return (await teams.list(userId ? { userId } : {})).map(describeTeam);
     });
     scope.post('/team/block', async (request) => describeTeam(await teams.block(parseBody(teamRefRequestSchema, request.body).team_id)));
     scope.post('/team/unblock', async (request) => describeTeam(await teams.unblock(parseBody(teamRefRequestSchema, request.body).team_id)));
 
-    scope.post('/team/member_add', async (request) => {
+    scope.post('/team/member_add', { config: { access: 'scoped', scope: 'team-members' } }, async (request) => {
       const body = parseBody(teamMemberAddRequestSchema, withMemberList(request.body));
       const members = body.member.map(toMemberInput);
       const { team, addedUserIds } = await teams.addMembers(body.team_id, members, body.max_budget_in_team === undefined ? {} : { maxBudgetInTeam: body.max_budget_in_team });
@@ -79,7 +79,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): v
         updated_team_memberships: team.members.filter((m) => addedUserIds.includes(m.userId)).map((m) => describeMembership(team.id, m)),
       };
     });
-    scope.post('/team/member_update', async (request) => {
+    scope.post('/team/member_update', { config: { access: 'scoped', scope: 'team-members' } }, async (request) => {
       const body = parseBody(teamMemberUpdateRequestSchema, request.body);
       const member = await teams.updateMember(body.team_id, memberRef(body), {
         ...(body.role ? { role: storedRole(body.role) } : {}),
@@ -87,7 +87,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): v
       });
       return { team_id: body.team_id, user_id: member.userId, user_email: member.userEmail, role: body.role ?? (member.role === 'admin' ? 'admin' : 'user'), max_budget_in_team: member.maxBudgetInTeamMicros === null ? null : member.maxBudgetInTeamMicros / 1_000_000 };
     });
-    scope.post('/team/member_delete', async (request) => {
+    scope.post('/team/member_delete', { config: { access: 'scoped', scope: 'team-members' } }, async (request) => {
       const body = parseBody(teamMemberDeleteRequestSchema, request.body);
       return describeTeam(await teams.removeMember(body.team_id, memberRef(body)));
     });

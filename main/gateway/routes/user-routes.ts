@@ -49,7 +49,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
       const { deletedUserIds, deletedKeyIds, notFound } = await users.delete(parseBody(userDeleteRequestSchema, request.body).user_ids);
       return { deleted_users: deletedUserIds, deleted_keys: deletedKeyIds, not_found: notFound };
     });
-    scope.get<{ Querystring: QueryParameters }>('/user/info', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/user/info', { config: { access: 'scoped', scope: 'user-info' } }, async (request) => {
       const userId = request.query.user_id;
       if (!userId) throw new GatewayError('invalid_request', 'Send ?user_id= naming the user', { param: 'user_id' });
       const user = await users.info(userId);

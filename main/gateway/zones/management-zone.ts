@@ -2,7 +2,8 @@
 // usage, settings, credentials, health, the active model) in one encapsulated plugin with one
 // browser policy, the dashboard's own origin and nothing else, never with CORS headers, and one
 // role hook: the admin key unless a route declares `access` otherwise (a virtual key reads its own
-// /key/info: 'own-key'); a repeated query
+// /key/info: 'own-key'; a user's key reaches its own and its teams' things: 'scoped', and a
+// proxy_admin user's key is the admin); a repeated query
 // parameter is a 400 before any handler. Allowed browser origins never apply here: they are for
 // inference routes only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,12 +12,16 @@ import { isAdmin, type Principal } from '../../core/principal.js';
 import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-guard.js';
 import { presentedKey, type Authenticator } from '../plugins/authenticate.js';
 import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
+import type { CallerRoles } from '../../keys/caller-roles.js';
+import { applyBodyScope, applyQueryScope } from './member-scopes.js';
 import { ownKeyOnly } from './own-key-only.js';
 import { stampZone } from './route-zone.js';
 
 export interface ManagementZoneOptions {
   authenticator: Authenticator;
   port: (request: FastifyRequest) => number;
+  /** A key's user's roles (proxy_admin, team admin, member); without it a user's key is a plain key. */
+  callerRoles?: (userId: string) => CallerRoles | null | Promise<CallerRoles | null>;
 }
 
 export function registerManagementZone(app: FastifyInstance, options: ManagementZoneOptions, routes: (zone: FastifyInstance) => void): void {
@@ -32,16 +37,34 @@ export function registerManagementZone(app: FastifyInstance, options: Management
       const access = request.routeOptions.config.access ?? 'admin';
       if (access === 'public') return done();
       if (access === 'optional-key' && presentedKey(request) === undefined) return done();
+      const decide = (principal: Principal, roles: CallerRoles | null) => {
+        // 'any-key' and 'optional-key': any valid key is admitted.
+        if (access === 'any-key' || access === 'optional-key') return done();
+        // A key whose user is a proxy_admin acts as the admin key (LiteLLM's user_role).
+        if (isAdmin(principal) || roles?.userRole === 'proxy_admin') return done();
+        if (access === 'scoped' && roles !== null) {
+          applyQueryScope(request.routeOptions.config.scope!, request, roles);
+          request.callerRoles = roles;
+          return done();
+        }
+        if (access === 'own-key' && principal.kind === 'virtual') {
+          ownKeyOnly(request, principal);
+          return done();
+        }
+        if (access === 'own-key') throw new GatewayError('admin_only', 'This route needs the admin (master) key or a virtual key');
+        throw new GatewayError('admin_only', 'This route needs the admin (master) key; virtual keys cannot manage Switchboard');
+      };
       const admit = (principal: Principal) => {
         request.principal = principal;
-        if (access === 'admin' && !isAdmin(principal)) {
-          throw new GatewayError('admin_only', 'This route needs the admin (master) key; virtual keys cannot manage Switchboard');
+        const userId = principal.kind === 'virtual' && access !== 'any-key' && access !== 'optional-key' ? principal.userId : undefined;
+        if (isAdmin(principal) || !userId || options.callerRoles === undefined) return decide(principal, null);
+        // Only a user's key on a route it is not simply admitted to pays for this read.
+        const roles = options.callerRoles(userId);
+        if (roles instanceof Promise) {
+          roles.then((found) => decide(principal, found)).catch((error: unknown) => done(error as Error));
+          return;
         }
-        if (access === 'own-key' && !isAdmin(principal)) {
-          if (principal.kind !== 'virtual') throw new GatewayError('admin_only', 'This route needs the admin (master) key or a virtual key');
-          ownKeyOnly(request, principal);
-        }
-        done();
+        decide(principal, roles);
       };
       try {
         const principal = options.authenticator.authenticate(request);
@@ -53,6 +76,16 @@ export function registerManagementZone(app: FastifyInstance, options: Management
       }
     });
     zone.addHook('preValidation', rejectRepeatedQuery);
+    // A user's key on a route whose body names a team: checked once the body is parsed.
+    zone.addHook('preHandler', (request, _reply, done) => {
+      const scope = request.routeOptions.config.scope;
+      try {
+        if (request.callerRoles !== undefined && scope !== undefined) applyBodyScope(scope, request, request.callerRoles);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    });
     routes(zone);
   });
 }

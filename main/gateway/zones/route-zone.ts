@@ -2,6 +2,7 @@
 // route's config says about it: its zone, stamped by the zone's plugin, never by the route, and
 // within the management zone who may call it. The zone plugins enforce them.
 import type { FastifyInstance } from 'fastify';
+import type { RouteScope } from './member-scopes.js';
 
 export type RouteZone = 'inference' | 'management' | 'dashboard';
 
@@ -11,13 +12,17 @@ export type RouteZone = 'inference' | 'management' | 'dashboard';
  * keyless probe gets the bare status, a key the detailed report).
  * 'own-key': the admin key for any key; a virtual key for itself only, named by the `key` query
  * parameter (its plaintext or its id) or by no `key` at all (LiteLLM's /key/info).
+ * 'scoped': the admin key; a user's key (a virtual key with a user_id) within `scope`: its own
+ * user's things, or its teams' (member-scopes.ts). A key with no user: refused like 'admin'.
  */
-export type RouteAccess = 'admin' | 'own-key' | 'any-key' | 'optional-key' | 'public';
+export type RouteAccess = 'admin' | 'own-key' | 'scoped' | 'any-key' | 'optional-key' | 'public';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     zone?: RouteZone;
     access?: RouteAccess;
+    /** With access 'scoped': what a user's key may reach on this route. */
+    scope?: RouteScope;
   }
 }
 

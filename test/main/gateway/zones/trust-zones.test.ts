@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createUsageLedger } from '../../../../main/metering/usage-ledger.js';
+import { usageRecord } from '../../metering/usage-test-kit.js';
+import { silentLog } from '../../../support/silent-log.js';
 import { MANAGEMENT_MASTER_KEY, OWN_ORIGIN, startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
 import type { RegisteredRoute } from '../../../../main/gateway/zones/route-zone.js';
 
@@ -161,8 +164,10 @@ describe('trust zones', () => {
     const table = readAccessTable();
     // Every registered management route falls under a row: the named ones, or "every other".
     const others = table.get('*')!;
-    expect(others).toEqual({ 'No key': 'no', 'Virtual key': 'no', 'Admin key': 'yes' });
+    expect(others).toEqual({ 'No key': 'no', 'Virtual key': 'no', "Member's key": 'no', "Team admin's key": 'no', 'Admin key': 'yes' });
+    const world = await teamWorld();
     const otherKey = gateway.keys.create({ key_alias: 'other-app' });
+    const callers = [['No key', null], ['Virtual key', virtualKey], ["Member's key", world.memberKey], ["Team admin's key", world.adminKey], ['Admin key', MANAGEMENT_MASTER_KEY]] as const;
     let named = 0;
     for (const route of management()) {
       const url = concrete(route.url);
@@ -179,38 +184,52 @@ describe('trust zones', () => {
           headers: { host: '127.0.0.1:4141', 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
         });
       const admitted = (status: number) => status !== 401 && status !== 403;
-      for (const [caller, key] of [['No key', null], ['Virtual key', virtualKey], ['Admin key', MANAGEMENT_MASTER_KEY]] as const) {
+      for (const [caller, key] of callers) {
         const says = rule[caller];
-        const res = await probe(key);
         const who = `${where} as ${caller} (table: ${says})`;
         if (says === 'no') {
+          let res = await probe(key);
+          // A route that checks a team named in its body (after parsing): refused once the body names one.
+          if (key !== null && res.statusCode === 400 && route.method === 'POST') res = await gateway.send('POST', url, { key, body: { team_id: world.teamId, member: { user_id: 'u-new', role: 'user' }, user_id: 'u-member' } });
           expect(res.statusCode, who).toBe(key === null ? 401 : 403);
-          if (key !== null && route.method !== 'HEAD') expect(res.json().error.code, who).toBe('admin_only');
+          if (key !== null && route.method !== 'HEAD') expect(['admin_only', 'outside_your_scope'], who).toContain(res.json().error.code);
         } else if (says === 'yes' || says === 'any key' || says === 'report') {
+          const res = await probe(key);
           expect(admitted(res.statusCode), `${who}: ${res.statusCode}`).toBe(true);
           // Past the role hook and stopped by the parser: nothing was changed by the probe.
           if (!['GET', 'HEAD'].includes(route.method)) expect(res.json().error?.code, who).toBe('invalid_json');
         } else if (says === 'status only') {
+          const res = await probe(key);
           expect(res.statusCode, who).toBe(200);
           if (route.method !== 'HEAD') expect(res.json(), who).toEqual({ status: 'ready' });
         } else if (says === 'its own key only') {
+          const [ownKey, ownId] = key === virtualKey ? [virtualKey, keyId] : key === world.memberKey ? [world.memberKey, world.memberKeyId] : [world.adminKey, world.adminKeyId];
+          const res = await probe(key);
           expect(res.statusCode, who).toBe(200);
-          if (route.method !== 'HEAD') expect(res.json().info.token, who).toBe(keyId);
+          if (route.method !== 'HEAD') expect(res.json().info.token, who).toBe(ownId);
           // Itself by plaintext and by id; another key (existing or not) refused alike.
-          for (const self of [virtualKey, keyId]) expect((await probe(key, `${route.url}?key=${encodeURIComponent(self)}`)).statusCode, `${who} ?key=self`).toBe(200);
+          for (const self of [ownKey, ownId]) expect((await probe(key, `${route.url}?key=${encodeURIComponent(self)}`)).statusCode, `${who} ?key=self`).toBe(200);
           for (const other of [otherKey.key, otherKey.record.id, 'key_does_not_exist']) {
             const refused = await probe(key, `${route.url}?key=${encodeURIComponent(other)}`);
             expect(refused.statusCode, `${who} ?key=other`).toBe(403);
             if (route.method !== 'HEAD') expect(refused.json().error, `${who} ?key=other`).toMatchObject({ type: 'permission_error', code: 'not_own_key' });
           }
-        } else {
-          throw new Error(`README table cell not understood: ${JSON.stringify(says)} (${who})`);
+        } else if (route.method !== 'HEAD') {
+          // The scoped cells: what this user may reach on this route, and what it may not.
+          const check = SCOPED_CELLS[`${says} @ ${route.method} ${route.url}`];
+          if (check === undefined) throw new Error(`README table cell not understood: ${JSON.stringify(says)} (${who})`);
+          await check(key!, world, who);
         }
       }
       if (rule['Admin key'] === 'any key') {
         const res = await probe(MANAGEMENT_MASTER_KEY, `${route.url}?key=${encodeURIComponent(otherKey.record.id)}`);
         expect(res.statusCode, `${where} admin ?key=other`).toBe(200);
         if (route.method !== 'HEAD') expect(res.json().info.token).toBe(otherKey.record.id);
+      }
+      // A proxy_admin user's key is the admin key on every route the admin may call.
+      if (rule['Admin key'] === 'yes' && !route.url.startsWith('/health/')) {
+        const res = await probe(world.bossKey);
+        expect(admitted(res.statusCode), `${where} as a proxy_admin's key: ${res.statusCode}`).toBe(true);
       }
     }
     // Every named row matched a registered route (a renamed route must not leave a stale row).
@@ -219,6 +238,110 @@ describe('trust zones', () => {
     expect(named).toBeGreaterThanOrEqual(namedRows.length);
   });
 });
+
+interface TeamWorld {
+  teamId: string;
+  otherTeamId: string;
+  memberKey: string;
+  memberKeyId: string;
+  adminKey: string;
+  adminKeyId: string;
+  /** A key of the team with no user (a service account), and a key of a user outside the team. */
+  teamServiceKeyId: string;
+  outsiderKeyId: string;
+  bossKey: string;
+}
+
+/** Team T1 with an admin (u-admin) and a member (u-member), a team T2 neither belongs to, a proxy_admin, and one usage row per key. */
+async function teamWorld(): Promise<TeamWorld> {
+  for (const user_id of ['u-member', 'u-admin', 'u-outsider']) gateway.users.create({ user_id, user_role: 'internal_user' });
+  gateway.users.create({ user_id: 'u-boss', user_role: 'proxy_admin' });
+  const team = gateway.teams.create({ team_id: 't1', team_alias: 'research', members: [{ user_id: 'u-admin', role: 'admin' }, { user_id: 'u-member', role: 'member' }] });
+  const other = gateway.teams.create({ team_id: 't2', team_alias: 'sales' });
+  const member = gateway.keys.create({ key_alias: 'member-laptop', user_id: 'u-member', team_id: team.id });
+  const admin = gateway.keys.create({ key_alias: 'admin-laptop', user_id: 'u-admin', team_id: team.id });
+  const service = gateway.keys.create({ key_alias: 'team-service', team_id: team.id });
+  const outsider = gateway.keys.create({ key_alias: 'outsider', user_id: 'u-outsider', team_id: other.id });
+  const boss = gateway.keys.create({ key_alias: 'boss', user_id: 'u-boss' });
+  const ledger = createUsageLedger(gateway.db.db, { clock: gateway.clock, log: silentLog });
+  for (const record of [member, admin, service, outsider].map((k) => k.record)) ledger.record(usageRecord({ keyId: record.id, keyAlias: record.keyAlias, ts: gateway.clock.now() }));
+  ledger.close();
+  return {
+    teamId: team.id, otherTeamId: other.id, memberKey: member.key, memberKeyId: member.record.id, adminKey: admin.key, adminKeyId: admin.record.id,
+    teamServiceKeyId: service.record.id, outsiderKeyId: outsider.record.id, bossKey: boss.key,
+  };
+}
+
+type ScopedCheck = (key: string, world: TeamWorld, who: string) => Promise<void>;
+
+async function refusedOutside(path: string, key: string, who: string, body?: unknown): Promise<void> {
+  const res = await gateway.send(body === undefined ? 'GET' : 'POST', path, { key, ...(body === undefined ? {} : { body }) });
+  expect(res.statusCode, `${who}: ${path}`).toBe(403);
+  expect(res.json().error, `${who}: ${path}`).toMatchObject({ type: 'permission_error', code: 'outside_your_scope' });
+}
+
+const keyTokens = async (path: string, key: string) => ((await gateway.send('GET', path, { key })).json().keys as { token: string }[]).map((k) => k.token).sort();
+const logKeys = async (path: string, key: string) => [...new Set(((await gateway.send('GET', path, { key })).json().data as { api_key: string }[]).map((r) => r.api_key))].sort();
+const ownKeyId = (key: string, world: TeamWorld) => (key === world.memberKey ? world.memberKeyId : world.adminKeyId);
+const ownUser = (key: string, world: TeamWorld) => (key === world.memberKey ? 'u-member' : 'u-admin');
+
+/** One check per scoped cell of the README table ("cell @ METHOD /path"). */
+const SCOPED_CELLS: Record<string, ScopedCheck> = {
+  "its user's keys @ GET /key/list": async (key, world, who) => {
+    expect(await keyTokens('/key/list', key), who).toEqual([ownKeyId(key, world)]);
+    await refusedOutside('/key/list?user_id=u-outsider', key, who);
+    await refusedOutside(`/key/list?team_id=${world.teamId}`, key, who);
+  },
+  "its user's keys, or a team it admins @ GET /key/list": async (key, world, who) => {
+    expect(await keyTokens('/key/list', key), who).toEqual([ownKeyId(key, world)]);
+    expect(await keyTokens(`/key/list?team_id=${world.teamId}`, key), who).toEqual([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId].sort());
+    await refusedOutside(`/key/list?team_id=${world.otherTeamId}`, key, who);
+    await refusedOutside('/key/list?user_id=u-outsider', key, who);
+  },
+  "its user's usage @ GET /spend/logs": async (key, world, who) => {
+    expect(await logKeys('/spend/logs', key), who).toEqual([ownKeyId(key, world)]);
+    await refusedOutside('/spend/logs?user_id=u-outsider', key, who);
+    await refusedOutside(`/spend/logs?team_id=${world.teamId}`, key, who);
+  },
+  "its user's usage, or a team it admins @ GET /spend/logs": async (key, world, who) => {
+    expect(await logKeys('/spend/logs', key), who).toEqual([ownKeyId(key, world)]);
+    expect(await logKeys(`/spend/logs?team_id=${world.teamId}`, key), who).toEqual([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId].sort());
+    await refusedOutside(`/spend/logs?team_id=${world.otherTeamId}`, key, who);
+  },
+  "its user's teams @ GET /team/list": async (key, world, who) => {
+    const teams = (await gateway.send('GET', '/team/list', { key })).json() as { team_id: string }[];
+    expect(teams.map((t) => t.team_id), who).toEqual([world.teamId]);
+    await refusedOutside('/team/list?user_id=u-outsider', key, who);
+  },
+  "its user's teams @ GET /team/info": async (key, world, who) => {
+    const info = await gateway.send('GET', `/team/info?team_id=${world.teamId}`, { key });
+    expect(info.statusCode, who).toBe(200);
+    expect(info.json().team_info.team_alias, who).toBe('research');
+    await refusedOutside(`/team/info?team_id=${world.otherTeamId}`, key, who);
+    await refusedOutside('/team/info?team_id=no-such-team', key, who);
+  },
+  'a team it admins @ POST /team/member_add': async (key, world, who) => {
+    const added = await gateway.send('POST', '/team/member_add', { key, body: { team_id: world.teamId, member: { user_id: 'u-added', role: 'user' } } });
+    expect(added.statusCode, who).toBe(200);
+    await refusedOutside('/team/member_add', key, who, { team_id: world.otherTeamId, member: { user_id: 'u-sneak', role: 'user' } });
+  },
+  'a team it admins @ POST /team/member_update': async (key, world, who) => {
+    const changed = await gateway.send('POST', '/team/member_update', { key, body: { team_id: world.teamId, user_id: 'u-added', max_budget_in_team: 3 } });
+    expect(changed.statusCode, who).toBe(200);
+    await refusedOutside('/team/member_update', key, who, { team_id: world.otherTeamId, user_id: 'u-outsider', role: 'admin' });
+  },
+  'a team it admins @ POST /team/member_delete': async (key, world, who) => {
+    const removed = await gateway.send('POST', '/team/member_delete', { key, body: { team_id: world.teamId, user_id: 'u-added' } });
+    expect(removed.statusCode, who).toBe(200);
+    await refusedOutside('/team/member_delete', key, who, { team_id: world.otherTeamId, user_id: 'u-outsider' });
+  },
+  "its user @ GET /user/info": async (key, world, who) => {
+    const info = await gateway.send('GET', '/user/info', { key });
+    expect(info.statusCode, who).toBe(200);
+    expect(info.json().user_id, who).toBe(ownUser(key, world));
+    await refusedOutside('/user/info?user_id=u-outsider', key, who);
+  },
+};
 
 /** The README's "Who may call what" table: `METHOD /path` → caller → cell; '*' is "every other management route". */
 function readAccessTable(): Map<string, Record<string, string>> {
