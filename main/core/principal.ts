@@ -14,7 +14,7 @@ export type Principal =
       rpmLimit: number | null;
       tpmLimit: number | null;
       maxParallelRequests: number | null;
-      /** The key has a budget: admission reserves worst-case cost against it. */
+      /** The key has a budget, or a team or user whose budgets apply: admission reserves worst-case cost against them. */
       hasBudget: boolean;
     }
   /**

@@ -334,7 +334,9 @@ function rateLimited(message: string, retryAfter: number, headers: Record<string
 function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput, price: Price | undefined): GatewayError {
   if (refused.reason !== 'budget_exceeded') return new GatewayError('invalid_api_key', refused.message);
   const { choices, maxTokens } = readOutputBounds(input.endpoint, input.body);
-  const name = refused.keyAlias ?? `key ${refused.keyId}`;
+  // The key's own budget keeps its short name (the app's alias); a level above it says which:
+  // "team 'research'", "team member 'ana@example.com' in team 'research'", "user 'ana@example.com'".
+  const name = refused.level === 'key' ? refused.keyAlias ?? `key ${refused.keyId}` : refused.name;
   const left = Math.max(0, refused.maxBudgetMicros - refused.spendMicros - refused.reservedMicros);
   const perChoice = price === undefined || input.endpoint === 'embeddings' ? undefined : worstCaseOutputTokensPerChoice(price, maxTokens);
   const tokens = perChoice === undefined ? '' : ` at ${groupThousands(perChoice)} output tokens${choices > 1 ? ` x ${groupThousands(choices)} choices` : ''}`;
