@@ -207,6 +207,22 @@ describe.each(ENGINES)('budgets at every level on %s', (engine) => {
     }
   });
 
+  it("frees a deleted key's holds at its team and member, also when its user is deleted", async () => {
+    const { database, keys, teams, users, ledger } = await setup(engine);
+    const team = await teams.create({ team_alias: 'research', max_budget: 1, members: [{ user_email: 'ana@example.com' }, { user_email: 'bo@example.com' }] });
+    const idOf = (email: string) => team.members.find((member) => member.userEmail === email)!.userId;
+    const anaKey = (await keys.create({ key_alias: 'ana-laptop', team_id: team.id, user_id: idOf('ana@example.com') })).record.id;
+    const boKey = (await keys.create({ key_alias: 'bo-laptop', team_id: team.id, user_id: idOf('bo@example.com') })).record.id;
+    expect(await ledger.reserve(anaKey, 'ana-in-flight', 0.5 * USD)).toMatchObject({ ok: true });
+    expect(await ledger.reserve(boKey, 'bo-in-flight', 0.4 * USD)).toMatchObject({ ok: true });
+    await keys.delete({ keys: [anaKey] });
+    expect(await money.team(database.connection, team.id)).toEqual({ spend: 0, reserved: 0.4 * USD });
+    expect(await money.member(database.connection, team.id, idOf('ana@example.com'))).toEqual({ spend: 0, reserved: 0 });
+    await users.delete([idOf('bo@example.com')]);
+    expect(await money.team(database.connection, team.id)).toEqual({ spend: 0, reserved: 0 });
+    expect(await ledger.reserve((await keys.create({ key_alias: 'svc', team_id: team.id })).record.id, 'whole-budget', USD)).toMatchObject({ ok: true });
+  });
+
   it('frees every level of an expired lease in one sweep', async () => {
     const { database, keys, users } = await setup(engine);
     const user = await users.create({ user_email: 'ana@example.com', max_budget: 1 });
