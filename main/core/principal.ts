@@ -14,8 +14,13 @@ export type Principal =
       rpmLimit: number | null;
       tpmLimit: number | null;
       maxParallelRequests: number | null;
-      /** The key has a budget, or a team or user whose budgets apply: admission reserves worst-case cost against them. */
+      /** The key has a budget of its own: admission reserves worst-case cost against it (and refuses unpriced models). */
       hasBudget: boolean;
+      /**
+       * The key belongs to a team or a user, whose budgets apply too: admission reserves against
+       * them even when the key has no budget of its own. Absent = false (an ownerless key).
+       */
+      ownerBudgets?: boolean;
     }
   /**
    * A loopback Ollama client that sent no key, let in on /api/* by
