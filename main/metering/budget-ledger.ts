@@ -145,7 +145,7 @@ const HOLD = sql(
    WHERE id = ?
      AND (budget_reset_at IS NULL OR budget_reset_at > ?)
      AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING team_id, user_id`,
+   RETURNING team_id, user_id, key_alias`,
 );
 // Parameters: request, key, amount, created, lease, team, user, member.
 const RECORD_RESERVATION = sql(
@@ -272,14 +272,14 @@ function* releaseReservation(requestId: string): Generator<StorageQuery, boolean
  * no extra statement), else the refusal. `requested` and `ownHeld` are for the refusal's message:
  * the request's whole worst case, and what it holds already (not "others").
  */
-function* holdKeyOrRefuse(keyId: string, extra: number, now: number, requested: number, ownHeld: number): Generator<StorageQuery, KeyOwners | Exclude<ReserveResult, { ok: true }>, unknown> {
-  const owners = yield* get<KeyOwners>(HOLD, [extra, keyId, now, extra]);
+function* holdKeyOrRefuse(keyId: string, extra: number, now: number, requested: number, ownHeld: number): Generator<StorageQuery, HeldKey | Exclude<ReserveResult, { ok: true }>, unknown> {
+  const owners = yield* get<HeldKey>(HOLD, [extra, keyId, now, extra]);
   if (owners !== undefined) return owners;
   const row = yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId]);
   if (row === undefined) return { ok: false, reason: 'unknown_key', keyId, message: `No key with id ${keyId}.` };
   // Lazy reset at admission: the period ended, so spend starts again from 0.
   if (row.budget_reset_at !== null && row.budget_reset_at <= now && (yield* resetBudgetIfDue(keyId, now))) {
-    const again = yield* get<KeyOwners>(HOLD, [extra, keyId, now, extra]);
+    const again = yield* get<HeldKey>(HOLD, [extra, keyId, now, extra]);
     if (again !== undefined) return again;
   }
   return budgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
@@ -318,10 +318,9 @@ function* holdLevelsOrThrow(keyId: string, keyAlias: string | null, levels: Held
   }
 }
 
-const SELECT_ALIAS = sql('SELECT key_alias FROM virtual_keys WHERE id = ?');
-
-function* aliasOf(keyId: string): Generator<StorageQuery, string | null, unknown> {
-  return (yield* get<{ key_alias: string | null }>(SELECT_ALIAS, [keyId]))?.key_alias ?? null;
+/** What the key's hold returns: its owners, and its alias for a refusal above it. */
+interface HeldKey extends KeyOwners {
+  key_alias: string | null;
 }
 
 const reserveUnit = writeUnit(function* (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) {
@@ -329,7 +328,7 @@ const reserveUnit = writeUnit(function* (keyId: string, requestId: string, est: 
   if ('ok' in owners) return owners;
   const wanted = levelsOf(owners);
   // An ownerless key (the desktop's) stops here: no statement beyond its own hold.
-  const levels = wanted === NO_LEVELS ? NO_LEVELS : yield* holdLevelsOrThrow(keyId, yield* aliasOf(keyId), wanted, est, now, est, 0);
+  const levels = wanted === NO_LEVELS ? NO_LEVELS : yield* holdLevelsOrThrow(keyId, owners.key_alias, wanted, est, now, est, 0);
   if ((yield* run(RECORD_RESERVATION, [requestId, keyId, est, now, leaseUntil, levels.teamId, levels.userId, levels.member ? 1 : 0])).changes !== 1) {
     // Throwing rolls back the holds above.
     throw new Error(`Request ${requestId} already holds a budget reservation; request ids must be unique.`);
@@ -345,7 +344,7 @@ const topUpUnit = writeUnit(function* (keyId: string, requestId: string, est: nu
   if ('ok' in owners) return owners;
   // A request raises the levels it already holds (its key may have changed owner since).
   const wanted = existing === undefined ? levelsOf(owners) : levelsOfReservation(existing);
-  const levels = wanted.teamId === null && wanted.userId === null ? NO_LEVELS : yield* holdLevelsOrThrow(keyId, yield* aliasOf(keyId), wanted, est - held, now, est, held);
+  const levels = wanted.teamId === null && wanted.userId === null ? NO_LEVELS : yield* holdLevelsOrThrow(keyId, owners.key_alias, wanted, est - held, now, est, held);
   if ((yield* run(RAISE_RESERVATION, [requestId, keyId, est, now, leaseUntil, levels.teamId, levels.userId, levels.member ? 1 : 0])).changes !== 1) {
     throw new Error(`Request ${requestId} was already settled; its reservation cannot be raised.`);
   }
