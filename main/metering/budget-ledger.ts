@@ -1,8 +1,8 @@
 // Budget ledger: holds each request's worst-case cost against its key's budget at admission, and
 // against its team's, member-in-team's or user's (owner-budget-ledger.ts), all in one write unit
-// in the order key -> member -> team -> user (one conditional UPDATE ... RETURNING per level, so concurrent requests, on one process or on several
-// replicas sharing PostgreSQL, can never all squeeze under the limit), then moves the real cost to
-// spend exactly once per request id. One definition for both engines: synchronous on SQLite,
+// in the order key -> member -> team -> user (one conditional UPDATE ... RETURNING per level, so
+// concurrent requests, on one process or on several replicas sharing PostgreSQL, can never all
+// squeeze under the limit), then moves the real cost to spend exactly once per request id. One definition for both engines: synchronous on SQLite,
 // Promise-returning on PostgreSQL. Never checks-then-increments in two steps (LiteLLM #34732) and
 // never charges a request twice.
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
