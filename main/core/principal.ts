@@ -14,10 +14,15 @@ export type Principal =
       rpmLimit: number | null;
       tpmLimit: number | null;
       maxParallelRequests: number | null;
-      /** The key has a budget: admission reserves worst-case cost against it. */
+      /** The key has a budget of its own: admission reserves worst-case cost against it (and refuses unpriced models). */
       hasBudget: boolean;
       /** The user owning the key (LiteLLM's user_id), whose roles apply on the management API. */
       userId?: string | null;
+      /**
+       * The key belongs to a team or a user, whose budgets apply too: admission reserves against
+       * them even when the key has no budget of its own. Absent = false (an ownerless key).
+       */
+      ownerBudgets?: boolean;
     }
   /**
    * A loopback Ollama client that sent no key, let in on /api/* by

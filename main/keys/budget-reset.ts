@@ -1,11 +1,15 @@
-// Budget resets: when a key's budget_reset_at has passed, its spend goes back to 0 and the next
-// reset is scheduled one budget_duration later. Steps of the caller's unit of work, on either
-// engine (lazily at admission by the budget ledger, or in the key repository's periodic sweep). Never touches reserved money:
-// requests in flight keep their reservations across a reset. The reset is a compare-and-set on
-// budget_reset_at, so two sweeps (or two replicas) racing reset a key once.
-import { sql } from '../storage/sql-statement.js';
+// Budget resets: when a key's, team's or user's budget_reset_at has passed, its spend goes back to
+// 0 and the next reset is scheduled one budget_duration (its own) later. Steps of the caller's unit
+// of work, on either engine (lazily at admission by the budget ledger, or in the key repository's
+// periodic sweep). Never touches reserved money: requests in flight keep their reservations across
+// a reset. The reset is a compare-and-set on budget_reset_at, so two sweeps (or two replicas)
+// racing reset an entity once.
+import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import { all, get, run, type StorageQuery } from '../storage/storage-unit.js';
 import { nextScheduledAfter, parseDuration } from './parse-duration.js';
+
+/** The tables whose rows carry a budget with its own duration (memberships reset with nothing: they have no duration). */
+export type BudgetTable = 'virtual_keys' | 'teams' | 'users';
 
 interface DueRow {
   id: string;
@@ -13,10 +17,27 @@ interface DueRow {
   budget_reset_at: number;
 }
 
-const SELECT_ONE_DUE = sql('SELECT id, budget_duration, budget_reset_at FROM virtual_keys WHERE id = ? AND budget_reset_at <= ?');
-const SELECT_ALL_DUE = sql('SELECT id, budget_duration, budget_reset_at FROM virtual_keys WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= ?');
-/** Parameters: next, now, id, due. */
-const RESET = sql('UPDATE virtual_keys SET spend_micros = 0, budget_reset_at = ?, updated_at = ? WHERE id = ? AND budget_reset_at = ?');
+interface ResetStatements {
+  one: SqlStatement;
+  all: SqlStatement;
+  /** Parameters: next, now, id, due. */
+  reset: SqlStatement;
+}
+
+// One text per table, from this fixed list (never from input).
+function statementsFor(table: BudgetTable): ResetStatements {
+  return {
+    one: sql(`SELECT id, budget_duration, budget_reset_at FROM ${table} WHERE id = ? AND budget_reset_at <= ?`),
+    all: sql(`SELECT id, budget_duration, budget_reset_at FROM ${table} WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= ? ORDER BY id`),
+    reset: sql(`UPDATE ${table} SET spend_micros = 0, budget_reset_at = ?, updated_at = ? WHERE id = ? AND budget_reset_at = ?`),
+  };
+}
+
+const STATEMENTS: Record<BudgetTable, ResetStatements> = {
+  virtual_keys: statementsFor('virtual_keys'),
+  teams: statementsFor('teams'),
+  users: statementsFor('users'),
+};
 
 function nextResetOf(row: DueRow, nowMs: number): number | null {
   if (row.budget_duration === null) return null;
@@ -28,17 +49,30 @@ function nextResetOf(row: DueRow, nowMs: number): number | null {
   }
 }
 
-/** The sweep as part of a unit of work (either engine): resets every due key, returns their ids. */
-export function* resetAllDueBudgets(nowMs: number): Generator<StorageQuery, string[], unknown> {
+function* resetAllDueIn(table: BudgetTable, nowMs: number): Generator<StorageQuery, string[], unknown> {
+  const statements = STATEMENTS[table];
   const reset: string[] = [];
-  for (const row of yield* all<DueRow>(SELECT_ALL_DUE, [nowMs])) {
-    if ((yield* run(RESET, [nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at])).changes === 1) reset.push(row.id);
+  for (const row of yield* all<DueRow>(statements.all, [nowMs])) {
+    if ((yield* run(statements.reset, [nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at])).changes === 1) reset.push(row.id);
   }
   return reset;
 }
 
-/** Resets one key if due, as part of a unit of work (either engine); true when it did. */
-export function* resetBudgetIfDue(keyId: string, nowMs: number): Generator<StorageQuery, boolean, unknown> {
-  const row = yield* get<DueRow>(SELECT_ONE_DUE, [keyId, nowMs]);
-  return row !== undefined && (yield* run(RESET, [nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at])).changes === 1;
+/**
+ * The sweep as part of a unit of work (either engine): resets every due key, then every due team,
+ * then every due user (the ledger's lock order), each by its own duration. Returns the keys' ids
+ * (the key repository announces those); teams and users are reset all the same.
+ */
+export function* resetAllDueBudgets(nowMs: number): Generator<StorageQuery, string[], unknown> {
+  const keys = yield* resetAllDueIn('virtual_keys', nowMs);
+  yield* resetAllDueIn('teams', nowMs);
+  yield* resetAllDueIn('users', nowMs);
+  return keys;
+}
+
+/** Resets one key, team or user if due, as part of a unit of work (either engine); true when it did. */
+export function* resetBudgetIfDue(keyId: string, nowMs: number, table: BudgetTable = 'virtual_keys'): Generator<StorageQuery, boolean, unknown> {
+  const statements = STATEMENTS[table];
+  const row = yield* get<DueRow>(statements.one, [keyId, nowMs]);
+  return row !== undefined && (yield* run(statements.reset, [nextResetOf(row, nowMs), nowMs, row.id, row.budget_reset_at])).changes === 1;
 }

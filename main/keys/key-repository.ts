@@ -8,6 +8,7 @@ import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnect
 import { sqliteCodeOf } from '../storage/storage-error.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { resetAllDueBudgets } from './budget-reset.js';
+import { releaseDeletedKeyHolds } from './release-deleted-key-holds.js';
 import { KeyError } from './key-error.js';
 import { keyAllowsModel } from './key-allows-model.js';
 import { findTeam } from './team-repository.js';
@@ -268,6 +269,8 @@ const deleteKeys = writeUnit(function* (input: { keys?: string[]; key_aliases?: 
     if (id === undefined) notFound.push(alias);
     else ids.add(id);
   }
+  // Their requests in flight hold budget at the keys' team, member or user: freed first.
+  yield* releaseDeletedKeyHolds(ids);
   for (const id of ids) if ((yield* run(DELETE_BY_ID, [id])).changes === 1) deletedIds.push(id);
   return { deletedIds, notFound };
 });

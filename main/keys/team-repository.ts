@@ -3,7 +3,8 @@
 // synchronous on SQLite, Promise-returning on PostgreSQL. Adding a member who is not a user yet
 // creates the user (LiteLLM does the same); deleting a team deletes its keys and memberships in the
 // same transaction (LiteLLM's /team/delete "delete team and associated team keys"). Budgets, limits
-// and `blocked` are stored here; enforcing them at admission is issue 17 item 3's (not done yet).
+// and `blocked` are stored here; the budget ledger (main/metering/owner-budget-ledger.ts) enforces
+// the budgets at admission; limits and `blocked` are not enforced yet.
 import { randomUUID } from 'node:crypto';
 import { deleteTeamKeys } from '../keys/key-ownership.js';
 import type { KeyChange } from '../keys/key-repository.js';

@@ -36,6 +36,9 @@ function toPrincipal(result: KeyVerification): Principal | undefined {
       maxParallelRequests: key.maxParallelRequests,
       hasBudget: key.maxBudgetMicros !== null,
       userId: key.userId,
+      // A team's or user's key is held against its owners' budgets even with none of its own;
+      // an ownerless key without a budget skips the ledger altogether (the desktop's common case).
+      ownerBudgets: key.teamId !== null || key.userId !== null,
     };
   }
   // The refusal names the key it is about, so its usage row is that key's (and its app's).

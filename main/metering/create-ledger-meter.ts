@@ -98,8 +98,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
    * is priced at zero (the budget is skipped, as LiteLLM does). Throws GatewayError (400) when
    * the cost cannot be bounded: no known price, or output we cannot price.
    */
-  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number): number | undefined => {
+  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number, failClosed: boolean): number | undefined => {
     if (price === undefined) {
+      if (!failClosed) return undefined;
       // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
       throw new GatewayError('invalid_request',
         `Model "${target.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
@@ -108,6 +109,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     if (isFree(price)) return undefined;
     const { maxTokens, choices, unpricedOutput } = readOutputBounds(input.endpoint, input.body);
     if (unpricedOutput !== undefined) {
+      if (!failClosed) return undefined;
       throw new GatewayError('invalid_request',
         `This request asks for ${unpricedOutput} output, which is billed at rates Switchboard does not know, so this key's budget ` +
         'cannot be enforced for it. Ask for text only, or use a key without a budget.', { param: Array.isArray(input.body.modalities) ? 'modalities' : 'audio' });
@@ -164,7 +166,11 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     let ticket: RateLimitTicket | undefined;
     let headers: Record<string, string> = {};
     // The budget this request draws on, what its reservation holds, and the deployment last covered.
-    const budgetKeyId = principal.kind === 'virtual' && principal.hasBudget ? principal.keyId : undefined;
+    const budgetKeyId = principal.kind === 'virtual' && (principal.hasBudget || principal.ownerBudgets === true) ? principal.keyId : undefined;
+    // Fail closed on unknown prices only for a key's own budget: a key whose only budgets are its
+    // team's or user's (which admission cannot see here) is admitted on an unpriced model at $0,
+    // as a key without a budget is, rather than refused for a budget that may not exist.
+    const failClosed = principal.kind === 'virtual' && principal.hasBudget;
     let reservedMicros = 0;
     let covered = deployment;
     const base = (): UsageRecord => ({
@@ -205,7 +211,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         ticket = decision.ticket;
         headers = decision.headers;
         if (budgetKeyId !== undefined) {
-          const worst = worstCaseOn(deployment, price, input, promptEstimate);
+          const worst = worstCaseOn(deployment, price, input, promptEstimate, failClosed);
           const reserved = (yield deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined })) as ReserveResult;
           if (!reserved.ok) throw budgetRefusal(reserved, input, price);
           reservedMicros = reserved.reservedMicros;
@@ -243,7 +249,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
         if (target === covered) return;
         const targetPrice = priceOf(target);
-        const worst = worstCaseOn(target, targetPrice, input, promptEstimate);
+        const worst = worstCaseOn(target, targetPrice, input, promptEstimate, failClosed);
         if (worst === undefined || worst <= reservedMicros) {
           covered = target;
           return;
@@ -334,7 +340,9 @@ function rateLimited(message: string, retryAfter: number, headers: Record<string
 function budgetRefusal(refused: Exclude<ReserveResult, { ok: true }>, input: AdmissionInput, price: Price | undefined): GatewayError {
   if (refused.reason !== 'budget_exceeded') return new GatewayError('invalid_api_key', refused.message);
   const { choices, maxTokens } = readOutputBounds(input.endpoint, input.body);
-  const name = refused.keyAlias ?? `key ${refused.keyId}`;
+  // The key's own budget keeps its short name (the app's alias); a level above it says which:
+  // "team 'research'", "team member 'ana@example.com' in team 'research'", "user 'ana@example.com'".
+  const name = refused.level === 'key' ? refused.keyAlias ?? `key ${refused.keyId}` : refused.name;
   const left = Math.max(0, refused.maxBudgetMicros - refused.spendMicros - refused.reservedMicros);
   const perChoice = price === undefined || input.endpoint === 'embeddings' ? undefined : worstCaseOutputTokensPerChoice(price, maxTokens);
   const tokens = perChoice === undefined ? '' : ` at ${groupThousands(perChoice)} output tokens${choices > 1 ? ` x ${groupThousands(choices)} choices` : ''}`;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
+import { createTeamRepository } from '../../../main/keys/team-repository.js';
 import { createBudgetLedger, type BudgetLedger } from '../../../main/metering/budget-ledger.js';
 import { createRateLimiter, type RateLimiter } from '../../../main/metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
@@ -154,6 +155,19 @@ describe('createLedgerMeter', () => {
     const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'app-b', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: true };
     expect(() => meter.admit(admission(principal, deployment({}), 'unpriced-1'))).toThrow(/no known price/);
     expect(rows()[0]).toMatchObject({ request_id: 'unpriced-1', status: 'rejected', http_status: 400 });
+  });
+
+  it("holds a team key without a budget of its own against its team's budget, naming the team when it refuses, and admits it at $0 on a model with no known price", () => {
+    const team = createTeamRepository(db, clock).create({ team_alias: 'research', max_budget: 0.0003 });
+    const { record } = createKeyRepository(db, clock).create({ key_alias: 'svc', team_id: team.id });
+    const principal: Principal = { kind: 'virtual', keyId: record.id, alias: 'svc', models: [], rpmLimit: null, tpmLimit: null, maxParallelRequests: null, hasBudget: false, ownerBudgets: true };
+    // Worst case $0.000206 (prompt at $1/M, 100 output tokens at $2/M): one fits in $0.0003, two do not.
+    const first = meter.admit(admission(principal, deployment(), 'team-1'));
+    expect(held(principal).reservedMicros).toBeGreaterThan(0);
+    expect(refusalOf(() => meter.admit(admission(principal, deployment(), 'team-2'))).message).toMatch(/^Budget exceeded for team 'research': .*; team 'research' has .* left of its \$0\.0003 budget \(\$0\.00021 more is held by requests in progress\)/);
+    first.finish(finished(deployment(), { requestId: 'team-1' }));
+    // The team's budget may not exist, and the key has none: an unknown price is not refused for it.
+    expect(() => meter.admit(admission(principal, deployment({}), 'team-unpriced')).finish(finished(deployment({}), { requestId: 'team-unpriced' }))).not.toThrow();
   });
 
   describe('per-attempt cover (S38)', () => {

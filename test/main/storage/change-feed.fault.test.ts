@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
+import { createTeamRepository } from '../../../main/keys/team-repository.js';
 import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
 import { createChangeFeed, type ChangeFeed } from '../../../main/storage/change-feed.js';
 import { createModelRepository } from '../../../main/storage/model-repository.js';
@@ -130,6 +131,28 @@ describe('createChangeFeed', () => {
     expect(changes.topics).toEqual(['keys', 'settings']);
     const versions = await a.pool.query<{ topic: string; version: number }>('SELECT topic, version FROM change_versions ORDER BY topic');
     expect(versions.rows).toEqual([{ topic: 'keys', version: 1 }, { topic: 'models', version: 0 }, { topic: 'settings', version: 1 }]);
+  });
+
+  it("delivers a key's change of owner (admission reads it from the cache), and nothing for the spend its team's requests make", async () => {
+    const { a, changes } = await twoReplicas({ pollMs: 100 });
+    const clock = fakeClock();
+    const keys = createKeyRepository(a, clock);
+    const created = changes.next('keys');
+    const { record } = await keys.create({ key_alias: 'svc' });
+    await created;
+    const team = await createTeamRepository(a, clock).create({ team_alias: 'research', max_budget: 10 });
+    const moved = changes.next('keys');
+    await keys.update(record.id, { team_id: team.id });
+    await moved;
+    // A request through the team key holds and charges the key and its team: no change to report.
+    const ledger = createBudgetLedger(a, { clock });
+    expect(await ledger.reserve(record.id, 'r1', 1_000)).toMatchObject({ ok: true });
+    await ledger.settle('r1', 500);
+    const marker = changes.next('settings');
+    await createSettingsRepository(a).set('marker', 1);
+    await marker;
+    await changes.next('never', 1, 250).catch(() => undefined);
+    expect(changes.topics).toEqual(['keys', 'keys', 'settings']);
   });
 
   it("still delivers within about a second by the poll when B's LISTEN session is killed, and listens again", async () => {
