@@ -319,8 +319,9 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   registerManagementZone(app, { authenticator, port: portOf, ...(deps.callerRoles ? { callerRoles: deps.callerRoles } : {}) }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
     if (deps.keys && deps.teams && deps.users) {
-      registerTeamRoutes(zone, { teams: deps.teams, users: deps.users, keys: deps.keys });
-      registerUserRoutes(zone, { users: deps.users, teams: deps.teams, keys: deps.keys });
+      const beforeRead = deps.spend?.flush;
+      registerTeamRoutes(zone, { teams: deps.teams, users: deps.users, keys: deps.keys, ...(beforeRead ? { beforeRead } : {}) });
+      registerUserRoutes(zone, { users: deps.users, teams: deps.teams, keys: deps.keys, ...(beforeRead ? { beforeRead } : {}) });
     }
     if (deps.spend) registerSpendRoutes(zone, deps.spend.queries, deps.spend.flush, now);
     if (deps.requireKeys) registerAdminKeyRoutes(zone, { authenticator, generate: generateAdminKey, ...deps.requireKeys });

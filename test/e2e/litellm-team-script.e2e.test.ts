@@ -109,7 +109,9 @@ describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', 
     expect(info.json.keys).toHaveLength(1);
     expect(info.json.keys[0]).toMatchObject({ token: generated.json.token, key_alias: 'krrish-laptop', team_id: teamId, user_id: 'krrish@example.com' });
     expect(info.json.keys[0].spend).toBeCloseTo(CALL_USD, 9);
-    expect(info.json.team_memberships).toEqual([{ team_id: teamId, user_id: 'krrish@example.com', spend: 0, max_budget_in_team: 2 }]);
+    // The call is charged to the team and to the member's spend in it (read at once: the routes flush first).
+    expect(info.json.team_memberships).toEqual([{ team_id: teamId, user_id: 'krrish@example.com', spend: expect.closeTo(CALL_USD, 9), max_budget_in_team: 2 }]);
+    expect(info.json.team_info.spend).toBeCloseTo(CALL_USD, 9);
     expect((await admin(url, `/key/list?team_id=${encodeURIComponent(teamId)}`)).json.keys.map((k: { token: string }) => k.token)).toEqual([generated.json.token]);
     // The team's and the member's requests in /spend/logs: the one call, under the team key.
     for (const filter of [`team_id=${encodeURIComponent(teamId)}`, `user_id=${encodeURIComponent('krrish@example.com')}`]) {

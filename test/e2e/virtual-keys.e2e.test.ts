@@ -556,7 +556,7 @@ describe('management API error cases, in OpenAI\'s error shape', () => {
     ['/key/list?size=-5', 'size'],
     ['/spend/logs?page=zero', 'page'],
     ['/spend/logs?start_date=yesterday', 'start_date'],
-    ['/usage/summary?group_by=user', 'group_by'],
+    ['/usage/summary?group_by=organization', 'group_by'],
     ['/usage/summary?start=2026-03-02&end=2026-03-01', 'start'],
   ])('refuses GET %s with 400 naming %s', async (path, param) => {
     expectError(await gw.api('GET', path), 400, 'invalid_request', param);

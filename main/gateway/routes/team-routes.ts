@@ -25,12 +25,21 @@ export interface TeamRouteDeps {
   teams: TeamStore<CallMode>;
   users: UserStore<CallMode>;
   keys: KeyStore<CallMode>;
+  /**
+   * Writes the queued usage rows first (a Promise on PostgreSQL): team, member and user spend is
+   * charged when a request's row is written, so a read right after a request must flush.
+   */
+  beforeRead?: () => unknown;
 }
 
 export function registerTeamRoutes(app: FastifyInstance, deps: TeamRouteDeps): void {
   const { teams, users, keys } = deps;
   app.register(async (scope) => {
     scope.setErrorHandler(ownerErrorHandler);
+    // Every answer here shows spend (a team's, a member's, a user's, their keys'): settled first.
+    scope.addHook('preHandler', async () => {
+      await deps.beforeRead?.();
+    });
 
     scope.post('/team/new', async (request) => {
       const { members_with_roles, ...fields } = parseBody(teamNewRequestSchema, request.body ?? {});

@@ -23,12 +23,21 @@ export interface UserRouteDeps {
   users: UserStore<CallMode>;
   teams: TeamStore<CallMode>;
   keys: KeyStore<CallMode>;
+  /**
+   * Writes the queued usage rows first (a Promise on PostgreSQL): team, member and user spend is
+   * charged when a request's row is written, so a read right after a request must flush.
+   */
+  beforeRead?: () => unknown;
 }
 
 export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
   const { users, teams, keys } = deps;
   app.register(async (scope) => {
     scope.setErrorHandler(ownerErrorHandler);
+    // Every answer here shows spend (a team's, a member's, a user's, their keys'): settled first.
+    scope.addHook('preHandler', async () => {
+      await deps.beforeRead?.();
+    });
 
     scope.post('/user/new', async (request) => {
       const { auto_create_key, ...fields } = parseBody(userNewRequestSchema, request.body ?? {});
