@@ -316,7 +316,12 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
   const healthChecks = createBackgroundHealthChecks({
     probe: inference, deployments: () => router.groups().flatMap((g) => g.deployments), health: () => router.health, allowedFails: settings.allowedFails, now,
   });
-  registerManagementZone(app, { authenticator, port: portOf, ...(deps.callerRoles ? { callerRoles: deps.callerRoles } : {}) }, (zone) => {
+  const keyStore = deps.keys;
+  const keyOwner = keyStore === undefined ? undefined : async (ref: string) => {
+    const record = await keyStore.info(ref);
+    return record ? { userId: record.userId, teamId: record.teamId } : null;
+  };
+  registerManagementZone(app, { authenticator, port: portOf, ...(deps.callerRoles ? { callerRoles: deps.callerRoles } : {}), ...(keyOwner ? { keyOwner } : {}) }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
     if (deps.keys && deps.teams && deps.users) {
       const beforeRead = deps.spend?.flush;

@@ -102,6 +102,12 @@ describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', 
     expect((await asMember(`/team/info?team_id=${encodeURIComponent(teamId)}`)).status).toBe(200);
     expect((await asMember(`/key/list?team_id=${encodeURIComponent(teamId)}`)).json.error.code).toBe('outside_your_scope');
     expect((await asMember('/settings')).json.error.code).toBe('admin_only');
+    // It makes a key for itself (its own user's, whatever the engine), and may not touch the team's.
+    const made = await fetch(`${url}/key/generate`, { method: 'POST', headers: { authorization: `Bearer ${generated.json.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ key_alias: 'krrish-phone' }) });
+    expect(made.status).toBe(200);
+    expect(await made.json()).toMatchObject({ key_alias: 'krrish-phone', user_id: 'krrish@example.com', team_id: null });
+    const blocked = await fetch(`${url}/key/block`, { method: 'POST', headers: { authorization: `Bearer ${generated.json.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ key: 'key_not_mine' }) });
+    expect(blocked.status).toBe(403);
 
     const info = await admin(url, `/team/info?team_id=${encodeURIComponent(teamId)}`);
     expect(info.status).toBe(200);

@@ -27,16 +27,16 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>
       throw error;
     });
 
-    scope.post('/key/generate', async (request) => {
+    scope.post('/key/generate', { config: { access: 'scoped', scope: 'key-generate' } }, async (request) => {
       // Every field is optional: an empty request makes a key with no limits.
       const { key, record } = await keys.create(parseBody(keyFieldsSchema, request.body ?? {}));
       return { key, ...describeKey(record) };
     });
-    scope.post('/key/update', async (request) => {
+    scope.post('/key/update', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => {
       const { key, ...fields } = parseBody(keyUpdateRequestSchema, request.body);
       return describeKey(await keys.update(key, fields));
     });
-    scope.post('/key/delete', async (request) => {
+    scope.post('/key/delete', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => {
       const input = parseBody(keyDeleteRequestSchema, request.body);
       if (!input.keys && !input.key_aliases) throw new GatewayError('invalid_request', 'Send {"keys": [...]} or {"key_aliases": [...]}', { param: 'keys' });
       const { deletedIds, notFound } = await keys.delete(input);
@@ -65,10 +65,10 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyStore<CallMode>
       const { key, record } = await keys.regenerate(keyRef);
       return { key, ...describeKey(record) };
     };
-    scope.post('/key/regenerate', async (request) => regenerate(parseBody(keyRefRequestSchema, request.body).key));
-    scope.post<{ Params: { key: string } }>('/key/:key/regenerate', async (request) => regenerate(ref(request.params.key)));
-    scope.post('/key/block', async (request) => describeKey(await keys.block(parseBody(keyRefRequestSchema, request.body).key)));
-    scope.post('/key/unblock', async (request) => describeKey(await keys.unblock(parseBody(keyRefRequestSchema, request.body).key)));
+    scope.post('/key/regenerate', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => regenerate(parseBody(keyRefRequestSchema, request.body).key));
+    scope.post<{ Params: { key: string } }>('/key/:key/regenerate', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => regenerate(ref(request.params.key)));
+    scope.post('/key/block', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => describeKey(await keys.block(parseBody(keyRefRequestSchema, request.body).key)));
+    scope.post('/key/unblock', { config: { access: 'scoped', scope: 'key-change' } }, async (request) => describeKey(await keys.unblock(parseBody(keyRefRequestSchema, request.body).key)));
   });
 }
 

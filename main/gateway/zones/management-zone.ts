@@ -13,7 +13,7 @@ import { createBrowserOriginGuard, ownOrigins } from '../plugins/browser-origin-
 import { presentedKey, type Authenticator } from '../plugins/authenticate.js';
 import { rejectRepeatedQuery } from '../plugins/query-parameters.js';
 import type { CallerRoles } from '../../keys/caller-roles.js';
-import { applyBodyScope, applyQueryScope } from './member-scopes.js';
+import { applyBodyScope, applyQueryScope, type KeyOwnerLookup } from './member-scopes.js';
 import { ownKeyOnly } from './own-key-only.js';
 import { stampZone } from './route-zone.js';
 
@@ -22,6 +22,8 @@ export interface ManagementZoneOptions {
   port: (request: FastifyRequest) => number;
   /** A key's user's roles (proxy_admin, team admin, member); without it a user's key is a plain key. */
   callerRoles?: (userId: string) => CallerRoles | null | Promise<CallerRoles | null>;
+  /** Who owns a key a user's key names in a body (key changes are allowed on its own or its teams' keys only). */
+  keyOwner?: KeyOwnerLookup;
 }
 
 export function registerManagementZone(app: FastifyInstance, options: ManagementZoneOptions, routes: (zone: FastifyInstance) => void): void {
@@ -77,14 +79,9 @@ export function registerManagementZone(app: FastifyInstance, options: Management
     });
     zone.addHook('preValidation', rejectRepeatedQuery);
     // A user's key on a route whose body names a team: checked once the body is parsed.
-    zone.addHook('preHandler', (request, _reply, done) => {
+    zone.addHook('preHandler', async (request) => {
       const scope = request.routeOptions.config.scope;
-      try {
-        if (request.callerRoles !== undefined && scope !== undefined) applyBodyScope(scope, request, request.callerRoles);
-      } catch (error) {
-        return done(error as Error);
-      }
-      done();
+      if (request.callerRoles !== undefined && scope !== undefined) await applyBodyScope(scope, request, request.callerRoles, options.keyOwner);
     });
     routes(zone);
   });

@@ -274,6 +274,49 @@ async function teamWorld(): Promise<TeamWorld> {
 
 type ScopedCheck = (key: string, world: TeamWorld, who: string) => Promise<void>;
 
+/** The key-changing routes, each done on a spare key the caller may change and refused on others' keys. */
+function keyChangeCells(): Record<string, ScopedCheck> {
+  let n = 0;
+  const act = (route: string, id: string): [string, string, unknown] => {
+    n += 1;
+    if (route === '/key/:key/regenerate') return ['POST', `/key/${id}/regenerate`, {}];
+    if (route === '/key/delete') return ['POST', route, { keys: [id] }];
+    if (route === '/key/update') return ['POST', route, { key: id, key_alias: `renamed-${n}` }];
+    return ['POST', route, { key: id }];
+  };
+  const cells: Record<string, ScopedCheck> = {};
+  for (const route of ['/key/update', '/key/delete', '/key/regenerate', '/key/:key/regenerate', '/key/block', '/key/unblock']) {
+    const check = (teamAdmin: boolean): ScopedCheck => async (key, world, who) => {
+      const mine = gateway.keys.create({ user_id: ownUser(key, world) }).record.id;
+      const teams = gateway.keys.create({ team_id: world.teamId }).record.id;
+      for (const id of teamAdmin ? [mine, teams] : [mine]) {
+        const [method, path, body] = act(route, id);
+        const done = await gateway.send(method, path, { key, body });
+        expect(done.statusCode, `${who}: ${path} on ${id}`).toBe(200);
+      }
+      const refused = teamAdmin ? [world.outsiderKeyId, 'key_does_not_exist'] : [teams, world.outsiderKeyId, 'key_does_not_exist'];
+      for (const id of refused) {
+        const [method, path, body] = act(route, id);
+        const res = await gateway.send(method, path, { key, body });
+        expect(res.statusCode, `${who}: ${path} on ${id}`).toBe(403);
+        expect(res.json().error.code, `${who}: ${path} on ${id}`).toBe('outside_your_scope');
+      }
+    };
+    cells[`its user's keys @ POST ${route}`] = check(false);
+    cells[`its user's keys, or a team it admins @ POST ${route}`] = check(true);
+  }
+  // By alias: never for a user's key.
+  cells["its user's keys @ POST /key/delete"] = withAliasRefusal(cells["its user's keys @ POST /key/delete"]!);
+  return cells;
+}
+
+function withAliasRefusal(check: ScopedCheck): ScopedCheck {
+  return async (key, world, who) => {
+    await check(key, world, who);
+    await refusedOutside('/key/delete', key, who, { key_aliases: ['member-laptop'] });
+  };
+}
+
 async function refusedOutside(path: string, key: string, who: string, body?: unknown): Promise<void> {
   const res = await gateway.send(body === undefined ? 'GET' : 'POST', path, { key, ...(body === undefined ? {} : { body }) });
   expect(res.statusCode, `${who}: ${path}`).toBe(403);
@@ -282,19 +325,23 @@ async function refusedOutside(path: string, key: string, who: string, body?: unk
 
 const keyTokens = async (path: string, key: string) => ((await gateway.send('GET', path, { key })).json().keys as { token: string }[]).map((k) => k.token).sort();
 const logKeys = async (path: string, key: string) => [...new Set(((await gateway.send('GET', path, { key })).json().data as { api_key: string }[]).map((r) => r.api_key))].sort();
+const idsOwnedBy = (filter: { userId?: string; teamId?: string }) => gateway.keys.list({ ...filter, pageSize: 100 }).keys.map((k) => k.id).sort();
 const ownKeyId = (key: string, world: TeamWorld) => (key === world.memberKey ? world.memberKeyId : world.adminKeyId);
 const ownUser = (key: string, world: TeamWorld) => (key === world.memberKey ? 'u-member' : 'u-admin');
 
 /** One check per scoped cell of the README table ("cell @ METHOD /path"). */
 const SCOPED_CELLS: Record<string, ScopedCheck> = {
   "its user's keys @ GET /key/list": async (key, world, who) => {
-    expect(await keyTokens('/key/list', key), who).toEqual([ownKeyId(key, world)]);
+    // Its user's keys (the cells before may have made more of them), and nobody else's.
+    expect(await keyTokens('/key/list', key), who).toEqual(idsOwnedBy({ userId: ownUser(key, world) }));
+    expect(await keyTokens('/key/list', key), who).toContain(ownKeyId(key, world));
     await refusedOutside('/key/list?user_id=u-outsider', key, who);
     await refusedOutside(`/key/list?team_id=${world.teamId}`, key, who);
   },
   "its user's keys, or a team it admins @ GET /key/list": async (key, world, who) => {
-    expect(await keyTokens('/key/list', key), who).toEqual([ownKeyId(key, world)]);
-    expect(await keyTokens(`/key/list?team_id=${world.teamId}`, key), who).toEqual([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId].sort());
+    expect(await keyTokens('/key/list', key), who).toEqual(idsOwnedBy({ userId: ownUser(key, world) }));
+    expect(await keyTokens(`/key/list?team_id=${world.teamId}`, key), who).toEqual(idsOwnedBy({ teamId: world.teamId }));
+    expect(idsOwnedBy({ teamId: world.teamId }), who).toEqual(expect.arrayContaining([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId]));
     await refusedOutside(`/key/list?team_id=${world.otherTeamId}`, key, who);
     await refusedOutside('/key/list?user_id=u-outsider', key, who);
   },
@@ -335,6 +382,23 @@ const SCOPED_CELLS: Record<string, ScopedCheck> = {
     expect(removed.statusCode, who).toBe(200);
     await refusedOutside('/team/member_delete', key, who, { team_id: world.otherTeamId, user_id: 'u-outsider' });
   },
+  'for its user @ POST /key/generate': async (key, world, who) => {
+    const made = await gateway.send('POST', '/key/generate', { key, body: {} });
+    expect(made.statusCode, who).toBe(200);
+    expect(made.json(), who).toMatchObject({ user_id: ownUser(key, world), team_id: null });
+    await refusedOutside('/key/generate', key, who, { team_id: world.teamId });
+    await refusedOutside('/key/generate', key, who, { user_id: 'u-outsider' });
+  },
+  'for its user, or a team it admins @ POST /key/generate': async (key, world, who) => {
+    const own = await gateway.send('POST', '/key/generate', { key, body: {} });
+    expect(own.json(), who).toMatchObject({ user_id: ownUser(key, world) });
+    const service = await gateway.send('POST', '/key/generate', { key, body: { team_id: world.teamId } });
+    expect(service.statusCode, who).toBe(200);
+    expect(service.json(), who).toMatchObject({ team_id: world.teamId, user_id: null });
+    await refusedOutside('/key/generate', key, who, { team_id: world.otherTeamId });
+    await refusedOutside('/key/generate', key, who, { user_id: 'u-outsider' });
+  },
+  ...keyChangeCells(),
   "its user @ GET /user/info": async (key, world, who) => {
     const info = await gateway.send('GET', '/user/info', { key });
     expect(info.statusCode, who).toBe(200);
