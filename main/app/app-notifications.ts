@@ -23,6 +23,11 @@ export function describeNotification(notification: AppNotification): Notificatio
     case 'budget': {
       const { alert } = notification;
       const spent = `${formatUsd(alert.spendMicros)} of ${formatUsd(alert.maxBudgetMicros)}`;
+      if (alert.soft) {
+        return alert.level === 100
+          ? { title: `${alert.app} has reached its soft budget`, body: `${spent} spent. Requests are still served: a soft budget only warns.` }
+          : { title: `${alert.app} has used 80% of its soft budget`, body: `${spent} spent.` };
+      }
       return alert.level === 100
         ? { title: `${alert.app} has used its whole budget`, body: `${spent} spent. Its requests are refused until the budget resets or you raise it in the dashboard.` }
         : { title: `${alert.app} has used 80% of its budget`, body: `${spent} spent.` };

@@ -30,7 +30,7 @@ export interface GatewayClient {
   switchModel(model: string): Promise<ActiveModelView>;
   /** Requests and spend in [start, end) (epoch ms). */
   usage(start: number, end: number): Promise<UsageToday>;
-  /** Every virtual key's spend and budget. */
+  /** Every virtual key's spend and budget, and every team's and user's (a team's soft budget too). */
   keyBudgets(): Promise<KeyBudget[]>;
 }
 
@@ -57,6 +57,20 @@ const keyListSchema = z.object({
   total_pages: z.number().int(),
 });
 const errorSchema = z.object({ error: z.object({ message: z.string() }) });
+
+const teamListSchema = z.array(z.object({
+  team_id: z.string(),
+  team_alias: z.string().nullable(),
+  spend: z.number(),
+  max_budget: z.number().nullable(),
+  soft_budget: z.number().nullable(),
+}));
+
+const userListSchema = z.object({
+  users: z.array(z.object({ user_id: z.string(), user_email: z.string().nullable(), spend: z.number(), max_budget: z.number().nullable() })),
+  page: z.number(),
+  total_pages: z.number(),
+});
 
 /** The largest page /key/list serves (MAX_KEY_LIST_PAGE_SIZE). */
 const KEY_PAGE_SIZE = 100;
@@ -114,6 +128,25 @@ export function createGatewayClient(options: { inject: Inject; port: number; adm
           });
         }
         if (list.current_page >= list.total_pages) break;
+      }
+      // Teams' budgets and soft budgets, and users' budgets, announced like the keys' (ids of their
+      // own). A gateway built without teams (404) has none.
+      const teams = await call(teamListSchema, 'GET', '/team/list').catch((error: unknown) => {
+        if (error instanceof GatewayRequestError && error.status === 404) return null;
+        throw error;
+      });
+      if (teams === null) return budgets;
+      for (const team of teams) {
+        const app = `team '${team.team_alias ?? team.team_id}'`;
+        if (team.max_budget !== null) budgets.push({ keyId: `team:${team.team_id}`, app, spendMicros: usdToMicros(team.spend), maxBudgetMicros: usdToMicros(team.max_budget) });
+        if (team.soft_budget !== null) budgets.push({ keyId: `team-soft:${team.team_id}`, app, spendMicros: usdToMicros(team.spend), maxBudgetMicros: usdToMicros(team.soft_budget), soft: true });
+      }
+      for (let page = 1; page <= MAX_KEY_PAGES; page += 1) {
+        const list = await call(userListSchema, 'GET', `/user/list?page=${page}&page_size=${KEY_PAGE_SIZE}`);
+        for (const user of list.users) {
+          if (user.max_budget !== null) budgets.push({ keyId: `user:${user.user_id}`, app: `user '${user.user_email ?? user.user_id}'`, spendMicros: usdToMicros(user.spend), maxBudgetMicros: usdToMicros(user.max_budget) });
+        }
+        if (list.page >= list.total_pages) break;
       }
       return budgets;
     },

@@ -1,4 +1,5 @@
-// Budget alerts without the desktop app: when a key's spend crosses 80% or 100% of its budget,
+// Budget alerts without the desktop app: when a key's, a team's or a user's spend crosses 80% or
+// 100% of its budget (or a team's of its soft budget),
 // one log line and, when a webhook is configured, one Slack-compatible post; each threshold once
 // per budget period (budget-thresholds.ts decides). Levels already reached when the gateway
 // starts count as announced, so a restart does not repeat them. check() is synchronous and cheap
@@ -28,6 +29,10 @@ export interface BudgetAlerts {
 }
 
 export function budgetAlertMessage(alert: BudgetAlert): string {
+  if (alert.soft) {
+    const used = alert.level === 100 ? 'has reached' : 'has used 80% of';
+    return `Switchboard: ${alert.app} ${used} its ${formatUsd(alert.maxBudgetMicros)} soft budget (${formatUsd(alert.spendMicros)} spent). Requests are still served: a soft budget only warns.`;
+  }
   const what = alert.level === 100 ? 'has used all of its' : `has used ${alert.level}% of its`;
   const next = alert.level === 100 ? ' Requests to priced models are refused until the budget resets or is raised.' : '';
   return `Switchboard: ${alert.app} ${what} ${formatUsd(alert.maxBudgetMicros)} budget (${formatUsd(alert.spendMicros)} spent).${next}`;

@@ -1,5 +1,6 @@
-// Decides when to tell the user an app (a virtual key) has used 80% or 100% of its budget (the
-// desktop notifications and the gateway's webhook and log line alike): once
+// Decides when to tell the user an app (a virtual key), a team or a user has used 80% or 100% of
+// its budget, or of a team's soft budget (the desktop notifications and the gateway's webhook and
+// log line alike): once
 // per threshold crossed, re-armed when spend falls back (budget reset or raised). Pure: takes
 // the keys' spend and the levels already announced, returns the alerts and the new levels.
 // Money is integer micro-USD; never formats, never shows a key.
@@ -14,6 +15,8 @@ export interface KeyBudget {
   spendMicros: number;
   /** null = no budget. */
   maxBudgetMicros: number | null;
+  /** A soft budget (a team's soft_budget): it warns at 80% and 100% and never refuses. */
+  soft?: boolean;
 }
 
 export interface BudgetAlert {
@@ -22,6 +25,7 @@ export interface BudgetAlert {
   level: BudgetLevel;
   spendMicros: number;
   maxBudgetMicros: number;
+  soft?: boolean;
 }
 
 /** Key id -> the highest level already announced for the current budget period. */
@@ -48,7 +52,7 @@ export function checkBudgets(keys: readonly KeyBudget[], announced: AnnouncedBud
     // Only a rise is news: 80% -> 100% alerts again, 100% -> 80% (budget raised) does not.
     // Jumping from below 80% straight to 100% is one alert, not two.
     if (previous === undefined || level > previous) {
-      alerts.push({ keyId: key.keyId, app: key.app, level, spendMicros: key.spendMicros, maxBudgetMicros: key.maxBudgetMicros! });
+      alerts.push({ keyId: key.keyId, app: key.app, level, spendMicros: key.spendMicros, maxBudgetMicros: key.maxBudgetMicros!, ...(key.soft ? { soft: true } : {}) });
     }
   }
   return { alerts, announced: next };

@@ -16,6 +16,14 @@ describe('app-notifications', () => {
     expect(text.body).toContain('refused');
   });
 
+  it('words a team\'s soft budget as a warning, never as a refusal', () => {
+    const reached = describeNotification({ kind: 'budget', alert: { keyId: 'team-soft:t1', app: "team 'research'", level: 100, spendMicros: 5_000_000, maxBudgetMicros: 5_000_000, soft: true } });
+    expect(reached).toEqual({ title: "team 'research' has reached its soft budget", body: '$5.00 of $5.00 spent. Requests are still served: a soft budget only warns.' });
+    expect(reached.body).not.toContain('refused');
+    const near = describeNotification({ kind: 'budget', alert: { keyId: 'team-soft:t1', app: "team 'research'", level: 80, spendMicros: 4_000_000, maxBudgetMicros: 5_000_000, soft: true } });
+    expect(near.title).toBe("team 'research' has used 80% of its soft budget");
+  });
+
   it('offers the port fix in a start failure', () => {
     const text = describeNotification({ kind: 'start-failed', failure: { kind: 'port-in-use', message: 'Port 4141 on 127.0.0.1 is already in use.', fix: { kind: 'use-port', port: 4142 } } });
     expect(text).toEqual({ title: 'Switchboard could not start', body: 'Port 4141 on 127.0.0.1 is already in use. Click to start on port 4142 instead.' });

@@ -9,6 +9,7 @@ import type { UsageRecord } from '../../../main/metering/usage-record.js';
 import { openDatabase } from '../../../main/storage/open-database.js';
 import { createSettingsRepository } from '../../../main/storage/settings-repository.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
+import { MANAGEMENT_MASTER_KEY, MANAGEMENT_PORT, startManagementGateway } from '../../support/management-gateway.js';
 import { captureLog, fakeClock, tempDir, type TempDir } from '../storage/storage-test-kit.js';
 
 const ADMIN = 'sk-admin-test-key-0123456789';
@@ -127,6 +128,25 @@ describe('gateway-client', () => {
     const masked = budgets.find((b) => b.keyId === unnamed.record.id)!;
     expect(masked.app).toMatch(/^sk-\.\.\..{4}$/);
     expect(masked.app).not.toContain(unnamed.key.slice(0, 12));
+  });
+
+  it('lists teams\' budgets and soft budgets and users\' budgets beside the keys\'', async () => {
+    const management = await startManagementGateway();
+    try {
+      const team = management.teams.create({ team_alias: 'research', max_budget: 10, soft_budget: 5 });
+      management.db.db.prepare('UPDATE teams SET spend_micros = 6000000 WHERE id = ?').run(team.id);
+      management.users.create({ user_id: 'u1', user_email: 'ann@example.com', max_budget: 2 });
+      management.users.create({ user_id: 'u2' });
+      const client = createGatewayClient({ inject: async (r) => { const x = await management.app.inject(r); return { statusCode: x.statusCode, body: x.body }; }, port: MANAGEMENT_PORT, adminKey: MANAGEMENT_MASTER_KEY });
+      const budgets = (await client.keyBudgets()).filter((b) => !b.keyId.startsWith('key_'));
+      expect(budgets).toEqual([
+        { keyId: `team:${team.id}`, app: "team 'research'", spendMicros: 6_000_000, maxBudgetMicros: 10_000_000 },
+        { keyId: `team-soft:${team.id}`, app: "team 'research'", spendMicros: 6_000_000, maxBudgetMicros: 5_000_000, soft: true },
+        { keyId: 'user:u1', app: "user 'ann@example.com'", spendMicros: 0, maxBudgetMicros: 2_000_000 },
+      ]);
+    } finally {
+      await management.dispose();
+    }
   });
 
   it('rejects an answer in an unexpected shape', async () => {
