@@ -4,6 +4,7 @@
 // (from create/regenerate); stores only its SHA-256 and last 4 characters. Never returns the hash.
 import type { Clock } from '../storage/clock.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import { columnUpdateStatements } from '../storage/column-update-statements.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { sqliteCodeOf } from '../storage/storage-error.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
@@ -168,18 +169,7 @@ function listStatementsFor(filters: readonly ListFilter[]): { count: SqlStatemen
   return statements;
 }
 
-/** One UPDATE per set of columns changed, defined the first time that set is seen. */
-const updateStatements = new Map<string, SqlStatement>();
-function updateStatementFor(columns: readonly UpdatableColumn[]): SqlStatement {
-  const cacheKey = columns.join(',');
-  let statement = updateStatements.get(cacheKey);
-  if (statement === undefined) {
-    // Column names come from UpdatableColumn's fixed set, never from the request.
-    statement = sql(`UPDATE virtual_keys SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
-    updateStatements.set(cacheKey, statement);
-  }
-  return statement;
-}
+const updateStatementFor = columnUpdateStatements<UpdatableColumn>('virtual_keys');
 
 // Forward only: batches flushed out of order (or by two replicas) never move last_active back.
 const MARK_USED = sql('UPDATE virtual_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)');

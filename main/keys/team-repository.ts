@@ -10,6 +10,7 @@ import { deleteTeamKeys } from '../keys/key-ownership.js';
 import type { KeyChange } from '../keys/key-repository.js';
 import type { Clock } from '../storage/clock.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import { columnUpdateStatements } from '../storage/column-update-statements.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { findUser, findUserByEmail, insertUser } from './user-repository.js';
@@ -161,17 +162,7 @@ const UPDATE_MEMBER_ROLE = sql('UPDATE team_memberships SET role = ? WHERE team_
 const UPDATE_MEMBER_BUDGET = sql('UPDATE team_memberships SET max_budget_in_team_micros = ? WHERE team_id = ? AND user_id = ?');
 const TOUCH = sql('UPDATE teams SET updated_at = ? WHERE id = ?');
 
-const updateStatements = new Map<string, SqlStatement>();
-function updateStatementFor(columns: readonly UpdatableColumn[]): SqlStatement {
-  const cacheKey = columns.join(',');
-  let statement = updateStatements.get(cacheKey);
-  if (statement === undefined) {
-    // Column names come from UpdatableColumn's fixed set, never from the request.
-    statement = sql(`UPDATE teams SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
-    updateStatements.set(cacheKey, statement);
-  }
-  return statement;
-}
+const updateStatementFor = columnUpdateStatements<UpdatableColumn>('teams');
 
 /** A team with its members, as a step of any unit (the key repository checks a key's team with it). */
 export function* findTeam(teamId: string): Generator<StorageQuery, TeamRecord | null, unknown> {

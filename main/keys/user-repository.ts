@@ -8,6 +8,7 @@ import { deleteUserKeys } from '../keys/key-ownership.js';
 import type { KeyChange } from '../keys/key-repository.js';
 import type { Clock } from '../storage/clock.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
+import { columnUpdateStatements } from '../storage/column-update-statements.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { budgetMicros, budgetPeriod, metadataColumn, modelsColumn } from './owner-columns.js';
@@ -105,17 +106,7 @@ const COUNT_BY_ROLE = sql('SELECT count(*) AS n FROM users WHERE user_role = ?')
 const PAGE_ALL = sql(`SELECT ${COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
 const PAGE_BY_ROLE = sql(`SELECT ${COLUMNS} FROM users WHERE user_role = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?`);
 
-const updateStatements = new Map<string, SqlStatement>();
-function updateStatementFor(columns: readonly UpdatableColumn[]): SqlStatement {
-  const cacheKey = columns.join(',');
-  let statement = updateStatements.get(cacheKey);
-  if (statement === undefined) {
-    // Column names come from UpdatableColumn's fixed set, never from the request.
-    statement = sql(`UPDATE users SET ${columns.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`);
-    updateStatements.set(cacheKey, statement);
-  }
-  return statement;
-}
+const updateStatementFor = columnUpdateStatements<UpdatableColumn>('users');
 
 /** A user by id, as a step of any unit (the team repository's member_add, the key repository's owner check). */
 export function* findUser(userId: string): Generator<StorageQuery, UserRecord | null, unknown> {
