@@ -2,8 +2,9 @@
 // filtered by key, team, user, model and time) and GET /usage/summary for the dashboard (spend, tokens,
 // requests, errors, latency percentiles grouped by app, model, provider, key, team, user or day) and
 // GET /usage/timeline (per app per UTC hour or day, for the stacked chart); all three filter by
-// key_id (or api_key), team_id and user_id with the same meaning. Awaits the queries, so the routes
-// serve either engine (values on SQLite, Promises on PostgreSQL).
+// key_id (or api_key), team_id and user_id with the same meaning. A user's key reaches all three
+// narrowed to its own usage or a team it admins (scopes 'spend-logs' and 'usage', member-scopes.ts).
+// Awaits the queries, so the routes serve either engine (values on SQLite, Promises on PostgreSQL).
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
@@ -42,7 +43,8 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       }
     });
 
-    scope.get<{ Querystring: QueryParameters }>('/usage/summary', async (request) => {
+    // A user's key sees its own user's usage, or (team_id) a team it admins: narrowed by the role hook.
+    scope.get<{ Querystring: QueryParameters }>('/usage/summary', { config: { access: 'scoped', scope: 'usage' } }, async (request) => {
       const q = request.query;
       const groupBy = (q.group_by ?? 'app') as UsageGroupBy;
       if (!GROUPS.includes(groupBy)) throw new GatewayError('invalid_request', `group_by must be one of ${GROUPS.join(', ')}`, { param: 'group_by' });
@@ -59,7 +61,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       }
     });
 
-    scope.get<{ Querystring: QueryParameters }>('/usage/timeline', async (request) => {
+    scope.get<{ Querystring: QueryParameters }>('/usage/timeline', { config: { access: 'scoped', scope: 'usage' } }, async (request) => {
       const q = request.query;
       const bucket = (q.bucket ?? 'day') as UsageTimelineBucket;
       if (!USAGE_TIMELINE_BUCKETS.includes(bucket)) throw new GatewayError('invalid_request', `bucket must be one of ${USAGE_TIMELINE_BUCKETS.join(', ')}`, { param: 'bucket' });
