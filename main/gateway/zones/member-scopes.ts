@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { CallerRoles } from '../../keys/caller-roles.js';
 
-export type RouteScope = 'key-list' | 'spend-logs' | 'usage' | 'team-info' | 'team-list' | 'team-members' | 'user-info' | 'key-generate' | 'key-change';
+export type RouteScope = 'key-list' | 'spend-logs' | 'usage' | 'model-info' | 'team-info' | 'team-list' | 'team-members' | 'user-info' | 'key-generate' | 'key-change';
 
 /** Who owns a key, looked up by its id or plaintext; null when no key matches. */
 export type KeyOwnerLookup = (ref: string) => { userId: string | null; teamId: string | null } | null | Promise<{ userId: string | null; teamId: string | null } | null>;
@@ -65,6 +65,9 @@ export function applyQueryScope(scope: RouteScope, request: FastifyRequest, role
     case 'user-info':
       if (query.user_id !== undefined && query.user_id !== '' && query.user_id !== roles.userId) throw outside('Your key can read only your own user', 'user_id');
       query.user_id = roles.userId;
+      return;
+    case 'model-info':
+      // Nothing to refuse: the handler lists only the model groups the key may call (model-routes.ts).
       return;
     case 'team-members':
     case 'key-generate':

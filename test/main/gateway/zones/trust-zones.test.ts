@@ -360,6 +360,19 @@ function usageCells(route: '/usage/summary' | '/usage/timeline', teamAdmin: bool
   };
 }
 
+/** /model/info read by a user's key: the groups it may call (here every one: neither key nor team restricts), without admin details. */
+function modelInfoCell(path: string): ScopedCheck {
+  return async (key, _world, who) => {
+    const res = await gateway.send('GET', path, { key });
+    expect(res.statusCode, who).toBe(200);
+    const entries = res.json().data as { model_name: string; litellm_params: { api_base: string; api_key?: string }; model_info: { source_file: string | null } }[];
+    const admin = (await gateway.send('GET', path)).json().data as { model_name: string }[];
+    expect(entries.map((e) => e.model_name), who).toEqual(admin.map((e) => e.model_name));
+    expect(entries.length, who).toBeGreaterThan(0);
+    for (const entry of entries) expect([entry.litellm_params.api_base, entry.litellm_params.api_key, entry.model_info.source_file], who).toEqual(['', undefined, null]);
+  };
+}
+
 const idsOwnedBy = (filter: { userId?: string; teamId?: string }) => gateway.keys.list({ ...filter, pageSize: 100 }).keys.map((k) => k.id).sort();
 const ownKeyId = (key: string, world: TeamWorld) => (key === world.memberKey ? world.memberKeyId : world.adminKeyId);
 const ownUser = (key: string, world: TeamWorld) => (key === world.memberKey ? 'u-member' : 'u-admin');
@@ -394,6 +407,7 @@ const SCOPED_CELLS: Record<string, ScopedCheck> = {
   "its user's usage, or a team it admins @ GET /usage/summary": usageCells('/usage/summary', true),
   "its user's usage @ GET /usage/timeline": usageCells('/usage/timeline', false),
   "its user's usage, or a team it admins @ GET /usage/timeline": usageCells('/usage/timeline', true),
+  ...Object.fromEntries(['/model/info', '/v1/model/info', '/v2/model/info'].map((path) => [`models its key may call @ GET ${path}`, modelInfoCell(path)])),
   "its user's teams @ GET /team/list": async (key, world, who) => {
     const teams = (await gateway.send('GET', '/team/list', { key })).json() as { team_id: string }[];
     expect(teams.map((t) => t.team_id), who).toEqual([world.teamId]);
