@@ -1,7 +1,9 @@
 // Usage queries for the management API and dashboard: LiteLLM-shaped /spend/logs pages from the
 // raw rows, and spend/tokens/requests/errors/latency summaries served from the per-grouping daily
 // rollups for whole days, the hourly rollups for whole hours, and raw rows only for the partial hour
-// at either end (10-40 ms at 10 million rows on PostgreSQL). Read-only; never exposes a key hash.
+// at either end (10-40 ms at 10 million rows on PostgreSQL). Filtered by key, team or user
+// (usage-owner-filter.ts), whole days come from usage_daily instead, cut to those keys. Read-only;
+// never exposes a key hash.
 import { bindSnapshotRead } from '../storage/bind-snapshot-read.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
@@ -152,11 +154,11 @@ const OWNER_GROUP_BYS: readonly UsageGroupBy[] = ['team', 'user'];
 // from usage_hourly, per (app, key, model, provider): at most ~46 hours of them.
 const ROLLUP_GROUPING: Record<RollupGroupBy, RollupGrouping> = { app: 'app', model: 'model', provider: 'provider', day: 'provider', key: 'key' };
 const DAILY_GROUP: Record<RollupGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
-// 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
-// TypeScript: the same integer arithmetic on both engines (no strftime).
 // A filtered summary reads usage_daily (per app, key, model, provider), which a set of keys can be
 // cut from exactly; usage_daily_groups has one grouping per row and cannot be.
 const KEYED_DAILY_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: 'day', key: 'key_id' };
+// 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
+// TypeScript: the same integer arithmetic on both engines (no strftime).
 const HOURLY_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(hour / ${DAY_MS}) * ${DAY_MS}`, key: 'key_id' };
 const RAW_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
 
