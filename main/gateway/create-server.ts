@@ -321,6 +321,14 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     const record = await keyStore.info(ref);
     return record ? { userId: record.userId, teamId: record.teamId } : null;
   };
+  // A user's key's models within its team's, for its read-only view of /model/info.
+  const teamStore = deps.teams;
+  const keyModelScope = keyStore === undefined ? undefined : async (keyId: string) => {
+    const record = await keyStore.info(keyId);
+    if (record === null) return null;
+    const team = record.teamId === null || teamStore === undefined ? null : await teamStore.info(record.teamId);
+    return { keyModels: record.models, teamModels: team?.models ?? null };
+  };
   registerManagementZone(app, { authenticator, port: portOf, ...(deps.callerRoles ? { callerRoles: deps.callerRoles } : {}), ...(keyOwner ? { keyOwner } : {}) }, (zone) => {
     if (deps.keys) registerKeyRoutes(zone, deps.keys);
     if (deps.keys && deps.teams && deps.users) {
@@ -339,6 +347,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(deps.models ? { store: deps.models.store } : {}),
       configDeployments: deps.config.deployments, env: deps.models?.env ?? {}, router: () => router, setDeployments, probe: inference, onSkipped: skippedModel, activeModel, followWorkingModels: deps.activeModelFollowsWorkingModels === true,
       ...(deps.priced ? { priced: deps.priced } : {}),
+      ...(keyModelScope ? { keyModelScope } : {}),
     });
     if (deps.models) registerModelExportRoutes(zone, deps.models.store);
     if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {

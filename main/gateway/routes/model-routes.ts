@@ -1,13 +1,17 @@
 // LiteLLM-compatible model management, admin only: /model/new, /model/update, /model/delete
 // change dashboard-managed models (stored in the database) and apply them to the live router at
 // once; /model/info and /v2/model/info list every deployment, config-file ones marked read-only
-// with their file; /model/test sends one tiny chat. A provider key is never stored or returned:
+// with their file (a user's key reads them too: only the groups it may call, in memberModelInfo's
+// shape); /model/test sends one tiny chat. A provider key is never stored or returned:
 // api_key is only ever a reference (os.environ/NAME, keychain/NAME).
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
+import { principalOf } from '../plugins/authenticate.js';
+import { keyMayCallModel, type KeyModelScopeLookup } from './key-model-scope.js';
+import { memberModelInfo } from './member-model-info.js';
 import { InvalidStoredModelError, mergeDeployments, storedModelToDeployment } from '../../config/stored-model-deployments.js';
 import type { ModelStore, StoredModelInput } from '../../storage/model-repository.js';
 import type { CallMode } from '../../storage/storage-connection.js';
@@ -48,6 +52,8 @@ export interface ModelRouteDeps {
   activeModel?: ActiveModelStore<CallMode>;
   /** Probe on /model/new so the active alias can follow the first working model (followFirstWorkingModel). */
   followWorkingModels?: boolean;
+  /** A user's key's models and its team's, for its view of /model/info; without it such a key sees no model. */
+  keyModelScope?: KeyModelScopeLookup;
 }
 
 const TEST_PROMPT = 'Reply with a short greeting.';
@@ -84,22 +90,38 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps):
     }
   };
 
-  const list = (query: QueryParameters): ModelInfoEntry[] => {
+  /**
+   * The deployments the caller may see: every one for the admin (and a proxy_admin's key); for a
+   * user's key (admitted by the role hook with scope 'model-info', which sets callerRoles), those of
+   * the model groups it may call, without the admin-only details (memberModelInfo).
+   */
+  const list = async (request: FastifyRequest<{ Querystring: QueryParameters }>): Promise<ModelInfoEntry[]> => {
+    const query = request.query;
     const id = query.litellm_model_id ?? query.model_id ?? query.modelId;
-    return live().filter((d) => id === undefined || d.id === id).map((d) => {
+    let visible = (_d: Deployment) => true;
+    let shown = (entry: ModelInfoEntry) => entry;
+    const principal = principalOf(request);
+    if (request.callerRoles !== undefined && principal.kind === 'virtual') {
+      const scope = deps.keyModelScope === undefined ? null : await deps.keyModelScope(principal.keyId);
+      visible = (d) => scope !== null && keyMayCallModel(scope, d.modelName);
+      shown = memberModelInfo;
+    }
+    return live().filter((d) => (id === undefined || d.id === id) && visible(d)).map((d) => {
       const entry = describeDeployment(d);
-      return deps.priced === undefined ? entry : { ...entry, model_info: { ...entry.model_info, priced: deps.priced(d) } };
+      return shown(deps.priced === undefined ? entry : { ...entry, model_info: { ...entry.model_info, priced: deps.priced(d) } });
     });
   };
 
+  // Read-only, so a user's key may read it too (scope 'model-info'); every write below is admin only.
+  const readable = { config: { access: 'scoped', scope: 'model-info' } } as const;
   for (const path of ['/model/info', '/v1/model/info']) {
-    app.get<{ Querystring: QueryParameters }>(path, async (request) => ({ data: list(request.query) }));
+    app.get<{ Querystring: QueryParameters }>(path, readable, async (request) => ({ data: await list(request) }));
   }
 
-  app.get<{ Querystring: QueryParameters }>('/v2/model/info', async (request) => {
+  app.get<{ Querystring: QueryParameters }>('/v2/model/info', readable, async (request) => {
     const q = request.query;
     const search = q.search?.toLowerCase();
-    const all = list(q).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
+    const all = (await list(request)).filter((e) => search === undefined || e.model_name.toLowerCase().includes(search));
     const page = positiveIntParam(q.page, 'page') ?? 1;
     const size = Math.min(positiveIntParam(q.size, 'size') ?? 50, 500);
     return { data: all.slice((page - 1) * size, page * size), total_count: all.length, current_page: page, total_pages: Math.ceil(all.length / size), size };

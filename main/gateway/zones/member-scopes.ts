@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { CallerRoles } from '../../keys/caller-roles.js';
 
-export type RouteScope = 'key-list' | 'spend-logs' | 'team-info' | 'team-list' | 'team-members' | 'user-info' | 'key-generate' | 'key-change';
+export type RouteScope = 'key-list' | 'spend-logs' | 'usage' | 'model-info' | 'team-info' | 'team-list' | 'team-members' | 'user-info' | 'key-generate' | 'key-change';
 
 /** Who owns a key, looked up by its id or plaintext; null when no key matches. */
 export type KeyOwnerLookup = (ref: string) => { userId: string | null; teamId: string | null } | null | Promise<{ userId: string | null; teamId: string | null } | null>;
@@ -48,6 +48,10 @@ export function applyQueryScope(scope: RouteScope, request: FastifyRequest, role
       return ownOrAdminTeam(query, roles, 'keys');
     case 'spend-logs':
       return ownOrAdminTeam(query, roles, 'usage');
+    // /usage/summary and /usage/timeline: the same narrowing as /spend/logs, so every group_by
+    // (team, user, key, app, ...) only ever sums the caller's own keys or its admin team's.
+    case 'usage':
+      return ownOrAdminTeam(query, roles, 'usage');
     case 'team-info': {
       const teamId = query.team_id;
       // A missing team_id gets the route's own 400; another team the same 403 whether or not it exists.
@@ -61,6 +65,9 @@ export function applyQueryScope(scope: RouteScope, request: FastifyRequest, role
     case 'user-info':
       if (query.user_id !== undefined && query.user_id !== '' && query.user_id !== roles.userId) throw outside('Your key can read only your own user', 'user_id');
       query.user_id = roles.userId;
+      return;
+    case 'model-info':
+      // Nothing to refuse: the handler lists only the model groups the key may call (model-routes.ts).
       return;
     case 'team-members':
     case 'key-generate':

@@ -325,6 +325,54 @@ async function refusedOutside(path: string, key: string, who: string, body?: unk
 
 const keyTokens = async (path: string, key: string) => ((await gateway.send('GET', path, { key })).json().keys as { token: string }[]).map((k) => k.token).sort();
 const logKeys = async (path: string, key: string) => [...new Set(((await gateway.send('GET', path, { key })).json().data as { api_key: string }[]).map((r) => r.api_key))].sort();
+const summaryGroups = async (path: string, key: string) => ((await gateway.send('GET', path, { key })).json().groups as { group: string }[]).map((g) => g.group).sort();
+const ALL_GROUP_BYS = ['app', 'model', 'provider', 'day', 'key', 'team', 'user'];
+
+/** /usage/summary and /usage/timeline as a user's key: its own usage by every grouping; (teamAdmin) its team's with team_id. */
+function usageCells(route: '/usage/summary' | '/usage/timeline', teamAdmin: boolean): ScopedCheck {
+  // One usage row per key in the world (teamWorld): what the caller sees is counted in requests.
+  const requests = async (path: string, key: string) => {
+    const body = (await gateway.send('GET', path, { key })).json();
+    return route === '/usage/summary' ? (body.totals.requests as number) : (body.points as { requests: number }[]).reduce((n, p) => n + p.requests, 0);
+  };
+  const base = route === '/usage/summary' ? '/usage/summary?group_by=key' : '/usage/timeline?bucket=day';
+  return async (key, world, who) => {
+    expect(await requests(base, key), who).toBe(1);
+    if (route === '/usage/summary') {
+      expect(await summaryGroups(base, key), who).toEqual([ownKeyId(key, world)]);
+      for (const groupBy of ALL_GROUP_BYS) expect(await requests(`/usage/summary?group_by=${groupBy}`, key), `${who} by ${groupBy}`).toBe(1);
+      expect(await summaryGroups('/usage/summary?group_by=user', key), who).toEqual([ownUser(key, world)]);
+      // Another key named: the filter meets the caller's own scope, so nothing of it shows.
+      expect(await requests(`/usage/summary?key_id=${world.outsiderKeyId}`, key), who).toBe(0);
+    }
+    await refusedOutside(`${base}&user_id=u-outsider`, key, who);
+    await refusedOutside(`${base}&team_id=${world.otherTeamId}`, key, who);
+    if (!teamAdmin) {
+      await refusedOutside(`${base}&team_id=${world.teamId}`, key, who);
+      return;
+    }
+    expect(await requests(`${base}&team_id=${world.teamId}`, key), who).toBe(3);
+    if (route === '/usage/summary') {
+      expect(await summaryGroups(`${base}&team_id=${world.teamId}`, key), who).toEqual([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId].sort());
+      expect(await summaryGroups(`/usage/summary?group_by=user&team_id=${world.teamId}`, key), who).toEqual(['', 'u-admin', 'u-member']);
+      expect(await summaryGroups(`/usage/summary?group_by=team&team_id=${world.teamId}`, key), who).toEqual([world.teamId]);
+    }
+  };
+}
+
+/** /model/info read by a user's key: the groups it may call (here every one: neither key nor team restricts), without admin details. */
+function modelInfoCell(path: string): ScopedCheck {
+  return async (key, _world, who) => {
+    const res = await gateway.send('GET', path, { key });
+    expect(res.statusCode, who).toBe(200);
+    const entries = res.json().data as { model_name: string; litellm_params: { api_base: string; api_key?: string }; model_info: { source_file: string | null } }[];
+    const admin = (await gateway.send('GET', path)).json().data as { model_name: string }[];
+    expect(entries.map((e) => e.model_name), who).toEqual(admin.map((e) => e.model_name));
+    expect(entries.length, who).toBeGreaterThan(0);
+    for (const entry of entries) expect([entry.litellm_params.api_base, entry.litellm_params.api_key, entry.model_info.source_file], who).toEqual(['', undefined, null]);
+  };
+}
+
 const idsOwnedBy = (filter: { userId?: string; teamId?: string }) => gateway.keys.list({ ...filter, pageSize: 100 }).keys.map((k) => k.id).sort();
 const ownKeyId = (key: string, world: TeamWorld) => (key === world.memberKey ? world.memberKeyId : world.adminKeyId);
 const ownUser = (key: string, world: TeamWorld) => (key === world.memberKey ? 'u-member' : 'u-admin');
@@ -355,6 +403,11 @@ const SCOPED_CELLS: Record<string, ScopedCheck> = {
     expect(await logKeys(`/spend/logs?team_id=${world.teamId}`, key), who).toEqual([world.memberKeyId, world.adminKeyId, world.teamServiceKeyId].sort());
     await refusedOutside(`/spend/logs?team_id=${world.otherTeamId}`, key, who);
   },
+  "its user's usage @ GET /usage/summary": usageCells('/usage/summary', false),
+  "its user's usage, or a team it admins @ GET /usage/summary": usageCells('/usage/summary', true),
+  "its user's usage @ GET /usage/timeline": usageCells('/usage/timeline', false),
+  "its user's usage, or a team it admins @ GET /usage/timeline": usageCells('/usage/timeline', true),
+  ...Object.fromEntries(['/model/info', '/v1/model/info', '/v2/model/info'].map((path) => [`models its key may call @ GET ${path}`, modelInfoCell(path)])),
   "its user's teams @ GET /team/list": async (key, world, who) => {
     const teams = (await gateway.send('GET', '/team/list', { key })).json() as { team_id: string }[];
     expect(teams.map((t) => t.team_id), who).toEqual([world.teamId]);
