@@ -2,6 +2,8 @@
 // user description and every request body. Bodies are strict: a LiteLLM field Switchboard does not
 // support (teams, user_alias, send_invite_email, ...) is refused with a 400 naming it, never dropped.
 import * as z from 'zod/mini';
+import { keyDescriptionSchema } from './key-schemas.js';
+import { teamDescriptionSchema } from './team-schemas.js';
 
 /** LiteLLM's user roles. Stored and shown; the management API's role checks are issue 17 item 4's. */
 export const USER_ROLES = ['proxy_admin', 'proxy_admin_viewer', 'internal_user', 'internal_user_viewer', 'team', 'customer'] as const;
@@ -52,3 +54,15 @@ export const userUpdateRequestSchema = z.strictObject({ user_id: z.optional(user
 
 /** POST /user/delete. */
 export const userDeleteRequestSchema = z.strictObject({ user_ids: z.array(userIdSchema).check(z.minLength(1), z.maxLength(1_000)) });
+
+/**
+ * GET /user/info: the user, its keys and its teams (LiteLLM's shape). The dashboard reads it with a
+ * user's own key (no `user_id`: the caller's user) to learn who signed in and which teams it admins.
+ */
+export const userInfoSchema = z.looseObject({
+  user_id: z.string(),
+  user_info: userDescriptionSchema,
+  keys: z.array(keyDescriptionSchema),
+  teams: z.array(teamDescriptionSchema),
+});
+export type UserInfo = z.infer<typeof userInfoSchema>;

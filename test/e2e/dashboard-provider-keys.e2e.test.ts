@@ -59,7 +59,7 @@ async function start(name: string, yaml: string, secrets: SecretStore): Promise<
 async function openModels(url: string): Promise<void> {
   await page.goto(url);
   // A previous gateway's session may still sit in this tab; sign in again when asked.
-  const login = page.getByLabel('Admin key');
+  const login = page.getByLabel('Key', { exact: true });
   await Promise.race([login.waitFor(WAIT), page.getByRole('navigation', { name: 'Pages' }).waitFor(WAIT)]);
   if (await login.count()) {
     await login.fill(MASTER_KEY);

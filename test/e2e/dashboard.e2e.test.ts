@@ -81,12 +81,12 @@ describe('dashboard (Chromium, real gateway)', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toBe(DASHBOARD_CSP);
     expect(response?.headers()['x-content-type-options']).toBe('nosniff');
-    await page.getByLabel('Admin key').waitFor(WAIT);
+    await page.getByLabel('Key', { exact: true }).waitFor(WAIT);
     await shot('login');
-    await page.getByLabel('Admin key').fill('sk-not-the-admin-key');
+    await page.getByLabel('Key', { exact: true }).fill('sk-not-the-admin-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That key was not accepted').waitFor(WAIT);
-    await page.getByLabel('Admin key').fill(MASTER_KEY);
+    await page.getByLabel('Key', { exact: true }).fill(MASTER_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     // First run: the guide leads to Models.

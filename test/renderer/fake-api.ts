@@ -7,6 +7,7 @@ import { keyDescriptionSchema, type KeyDescription } from '../../shared/api/key-
 import { modelInfoEntrySchema, type ModelInfoEntry } from '../../shared/api/model-schemas.js';
 import { spendLogRowSchema, usageSummarySchema, type SpendLogRow, type UsageGroupBy, type UsageSummary, type UsageSummaryGroup } from '../../shared/api/usage-schemas.js';
 import { gatewaySettingsSchema, type GatewaySettingsView } from '../../shared/api/settings-schemas.js';
+import { userInfoSchema, type UserInfo } from '../../shared/api/user-schemas.js';
 
 export type FakeApi = { [K in keyof ApiClient]: ReturnType<typeof vi.fn<ApiClient[K]>> };
 
@@ -16,6 +17,21 @@ export function sampleKey(overrides: Partial<KeyDescription> = {}): KeyDescripti
     budget_duration: null, budget_reset_at: null, rpm_limit: null, tpm_limit: null, max_parallel_requests: null, expires: null,
     blocked: false, metadata: {}, created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z', last_active: null,
     ...overrides,
+  });
+}
+
+/** A member's own /user/info: the user, its keys and its teams (by default one team, as a plain member). */
+export function sampleUserInfo(overrides: { userId?: string; email?: string | null; keys?: KeyDescription[]; teams?: { id: string; alias: string | null; role: 'admin' | 'user'; spend?: number; maxBudget?: number | null }[] } = {}): UserInfo {
+  const userId = overrides.userId ?? 'ana';
+  return userInfoSchema.parse({
+    user_id: userId,
+    user_info: { user_id: userId, user_email: overrides.email === undefined ? 'ana@example.com' : overrides.email, user_role: 'internal_user', max_budget: 10, spend: 1.5, budget_duration: '30d', budget_reset_at: null, models: [], metadata: {}, created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z' },
+    keys: overrides.keys ?? [sampleKey({ user_id: userId })],
+    teams: (overrides.teams ?? [{ id: 'team-a', alias: 'Platform', role: 'user' }]).map((team) => ({
+      team_id: team.id, team_alias: team.alias, models: [], max_budget: team.maxBudget === undefined ? 100 : team.maxBudget, soft_budget: null, spend: team.spend ?? 12, budget_duration: null, budget_reset_at: null,
+      tpm_limit: null, rpm_limit: null, team_member_budget: null, metadata: {}, blocked: false, members_with_roles: [{ user_id: userId, user_email: null, role: team.role }],
+      created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z',
+    })),
   });
 }
 
@@ -65,6 +81,7 @@ export function sampleSettings(overrides: Partial<GatewaySettingsView> = {}): Ga
 
 export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K] }> = {}): FakeApi & ApiClient {
   const defaults: { [K in keyof ApiClient]: ApiClient[K] } = {
+    ownUser: async () => sampleUserInfo(),
     listKeys: async () => ({ keys: [], total_count: 0, current_page: 1, total_pages: 0, page_size: 100 }),
     generateKey: async (fields) => ({ ...sampleKey({ key_alias: fields.key_alias ?? null }), key: 'sk-new-secret-key-0001' }),
     updateKey: async () => sampleKey(),

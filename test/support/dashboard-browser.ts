@@ -51,7 +51,7 @@ export async function launchDashboardBrowser(options: { width?: number; height?:
 export async function signIn(page: Page, url: string, adminKey?: string): Promise<void> {
   await page.goto(url);
   if (adminKey === undefined) return;
-  await page.getByLabel('Admin key').fill(adminKey);
+  await page.getByLabel('Key', { exact: true }).fill(adminKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Pages' }).waitFor(WAIT);
 }

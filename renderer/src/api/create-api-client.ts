@@ -25,6 +25,7 @@ import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
 import { credentialDeletedSchema, credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
 import { adminKeyStatusSchema, removedAdminKeySchema, requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
+import { userInfoSchema } from '../../../shared/api/user-schemas.js';
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -103,6 +104,9 @@ export function createApiClient(options: ApiClientOptions) {
   };
 
   return {
+    // Who signed in: with a user's own key, its user, keys and teams (the gateway narrows the call to it).
+    ownUser: () => call('GET', '/user/info', userInfoSchema),
+
     // Keys
     listKeys: (page = 1, size = 100) => call('GET', `/key/list${query({ page, size })}`, keyListSchema),
     generateKey: (fields: KeyFields) => call('POST', '/key/generate', generatedKeySchema, fields),

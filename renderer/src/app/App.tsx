@@ -1,5 +1,5 @@
-// The dashboard root: asks for the admin key (or takes the Electron session), then shows the
-// pages. Everything below talks to the gateway through the one API client the session made.
+// The dashboard root: asks for a key (the admin's or a member's own; or takes the Electron
+// session), then shows the pages that key may see. Everything below talks to the gateway through the one API client the session made.
 import { useSession, type SessionOptions } from '../session/use-session.js';
 import { LoginPage } from '../session/LoginPage.js';
 import { Dashboard } from './Dashboard.js';
@@ -23,6 +23,6 @@ export function App({ session: sessionOptions }: AppProps) {
   }
   if (state.status === 'signed-out') return <LoginPage error={state.error} onSignIn={session.signIn} />;
   return (
-    <Dashboard api={state.api} desktop={state.desktop} canSignOut={state.adminKey !== null && !state.desktop} onSignOut={session.signOut} onAdminKeyRequired={session.adoptAdminKey} />
+    <Dashboard api={state.api} desktop={state.desktop} viewer={state.viewer} canSignOut={state.adminKey !== null && !state.desktop} onSignOut={session.signOut} onAdminKeyRequired={session.adoptAdminKey} />
   );
 }

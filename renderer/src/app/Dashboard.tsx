@@ -1,4 +1,5 @@
-// The signed-in dashboard: header, navigation and the page the URL fragment names. Holds the
+// The signed-in dashboard: header, navigation and the page the URL fragment names, as far as the
+// viewer may open it (a member sees its own things: visible-pages.ts). Holds the
 // cross-page state, in memory only: a key the user just created, offered to the setup snippets
 // (gone on reload, as a shown-once key should be), and a draft on its way to the playground.
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -14,12 +15,18 @@ import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
 import { PlaygroundPage } from '../pages/playground/PlaygroundPage.js';
 import { PlaygroundHandoffContext } from '../pages/playground/playground-handoff.js';
+import { MemberOverviewPage } from '../pages/overview/MemberOverviewPage.js';
+import { MemberModelsPage } from '../pages/models/MemberModelsPage.js';
+import type { Viewer } from '../session/viewer.js';
+import { shownPage, visiblePages } from './visible-pages.js';
 import type { PlaygroundDraft } from '../pages/playground/playground-draft.js';
 
 export interface DashboardProps {
   api: ApiClient;
   desktop: boolean;
   canSignOut: boolean;
+  /** Who signed in: the admin, or a member (its own key). */
+  viewer: Viewer;
   onSignOut: () => void;
   /** "Require keys" or a rotation created this admin key (null: it was removed): the session carries on with it. */
   onAdminKeyRequired?: (adminKey: string | null) => void;
@@ -35,8 +42,10 @@ const TITLES: Record<PageId, string> = {
   settings: 'Settings',
 };
 
-export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequired }: DashboardProps) {
-  const [page, go] = useHashRoute();
+export function Dashboard({ api, desktop, canSignOut, viewer, onSignOut, onAdminKeyRequired }: DashboardProps) {
+  const [asked, go] = useHashRoute();
+  const page = shownPage(viewer, asked);
+  const admin = viewer.role === 'admin';
   const [recentKey, setRecentKey] = useState<string | null>(null);
   const [playgroundDraft, setPlaygroundDraft] = useState<PlaygroundDraft | null>(null);
   const openInPlayground = useCallback((draft: PlaygroundDraft) => {
@@ -64,24 +73,25 @@ export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequi
           <span className="brand-mark" aria-hidden="true" />
           Switchboard
         </div>
-        <NavBar current={page} />
+        <NavBar current={page} pages={visiblePages(viewer)} />
+        {viewer.role === 'member' ? <span className="topbar-viewer small">Signed in as {viewer.name}</span> : null}
         {canSignOut ? (
           <button type="button" className="button-small topbar-signout" onClick={onSignOut}>
             Sign out
           </button>
         ) : null}
       </header>
-      <OpenModeBanner api={api} onAdminKeyRequired={onAdminKeyRequired} />
+      {admin ? <OpenModeBanner api={api} onAdminKeyRequired={onAdminKeyRequired} /> : null}
       <main id="main" className="page">
         <h1 ref={heading} tabIndex={-1} className="page-title">
           {TITLES[page]}
         </h1>
-        {page === 'overview' ? <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
-        {page === 'models' ? <ModelsPage api={api} /> : null}
+        {page === 'overview' ? viewer.role === 'member' ? <MemberOverviewPage api={api} go={go} /> : <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
+        {page === 'models' ? admin ? <ModelsPage api={api} /> : <MemberModelsPage api={api} /> : null}
         {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
         {page === 'usage' ? <UsagePage api={api} /> : null}
-        <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} /> : null}</PlaygroundHandoffContext.Provider>
-        {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} /> : null}
+        <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} admin={admin} /> : null}</PlaygroundHandoffContext.Provider>
+        {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} admin={admin} /> : null}
         {page === 'settings' ? <SettingsPage api={api} desktop={desktop} onAdminKeyChanged={onAdminKeyRequired} /> : null}
       </main>
     </div>

@@ -1,6 +1,6 @@
 // The page links: real anchors (#/page), so they work with the keyboard, middle-click and
-// back/forward; the current one is marked with aria-current.
-import { PAGES, type PageId } from './use-hash-route.js';
+// back/forward; the current one is marked with aria-current. Only the pages the viewer may open.
+import type { PageId } from './use-hash-route.js';
 
 const LABELS: Record<PageId, string> = {
   overview: 'Overview',
@@ -12,11 +12,11 @@ const LABELS: Record<PageId, string> = {
   settings: 'Settings',
 };
 
-export function NavBar({ current }: { current: PageId }) {
+export function NavBar({ current, pages }: { current: PageId; pages: readonly PageId[] }) {
   return (
     <nav aria-label="Pages" className="nav">
       <ul>
-        {PAGES.map((page) => (
+        {pages.map((page) => (
           <li key={page}>
             <a href={`#/${page}`} aria-current={page === current ? 'page' : undefined} className={page === current ? 'nav-link nav-current' : 'nav-link'}>
               {LABELS[page]}

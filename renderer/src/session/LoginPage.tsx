@@ -1,4 +1,4 @@
-// Sign-in with the admin (master) key. The key goes to the gateway once to be checked and then
+// Sign-in with the admin (master) key or a member's own key (a key made for a user). The key goes to the gateway once to be checked and then
 // into this tab's sessionStorage; it is never shown, autofilled into other fields, or logged.
 import { useState, type FormEvent } from 'react';
 
@@ -27,8 +27,11 @@ export function LoginPage({ error, onSignIn }: LoginPageProps) {
           <span className="brand-mark" aria-hidden="true" />
           Switchboard
         </h1>
-        <p className="muted">Sign in with the admin key: the one set as SWITCHBOARD_MASTER_KEY or general_settings.master_key.</p>
-        <label htmlFor="admin-key">Admin key</label>
+        <p className="muted">
+          Sign in with the admin key (the one set as SWITCHBOARD_MASTER_KEY or general_settings.master_key), or with a key made for your user: then you see your
+          own keys, usage and teams.
+        </p>
+        <label htmlFor="admin-key">Key</label>
         <input
           id="admin-key"
           name="admin-key"

@@ -1,17 +1,21 @@
-// The admin session: from the Electron bridge when there is one, otherwise the admin key the
-// user typed, kept in sessionStorage (this tab only, gone when it closes; never localStorage,
-// never a cookie). A key is accepted only after the gateway answered an admin-only call with it.
+// The dashboard session: from the Electron bridge when there is one, otherwise the key the user
+// typed, kept in sessionStorage (this tab only, gone when it closes; never localStorage, never a
+// cookie). A key is accepted only after the gateway answered with it: an admin-only call (the
+// admin), else the caller's own /user/info (a member: a key made for a user). A key with no user
+// (an app's key) is refused here, as it manages nothing.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient, type ApiClient } from '../api/create-api-client.js';
 import { isApiError } from '../api/api-error.js';
 import { findDashboardBridge } from '../../../shared/dashboard-bridge.js';
+import { ADMIN_VIEWER, memberViewer, type Viewer } from './viewer.js';
 
 export const SESSION_STORAGE_KEY = 'switchboard.adminKey';
 
 export type SessionState =
   | { status: 'checking' }
   | { status: 'signed-out'; error: string | null }
-  | { status: 'signed-in'; api: ApiClient; adminKey: string | null; desktop: boolean };
+  /** `adminKey` is the key signed in with (the admin's or a member's own); null in open mode. */
+  | { status: 'signed-in'; api: ApiClient; adminKey: string | null; desktop: boolean; viewer: Viewer };
 
 export interface SessionOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -43,7 +47,13 @@ export function useSession(options: SessionOptions = {}): Session {
       try {
         // An admin-only call: a virtual key or a wrong key cannot pass it.
         await api.settings();
-        return { status: 'signed-in', api, adminKey, desktop };
+        return { status: 'signed-in', api, adminKey, desktop, viewer: ADMIN_VIEWER };
+      } catch (error) {
+        if (adminKey === null || !isApiError(error) || error.code !== 'admin_only') return { status: 'signed-out', error: signInError(error, adminKey) };
+      }
+      try {
+        // A valid key that is not the admin's: a member's own key reads its own user.
+        return { status: 'signed-in', api, adminKey, desktop, viewer: memberViewer(await api.ownUser()) };
       } catch (error) {
         return { status: 'signed-out', error: signInError(error, adminKey) };
       }
@@ -89,7 +99,8 @@ export function useSession(options: SessionOptions = {}): Session {
       // no 'checking' state, so the page (and the key shown once on it) stays where it is.
       if (adminKey === null) storage.removeItem(SESSION_STORAGE_KEY);
       else storage.setItem(SESSION_STORAGE_KEY, adminKey);
-      setState({ status: 'signed-in', api: createApiClient({ adminKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) }), adminKey, desktop: false });
+      // Only the admin requires or rotates the admin key: the tab stays the admin's.
+      setState({ status: 'signed-in', api: createApiClient({ adminKey, ...(fetchImpl ? { fetch: fetchImpl } : {}) }), adminKey, desktop: false, viewer: ADMIN_VIEWER });
     },
     [fetchImpl, storage],
   );
@@ -104,7 +115,7 @@ export function useSession(options: SessionOptions = {}): Session {
 
 function signInError(error: unknown, adminKey: string | null): string {
   if (!isApiError(error)) return 'Something went wrong while signing in.';
-  if (error.status === 401) return adminKey === null ? 'Enter the admin key to continue.' : 'That key was not accepted. Use the admin (master) key.';
-  if (error.code === 'admin_only') return 'That is an app key. The dashboard needs the admin (master) key.';
+  if (error.status === 401) return adminKey === null ? 'Enter the admin key or your own key to continue.' : 'That key was not accepted. Use the admin (master) key or a key made for your user.';
+  if (error.code === 'admin_only') return 'That is an app key: it belongs to no user. Sign in with the admin (master) key or a key made for your user.';
   return error.message;
 }

@@ -19,6 +19,8 @@ import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
 export interface LogsPageProps {
   api: ApiClient;
   go: (page: PageId) => void;
+  /** The admin's session; a member's key reads its own requests only, and not the gateway's settings. */
+  admin: boolean;
 }
 
 const PAGE = 100;
@@ -28,7 +30,7 @@ type StatusFilter = '' | 'errors' | SpendLogRow['status'];
 /** "Errors" are failures: a refusal by policy (rejected) is not one, and has its own filter. */
 const isError = (row: SpendLogRow) => row.status !== 'success' && row.status !== 'rejected';
 
-export function LogsPage({ api, go }: LogsPageProps) {
+export function LogsPage({ api, go, admin }: LogsPageProps) {
   const id = useId();
   const [model, setModel] = useState('');
   const [app, setApp] = useState('');
@@ -38,7 +40,8 @@ export function LogsPage({ api, go }: LogsPageProps) {
   const pricing = useModelPricing(api);
   const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 2_000 });
   const models = useApi(() => api.listModels(), [api]);
-  const settings = useApi(() => api.settings(), [api]);
+  // Whether bodies are logged is a gateway setting only the admin reads (a member is not told how to change it).
+  const settings = useApi(() => (admin ? api.settings() : Promise.resolve(null)), [api, admin]);
 
   const rows = logs.data?.data ?? [];
   const apps = [...new Set(rows.map((r) => r.app))].sort();

@@ -12,20 +12,25 @@ import { sendChatTurn, type ChatTurnResult } from './send-chat-turn.js';
 import { PlaygroundCurl } from './PlaygroundCurl.js';
 import { TurnStats, type TurnLog } from './TurnStats.js';
 import type { PlaygroundDraft } from './playground-draft.js';
+import { memberModelChoices } from './member-model-choices.js';
 
 export interface PlaygroundPageProps {
   api: ApiClient;
   /** A draft handed over by another page (Logs → "Open in playground"), applied once. */
   draft: PlaygroundDraft | null;
   onDraftTaken: () => void;
+  /** The admin's session (else a member's own key, which reads neither settings nor the active alias). */
+  admin: boolean;
 }
 
 type KeyChoice = 'session' | 'pasted';
 
-export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps) {
+export function PlaygroundPage({ api, draft, onDraftTaken, admin }: PlaygroundPageProps) {
   const id = useId();
-  const active = useApi(() => api.activeModel(), [api]);
-  const settings = useApi(() => api.settings(), [api]);
+  // A member's key may not read the gateway's settings or active alias: it chooses among the
+  // models it may call (the gateway lists only those to it), the first one preselected.
+  const active = useApi(() => (admin ? api.activeModel() : api.listModels().then(memberModelChoices)), [api, admin]);
+  const settings = useApi(() => (admin ? api.settings() : Promise.resolve(null)), [api, admin]);
   const [model, setModel] = useState(draft?.model ?? '');
   const [keyChoice, setKeyChoice] = useState<KeyChoice>('session');
   const [pastedKey, setPastedKey] = useState('');
@@ -170,7 +175,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
             <select id={`${id}-model`} value={chosenModel} onChange={(e) => setup(setModel)(e.target.value)} disabled={streaming}>
               <option value={alias}>
                 {alias}
-                {active.data?.model ? ` (now ${active.data.model})` : ''}
+                {admin && active.data?.model ? ` (now ${active.data.model})` : ''}
               </option>
               {modelNames.map((name) => (
                 <option key={name} value={name}>
@@ -184,7 +189,7 @@ export function PlaygroundPage({ api, draft, onDraftTaken }: PlaygroundPageProps
           <div className="field">
             <label htmlFor={`${id}-key`}>Send as</label>
             <select id={`${id}-key`} value={keyChoice} onChange={(e) => setup(setKeyChoice)(e.target.value as KeyChoice)} disabled={streaming}>
-              <option value="session">{openMode ? 'No key (the gateway is open)' : 'The admin key of this session'}</option>
+              <option value="session">{openMode ? 'No key (the gateway is open)' : admin ? 'The admin key of this session' : 'Your key (this session)'}</option>
               <option value="pasted">An app's key (paste it)</option>
             </select>
           </div>

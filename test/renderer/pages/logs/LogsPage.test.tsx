@@ -20,13 +20,13 @@ const logsApi = (extra: Parameters<typeof fakeApi>[0] = {}) =>
 
 describe('LogsPage', () => {
   it('points to the setup when there are no requests yet', async () => {
-    render(<LogsPage api={fakeApi()} go={vi.fn()} />);
+    render(<LogsPage api={fakeApi()} go={vi.fn()} admin />);
     expect(await screen.findByText('No requests yet.')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'See how to connect a client' }).getAttribute('href')).toBe('#/overview');
   });
 
   it('lists recent requests with app, model, outcome, tokens, cost and latency', async () => {
-    render(<LogsPage api={logsApi()} go={vi.fn()} />);
+    render(<LogsPage api={logsApi()} go={vi.fn()} admin />);
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     const [first, second, third] = within(table).getAllByRole('row').slice(1);
     expect(first!.textContent).toContain('cursor');
@@ -39,7 +39,7 @@ describe('LogsPage', () => {
 
   it('says a request refused at the key check never reached a model, in the row and the detail', async () => {
     const refused = sampleLog({ request_id: 'r9', app: 'curl', requested_model: '', model_group: '', custom_llm_provider: '', model_id: null, status: 'rejected', http_status: 401, error_code: 'key_blocked', spend: 0, spend_micros: 0 });
-    render(<LogsPage api={fakeApi({ spendLogs: async () => ({ data: [refused], total: 1, page: 1, page_size: 100, total_pages: 1 }) })} go={vi.fn()} />);
+    render(<LogsPage api={fakeApi({ spendLogs: async () => ({ data: [refused], total: 1, page: 1, page_size: 100, total_pages: 1 }) })} go={vi.fn()} admin />);
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     const row = within(table).getAllByRole('row')[1]!;
     expect(within(row).getByText('refused before routing')).toBeTruthy();
@@ -52,7 +52,7 @@ describe('LogsPage', () => {
 
   it('filters by app and by outcome, and asks the gateway to filter by model', async () => {
     const api = logsApi();
-    render(<LogsPage api={api} go={vi.fn()} />);
+    render(<LogsPage api={api} go={vi.fn()} admin />);
     const table = await screen.findByRole('table');
     fireEvent.change(screen.getByLabelText('App'), { target: { value: 'aider' } });
     expect(within(table).getAllByRole('row')).toHaveLength(3);
@@ -65,7 +65,7 @@ describe('LogsPage', () => {
   });
 
   it('opens a detail view with timings, tokens, cost and the error, and closes it', async () => {
-    render(<LogsPage api={logsApi()} go={vi.fn()} />);
+    render(<LogsPage api={logsApi()} go={vi.fn()} admin />);
     fireEvent.click((await screen.findAllByRole('button', { name: /^Details of the aider request/ }))[0]!);
     const detail = screen.getByRole('region', { name: 'Request r2' });
     expect(detail.textContent).toContain('Upstream error (HTTP 502)');
@@ -85,7 +85,7 @@ describe('LogsPage', () => {
         total: 1, page: 1, page_size: 100, total_pages: 1,
       }),
     });
-    render(<LogsPage api={api} go={vi.fn()} />);
+    render(<LogsPage api={api} go={vi.fn()} admin />);
     fireEvent.change(await screen.findByLabelText('Outcome'), { target: { value: 'interrupted' } });
     const table = await screen.findByRole('table');
     expect(within(table).getByText('Interrupted')).toBeTruthy();
@@ -101,7 +101,7 @@ describe('LogsPage', () => {
       spendLogs: async () => ({ data: [sampleLog({ request_id: 'rb', app: '<b>app</b>', request_body: '{"messages":[]}', response_body: hostile })], total: 1, page: 1, page_size: 100, total_pages: 1 }),
       settings: async () => sampleSettings({ body_logging: true }),
     });
-    render(<LogsPage api={api} go={vi.fn()} />);
+    render(<LogsPage api={api} go={vi.fn()} admin />);
     fireEvent.click(await screen.findByRole('button', { name: /^Details of the <b>app<\/b> request/ }));
     expect(screen.getByText(hostile)).toBeTruthy();
     expect(document.querySelector('img, script, b')).toBeNull();
@@ -109,7 +109,7 @@ describe('LogsPage', () => {
 
   it('loads older requests on request', async () => {
     const api = logsApi({ spendLogs: async () => ({ data: rows, total: 250, page: 1, page_size: 100, total_pages: 3 }) });
-    render(<LogsPage api={api} go={vi.fn()} />);
+    render(<LogsPage api={api} go={vi.fn()} admin />);
     fireEvent.click(await screen.findByRole('button', { name: 'Load older requests' }));
     await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 200 }));
   });
@@ -129,9 +129,19 @@ describe('LogsPage', () => {
       }),
       listModels: async () => ({ data: [local, priced] }),
     });
-    render(<LogsPage api={api} go={vi.fn()} />);
+    render(<LogsPage api={api} go={vi.fn()} admin />);
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     await waitFor(() => expect(within(table).getAllByRole('row')[1]!.textContent).toContain('free'));
     expect(within(table).getAllByRole('row')[2]!.textContent).toContain('$0.00');
+  });
+});
+
+describe("LogsPage in a member's session", () => {
+  it('never asks for the gateway settings (admin only) and still lists the requests', async () => {
+    const api = fakeApi({ spendLogs: async () => ({ data: [sampleLog()], total: 1, page: 1, page_size: 100, total_pages: 1 }) });
+    render(<LogsPage api={api} go={vi.fn()} admin={false} />);
+    expect((await screen.findAllByRole('cell', { name: 'cursor' })).length).toBe(1);
+    expect(api.spendLogs).toHaveBeenCalled();
+    expect(api.settings).not.toHaveBeenCalled();
   });
 });

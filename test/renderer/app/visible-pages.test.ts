@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { shownPage, visiblePages } from '../../../renderer/src/app/visible-pages.js';
+import { PAGES } from '../../../renderer/src/app/use-hash-route.js';
+import { ADMIN_VIEWER, type Viewer } from '../../../renderer/src/session/viewer.js';
+
+const member: Viewer = { role: 'member', userId: 'ana', name: 'ana', teams: [] };
+
+describe('visiblePages', () => {
+  it('gives the admin every page and a member no Settings', () => {
+    expect(visiblePages(ADMIN_VIEWER)).toEqual(PAGES);
+    expect(visiblePages(member)).not.toContain('settings');
+    expect(visiblePages(member)).toEqual(expect.arrayContaining(['overview', 'models', 'keys', 'usage', 'logs', 'playground']));
+  });
+
+  it("shows a member's Overview for a page it may not open", () => {
+    expect(shownPage(member, 'settings')).toBe('overview');
+    expect(shownPage(member, 'usage')).toBe('usage');
+    expect(shownPage(ADMIN_VIEWER, 'settings')).toBe('settings');
+  });
+});
