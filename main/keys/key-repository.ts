@@ -48,6 +48,35 @@ export interface VirtualKeyRecord {
   userId: string | null;
 }
 
+/** What admission enforces of a key's team: its `blocked` flag, its model list and its rate limits. */
+export interface KeyTeamLimits {
+  id: string;
+  teamAlias: string | null;
+  /** Empty means every model. */
+  models: string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  blocked: boolean;
+}
+
+/** What admission enforces of a key's user: its model list (for a key without a team). */
+export interface KeyUserLimits {
+  id: string;
+  userEmail: string | null;
+  /** Empty means every model. */
+  models: string[];
+}
+
+/**
+ * A key as admission sees it: the key and what its team and user limit, read in the one query
+ * that finds the key (a join), so an owned key costs no second round trip and an ownerless key
+ * none at all. null when the key has no team (or user), or when its team (or user) no longer exists.
+ */
+export interface AdmissionKeyRecord extends VirtualKeyRecord {
+  team: KeyTeamLimits | null;
+  user: KeyUserLimits | null;
+}
+
 /**
  * The fields of LiteLLM's /key/generate and /key/update, as sent. In an update, an absent
  * field is left alone and `null` clears it (no budget, no limit, never expires).
@@ -96,8 +125,8 @@ export interface KeyStore<M extends CallMode> {
   /** LiteLLM's /key/delete body. Unknown refs are reported (masked), not thrown. */
   delete(input: { keys?: string[]; key_aliases?: string[] }): Returns<M, { deletedIds: string[]; notFound: string[] }>;
   info(ref: string): Returns<M, VirtualKeyRecord | null>;
-  /** Looks a key up by the SHA-256 hex of the presented secret (verify-key.ts). */
-  findByHash(keyHash: string): Returns<M, VirtualKeyRecord | null>;
+  /** Looks a key up by the SHA-256 hex of the presented secret, with its team's and user's limits (verify-key.ts). */
+  findByHash(keyHash: string): Returns<M, AdmissionKeyRecord | null>;
   list(options?: KeyListOptions): Returns<M, KeyListPage>;
   /** A new secret for the same id, limits, budget and spend; the old secret stops working. */
   regenerate(ref: string): Returns<M, { key: string; record: VirtualKeyRecord }>;
@@ -143,6 +172,15 @@ type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
 
 const SELECT_BY_ID = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
 const SELECT_BY_HASH = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
+/** The key and, joined on their primary keys, what its team and user limit: one query for admission. */
+const SELECT_FOR_ADMISSION_BY_HASH = sql(
+  `SELECT ${COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
+     t.id AS team_found, t.team_alias AS team_alias, t.models AS team_models, t.rpm_limit AS team_rpm_limit,
+     t.tpm_limit AS team_tpm_limit, t.blocked AS team_blocked,
+     u.id AS user_found, u.user_email AS user_email, u.models AS user_models
+   FROM virtual_keys k LEFT JOIN teams t ON t.id = k.team_id LEFT JOIN users u ON u.id = k.user_id
+   WHERE k.key_hash = ?`,
+);
 const SELECT_ID_BY_ALIAS = sql('SELECT id FROM virtual_keys WHERE key_alias = ?');
 const DELETE_BY_ID = sql('DELETE FROM virtual_keys WHERE id = ?');
 const UPDATE_SECRET = sql('UPDATE virtual_keys SET key_hash = ?, key_last4 = ?, updated_at = ? WHERE id = ?');
@@ -278,8 +316,8 @@ const keyInfo = readUnit(function* (ref: string) {
 });
 
 const keyByHash = readUnit(function* (keyHash: string) {
-  const row = yield* get<KeyRow>(SELECT_BY_HASH, [keyHash]);
-  return row === undefined ? null : toRecord(row);
+  const row = yield* get<AdmissionKeyRow>(SELECT_FOR_ADMISSION_BY_HASH, [keyHash]);
+  return row === undefined ? null : toAdmissionRecord(row);
 });
 
 const listKeys = readUnit(function* (options: KeyListOptions) {
@@ -366,6 +404,33 @@ function toRecord(row: KeyRow): VirtualKeyRecord {
     lastUsedAt: key.last_used_at,
     teamId: row.team_id,
     userId: row.user_id,
+  };
+}
+
+interface AdmissionKeyRow extends KeyRow {
+  team_found: string | null;
+  team_alias: string | null;
+  team_models: string | null;
+  team_rpm_limit: number | null;
+  team_tpm_limit: number | null;
+  team_blocked: number | null;
+  user_found: string | null;
+  user_email: string | null;
+  user_models: string | null;
+}
+
+function toAdmissionRecord(row: AdmissionKeyRow): AdmissionKeyRecord {
+  return {
+    ...toRecord(row),
+    team: row.team_found === null ? null : {
+      id: row.team_found,
+      teamAlias: row.team_alias,
+      models: JSON.parse(row.team_models ?? '[]') as string[],
+      rpmLimit: row.team_rpm_limit,
+      tpmLimit: row.team_tpm_limit,
+      blocked: Number(row.team_blocked) === 1,
+    },
+    user: row.user_found === null ? null : { id: row.user_found, userEmail: row.user_email, models: JSON.parse(row.user_models ?? '[]') as string[] },
   };
 }
 
