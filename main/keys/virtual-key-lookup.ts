@@ -27,7 +27,7 @@ export function createVirtualKeyLookup(verifier: KeyVerifier): VirtualKeyLookup 
 function toPrincipal(result: KeyVerification): Principal | undefined {
   if (result.ok) {
     const key = result.key;
-    return {
+    const principal: Extract<Principal, { kind: 'virtual' }> = {
       kind: 'virtual',
       keyId: key.id,
       alias: key.keyAlias,
@@ -40,9 +40,10 @@ function toPrincipal(result: KeyVerification): Principal | undefined {
       // A team's or user's key is held against its owners' budgets even with none of its own;
       // an ownerless key without a budget skips the ledger altogether (the desktop's common case).
       ownerBudgets: key.teamId !== null || key.userId !== null,
-      // Only keys with an owner that limits something carry these: an ownerless key's principal is as before.
-      ...ownerLimits(key),
     };
+    // Only a key with an owner gets these: an ownerless key's principal is built as before.
+    if (key.team !== null || key.user !== null) addOwnerLimits(principal, key);
+    return principal;
   }
   // The refusal names the key it is about, so its usage row is that key's (and its app's).
   const refusedKey = result.keyId === null ? undefined : { id: result.keyId, alias: result.keyAlias };
@@ -65,14 +66,12 @@ function teamName(team: { id: string; teamAlias: string | null }): string {
  * team's models (LiteLLM's can_team_access_model), a key with a user and no team its user's
  * (can_user_call_model). A user's list does not apply to a team key, as in LiteLLM.
  */
-function ownerLimits(key: AdmissionKeyRecord): Pick<Extract<Principal, { kind: 'virtual' }>, 'team' | 'ownerModels'> {
-  const limits: Pick<Extract<Principal, { kind: 'virtual' }>, 'team' | 'ownerModels'> = {};
+function addOwnerLimits(principal: Extract<Principal, { kind: 'virtual' }>, key: AdmissionKeyRecord): void {
   const { team, user } = key;
   if (team !== null) {
-    if (team.rpmLimit !== null || team.tpmLimit !== null) limits.team = { id: team.id, name: teamName(team), rpmLimit: team.rpmLimit, tpmLimit: team.tpmLimit };
-    if (team.models.length > 0) limits.ownerModels = { models: team.models, owner: teamName(team) };
+    if (team.rpmLimit !== null || team.tpmLimit !== null) principal.team = { id: team.id, name: teamName(team), rpmLimit: team.rpmLimit, tpmLimit: team.tpmLimit };
+    if (team.models.length > 0) principal.ownerModels = { models: team.models, owner: teamName(team) };
   } else if (key.teamId === null && user !== null && user.models.length > 0) {
-    limits.ownerModels = { models: user.models, owner: `user '${user.userEmail ?? user.id}'` };
+    principal.ownerModels = { models: user.models, owner: `user '${user.userEmail ?? user.id}'` };
   }
-  return limits;
 }

@@ -200,9 +200,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       try {
         const key: RateLimitedKey = {
           id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
-          // The team's rpm/tpm, counted over all its keys (only a team with limits sets this).
-          ...(principal.team !== undefined ? { team: principal.team } : {}),
         };
+        // The team's rpm/tpm, counted over all its keys (only a team with limits sets this).
+        if (principal.team !== undefined) key.team = principal.team;
         // Each `yield` hands runMaybeAsync what the limiter or ledger answered: a value goes
         // straight back in, a Promise (team mode) is awaited first.
         const parallel = (yield deps.limiter.acquireParallel(key)) as ParallelDecision;

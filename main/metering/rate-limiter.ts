@@ -119,6 +119,8 @@ interface KeyState {
   inFlight: number;
 }
 
+const NO_WINDOWS: never[] = [];
+
 interface Ticket extends RateLimitTicket {
   /** One per window counted (the key's, the team's), with the entry added to it. */
   counted: { windowId: string; entry: Entry }[];
@@ -205,8 +207,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     check(key, estimatedTokens) {
       const tokens = Math.max(0, Math.ceil(Number.isFinite(estimatedTokens) ? estimatedTokens : 0));
+      // A key with no rpm/tpm limit and no team limits (most keys) is counted nowhere: no allocation.
+      if (key.rpmLimit === null && key.tpmLimit === null && key.team === undefined) return { ok: true, ticket: { keyId: key.id, counted: NO_WINDOWS, done: false } as Ticket, headers: {} };
       const windows = countedWindows(key);
-      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, counted: [], done: false } as Ticket, headers: {} };
+      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, counted: NO_WINDOWS, done: false } as Ticket, headers: {} };
       const now = clock.now();
       const refusals: RateLimited[] = [];
       for (const window of windows) {

@@ -67,6 +67,8 @@ interface Bucket {
   tokens: number;
 }
 
+const NO_WINDOWS: never[] = [];
+
 interface Ticket extends RateLimitTicket {
   second: number;
   /** The windows counted (the key's, the team's) and the tokens each holds for this request. */
@@ -249,8 +251,10 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
   const limiter: SharedRateLimiter = {
     async check(key, estimatedTokens) {
       const tokens = Math.max(0, Math.ceil(Number.isFinite(estimatedTokens) ? estimatedTokens : 0));
+      // A key with no rpm/tpm limit and no team limits (most keys) is counted nowhere: no allocation.
+      if (key.rpmLimit === null && key.tpmLimit === null && key.team === undefined) return { ok: true, ticket: { keyId: key.id, second: 0, counted: NO_WINDOWS, done: true } as Ticket, headers: {} };
       const windows = countedWindows(key);
-      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, second: 0, counted: [], done: true } as Ticket, headers: {} };
+      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, second: 0, counted: NO_WINDOWS, done: true } as Ticket, headers: {} };
       const now = clock.now();
       const outcome = await checkUnit(windows, tokens, now);
       windows.forEach((window, i) => {
