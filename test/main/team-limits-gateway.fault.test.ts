@@ -1,7 +1,7 @@
 // Team and user limits through the whole gateway, listening, on each storage engine (issue 17
 // items 1 and 3): a blocked team's key is refused with LiteLLM's 401 in each route's shape and
-// served again once unblocked; a team's rpm_limit is shared by its keys (429 naming the team, with
-// Retry-After); a team key and a user's key are held to their owner's models. In team mode a block
+// served again once unblocked; a team's rpm_limit is shared by its keys, exactly under concurrency
+// (429 naming the team, with Retry-After); a team key and a user's key are held to their owner's models. In team mode a block
 // made on one replica reaches another within about a second (the change feed).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,15 +106,16 @@ describe.each(['sqlite', 'postgresql'] as const)('team and user limits through t
     expect((await chat(url, key!)).status).toBe(200);
   }, 60_000);
 
-  it("shares the team's rpm_limit between its keys and names the team in the 429", async () => {
+  it("shares the team's rpm_limit between its keys: 20 requests at once through two keys admit exactly 5, and the 429 names the team", async () => {
     const { url } = await start(engine);
-    const { keys: [first, second] } = await teamWithKeys(url, { team_alias: 'research', rpm_limit: 2 }, 2);
-    expect((await chat(url, first!)).status).toBe(200);
-    expect((await chat(url, second!)).status).toBe(200);
-    const refused = await chat(url, first!);
-    expect(refused.status).toBe(429);
+    const { keys: [first, second] } = await teamWithKeys(url, { team_alias: 'research', rpm_limit: 5 }, 2);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => chat(url, i % 2 === 0 ? first! : second!)));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    const refusals = answers.filter((a) => a.status !== 200);
+    expect(refusals.map((a) => a.status)).toEqual(Array(15).fill(429));
+    const refused = refusals[0]!;
     expect(errorOf(refused)).toMatchObject({ code: 'rate_limited' });
-    expect(errorOf(refused).message).toMatch(/^Rate limit exceeded for team 'research': 2 requests per minute\. Retry after \d+ s\.$/);
+    expect(errorOf(refused).message).toMatch(/^Rate limit exceeded for team 'research': 5 requests per minute\. Retry after \d+ s\.$/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // A key of no team is not held by it.
     const plain = await call(url, '/key/generate', MASTER, {});
