@@ -62,9 +62,12 @@ describe.each(ENGINES)('team and user limits at key lookup on %s', (engine) => {
     // Warm the cache: the block must reach keys already verified.
     expect((await principal(service.key)).keyId).toBe(service.record.id);
     expect((await principal(other.key)).keyId).toBe(other.record.id);
-    expect(verifier.cacheSize()).toBe(2);
+    expect((await principal(outsider.key)).keyId).toBe(outsider.record.id);
+    expect(verifier.cacheSize()).toBe(3);
 
     await teams.block(team.id);
+    // Only the team's keys are forgotten: the outsider stays cached.
+    expect(verifier.cacheSize()).toBe(1);
     for (const key of [service, other]) {
       const refused = await refusal(() => principal(key.key));
       expect(refused).toMatchObject({ code: 'invalid_api_key', status: 401, message: "Team=t-1 is blocked. Update via `/team/unblock` if you're an admin." });
