@@ -68,9 +68,9 @@ export interface KeyUserLimits {
 }
 
 /**
- * A key as admission sees it: the key and what its team and user limit, read in the one query
- * that finds the key (a join), so an owned key costs no second round trip and an ownerless key
- * none at all. null when the key has no team (or user), or when its team (or user) no longer exists.
+ * A key as admission sees it: the key and what its team and user limit, read in the same unit
+ * that finds the key (one more query only for a key with an owner; an ownerless key's lookup is
+ * unchanged). null when the key has no team (or user), or when its team (or user) no longer exists.
  */
 export interface AdmissionKeyRecord extends VirtualKeyRecord {
   team: KeyTeamLimits | null;
@@ -172,14 +172,15 @@ type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
 
 const SELECT_BY_ID = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
 const SELECT_BY_HASH = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
-/** The key and, joined on their primary keys, what its team and user limit: one query for admission. */
-const SELECT_FOR_ADMISSION_BY_HASH = sql(
-  `SELECT ${COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
-     t.id AS team_found, t.team_alias AS team_alias, t.models AS team_models, t.rpm_limit AS team_rpm_limit,
+/**
+ * What an owned key's team and user limit, by their ids (either may be null): a second query only
+ * for a key that has an owner, so an ownerless key's lookup stays the one query it always was.
+ */
+const SELECT_OWNER_LIMITS = sql(
+  `SELECT t.id AS team_found, t.team_alias AS team_alias, t.models AS team_models, t.rpm_limit AS team_rpm_limit,
      t.tpm_limit AS team_tpm_limit, t.blocked AS team_blocked,
      u.id AS user_found, u.user_email AS user_email, u.models AS user_models
-   FROM virtual_keys k LEFT JOIN teams t ON t.id = k.team_id LEFT JOIN users u ON u.id = k.user_id
-   WHERE k.key_hash = ?`,
+   FROM (SELECT 1 AS one) AS one LEFT JOIN teams t ON t.id = ? LEFT JOIN users u ON u.id = ?`,
 );
 const SELECT_ID_BY_ALIAS = sql('SELECT id FROM virtual_keys WHERE key_alias = ?');
 const DELETE_BY_ID = sql('DELETE FROM virtual_keys WHERE id = ?');
@@ -316,8 +317,16 @@ const keyInfo = readUnit(function* (ref: string) {
 });
 
 const keyByHash = readUnit(function* (keyHash: string) {
-  const row = yield* get<AdmissionKeyRow>(SELECT_FOR_ADMISSION_BY_HASH, [keyHash]);
-  return row === undefined ? null : toAdmissionRecord(row);
+  const row = yield* get<KeyRow>(SELECT_BY_HASH, [keyHash]);
+  if (row === undefined) return null;
+  // Two fields added to the record, not a copy of it: this runs at every key cache miss.
+  const record = toRecord(row) as AdmissionKeyRecord;
+  record.team = null;
+  record.user = null;
+  if (row.team_id === null && row.user_id === null) return record;
+  const owners = yield* get<OwnerLimitsRow>(SELECT_OWNER_LIMITS, [row.team_id, row.user_id]);
+  if (owners !== undefined) addOwnerLimits(record, owners);
+  return record;
 });
 
 const listKeys = readUnit(function* (options: KeyListOptions) {
@@ -407,7 +416,7 @@ function toRecord(row: KeyRow): VirtualKeyRecord {
   };
 }
 
-interface AdmissionKeyRow extends KeyRow {
+interface OwnerLimitsRow {
   team_found: string | null;
   team_alias: string | null;
   team_models: string | null;
@@ -419,19 +428,19 @@ interface AdmissionKeyRow extends KeyRow {
   user_models: string | null;
 }
 
-function toAdmissionRecord(row: AdmissionKeyRow): AdmissionKeyRecord {
-  return {
-    ...toRecord(row),
-    team: row.team_found === null ? null : {
+/** A team or user that no longer exists (a key restored from an old backup) limits nothing. */
+function addOwnerLimits(record: AdmissionKeyRecord, row: OwnerLimitsRow): void {
+  if (row.team_found !== null) {
+    record.team = {
       id: row.team_found,
       teamAlias: row.team_alias,
       models: JSON.parse(row.team_models ?? '[]') as string[],
       rpmLimit: row.team_rpm_limit,
       tpmLimit: row.team_tpm_limit,
       blocked: Number(row.team_blocked) === 1,
-    },
-    user: row.user_found === null ? null : { id: row.user_found, userEmail: row.user_email, models: JSON.parse(row.user_models ?? '[]') as string[] },
-  };
+    };
+  }
+  if (row.user_found !== null) record.user = { id: row.user_found, userEmail: row.user_email, models: JSON.parse(row.user_models ?? '[]') as string[] };
 }
 
 /** How a ref is named in messages: never echo a plaintext key back, only its mask. */
