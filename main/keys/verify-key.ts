@@ -124,7 +124,8 @@ export function createKeyVerifier(repo: Pick<KeyStore<'sync'>, 'findByHash' | 'o
     if (record === null) return { ok: false, reason: 'unknown', keyId: null, keyAlias: null };
     if (record.blocked) return { ok: false, reason: 'blocked', keyId: record.id, keyAlias: record.keyAlias };
     if (record.expiresAt !== null && record.expiresAt <= clock.now()) return { ok: false, reason: 'expired', keyId: record.id, keyAlias: record.keyAlias };
-    // LiteLLM's common_checks: every key of a blocked team is refused, whatever the key's own state.
+    // LiteLLM's common_checks: every key of a blocked team is refused (after the key's own checks,
+    // so a blocked or expired key is still told that first).
     if (record.team?.blocked === true) return { ok: false, reason: 'team_blocked', keyId: record.id, keyAlias: record.keyAlias, teamId: record.team.id };
     return { ok: true, key: record };
   }

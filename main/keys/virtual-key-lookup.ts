@@ -1,6 +1,7 @@
 // Adapts the key verifier to the gateway's authentication seam: a verified key becomes a
-// Principal; an expired or blocked key gets its own 401 message (it proves the caller held a real
-// key, so saying why leaks nothing); an unknown key gets undefined, i.e. the generic 401.
+// Principal (with its team's rate limits and its owner's models when it has an owner); an expired
+// or blocked key, or a key of a blocked team, gets its own 401 message (it proves the caller held a
+// real key, so saying why leaks nothing); an unknown key gets undefined, i.e. the generic 401.
 import { GatewayError } from '../core/gateway-error.js';
 import type { Principal } from '../core/principal.js';
 import type { KeyVerification, KeyVerifier } from './verify-key.js';
