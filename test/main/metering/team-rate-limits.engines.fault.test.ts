@@ -103,3 +103,24 @@ describe.each(ENGINES)('team limits in the shared rate limiter on %s', (engine) 
     expect((await first.check(a, 0)).ok).toBe(true);
   });
 });
+
+describe('team limits in the shared rate limiter: cost', () => {
+  it('measures one check of a key with limits of its own and its team, beside one of the key alone (PostgreSQL, loopback)', async () => {
+    const [limiter] = await sharedLimiters('postgresql');
+    const alone = key('key_alone', undefined, { rpmLimit: 1_000_000, tpmLimit: 1_000_000_000 });
+    const inTeam = key('key_team', teamOf({ rpmLimit: 1_000_000, tpmLimit: 1_000_000_000 }), { rpmLimit: 1_000_000, tpmLimit: 1_000_000_000 });
+    const medians: Record<string, number> = {};
+    for (const [name, k] of [['key alone', alone], ['key and team', inTeam]] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const start = performance.now();
+        expect((await limiter.check(k, 10)).ok).toBe(true);
+        times.push(performance.now() - start);
+      }
+      times.sort((x, y) => x - y);
+      medians[name] = times[100] as number;
+    }
+    // Measured, not asserted: speed is the benchmark's business (conventions.md).
+    console.info(`shared rate limiter, median check: key alone ${medians['key alone']!.toFixed(2)} ms, key and team ${medians['key and team']!.toFixed(2)} ms (200 sequential checks each)`);
+  });
+});
