@@ -219,7 +219,10 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check(),
     });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
-    const verifier = createKeyVerifier(keys, clock);
+    const teams = createTeamRepository(db.db, clock, { keys });
+    const users = createUserRepository(db.db, clock, { keys });
+    // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
+    const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
     const alertWebhook = createBudgetAlertWebhook({ storage: settings, secrets, resolve: resolveCredential, config: readAlertingConfig(config.generalSettings) });
@@ -280,7 +283,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       readiness,
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams: createTeamRepository(db.db, clock, { keys }), users: createUserRepository(db.db, clock, { keys }), callerRoles: createCallerRoles(db.db),
+      teams, users, callerRoles: createCallerRoles(db.db),
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

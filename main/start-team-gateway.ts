@@ -121,7 +121,10 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     const usage = createUsageLedger(connection, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
     closers.push(() => usage.close());
     const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
-    const verifier = createKeyVerifier(keys, clock);
+    const teams = createTeamRepository(connection, clock, { keys });
+    const users = createUserRepository(connection, clock, { keys });
+    // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
+    const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     closers.push(() => verifier.dispose());
     const settings = createSettingsRepository(connection);
     const gatewaySettings = await loadGatewaySettings(settings);
@@ -149,7 +152,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams: createTeamRepository(connection, clock, { keys }), users: createUserRepository(connection, clock, { keys }), callerRoles: createCallerRoles(connection),
+      teams, users, callerRoles: createCallerRoles(connection),
       spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
@@ -163,7 +166,9 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
 
     // What another replica changed, re-read here (this replica's own writes already updated it).
     const reload = async (topic: string): Promise<void> => {
-      if (topic === 'keys') {
+      // A team or user changed: every cached key is re-read (the cache does not know which keys
+      // another replica's change touched; such changes are rare admin actions).
+      if (topic === 'keys' || topic === 'teams' || topic === 'users') {
         verifier.clearCache();
       } else if (topic === 'models') {
         await served.reloadModels();

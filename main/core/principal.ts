@@ -23,6 +23,17 @@ export type Principal =
        * them even when the key has no budget of its own. Absent = false (an ownerless key).
        */
       ownerBudgets?: boolean;
+      /**
+       * The key's team's rpm/tpm limits, counted over all the team's keys together beside the
+       * key's own. Absent: no team, or a team without rate limits.
+       */
+      team?: { id: string; name: string; rpmLimit: number | null; tpmLimit: number | null };
+      /**
+       * The models the key's owner allows besides the key's own list (both must admit a model):
+       * the team's for a team key, the user's for a key with a user and no team. `owner` names it
+       * in refusals ("team 'research'"). Absent: no owner, or an owner allowing every model.
+       */
+      ownerModels?: { models: readonly string[]; owner: string };
     }
   /**
    * A loopback Ollama client that sent no key, let in on /api/* by

@@ -27,14 +27,20 @@ export function keyMayUseGroup(principal: Principal, requestedModel: string, req
   // A keyless client's empty list allows nothing: letting every local process spend on every
   // model must be a choice the user writes down, never a default.
   if (principal.kind === 'keyless' && principal.models.length === 0) return false;
-  if (keyAllowsModel(principal.models, groupName)) return true;
+  if (!listAdmits(principal.models, requestedModel, requestedGroup, groupName)) return false;
+  // A team key within its team's models, a user's key within the user's: both lists must admit it.
+  return principal.kind !== 'virtual' || principal.ownerModels === undefined || listAdmits(principal.ownerModels.models, requestedModel, requestedGroup, groupName);
+}
+
+function listAdmits(allowed: readonly string[], requestedModel: string, requestedGroup: string, groupName: string): boolean {
+  if (keyAllowsModel(allowed, groupName)) return true;
   // An allowed alias admits the group it points at, and only that one: not the group's fallbacks.
-  return groupName === requestedGroup && keyAllowsModel(principal.models, requestedModel);
+  return groupName === requestedGroup && keyAllowsModel(allowed, requestedModel);
 }
 
 /** Whether this caller is limited to a list of models at all (the admin key and open mode are not). */
 export function restrictsModels(principal: Principal): boolean {
-  return principal.kind === 'keyless' || (principal.kind === 'virtual' && principal.models.length > 0);
+  return principal.kind === 'keyless' || (principal.kind === 'virtual' && (principal.models.length > 0 || principal.ownerModels !== undefined));
 }
 
 export function modelNotAllowed(principal: Principal, model: string): GatewayError {
@@ -43,6 +49,11 @@ export function modelNotAllowed(principal: Principal, model: string): GatewayErr
     return new GatewayError('model_not_allowed',
       `Clients without a key may use only the models listed in general_settings.ollama_api.models (now: ${allowed}); ` +
       `add "${model}" there (or under Settings), or send a Switchboard key as "Authorization: Bearer <key>"`, { param: 'model' });
+  }
+  if (principal.kind === 'virtual' && principal.ownerModels !== undefined && (principal.models.length === 0 || keyAllowsModel(principal.models, model))) {
+    // The key's own list admits it (or has none): its team's or user's list is what refuses.
+    return new GatewayError('model_not_allowed',
+      `This key may not use model "${model}": ${principal.ownerModels.owner} allows only: ${principal.ownerModels.models.join(', ')}`, { param: 'model' });
   }
   const allowed = principal.kind === 'virtual' ? principal.models.join(', ') : '';
   return new GatewayError('model_not_allowed', `This key may not use model "${model}". Allowed models: ${allowed}`, { param: 'model' });

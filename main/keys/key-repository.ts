@@ -48,6 +48,35 @@ export interface VirtualKeyRecord {
   userId: string | null;
 }
 
+/** What admission enforces of a key's team: its `blocked` flag, its model list and its rate limits. */
+export interface KeyTeamLimits {
+  id: string;
+  teamAlias: string | null;
+  /** Empty means every model. */
+  models: string[];
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  blocked: boolean;
+}
+
+/** What admission enforces of a key's user: its model list (for a key without a team). */
+export interface KeyUserLimits {
+  id: string;
+  userEmail: string | null;
+  /** Empty means every model. */
+  models: string[];
+}
+
+/**
+ * A key as admission sees it: the key and what its team and user limit, read in the same unit
+ * that finds the key (one more query only for a key with an owner; an ownerless key's lookup is
+ * unchanged). null when the key has no team (or user), or when its team (or user) no longer exists.
+ */
+export interface AdmissionKeyRecord extends VirtualKeyRecord {
+  team: KeyTeamLimits | null;
+  user: KeyUserLimits | null;
+}
+
 /**
  * The fields of LiteLLM's /key/generate and /key/update, as sent. In an update, an absent
  * field is left alone and `null` clears it (no budget, no limit, never expires).
@@ -96,8 +125,8 @@ export interface KeyStore<M extends CallMode> {
   /** LiteLLM's /key/delete body. Unknown refs are reported (masked), not thrown. */
   delete(input: { keys?: string[]; key_aliases?: string[] }): Returns<M, { deletedIds: string[]; notFound: string[] }>;
   info(ref: string): Returns<M, VirtualKeyRecord | null>;
-  /** Looks a key up by the SHA-256 hex of the presented secret (verify-key.ts). */
-  findByHash(keyHash: string): Returns<M, VirtualKeyRecord | null>;
+  /** Looks a key up by the SHA-256 hex of the presented secret, with its team's and user's limits (verify-key.ts). */
+  findByHash(keyHash: string): Returns<M, AdmissionKeyRecord | null>;
   list(options?: KeyListOptions): Returns<M, KeyListPage>;
   /** A new secret for the same id, limits, budget and spend; the old secret stops working. */
   regenerate(ref: string): Returns<M, { key: string; record: VirtualKeyRecord }>;
@@ -143,6 +172,16 @@ type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
 
 const SELECT_BY_ID = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE id = ?`);
 const SELECT_BY_HASH = sql(`SELECT ${COLUMNS} FROM virtual_keys WHERE key_hash = ?`);
+/**
+ * What an owned key's team and user limit, by their ids (either may be null): a second query only
+ * for a key that has an owner, so an ownerless key's lookup stays the one query it always was.
+ */
+const SELECT_OWNER_LIMITS = sql(
+  `SELECT t.id AS team_found, t.team_alias AS team_alias, t.models AS team_models, t.rpm_limit AS team_rpm_limit,
+     t.tpm_limit AS team_tpm_limit, t.blocked AS team_blocked,
+     u.id AS user_found, u.user_email AS user_email, u.models AS user_models
+   FROM (SELECT 1 AS one) AS one LEFT JOIN teams t ON t.id = ? LEFT JOIN users u ON u.id = ?`,
+);
 const SELECT_ID_BY_ALIAS = sql('SELECT id FROM virtual_keys WHERE key_alias = ?');
 const DELETE_BY_ID = sql('DELETE FROM virtual_keys WHERE id = ?');
 const UPDATE_SECRET = sql('UPDATE virtual_keys SET key_hash = ?, key_last4 = ?, updated_at = ? WHERE id = ?');
@@ -279,7 +318,15 @@ const keyInfo = readUnit(function* (ref: string) {
 
 const keyByHash = readUnit(function* (keyHash: string) {
   const row = yield* get<KeyRow>(SELECT_BY_HASH, [keyHash]);
-  return row === undefined ? null : toRecord(row);
+  if (row === undefined) return null;
+  // Two fields added to the record, not a copy of it: this runs at every key cache miss.
+  const record = toRecord(row) as AdmissionKeyRecord;
+  record.team = null;
+  record.user = null;
+  if (row.team_id === null && row.user_id === null) return record;
+  const owners = yield* get<OwnerLimitsRow>(SELECT_OWNER_LIMITS, [row.team_id, row.user_id]);
+  if (owners !== undefined) addOwnerLimits(record, owners);
+  return record;
 });
 
 const listKeys = readUnit(function* (options: KeyListOptions) {
@@ -367,6 +414,33 @@ function toRecord(row: KeyRow): VirtualKeyRecord {
     teamId: row.team_id,
     userId: row.user_id,
   };
+}
+
+interface OwnerLimitsRow {
+  team_found: string | null;
+  team_alias: string | null;
+  team_models: string | null;
+  team_rpm_limit: number | null;
+  team_tpm_limit: number | null;
+  team_blocked: number | null;
+  user_found: string | null;
+  user_email: string | null;
+  user_models: string | null;
+}
+
+/** A team or user that no longer exists (a key restored from an old backup) limits nothing. */
+function addOwnerLimits(record: AdmissionKeyRecord, row: OwnerLimitsRow): void {
+  if (row.team_found !== null) {
+    record.team = {
+      id: row.team_found,
+      teamAlias: row.team_alias,
+      models: JSON.parse(row.team_models ?? '[]') as string[],
+      rpmLimit: row.team_rpm_limit,
+      tpmLimit: row.team_tpm_limit,
+      blocked: Number(row.team_blocked) === 1,
+    };
+  }
+  if (row.user_found !== null) record.user = { id: row.user_found, userEmail: row.user_email, models: JSON.parse(row.user_models ?? '[]') as string[] };
 }
 
 /** How a ref is named in messages: never echo a plaintext key back, only its mask. */

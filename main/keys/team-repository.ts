@@ -4,7 +4,8 @@
 // creates the user (LiteLLM does the same); deleting a team deletes its keys and memberships in the
 // same transaction (LiteLLM's /team/delete "delete team and associated team keys"). Budgets, limits
 // and `blocked` are stored here; the budget ledger (main/metering/owner-budget-ledger.ts) enforces
-// the budgets at admission; limits and `blocked` are not enforced yet.
+// the budgets at admission; the key lookup reads `blocked`, rpm/tpm and models with each key
+// (key-repository.ts findByHash), so every change here is announced to the key cache (onChange).
 import { randomUUID } from 'node:crypto';
 import { deleteTeamKeys } from '../keys/key-ownership.js';
 import type { KeyChange } from '../keys/key-repository.js';

@@ -1,4 +1,4 @@
-// The metering RequestMeter: at admission, per-key rate limits (parallel, rpm, tpm) and the
+// The metering RequestMeter: at admission, per-key and per-team rate limits (parallel, rpm, tpm) and the
 // budget reservation of the worst-case cost (every choice counted, S37), all synchronous (S27);
 // before each later attempt, a top-up so the reservation covers the deployment actually called
 // (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
@@ -201,12 +201,14 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         const key: RateLimitedKey = {
           id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
         };
+        // The team's rpm/tpm, counted over all its keys (only a team with limits sets this).
+        if (principal.team !== undefined) key.team = principal.team;
         // Each `yield` hands runMaybeAsync what the limiter or ledger answered: a value goes
         // straight back in, a Promise (team mode) is awaited first.
         const parallel = (yield deps.limiter.acquireParallel(key)) as ParallelDecision;
         if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
         lease = parallel.lease;
-        const decision = (yield deps.limiter.check(key, principal.tpmLimit === null ? 0 : promptEstimate())) as RateLimitDecision;
+        const decision = (yield deps.limiter.check(key, principal.tpmLimit === null && principal.team?.tpmLimit == null ? 0 : promptEstimate())) as RateLimitDecision;
         if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
         ticket = decision.ticket;
         headers = decision.headers;

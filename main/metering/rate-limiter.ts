@@ -7,6 +7,10 @@
 // tells every client "retry at the boundary"; the sliding log enforces "at most N in any 60 s"
 // and gives each client the exact moment a slot frees. Memory is one entry per admitted request
 // in the last minute, bounded by the key's own rpm limit.
+//
+// A team key is also counted in its team's window (rpm/tpm of the team, over all its keys
+// together): both windows are checked and counted in the same synchronous call, so 20 requests
+// racing through two keys of a team with rpm 5 admit exactly 5.
 import type { Clock } from '../storage/clock.js';
 import { rateLimitedAnswer } from './rate-limited-answer.js';
 
@@ -20,6 +24,32 @@ export interface RateLimitedKey {
   rpmLimit: number | null;
   tpmLimit: number | null;
   maxParallelRequests: number | null;
+  /** The key's team's limits, counted over all the team's keys; absent: none. */
+  team?: RateLimitedTeam;
+}
+
+/** A team's rpm/tpm limits; `name` is how a refusal names it ("team 'research'"). */
+export interface RateLimitedTeam {
+  id: string;
+  name: string;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+}
+
+/** The window a team's requests are counted in: never a key id (those start `key_`). */
+export function teamWindowId(teamId: string): string {
+  return `team:${teamId}`;
+}
+
+/** The windows one request is counted in: the key's own (when it has limits), then its team's. */
+export function countedWindows(key: RateLimitedKey): RateLimitedKey[] {
+  const windows: RateLimitedKey[] = [];
+  if (key.rpmLimit !== null || key.tpmLimit !== null) windows.push(key);
+  const team = key.team;
+  if (team !== undefined && (team.rpmLimit !== null || team.tpmLimit !== null)) {
+    windows.push({ id: teamWindowId(team.id), name: team.name, rpmLimit: team.rpmLimit, tpmLimit: team.tpmLimit, maxParallelRequests: null });
+  }
+  return windows;
 }
 
 /** Returned by an admitted check; hand it to recordTokens when the response's usage is known. */
@@ -89,8 +119,11 @@ interface KeyState {
   inFlight: number;
 }
 
+const NO_WINDOWS: never[] = [];
+
 interface Ticket extends RateLimitTicket {
-  entry: Entry | null;
+  /** One per window counted (the key's, the team's), with the entry added to it. */
+  counted: { windowId: string; entry: Entry }[];
   done: boolean;
 }
 
@@ -174,35 +207,44 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     check(key, estimatedTokens) {
       const tokens = Math.max(0, Math.ceil(Number.isFinite(estimatedTokens) ? estimatedTokens : 0));
-      if (key.rpmLimit === null && key.tpmLimit === null) {
-        return { ok: true, ticket: { keyId: key.id, entry: null, done: false } as Ticket, headers: {} };
-      }
+      // A key with no rpm/tpm limit and no team limits (most keys) is counted nowhere: no allocation.
+      if (key.rpmLimit === null && key.tpmLimit === null && key.team === undefined) return { ok: true, ticket: { keyId: key.id, counted: NO_WINDOWS, done: false } as Ticket, headers: {} };
+      const windows = countedWindows(key);
+      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, counted: NO_WINDOWS, done: false } as Ticket, headers: {} };
       const now = clock.now();
-      const state = stateOf(key.id);
-      prune(state, now);
       const refusals: RateLimited[] = [];
-      if (key.rpmLimit !== null && state.requests + 1 > key.rpmLimit) {
-        // rpm 0 never admits: retry after a full window, the most honest answer we have.
-        const at = whenFits(state, 'requests', 1, key.rpmLimit) ?? now + windowMs;
-        refusals.push(limited(key, state, 'requests', key.rpmLimit, state.requests, at));
-      }
-      // A request bigger than the whole tpm limit is admitted into an empty window; otherwise
-      // it could never run at all.
-      if (key.tpmLimit !== null && state.tokens > 0 && state.tokens + tokens > key.tpmLimit) {
-        const at = whenFits(state, 'tokens', Math.min(tokens, key.tpmLimit), key.tpmLimit) ?? whenEmpty(state, 'tokens');
-        refusals.push(limited(key, state, 'tokens', key.tpmLimit, state.tokens, at));
-      } else if (key.tpmLimit === 0) {
-        refusals.push(limited(key, state, 'tokens', 0, state.tokens, now + windowMs));
+      for (const window of windows) {
+        const state = stateOf(window.id);
+        prune(state, now);
+        if (window.rpmLimit !== null && state.requests + 1 > window.rpmLimit) {
+          // rpm 0 never admits: retry after a full window, the most honest answer we have.
+          const at = whenFits(state, 'requests', 1, window.rpmLimit) ?? now + windowMs;
+          refusals.push(limited(window, state, 'requests', window.rpmLimit, state.requests, at));
+        }
+        // A request bigger than the whole tpm limit is admitted into an empty window; otherwise
+        // it could never run at all.
+        if (window.tpmLimit !== null && state.tokens > 0 && state.tokens + tokens > window.tpmLimit) {
+          const at = whenFits(state, 'tokens', Math.min(tokens, window.tpmLimit), window.tpmLimit) ?? whenEmpty(state, 'tokens');
+          refusals.push(limited(window, state, 'tokens', window.tpmLimit, state.tokens, at));
+        } else if (window.tpmLimit === 0) {
+          refusals.push(limited(window, state, 'tokens', 0, state.tokens, now + windowMs));
+        }
       }
       if (refusals.length > 0) {
         // The client must wait for the slowest limit anyway; tell it that one.
         return refusals.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
       }
-      const entry: Entry = { at: now, requests: 1, tokens: key.tpmLimit === null ? 0 : tokens };
-      state.entries.push(entry);
-      state.requests += 1;
-      state.tokens += entry.tokens;
-      return { ok: true, ticket: { keyId: key.id, entry, done: false } as Ticket, headers: headersFor(key, state) };
+      const counted = windows.map((window) => {
+        const state = stateOf(window.id);
+        const entry: Entry = { at: now, requests: 1, tokens: window.tpmLimit === null ? 0 : tokens };
+        state.entries.push(entry);
+        state.requests += 1;
+        state.tokens += entry.tokens;
+        return { windowId: window.id, entry };
+      });
+      // The headers describe the key's own limits (none when only its team has limits).
+      const headers = windows[0] === key ? headersFor(key, states.get(key.id)) : {};
+      return { ok: true, ticket: { keyId: key.id, counted, done: false } as Ticket, headers };
     },
 
     acquireParallel(key) {
@@ -225,32 +267,36 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
     recordTokens(ticket, actualTokens) {
       const t = ticket as Ticket;
-      if (t.done || t.entry === null) return;
+      if (t.done) return;
       t.done = true;
-      const state = states.get(t.keyId);
-      if (state === undefined) return;
       const now = clock.now();
-      prune(state, now);
-      // The estimate leaves the window (if still in it); the real count enters it now.
-      state.tokens -= t.entry.tokens;
-      t.entry.tokens = 0;
       const tokens = Math.max(0, Math.ceil(Number.isFinite(actualTokens) ? actualTokens : 0));
-      if (tokens > 0) {
-        state.entries.push({ at: now, requests: 0, tokens });
-        state.tokens += tokens;
+      for (const { windowId, entry } of t.counted) {
+        const state = states.get(windowId);
+        if (state === undefined) continue;
+        prune(state, now);
+        // The estimate leaves the window (if still in it); the real count enters it now.
+        state.tokens -= entry.tokens;
+        entry.tokens = 0;
+        if (tokens > 0) {
+          state.entries.push({ at: now, requests: 0, tokens });
+          state.tokens += tokens;
+        }
       }
     },
 
     cancel(ticket) {
       const t = ticket as Ticket;
-      if (t.done || t.entry === null) return;
+      if (t.done) return;
       t.done = true;
-      const state = states.get(t.keyId);
-      if (state === undefined) return;
-      state.requests -= t.entry.requests;
-      state.tokens -= t.entry.tokens;
-      t.entry.requests = 0;
-      t.entry.tokens = 0;
+      for (const { windowId, entry } of t.counted) {
+        const state = states.get(windowId);
+        if (state === undefined) continue;
+        state.requests -= entry.requests;
+        state.tokens -= entry.tokens;
+        entry.requests = 0;
+        entry.tokens = 0;
+      }
     },
 
     headers(key) {

@@ -17,7 +17,7 @@ import type { Log } from '../storage/log.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type StorageConnection } from '../storage/storage-connection.js';
 import { all, run, writeUnit } from '../storage/storage-unit.js';
-import { formatResetDuration, type ParallelDecision, type ParallelLease, type RateLimitDecision, type RateLimited, type RateLimitedKey, type RateLimitTicket, type RateLimitType } from './rate-limiter.js';
+import { countedWindows, formatResetDuration, type ParallelDecision, type ParallelLease, type RateLimitDecision, type RateLimited, type RateLimitedKey, type RateLimitTicket, type RateLimitType } from './rate-limiter.js';
 import { rateLimitedAnswer } from './rate-limited-answer.js';
 
 export interface SharedRateLimiter {
@@ -67,9 +67,12 @@ interface Bucket {
   tokens: number;
 }
 
+const NO_WINDOWS: never[] = [];
+
 interface Ticket extends RateLimitTicket {
   second: number;
-  tokens: number;
+  /** The windows counted (the key's, the team's) and the tokens each holds for this request. */
+  counted: { windowId: string; tokens: number }[];
   done: boolean;
 }
 
@@ -85,7 +88,9 @@ interface Seen {
   resetTokensAt: number;
 }
 
-type CheckOutcome = { admitted: true; buckets: Bucket[] } | { admitted: false; buckets: Bucket[]; limitType: RateLimitType; limit: number; used: number; resetAt: number };
+type CheckOutcome =
+  | { admitted: true; buckets: Bucket[][] }
+  | { admitted: false; buckets: Bucket[][]; window: RateLimitedKey; limitType: RateLimitType; limit: number; used: number; resetAt: number };
 
 /** Deletes buckets older than the window and expired leases, for every key; returns rows deleted. */
 export function sweepSharedRateLimits(connection: StorageConnection, now: number, windowMs = 60_000): Promise<number> {
@@ -130,40 +135,50 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
 
   const checkUnit = bindUnit(
     connection,
-    writeUnit(function* (key: RateLimitedKey, tokens: number, now: number) {
+    writeUnit(function* (windows: RateLimitedKey[], tokens: number, now: number) {
       const second = Math.floor(now / 1000);
-      yield* run(LOCK_KEY, [key.id, now]);
-      const buckets = yield* all<Bucket>(WINDOW_BUCKETS, [key.id, second - windowSeconds]);
-      const requests = sum(buckets, 'requests');
-      const used = sum(buckets, 'tokens');
+      const seenBuckets: Bucket[][] = [];
       const refusals: Extract<CheckOutcome, { admitted: false }>[] = [];
-      if (key.rpmLimit !== null && requests + 1 > key.rpmLimit) {
-        refusals.push({ admitted: false, buckets, limitType: 'requests', limit: key.rpmLimit, used: requests, resetAt: whenFits(buckets, 'requests', 1, key.rpmLimit, now) ?? now + windowMs });
-      }
-      if (key.tpmLimit !== null && used > 0 && used + tokens > key.tpmLimit) {
-        const at = whenFits(buckets, 'tokens', Math.min(tokens, key.tpmLimit), key.tpmLimit, now) ?? whenEmpty(buckets, 'tokens', now);
-        refusals.push({ admitted: false, buckets, limitType: 'tokens', limit: key.tpmLimit, used, resetAt: at });
-      } else if (key.tpmLimit === 0) {
-        refusals.push({ admitted: false, buckets, limitType: 'tokens', limit: 0, used, resetAt: now + windowMs });
+      // In countedWindows' order, the key's row before the team's: the fixed lock order.
+      for (const window of windows) {
+        yield* run(LOCK_KEY, [window.id, now]);
+        const buckets = yield* all<Bucket>(WINDOW_BUCKETS, [window.id, second - windowSeconds]);
+        seenBuckets.push(buckets);
+        const requests = sum(buckets, 'requests');
+        const used = sum(buckets, 'tokens');
+        if (window.rpmLimit !== null && requests + 1 > window.rpmLimit) {
+          refusals.push({ admitted: false, buckets: seenBuckets, window, limitType: 'requests', limit: window.rpmLimit, used: requests, resetAt: whenFits(buckets, 'requests', 1, window.rpmLimit, now) ?? now + windowMs });
+        }
+        if (window.tpmLimit !== null && used > 0 && used + tokens > window.tpmLimit) {
+          const at = whenFits(buckets, 'tokens', Math.min(tokens, window.tpmLimit), window.tpmLimit, now) ?? whenEmpty(buckets, 'tokens', now);
+          refusals.push({ admitted: false, buckets: seenBuckets, window, limitType: 'tokens', limit: window.tpmLimit, used, resetAt: at });
+        } else if (window.tpmLimit === 0) {
+          refusals.push({ admitted: false, buckets: seenBuckets, window, limitType: 'tokens', limit: 0, used, resetAt: now + windowMs });
+        }
       }
       if (refusals.length > 0) return refusals.reduce((a, b) => (b.resetAt > a.resetAt ? b : a)) as CheckOutcome;
-      const counted = key.tpmLimit === null ? 0 : tokens;
-      yield* run(ADD_TO_BUCKET, [key.id, second, 1, counted]);
-      const last = buckets[buckets.length - 1];
-      if (last !== undefined && last.second === second) {
-        last.requests += 1;
-        last.tokens += counted;
-      } else buckets.push({ second, requests: 1, tokens: counted });
-      return { admitted: true, buckets } as CheckOutcome;
+      windows.forEach((window, i) => {
+        const counted = window.tpmLimit === null ? 0 : tokens;
+        const buckets = seenBuckets[i] as Bucket[];
+        const last = buckets[buckets.length - 1];
+        if (last !== undefined && last.second === second) {
+          last.requests += 1;
+          last.tokens += counted;
+        } else buckets.push({ second, requests: 1, tokens: counted });
+      });
+      for (const window of windows) yield* run(ADD_TO_BUCKET, [window.id, second, 1, window.tpmLimit === null ? 0 : tokens]);
+      return { admitted: true, buckets: seenBuckets } as CheckOutcome;
     }),
   );
 
   const adjustUnit = bindUnit(
     connection,
-    writeUnit(function* (keyId: string, second: number, requests: number, tokens: number, nowSecond: number, addTokens: number, now: number) {
-      yield* run(LOCK_KEY, [keyId, now]);
-      if (requests !== 0 || tokens !== 0) yield* run(ADD_TO_BUCKET, [keyId, second, -requests, -tokens]);
-      if (addTokens > 0) yield* run(ADD_TO_BUCKET, [keyId, nowSecond, 0, addTokens]);
+    writeUnit(function* (counted: { windowId: string; tokens: number }[], second: number, requests: number, nowSecond: number, addTokens: number, now: number) {
+      for (const { windowId, tokens } of counted) {
+        yield* run(LOCK_KEY, [windowId, now]);
+        if (requests !== 0 || tokens !== 0) yield* run(ADD_TO_BUCKET, [windowId, second, -requests, -tokens]);
+        if (addTokens > 0) yield* run(ADD_TO_BUCKET, [windowId, nowSecond, 0, addTokens]);
+      }
     }),
   );
 
@@ -236,13 +251,21 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
   const limiter: SharedRateLimiter = {
     async check(key, estimatedTokens) {
       const tokens = Math.max(0, Math.ceil(Number.isFinite(estimatedTokens) ? estimatedTokens : 0));
-      if (key.rpmLimit === null && key.tpmLimit === null) return { ok: true, ticket: { keyId: key.id, second: 0, tokens: 0, done: true } as Ticket, headers: {} };
+      // A key with no rpm/tpm limit and no team limits (most keys) is counted nowhere: no allocation.
+      if (key.rpmLimit === null && key.tpmLimit === null && key.team === undefined) return { ok: true, ticket: { keyId: key.id, second: 0, counted: NO_WINDOWS, done: true } as Ticket, headers: {} };
+      const windows = countedWindows(key);
+      if (windows.length === 0) return { ok: true, ticket: { keyId: key.id, second: 0, counted: NO_WINDOWS, done: true } as Ticket, headers: {} };
       const now = clock.now();
-      const outcome = await checkUnit(key, tokens, now);
-      remember(key, outcome.buckets, now);
-      if (!outcome.admitted) return limited(key, outcome.limitType, outcome.limit, outcome.used, outcome.resetAt);
-      const ticket: Ticket = { keyId: key.id, second: Math.floor(now / 1000), tokens: key.tpmLimit === null ? 0 : tokens, done: false };
-      return { ok: true, ticket, headers: headersFor(key) };
+      const outcome = await checkUnit(windows, tokens, now);
+      windows.forEach((window, i) => {
+        const buckets = outcome.buckets[i];
+        if (buckets !== undefined) remember(window, buckets, now);
+      });
+      if (!outcome.admitted) return limited(outcome.window, outcome.limitType, outcome.limit, outcome.used, outcome.resetAt);
+      const counted = windows.map((window) => ({ windowId: window.id, tokens: window.tpmLimit === null ? 0 : tokens }));
+      const ticket: Ticket = { keyId: key.id, second: Math.floor(now / 1000), counted, done: false };
+      // The headers describe the key's own limits (none when only its team has limits).
+      return { ok: true, ticket, headers: windows[0] === key ? headersFor(key) : {} };
     },
 
     async acquireParallel(key) {
@@ -276,7 +299,7 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
       t.done = true;
       const now = clock.now();
       const tokens = Math.max(0, Math.ceil(Number.isFinite(actualTokens) ? actualTokens : 0));
-      await adjustUnit(t.keyId, t.second, 0, t.tokens, Math.floor(now / 1000), tokens, now);
+      await adjustUnit(t.counted, t.second, 0, Math.floor(now / 1000), tokens, now);
     },
 
     async cancel(ticket) {
@@ -284,7 +307,7 @@ export function createSharedRateLimiter(connection: StorageConnection, options: 
       if (t.done) return;
       t.done = true;
       const now = clock.now();
-      await adjustUnit(t.keyId, t.second, 1, t.tokens, Math.floor(now / 1000), 0, now);
+      await adjustUnit(t.counted, t.second, 1, Math.floor(now / 1000), 0, now);
     },
 
     headers: headersFor,

@@ -6,6 +6,7 @@ import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import { principalOf } from '../plugins/authenticate.js';
 import type { ModelGroup } from '../../routing/model-router.js';
 import { keyAllowsModel } from '../../keys/key-allows-model.js';
+import { keyMayUseGroup, restrictsModels } from '../admit-attempt.js';
 
 export function registerOpenAIRoutes(app: FastifyInstance, deps: InferenceDeps): void {
   for (const prefix of ['/v1', '']) {
@@ -31,8 +32,8 @@ function visibleGroups(deps: InferenceDeps, request: FastifyRequest): readonly M
   const principal = principalOf(request);
   const groups = deps.router().groups();
   if (principal.kind === 'keyless') return principal.models.length === 0 ? [] : groups.filter((group) => keyAllowsModel(principal.models, group.name));
-  if (principal.kind !== 'virtual' || principal.models.length === 0) return groups;
-  return groups.filter((group) => keyAllowsModel(principal.models, group.name));
+  if (!restrictsModels(principal)) return groups;
+  return groups.filter((group) => keyMayUseGroup(principal, group.name, group.name, group.name));
 }
 
 /** Groups, then aliases (the active model, user aliases) whose target group is visible. */

@@ -58,7 +58,7 @@ describe.each(ENGINES)('createKeyRepository on %s', (engine) => {
     expect(await repo.info(record.id)).toEqual(record);
     expect(await repo.info(key)).toEqual(record);
     const other = createKeyRepository(await database.reconnect(), database.clock);
-    expect(await other.findByHash(hashKey(key))).toEqual(record);
+    expect(await other.findByHash(hashKey(key))).toEqual({ ...record, team: null, user: null });
   });
 
   it('converts LiteLLM fields: budget in USD to micros, budget_duration to a reset time, duration to an expiry', async () => {

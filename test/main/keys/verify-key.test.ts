@@ -24,7 +24,7 @@ describe('createKeyVerifier', () => {
   it('accepts a valid key and returns its record', () => {
     const { repo, verifier } = setup();
     const { key, record } = repo.create({ key_alias: 'app' });
-    expect(verifier.verify(key)).toEqual({ ok: true, key: record });
+    expect(verifier.verify(key)).toEqual({ ok: true, key: { ...record, team: null, user: null } });
   });
 
   it('tells unknown, expired and blocked apart', () => {
@@ -183,8 +183,8 @@ describe('createKeyVerifier over a repository that answers with Promises (Postgr
     const { key, record } = repo.create({ key_alias: 'app' });
     const first = verifier.verify(key);
     expect(first).toBeInstanceOf(Promise);
-    expect(await first).toEqual({ ok: true, key: record });
-    expect(verifier.verify(key)).toEqual({ ok: true, key: record });
+    expect(await first).toEqual({ ok: true, key: { ...record, team: null, user: null } });
+    expect(verifier.verify(key)).toEqual({ ok: true, key: { ...record, team: null, user: null } });
     expect(reads()).toBe(1);
   });
 

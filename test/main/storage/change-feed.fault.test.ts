@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyRepository } from '../../../main/keys/key-repository.js';
 import { createTeamRepository } from '../../../main/keys/team-repository.js';
+import { createUserRepository } from '../../../main/keys/user-repository.js';
 import { createBudgetLedger } from '../../../main/metering/budget-ledger.js';
 import { createChangeFeed, type ChangeFeed } from '../../../main/storage/change-feed.js';
 import { createModelRepository } from '../../../main/storage/model-repository.js';
@@ -130,7 +131,7 @@ describe('createChangeFeed', () => {
     await changes.next('never', 1, 250).catch(() => undefined);
     expect(changes.topics).toEqual(['keys', 'settings']);
     const versions = await a.pool.query<{ topic: string; version: number }>('SELECT topic, version FROM change_versions ORDER BY topic');
-    expect(versions.rows).toEqual([{ topic: 'keys', version: 1 }, { topic: 'models', version: 0 }, { topic: 'settings', version: 1 }]);
+    expect(versions.rows).toEqual([{ topic: 'keys', version: 1 }, { topic: 'models', version: 0 }, { topic: 'settings', version: 1 }, { topic: 'teams', version: 0 }, { topic: 'users', version: 0 }]);
   });
 
   it("delivers a key's change of owner (admission reads it from the cache), and nothing for the spend its team's requests make", async () => {
@@ -140,7 +141,9 @@ describe('createChangeFeed', () => {
     const created = changes.next('keys');
     const { record } = await keys.create({ key_alias: 'svc' });
     await created;
+    const teamCreated = changes.next('teams');
     const team = await createTeamRepository(a, clock).create({ team_alias: 'research', max_budget: 10 });
+    await teamCreated;
     const moved = changes.next('keys');
     await keys.update(record.id, { team_id: team.id });
     await moved;
@@ -152,7 +155,42 @@ describe('createChangeFeed', () => {
     await createSettingsRepository(a).set('marker', 1);
     await marker;
     await changes.next('never', 1, 250).catch(() => undefined);
-    expect(changes.topics).toEqual(['keys', 'keys', 'settings']);
+    expect(changes.topics).toEqual(['keys', 'teams', 'keys', 'settings']);
+  });
+
+  it("delivers a team blocked or limited and a user's models changed (cached with their keys), and nothing for their budgets' spend", async () => {
+    const { a, changes } = await twoReplicas({ pollMs: 100 });
+    const clock = fakeClock();
+    const keys = createKeyRepository(a, clock);
+    const teams = createTeamRepository(a, clock, { keys });
+    const users = createUserRepository(a, clock, { keys });
+    const team = await teams.create({ team_alias: 'research', max_budget: 10 });
+    await users.create({ user_id: 'ann', max_budget: 10 });
+    const { record } = await keys.create({ team_id: team.id });
+    const personal = await keys.create({ user_id: 'ann' });
+    await changes.next('keys', 2);
+    const before = changes.topics.length;
+
+    const blocked = changes.next('teams');
+    await teams.block(team.id);
+    await blocked;
+    const limited = changes.next('teams');
+    await teams.update(team.id, { rpm_limit: 5 });
+    await limited;
+    const models = changes.next('users');
+    await users.update({ user_id: 'ann' }, { models: ['m'] });
+    await models;
+    // Team, member and user budgets held and charged by requests: no change to report.
+    const ledger = createBudgetLedger(a, { clock });
+    expect(await ledger.reserve(record.id, 'r1', 1_000)).toMatchObject({ ok: true });
+    await ledger.settle('r1', 500);
+    expect(await ledger.reserve(personal.record.id, 'r2', 1_000)).toMatchObject({ ok: true });
+    await ledger.settle('r2', 500);
+    const marker = changes.next('settings');
+    await createSettingsRepository(a).set('marker', 1);
+    await marker;
+    await changes.next('never', 1, 250).catch(() => undefined);
+    expect(changes.topics.slice(before)).toEqual(['teams', 'teams', 'users', 'settings']);
   });
 
   it("still delivers within about a second by the poll when B's LISTEN session is killed, and listens again", async () => {
