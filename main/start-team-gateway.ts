@@ -149,7 +149,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     const alerting = readAlertingConfig(config.generalSettings);
     const alertMarks = createBudgetAlertMarks(connection);
     const alerts = createTeamBudgetAlerts({
-      readBudgets: createAlertBudgetReader(connection),
+      readBudgets: createAlertBudgetReader(connection, { periods: true }),
       claim: (mark) => alertMarks.claim(mark, clock.now()),
       webhookUrl: configuredWebhookUrl(alerting, resolveCredential),
       post: options.postWebhook ?? createWebhookPoster(),

@@ -21,7 +21,8 @@ interface KeyRow {
   key_last4: string;
   spend_micros: number;
   max_budget_micros: number;
-  budget_reset_at: number | null;
+  /** Read only with periods. */
+  budget_reset_at?: number | null;
 }
 
 interface TeamRow {
@@ -30,7 +31,8 @@ interface TeamRow {
   spend_micros: number;
   max_budget_micros: number | null;
   soft_budget_micros: number | null;
-  budget_reset_at: number | null;
+  /** Read only with periods. */
+  budget_reset_at?: number | null;
 }
 
 interface UserRow {
@@ -38,30 +40,62 @@ interface UserRow {
   user_email: string | null;
   spend_micros: number;
   max_budget_micros: number;
-  budget_reset_at: number | null;
+  /** Read only with periods. */
+  budget_reset_at?: number | null;
 }
 
-const KEYS = sql('SELECT id, key_alias, key_last4, spend_micros, max_budget_micros, budget_reset_at FROM virtual_keys WHERE max_budget_micros IS NOT NULL');
-const TEAMS = sql('SELECT id, team_alias, spend_micros, max_budget_micros, soft_budget_micros, budget_reset_at FROM teams WHERE max_budget_micros IS NOT NULL OR soft_budget_micros IS NOT NULL');
-const USERS = sql('SELECT id, user_email, spend_micros, max_budget_micros, budget_reset_at FROM users WHERE max_budget_micros IS NOT NULL');
+/**
+ * The three reads, written once; with `budget_reset_at` for team mode's marks, without it for the
+ * desktop, whose check (after every flush) must not pay for a column it does not use.
+ */
+function budgetStatements(withPeriods: boolean) {
+  const period = withPeriods ? ', budget_reset_at' : '';
+  return {
+    withPeriods,
+    keys: sql(`SELECT id, key_alias, key_last4, spend_micros, max_budget_micros${period} FROM virtual_keys WHERE max_budget_micros IS NOT NULL`),
+    teams: sql(`SELECT id, team_alias, spend_micros, max_budget_micros, soft_budget_micros${period} FROM teams WHERE max_budget_micros IS NOT NULL OR soft_budget_micros IS NOT NULL`),
+    users: sql(`SELECT id, user_email, spend_micros, max_budget_micros${period} FROM users WHERE max_budget_micros IS NOT NULL`),
+  };
+}
+const WITH_PERIODS = budgetStatements(true);
+const WITHOUT_PERIODS = budgetStatements(false);
 
-const readAlertBudgets = readUnit(function* () {
+const readAlertBudgets = readUnit(function* (statements: ReturnType<typeof budgetStatements>) {
   const budgets: AlertBudget[] = [];
-  for (const key of yield* all<KeyRow>(KEYS)) {
-    budgets.push({ keyId: key.id, app: key.key_alias ?? `key …${key.key_last4}`, spendMicros: key.spend_micros, maxBudgetMicros: key.max_budget_micros, periodEnd: key.budget_reset_at ?? 0 });
+  const { withPeriods } = statements;
+  for (const key of yield* all<KeyRow>(statements.keys)) {
+    const app = key.key_alias ?? `key …${key.key_last4}`;
+    budgets.push(withPeriods
+      ? { keyId: key.id, app, spendMicros: key.spend_micros, maxBudgetMicros: key.max_budget_micros, periodEnd: key.budget_reset_at ?? 0 }
+      : { keyId: key.id, app, spendMicros: key.spend_micros, maxBudgetMicros: key.max_budget_micros } as AlertBudget);
   }
-  for (const team of yield* all<TeamRow>(TEAMS)) {
+  for (const team of yield* all<TeamRow>(statements.teams)) {
     const app = `team '${team.team_alias ?? team.id}'`;
-    const periodEnd = team.budget_reset_at ?? 0;
-    if (team.max_budget_micros !== null) budgets.push({ keyId: `team:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: team.max_budget_micros, periodEnd });
-    if (team.soft_budget_micros !== null) budgets.push({ keyId: `team-soft:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: team.soft_budget_micros, soft: true, periodEnd });
+    const hard = team.max_budget_micros;
+    const soft = team.soft_budget_micros;
+    if (withPeriods) {
+      const periodEnd = team.budget_reset_at ?? 0;
+      if (hard !== null) budgets.push({ keyId: `team:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: hard, periodEnd });
+      if (soft !== null) budgets.push({ keyId: `team-soft:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: soft, soft: true, periodEnd });
+    } else {
+      if (hard !== null) budgets.push({ keyId: `team:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: hard } as AlertBudget);
+      if (soft !== null) budgets.push({ keyId: `team-soft:${team.id}`, app, spendMicros: team.spend_micros, maxBudgetMicros: soft, soft: true } as AlertBudget);
+    }
   }
-  for (const user of yield* all<UserRow>(USERS)) {
-    budgets.push({ keyId: `user:${user.id}`, app: `user '${user.user_email ?? user.id}'`, spendMicros: user.spend_micros, maxBudgetMicros: user.max_budget_micros, periodEnd: user.budget_reset_at ?? 0 });
+  for (const user of yield* all<UserRow>(statements.users)) {
+    const app = `user '${user.user_email ?? user.id}'`;
+    budgets.push(withPeriods
+      ? { keyId: `user:${user.id}`, app, spendMicros: user.spend_micros, maxBudgetMicros: user.max_budget_micros, periodEnd: user.budget_reset_at ?? 0 }
+      : { keyId: `user:${user.id}`, app, spendMicros: user.spend_micros, maxBudgetMicros: user.max_budget_micros } as AlertBudget);
   }
   return budgets;
 });
 
-export function createAlertBudgetReader<C extends StorageConnection>(connection: C): () => Returns<ModeOf<C>, AlertBudget[]> {
-  return bindUnit(connection, readAlertBudgets);
+/** Every watched budget; with `{ periods: true }` each with its period's end (team mode's marks). */
+export function createAlertBudgetReader<C extends StorageConnection>(connection: C): () => Returns<ModeOf<C>, KeyBudget[]>;
+export function createAlertBudgetReader<C extends StorageConnection>(connection: C, options: { periods: true }): () => Returns<ModeOf<C>, AlertBudget[]>;
+export function createAlertBudgetReader<C extends StorageConnection>(connection: C, options: { periods?: boolean } = {}): () => Returns<ModeOf<C>, AlertBudget[]> {
+  const read = bindUnit(connection, readAlertBudgets);
+  const statements = options.periods === true ? WITH_PERIODS : WITHOUT_PERIODS;
+  return () => read(statements);
 }

@@ -27,11 +27,17 @@ function database() {
   return db;
 }
 
-describe('owner budgets as alerts', () => {
-  it('lists a key\'s budget, a team\'s budget and soft budget separately, and a user\'s budget, each with its period end; nothing for a team or key without budgets', () => {
+describe('alert budgets', () => {
+  it('lists a key\'s budget, a team\'s budget and soft budget separately, and a user\'s budget; nothing for a team or key without budgets', () => {
     const db = database();
-    const budgets = createAlertBudgetReader(db)();
-    expect(budgets).toEqual([
+    expect(createAlertBudgetReader(db)()).toEqual([
+      { keyId: 'k1', app: 'key …wxyz', spendMicros: 250_000, maxBudgetMicros: 1_000_000 },
+      { keyId: 'team:t1', app: "team 'research'", spendMicros: 0, maxBudgetMicros: 10_000_000 },
+      { keyId: 'team-soft:t1', app: "team 'research'", spendMicros: 0, maxBudgetMicros: 5_000_000, soft: true },
+      { keyId: 'user:u1', app: "user 'ann@example.com'", spendMicros: 0, maxBudgetMicros: 2_000_000 },
+    ]);
+    // Team mode's read: the same entries, each with the end of its period (0 without a duration).
+    expect(createAlertBudgetReader(db, { periods: true })()).toEqual([
       { keyId: 'k1', app: 'key …wxyz', spendMicros: 250_000, maxBudgetMicros: 1_000_000, periodEnd: 0 },
       { keyId: 'team:t1', app: "team 'research'", spendMicros: 0, maxBudgetMicros: 10_000_000, periodEnd: 0 },
       { keyId: 'team-soft:t1', app: "team 'research'", spendMicros: 0, maxBudgetMicros: 5_000_000, soft: true, periodEnd: 0 },
