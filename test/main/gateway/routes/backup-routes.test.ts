@@ -224,7 +224,7 @@ describe('backup-routes: teams, users and key owners', () => {
     const before = await infos(gateway);
     const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
     expect(backup).toMatchObject({ version: 2 });
-    expect(backup.teams!.map((t) => [t.team_alias, t.spend_micros, t.blocked])).toEqual([['research', 12_345_000, false], ['archived', 0, true]]);
+    expect(backup.teams!.map((t) => [t.team_alias, t.spend_micros, t.blocked]).sort()).toEqual([['archived', 0, true], ['research', 12_345_000, false]]);
     expect(backup.team_memberships).toHaveLength(3);
     expect(backup.keys.map((k) => [k.key_alias, k.team_id, k.user_id])).toEqual([
       ['alice-research', teamIds[0], 'alice'], ['research-ci', teamIds[0], null], ['bob-personal', null, 'bob'], ['ownerless', null, null],
@@ -291,6 +291,19 @@ describe('backup-routes: teams, users and key owners', () => {
     expect(refused.json().error).toMatchObject({ code: 'invalid_request', param: 'backup.keys[0].team_id' });
     expect(refused.json().error.message).toBe(`backup.keys[0]: the key "alice-research" belongs to team "${teamIds[0]}", which is not in the backup`);
     expect(await infos(gateway)).toEqual(before);
+  });
+
+  it('tells the key cache: a key cached with its owners is judged by the restored owners at once', async () => {
+    const { gateway, teamIds, keys } = await hierarchy();
+    const teamInfo = `/team/info?team_id=${teamIds[0]}`;
+    // alice-research belongs to alice, an admin of research: it may read the team (and is now cached with those owners).
+    expect((await gateway.send('GET', teamInfo, { key: keys[0]! })).statusCode).toBe(200);
+    const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
+    const ownerless = { ...backup, keys: backup.keys.map((key) => (key.key_alias === 'alice-research' ? { ...key, team_id: null, user_id: null } : key)) };
+
+    expect((await gateway.send('POST', '/backup/restore', { body: { backup: ownerless, confirm: true } })).statusCode).toBe(200);
+    expect((await gateway.send('GET', teamInfo, { key: keys[0]! })).statusCode).toBe(403);
+    expect((await gateway.send('GET', `/key/info?key=${keys[0]!}`)).json().info).toMatchObject({ team_id: null, user_id: null });
   });
 
   it('undoes the whole restore when a row fails to insert: keys, teams and users stay as they were', async () => {
