@@ -47,7 +47,7 @@ import { storedResponsesMaxBytes } from './config/stored-responses-max-bytes.js'
 import { createGatewaySettings, type GatewaySettings } from './config/gateway-settings.js';
 import { isUnspecifiedHost } from './core/host-name.js';
 import { createBudgetAlerts, type BudgetAlerts } from './metering/budget-alerts.js';
-import { createOwnerBudgetReader } from './metering/owner-budgets.js';
+import { createAlertBudgetReader } from './metering/alert-budgets.js';
 import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.js';
 import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
 import { checkLocalServers, type LocalServerCheck } from './routing/check-local-servers.js';
@@ -226,15 +226,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const settings = createSettingsRepository(db.db);
     const gatewaySettings = createGatewaySettings(settings);
     const alertWebhook = createBudgetAlertWebhook({ storage: settings, secrets, resolve: resolveCredential, config: readAlertingConfig(config.generalSettings) });
-    const readBudgets = db.db.prepare<[], { id: string; key_alias: string | null; key_last4: string; spend_micros: number; max_budget_micros: number }>(
-      'SELECT id, key_alias, key_last4, spend_micros, max_budget_micros FROM virtual_keys WHERE max_budget_micros IS NOT NULL',
-    );
-    const readOwnerBudgets = createOwnerBudgetReader(db.db);
     budgetAlerts = createBudgetAlerts({
-      readBudgets: () => [
-        ...readBudgets.all().map((k) => ({ keyId: k.id, app: k.key_alias ?? `key …${k.key_last4}`, spendMicros: k.spend_micros, maxBudgetMicros: k.max_budget_micros })),
-        ...readOwnerBudgets(),
-      ],
+      readBudgets: createAlertBudgetReader(db.db),
       webhookUrl: () => alertWebhook.url(),
       post: options.postWebhook ?? createWebhookPoster(),
       log,

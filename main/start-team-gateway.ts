@@ -5,7 +5,8 @@
 // shared rate limiter (rpm/tpm/parallel counted in the database, so limits hold across replicas)
 // and the same fastify server, then listens. Across replicas: the change feed re-reads what another
 // replica changed (keys, models, settings) within a second; the periodic sweeps run on the one
-// replica holding the leader lease; readiness probes the database (503 while it is unreachable,
+// replica holding the leader lease; budget alerts are announced once across replicas (each
+// threshold claimed in the database first); readiness probes the database (503 while it is unreachable,
 // ready again once it answers, no restart). Loaded only with a postgresql:// URL (a dynamic
 // import), so the desktop and an SQLite `serve` never load `pg`. Never logs or reports the URL's
 // password: only its masked form.
@@ -27,6 +28,11 @@ import { createUsageLedger, type AsyncUsageLedger } from './metering/usage-ledge
 import { isDeploymentPriced } from './metering/is-deployment-priced.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createSharedRateLimiter, sweepSharedRateLimits } from './metering/shared-rate-limiter.js';
+import { createAlertBudgetReader } from './metering/alert-budgets.js';
+import { createTeamBudgetAlerts, type TeamBudgetAlerts } from './metering/team-budget-alerts.js';
+import { createWebhookPoster } from './metering/post-webhook.js';
+import { configuredWebhookUrl, readAlertingConfig } from './config/budget-alert-webhook.js';
+import { createBudgetAlertMarks } from './storage/budget-alert-marks.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
 import { createUsageQueries } from './metering/usage-queries.js';
 import { reservationLeaseMs } from './config/reservation-lease-ms.js';
@@ -70,6 +76,8 @@ export interface RunningTeamGateway {
   settings: AsyncSettingsRepository;
   gatewaySettings: GatewaySettings;
   verifier: KeyVerifier;
+  /** Budget alerts at 80% and 100% (log line and webhook), once across replicas. */
+  budgetAlerts: TeamBudgetAlerts;
   masterKeyConfigured: boolean;
   /**
    * What another replica changed, re-read here: the change feed calls it with its topic
@@ -89,6 +97,12 @@ const USAGE_BATCH_ROWS = 500;
 const SHORT_SWEEP_MS = 60_000;
 /** Usage partitions ahead and retention: daily work, checked hourly. */
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+/**
+ * A budget alert mark outlives its period by a day: a budget past its period end keeps its spend
+ * until the leader's reset sweep (a minute at most) or the next admission resets it, and a mark
+ * pruned before that would let its threshold be announced again.
+ */
+const ALERT_MARK_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export async function startTeamGateway(options: StartTeamGatewayOptions, config = loadGatewayConfig(options.configFile, options.env)): Promise<RunningTeamGateway> {
   const { log, database } = options;
@@ -116,9 +130,13 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     if (!options.allowEmpty && config.deployments.length === 0 && (await storedModels.list()).length === 0) {
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (database ${database.masked}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
+    // Closed after the usage ledger (closers run in reverse): its last flush may still announce.
+    let budgetAlerts: TeamBudgetAlerts | undefined;
+    closers.push(() => budgetAlerts?.settled());
     // Rows are batched (200 ms, or 500 rows) and written with their rollups and their budget
     // settlement in one transaction, exactly once per request id even when two replicas flush.
-    const usage = createUsageLedger(connection, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS });
+    // Spend grows only there, so each flush that charged a key checks the budgets.
+    const usage = createUsageLedger(connection, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check() });
     closers.push(() => usage.close());
     const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
     const teams = createTeamRepository(connection, clock, { keys });
@@ -128,6 +146,20 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     closers.push(() => verifier.dispose());
     const settings = createSettingsRepository(connection);
     const gatewaySettings = await loadGatewaySettings(settings);
+    // Each threshold is claimed in the database before it is announced (a compare-and-set), so
+    // two replicas flushing the same crossing post once; the config's webhook only (the
+    // dashboard's choice lives in a desktop keychain a server does not have).
+    const alerting = readAlertingConfig(config.generalSettings);
+    const alertMarks = createBudgetAlertMarks(connection);
+    const alerts = createTeamBudgetAlerts({
+      readBudgets: createAlertBudgetReader(connection, { periods: true }),
+      claim: (mark) => alertMarks.claim(mark, clock.now()),
+      webhookUrl: configuredWebhookUrl(alerting, resolveCredential),
+      post: options.postWebhook ?? createWebhookPoster(),
+      log,
+      enabled: () => alerting.budgetAlerts,
+    });
+    budgetAlerts = alerts;
     const leaseMs = reservationLeaseMs(config.generalSettings);
     const budget = createBudgetLedger(connection, { clock, leaseMs, beforeRefusing: () => usage.flush().catch(() => undefined) });
     const maxStoredBytes = storedResponsesMaxBytes(config.generalSettings);
@@ -204,6 +236,8 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
           },
         },
         { name: 'rate-limit-rows', everyMs: SHORT_SWEEP_MS, run: () => sweepSharedRateLimits(connection, clock.now()).then(() => undefined) },
+        // Marks of budget periods long over (a budget without a duration keeps its marks).
+        { name: 'budget-alert-marks', everyMs: RETENTION_SWEEP_MS, run: () => alertMarks.prune(clock.now() - ALERT_MARK_GRACE_MS).then(() => undefined) },
         {
           name: 'usage-retention', everyMs: RETENTION_SWEEP_MS,
           run: async () => {
@@ -225,7 +259,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     let closing: Promise<void> | undefined;
     return {
       gateway: served, config, url: `http://${shownHost}:${port}`, port, ollamaUrl: undefined, connection, keys, budget, settings, gatewaySettings, verifier,
-      masterKeyConfigured: masterKey !== undefined,
+      budgetAlerts: alerts, masterKeyConfigured: masterKey !== undefined,
       reload,
       drain() {
         if (!draining) log.info('draining: readiness answers 503 from now on; requests are still served');
@@ -238,7 +272,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
           forced.unref();
           await served.close();
           clearTimeout(forced);
-          // Then, in reverse order of opening: sweeps, leader, feed, limiter, usage, verifier, pool.
+          // Then, in reverse order of opening: sweeps, leader, feed, limiter, verifier, usage, budget alerts, pool.
           await closeAll();
         })();
         return closing;

@@ -2,8 +2,9 @@
 // (general_settings.alerting: ["slack"] with SLACK_WEBHOOK_URL, or ["webhook"] with WEBHOOK_URL, as
 // LiteLLM reads them; general_settings.alerting_args.webhook_url as os.environ/NAME or
 // keychain/NAME). A URL typed in the dashboard goes to the OS keychain; the settings table keeps
-// only the reference and a masked form to show. Slack's URLs embed a token: the URL is never
-// logged, returned or stored in the database.
+// only the reference and a masked form to show. Team mode (a server, no keychain, several
+// replicas) posts to the config's webhook only (configuredWebhookUrl). Slack's URLs embed a token:
+// the URL is never logged, returned or stored in the database.
 import type { CredentialRef } from '../core/deployment.js';
 import type { CredentialResolver } from '../secrets/resolve-credential.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -68,13 +69,11 @@ export function createBudgetAlertWebhook(deps: BudgetAlertWebhookDeps): BudgetAl
     const { reference, shown } = value as Record<string, unknown>;
     return typeof reference === 'string' && typeof shown === 'string' ? { reference, shown } : undefined;
   };
+  const configured = configuredWebhookUrl(deps.config, deps.resolve);
   return {
     async url() {
       const own = stored();
-      const ref = own ? toReference(own.reference) : deps.config.webhook;
-      if (ref === undefined) return undefined;
-      const url = await deps.resolve(ref);
-      return url === undefined || url === '' ? undefined : url;
+      return own ? resolveUrl(toReference(own.reference), deps.resolve) : configured();
     },
     view() {
       const own = stored();
@@ -99,6 +98,16 @@ export function createBudgetAlertWebhook(deps: BudgetAlertWebhookDeps): BudgetAl
       deps.storage.set(SETTING, { reference: `keychain/${WEBHOOK_KEYCHAIN_NAME}`, shown: maskWebhookUrl(value) });
     },
   };
+}
+
+/** The config file's webhook (general_settings.alerting, alerting_args.webhook_url), resolved at each call; undefined = log only. */
+export function configuredWebhookUrl(config: AlertingConfig, resolve: CredentialResolver): () => Promise<string | undefined> {
+  return async () => (config.webhook === undefined ? undefined : resolveUrl(config.webhook, resolve));
+}
+
+async function resolveUrl(ref: CredentialRef, resolve: CredentialResolver): Promise<string | undefined> {
+  const url = await resolve(ref);
+  return url === undefined || url === '' ? undefined : url;
 }
 
 /** `https://hooks.slack.com/…wxyz`: enough to recognise it, never the token. */

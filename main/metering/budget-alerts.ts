@@ -9,6 +9,7 @@ import { formatUsd } from '../../shared/format-usd.js';
 import type { Log } from '../storage/log.js';
 import { checkBudgets, budgetLevel, type BudgetAlert, type BudgetLevel, type KeyBudget } from './budget-thresholds.js';
 import type { PostWebhook } from './post-webhook.js';
+import { createBudgetAlertSender } from './send-budget-alert.js';
 
 export interface BudgetAlertsDeps {
   /** Every key with a budget, with its spend now. */
@@ -40,7 +41,7 @@ export function budgetAlertMessage(alert: BudgetAlert): string {
 
 export function createBudgetAlerts(deps: BudgetAlertsDeps): BudgetAlerts {
   let announced = new Map<string, BudgetLevel>();
-  const pending = new Set<Promise<void>>();
+  const sender = createBudgetAlertSender(deps);
   try {
     for (const key of deps.readBudgets()) {
       const level = budgetLevel(key.spendMicros, key.maxBudgetMicros);
@@ -49,23 +50,6 @@ export function createBudgetAlerts(deps: BudgetAlertsDeps): BudgetAlerts {
   } catch (error) {
     deps.log.warn({ err: error }, 'budget alerts: could not read the budgets at start');
   }
-
-  const send = (alert: BudgetAlert, text: string): void => {
-    const delivery = (async () => {
-      let url: string | undefined;
-      try {
-        url = await deps.webhookUrl();
-      } catch (error) {
-        deps.log.warn({ keyId: alert.keyId, level: alert.level, err: error instanceof Error ? error.message : String(error) }, 'budget alert: the webhook URL could not be read; only logged');
-        return;
-      }
-      if (url === undefined) return;
-      const result = await deps.post(url, text);
-      if (!result.ok) deps.log.warn({ keyId: alert.keyId, level: alert.level, reason: result.reason }, `budget alert: the webhook did not take it (${result.reason})`);
-    })();
-    pending.add(delivery);
-    void delivery.finally(() => pending.delete(delivery));
-  };
 
   return {
     check() {
@@ -76,14 +60,12 @@ export function createBudgetAlerts(deps: BudgetAlertsDeps): BudgetAlerts {
         for (const alert of result.alerts) {
           const text = budgetAlertMessage(alert);
           deps.log.warn({ keyId: alert.keyId, app: alert.app, level: alert.level, spendMicros: alert.spendMicros, maxBudgetMicros: alert.maxBudgetMicros }, text);
-          send(alert, text);
+          sender.send(alert, text);
         }
       } catch (error) {
         deps.log.warn({ err: error }, 'budget alerts: could not read the budgets');
       }
     },
-    async settled() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
+    settled: () => sender.settled(),
   };
 }

@@ -1,13 +1,18 @@
 // Contracts of Switchboard's backup routes: GET /backup returns one versioned JSON document with
-// the virtual keys (their SHA-256 hashes: a raw key is never stored, so never in a backup), the
-// models added in the dashboard and the dashboard's settings; POST /backup/restore loads one.
-// Provider keys are not in it: models name them by reference (keychain/NAME, os.environ/NAME).
+// the virtual keys (their SHA-256 hashes: a raw key is never stored, so never in a backup) and their
+// owners, the teams, users and team memberships, the models added in the dashboard and the
+// dashboard's settings; POST /backup/restore loads one. Provider keys are not in it: models name
+// them by reference (keychain/NAME, os.environ/NAME).
 import * as z from 'zod/mini';
 import { litellmParamsInputSchema, modelInfoInputSchema, MODEL_ID } from './model-schemas.js';
 import { settingsUpdateSchema } from './settings-schemas.js';
+import { USER_ROLES } from './user-schemas.js';
 
 export const BACKUP_FORMAT = 'switchboard-backup';
-export const BACKUP_VERSION = 1;
+/** Written by this build: 2 added teams, users, memberships and each key's owners. */
+export const BACKUP_VERSION = 2;
+/** Read by this build: a version-1 file (before teams) restores with its keys ownerless. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2];
 
 const micros = z.int().check(z.minimum(0));
 const epochMs = z.int().check(z.minimum(0));
@@ -32,8 +37,61 @@ export const backupKeySchema = z.strictObject({
   created_at: epochMs,
   updated_at: epochMs,
   last_used_at: z.nullable(epochMs),
+  /** The key's owners (version 2); absent in a version-1 backup, where every key is ownerless. */
+  team_id: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(256)))),
+  user_id: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(256)))),
 });
 export type BackupKey = z.infer<typeof backupKeySchema>;
+
+const ownerId = z.string().check(z.minLength(1), z.maxLength(256));
+const jsonObject = z.record(z.string(), z.unknown());
+const modelNames = z.array(z.string().check(z.maxLength(256)));
+
+/** A team as stored, with its spend (its reservations belong to the old run's requests: not copied). */
+export const backupTeamSchema = z.strictObject({
+  id: ownerId,
+  team_alias: z.nullable(z.string().check(z.minLength(1), z.maxLength(256))),
+  models: modelNames,
+  max_budget_micros: z.nullable(micros),
+  soft_budget_micros: z.nullable(micros),
+  budget_duration: z.nullable(z.string().check(z.maxLength(32))),
+  budget_reset_at: z.nullable(epochMs),
+  spend_micros: micros,
+  tpm_limit: limit,
+  rpm_limit: limit,
+  team_member_budget_micros: z.nullable(micros),
+  metadata: jsonObject,
+  blocked: z.boolean(),
+  created_at: epochMs,
+  updated_at: epochMs,
+});
+export type BackupTeam = z.infer<typeof backupTeamSchema>;
+
+export const backupUserSchema = z.strictObject({
+  id: ownerId,
+  user_email: z.nullable(z.string().check(z.minLength(1), z.maxLength(320))),
+  user_role: z.enum(USER_ROLES),
+  max_budget_micros: z.nullable(micros),
+  budget_duration: z.nullable(z.string().check(z.maxLength(32))),
+  budget_reset_at: z.nullable(epochMs),
+  spend_micros: micros,
+  models: modelNames,
+  metadata: jsonObject,
+  created_at: epochMs,
+  updated_at: epochMs,
+});
+export type BackupUser = z.infer<typeof backupUserSchema>;
+
+/** A user's place in a team: role, in-team budget override and what the member spent there. */
+export const backupMembershipSchema = z.strictObject({
+  team_id: ownerId,
+  user_id: ownerId,
+  role: z.enum(['admin', 'member']),
+  max_budget_in_team_micros: z.nullable(micros),
+  spend_micros: micros,
+  created_at: epochMs,
+});
+export type BackupMembership = z.infer<typeof backupMembershipSchema>;
 
 export const backupModelSchema = z.strictObject({
   id: z.string().check(z.regex(MODEL_ID, 'must be 1-128 letters, digits and . _ : @ # / -')),
@@ -45,9 +103,13 @@ export type BackupModel = z.infer<typeof backupModelSchema>;
 
 export const backupDocumentSchema = z.strictObject({
   format: z.literal(BACKUP_FORMAT),
-  version: z.literal(BACKUP_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   created_at: z.string(),
   keys: z.array(backupKeySchema),
+  /** Version 2. Absent (a version-1 file): the restore leaves no team, user or membership. */
+  teams: z.optional(z.array(backupTeamSchema)),
+  users: z.optional(z.array(backupUserSchema)),
+  team_memberships: z.optional(z.array(backupMembershipSchema)),
   models: z.array(backupModelSchema),
   settings: settingsUpdateSchema,
   /**
@@ -71,7 +133,10 @@ export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 export const restoreResultSchema = z.object({
   keys: z.int(),
   models: z.int(),
-  replaced: z.object({ keys: z.int(), models: z.int() }),
+  /** Restored teams and users (0 from a version-1 backup); absent from a gateway older than version 2. */
+  teams: z.optional(z.int()),
+  users: z.optional(z.int()),
+  replaced: z.object({ keys: z.int(), models: z.int(), teams: z.optional(z.int()), users: z.optional(z.int()) }),
   /** What `switchboard/active` points at after the restore. */
   active_model: z.optional(z.nullable(z.string())),
   /** What the restore could not do as the backup says (an active model that is not served here), one sentence each. */

@@ -1,9 +1,12 @@
 // GET /backup and POST /backup/restore (admin only, in the management zone): one versioned JSON
 // document with the virtual keys (hashes: restored keys keep working, and no raw key exists to
-// leak), the models added in the dashboard, the dashboard's settings and what switchboard/active
-// points at. A restore validates the whole document first and changes nothing on any problem; into
-// a gateway that already has keys or models it needs `confirm: true`, since it replaces them. An
-// active model not served after the restore is a warning, not a failure. Never reads a provider key.
+// leak) and their owners, the teams, users and memberships, the models added in the dashboard, the
+// dashboard's settings and what switchboard/active points at. A restore validates the whole
+// document first (a key naming a team or user the backup lacks is refused) and changes nothing on
+// any problem; into a gateway that already has keys, models, teams or users it needs
+// `confirm: true`, since it replaces them. A version-1 file (before teams) restores its keys
+// ownerless. An active model not served after the restore is a warning, not a failure. Never reads
+// a provider key.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
@@ -18,6 +21,7 @@ import type { ActiveModelStore } from '../../routing/active-model.js';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
+  READABLE_BACKUP_VERSIONS,
   restoreRequestSchema,
   type BackupDocument,
   type RestoreResult,
@@ -46,6 +50,9 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
     version: BACKUP_VERSION,
     created_at: new Date(deps.now()).toISOString(),
     keys: deps.store.keys(),
+    teams: deps.store.teams(),
+    users: deps.store.users(),
+    team_memberships: deps.store.memberships(),
     models: deps.store.models(),
     settings: currentSettings(deps.settings),
     active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
@@ -55,14 +62,18 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
     const { backup, confirm } = parseBody(restoreRequestSchema, describeFormat(request.body));
     checkConsistent(backup, deps);
     const existing = deps.store.counts();
-    if ((existing.keys > 0 || existing.models > 0) && confirm !== true) {
+    if ((existing.keys > 0 || existing.models > 0 || existing.teams > 0 || existing.users > 0) && confirm !== true) {
+      // Teams and users are named only when there are some: a gateway without them reads as before.
+      const owners = [existing.teams > 0 ? plural(existing.teams, 'team') : '', existing.users > 0 ? plural(existing.users, 'user') : ''].filter(Boolean);
       throw new GatewayError(
         'invalid_request',
-        `This gateway already has ${plural(existing.keys, 'key')} and ${plural(existing.models, 'model')} added in the dashboard; restoring replaces them all. Send "confirm": true to go ahead.`,
+        `This gateway already has ${[plural(existing.keys, 'key'), ...owners].join(', ')} and ${plural(existing.models, 'model')} added in the dashboard; restoring replaces them all. Send "confirm": true to go ahead.`,
         { param: 'confirm' },
       );
     }
-    deps.store.replace(backup.keys, backup.models, deps.now(), {
+    const teams = backup.teams ?? [];
+    const users = backup.users ?? [];
+    deps.store.replace({ keys: backup.keys, teams, users, memberships: backup.team_memberships ?? [], models: backup.models }, deps.now(), {
       beforeInsert: () => {
         // Through the repository, so the key cache forgets every replaced key at once.
         const ids = deps.store.keys().map((key) => key.id);
@@ -76,7 +87,7 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
     });
     deps.reloadModels();
     const warnings = backup.active_model === undefined ? [] : await restoreActiveModel(deps.activeModel, backup.active_model.model);
-    return { keys: backup.keys.length, models: backup.models.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
+    return { keys: backup.keys.length, models: backup.models.length, teams: teams.length, users: users.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
   });
 }
 
@@ -109,20 +120,28 @@ function describeFormat(body: unknown): unknown {
   if (typeof backup !== 'object' || backup === null) return body;
   const { format, version } = backup as { format?: unknown; version?: unknown };
   if (format !== BACKUP_FORMAT) throw new GatewayError('invalid_request', `This is not a Switchboard backup (format must be "${BACKUP_FORMAT}")`, { param: 'backup.format' });
-  if (version !== BACKUP_VERSION) {
-    throw new GatewayError('invalid_request', `This backup is version ${JSON.stringify(version)}; this Switchboard reads version ${BACKUP_VERSION}`, { param: 'backup.version' });
+  if (typeof version !== 'number' || !READABLE_BACKUP_VERSIONS.includes(version)) {
+    throw new GatewayError('invalid_request', `This backup is version ${JSON.stringify(version)}; this Switchboard reads versions ${READABLE_BACKUP_VERSIONS.join(' and ')} (it writes ${BACKUP_VERSION})`, { param: 'backup.version' });
   }
   return body;
 }
 
-/** What the schema cannot see: duplicates across entries, clashes with the config, models that would not load. */
+/** What the schema cannot see: duplicates across entries, clashes with the config, models that would not load, owners missing. */
 function checkConsistent(backup: BackupDocument, deps: BackupRouteDeps): void {
+  const { teamIds, userIds } = checkOwners(backup);
   const seen = { id: new Set<string>(), hash: new Set<string>(), alias: new Set<string>() };
   backup.keys.forEach((key, index) => {
     const where = `backup.keys[${index}]`;
     if (seen.id.has(key.id)) throw new GatewayError('invalid_request', `${where}: the key id ${key.id} appears twice`, { param: `${where}.id` });
     if (seen.hash.has(key.key_hash)) throw new GatewayError('invalid_request', `${where}: the same key hash appears twice`, { param: `${where}.key_hash` });
     if (key.key_alias !== null && seen.alias.has(key.key_alias)) throw new GatewayError('invalid_request', `${where}: the alias "${key.key_alias}" appears twice`, { param: `${where}.key_alias` });
+    // An owner the backup lacks would leave the key pointing at nothing (no budget, no members).
+    if (key.team_id != null && !teamIds.has(key.team_id)) {
+      throw new GatewayError('invalid_request', `${where}: the key ${key.key_alias === null ? key.id : `"${key.key_alias}"`} belongs to team ${JSON.stringify(key.team_id)}, which is not in the backup`, { param: `${where}.team_id` });
+    }
+    if (key.user_id != null && !userIds.has(key.user_id)) {
+      throw new GatewayError('invalid_request', `${where}: the key ${key.key_alias === null ? key.id : `"${key.key_alias}"`} belongs to user ${JSON.stringify(key.user_id)}, who is not in the backup`, { param: `${where}.user_id` });
+    }
     seen.id.add(key.id);
     seen.hash.add(key.key_hash);
     if (key.key_alias !== null) seen.alias.add(key.key_alias);
@@ -141,6 +160,34 @@ function checkConsistent(backup: BackupDocument, deps: BackupRouteDeps): void {
       throw error;
     }
   });
+}
+
+/** Teams, users and memberships: each id once, each email once, each membership between a team and a user of the backup. */
+function checkOwners(backup: BackupDocument): { teamIds: Set<string>; userIds: Set<string> } {
+  const teamIds = new Set<string>();
+  (backup.teams ?? []).forEach((team, index) => {
+    if (teamIds.has(team.id)) throw new GatewayError('invalid_request', `backup.teams[${index}]: the team id ${JSON.stringify(team.id)} appears twice`, { param: `backup.teams[${index}].id` });
+    teamIds.add(team.id);
+  });
+  const userIds = new Set<string>();
+  const emails = new Set<string>();
+  (backup.users ?? []).forEach((user, index) => {
+    const where = `backup.users[${index}]`;
+    if (userIds.has(user.id)) throw new GatewayError('invalid_request', `${where}: the user id ${JSON.stringify(user.id)} appears twice`, { param: `${where}.id` });
+    if (user.user_email !== null && emails.has(user.user_email)) throw new GatewayError('invalid_request', `${where}: the email ${JSON.stringify(user.user_email)} appears twice`, { param: `${where}.user_email` });
+    userIds.add(user.id);
+    if (user.user_email !== null) emails.add(user.user_email);
+  });
+  const pairs = new Set<string>();
+  (backup.team_memberships ?? []).forEach((membership, index) => {
+    const where = `backup.team_memberships[${index}]`;
+    if (!teamIds.has(membership.team_id)) throw new GatewayError('invalid_request', `${where}: team ${JSON.stringify(membership.team_id)} is not in the backup`, { param: `${where}.team_id` });
+    if (!userIds.has(membership.user_id)) throw new GatewayError('invalid_request', `${where}: user ${JSON.stringify(membership.user_id)} is not in the backup`, { param: `${where}.user_id` });
+    const pair = JSON.stringify([membership.team_id, membership.user_id]);
+    if (pairs.has(pair)) throw new GatewayError('invalid_request', `${where}: user ${JSON.stringify(membership.user_id)} is a member of team ${JSON.stringify(membership.team_id)} twice`, { param: where });
+    pairs.add(pair);
+  });
+  return { teamIds, userIds };
 }
 
 function currentSettings(settings: GatewaySettings): SettingsUpdate {

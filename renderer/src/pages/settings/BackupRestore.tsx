@@ -1,6 +1,6 @@
 // Settings' "Backup": downloads one JSON document with the virtual keys (hashes only: restored keys
-// keep working, and no raw key exists to leak), the models added in the dashboard, these settings
-// and the active model; restores one, asking first when it would replace keys or models already here. The
+// keep working, and no raw key exists to leak) and their owners, the teams and users, the models
+// added in the dashboard, these settings and the active model; restores one, asking first when it would replace keys or models already here. The
 // gateway validates the whole document and changes nothing when it refuses; its sentence is shown.
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
@@ -28,7 +28,7 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
     try {
       const backup = await api.backup();
       saveTextFile(`switchboard-backup-${backup.created_at.slice(0, 10)}.json`, `${JSON.stringify(backup, null, 2)}\n`, 'application/json');
-      setMessage(`Backup downloaded: ${backup.keys.length} key${backup.keys.length === 1 ? '' : 's'}, ${backup.models.length} model${backup.models.length === 1 ? '' : 's'} and the settings.`);
+      setMessage(`Backup downloaded: ${counted(backup.keys.length, 'key')}${ownerCounts(backup.teams?.length ?? 0, backup.users?.length ?? 0)}, ${counted(backup.models.length, 'model')} and the settings.`);
     } catch (e) {
       setError(e);
     } finally {
@@ -46,7 +46,7 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
       setPending(null);
       // A warning (an active model not served here) follows the count: the rest was restored.
       const warnings = result.warnings?.length ? ` ${result.warnings.join(' ')}` : '';
-      setMessage(`Restored ${result.keys} key${result.keys === 1 ? '' : 's'} and ${result.models} model${result.models === 1 ? '' : 's'}; the keys work as before.${warnings}`);
+      setMessage(`Restored ${counted(result.keys, 'key')}${ownerCounts(result.teams ?? 0, result.users ?? 0)} and ${counted(result.models, 'model')}; the keys work as before.${warnings}`);
       onRestored();
     } catch (e) {
       // The gateway asks for confirmation when the restore would replace what is here.
@@ -78,8 +78,8 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Backup</h2>
       <p className="muted small">
-        One JSON file with the virtual keys (their hashes: the keys themselves are never stored), the models added in the dashboard, these
-        settings and the active model. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
+        One JSON file with the virtual keys (their hashes: the keys themselves are never stored) and their owners, the teams, users and
+        memberships with their budgets and spend, the models added in the dashboard, these settings and the active model. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
         on another gateway.
       </p>
       <div className="file-actions">
@@ -110,4 +110,13 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
       </p>
     </section>
   );
+}
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Teams and users are named only when the backup has some: a desktop without them reads as before. */
+function ownerCounts(teams: number, users: number): string {
+  return teams === 0 && users === 0 ? '' : `, ${counted(teams, 'team')}, ${counted(users, 'user')}`;
 }
