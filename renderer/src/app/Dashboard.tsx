@@ -9,6 +9,7 @@ import { OpenModeBanner } from './OpenModeBanner.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { ModelsPage } from '../pages/models/ModelsPage.js';
 import { KeysPage } from '../pages/keys/KeysPage.js';
+import { TeamsPage } from '../pages/teams/TeamsPage.js';
 import { UsagePage } from '../pages/usage/UsagePage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
@@ -29,6 +30,7 @@ const TITLES: Record<PageId, string> = {
   overview: 'Overview',
   models: 'Models',
   keys: 'Keys',
+  teams: 'Teams',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',
@@ -79,6 +81,7 @@ export function Dashboard({ api, desktop, canSignOut, onSignOut, onAdminKeyRequi
         {page === 'overview' ? <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
         {page === 'models' ? <ModelsPage api={api} /> : null}
         {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
+        {page === 'teams' ? <TeamsPage api={api} /> : null}
         {page === 'usage' ? <UsagePage api={api} /> : null}
         <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} /> : null}</PlaygroundHandoffContext.Provider>
         {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} /> : null}
