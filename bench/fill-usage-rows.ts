@@ -26,3 +26,16 @@ export async function fillUsageRows(pool: pg.Pool, options: { rows: number; star
     );
   }
 }
+
+/**
+ * The 50 keys fillUsageRows spends on, as virtual keys with owners, so filters by team and user
+ * have keys to find: key-N belongs to team-(N % 5) (10 keys each) and user-(N % 25) (2 keys each).
+ * Leaves keys that already exist alone.
+ */
+export async function ownBenchKeys(pool: pg.Pool): Promise<void> {
+  await pool.query(
+    `INSERT INTO virtual_keys (id, key_hash, key_alias, key_last4, team_id, user_id, created_at, updated_at)
+     SELECT 'key-' || n, lpad(to_hex(n), 64, '0'), 'alias-' || n, 'abcd', 'team-' || (n % 5), 'user-' || (n % 25), 0, 0
+     FROM generate_series(0, 49) AS n ON CONFLICT DO NOTHING`,
+  );
+}

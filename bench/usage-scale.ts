@@ -10,7 +10,7 @@ import { parseDatabaseUrl } from '../main/storage/database-url.js';
 import { migratePostgresDatabase } from '../main/storage/migrate-postgres-database.js';
 import { openPostgresPool, type PostgresConnection } from '../main/storage/open-postgres-pool.js';
 import { ensureUsagePartitions } from '../main/storage/usage-partitions.js';
-import { fillUsageRows } from './fill-usage-rows.js';
+import { fillUsageRows, ownBenchKeys } from './fill-usage-rows.js';
 
 const DAY = 86_400_000;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
       console.log(`Loaded ${rows.toLocaleString('en')} rows in ${((filled - t0) / 1000).toFixed(0)} s, rollups rebuilt in ${((rolled - filled) / 1000).toFixed(0)} s.`);
     }
 
+    // Owners for the filtered cases (a database filled before filters existed gets them now).
+    await ownBenchKeys(connection.pool);
     const queries = createUsageQueries(connection);
     const now = end - DAY / 2 + 12_345; // mid-day: partial days and hours at the edges, as in real use
     const cases: [string, () => Promise<unknown>][] = [
@@ -67,6 +69,11 @@ async function main(): Promise<void> {
       ['summary last 30 days by day', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'day' })],
       ['summary last 30 days by key', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'key' })],
       ['timeline last 30 days by day', () => queries.usageTimeline({ start: now - 30 * DAY, end: now, bucket: 'day' })],
+      // Filtered: usage_daily cut to the owner's keys, not usage_daily_groups.
+      ['summary last 30 days by app, one key', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'app', keyId: 'key-7' })],
+      ['summary last 30 days by key, one team (10 keys)', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'key', teamId: 'team-2' })],
+      ['summary last 30 days by model, one user (2 keys)', () => queries.usageSummary({ start: now - 30 * DAY, end: now, groupBy: 'model', userId: 'user-3' })],
+      ['timeline last 30 days by day, one team', () => queries.usageTimeline({ start: now - 30 * DAY, end: now, bucket: 'day', teamId: 'team-2' })],
       ['logs first page (cursor)', () => queries.spendLogs({ cursor: '', pageSize: 50 })],
       ['logs first page by key (cursor)', () => queries.spendLogs({ cursor: '', keyId: 'key-7', pageSize: 50 })],
     ];

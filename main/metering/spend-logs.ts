@@ -6,6 +6,7 @@
 import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import { all, get, readUnit } from '../storage/storage-unit.js';
 import type { UsageRow } from './usage-ledger.js';
+import { usageOwnerConditions, usageOwnerParams } from './usage-owner-filter.js';
 import type { SpendLogRow, SpendLogsPage, SpendLogsQuery } from './usage-queries.js';
 
 export const MAX_SPEND_LOGS_PAGE_SIZE = 1_000;
@@ -45,12 +46,8 @@ function statementsFor(filters: Filters): { count: SqlStatement; page: SqlStatem
   const id = JSON.stringify(filters);
   let found = statements.get(id);
   if (found === undefined) {
-    const conditions: string[] = [];
-    if (filters.keyId) conditions.push('key_id = ?');
-    // A team's or user's requests are those of the keys it owns now (rows do not carry the owner):
-    // the keys are few, so the key_id index serves each.
-    if (filters.teamId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE team_id = ?)');
-    if (filters.userId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE user_id = ?)');
+    // A team's or user's requests are those of the keys it owns now: the same condition as the summaries'.
+    const conditions = usageOwnerConditions(filters);
     if (filters.model) conditions.push('(model_group = ? OR requested_model = ?)');
     if (filters.start) conditions.push('ts >= ?');
     if (filters.end) conditions.push('ts < ?');
@@ -76,10 +73,7 @@ export const spendLogsUnit = readUnit(function* (query: SpendLogsQuery = {}) {
   const pageSize = Math.min(MAX_SPEND_LOGS_PAGE_SIZE, Math.max(1, Math.floor(query.pageSize ?? 50)));
   const keyset = query.cursor !== undefined;
   const after = keyset && query.cursor !== '' ? decodeSpendLogsCursor(query.cursor as string) : null;
-  const params: unknown[] = [];
-  if (query.keyId !== undefined) params.push(query.keyId);
-  if (query.teamId !== undefined) params.push(query.teamId);
-  if (query.userId !== undefined) params.push(query.userId);
+  const params: unknown[] = usageOwnerParams(query);
   if (query.model !== undefined) params.push(query.model, query.model);
   if (query.start !== undefined) params.push(query.start);
   if (query.end !== undefined) params.push(query.end);

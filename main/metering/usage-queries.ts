@@ -11,6 +11,7 @@ import { spendLogsUnit } from './spend-logs.js';
 import { DAY_MS, HOUR_MS, LATENCY_BUCKET_BOUNDS_MS, LATENCY_BUCKET_COLUMNS, percentileFromHistogram, utcDay, type RollupGrouping } from './usage-rollups.js';
 import type { UsageStatus } from './usage-record.js';
 import { createUsageTimeline, type UsageTimeline, type UsageTimelineQuery } from './usage-timeline.js';
+import { hasUsageOwnerFilter, usageOwnerConditions, usageOwnerParams, usageOwnerShape, type UsageOwnerFilter } from './usage-owner-filter.js';
 
 /** One /spend/logs row, in LiteLLM's LiteLLM_SpendLogs field names where one exists. */
 export interface SpendLogRow {
@@ -62,12 +63,8 @@ export interface SpendLogRow {
   upstream_excerpt: string | null;
 }
 
-export interface SpendLogsQuery {
-  keyId?: string;
-  /** The requests of the keys this team owns (now). */
-  teamId?: string;
-  /** The requests of the keys this user owns (now). */
-  userId?: string;
+/** keyId, teamId, userId: the requests of that key, or of the keys the team or user owns (now). */
+export interface SpendLogsQuery extends UsageOwnerFilter {
   /** Matches the model group or the requested model name. */
   model?: string;
   /** Inclusive, epoch ms. */
@@ -99,7 +96,8 @@ type RollupGroupBy = 'app' | 'model' | 'provider' | 'day' | 'key';
 /** 'team' and 'user' fold the key groups by the team or user owning each key now. */
 export type UsageGroupBy = RollupGroupBy | 'team' | 'user';
 
-export interface UsageSummaryQuery {
+/** With keyId, teamId or userId, only the usage of those keys (usage-owner-filter.ts); an unknown one: no groups. */
+export interface UsageSummaryQuery extends UsageOwnerFilter {
   /** Inclusive, epoch ms. */
   start: number;
   /** Exclusive, epoch ms. */
@@ -156,6 +154,9 @@ const ROLLUP_GROUPING: Record<RollupGroupBy, RollupGrouping> = { app: 'app', mod
 const DAILY_GROUP: Record<RollupGroupBy, string> = { app: 'group_value', model: 'group_value', provider: 'group_value', day: 'day', key: 'group_value' };
 // 'day' from hours and raw rows is the day's start in epoch ms, turned into YYYY-MM-DD in
 // TypeScript: the same integer arithmetic on both engines (no strftime).
+// A filtered summary reads usage_daily (per app, key, model, provider), which a set of keys can be
+// cut from exactly; usage_daily_groups has one grouping per row and cannot be.
+const KEYED_DAILY_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: 'day', key: 'key_id' };
 const HOURLY_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(hour / ${DAY_MS}) * ${DAY_MS}`, key: 'key_id' };
 const RAW_GROUP: Record<RollupGroupBy, string> = { app: 'app', model: 'model_group', provider: 'provider', day: `(ts / ${DAY_MS}) * ${DAY_MS}`, key: "coalesce(key_id, '')" };
 
@@ -201,9 +202,14 @@ const KEY_ALIASES = multiRowStatement((n) => `SELECT id, key_alias FROM virtual_
 const KEY_TEAMS = multiRowStatement((n) => `SELECT v.id, v.team_id AS owner, t.team_alias AS label FROM virtual_keys v LEFT JOIN teams t ON t.id = v.team_id WHERE v.id IN (${placeholders(n)})`);
 const KEY_USERS = multiRowStatement((n) => `SELECT v.id, v.user_id AS owner, u.user_email AS label FROM virtual_keys v LEFT JOIN users u ON u.id = v.user_id WHERE v.id IN (${placeholders(n)})`);
 
-function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: RollupGroupBy): SqlStatement {
+/** `owner`: the filter's conditions, after the range (so its parameters follow the range's). */
+function rollupStatement(table: 'usage_daily_groups' | 'usage_daily' | 'usage_hourly', groupBy: RollupGroupBy, owner: readonly string[] = []): SqlStatement {
   // group_by as a literal, not a parameter: the statement reads one range of the primary key.
-  const [group, where] = table === 'usage_daily_groups' ? [DAILY_GROUP[groupBy], `group_by = '${ROLLUP_GROUPING[groupBy]}' AND day >= ? AND day <= ?`] : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
+  const [group, range] =
+    table === 'usage_daily_groups' ? [DAILY_GROUP[groupBy], `group_by = '${ROLLUP_GROUPING[groupBy]}' AND day >= ? AND day <= ?`]
+    : table === 'usage_daily' ? [KEYED_DAILY_GROUP[groupBy], 'day >= ? AND day <= ?']
+    : [HOURLY_GROUP[groupBy], 'hour >= ? AND hour < ?'];
+  const where = [range, ...owner].join(' AND ');
   return sql(
     `SELECT ${group} AS grp, CAST(sum(requests) AS BIGINT) AS requests, CAST(sum(errors) AS BIGINT) AS errors, CAST(sum(rejected) AS BIGINT) AS rejected, ${SUMS}, max(latency_max_ms) AS latency_max_ms,
        ${LATENCY_BUCKET_COLUMNS.map((c) => `CAST(sum(${c}) AS BIGINT) AS ${c}`).join(', ')}
@@ -211,10 +217,11 @@ function rollupStatement(table: 'usage_daily_groups' | 'usage_hourly', groupBy: 
   );
 }
 
-function rawStatement(groupBy: RollupGroupBy): SqlStatement {
+function rawStatement(groupBy: RollupGroupBy, owner: readonly string[] = []): SqlStatement {
+  const where = ['ts >= ? AND ts < ?', ...owner].join(' AND ');
   return sql(
     `SELECT ${RAW_GROUP[groupBy]} AS grp, ${BUCKET_SQL} AS bucket, count(*) AS requests, ${SUMS}, max(latency_ms) AS latency_max_ms
-     FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY ${RAW_GROUP[groupBy]}, ${BUCKET_SQL}`,
+     FROM usage_log WHERE ${where} GROUP BY ${RAW_GROUP[groupBy]}, ${BUCKET_SQL}`,
   );
 }
 
@@ -222,6 +229,31 @@ function rawStatement(groupBy: RollupGroupBy): SqlStatement {
 const DAILY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_daily_groups', g)])) as Record<RollupGroupBy, SqlStatement>;
 const HOURLY = Object.fromEntries(GROUP_BYS.map((g) => [g, rollupStatement('usage_hourly', g)])) as Record<RollupGroupBy, SqlStatement>;
 const RAW = Object.fromEntries(GROUP_BYS.map((g) => [g, rawStatement(g)])) as Record<RollupGroupBy, SqlStatement>;
+
+interface SummaryStatements {
+  daily: SqlStatement;
+  hourly: SqlStatement;
+  raw: SqlStatement;
+}
+const filteredStatements = new Map<string, SummaryStatements>();
+
+/**
+ * The statements for a grouping: unfiltered, the per-grouping daily rollups (the fast path, as
+ * before filters existed); filtered, usage_daily cut to the filter's keys, built the first time a
+ * filter shape is asked for (at most 5 groupings x 7 shapes).
+ */
+function summaryStatements(groupBy: RollupGroupBy, filter: UsageOwnerFilter): SummaryStatements {
+  if (!hasUsageOwnerFilter(filter)) return { daily: DAILY[groupBy], hourly: HOURLY[groupBy], raw: RAW[groupBy] };
+  const shape = usageOwnerShape(filter);
+  const id = JSON.stringify([groupBy, shape]);
+  let found = filteredStatements.get(id);
+  if (found === undefined) {
+    const owner = usageOwnerConditions(shape);
+    found = { daily: rollupStatement('usage_daily', groupBy, owner), hourly: rollupStatement('usage_hourly', groupBy, owner), raw: rawStatement(groupBy, owner) };
+    filteredStatements.set(id, found);
+  }
+  return found;
+}
 
 /** A group value as the API shows it: 'day' groups from hours and raw rows arrive as epoch ms. */
 function groupName(groupBy: UsageGroupBy, grp: string | number): string {
@@ -237,6 +269,9 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
   if (!byOwner && !GROUP_BYS.includes(query.groupBy as RollupGroupBy)) throw new RangeError(`groupBy must be one of ${[...GROUP_BYS, ...OWNER_GROUP_BYS].join(', ')}.`);
   // Teams and users are read as key groups, then folded by owner below.
   const rollupGroupBy: RollupGroupBy = byOwner ? 'key' : (query.groupBy as RollupGroupBy);
+  const statements = summaryStatements(rollupGroupBy, query);
+  // Each statement's range parameters come first, then the filter's.
+  const owner = usageOwnerParams(query);
   let groups = new Map<string, Accumulator>();
   const accumulator = (grp: string | number): Accumulator => {
     const name = groupName(query.groupBy, grp);
@@ -302,6 +337,7 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
     for (const [from, to] of partialDays) {
       const dayStart = Math.floor(from / DAY_MS) * DAY_MS;
       // No raw row left in the day: retention pruned it (with its hours), or nothing happened.
+      // Unfiltered even for a filtered summary: retention prunes by time, every key's rows at once.
       // Either way only the daily rollup can answer, at day granularity.
       if ((yield* get<{ found: number }>(ANY_RAW, [dayStart, dayStart + DAY_MS])) === undefined) {
         useDay(dayStart);
@@ -310,15 +346,15 @@ const summaryUnit = readUnit(function* (query: UsageSummaryQuery) {
       const hoursFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
       const hoursTo = Math.floor(to / HOUR_MS) * HOUR_MS;
       if (hoursFrom < hoursTo) {
-        for (const row of yield* all<RollupRow>(HOURLY[rollupGroupBy], [hoursFrom, hoursTo])) addRollup(row);
-        if (from < hoursFrom) for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [from, hoursFrom])) addRaw(row);
-        if (hoursTo < to) for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [hoursTo, to])) addRaw(row);
+        for (const row of yield* all<RollupRow>(statements.hourly, [hoursFrom, hoursTo, ...owner])) addRollup(row);
+        if (from < hoursFrom) for (const row of yield* all<RawRow>(statements.raw, [from, hoursFrom, ...owner])) addRaw(row);
+        if (hoursTo < to) for (const row of yield* all<RawRow>(statements.raw, [hoursTo, to, ...owner])) addRaw(row);
       } else {
-        for (const row of yield* all<RawRow>(RAW[rollupGroupBy], [from, to])) addRaw(row);
+        for (const row of yield* all<RawRow>(statements.raw, [from, to, ...owner])) addRaw(row);
       }
     }
     if (firstDay !== null && lastDay !== null) {
-      for (const row of yield* all<RollupRow>(DAILY[rollupGroupBy], [utcDay(firstDay), utcDay(lastDay)])) addRollup(row);
+      for (const row of yield* all<RollupRow>(statements.daily, [utcDay(firstDay), utcDay(lastDay), ...owner])) addRollup(row);
     }
   }
 

@@ -3,10 +3,11 @@
 // from usage_hourly, and only the partial hour at either end of a span from raw rows, so a
 // 90-day range over millions of rows reads a few thousand rollup rows. Read-only.
 import { bindSnapshotRead } from '../storage/bind-snapshot-read.js';
-import { sql } from '../storage/sql-statement.js';
+import { sql, type SqlStatement } from '../storage/sql-statement.js';
 import type { ModeOf, Returns, StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit } from '../storage/storage-unit.js';
 import { DAY_MS, HOUR_MS, utcDay } from './usage-rollups.js';
+import { hasUsageOwnerFilter, usageOwnerConditions, usageOwnerParams, usageOwnerShape, type UsageOwnerFilter } from './usage-owner-filter.js';
 
 export type UsageTimelineBucket = 'hour' | 'day';
 export const USAGE_TIMELINE_BUCKETS: readonly UsageTimelineBucket[] = ['hour', 'day'];
@@ -14,7 +15,8 @@ export const USAGE_TIMELINE_BUCKETS: readonly UsageTimelineBucket[] = ['hour', '
 /** An hourly timeline over more than this many hours is refused (a chart cannot show them). */
 export const MAX_TIMELINE_HOURS = 24 * 31;
 
-export interface UsageTimelineQuery {
+/** With keyId, teamId or userId, only the usage of those keys (usage-owner-filter.ts). */
+export interface UsageTimelineQuery extends UsageOwnerFilter {
   /** Inclusive, epoch ms. */
   start: number;
   /** Exclusive, epoch ms. */
@@ -56,6 +58,35 @@ const RAW_MEASURES =
 const DAILY = sql(`SELECT day, group_value AS app, ${MEASURES} FROM usage_daily_groups WHERE group_by = 'app' AND day >= ? AND day <= ? GROUP BY day, group_value`);
 const HOURLY = sql(`SELECT hour AS bucket_start, app, ${MEASURES} FROM usage_hourly WHERE hour >= ? AND hour < ? GROUP BY hour, app`);
 const RAW = sql(`SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS bucket_start, app, ${RAW_MEASURES} FROM usage_log WHERE ts >= ? AND ts < ? GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, app`);
+
+interface TimelineStatements {
+  daily: SqlStatement;
+  hourly: SqlStatement;
+  raw: SqlStatement;
+}
+const filteredStatements = new Map<string, TimelineStatements>();
+
+/**
+ * Unfiltered, the statements above (the fast path). Filtered, the same with the filter's conditions
+ * after the range (its parameters follow the range's), whole days from usage_daily (per app, key,
+ * model, provider), which a set of keys can be cut from exactly: usage_daily_groups cannot.
+ */
+function timelineStatements(filter: UsageOwnerFilter): TimelineStatements {
+  if (!hasUsageOwnerFilter(filter)) return { daily: DAILY, hourly: HOURLY, raw: RAW };
+  const shape = usageOwnerShape(filter);
+  const id = JSON.stringify(shape);
+  let found = filteredStatements.get(id);
+  if (found === undefined) {
+    const owner = usageOwnerConditions(shape).map((condition) => ` AND ${condition}`).join('');
+    found = {
+      daily: sql(`SELECT day, app, ${MEASURES} FROM usage_daily WHERE day >= ? AND day <= ?${owner} GROUP BY day, app`),
+      hourly: sql(`SELECT hour AS bucket_start, app, ${MEASURES} FROM usage_hourly WHERE hour >= ? AND hour < ?${owner} GROUP BY hour, app`),
+      raw: sql(`SELECT (ts / ${HOUR_MS}) * ${HOUR_MS} AS bucket_start, app, ${RAW_MEASURES} FROM usage_log WHERE ts >= ? AND ts < ?${owner} GROUP BY (ts / ${HOUR_MS}) * ${HOUR_MS}, app`),
+    };
+    filteredStatements.set(id, found);
+  }
+  return found;
+}
 const ANY_RAW = sql('SELECT 1 AS found FROM usage_log WHERE ts >= ? AND ts < ? LIMIT 1');
 
 const timelineUnit = readUnit(function* (query: UsageTimelineQuery) {
@@ -71,31 +102,33 @@ const timelineUnit = readUnit(function* (query: UsageTimelineQuery) {
   const buckets: number[] = [];
   for (let t = first; t < query.end; t += size) buckets.push(t);
 
+  const statements = timelineStatements(query);
+  const owner = usageOwnerParams(query);
   const rows: Row[] = [];
   /** Hour-grained rows over [from, to): whole hours from usage_hourly, the edges raw. */
   function* hours(from: number, to: number) {
     const hoursFrom = Math.ceil(from / HOUR_MS) * HOUR_MS;
     const hoursTo = Math.floor(to / HOUR_MS) * HOUR_MS;
     if (hoursFrom >= hoursTo) {
-      rows.push(...(yield* all<Row>(RAW, [from, to])));
+      rows.push(...(yield* all<Row>(statements.raw, [from, to, ...owner])));
       return;
     }
-    rows.push(...(yield* all<Row>(HOURLY, [hoursFrom, hoursTo])));
-    if (from < hoursFrom) rows.push(...(yield* all<Row>(RAW, [from, hoursFrom])));
-    if (hoursTo < to) rows.push(...(yield* all<Row>(RAW, [hoursTo, to])));
+    rows.push(...(yield* all<Row>(statements.hourly, [hoursFrom, hoursTo, ...owner])));
+    if (from < hoursFrom) rows.push(...(yield* all<Row>(statements.raw, [from, hoursFrom, ...owner])));
+    if (hoursTo < to) rows.push(...(yield* all<Row>(statements.raw, [hoursTo, to, ...owner])));
   }
   /** A part of one UTC day: hour-grained while its raw rows exist, else its daily rollup (retention pruned the hours). */
   function* partOfDay(from: number, to: number) {
     const dayStart = Math.floor(from / DAY_MS) * DAY_MS;
     if ((yield* get<{ found: number }>(ANY_RAW, [dayStart, dayStart + DAY_MS])) !== undefined) yield* hours(from, to);
-    else for (const row of yield* all<DayRow>(DAILY, [utcDay(dayStart), utcDay(dayStart)])) rows.push({ ...row, bucket_start: dayStart });
+    else for (const row of yield* all<DayRow>(statements.daily, [utcDay(dayStart), utcDay(dayStart), ...owner])) rows.push({ ...row, bucket_start: dayStart });
   }
 
   if (query.end > query.start) {
     const wholeFrom = Math.ceil(query.start / DAY_MS) * DAY_MS;
     const wholeTo = Math.floor(query.end / DAY_MS) * DAY_MS;
     if (query.bucket === 'day' && wholeFrom < wholeTo) {
-      for (const row of yield* all<DayRow>(DAILY, [utcDay(wholeFrom), utcDay(wholeTo - DAY_MS)])) rows.push({ ...row, bucket_start: Date.parse(`${row.day}T00:00:00.000Z`) });
+      for (const row of yield* all<DayRow>(statements.daily, [utcDay(wholeFrom), utcDay(wholeTo - DAY_MS), ...owner])) rows.push({ ...row, bucket_start: Date.parse(`${row.day}T00:00:00.000Z`) });
       if (query.start < wholeFrom) yield* partOfDay(query.start, wholeFrom);
       if (wholeTo < query.end) yield* partOfDay(wholeTo, query.end);
     } else {

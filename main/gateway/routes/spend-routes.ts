@@ -1,11 +1,13 @@
-// Read APIs over the usage ledger (management zone, admin only): LiteLLM-compatible GET /spend/logs (paginated,
+// Read APIs over the usage ledger (management zone): LiteLLM-compatible GET /spend/logs (paginated,
 // filtered by key, team, user, model and time) and GET /usage/summary for the dashboard (spend, tokens,
-// requests, errors, latency percentiles grouped by app, model, provider, key or day) and
-// GET /usage/timeline (per app per UTC hour or day, for the stacked chart). Awaits the queries, so
-// the routes serve either engine (values on SQLite, Promises on PostgreSQL).
+// requests, errors, latency percentiles grouped by app, model, provider, key, team, user or day) and
+// GET /usage/timeline (per app per UTC hour or day, for the stacked chart); all three filter by
+// key_id (or api_key), team_id and user_id with the same meaning. Awaits the queries, so the routes
+// serve either engine (values on SQLite, Promises on PostgreSQL).
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { UsageGroupBy, UsageQueries } from '../../metering/usage-queries.js';
+import type { UsageOwnerFilter } from '../../metering/usage-owner-filter.js';
 import type { CallMode } from '../../storage/storage-connection.js';
 import { USAGE_TIMELINE_BUCKETS, type UsageTimelineBucket } from '../../metering/usage-timeline.js';
 import { positiveIntParam, type QueryParameters } from '../plugins/query-parameters.js';
@@ -25,9 +27,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       const q = request.query;
       try {
         return await queries.spendLogs({
-        ...(q.api_key || q.key_id ? { keyId: (q.key_id ?? q.api_key)! } : {}),
-        ...(q.team_id ? { teamId: q.team_id } : {}),
-        ...(q.user_id ? { userId: q.user_id } : {}),
+        ...ownerFilter(q),
         ...(q.model ? { model: q.model } : {}),
         ...optionalTime('start_date', q.start_date),
         ...optionalTime('end_date', q.end_date),
@@ -51,7 +51,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
       try {
-        return await queries.usageSummary({ start, end, groupBy });
+        return await queries.usageSummary({ start, end, groupBy, ...ownerFilter(q) });
       } catch (error) {
         // The query layer refuses ranges it cannot answer (e.g. too wide) with a RangeError.
         if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
@@ -67,7 +67,7 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
       const start = optionalTime('start', q.start).start ?? end - 7 * DAY_MS;
       if (start > end) throw new GatewayError('invalid_request', 'start must be before end', { param: 'start' });
       try {
-        return await queries.usageTimeline({ start, end, bucket });
+        return await queries.usageTimeline({ start, end, bucket, ...ownerFilter(q) });
       } catch (error) {
         if (error instanceof RangeError) throw new GatewayError('invalid_request', error.message, { param: 'start' });
         throw error;
@@ -76,6 +76,14 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
   });
 }
 
+/** key_id (LiteLLM's api_key also accepted), team_id, user_id; an empty value does not filter. */
+function ownerFilter(q: QueryParameters): UsageOwnerFilter {
+  return {
+    ...(q.api_key || q.key_id ? { keyId: (q.key_id || q.api_key)! } : {}),
+    ...(q.team_id ? { teamId: q.team_id } : {}),
+    ...(q.user_id ? { userId: q.user_id } : {}),
+  };
+}
 
 /** Accepts ISO dates (2026-11-25, 2026-11-25T10:00:00Z) or epoch milliseconds. */
 function optionalTime(param: string, value: string | undefined): { start?: number; end?: number } {

@@ -42,8 +42,19 @@ export interface SpendLogsParams {
   pageSize?: number;
   model?: string;
   keyId?: string;
+  /** The requests of the keys this team owns (now). */
+  teamId?: string;
+  /** The requests of the keys this user owns (now). */
+  userId?: string;
   start?: number;
   end?: number;
+}
+
+/** Narrows /usage/summary and /usage/timeline like /spend/logs (filters combine with AND). */
+export interface UsageFilter {
+  teamId?: string;
+  userId?: string;
+  keyId?: string;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
@@ -135,10 +146,12 @@ export function createApiClient(options: ApiClientOptions) {
     deleteCredential: (name: string) => call('DELETE', `/credentials/${encodeURIComponent(name)}`, credentialDeletedSchema),
 
     // Usage
-    usageSummary: (groupBy: UsageGroupBy, start: number, end: number) => call('GET', `/usage/summary${query({ group_by: groupBy, start, end })}`, usageSummarySchema),
-    usageTimeline: (bucket: UsageTimelineBucket, start: number, end: number) => call('GET', `/usage/timeline${query({ bucket, start, end })}`, usageTimelineSchema),
+    usageSummary: (groupBy: UsageGroupBy, start: number, end: number, filter: UsageFilter = {}) =>
+      call('GET', `/usage/summary${query({ group_by: groupBy, start, end, ...usageFilterParams(filter) })}`, usageSummarySchema),
+    usageTimeline: (bucket: UsageTimelineBucket, start: number, end: number, filter: UsageFilter = {}) =>
+      call('GET', `/usage/timeline${query({ bucket, start, end, ...usageFilterParams(filter) })}`, usageTimelineSchema),
     spendLogs: (params: SpendLogsParams = {}) =>
-      call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
+      call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, team_id: params.teamId, user_id: params.userId, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
 
     // Settings
     settings: () => call('GET', '/settings', gatewaySettingsSchema),
@@ -173,4 +186,9 @@ export function createApiClient(options: ApiClientOptions) {
       }
     },
   };
+}
+
+/** The gateway's query names for a usage filter; an absent or empty one is not sent. */
+function usageFilterParams(filter: UsageFilter): Record<string, string | undefined> {
+  return { team_id: filter.teamId, user_id: filter.userId, key_id: filter.keyId };
 }

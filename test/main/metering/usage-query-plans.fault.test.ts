@@ -6,7 +6,7 @@
 // No plan may sequentially scan a usage_log partition.
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { fillUsageRows } from '../../../bench/fill-usage-rows.js';
+import { fillUsageRows, ownBenchKeys } from '../../../bench/fill-usage-rows.js';
 import { createUsageQueries } from '../../../main/metering/usage-queries.js';
 import { rebuildUsageRollups } from '../../../main/metering/usage-rollups.js';
 import type { PostgresConnection } from '../../../main/storage/open-postgres-pool.js';
@@ -75,6 +75,19 @@ describe('usage query plans on PostgreSQL', () => {
       const these = plans.splice(0);
       const read = (table: string) => these.some((p) => p.nodes.some((n) => n['Relation Name'] === table));
       expect({ groupBy, daily: read('usage_daily_groups'), hourly: read('usage_hourly'), wideDaily: read('usage_daily') }).toEqual({ groupBy, daily: true, hourly: true, wideDaily: false });
+      summaryPlans.push(...these);
+    }
+
+    // Filtered by a team or a user: whole days from usage_daily cut to the owner's keys (the
+    // per-grouping rollups cannot be cut by key), hours from usage_hourly, raw edges by index.
+    await ownBenchKeys(pgConnection.pool);
+    await pgConnection.pool.query('ANALYZE virtual_keys');
+    for (const filter of [{ teamId: 'team-2' }, { userId: 'user-3' }, { keyId: 'key-7' }]) {
+      const summary = await queries.usageSummary({ start: start + 5 * HOUR + 17 * 60_000, end: start + 6 * DAY + 7 * 60_000, groupBy: 'model', ...filter });
+      expect(summary.totals.requests).toBeGreaterThan(0);
+      const these = plans.splice(0);
+      const read = (table: string) => these.some((p) => p.nodes.some((n) => n['Relation Name'] === table));
+      expect({ filter, daily: read('usage_daily'), groups: read('usage_daily_groups'), hourly: read('usage_hourly') }).toEqual({ filter, daily: true, groups: false, hourly: true });
       summaryPlans.push(...these);
     }
 

@@ -41,6 +41,23 @@ describe('createApiClient', () => {
     expect(calls.map((c) => c.url)).toEqual(['/usage/summary?group_by=day&start=1&end=2', '/spend/logs?page=2&page_size=5&model=a+b']);
   });
 
+  it('sends a usage filter as team_id, user_id and key_id, and leaves out what is not set', async () => {
+    const summary = { start: 1, end: 2, group_by: 'key', groups: [], totals: { group: 'total', label: null, spend_micros: 0, spend: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0, total_tokens: 0, requests: 0, errors: 0, rejected: 0, p50_latency_ms: null, p95_latency_ms: null } };
+    const timeline = { start: 1, end: 2, bucket: 'day', buckets: [], apps: [], points: [] };
+    const page = { data: [], total: 0, page: 1, page_size: 50, total_pages: 0 };
+    const { api, calls } = client((url) => json(200, url.startsWith('/usage/summary') ? summary : url.startsWith('/usage/timeline') ? timeline : page));
+    await api.usageSummary('key', 1, 2, { teamId: 't1', userId: 'u 1', keyId: 'k1' });
+    await api.usageTimeline('day', 1, 2, { teamId: 't1' });
+    await api.usageTimeline('day', 1, 2, { userId: '' });
+    await api.spendLogs({ teamId: 't1', userId: 'u1' });
+    expect(calls.map((c) => c.url)).toEqual([
+      '/usage/summary?group_by=key&start=1&end=2&team_id=t1&user_id=u+1&key_id=k1',
+      '/usage/timeline?bucket=day&start=1&end=2&team_id=t1',
+      '/usage/timeline?bucket=day&start=1&end=2',
+      '/spend/logs?team_id=t1&user_id=u1',
+    ]);
+  });
+
   it("turns the gateway's error body into an ApiError with status, code, message and field", async () => {
     const { api } = client(() => json(400, { error: { message: 'litellm_params.model: must be "provider/model"', type: 'invalid_request_error', param: 'litellm_params.model', code: 'invalid_request' } }));
     const error = await api.createModel({ model_name: 'x', litellm_params: { model: 'bad' } }).catch((e: unknown) => e);
