@@ -11,6 +11,7 @@ import { UsageTotals } from './UsageTotals.js';
 import { UsageOverTime } from './UsageOverTime.js';
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
 import { useModelPricing } from '../../api/use-model-pricing.js';
+import { TeamFilter } from '../../components/TeamFilter.js';
 
 export interface UsagePageProps {
   api: ApiClient;
@@ -29,6 +30,9 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
   const pricing = useModelPricing(api);
   const [totals, setTotals] = useState<UsageSummaryGroup | undefined>(undefined);
   const metric = chosenMetric ?? defaultMetric(totals);
+  // '' = every team's usage and the ownerless keys' (the page as it was before teams).
+  const [teamId, setTeamId] = useState('');
+  const filter = useMemo(() => (teamId === '' ? {} : { teamId }), [teamId]);
 
   return (
     <div className="stack">
@@ -55,6 +59,7 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
             </div>
           </>
         ) : null}
+        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} />
         <div className="field">
           <label htmlFor={`${id}-metric`}>Chart</label>
           <select id={`${id}-metric`} value={metric} onChange={(e) => setMetric(e.target.value as UsageMetric)}>
@@ -75,12 +80,12 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
         </p>
       ) : (
         <>
-          <UsageTotals api={api} range={range} version={version} pricing={pricing} onTotals={setTotals} />
-          <UsageOverTime api={api} range={range} metric={metric} version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="app" range={range} metric={metric} title="Per app" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="model" range={range} metric={metric} title="Per model" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="day" range={range} metric={metric} title="Per day" version={version} pricing={pricing} />
+          <UsageTotals api={api} filter={filter} range={range} version={version} pricing={pricing} onTotals={setTotals} />
+          <UsageOverTime api={api} filter={filter} range={range} metric={metric} version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="app" range={range} metric={metric} title="Per app" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="model" range={range} metric={metric} title="Per model" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="day" range={range} metric={metric} title="Per day" version={version} pricing={pricing} />
         </>
       )}
     </div>
