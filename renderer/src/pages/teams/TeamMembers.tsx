@@ -203,7 +203,8 @@ function AddMemberForm({ teamName: name, onAdd }: { teamName: string; onAdd: (va
     setFieldError(null);
     try {
       await onAdd(values);
-      setValues(EMPTY_MEMBER_FORM);
+      // The next member is likely named the same way: keep "find by".
+      setValues({ ...EMPTY_MEMBER_FORM, by: values.by });
     } catch (e) {
       if (e instanceof MemberFormError) setFieldError(e);
       else setError(e);
