@@ -134,6 +134,14 @@ describe('teams in the dashboard (Chromium, real gateway)', () => {
     expect(await fillWidth(research)).toBeCloseTo(16.8, 5);
     await research.getByRole('button', { name: 'Members of research' }).click();
     await ann.getByText('$0.0084 / $0.03').waitFor(WAIT);
+    // A member's role and budget in the team change in place.
+    await ann.getByLabel('Role of ann@example.com').selectOption({ label: 'Team admin' });
+    await members.getByText('ann@example.com is now a team admin of research.').waitFor(WAIT);
+    await ann.getByLabel('Budget in team for ann@example.com (USD)').fill('0.04');
+    await ann.getByRole('button', { name: 'Save budget for ann@example.com' }).click();
+    await members.getByText("Saved ann@example.com's budget in research.").waitFor(WAIT);
+    await ann.getByText('$0.0084 / $0.04').waitFor(WAIT);
+    await research.getByText('1: ann@example.com (admin)').waitFor(WAIT);
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: join(SCREENSHOTS, 'teams.png'), fullPage: true });
 
