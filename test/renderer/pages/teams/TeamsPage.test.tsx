@@ -78,4 +78,36 @@ describe('TeamsPage', () => {
     await waitFor(() => expect(api.addTeamMember).toHaveBeenCalledWith({ team_id: 'team-1', member: [{ role: 'user', user_email: 'bob@example.com' }], max_budget_in_team: 2 }));
     expect(await screen.findByText('Added bob@example.com to research.')).toBeTruthy();
   });
+
+  it('edits a team, sending an emptied limit as null and leaving the untouched budget period out', async () => {
+    const team = sampleTeam({ rpm_limit: 60, budget_duration: '1mo' });
+    const api = fakeApi({ listTeams: async () => [team] });
+    render(<TeamsPage api={api} now={() => NOW} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit research' }));
+    fireEvent.change(screen.getByLabelText('Requests per minute'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Team budget (USD)'), { target: { value: '12' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(api.updateTeam).toHaveBeenCalledWith('team-1', { team_alias: 'research', models: [], max_budget: 12, soft_budget: 8, team_member_budget: null, rpm_limit: null, tpm_limit: null }));
+  });
+
+  it('removes a member only after the confirmation, and deletes a team saying its keys went with it', async () => {
+    const team = sampleTeam({ members_with_roles: [member] });
+    const api = fakeApi({
+      listTeams: async () => [team],
+      teamInfo: async () => ({ team_id: team.team_id, team_info: team, keys: [], team_memberships: [{ team_id: team.team_id, user_id: 'u-ann', spend: 0, max_budget_in_team: null }] }),
+      deleteTeam: async (teamId) => ({ deleted_teams: [teamId], deleted_keys: ['key_a', 'key_b'] }),
+    });
+    render(<TeamsPage api={api} now={() => NOW} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Members of research' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove ann@example.com from research' }));
+    expect(api.removeTeamMember).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(api.removeTeamMember).toHaveBeenCalledWith('team-1', 'u-ann'));
+    expect(await screen.findByText('Removed ann@example.com from research.')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete research' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Deleted team research and its 2 keys.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Members of research' })).toBeNull();
+  });
 });
