@@ -2,6 +2,7 @@
 // provider and day, each as a chart with its table and a CSV export, and per app over time as a
 // stacked chart. Only summaries are fetched (never raw rows), so it stays fast at any volume.
 // The chart measure follows the data until the user picks one: requests when nothing cost money.
+// Once teams exist, a Team filter narrows every figure to one team's keys (the gateway filters).
 import { useId, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { RANGE_LABELS, RANGE_PRESETS, defaultCustomDates, resolveRange, type RangePreset } from './usage-range.js';
