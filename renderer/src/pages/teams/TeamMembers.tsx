@@ -1,7 +1,7 @@
 // One team's members: each with their role (admin or member), their budget in the team and what
 // they have spent in it, with role and budget changes and removal; and a form to add a member by
 // user id or email (a user the gateway does not know yet is created, as LiteLLM's member_add does).
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
@@ -28,6 +28,10 @@ export function TeamMembers({ api, team, onChanged, onClose }: TeamMembersProps)
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const name = teamName(team);
+  // Opened from a row's "Members" (or a team just created): keyboard and screen-reader users are
+  // taken to it rather than left at the button, with the rest of the table between them and it.
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => section.current?.focus(), []);
 
   const act = async (run: () => Promise<string>) => {
     setMessage(null);
@@ -42,7 +46,7 @@ export function TeamMembers({ api, team, onChanged, onClose }: TeamMembersProps)
   };
 
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
+    <section ref={section} tabIndex={-1} className="card" aria-labelledby={`${id}-title`}>
       <div className="card-head">
         <h2 id={`${id}-title`}>Members of {name}</h2>
         <button type="button" className="button-small" onClick={onClose}>
