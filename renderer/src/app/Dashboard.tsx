@@ -10,6 +10,7 @@ import { OpenModeBanner } from './OpenModeBanner.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { ModelsPage } from '../pages/models/ModelsPage.js';
 import { KeysPage } from '../pages/keys/KeysPage.js';
+import { TeamsPage } from '../pages/teams/TeamsPage.js';
 import { UsagePage } from '../pages/usage/UsagePage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
@@ -36,6 +37,7 @@ const TITLES: Record<PageId, string> = {
   overview: 'Overview',
   models: 'Models',
   keys: 'Keys',
+  teams: 'Teams',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',
@@ -89,6 +91,7 @@ export function Dashboard({ api, desktop, canSignOut, viewer, onSignOut, onAdmin
         {page === 'overview' ? viewer.role === 'member' ? <MemberOverviewPage api={api} go={go} /> : <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
         {page === 'models' ? admin ? <ModelsPage api={api} /> : <MemberModelsPage api={api} /> : null}
         {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
+        {page === 'teams' ? <TeamsPage api={api} /> : null}
         {page === 'usage' ? <UsagePage api={api} /> : null}
         <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} admin={admin} /> : null}</PlaygroundHandoffContext.Provider>
         {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} admin={admin} /> : null}

@@ -30,6 +30,16 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
+  // A key's team is shown by name; with no team defined the page looks as it always did.
+  const teams = useApi(() => api.listTeams(), [api]);
+  const teamNames = new Map((teams.data ?? []).map((t) => [t.team_id, t.team_alias ?? t.team_id]));
+  // Users are read only when a key is being created (the form offers them as owners).
+  const creating = editing?.mode === 'create';
+  const users = useApi(() => (creating ? api.listUsers(1, 100) : Promise.resolve(null)), [api, creating]);
+  const owners = {
+    teams: [...teamNames].map(([id, name]) => ({ id, name })),
+    users: (users.data?.users ?? []).map((u) => ({ id: u.user_id, name: u.user_email === null ? u.user_id : `${u.user_email} (${u.user_id})` })),
+  };
 
   // A notice reports on one key: starting anything on another key (or a new one) clears the
   // notes and errors about the last, and the one-time secret of a key no longer in view. The
@@ -77,6 +87,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
           mode={editing.mode}
           initial={editing.mode === 'edit' ? keyFormFromDescription(editing.key) : EMPTY_KEY_FORM}
           models={groups}
+          owners={owners}
           onCancel={() => setEditing(null)}
           onSubmit={async (values) => {
             if (editing.mode === 'create') {
@@ -118,6 +129,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
               <KeyTable
                 keys={k.keys}
                 now={now()}
+                teamNames={teamNames}
                 onEdit={(key) => {
                   startOn(key.key_id);
                   setEditing({ mode: 'edit', key });
