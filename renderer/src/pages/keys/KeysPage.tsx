@@ -1,6 +1,7 @@
 // Keys: one key per app. Create (the key is shown once, with a copy button and a warning),
 // edit limits, block, regenerate and delete. Usage per app is attributed by the key's name.
 import { useState } from 'react';
+import type { ViewerTeam } from '../../session/viewer.js';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import type { PageId } from '../../app/use-hash-route.js';
@@ -18,11 +19,16 @@ export interface KeysPageProps {
   onKeyCreated: (key: string) => void;
   go: (page: PageId) => void;
   now?: () => number;
+  /**
+   * A member's session: the teams it admins (undefined for the admin). Its new keys are its own,
+   * or a service key of one of those teams; it reads no user list (the admin's).
+   */
+  memberTeams?: readonly ViewerTeam[];
 }
 
 type Editing = { mode: 'create' } | { mode: 'edit'; key: KeyDescription } | null;
 
-export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProps) {
+export function KeysPage({ api, onKeyCreated, go, now = Date.now, memberTeams }: KeysPageProps) {
   const keys = useApi(() => api.listKeys(1, 100), [api]);
   const models = useApi(() => api.listModels(), [api]);
   const [editing, setEditing] = useState<Editing>(null);
@@ -35,9 +41,10 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
   const teamNames = new Map((teams.data ?? []).map((t) => [t.team_id, t.team_alias ?? t.team_id]));
   // Users are read only when a key is being created (the form offers them as owners).
   const creating = editing?.mode === 'create';
-  const users = useApi(() => (creating ? api.listUsers(1, 100) : Promise.resolve(null)), [api, creating]);
+  const member = memberTeams !== undefined;
+  const users = useApi(() => (creating && !member ? api.listUsers(1, 100) : Promise.resolve(null)), [api, creating, member]);
   const owners = {
-    teams: [...teamNames].map(([id, name]) => ({ id, name })),
+    teams: memberTeams ? memberTeams.map((t) => ({ id: t.teamId, name: t.name })) : [...teamNames].map(([id, name]) => ({ id, name })),
     users: (users.data?.users ?? []).map((u) => ({ id: u.user_id, name: u.user_email === null ? u.user_id : `${u.user_email} (${u.user_id})` })),
   };
 

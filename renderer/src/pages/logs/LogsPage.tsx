@@ -16,12 +16,15 @@ import { formatLatency } from '../../format/format-latency.js';
 import { LogDetail } from './LogDetail.js';
 import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
 import { TeamFilter } from '../../components/TeamFilter.js';
+import type { ViewerTeam } from '../../session/viewer.js';
 
 export interface LogsPageProps {
   api: ApiClient;
   go: (page: PageId) => void;
   /** The admin's session; a member's key reads its own requests only, and not the gateway's settings. */
   admin: boolean;
+  /** A member's session: the teams it admins, whose requests it may also read (undefined for the admin). */
+  memberTeams?: readonly ViewerTeam[];
 }
 
 const PAGE = 100;
@@ -31,7 +34,7 @@ type StatusFilter = '' | 'errors' | SpendLogRow['status'];
 /** "Errors" are failures: a refusal by policy (rejected) is not one, and has its own filter. */
 const isError = (row: SpendLogRow) => row.status !== 'success' && row.status !== 'rejected';
 
-export function LogsPage({ api, go, admin }: LogsPageProps) {
+export function LogsPage({ api, go, admin, memberTeams }: LogsPageProps) {
   const id = useId();
   const [model, setModel] = useState('');
   // A team is filtered by the gateway (the requests of the keys the team owns), like the model.
@@ -65,7 +68,7 @@ export function LogsPage({ api, go, admin }: LogsPageProps) {
             ))}
           </select>
         </div>
-        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} />
+        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} {...(memberTeams ? { memberTeams } : {})} />
         <div className="field">
           <label htmlFor={`${id}-model`}>Model</label>
           <select id={`${id}-model`} value={model} onChange={(e) => setModel(e.target.value)}>

@@ -18,9 +18,12 @@ export interface TeamTableProps {
   /** The team whose members are open below the table, if any. */
   openTeamId: string | null;
   onMembers: (team: TeamDescription) => void;
-  onEdit: (team: TeamDescription) => void;
-  onToggleBlock: (team: TeamDescription) => Promise<void>;
-  onDelete: (team: TeamDescription) => Promise<void>;
+  /** The admin's changes to a team; absent for a team admin, who manages only the members. */
+  manage?: {
+    onEdit: (team: TeamDescription) => void;
+    onToggleBlock: (team: TeamDescription) => Promise<void>;
+    onDelete: (team: TeamDescription) => Promise<void>;
+  };
 }
 
 /** "Resets monthly", or the raw duration when it is not one of the form's choices. */
@@ -29,7 +32,7 @@ export function budgetPeriodLabel(duration: string | null): string {
   return BUDGET_PERIODS.find((p) => p.value === duration)?.label ?? `Resets every ${duration}`;
 }
 
-export function TeamTable({ teams, now, openTeamId, onMembers, onEdit, onToggleBlock, onDelete }: TeamTableProps) {
+export function TeamTable({ teams, now, openTeamId, onMembers, manage }: TeamTableProps) {
   return (
     <TableWrap label="Teams">
       <table className="table table-cards">
@@ -96,13 +99,17 @@ export function TeamTable({ teams, now, openTeamId, onMembers, onEdit, onToggleB
                     <button type="button" className="button-small" onClick={() => onMembers(team)} aria-label={`Members of ${name}`} aria-expanded={openTeamId === team.team_id}>
                       Members
                     </button>
-                    <button type="button" className="button-small" onClick={() => onEdit(team)} aria-label={`Edit ${name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="button-small" onClick={() => void onToggleBlock(team)} aria-label={`${team.blocked ? 'Unblock' : 'Block'} ${name}`}>
-                      {team.blocked ? 'Unblock' : 'Block'}
-                    </button>
-                    <ConfirmButton label="Delete" ariaLabel={`Delete ${name}`} question={`Delete team ${name}? Its keys are deleted with it; its members' users stay.`} onConfirm={() => onDelete(team)} />
+                    {manage ? (
+                      <>
+                        <button type="button" className="button-small" onClick={() => manage.onEdit(team)} aria-label={`Edit ${name}`}>
+                          Edit
+                        </button>
+                        <button type="button" className="button-small" onClick={() => void manage.onToggleBlock(team)} aria-label={`${team.blocked ? 'Unblock' : 'Block'} ${name}`}>
+                          {team.blocked ? 'Unblock' : 'Block'}
+                        </button>
+                        <ConfirmButton label="Delete" ariaLabel={`Delete ${name}`} question={`Delete team ${name}? Its keys are deleted with it; its members' users stay.`} onConfirm={() => manage.onDelete(team)} />
+                      </>
+                    ) : null}
                   </div>
                 </td>
               </tr>

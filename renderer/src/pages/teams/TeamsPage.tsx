@@ -1,6 +1,7 @@
 // Teams (admin): every team with its members, models, spend against its budget and status;
 // create and edit a team, block or unblock it, delete it (its keys go with it), and open a team's
-// members to add, change or remove them. Everything goes through LiteLLM's /team/* routes, and
+// members to add, change or remove them. A team admin's session (`memberTeams`) shows the teams it
+// admins and manages only their members, as the gateway allows it. Everything goes through LiteLLM's /team/* routes, and
 // their errors are shown as the gateway words them.
 import { useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
@@ -13,10 +14,13 @@ import { TeamMembers } from './TeamMembers.js';
 import { TeamTable } from './TeamTable.js';
 import { EMPTY_TEAM_FORM, teamFormFromDescription, toTeamNewRequest, toTeamUpdateFields } from './team-form-values.js';
 import { teamName } from './team-name.js';
+import type { ViewerTeam } from '../../session/viewer.js';
 
 export interface TeamsPageProps {
   api: ApiClient;
   now?: () => number;
+  /** A team admin's session: the teams it admins (undefined for the admin). */
+  memberTeams?: readonly ViewerTeam[];
 }
 
 type Editing = { mode: 'create' } | { mode: 'edit'; team: TeamDescription } | null;
@@ -24,8 +28,10 @@ type Editing = { mode: 'create' } | { mode: 'edit'; team: TeamDescription } | nu
 // Spend moves as requests are answered: the list follows it while the page is visible.
 const REFRESH_MS = 5_000;
 
-export function TeamsPage({ api, now = Date.now }: TeamsPageProps) {
-  const teams = useApi(() => api.listTeams(), [api], { refreshMs: REFRESH_MS });
+export function TeamsPage({ api, now = Date.now, memberTeams }: TeamsPageProps) {
+  // A member's /team/list holds every team it belongs to: shown here are the ones it admins.
+  const admins = memberTeams === undefined ? null : new Set(memberTeams.map((t) => t.teamId));
+  const teams = useApi(() => api.listTeams().then((list) => (admins === null ? list : list.filter((t) => admins.has(t.team_id)))), [api, memberTeams === undefined], { refreshMs: REFRESH_MS });
   const models = useApi(() => api.listModels(), [api]);
   const [editing, setEditing] = useState<Editing>(null);
   const [openTeamId, setOpenTeamId] = useState<string | null>(null);
@@ -73,7 +79,7 @@ export function TeamsPage({ api, now = Date.now }: TeamsPageProps) {
       <section className="card" aria-labelledby="teams-title">
         <div className="card-head">
           <h2 id="teams-title">Teams</h2>
-          {editing === null ? (
+          {editing === null && admins === null ? (
             <button type="button" className="button-primary" onClick={() => { setMessage(null); setActionError(null); setEditing({ mode: 'create' }); }}>
               Create a team
             </button>
@@ -100,29 +106,31 @@ export function TeamsPage({ api, now = Date.now }: TeamsPageProps) {
               now={now()}
               openTeamId={openTeamId}
               onMembers={(team) => setOpenTeamId((open) => (open === team.team_id ? null : team.team_id))}
-              onEdit={(team) => {
-                setMessage(null);
-                setActionError(null);
-                setEditing({ mode: 'edit', team });
-              }}
-              onToggleBlock={(team) =>
-                act(async () => {
-                  if (team.blocked) {
-                    await api.unblockTeam(team.team_id);
-                    return `Unblocked ${teamName(team)}.`;
-                  }
-                  await api.blockTeam(team.team_id);
-                  return `Blocked ${teamName(team)}.`;
-                })
-              }
-              onDelete={(team) =>
-                act(async () => {
-                  const result = await api.deleteTeam(team.team_id);
-                  if (openTeamId === team.team_id) setOpenTeamId(null);
-                  const keys = result.deleted_keys.length;
-                  return `Deleted team ${teamName(team)}${keys > 0 ? ` and its ${keys === 1 ? 'key' : `${keys} keys`}` : ''}.`;
-                })
-              }
+              {...(admins !== null ? {} : {
+                manage: {
+                  onEdit: (team: TeamDescription) => {
+                    setMessage(null);
+                    setActionError(null);
+                    setEditing({ mode: 'edit', team });
+                  },
+                  onToggleBlock: (team: TeamDescription) =>
+                    act(async () => {
+                      if (team.blocked) {
+                        await api.unblockTeam(team.team_id);
+                        return `Unblocked ${teamName(team)}.`;
+                      }
+                      await api.blockTeam(team.team_id);
+                      return `Blocked ${teamName(team)}.`;
+                    }),
+                  onDelete: (team: TeamDescription) =>
+                    act(async () => {
+                      const result = await api.deleteTeam(team.team_id);
+                      if (openTeamId === team.team_id) setOpenTeamId(null);
+                      const keys = result.deleted_keys.length;
+                      return `Deleted team ${teamName(team)}${keys > 0 ? ` and its ${keys === 1 ? 'key' : `${keys} keys`}` : ''}.`;
+                    }),
+                },
+              })}
             />
           )}
         </LoadState>

@@ -13,13 +13,16 @@ import { UsageOverTime } from './UsageOverTime.js';
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
 import { useModelPricing } from '../../api/use-model-pricing.js';
 import { TeamFilter } from '../../components/TeamFilter.js';
+import type { ViewerTeam } from '../../session/viewer.js';
 
 export interface UsagePageProps {
   api: ApiClient;
   now?: () => number;
+  /** A member's session: the teams it admins, whose usage it may also read (undefined for the admin). */
+  memberTeams?: readonly ViewerTeam[];
 }
 
-export function UsagePage({ api, now = Date.now }: UsagePageProps) {
+export function UsagePage({ api, now = Date.now, memberTeams }: UsagePageProps) {
   const id = useId();
   const [preset, setPreset] = useState<RangePreset>('7d');
   // null: not chosen yet, so the measure follows the range's totals.
@@ -31,7 +34,8 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
   const pricing = useModelPricing(api);
   const [totals, setTotals] = useState<UsageSummaryGroup | undefined>(undefined);
   const metric = chosenMetric ?? defaultMetric(totals);
-  // '' = every team's usage and the ownerless keys' (the page as it was before teams).
+  // '' = every team's usage and the ownerless keys' (the page as it was before teams); for a
+  // member, its own usage (the gateway narrows it).
   const [teamId, setTeamId] = useState('');
   const filter = useMemo(() => (teamId === '' ? {} : { teamId }), [teamId]);
 
@@ -60,7 +64,7 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
             </div>
           </>
         ) : null}
-        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} />
+        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} {...(memberTeams ? { memberTeams } : {})} />
         <div className="field">
           <label htmlFor={`${id}-metric`}>Chart</label>
           <select id={`${id}-metric`} value={metric} onChange={(e) => setMetric(e.target.value as UsageMetric)}>

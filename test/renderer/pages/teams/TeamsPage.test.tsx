@@ -111,3 +111,15 @@ describe('TeamsPage', () => {
     expect(screen.queryByRole('heading', { name: 'Members of research' })).toBeNull();
   });
 });
+
+describe("TeamsPage in a team admin's session", () => {
+  it('shows only the teams it admins, offers their members and nothing the admin alone may change', async () => {
+    const api = fakeApi({ listTeams: async () => [sampleTeam({ members_with_roles: [member] }), sampleTeam({ team_id: 'team-2', team_alias: 'ops' })] });
+    render(<TeamsPage api={api} now={() => NOW} memberTeams={[{ teamId: 'team-1', name: 'research', admin: true }]} />);
+    const row = (await screen.findByRole('rowheader', { name: 'research' })).closest('tr')!;
+    expect(screen.queryByRole('rowheader', { name: 'ops' })).toBeNull();
+    expect(within(row).getByRole('button', { name: 'Members of research' })).toBeTruthy();
+    for (const name of ['Edit research', 'Block research', 'Delete research']) expect(within(row).queryByRole('button', { name })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Create a team' })).toBeNull();
+  });
+});
