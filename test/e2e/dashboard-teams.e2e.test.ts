@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import OpenAI from 'openai';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDashboardPage, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
+import { openDashboardPage, signIn, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
 
 const SCREENSHOTS = resolve('docs/screenshots');
 
@@ -184,6 +184,20 @@ describe('teams in the dashboard (Chromium, real gateway)', () => {
 
     // The sign-in probe before the key is given, and the member added twice: no other call failed.
     expect(new Set(session.failedCalls)).toEqual(new Set(['401 /settings', '400 /team/member_add']));
+
+    // The member signs in with the key made for her: only her own keys and usage.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, session.gateway.url, annKey);
+    await page.getByText('Signed in as ann@example.com').waitFor(WAIT);
+    expect(await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    await openDashboardPage(page, 'Keys');
+    await page.getByRole('rowheader', { name: 'ann-laptop', exact: true }).waitFor(WAIT);
+    expect(await page.getByRole('rowheader', { name: 'loose-app', exact: true }).count()).toBe(0);
+    await openDashboardPage(page, 'Usage');
+    await expect.poll(() => statValue(totals, 'Requests'), WAIT).toBe('2');
+    const ownApps = await page.getByRole('table', { name: /Per app/ }).textContent();
+    expect(ownApps).toContain('ann-laptop');
+    expect(ownApps).not.toContain('loose-app');
     expect(session.browserErrors).toEqual([]);
   }, 180_000);
 });
