@@ -84,6 +84,10 @@ export const teamNewRequestSchema = z.strictObject({
 /** POST /team/update: the team and the fields to change (`null` clears one). */
 export const teamUpdateRequestSchema = z.strictObject({ team_id: idSchema, ...teamFields });
 
+export type TeamNewRequest = z.infer<typeof teamNewRequestSchema>;
+/** /team/update's fields besides team_id. */
+export type TeamUpdateFields = Omit<z.infer<typeof teamUpdateRequestSchema>, 'team_id'>;
+
 /** POST /team/delete. */
 export const teamDeleteRequestSchema = z.strictObject({ team_ids: z.array(idSchema).check(z.minLength(1), z.maxLength(1_000)) });
 
@@ -108,6 +112,8 @@ export const teamMemberUpdateRequestSchema = z.strictObject({
   role: z.optional(z.enum(TEAM_MEMBER_ROLES)),
   max_budget_in_team: z.optional(usd),
 });
+export type TeamMemberAddRequest = z.infer<typeof teamMemberAddRequestSchema>;
+export type TeamMemberUpdateRequest = z.infer<typeof teamMemberUpdateRequestSchema>;
 
 /** POST /team/member_delete. */
 export const teamMemberDeleteRequestSchema = z.strictObject({

@@ -21,7 +21,7 @@ import { buildDashboardBundle, launchDashboardBrowser, openDashboardPage, signIn
 const MASTER_KEY = 'sk-clipped-text-e2e-master-0123456789';
 const LONG_MODEL = 'qwen2.5-coder-32b-instruct-for-code-review';
 const APPS = ['notes-app', 'code-review-assistant-for-the-monorepo', 'obsidian-plugin'] as const;
-const PAGES = ['Overview', 'Models', 'Keys', 'Usage', 'Logs', 'Settings', 'Playground'] as const;
+const PAGES = ['Overview', 'Models', 'Keys', 'Teams', 'Usage', 'Logs', 'Settings', 'Playground'] as const;
 
 let work: string;
 let mock: MockUpstream;
@@ -63,6 +63,12 @@ router_settings:
     expect(response.status).toBe(200);
     keys[alias] = ((await response.json()) as { key: string }).key;
   }
+  // A team with a long name and a member with a long email (Teams, the Overview's team card, the Keys page's Team column).
+  const team = await fetch(`${running.url}/team/new`, {
+    method: 'POST', headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ team_alias: 'research-and-development-for-the-monorepo', max_budget: 5, soft_budget: 4, budget_duration: '1mo', members_with_roles: [{ role: 'admin', user_email: 'someone.with.a.long.name@example-university.edu' }] }),
+  });
+  expect(team.status).toBe(200);
   const client = (app: string) => new OpenAI({ apiKey: keys[app]!, baseURL: `${running.url}/v1`, maxRetries: 0 });
   for (const [app, model] of [[APPS[0], LONG_MODEL], [APPS[0], LONG_MODEL], [APPS[1], LONG_MODEL], [APPS[1], 'local'], [APPS[2], 'local']] as const) {
     const reply = await client(app).chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello' }] });

@@ -3,8 +3,10 @@
 // with two members, each with a key, and both keys sent traffic (the official openai SDK). Signed
 // in with Ana's key, the dashboard shows Ana's Overview (her budget, her team and her role in it),
 // her keys and not Bo's, her requests and not Bo's in Logs and Usage, the models her key may call
-// read-only, and no Settings; a bookmarked Settings URL shows her Overview. An app key (no user)
-// is told why it cannot sign in.
+// read-only, and no Settings; a bookmarked Settings URL shows her Overview. Cy, the team's admin,
+// signs in next: Teams shows the team with its members (which he may change, and nothing else), and
+// the Team filter on Logs and Usage shows the whole team's requests. An app key (no user) is told
+// why it cannot sign in.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDashboardPage, signIn, startDashboardSession, WAIT, type DashboardSession } from '../support/dashboard-browser.js';
@@ -13,6 +15,7 @@ let session: DashboardSession;
 let anaKey: string;
 let boKey: string;
 let appKey: string;
+let cyKey: string;
 
 const ok = async (call: Promise<{ status: number; json: any }>) => {
   const { status, json } = await call;
@@ -35,12 +38,15 @@ beforeAll(async () => {
   await ok(admin('/user/new', { user_id: 'ana', user_email: 'ana@example.com', auto_create_key: false, max_budget: 10 }));
   await ok(admin('/user/new', { user_id: 'bo', user_email: 'bo@example.com', auto_create_key: false }));
   await ok(admin('/team/new', { team_id: 'platform', team_alias: 'Platform', max_budget: 50, models: ['gpt-mock'] }));
-  await ok(admin('/team/member_add', { team_id: 'platform', member: [{ user_id: 'ana', role: 'user' }, { user_id: 'bo', role: 'user' }] }));
+  await ok(admin('/user/new', { user_id: 'cy', user_email: 'cy@example.com', auto_create_key: false }));
+  await ok(admin('/team/member_add', { team_id: 'platform', member: [{ user_id: 'ana', role: 'user' }, { user_id: 'bo', role: 'user' }, { user_id: 'cy', role: 'admin' }] }));
+  await ok(admin('/team/new', { team_id: 'other', team_alias: 'Other team' }));
   anaKey = (await ok(admin('/key/generate', { key_alias: 'ana-laptop', team_id: 'platform', user_id: 'ana' }))).key;
   boKey = (await ok(admin('/key/generate', { key_alias: 'bo-script', team_id: 'platform', user_id: 'bo' }))).key;
   appKey = (await ok(admin('/key/generate', { key_alias: 'ownerless-app' }))).key;
+  cyKey = (await ok(admin('/key/generate', { key_alias: 'cy-laptop', user_id: 'cy' }))).key;
   const chat = (key: string) => new OpenAI({ apiKey: key, baseURL: `${session.gateway.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'gpt-mock', messages: [{ role: 'user', content: 'hi' }] });
-  for (const key of [anaKey, anaKey, boKey, boKey, boKey]) await chat(key);
+  for (const key of [anaKey, anaKey, boKey, boKey, boKey, appKey]) await chat(key);
 }, 120_000);
 
 afterAll(async () => {
@@ -100,6 +106,43 @@ describe("a member's dashboard (Chromium, real gateway)", () => {
     await page.goto(`${session.gateway.url}/#/settings`);
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor(WAIT);
     expect(await page.content()).not.toContain(boKey);
+    expect(session.browserErrors).toEqual([]);
+  });
+
+  it("shows Cy, the team's admin, his team's members and the whole team's requests, and nothing of other teams", async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, session.gateway.url, cyKey);
+    await page.getByText('Signed in as cy@example.com').waitFor(WAIT);
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Overview', 'Models', 'Keys', 'Teams', 'Usage', 'Logs', 'Playground']);
+
+    // Teams: his team, its members, and no way to change the team itself.
+    await openDashboardPage(page, 'Teams');
+    await page.getByRole('rowheader', { name: 'Platform' }).waitFor(WAIT);
+    expect(await page.getByRole('rowheader', { name: 'Other team' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Create a team' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit Platform' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Members of Platform' }).click();
+    await page.getByText('bo@example.com').first().waitFor(WAIT);
+
+    // Logs: only his own (none) until he picks his team; then Ana's and Bo's, never the ownerless app's.
+    await openDashboardPage(page, 'Logs');
+    const team = page.getByLabel('Team', { exact: true });
+    expect(await team.locator('option').allTextContents()).toEqual(['Only yours', 'Platform']);
+    await team.selectOption('platform');
+    await page.getByRole('row').filter({ hasText: 'bo-script' }).first().waitFor(WAIT);
+    expect(await page.getByRole('row').filter({ hasText: 'bo-script' }).count()).toBe(3);
+    expect(await page.getByRole('row').filter({ hasText: 'ana-laptop' }).count()).toBe(2);
+    expect(await page.getByRole('row').filter({ hasText: 'ownerless-app' }).count()).toBe(0);
+
+    // Usage: the team's apps.
+    await openDashboardPage(page, 'Usage');
+    await page.getByLabel('Team', { exact: true }).selectOption('platform');
+    const perApp = page.getByRole('region', { name: 'Per app' });
+    await perApp.getByRole('row', { name: /bo-script/ }).waitFor(WAIT);
+    await perApp.getByRole('row', { name: /ana-laptop/ }).waitFor(WAIT);
+    expect(await perApp.getByRole('row', { name: /ownerless-app/ }).count()).toBe(0);
     expect(session.browserErrors).toEqual([]);
   });
 });

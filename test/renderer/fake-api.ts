@@ -6,6 +6,7 @@ import type { ApiClient } from '../../renderer/src/api/create-api-client.js';
 import { keyDescriptionSchema, type KeyDescription } from '../../shared/api/key-schemas.js';
 import { modelInfoEntrySchema, type ModelInfoEntry } from '../../shared/api/model-schemas.js';
 import { spendLogRowSchema, usageSummarySchema, type SpendLogRow, type UsageGroupBy, type UsageSummary, type UsageSummaryGroup } from '../../shared/api/usage-schemas.js';
+import { teamDescriptionSchema, type TeamDescription } from '../../shared/api/team-schemas.js';
 import { gatewaySettingsSchema, type GatewaySettingsView } from '../../shared/api/settings-schemas.js';
 import { userInfoSchema, type UserInfo } from '../../shared/api/user-schemas.js';
 
@@ -32,6 +33,15 @@ export function sampleUserInfo(overrides: { userId?: string; email?: string | nu
       tpm_limit: null, rpm_limit: null, team_member_budget: null, metadata: {}, blocked: false, members_with_roles: [{ user_id: userId, user_email: null, role: team.role }],
       created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z',
     })),
+  });
+}
+
+export function sampleTeam(overrides: Partial<TeamDescription> = {}): TeamDescription {
+  return teamDescriptionSchema.parse({
+    team_id: 'team-1', team_alias: 'research', models: [], max_budget: 10, soft_budget: 8, spend: 2.5, budget_duration: null, budget_reset_at: null,
+    tpm_limit: null, rpm_limit: null, team_member_budget: null, metadata: {}, blocked: false, members_with_roles: [],
+    created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z',
+    ...overrides,
   });
 }
 
@@ -89,6 +99,17 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     unblockKey: async () => sampleKey(),
     regenerateKey: async () => ({ ...sampleKey(), key: 'sk-regenerated-key-0002' }),
     deleteKey: async (key) => ({ deleted_keys: [key], not_found: [] }),
+    listTeams: async () => [],
+    teamInfo: async (teamId) => ({ team_id: teamId, team_info: sampleTeam({ team_id: teamId }), keys: [], team_memberships: [] }),
+    createTeam: async (request) => sampleTeam({ team_alias: request.team_alias ?? null }),
+    updateTeam: async (teamId) => ({ team_id: teamId, data: sampleTeam({ team_id: teamId }) }),
+    blockTeam: async (teamId) => sampleTeam({ team_id: teamId, blocked: true }),
+    unblockTeam: async (teamId) => sampleTeam({ team_id: teamId }),
+    deleteTeam: async (teamId) => ({ deleted_teams: [teamId], deleted_keys: [] }),
+    addTeamMember: async (request) => ({ ...sampleTeam({ team_id: request.team_id }), updated_users: [], updated_team_memberships: [] }),
+    updateTeamMember: async (request) => ({ team_id: request.team_id, user_id: request.user_id ?? 'user-1', user_email: null, role: request.role ?? 'user', max_budget_in_team: request.max_budget_in_team ?? null }),
+    removeTeamMember: async (teamId) => sampleTeam({ team_id: teamId }),
+    listUsers: async () => ({ users: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
     listModels: async () => ({ data: [] }),
     createModel: async (request) => sampleModel({ name: request.model_name, model: request.litellm_params.model }),
     updateModel: async () => sampleModel(),

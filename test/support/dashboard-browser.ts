@@ -56,7 +56,7 @@ export async function signIn(page: Page, url: string, adminKey?: string): Promis
   await page.getByRole('navigation', { name: 'Pages' }).waitFor(WAIT);
 }
 
-export type DashboardPageName = 'Overview' | 'Models' | 'Keys' | 'Usage' | 'Logs' | 'Settings';
+export type DashboardPageName = 'Overview' | 'Models' | 'Keys' | 'Teams' | 'Usage' | 'Logs' | 'Settings';
 
 export async function openDashboardPage(page: Page, name: DashboardPageName | string): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();

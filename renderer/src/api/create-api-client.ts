@@ -24,6 +24,9 @@ import { gatewaySettingsSchema, type SettingsUpdate } from '../../../shared/api/
 import { modelExportSchema } from '../../../shared/api/export-schemas.js';
 import { backupDocumentSchema, restoreResultSchema } from '../../../shared/api/backup-schemas.js';
 import { credentialDeletedSchema, credentialListSchema, credentialSavedSchema } from '../../../shared/api/credential-schemas.js';
+import { teamDescriptionSchema, type TeamNewRequest, type TeamUpdateFields, type TeamMemberAddRequest, type TeamMemberUpdateRequest } from '../../../shared/api/team-schemas.js';
+import { teamDeleteResultSchema, teamInfoSchema, teamListSchema, teamMemberAddResultSchema, teamMemberUpdateResultSchema, teamUpdateResultSchema } from '../../../shared/api/team-response-schemas.js';
+import { userListSchema } from '../../../shared/api/user-response-schemas.js';
 import { adminKeyStatusSchema, removedAdminKeySchema, requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 import { userInfoSchema } from '../../../shared/api/user-schemas.js';
 
@@ -115,6 +118,19 @@ export function createApiClient(options: ApiClientOptions) {
     unblockKey: (key: string) => call('POST', '/key/unblock', keyDescriptionSchema, { key }),
     regenerateKey: (key: string) => call('POST', '/key/regenerate', generatedKeySchema, { key }),
     deleteKey: (key: string) => call('POST', '/key/delete', keyDeleteResultSchema, { keys: [key] }),
+
+    // Teams and users (LiteLLM's /team/* and /user/*)
+    listTeams: () => call('GET', '/team/list', teamListSchema),
+    teamInfo: (teamId: string) => call('GET', `/team/info${query({ team_id: teamId })}`, teamInfoSchema),
+    createTeam: (request: TeamNewRequest) => call('POST', '/team/new', teamDescriptionSchema, request),
+    updateTeam: (teamId: string, fields: TeamUpdateFields) => call('POST', '/team/update', teamUpdateResultSchema, { ...fields, team_id: teamId }),
+    blockTeam: (teamId: string) => call('POST', '/team/block', teamDescriptionSchema, { team_id: teamId }),
+    unblockTeam: (teamId: string) => call('POST', '/team/unblock', teamDescriptionSchema, { team_id: teamId }),
+    deleteTeam: (teamId: string) => call('POST', '/team/delete', teamDeleteResultSchema, { team_ids: [teamId] }),
+    addTeamMember: (request: TeamMemberAddRequest) => call('POST', '/team/member_add', teamMemberAddResultSchema, request),
+    updateTeamMember: (request: TeamMemberUpdateRequest) => call('POST', '/team/member_update', teamMemberUpdateResultSchema, request),
+    removeTeamMember: (teamId: string, userId: string) => call('POST', '/team/member_delete', teamDescriptionSchema, { team_id: teamId, user_id: userId }),
+    listUsers: (page = 1, pageSize = 100) => call('GET', `/user/list${query({ page, page_size: pageSize })}`, userListSchema),
 
     // Models
     listModels: () => call('GET', '/model/info', modelInfoListSchema),

@@ -2,7 +2,7 @@
 // viewer may open it (a member sees its own things: visible-pages.ts). Holds the
 // cross-page state, in memory only: a key the user just created, offered to the setup snippets
 // (gone on reload, as a shown-once key should be), and a draft on its way to the playground.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../api/create-api-client.js';
 import { useHashRoute, type PageId } from './use-hash-route.js';
 import { NavBar } from './NavBar.js';
@@ -10,6 +10,7 @@ import { OpenModeBanner } from './OpenModeBanner.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { ModelsPage } from '../pages/models/ModelsPage.js';
 import { KeysPage } from '../pages/keys/KeysPage.js';
+import { TeamsPage } from '../pages/teams/TeamsPage.js';
 import { UsagePage } from '../pages/usage/UsagePage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
@@ -17,7 +18,7 @@ import { PlaygroundPage } from '../pages/playground/PlaygroundPage.js';
 import { PlaygroundHandoffContext } from '../pages/playground/playground-handoff.js';
 import { MemberOverviewPage } from '../pages/overview/MemberOverviewPage.js';
 import { MemberModelsPage } from '../pages/models/MemberModelsPage.js';
-import type { Viewer } from '../session/viewer.js';
+import { adminOfTeams, type Viewer } from '../session/viewer.js';
 import { shownPage, visiblePages } from './visible-pages.js';
 import type { PlaygroundDraft } from '../pages/playground/playground-draft.js';
 
@@ -36,6 +37,7 @@ const TITLES: Record<PageId, string> = {
   overview: 'Overview',
   models: 'Models',
   keys: 'Keys',
+  teams: 'Teams',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',
@@ -46,6 +48,9 @@ export function Dashboard({ api, desktop, canSignOut, viewer, onSignOut, onAdmin
   const [asked, go] = useHashRoute();
   const page = shownPage(viewer, asked);
   const admin = viewer.role === 'admin';
+  // One array per session, so the pages' loads keyed on it do not rerun on every render.
+  const memberTeams = useMemo(() => (viewer.role === 'member' ? adminOfTeams(viewer) : undefined), [viewer]);
+  const scoped = memberTeams ? { memberTeams } : {};
   const [recentKey, setRecentKey] = useState<string | null>(null);
   const [playgroundDraft, setPlaygroundDraft] = useState<PlaygroundDraft | null>(null);
   const openInPlayground = useCallback((draft: PlaygroundDraft) => {
@@ -88,9 +93,10 @@ export function Dashboard({ api, desktop, canSignOut, viewer, onSignOut, onAdmin
         </h1>
         {page === 'overview' ? viewer.role === 'member' ? <MemberOverviewPage api={api} go={go} /> : <OverviewPage api={api} go={go} recentKey={recentKey} /> : null}
         {page === 'models' ? admin ? <ModelsPage api={api} /> : <MemberModelsPage api={api} /> : null}
-        {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} /> : null}
-        {page === 'usage' ? <UsagePage api={api} /> : null}
-        <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} admin={admin} /> : null}</PlaygroundHandoffContext.Provider>
+        {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} {...scoped} /> : null}
+        {page === 'teams' ? <TeamsPage api={api} {...scoped} /> : null}
+        {page === 'usage' ? <UsagePage api={api} {...scoped} /> : null}
+        <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} admin={admin} {...scoped} /> : null}</PlaygroundHandoffContext.Provider>
         {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} admin={admin} /> : null}
         {page === 'settings' ? <SettingsPage api={api} desktop={desktop} onAdminKeyChanged={onAdminKeyRequired} /> : null}
       </main>

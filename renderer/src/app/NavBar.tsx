@@ -6,6 +6,7 @@ const LABELS: Record<PageId, string> = {
   overview: 'Overview',
   models: 'Models',
   keys: 'Keys',
+  teams: 'Teams',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../../renderer/src/api/create-api-client.js';
 import { ApiError } from '../../../renderer/src/api/api-error.js';
-import { sampleSettings } from '../fake-api.js';
+import { sampleSettings, sampleTeam } from '../fake-api.js';
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -80,5 +80,48 @@ describe('createApiClient', () => {
   it('reports a non-JSON error page by its status', async () => {
     const { api } = client(() => new Response('<html>bad gateway</html>', { status: 502 }));
     await expect(api.settings()).rejects.toMatchObject({ status: 502, message: 'The gateway answered 502' });
+  });
+
+  it("calls LiteLLM's team routes with their bodies, and checks each answer against its contract", async () => {
+    const team = sampleTeam();
+    const { api, calls } = client((url) => {
+      if (url.startsWith('/team/list')) return json(200, [team]);
+      if (url.startsWith('/team/info')) return json(200, { team_id: 'team-1', team_info: team, keys: [], team_memberships: [{ team_id: 'team-1', user_id: 'ann', spend: 0.5, max_budget_in_team: null }] });
+      if (url === '/team/update') return json(200, { team_id: 'team-1', data: team });
+      if (url === '/team/delete') return json(200, { deleted_teams: ['team-1'], deleted_keys: [] });
+      if (url === '/team/member_add') return json(200, { ...team, updated_users: [], updated_team_memberships: [] });
+      if (url === '/team/member_update') return json(200, { team_id: 'team-1', user_id: 'ann', user_email: null, role: 'admin', max_budget_in_team: 2 });
+      if (url.startsWith('/user/list')) return json(200, { users: [], total: 0, page: 1, page_size: 100, total_pages: 0 });
+      return json(200, team);
+    });
+    expect((await api.listTeams())[0]!.team_alias).toBe('research');
+    expect((await api.teamInfo('a b')).team_memberships[0]!.spend).toBe(0.5);
+    await api.createTeam({ team_alias: 'research', max_budget: 10 });
+    await api.updateTeam('team-1', { soft_budget: null });
+    await api.blockTeam('team-1');
+    await api.unblockTeam('team-1');
+    await api.deleteTeam('team-1');
+    await api.addTeamMember({ team_id: 'team-1', member: [{ role: 'user', user_email: 'ann@example.com' }] });
+    await api.updateTeamMember({ team_id: 'team-1', user_id: 'ann', role: 'admin' });
+    await api.removeTeamMember('team-1', 'ann');
+    await api.listUsers(2, 10);
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${c.init.body ?? ''}`.trim())).toEqual([
+      'GET /team/list',
+      'GET /team/info?team_id=a+b',
+      'POST /team/new {"team_alias":"research","max_budget":10}',
+      'POST /team/update {"soft_budget":null,"team_id":"team-1"}',
+      'POST /team/block {"team_id":"team-1"}',
+      'POST /team/unblock {"team_id":"team-1"}',
+      'POST /team/delete {"team_ids":["team-1"]}',
+      'POST /team/member_add {"team_id":"team-1","member":[{"role":"user","user_email":"ann@example.com"}]}',
+      'POST /team/member_update {"team_id":"team-1","user_id":"ann","role":"admin"}',
+      'POST /team/member_delete {"team_id":"team-1","user_id":"ann"}',
+      'GET /user/list?page=2&page_size=10',
+    ]);
+  });
+
+  it('refuses a team list that is not one', async () => {
+    const { api } = client(() => json(200, { teams: [] }));
+    await expect(api.listTeams()).rejects.toMatchObject({ code: 'bad_response' });
   });
 });

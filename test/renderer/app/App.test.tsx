@@ -143,7 +143,8 @@ describe('App sign-in', () => {
     expect(screen.getByText('Signed in as ana@example.com')).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Pages' });
     const links = [...nav.querySelectorAll('a')].map((a) => a.textContent);
-    expect(links).toEqual(['Overview', 'Models', 'Keys', 'Usage', 'Logs', 'Playground']);
+    // Ana admins team-a: Teams is hers too (its members only).
+    expect(links).toEqual(['Overview', 'Models', 'Keys', 'Teams', 'Usage', 'Logs', 'Playground']);
     const teams = await screen.findByRole('table', { name: 'The teams you belong to' });
     expect(teams.textContent).toContain('Platform');
     expect(teams.textContent).toContain('Team admin');

@@ -17,4 +17,12 @@ describe('visiblePages', () => {
     expect(shownPage(member, 'usage')).toBe('usage');
     expect(shownPage(ADMIN_VIEWER, 'settings')).toBe('settings');
   });
+
+  it('adds Teams for a member who admins a team, and only then', () => {
+    expect(visiblePages(member)).not.toContain('teams');
+    const teamAdmin: Viewer = { role: 'member', userId: 'ana', name: 'ana', teams: [{ teamId: 't', name: 't', admin: true }] };
+    expect(visiblePages(teamAdmin)).toContain('teams');
+    expect(visiblePages(teamAdmin)).not.toContain('settings');
+    expect(visiblePages({ ...teamAdmin, teams: [{ teamId: 't', name: 't', admin: false }] } as Viewer)).not.toContain('teams');
+  });
 });

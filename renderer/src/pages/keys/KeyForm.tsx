@@ -11,9 +11,16 @@ export interface KeyFormProps {
   models: readonly string[];
   onSubmit: (values: KeyFormValues) => Promise<void>;
   onCancel: () => void;
+  /** Teams and users a new key may belong to; the choice is offered when creating a key and there are any. */
+  owners?: KeyOwnerChoices;
 }
 
-export function KeyForm({ mode, initial, models, onSubmit, onCancel }: KeyFormProps) {
+export interface KeyOwnerChoices {
+  teams: readonly { id: string; name: string }[];
+  users: readonly { id: string; name: string }[];
+}
+
+export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: KeyFormProps) {
   const id = useId();
   const [values, setValues] = useState(initial);
   const [busy, setBusy] = useState(false);
@@ -103,6 +110,35 @@ export function KeyForm({ mode, initial, models, onSubmit, onCancel }: KeyFormPr
             ))}
           </select>
         </div>
+        {mode === 'create' && owners !== undefined && owners.teams.length > 0 ? (
+          <div className="field">
+            <label htmlFor={`${id}-team`}>Team</label>
+            <select id={`${id}-team`} value={values.teamId} onChange={(e) => set('teamId', e.target.value)} aria-describedby={`${id}-team-hint`}>
+              <option value="">No team</option>
+              {owners.teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+            <p id={`${id}-team-hint`} className="hint">
+              Its spend counts against the team's budget; its models must be among the team's.
+            </p>
+          </div>
+        ) : null}
+        {mode === 'create' && owners !== undefined && owners.users.length > 0 ? (
+          <div className="field">
+            <label htmlFor={`${id}-user`}>User</label>
+            <select id={`${id}-user`} value={values.userId} onChange={(e) => set('userId', e.target.value)}>
+              <option value="">No user</option>
+              {owners.users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
       </div>
       <fieldset className="models-choice">
         <legend>Models this key may use</legend>

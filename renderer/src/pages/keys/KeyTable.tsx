@@ -16,6 +16,8 @@ export interface KeyTableProps {
   onToggleBlock: (key: KeyDescription) => Promise<void>;
   onRegenerate: (key: KeyDescription) => Promise<void>;
   onDelete: (key: KeyDescription) => Promise<void>;
+  /** Team names by id: with any, a Team column shows each key's team (and user). A gateway without teams looks as before. */
+  teamNames?: ReadonlyMap<string, string>;
 }
 
 export function keyStatus(key: KeyDescription, now: number): { label: string; tone: 'ok' | 'bad' | 'warn' } {
@@ -25,7 +27,8 @@ export function keyStatus(key: KeyDescription, now: number): { label: string; to
   return { label: 'Active', tone: 'ok' };
 }
 
-export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDelete }: KeyTableProps) {
+export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDelete, teamNames }: KeyTableProps) {
+  const showOwners = (teamNames !== undefined && teamNames.size > 0) || keys.some((k) => (k.team_id ?? null) !== null || (k.user_id ?? null) !== null);
   return (
     <TableWrap label="App keys">
       <table className="table table-cards">
@@ -34,6 +37,7 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
           <tr>
             <th scope="col">App</th>
             <th scope="col">Key</th>
+            {showOwners ? <th scope="col">Team</th> : null}
             <th scope="col">Models</th>
             <th scope="col">Budget</th>
             <th scope="col">Limits</th>
@@ -58,6 +62,12 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                 <td data-label="Key">
                   <Token value={key.key_name} />
                 </td>
+                {showOwners ? (
+                  <td className="small" data-label="Team">
+                    {key.team_id ? teamNames?.get(key.team_id) ?? key.team_id : <span className="muted">none</span>}
+                    {key.user_id ? <div className="muted">user {key.user_id}</div> : null}
+                  </td>
+                ) : null}
                 <td className="small" data-label="Models">{key.models.length === 0 ? <span className="muted">all</span> : key.models.join(', ')}</td>
                 <td className="small" data-label="Budget">
                   {formatUsd(usdToMicros(key.spend))}

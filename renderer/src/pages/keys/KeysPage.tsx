@@ -1,6 +1,7 @@
 // Keys: one key per app. Create (the key is shown once, with a copy button and a warning),
 // edit limits, block, regenerate and delete. Usage per app is attributed by the key's name.
 import { useState } from 'react';
+import type { ViewerTeam } from '../../session/viewer.js';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import type { PageId } from '../../app/use-hash-route.js';
@@ -18,11 +19,16 @@ export interface KeysPageProps {
   onKeyCreated: (key: string) => void;
   go: (page: PageId) => void;
   now?: () => number;
+  /**
+   * A member's session: the teams it admins (undefined for the admin). Its new keys are its own,
+   * or a service key of one of those teams; it reads no user list (the admin's).
+   */
+  memberTeams?: readonly ViewerTeam[];
 }
 
 type Editing = { mode: 'create' } | { mode: 'edit'; key: KeyDescription } | null;
 
-export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProps) {
+export function KeysPage({ api, onKeyCreated, go, now = Date.now, memberTeams }: KeysPageProps) {
   const keys = useApi(() => api.listKeys(1, 100), [api]);
   const models = useApi(() => api.listModels(), [api]);
   const [editing, setEditing] = useState<Editing>(null);
@@ -30,6 +36,17 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
+  // A key's team is shown by name; with no team defined the page looks as it always did.
+  const teams = useApi(() => api.listTeams(), [api]);
+  const teamNames = new Map((teams.data ?? []).map((t) => [t.team_id, t.team_alias ?? t.team_id]));
+  // Users are read only when a key is being created (the form offers them as owners).
+  const creating = editing?.mode === 'create';
+  const member = memberTeams !== undefined;
+  const users = useApi(() => (creating && !member ? api.listUsers(1, 100) : Promise.resolve(null)), [api, creating, member]);
+  const owners = {
+    teams: memberTeams ? memberTeams.map((t) => ({ id: t.teamId, name: t.name })) : [...teamNames].map(([id, name]) => ({ id, name })),
+    users: (users.data?.users ?? []).map((u) => ({ id: u.user_id, name: u.user_email === null ? u.user_id : `${u.user_email} (${u.user_id})` })),
+  };
 
   // A notice reports on one key: starting anything on another key (or a new one) clears the
   // notes and errors about the last, and the one-time secret of a key no longer in view. The
@@ -77,6 +94,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
           mode={editing.mode}
           initial={editing.mode === 'edit' ? keyFormFromDescription(editing.key) : EMPTY_KEY_FORM}
           models={groups}
+          owners={owners}
           onCancel={() => setEditing(null)}
           onSubmit={async (values) => {
             if (editing.mode === 'create') {
@@ -118,6 +136,7 @@ export function KeysPage({ api, onKeyCreated, go, now = Date.now }: KeysPageProp
               <KeyTable
                 keys={k.keys}
                 now={now()}
+                teamNames={teamNames}
                 onEdit={(key) => {
                   startOn(key.key_id);
                   setEditing({ mode: 'edit', key });

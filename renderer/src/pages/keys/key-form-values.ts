@@ -15,6 +15,9 @@ export interface KeyFormValues {
   parallel: string;
   /** '' = never; '__keep' = leave the current expiry (edit only). */
   expiresIn: string;
+  /** The owning team's and user's ids; '' = none. Chosen when the key is created (the edit form keeps them). */
+  teamId: string;
+  userId: string;
 }
 
 export const KEEP = '__keep';
@@ -35,7 +38,7 @@ export const EXPIRY_CHOICES: readonly { value: string; label: string }[] = [
   { value: '365d', label: 'In a year' },
 ];
 
-export const EMPTY_KEY_FORM: KeyFormValues = { alias: '', models: [], maxBudget: '', budgetDuration: '', rpm: '', tpm: '', parallel: '', expiresIn: '' };
+export const EMPTY_KEY_FORM: KeyFormValues = { alias: '', models: [], maxBudget: '', budgetDuration: '', rpm: '', tpm: '', parallel: '', expiresIn: '', teamId: '', userId: '' };
 
 export function keyFormFromDescription(key: KeyDescription): KeyFormValues {
   const text = (n: number | null) => (n === null ? '' : String(n));
@@ -48,6 +51,8 @@ export function keyFormFromDescription(key: KeyDescription): KeyFormValues {
     tpm: text(key.tpm_limit),
     parallel: text(key.max_parallel_requests),
     expiresIn: KEEP,
+    teamId: key.team_id ?? '',
+    userId: key.user_id ?? '',
   };
 }
 
@@ -75,6 +80,8 @@ export function toKeyFields(values: KeyFormValues, mode: 'create' | 'edit', befo
     if (tpm !== null) fields.tpm_limit = tpm;
     if (parallel !== null) fields.max_parallel_requests = parallel;
     if (values.expiresIn !== '' && values.expiresIn !== KEEP) fields.duration = values.expiresIn;
+    if (values.teamId !== '') fields.team_id = values.teamId;
+    if (values.userId !== '') fields.user_id = values.userId;
     return fields;
   }
   fields.max_budget = budget;

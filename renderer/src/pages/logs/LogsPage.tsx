@@ -1,5 +1,5 @@
 // Logs: recent requests, newest first, filterable by app, model and outcome, with a detail
-// view. Model filtering is done by the gateway; app and outcome filter the loaded requests
+// view. Model and team filtering is done by the gateway; app and outcome filter the loaded requests
 // (the latest 100, more on request). Refreshes every 2 s while visible.
 import { useId, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
@@ -15,12 +15,16 @@ import { formatDateTime, formatDateTimeWithZone } from '../../format/format-date
 import { formatLatency } from '../../format/format-latency.js';
 import { LogDetail } from './LogDetail.js';
 import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
+import { TeamFilter } from '../../components/TeamFilter.js';
+import type { ViewerTeam } from '../../session/viewer.js';
 
 export interface LogsPageProps {
   api: ApiClient;
   go: (page: PageId) => void;
   /** The admin's session; a member's key reads its own requests only, and not the gateway's settings. */
   admin: boolean;
+  /** A member's session: the teams it admins, whose requests it may also read (undefined for the admin). */
+  memberTeams?: readonly ViewerTeam[];
 }
 
 const PAGE = 100;
@@ -30,15 +34,17 @@ type StatusFilter = '' | 'errors' | SpendLogRow['status'];
 /** "Errors" are failures: a refusal by policy (rejected) is not one, and has its own filter. */
 const isError = (row: SpendLogRow) => row.status !== 'success' && row.status !== 'rejected';
 
-export function LogsPage({ api, go, admin }: LogsPageProps) {
+export function LogsPage({ api, go, admin, memberTeams }: LogsPageProps) {
   const id = useId();
   const [model, setModel] = useState('');
+  // A team is filtered by the gateway (the requests of the keys the team owns), like the model.
+  const [teamId, setTeamId] = useState('');
   const [app, setApp] = useState('');
   const [status, setStatus] = useState<StatusFilter>('');
   const [size, setSize] = useState(PAGE);
   const [selected, setSelected] = useState<SpendLogRow | null>(null);
   const pricing = useModelPricing(api);
-  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}) }), [api, model, size], { refreshMs: 2_000 });
+  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}), ...(teamId ? { teamId } : {}) }), [api, model, teamId, size], { refreshMs: 2_000 });
   const models = useApi(() => api.listModels(), [api]);
   // Whether bodies are logged is a gateway setting only the admin reads (a member is not told how to change it).
   const settings = useApi(() => (admin ? api.settings() : Promise.resolve(null)), [api, admin]);
@@ -62,6 +68,7 @@ export function LogsPage({ api, go, admin }: LogsPageProps) {
             ))}
           </select>
         </div>
+        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} {...(memberTeams ? { memberTeams } : {})} />
         <div className="field">
           <label htmlFor={`${id}-model`}>Model</label>
           <select id={`${id}-model`} value={model} onChange={(e) => setModel(e.target.value)}>
@@ -100,7 +107,7 @@ export function LogsPage({ api, go, admin }: LogsPageProps) {
           isEmpty={(page) => page.data.length === 0}
           empty={
             <div>
-              <p className="strong">No requests yet{model ? ` for ${model}` : ''}.</p>
+              <p className="strong">No requests yet{model ? ` for ${model}` : ''}{teamId ? ' from this team' : ''}.</p>
               <p>
                 Requests made through the gateway show up here within seconds. <a href="#/overview">See how to connect a client</a>.
               </p>

@@ -14,6 +14,7 @@ import { formatCount } from '../../format/format-count.js';
 import { FirstRunGuide } from './FirstRunGuide.js';
 import { DeploymentHealth } from './DeploymentHealth.js';
 import { SetupSnippets } from './SetupSnippets.js';
+import { TeamSpend } from './TeamSpend.js';
 import { DAY_MS, startOfLocalDay } from './time-ranges.js';
 import { Token } from '../../components/Token.js';
 import { modelPricing } from '../../api/use-model-pricing.js';
@@ -119,6 +120,8 @@ export function OverviewPage({ api, recentKey, origin = window.location.origin, 
           )}
         </LoadState>
       </section>
+
+      <TeamSpend api={api} refreshMs={REFRESH_MS} now={now} />
 
       <DeploymentHealth api={api} health={health} />
 

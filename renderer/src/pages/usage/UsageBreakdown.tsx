@@ -1,6 +1,7 @@
 // One breakdown of usage (per app, model, provider or day) over the chosen range: a chart of the
 // chosen measure, the full table, and CSV export. Served by /usage/summary, so it stays fast
 // with millions of rows (the server reads daily rollups).
+import type { UsageFilter } from '../../api/create-api-client.js';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import { LoadState } from '../../components/LoadState.js';
@@ -25,6 +26,8 @@ export interface UsageBreakdownProps {
   title: string;
   /** Bumped to reload. */
   version: number;
+  /** Narrows every figure (e.g. to one team's keys); none: all usage. */
+  filter?: UsageFilter;
   /** Which models are unpriced, so their $0 reads "free". */
   pricing?: ModelPricing;
 }
@@ -38,11 +41,11 @@ export function groupName(groupBy: UsageGroupBy, g: UsageSummaryGroup): string {
   return g.group;
 }
 
-export function UsageBreakdown({ api, groupBy, range, metric, title, version, pricing }: UsageBreakdownProps) {
+export function UsageBreakdown({ api, groupBy, range, metric, title, version, pricing, filter = {} }: UsageBreakdownProps) {
   // Models and providers are known one by one; an app, key or day may mix them, so it is free only when every model is.
   const priced = (g: UsageSummaryGroup): boolean =>
     !(pricing === undefined ? false : groupBy === 'model' || groupBy === 'provider' ? pricing.isFree(g.group) : pricing.allFree);
-  const summary = useApi(() => api.usageSummary(groupBy, range.start, range.end), [api, groupBy, range.start, range.end, version]);
+  const summary = useApi(() => api.usageSummary(groupBy, range.start, range.end, filter), [api, groupBy, range.start, range.end, version, filter.teamId, filter.userId, filter.keyId]);
   const id = `usage-${groupBy}`;
   return (
     <section className="card" aria-labelledby={`${id}-title`}>

@@ -1,6 +1,7 @@
 // Usage per app over the range as stacked columns (one per UTC day, or per hour for ranges of
 // two days or less), with a legend, a text summary for screen readers and the same numbers as
 // a table. Served by /usage/timeline (rollups), so it stays fast at any volume.
+import type { UsageFilter } from '../../api/create-api-client.js';
 import { useId } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
@@ -20,6 +21,8 @@ export interface UsageOverTimeProps {
   range: TimeRange;
   metric: UsageMetric;
   version: number;
+  /** Narrows every figure (e.g. to one team's keys); none: all usage. */
+  filter?: UsageFilter;
   pricing?: ModelPricing;
 }
 
@@ -71,10 +74,10 @@ export function stackSeries(timeline: UsageTimeline, metric: StackMetric): { ser
   return { series, seriesOf: (app) => index.get(app) ?? SERIES_COLOURS - 1 };
 }
 
-export function UsageOverTime({ api, range, metric, version, pricing }: UsageOverTimeProps) {
+export function UsageOverTime({ api, range, metric, version, pricing, filter = {} }: UsageOverTimeProps) {
   const id = useId();
   const bucket = range.end - range.start <= HOUR_BUCKETS_UP_TO_MS ? 'hour' : 'day';
-  const timeline = useApi(() => api.usageTimeline(bucket, range.start, range.end), [api, bucket, range.start, range.end, version]);
+  const timeline = useApi(() => api.usageTimeline(bucket, range.start, range.end, filter), [api, bucket, range.start, range.end, version, filter.teamId, filter.userId, filter.keyId]);
   const measure = stackMetric(metric);
   const priced = !(pricing?.allFree ?? false);
   const display = (value: number): string => (measure === 'spend' ? formatSpend(value, priced) : formatCompactCount(value));

@@ -2,6 +2,7 @@
 // provider and day, each as a chart with its table and a CSV export, and per app over time as a
 // stacked chart. Only summaries are fetched (never raw rows), so it stays fast at any volume.
 // The chart measure follows the data until the user picks one: requests when nothing cost money.
+// Once teams exist, a Team filter narrows every figure to one team's keys (the gateway filters).
 import { useId, useMemo, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { RANGE_LABELS, RANGE_PRESETS, defaultCustomDates, resolveRange, type RangePreset } from './usage-range.js';
@@ -11,13 +12,17 @@ import { UsageTotals } from './UsageTotals.js';
 import { UsageOverTime } from './UsageOverTime.js';
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
 import { useModelPricing } from '../../api/use-model-pricing.js';
+import { TeamFilter } from '../../components/TeamFilter.js';
+import type { ViewerTeam } from '../../session/viewer.js';
 
 export interface UsagePageProps {
   api: ApiClient;
   now?: () => number;
+  /** A member's session: the teams it admins, whose usage it may also read (undefined for the admin). */
+  memberTeams?: readonly ViewerTeam[];
 }
 
-export function UsagePage({ api, now = Date.now }: UsagePageProps) {
+export function UsagePage({ api, now = Date.now, memberTeams }: UsagePageProps) {
   const id = useId();
   const [preset, setPreset] = useState<RangePreset>('7d');
   // null: not chosen yet, so the measure follows the range's totals.
@@ -29,6 +34,10 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
   const pricing = useModelPricing(api);
   const [totals, setTotals] = useState<UsageSummaryGroup | undefined>(undefined);
   const metric = chosenMetric ?? defaultMetric(totals);
+  // '' = every team's usage and the ownerless keys' (the page as it was before teams); for a
+  // member, its own usage (the gateway narrows it).
+  const [teamId, setTeamId] = useState('');
+  const filter = useMemo(() => (teamId === '' ? {} : { teamId }), [teamId]);
 
   return (
     <div className="stack">
@@ -55,6 +64,7 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
             </div>
           </>
         ) : null}
+        <TeamFilter api={api} id={`${id}-team`} value={teamId} onChange={setTeamId} {...(memberTeams ? { memberTeams } : {})} />
         <div className="field">
           <label htmlFor={`${id}-metric`}>Chart</label>
           <select id={`${id}-metric`} value={metric} onChange={(e) => setMetric(e.target.value as UsageMetric)}>
@@ -75,12 +85,12 @@ export function UsagePage({ api, now = Date.now }: UsagePageProps) {
         </p>
       ) : (
         <>
-          <UsageTotals api={api} range={range} version={version} pricing={pricing} onTotals={setTotals} />
-          <UsageOverTime api={api} range={range} metric={metric} version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="app" range={range} metric={metric} title="Per app" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="model" range={range} metric={metric} title="Per model" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} pricing={pricing} />
-          <UsageBreakdown api={api} groupBy="day" range={range} metric={metric} title="Per day" version={version} pricing={pricing} />
+          <UsageTotals api={api} filter={filter} range={range} version={version} pricing={pricing} onTotals={setTotals} />
+          <UsageOverTime api={api} filter={filter} range={range} metric={metric} version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="app" range={range} metric={metric} title="Per app" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="model" range={range} metric={metric} title="Per model" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="provider" range={range} metric={metric} title="Per provider" version={version} pricing={pricing} />
+          <UsageBreakdown api={api} filter={filter} groupBy="day" range={range} metric={metric} title="Per day" version={version} pricing={pricing} />
         </>
       )}
     </div>

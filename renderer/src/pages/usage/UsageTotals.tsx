@@ -1,4 +1,5 @@
 // The range's totals as headline numbers (one /usage/summary call; its totals row).
+import type { UsageFilter } from '../../api/create-api-client.js';
 import { useEffect } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import type { UsageSummaryGroup } from '../../../../shared/api/usage-schemas.js';
@@ -15,13 +16,15 @@ export interface UsageTotalsProps {
   api: ApiClient;
   range: TimeRange;
   version: number;
+  /** Narrows every figure (e.g. to one team's keys); none: all usage. */
+  filter?: UsageFilter;
   pricing?: ModelPricing;
   /** Told the range's totals once loaded (the page picks its chart measure from them). */
   onTotals?: (totals: UsageSummaryGroup) => void;
 }
 
-export function UsageTotals({ api, range, version, pricing, onTotals }: UsageTotalsProps) {
-  const summary = useApi(() => api.usageSummary('provider', range.start, range.end), [api, range.start, range.end, version]);
+export function UsageTotals({ api, range, version, pricing, onTotals, filter = {} }: UsageTotalsProps) {
+  const summary = useApi(() => api.usageSummary('provider', range.start, range.end, filter), [api, range.start, range.end, version, filter.teamId, filter.userId, filter.keyId]);
   useEffect(() => {
     if (summary.data !== undefined) onTotals?.(summary.data.totals);
   }, [summary.data, onTotals]);

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeysPage } from '../../../../renderer/src/pages/keys/KeysPage.js';
-import { fakeApi, sampleKey, sampleModel } from '../../fake-api.js';
+import { fakeApi, sampleKey, sampleModel, sampleTeam } from '../../fake-api.js';
 
 afterEach(cleanup);
 
@@ -160,5 +160,21 @@ describe('KeysPage', () => {
     renderPage(api);
     fireEvent.click(await screen.findByRole('button', { name: 'Block cursor' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('No such key'));
+  });
+});
+
+describe("KeysPage in a member's session", () => {
+  it('never reads the user list (the admin\'s) and offers as teams only the ones it admins', async () => {
+    const api = fakeApi({
+      listTeams: async () => [sampleTeam({ team_id: 'team-1', team_alias: 'research' }), sampleTeam({ team_id: 'team-2', team_alias: 'ops' })],
+      listUsers: async () => ({ users: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
+    });
+    render(<KeysPage api={api} onKeyCreated={vi.fn()} go={vi.fn()} now={() => NOW} memberTeams={[{ teamId: 'team-2', name: 'ops', admin: true }]} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Create a key' }));
+    const team = (await screen.findByLabelText('Team')) as HTMLSelectElement;
+    expect([...team.options].map((o) => o.textContent)).not.toContain('research');
+    expect([...team.options].map((o) => o.textContent)).toContain('ops');
+    expect(screen.queryByLabelText('User')).toBeNull();
+    expect(api.listUsers).not.toHaveBeenCalled();
   });
 });

@@ -33,4 +33,19 @@ describe('key form values', () => {
       expect((e as KeyFormError).field).toBe(field);
     }
   });
+
+describe('toKeyFields: the owners of a new key', () => {
+  it('sends the chosen team and user on create, and neither when none is chosen', () => {
+    expect(toKeyFields({ ...EMPTY_KEY_FORM, alias: 'ann-laptop', teamId: 'team-1', userId: 'ann' }, 'create')).toEqual({ key_alias: 'ann-laptop', models: [], team_id: 'team-1', user_id: 'ann' });
+    expect(toKeyFields({ ...EMPTY_KEY_FORM, alias: 'solo' }, 'create')).toEqual({ key_alias: 'solo', models: [] });
+  });
+
+  it('never moves a key to another owner on edit (the edit form does not offer it)', () => {
+    const before = keyFormFromDescription(sampleKey({ team_id: 'team-1', user_id: 'ann' }));
+    expect(before).toMatchObject({ teamId: 'team-1', userId: 'ann' });
+    const fields = toKeyFields({ ...before, teamId: '' }, 'edit', before);
+    expect(fields).not.toHaveProperty('team_id');
+    expect(fields).not.toHaveProperty('user_id');
+  });
+});
 });

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogsPage } from '../../../../renderer/src/pages/logs/LogsPage.js';
-import { fakeApi, sampleLog, sampleModel, sampleSettings } from '../../fake-api.js';
+import { fakeApi, sampleLog, sampleModel, sampleSettings, sampleTeam } from '../../fake-api.js';
 
 afterEach(cleanup);
 
@@ -133,6 +133,23 @@ describe('LogsPage', () => {
     const table = await screen.findByRole('table', { name: 'Recent requests, newest first' });
     await waitFor(() => expect(within(table).getAllByRole('row')[1]!.textContent).toContain('free'));
     expect(within(table).getAllByRole('row')[2]!.textContent).toContain('$0.00');
+  });
+
+  it('has no Team filter while the gateway has no team', async () => {
+    const api = logsApi();
+    render(<LogsPage api={api} go={vi.fn()} admin />);
+    await waitFor(() => expect(api.listTeams).toHaveBeenCalled());
+    await screen.findByLabelText('Model');
+    expect(screen.queryByLabelText('Team')).toBeNull();
+  });
+
+  it("asks the gateway for the chosen team's requests only", async () => {
+    const api = logsApi({ listTeams: async () => [sampleTeam({ team_id: 'team-1', team_alias: 'research' })] });
+    render(<LogsPage api={api} go={vi.fn()} admin />);
+    fireEvent.change(await screen.findByLabelText('Team'), { target: { value: 'team-1' } });
+    await waitFor(() => expect(api.spendLogs).toHaveBeenCalledWith(expect.objectContaining({ teamId: 'team-1' })));
+    fireEvent.change(screen.getByLabelText('Team'), { target: { value: '' } });
+    await waitFor(() => expect(api.spendLogs.mock.calls.at(-1)?.[0]).not.toHaveProperty('teamId'));
   });
 });
 

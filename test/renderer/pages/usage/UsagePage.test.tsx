@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsagePage } from '../../../../renderer/src/pages/usage/UsagePage.js';
-import { fakeApi, sampleGroup, sampleSummary } from '../../fake-api.js';
+import { fakeApi, sampleGroup, sampleSummary, sampleTeam } from '../../fake-api.js';
 
 afterEach(() => {
   cleanup();
@@ -67,7 +67,7 @@ describe('UsagePage', () => {
     fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-03-02' } });
     const start = new Date(2026, 2, 1).getTime();
     const end = new Date(2026, 2, 3).getTime();
-    await waitFor(() => expect(client.usageSummary).toHaveBeenCalledWith('app', start, end));
+    await waitFor(() => expect(client.usageSummary).toHaveBeenCalledWith('app', start, end, {}));
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-03-05' } });
     expect((await screen.findByRole('alert')).textContent).toContain('on or before');
   });
@@ -127,7 +127,7 @@ describe('UsagePage', () => {
     render(<UsagePage api={client} now={() => NOW} />);
     const region = await screen.findByRole('region', { name: 'Apps over time' });
     const figure = await within(region).findByRole('figure', { name: 'Spend per day by app' });
-    expect(client.usageTimeline).toHaveBeenCalledWith('day', NOW - 7 * DAY, NOW);
+    expect(client.usageTimeline).toHaveBeenCalledWith('day', NOW - 7 * DAY, NOW, {});
     const legend = within(region).getByRole('list', { name: 'Apps' });
     expect(legend.textContent).toContain('notes-app $0.0042');
     expect(legend.textContent).toContain('zed <$0.0001');
@@ -135,5 +135,24 @@ describe('UsagePage', () => {
     expect(figure.querySelectorAll('rect.series-1').length).toBe(1);
     expect(document.getElementById(figure.getAttribute('aria-describedby')!)!.textContent).toBe('Spend per day by app: notes-app $0.0042, zed <$0.0001 in all.');
     expect(within(region).getAllByRole('row').length).toBe(4);
+  });
+
+  it('has no Team filter while the gateway has no team', async () => {
+    const client = api();
+    render(<UsagePage api={client} now={() => NOW} />);
+    await waitFor(() => expect(client.listTeams).toHaveBeenCalled());
+    await screen.findByLabelText('Range');
+    expect(screen.queryByLabelText('Team')).toBeNull();
+  });
+
+  it("narrows every figure to the chosen team's keys", async () => {
+    const client = api();
+    client.listTeams.mockImplementation(async () => [sampleTeam({ team_id: 'team-1', team_alias: 'research' })]);
+    render(<UsagePage api={client} now={() => NOW} />);
+    const select = await screen.findByLabelText('Team');
+    fireEvent.change(select, { target: { value: 'team-1' } });
+    await waitFor(() => expect(client.usageSummary).toHaveBeenCalledWith('app', expect.any(Number), expect.any(Number), { teamId: 'team-1' }));
+    for (const groupBy of ['provider', 'model', 'day']) expect(client.usageSummary).toHaveBeenCalledWith(groupBy, expect.any(Number), expect.any(Number), { teamId: 'team-1' });
+    expect(client.usageTimeline).toHaveBeenCalledWith(expect.any(String), expect.any(Number), expect.any(Number), { teamId: 'team-1' });
   });
 });
