@@ -3,56 +3,25 @@
 // not exist yet: created on the fly, as LiteLLM does) -> /key/generate with team_id -> a chat call
 // with that key through the official openai SDK -> /team/info shows the key with its spend.
 // Team, member and user budgets are stored but not enforced yet (issue 17 item 3): not tested here.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../main/start-gateway.js';
-import { startTeamGateway } from '../../main/start-team-gateway.js';
-import { parseDatabaseUrl } from '../../main/storage/database-url.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { usePostgresCluster } from '../support/postgres-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewaysOnEngines, type StorageEngine } from '../support/gateways-on-engines.js';
 
 const MASTER = 'sk-1234-team-script-admin-0123456789';
 /** Every answer reports 100 output tokens at $0.00001 each: $0.001 per call. */
 const CALL_USD = 0.001;
 
-const postgres = usePostgresCluster();
-let mock: MockUpstream;
-let work: string;
-beforeAll(async () => {
-  mock = await createMockUpstream({ defaultBehaviour: { kind: 'ok', usage: { prompt: 10, completion: 100 } } });
-  work = mkdtempSync(join(tmpdir(), 'switchboard-team-script-'));
-});
-afterAll(async () => {
-  await mock.close();
-  rmSync(work, { recursive: true, force: true });
-});
-
-let running: { url: string; close(): Promise<void> } | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(engine: 'sqlite' | 'postgresql') {
-  const dir = mkdtempSync(join(work, `${engine}-`));
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, [
-    'model_list:',
-    `  - model_name: gpt-4o`,
-    `    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }`,
-    '    model_info: { input_cost_per_token: 0, output_cost_per_token: 0.00001 }',
-    `  - model_name: o1`,
-    `    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }`,
-    '',
-  ].join('\n'));
-  const options = { configFile, dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null };
-  if (engine === 'sqlite') return startGateway(options);
-  return startTeamGateway({ ...options, database: parseDatabaseUrl(await postgres.createDatabase()) });
-}
+const gateways = useGatewaysOnEngines({ name: 'team-script', masterKey: MASTER, usage: { prompt: 10, completion: 100 } });
+const config = (mockUrl: string) => [
+  'model_list:',
+  `  - model_name: gpt-4o`,
+  `    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }`,
+  '    model_info: { input_cost_per_token: 0, output_cost_per_token: 0.00001 }',
+  `  - model_name: o1`,
+  `    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }`,
+  '',
+].join('\n');
+const start = (engine: StorageEngine) => gateways.start(engine, config);
 
 /** What a LiteLLM script does: requests with the admin key, JSON in and out. */
 async function admin(url: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -66,8 +35,7 @@ async function admin(url: string, path: string, body?: unknown): Promise<{ statu
 
 describe.each(['sqlite', 'postgresql'] as const)('a LiteLLM team script on %s', (engine) => {
   it('creates a team, adds a member who is created on the fly, makes a team key, calls a model with it through the openai SDK, and sees the key and its spend in /team/info', async () => {
-    running = await start(engine);
-    const { url } = running;
+    const { url } = await start(engine);
 
     const team = await admin(url, '/team/new', { team_alias: 'research', models: ['gpt-4o'], max_budget: 10, budget_duration: '30d' });
     expect(team.status).toBe(200);

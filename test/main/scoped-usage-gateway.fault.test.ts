@@ -3,58 +3,18 @@
 // /usage/timeline filtered by key, team and user give each caller's numbers; a member's key sees its
 // own usage only and is refused its team's; a team admin's key sees its team's; a member's key reads
 // /model/info narrowed to its team's models, with no server address in it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../main/start-gateway.js';
-import { startTeamGateway } from '../../main/start-team-gateway.js';
-import { parseDatabaseUrl } from '../../main/storage/database-url.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { usePostgresCluster } from '../support/postgres-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { callWithKey, useGatewaysOnEngines, type StorageEngine } from '../support/gateways-on-engines.js';
 
 const MASTER = 'adminpassphrase-0123456789';
-const postgres = usePostgresCluster();
-let mock: MockUpstream;
-let work: string;
-beforeAll(async () => {
-  mock = await createMockUpstream({ defaultBehaviour: { kind: 'ok', usage: { prompt: 10, completion: 20 } } });
-  work = mkdtempSync(join(tmpdir(), 'switchboard-scoped-usage-'));
-});
-afterAll(async () => {
-  await mock.close();
-  rmSync(work, { recursive: true, force: true });
-});
-
-let running: { url: string; close(): Promise<void> } | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(engine: 'sqlite' | 'postgresql') {
-  const dir = mkdtempSync(join(work, `${engine}-`));
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }\n  - model_name: other\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }\n`);
-  const options = { configFile, dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null };
-  if (engine === 'sqlite') return startGateway(options);
-  return startTeamGateway({ ...options, database: parseDatabaseUrl(await postgres.createDatabase()) });
-}
-
-async function call(url: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json() };
-}
+const gateways = useGatewaysOnEngines({ name: 'scoped-usage', masterKey: MASTER, usage: { prompt: 10, completion: 20 } });
+const config = (mockUrl: string) => `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }\n  - model_name: other\n    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }\n`;
+const start = (engine: StorageEngine) => gateways.start(engine, config);
+const call = callWithKey;
 
 describe.each(['sqlite', 'postgresql'] as const)('usage views by role on %s', (engine) => {
   it('filters usage by key, team and user, and gives a member its own and a team admin its team\'s', async () => {
-    running = await start(engine);
-    const { url } = running;
+    const { url } = await start(engine);
     const ok = async (path: string, key: string, body?: unknown) => {
       const res = await call(url, path, key, body);
       expect(res.status, `${path}: ${JSON.stringify(res.json)}`).toBe(200);
@@ -102,7 +62,7 @@ describe.each(['sqlite', 'postgresql'] as const)('usage views by role on %s', (e
     // The Models page for a member: its team allows m only, and no server address is shown.
     const models = await ok('/model/info', member.key);
     expect(models.data.map((e: { model_name: string }) => e.model_name)).toEqual(['m']);
-    expect(JSON.stringify(models)).not.toContain(mock.url);
+    expect(JSON.stringify(models)).not.toContain(gateways.mock.url);
     expect((await ok('/model/info', MASTER)).data).toHaveLength(2);
   }, 60_000);
 });

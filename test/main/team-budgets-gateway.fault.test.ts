@@ -3,61 +3,21 @@
 // team budget covers two requests answers the third with a 429 budget_exceeded naming the team,
 // and /team/info then shows the team's and the member's spend (the user's personal spend stays 0:
 // a team key does not spend its owner's personal budget).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../main/start-gateway.js';
-import { startTeamGateway } from '../../main/start-team-gateway.js';
-import { parseDatabaseUrl } from '../../main/storage/database-url.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { usePostgresCluster } from '../support/postgres-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { callWithKey, useGatewaysOnEngines, type StorageEngine } from '../support/gateways-on-engines.js';
 
 const MASTER = 'adminpassphrase-0123456789';
 /** $0.00001 per output token, input free; every answer reports 100 output tokens: each request costs exactly $0.001, its worst case. */
 const COST_USD = 0.001;
 
-const postgres = usePostgresCluster();
-let mock: MockUpstream;
-let work: string;
-beforeAll(async () => {
-  mock = await createMockUpstream({ defaultBehaviour: { kind: 'ok', usage: { prompt: 10, completion: 100 } } });
-  work = mkdtempSync(join(tmpdir(), 'switchboard-team-budgets-'));
-});
-afterAll(async () => {
-  await mock.close();
-  rmSync(work, { recursive: true, force: true });
-});
-
-let running: { url: string; close(): Promise<void> } | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(engine: 'sqlite' | 'postgresql') {
-  const dir = mkdtempSync(join(work, `${engine}-`));
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }\n    model_info: { input_cost_per_token: 0, output_cost_per_token: 0.00001 }\n`);
-  const options = { configFile, dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null };
-  if (engine === 'sqlite') return startGateway(options);
-  return startTeamGateway({ ...options, database: parseDatabaseUrl(await postgres.createDatabase()) });
-}
-
-async function call(url: string, path: string, key: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const gateways = useGatewaysOnEngines({ name: 'team-budgets', masterKey: MASTER, usage: { prompt: 10, completion: 100 } });
+const config = (mockUrl: string) => `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }\n    model_info: { input_cost_per_token: 0, output_cost_per_token: 0.00001 }\n`;
+const start = (engine: StorageEngine) => gateways.start(engine, config);
+const call = callWithKey;
 
 describe.each(['sqlite', 'postgresql'] as const)('team budgets through the gateway on %s', (engine) => {
   it("refuses a team key with a 429 naming the team once the team's budget is spent, and /team/info shows the spend", async () => {
-    running = await start(engine);
-    const { url } = running;
+    const { url } = await start(engine);
     const user = await call(url, '/user/new', MASTER, { user_email: 'ana@example.com', max_budget: COST_USD / 10, auto_create_key: false });
     expect(user.status).toBe(200);
     const userId = user.json.user_id as string;

@@ -3,70 +3,23 @@
 // served again once unblocked; a team's rpm_limit is shared by its keys, exactly under concurrency
 // (429 naming the team, with Retry-After); a team key and a user's key are held to their owner's models. In team mode a block
 // made on one replica reaches another within about a second (the change feed).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../main/start-gateway.js';
-import { startTeamGateway } from '../../main/start-team-gateway.js';
-import { parseDatabaseUrl } from '../../main/storage/database-url.js';
-import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { usePostgresCluster } from '../support/postgres-cluster.js';
+import { describe, expect, it } from 'vitest';
+import { callWithKey, useGatewaysOnEngines, type CallAnswer, type StorageEngine } from '../support/gateways-on-engines.js';
 
 const MASTER = 'adminpassphrase-0123456789';
 
-const postgres = usePostgresCluster();
-let mock: MockUpstream;
-let work: string;
-beforeAll(async () => {
-  mock = await createMockUpstream({ defaultBehaviour: { kind: 'ok', usage: { prompt: 10, completion: 10 } } });
-  work = mkdtempSync(join(tmpdir(), 'switchboard-team-limits-'));
-});
-afterAll(async () => {
-  await mock.close();
-  rmSync(work, { recursive: true, force: true });
-});
-
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const gateway of running.splice(0).reverse()) await gateway.close();
-});
-
-async function start(engine: 'sqlite' | 'postgresql', database?: string) {
-  const dir = mkdtempSync(join(work, `${engine}-`));
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, [
-    'model_list:',
-    `  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }`,
-    `  - model_name: n\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }`,
-    '',
-  ].join('\n'));
-  const options = { configFile, dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey: MASTER, env: {}, log: pino({ level: 'silent' }), dashboardDir: null };
-  const gateway = engine === 'sqlite'
-    ? await startGateway(options)
-    : await startTeamGateway({ ...options, database: parseDatabaseUrl(database ?? (await postgres.createDatabase())) });
-  running.push(gateway);
-  return gateway;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  json: Record<string, unknown>;
-}
-
-async function call(url: string, path: string, key: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
-}
+const gateways = useGatewaysOnEngines({ name: 'team-limits', masterKey: MASTER, usage: { prompt: 10, completion: 10 } });
+const config = (mockUrl: string) => [
+  'model_list:',
+  `  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }`,
+  `  - model_name: n\n    litellm_params: { model: openai/up, api_base: "${mockUrl}/v1" }`,
+  '',
+].join('\n');
+const start = (engine: StorageEngine, database?: string) => gateways.start(engine, config, database === undefined ? {} : { database });
+const call = callWithKey;
 
 const chat = (url: string, key: string, model = 'm') => call(url, '/v1/chat/completions', key, { model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
-const errorOf = (answer: Answer) => answer.json.error as Record<string, unknown>;
+const errorOf = (answer: CallAnswer) => answer.json.error as Record<string, unknown>;
 
 async function teamWithKeys(url: string, fields: Record<string, unknown>, count: number): Promise<{ teamId: string; keys: string[] }> {
   const team = await call(url, '/team/new', MASTER, fields);
@@ -145,7 +98,7 @@ describe.each(['sqlite', 'postgresql'] as const)('team and user limits through t
 
 describe('team mode: a team blocked on one replica', () => {
   it('is refused by another replica within about a second, and served again once unblocked there', async () => {
-    const database = await postgres.createDatabase();
+    const database = await gateways.createDatabase();
     const a = await start('postgresql', database);
     const b = await start('postgresql', database);
     const { teamId, keys: [key] } = await teamWithKeys(a.url, { team_alias: 'research' }, 1);
