@@ -55,9 +55,10 @@ export async function startManagementGateway(
   writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><title>Switchboard</title>');
   writeFileSync(join(dashboardDir, 'assets', 'app.js'), 'console.log(1)');
   const keys = createKeyRepository(db.db, db.clock);
-  const verifier = createKeyVerifier(keys, db.clock);
   const teams = createTeamRepository(db.db, db.clock, { keys });
   const users = createUserRepository(db.db, db.clock, { keys });
+  // As startGateway wires it: a team blocked or a user's models changed re-reads the keys they own.
+  const verifier = createKeyVerifier(keys, db.clock, { owners: { teams, users } });
   const secrets = createMemorySecretStore({ upstream: 'sk-upstream-management-zone-0000' });
   const settings = createGatewaySettings(createSettingsRepository(db.db));
   const masterKey = master === null ? undefined : (master ?? MANAGEMENT_MASTER_KEY);

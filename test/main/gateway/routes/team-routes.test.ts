@@ -200,3 +200,17 @@ describe('team routes', () => {
     }
   });
 });
+
+describe('a team block on the in-process gateway', () => {
+  it("refuses the team's key on its next request even though the key was verified (and cached) just before", async () => {
+    ok(await gateway.send('POST', '/team/new', { body: { team_id: 'cached-team' } }));
+    const { key } = ok(await gateway.send('POST', '/key/generate', { body: { team_id: 'cached-team' } }));
+    expect((await gateway.send('GET', '/v1/models', { key })).statusCode).toBe(200);
+    ok(await gateway.send('POST', '/team/block', { body: { team_id: 'cached-team' } }));
+    const refused = await gateway.send('GET', '/v1/models', { key });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.body).toContain('Team=cached-team is blocked');
+    ok(await gateway.send('POST', '/team/unblock', { body: { team_id: 'cached-team' } }));
+    expect((await gateway.send('GET', '/v1/models', { key })).statusCode).toBe(200);
+  });
+});
