@@ -158,7 +158,8 @@ describe('response store', () => {
     const chain = store.chain('resp_2', 'key_a')!;
     expect(chain.items).toHaveLength(300_002);
     expect(chain.items[150_000]).toEqual(assistant('answer-resp_1'));
-  });
+    // About 1 s alone; minutes' worth of JSON on a 2-core machine busy with other test files.
+  }, 30_000);
 
   it('stores conversation text only after the redactor masked it, as valid JSON', () => {
     const store = open({ redact: (text) => text.replaceAll('sk-live-secret-0123456789', '[redacted]') });
