@@ -23,6 +23,8 @@ import { machineInfo } from './machine-info.js';
 import { measureStartup } from './measure-startup.js';
 import { readProcessMemory } from './read-process-memory.js';
 import { sourceRevision } from './source-revision.js';
+import { renderStageTable } from './render-stage-table.js';
+import { runStagePass, STAGE_PROFILE_INTERVAL_US, type StagePassResult } from './stage-pass.js';
 import { format, renderReport } from './render-report.js';
 import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
 import { skippedRows, standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
@@ -118,7 +120,8 @@ const LOAD_SHAPES: readonly LoadShape[] = [
 ];
 
 const LOAD_RUN_DEADLINE_MS = 20_000;
-const WHOLE_RUN_DEADLINE_MS = 8 * 60_000;
+// 8 minutes of load and measurements, plus up to 2 for the per-stage profiled pass.
+const WHOLE_RUN_DEADLINE_MS = 10 * 60_000;
 const READY = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -236,6 +239,19 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
   for (const target of active) await target.running.stop();
 
+  // After the measured rounds and on fresh processes: profiling slows a process, so no measured
+  // number above comes from a profiled one.
+  let stages: StagePassResult[] = [];
+  if (options.stages) {
+    const c16 = shapes.find((shape) => shape.id === 'c16')!;
+    const started = Date.now();
+    stages = await runStagePass({
+      context, targets: BENCH_TARGETS, count: c16.count, warmUpCount: Math.ceil(c16.count / 4), concurrency: c16.concurrency,
+      deadlineMs: LOAD_RUN_DEADLINE_MS, profileRoot: join(workDir, 'stage-profiles'), progress,
+    });
+    progress(`stage profiles took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+
   const extraRows = [];
   for (const measurement of STANDALONE_MEASUREMENTS) {
     if (measurement.slow && !options.slow) {
@@ -275,7 +291,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     targets,
     notes,
     warnings,
-  });
+  }) + (stages.length > 0 ? `\n${renderStageTable(stages, STAGE_PROFILE_INTERVAL_US)}` : '');
   const outDir = join(repoRoot, '.bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.md'), report);

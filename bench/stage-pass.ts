@@ -1,0 +1,120 @@
+// The profiled pass behind the per-stage CPU breakdown: after the measured (unprofiled) rounds,
+// each scenario is started once more under `node --cpu-prof` at a fine sampling interval, warmed
+// up, loaded with the c=16 chat shape, and stopped (the profile is written on exit). Its samples
+// within the load's time window are attributed to stages (attribute-profile-stages.ts), and the
+// µs per request of a stage is its share of the busy samples × the CPU time per request the
+// process(es) spent during that load (/proc, all threads). Profiling slows the process: none of
+// the measured numbers come from this pass, and its own CPU per request is reported beside the
+// breakdown only to scale the shares.
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { attributeProfileStages, addStageCounts, emptyStageCounts, profileSpanUs, type StageCounts, type StageCpuProfile, type TimeWindowUs } from './attribute-profile-stages.js';
+import { originsOf, pidsOf, slugOf, type BenchContext, type BenchTarget } from './bench-target.js';
+import { createLoadPool, runLoad } from './load-generator.js';
+import { createFrameResolver } from './profile-frame-paths.js';
+import { readProcessesCpuMs } from './read-process-cpu.js';
+import type { ResolveFrame } from './attribute-profile-stages.js';
+
+/** Finer than V8's default 1,000 µs: a request costs a few hundred µs of CPU. */
+export const STAGE_PROFILE_INTERVAL_US = 100;
+
+export interface StagePassResult {
+  name: string;
+  role: BenchTarget['role'];
+  counts: StageCounts;
+  /** CPU time per request of the profiled process(es) during the load, µs (profiling overhead included). */
+  cpuUsPerRequest: number;
+  requests: number;
+  /** Profiles read (one per replica). */
+  profiles: number;
+  /** Why the load's time window could not be applied (every sample was counted instead), if so. */
+  windowNote?: string;
+}
+
+export interface StagePassOptions {
+  context: BenchContext;
+  targets: readonly BenchTarget[];
+  /** Requests in the profiled load (the c=16 shape's count) and in the warm-up before it. */
+  count: number;
+  warmUpCount: number;
+  concurrency: number;
+  deadlineMs: number;
+  /** Where each target's profiles go (a subfolder per target). */
+  profileRoot: string;
+  progress?(text: string): void;
+}
+
+export async function runStagePass(options: StagePassOptions): Promise<StagePassResult[]> {
+  const resolve = createFrameResolver();
+  const results: StagePassResult[] = [];
+  for (const target of options.targets) {
+    if (target.role === 'direct') continue;
+    const profileDir = join(options.profileRoot, slugOf(target.name));
+    mkdirSync(profileDir, { recursive: true });
+    const context: BenchContext = { ...options.context, profileDir, profileIntervalUs: STAGE_PROFILE_INTERVAL_US };
+    options.progress?.(`stage profile: ${target.name}`);
+    const running = await target.start(context);
+    let pool: Dispatcher | undefined;
+    let window: TimeWindowUs;
+    let cpuMs: number | undefined;
+    let requests: number;
+    try {
+      pool = createLoadPool(originsOf(running), options.concurrency);
+      await running.prepare?.();
+      const request = running.buildRequest('chat');
+      const load = { pool, request, concurrency: options.concurrency, deadlineMs: options.deadlineMs };
+      await runLoad({ ...load, count: options.warmUpCount });
+      const pids = pidsOf(running);
+      const cpuBefore = readProcessesCpuMs(pids);
+      const startUs = monotonicUs();
+      const result = await runLoad({ ...load, count: options.count });
+      const endUs = monotonicUs();
+      const cpuAfter = readProcessesCpuMs(pids);
+      if (result.completed === 0) throw new Error(`${target.name}: every request of the stage profile failed (${result.firstError ?? 'no answer'})`);
+      window = { startUs, endUs };
+      cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      requests = result.completed;
+    } finally {
+      await pool?.close();
+      await running.stop();
+    }
+    results.push({
+      name: target.name, role: target.role, requests,
+      cpuUsPerRequest: cpuMs === undefined ? Number.NaN : (cpuMs * 1000) / requests,
+      ...countProfiles(profileDir, resolve, window),
+    });
+  }
+  return results;
+}
+
+/** process.hrtime is CLOCK_MONOTONIC, the clock V8 stamps profile samples with on Linux. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** Every .cpuprofile under dir (a replica each), attributed and summed. */
+export function countProfiles(dir: string, resolve: ResolveFrame, window: TimeWindowUs): Pick<StagePassResult, 'counts' | 'profiles' | 'windowNote'> {
+  const files = listProfiles(dir);
+  let counts = emptyStageCounts();
+  let windowNote: string | undefined;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as StageCpuProfile;
+    const span = profileSpanUs(profile);
+    // A profile on another clock than ours would have no sample in the window: count them all.
+    const overlaps = span.startUs <= window.endUs && span.endUs >= window.startUs;
+    if (!overlaps) windowNote = 'the profile\'s clock did not match the load\'s window: start-up and shutdown samples are counted too';
+    counts = addStageCounts(counts, attributeProfileStages(profile, resolve, overlaps ? window : undefined));
+  }
+  return { counts, profiles: files.length, ...(windowNote === undefined ? {} : { windowNote }) };
+}
+
+function listProfiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) found.push(...listProfiles(path));
+    else if (entry.endsWith('.cpuprofile')) found.push(path);
+  }
+  return found;
+}
