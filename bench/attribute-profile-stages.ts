@@ -92,6 +92,39 @@ export function attributeProfileStages(
   return counts;
 }
 
+/**
+ * For reading a breakdown: per stage, the innermost frames its samples were taken in, most first
+ * ("path function" → samples), and the frame that decided the stage. Same walk as above.
+ */
+export function framesByStage(
+  profile: StageCpuProfile,
+  resolveFrame: ResolveFrame,
+  rules: readonly StageRule[] = STAGE_RULES,
+): Map<StageId, Map<string, number>> {
+  const byId = new Map<number, StageProfileNode>();
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) {
+    byId.set(node.id, node);
+    for (const child of node.children ?? []) parentOf.set(child, node.id);
+  }
+  const out = new Map<StageId, Map<string, number>>();
+  for (const id of profile.samples ?? []) {
+    const node = byId.get(id);
+    if (node === undefined || node.callFrame.functionName === '(idle)') continue;
+    const frames: { path: string; functionName: string }[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      frames.push({ path: resolveFrame(frame), functionName: frame.functionName });
+    }
+    const stage = stageOfStack(frames, rules);
+    const name = frames.slice(0, 3).map((f) => `${f.functionName || '(anonymous)'} ${f.path}`).join(' < ');
+    const lines = out.get(stage) ?? new Map<string, number>();
+    lines.set(name, (lines.get(name) ?? 0) + 1);
+    out.set(stage, lines);
+  }
+  return out;
+}
+
 /** Sums the counts of several processes (the replicas of one scenario). */
 export function addStageCounts(a: StageCounts, b: StageCounts): StageCounts {
   const sum = emptyStageCounts();

@@ -29,13 +29,18 @@ export function topStages(column: StageColumn, n: number): { id: StageId; label:
     .sort((a, b) => b.us - a.us).slice(0, n);
 }
 
-export function renderStageTable(results: readonly StagePassResult[], intervalUs: number): string {
+/**
+ * measuredCpuUs: each scenario's CPU per request in the measured (unprofiled) rounds, by name,
+ * shown beside the profiled pass's so the reader can scale a share to the real cost.
+ */
+export function renderStageTable(results: readonly StagePassResult[], intervalUs: number, measuredCpuUs: ReadonlyMap<string, number> = new Map()): string {
   const floor = results.find((r) => r.role === 'floor');
   const columns = results.filter((r) => r.role === 'gateway').map(stageColumn);
   if (columns.length === 0) return '';
   const cell = (us: number, share: number) => (Number.isFinite(us) ? `${us.toFixed(0)} µs (${(share * 100).toFixed(1)} %)` : `— (${(share * 100).toFixed(1)} %)`);
   const rows = STAGES.map((stage) => [stage.label, ...columns.map((c) => cell(c.usPerRequest[stage.id], c.share[stage.id]))]);
   rows.push(['**CPU per request, profiled pass**', ...columns.map((c) => (Number.isFinite(c.cpuUsPerRequest) ? `${c.cpuUsPerRequest.toFixed(0)} µs` : '—'))]);
+  rows.push(['CPU per request, measured rounds (unprofiled)', ...columns.map((c) => usText(measuredCpuUs.get(c.name)))]);
   rows.push(['busy samples', ...columns.map((c) => String(c.busySamples))]);
   const header = ['Stage', ...columns.map((c) => c.name)];
   const lines = [
@@ -44,20 +49,26 @@ export function renderStageTable(results: readonly StagePassResult[], intervalUs
     `Each scenario started once more under \`node --cpu-prof\` (sampling every ${intervalUs} µs) after the measured rounds, warmed up, then loaded `
       + 'with the c=16 chat shape; every sample inside the load window is attributed to the innermost frame of its stack that a rule of '
       + '`bench/stage-rules.ts` names (shared code counts for its caller). Cells: µs of CPU per request (share of busy samples × the pass\'s '
-      + 'CPU per request, all threads) and the share. Profiling inflates the CPU per request: compare shares and µs between columns and runs '
-      + 'of this table, not with the measured rows above.',
+      + 'CPU per request, all threads) and the share. Profiling inflates the CPU per request (compare the two CPU rows): compare shares, and µs '
+      + 'between columns and runs of this table; a share × the measured CPU per request estimates the stage\'s real cost.',
     '',
     table(header, rows),
   ];
   if (floor) {
-    lines.push('', `Floor proxy for reference, same pass: ${Number.isFinite(floor.cpuUsPerRequest) ? `${floor.cpuUsPerRequest.toFixed(0)} µs` : '—'} CPU per request `
+    lines.push('', `Floor proxy for reference, same pass: ${usText(floor.cpuUsPerRequest)} CPU per request (measured rounds: ${usText(measuredCpuUs.get(floor.name))}) `
       + `(its framework, upstream and relay shares: ${(['framework', 'upstream', 'relay', 'parse'] as const).map((id) => `${id} ${(stageColumn(floor).share[id] * 100).toFixed(0)} %`).join(', ')}).`);
   }
   const plain = columns[0]!;
-  lines.push('', `Top 3 stages, ${plain.name}: ${topStages(plain, 3).map((s) => `${s.label} ${s.us.toFixed(0)} µs (${(s.share * 100).toFixed(1)} %)`).join('; ')}.`);
+  const measured = measuredCpuUs.get(plain.name);
+  const scaled = (share: number) => (measured !== undefined && Number.isFinite(measured) ? `, ≈ ${(share * measured).toFixed(0)} µs unprofiled` : '');
+  lines.push('', `Top 3 stages, ${plain.name}: ${topStages(plain, 3).map((s) => `${s.label} ${s.us.toFixed(0)} µs (${(s.share * 100).toFixed(1)} %${scaled(s.share)})`).join('; ')}.`);
   for (const result of results) if (result.windowNote) lines.push(`- ${result.name}: ${result.windowNote}.`);
   lines.push('', 'Stages: ' + STAGES.map((s) => `**${s.label}** = ${s.covers}`).join('; ') + '.');
   return `${lines.join('\n')}\n`;
+}
+
+function usText(us: number | undefined): string {
+  return us !== undefined && Number.isFinite(us) ? `${us.toFixed(0)} µs` : '—';
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

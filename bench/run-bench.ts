@@ -29,7 +29,7 @@ import { format, renderReport } from './render-report.js';
 import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
 import { skippedRows, standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
 import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js';
-import { requestsSent, type TargetMeasurements } from './target-measurements.js';
+import { medianOf, requestsSent, type TargetMeasurements } from './target-measurements.js';
 import { usageSummaryMeasurement } from './usage-summary-measurement.js';
 import { verifyDeploymentSpread } from './verify-deployment-spread.js';
 import { verifyEveryReplica } from './verify-target.js';
@@ -247,7 +247,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     const started = Date.now();
     stages = await runStagePass({
       context, targets: BENCH_TARGETS, count: c16.count, warmUpCount: Math.ceil(c16.count / 4), concurrency: c16.concurrency,
-      deadlineMs: LOAD_RUN_DEADLINE_MS, profileRoot: join(workDir, 'stage-profiles'), progress,
+      deadlineMs: LOAD_RUN_DEADLINE_MS, profileRoot: join(repoRoot, '.bench', 'stage-profiles'), workRoot: join(workDir, 'stage-pass'), progress,
     });
     progress(`stage profiles took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
@@ -291,7 +291,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     targets,
     notes,
     warnings,
-  }) + (stages.length > 0 ? `\n${renderStageTable(stages, STAGE_PROFILE_INTERVAL_US)}` : '');
+  }) + (stages.length > 0 ? `\n${renderStageTable(stages, STAGE_PROFILE_INTERVAL_US, measuredCpu(targets))}` : '');
   const outDir = join(repoRoot, '.bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.md'), report);
@@ -299,6 +299,11 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   if (profileDir) printProfiles(profileDir, outDir);
   // Failed requests make the numbers meaningless; a busy machine only makes them noisy.
   return requestsFailed ? 1 : 0;
+}
+
+/** Each target's median CPU per request at c=16 in the measured rounds. */
+function measuredCpu(targets: readonly TargetMeasurements[]): Map<string, number> {
+  return new Map(targets.map((t) => [t.name, medianOf(t, 'c16', (s) => s.cpuUsPerRequest)]));
 }
 
 /** One summary per profiled process (profileDir/<target slug>/*.cpuprofile), printed and written. */

@@ -6,7 +6,7 @@
 // process(es) spent during that load (/proc, all threads). Profiling slows the process: none of
 // the measured numbers come from this pass, and its own CPU per request is reported beside the
 // breakdown only to scale the shares.
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { attributeProfileStages, addStageCounts, emptyStageCounts, profileSpanUs, type StageCounts, type StageCpuProfile, type TimeWindowUs } from './attribute-profile-stages.js';
@@ -16,8 +16,11 @@ import { createFrameResolver } from './profile-frame-paths.js';
 import { readProcessesCpuMs } from './read-process-cpu.js';
 import type { ResolveFrame } from './attribute-profile-stages.js';
 
-/** Finer than V8's default 1,000 µs: a request costs a few hundred µs of CPU. */
-export const STAGE_PROFILE_INTERVAL_US = 100;
+/**
+ * Finer than V8's default 1,000 µs (a request costs a few hundred µs of CPU), coarser than 100 µs,
+ * which tripled the gateway's CPU per request (each sample walks a deep stack).
+ */
+export const STAGE_PROFILE_INTERVAL_US = 200;
 
 export interface StagePassResult {
   name: string;
@@ -40,19 +43,26 @@ export interface StagePassOptions {
   warmUpCount: number;
   concurrency: number;
   deadlineMs: number;
-  /** Where each target's profiles go (a subfolder per target). */
+  /** Where each target's profiles go (profiles/<target slug>/); emptied first, kept after for explain-stages. */
   profileRoot: string;
+  /** Fresh work folders (config, data dir) per target; the caller removes it. */
+  workRoot: string;
   progress?(text: string): void;
 }
 
 export async function runStagePass(options: StagePassOptions): Promise<StagePassResult[]> {
   const resolve = createFrameResolver();
   const results: StagePassResult[] = [];
+  rmSync(join(options.profileRoot, 'profiles'), { recursive: true, force: true });
   for (const target of options.targets) {
     if (target.role === 'direct') continue;
-    const profileDir = join(options.profileRoot, slugOf(target.name));
+    const profileDir = join(options.profileRoot, 'profiles', slugOf(target.name));
     mkdirSync(profileDir, { recursive: true });
-    const context: BenchContext = { ...options.context, profileDir, profileIntervalUs: STAGE_PROFILE_INTERVAL_US };
+    // A fresh work folder too: a scenario's set-up (e.g. a virtual key's alias) must not meet the
+    // data left by its measured run.
+    const workDir = join(options.workRoot, slugOf(target.name));
+    mkdirSync(workDir, { recursive: true });
+    const context: BenchContext = { ...options.context, workDir, profileDir, profileIntervalUs: STAGE_PROFILE_INTERVAL_US };
     options.progress?.(`stage profile: ${target.name}`);
     const running = await target.start(context);
     let pool: Dispatcher | undefined;

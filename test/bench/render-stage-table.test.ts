@@ -28,14 +28,17 @@ describe('render-stage-table', () => {
   });
 
   it('has one column per gateway scenario, a row per stage, the floor\'s total and the plain gateway\'s top 3', () => {
-    const text = renderStageTable([FLOOR, GATEWAY, result('gateway + virtual key', 'gateway', 500, { auth: 10, ledger: 10 })], 100);
+    const measured = new Map([['gateway', 200], ['floor proxy', 90]]);
+    const text = renderStageTable([FLOOR, GATEWAY, result('gateway + virtual key', 'gateway', 500, { auth: 10, ledger: 10 })], 100, measured);
     const header = text.split('\n').find((line) => line.startsWith('| Stage'))!;
     expect(header).toMatch(/\| gateway +\| gateway \+ virtual key +\|/);
     expect(header).not.toContain('floor proxy');
     expect(text).toMatch(/\| ledger flush +\| 200 µs \(50\.0 %\) +\| 250 µs \(50\.0 %\) +\|/);
     expect(text).toMatch(/\| auth +\| 0 µs \(0\.0 %\) +\| 250 µs \(50\.0 %\) +\|/);
-    expect(text).toContain('Floor proxy for reference, same pass: 150 µs CPU per request');
-    expect(text).toContain('Top 3 stages, gateway: ledger flush 200 µs (50.0 %); relay 120 µs (30.0 %); upstream call 60 µs (15.0 %).');
+    expect(text).toMatch(/\| CPU per request, measured rounds \(unprofiled\) +\| 200 µs +\| — +\|/);
+    expect(text).toContain('Floor proxy for reference, same pass: 150 µs CPU per request (measured rounds: 90 µs)');
+    expect(text).toContain('Top 3 stages, gateway: ledger flush 200 µs (50.0 %, ≈ 100 µs unprofiled); relay 120 µs (30.0 %, ≈ 60 µs unprofiled); '
+      + 'upstream call 60 µs (15.0 %, ≈ 30 µs unprofiled).');
     expect(text).toContain('sampling every 100 µs');
   });
 
