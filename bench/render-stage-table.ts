@@ -49,7 +49,7 @@ export function renderStageTable(results: readonly StagePassResult[], intervalUs
     `Each scenario started once more under \`node --cpu-prof\` (sampling every ${intervalUs} µs) after the measured rounds, warmed up, then loaded `
       + 'with the c=16 chat shape; every sample inside the load window is attributed to the innermost frame of its stack that a rule of '
       + '`bench/stage-rules.ts` names (shared code counts for its caller). Cells: µs of CPU per request (share of busy samples × the pass\'s '
-      + 'CPU per request, all threads) and the share. Profiling inflates the CPU per request (compare the two CPU rows): compare shares, and µs '
+      + 'CPU per request, all threads but V8\'s profiler thread) and the share. Profiling inflates the CPU per request (compare the two CPU rows): compare shares, and µs '
       + 'between columns and runs of this table; a share × the measured CPU per request estimates the stage\'s real cost.',
     '',
     table(header, rows),

@@ -7,11 +7,12 @@
 // `main/gateway/plugins/authenticate`, `node_modules/undici/lib/...`, `node:_http_outgoing`,
 // without extension) and function name (the bundler's `$2` suffixes removed). First rule in table
 // order wins for a frame, so a function rule stands before its file's catch-all.
-// Measurement only: nothing here is loaded by the gateway.
+// Measurement only: nothing here is loaded by the gateway. To see what a stage holds in a real
+// profile: node dist/bench/explain-stages.js .bench/stage-profiles/profiles/<scenario>/.../*.cpuprofile
 
 export type StageId =
   | 'parse' | 'auth' | 'routing' | 'admission' | 'handler' | 'upstream' | 'relay' | 'metering' | 'ledger'
-  | 'framework' | 'database' | 'gc' | 'native' | 'other';
+  | 'logging' | 'framework' | 'database' | 'gc' | 'native' | 'other';
 
 export interface Stage {
   id: StageId;
@@ -31,7 +32,8 @@ export const STAGES: readonly Stage[] = [
   { id: 'relay', label: 'relay', covers: 'writing the answer to the client (node http ServerResponse, socket writes), stream relay, SSE decode/encode, rendering translated answers' },
   { id: 'metering', label: 'metering', covers: 'meter.finish/reject: usage record building, cost and token counting, ledger.record (queue push)' },
   { id: 'ledger', label: 'ledger flush', covers: 'the usage ledger batch write (flushInBackground → writeUsageBatch: rows, rollups, key spend) on SQLite; on PostgreSQL the part run on the event loop' },
-  { id: 'framework', label: 'fastify/framework', covers: 'fastify hooks, routing, reply and serialisation, our guard hooks, node http server request parsing' },
+  { id: 'logging', label: 'logging', covers: 'pino (fastify\'s per-request child logger, the request\'s info line), its redaction and secret masking, sonic-boom writes' },
+  { id: 'framework', label: 'fastify/framework', covers: 'fastify\'s own code (hooks, routing, request id, reply and serialisation), our guard hooks and zones, node http server request parsing' },
   { id: 'database', label: 'database driver (caller not on stack)', covers: 'pg protocol parsing and callbacks, storage runners, reached without a stage frame on the stack (async continuations: team mode)' },
   { id: 'gc', label: 'GC', covers: 'V8 (garbage collector) samples' },
   { id: 'native', label: 'native, no JS frame', covers: 'V8 (program) samples: the event loop, socket I/O and V8 work outside any JS function' },
@@ -65,10 +67,11 @@ export const STAGE_RULES: readonly StageRule[] = [
   { stage: 'parse', path: /^main\/gateway\/anthropic-inbound\/(parse|convert-anthropic-to-openai-request|anthropic-request-schema)/ },
   { stage: 'parse', path: dep('zod') },
   { stage: 'parse', path: dep('secure-json-parse') },
-  { stage: 'parse', path: /^node_modules\/fastify\/lib\/contentTypeParser$/ },
+  { stage: 'parse', path: /^node_modules\/fastify\/lib\/content-type-parser$/ },
 
   // Auth: the hook and everything about keys.
   { stage: 'auth', path: /^main\/gateway\/plugins\/(authenticate|failed-auth-throttle)$/ },
+  { stage: 'auth', path: /^main\/gateway\/ollama-discovery\/allow-keyless-ollama-clients$/ },
   { stage: 'auth', path: own('keys') },
 
   // Admission: the meter's admit/cover, rate limiters, per-attempt admission. The budget ledgers
@@ -85,10 +88,16 @@ export const STAGE_RULES: readonly StageRule[] = [
 
   // Ledger flush: the batch write and what it calls (SQLite runs it in this stack; PostgreSQL's
   // await splits it, see the database stage).
-  { stage: 'ledger', path: /^main\/metering\/usage-ledger$/, fn: /^(flushInBackground|flush|close|background|writeBatch|written|failed)$/ },
+  { stage: 'ledger', path: /^main\/metering\/usage-ledger$/, fn: /^(flushInBackground|flush|close|background|writeBatch|writeNow|written|failed)$/ },
   { stage: 'metering', path: /^main\/metering\/usage-ledger$/, fn: /^(record|push|trim)$/ },
   { stage: 'ledger', path: /^main\/metering\/usage-ledger$/, weak: true },
   { stage: 'ledger', path: /^main\/metering\/(write-usage-batch|write-usage-rollups|usage-rollups|spend-logs)$/ },
+
+  // Logging: whoever logs (fastify's child logger per request, the meter's info line), the cost
+  // is pino's. Secret masking is weak: body logging calls it too.
+  { stage: 'logging', path: /^node_modules\/(pino|pino-std-serializers|sonic-boom|@pinojs\/redact|fast-redact|thread-stream)(\/|$)/ },
+  { stage: 'logging', path: /^main\/create-logger$/ },
+  { stage: 'logging', path: /^main\/metering\/redact-secrets$/, weak: true },
 
   // Metering: the rest of main/metering. Cost and token helpers are shared with admission (worst
   // case) and so weak.
@@ -116,10 +125,11 @@ export const STAGE_RULES: readonly StageRule[] = [
   { stage: 'upstream', path: /^node_modules\/undici\/lib\/api\/readable$/, weak: true },
   { stage: 'upstream', path: dep('undici') },
 
-  // Framework: fastify, its helpers, our guard hooks and zones, node's http server side.
+  // Framework: fastify's own code wherever it is called from (reply.send under the handler is the
+  // framework's cost), our guard hooks and zones; node's http server side is weak.
   { stage: 'framework', path: /^main\/gateway\/plugins\// },
   { stage: 'framework', path: /^main\/gateway\/(zones\/|create-server$|create-http-server$|shed-idle-connections$)/ },
-  { stage: 'framework', path: /^node_modules\/(fastify|find-my-way|avvio|light-my-request|fast-json-stringify|@fastify\/[^/]+|fastq|toad-cache|rfdc|process-warning|abstract-logging)(\/|$)/, weak: true },
+  { stage: 'framework', path: /^node_modules\/(fastify|find-my-way|avvio|light-my-request|fast-json-stringify|@fastify\/[^/]+|fastq|toad-cache|rfdc|process-warning|abstract-logging)(\/|$)/ },
   { stage: 'framework', path: /^node:(_http_server|_http_common|_http_incoming)$/, weak: true },
 
   // Database driver and storage runners: weak, so a key lookup is auth and a flush is the ledger;

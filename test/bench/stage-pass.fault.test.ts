@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { profileFlags, type BenchContext, type BenchTarget } from '../../bench/bench-target.js';
 import { chatRequest } from '../../bench/chat-request.js';
 import { createChildRegistry } from '../../bench/child-registry.js';
-import { runStagePass, STAGE_PROFILE_INTERVAL_US } from '../../bench/stage-pass.js';
+import { readProcessCpuMs, readThreadsCpuMs } from '../../bench/read-process-cpu.js';
+import { PROFILER_THREAD, readProfiledCpuMs, runStagePass, STAGE_PROFILE_INTERVAL_US } from '../../bench/stage-pass.js';
 
 /** Answers every request after a little CPU work; writes its profile on SIGTERM (exit). */
 const SERVER = `
@@ -75,4 +76,21 @@ describe('stage-pass', () => {
     const context: BenchContext = { registry, repoRoot: dir, benchDir: dir, mockOrigin: 'http://127.0.0.1:1', workDir: dir, profileDir: undefined };
     expect(await runStagePass({ context, targets: [direct], count: 1, warmUpCount: 1, concurrency: 1, deadlineMs: 1_000, profileRoot: dir, workRoot: dir })).toEqual([]);
   });
+
+  it.runIf(process.platform === 'linux')('leaves V8\'s spinning profiler thread out of the profiled process\'s CPU time', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'stage-pass-test-'));
+    const script = join(dir, 'busy.mjs');
+    writeFileSync(script, `${SERVER}\nsetInterval(() => { let x = 0; for (let i = 0; i < 1e5; i++) x += i; }, 20);\n`);
+    const server = await registry.spawnServer('busy', {
+      args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${STAGE_PROFILE_INTERVAL_US}`, script], cwd: dir, readyPattern: /listening on (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs: 10_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const profiler = readThreadsCpuMs(server.pid!, PROFILER_THREAD)!;
+    const total = readProcessCpuMs(server.pid!)!;
+    expect(profiler).toBeGreaterThan(0);
+    const withoutProfiler = readProfiledCpuMs(server.pid!)!;
+    expect(withoutProfiler).toBeLessThan(total);
+    // Ticks are 10 ms and the reads are a moment apart.
+    expect(Math.abs(total - profiler - withoutProfiler)).toBeLessThanOrEqual(20);
+  }, 30_000);
 });

@@ -27,8 +27,11 @@ const frame = (functionName: string, url = '') => ({ functionName, url, lineNumb
  *   │       ├─ callWithRetries main/gateway/proxy-inference       [upstream]
  *   │       │   └─ request node_modules/undici/lib/dispatcher/client  [upstream]
  *   │       │       └─ writev node:net                            [no rule → undici → upstream]
- *   │       └─ send node_modules/fastify/lib/reply                [weak framework, handler outside is strong → handler]
- *   │           └─ end node:_http_outgoing                        [relay]
+ *   │       ├─ send node_modules/fastify/lib/reply                [framework, whoever calls it]
+ *   │       │   └─ end node:_http_outgoing                        [relay]
+ *   │       └─ finish main/metering/create-ledger-meter           [metering]
+ *   │           └─ write node_modules/pino/lib/proto              [logging]
+ *   │               └─ redact main/metering/redact-secrets        [weak logging; pino is strong → logging]
  *   └─ onStreamRead node:internal/stream_base_commons
  *       └─ handleRowDescription node_modules/pg-protocol/dist/parser  [weak database only → database]
  */
@@ -46,7 +49,7 @@ const PROFILE: StageCpuProfile = {
     { id: 10, callFrame: frame('runRoute', 'node_modules/fastify/lib/route'), children: [11, 13] },
     { id: 11, callFrame: frame('parse', 'main/gateway/plugins/json-body-parser'), children: [12] },
     { id: 12, callFrame: frame('', 'node_modules/secure-json-parse/index') },
-    { id: 13, callFrame: frame('proxyInference$2', 'main/gateway/proxy-inference'), children: [14, 15, 18, 30] },
+    { id: 13, callFrame: frame('proxyInference$2', 'main/gateway/proxy-inference'), children: [14, 15, 18, 30, 40] },
     { id: 14, callFrame: frame('AbortController', 'node:internal/abort_controller') },
     { id: 15, callFrame: frame('admit', 'main/metering/create-ledger-meter'), children: [16] },
     { id: 16, callFrame: frame('reserve', 'main/metering/budget-ledger'), children: [17] },
@@ -56,6 +59,9 @@ const PROFILE: StageCpuProfile = {
     { id: 25, callFrame: frame('writev', 'node:net') },
     { id: 30, callFrame: frame('send', 'node_modules/fastify/lib/reply'), children: [31] },
     { id: 31, callFrame: frame('end', 'node:_http_outgoing') },
+    { id: 40, callFrame: frame('finish', 'main/metering/create-ledger-meter'), children: [41] },
+    { id: 41, callFrame: frame('write', 'node_modules/pino/lib/proto'), children: [42] },
+    { id: 42, callFrame: frame('redact', 'main/metering/redact-secrets') },
     { id: 20, callFrame: frame('onStreamRead', 'node:internal/stream_base_commons'), children: [21] },
     { id: 21, callFrame: frame('handleRowDescription', 'node_modules/pg-protocol/dist/parser') },
   ],
@@ -91,6 +97,10 @@ describe('stage rules', () => {
     ['the upstream client', 'main/providers/upstream-client', 'send', 'upstream'],
     ['undici\'s HTTP/1 client', 'node_modules/undici/lib/dispatcher/client-h1', 'writeH1', 'upstream'],
     ['the guard hooks', 'main/gateway/plugins/local-only-guard', 'guard', 'framework'],
+    ['fastify\'s body reading', 'node_modules/fastify/lib/content-type-parser', 'rawBody', 'parse'],
+    ['the keyless-Ollama auth wrapper', 'main/gateway/ollama-discovery/allow-keyless-ollama-clients', 'authenticate', 'auth'],
+    ['the ledger write of a close', 'main/metering/usage-ledger', 'writeNow', 'ledger'],
+    ['pino\'s redaction', 'node_modules/@pinojs/redact/index', 'redact', 'logging'],
   ])('%s is its stage on its own', (_what, path, fn, stage) => {
     expect(stageOfStack([{ path, functionName: fn }])).toBe(stage);
   });
@@ -110,7 +120,7 @@ describe('stage rules', () => {
   it('uses the innermost weak rule when no strong rule matches', () => {
     const stack = [
       { path: 'node_modules/pg-protocol/dist/parser', functionName: 'parse' },
-      { path: 'node_modules/fastify/lib/route', functionName: 'runRoute' },
+      { path: 'node:_http_server', functionName: 'parserOnIncoming' },
     ];
     expect(stageOfStack(stack)).toBe('database');
   });
@@ -129,12 +139,12 @@ describe('stage rules', () => {
 
 describe('attributeProfileStages', () => {
   it('attributes each sample by walking its ancestors, innermost first', () => {
-    const counts = attributeProfileStages(sampled([3, 4, 5, 8, 12, 14, 17, 25, 31, 21]), identity);
+    const counts = attributeProfileStages(sampled([3, 4, 5, 8, 12, 14, 17, 25, 31, 21, 30, 40, 42]), identity);
     expect(counts.samples).toMatchObject({
       gc: 1, native: 1, other: 1, ledger: 1, parse: 1, handler: 1, admission: 1, upstream: 1, relay: 1, database: 1,
-      auth: 0, routing: 0, metering: 0, framework: 0,
+      framework: 1, metering: 1, logging: 1, auth: 0, routing: 0,
     });
-    expect(counts.busySamples).toBe(10);
+    expect(counts.busySamples).toBe(13);
   });
 
   it('counts samples, not their deltas, and leaves idle samples out of the busy count', () => {
