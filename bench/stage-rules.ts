@@ -34,7 +34,7 @@ export const STAGES: readonly Stage[] = [
   { id: 'ledger', label: 'ledger flush', covers: 'the usage ledger batch write (flushInBackground → writeUsageBatch: rows, rollups, key spend) on SQLite; on PostgreSQL the part run on the event loop' },
   { id: 'logging', label: 'logging', covers: 'pino (fastify\'s per-request child logger, the request\'s info line), its redaction and secret masking, sonic-boom writes' },
   { id: 'framework', label: 'fastify/framework', covers: 'fastify\'s own code (hooks, routing, request id, reply and serialisation), our guard hooks and zones, node http server request parsing' },
-  { id: 'database', label: 'database driver (caller not on stack)', covers: 'pg protocol parsing and callbacks, storage runners, reached without a stage frame on the stack (async continuations: team mode)' },
+  { id: 'database', label: 'database/async (caller not on stack)', covers: 'pg: sending queries and parsing results, storage runners and runMaybeAsync continuations, reached without a stage frame on the stack (async continuations, team mode): telling them apart needs a code change' },
   { id: 'gc', label: 'GC', covers: 'V8 (garbage collector) samples' },
   { id: 'native', label: 'native, no JS frame', covers: 'V8 (program) samples: the event loop, socket I/O and V8 work outside any JS function' },
   { id: 'other', label: 'other', covers: 'anything no rule matches (timers, promise plumbing, node streams not under a stage)' },
@@ -136,6 +136,7 @@ export const STAGE_RULES: readonly StageRule[] = [
   // what is left are async continuations (pg's socket reads, result parsing) with no caller frame.
   { stage: 'database', path: /^node_modules\/(pg|pg-protocol|pg-pool|pg-types|postgres-[^/]+|better-sqlite3)(\/|$)/, weak: true },
   { stage: 'database', path: own('storage'), weak: true },
+  { stage: 'database', path: /^main\/core\/run-maybe-async$/, weak: true },
 ];
 
 /** The rule a frame matches first, or undefined. */

@@ -101,6 +101,7 @@ describe('stage rules', () => {
     ['the keyless-Ollama auth wrapper', 'main/gateway/ollama-discovery/allow-keyless-ollama-clients', 'authenticate', 'auth'],
     ['the ledger write of a close', 'main/metering/usage-ledger', 'writeNow', 'ledger'],
     ['pino\'s redaction', 'node_modules/@pinojs/redact/index', 'redact', 'logging'],
+    ['a runMaybeAsync continuation with no caller (team mode)', 'main/core/run-maybe-async', 'continueAsync', 'database'],
   ])('%s is its stage on its own', (_what, path, fn, stage) => {
     expect(stageOfStack([{ path, functionName: fn }])).toBe(stage);
   });
