@@ -48,29 +48,15 @@ export function attributeProfileStages(
   window?: TimeWindowUs,
   rules: readonly StageRule[] = STAGE_RULES,
 ): StageCounts {
-  const byId = new Map<number, StageProfileNode>();
-  const parentOf = new Map<number, number>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parentOf.set(child, node.id);
-  }
+  const stackOf = stacks(profile, resolveFrame);
   const stageOf = new Map<number, StageId | 'idle'>();
   const stageOfNode = (id: number): StageId | 'idle' => {
-    const known = stageOf.get(id);
-    if (known !== undefined) return known;
-    const node = byId.get(id);
-    let stage: StageId | 'idle';
-    if (node === undefined) stage = 'other';
-    else if (node.callFrame.functionName === '(idle)') stage = 'idle';
-    else {
-      const frames: { path: string; functionName: string }[] = [];
-      for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
-        const frame = byId.get(at)!.callFrame;
-        frames.push({ path: resolveFrame(frame), functionName: frame.functionName });
-      }
-      stage = stageOfStack(frames, rules);
+    let stage = stageOf.get(id);
+    if (stage === undefined) {
+      const frames = stackOf(id);
+      stage = frames === undefined ? 'idle' : stageOfStack(frames, rules);
+      stageOf.set(id, stage);
     }
-    stageOf.set(id, stage);
     return stage;
   };
 
@@ -101,21 +87,11 @@ export function framesByStage(
   resolveFrame: ResolveFrame,
   rules: readonly StageRule[] = STAGE_RULES,
 ): Map<StageId, Map<string, number>> {
-  const byId = new Map<number, StageProfileNode>();
-  const parentOf = new Map<number, number>();
-  for (const node of profile.nodes) {
-    byId.set(node.id, node);
-    for (const child of node.children ?? []) parentOf.set(child, node.id);
-  }
+  const stackOf = stacks(profile, resolveFrame);
   const out = new Map<StageId, Map<string, number>>();
   for (const id of profile.samples ?? []) {
-    const node = byId.get(id);
-    if (node === undefined || node.callFrame.functionName === '(idle)') continue;
-    const frames: { path: string; functionName: string }[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      frames.push({ path: resolveFrame(frame), functionName: frame.functionName });
-    }
+    const frames = stackOf(id);
+    if (frames === undefined) continue;
     const stage = stageOfStack(frames, rules);
     const name = frames.slice(0, 3).map((f) => `${f.functionName || '(anonymous)'} ${f.path}`).join(' < ');
     const lines = out.get(stage) ?? new Map<string, number>();
@@ -123,6 +99,29 @@ export function framesByStage(
     out.set(stage, lines);
   }
   return out;
+}
+
+/**
+ * A sample node's stack, innermost frame first (the node, then its ancestors), with resolved
+ * paths; undefined for an (idle) sample. A node id the profile lacks is a one-frame unknown stack.
+ */
+function stacks(profile: StageCpuProfile, resolveFrame: ResolveFrame): (id: number) => { path: string; functionName: string }[] | undefined {
+  const byId = new Map<number, StageProfileNode>();
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) {
+    byId.set(node.id, node);
+    for (const child of node.children ?? []) parentOf.set(child, node.id);
+  }
+  return (id) => {
+    const node = byId.get(id);
+    if (node === undefined) return [{ path: '', functionName: '(unknown node)' }];
+    if (node.callFrame.functionName === '(idle)') return undefined;
+    const frames: { path: string; functionName: string }[] = [];
+    for (let at: StageProfileNode | undefined = node; at !== undefined; at = byId.get(parentOf.get(at.id) ?? Number.NaN)) {
+      frames.push({ path: resolveFrame(at.callFrame), functionName: at.callFrame.functionName });
+    }
+    return frames;
+  };
 }
 
 /** Sums the counts of several processes (the replicas of one scenario). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeProfileStages, addStageCounts, profileSpanUs, type StageCpuProfile } from '../../bench/attribute-profile-stages.js';
+import { attributeProfileStages, addStageCounts, framesByStage, profileSpanUs, type StageCpuProfile } from '../../bench/attribute-profile-stages.js';
 import { ruleForFrame, stageOfStack, STAGES, STAGE_RULES, type StageRule } from '../../bench/stage-rules.js';
 
 /** Frames named by their rule path directly: the resolver is the identity on the url. */
@@ -181,5 +181,17 @@ describe('attributeProfileStages', () => {
     expect(sum.samples.parse).toBe(2);
     expect(sum.samples.handler).toBe(1);
     expect(sum.busySamples).toBe(3);
+  });
+
+  it('counts a sample of a node the profile lacks as other', () => {
+    const counts = attributeProfileStages(sampled([999]), identity);
+    expect(counts.samples.other).toBe(1);
+  });
+
+  it('lists what each stage holds by its innermost three frames (explain-stages)', () => {
+    const stages = framesByStage(sampled([25, 25, 14, 2]), identity);
+    expect([...stages.get('upstream')!]).toEqual([['writev node:net < request node_modules/undici/lib/dispatcher/client < callWithRetries main/gateway/proxy-inference', 2]]);
+    expect([...stages.get('handler')!]).toEqual([['AbortController node:internal/abort_controller < proxyInference$2 main/gateway/proxy-inference < runRoute node_modules/fastify/lib/route', 1]]);
+    expect(stages.has('other')).toBe(false); // the idle sample is not listed
   });
 });
