@@ -7,6 +7,8 @@ export interface BenchOptions {
   startupSamples: number;
   /** Run the gateway under --cpu-prof and print where its time goes. */
   profile: boolean;
+  /** The per-stage CPU breakdown: a profiled pass per scenario after the measured rounds (on by default). */
+  stages: boolean;
   /** Run the slow standalone measurements (the 1,000,000-row usage summary); off with --quick. */
   slow: boolean;
   help: boolean;
@@ -21,6 +23,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --no-slow      skip the slow measurements in a full run
   --profile      run the floor proxy and every gateway scenario under node --cpu-prof and
                  summarise where each spends its CPU (written to .bench/profile.md)
+  --no-stages    skip the per-stage CPU breakdown (a profiled pass per scenario after the
+                 measured rounds, about 5 s per scenario; its table ends the report)
+  --stages       run the breakdown (the default)
   -h, --help     show this help
 
 Loads the mock upstream directly, a minimal floor proxy, and the gateway three ways: master
@@ -29,13 +34,15 @@ group. Writes the table to .bench/latest.md as well as to the terminal.
 `;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | { error: string } {
-  const options: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, slow: true, help: false };
+  const options: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, stages: true, slow: true, help: false };
   // --slow/--no-slow win over --quick wherever they stand.
   let slow: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') options.help = true;
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--stages') options.stages = true;
+    else if (arg === '--no-stages') options.stages = false;
     else if (arg === '--slow') slow = true;
     else if (arg === '--no-slow') slow = false;
     else if (arg === '--quick') {

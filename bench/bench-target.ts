@@ -23,12 +23,15 @@ export interface BenchContext {
   workDir: string;
   /** When set, process targets run under `node --cpu-prof`, each writing to a subfolder. */
   profileDir: string | undefined;
+  /** With profileDir: V8's sampling interval in µs (its default, 1,000, when absent). */
+  profileIntervalUs?: number;
 }
 
 /** Node flags that profile a target's process into profileDir/<slug of its name>. */
 export function profileFlags(context: BenchContext, name: string): string[] {
   if (!context.profileDir) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${join(context.profileDir, slugOf(name))}`];
+  const interval = context.profileIntervalUs === undefined ? [] : [`--cpu-prof-interval=${context.profileIntervalUs}`];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(context.profileDir, slugOf(name))}`, ...interval];
 }
 
 export function slugOf(name: string): string {

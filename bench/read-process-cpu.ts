@@ -2,16 +2,47 @@
 // so the bench can report CPU per request: far steadier than requests per second on a small,
 // shared machine. Returns undefined elsewhere or when the process is gone. Several processes
 // serving one target (replicas) are summed.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second for /proc times; 100 on every mainstream Linux build. */
 const TICKS_PER_SECOND = 100;
 
 export function readProcessCpuMs(pid: number): number | undefined {
   if (process.platform !== 'linux') return undefined;
+  return readStatCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * The CPU time of a process's live threads named `threadName` (their /proc comm), summed; 0 when
+ * none has that name. E.g. V8's profiler thread, "v8:ProfEvntProc", which spins between samples
+ * and would otherwise count as the profiled program's work.
+ */
+export function readThreadsCpuMs(pid: number, threadName: string): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let total = 0;
+  for (const tid of tids) {
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (comm !== threadName) continue;
+    total += readStatCpuMs(`/proc/${pid}/task/${tid}/stat`) ?? 0;
+  }
+  return total;
+}
+
+function readStatCpuMs(path: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

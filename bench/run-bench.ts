@@ -23,11 +23,13 @@ import { machineInfo } from './machine-info.js';
 import { measureStartup } from './measure-startup.js';
 import { readProcessMemory } from './read-process-memory.js';
 import { sourceRevision } from './source-revision.js';
+import { renderStageTable } from './render-stage-table.js';
+import { runStagePass, STAGE_PROFILE_INTERVAL_US, type StagePassResult } from './stage-pass.js';
 import { format, renderReport } from './render-report.js';
 import { runRounds, type ActiveTarget, type LoadShape } from './run-rounds.js';
 import { skippedRows, standaloneRows, type StandaloneMeasurement } from './standalone-measurement.js';
 import { summarizeCpuProfile, type CpuProfile } from './summarize-cpu-profile.js';
-import { requestsSent, type TargetMeasurements } from './target-measurements.js';
+import { medianOf, requestsSent, type TargetMeasurements } from './target-measurements.js';
 import { usageSummaryMeasurement } from './usage-summary-measurement.js';
 import { verifyDeploymentSpread } from './verify-deployment-spread.js';
 import { verifyEveryReplica } from './verify-target.js';
@@ -118,7 +120,14 @@ const LOAD_SHAPES: readonly LoadShape[] = [
 ];
 
 const LOAD_RUN_DEADLINE_MS = 20_000;
-const WHOLE_RUN_DEADLINE_MS = 8 * 60_000;
+/**
+ * Requests in each scenario's profiled pass (at most the c=16 shape's count): ~5,000 samples at
+ * 200 µs for the plain gateway, enough for a stage of 1 % to show, and the whole pass about a
+ * minute on a quiet 2-core machine.
+ */
+const STAGE_PASS_MAX_REQUESTS = 3_000;
+// 8 minutes of load and measurements, plus up to 2 for the per-stage profiled pass.
+const WHOLE_RUN_DEADLINE_MS = 10 * 60_000;
 const READY = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -236,6 +245,25 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
   for (const target of active) await target.running.stop();
 
+  // After the measured rounds and on fresh processes: profiling slows a process, so no measured
+  // number above comes from a profiled one.
+  let stages: StagePassResult[] = [];
+  if (options.stages) {
+    const c16 = shapes.find((shape) => shape.id === 'c16')!;
+    const count = Math.min(c16.count, STAGE_PASS_MAX_REQUESTS);
+    const started = Date.now();
+    // A failed breakdown costs the breakdown, not the measured report above it.
+    try {
+      stages = await runStagePass({
+        context, targets: BENCH_TARGETS, count, warmUpCount: Math.ceil(count / 4), concurrency: c16.concurrency,
+        deadlineMs: LOAD_RUN_DEADLINE_MS, profileRoot: join(repoRoot, '.bench', 'stage-profiles'), workRoot: join(workDir, 'stage-pass'), progress,
+      });
+      progress(`stage profiles took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    } catch (error) {
+      warnings.push(`per-stage CPU breakdown: not made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   const extraRows = [];
   for (const measurement of STANDALONE_MEASUREMENTS) {
     if (measurement.slow && !options.slow) {
@@ -275,7 +303,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     targets,
     notes,
     warnings,
-  });
+  }) + (stages.length > 0 ? `\n${renderStageTable(stages, STAGE_PROFILE_INTERVAL_US, measuredCpu(targets))}` : '');
   const outDir = join(repoRoot, '.bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.md'), report);
@@ -283,6 +311,11 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   if (profileDir) printProfiles(profileDir, outDir);
   // Failed requests make the numbers meaningless; a busy machine only makes them noisy.
   return requestsFailed ? 1 : 0;
+}
+
+/** Each target's median CPU per request at c=16 in the measured rounds. */
+function measuredCpu(targets: readonly TargetMeasurements[]): Map<string, number> {
+  return new Map(targets.map((t) => [t.name, medianOf(t, 'c16', (s) => s.cpuUsPerRequest)]));
 }
 
 /** One summary per profiled process (profileDir/<target slug>/*.cpuprofile), printed and written. */

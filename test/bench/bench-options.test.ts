@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BENCH_USAGE, parseBenchOptions, type BenchOptions } from '../../bench/bench-options.js';
 
-const FULL: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, slow: true, help: false };
+const FULL: BenchOptions = { rounds: 5, scale: 1, startupSamples: 5, profile: false, stages: true, slow: true, help: false };
 const QUICK: BenchOptions = { ...FULL, rounds: 3, scale: 0.25, startupSamples: 3, slow: false };
 
 describe('bench-options', () => {
@@ -16,6 +16,9 @@ describe('bench-options', () => {
     ['--rounds=N', ['--rounds=1'], { ...FULL, rounds: 1 }],
     ['--rounds after --quick overrides its 3', ['--quick', '--rounds', '10'], { ...QUICK, rounds: 10 }],
     ['--profile', ['--profile'], { ...FULL, profile: true }],
+    ['--no-stages', ['--no-stages'], { ...FULL, stages: false }],
+    ['--stages after --no-stages', ['--no-stages', '--stages'], { ...FULL, stages: true }],
+    ['--quick keeps the stage breakdown', ['--quick'], { ...FULL, scale: 0.25, rounds: 3, startupSamples: 3, slow: false }],
     ['-h', ['-h'], { ...FULL, help: true }],
     ['--help', ['--help'], { ...FULL, help: true }],
   ])('%s', (_name, argv, expected) => {
@@ -34,7 +37,7 @@ describe('bench-options', () => {
     expect(parseBenchOptions(argv)).toEqual({ error });
   });
 
-  it.each(['--rounds', '--quick', '--slow', '--no-slow', '--profile', '--help'])('documents %s in the usage text', (flag) => {
+  it.each(['--rounds', '--quick', '--slow', '--no-slow', '--profile', '--no-stages', '--stages', '--help'])('documents %s in the usage text', (flag) => {
     expect(BENCH_USAGE).toContain(flag);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readProcessCpuMs, readProcessesCpuMs } from '../../bench/read-process-cpu.js';
+import { readFileSync } from 'node:fs';
+import { readProcessCpuMs, readProcessesCpuMs, readThreadsCpuMs } from '../../bench/read-process-cpu.js';
 
 describe('read-process-cpu', () => {
   const fake = (table: Record<number, number | undefined>) => (pid: number) => table[pid];
@@ -29,5 +30,14 @@ describe('read-process-cpu', () => {
     // Ticks are 10 ms: the second read may be a tick or two later than the first.
     expect(both! / 2).toBeLessThanOrEqual(one!);
     expect(both! / 2).toBeGreaterThan(one! - 50);
+  });
+
+  it.runIf(process.platform === 'linux')('reads the CPU time of the threads with a given name, 0 when none has it (real /proc)', () => {
+    const busyUntil = performance.now() + 30;
+    while (performance.now() < busyUntil);
+    const mainName = readFileSync(`/proc/${process.pid}/task/${process.pid}/comm`, 'utf8').trim();
+    expect(readThreadsCpuMs(process.pid, mainName)).toBeGreaterThan(0);
+    expect(readThreadsCpuMs(process.pid, 'no-such-thread')).toBe(0);
+    expect(readThreadsCpuMs(2 ** 22 + 12_345, mainName)).toBeUndefined();
   });
 });
