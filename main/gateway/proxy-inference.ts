@@ -64,6 +64,12 @@ interface Attempt {
 export interface ClientFormat {
   /** The OpenAI-format body to route (e.g. translated from an Anthropic request). */
   body: unknown;
+  /**
+   * The JSON text `body` was parsed from, when `body` is the client's own request unchanged: an
+   * adapter may forward these bytes instead of serialising `body` again. Absent for a body built
+   * by a translation (never set it then: the upstream would get the untranslated request).
+   */
+  bodyText?: string;
   encoder(includeUsage: boolean): ClientStreamEncoder;
   renderJson(parsed: ParsedResponse): string;
   /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
@@ -102,7 +108,8 @@ export interface NativeFormat {
   renderJson?(text: string): string;
 }
 
-const OPENAI_FORMAT: Omit<ClientFormat, 'body'> = {
+const OPENAI_FORMAT: ClientFormat = {
+  body: undefined,
   encoder: createOpenAISseEncoder,
   renderJson: (parsed) => parsed.raw ?? JSON.stringify(parsed.body),
 };
@@ -112,15 +119,19 @@ export async function proxyInference(
   endpoint: EndpointKind,
   request: FastifyRequest,
   reply: FastifyReply,
-  format: ClientFormat = { ...OPENAI_FORMAT, body: request.body },
+  // Absent on the OpenAI routes: the client's body as parsed, in OpenAI's format (no per-request
+  // object for it, and its JSON text may be forwarded as it came).
+  clientFormat?: ClientFormat,
 ): Promise<void> {
+  const format = clientFormat ?? OPENAI_FORMAT;
   const startedMono = deps.monotonic();
   // Time already spent in hooks and body parsing before this handler ran: part of our overhead.
   const beforeHandlerMs = reply.elapsedTime;
   const startedAt = deps.now();
   const requestId = request.id;
   const principal = principalOf(request);
-  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, format.body);
+  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, clientFormat ? clientFormat.body : request.body);
+  const bodyText = (clientFormat ? clientFormat.bodyText : request.bodyText) ?? undefined;
 
   const router = deps.router();
   const settings = deps.settings();
@@ -178,7 +189,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor,
+      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor, bodyText,
       principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
@@ -314,6 +325,8 @@ interface RetryInput extends AttemptScope {
   requestId: string;
   native: NativeFormat | undefined;
   bodyFor: ClientFormat['bodyFor'];
+  /** The client's JSON text of `body` (ClientFormat.bodyText), when it may be forwarded as bytes. */
+  bodyText: string | undefined;
   onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
 }
 
@@ -409,7 +422,9 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   try {
     call = native
       ? native.buildRequest(target, input.stream)
-      : adapter.buildRequest(input.endpoint, input.bodyFor ? input.bodyFor(deployment, input.body) : input.body, target, input.stream);
+      : input.bodyFor
+        ? adapter.buildRequest(input.endpoint, input.bodyFor(deployment, input.body), target, input.stream)
+        : adapter.buildRequest(input.endpoint, input.body, target, input.stream, input.bodyText);
   } catch (error) {
     throw unpreparableRequest(error, deployment);
   }

@@ -20,10 +20,22 @@ export interface JsonBodyParserOptions {
   maxDepth?: number | undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The JSON text `body` was parsed from (decoded, decompressed), or null without a JSON body.
+     * Kept so a body that needs no change can go upstream as the client's bytes (issue 18).
+     */
+    bodyText: string | null;
+  }
+}
+
 export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyParserOptions = {}): void {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const tooDeep = `The request body nests JSON deeper than ${maxDepth} levels`;
   app.removeAllContentTypeParsers();
+  // Declared up front (not set ad hoc) so every request object keeps one shape.
+  app.decorateRequest('bodyText', null);
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -37,6 +49,7 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
     if (exceedsJsonDepth(text, maxDepth)) return done(new GatewayError('invalid_json', tooDeep), undefined);
     jsonParser(request, text, (error, value) => {
       if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
+      request.bodyText = text;
       done(null, value);
     });
   });
