@@ -160,17 +160,33 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       })
     : noKeepAlive;
   let pending = '';
+  // Until something has been written, the first rendered frame goes out on its own, before the
+  // rest of its read is parsed: an upstream that answers fast sends the whole stream in one read,
+  // and the client's first token waited for all of it (issue 18 item 6). One extra write per stream.
+  let wroteFirst = head !== '';
+  let mustDrain = false;
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
       for (const event of decoder.push(buffer)) {
         if (sawDone) break;
         if (encoder.event) pending += encoder.event(event);
         pending += render(translator.push(event));
+        if (!wroteFirst && pending) {
+          wroteFirst = true;
+          const text = pending;
+          pending = '';
+          // A full buffer is waited for below, once this read's frames are written (S25).
+          if (!res.write(text)) mustDrain = true;
+        }
       }
       if (pending) {
         const text = pending;
         pending = '';
-        if (!res.write(text)) await drained(res, signal);
+        if (!res.write(text)) mustDrain = true;
+      }
+      if (mustDrain) {
+        mustDrain = false;
+        await drained(res, signal);
       }
       if (sawDone) break;
     }

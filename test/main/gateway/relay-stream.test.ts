@@ -1,0 +1,89 @@
+// relayStream's writes, seen from the client's socket: the first frame goes out before the rest
+// of its upstream read is parsed (issue 18 item 6: the first token no longer waits for the whole
+// read), every later read is still one write, and a full socket buffer still pauses the upstream.
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { createOpenAISseEncoder, relayStream } from '../../../main/gateway/relay-stream.js';
+import { createOpenAICompatibleAdapter } from '../../../main/providers/openai-compatible-adapter.js';
+import type { UpstreamResponse } from '../../../main/providers/upstream-client.js';
+import { testTarget } from '../providers/test-deployment.js';
+import { sseFrame, SSE_DONE_FRAME } from '../../support/sse-frames.js';
+
+const chunk = (content: string, finish: string | null = null) =>
+  sseFrame({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+
+/** A reply whose socket records each write; `full` makes writes report a full buffer. */
+function fakeReply(full = false) {
+  const writes: string[] = [];
+  let drainWaits = 0;
+  const listeners = new Map<string, () => void>();
+  const raw = {
+    writableEnded: false,
+    destroyed: false,
+    writeHead() {},
+    flushHeaders() {},
+    write(text: string) {
+      writes.push(text);
+      return !full;
+    },
+    end(text: string) {
+      writes.push(text);
+      raw.writableEnded = true;
+    },
+    once(event: string, listener: () => void) {
+      listeners.set(event, listener);
+      // The client reads at once: every wait for 'drain' ends on the next tick.
+      if (event === 'drain') {
+        drainWaits++;
+        setImmediate(listener);
+      }
+      return raw;
+    },
+    removeListener(event: string) {
+      listeners.delete(event);
+      return raw;
+    },
+  };
+  const reply = { raw, getHeaders: () => ({}), hijack() {} } as unknown as FastifyReply;
+  return { reply, writes, drainWaits: () => drainWaits };
+}
+
+function relay(reply: FastifyReply, reads: string[]) {
+  const adapter = createOpenAICompatibleAdapter();
+  return relayStream({
+    reply, headers: {}, reader: adapter, endpoint: 'chat', target: testTarget(), requestId: 'r1',
+    body: Readable.from(reads.map((r) => Buffer.from(r))) as unknown as UpstreamResponse['body'],
+    encoder: createOpenAISseEncoder(false), signal: new AbortController().signal, onFirstContent() {},
+  });
+}
+
+describe('relayStream', () => {
+  it('writes the first frame on its own, then each later read in one write', async () => {
+    const { reply, writes } = fakeReply();
+    const first = chunk('Hel') + chunk('lo') + chunk('!');
+    const second = chunk(' there') + chunk('', 'stop');
+    const result = await relay(reply, [first, second, SSE_DONE_FRAME]);
+    expect(result.error).toBeUndefined();
+    expect(result.outputChars).toBe('Hello! there'.length);
+    expect(writes).toEqual([chunk('Hel'), chunk('lo') + chunk('!'), second, SSE_DONE_FRAME]);
+  });
+
+  it('still waits for the client to drain a full buffer before reading on', async () => {
+    const { reply, writes, drainWaits } = fakeReply(true);
+    const result = await relay(reply, [chunk('a'), chunk('b', 'stop'), SSE_DONE_FRAME]);
+    expect(result.error).toBeUndefined();
+    // After the first frame's read and after the second's; [DONE] ends the stream with end().
+    expect(drainWaits()).toBe(2);
+    expect(writes).toEqual([chunk('a'), chunk('b', 'stop'), SSE_DONE_FRAME]);
+  });
+
+  it('writes the frames before a bad event ahead of the error event', async () => {
+    const { reply, writes } = fakeReply();
+    const result = await relay(reply, [chunk('a') + chunk('b') + 'data: not json\n\n']);
+    expect(result.error?.code).toBe('upstream_bad_response');
+    expect(writes[0]).toBe(chunk('a'));
+    expect(writes[1]!.startsWith(chunk('b') + 'data: {"error"')).toBe(true);
+    expect(writes[1]!.endsWith(SSE_DONE_FRAME)).toBe(true);
+  });
+});
