@@ -3,11 +3,12 @@
 // within a total deadline), relay (stream or JSON), and report exactly one FinishedRequest to
 // the meter on every path. Errors before the first byte are JSON with a real status; after it,
 // an SSE error event followed by [DONE]. Never buffers a stream, never retries after output.
+import { isUtf8 } from 'node:buffer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
-import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
+import { MAX_RESPONSE_BYTES, readCappedBytes, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
 import { intervalKeepAlive } from './interval-keep-alive.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -237,13 +238,14 @@ export async function proxyInference(
         }
         return;
       }
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readCappedBody(attempt.response.body, MAX_RESPONSE_BYTES, () =>
+        bytes = await readCappedBytes(attempt.response.body, MAX_RESPONSE_BYTES, () =>
           new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
       } catch (error) {
         throw toGatewayError(error, attempt.deployment, abort.signal, 'body');
       }
+      const text = bytes.toString('utf8');
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -262,7 +264,10 @@ export async function proxyInference(
       // A native answer goes back byte for byte; it was parsed above only for its usage and errors.
       const sent = attempt.native ? (attempt.native.renderJson?.(text) ?? text) : format.renderJson(parsed);
       if (logBodies) responseText = preCapBodyText(sent);
-      reply.headers(headers).type('application/json').send(sent);
+      // Unchanged (the same string back), the upstream's own bytes go out: no second UTF-8 encoding
+      // and no copy of the answer. Only valid UTF-8, though: what decoding replaced (U+FFFD) is what
+      // the client gets, never the invalid bytes themselves.
+      reply.headers(headers).type('application/json').send(sent === text && isUtf8(bytes) ? bytes : sent);
     } finally {
       endInFlight();
     }

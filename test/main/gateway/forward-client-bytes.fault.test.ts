@@ -72,4 +72,27 @@ describe('forwarding the client\'s bytes', () => {
     expect(answer.json().error.param).toBe('api_base');
     expect(upstream.requests).toHaveLength(0);
   });
+
+  it('relays a non-stream answer as the upstream\'s bytes, whitespace and escapes included', async () => {
+    const { gateway, upstream } = await start();
+    const answer = '{ "id":"chatcmpl-1", "object":"chat.completion", "model":"upstream-name",\n "choices":[{"index":0,"message":{"role":"assistant","content":"caf\u00e9"},"finish_reason":"stop"}], "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5} }';
+    upstream.script({ kind: 'raw', handler: (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer) });
+    const reply = await post(gateway, '{"model":"public-name","messages":[{"role":"user","content":"hi"}]}');
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toBe(answer);
+    expect(reply.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('never relays invalid UTF-8 from the upstream: the client gets what decoding made of it', async () => {
+    const { gateway, upstream } = await start();
+    const before = Buffer.from('{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"a');
+    const after = Buffer.from('b"},"finish_reason":"stop"}]}');
+    // A 4-byte sequence cut short: three bytes that decode to one U+FFFD (three bytes too).
+    const raw = Buffer.concat([before, Buffer.from([0xf0, 0x90, 0x80]), after]);
+    upstream.script({ kind: 'raw', handler: (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(raw) });
+    const reply = await post(gateway, '{"model":"public-name","messages":[{"role":"user","content":"hi"}]}');
+    expect(reply.statusCode).toBe(200);
+    expect(reply.rawPayload.equals(raw)).toBe(false);
+    expect(reply.json().choices[0].message.content).toBe('a\ufffdb');
+  });
 });
