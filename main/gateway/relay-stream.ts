@@ -100,9 +100,14 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     'x-accel-buffering': 'no',
     ...input.headers,
   });
-  // Send the head now, not with the first chunk: the upstream has answered, so the client should
-  // know its stream is open (and may give up on it) even while the first token is slow to come.
-  res.flushHeaders();
+  // The upstream has answered, so the client should know its stream is open (and may give up on
+  // it) even while the first token is slow to come: the head goes out on its own right after this
+  // turn of the event loop. When the first read is already here (a fast upstream) the head goes
+  // out with the first frame instead, in one socket write rather than two (issue 18 item 6).
+  let headFlush: NodeJS.Immediate | undefined = setImmediate(() => {
+    headFlush = undefined;
+    if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+  });
   const decoder = createStreamDecoder(reader.streamFraming, input.caps);
   const translator = reader.createStreamTranslator(endpoint, target, requestId);
   let usage: TokenUsage | undefined;
@@ -150,7 +155,11 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // the same read fails, these still go out ahead of the error event: the client must see every
   // chunk the upstream produced before it broke (and outputChars already counts them).
   const head = encoder.start();
-  if (head) res.write(head);
+  if (head) {
+    clearImmediate(headFlush);
+    headFlush = undefined;
+    res.write(head);
+  }
   // A tick runs between two upstream reads, never inside one: what a read rendered is written
   // before the next await, so a keep-alive event never lands in the middle of other frames.
   const keepAlive = encoder.keepAlive;
@@ -173,6 +182,10 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
         pending += render(translator.push(event));
         if (!wroteFirst && pending) {
           wroteFirst = true;
+          if (headFlush !== undefined) {
+            clearImmediate(headFlush);
+            headFlush = undefined;
+          }
           const text = pending;
           pending = '';
           // A full buffer is waited for below, once this read's frames are written (S25).
@@ -212,6 +225,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     }
     return { usage, outputChars, error: gatewayError };
   } finally {
+    if (headFlush !== undefined) clearImmediate(headFlush);
     stopKeepAlive();
   }
 }

@@ -22,7 +22,10 @@ function fakeReply(full = false) {
     writableEnded: false,
     destroyed: false,
     writeHead() {},
-    flushHeaders() {},
+    // Marks where the head went out on its own (otherwise it goes with the first write).
+    flushHeaders() {
+      writes.push('<head>');
+    },
     write(text: string) {
       writes.push(text);
       return !full;
@@ -49,11 +52,15 @@ function fakeReply(full = false) {
   return { reply, writes, drainWaits: () => drainWaits };
 }
 
-function relay(reply: FastifyReply, reads: string[]) {
+function relay(reply: FastifyReply, reads: string[], firstReadAfterMs = 0) {
   const adapter = createOpenAICompatibleAdapter();
+  async function* upstream() {
+    if (firstReadAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, firstReadAfterMs));
+    for (const read of reads) yield Buffer.from(read);
+  }
   return relayStream({
     reply, headers: {}, reader: adapter, endpoint: 'chat', target: testTarget(), requestId: 'r1',
-    body: Readable.from(reads.map((r) => Buffer.from(r))) as unknown as UpstreamResponse['body'],
+    body: Readable.from(upstream()) as unknown as UpstreamResponse['body'],
     encoder: createOpenAISseEncoder(false), signal: new AbortController().signal, onFirstContent() {},
   });
 }
@@ -67,6 +74,13 @@ describe('relayStream', () => {
     expect(result.error).toBeUndefined();
     expect(result.outputChars).toBe('Hello! there'.length);
     expect(writes).toEqual([chunk('Hel'), chunk('lo') + chunk('!'), second, SSE_DONE_FRAME]);
+  });
+
+  it('sends the head on its own at once when the first token is slow to come', async () => {
+    const { reply, writes } = fakeReply();
+    const result = await relay(reply, [chunk('a', 'stop'), SSE_DONE_FRAME], 30);
+    expect(result.error).toBeUndefined();
+    expect(writes).toEqual(['<head>', chunk('a', 'stop'), SSE_DONE_FRAME]);
   });
 
   it('still waits for the client to drain a full buffer before reading on', async () => {
