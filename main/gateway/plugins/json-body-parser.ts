@@ -24,7 +24,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /**
      * The JSON text `body` was parsed from (decoded, decompressed), or null without a JSON body.
-     * Kept so a body that needs no change can go upstream as the client's bytes (issue 18).
+     * Kept so a body that needs no change can go upstream as the client's bytes (issue 18). It is
+     * what the client sent, not what `body` became: a hook that changes `body` (the management
+     * zone's scopes do) makes it stale, so only the inference routes, whose body no hook touches,
+     * forward it.
      */
     bodyText: string | null;
   }
