@@ -176,6 +176,8 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   let mustDrain = false;
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
+      // Bytes after [DONE]: stop reading them (leaving the loop destroys the body).
+      if (sawDone) break;
       for (const event of decoder.push(buffer)) {
         if (sawDone) break;
         if (encoder.event) pending += encoder.event(event);
@@ -201,7 +203,11 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
         mustDrain = false;
         await drained(res, signal);
       }
-      if (sawDone) break;
+      // Leaving the loop early destroys the body: Node builds an AbortError and undici a
+      // RequestAbortedError, stacks and all (~3 % of a streaming gateway's CPU), and the upstream
+      // connection may go with them. When the upstream's end came with [DONE] (the usual case),
+      // the next turn ends the loop at once instead, without waiting for anything.
+      if (sawDone && !endedAlready(body)) break;
     }
     if (!sawDone) {
       for (const event of decoder.end()) {
@@ -231,6 +237,16 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
 }
 
 const noKeepAlive = (): void => undefined;
+
+/**
+ * The upstream body has received its end and holds nothing unread: iterating on finishes at once.
+ * Reads Node's readable state (no public flag says "ended but 'end' not yet emitted"); anything
+ * else answers false, which only costs the early exit above.
+ */
+function endedAlready(body: UpstreamResponse['body']): boolean {
+  const state = (body as unknown as { _readableState?: { ended?: unknown; length?: unknown } })._readableState;
+  return state !== undefined && state.ended === true && state.length === 0;
+}
 
 function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

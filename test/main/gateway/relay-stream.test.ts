@@ -52,6 +52,15 @@ function fakeReply(full = false) {
   return { reply, writes, drainWaits: () => drainWaits };
 }
 
+function relayBody(reply: FastifyReply, body: Readable) {
+  const adapter = createOpenAICompatibleAdapter();
+  return relayStream({
+    reply, headers: {}, reader: adapter, endpoint: 'chat', target: testTarget(), requestId: 'r1',
+    body: body as unknown as UpstreamResponse['body'],
+    encoder: createOpenAISseEncoder(false), signal: new AbortController().signal, onFirstContent() {},
+  });
+}
+
 function relay(reply: FastifyReply, reads: string[], firstReadAfterMs = 0) {
   const adapter = createOpenAICompatibleAdapter();
   async function* upstream() {
@@ -99,5 +108,38 @@ describe('relayStream', () => {
     expect(writes[0]).toBe(chunk('a'));
     expect(writes[1]!.startsWith(chunk('b') + 'data: {"error"')).toBe(true);
     expect(writes[1]!.endsWith(SSE_DONE_FRAME)).toBe(true);
+  });
+
+  it('reads an upstream whose end came with [DONE] to its end instead of destroying it (no abort errors)', async () => {
+    const { reply, writes } = fakeReply();
+    const body = new Readable({ read() {} });
+    body.push(chunk('a', 'stop') + SSE_DONE_FRAME);
+    body.push(null);
+    const result = await relayBody(reply, body);
+    expect(result.error).toBeUndefined();
+    expect(writes.join('')).toBe(chunk('a', 'stop') + SSE_DONE_FRAME);
+    expect(body.readableEnded).toBe(true);
+    expect(body.errored).toBeNull();
+  });
+
+  it('stops reading an upstream that stays open after [DONE]', async () => {
+    const { reply, writes } = fakeReply();
+    const body = new Readable({ read() {} });
+    body.push(chunk('a', 'stop') + SSE_DONE_FRAME);
+    const result = await relayBody(reply, body);
+    expect(result.error).toBeUndefined();
+    expect(writes.join('')).toBe(chunk('a', 'stop') + SSE_DONE_FRAME);
+    expect(body.destroyed).toBe(true);
+  });
+
+  it('never relays what an upstream sends after [DONE]', async () => {
+    const { reply, writes } = fakeReply();
+    const body = new Readable({ read() {} });
+    body.push(chunk('a', 'stop') + SSE_DONE_FRAME);
+    body.push(chunk('after'));
+    body.push(null);
+    const result = await relayBody(reply, body);
+    expect(result.error).toBeUndefined();
+    expect(writes.join('')).toBe(chunk('a', 'stop') + SSE_DONE_FRAME);
   });
 });
