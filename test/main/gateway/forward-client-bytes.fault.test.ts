@@ -5,19 +5,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockUpstream, type MockUpstream } from '../../support/mock-upstream.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
+import { FORWARDABLE_MAX_DEPTH } from '../../../main/gateway/plugins/json-body-parser.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const thing of open.splice(0).reverse()) await thing.close();
 });
 
-async function start(): Promise<{ gateway: TestGateway; upstream: MockUpstream }> {
+async function start(options: { maxJsonDepth?: number } = {}): Promise<{ gateway: TestGateway; upstream: MockUpstream }> {
   const upstream = await createMockUpstream({ defaultBehaviour: { kind: 'ok' } });
   open.push(upstream);
   const gateway = await startTestGateway(`model_list:
   - model_name: public-name
     litellm_params: { model: openai/upstream-name, api_base: "${upstream.url}/v1", api_key: sk-upstream-test-key }
-`);
+`, options);
   open.push(gateway);
   return { gateway, upstream };
 }
@@ -54,6 +55,13 @@ describe('forwarding the client\'s bytes', () => {
     const answer = await post(gateway, '{"model":"public-name","max_tokens":1000000,"messages":[{"role":"user","content":"hi"}],"max_tokens":1}');
     expect(answer.statusCode).toBe(200);
     expect(upstream.requests[0]!.body).toBe('{"model":"upstream-name","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}');
+  });
+
+  it('serialises the parsed body when the operator raised the nesting limit past what is surely serialisable (S40)', async () => {
+    const { gateway, upstream } = await start({ maxJsonDepth: FORWARDABLE_MAX_DEPTH + 1 });
+    const answer = await post(gateway, '{ "model": "public-name", "messages": [ {"role":"user","content":"hi"} ] }');
+    expect(answer.statusCode).toBe(200);
+    expect(upstream.requests[0]!.body).toBe('{"model":"upstream-name","messages":[{"role":"user","content":"hi"}]}');
   });
 
   it('serialises a stream body, which gets stream_options.include_usage injected', async () => {
