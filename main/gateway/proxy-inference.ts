@@ -3,11 +3,12 @@
 // within a total deadline), relay (stream or JSON), and report exactly one FinishedRequest to
 // the meter on every path. Errors before the first byte are JSON with a real status; after it,
 // an SSE error event followed by [DONE]. Never buffers a stream, never retries after output.
+import { isUtf8 } from 'node:buffer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
-import { MAX_RESPONSE_BYTES, readCappedBody, readUpstreamError } from '../providers/read-upstream-body.js';
+import { MAX_RESPONSE_BYTES, readCappedBytes, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
 import { intervalKeepAlive } from './interval-keep-alive.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
@@ -64,6 +65,12 @@ interface Attempt {
 export interface ClientFormat {
   /** The OpenAI-format body to route (e.g. translated from an Anthropic request). */
   body: unknown;
+  /**
+   * The JSON text `body` was parsed from, when `body` is the client's own request unchanged: an
+   * adapter may forward these bytes instead of serialising `body` again. Absent for a body built
+   * by a translation (never set it then: the upstream would get the untranslated request).
+   */
+  bodyText?: string;
   encoder(includeUsage: boolean): ClientStreamEncoder;
   renderJson(parsed: ParsedResponse): string;
   /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
@@ -102,7 +109,8 @@ export interface NativeFormat {
   renderJson?(text: string): string;
 }
 
-const OPENAI_FORMAT: Omit<ClientFormat, 'body'> = {
+const OPENAI_FORMAT: ClientFormat = {
+  body: undefined,
   encoder: createOpenAISseEncoder,
   renderJson: (parsed) => parsed.raw ?? JSON.stringify(parsed.body),
 };
@@ -112,15 +120,19 @@ export async function proxyInference(
   endpoint: EndpointKind,
   request: FastifyRequest,
   reply: FastifyReply,
-  format: ClientFormat = { ...OPENAI_FORMAT, body: request.body },
+  // Absent on the OpenAI routes: the client's body as parsed, in OpenAI's format (no per-request
+  // object for it, and its JSON text may be forwarded as it came).
+  clientFormat?: ClientFormat,
 ): Promise<void> {
+  const format = clientFormat ?? OPENAI_FORMAT;
   const startedMono = deps.monotonic();
   // Time already spent in hooks and body parsing before this handler ran: part of our overhead.
   const beforeHandlerMs = reply.elapsedTime;
   const startedAt = deps.now();
   const requestId = request.id;
   const principal = principalOf(request);
-  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, format.body);
+  const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, clientFormat ? clientFormat.body : request.body);
+  const bodyText = (clientFormat ? clientFormat.bodyText : request.bodyText) ?? undefined;
 
   const router = deps.router();
   const settings = deps.settings();
@@ -178,7 +190,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor,
+      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor, bodyText,
       principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
@@ -226,13 +238,14 @@ export async function proxyInference(
         }
         return;
       }
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readCappedBody(attempt.response.body, MAX_RESPONSE_BYTES, () =>
+        bytes = await readCappedBytes(attempt.response.body, MAX_RESPONSE_BYTES, () =>
           new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
       } catch (error) {
         throw toGatewayError(error, attempt.deployment, abort.signal, 'body');
       }
+      const text = bytes.toString('utf8');
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -251,7 +264,10 @@ export async function proxyInference(
       // A native answer goes back byte for byte; it was parsed above only for its usage and errors.
       const sent = attempt.native ? (attempt.native.renderJson?.(text) ?? text) : format.renderJson(parsed);
       if (logBodies) responseText = preCapBodyText(sent);
-      reply.headers(headers).type('application/json').send(sent);
+      // Unchanged (the same string back), the upstream's own bytes go out: no second UTF-8 encoding
+      // and no copy of the answer. Only valid UTF-8, though: what decoding replaced (U+FFFD) is what
+      // the client gets, never the invalid bytes themselves.
+      reply.headers(headers).type('application/json').send(sent === text && isUtf8(bytes) ? bytes : sent);
     } finally {
       endInFlight();
     }
@@ -314,6 +330,8 @@ interface RetryInput extends AttemptScope {
   requestId: string;
   native: NativeFormat | undefined;
   bodyFor: ClientFormat['bodyFor'];
+  /** The client's JSON text of `body` (ClientFormat.bodyText), when it may be forwarded as bytes. */
+  bodyText: string | undefined;
   onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
 }
 
@@ -409,7 +427,9 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   try {
     call = native
       ? native.buildRequest(target, input.stream)
-      : adapter.buildRequest(input.endpoint, input.bodyFor ? input.bodyFor(deployment, input.body) : input.body, target, input.stream);
+      : input.bodyFor
+        ? adapter.buildRequest(input.endpoint, input.bodyFor(deployment, input.body), target, input.stream)
+        : adapter.buildRequest(input.endpoint, input.body, target, input.stream, input.bodyText);
   } catch (error) {
     throw unpreparableRequest(error, deployment);
   }

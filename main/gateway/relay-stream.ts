@@ -100,9 +100,14 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     'x-accel-buffering': 'no',
     ...input.headers,
   });
-  // Send the head now, not with the first chunk: the upstream has answered, so the client should
-  // know its stream is open (and may give up on it) even while the first token is slow to come.
-  res.flushHeaders();
+  // The upstream has answered, so the client should know its stream is open (and may give up on
+  // it) even while the first token is slow to come: the head goes out on its own right after this
+  // turn of the event loop. When the first read is already here (a fast upstream) the head goes
+  // out with the first frame instead, in one socket write rather than two (issue 18 item 6).
+  let headFlush: NodeJS.Immediate | undefined = setImmediate(() => {
+    headFlush = undefined;
+    if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+  });
   const decoder = createStreamDecoder(reader.streamFraming, input.caps);
   const translator = reader.createStreamTranslator(endpoint, target, requestId);
   let usage: TokenUsage | undefined;
@@ -150,7 +155,11 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // the same read fails, these still go out ahead of the error event: the client must see every
   // chunk the upstream produced before it broke (and outputChars already counts them).
   const head = encoder.start();
-  if (head) res.write(head);
+  if (head) {
+    clearImmediate(headFlush);
+    headFlush = undefined;
+    res.write(head);
+  }
   // A tick runs between two upstream reads, never inside one: what a read rendered is written
   // before the next await, so a keep-alive event never lands in the middle of other frames.
   const keepAlive = encoder.keepAlive;
@@ -160,19 +169,45 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       })
     : noKeepAlive;
   let pending = '';
+  // Until something has been written, the first rendered frame goes out on its own, before the
+  // rest of its read is parsed: an upstream that answers fast sends the whole stream in one read,
+  // and the client's first token waited for all of it (issue 18 item 6). One extra write per stream.
+  let wroteFirst = head !== '';
+  let mustDrain = false;
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
+      // Bytes after [DONE]: stop reading them (leaving the loop destroys the body).
+      if (sawDone) break;
       for (const event of decoder.push(buffer)) {
         if (sawDone) break;
         if (encoder.event) pending += encoder.event(event);
         pending += render(translator.push(event));
+        if (!wroteFirst && pending) {
+          wroteFirst = true;
+          if (headFlush !== undefined) {
+            clearImmediate(headFlush);
+            headFlush = undefined;
+          }
+          const text = pending;
+          pending = '';
+          // A full buffer is waited for below, once this read's frames are written (S25).
+          if (!res.write(text)) mustDrain = true;
+        }
       }
       if (pending) {
         const text = pending;
         pending = '';
-        if (!res.write(text)) await drained(res, signal);
+        if (!res.write(text)) mustDrain = true;
       }
-      if (sawDone) break;
+      if (mustDrain) {
+        mustDrain = false;
+        await drained(res, signal);
+      }
+      // Leaving the loop early destroys the body: Node builds an AbortError and undici a
+      // RequestAbortedError, stacks and all (~3 % of a streaming gateway's CPU), and the upstream
+      // connection may go with them. When the upstream's end came with [DONE] (the usual case),
+      // the next turn ends the loop at once instead, without waiting for anything.
+      if (sawDone && !endedAlready(body)) break;
     }
     if (!sawDone) {
       for (const event of decoder.end()) {
@@ -196,11 +231,22 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
     }
     return { usage, outputChars, error: gatewayError };
   } finally {
+    if (headFlush !== undefined) clearImmediate(headFlush);
     stopKeepAlive();
   }
 }
 
 const noKeepAlive = (): void => undefined;
+
+/**
+ * The upstream body has received its end and holds nothing unread: iterating on finishes at once.
+ * Reads Node's readable state (no public flag says "ended but 'end' not yet emitted"); anything
+ * else answers false, which only costs the early exit above.
+ */
+function endedAlready(body: UpstreamResponse['body']): boolean {
+  const state = (body as unknown as { _readableState?: { ended?: unknown; length?: unknown } })._readableState;
+  return state !== undefined && state.ended === true && state.length === 0;
+}
 
 function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -74,8 +74,12 @@ export interface ProviderAdapter {
   readonly streamFraming: 'sse' | 'ndjson';
   /** Which endpoints this protocol can serve. */
   supports(endpoint: EndpointKind): boolean;
-  /** Build the upstream call for an OpenAI-format request body (already validated). */
-  buildRequest(endpoint: EndpointKind, body: Record<string, unknown>, target: AdapterTarget, stream: boolean): UpstreamCall;
+  /**
+   * Build the upstream call for an OpenAI-format request body (already validated). `bodyText`,
+   * when given, is the client's JSON text `body` was parsed from: an adapter that would send
+   * `body` unchanged but for `model` may send that text instead of serialising `body` again.
+   */
+  buildRequest(endpoint: EndpointKind, body: Record<string, unknown>, target: AdapterTarget, stream: boolean, bodyText?: string): UpstreamCall;
   /**
    * Translate a non-stream upstream JSON body to OpenAI's shape. `requestId` is unique per
    * request: use it for synthesised ids (tool calls) so they never collide across turns.

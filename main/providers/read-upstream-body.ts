@@ -15,6 +15,11 @@ const MAX_LOGGED_EXCERPT_CHARS = 500;
 
 /** Reads the body; past `limit` bytes the upstream is cut off and `onOverflow()` is thrown. */
 export async function readCappedBody(body: UpstreamResponse['body'], limit: number, onOverflow: () => GatewayError): Promise<string> {
+  return (await readCappedBytes(body, limit, onOverflow)).toString('utf8');
+}
+
+/** readCappedBody's bytes, undecoded: an answer relayed unchanged is sent as these (issue 18). */
+export async function readCappedBytes(body: UpstreamResponse['body'], limit: number, onOverflow: () => GatewayError): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -25,7 +30,7 @@ export async function readCappedBody(body: UpstreamResponse['body'], limit: numb
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 export async function readUpstreamError(

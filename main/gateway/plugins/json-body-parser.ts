@@ -15,15 +15,40 @@ import { exceedsJsonDepth } from './json-nesting-depth.js';
  */
 export const DEFAULT_MAX_JSON_DEPTH = 128;
 
+/**
+ * Deepest parse limit under which the parsed text is kept for forwarding as bytes. Far below where
+ * JSON.stringify overflows (~5,000 levels), so every body accepted under it is one the gateway
+ * could serialise: forwarding its bytes refuses nothing serialising would. Above it (an operator
+ * raised the limit), bodies are serialised again, and one too deep for that stays a 400 of the
+ * client's (S40) instead of reaching an upstream that fails on it and cools the group down.
+ */
+export const FORWARDABLE_MAX_DEPTH = 1_000;
+
 export interface JsonBodyParserOptions {
   /** Deepest nesting of arrays/objects accepted; DEFAULT_MAX_JSON_DEPTH when absent. */
   maxDepth?: number | undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The JSON text `body` was parsed from (decoded, decompressed), or null without a JSON body.
+     * Kept so a body that needs no change can go upstream as the client's bytes (issue 18). It is
+     * what the client sent, not what `body` became: a hook that changes `body` (the management
+     * zone's scopes do) makes it stale, so only the inference routes, whose body no hook touches,
+     * forward it.
+     */
+    bodyText: string | null;
+  }
+}
+
 export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyParserOptions = {}): void {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const tooDeep = `The request body nests JSON deeper than ${maxDepth} levels`;
+  const keepText = maxDepth <= FORWARDABLE_MAX_DEPTH;
   app.removeAllContentTypeParsers();
+  // Declared up front (not set ad hoc) so every request object keeps one shape.
+  app.decorateRequest('bodyText', null);
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -37,6 +62,7 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
     if (exceedsJsonDepth(text, maxDepth)) return done(new GatewayError('invalid_json', tooDeep), undefined);
     jsonParser(request, text, (error, value) => {
       if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
+      if (keepText) request.bodyText = text;
       done(null, value);
     });
   });
