@@ -81,7 +81,12 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
       file: options.file, busyTimeoutMs, synchronous: options.synchronous ?? 'NORMAL', answered: answered.buffer as SharedArrayBuffer, replies: channel.port2,
       ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     };
-    const worker = new Worker(script, { workerData: data, transferList: [channel.port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+    const worker = new Worker(script, {
+      workerData: data, transferList: [channel.port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+      // It holds one batch (100 rows) at a time: a small heap keeps its share of the RSS small.
+      // Past it the thread dies like any crash (its batch queued again, the thread restarted).
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
+    });
     const started = { worker, replies: channel.port1, answered };
     channel.port1.on('message', (reply: UsageBatchReply) => answer(reply));
     // Neither keeps the process alive: an idle gateway exits on its own signals, and close() ends them.
