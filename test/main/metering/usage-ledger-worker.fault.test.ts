@@ -175,3 +175,65 @@ describe('usage ledger with a worker thread (SQLite)', () => {
     process.stdout.write(`usage worker: ${admitted} admitted, ${refused} refused, worst admission ${worstAdmitMs.toFixed(2)} ms, worst refusal (with its flush) ${worstReserveMs.toFixed(2)} ms\n`);
   });
 });
+
+describe('startGateway with the usage worker', () => {
+  it('shows every request in /key/info and /spend/logs right after it is answered, and keeps them all across close()', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const pino = (await import('pino')).default;
+    const Database = (await import('better-sqlite3')).default;
+    const { startGateway } = await import('../../../main/start-gateway.js');
+    const { createMockUpstream } = await import('../../support/mock-upstream.js');
+    const mock = await createMockUpstream({ defaultBehaviour: { kind: 'ok', usage: { prompt: 1_000, completion: 500 } } });
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-usage-worker-'));
+    const masterKey = 'sk-master-usage-worker-test-0123';
+    try {
+      writeFileSync(join(dir, 'config.yaml'), `model_list:
+  - model_name: priced
+    litellm_params:
+      model: openai/priced
+      api_base: "${mock.url}/v1"
+      api_key: "sk-upstream"
+      input_cost_per_token: 0.000001
+      output_cost_per_token: 0.000002
+`);
+      const running = await startGateway({
+        configFile: join(dir, 'config.yaml'), dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey, env: {},
+        log: pino({ level: 'silent' }), dashboardDir: null, usageWorker: SOURCE_USAGE_WORKER,
+      });
+      const call = async (path: string, key: string, body?: unknown) => {
+        const response = await fetch(`${running.url}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: response.status, json: (await response.json()) as any };
+      };
+      const generated = await call('/key/generate', masterKey, { key_alias: 'worker', max_budget: 1 });
+      const key = generated.json.key as string;
+      const answers = await Promise.all(Array.from({ length: 20 }, () => call('/v1/chat/completions', key, { model: 'priced', messages: [{ role: 'user', content: 'hi' }], max_tokens: 500 })));
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      // $0.002 a request (1,000 in at $1/M, 500 out at $2/M), settled by the worker, seen at once.
+      const info = await call(`/key/info?key=${encodeURIComponent(key)}`, masterKey);
+      expect(info.json.info.spend).toBeCloseTo(0.04, 10);
+      const logs = await call('/spend/logs?limit=100', masterKey);
+      expect(logs.json.length ?? logs.json.data?.length).toBe(20);
+      // The rest of the requests come in and the gateway closes at once: nothing queued is lost.
+      const more = await Promise.all(Array.from({ length: 10 }, () => call('/v1/chat/completions', key, { model: 'priced', messages: [{ role: 'user', content: 'hi' }], max_tokens: 500 })));
+      expect(more.every((a) => a.status === 200)).toBe(true);
+      await running.close();
+      const db = new Database(join(dir, 'data', 'switchboard.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT count(*) AS n FROM usage_log').get()).toEqual({ n: 30 });
+        expect(db.prepare('SELECT spend_micros AS spend, reserved_micros AS reserved FROM virtual_keys').get()).toEqual({ spend: 60_000, reserved: 0 });
+        expect(db.prepare('SELECT sum(requests) AS n FROM usage_daily').get()).toEqual({ n: 30 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await mock.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
