@@ -34,7 +34,7 @@ import { createSecretRedactor, type SecretRedactor } from './metering/redact-sec
 import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
-import { createUsageBatchWorker } from './metering/usage-batch-worker-client.js';
+import { createUsageBatchWorker, usageBatchWorkerScript } from './metering/usage-batch-worker-client.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
@@ -223,7 +223,9 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (data dir ${options.dataDir}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
     let budgetAlerts: BudgetAlerts | undefined;
-    const worker = options.usageWorker
+    // From the TypeScript sources (tests running serve's or the app's code) a plain worker cannot
+    // load the .ts script: `true` then writes in-thread; tests that want the worker pass its loader.
+    const worker = options.usageWorker && (typeof options.usageWorker === 'object' || !usageBatchWorkerScript().pathname.endsWith('.ts'))
       ? createUsageBatchWorker({
         file: db.file, log,
         ...(options.sqliteNativeBinding === undefined ? {} : { nativeBinding: options.sqliteNativeBinding }),
