@@ -64,8 +64,10 @@ export function usageBatchWorkerScript(moduleUrl: string = import.meta.url): URL
 export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageBatchWorker {
   const { log } = options;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
-  // Longer than one batch can legitimately take (its own busy wait included).
-  const settleTimeoutMs = options.settleTimeoutMs ?? busyTimeoutMs + 5_000;
+  // A batch takes milliseconds; while flush() waits the main thread holds no lock the worker could
+  // wait for. A thread that died silently (its heap limit) is only noticed here, so this is short:
+  // past it the batch is written in-thread, which is correct even if the worker commits it too.
+  const settleTimeoutMs = options.settleTimeoutMs ?? 2_000;
   const maxRestarts = options.maxRestarts ?? 3;
   const script = options.script ?? usageBatchWorkerScript();
   const pending = new Map<number, BatchDone>();
