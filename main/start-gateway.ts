@@ -34,6 +34,7 @@ import { createSecretRedactor, type SecretRedactor } from './metering/redact-sec
 import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
+import { createUsageBatchWorker, usageBatchWorkerScript } from './metering/usage-batch-worker-client.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
@@ -92,6 +93,13 @@ export interface StartGatewayOptions {
    * whose mock upstreams count requests leave it off.
    */
   checkLocalServers?: boolean;
+  /**
+   * Write the usage ledger's batches (rows, rollups, spend settlement) on a worker thread with its
+   * own connection to the database file, off the event loop (usage-batch-worker-client.ts). The
+   * CLI and the desktop app turn it on; tests running the TypeScript sources pass the script and
+   * a loader (test/support/source-usage-worker.ts). Off: written in-thread, as before.
+   */
+  usageWorker?: boolean | { script: URL; execArgv?: string[] };
 }
 
 export interface RunningGateway {
@@ -215,8 +223,18 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (data dir ${options.dataDir}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
     let budgetAlerts: BudgetAlerts | undefined;
+    // From the TypeScript sources (tests running serve's or the app's code) a plain worker cannot
+    // load the .ts script: `true` then writes in-thread; tests that want the worker pass its loader.
+    const worker = options.usageWorker && (typeof options.usageWorker === 'object' || !usageBatchWorkerScript().pathname.endsWith('.ts'))
+      ? createUsageBatchWorker({
+        file: db.file, log,
+        ...(options.sqliteNativeBinding === undefined ? {} : { nativeBinding: options.sqliteNativeBinding }),
+        ...(typeof options.usageWorker === 'object' ? options.usageWorker : {}),
+      })
+      : undefined;
     const usage = createUsageLedger(db.db, {
       clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check(),
+      ...(worker ? { offThread: worker } : {}),
     });
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const teams = createTeamRepository(db.db, clock, { keys });

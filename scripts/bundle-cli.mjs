@@ -16,3 +16,14 @@ const bundle = await rolldown({
 // is inlined but evaluated only when that import runs, so serve never loads it.
 await bundle.write({ file: `${root}dist/main/switchboard.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await bundle.close();
+
+// The usage ledger's worker thread (main/metering/usage-batch-worker.ts), bundled beside the CLI:
+// usageBatchWorkerScript() finds it next to switchboard.mjs.
+const worker = await rolldown({
+  input: `${root}dist/main/metering/usage-batch-worker.js`,
+  platform: 'node',
+  external: ['better-sqlite3'],
+  logLevel: 'warn',
+});
+await worker.write({ file: `${root}dist/main/usage-batch-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
+await worker.close();

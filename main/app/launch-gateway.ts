@@ -109,6 +109,8 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     // The app's user adds models in the dashboard: an empty model_list is where they start.
     allowEmpty: true,
     checkLocalServers: true,
+    // Usage batches written off the event loop: Electron (17+) runs worker threads from app.asar.
+    usageWorker: true,
     ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
   }, config);
   const app = running.gateway.app;

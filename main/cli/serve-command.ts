@@ -102,7 +102,10 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
         ...options, masterKey, env, log, secrets, secretRedactor, database: teamMode.url, ...(teamMode.poolLimit === undefined ? {} : { poolLimit: teamMode.poolLimit }),
       }, config);
     } else {
-      running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true }, config);
+      running = await startGateway({ ...options, masterKey, env, log, secrets, secretRedactor, checkLocalServers: true,
+        // SWITCHBOARD_USAGE_WORKER=0 writes usage on the event loop, as before the worker (A/B, a fallback).
+        usageWorker: env.SWITCHBOARD_USAGE_WORKER !== '0',
+      }, config);
     }
   } catch (error) {
     // No models without --allow-empty is a config problem: exit 2 like the others.

@@ -4,12 +4,16 @@
 // to the key (settling its reservation), so usage, rollups and key spend always agree. One
 // definition for both engines: on SQLite flush() and close() are synchronous, as the desktop has
 // always had them; on PostgreSQL they return Promises and flushes never overlap (single flight).
+// On SQLite the background batches can run on a worker thread (options.offThread, see
+// usage-batch-worker-client.ts): the event loop only posts them, while flush() and close() still
+// answer synchronously (they wait for the worker's answer, then write what is left in-thread).
 // Never loses a row on a clean close(); a failed batch stays queued and is retried.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../storage/clock.js';
 import type { Log } from '../storage/log.js';
 import { bindUnit, isPostgresConnection, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import type { UsageRecord } from './usage-record.js';
+import type { UsageBatchWorker } from './usage-batch-worker-client.js';
 import { toUsageRow, USAGE_COLUMNS, type UsageRow } from './usage-row.js';
 import { writeUsageBatch, type UsageBatchResult } from './write-usage-batch.js';
 
@@ -29,6 +33,12 @@ export interface UsageLedgerOptions {
   log: Log;
   /** Called after a batch that charged a key was written (budget alerts read the new spend). Must not throw. */
   onKeysCharged?: () => void;
+  /**
+   * SQLite only: the worker thread that writes the background batches (createUsageBatchWorker on
+   * the same database file). The ledger closes it in close(). Ignored on PostgreSQL, whose writes
+   * are already off the event loop.
+   */
+  offThread?: UsageBatchWorker;
 }
 
 export interface UsageLedgerStats {
@@ -73,7 +83,7 @@ export function createUsageLedger<C extends StorageConnection>(connection: C, op
   const core = createQueue(options);
   const ledger = isPostgresConnection(connection)
     ? asyncLedger(core, bindUnit(connection, writeUsageBatch) as (rows: UsageRow[]) => Promise<UsageBatchResult>)
-    : syncLedger(core, bindUnit(connection, writeUsageBatch) as (rows: UsageRow[]) => UsageBatchResult);
+    : syncLedger(core, bindUnit(connection, writeUsageBatch) as (rows: UsageRow[]) => UsageBatchResult, options.offThread);
   return ledger as UsageLedgerStore<ModeOf<C>>;
 }
 
@@ -139,12 +149,18 @@ function createQueue(options: UsageLedgerOptions): LedgerQueue {
   return queue;
 }
 
-/** SQLite: every write synchronous, exactly as the desktop always had it (no Promise anywhere). */
-function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageBatchResult): UsageLedger {
+/**
+ * SQLite: flush() and close() synchronous, exactly as the desktop always had them (no Promise
+ * anywhere). The background batches are written in-thread, or posted to `offThread` (one batch
+ * in flight at a time, so batches commit in order) while it is usable.
+ */
+function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageBatchResult, offThread?: UsageBatchWorker): UsageLedger {
   const { maxBatch, flushIntervalMs } = queue;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let soon: ReturnType<typeof setImmediate> | null = null;
   let closed = false;
+  /** The batch the worker is writing; back at the front of the queue if it fails. */
+  let posted: UsageRow[] = [];
 
   function writeNow(batch: UsageRow[]): number {
     try {
@@ -156,6 +172,8 @@ function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageB
   }
 
   function flush(): number {
+    // The worker's batch first: it answers (or is failed back into the queue) before this returns.
+    offThread?.settle();
     let inserted = 0;
     while (queue.rows.length > 0) {
       const batch = queue.rows.slice(0, maxBatch);
@@ -163,6 +181,34 @@ function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageB
       queue.rows = queue.rows.slice(batch.length);
     }
     return inserted;
+  }
+
+  /** What to do once a batch is written: the next one on the next turn if a full one waits, else on the timer. */
+  function continueAfterWrite(): void {
+    if (closed || queue.rows.length === 0) return;
+    if (queue.rows.length >= maxBatch) soon ??= setImmediate(flushInBackground);
+    else schedule();
+  }
+
+  /** Posts one batch to the worker; its answer (on the event loop, or in flush's settle) continues. */
+  function postToWorker(worker: UsageBatchWorker): void {
+    if (posted.length > 0 || queue.rows.length === 0) return;
+    const batch = queue.rows.slice(0, maxBatch);
+    queue.rows = queue.rows.slice(batch.length);
+    posted = batch;
+    worker.write(batch, (error, result) => {
+      posted = [];
+      if (error !== null || result === undefined) {
+        queue.rows = batch.concat(queue.rows);
+        queue.trim();
+        queue.failed(error, queue.rows.length);
+        // Retried on the timer (or written in-thread by the next flush), not in a tight loop.
+        if (!closed) schedule();
+        return;
+      }
+      queue.written(batch, result);
+      continueAfterWrite();
+    });
   }
 
   /**
@@ -174,6 +220,10 @@ function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageB
     if (timer !== null) clearTimeout(timer);
     timer = null;
     soon = null;
+    if (offThread?.usable() === true) {
+      postToWorker(offThread);
+      return;
+    }
     if (queue.rows.length > 0) {
       const batch = queue.rows.slice(0, maxBatch);
       try {
@@ -185,9 +235,7 @@ function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageB
         return;
       }
     }
-    if (closed || queue.rows.length === 0) return;
-    if (queue.rows.length >= maxBatch) soon = setImmediate(flushInBackground);
-    else schedule();
+    continueAfterWrite();
   }
 
   function schedule(): void {
@@ -220,9 +268,14 @@ function syncLedger(queue: LedgerQueue, writeBatch: (rows: UsageRow[]) => UsageB
       if (soon !== null) clearImmediate(soon);
       timer = null;
       soon = null;
-      flush();
+      try {
+        flush();
+      } finally {
+        // After the flush waited for its last batch; the rest was written in-thread.
+        offThread?.close();
+      }
     },
-    pending: () => queue.rows.length,
+    pending: () => queue.rows.length + posted.length,
     stats: () => ({ ...queue.stats }),
   };
 }
