@@ -29,6 +29,13 @@ export interface SoakReport {
 }
 
 const MB = 1024 * 1024;
+/**
+ * How far apart the highest RSS of the run's last three quarters may be (issue 18: flat within
+ * ±10 MB over 20,000 streams). The first quarter is the warm-up (pools, compiled code, the heap
+ * growing to its working size) and is left out; after it, a spread is growth (a leak) or a
+ * shrink worth knowing about.
+ */
+export const RSS_FLAT_ALLOWANCE_BYTES = 10 * MB;
 
 export function renderSoakReport(f: SoakFindings): SoakReport {
   const checks: [string, boolean][] = [];
@@ -60,6 +67,9 @@ export function renderSoakReport(f: SoakFindings): SoakReport {
   checks.push(['no parallel slot leaked (all parallel streams admitted)', f.parallelCheck[200] === f.concurrency]);
   checks.push(['sockets back to their level', f.socketsBefore === undefined || f.socketsAfter === undefined || f.socketsAfter <= f.socketsBefore + f.socketAllowance]);
   checks.push(['ledger intact after churn (integrity, rollups, budget)', auditPassed(f.churnAudit)]);
+  const afterWarmUp = quarterPeaks.slice(1).filter((peak): peak is number => peak !== undefined);
+  checks.push([`RSS flat after the first quarter (highest of quarters 2-4 within ${RSS_FLAT_ALLOWANCE_BYTES / MB} MB of each other)`,
+    afterWarmUp.length < 3 || Math.max(...afterWarmUp) - Math.min(...afterWarmUp) <= RSS_FLAT_ALLOWANCE_BYTES]);
 
   if (f.crashes.length > 0) {
     lines.push('### Crash: SIGKILL mid-traffic, restart, audit', '',

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, powerMonitor, session, shell } from 'electron';
 import pino from 'pino';
+import { capYoungGeneration } from '../cap-young-generation.js';
 import { createLogger } from '../create-logger.js';
 import { createSecretRedactor } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
@@ -48,6 +49,9 @@ if (!app.requestSingleInstanceLock()) {
   // Another Switchboard runs: it receives 'second-instance' and opens its dashboard.
   app.quit();
 } else {
+  // The gateway runs in this process for as long as the app does: keep its young generation from
+  // growing to 32 MB under load and staying there (issue 18; js-flags would reach renderers only).
+  capYoungGeneration();
   app.whenReady().then(boot).catch((error: unknown) => {
     dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);

@@ -28,6 +28,8 @@ describe('renderSoakReport', () => {
     const report = renderSoakReport(findings);
     expect(report.passed).toBe(true);
     expect(report.text).not.toContain('FAIL');
+    // The fixture's quarters peak at 150 (warm-up), 160, 159 and 160 MB.
+    expect(report.text).toContain('PASS RSS flat after the first quarter');
     expect(report.text).toContain('| admitted / completed / client disconnected | 10 / 7 / 3 |');
     expect(report.text).toContain('| RSS idle / highest in each quarter of the run / settled after it | 80 MB / 150 MB, 160 MB, 159 MB, 160 MB / 120 MB |');
     expect(report.text).toContain('| 1 | 200 | 0 | 4 | 0 | ok | yes | 50.0 % |');
@@ -40,6 +42,8 @@ describe('renderSoakReport', () => {
     ['sockets left open', { socketsAfter: 40 }, 'FAIL sockets back to their level'],
     ['an unbilled answer after a kill', { crashes: [{ answered: 200, refused: 0, interrupted: 0, audit: { ...cleanAudit, missing: ['r1'] } }] }, 'FAIL kill 1'],
     ['a crashed gateway', { exit: 'killed by SIGSEGV' }, 'FAIL the gateway never crashed'],
+    ['RSS that grows after the warm-up', { churn: { ...findings.churn, rssSamples: [100 * MB, 150 * MB, 155 * MB, 158 * MB, 162 * MB, 165 * MB, 170 * MB, 161 * MB] } }, 'FAIL RSS flat after the first quarter'],
+    ['RSS that falls by more than the allowance', { churn: { ...findings.churn, rssSamples: [100 * MB, 150 * MB, 150 * MB, 150 * MB, 140 * MB, 140 * MB, 139 * MB, 139 * MB] } }, 'FAIL RSS flat after the first quarter'],
   ])('fails on %s', (_name, change, line) => {
     const report = renderSoakReport({ ...findings, ...change });
     expect(report.passed).toBe(false);

@@ -1,0 +1,50 @@
+// capYoungGeneration in a real node process: under an allocation pattern that grows new space to
+// 32 MB without it (the control), new space must stop at the cap. A Node/V8 upgrade that stops
+// honouring the growth-factor flag at run time fails here rather than silently costing RSS.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { YOUNG_GENERATION_CAP_BYTES } from '../../main/cap-young-generation.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MODULE = pathToFileURL(join(ROOT, 'main', 'cap-young-generation.ts')).href;
+
+/**
+ * Allocates like a busy server (short-lived objects, a share surviving a while, the event loop
+ * turning between batches as it does between requests) and prints the largest new space seen.
+ */
+const WORKLOAD = `
+import { getHeapSpaceStatistics } from 'node:v8';
+const loaded = await import(${JSON.stringify(MODULE)});
+const { capYoungGeneration } = loaded.capYoungGeneration ? loaded : loaded.default;
+if (process.argv[1] === 'cap' && !capYoungGeneration()) throw new Error('not capped');
+const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+const kept = [];
+let largest = 0;
+for (let batch = 0; batch < 300; batch++) {
+  for (let i = 0; i < 10_000; i++) {
+    const request = { id: i, path: '/v1/chat/completions', parts: [i, String(i)] };
+    if (i % 3 === 0) kept.push(request);
+    if (kept.length > 50_000) kept.length = 0;
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  largest = Math.max(largest, newSpace());
+}
+process.stdout.write(String(largest));
+`;
+
+function largestNewSpace(mode: 'cap' | 'control'): number {
+  const child = spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', WORKLOAD, '--', mode], {
+    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' },
+  });
+  expect(child.status, child.stderr).toBe(0);
+  return Number(child.stdout);
+}
+
+describe('capYoungGeneration in a real process', () => {
+  it('stops new space at the cap where V8 would grow it to 32 MB', () => {
+    expect(largestNewSpace('control')).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES);
+    expect(largestNewSpace('cap')).toBeLessThanOrEqual(YOUNG_GENERATION_CAP_BYTES);
+  }, 120_000);
+});
