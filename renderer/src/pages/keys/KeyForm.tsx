@@ -1,6 +1,7 @@
 // Create a key for an app, or edit its limits: which models it may use, a budget (optionally
 // resetting on a schedule), rate limits and an expiry. An empty field means no limit.
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
+import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { BUDGET_PERIODS, EXPIRY_CHOICES, KEEP, KeyFormError, type KeyFormValues } from './key-form-values.js';
 
@@ -22,35 +23,10 @@ export interface KeyOwnerChoices {
 
 export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: KeyFormProps) {
   const id = useId();
-  const [values, setValues] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [fieldError, setFieldError] = useState<KeyFormError | null>(null);
-  // An error reports on what was submitted: once the form is edited, it is about a value no longer there.
-  const set = <K extends keyof KeyFormValues>(key: K, value: KeyFormValues[K]) => {
-    setError(null);
-    setFieldError(null);
-    setValues((v) => ({ ...v, [key]: value }));
-  };
+  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, KeyFormError, onSubmit);
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the key names that no longer exist stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    try {
-      await onSubmit(values);
-    } catch (e) {
-      if (e instanceof KeyFormError) setFieldError(e);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const invalid = (field: keyof KeyFormValues) => fieldError?.field === field || undefined;
   const errorFor = (field: keyof KeyFormValues) =>
     fieldError?.field === field ? (
       <p id={`${id}-err`} className="field-error" role="alert">

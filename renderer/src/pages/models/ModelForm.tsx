@@ -1,7 +1,8 @@
 // Add or edit a dashboard-managed model: provider, the model's name at the provider, base URL,
 // where its key lives (a keychain entry or an environment variable, never the key itself) and
 // prices. The gateway validates again and its message is shown next to the form.
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
+import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { findProvider, PROVIDER_CHOICES } from './provider-choices.js';
 import { FormError, type KeySource, type ModelFormValues } from './model-form-values.js';
@@ -17,32 +18,8 @@ export interface ModelFormProps {
 
 export function ModelForm({ initial, mode, keychainNames, onSubmit, onCancel }: ModelFormProps) {
   const id = useId();
-  const [values, setValues] = useState(initial);
-  const [error, setError] = useState<unknown>(null);
-  const [fieldError, setFieldError] = useState<FormError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(initial, FormError, onSubmit);
   const provider = findProvider(values.provider);
-  // An error reports on what was submitted: once the form is edited, it is about a value no longer there.
-  const set = <K extends keyof ModelFormValues>(key: K, value: ModelFormValues[K]) => {
-    setError(null);
-    setFieldError(null);
-    setValues((v) => ({ ...v, [key]: value }));
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    try {
-      await onSubmit(values);
-    } catch (e) {
-      if (e instanceof FormError) setFieldError(e);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const describedBy = (field: keyof ModelFormValues) => (fieldError?.field === field ? `${id}-field-error` : undefined);
   const fieldErrorText = (field: keyof ModelFormValues) =>

@@ -1,7 +1,8 @@
 // Create a team or edit it: its name, a budget (optionally resetting on a schedule) and a soft
 // budget that only warns, which of the gateway's models its keys may use, each member's default
 // budget in the team, and rate limits. An empty field means no limit.
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
+import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { BUDGET_PERIODS } from '../keys/key-form-values.js';
 import { TeamFormError, type TeamFormValues } from './team-form-values.js';
@@ -17,35 +18,10 @@ export interface TeamFormProps {
 
 export function TeamForm({ mode, initial, models, onSubmit, onCancel }: TeamFormProps) {
   const id = useId();
-  const [values, setValues] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [fieldError, setFieldError] = useState<TeamFormError | null>(null);
-  // An error reports on what was submitted: once the form is edited, it is about a value no longer there.
-  const set = <K extends keyof TeamFormValues>(key: K, value: TeamFormValues[K]) => {
-    setError(null);
-    setFieldError(null);
-    setValues((v) => ({ ...v, [key]: value }));
-  };
+  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, TeamFormError, onSubmit);
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the team names that no longer exist stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    try {
-      await onSubmit(values);
-    } catch (e) {
-      if (e instanceof TeamFormError) setFieldError(e);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const invalid = (field: keyof TeamFormValues) => fieldError?.field === field || undefined;
   const describedBy = (field: keyof TeamFormValues, hint?: string) => [fieldError?.field === field ? `${id}-err` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
   const errorFor = (field: keyof TeamFormValues) =>
     fieldError?.field === field ? (

@@ -6,6 +6,7 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { useFormSubmission } from '../../components/use-form-submission.js';
 import { LoadState } from '../../components/LoadState.js';
 import { SpendBar } from '../../components/SpendBar.js';
 import { TableWrap } from '../../components/TableWrap.js';
@@ -191,31 +192,11 @@ function MemberBudget({ who, budget, onSave }: { who: string; budget: number | n
 
 function AddMemberForm({ teamName: name, onAdd }: { teamName: string; onAdd: (values: MemberFormValues) => Promise<void> }) {
   const id = useId();
-  const [values, setValues] = useState(EMPTY_MEMBER_FORM);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [fieldError, setFieldError] = useState<MemberFormError | null>(null);
-  const set = <K extends keyof MemberFormValues>(key: K, value: MemberFormValues[K]) => {
-    setError(null);
-    setFieldError(null);
-    setValues((v) => ({ ...v, [key]: value }));
-  };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFieldError(null);
-    try {
-      await onAdd(values);
-      // The next member is likely named the same way: keep "find by".
-      setValues({ ...EMPTY_MEMBER_FORM, by: values.by });
-    } catch (e) {
-      if (e instanceof MemberFormError) setFieldError(e);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(EMPTY_MEMBER_FORM, MemberFormError, async (submitted) => {
+    await onAdd(submitted);
+    // The next member is likely named the same way: keep "find by".
+    return { ...EMPTY_MEMBER_FORM, by: submitted.by };
+  });
   const errorFor = (field: keyof MemberFormValues) =>
     fieldError?.field === field ? (
       <p id={`${id}-err`} className="field-error" role="alert">
