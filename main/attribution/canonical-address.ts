@@ -24,6 +24,17 @@ export function ipv4AddressAt(bytes: Uint8Array, offset: number): string {
 
 /** The canonical text of the 16 bytes at `offset` (network order); an IPv4-mapped one is dotted IPv4. */
 export function ipv6AddressAt(bytes: Uint8Array, offset: number): string {
+  // The loopback forms (::1, ::, ::ffff:127.0.0.1) without building a SocketAddress: a table holds
+  // hundreds of rows and the lookup parses them all for every connection.
+  let zeros = 0;
+  while (zeros < 10 && bytes[offset + zeros] === 0) zeros++;
+  if (zeros === 10) {
+    if (bytes[offset + 10] === 0xff && bytes[offset + 11] === 0xff) return ipv4AddressAt(bytes, offset + 12);
+    if (bytes[offset + 10] === 0 && bytes[offset + 11] === 0 && bytes[offset + 12] === 0 && bytes[offset + 13] === 0 && bytes[offset + 14] === 0) {
+      if (bytes[offset + 15] === 1) return '::1';
+      if (bytes[offset + 15] === 0) return '::';
+    }
+  }
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[offset + i]! << 8) | bytes[offset + i + 1]!).toString(16));
   return canonicalAddress(groups.join(':'))!;

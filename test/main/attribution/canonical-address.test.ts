@@ -28,4 +28,17 @@ describe('addresses from bytes', () => {
     expect(ipv6AddressAt(bytes, 5)).toBe('192.168.1.10');
     expect(ipv6AddressAt(bytes, 21)).toBe('2001:db8::1');
   });
+
+  it('gives the loopback shortcuts (::1, ::, mapped) and the general path the same text as canonicalAddress', () => {
+    for (const text of ['::1', '::', '::ffff:127.0.0.1', '::2', '::1:0', '::ffff:0:1', '1::', 'fe80::1:0:0:1', '::7f00:1', '0:0:0:0:0:1:0:1']) {
+      const bytes = new Uint8Array(16);
+      // Expand through the URL parser's IPv6 serialisation, independent of the code under test.
+      const expanded = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+      const [head = '', tail = ''] = expanded.split('::');
+      const groups = (part: string) => (part === '' ? [] : part.split(':').map((word) => Number.parseInt(word, 16)));
+      const all = [...groups(head), ...new Array(8 - groups(head).length - groups(tail).length).fill(0), ...groups(tail)];
+      all.forEach((word, i) => { bytes[i * 2] = word >> 8; bytes[i * 2 + 1] = word & 0xff; });
+      expect([text, ipv6AddressAt(bytes, 0)]).toEqual([text, canonicalAddress(text)]);
+    }
+  });
 });
