@@ -2,11 +2,12 @@
 // functions themselves exist only on those systems): a typo in a type or a qualifier would make
 // the first lookup on a Mac or PC fail and turn attribution off there. Also checks the in/out
 // argument shapes the glue relies on (a Buffer for void *, a one-element array for _Inout_
-// uint32_t * and size_t *) against real libc calls with the same shapes.
+// uint32_t * and size_t *) against real libc calls with the same shapes, and that the lookups
+// answer null through the real koffi when their libraries cannot be loaded.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { DARWIN_DECLARATIONS } from '../../../main/attribution/darwin-socket-owner.js';
-import { WIN32_DECLARATIONS } from '../../../main/attribution/win32-socket-owner.js';
+import { DARWIN_DECLARATIONS, createDarwinSocketOwner } from '../../../main/attribution/darwin-socket-owner.js';
+import { WIN32_DECLARATIONS, createWin32SocketOwner } from '../../../main/attribution/win32-socket-owner.js';
 
 const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
 
@@ -37,5 +38,13 @@ describe('native declarations', () => {
     // A failing call leaves errno for koffi.errno(), as the sysctl retry reads it.
     expect(getsockopt(-1, 1, 3, Buffer.alloc(4), [4])).toBe(-1);
     expect(koffi.errno()).toBe(9); // EBADF
+  });
+
+  it.runIf(process.platform === 'linux')('with the real koffi, a lookup made to run where its libraries are missing answers null and says why', () => {
+    const connection = { clientAddress: '127.0.0.1', clientPort: 50001, serverAddress: '127.0.0.1', serverPort: 4141 };
+    const errors: string[] = [];
+    expect(createDarwinSocketOwner({ platform: 'darwin', onError: (error) => errors.push(error.message) })(connection)).toBeNull();
+    expect(createWin32SocketOwner({ platform: 'win32', onError: (error) => errors.push(error.message) })(connection)).toBeNull();
+    expect(errors).toEqual([expect.stringMatching(/Failed to load shared library/), expect.stringMatching(/Failed to load shared library/)]);
   });
 });
