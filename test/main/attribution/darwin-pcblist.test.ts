@@ -64,6 +64,21 @@ describe('parseDarwinPcbList', () => {
     expect(parseDarwinPcbList(older)).toEqual(parseDarwinPcbList(buildDarwinPcbList(scene)));
   });
 
+  it('agrees with a fixed-stride reading (the Darwin-major stride other tools use: 408 or 384 bytes, plus 208 for TCP)', () => {
+    // An independent reading of the same bytes: records at 24 + i * stride, fields at fixed offsets
+    // (lport xinpcb+18, vflag +44, IPv4 laddr +76, so_last_pid at xsocket_n = xinpcb + 104, + 68).
+    for (const [xsocketBytes, stride] of [[104, 408 + 208], [76, 384 + 208]] as const) {
+      const bytes = buildDarwinPcbList(scene, { xsocketBytes });
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const fixed: Array<[number, number]> = [];
+      for (let at = 24; at + stride <= bytes.length; at += stride) {
+        if (bytes[at + 44]! & INP_IPV4) fixed.push([view.getUint16(at + 18, false), view.getInt32(at + 104 + 68, true)]);
+      }
+      const walked = parseDarwinPcbList(bytes).filter((row) => row.family !== 'ipv6' && !(row.family === 'ipv4-mapped' && row.localPort === 50006));
+      expect(walked.map((row) => [row.localPort, row.lastPid])).toEqual(fixed);
+    }
+  });
+
   it('reads a list without TCP records (the UDP list\'s shape): no state', () => {
     const rows = parseDarwinPcbList(buildDarwinPcbList(scene.slice(0, 3), { tcp: false }));
     expect(rows.map((row) => [row.localPort, row.lastPid, row.tcpState])).toEqual([[4141, GATEWAY, undefined], [4141, GATEWAY, undefined], [50001, 116770, undefined]]);
