@@ -9,7 +9,7 @@ import { clientEndOf, type TcpEndpoints } from './client-end-of.js';
 // The buffer (xnu bsd/netinet/in_pcblist.c, get_pcblist_n): a struct xinpgen; per connection the
 // records xinpcb_n, xsocket_n, xsockbuf_n (receive), xsockbuf_n (send), xsockstat_n and, for
 // TCP, xtcpcb_n, each starting with { u_int32_t len; u_int32_t kind; } and placed at the next
-// 8-byte boundary (ADVANCE64); then a closing struct xinpgen. User-space (Skywalk) flows follow
+// 8-byte boundary (ADVANCE64); then a closing struct xinpgen (none when xig_count is 0). User-space (Skywalk) flows follow
 // the kernel's in the same records. All structs are #pragma pack(4), integers in host byte order
 // (little-endian on every Mac: x86_64 and arm64), ports and addresses in network byte order.
 const XSO_SOCKET = 0x001;
@@ -73,6 +73,8 @@ export function parseDarwinPcbList(bytes: Uint8Array): DarwinPcbRow[] {
   if (bytes.length < XINPGEN_BYTES) throw new Error(`pcblist_n truncated: ${bytes.length} bytes, no xinpgen`);
   const headerLength = view.getUint32(0, true);
   if (headerLength !== XINPGEN_BYTES) throw new Error(`pcblist_n layout not known: xinpgen is ${headerLength} bytes, expected ${XINPGEN_BYTES}`);
+  // With no connections the kernel stops after the header: no records, no closing xinpgen.
+  if (bytes.length === XINPGEN_BYTES && view.getUint32(4, true) === 0) return [];
 
   const rows: DarwinPcbRow[] = [];
   // The connection being read: undefined before the first xinpcb_n, null for one that is skipped

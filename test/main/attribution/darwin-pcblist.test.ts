@@ -84,8 +84,12 @@ describe('parseDarwinPcbList', () => {
     expect(rows.map((row) => [row.localPort, row.lastPid, row.tcpState])).toEqual([[4141, GATEWAY, undefined], [4141, GATEWAY, undefined], [50001, 116770, undefined]]);
   });
 
-  it('reads an empty list', () => {
+  it('reads an empty list: the header alone (as the kernel writes it for no connections) or with a closing xinpgen', () => {
+    expect(buildDarwinPcbList([]).length).toBe(24);
     expect(parseDarwinPcbList(buildDarwinPcbList([]))).toEqual([]);
+    expect(parseDarwinPcbList(buildDarwinPcbList([], { trailer: true }))).toEqual([]);
+    // A header that counts connections but is followed by nothing is a truncated buffer.
+    expect(() => parseDarwinPcbList(hexBytes('18 00 00 00 01 00 00 00 00*16'))).toThrow(/no closing xinpgen/);
   });
 
   it('reads a buffer that does not start at the beginning of its ArrayBuffer', () => {
