@@ -56,9 +56,9 @@ describe('packaging-config', () => {
     expect(config.files).toContain('!**/node_modules/better-sqlite3/build/**');
   });
 
-  it('unpacks keytar\'s native module from the asar', () => {
+  it('unpacks keytar\'s and koffi\'s native modules from the asar', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(['**/node_modules/keytar/**/*.node']);
+    expect(config.asarUnpack).toEqual(['**/node_modules/keytar/**/*.node', '**/node_modules/@koromix/koffi-*/**/*.node']);
   });
 
   it('flips every required fuse and verifies them once every artifact is built, signed or not', () => {
