@@ -55,6 +55,12 @@ describe.each(ENGINES)('createAppBudgetLedger on %s', (engine) => {
     await usage.flush();
     const info = (await apps.info('sync_notes'))!;
     expect(info).toMatchObject({ spendMicros: 0.15 * USD, reservedMicros: 0, lastSeen: ts + 5 });
+    if (engine === 'postgresql') {
+      // Holds, spend and last_seen change with traffic: they never bump the 'apps' change topic
+      // (only the one rule change above did), so replicas do not reload their rules per request.
+      const versions = await (database.connection as PostgresConnection).pool.query<{ version: number }>("SELECT version FROM change_versions WHERE topic = 'apps'");
+      expect(versions.rows).toEqual([{ version: 1 }]);
+    }
     await usage.close();
   });
 
