@@ -143,6 +143,18 @@ describe('app rules through the gateway on sqlite: models, default model, only a
     expect((await chat(url, 'other_tool/1.0', { model: 'other' })).status).toBe(200);
   }, 60_000);
 
+  it('counts tokens per app against tpm_limit', async () => {
+    const { url } = await gateways.start('sqlite', config);
+    // Each answer reports 110 tokens: two fit in 200 a minute, the third does not.
+    await rule(url, { app: 'sync_notes', tpm_limit: 200 });
+    expect((await chat(url, 'sync_notes/1.0')).status).toBe(200);
+    expect((await chat(url, 'sync_notes/1.0')).status).toBe(200);
+    const limited = await chat(url, 'sync_notes/1.0');
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.message).toContain("app 'sync_notes'");
+    expect((await chat(url, 'other_tool/1.0')).status).toBe(200);
+  }, 60_000);
+
   it('sends the active alias to the app\'s default_model, and only that app', async () => {
     const { url } = await gateways.start('sqlite', config);
     await rule(url, { app: 'sync_notes', default_model: 'other' });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppRepository } from '../../../main/apps/app-repository.js';
 import { createAppBudgetLedger } from '../../../main/metering/app-budget-ledger.js';
+import { createKeyRepository } from '../../../main/keys/key-repository.js';
 import { createUsageLedger } from '../../../main/metering/usage-ledger.js';
 import { ENGINES, useStorageEngines, type EngineDatabase } from '../storage/storage-engines-kit.js';
 import { captureLog } from '../storage/storage-test-kit.js';
@@ -64,7 +65,7 @@ describe.each(ENGINES)('createAppBudgetLedger on %s', (engine) => {
     await usage.close();
   });
 
-  it('resets a due budget at admission and recounts what is held after a restart', async () => {
+  it('resets a due budget at admission and in the sweep, and recounts what is held after a restart', async () => {
     const database = await engines.open(engine);
     const { apps, budget, usage } = await setUp(database);
     await apps.update('sync_notes', { max_budget: 1, budget_duration: '1d' });
@@ -74,6 +75,15 @@ describe.each(ENGINES)('createAppBudgetLedger on %s', (engine) => {
     database.clock.advance(86_400_000 + 1);
     expect((await budget.reserve('sync_notes', 'next-day', 0.4 * USD)).ok).toBe(true);
     expect((await apps.info('sync_notes'))!.spendMicros).toBe(0);
+    // The periodic sweep (the key repository's) resets apps too, one period later.
+    usage.record(usageRecord({ requestId: 'spent-again', ts: database.clock.now(), keyId: null, app: 'sync_notes', costMicros: 0.5 * USD }));
+    await usage.flush();
+    expect((await apps.info('sync_notes'))!.spendMicros).toBe(0.5 * USD);
+    database.clock.advance(86_400_000);
+    await createKeyRepository(database.connection, database.clock).resetDueBudgets();
+    const swept = (await apps.info('sync_notes'))!;
+    expect(swept.spendMicros).toBe(0);
+    expect(swept.budgetResetAt).toBeGreaterThan(database.clock.now());
     // A restart: the column (here off by a crash) is recounted from the holds still recorded.
     const drift = "UPDATE apps SET reserved_micros = 7 WHERE app = 'sync_notes'";
     if (engine === 'sqlite') (database.connection as Database.Database).exec(drift);
