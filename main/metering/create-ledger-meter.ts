@@ -122,21 +122,24 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
    * is priced at zero (the budget is skipped, as LiteLLM does). Throws GatewayError (400) when
    * the cost cannot be bounded: no known price, or output we cannot price.
    */
-  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number, failClosed: boolean): number | undefined => {
+  const worstCaseOn = (target: Deployment, price: Price | undefined, input: AdmissionInput, promptTokens: () => number, failClosed: boolean, budgetApp?: string): number | undefined => {
+    // Whose budget a refusal names: the key's, or (a request without a key) its app's.
+    const whose = budgetApp === undefined ? "this key's budget" : `the budget of app '${budgetApp}'`;
+    const without = budgetApp === undefined ? 'use a key without a budget' : `clear the app's budget (POST /app/update {"app": "${budgetApp}", "max_budget": null})`;
     if (price === undefined) {
       if (!failClosed) return undefined;
       // Fail closed: LiteLLM prices unknown models at $0, which lets a budgeted key spend without limit.
       throw new GatewayError('invalid_request',
-        `Model "${target.modelName}" has no known price, so this key's budget cannot be enforced for it. ` +
-        'Set model_info.input_cost_per_token and output_cost_per_token for it, or use a key without a budget.', { param: 'model' });
+        `Model "${target.modelName}" has no known price, so ${whose} cannot be enforced for it. ` +
+        `Set model_info.input_cost_per_token and output_cost_per_token for it, or ${without}.`, { param: 'model' });
     }
     if (isFree(price)) return undefined;
     const { maxTokens, choices, unpricedOutput } = readOutputBounds(input.endpoint, input.body);
     if (unpricedOutput !== undefined) {
       if (!failClosed) return undefined;
       throw new GatewayError('invalid_request',
-        `This request asks for ${unpricedOutput} output, which is billed at rates Switchboard does not know, so this key's budget ` +
-        'cannot be enforced for it. Ask for text only, or use a key without a budget.', { param: Array.isArray(input.body.modalities) ? 'modalities' : 'audio' });
+        `This request asks for ${unpricedOutput} output, which is billed at rates Switchboard does not know, so ${whose} ` +
+        `cannot be enforced for it. Ask for text only, or ${without}.`, { param: Array.isArray(input.body.modalities) ? 'modalities' : 'audio' });
     }
     return worstCaseCostMicros(price, { promptTokensEstimate: promptTokens(), maxTokens, choices });
   };
@@ -237,7 +240,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     if (principal.kind === 'virtual' || appRule !== undefined || unlisted) {
       try {
         if (unlisted) throw appNotAllowed(app);
-        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, deployment.modelName)) throw appModelRefused(app, deployment.modelName, appModels);
+        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, deployment.modelName, deployment.modelName)) throw appModelRefused(app, deployment.modelName, appModels);
         // A key's windows (always counted, as before), or an app's when its rule has rpm/tpm limits.
         const key: RateLimitedKey | undefined = principal.kind === 'virtual'
           ? { id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests }
@@ -265,7 +268,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           if (!reserved.ok) throw budgetRefusal(reserved, input, price);
           reservedMicros = reserved.reservedMicros;
         } else if (budgetApp !== undefined && deps.apps !== undefined) {
-          const worst = worstCaseOn(deployment, price, input, promptEstimate, failClosed);
+          const worst = worstCaseOn(deployment, price, input, promptEstimate, failClosed, budgetApp);
           const reserved = (yield deps.apps.budget.reserve(budgetApp, requestId, worst ?? 0, { pricedAtZero: worst === undefined })) as ReserveResult;
           if (!reserved.ok) throw budgetRefusal(reserved, input, price);
           reservedMicros = reserved.reservedMicros;
@@ -303,13 +306,13 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
         if (target === covered) return;
         // A fallback group outside the app's models is refused like the key's would be.
-        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, target.modelName)) throw appModelRefused(app, target.modelName, appModels);
+        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, deployment.modelName, target.modelName)) throw appModelRefused(app, target.modelName, appModels);
         if (budgetKeyId === undefined && budgetApp === undefined) {
           covered = target;
           return;
         }
         const targetPrice = priceOf(target);
-        const worst = worstCaseOn(target, targetPrice, input, promptEstimate, failClosed);
+        const worst = worstCaseOn(target, targetPrice, input, promptEstimate, failClosed, budgetKeyId === undefined ? budgetApp : undefined);
         if (worst === undefined || worst <= reservedMicros) {
           covered = target;
           return;
@@ -390,12 +393,12 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
 }
 
 /**
- * An app's `models` admit a deployment's group, or the alias the client named when it resolved to
- * that group (as a key's list does: admit-attempt.ts). The first attempt checks the requested
- * group; a fallback group must be listed itself.
+ * An app's `models` admit a deployment's group, or the alias the client named, for the group that
+ * alias resolved to and only that one (as a key's list does: admit-attempt.ts): a fallback group
+ * must be listed itself.
  */
-function appAllowsModel(models: readonly string[], requestedModel: string, groupName: string): boolean {
-  return keyAllowsModel(models, groupName) || keyAllowsModel(models, requestedModel);
+function appAllowsModel(models: readonly string[], requestedModel: string, requestedGroup: string, groupName: string): boolean {
+  return keyAllowsModel(models, groupName) || (groupName === requestedGroup && keyAllowsModel(models, requestedModel));
 }
 
 function appModelRefused(app: string, model: string, models: readonly string[]): GatewayError {
