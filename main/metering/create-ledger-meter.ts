@@ -3,7 +3,8 @@
 // before each later attempt, a top-up so the reservation covers the deployment actually called
 // (S38); at finish, the real cost from the upstream's usage (or an estimate, marked as such) and
 // exactly one usage row, whose flush settles the reservation, and its one info log line.
-// Refusals are recorded (and logged) too.
+// Refusals are recorded (and logged) too. A request without a key is ruled by its app's rule
+// instead (issue 19: models, rpm/tpm, a budget held like a key's, only_allowed_apps), when one exists.
 // Whatever throws during admission gives back the parallel slot and the rpm count. Bodies are
 // kept only when body logging is on at admission, redacted and capped. Sees a key only to mask
 // it in logged bodies (the one the request presented); never stores or logs one.
@@ -208,7 +209,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     // Or, without a key, the app's budget (held exactly like a key's: app-budget-ledger.ts).
     const budgetApp = appRule?.hasBudget === true ? app : undefined;
     const appModels = appRule !== undefined && appRule.models.length > 0 ? appRule.models : undefined;
-    // Fail closed on unknown prices only for a key's own budget: a key whose only budgets are its
+    // Fail closed on unknown prices only for a key's own budget (or an app's): a key whose only budgets are its
     // team's or user's (which admission cannot see here) is admitted on an unpriced model at $0,
     // as a key without a budget is, rather than refused for a budget that may not exist.
     const failClosed = (principal.kind === 'virtual' && principal.hasBudget) || budgetApp !== undefined;
