@@ -11,8 +11,8 @@ import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storag
 import { committed } from '../keys/committed.js';
 import { budgetMicros, budgetPeriod, limitColumn, modelsColumn } from '../keys/owner-columns.js';
 import { TeamError } from '../keys/team-error.js';
+import { MAX_APP_NAME_LENGTH } from '../../shared/api/app-schemas.js';
 
-export const MAX_APP_NAME_LENGTH = 256;
 
 export interface AppRecord {
   app: string;
