@@ -7,6 +7,7 @@
 // first called. `app_budget_reservations` holds each keyless request's worst case against its
 // app's budget, like budget_reservations does for keys (whose key_id is NOT NULL, hence a table
 // of its own); no foreign key, so deleting an app's rule never cascades into money in flight.
+// Keyless callers already in the hourly rollups are backfilled as seen (to the hour).
 //
 // The 'apps' change topic (migration 12's and 16's pattern): on PostgreSQL a statement trigger
 // bumps it when a rule column changes or a row is inserted or deleted, so every replica re-reads
@@ -49,6 +50,12 @@ CREATE INDEX app_budget_reservations_app ON app_budget_reservations (app);
 CREATE INDEX app_budget_reservations_lease_until ON app_budget_reservations (lease_until) WHERE lease_until IS NOT NULL;
 
 INSERT INTO change_versions (topic, version) VALUES ('apps', 0);
+
+-- Apps that called before this version (requests without a key, key_id '' in the hourly rollups
+-- retention kept) are seen already: listed, and not announced as new at their next request.
+-- first_seen and last_seen to the hour.
+INSERT INTO apps (app, first_seen, last_seen, updated_at)
+SELECT app, min(hour), max(hour), max(hour) FROM usage_hourly WHERE key_id = '' GROUP BY app;
 `;
 
 export const postgresql = `
@@ -81,6 +88,12 @@ CREATE INDEX app_budget_reservations_app ON app_budget_reservations (app);
 CREATE INDEX app_budget_reservations_lease_until ON app_budget_reservations (lease_until) WHERE lease_until IS NOT NULL;
 
 INSERT INTO change_versions (topic, version) VALUES ('apps', 0);
+
+-- Apps that called before this version (requests without a key, key_id '' in the hourly rollups
+-- retention kept) are seen already: listed, and not announced as new at their next request.
+-- first_seen and last_seen to the hour.
+INSERT INTO apps (app, first_seen, last_seen, updated_at)
+SELECT app, min(hour), max(hour), max(hour) FROM usage_hourly WHERE key_id = '' GROUP BY app;
 CREATE TRIGGER apps_changed
   AFTER INSERT OR DELETE OR UPDATE OF ${APP_CACHE_COLUMNS.join(', ')} ON apps
   FOR EACH STATEMENT EXECUTE FUNCTION change_versions_bump('apps');
