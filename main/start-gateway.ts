@@ -24,6 +24,11 @@ import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
+import { createAppRepository } from './apps/app-repository.js';
+import { createAppBudgetLedger } from './metering/app-budget-ledger.js';
+import { createAppRules } from './apps/app-rules.js';
+import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
+import { ACTIVE_MODEL_ALIAS } from './routing/active-model.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -87,6 +92,11 @@ export interface StartGatewayOptions {
   secretRedactor?: SecretRedactor;
   /** Sends budget alerts to the webhook; a real HTTP POST (5 s timeout, one retry) when absent. */
   postWebhook?: PostWebhook;
+  /**
+   * Called once per app name ever (persisted: a restart does not repeat it), the first time a
+   * request without a key from that app is admitted (issue 19: the desktop's new-app notification).
+   */
+  onNewApp?: (app: string) => void;
   /**
    * After listening, ask the model servers on this machine what they serve and log one line
    * (what answers, what does not, and the fix). The CLI and the desktop app turn it on; tests
@@ -239,6 +249,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const teams = createTeamRepository(db.db, clock, { keys });
     const users = createUserRepository(db.db, clock, { keys });
+    const apps = createAppRepository(db.db, clock);
     // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
     const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     const settings = createSettingsRepository(db.db);
@@ -252,7 +263,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       enabled: () => readAlertingConfig(config.generalSettings).budgetAlerts,
     });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
-    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
+    const appBudget = createAppBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
+    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget, appBudget });
     if (interrupted.requests > 0) {
       log.warn(
         { requests: interrupted.requests, chargedMicros: interrupted.chargedMicros },
@@ -264,10 +276,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const responses = createResponseStore(db.db, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
     const limiter = createRateLimiter({ clock });
     const prices = createPriceTable(undefined, { now: () => clock.now() });
+    // Rules for requests without a key, by app name: a Map and a Set in memory, loaded now.
+    const appRules = createAppRules({ store: apps, log, ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}) });
+    appRules.load();
     const meter = createLedgerMeter({
       prices, budget, limiter, usage, clock, log,
       // Read per request: the dashboard's switch applies to the next request.
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
+      apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
     });
 
     let draining = false;
@@ -294,7 +310,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       readiness,
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams, users, callerRoles: createCallerRoles(db.db),
+      teams, users, apps, callerRoles: createCallerRoles(db.db),
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
@@ -373,6 +389,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           usage.close();
           await budgetAlerts?.settled();
           verifier.dispose();
+          appRules.dispose();
           db.db.close();
         })();
         return closing;

@@ -18,6 +18,10 @@ import { loadGatewaySettings, type GatewaySettings } from './config/gateway-sett
 import { createKeyRepository, type AsyncKeyRepository } from './keys/key-repository.js';
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
+import { createAppRepository } from './apps/app-repository.js';
+import { createAppBudgetLedger } from './metering/app-budget-ledger.js';
+import { createAppRules } from './apps/app-rules.js';
+import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -44,7 +48,7 @@ import { createLeaderLease } from './storage/leader-lease.js';
 import { createPostgresReadiness } from './storage/postgres-readiness.js';
 import { createResponseStore } from './storage/response-store.js';
 import { ensureUsagePartitions } from './storage/usage-partitions.js';
-import { loadActiveModelStore } from './routing/active-model.js';
+import { ACTIVE_MODEL_ALIAS, loadActiveModelStore } from './routing/active-model.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import type { PostgresDatabaseUrl } from './storage/database-url.js';
 import { migratePostgresDatabase } from './storage/migrate-postgres-database.js';
@@ -141,6 +145,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
     const teams = createTeamRepository(connection, clock, { keys });
     const users = createUserRepository(connection, clock, { keys });
+    const apps = createAppRepository(connection, clock);
     // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
     const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     closers.push(() => verifier.dispose());
@@ -170,7 +175,15 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     if (sharedLimiter !== undefined) closers.push(() => sharedLimiter.close());
     const limiter: AdmissionRateLimiter = options.limiter ?? sharedLimiter!;
     const prices = createPriceTable(undefined, { now: () => clock.now() });
-    const meter = createLedgerMeter({ prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact });
+    const appBudget = createAppBudgetLedger(connection, { clock, leaseMs, beforeRefusing: () => usage.flush().catch(() => undefined) });
+    // Rules for requests without a key, by app name, held in memory; re-read on the 'apps' topic.
+    const appRules = createAppRules({ store: apps, log, ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}) });
+    closers.push(() => appRules.dispose());
+    await appRules.load();
+    const meter = createLedgerMeter({
+      prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact,
+      apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
+    });
 
     let gateway: Gateway | undefined;
     const activeModel = await loadActiveModelStore({ persistence: settings, groups: () => gateway?.router().groups() ?? [] });
@@ -184,7 +197,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams, users, callerRoles: createCallerRoles(connection),
+      teams, users, apps, callerRoles: createCallerRoles(connection),
       spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),
@@ -202,6 +215,8 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
       // another replica's change touched; such changes are rare admin actions).
       if (topic === 'keys' || topic === 'teams' || topic === 'users') {
         verifier.clearCache();
+      } else if (topic === 'apps') {
+        await appRules.load();
       } else if (topic === 'models') {
         await served.reloadModels();
       } else if (topic === 'settings') {
