@@ -132,7 +132,7 @@ describe('launch-gateway', () => {
     const notifications: AppNotification[] = [];
     const controller = createAppController({
       launch, port: 0, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
     });
@@ -173,7 +173,7 @@ describe('launch-gateway', () => {
     const { launch } = await setup();
     const controller = createAppController({
       launch, port: 0, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: () => undefined, configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
     });
@@ -208,7 +208,7 @@ describe('launch-gateway', () => {
     const notifications: AppNotification[] = [];
     const controller = createAppController({
       launch, port, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now, schedule: () => () => undefined,
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LINUX_COUNTER_REFRESH_MS, planTrayMenuUpdate, trayMenuMode } from '../../../main/app/tray-menu-refresh.js';
 import type { TrayState } from '../../../main/app/tray-menu-template.js';
 
-const running: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: { requests: 3, spendMicros: 10 }, startAtLogin: false, error: null };
+const running: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: { requests: 3, spendMicros: 10 }, startAtLogin: false, notifyNewApps: true, error: null };
 const busier: TrayState = { ...running, today: { requests: 4, spendMicros: 12 } };
 
 describe('tray-menu-refresh', () => {
