@@ -24,6 +24,7 @@ import { systemClock, type Clock } from './storage/clock.js';
 import { createKeyRepository, type KeyRepository } from './keys/key-repository.js';
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
+import { createAppRepository } from './apps/app-repository.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -239,6 +240,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const keys = withSettledSpend(createKeyRepository(db.db, clock), usage, log);
     const teams = createTeamRepository(db.db, clock, { keys });
     const users = createUserRepository(db.db, clock, { keys });
+    const apps = createAppRepository(db.db, clock);
     // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
     const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     const settings = createSettingsRepository(db.db);
@@ -294,7 +296,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       readiness,
       ollamaListenerPort: () => ollamaListenerPort,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams, users, callerRoles: createCallerRoles(db.db),
+      teams, users, apps, callerRoles: createCallerRoles(db.db),
       spend: { queries: createUsageQueries(db.db), flush: () => void usage.flush() }, settingsRepository: settings,
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

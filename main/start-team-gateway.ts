@@ -18,6 +18,7 @@ import { loadGatewaySettings, type GatewaySettings } from './config/gateway-sett
 import { createKeyRepository, type AsyncKeyRepository } from './keys/key-repository.js';
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
+import { createAppRepository } from './apps/app-repository.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -141,6 +142,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
     const teams = createTeamRepository(connection, clock, { keys });
     const users = createUserRepository(connection, clock, { keys });
+    const apps = createAppRepository(connection, clock);
     // A team blocked, its limits or models changed, a user's models changed: the keys they own are re-read.
     const verifier = createKeyVerifier(keys, clock, { owners: { teams, users } });
     closers.push(() => verifier.dispose());
@@ -184,7 +186,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     gateway = await createServer({
       readiness,
       config, log, masterKey, resolveCredential, meter, virtualKeys: createVirtualKeyLookup(verifier), keys, port: options.port,
-      teams, users, callerRoles: createCallerRoles(connection),
+      teams, users, apps, callerRoles: createCallerRoles(connection),
       spend: { queries: createUsageQueries(connection), flush: () => usage.flush().then(() => undefined, (error: unknown) => log.debug({ err: error }, 'usage read: queued rows not flushed; showing what is written')) },
       priced: (deployment) => isDeploymentPriced(prices, deployment),
       now: () => clock.now(),

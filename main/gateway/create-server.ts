@@ -31,6 +31,8 @@ import { registerOllamaInferenceRoutes } from './routes/ollama-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerTeamRoutes } from './routes/team-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerAppRoutes } from './routes/app-routes.js';
+import type { AppStore } from '../apps/app-repository.js';
 import type { TeamStore } from '../keys/team-repository.js';
 import type { UserStore } from '../keys/user-repository.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
@@ -109,6 +111,8 @@ export interface ServerDeps {
   callerRoles?: (userId: string) => CallerRoles | null | Promise<CallerRoles | null>;
   /** Users; with `teams` and `keys`, the /user/* routes are served. */
   users?: UserStore<CallMode>;
+  /** Apps (names of keyless callers) and their rules; when given, the /app/* routes are served. */
+  apps?: AppStore<CallMode>;
   /** Whether a deployment's requests cost money (the meter's price table); /model/info reports it as model_info.priced. */
   priced?: (deployment: Deployment) => boolean;
   /** Usage reads; when given, /spend/logs and /usage/summary are served. `flush` writes queued rows first (a Promise on PostgreSQL: awaited). */
@@ -335,6 +339,13 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       const beforeRead = deps.spend?.flush;
       registerTeamRoutes(zone, { teams: deps.teams, users: deps.users, keys: deps.keys, ...(beforeRead ? { beforeRead } : {}) });
       registerUserRoutes(zone, { users: deps.users, teams: deps.teams, keys: deps.keys, ...(beforeRead ? { beforeRead } : {}) });
+    }
+    if (deps.apps) {
+      registerAppRoutes(zone, {
+        apps: deps.apps, now,
+        ...(deps.spend ? { usage: deps.spend.queries, beforeRead: deps.spend.flush } : {}),
+        modelNames: () => ({ groups: router.groups().map((g) => g.name), aliases: [...aliases().keys()] }),
+      });
     }
     if (deps.spend) registerSpendRoutes(zone, deps.spend.queries, deps.spend.flush, now);
     if (deps.requireKeys) registerAdminKeyRoutes(zone, { authenticator, generate: generateAdminKey, ...deps.requireKeys });

@@ -1,4 +1,4 @@
-// Budget resets: when a key's, team's or user's budget_reset_at has passed, its spend goes back to
+// Budget resets: when a key's, team's, user's or app's budget_reset_at has passed, its spend goes back to
 // 0 and the next reset is scheduled one budget_duration (its own) later. Steps of the caller's unit
 // of work, on either engine (lazily at admission by the budget ledger, or in the key repository's
 // periodic sweep). Never touches reserved money: requests in flight keep their reservations across
@@ -9,7 +9,7 @@ import { all, get, run, type StorageQuery } from '../storage/storage-unit.js';
 import { nextScheduledAfter, parseDuration } from './parse-duration.js';
 
 /** The tables whose rows carry a budget with its own duration (memberships reset with nothing: they have no duration). */
-export type BudgetTable = 'virtual_keys' | 'teams' | 'users';
+export type BudgetTable = 'virtual_keys' | 'teams' | 'users' | 'apps';
 
 interface DueRow {
   id: string;
@@ -25,11 +25,12 @@ interface ResetStatements {
 }
 
 // One text per table, from this fixed list (never from input).
-function statementsFor(table: BudgetTable): ResetStatements {
+// Apps (migration 18) are keyed by their name, in the column `app`.
+function statementsFor(table: BudgetTable, idColumn = 'id'): ResetStatements {
   return {
-    one: sql(`SELECT id, budget_duration, budget_reset_at FROM ${table} WHERE id = ? AND budget_reset_at <= ?`),
-    all: sql(`SELECT id, budget_duration, budget_reset_at FROM ${table} WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= ? ORDER BY id`),
-    reset: sql(`UPDATE ${table} SET spend_micros = 0, budget_reset_at = ?, updated_at = ? WHERE id = ? AND budget_reset_at = ?`),
+    one: sql(`SELECT ${idColumn} AS id, budget_duration, budget_reset_at FROM ${table} WHERE ${idColumn} = ? AND budget_reset_at <= ?`),
+    all: sql(`SELECT ${idColumn} AS id, budget_duration, budget_reset_at FROM ${table} WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= ? ORDER BY ${idColumn}`),
+    reset: sql(`UPDATE ${table} SET spend_micros = 0, budget_reset_at = ?, updated_at = ? WHERE ${idColumn} = ? AND budget_reset_at = ?`),
   };
 }
 
@@ -37,6 +38,7 @@ const STATEMENTS: Record<BudgetTable, ResetStatements> = {
   virtual_keys: statementsFor('virtual_keys'),
   teams: statementsFor('teams'),
   users: statementsFor('users'),
+  apps: statementsFor('apps', 'app'),
 };
 
 function nextResetOf(row: DueRow, nowMs: number): number | null {
@@ -60,13 +62,14 @@ function* resetAllDueIn(table: BudgetTable, nowMs: number): Generator<StorageQue
 
 /**
  * The sweep as part of a unit of work (either engine): resets every due key, then every due team,
- * then every due user (the ledger's lock order), each by its own duration. Returns the keys' ids
+ * then every due user, then every due app (the ledgers' lock order), each by its own duration. Returns the keys' ids
  * (the key repository announces those); teams and users are reset all the same.
  */
 export function* resetAllDueBudgets(nowMs: number): Generator<StorageQuery, string[], unknown> {
   const keys = yield* resetAllDueIn('virtual_keys', nowMs);
   yield* resetAllDueIn('teams', nowMs);
   yield* resetAllDueIn('users', nowMs);
+  yield* resetAllDueIn('apps', nowMs);
   return keys;
 }
 

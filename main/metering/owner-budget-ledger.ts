@@ -9,8 +9,11 @@ import { sql } from '../storage/sql-statement.js';
 import { get, run, type StorageQuery } from '../storage/storage-unit.js';
 import { formatUsd } from '../../shared/format-usd.js';
 
-/** Who applies a budget to a request: the key itself, its member-in-team budget, its team, its user. */
-export type BudgetLevel = 'key' | 'team_member' | 'team' | 'user';
+/**
+ * Who applies a budget to a request: the key itself, its member-in-team budget, its team, its
+ * user; or, for a request with no key, its app (main/apps/app-budget-ledger.ts).
+ */
+export type BudgetLevel = 'key' | 'team_member' | 'team' | 'user' | 'app';
 
 /** The levels above its key that one reservation holds, as budget_reservations records them. */
 export interface HeldLevels {

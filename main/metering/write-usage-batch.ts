@@ -1,7 +1,7 @@
 // writeUsageBatch: the one write unit of the usage ledger, on both engines. In ONE transaction it
 // inserts a batch of usage rows (first row per request id wins), and for the rows really inserted
 // only (RETURNING request_id) writes their bodies and errors, adds them to the rollups, settles
-// their budget reservations and charges their keys. So usage, rollups and spend always agree, and
+// their budget reservations and charges their keys (and, for requests without a key, their apps). So usage, rollups and spend always agree, and
 // a request id written twice (a retry, a second replica, the expiry sweep) adds nothing the second
 // time. Never computes a date in SQL, never locks keys or rollup rows out of sorted order.
 import { markKeyUsed } from '../keys/key-repository.js';
@@ -9,6 +9,7 @@ import { multiRowStatement, powerOfTwoChunks, valuesList } from '../storage/mult
 import { sql } from '../storage/sql-statement.js';
 import { all, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { settleRecordedUsage } from './budget-ledger.js';
+import { settleAppUsage } from '../apps/app-budget-ledger.js';
 import { USAGE_COLUMNS, type UsageRow } from './usage-row.js';
 import { writeUsageRollups } from './write-usage-rollups.js';
 
@@ -65,6 +66,8 @@ export function* writeUsageRows(rows: readonly UsageRow[]): Generator<StorageQue
     const at = lastUsed.get(keyId);
     if (at !== undefined) yield* markKeyUsed(keyId, at);
   }
+  // Keyless requests: their apps' holds settled, spend charged and last_seen moved, after every key row.
+  yield* settleAppUsage(inserted);
   return { inserted: inserted.length, keyIds };
 }
 

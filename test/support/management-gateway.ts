@@ -16,6 +16,7 @@ import { createKeyRepository, type KeyRepository } from '../../main/keys/key-rep
 import { createCallerRoles } from '../../main/keys/caller-roles.js';
 import { createTeamRepository, type TeamRepository } from '../../main/keys/team-repository.js';
 import { createUserRepository, type UserRepository } from '../../main/keys/user-repository.js';
+import { createAppRepository, type AppRepository } from '../../main/apps/app-repository.js';
 import { createKeyVerifier } from '../../main/keys/verify-key.js';
 import { createVirtualKeyLookup } from '../../main/keys/virtual-key-lookup.js';
 import { createUsageQueries } from '../../main/metering/usage-queries.js';
@@ -39,6 +40,7 @@ export interface ManagementGateway extends Gateway {
   keys: KeyRepository;
   teams: TeamRepository;
   users: UserRepository;
+  apps: AppRepository;
   secrets: MemorySecretStore;
   settings: GatewaySettings;
   /** app.inject with the right Host and, unless `key` is null, the admin key. */
@@ -57,6 +59,7 @@ export async function startManagementGateway(
   const keys = createKeyRepository(db.db, db.clock);
   const teams = createTeamRepository(db.db, db.clock, { keys });
   const users = createUserRepository(db.db, db.clock, { keys });
+  const apps = createAppRepository(db.db, db.clock);
   // As startGateway wires it: a team blocked or a user's models changed re-reads the keys they own.
   const verifier = createKeyVerifier(keys, db.clock, { owners: { teams, users } });
   const secrets = createMemorySecretStore({ upstream: 'sk-upstream-management-zone-0000' });
@@ -72,6 +75,7 @@ export async function startManagementGateway(
     teams,
     callerRoles: createCallerRoles(db.db),
     users,
+    apps,
     virtualKeys: createVirtualKeyLookup(verifier),
     spend: { queries: createUsageQueries(db.db), flush: () => {} },
     credentials: { store: secrets, env: {} },
@@ -96,7 +100,7 @@ export async function startManagementGateway(
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
   return Object.assign(gateway, {
-    db, clock: db.clock, keys, teams, users, secrets, settings, send,
+    db, clock: db.clock, keys, teams, users, apps, secrets, settings, send,
     async dispose() {
       await gateway.close();
       verifier.dispose();

@@ -21,6 +21,7 @@ import * as teamsAndUsers from './0014-teams-and-users.js';
 import * as reservationLevels from './0015-reservation-levels.js';
 import * as teamAndUserChangeTopics from './0016-team-and-user-change-topics.js';
 import * as budgetAlertMarks from './0017-budget-alert-marks.js';
+import * as apps from './0018-apps.js';
 
 export interface Migration {
   /** 1, 2, 3... with no gaps; stored in PRAGMA user_version once applied. */
@@ -42,7 +43,7 @@ export interface PostgresMigration {
   postgresql: string;
 }
 
-export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions, usageGroupRollups, teamsAndUsers, reservationLevels, teamAndUserChangeTopics, budgetAlertMarks];
+export const MIGRATIONS: readonly SchemaStep[] = [initialSchema, dashboardModels, hourlyRollupsAndSettledReservations, usageBodies, interruptedUsageStatus, storedResponses, usageErrorsAndRejectedCounts, modelPositions, reservationLeases, partitionedUsageLog, responsePositionsAndSharedRateLimits, changeVersions, usageGroupRollups, teamsAndUsers, reservationLevels, teamAndUserChangeTopics, budgetAlertMarks, apps];
 
 /** The newest schema this build understands; a file above it is refused, not downgraded. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -78,7 +78,7 @@ describe('openDatabase', () => {
     expect(opened.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(opened.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     const tables = opened.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['budget_alert_marks', 'budget_reservations', 'change_versions', 'models', 'rate_limit_buckets', 'rate_limit_keys', 'rate_limit_leases', 'settings', 'stored_responses', 'stored_responses_total', 'team_memberships', 'teams', 'usage_bodies', 'usage_daily', 'usage_daily_groups', 'usage_errors', 'usage_hourly', 'usage_log', 'users', 'virtual_keys']);
+    expect(tables).toEqual(['app_budget_reservations', 'apps', 'budget_alert_marks', 'budget_reservations', 'change_versions', 'models', 'rate_limit_buckets', 'rate_limit_keys', 'rate_limit_leases', 'settings', 'stored_responses', 'stored_responses_total', 'team_memberships', 'teams', 'usage_bodies', 'usage_daily', 'usage_daily_groups', 'usage_errors', 'usage_hourly', 'usage_log', 'users', 'virtual_keys']);
     // One line per migration for whoever debugs an upgrade, one for the person starting it.
     expect(log.lines.filter((l) => l.msg.startsWith('Applied database migration')).map((l) => l.level)).toEqual(Array(LATEST_SCHEMA_VERSION).fill('debug'));
     expect(log.lines.filter((l) => l.level === 'info')).toEqual([
