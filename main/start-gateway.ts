@@ -25,6 +25,9 @@ import { createKeyRepository, type KeyRepository } from './keys/key-repository.j
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createAppRepository } from './apps/app-repository.js';
+import { createAppBudgetLedger } from './apps/app-budget-ledger.js';
+import { createAppRules } from './apps/app-rules.js';
+import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -88,6 +91,11 @@ export interface StartGatewayOptions {
   secretRedactor?: SecretRedactor;
   /** Sends budget alerts to the webhook; a real HTTP POST (5 s timeout, one retry) when absent. */
   postWebhook?: PostWebhook;
+  /**
+   * Called once per app name ever (persisted: a restart does not repeat it), the first time a
+   * request without a key from that app is admitted (issue 19: the desktop's new-app notification).
+   */
+  onNewApp?: (app: string) => void;
   /**
    * After listening, ask the model servers on this machine what they serve and log one line
    * (what answers, what does not, and the fix). The CLI and the desktop app turn it on; tests
@@ -254,7 +262,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       enabled: () => readAlertingConfig(config.generalSettings).budgetAlerts,
     });
     const budget = createBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
-    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget });
+    const appBudget = createAppBudgetLedger(db.db, { clock, beforeRefusing: () => usage.flush() });
+    const interrupted = chargeInterruptedRequests({ db: db.db, usage, budget, appBudget });
     if (interrupted.requests > 0) {
       log.warn(
         { requests: interrupted.requests, chargedMicros: interrupted.chargedMicros },
@@ -266,10 +275,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const responses = createResponseStore(db.db, { clock, redact: (text) => redact(text), ...(maxStoredBytes === undefined ? {} : { maxStoredBytes }) });
     const limiter = createRateLimiter({ clock });
     const prices = createPriceTable(undefined, { now: () => clock.now() });
+    // Rules for requests without a key, by app name: a Map and a Set in memory, loaded now.
+    const appRules = createAppRules({ store: apps, log, ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}) });
+    appRules.load();
     const meter = createLedgerMeter({
       prices, budget, limiter, usage, clock, log,
       // Read per request: the dashboard's switch applies to the next request.
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
+      apps: { rules: appRules, budget: appBudget, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
     });
 
     let draining = false;
@@ -375,6 +388,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           usage.close();
           await budgetAlerts?.settled();
           verifier.dispose();
+          appRules.dispose();
           db.db.close();
         })();
         return closing;

@@ -19,6 +19,9 @@ import { createKeyRepository, type AsyncKeyRepository } from './keys/key-reposit
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createAppRepository } from './apps/app-repository.js';
+import { createAppBudgetLedger } from './apps/app-budget-ledger.js';
+import { createAppRules } from './apps/app-rules.js';
+import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier, type KeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -172,7 +175,15 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     if (sharedLimiter !== undefined) closers.push(() => sharedLimiter.close());
     const limiter: AdmissionRateLimiter = options.limiter ?? sharedLimiter!;
     const prices = createPriceTable(undefined, { now: () => clock.now() });
-    const meter = createLedgerMeter({ prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact });
+    const appBudget = createAppBudgetLedger(connection, { clock, leaseMs, beforeRefusing: () => usage.flush().catch(() => undefined) });
+    // Rules for requests without a key, by app name, held in memory; re-read on the 'apps' topic.
+    const appRules = createAppRules({ store: apps, log, ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}) });
+    closers.push(() => appRules.dispose());
+    await appRules.load();
+    const meter = createLedgerMeter({
+      prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact,
+      apps: { rules: appRules, budget: appBudget, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
+    });
 
     let gateway: Gateway | undefined;
     const activeModel = await loadActiveModelStore({ persistence: settings, groups: () => gateway?.router().groups() ?? [] });
@@ -204,6 +215,8 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
       // another replica's change touched; such changes are rare admin actions).
       if (topic === 'keys' || topic === 'teams' || topic === 'users') {
         verifier.clearCache();
+      } else if (topic === 'apps') {
+        await appRules.load();
       } else if (topic === 'models') {
         await served.reloadModels();
       } else if (topic === 'settings') {

@@ -18,6 +18,8 @@ export const GATEWAY_ERRORS = {
   /** A user's key (member or team admin) asked about something outside its own user or its teams. */
   outside_your_scope: { status: 403, type: 'permission_error' },
   model_not_allowed: { status: 403, type: 'permission_error' },
+  /** Open mode with general_settings.only_allowed_apps: the calling app is not listed (POST /app/update {"allowed": true}). */
+  app_not_allowed: { status: 403, type: 'permission_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   route_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },

@@ -32,6 +32,9 @@ export interface AppBudgetLedgerStore<M extends CallMode> {
   recountAfterRestart(): Returns<M, void>;
 }
 
+/** On SQLite (the desktop): every call answers synchronously. */
+export type AppBudgetLedger = AppBudgetLedgerStore<'sync'>;
+
 export interface AppBudgetLedgerOptions {
   clock: Clock;
   /** As the key ledger's: called once before refusing an app with money held (the usage flush), then asked again. */

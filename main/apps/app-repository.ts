@@ -53,6 +53,8 @@ export type AppChangeType = 'seen' | 'updated' | 'cleared';
 export interface AppChange {
   type: AppChangeType;
   app: string;
+  /** The row as committed ('updated', 'cleared'; null when a clear deleted it): a rule cache applies it at once. */
+  record?: AppRecord | null;
 }
 
 export interface AppStore<M extends CallMode> {
@@ -173,14 +175,14 @@ export function createAppRepository<C extends StorageConnection>(connection: C, 
   const update = bindUnit(connection, updateApp);
   const clear = bindUnit(connection, clearApp);
   const seen = bindUnit(connection, markSeenUnit);
-  const emit = (type: AppChangeType, app: string) => {
-    for (const listener of listeners) listener({ type, app });
+  const emit = (type: AppChangeType, app: string, record?: AppRecord | null) => {
+    for (const listener of listeners) listener(record === undefined ? { type, app } : { type, app, record });
   };
   const store: AppStore<CallMode> = {
     list: bindUnit(connection, listApps),
     info: bindUnit(connection, appInfo),
-    update: (app, fields) => committed(() => update(app, fields, clock.now()), (record) => emit('updated', record.app)),
-    clearRule: (app) => committed(() => clear(app, clock.now()), () => emit('cleared', app)),
+    update: (app, fields) => committed(() => update(app, fields, clock.now()), (record) => emit('updated', record.app, record)),
+    clearRule: (app) => committed(() => clear(app, clock.now()), (record) => emit('cleared', app, record)),
     markSeen: (app) => committed(() => seen(app, clock.now()), (first) => {
       if (first) emit('seen', app);
     }),

@@ -14,6 +14,7 @@ export const SETTING_KEYS = {
   allowedOrigins: 'security.allowed_origins',
   ollamaAllowWithoutKey: 'ollama.allow_without_key',
   ollamaModels: 'ollama.models',
+  onlyAllowedApps: 'apps.only_allowed',
 } as const;
 
 /** Keyless Ollama clients as the dashboard set them; undefined = never set there (the config file's value applies). */
@@ -39,6 +40,8 @@ export interface GatewaySettingsValues {
   bodyLogging: boolean;
   allowedOrigins: readonly string[];
   ollamaKeyless: OllamaKeylessOverride;
+  /** general_settings.only_allowed_apps as the dashboard set it; undefined = never set there (the config file's value applies). */
+  onlyAllowedApps: boolean | undefined;
 }
 
 /** On either engine: update and reload answer with a Promise when the storage is PostgreSQL. */
@@ -50,6 +53,8 @@ export interface GatewaySettings {
   allowedOrigins(): readonly string[];
   /** Keyless Ollama access: the dashboard's values where set, else `fromConfig` (general_settings.ollama_api). */
   ollamaKeyless(fromConfig: { allowWithoutKey: boolean; models: readonly string[] }): { allowWithoutKey: boolean; models: readonly string[] };
+  /** Open mode admits only apps allowed by their rule: the dashboard's value where set, else `fromConfig`. Cheap: read per request. */
+  onlyAllowedApps(fromConfig: boolean): boolean;
   /** Applies an already-validated update; each value is written before it takes effect. */
   update(patch: SettingsUpdate): MaybePromise<GatewaySettingsValues>;
   /** Re-reads every value from storage (another replica changed them: the change feed calls this). */
@@ -69,11 +74,13 @@ function* readValues(storage: AnySettingsStorage): Generator<unknown, GatewaySet
   const origins = yield storage.get(SETTING_KEYS.allowedOrigins);
   const allowWithoutKey = yield storage.get(SETTING_KEYS.ollamaAllowWithoutKey);
   const models = yield storage.get(SETTING_KEYS.ollamaModels);
+  const onlyAllowedApps = yield storage.get(SETTING_KEYS.onlyAllowedApps);
   return Object.freeze({
     retentionDays: readRetention(retention),
     bodyLogging: bodies === true,
     allowedOrigins: Object.freeze(readOrigins(origins)),
     ollamaKeyless: Object.freeze({ allowWithoutKey: readOptionalBoolean(allowWithoutKey), models: readModels(models) }),
+    onlyAllowedApps: readOptionalBoolean(onlyAllowedApps),
   });
 }
 
@@ -98,6 +105,7 @@ function buildGatewaySettings(storage: AnySettingsStorage, initial: GatewaySetti
       allowWithoutKey: current.ollamaKeyless.allowWithoutKey ?? fromConfig.allowWithoutKey,
       models: current.ollamaKeyless.models ?? fromConfig.models,
     }),
+    onlyAllowedApps: (fromConfig) => current.onlyAllowedApps ?? fromConfig,
     update(patch) {
       return runMaybeAsync(applyUpdate(patch));
     },
@@ -132,6 +140,10 @@ function buildGatewaySettings(storage: AnySettingsStorage, initial: GatewaySetti
       const models = Object.freeze([...new Set(patch.ollama_api.models)]);
       yield storage.set(SETTING_KEYS.ollamaModels, models);
       next.ollamaKeyless = Object.freeze({ ...next.ollamaKeyless, models });
+    }
+    if (patch.only_allowed_apps !== undefined) {
+      yield storage.set(SETTING_KEYS.onlyAllowedApps, patch.only_allowed_apps);
+      next.onlyAllowedApps = patch.only_allowed_apps;
     }
     current = Object.freeze(next);
     return current;

@@ -33,6 +33,7 @@ import { registerTeamRoutes } from './routes/team-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerAppRoutes } from './routes/app-routes.js';
 import type { AppStore } from '../apps/app-repository.js';
+import { onlyAllowedAppsOf } from '../config/only-allowed-apps.js';
 import type { TeamStore } from '../keys/team-repository.js';
 import type { UserStore } from '../keys/user-repository.js';
 import { registerSpendRoutes } from './routes/spend-routes.js';
@@ -376,6 +377,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     if (deps.gatewaySettings) {
       registerSettingsRoutes(zone, {
         settings: deps.gatewaySettings, ollamaKeyless, ...(deps.budgetAlerts ? { budgetAlerts: deps.budgetAlerts } : {}),
+        ...(deps.apps ? { onlyAllowedApps: onlyAllowedAppsOf(deps.gatewaySettings, deps.config.generalSettings) } : {}),
         server: () => ({ host, port: listeningPort, adminKeySet: authenticator.enforced, ollamaListenerPort: deps.ollamaListenerPort?.() }),
       });
     }

@@ -136,7 +136,8 @@ export async function proxyInference(
 
   const router = deps.router();
   const settings = deps.settings();
-  let group = router.resolve(model);
+  // Without a key, the active alias may stand for the app's default_model (the meter decides; one comparison otherwise).
+  let group = router.resolve(deps.meter.modelFor === undefined ? model : deps.meter.modelFor({ principal, requestedModel: model, userAgent: request.headers['user-agent'], headers: request.headers }));
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }

@@ -13,7 +13,8 @@ import { readUnit, all } from '../storage/storage-unit.js';
 import { bindUnit } from '../storage/storage-connection.js';
 import type { PostgresConnection } from '../storage/open-postgres-pool.js';
 import { sql } from '../storage/sql-statement.js';
-import { interruptedUsageRecord, type ChargedInterruptions, type HeldReservation } from './charge-interrupted-requests.js';
+import { interruptedAppUsageRecord, interruptedUsageRecord, type ChargedInterruptions, type HeldReservation } from './charge-interrupted-requests.js';
+import { expiredAppReservations } from '../apps/app-budget-ledger.js';
 import type { AsyncUsageLedger } from './usage-ledger.js';
 
 /** Leases run out at `lease_until`; at most this many are billed per sweep (the next sweep takes the rest). */
@@ -39,11 +40,17 @@ export interface ExpiredReservationsDeps {
 /** For the leader's sweep: bills every reservation whose lease ran out before `now`. */
 export async function chargeExpiredReservations(deps: ExpiredReservationsDeps, now: number): Promise<ChargedInterruptions> {
   const held = await bindUnit(deps.connection, expiredUnit)(now);
+  // Apps' holds (requests without a key, issue 19) expire and are billed the same way.
+  const appHeld = await expiredAppReservations(deps.connection, now);
   let chargedMicros = 0;
   for (const reservation of held) {
     chargedMicros += reservation.amount_micros;
     deps.usage.record(interruptedUsageRecord(reservation));
   }
-  if (held.length > 0) await deps.usage.flush();
-  return { requests: held.length, chargedMicros };
+  for (const reservation of appHeld) {
+    chargedMicros += reservation.amount_micros;
+    deps.usage.record(interruptedAppUsageRecord(reservation));
+  }
+  if (held.length + appHeld.length > 0) await deps.usage.flush();
+  return { requests: held.length + appHeld.length, chargedMicros };
 }

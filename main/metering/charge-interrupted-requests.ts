@@ -7,12 +7,15 @@ import type Database from 'better-sqlite3';
 import type { BudgetLedger } from './budget-ledger.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
+import { heldAppReservations, type AppBudgetLedger, type HeldAppReservation } from '../apps/app-budget-ledger.js';
 
 export interface InterruptedRequestsDeps {
   db: Database.Database;
   /** Writes the rows; its flush settles each reservation in the same transaction as its row. */
   usage: UsageLedger;
   budget: BudgetLedger;
+  /** Apps' holds of requests without a key (issue 19): billed the same way when given. */
+  appBudget?: AppBudgetLedger;
 }
 
 export interface ChargedInterruptions {
@@ -40,11 +43,22 @@ export function chargeInterruptedRequests(deps: InterruptedRequestsDeps): Charge
     chargedMicros += reservation.amount_micros;
     deps.usage.record(interruptedUsageRecord(reservation));
   }
+  const appHeld = deps.appBudget === undefined ? [] : heldAppReservations(deps.db);
+  for (const reservation of appHeld) {
+    chargedMicros += reservation.amount_micros;
+    deps.usage.record(interruptedAppUsageRecord(reservation));
+  }
   // Each batch inserts its rows, adds them to the rollups and moves each hold to spend in one
   // transaction: a crash during recovery leaves the rest held for the next start.
   deps.usage.flush();
   deps.budget.recountAfterRestart();
-  return { requests: held.length, chargedMicros };
+  deps.appBudget?.recountAfterRestart();
+  return { requests: held.length + appHeld.length, chargedMicros };
+}
+
+/** The same row for an app's hold (a request with no key): attributed to its app, like the meter does. */
+export function interruptedAppUsageRecord(reservation: HeldAppReservation): UsageRecord {
+  return { ...interruptedUsageRecord({ ...reservation, key_id: '', key_alias: null }), keyId: null, keyAlias: null, app: reservation.app };
 }
 
 /**

@@ -8,7 +8,7 @@
 // kept only when body logging is on at admission, redacted and capped. Sees a key only to mask
 // it in logged bodies (the one the request presented); never stores or logs one.
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
-import type { Admission, AdmissionInput, FinishedRequest, RequestMeter, RequestStatus } from './request-meter.js';
+import type { Admission, AdmissionInput, FinishedRequest, ModelChoiceInput, RequestMeter, RequestStatus } from './request-meter.js';
 import type { TokenUsage } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
 import type { Clock } from '../storage/clock.js';
@@ -27,6 +27,10 @@ import type { UsageRecord } from './usage-record.js';
 import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
 import { REQUEST_LOG_MESSAGE, requestLogFields } from './request-log-fields.js';
+import type { AppRule, AppRules } from '../apps/app-rules.js';
+import type { AppBudgetLedgerStore } from '../apps/app-budget-ledger.js';
+import { keyAllowsModel } from '../keys/key-allows-model.js';
+import { ACTIVE_MODEL_ALIAS } from '../routing/active-model.js';
 
 /**
  * What the meter needs of a rate limiter: the in-process RateLimiter (desktop, answers at once)
@@ -59,6 +63,27 @@ export interface LedgerMeterDeps {
   bodyLogging?: () => boolean;
   /** Masks secrets in logged bodies; defaults to key-shaped tokens only (give it every secret the gateway holds). */
   redact?: SecretRedactor;
+  /**
+   * Rules for apps, applied to requests with no virtual key (issue 19): models, rpm/tpm, a budget
+   * held like a key's, a default model for the active alias, and (open mode) only allowed apps.
+   * Absent: apps are only names on usage rows.
+   */
+  apps?: {
+    rules: AppRules;
+    budget: AppBudgetLedgerStore<'sync'> | AppBudgetLedgerStore<'async'>;
+    /** general_settings.only_allowed_apps, read per request (the dashboard toggles it live). */
+    onlyAllowedApps?: () => boolean;
+    /** The alias a default_model replaces; ACTIVE_MODEL_ALIAS when absent. */
+    activeAlias?: string;
+  };
+}
+
+/**
+ * THE name a request with no virtual key is metered and ruled under (its "app"): the one place it
+ * is computed, for admission, refusals and the default-model choice alike.
+ */
+function keylessAppName(input: Pick<AdmissionInput, 'userAgent' | 'headers'>): string {
+  return guessApp(input.userAgent, input.headers);
 }
 
 const PRICE_CACHE_MS = 60_000;
@@ -126,7 +151,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           ts: deps.clock.now(),
           keyId: key?.id ?? null,
           keyAlias: key?.alias ?? null,
-          app: key === null ? guessApp(input.userAgent, input.headers) : key.alias ?? key.id,
+          app: key === null ? keylessAppName(input) : key.alias ?? key.id,
           userAgent: input.userAgent?.slice(0, 256) ?? null,
           requestedModel: input.requestedModel,
           modelGroup: deployment?.modelName ?? null,
@@ -146,6 +171,12 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
         deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
       }
     },
+    modelFor(input: ModelChoiceInput): string {
+      const apps = deps.apps;
+      // One comparison for nearly every request: only the active alias, without a key, is redirected.
+      if (apps === undefined || input.principal.kind === 'virtual' || !apps.rules.hasDefaultModels() || input.requestedModel !== (apps.activeAlias ?? ACTIVE_MODEL_ALIAS)) return input.requestedModel;
+      return apps.rules.rule(keylessAppName(input))?.defaultModel ?? input.requestedModel;
+    },
     admit(input: AdmissionInput): Admission | Promise<Admission> {
       // Plain values on SQLite and the in-memory limiter (no Promise, no microtask); a Promise
       // at the first step that went to PostgreSQL, from where the rest continues with await.
@@ -155,7 +186,12 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
 
   function* admitSteps(input: AdmissionInput): Generator<unknown, Admission, unknown> {
     const { principal, deployment, requestId } = input;
-    const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
+    const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : keylessAppName(input);
+    // A key, when presented, wins: app rules apply to requests without one (one Set hit and one
+    // Map lookup; an app without a rule is a miss).
+    const appRule: AppRule | undefined = principal.kind === 'virtual' ? undefined : deps.apps?.rules.admit(app);
+    // general_settings.only_allowed_apps: in open mode only (with an admin key, the key is the gate).
+    const unlisted = principal.kind === 'open' && appRule?.allowed !== true && deps.apps?.onlyAllowedApps?.() === true;
     const price = priceOf(deployment);
     // Walking the body costs; most requests (no tpm limit or budget, usage reported upstream)
     // never need the estimate, so it is computed on first use only.
@@ -167,10 +203,13 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     let headers: Record<string, string> = {};
     // The budget this request draws on, what its reservation holds, and the deployment last covered.
     const budgetKeyId = principal.kind === 'virtual' && (principal.hasBudget || principal.ownerBudgets === true) ? principal.keyId : undefined;
+    // Or, without a key, the app's budget (held exactly like a key's: app-budget-ledger.ts).
+    const budgetApp = appRule?.hasBudget === true ? app : undefined;
+    const appModels = appRule !== undefined && appRule.models.length > 0 ? appRule.models : undefined;
     // Fail closed on unknown prices only for a key's own budget: a key whose only budgets are its
     // team's or user's (which admission cannot see here) is admitted on an unpriced model at $0,
     // as a key without a budget is, rather than refused for a budget that may not exist.
-    const failClosed = principal.kind === 'virtual' && principal.hasBudget;
+    const failClosed = (principal.kind === 'virtual' && principal.hasBudget) || budgetApp !== undefined;
     let reservedMicros = 0;
     let covered = deployment;
     const base = (): UsageRecord => ({
@@ -196,29 +235,43 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       retries: 0,
       fallbacks: 0,
     });
-    if (principal.kind === 'virtual') {
+    if (principal.kind === 'virtual' || appRule !== undefined || unlisted) {
       try {
-        const key: RateLimitedKey = {
-          id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests,
-        };
-        // The team's rpm/tpm, counted over all its keys (only a team with limits sets this).
-        if (principal.team !== undefined) key.team = principal.team;
-        // Each `yield` hands runMaybeAsync what the limiter or ledger answered: a value goes
-        // straight back in, a Promise (team mode) is awaited first.
-        const parallel = (yield deps.limiter.acquireParallel(key)) as ParallelDecision;
-        if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
-        lease = parallel.lease;
-        const decision = (yield deps.limiter.check(key, principal.tpmLimit === null && principal.team?.tpmLimit == null ? 0 : promptEstimate())) as RateLimitDecision;
-        if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
-        ticket = decision.ticket;
-        headers = decision.headers;
+        if (unlisted) throw appNotAllowed(app);
+        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, deployment.modelName)) throw appModelRefused(app, deployment.modelName, appModels);
+        // A key's windows (always counted, as before), or an app's when its rule has rpm/tpm limits.
+        const key: RateLimitedKey | undefined = principal.kind === 'virtual'
+          ? { id: principal.keyId, name: principal.alias, rpmLimit: principal.rpmLimit, tpmLimit: principal.tpmLimit, maxParallelRequests: principal.maxParallelRequests }
+          : appRule !== undefined && (appRule.rpmLimit !== null || appRule.tpmLimit !== null)
+            // Counted per app like a team per team: one window named after the app, never a key id.
+            ? { id: `app:${app}`, name: `app '${app}'`, rpmLimit: appRule.rpmLimit, tpmLimit: appRule.tpmLimit, maxParallelRequests: null }
+            : undefined;
+        if (key !== undefined) {
+          // The team's rpm/tpm, counted over all its keys (only a team with limits sets this).
+          if (principal.kind === 'virtual' && principal.team !== undefined) key.team = principal.team;
+          // Each `yield` hands runMaybeAsync what the limiter or ledger answered: a value goes
+          // straight back in, a Promise (team mode) is awaited first.
+          const parallel = (yield deps.limiter.acquireParallel(key)) as ParallelDecision;
+          if (!parallel.ok) throw rateLimited(parallel.message, parallel.retryAfterSeconds, parallel.headers);
+          lease = parallel.lease;
+          const needsEstimate = key.tpmLimit !== null || (key.team !== undefined && key.team.tpmLimit !== null);
+          const decision = (yield deps.limiter.check(key, needsEstimate ? promptEstimate() : 0)) as RateLimitDecision;
+          if (!decision.ok) throw rateLimited(decision.message, decision.retryAfterSeconds, decision.headers);
+          ticket = decision.ticket;
+          headers = decision.headers;
+        }
         if (budgetKeyId !== undefined) {
           const worst = worstCaseOn(deployment, price, input, promptEstimate, failClosed);
           const reserved = (yield deps.budget.reserve(budgetKeyId, requestId, worst ?? 0, { pricedAtZero: worst === undefined })) as ReserveResult;
           if (!reserved.ok) throw budgetRefusal(reserved, input, price);
           reservedMicros = reserved.reservedMicros;
+        } else if (budgetApp !== undefined && deps.apps !== undefined) {
+          const worst = worstCaseOn(deployment, price, input, promptEstimate, failClosed);
+          const reserved = (yield deps.apps.budget.reserve(budgetApp, requestId, worst ?? 0, { pricedAtZero: worst === undefined })) as ReserveResult;
+          if (!reserved.ok) throw budgetRefusal(reserved, input, price);
+          reservedMicros = reserved.reservedMicros;
         }
-        deps.onKeyUsed?.(principal.keyId);
+        if (principal.kind === 'virtual') deps.onKeyUsed?.(principal.keyId);
       } catch (error) {
         // Whatever refused or failed here (a limit, the budget, a busy or full database), the
         // slot and the rpm count go back: a leaked slot refuses a max_parallel_requests: 1 key
@@ -246,10 +299,16 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     return {
       headers,
       logBodies: deps.bodyLogging?.() === true,
-      // Without a budget there is nothing to cover: a shared no-op, no closure per request.
-      cover: budgetKeyId === undefined ? COVER_NOTHING : (target: Deployment) => {
+      // Without a budget or an app's model list there is nothing to cover: a shared no-op, no closure per request.
+      cover: budgetKeyId === undefined && budgetApp === undefined && appModels === undefined ? COVER_NOTHING : (target: Deployment) => {
         // The first attempt (admit() priced it) and a retry of the same deployment cost nothing here.
         if (target === covered) return;
+        // A fallback group outside the app's models is refused like the key's would be.
+        if (appModels !== undefined && !appAllowsModel(appModels, input.requestedModel, target.modelName)) throw appModelRefused(app, target.modelName, appModels);
+        if (budgetKeyId === undefined && budgetApp === undefined) {
+          covered = target;
+          return;
+        }
         const targetPrice = priceOf(target);
         const worst = worstCaseOn(target, targetPrice, input, promptEstimate, failClosed);
         if (worst === undefined || worst <= reservedMicros) {
@@ -257,7 +316,8 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           return;
         }
         // A Promise only in team mode (the ledger in PostgreSQL); SQLite answers here and now.
-        return whenSettled(deps.budget.topUp(budgetKeyId, requestId, worst), (raised) => {
+        const raising = budgetKeyId !== undefined ? deps.budget.topUp(budgetKeyId, requestId, worst) : deps.apps!.budget.topUp(budgetApp!, requestId, worst);
+        return whenSettled(raising, (raised) => {
           if (!raised.ok) throw budgetRefusal(raised, input, targetPrice);
           reservedMicros = raised.reservedMicros;
           covered = target;
@@ -328,6 +388,27 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   function settleQuietly(done: void | Promise<void>, requestId: string): void {
     if (done instanceof Promise) done.catch((error: unknown) => deps.log.warn({ err: error, requestId }, 'the shared rate limiter could not update its counts'));
   }
+}
+
+/**
+ * An app's `models` admit a deployment's group, or the alias the client named when it resolved to
+ * that group (as a key's list does: admit-attempt.ts). The first attempt checks the requested
+ * group; a fallback group must be listed itself.
+ */
+function appAllowsModel(models: readonly string[], requestedModel: string, groupName: string): boolean {
+  return keyAllowsModel(models, groupName) || keyAllowsModel(models, requestedModel);
+}
+
+function appModelRefused(app: string, model: string, models: readonly string[]): GatewayError {
+  return new GatewayError('model_not_allowed',
+    `App '${app}' may not use model "${model}": its rule allows only ${models.join(', ')} ` +
+    `(change it on the dashboard's Apps page or with POST /app/update {"app": "${app}", "models": [...]})`, { param: 'model' });
+}
+
+function appNotAllowed(app: string): GatewayError {
+  return new GatewayError('app_not_allowed',
+    `App '${app}' is not allowed to use this gateway: general_settings.only_allowed_apps is on and '${app}' is not listed. ` +
+    `Allow it on the dashboard's Apps page, or with POST /app/update {"app": "${app}", "allowed": true}`);
 }
 
 function rateLimited(message: string, retryAfter: number, headers: Record<string, string>): GatewayError {

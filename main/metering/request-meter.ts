@@ -88,7 +88,16 @@ export interface RequestMeter {
    * may not use) as rejected, with the refusal's message, so every refusal leaves its row. Must not throw.
    */
   reject?(input: RefusedRequest, refusal: { code: string; status: number; message: string }): void;
+  /**
+   * The model a request naming `requestedModel` is routed to: the same name, except that a request
+   * with no key naming the active-model alias goes to its app's default_model when the app has one
+   * (issue 19). Called before routing; absent = the name as sent. Never throws, never awaits.
+   */
+  modelFor?(input: ModelChoiceInput): string;
 }
+
+/** What the default-model choice reads of a request, before it is routed. */
+export type ModelChoiceInput = Pick<AdmissionInput, 'principal' | 'requestedModel' | 'userAgent' | 'headers'>;
 
 /** A request refused before admission, as far as it was read when it was refused. */
 export interface RefusedRequest {

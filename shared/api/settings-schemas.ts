@@ -57,6 +57,11 @@ export const gatewaySettingsSchema = z.looseObject({
     source: z.nullable(z.enum(['dashboard', 'config'])),
     budget_alerts: z.boolean(),
   })),
+  /**
+   * Open mode admits only apps whose rule says `allowed: true` (general_settings.only_allowed_apps;
+   * the dashboard's choice overrides the config file's once saved). Off by default.
+   */
+  only_allowed_apps: z.optional(z.boolean()),
   /** Set when the gateway starts (flags, environment); shown, not changed, by the dashboard. */
   server: z.looseObject({
     host: z.string(),
@@ -78,6 +83,7 @@ export const settingsUpdateSchema = z.strictObject({
       z.refine(isWebhookReference, 'must be an http(s) URL such as https://hooks.slack.com/services/..., or os.environ/NAME'),
     )),
   })),
+  only_allowed_apps: z.optional(z.boolean()),
   ollama_api: z.optional(z.strictObject({
     allow_without_key: z.optional(z.boolean()),
     models: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(MAX_KEYLESS_MODELS))),

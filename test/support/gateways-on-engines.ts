@@ -19,6 +19,8 @@ export const STORAGE_ENGINES = ['sqlite', 'postgresql'] as const;
 
 export interface EngineGateway {
   url: string;
+  /** The SQLite data directory (pass it back as `dataDir` to restart on the same file). */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -35,9 +37,20 @@ export interface GatewaysOnEngines {
    * A gateway on `engine` with the config `config(mockUrl)`; `database` reuses a PostgreSQL
    * database (a second replica), else each gateway gets a new one. Closed after the test.
    */
-  start(engine: StorageEngine, config: (mockUrl: string) => string, options?: { database?: string }): Promise<EngineGateway>;
+  start(engine: StorageEngine, config: (mockUrl: string) => string, options?: StartOnEngineOptions): Promise<EngineGateway>;
   /** A new throwaway PostgreSQL database's URL (for replicas sharing one). */
   createDatabase(): Promise<string>;
+}
+
+export interface StartOnEngineOptions {
+  /** Reuse a PostgreSQL database (a second replica, or a restart). */
+  database?: string;
+  /** Reuse an SQLite data directory (a restart): a path returned by an earlier start's `dataDir`. */
+  dataDir?: string;
+  /** null: open mode (no admin key); absent: the suite's master key. */
+  masterKey?: string | null;
+  /** startGateway's onNewApp (issue 19). */
+  onNewApp?: (app: string) => void;
 }
 
 export interface GatewaysOnEnginesOptions {
@@ -75,9 +88,14 @@ export function useGatewaysOnEngines(options: GatewaysOnEnginesOptions): Gateway
       const dir = mkdtempSync(join(work, `${engine}-`));
       const configFile = join(dir, 'config.yaml');
       writeFileSync(configFile, config(this.mock.url));
-      const gatewayOptions = { configFile, dataDir: join(dir, 'data'), host: '127.0.0.1', port: 0, masterKey: options.masterKey, env: {}, log: pino({ level: 'silent' }), dashboardDir: null };
+      const dataDir = startOptions.dataDir ?? join(dir, 'data');
+      const masterKey = startOptions.masterKey === null ? undefined : startOptions.masterKey ?? options.masterKey;
+      const gatewayOptions = {
+        configFile, dataDir, host: '127.0.0.1', port: 0, masterKey, env: {}, log: pino({ level: 'silent' }), dashboardDir: null,
+        ...(startOptions.onNewApp ? { onNewApp: startOptions.onNewApp } : {}),
+      };
       const gateway = engine === 'sqlite'
-        ? await startGateway(gatewayOptions)
+        ? Object.assign(await startGateway(gatewayOptions), { dataDir })
         : await startTeamGateway({ ...gatewayOptions, database: parseDatabaseUrl(startOptions.database ?? (await postgres.createDatabase())) });
       running.push(gateway);
       return gateway;

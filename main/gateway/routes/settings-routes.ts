@@ -1,5 +1,5 @@
 // GET/POST /settings, admin only: the live settings (retention days, body logging, allowed
-// browser origins, keyless Ollama clients and their models) and, read-only, what was fixed at start (host, port, LAN access, whether an
+// browser origins, keyless Ollama clients and their models, only_allowed_apps) and, read-only, what was fixed at start (host, port, LAN access, whether an
 // admin key is set). A change applies to the next request without a restart; port and LAN
 // access are refused here because they need one.
 import type { FastifyInstance } from 'fastify';
@@ -26,6 +26,8 @@ export interface SettingsRouteDeps {
   ollamaKeyless?: () => { allowWithoutKey: boolean; models: readonly string[] };
   /** Where budget alerts are posted (the URL itself never leaves it). */
   budgetAlerts?: BudgetAlertWebhook;
+  /** general_settings.only_allowed_apps as it applies now (dashboard over config.yaml). */
+  onlyAllowedApps?: () => boolean;
 }
 
 export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRouteDeps): void {
@@ -40,6 +42,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: SettingsRoute
         ollama_api: { allow_without_key: deps.ollamaKeyless().allowWithoutKey, models: [...deps.ollamaKeyless().models], listener_port: server.ollamaListenerPort ?? null },
       } : {}),
       ...(deps.budgetAlerts ? { budget_alerts: deps.budgetAlerts.view() } : {}),
+      ...(deps.onlyAllowedApps ? { only_allowed_apps: deps.onlyAllowedApps() } : {}),
       server: { host: server.host, port: server.port, lan_access: !isLoopbackHost(server.host), admin_key_set: server.adminKeySet },
     };
   };
