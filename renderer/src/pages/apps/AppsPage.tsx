@@ -9,7 +9,6 @@ import { useApi } from '../../api/use-api.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { LoadState } from '../../components/LoadState.js';
 import type { AppDescription } from '../../../../shared/api/app-schemas.js';
-import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
 import { AppForm } from './AppForm.js';
 import { AppTable } from './AppTable.js';
 import { EMPTY_APP_FORM, appFormFromDescription, toAppRuleUpdate, toNewAppRule } from './app-form-values.js';
@@ -24,11 +23,6 @@ type Editing = { mode: 'create' } | { mode: 'edit'; app: AppDescription } | null
 // Requests and spend move as apps call: the list follows them while the page is visible.
 const REFRESH_MS = 5_000;
 
-/** Whether general_settings.only_allowed_apps is on (absent from a gateway without it: off). */
-export function onlyAllowedApps(settings: GatewaySettingsView | null | undefined): boolean {
-  return (settings as { only_allowed_apps?: unknown } | null | undefined)?.only_allowed_apps === true;
-}
-
 export function AppsPage({ api, now = Date.now }: AppsPageProps) {
   const apps = useApi(() => api.listApps(), [api], { refreshMs: REFRESH_MS });
   const models = useApi(() => api.listModels(), [api]);
@@ -37,7 +31,7 @@ export function AppsPage({ api, now = Date.now }: AppsPageProps) {
   const [message, setMessage] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
-  const onlyAllowed = onlyAllowedApps(settings.data);
+  const onlyAllowed = settings.data?.only_allowed_apps === true;
   const refused = (apps.data ?? []).filter((a) => !a.allowed).length;
   const startEditing = (next: Editing) => {
     setMessage(null);

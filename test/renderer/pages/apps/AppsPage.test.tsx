@@ -107,7 +107,7 @@ describe('AppsPage', () => {
 
   it('says at the top when only allowed apps may call, and marks the apps it refuses', async () => {
     const api = fakeApi({
-      settings: async () => sampleSettings({ only_allowed_apps: true } as never),
+      settings: async () => sampleSettings({ only_allowed_apps: true }),
       listApps: async () => [sampleApp({ app: 'sync_notes.py', allowed: true, has_rule: true }), sampleApp({ app: 'QwenCode', allowed: false })],
     });
     render(<AppsPage api={api} now={() => NOW} />);
