@@ -119,4 +119,38 @@ describe('SettingsPage', () => {
       expect(api.updateSettings).toHaveBeenCalledWith({ ollama_api: { allow_without_key: true, models: ['cheap'] } });
     });
   });
+
+  describe('Only allowed apps may call', () => {
+    const withSetting = (on: boolean, adminKeySet = false) => fakeApi({
+      settings: async () => sampleSettings({ only_allowed_apps: on, server: { host: '127.0.0.1', port: 4141, lan_access: false, admin_key_set: adminKeySet } }),
+    });
+
+    it('turns it on, saving only its own field, and says what it does and its limits', async () => {
+      const api = withSetting(false);
+      render(<SettingsPage api={api} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Apps without a key' });
+      const box = within(section).getByLabelText('Only allowed apps may call') as HTMLInputElement;
+      expect(box.checked).toBe(false);
+      expect(section.textContent).toContain('refused unless its app is marked allowed on the Apps page');
+      expect(section.textContent).toContain('not a security boundary');
+      expect(section.textContent).toContain('same user');
+      fireEvent.click(box);
+      fireEvent.click(within(section).getByRole('button', { name: 'Save' }));
+      expect(await within(section).findByText('Saved.')).toBeTruthy();
+      expect(api.updateSettings).toHaveBeenCalledWith({ only_allowed_apps: true });
+    });
+
+    it('says it applies only in open mode when an admin key is set', async () => {
+      render(<SettingsPage api={withSetting(true, true)} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Apps without a key' });
+      expect((within(section).getByLabelText('Only allowed apps may call') as HTMLInputElement).checked).toBe(true);
+      expect(section.textContent).toContain('applies only while the gateway is open');
+    });
+
+    it('is not shown by a gateway that does not report the setting', async () => {
+      render(<SettingsPage api={fakeApi()} desktop={false} />);
+      await screen.findByRole('form', { name: 'Data and access' });
+      expect(screen.queryByRole('form', { name: 'Apps without a key' })).toBeNull();
+    });
+  });
 });
