@@ -25,9 +25,10 @@ import { createKeyRepository, type KeyRepository } from './keys/key-repository.j
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createAppRepository } from './apps/app-repository.js';
-import { createAppBudgetLedger } from './apps/app-budget-ledger.js';
+import { createAppBudgetLedger } from './metering/app-budget-ledger.js';
 import { createAppRules } from './apps/app-rules.js';
 import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
+import { ACTIVE_MODEL_ALIAS } from './routing/active-model.js';
 import { createUserRepository } from './keys/user-repository.js';
 import { createKeyVerifier } from './keys/verify-key.js';
 import { createVirtualKeyLookup } from './keys/virtual-key-lookup.js';
@@ -282,7 +283,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       prices, budget, limiter, usage, clock, log,
       // Read per request: the dashboard's switch applies to the next request.
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
-      apps: { rules: appRules, budget: appBudget, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
+      apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
     });
 
     let draining = false;

@@ -19,7 +19,7 @@ import { createKeyRepository, type AsyncKeyRepository } from './keys/key-reposit
 import { createCallerRoles } from './keys/caller-roles.js';
 import { createTeamRepository } from './keys/team-repository.js';
 import { createAppRepository } from './apps/app-repository.js';
-import { createAppBudgetLedger } from './apps/app-budget-ledger.js';
+import { createAppBudgetLedger } from './metering/app-budget-ledger.js';
 import { createAppRules } from './apps/app-rules.js';
 import { onlyAllowedAppsOf } from './config/only-allowed-apps.js';
 import { createUserRepository } from './keys/user-repository.js';
@@ -48,7 +48,7 @@ import { createLeaderLease } from './storage/leader-lease.js';
 import { createPostgresReadiness } from './storage/postgres-readiness.js';
 import { createResponseStore } from './storage/response-store.js';
 import { ensureUsagePartitions } from './storage/usage-partitions.js';
-import { loadActiveModelStore } from './routing/active-model.js';
+import { ACTIVE_MODEL_ALIAS, loadActiveModelStore } from './routing/active-model.js';
 import { parseHealthCheckSettings } from './routing/background-health-checks.js';
 import type { PostgresDatabaseUrl } from './storage/database-url.js';
 import { migratePostgresDatabase } from './storage/migrate-postgres-database.js';
@@ -182,7 +182,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     await appRules.load();
     const meter = createLedgerMeter({
       prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact,
-      apps: { rules: appRules, budget: appBudget, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
+      apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
     });
 
     let gateway: Gateway | undefined;

@@ -7,34 +7,9 @@
 import type { Log } from '../storage/log.js';
 import type { CallMode } from '../storage/storage-connection.js';
 import { hasRule, type AppRecord, type AppStore } from './app-repository.js';
+import type { AppRule, AppRules } from '../metering/app-rule.js';
 
-/** What admission reads of an app's rule. */
-export interface AppRule {
-  app: string;
-  /** Allowed model groups or patterns; empty = every model. */
-  models: readonly string[];
-  defaultModel: string | null;
-  rpmLimit: number | null;
-  tpmLimit: number | null;
-  /** A budget applies: admission reserves the worst case against the app's row. */
-  hasBudget: boolean;
-  allowed: boolean;
-}
-
-export interface AppRules {
-  /**
-   * The app's rule, or undefined; records the name the first time it is seen. The hot path: a Set
-   * hit and a Map lookup for a known name.
-   */
-  admit(app: string): AppRule | undefined;
-  /** The rule only (no seen bookkeeping): for the default-model redirect before routing. */
-  rule(app: string): AppRule | undefined;
-  /** Some app has a default_model: the redirect has something to do. */
-  hasDefaultModels(): boolean;
-  /** Reads the rules and the seen names (at start, and when another replica changed them). */
-  load(): void | Promise<void>;
-  dispose(): void;
-}
+export type { AppRule, AppRules };
 
 export interface AppRulesDeps {
   store: AppStore<CallMode>;

@@ -14,7 +14,7 @@ import { bindUnit } from '../storage/storage-connection.js';
 import type { PostgresConnection } from '../storage/open-postgres-pool.js';
 import { sql } from '../storage/sql-statement.js';
 import { interruptedAppUsageRecord, interruptedUsageRecord, type ChargedInterruptions, type HeldReservation } from './charge-interrupted-requests.js';
-import { expiredAppReservations } from '../apps/app-budget-ledger.js';
+import { expiredAppReservations } from './app-budget-ledger.js';
 import type { AsyncUsageLedger } from './usage-ledger.js';
 
 /** Leases run out at `lease_until`; at most this many are billed per sweep (the next sweep takes the rest). */

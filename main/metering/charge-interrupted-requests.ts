@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { BudgetLedger } from './budget-ledger.js';
 import type { UsageLedger } from './usage-ledger.js';
 import type { UsageRecord } from './usage-record.js';
-import { heldAppReservations, type AppBudgetLedger, type HeldAppReservation } from '../apps/app-budget-ledger.js';
+import { heldAppReservations, type AppBudgetLedger, type HeldAppReservation } from './app-budget-ledger.js';
 
 export interface InterruptedRequestsDeps {
   db: Database.Database;

@@ -27,10 +27,9 @@ import type { UsageRecord } from './usage-record.js';
 import { capBodyText } from './body-capture.js';
 import { createSecretRedactor, type SecretRedactor } from './redact-secrets.js';
 import { REQUEST_LOG_MESSAGE, requestLogFields } from './request-log-fields.js';
-import type { AppRule, AppRules } from '../apps/app-rules.js';
-import type { AppBudgetLedgerStore } from '../apps/app-budget-ledger.js';
+import type { AppRule, AppRules } from './app-rule.js';
+import type { AppBudgetLedgerStore } from './app-budget-ledger.js';
 import { keyAllowsModel } from '../keys/key-allows-model.js';
-import { ACTIVE_MODEL_ALIAS } from '../routing/active-model.js';
 
 /**
  * What the meter needs of a rate limiter: the in-process RateLimiter (desktop, answers at once)
@@ -73,8 +72,8 @@ export interface LedgerMeterDeps {
     budget: AppBudgetLedgerStore<'sync'> | AppBudgetLedgerStore<'async'>;
     /** general_settings.only_allowed_apps, read per request (the dashboard toggles it live). */
     onlyAllowedApps?: () => boolean;
-    /** The alias a default_model replaces; ACTIVE_MODEL_ALIAS when absent. */
-    activeAlias?: string;
+    /** The alias a default_model replaces (the tray's active-model alias, ACTIVE_MODEL_ALIAS). */
+    activeAlias: string;
   };
 }
 
@@ -174,7 +173,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
     modelFor(input: ModelChoiceInput): string {
       const apps = deps.apps;
       // One comparison for nearly every request: only the active alias, without a key, is redirected.
-      if (apps === undefined || input.principal.kind === 'virtual' || !apps.rules.hasDefaultModels() || input.requestedModel !== (apps.activeAlias ?? ACTIVE_MODEL_ALIAS)) return input.requestedModel;
+      if (apps === undefined || input.principal.kind === 'virtual' || !apps.rules.hasDefaultModels() || input.requestedModel !== apps.activeAlias) return input.requestedModel;
       return apps.rules.rule(keylessAppName(input))?.defaultModel ?? input.requestedModel;
     },
     admit(input: AdmissionInput): Admission | Promise<Admission> {

@@ -33,6 +33,7 @@ interface Filters {
   keyId: boolean;
   teamId: boolean;
   userId: boolean;
+  app: boolean;
   model: boolean;
   start: boolean;
   end: boolean;
@@ -83,6 +84,7 @@ export const spendLogsUnit = readUnit(function* (query: SpendLogsQuery = {}) {
     keyId: query.keyId !== undefined,
     teamId: query.teamId !== undefined,
     userId: query.userId !== undefined,
+    app: query.app !== undefined,
     model: query.model !== undefined,
     start: query.start !== undefined,
     end: query.end !== undefined,

@@ -10,6 +10,8 @@ export interface UsageOwnerFilter {
   teamId?: string;
   /** The usage of the keys this user owns (now). */
   userId?: string;
+  /** The usage recorded under this app name, exactly (issue 19: an app is the name a request without a key is metered under). */
+  app?: string;
 }
 
 /** Which filters are set: the shape a cached statement is built for. */
@@ -17,14 +19,15 @@ export interface UsageOwnerShape {
   keyId: boolean;
   teamId: boolean;
   userId: boolean;
+  app: boolean;
 }
 
 export function usageOwnerShape(filter: UsageOwnerFilter): UsageOwnerShape {
-  return { keyId: filter.keyId !== undefined, teamId: filter.teamId !== undefined, userId: filter.userId !== undefined };
+  return { keyId: filter.keyId !== undefined, teamId: filter.teamId !== undefined, userId: filter.userId !== undefined, app: filter.app !== undefined };
 }
 
 export function hasUsageOwnerFilter(filter: UsageOwnerFilter): boolean {
-  return filter.keyId !== undefined || filter.teamId !== undefined || filter.userId !== undefined;
+  return filter.keyId !== undefined || filter.teamId !== undefined || filter.userId !== undefined || filter.app !== undefined;
 }
 
 /**
@@ -38,6 +41,8 @@ export function usageOwnerConditions(shape: UsageOwnerShape): string[] {
   if (shape.keyId) conditions.push('key_id = ?');
   if (shape.teamId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE team_id = ?)');
   if (shape.userId) conditions.push('key_id IN (SELECT id FROM virtual_keys WHERE user_id = ?)');
+  // usage_log, usage_daily and usage_hourly all carry the app (the rollups in their primary key).
+  if (shape.app) conditions.push('app = ?');
   return conditions;
 }
 
@@ -47,5 +52,6 @@ export function usageOwnerParams(filter: UsageOwnerFilter): string[] {
   if (filter.keyId !== undefined) params.push(filter.keyId);
   if (filter.teamId !== undefined) params.push(filter.teamId);
   if (filter.userId !== undefined) params.push(filter.userId);
+  if (filter.app !== undefined) params.push(filter.app);
   return params;
 }

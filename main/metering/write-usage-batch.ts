@@ -9,7 +9,7 @@ import { multiRowStatement, powerOfTwoChunks, valuesList } from '../storage/mult
 import { sql } from '../storage/sql-statement.js';
 import { all, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { settleRecordedUsage } from './budget-ledger.js';
-import { settleAppUsage } from '../apps/app-budget-ledger.js';
+import { settleAppUsage } from './app-budget-ledger.js';
 import { USAGE_COLUMNS, type UsageRow } from './usage-row.js';
 import { writeUsageRollups } from './write-usage-rollups.js';
 

@@ -13,6 +13,8 @@ export const SWITCHBOARD_LAYERS: LayerRules = {
     'main/gateway',
     'main/config',
     'main/routing',
+    // Apps (issue 19): their repository and rule cache; the meter holds the interface and the app budget ledger.
+    'main/apps',
     'main/metering',
     'main/providers',
     'main/keys',

@@ -64,6 +64,10 @@ describe.each(['sqlite', 'postgresql'] as const)('app rules through the gateway 
     expect(info.json.spend).toBeCloseTo(COST_USD * 5, 9);
     expect(info.json).toMatchObject({ requests_today: 20, has_rule: true, max_budget: COST_USD * 5 });
     expect(info.json.first_seen).not.toBeNull();
+    // The app filter, on this engine: the 20 rows of sync_notes, not other_tool's.
+    const summary = await call(url, `/usage/summary?group_by=model&start=${Date.now() - 3_600_000}&end=${Date.now() + 60_000}&app=sync_notes`, {});
+    expect(summary.json.totals).toMatchObject({ requests: 20, rejected: 15 });
+    expect((await call(url, '/spend/logs?app=sync_notes&cursor=&page_size=100', {})).json.data).toHaveLength(20);
   }, 90_000);
 
   it('counts rpm per app, and a key presented wins over its app\'s rule', async () => {

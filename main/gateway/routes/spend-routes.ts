@@ -78,12 +78,13 @@ export function registerSpendRoutes(app: FastifyInstance, queries: UsageQueries<
   });
 }
 
-/** key_id (LiteLLM's api_key also accepted), team_id, user_id; an empty value does not filter. */
+/** key_id (LiteLLM's api_key also accepted), team_id, user_id, app (exact name); an empty value does not filter. */
 function ownerFilter(q: QueryParameters): UsageOwnerFilter {
   return {
     ...(q.api_key || q.key_id ? { keyId: (q.key_id || q.api_key)! } : {}),
     ...(q.team_id ? { teamId: q.team_id } : {}),
     ...(q.user_id ? { userId: q.user_id } : {}),
+    ...(q.app ? { app: q.app } : {}),
   };
 }
 

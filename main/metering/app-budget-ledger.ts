@@ -8,14 +8,14 @@
 // key's spend: with or without a hold), and last_seen advances with it. Never charges a request
 // that came with a key (a key, when presented, wins), never checks-then-increments in two steps.
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
-import type { BudgetExceeded, RecordedCharge, ReserveResult } from '../metering/budget-ledger.js';
+import type { BudgetExceeded, RecordedCharge, ReserveResult } from './budget-ledger.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
 import { formatUsd } from '../../shared/format-usd.js';
-import { DEFAULT_RESERVATION_LEASE_MS } from '../metering/budget-ledger.js';
+import { DEFAULT_RESERVATION_LEASE_MS } from './budget-ledger.js';
 
 export interface AppBudgetLedgerStore<M extends CallMode> {
   /**
