@@ -4,7 +4,8 @@
 // by their User-Agent product tokens, appear on the Apps page with their requests and spend today;
 // a budget set in the page's form refuses the next request of one while the other carries on; the
 // Logs App filter (sent to the gateway) shows only that app's requests, also when opened from the
-// Usage page's per-app table; clearing the rule lets the app call again.
+// Usage page's per-app table; clearing the rule lets the app call again; with "Only allowed apps
+// may call" switched on in Settings, only the app allowed in its rule gets through.
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -108,6 +109,25 @@ describe('apps in the dashboard (Chromium, real open gateway)', () => {
     await page.getByText('Cleared the rule for SyncNotes.').waitFor(WAIT);
     await notes.getByText('no limit').waitFor(WAIT);
     expect(await callAs('SyncNotes')).toEqual({ status: 200, code: null });
+
+    // Settings: only allowed apps may call. The Apps page says so and marks both as refused.
+    await openDashboardPage(page, 'Settings');
+    const onlyAllowed = page.getByRole('form', { name: 'Apps without a key' });
+    await onlyAllowed.getByLabel('Only allowed apps may call').check();
+    await onlyAllowed.getByRole('button', { name: 'Save', exact: true }).click();
+    await onlyAllowed.getByText('Saved.').waitFor(WAIT);
+    expect(await callAs('NightlyDigest')).toEqual({ status: 403, code: 'app_not_allowed' });
+    await openDashboardPage(page, 'Apps');
+    await page.getByRole('heading', { name: 'Only allowed apps may call' }).waitFor(WAIT);
+    await digest.getByText('Not allowed: refused').waitFor(WAIT);
+    // Allowing SyncNotes in its rule lets it through; NightlyDigest stays refused.
+    await notes.getByRole('button', { name: 'Edit the rule for SyncNotes' }).click();
+    await page.getByLabel('Allowed when only allowed apps may call').check();
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Saved the rule for SyncNotes.').waitFor(WAIT);
+    await notes.getByText('Allowed', { exact: true }).waitFor(WAIT);
+    expect(await callAs('SyncNotes')).toEqual({ status: 200, code: null });
+    expect(await callAs('NightlyDigest')).toEqual({ status: 403, code: 'app_not_allowed' });
 
     expect(session.failedCalls).toEqual([]);
     expect(session.browserErrors).toEqual([]);

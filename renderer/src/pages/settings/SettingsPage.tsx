@@ -52,7 +52,8 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
             <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('ollama')} />
           ) : null}
           {s.only_allowed_apps !== undefined ? (
-            <OnlyAllowedAppsSettings key={String(s.only_allowed_apps)} api={api} enabled={s.only_allowed_apps} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('apps')} />
+            // Remounted only by a restore: keyed on the value, its own save would remount it and lose "Saved.".
+            <OnlyAllowedAppsSettings key={`apps-${restores}`} api={api} enabled={s.only_allowed_apps} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('apps')} />
           ) : null}
           {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} focus={focus('alerts')} /> : null}
           <ServerSettings settings={s} desktop={desktop} />

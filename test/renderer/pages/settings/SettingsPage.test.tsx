@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../../../renderer/src/pages/settings/SettingsPage.js';
 import { ApiError } from '../../../../renderer/src/api/api-error.js';
@@ -121,9 +121,18 @@ describe('SettingsPage', () => {
   });
 
   describe('Only allowed apps may call', () => {
-    const withSetting = (on: boolean, adminKeySet = false) => fakeApi({
-      settings: async () => sampleSettings({ only_allowed_apps: on, server: { host: '127.0.0.1', port: 4141, lan_access: false, admin_key_set: adminKeySet } }),
-    });
+    // A gateway that keeps what is saved: the page reloads the settings after a save.
+    const withSetting = (on: boolean, adminKeySet = false) => {
+      let current = on;
+      const view = () => sampleSettings({ only_allowed_apps: current, server: { host: '127.0.0.1', port: 4141, lan_access: false, admin_key_set: adminKeySet } });
+      return fakeApi({
+        settings: async () => view(),
+        updateSettings: async (patch) => {
+          if (patch.only_allowed_apps !== undefined) current = patch.only_allowed_apps;
+          return view();
+        },
+      });
+    };
 
     it('turns it on, saving only its own field, and says what it does and its limits', async () => {
       const api = withSetting(false);
@@ -136,7 +145,10 @@ describe('SettingsPage', () => {
       expect(section.textContent).toContain('same user');
       fireEvent.click(box);
       fireEvent.click(within(section).getByRole('button', { name: 'Save' }));
-      expect(await within(section).findByText('Saved.')).toBeTruthy();
+      await waitFor(() => expect(api.settings).toHaveBeenCalledTimes(2));
+      // Still saying so after the settings were read again with the new value.
+      expect(await within(screen.getByRole('form', { name: 'Apps without a key' })).findByText('Saved.')).toBeTruthy();
+      expect((within(screen.getByRole('form', { name: 'Apps without a key' })).getByLabelText('Only allowed apps may call') as HTMLInputElement).checked).toBe(true);
       expect(api.updateSettings).toHaveBeenCalledWith({ only_allowed_apps: true });
     });
 
