@@ -132,4 +132,18 @@ describe('apps in the dashboard (Chromium, real open gateway)', () => {
     expect(session.failedCalls).toEqual([]);
     expect(session.browserErrors).toEqual([]);
   });
+
+  it("fits the Apps page into the tray app's window (420 px) without sideways scrolling, each app as a card", async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await openDashboardPage(page, 'Apps');
+      await appRow('SyncNotes').waitFor(WAIT);
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }))).toEqual({ scrollWidth: 420, clientWidth: 420 });
+      const today = appRow('SyncNotes').locator('td[data-label="Today"]');
+      expect(await today.evaluate((el) => getComputedStyle(el, '::before').content)).toBe('"Today"');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
 });
