@@ -48,7 +48,7 @@ export function describeNotification(notification: AppNotification): Notificatio
     case 'new-app':
       return {
         title: `${notification.app} started using Switchboard`,
-        body: 'Its requests show under this name in Usage and Logs. Click to give it a budget or limits on the Apps page.',
+        body: 'Its requests show under this name in Usage and Logs. Click to open the dashboard, where the Apps page can give it a budget or limits.',
       };
     case 'not-running':
       switch (notification.status) {

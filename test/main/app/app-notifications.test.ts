@@ -37,7 +37,7 @@ describe('app-notifications', () => {
   it('names a new app in the title when it first calls, and says where to limit it', () => {
     expect(describeNotification({ kind: 'new-app', app: 'sync_notes.py' })).toEqual({
       title: 'sync_notes.py started using Switchboard',
-      body: 'Its requests show under this name in Usage and Logs. Click to give it a budget or limits on the Apps page.',
+      body: 'Its requests show under this name in Usage and Logs. Click to open the dashboard, where the Apps page can give it a budget or limits.',
     });
   });
 
