@@ -105,6 +105,19 @@ describe.each(['sqlite', 'postgresql'] as const)('app rules through the gateway 
   }, 60_000);
 });
 
+describe('app rules across replicas on postgresql', () => {
+  it('a rule set on one replica applies on another within about a second (the apps change topic)', async () => {
+    const database = await gateways.createDatabase();
+    const a = await gateways.start('postgresql', config, { database });
+    const b = await gateways.start('postgresql', config, { database });
+    expect((await chat(b.url, 'sync_notes/1.0', { model: 'other' })).status).toBe(200);
+    await rule(a.url, { app: 'sync_notes', models: ['m'] });
+    await expect.poll(async () => (await chat(b.url, 'sync_notes/1.0', { model: 'other' })).status, { timeout: 5_000, interval: 100 }).toBe(403);
+    await call(a.url, '/app/delete', { body: { app: 'sync_notes' } });
+    await expect.poll(async () => (await chat(b.url, 'sync_notes/1.0', { model: 'other' })).status, { timeout: 5_000, interval: 100 }).toBe(200);
+  }, 60_000);
+});
+
 describe('app rules through the gateway on sqlite: models, default model, only allowed apps', () => {
   it('refuses a model outside the app\'s rule in each route\'s own error shape', async () => {
     const { url } = await gateways.start('sqlite', config);

@@ -131,7 +131,7 @@ describe('createChangeFeed', () => {
     await changes.next('never', 1, 250).catch(() => undefined);
     expect(changes.topics).toEqual(['keys', 'settings']);
     const versions = await a.pool.query<{ topic: string; version: number }>('SELECT topic, version FROM change_versions ORDER BY topic');
-    expect(versions.rows).toEqual([{ topic: 'keys', version: 1 }, { topic: 'models', version: 0 }, { topic: 'settings', version: 1 }, { topic: 'teams', version: 0 }, { topic: 'users', version: 0 }]);
+    expect(versions.rows).toEqual([{ topic: 'apps', version: 0 }, { topic: 'keys', version: 1 }, { topic: 'models', version: 0 }, { topic: 'settings', version: 1 }, { topic: 'teams', version: 0 }, { topic: 'users', version: 0 }]);
   });
 
   it("delivers a key's change of owner (admission reads it from the cache), and nothing for the spend its team's requests make", async () => {
