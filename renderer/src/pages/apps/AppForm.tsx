@@ -92,7 +92,7 @@ export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormPr
         <div className="field">
           <label htmlFor={`${id}-default`}>Default model</label>
           <select id={`${id}-default`} value={values.defaultModel} onChange={(e) => set('defaultModel', e.target.value)} aria-invalid={invalid('defaultModel')} aria-describedby={describedBy('defaultModel', `${id}-default-hint`)}>
-            <option value="">The active model (the tray's choice)</option>
+            <option value="">The active model</option>
             {defaultChoices.map((model) => (
               <option key={model} value={model}>
                 {model}
@@ -100,7 +100,7 @@ export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormPr
             ))}
           </select>
           <p id={`${id}-default-hint`} className="hint">
-            Where this app's requests for "switchboard/active" go.
+            Where this app's requests for "switchboard/active" go; the active model is the one the tray or the Models page points at.
           </p>
           {errorFor('defaultModel')}
         </div>

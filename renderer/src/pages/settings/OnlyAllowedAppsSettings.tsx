@@ -74,7 +74,7 @@ export function OnlyAllowedAppsSettings({ api, enabled, adminKeySet, onSaved, fo
           {busy ? 'Saving…' : 'Save'}
         </button>
         <a href="#/apps" className="small">
-          Apps
+          Open the Apps page
         </a>
         <span role="status" className="muted">
           {saved && focus.current ? 'Saved.' : ''}
