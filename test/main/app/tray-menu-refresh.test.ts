@@ -25,6 +25,13 @@ describe('tray-menu-refresh', () => {
     expect(planTrayMenuUpdate('linux', running, busier, LINUX_COUNTER_REFRESH_MS)).toEqual({ kind: 'rebuild' });
   });
 
+  it("treats today's per-app lines as counters (Linux: at most once a minute), and the new-app switch as a real change", () => {
+    const withApps: TrayState = { ...running, today: { ...running.today!, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 10 }] } };
+    const moreApps: TrayState = { ...running, today: { ...running.today!, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 10 }, { app: 'QwenCode', requests: 1, spendMicros: 0 }] } };
+    expect(planTrayMenuUpdate('linux', withApps, moreApps, 5_000)).toEqual({ kind: 'rebuild-later', inMs: LINUX_COUNTER_REFRESH_MS - 5_000 });
+    expect(planTrayMenuUpdate('linux', withApps, { ...withApps, notifyNewApps: false }, 5_000)).toEqual({ kind: 'rebuild' });
+  });
+
   it('on Linux shows the first counters after a start at once', () => {
     expect(planTrayMenuUpdate('linux', { ...running, today: null }, running, 10)).toEqual({ kind: 'rebuild' });
   });
