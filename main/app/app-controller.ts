@@ -1,6 +1,7 @@
 // The desktop app's state machine, without Electron: starts, pauses and resumes the in-process
 // gateway, keeps the tray state (status, address, active model, today's usage) fresh by polling
-// the management API, switches the model through that API, and raises the notifications. The
+// the management API, switches the model through that API, and raises the notifications (budgets,
+// and a new app's first call unless the user switched that off). The
 // Electron glue renders its state and forwards clicks. Lifecycle operations run one at a time.
 import type { Log } from '../storage/log.js';
 import { checkBudgets, type BudgetLevel } from '../metering/budget-thresholds.js';
@@ -14,13 +15,23 @@ import type { TrayState } from './tray-menu-template.js';
 /** The tray refreshes this often: a switch made in the dashboard shows up within this time. */
 export const POLL_INTERVAL_MS = 5_000;
 
+/** What the gateway reports to the app while it runs. */
+export interface GatewayEvents {
+  /** An app name the gateway has never seen before made its first call (once per name, ever). */
+  onNewApp(name: string): void;
+}
+
 export interface AppControllerDeps {
-  launch(port: number): Promise<StartedGateway>;
+  launch(port: number, events: GatewayEvents): Promise<StartedGateway>;
   /** The port to start on first. */
   port: number;
   /** Remembers a port the user chose (after a conflict) for the next start. */
   savePort(port: number): void;
   startAtLogin: StartAtLogin;
+  /** The saved "Notify when a new app calls" preference (on unless switched off). */
+  notifyNewApps: boolean;
+  /** Remembers that preference for the next start. */
+  saveNotifyNewApps(enabled: boolean): void;
   notify(notification: AppNotification): void;
   configFile: string | null;
   log: Log;
@@ -46,6 +57,8 @@ export interface AppController {
   usePort(port: number): Promise<void>;
   switchModel(model: string): Promise<void>;
   setStartAtLogin(enabled: boolean): boolean;
+  /** Switches the new-app notification on or off (saved); returns the setting now in effect. */
+  setNotifyNewApps(enabled: boolean): boolean;
   /** One poll: active model, today's usage, budgets. */
   refresh(): Promise<void>;
   /** For quit: stops polling and closes the gateway (flush usage, close the database, stop the server). */
@@ -78,6 +91,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
     models: [],
     today: null,
     startAtLogin: safeStartAtLogin(),
+    notifyNewApps: deps.notifyNewApps,
     error: null,
   };
   let lastEmitted = '';
@@ -138,7 +152,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
     update({ status: 'starting', address: `${DESKTOP_HOST}:${port}`, error: null, today: null });
     let gateway: StartedGateway;
     try {
-      gateway = await deps.launch(port);
+      gateway = await deps.launch(port, events);
     } catch (error) {
       const failure = describeStartFailure(error, { host: DESKTOP_HOST, port, configFile: deps.configFile });
       deps.log.error({ err: error, kind: failure.kind, port }, 'the gateway failed to start');
@@ -159,6 +173,13 @@ export function createAppController(deps: AppControllerDeps): AppController {
       cancelPoll = deps.schedule(() => void refresh(), deps.pollIntervalMs ?? POLL_INTERVAL_MS);
     }
   }
+
+  // Read at call time, so switching the notification off takes effect without a restart.
+  const events: GatewayEvents = {
+    onNewApp(name) {
+      if (state.notifyNewApps && !stopped) deps.notify({ kind: 'new-app', app: name });
+    },
+  };
 
   function refresh(): Promise<void> {
     // One poll at a time: a slow read is not stacked by the next tick.
@@ -237,6 +258,16 @@ export function createAppController(deps: AppControllerDeps): AppController {
       }
       update({ startAtLogin: now });
       return now;
+    },
+    setNotifyNewApps(enabled) {
+      try {
+        deps.saveNotifyNewApps(enabled);
+      } catch (error) {
+        // Still in effect until the app quits; only the next start forgets it.
+        deps.log.warn({ err: error }, 'could not save the new-app notification setting');
+      }
+      update({ notifyNewApps: enabled });
+      return enabled;
     },
     refresh,
     stop() {

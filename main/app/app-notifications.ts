@@ -10,6 +10,8 @@ export type AppNotification =
   | { kind: 'start-failed'; failure: StartFailure }
   | { kind: 'model-switched'; model: string }
   | { kind: 'switch-failed'; model: string; message: string }
+  /** A program the gateway had never seen made its first call (switchable off in the tray menu). */
+  | { kind: 'new-app'; app: string }
   /** The dashboard was asked for (the app launched again, the Dock icon) while the gateway is not running. */
   | { kind: 'not-running'; status: Exclude<TrayState['status'], 'running'>; message: string | null; fix: StartFailureFix | null };
 
@@ -43,6 +45,11 @@ export function describeNotification(notification: AppNotification): Notificatio
       return { title: 'Active model switched', body: `Requests for "switchboard/active" now go to ${notification.model}.` };
     case 'switch-failed':
       return { title: 'Could not switch the model', body: `${notification.model}: ${notification.message}` };
+    case 'new-app':
+      return {
+        title: `${notification.app} started using Switchboard`,
+        body: 'Its requests show under this name in Usage and Logs. Click to open the dashboard, where the Apps page can give it a budget or limits.',
+      };
     case 'not-running':
       switch (notification.status) {
         case 'paused':

@@ -1,5 +1,5 @@
 // The desktop app's own small preferences (the port chosen after a conflict, whether the first
-// run has happened), as JSON in the data folder. Read defensively (a damaged or hand-edited file
+// run has happened, whether a new app's first call is notified), as JSON in the data folder. Read defensively (a damaged or hand-edited file
 // means defaults, never a crash); written atomically (temp file, then rename). Never holds a secret.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,6 +10,8 @@ export const PREFERENCES_FILE = 'preferences.json';
 const preferencesSchema = z.object({
   port: z.number().int().min(1).max(65535).optional(),
   firstRunDone: z.boolean().optional(),
+  /** "Notify when a new app calls" (tray menu); absent means on. */
+  notifyNewApps: z.boolean().optional(),
 });
 
 export type AppPreferences = z.infer<typeof preferencesSchema>;
@@ -35,6 +37,11 @@ export function writePreferences(file: string, preferences: AppPreferences): voi
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, file);
+}
+
+/** Whether a new app's first call is notified: on unless the user switched it off. */
+export function notifiesNewApps(preferences: AppPreferences): boolean {
+  return preferences.notifyNewApps !== false;
 }
 
 /** Reads, applies `change`, writes; returns the new preferences. */

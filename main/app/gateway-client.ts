@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { usdToMicros } from '../../shared/usd-to-micros.js';
 import type { KeyBudget } from '../metering/budget-thresholds.js';
+import type { AppUsageToday } from './tray-menu-template.js';
 
 export interface InjectRequest {
   method: 'GET' | 'POST';
@@ -23,12 +24,14 @@ export interface ActiveModelView {
 export interface UsageToday {
   requests: number;
   spendMicros: number;
+  /** Each app's requests and spend in the same window (the same read: /usage/summary grouped by app). */
+  apps: AppUsageToday[];
 }
 
 export interface GatewayClient {
   activeModel(): Promise<ActiveModelView>;
   switchModel(model: string): Promise<ActiveModelView>;
-  /** Requests and spend in [start, end) (epoch ms). */
+  /** Requests and spend in [start, end) (epoch ms), in total and per app. */
   usage(start: number, end: number): Promise<UsageToday>;
   /** Every virtual key's spend and budget, and every team's and user's (a team's soft budget too). */
   keyBudgets(): Promise<KeyBudget[]>;
@@ -44,7 +47,8 @@ export class GatewayRequestError extends Error {
 }
 
 const activeModelSchema = z.object({ model: z.string().nullable(), models: z.array(z.string()) });
-const usageSummarySchema = z.object({ totals: z.object({ requests: z.number().int().nonnegative(), spend_micros: z.number().int() }) });
+const usageTotalsSchema = z.object({ requests: z.number().int().nonnegative(), spend_micros: z.number().int() });
+const usageSummarySchema = z.object({ groups: z.array(usageTotalsSchema.extend({ group: z.string() })), totals: usageTotalsSchema });
 const keyListSchema = z.object({
   keys: z.array(z.object({
     key_id: z.string(),
@@ -112,7 +116,11 @@ export function createGatewayClient(options: { inject: Inject; port: number; adm
     },
     async usage(start, end) {
       const summary = await call(usageSummarySchema, 'GET', `/usage/summary?start=${Math.floor(start)}&end=${Math.floor(end)}&group_by=app`);
-      return { requests: summary.totals.requests, spendMicros: summary.totals.spend_micros };
+      return {
+        requests: summary.totals.requests,
+        spendMicros: summary.totals.spend_micros,
+        apps: summary.groups.map((g) => ({ app: g.group, requests: g.requests, spendMicros: g.spend_micros })),
+      };
     },
     async keyBudgets() {
       const budgets: KeyBudget[] = [];

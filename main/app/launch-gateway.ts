@@ -52,6 +52,8 @@ export interface LaunchOptions {
   sqliteNativeBinding?: string;
   /** The logger's secret redactor: the gateway teaches it the admin key and provider keys. */
   secretRedactor?: SecretRedactor;
+  /** Called once per app name ever, on that app's first call (the tray's new-app notification). */
+  onNewApp?: (name: string) => void;
 }
 
 /**
@@ -112,6 +114,7 @@ export async function launchGateway(options: LaunchOptions, port: number): Promi
     // Usage batches written off the event loop: Electron (17+) runs worker threads from app.asar.
     usageWorker: true,
     ...(options.secretRedactor ? { secretRedactor: options.secretRedactor } : {}),
+    ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}),
   }, config);
   const app = running.gateway.app;
   return {

@@ -14,7 +14,7 @@ import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
 import { createAppController, startOfLocalDay, type AppController } from './app-controller.js';
 import { notRunningNotification } from './app-notifications.js';
 import { appUserModelId } from './app-user-model-id.js';
-import { PREFERENCES_FILE, readPreferences, updatePreferences } from './app-preferences.js';
+import { PREFERENCES_FILE, notifiesNewApps, readPreferences, updatePreferences } from './app-preferences.js';
 import { createIpcHandlers, registerIpcHandlers } from './ipc-handlers.js';
 import { launchGateway, resolveConfigFile, resolvePort } from './launch-gateway.js';
 import { createNotifier } from './notifier.js';
@@ -100,10 +100,12 @@ function boot(): void {
   });
 
   const controller: AppController = createAppController({
-    launch: (port) => launchGateway({ dataDir: userData, configFile, env, log, secrets, secretRedactor, sqliteNativeBinding: sqliteBinding }, port),
+    launch: (port, events) => launchGateway({ dataDir: userData, configFile, env, log, secrets, secretRedactor, sqliteNativeBinding: sqliteBinding, onNewApp: events.onNewApp }, port),
     port: resolvePort(env, preferences.port),
     savePort: (port) => void updatePreferences(preferencesFile, { port }),
     startAtLogin,
+    notifyNewApps: notifiesNewApps(preferences),
+    saveNotifyNewApps: (enabled) => void updatePreferences(preferencesFile, { notifyNewApps: enabled }),
     notify,
     configFile,
     log,

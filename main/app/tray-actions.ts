@@ -8,7 +8,7 @@ import { buildSetupSnippet } from './setup-snippet.js';
 import type { TrayAction } from './tray-menu-template.js';
 
 export interface TrayActionDeps {
-  controller: Pick<AppController, 'state' | 'switchModel' | 'pause' | 'start' | 'usePort' | 'setStartAtLogin'>;
+  controller: Pick<AppController, 'state' | 'switchModel' | 'pause' | 'start' | 'usePort' | 'setStartAtLogin' | 'setNotifyNewApps'>;
   platform: NodeJS.Platform;
   writeClipboard(text: string): void;
   openDashboard(): void;
@@ -67,6 +67,9 @@ export function createTrayActionHandler(deps: TrayActionDeps): TrayActionHandler
         case 'set-start-at-login':
           controller.setStartAtLogin(action.enabled);
           return;
+        case 'set-notify-new-apps':
+          controller.setNotifyNewApps(action.enabled);
+          return;
         case 'quit':
           deps.quit();
           return;
@@ -79,6 +82,7 @@ export function createTrayActionHandler(deps: TrayActionDeps): TrayActionHandler
           return;
         case 'budget':
         case 'switch-failed':
+        case 'new-app':
           deps.openDashboard();
           return;
         case 'model-switched':

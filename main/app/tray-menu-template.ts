@@ -1,9 +1,16 @@
-// The tray menu as a pure function of the app's state: status line, today's usage, the Active
-// model radio list, and the actions. Clicking an item dispatches a TrayAction; this module
+// The tray menu as a pure function of the app's state: status line, today's usage and its top
+// apps, the Active model radio list, and the actions. Clicking an item dispatches a TrayAction; this module
 // never performs one. Only types come from 'electron', so it is tested without Electron.
 import type { MenuItemConstructorOptions } from 'electron';
 import { formatUsd } from '../../shared/format-usd.js';
 import type { StartFailureFix } from './gateway-start-failure.js';
+
+/** One app's requests and spend today (the app as the gateway names it in Usage). */
+export interface AppUsageToday {
+  app: string;
+  requests: number;
+  spendMicros: number;
+}
 
 export type GatewayStatus = 'starting' | 'running' | 'paused' | 'stopping' | 'error';
 
@@ -15,9 +22,11 @@ export interface TrayState {
   activeModel: string | null;
   /** The model groups, in config order. */
   models: readonly string[];
-  /** Today's totals (local day); null until the first read succeeds. */
-  today: { requests: number; spendMicros: number } | null;
+  /** Today's totals (local day) and, when read, each app's share; null until the first read succeeds. */
+  today: { requests: number; spendMicros: number; apps?: readonly AppUsageToday[] } | null;
   startAtLogin: boolean;
+  /** Whether a desktop notification says so the first time a new app calls (app preferences). */
+  notifyNewApps: boolean;
   /** Set in status 'error'. */
   error: { message: string; fix: StartFailureFix | null } | null;
 }
@@ -31,6 +40,7 @@ export type TrayAction =
   | { type: 'resume' }
   | { type: 'apply-fix'; fix: StartFailureFix }
   | { type: 'set-start-at-login'; enabled: boolean }
+  | { type: 'set-notify-new-apps'; enabled: boolean }
   | { type: 'quit' };
 
 export type TrayIconName = 'tray-running' | 'tray-paused' | 'tray-error';
@@ -38,6 +48,8 @@ export type TrayIconName = 'tray-running' | 'tray-paused' | 'tray-error';
 /** Above this many model groups the radio list moves into a submenu, so the menu fits on screen. */
 export const INLINE_MODEL_LIMIT = 10;
 const MAX_LABEL = 60;
+/** The apps listed under the today line; the rest are counted ("and 3 more"). */
+export const TRAY_APP_LIMIT = 5;
 
 export function trayIconName(status: GatewayStatus): TrayIconName {
   switch (status) {
@@ -69,8 +81,24 @@ export function statusLine(state: TrayState): string {
 
 export function usageLine(today: TrayState['today']): string | null {
   if (today === null) return null;
-  const requests = today.requests === 1 ? '1 request' : `${today.requests.toLocaleString('en-US')} requests`;
-  return `Today: ${requests} · ${formatUsd(today.spendMicros)}`;
+  return `Today: ${countRequests(today.requests)} · ${formatUsd(today.spendMicros)}`;
+}
+
+/**
+ * The lines under the today line: the top apps by spend, then requests (a free local model's apps
+ * cost nothing, so requests order them), as `sync_notes.py — 12 requests · $0.03`, then
+ * "and N more" for the rest. Apps with no request today are not listed.
+ */
+export function appUsageLines(apps: readonly AppUsageToday[] | undefined): string[] {
+  const called = (apps ?? []).filter((a) => a.requests > 0);
+  const ranked = [...called].sort((a, b) => b.spendMicros - a.spendMicros || b.requests - a.requests || a.app.localeCompare(b.app));
+  const lines = ranked.slice(0, TRAY_APP_LIMIT).map((a) => {
+    const name = a.app === '' ? '(unnamed)' : clip(a.app);
+    return `${name} — ${countRequests(a.requests)} · ${formatUsd(a.spendMicros)}`;
+  });
+  const more = ranked.length - TRAY_APP_LIMIT;
+  if (more > 0) lines.push(`and ${more} more`);
+  return lines;
 }
 
 export function trayTooltip(state: TrayState): string {
@@ -87,7 +115,10 @@ export function buildTrayMenuTemplate(state: TrayState, dispatch: (action: TrayA
 
   const template: MenuItemConstructorOptions[] = [{ label: statusLine(state), enabled: false }];
   const usage = running ? usageLine(state.today) : null;
-  if (usage !== null) template.push({ label: usage, enabled: false });
+  if (usage !== null) {
+    template.push({ label: usage, enabled: false });
+    for (const line of appUsageLines(state.today?.apps)) template.push({ label: line, enabled: false });
+  }
   template.push({ type: 'separator' });
 
   template.push(...activeModelItems(state, dispatch));
@@ -116,6 +147,7 @@ export function buildTrayMenuTemplate(state: TrayState, dispatch: (action: TrayA
       break;
   }
   template.push(item('Start at login', { type: 'set-start-at-login', enabled: !state.startAtLogin }, { type: 'checkbox', checked: state.startAtLogin }));
+  template.push(item('Notify when a new app calls', { type: 'set-notify-new-apps', enabled: !state.notifyNewApps }, { type: 'checkbox', checked: state.notifyNewApps }));
   template.push({ type: 'separator' });
   template.push(item('Quit Switchboard', { type: 'quit' }, { accelerator: 'CommandOrControl+Q' }));
   return template;
@@ -146,6 +178,10 @@ function activeModelItems(state: TrayState, dispatch: (action: TrayAction) => vo
     return [{ label: `Active model${current}`, submenu: radios }];
   }
   return [{ label: 'Active model', enabled: false }, ...radios];
+}
+
+function countRequests(requests: number): string {
+  return requests === 1 ? '1 request' : `${requests.toLocaleString('en-US')} requests`;
 }
 
 function clip(text: string): string {

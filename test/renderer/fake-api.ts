@@ -9,6 +9,7 @@ import { spendLogRowSchema, usageSummarySchema, type SpendLogRow, type UsageGrou
 import { teamDescriptionSchema, type TeamDescription } from '../../shared/api/team-schemas.js';
 import { gatewaySettingsSchema, type GatewaySettingsView } from '../../shared/api/settings-schemas.js';
 import { userInfoSchema, type UserInfo } from '../../shared/api/user-schemas.js';
+import { appDescriptionSchema, type AppDescription } from '../../shared/api/app-schemas.js';
 
 export type FakeApi = { [K in keyof ApiClient]: ReturnType<typeof vi.fn<ApiClient[K]>> };
 
@@ -41,6 +42,14 @@ export function sampleTeam(overrides: Partial<TeamDescription> = {}): TeamDescri
     team_id: 'team-1', team_alias: 'research', models: [], max_budget: 10, soft_budget: 8, spend: 2.5, budget_duration: null, budget_reset_at: null,
     tpm_limit: null, rpm_limit: null, team_member_budget: null, metadata: {}, blocked: false, members_with_roles: [],
     created_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z',
+    ...overrides,
+  });
+}
+
+export function sampleApp(overrides: Partial<AppDescription> = {}): AppDescription {
+  return appDescriptionSchema.parse({
+    app: 'sync_notes.py', first_seen: '2026-03-14T09:00:00.000Z', last_seen: '2026-03-15T11:58:00.000Z', spend: 0.5, max_budget: null, budget_duration: null, budget_reset_at: null,
+    rpm_limit: null, tpm_limit: null, models: [], default_model: null, allowed: false, has_rule: false, requests_today: 12, spend_today: 0.03,
     ...overrides,
   });
 }
@@ -110,6 +119,10 @@ export function fakeApi(overrides: Partial<{ [K in keyof ApiClient]: ApiClient[K
     updateTeamMember: async (request) => ({ team_id: request.team_id, user_id: request.user_id ?? 'user-1', user_email: null, role: request.role ?? 'user', max_budget_in_team: request.max_budget_in_team ?? null }),
     removeTeamMember: async (teamId) => sampleTeam({ team_id: teamId }),
     listUsers: async () => ({ users: [], total: 0, page: 1, page_size: 100, total_pages: 0 }),
+    listApps: async () => [],
+    appInfo: async (app) => sampleApp({ app }),
+    updateApp: async (request) => sampleApp({ app: request.app, has_rule: true }),
+    deleteAppRule: async (app) => ({ app, deleted: true }),
     listModels: async () => ({ data: [] }),
     createModel: async (request) => sampleModel({ name: request.model_name, model: request.litellm_params.model }),
     updateModel: async () => sampleModel(),

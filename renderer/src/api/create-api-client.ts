@@ -2,7 +2,7 @@
 // answer checked against the shared contract before a component sees it. Holds the admin key
 // only in memory (the session hook decides where it persists); never logs it, never sends it
 // anywhere but the gateway's own origin.
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import { ApiError } from './api-error.js';
 import { apiErrorBodySchema } from '../../../shared/api/api-error-schema.js';
 import { describeValidationIssue } from '../../../shared/api/describe-validation-issue.js';
@@ -29,6 +29,12 @@ import { teamDeleteResultSchema, teamInfoSchema, teamListSchema, teamMemberAddRe
 import { userListSchema } from '../../../shared/api/user-response-schemas.js';
 import { adminKeyStatusSchema, removedAdminKeySchema, requiredAdminKeySchema } from '../../../shared/api/admin-key-schemas.js';
 import { userInfoSchema } from '../../../shared/api/user-schemas.js';
+import { appDescriptionSchema, type AppUpdateRequest } from '../../../shared/api/app-schemas.js';
+
+/** /app/list answers every app seen or given a rule. */
+const appListSchema = z.array(appDescriptionSchema);
+/** /app/delete answers the app and, for one that has called, what it is now (without a rule). */
+const appDeleteResultSchema = z.looseObject({ app: z.string(), deleted: z.boolean() });
 
 export interface ApiClientOptions {
   /** The admin key; null in open local mode (no admin key configured). */
@@ -47,6 +53,8 @@ export interface SpendLogsParams {
   teamId?: string;
   /** The requests of the keys this user owns (now). */
   userId?: string;
+  /** The requests recorded under this app name. */
+  app?: string;
   start?: number;
   end?: number;
 }
@@ -56,6 +64,7 @@ export interface UsageFilter {
   teamId?: string;
   userId?: string;
   keyId?: string;
+  app?: string;
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
@@ -132,6 +141,13 @@ export function createApiClient(options: ApiClientOptions) {
     removeTeamMember: (teamId: string, userId: string) => call('POST', '/team/member_delete', teamDescriptionSchema, { team_id: teamId, user_id: userId }),
     listUsers: (page = 1, pageSize = 100) => call('GET', `/user/list${query({ page, page_size: pageSize })}`, userListSchema),
 
+    // Apps (issue 19): the programs that called without a key, and their rules (admin only)
+    listApps: () => call('GET', '/app/list', appListSchema),
+    appInfo: (app: string) => call('GET', `/app/info${query({ app })}`, appDescriptionSchema),
+    updateApp: (request: AppUpdateRequest) => call('POST', '/app/update', appDescriptionSchema, request),
+    /** Clears the app's rule; an app that has called stays listed with its usage. */
+    deleteAppRule: (app: string) => call('POST', '/app/delete', appDeleteResultSchema, { app }),
+
     // Models
     listModels: () => call('GET', '/model/info', modelInfoListSchema),
     createModel: (request: ModelNewRequest) => call('POST', '/model/new', modelNewResultSchema, request),
@@ -155,7 +171,7 @@ export function createApiClient(options: ApiClientOptions) {
     usageTimeline: (bucket: UsageTimelineBucket, start: number, end: number, filter: UsageFilter = {}) =>
       call('GET', `/usage/timeline${query({ bucket, start, end, ...usageFilterParams(filter) })}`, usageTimelineSchema),
     spendLogs: (params: SpendLogsParams = {}) =>
-      call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, team_id: params.teamId, user_id: params.userId, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
+      call('GET', `/spend/logs${query({ page: params.page, page_size: params.pageSize, model: params.model, key_id: params.keyId, team_id: params.teamId, user_id: params.userId, app: params.app, start_date: params.start, end_date: params.end })}`, spendLogsPageSchema),
 
     // Settings
     settings: () => call('GET', '/settings', gatewaySettingsSchema),
@@ -194,5 +210,5 @@ export function createApiClient(options: ApiClientOptions) {
 
 /** The gateway's query names for a usage filter; an absent or empty one is not sent. */
 function usageFilterParams(filter: UsageFilter): Record<string, string | undefined> {
-  return { team_id: filter.teamId, user_id: filter.userId, key_id: filter.keyId };
+  return { team_id: filter.teamId, user_id: filter.userId, key_id: filter.keyId, app: filter.app };
 }

@@ -11,6 +11,7 @@ import { OverviewPage } from '../pages/overview/OverviewPage.js';
 import { ModelsPage } from '../pages/models/ModelsPage.js';
 import { KeysPage } from '../pages/keys/KeysPage.js';
 import { TeamsPage } from '../pages/teams/TeamsPage.js';
+import { AppsPage } from '../pages/apps/AppsPage.js';
 import { UsagePage } from '../pages/usage/UsagePage.js';
 import { LogsPage } from '../pages/logs/LogsPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
@@ -38,6 +39,7 @@ const TITLES: Record<PageId, string> = {
   models: 'Models',
   keys: 'Keys',
   teams: 'Teams',
+  apps: 'Apps',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',
@@ -95,6 +97,7 @@ export function Dashboard({ api, desktop, canSignOut, viewer, onSignOut, onAdmin
         {page === 'models' ? admin ? <ModelsPage api={api} /> : <MemberModelsPage api={api} /> : null}
         {page === 'keys' ? <KeysPage api={api} onKeyCreated={setRecentKey} go={go} {...scoped} /> : null}
         {page === 'teams' ? <TeamsPage api={api} {...scoped} /> : null}
+        {page === 'apps' ? <AppsPage api={api} /> : null}
         {page === 'usage' ? <UsagePage api={api} {...scoped} /> : null}
         <PlaygroundHandoffContext.Provider value={openInPlayground}>{page === 'logs' ? <LogsPage api={api} go={go} admin={admin} {...scoped} /> : null}</PlaygroundHandoffContext.Provider>
         {page === 'playground' ? <PlaygroundPage api={api} draft={playgroundDraft} onDraftTaken={takePlaygroundDraft} admin={admin} /> : null}

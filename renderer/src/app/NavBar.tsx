@@ -7,6 +7,7 @@ const LABELS: Record<PageId, string> = {
   models: 'Models',
   keys: 'Keys',
   teams: 'Teams',
+  apps: 'Apps',
   usage: 'Usage',
   logs: 'Logs',
   playground: 'Playground',

@@ -2,7 +2,7 @@
 // never makes a request to the server (the static route serves only /).
 import { useEffect, useState } from 'react';
 
-export const PAGES = ['overview', 'models', 'keys', 'teams', 'usage', 'logs', 'playground', 'settings'] as const;
+export const PAGES = ['overview', 'models', 'keys', 'teams', 'apps', 'usage', 'logs', 'playground', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export function pageFromHash(hash: string): PageId {

@@ -1,6 +1,6 @@
 // The pages a viewer may open. A member's key reaches its own keys, usage and logs, the models it
 // may call (read-only) and the playground, and a team admin's also Teams (the members of the teams
-// it admins); the gateway's settings are the admin's. A page the
+// it admins); the gateway's settings and the apps without keys (Apps) are the admin's. A page the
 // viewer may not open (a bookmark, a typed URL) shows its Overview instead.
 import { PAGES, type PageId } from './use-hash-route.js';
 import { adminOfTeams, type Viewer } from '../session/viewer.js';

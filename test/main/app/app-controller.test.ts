@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAppController, startOfLocalDay, type AppControllerDeps } from '../../../main/app/app-controller.js';
+import { createAppController, startOfLocalDay, type AppControllerDeps, type GatewayEvents } from '../../../main/app/app-controller.js';
 import type { AppNotification } from '../../../main/app/app-notifications.js';
 import type { KeyBudget } from '../../../main/metering/budget-thresholds.js';
 import type { GatewayClient } from '../../../main/app/gateway-client.js';
@@ -14,7 +14,7 @@ function fakeGateway(port: number) {
   const server = {
     active: 'gpt-4o' as string | null,
     models: ['gpt-4o', 'llama3.2'],
-    today: { requests: 3, spendMicros: 1_500 },
+    today: { requests: 3, spendMicros: 1_500, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 1_500 }] },
     budgets: [] as KeyBudget[],
     failActiveModel: null as Error | null,
     /** When set, GET /active-model waits for it (a slow read). */
@@ -60,7 +60,7 @@ function fakeGateway(port: number) {
   return { server, client, gateway };
 }
 
-function setup(options: { launch?: AppControllerDeps['launch'] } = {}) {
+function setup(options: { launch?: AppControllerDeps['launch']; notifyNewApps?: boolean } = {}) {
   const gateways: ReturnType<typeof fakeGateway>[] = [];
   const notifications: AppNotification[] = [];
   const states: TrayState[] = [];
@@ -68,15 +68,20 @@ function setup(options: { launch?: AppControllerDeps['launch'] } = {}) {
   const cancelled: number[] = [];
   const log = captureLog();
   let loginEnabled = false;
+  /** What each launch was told to report to (the gateway calls onNewApp on an app's first call). */
+  const events: GatewayEvents[] = [];
   const deps: AppControllerDeps = {
-    launch: options.launch ?? (async (port) => {
+    launch: options.launch ?? (async (port, reporting) => {
       const created = fakeGateway(port);
       gateways.push(created);
+      events.push(reporting);
       return created.gateway;
     }),
     port: 4141,
     savePort: vi.fn(),
     startAtLogin: { isEnabled: () => loginEnabled, setEnabled: (on) => (loginEnabled = on) },
+    notifyNewApps: options.notifyNewApps ?? true,
+    saveNotifyNewApps: vi.fn(),
     notify: (n) => notifications.push(n),
     configFile: null,
     log,
@@ -95,7 +100,7 @@ function setup(options: { launch?: AppControllerDeps['launch'] } = {}) {
     ticks.at(-1)!();
     await controller.refresh();
   };
-  return { controller, deps, gateways, notifications, states, ticks, cancelled, log, tick };
+  return { controller, deps, gateways, notifications, states, ticks, cancelled, log, tick, events };
 }
 
 /** Lets every queued promise callback run (no timers involved). */
@@ -111,7 +116,7 @@ describe('app-controller', () => {
     expect(states.map((s) => s.status)).toEqual(['starting', 'running', 'running']);
     expect(controller.state()).toEqual({
       status: 'running', address: '127.0.0.1:4141', activeModel: 'gpt-4o', models: ['gpt-4o', 'llama3.2'],
-      today: { requests: 3, spendMicros: 1_500 }, startAtLogin: false, error: null,
+      today: { requests: 3, spendMicros: 1_500, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 1_500 }] }, startAtLogin: false, notifyNewApps: true, error: null,
     });
     expect(controller.session()).toEqual({ gatewayUrl: 'http://127.0.0.1:4141', adminKey: 'sk-admin-x' });
     expect(ticks).toHaveLength(1);
@@ -262,7 +267,7 @@ describe('app-controller', () => {
     const { controller, gateways, log, tick } = setup();
     await controller.start();
     gateways[0]!.server.failActiveModel = new Error('database is locked');
-    gateways[0]!.server.today = { requests: 4, spendMicros: 2_000 };
+    gateways[0]!.server.today = { requests: 4, spendMicros: 2_000, apps: [] };
     await tick();
     await tick();
     expect(controller.state()).toMatchObject({ status: 'running', activeModel: 'gpt-4o', today: { requests: 4 } });
@@ -327,6 +332,40 @@ describe('app-controller', () => {
     };
     expect(controller.setStartAtLogin(true)).toBe(false);
     expect(log.lines.some((l) => l.msg === 'could not change the start-at-login setting')).toBe(true);
+  });
+
+  it('says so the first time a new app calls, until the user switches it off (saved), and again once switched back on', async () => {
+    const { controller, events, notifications, deps } = setup();
+    await controller.start();
+    events[0]!.onNewApp('sync_notes.py');
+    expect(notifications).toEqual([{ kind: 'new-app', app: 'sync_notes.py' }]);
+    expect(controller.setNotifyNewApps(false)).toBe(false);
+    expect(deps.saveNotifyNewApps).toHaveBeenLastCalledWith(false);
+    expect(controller.state().notifyNewApps).toBe(false);
+    // The gateway it was started with reads the switch at call time: no restart needed.
+    events[0]!.onNewApp('claude');
+    expect(notifications).toHaveLength(1);
+    controller.setNotifyNewApps(true);
+    events[0]!.onNewApp('qwen');
+    expect(notifications.at(-1)).toEqual({ kind: 'new-app', app: 'qwen' });
+  });
+
+  it('starts with the new-app notification off when the saved preference says so', async () => {
+    const { controller, events, notifications } = setup({ notifyNewApps: false });
+    expect(controller.state().notifyNewApps).toBe(false);
+    await controller.start();
+    events[0]!.onNewApp('sync_notes.py');
+    expect(notifications).toEqual([]);
+  });
+
+  it('keeps the new-app switch in effect when saving it fails, and says so in the log', () => {
+    const { controller, deps, log } = setup();
+    vi.mocked(deps.saveNotifyNewApps).mockImplementation(() => {
+      throw new Error('EACCES');
+    });
+    expect(controller.setNotifyNewApps(false)).toBe(false);
+    expect(controller.state().notifyNewApps).toBe(false);
+    expect(log.lines.map((l) => l.msg)).toContain('could not save the new-app notification setting');
   });
 
   it('computes the start of the local day', () => {

@@ -34,13 +34,20 @@ describe('app-notifications', () => {
     expect(describeNotification({ kind: 'start-failed', failure: { kind: 'other', message: 'x', fix: null } }).body).toBe('x');
   });
 
+  it('names a new app in the title when it first calls, and says where to limit it', () => {
+    expect(describeNotification({ kind: 'new-app', app: 'sync_notes.py' })).toEqual({
+      title: 'sync_notes.py started using Switchboard',
+      body: 'Its requests show under this name in Usage and Logs. Click to open the dashboard, where the Apps page can give it a budget or limits.',
+    });
+  });
+
   it('confirms a switch from the tray and reports a failed one', () => {
     expect(describeNotification({ kind: 'model-switched', model: 'claude-sonnet' }).body).toBe('Requests for "switchboard/active" now go to claude-sonnet.');
     expect(describeNotification({ kind: 'switch-failed', model: 'gone', message: 'There is no model group "gone".' }).body).toBe('gone: There is no model group "gone".');
   });
 
   describe('asked for the dashboard while the gateway is not running (launched again, no tray icon)', () => {
-    const base: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, error: null };
+    const base: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, notifyNewApps: true, error: null };
 
     it('says nothing while it runs: the dashboard opens', () => {
       expect(notRunningNotification(base)).toBeNull();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPreferences, updatePreferences, writePreferences } from '../../../main/app/app-preferences.js';
+import { notifiesNewApps, readPreferences, updatePreferences, writePreferences } from '../../../main/app/app-preferences.js';
 
 const temp = () => join(mkdtempSync(join(tmpdir(), 'switchboard-prefs-')), 'nested', 'preferences.json');
 
@@ -29,6 +29,22 @@ describe('app-preferences', () => {
     writePreferences(file, {});
     writeFileSync(file, text);
     expect(readPreferences(file)).toEqual({});
+  });
+
+  it('notifies new apps unless switched off, and remembers the switch', () => {
+    const file = temp();
+    expect(notifiesNewApps(readPreferences(file))).toBe(true);
+    updatePreferences(file, { notifyNewApps: false });
+    expect(notifiesNewApps(readPreferences(file))).toBe(false);
+    updatePreferences(file, { notifyNewApps: true });
+    expect(notifiesNewApps(readPreferences(file))).toBe(true);
+  });
+
+  it('treats a non-boolean notifyNewApps as defaults (notifying)', () => {
+    const file = temp();
+    writePreferences(file, {});
+    writeFileSync(file, '{"notifyNewApps": "no"}');
+    expect(notifiesNewApps(readPreferences(file))).toBe(true);
   });
 
   it('refuses to write an invalid port', () => {

@@ -35,9 +35,9 @@ afterEach(async () => {
   dir = undefined;
 });
 
-function usage(requestId: string, ts: number, costMicros: number): UsageRecord {
+function usage(requestId: string, ts: number, costMicros: number, app = 'curl'): UsageRecord {
   return {
-    requestId, ts, keyId: null, keyAlias: null, app: 'curl', userAgent: 'curl/8', requestedModel: 'gpt-4o', modelGroup: 'gpt-4o', deploymentId: null,
+    requestId, ts, keyId: null, keyAlias: null, app, userAgent: 'curl/8', requestedModel: 'gpt-4o', modelGroup: 'gpt-4o', deploymentId: null,
     provider: 'openai', promptTokens: 10, completionTokens: 5, cachedTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0, costMicros,
     latencyMs: 100, ttftMs: 50, status: 'success', httpStatus: 200, errorCode: null, usageEstimated: false, endpoint: '/v1/chat/completions', retries: 0, fallbacks: 0,
   };
@@ -112,7 +112,34 @@ describe('gateway-client', () => {
     ledger.record(usage('req-yesterday', START_OF_DAY - 60_000, 5_000_000));
     ledger.record(usage('req-1', START_OF_DAY + 60_000, 1_250));
     ledger.record(usage('req-2', NOW - 60_000, 2_000));
-    await expect(client.usage(START_OF_DAY, NOW + 1)).resolves.toEqual({ requests: 2, spendMicros: 3_250 });
+    await expect(client.usage(START_OF_DAY, NOW + 1)).resolves.toEqual({ requests: 2, spendMicros: 3_250, apps: [{ app: 'curl', requests: 2, spendMicros: 3_250 }] });
+  });
+
+  it('breaks today down per app in the same read (one /usage/summary per refresh)', async () => {
+    const { ledger, app } = await setup();
+    const urls: string[] = [];
+    const client = createGatewayClient({
+      inject: async (request) => {
+        urls.push(request.url);
+        const response = await app.inject(request);
+        return { statusCode: response.statusCode, body: response.body };
+      },
+      port: 4141,
+      adminKey: ADMIN,
+    });
+    ledger.record(usage('req-yesterday', START_OF_DAY - 60_000, 5_000_000, 'old.py'));
+    ledger.record(usage('req-1', START_OF_DAY + 60_000, 1_250, 'sync_notes.py'));
+    ledger.record(usage('req-2', NOW - 120_000, 2_000, 'sync_notes.py'));
+    ledger.record(usage('req-3', NOW - 60_000, 30_000, 'QwenCode'));
+    const today = await client.usage(START_OF_DAY, NOW + 1);
+    expect(today.requests).toBe(3);
+    expect(today.spendMicros).toBe(33_250);
+    expect([...today.apps].sort((a, b) => a.app.localeCompare(b.app))).toEqual([
+      { app: 'QwenCode', requests: 1, spendMicros: 30_000 },
+      { app: 'sync_notes.py', requests: 2, spendMicros: 3_250 },
+    ]);
+    expect(urls).toHaveLength(1);
+    expect(urls[0]).toMatch(/^\/usage\/summary\?.*group_by=app/);
   });
 
   it('lists every key\'s spend and budget in micro-USD, across pages', async () => {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppController } from '../../../main/app/app-controller.js';
+import { createAppController, type GatewayEvents } from '../../../main/app/app-controller.js';
 import type { AppNotification } from '../../../main/app/app-notifications.js';
 import { launchGateway, resolveConfigFile, resolvePort, type LaunchOptions, type StartedGateway } from '../../../main/app/launch-gateway.js';
 import { ADMIN_KEY_NAME } from '../../../main/secrets/admin-key.js';
@@ -31,7 +31,7 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setup() {
+async function setup(extraConfig = '') {
   dir = tempDir('switchboard-app-');
   upstream = await createMockUpstream();
   writeFileSync(dir.file('config.yaml'), `model_list:
@@ -39,12 +39,13 @@ async function setup() {
     litellm_params: { model: openai/gpt-4o, api_base: "${upstream.url}/v1", api_key: os.environ/MOCK_UPSTREAM_KEY }
   - model_name: gpt-4o-mini
     litellm_params: { model: openai/gpt-4o-mini, api_base: "${upstream.url}/v1", api_key: os.environ/MOCK_UPSTREAM_KEY }
-`);
+${extraConfig}`);
   const secrets = createMemorySecretStore();
   const env = { MOCK_UPSTREAM_KEY: 'sk-upstream-test' };
   const options: LaunchOptions = { dataDir: dir.path, configFile: resolveConfigFile(dir.path, env), env, log: pino({ level: 'silent' }), secrets };
-  const launch = async (port: number) => {
-    const gateway = await launchGateway(options, port);
+  // The controller's events reach the gateway as the app wires them (main.ts).
+  const launch = async (port: number, events?: GatewayEvents) => {
+    const gateway = await launchGateway({ ...options, ...(events ? { onNewApp: events.onNewApp } : {}) }, port);
     open.push(gateway);
     return gateway;
   };
@@ -132,7 +133,7 @@ describe('launch-gateway', () => {
     const notifications: AppNotification[] = [];
     const controller = createAppController({
       launch, port: 0, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
     });
@@ -169,11 +170,41 @@ describe('launch-gateway', () => {
     }
   });
 
+  it('notifies once when a new app first calls without a key (the keyless Ollama API), and not at all once switched off', async () => {
+    const { launch } = await setup(`general_settings:
+  ollama_api: { allow_without_key: true, models: [gpt-4o] }
+`);
+    const notifications: AppNotification[] = [];
+    const controller = createAppController({
+      launch, port: 0, savePort: () => undefined,
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
+      notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
+      now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
+    });
+    await controller.start();
+    const url = controller.session()!.gatewayUrl;
+    const keyless = (product: string) => fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': `${product}/1.0` },
+      body: JSON.stringify({ model: 'gpt-4o', stream: false, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect((await keyless('SyncNotes')).status).toBe(200);
+    expect((await keyless('SyncNotes')).status).toBe(200);
+    expect(notifications).toEqual([{ kind: 'new-app', app: 'SyncNotes' }]);
+    controller.setNotifyNewApps(false);
+    expect((await keyless('NightlyDigest')).status).toBe(200);
+    expect(notifications).toHaveLength(1);
+    // Today's line and its per-app lines read the same summary.
+    await controller.refresh();
+    expect(controller.state().today?.apps?.map((a) => [a.app, a.requests]).sort()).toEqual([['NightlyDigest', 1], ['SyncNotes', 2]]);
+    await controller.stop();
+  });
+
   it('at a system shutdown writes queued usage and closes the database synchronously, with nothing awaited', async () => {
     const { launch } = await setup();
     const controller = createAppController({
       launch, port: 0, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: () => undefined, configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now - 3_600_000, schedule: () => () => undefined,
     });
@@ -208,7 +239,7 @@ describe('launch-gateway', () => {
     const notifications: AppNotification[] = [];
     const controller = createAppController({
       launch, port, savePort: () => undefined,
-      startAtLogin: { isEnabled: () => false, setEnabled: () => false },
+      startAtLogin: { isEnabled: () => false, setEnabled: () => false }, notifyNewApps: true, saveNotifyNewApps: () => undefined,
       notify: (n) => notifications.push(n), configFile: null, log: pino({ level: 'silent' }),
       now: Date.now, startOfDay: (now) => now, schedule: () => () => undefined,
     });

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTrayActionHandler, type TrayActionDeps } from '../../../main/app/tray-actions.js';
 import type { TrayState } from '../../../main/app/tray-menu-template.js';
 
-const state: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: null, startAtLogin: false, error: null };
+const state: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: null, startAtLogin: false, notifyNewApps: true, error: null };
 
 function setup(platform: NodeJS.Platform = 'linux') {
   const controller = {
@@ -12,6 +12,7 @@ function setup(platform: NodeJS.Platform = 'linux') {
     start: vi.fn(async () => undefined),
     usePort: vi.fn(async () => undefined),
     setStartAtLogin: vi.fn((enabled: boolean) => enabled),
+    setNotifyNewApps: vi.fn((enabled: boolean) => enabled),
   };
   const deps = {
     controller,
@@ -52,6 +53,15 @@ describe('tray-actions', () => {
     expect(deps.controller.setStartAtLogin).toHaveBeenCalledWith(true);
     expect(deps.openDashboard).toHaveBeenCalled();
     expect(deps.quit).toHaveBeenCalled();
+  });
+
+  it('switches the new-app notification through the controller, and opens the dashboard when one is clicked', () => {
+    const { deps, handler } = setup();
+    handler.onTrayAction({ type: 'set-notify-new-apps', enabled: false });
+    expect(deps.controller.setNotifyNewApps).toHaveBeenCalledWith(false);
+    expect(deps.openDashboard).not.toHaveBeenCalled();
+    handler.onNotificationClick({ kind: 'new-app', app: 'sync_notes.py' });
+    expect(deps.openDashboard).toHaveBeenCalledTimes(1);
   });
 
   it('applies a fix from the menu or from the notification', () => {

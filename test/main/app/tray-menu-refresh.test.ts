@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LINUX_COUNTER_REFRESH_MS, planTrayMenuUpdate, trayMenuMode } from '../../../main/app/tray-menu-refresh.js';
 import type { TrayState } from '../../../main/app/tray-menu-template.js';
 
-const running: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: { requests: 3, spendMicros: 10 }, startAtLogin: false, error: null };
+const running: TrayState = { status: 'running', address: '127.0.0.1:4141', activeModel: 'a', models: ['a', 'b'], today: { requests: 3, spendMicros: 10 }, startAtLogin: false, notifyNewApps: true, error: null };
 const busier: TrayState = { ...running, today: { requests: 4, spendMicros: 12 } };
 
 describe('tray-menu-refresh', () => {
@@ -23,6 +23,13 @@ describe('tray-menu-refresh', () => {
   it('on Linux picks up new counters at most once a minute, and says when to ask again', () => {
     expect(planTrayMenuUpdate('linux', running, busier, 5_000)).toEqual({ kind: 'rebuild-later', inMs: LINUX_COUNTER_REFRESH_MS - 5_000 });
     expect(planTrayMenuUpdate('linux', running, busier, LINUX_COUNTER_REFRESH_MS)).toEqual({ kind: 'rebuild' });
+  });
+
+  it("treats today's per-app lines as counters (Linux: at most once a minute), and the new-app switch as a real change", () => {
+    const withApps: TrayState = { ...running, today: { ...running.today!, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 10 }] } };
+    const moreApps: TrayState = { ...running, today: { ...running.today!, apps: [{ app: 'sync_notes.py', requests: 3, spendMicros: 10 }, { app: 'QwenCode', requests: 1, spendMicros: 0 }] } };
+    expect(planTrayMenuUpdate('linux', withApps, moreApps, 5_000)).toEqual({ kind: 'rebuild-later', inMs: LINUX_COUNTER_REFRESH_MS - 5_000 });
+    expect(planTrayMenuUpdate('linux', withApps, { ...withApps, notifyNewApps: false }, 5_000)).toEqual({ kind: 'rebuild' });
   });
 
   it('on Linux shows the first counters after a start at once', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import {
   INLINE_MODEL_LIMIT,
+  TRAY_APP_LIMIT,
+  appUsageLines,
   buildTrayMenuTemplate,
   trayIconName,
   trayTooltip,
@@ -16,7 +18,7 @@ const running: TrayState = {
   activeModel: 'gpt-4o',
   models: ['gpt-4o', 'claude-sonnet', 'llama3.2'],
   today: { requests: 42, spendMicros: 1_234_567 },
-  startAtLogin: false,
+  startAtLogin: false, notifyNewApps: true,
   error: null,
 };
 
@@ -48,6 +50,7 @@ describe('tray-menu-template', () => {
       'Copy setup snippet',
       'Pause gateway',
       'Start at login',
+      'Notify when a new app calls',
       'Quit Switchboard',
     ]);
     expect(template[0]!.enabled).toBe(false);
@@ -78,7 +81,7 @@ describe('tray-menu-template', () => {
 
   it('reflects a model switched elsewhere (the dashboard) when rebuilt from the new state', () => {
     const { template } = build({ ...running, activeModel: 'llama3.2' });
-    expect(template.filter((i) => i.checked).map((i) => i.label)).toEqual(['llama3.2']);
+    expect(template.filter((i) => i.type === 'radio' && i.checked).map((i) => i.label)).toEqual(['llama3.2']);
   });
 
   it.each<[string, TrayAction]>([
@@ -87,6 +90,7 @@ describe('tray-menu-template', () => {
     ['Copy setup snippet', { type: 'copy-setup-snippet' }],
     ['Pause gateway', { type: 'pause' }],
     ['Start at login', { type: 'set-start-at-login', enabled: true }],
+    ['Notify when a new app calls', { type: 'set-notify-new-apps', enabled: false }],
     ['Quit Switchboard', { type: 'quit' }],
   ])('"%s" dispatches %o', (label, action) => {
     const { template, dispatch } = build(running);
@@ -178,6 +182,65 @@ describe('tray-menu-template', () => {
     [{ requests: 12_345, spendMicros: 1_500_000_000 }, 'Today: 12,345 requests · $1,500.00'],
   ])('words today\'s usage %o as "%s"', (today, line) => {
     expect(labels(build({ ...running, today }).template)[1]).toBe(line);
+  });
+
+  it('lists today\'s top apps under the today line, by spend then requests, disabled like it', () => {
+    const apps = [
+      { app: 'curl', requests: 40, spendMicros: 0 },
+      { app: 'sync_notes.py', requests: 12, spendMicros: 30_000 },
+      { app: 'Claude Code', requests: 3, spendMicros: 1_250_000 },
+      { app: 'QwenCode', requests: 1, spendMicros: 0 },
+    ];
+    const { template } = build({ ...running, today: { requests: 56, spendMicros: 1_280_000, apps } });
+    expect(labels(template).slice(0, 7)).toEqual([
+      'Running on 127.0.0.1:4141',
+      'Today: 56 requests · $1.28',
+      'Claude Code — 3 requests · $1.25',
+      'sync_notes.py — 12 requests · $0.03',
+      'curl — 40 requests · $0.00',
+      'QwenCode — 1 request · $0.00',
+      'Active model',
+    ]);
+    expect(template.slice(0, 6).every((i) => i.enabled === false && i.click === undefined)).toBe(true);
+  });
+
+  it('lists five apps and counts the rest as "and N more"; an app with no request today is not listed', () => {
+    const apps = Array.from({ length: 8 }, (_, i) => ({ app: `tool-${i}`, requests: i + 1, spendMicros: 0 }));
+    const lines = appUsageLines([...apps, { app: 'idle', requests: 0, spendMicros: 0 }]);
+    expect(lines).toEqual([
+      'tool-7 — 8 requests · $0.00',
+      'tool-6 — 7 requests · $0.00',
+      'tool-5 — 6 requests · $0.00',
+      'tool-4 — 5 requests · $0.00',
+      'tool-3 — 4 requests · $0.00',
+      'and 3 more',
+    ]);
+    expect(appUsageLines(apps.slice(0, TRAY_APP_LIMIT))).toHaveLength(TRAY_APP_LIMIT);
+    expect(appUsageLines(undefined)).toEqual([]);
+  });
+
+  it('clips a long app name and names an empty one', () => {
+    const [long, empty] = appUsageLines([
+      { app: 'x'.repeat(100), requests: 2, spendMicros: 10 },
+      { app: '', requests: 1, spendMicros: 0 },
+    ]);
+    expect(long).toBe(`${'x'.repeat(59)}… — 2 requests · <$0.0001`);
+    expect(empty).toBe('(unnamed) — 1 request · $0.00');
+  });
+
+  it('shows no app lines while paused, like the today line', () => {
+    const apps = [{ app: 'sync_notes.py', requests: 12, spendMicros: 30_000 }];
+    const paused = labels(build({ ...running, status: 'paused', today: { requests: 12, spendMicros: 30_000, apps } }).template);
+    expect(paused.some((l) => l?.startsWith('sync_notes.py'))).toBe(false);
+  });
+
+  it('shows "Notify when a new app calls" as a checkbox that turns it on when unchecked', () => {
+    const { template, dispatch } = build({ ...running, notifyNewApps: false });
+    const item = find(template, 'Notify when a new app calls');
+    expect(item.type).toBe('checkbox');
+    expect(item.checked).toBe(false);
+    click(item);
+    expect(dispatch).toHaveBeenCalledWith({ type: 'set-notify-new-apps', enabled: true });
   });
 
   it('omits the usage line until usage has been read', () => {

@@ -49,7 +49,7 @@ vi.mock('electron', () => ({ Tray: electron.FakeTray, nativeImage: electron.nati
 
 const { createAppTray } = await import('../../../main/app/tray.js');
 
-const state: TrayState = { status: 'starting', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, error: null };
+const state: TrayState = { status: 'starting', address: '127.0.0.1:4141', activeModel: null, models: [], today: null, startAtLogin: false, notifyNewApps: true, error: null };
 
 describe('tray', () => {
   beforeEach(() => {

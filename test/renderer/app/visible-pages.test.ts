@@ -18,6 +18,14 @@ describe('visiblePages', () => {
     expect(shownPage(ADMIN_VIEWER, 'settings')).toBe('settings');
   });
 
+  it('gives Apps to the admin only: never a member, not even a team admin (a typed #/apps shows the Overview)', () => {
+    expect(visiblePages(ADMIN_VIEWER)).toContain('apps');
+    const teamAdmin: Viewer = { role: 'member', userId: 'ana', name: 'ana', teams: [{ teamId: 't', name: 't', admin: true }] };
+    expect(visiblePages(member)).not.toContain('apps');
+    expect(visiblePages(teamAdmin)).not.toContain('apps');
+    expect(shownPage(teamAdmin, 'apps')).toBe('overview');
+  });
+
   it('adds Teams for a member who admins a team, and only then', () => {
     expect(visiblePages(member)).not.toContain('teams');
     const teamAdmin: Viewer = { role: 'member', userId: 'ana', name: 'ana', teams: [{ teamId: 't', name: 't', admin: true }] };

@@ -1,7 +1,8 @@
 // Logs: recent requests, newest first, filterable by app, model and outcome, with a detail
-// view. Model and team filtering is done by the gateway; app and outcome filter the loaded requests
-// (the latest 100, more on request). Refreshes every 2 s while visible.
-import { useId, useState } from 'react';
+// view. App, model and team filtering is done by the gateway; outcome filters the loaded requests
+// (the latest 100, more on request). The App filter lives in the URL fragment (#/logs?app=NAME), so
+// Usage and Apps link to one app's requests. Refreshes every 2 s while visible.
+import { useEffect, useId, useState } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
 import type { PageId } from '../../app/use-hash-route.js';
@@ -17,6 +18,7 @@ import { LogDetail } from './LogDetail.js';
 import { STATUS_LABELS, STATUS_TONE } from './status-labels.js';
 import { TeamFilter } from '../../components/TeamFilter.js';
 import type { ViewerTeam } from '../../session/viewer.js';
+import { appFromHash, logsOfApp } from './logs-app-link.js';
 
 export interface LogsPageProps {
   api: ApiClient;
@@ -39,19 +41,33 @@ export function LogsPage({ api, go, admin, memberTeams }: LogsPageProps) {
   const [model, setModel] = useState('');
   // A team is filtered by the gateway (the requests of the keys the team owns), like the model.
   const [teamId, setTeamId] = useState('');
-  const [app, setApp] = useState('');
+  const [app, setAppState] = useState(() => appFromHash(window.location.hash));
+  const setApp = (next: string) => {
+    setAppState(next);
+    // Replaced, not pushed (no hashchange, no history entry per choice): a reload keeps the filter.
+    window.history.replaceState(window.history.state, '', next === '' ? '#/logs' : logsOfApp(next));
+  };
+  // Back/forward or a link between two Logs fragments: the filter follows the URL.
+  useEffect(() => {
+    const onChange = () => setAppState(appFromHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
   const [status, setStatus] = useState<StatusFilter>('');
   const [size, setSize] = useState(PAGE);
   const [selected, setSelected] = useState<SpendLogRow | null>(null);
   const pricing = useModelPricing(api);
-  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}), ...(teamId ? { teamId } : {}) }), [api, model, teamId, size], { refreshMs: 2_000 });
+  const logs = useApi(() => api.spendLogs({ page: 1, pageSize: size, ...(model ? { model } : {}), ...(teamId ? { teamId } : {}), ...(app ? { app } : {}) }), [api, model, teamId, app, size], { refreshMs: 2_000 });
+  // Every app the gateway has seen (admin only); a member chooses among its loaded requests' apps.
+  const knownApps = useApi(() => (admin ? api.listApps() : Promise.resolve([])), [api, admin]);
   const models = useApi(() => api.listModels(), [api]);
   // Whether bodies are logged is a gateway setting only the admin reads (a member is not told how to change it).
   const settings = useApi(() => (admin ? api.settings() : Promise.resolve(null)), [api, admin]);
 
   const rows = logs.data?.data ?? [];
-  const apps = [...new Set(rows.map((r) => r.app))].sort();
-  const shown = rows.filter((r) => (app === '' || r.app === app) && (status === '' || (status === 'errors' ? isError(r) : r.status === status)));
+  // A key's requests are named after the key (its alias), which /app/list does not hold: both are offered.
+  const apps = [...new Set([...(knownApps.data ?? []).map((a) => a.app), ...rows.map((r) => r.app)])].sort();
+  const shown = rows.filter((r) => status === '' || (status === 'errors' ? isError(r) : r.status === status));
   const groups = [...new Set(models.data?.data.map((m) => m.model_name) ?? [])];
 
   return (
@@ -107,7 +123,7 @@ export function LogsPage({ api, go, admin, memberTeams }: LogsPageProps) {
           isEmpty={(page) => page.data.length === 0}
           empty={
             <div>
-              <p className="strong">No requests yet{model ? ` for ${model}` : ''}{teamId ? ' from this team' : ''}.</p>
+              <p className="strong">No requests yet{app ? ` from ${app}` : ''}{model ? ` for ${model}` : ''}{teamId ? ' from this team' : ''}.</p>
               <p>
                 Requests made through the gateway show up here within seconds. <a href="#/overview">See how to connect a client</a>.
               </p>
@@ -171,7 +187,7 @@ export function LogsPage({ api, go, admin, memberTeams }: LogsPageProps) {
                 </TableWrap>
               ) : null}
               <p className="muted small">
-                Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total ?? page.data.length)} in total{model ? ` for ${model}` : ''}).
+                Showing {shown.length} of the latest {formatCount(page.data.length)} requests ({formatCount(page.total ?? page.data.length)} in total{app ? ` from ${app}` : ''}{model ? ` for ${model}` : ''}).
                 {settings.data && !settings.data.body_logging ? ' Bodies are not logged.' : ''}
               </p>
               {(page.total ?? 0) > page.data.length && size < MAX_ROWS ? (

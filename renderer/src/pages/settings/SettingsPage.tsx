@@ -1,5 +1,5 @@
 // Settings: what applies at once (usage retention, body logging, allowed browser origins, keyless
-// Ollama clients) and
+// Ollama clients, whether open mode admits only allowed apps) and
 // what Switchboard was started with (address, port, LAN access: changed with flags and a
 // restart). Start at login belongs to the desktop app (its tray menu).
 import { useId, useState, type FormEvent } from 'react';
@@ -14,9 +14,10 @@ import { OllamaApiSettings } from './OllamaApiSettings.js';
 import { BackupRestore } from './BackupRestore.js';
 import { BudgetAlertSettings } from './BudgetAlertSettings.js';
 import { AdminKeySettings } from './AdminKeySettings.js';
+import { OnlyAllowedAppsSettings } from './OnlyAllowedAppsSettings.js';
 import type { SettingsCardFocus } from './settings-card-focus.js';
 
-type SettingsCard = 'live' | 'ollama' | 'alerts' | 'backup';
+type SettingsCard = 'live' | 'ollama' | 'apps' | 'alerts' | 'backup';
 
 export interface SettingsPageProps {
   api: ApiClient;
@@ -49,6 +50,10 @@ export function SettingsPage({ api, desktop, onAdminKeyChanged }: SettingsPagePr
           />
           {s.ollama_api ? (
             <OllamaApiSettings key={JSON.stringify(s.ollama_api)} api={api} settings={s.ollama_api} models={models} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('ollama')} />
+          ) : null}
+          {s.only_allowed_apps !== undefined ? (
+            // Remounted only by a restore: keyed on the value, its own save would remount it and lose "Saved.".
+            <OnlyAllowedAppsSettings key={`apps-${restores}`} api={api} enabled={s.only_allowed_apps} adminKeySet={s.server.admin_key_set} onSaved={settings.reload} focus={focus('apps')} />
           ) : null}
           {s.budget_alerts ? <BudgetAlertSettings api={api} settings={s.budget_alerts} onSaved={settings.reload} focus={focus('alerts')} /> : null}
           <ServerSettings settings={s} desktop={desktop} />

@@ -1,6 +1,7 @@
 // One breakdown of usage (per app, model, provider or day) over the chosen range: a chart of the
 // chosen measure, the full table, and CSV export. Served by /usage/summary, so it stays fast
-// with millions of rows (the server reads daily rollups).
+// with millions of rows (the server reads daily rollups). Per app, each app links to its requests
+// in Logs.
 import type { UsageFilter } from '../../api/create-api-client.js';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { useApi } from '../../api/use-api.js';
@@ -17,6 +18,7 @@ import { csvFileName, usageToCsv } from './usage-csv.js';
 import { saveTextFile } from '../../components/save-text-file.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { utcDaysIn, type TimeRange } from './usage-range.js';
+import { logsOfApp } from '../logs/logs-app-link.js';
 
 export interface UsageBreakdownProps {
   api: ApiClient;
@@ -87,7 +89,15 @@ export function UsageBreakdown({ api, groupBy, range, metric, title, version, pr
                   <tbody>
                     {s.groups.map((g) => (
                       <tr key={g.group}>
-                        <th scope="row">{groupName(groupBy, g)}</th>
+                        <th scope="row">
+                          {groupBy === 'app' && g.group !== '' ? (
+                            <a href={logsOfApp(g.group)} title={`Requests of ${g.group} in Logs`}>
+                              {groupName(groupBy, g)}
+                            </a>
+                          ) : (
+                            groupName(groupBy, g)
+                          )}
+                        </th>
                         <td data-label="Requests">{formatCount(g.requests)}</td>
                         <td data-label="Errors" className={g.errors > 0 ? 'bad' : undefined}>{formatCount(g.errors)}</td>
                         <td data-label="Rejected">{formatCount(g.rejected)}</td>

@@ -2,9 +2,13 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogsPage } from '../../../../renderer/src/pages/logs/LogsPage.js';
-import { fakeApi, sampleLog, sampleModel, sampleSettings, sampleTeam } from '../../fake-api.js';
+import { fakeApi, sampleApp, sampleLog, sampleModel, sampleSettings, sampleTeam } from '../../fake-api.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  // The App filter writes the URL fragment: every test starts from none.
+  window.history.replaceState(null, '', '#/');
+});
 
 const rows = [
   sampleLog({ request_id: 'r1', app: 'cursor' }),
@@ -13,7 +17,11 @@ const rows = [
 ];
 const logsApi = (extra: Parameters<typeof fakeApi>[0] = {}) =>
   fakeApi({
-    spendLogs: async () => ({ data: rows, total: 3, page: 1, page_size: 100, total_pages: 1 }),
+    // The gateway filters by app (app=): so does this fake.
+    spendLogs: async (params = {}) => {
+      const data = rows.filter((r) => params.app === undefined || r.app === params.app);
+      return { data, total: data.length, page: 1, page_size: 100, total_pages: 1 };
+    },
     listModels: async () => ({ data: [sampleModel({ name: 'fast' }), sampleModel({ name: 'smart', id: 'm2' })] }),
     ...extra,
   });
@@ -50,18 +58,52 @@ describe('LogsPage', () => {
     expect(detail.textContent).toContain('none: refused before routing');
   });
 
-  it('filters by app and by outcome, and asks the gateway to filter by model', async () => {
+  it('asks the gateway to filter by app and by model, and filters the loaded requests by outcome', async () => {
     const api = logsApi();
     render(<LogsPage api={api} go={vi.fn()} admin />);
     const table = await screen.findByRole('table');
     fireEvent.change(screen.getByLabelText('App'), { target: { value: 'aider' } });
-    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 100, app: 'aider' }));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
     fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'errors' } });
     expect(within(table).getAllByRole('row')).toHaveLength(2);
     fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'client_aborted' } });
     expect(await screen.findByText('No loaded request matches these filters.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'smart' } });
-    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 100, model: 'smart' }));
+    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 100, model: 'smart', app: 'aider' }));
+  });
+
+  it('offers every app the gateway has seen, and keeps the chosen one in the URL fragment', async () => {
+    const api = logsApi({ listApps: async () => [sampleApp({ app: 'sync_notes.py' }), sampleApp({ app: 'QwenCode' })] });
+    render(<LogsPage api={api} go={vi.fn()} admin />);
+    await screen.findByRole('table');
+    const select = screen.getByLabelText('App') as HTMLSelectElement;
+    await waitFor(() => expect([...select.options].map((o) => o.value)).toEqual(['', 'QwenCode', 'aider', 'cursor', 'sync_notes.py']));
+    fireEvent.change(select, { target: { value: 'sync_notes.py' } });
+    expect(window.location.hash).toBe('#/logs?app=sync_notes.py');
+    await screen.findByText('No requests yet from sync_notes.py.');
+    fireEvent.change(select, { target: { value: '' } });
+    expect(window.location.hash).toBe('#/logs');
+  });
+
+  it('opens filtered by the app its link names (#/logs?app=NAME), and follows the fragment when it changes', async () => {
+    window.history.replaceState(null, '', '#/logs?app=aider');
+    const api = logsApi();
+    render(<LogsPage api={api} go={vi.fn()} admin />);
+    await waitFor(() => expect(api.spendLogs).toHaveBeenCalledWith({ page: 1, pageSize: 100, app: 'aider' }));
+    expect(api.spendLogs).not.toHaveBeenCalledWith({ page: 1, pageSize: 100 });
+    expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('aider');
+    window.location.hash = '#/logs?app=cursor';
+    await waitFor(() => expect((screen.getByLabelText('App') as HTMLSelectElement).value).toBe('cursor'));
+    await waitFor(() => expect(api.spendLogs).toHaveBeenLastCalledWith({ page: 1, pageSize: 100, app: 'cursor' }));
+  });
+
+  it('never asks a member\'s session for /app/list (admin only): its apps come from its requests', async () => {
+    const api = logsApi();
+    render(<LogsPage api={api} go={vi.fn()} admin={false} />);
+    await screen.findByRole('table');
+    expect(api.listApps).not.toHaveBeenCalled();
+    expect([...(screen.getByLabelText('App') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['', 'aider', 'cursor']);
   });
 
   it('opens a detail view with timings, tokens, cost and the error, and closes it', async () => {

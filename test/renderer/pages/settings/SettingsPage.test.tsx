@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../../../renderer/src/pages/settings/SettingsPage.js';
 import { ApiError } from '../../../../renderer/src/api/api-error.js';
@@ -117,6 +117,52 @@ describe('SettingsPage', () => {
       fireEvent.click(within(section).getByRole('button', { name: 'Save Ollama settings' }));
       await within(section).findByText('Saved.');
       expect(api.updateSettings).toHaveBeenCalledWith({ ollama_api: { allow_without_key: true, models: ['cheap'] } });
+    });
+  });
+
+  describe('Only allowed apps may call', () => {
+    // A gateway that keeps what is saved: the page reloads the settings after a save.
+    const withSetting = (on: boolean, adminKeySet = false) => {
+      let current = on;
+      const view = () => sampleSettings({ only_allowed_apps: current, server: { host: '127.0.0.1', port: 4141, lan_access: false, admin_key_set: adminKeySet } });
+      return fakeApi({
+        settings: async () => view(),
+        updateSettings: async (patch) => {
+          if (patch.only_allowed_apps !== undefined) current = patch.only_allowed_apps;
+          return view();
+        },
+      });
+    };
+
+    it('turns it on, saving only its own field, and says what it does and its limits', async () => {
+      const api = withSetting(false);
+      render(<SettingsPage api={api} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Apps without a key' });
+      const box = within(section).getByLabelText('Only allowed apps may call') as HTMLInputElement;
+      expect(box.checked).toBe(false);
+      expect(section.textContent).toContain('refused unless its app is marked allowed on the Apps page');
+      expect(section.textContent).toContain('not a security boundary');
+      expect(section.textContent).toContain('same user');
+      fireEvent.click(box);
+      fireEvent.click(within(section).getByRole('button', { name: 'Save' }));
+      await waitFor(() => expect(api.settings).toHaveBeenCalledTimes(2));
+      // Still saying so after the settings were read again with the new value.
+      expect(await within(screen.getByRole('form', { name: 'Apps without a key' })).findByText('Saved.')).toBeTruthy();
+      expect((within(screen.getByRole('form', { name: 'Apps without a key' })).getByLabelText('Only allowed apps may call') as HTMLInputElement).checked).toBe(true);
+      expect(api.updateSettings).toHaveBeenCalledWith({ only_allowed_apps: true });
+    });
+
+    it('says it applies only in open mode when an admin key is set', async () => {
+      render(<SettingsPage api={withSetting(true, true)} desktop={false} />);
+      const section = await screen.findByRole('form', { name: 'Apps without a key' });
+      expect((within(section).getByLabelText('Only allowed apps may call') as HTMLInputElement).checked).toBe(true);
+      expect(section.textContent).toContain('applies only while the gateway is open');
+    });
+
+    it('is not shown by a gateway that does not report the setting', async () => {
+      render(<SettingsPage api={fakeApi()} desktop={false} />);
+      await screen.findByRole('form', { name: 'Data and access' });
+      expect(screen.queryByRole('form', { name: 'Apps without a key' })).toBeNull();
     });
   });
 });

@@ -51,6 +51,17 @@ describe('UsagePage', () => {
     expect(perDay.querySelectorAll('rect').length).toBe(8);
   });
 
+  it("links each app in the per-app table to that app's requests in Logs, and nothing else", async () => {
+    render(<UsagePage api={api()} now={() => NOW} />);
+    const perApp = await screen.findByRole('region', { name: 'Per app' });
+    const link = await within(perApp).findByRole('link', { name: 'cursor' });
+    expect(link.getAttribute('href')).toBe('#/logs?app=cursor');
+    expect(within(perApp).getByRole('link', { name: '=HYPERLINK("http://evil")' }).getAttribute('href')).toBe('#/logs?app=%3DHYPERLINK%28%22http%3A%2F%2Fevil%22%29');
+    const perModel = screen.getByRole('region', { name: 'Per model' });
+    await within(perModel).findByRole('rowheader', { name: 'fast' });
+    expect(within(perModel).queryAllByRole('link')).toEqual([]);
+  });
+
   it('changes the measure every chart shows', async () => {
     render(<UsagePage api={api()} now={() => NOW} />);
     await screen.findByText('Spend per app');
