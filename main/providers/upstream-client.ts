@@ -2,7 +2,14 @@
 // origin. Never follows redirects (a 3xx is an error: new-api GHSA-9f46-w24h-69w4), never lets a
 // URL leave the deployment's origin (S14), enforces connect / first-byte / idle deadlines, and
 // aborts the upstream when the caller's signal fires. Errors never contain keys or query strings.
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+// The pool, its request API and its errors, not undici's index: the index loads fetch, WebSocket,
+// the cache and the mock agent too (1.2 MB of the sources bundled into the CLI), parsed and run at
+// every start-up for nothing (issue 18, start-up). The index is also what installs `request` on
+// every dispatcher's prototype: without it, the pool is called through poolRequest.
+import Pool from 'undici/lib/dispatcher/pool.js';
+import poolRequest from 'undici/lib/api/api-request.js';
+import undiciErrors from 'undici/lib/core/errors.js';
+import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
@@ -53,7 +60,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       }
       let response: Dispatcher.ResponseData;
       try {
-        response = await poolFor(deployment).request({
+        response = await poolRequest.call(poolFor(deployment), {
           method: call.method,
           path: url.pathname + url.search,
           headers: call.headers,
