@@ -11,6 +11,7 @@ import poolRequest from 'undici/lib/api/api-request.js';
 import undiciErrors from 'undici/lib/core/errors.js';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
+import type { CancelSignal } from '../core/request-abort.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
 import { startServerHint, upstreamAddress } from './describe-upstream.js';
@@ -22,7 +23,7 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamClient {
-  send(call: UpstreamCall, deployment: Deployment, signal: AbortSignal): Promise<UpstreamResponse>;
+  send(call: UpstreamCall, deployment: Deployment, signal: CancelSignal): Promise<UpstreamResponse>;
   /** Close every pool (graceful: lets in-flight requests finish). */
   close(): Promise<void>;
 }
@@ -65,7 +66,9 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           path: url.pathname + url.search,
           headers: call.headers,
           body: call.body ?? null,
-          signal,
+          // A RequestAbort is the EventEmitter-shaped signal undici accepts (its typings say
+          // EventEmitter; it reads only aborted, reason, on/once and removeListener).
+          signal: signal as Dispatcher.RequestOptions['signal'],
           headersTimeout: deployment.timeouts.firstByteMs,
           bodyTimeout: deployment.timeouts.idleMs,
         });
@@ -90,7 +93,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
 }
 
 /** Map an undici / socket failure to a client-safe GatewayError naming the model and the address tried. */
-export function toGatewayError(error: unknown, deployment: Deployment, signal: AbortSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
+export function toGatewayError(error: unknown, deployment: Deployment, signal: CancelSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
   if (error instanceof GatewayError) return error;
   const address = upstreamAddress(deployment.apiBase);
   const server = `The server for model "${deployment.modelName}" at ${address}`;
