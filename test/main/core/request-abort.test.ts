@@ -48,3 +48,26 @@ describe('RequestAbort', () => {
     expect(called).toBe(1);
   });
 });
+
+describe('RequestAbort.abort', () => {
+  it('never throws what a listener throws: the others still run and the error is reported as uncaught', async () => {
+    const abort = new RequestAbort();
+    const ran: string[] = [];
+    abort.on('abort', () => {
+      ran.push('first');
+      throw new Error('listener failed');
+    });
+    abort.on('abort', () => ran.push('second'));
+    const reported = new Promise<unknown>((resolve) => {
+      const listeners = process.listeners('uncaughtException');
+      process.removeAllListeners('uncaughtException');
+      process.once('uncaughtException', (error) => {
+        for (const listener of listeners) process.on('uncaughtException', listener);
+        resolve(error);
+      });
+    });
+    expect(() => abort.abort('closed')).not.toThrow();
+    expect(ran).toEqual(['first', 'second']);
+    expect(await reported).toMatchObject({ message: 'listener failed' });
+  });
+});
