@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '../core/gateway-error.js';
+import { RequestAbort } from '../core/request-abort.js';
 import { validateInferenceBody } from './validate-inference-body.js';
 import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refusedAfter, withSkippedFallbacks, type AttemptScope } from './admit-attempt.js';
 import { MAX_RESPONSE_BYTES, readCappedBytes, readUpstreamError } from '../providers/read-upstream-body.js';
@@ -171,7 +172,8 @@ export async function proxyInference(
   const responseCapture = logBodies && stream ? createTextCapture() : undefined;
   let responseText: string | null = null;
 
-  const abort = new AbortController();
+  // Not an AbortController: see request-abort.ts (≈7 µs per request saved).
+  const abort = new RequestAbort();
   const onClose = () => {
     if (!reply.raw.writableFinished) abort.abort(new GatewayError('client_closed', 'The client closed the connection'));
   };
@@ -191,7 +193,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort.signal, requestId, native: format.native, bodyFor: format.bodyFor, bodyText,
+      router, settings, endpoint, body, stream, group, first, signal: abort, requestId, native: format.native, bodyFor: format.bodyFor, bodyText,
       principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
@@ -217,7 +219,7 @@ export async function proxyInference(
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
           reply, headers, reader: attempt.reader, endpoint, target: attempt.target, requestId, body: attempt.response.body,
-          encoder: attempt.native ? attempt.native.encoder() : format.encoder(includeUsage), signal: abort.signal,
+          encoder: attempt.native ? attempt.native.encoder() : format.encoder(includeUsage), signal: abort,
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
           },
@@ -244,7 +246,7 @@ export async function proxyInference(
         bytes = await readCappedBytes(attempt.response.body, MAX_RESPONSE_BYTES, () =>
           new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
       } catch (error) {
-        throw toGatewayError(error, attempt.deployment, abort.signal, 'body');
+        throw toGatewayError(error, attempt.deployment, abort, 'body');
       }
       const text = bytes.toString('utf8');
       let json: unknown;
@@ -273,7 +275,7 @@ export async function proxyInference(
       endInFlight();
     }
   } catch (error) {
-    const gatewayError = isGatewayError(error) ? error : toGatewayError(error, served, abort.signal, 'before-headers');
+    const gatewayError = isGatewayError(error) ? error : toGatewayError(error, served, abort, 'before-headers');
     errorCode = gatewayError.code;
     failure = gatewayError;
     httpStatus = gatewayError.status;
@@ -290,7 +292,7 @@ export async function proxyInference(
     reply.raw.removeListener('close', onClose);
     // A failed request may leave an upstream body unread: cancel it. A successful one consumed
     // its body, and aborting anyway cost a DOMException per request (4.8% of CPU in the bench).
-    if (status !== 'success' && !abort.signal.aborted) abort.abort(REQUEST_ENDED);
+    if (status !== 'success' && !abort.aborted) abort.abort(REQUEST_ENDED);
     const finished: FinishedRequest = {
       requestId, startedAt, latencyMs: deps.monotonic() - startedMono, ttftMs, status, httpStatus, errorCode, usage,
       outputChars, retries, fallbacks, deployment: served,
@@ -327,7 +329,7 @@ interface RetryInput extends AttemptScope {
   stream: boolean;
   group: ModelGroup;
   first: Deployment;
-  signal: AbortSignal;
+  signal: RequestAbort;
   requestId: string;
   native: NativeFormat | undefined;
   bodyFor: ClientFormat['bodyFor'];
@@ -402,7 +404,7 @@ async function callWithRetries(deps: InferenceDeps, input: RetryInput): Promise<
           // Retrying the same deployment waits; moving to another one does not.
           const next = router.pick(group, tried.size < group.deployments.length ? tried : undefined);
           // After a wait, cooldowns may have ended: pick again then.
-          if (!next || tried.has(next.id)) await deps.sleep(wait, signal);
+          if (!next || tried.has(next.id)) await deps.sleep(wait, signal.signal);
           else planned = next;
         }
       }

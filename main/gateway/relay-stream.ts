@@ -6,6 +6,7 @@
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { GatewayError } from '../core/gateway-error.js';
+import { onAbort, type CancelSignal } from '../core/request-abort.js';
 import { createStreamDecoder, type StreamCaps } from '../providers/stream-decoder.js';
 import { toGatewayError, type UpstreamResponse } from '../providers/upstream-client.js';
 import type { AdapterTarget, AnswerReader, EndpointKind, StreamEvent, StreamOutput, TokenUsage } from '../providers/provider-adapter.js';
@@ -23,7 +24,7 @@ export interface RelayStreamInput {
   body: UpstreamResponse['body'];
   /** Renders the client's wire format (OpenAI SSE by default, Anthropic events for /v1/messages). */
   encoder: ClientStreamEncoder;
-  signal: AbortSignal;
+  signal: CancelSignal;
   onFirstContent(): void;
   /** Set only when body logging is on: receives the generated text of every chunk relayed. */
   capture?: TextCapture | undefined;
@@ -248,19 +249,19 @@ function endedAlready(body: UpstreamResponse['body']): boolean {
   return state !== undefined && state.ended === true && state.length === 0;
 }
 
-function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: AbortSignal): Promise<void> {
+function drained(res: NodeJS.WritableStream & { destroyed: boolean }, signal: CancelSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const done = () => {
       res.removeListener('drain', done);
-      signal.removeEventListener('abort', aborted);
+      stopListening();
       resolve();
     };
     const aborted = () => {
       res.removeListener('drain', done);
       reject(signal.reason);
     };
+    const stopListening = onAbort(signal, aborted);
     res.once('drain', done);
-    signal.addEventListener('abort', aborted, { once: true });
   });
 }

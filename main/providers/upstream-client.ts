@@ -2,8 +2,16 @@
 // origin. Never follows redirects (a 3xx is an error: new-api GHSA-9f46-w24h-69w4), never lets a
 // URL leave the deployment's origin (S14), enforces connect / first-byte / idle deadlines, and
 // aborts the upstream when the caller's signal fires. Errors never contain keys or query strings.
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+// The pool, its request API and its errors, not undici's index: the index loads fetch, WebSocket,
+// the cache and the mock agent too (1.2 MB of the sources bundled into the CLI), parsed and run at
+// every start-up for nothing (issue 18, start-up). The index is also what installs `request` on
+// every dispatcher's prototype: without it, the pool is called through poolRequest.
+import Pool from 'undici/lib/dispatcher/pool.js';
+import poolRequest from 'undici/lib/api/api-request.js';
+import undiciErrors from 'undici/lib/core/errors.js';
+import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
+import type { CancelSignal } from '../core/request-abort.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
 import { startServerHint, upstreamAddress } from './describe-upstream.js';
@@ -15,7 +23,7 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamClient {
-  send(call: UpstreamCall, deployment: Deployment, signal: AbortSignal): Promise<UpstreamResponse>;
+  send(call: UpstreamCall, deployment: Deployment, signal: CancelSignal): Promise<UpstreamResponse>;
   /** Close every pool (graceful: lets in-flight requests finish). */
   close(): Promise<void>;
 }
@@ -25,6 +33,8 @@ export interface UpstreamClientOptions {
   connectionsPerOrigin?: number;
   keepAliveTimeoutMs?: number;
 }
+
+const MAX_CACHED_PATHS = 1_000;
 
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
   const pools = new Map<string, Pool>();
@@ -45,20 +55,41 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     return pool;
   }
 
+  // The request target of each (origin, api_base + path) already parsed and checked: parsing a URL
+  // cost ~1 µs per request for the same few strings (issue 18 item 4). The key holds both, so the
+  // answer is the check's own for that pair. Bounded by the deployments and endpoints configured;
+  // emptied if models churn past the cap.
+  const paths = new Map<string, string>();
+
+  /** The path and query to request, after checking that api_base + path stays on the deployment's origin (S14). */
+  function checkedPath(deployment: Deployment, callPath: string): string {
+    const full = deployment.apiBase + callPath;
+    const key = `${deployment.origin} ${full}`;
+    const known = paths.get(key);
+    if (known !== undefined) return known;
+    const url = new URL(full);
+    if (url.origin !== deployment.origin) {
+      throw new GatewayError('internal_error', `Refusing to call outside the configured origin of model "${deployment.modelName}" (${upstreamAddress(deployment.apiBase)})`);
+    }
+    const path = url.pathname + url.search;
+    if (paths.size >= MAX_CACHED_PATHS) paths.clear();
+    paths.set(key, path);
+    return path;
+  }
+
   return {
     async send(call, deployment, signal) {
-      const url = new URL(deployment.apiBase + call.path);
-      if (url.origin !== deployment.origin) {
-        throw new GatewayError('internal_error', `Refusing to call outside the configured origin of model "${deployment.modelName}" (${upstreamAddress(deployment.apiBase)})`);
-      }
+      const path = checkedPath(deployment, call.path);
       let response: Dispatcher.ResponseData;
       try {
-        response = await poolFor(deployment).request({
+        response = await poolRequest.call(poolFor(deployment), {
           method: call.method,
-          path: url.pathname + url.search,
+          path,
           headers: call.headers,
           body: call.body ?? null,
-          signal,
+          // A RequestAbort is the EventEmitter-shaped signal undici accepts (its typings say
+          // EventEmitter; it reads only aborted, reason, on/once and removeListener).
+          signal: signal as Dispatcher.RequestOptions['signal'],
           headersTimeout: deployment.timeouts.firstByteMs,
           bodyTimeout: deployment.timeouts.idleMs,
         });
@@ -83,7 +114,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
 }
 
 /** Map an undici / socket failure to a client-safe GatewayError naming the model and the address tried. */
-export function toGatewayError(error: unknown, deployment: Deployment, signal: AbortSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
+export function toGatewayError(error: unknown, deployment: Deployment, signal: CancelSignal | undefined, phase: 'before-headers' | 'body'): GatewayError {
   if (error instanceof GatewayError) return error;
   const address = upstreamAddress(deployment.apiBase);
   const server = `The server for model "${deployment.modelName}" at ${address}`;

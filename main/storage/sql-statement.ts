@@ -13,30 +13,22 @@ export function sql(text: string): SqlStatement {
   return { sqlite: text, postgresql: numberPlaceholders(text) };
 }
 
+/** A quoted string or identifier (left as is), a lone quote (never closed), a placeholder, a dollar. */
+const SQL_TOKENS = /'[^']*'|"[^"]*"|['"?$]/g;
+
 /**
  * `?` becomes `$1`, `$2`... outside quoted strings and identifiers. A `$` outside them is refused:
  * it would be a PostgreSQL-only placeholder or dollar quote, which SQLite reads differently.
+ * One regular-expression pass rather than a loop over characters: every statement is numbered at
+ * import, and the loop was ~20 ms of the CLI's start-up (issue 18, start-up). A quoted run is
+ * matched whole (an escaped '' is two runs back to back); a quote left over opens none that ends.
  */
 function numberPlaceholders(text: string): string {
-  let out = '';
   let n = 0;
-  let quote: string | null = null;
-  for (const char of text) {
-    if (quote !== null) {
-      if (char === quote) quote = null;
-      out += char;
-    } else if (char === "'" || char === '"') {
-      quote = char;
-      out += char;
-    } else if (char === '?') {
-      n += 1;
-      out += `$${n}`;
-    } else if (char === '$') {
-      throw new Error(`SQL for both engines must use ? placeholders, not $: ${text}`);
-    } else {
-      out += char;
-    }
-  }
-  if (quote !== null) throw new Error(`Unterminated ${quote} in SQL: ${text}`);
-  return out;
+  return text.replace(SQL_TOKENS, (token) => {
+    if (token === '?') return `$${++n}`;
+    if (token === '$') throw new Error(`SQL for both engines must use ? placeholders, not $: ${text}`);
+    if (token.length === 1) throw new Error(`Unterminated ${token} in SQL: ${text}`);
+    return token;
+  });
 }

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureBuiltCli, ROOT } from '../support/cli-process.js';
 
-describe('the CLI bundle (dist/main/switchboard.mjs)', () => {
-  it('holds only Latin-1 characters, so V8 stores its source one byte per character', () => {
+describe('the CLI bundles (dist/main/switchboard.mjs and the .cjs bin/switchboard.js runs)', () => {
+  it.each(['switchboard.mjs', 'switchboard.cjs'])('%s holds only Latin-1 characters, so V8 stores its source one byte per character', (file) => {
     expect(ensureBuiltCli()).toBe(true);
-    const source = readFileSync(join(ROOT, 'dist', 'main', 'switchboard.mjs'), 'utf8');
+    const source = readFileSync(join(ROOT, 'dist', 'main', file), 'utf8');
     const wide: string[] = [];
     for (const match of source.matchAll(/[^\u0000-\u00ff]/g)) {
       if (wide.length < 5) wide.push(`${JSON.stringify(match[0])} in …${source.slice(Math.max(0, match.index - 40), match.index + 10)}`);

@@ -205,8 +205,9 @@ export function checkDockerfile(stages: DockerStage[], dockerignore: string): st
     const repoPath = origin === undefined ? undefined : posix.join(origin[1], posix.relative(origin[0], script));
     if (repoPath === undefined || !existsSync(join(ROOT, repoPath))) problems.push(`Dockerfile: the entrypoint ${script} is not a file the image copies from the repository`);
     else if (repoPath !== 'bin/switchboard.js') problems.push(`Dockerfile: the entrypoint is ${repoPath}, not package.json's bin (bin/switchboard.js)`);
-    // bin/switchboard.js imports the bundle relative to itself: the image must hold it there.
-    const bundle = /from '(\.\.\/dist\/main\/[^']+)'/.exec(readFileSync(join(ROOT, 'bin', 'switchboard.js'), 'utf8'))?.[1];
+    // bin/switchboard.js imports the bundle relative to itself (statically, or with import() when
+    // the CommonJS bundle and its code cache are absent): the image must hold it there.
+    const bundle = /(?:from |import\()'(\.\.\/dist\/main\/[^']+)'/.exec(readFileSync(join(ROOT, 'bin', 'switchboard.js'), 'utf8'))?.[1];
     const bundleInImage = bundle === undefined ? undefined : posix.resolve(posix.dirname(script), bundle);
     const bundleCopied = final.instructions.some((i) => {
       if (i.keyword !== 'COPY') return false;

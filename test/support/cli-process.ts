@@ -16,7 +16,7 @@ const READY = /^Switchboard listening on (http:\/\/127\.0\.0\.1:(\d+))$/m;
  */
 function changedSinceBuild(): string[] {
   const buildInfo = join(ROOT, 'dist', '.tsbuildinfo');
-  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'switchboard.mjs'))) return ['(no build)'];
+  if (!existsSync(buildInfo) || !existsSync(join(ROOT, 'dist', 'main', 'switchboard.mjs')) || !existsSync(join(ROOT, 'dist', 'main', 'switchboard.cjs'))) return ['(no build)'];
   const builtAt = statSync(buildInfo).mtimeMs;
   const changed: string[] = [];
   const walk = (dir: string) => {

@@ -10,6 +10,7 @@ import {
 } from '../../../main/routing/background-health-checks.js';
 import { createDeploymentHealth } from '../../../main/routing/deployment-health.js';
 import type { Deployment } from '../../../main/core/deployment.js';
+import { onAbort } from '../../../main/core/request-abort.js';
 import { createOpenAICompatibleAdapter } from '../../../main/providers/openai-compatible-adapter.js';
 import { createOllamaAdapter } from '../../../main/providers/ollama-adapter.js';
 import type { ProviderAdapter, UpstreamCall } from '../../../main/providers/provider-adapter.js';
@@ -31,7 +32,7 @@ function fakeUpstream(scripts: Record<string, Script>) {
       for (const w of waiters) if (calls.length >= w.n) w.resolve();
       const script = scripts[d.id] ?? 'ok';
       if (script === 'hang') {
-        const wait = new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+        const wait = new Promise<never>((_resolve, reject) => onAbort(signal, () => reject(signal.reason)));
         hanging.push(wait.catch(() => undefined));
         return wait;
       }

@@ -12,9 +12,14 @@ describe('sql', () => {
     expect(sql(`SELECT '?', "what?" FROM t WHERE x = ? AND y = 'it''s ?'`).postgresql).toBe(`SELECT '?', "what?" FROM t WHERE x = $1 AND y = 'it''s ?'`);
   });
 
+  it('reads a quote of the other kind, a $ or a ? inside a quoted run as text', () => {
+    expect(sql(`SELECT 'a"b $1 ?', "c'd?" FROM t WHERE x = ? AND y = ''`).postgresql).toBe(`SELECT 'a"b $1 ?', "c'd?" FROM t WHERE x = $1 AND y = ''`);
+  });
+
   it.each([
     ['a PostgreSQL placeholder', 'SELECT * FROM t WHERE id = $1', /must use \? placeholders/],
     ['an unterminated string', "SELECT 'oops FROM t", /Unterminated '/],
+    ['an unterminated identifier after a string', `SELECT 'a', "b FROM t WHERE x = ?`, /Unterminated "/],
   ])('refuses %s', (_name, text, message) => {
     expect(() => sql(text)).toThrow(message);
   });
