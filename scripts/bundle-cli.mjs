@@ -31,3 +31,13 @@ const worker = await rolldown({
 });
 await worker.write({ file: `${root}dist/main/usage-batch-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await worker.close();
+
+// The process-attribution worker thread (main/attribution/caller-lookup-worker.ts), bundled beside
+// the CLI the same way: callerLookupWorkerScript() finds it next to switchboard.mjs.
+const callerWorker = await rolldown({
+  input: `${root}dist/main/attribution/caller-lookup-worker.js`,
+  platform: 'node',
+  logLevel: 'warn',
+});
+await callerWorker.write({ file: `${root}dist/main/caller-lookup-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
+await callerWorker.close();

@@ -66,6 +66,8 @@ export const configFileSchema = z.looseObject({
       reservation_lease_seconds: z.number().int('must be a whole number of seconds').min(1).max(7 * 24 * 3600).optional(),
       allowed_hosts: z.array(allowedHost, 'must be a list of host names').optional(),
       ollama_api: ollamaApiSchema.optional(),
+      // Per-process attribution (docs/app-attribution.md): false turns it off.
+      process_attribution: z.boolean().optional(),
       // LiteLLM's alerting keys; Switchboard sends budget alerts (see budget-alert-webhook.ts).
       alerting: z.array(z.string()).optional(),
       alert_types: z.array(z.string()).optional(),

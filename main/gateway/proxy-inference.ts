@@ -26,6 +26,7 @@ import type { FinishedRequest, RequestFailure, RequestMeter, RequestStatus } fro
 import { isPolicyRefusal } from '../../shared/gateway-error-codes.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
+import type { CallerLookups } from '../attribution/caller-lookups.js';
 import { presentedKey } from './plugins/authenticate.js';
 
 export interface InferenceDeps {
@@ -45,6 +46,8 @@ export interface InferenceDeps {
   streamCaps?: StreamCaps;
   /** Ticks keep-alive events into streams that have no content yet; every 15 s when absent. */
   streamKeepAlive?: KeepAliveTimer;
+  /** Per-process attribution: the lookup of the connection a request came on; absent = off. */
+  callers?: Pick<CallerLookups, 'of'>;
 }
 
 interface Attempt {
@@ -147,7 +150,7 @@ export async function proxyInference(
     deps.meter.reject?.({
       requestId, key: principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null,
       requestedModel: model, deployment: group.deployments[0]!, userAgent: request.headers['user-agent'],
-      headers: request.headers, route: request.routeOptions.url ?? request.url,
+      headers: request.headers, route: request.routeOptions.url ?? request.url, caller: deps.callers?.of(request.raw.socket),
     }, refusal);
     throw refusal;
   }
@@ -161,6 +164,8 @@ export async function proxyInference(
   const admitted = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
     headers: request.headers, route: request.routeOptions.url ?? request.url,
+    // Read, never awaited: a lookup still running names the app when the row is written.
+    caller: deps.callers?.of(request.raw.socket),
   });
   // Awaited only when the meter went to PostgreSQL: SQLite's admission adds no microtask.
   const admission = admitted instanceof Promise ? await admitted : admitted;

@@ -19,7 +19,8 @@ import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros, worstCaseOutputTokensPerChoice } from './compute-cost.js';
 import { formatUsd } from '../../shared/format-usd.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
-import { guessApp } from './guess-app.js';
+import { callerAppName } from '../attribution/caller-app-name.js';
+import type { CallerLookup, CallerProcess } from '../attribution/caller-process.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
 import type { ParallelDecision, ParallelLease, RateLimitDecision, RateLimitedKey, RateLimitTicket } from './rate-limiter.js';
 import { runMaybeAsync, whenSettled, type MaybePromise } from '../core/run-maybe-async.js';
@@ -65,6 +66,11 @@ const PRICE_CACHE_MS = 60_000;
 /** A failure's message or upstream excerpt in the usage log: enough to say why, never a body. */
 const MAX_LOGGED_ERROR_CHARS = 1_000;
 const COVER_NOTHING = (): void => undefined;
+/**
+ * How long a finished request's row waits for its connection's process lookup (which has its own
+ * 1 s bound) before it is written under its User-Agent's name. The request itself never waits.
+ */
+const ROW_WAITS_FOR_CALLER_MS = 1_500;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   // Resolving a price parses the api_base and walks override rules: per deployment, not per
@@ -120,13 +126,14 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   return {
     reject(input, refusal) {
       const { key, deployment } = input;
+      const appOf = appNamer(key, input);
       try {
         const refused: UsageRecord = {
           requestId: input.requestId,
           ts: deps.clock.now(),
           keyId: key?.id ?? null,
           keyAlias: key?.alias ?? null,
-          app: key === null ? guessApp(input.userAgent, input.headers) : key.alias ?? key.id,
+          app: appOf(input.caller?.now()),
           userAgent: input.userAgent?.slice(0, 256) ?? null,
           requestedModel: input.requestedModel,
           modelGroup: deployment?.modelName ?? null,
@@ -138,10 +145,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           endpoint: input.route, retries: 0, fallbacks: 0,
           errorMessage: logged(refusal.message),
         };
-        deps.usage.record(refused);
         // Refused before admission (a bad or blocked key, a model the key may not use): the
         // terminal still shows one line for it, like every other request.
-        deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
+        recordWhenNamed(refused, deployment, input.caller, appOf);
       } catch (error) {
         deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
       }
@@ -155,7 +161,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
 
   function* admitSteps(input: AdmissionInput): Generator<unknown, Admission, unknown> {
     const { principal, deployment, requestId } = input;
-    const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : guessApp(input.userAgent, input.headers);
+    const appOf = appNamer(principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null, input);
     const price = priceOf(deployment);
     // Walking the body costs; most requests (no tpm limit or budget, usage reported upstream)
     // never need the estimate, so it is computed on first use only.
@@ -178,7 +184,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       ts: deps.clock.now(),
       keyId: principal.kind === 'virtual' ? principal.keyId : null,
       keyAlias: principal.kind === 'virtual' ? principal.alias : null,
-      app,
+      app: appOf(input.caller?.now()),
       userAgent: input.userAgent?.slice(0, 256) ?? null,
       requestedModel: input.requestedModel,
       modelGroup: deployment.modelName,
@@ -233,8 +239,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             ...base(), status, httpStatus, errorCode,
             errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
           };
-          deps.usage.record(refused);
-          deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
+          recordWhenNamed(refused, deployment, input.caller, appOf);
         } catch (recordError) {
           deps.log.error({ err: recordError, requestId }, 'could not record usage');
         }
@@ -314,14 +319,43 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
             record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
           }
-          deps.usage.record(record);
-          deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
+          recordWhenNamed(record, result.deployment, input.caller, appOf);
         } catch (error) {
           // finish() must never throw into the request path; the row is the only thing lost.
           deps.log.error({ err: error, requestId }, 'could not record usage');
         }
       },
     };
+  }
+
+  /**
+   * Names the app of one request's rows: the key's alias, else the calling process and the
+   * User-Agent (callerAppName). The UA-only name is worked out once; a known process is not cached
+   * here (the lookup answers the same process for every row of the request).
+   */
+  function appNamer(key: { id: string; alias: string | null } | null, input: { userAgent: string | undefined; headers: AdmissionInput['headers'] }) {
+    return (caller: CallerProcess | null | undefined): string => callerAppName({ key, userAgent: input.userAgent, headers: input.headers, caller });
+  }
+
+  /**
+   * Hands `row` to the ledger and logs its line, the one path for every row: at once when the
+   * connection's process lookup has answered (or there is none: no Promise, no microtask on
+   * SQLite's path), else once it answers or gives up (bounded), with the app named then. The
+   * request was answered already; only the row waits.
+   */
+  function recordWhenNamed(row: UsageRecord, deployment: Deployment | undefined, caller: CallerLookup | undefined, appOf: (caller: CallerProcess | null | undefined) => string): void {
+    const write = (): void => {
+      deps.usage.record(row);
+      deps.log.info(requestLogFields(row, deployment), REQUEST_LOG_MESSAGE);
+    };
+    if (caller === undefined || caller.now() !== undefined) {
+      write();
+      return;
+    }
+    caller.settle(ROW_WAITS_FOR_CALLER_MS).then((found) => {
+      row.app = appOf(found);
+      write();
+    }).catch((error: unknown) => deps.log.error({ err: error, requestId: row.requestId }, 'could not record usage'));
   }
 
   /** A shared limiter's bookkeeping (team mode) settles later: its failure is logged, never thrown into finish(). */

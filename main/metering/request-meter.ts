@@ -7,6 +7,7 @@ import type { Deployment } from '../core/deployment.js';
 import type { EndpointKind, TokenUsage } from '../providers/provider-adapter.js';
 import type { Principal } from '../core/principal.js';
 import type { CapturedBodies } from './body-capture.js';
+import type { CallerLookup } from '../attribution/caller-process.js';
 
 export type RequestStatus = 'success' | 'upstream_error' | 'client_aborted' | 'upstream_stalled' | 'rejected' | 'error';
 
@@ -22,6 +23,12 @@ export interface AdmissionInput {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The route, e.g. /v1/chat/completions. */
   route: string;
+  /**
+   * The lookup of the process that opened this request's connection (loopback only, when process
+   * attribution is on). Never awaited at admission: a lookup still running names the app when
+   * the usage row is written.
+   */
+  caller?: CallerLookup | undefined;
 }
 
 export interface FinishedRequest {
@@ -105,6 +112,8 @@ export interface RefusedRequest {
   userAgent: string | undefined;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   route: string;
+  /** As AdmissionInput.caller. */
+  caller?: CallerLookup | undefined;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
