@@ -17,8 +17,13 @@ export interface CallerLookupReply {
   owner: SocketOwner | null;
   /** Parent, grandparent, ... (nearest first), only when needsAncestors(owner). */
   ancestors: SocketOwner[];
-  /** How long the lookup took on this thread, ms (for the measured cost in docs/app-attribution.md). */
+  /** How long the lookup took on this thread, ms (a batch's time shared by its lookups), for the measured cost in docs/app-attribution.md. */
   tookMs: number;
+}
+
+/** Sent once, when this thread's modules are loaded: lookups' deadlines start from here, not from the thread's start. */
+export interface CallerLookupReady {
+  ready: true;
 }
 
 const platform = findSocketOwnerForPlatform();
@@ -38,17 +43,45 @@ function ancestorsOf(owner: SocketOwner): SocketOwner[] {
   return chain;
 }
 
-parentPort?.on('message', (request: CallerLookupRequest) => {
+// Requests that arrive together (a burst of new connections) are answered from one read of the
+// tables and one fd scan: queued as they come, drained once the thread is free.
+let queue: CallerLookupRequest[] = [];
+let draining = false;
+
+function drain(): void {
+  draining = false;
+  const batch = queue;
+  queue = [];
   const started = performance.now();
-  let owner: SocketOwner | null = null;
-  let ancestors: SocketOwner[] = [];
+  let owners: (SocketOwner | null)[];
   try {
-    owner = platform?.findSocketOwner(request.connection) ?? null;
-    if (owner !== null) ancestors = ancestorsOf(owner);
+    const connections = batch.map((request) => request.connection);
+    owners = platform === null ? batch.map(() => null)
+      : platform.findSocketOwners ? platform.findSocketOwners(connections)
+      : connections.map((connection) => platform.findSocketOwner(connection));
   } catch {
     // A table that changed under the reader or a process that vanished: not found, the User-Agent names it.
-    owner = null;
+    owners = batch.map(() => null);
   }
-  const reply: CallerLookupReply = { id: request.id, owner, ancestors, tookMs: performance.now() - started };
-  parentPort?.postMessage(reply);
+  const tookMs = (performance.now() - started) / batch.length;
+  batch.forEach((request, i) => {
+    const owner = owners[i] ?? null;
+    let ancestors: SocketOwner[] = [];
+    try {
+      if (owner !== null) ancestors = ancestorsOf(owner);
+    } catch {
+      ancestors = [];
+    }
+    parentPort?.postMessage({ id: request.id, owner, ancestors, tookMs } satisfies CallerLookupReply);
+  });
+}
+
+parentPort?.on('message', (request: CallerLookupRequest) => {
+  queue.push(request);
+  if (!draining) {
+    draining = true;
+    setImmediate(drain);
+  }
 });
+
+parentPort?.postMessage({ ready: true } satisfies CallerLookupReady);

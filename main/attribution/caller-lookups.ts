@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Log } from '../storage/log.js';
 import type { CallerLookup, CallerProcess, LoopbackConnection } from './caller-process.js';
 import { createCallerProcessCache } from './caller-process-cache.js';
-import type { CallerLookupReply, CallerLookupRequest } from './caller-lookup-worker.js';
+import type { CallerLookupReady, CallerLookupReply, CallerLookupRequest } from './caller-lookup-worker.js';
 import { isLoopbackAddress } from './is-loopback-address.js';
 import { nameCallerProcess } from './name-caller-process.js';
 
@@ -26,8 +26,10 @@ export interface CallerLookups {
 
 export interface CallerLookupsOptions {
   log: Log;
-  /** Past this a lookup answers null (default 1 s). */
+  /** Past this a lookup answers null (default 1 s), counted from when the worker runs. */
   timeoutMs?: number;
+  /** A worker not running after this long counts as dead (default 10 s). */
+  bootTimeoutMs?: number;
   /** The worker script; defaults to callerLookupWorkerScript(). */
   script?: URL;
   /** Node flags for the worker (tests running TypeScript sources pass a loader). */
@@ -53,17 +55,22 @@ export function callerLookupWorkerScript(moduleUrl: string = import.meta.url): U
 
 interface PendingLookup extends CallerLookup {
   resolve(result: CallerProcess | null): void;
+  /** Starts the lookup's own deadline (once the worker runs: its boot does not count against it). */
+  arm(): void;
 }
 
 export function createCallerLookups(options: CallerLookupsOptions): CallerLookups {
   const { log } = options;
   const timeoutMs = options.timeoutMs ?? 1_000;
+  const bootTimeoutMs = options.bootTimeoutMs ?? 10_000;
   const maxRestarts = options.maxRestarts ?? 3;
   const script = options.script ?? callerLookupWorkerScript();
   const cache = createCallerProcessCache(options.cacheCapacity);
   const lookups = new WeakMap<Socket, CallerLookup>();
   const pending = new Map<number, PendingLookup>();
   let worker: Worker | null = null;
+  /** The current worker has started running: lookups posted from now on get their deadline at once. */
+  let online = false;
   let restarts = 0;
   let closed = false;
   let seq = 0;
@@ -84,10 +91,25 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
     }
     // An idle gateway exits on its own signals: the thread never keeps the process alive.
     started.unref();
-    started.on('message', (reply: CallerLookupReply) => answer(reply));
+    started.on('message', (reply: CallerLookupReply | CallerLookupReady) => {
+      if ('ready' in reply) ready();
+      else answer(reply);
+    });
+    const boot = setTimeout(() => died(new Error(`not running after ${bootTimeoutMs} ms`)), bootTimeoutMs);
+    boot.unref();
+    // 'online' comes before the worker's modules are loaded; its own message says it can answer.
+    const ready = (): void => {
+      clearTimeout(boot);
+      if (worker !== started) return;
+      online = true;
+      for (const lookup of pending.values()) lookup.arm();
+    };
     const died = (error: Error): void => {
+      clearTimeout(boot);
       if (worker !== started) return;
       worker = null;
+      online = false;
+      void started.terminate().catch(() => undefined);
       if (closed) return;
       restarts++;
       log.warn({ err: error, restarts, maxRestarts }, `The process attribution thread stopped (${error.message}); its lookups fall back to the User-Agent.`);
@@ -131,15 +153,10 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
     worker ??= startWorker();
     if (worker === null) return NO_CALLER;
     const id = ++seq;
-    let timer: NodeJS.Timeout | undefined;
-    const lookup = pendingLookup(() => {
-      pending.delete(id);
-      clearTimeout(timer);
-    });
+    const lookup = pendingLookup(timeoutMs, () => pending.delete(id));
     pending.set(id, lookup);
     worker.postMessage({ id, connection } satisfies CallerLookupRequest);
-    timer = setTimeout(() => lookup.resolve(null), timeoutMs);
-    timer.unref();
+    if (online) lookup.arm();
     return lookup;
   }
 
@@ -166,10 +183,16 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
 }
 
 /** A lookup answered once: by the worker, the timeout or shutdown, whichever comes first. */
-function pendingLookup(onSettled: () => void): PendingLookup {
+function pendingLookup(timeoutMs: number, onSettled: () => void): PendingLookup {
   let result: CallerProcess | null | undefined;
   let waiters: (() => void)[] = [];
+  let timer: NodeJS.Timeout | undefined;
   return {
+    arm() {
+      if (timer !== undefined || result !== undefined) return;
+      timer = setTimeout(() => this.resolve(null), timeoutMs);
+      timer.unref();
+    },
     now: () => result,
     settle(maxWaitMs) {
       if (result !== undefined) return Promise.resolve(result);
@@ -185,6 +208,7 @@ function pendingLookup(onSettled: () => void): PendingLookup {
     resolve(answer) {
       if (result !== undefined) return;
       result = answer;
+      clearTimeout(timer);
       onSettled();
       const woken = waiters;
       waiters = [];

@@ -3,11 +3,13 @@
 // win32-socket-owner.ts, each one line in LOOKUPS once it exists. Any other OS: none, no worker
 // is started, and every request is named by its User-Agent as before.
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { FindSocketOwner, SocketOwner } from './caller-process.js';
+import type { FindSocketOwner, LoopbackConnection, SocketOwner } from './caller-process.js';
 import { createLinuxSocketOwner } from './linux-socket-owner.js';
 
 export interface PlatformProcessLookup {
   findSocketOwner: FindSocketOwner;
+  /** Many at once (one read of the tables for a burst of connections); findSocketOwner per connection when absent. */
+  findSocketOwners?: (connections: readonly LoopbackConnection[]) => (SocketOwner | null)[];
   /** A process by pid, for naming a helper after its ancestors; absent where the platform gives no parent chain. */
   readProcess?: (pid: number) => SocketOwner | null;
 }

@@ -6,7 +6,7 @@
 // Threads: a socket is found through its process's fd table, which threads share unless they
 // were cloned without CLONE_FILES (rare; such sockets are missed, opensnitch#343).
 import type { FindSocketOwner, LoopbackConnection, SocketOwner } from './caller-process.js';
-import { findClientRow, parseProcNetTcp } from './proc-net-tcp.js';
+import { findClientRow, parseProcNetTcp, type ProcNetTcpRow } from './proc-net-tcp.js';
 import { parseCmdline, parseProcStat } from './proc-pid-stat.js';
 
 /** The slice of the file system the lookup reads (node:fs's sync calls; fixtures in tests). Each may throw. */
@@ -30,12 +30,19 @@ export interface LinuxSocketOwnerOptions {
 
 export interface LinuxProcessReader {
   findSocketOwner: FindSocketOwner;
+  /**
+   * The owners of many connections at once (a burst of new connections): the tables are read
+   * once and one fd scan serves them all. Same answers as findSocketOwner, in order.
+   */
+  findSocketOwners(connections: readonly LoopbackConnection[]): (SocketOwner | null)[];
   /** A process by pid (an ancestor, for naming helpers), or null when it is gone or not readable. */
   readProcess(pid: number): SocketOwner | null;
 }
 
 const MAX_ARGS = 64;
 const MAX_ARG_CHARS = 1_024;
+/** Socket inodes seen during scans, kept to find the next connection of the same process with one readlink. */
+const MAX_KNOWN_SOCKETS = 4_096;
 
 export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxProcessReader {
   const { fs, uid } = options;
@@ -43,6 +50,10 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
   const recentLimit = options.recentPids ?? 32;
   // A program that opened one connection usually opens the next: its pid is tried first.
   const recent: number[] = [];
+  // Every socket link a scan passed on its way (inode -> the fd that held it): a program that opens
+  // ten connections at once has them all recorded by the scan that finds the first. Verified with
+  // one readlink before use (the fd may have been closed and reused since).
+  const known = new Map<string, string>();
 
   const quietly = <T>(read: () => T): T | undefined => {
     try {
@@ -52,23 +63,36 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
     }
   };
 
-  function socketRow(connection: LoopbackConnection) {
+  function tables(): ProcNetTcpRow[][] {
+    const read: ProcNetTcpRow[][] = [];
     for (const table of ['tcp', 'tcp6']) {
       const text = quietly(() => fs.readFile(`${proc}/net/${table}`));
-      if (text === undefined) continue;
-      const row = findClientRow(parseProcNetTcp(text), connection);
+      if (text !== undefined) read.push(parseProcNetTcp(text));
+    }
+    return read;
+  }
+
+  function socketRow(rows: ProcNetTcpRow[][], connection: LoopbackConnection): ProcNetTcpRow | undefined {
+    for (const table of rows) {
+      const row = findClientRow(table, connection);
       if (row !== undefined) return row;
     }
     return undefined;
   }
 
-  function holdsSocket(pid: number, link: string): boolean {
+  /** Reads `pid`'s fd links, records its sockets, and marks the wanted ones found. */
+  function scanFds(pid: number, wanted: Set<string>, found: Map<string, number>): void {
     const fds = quietly(() => fs.readdir(`${proc}/${pid}/fd`));
-    if (fds === undefined) return false;
+    if (fds === undefined) return;
     for (const fd of fds) {
-      if (quietly(() => fs.readlink(`${proc}/${pid}/fd/${fd}`)) === link) return true;
+      const path = `${proc}/${pid}/fd/${fd}`;
+      const link = quietly(() => fs.readlink(path));
+      if (link === undefined || !link.startsWith('socket:[')) continue;
+      const inode = link.slice(8, -1);
+      if (known.size >= MAX_KNOWN_SOCKETS) known.clear();
+      known.set(inode, path);
+      if (wanted.has(inode) && !found.has(inode)) found.set(inode, pid);
     }
-    return false;
   }
 
   function remember(pid: number): void {
@@ -78,11 +102,19 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
     if (recent.length > recentLimit) recent.pop();
   }
 
-  function findPid(inode: string): number | undefined {
-    const link = `socket:[${inode}]`;
-    for (const pid of recent) {
-      if (holdsSocket(pid, link)) return pid;
+  /** inode -> pid for as many of `wanted` as are held by this user's processes. */
+  function findPids(wanted: Set<string>): Map<string, number> {
+    const found = new Map<string, number>();
+    const done = () => found.size === wanted.size;
+    for (const inode of wanted) {
+      const path = known.get(inode);
+      if (path !== undefined && quietly(() => fs.readlink(path)) === `socket:[${inode}]`) found.set(inode, Number(path.slice(proc.length + 1).split('/')[0]));
     }
+    for (const pid of recent) {
+      if (done()) return found;
+      scanFds(pid, wanted, found);
+    }
+    if (done()) return found;
     const entries = quietly(() => fs.readdir(proc)) ?? [];
     for (const entry of entries) {
       if (!/^\d+$/.test(entry)) continue;
@@ -90,9 +122,10 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
       if (recent.includes(pid)) continue;
       // Another user's processes are skipped before their fds are touched.
       if (quietly(() => fs.ownerUid(`${proc}/${entry}`)) !== uid) continue;
-      if (holdsSocket(pid, link)) return pid;
+      scanFds(pid, wanted, found);
+      if (done()) break;
     }
-    return undefined;
+    return found;
   }
 
   function readProcess(pid: number): SocketOwner | null {
@@ -106,16 +139,32 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
     return { pid, exePath, argv, ppid: stat.ppid, startTime: stat.startTime };
   }
 
-  return {
-    findSocketOwner(connection) {
-      const row = socketRow(connection);
-      if (row === undefined || row.uid !== uid) return null;
-      const pid = findPid(row.inode);
+  function findSocketOwners(connections: readonly LoopbackConnection[]): (SocketOwner | null)[] {
+    const rows = tables();
+    // Only this user's sockets go on: another user's process is never looked at.
+    const inodes = connections.map((connection) => {
+      const row = socketRow(rows, connection);
+      return row !== undefined && row.uid === uid ? row.inode : undefined;
+    });
+    const wanted = new Set(inodes.filter((inode): inode is string => inode !== undefined));
+    if (wanted.size === 0) return connections.map(() => null);
+    const pids = findPids(wanted);
+    const owners = new Map<number, SocketOwner | null>();
+    return inodes.map((inode) => {
+      const pid = inode === undefined ? undefined : pids.get(inode);
       if (pid === undefined) return null;
-      const owner = readProcess(pid);
-      if (owner !== null) remember(pid);
-      return owner;
-    },
+      if (!owners.has(pid)) {
+        const owner = readProcess(pid);
+        owners.set(pid, owner);
+        if (owner !== null) remember(pid);
+      }
+      return owners.get(pid)!;
+    });
+  }
+
+  return {
+    findSocketOwner: (connection) => findSocketOwners([connection])[0]!,
+    findSocketOwners,
     readProcess,
   };
 }

@@ -93,6 +93,33 @@ describe('createLinuxSocketOwner', () => {
     expect(reads).not.toContain('/proc');
   });
 
+  it('answers a burst of connections from one read of the tables and one scan of /proc', () => {
+    const { fs, reads } = fakeProc(TABLE + row('0100007F:C830', '0100007F:102D', 1000, 777) + row('0100007F:C832', '0100007F:102D', 0, 888), {
+      20: { uid: 1000, fds: { 5: 'socket:[555]' }, exe: '/usr/bin/node', argv: ['node', 'a.mjs'], ppid: 1, start: 9 },
+      30: { uid: 1000, fds: { 7: 'socket:[777]' }, exe: '/usr/bin/python3', argv: ['python3', 'b.py'], ppid: 1, start: 9 },
+    });
+    const owners = createLinuxSocketOwner({ fs, uid: 1000 }).findSocketOwners([
+      CONNECTION, { ...CONNECTION, clientPort: 0xc830 }, { ...CONNECTION, clientPort: 0xc832 }, { ...CONNECTION, clientPort: 1 },
+    ]);
+    expect(owners.map((owner) => owner?.pid ?? null)).toEqual([20, 30, null, null]);
+    expect(reads.filter((path) => path === '/proc/net/tcp')).toHaveLength(1);
+    expect(reads.filter((path) => path === '/proc')).toHaveLength(1);
+  });
+
+  it('checks a socket it saw in an earlier scan is still there before trusting it', () => {
+    const processes: Record<number, FakeProcess> = {
+      20: { uid: 1000, fds: { 5: 'socket:[555]', 6: 'socket:[777]' }, exe: '/usr/bin/node', argv: ['node', 'a.mjs'], ppid: 1, start: 9 },
+      30: { uid: 1000, fds: {}, exe: '/usr/bin/python3', argv: ['python3', 'b.py'], ppid: 1, start: 9 },
+    };
+    const { fs } = fakeProc(TABLE + row('0100007F:C830', '0100007F:102D', 1000, 777), processes);
+    const owners = createLinuxSocketOwner({ fs, uid: 1000, recentPids: 0 });
+    expect(owners.findSocketOwner(CONNECTION)?.pid).toBe(20);
+    // Socket 777 moved: pid 20 closed it, pid 30 holds it now (passed over a unix socket, say).
+    delete processes[20]!.fds[6];
+    processes[30]!.fds[3] = 'socket:[777]';
+    expect(owners.findSocketOwner({ ...CONNECTION, clientPort: 0xc830 })?.pid).toBe(30);
+  });
+
   it('finds nothing when no process holds the socket any more (it exited), and skips vanished pids', () => {
     const { fs } = fakeProc(TABLE, {
       20: { uid: 1000, fds: { 5: 'socket:[999]' }, exe: '/usr/bin/node', argv: ['node'], ppid: 1, start: 9 },
