@@ -406,7 +406,7 @@ export function startCallerLookups(options: StartGatewayOptions, generalSettings
   if (!enabled) return undefined;
   // From the TypeScript sources the worker needs a loader: only tests that pass one get it.
   if (options.callerWorker === undefined && callerLookupWorkerScript().pathname.endsWith('.ts')) return undefined;
-  return createCallerLookups({ log, ...(options.callerWorker ?? {}) });
+  return createCallerLookups({ log, startNow: true, ...(options.callerWorker ?? {}) });
 }
 
 async function announceLocalServers(gateway: Gateway, log: Logger, signal: AbortSignal): Promise<LocalServerCheck[]> {

@@ -38,6 +38,11 @@ export interface CallerLookupsOptions {
   cacheCapacity?: number;
   /** Worker deaths tolerated before attribution stops (every lookup null). */
   maxRestarts?: number;
+  /**
+   * Start the worker now rather than at the first connection: a program that connects, is
+   * answered and exits within the worker's start-up would otherwise be gone before its lookup.
+   */
+  startNow?: boolean;
   /** Called with each lookup's time on the worker (ms): the cost measurement. */
   onLookupTime?: (ms: number) => void;
 }
@@ -159,6 +164,8 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
     if (online) lookup.arm();
     return lookup;
   }
+
+  if (options.startNow === true) worker = startWorker();
 
   return {
     start(socket) {
