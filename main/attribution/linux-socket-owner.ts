@@ -115,10 +115,11 @@ export function createLinuxSocketOwner(options: LinuxSocketOwnerOptions): LinuxP
       scanFds(pid, wanted, found);
     }
     if (done()) return found;
-    const entries = quietly(() => fs.readdir(proc)) ?? [];
-    for (const entry of entries) {
-      if (!/^\d+$/.test(entry)) continue;
-      const pid = Number(entry);
+    // Newest first: a program that has just connected for the first time is most often a process
+    // that has just started, and pids are handed out in increasing order (until they wrap).
+    const pids = (quietly(() => fs.readdir(proc)) ?? []).filter((entry) => /^\d+$/.test(entry)).map(Number).sort((a, b) => b - a);
+    for (const pid of pids) {
+      const entry = String(pid);
       if (recent.includes(pid)) continue;
       // Another user's processes are skipped before their fds are touched.
       if (quietly(() => fs.ownerUid(`${proc}/${entry}`)) !== uid) continue;
