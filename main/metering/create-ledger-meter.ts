@@ -19,7 +19,7 @@ import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros, worstCaseOutputTokensPerChoice } from './compute-cost.js';
 import { formatUsd } from '../../shared/format-usd.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
-import { callerAppName } from '../attribution/caller-app-name.js';
+import { callerAppName } from './caller-app-name.js';
 import type { CallerLookup, CallerProcess } from '../attribution/caller-process.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
 import type { ParallelDecision, ParallelLease, RateLimitDecision, RateLimitedKey, RateLimitTicket } from './rate-limiter.js';

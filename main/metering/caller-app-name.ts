@@ -12,9 +12,9 @@
 //      ... unless it is a bare interpreter (`python3 -c ...`, `node -e ...`): a library UA
 //      (openai-python) says more than `python3`; with no library UA the interpreter's name stands
 //   4. no process (not loopback, off, not found, another user's, timed out) -> guessApp as before
-import type { CallerProcess } from './caller-process.js';
-import { guessApp, SELF_NAMED_APPS, type AppName, type RequestHeaders } from '../metering/guess-app.js';
-import { isBareInterpreterName } from './name-caller-process.js';
+import type { CallerProcess } from '../attribution/caller-process.js';
+import { guessApp, SELF_NAMED_APPS, type AppName, type RequestHeaders } from './guess-app.js';
+import { isBareInterpreterName } from '../attribution/name-caller-process.js';
 
 export interface CallerAppInput {
   /** The virtual key that made the request, if any. */

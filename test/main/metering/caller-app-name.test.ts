@@ -1,6 +1,6 @@
 // The precedence table of callerAppName (docs/app-attribution.md), row by row.
 import { describe, expect, it } from 'vitest';
-import { callerAppName } from '../../../main/attribution/caller-app-name.js';
+import { callerAppName } from '../../../main/metering/caller-app-name.js';
 import type { CallerProcess } from '../../../main/attribution/caller-process.js';
 
 const proc = (name: string, via?: 'docker' | 'wsl'): CallerProcess => ({ name, pid: 7, exePath: `/usr/bin/${name}`, ...(via ? { via } : {}) });
