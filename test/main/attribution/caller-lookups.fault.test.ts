@@ -133,6 +133,29 @@ describe('createCallerLookups on Linux', () => {
     expect(await next).toMatchObject({ name: 'nightly-report.mjs', pid: child.pid });
   });
 
+  it('names a pid the OS reused for another program after the new program, not from the cache', async () => {
+    // A worker that answers the same pid twice: first a Python script, then (new start time) a Node one.
+    const scripted = join(dir, 'reused-pid-worker.mjs');
+    writeFileSync(scripted, `import { parentPort } from 'node:worker_threads';
+const owners = [
+  { pid: 4242, exePath: '/usr/bin/python3.11', argv: ['python3', 'sync_notes.py'], ppid: 1, startTime: '1000' },
+  { pid: 4242, exePath: '/usr/bin/python3.11', argv: ['python3', 'sync_notes.py'], ppid: 1, startTime: '1000' },
+  { pid: 4242, exePath: '/usr/bin/node', argv: ['node', 'nightly-report.mjs'], ppid: 1, startTime: '2000' },
+];
+let n = 0;
+parentPort.on('message', (request) => parentPort.postMessage({ id: request.id, owner: owners[n++] ?? null, ancestors: [], tookMs: 0 }));
+parentPort.postMessage({ ready: true });\n`);
+    lookups = createCallerLookups({ log: silentLog, script: new URL(`file://${scripted}`) });
+    const socket = (port: number) => ({ remoteAddress: '127.0.0.1', remotePort: port, localAddress: '127.0.0.1', localPort: 4141 }) as Socket;
+    const names: unknown[] = [];
+    for (const port of [40010, 40011, 40012]) names.push((await lookups.of(socket(port)).settle(30_000)) as unknown);
+    expect(names).toEqual([
+      { name: 'sync_notes.py', pid: 4242, exePath: '/usr/bin/python3.11' },
+      { name: 'sync_notes.py', pid: 4242, exePath: '/usr/bin/python3.11' },
+      { name: 'nightly-report.mjs', pid: 4242, exePath: '/usr/bin/node' },
+    ]);
+  });
+
   it('answers null at once for a peer that is not loopback, without starting a worker', async () => {
     const warnings: string[] = [];
     lookups = createCallerLookups({ log: { ...silentLog, warn: (_o, msg) => warnings.push(msg) }, script: new URL('file:///nonexistent/worker.mjs') });

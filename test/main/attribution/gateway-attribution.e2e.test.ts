@@ -69,13 +69,14 @@ const SLOW_ANSWER: Behaviour = {
   },
 };
 
-async function start(options: { masterKey?: string; general?: string } = {}): Promise<RunningGateway> {
+async function start(options: { masterKey?: string; general?: string; ollamaPort?: number } = {}): Promise<RunningGateway> {
   mock = await createMockUpstream({ defaultBehaviour: SLOW_ANSWER });
   const configFile = join(dir, `config-${Math.random()}.yaml`);
   writeFileSync(configFile, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }\n${options.general ?? ''}`);
   running = await startGateway({
     configFile, dataDir: mkdtempSync(join(dir, 'data-')), host: '127.0.0.1', port: 0, masterKey: options.masterKey, env: {},
     log: pino({ level: 'silent' }), dashboardDir: null, callerWorker: SOURCE_CALLER_WORKER,
+    ...(options.ollamaPort === undefined ? {} : { ollamaPort: options.ollamaPort }),
   });
   // The worker runs from the TypeScript sources here (seconds to load, milliseconds when built)
   // and a row waits for its lookup only so long: requests from this process until one is named
@@ -129,6 +130,17 @@ describe('per-process attribution through the gateway', () => {
   it('names them the same way when they send the master key', async () => {
     const gateway = await start({ masterKey: MASTER });
     expect(await appsAfterPrograms(gateway, MASTER)).toEqual({ 'sync_notes.py': 4, 'nightly-report.mjs': 3 });
+  });
+
+  it("names a program calling the Ollama listener's port after its script", async () => {
+    const gateway = await start({ ollamaPort: 0 });
+    expect(gateway.ollamaUrl).toBeDefined();
+    writeFileSync(join(dir, 'ollama_digest.py'), `import json, sys, urllib.request
+body = json.dumps({'model': 'm', 'messages': [{'role': 'user', 'content': 'digest'}], 'stream': False}).encode()
+assert urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/api/chat', data=body, headers={'content-type': 'application/json'})).status == 200
+`);
+    await run('python3', [join(dir, 'ollama_digest.py'), gateway.ollamaUrl!]);
+    expect(await rowsFor(gateway, 1)).toEqual({ 'ollama_digest.py': 1 });
   });
 
   it('names them by their User-Agent again with general_settings.process_attribution: false', async () => {
