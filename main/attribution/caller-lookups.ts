@@ -129,6 +129,8 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
     const lookup = pending.get(reply.id);
     if (lookup === undefined) return;
     pending.delete(reply.id);
+    // Deaths are counted in a row: a thread that answers again earns its restarts back.
+    restarts = 0;
     options.onLookupTime?.(reply.tookMs);
     if (reply.owner === null) {
       lookup.resolve(null);
