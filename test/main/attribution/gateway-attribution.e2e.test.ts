@@ -1,7 +1,8 @@
 // Per-process attribution end to end on Linux: a real gateway (startGateway, SQLite, the lookup
 // worker from the TypeScript sources) and real client programs with distinctive names: a Python
 // script (http.client keep-alive and a fresh urllib connection) and a Node script on the official
-// openai SDK (keep-alive), with no key in open mode and with the master key. Their usage rows
+// openai SDK (keep-alive), with no key in open mode and with the master key, 20 programs with 10
+// concurrent requests each, and a program on the Ollama listener. Their usage rows
 // carry `sync_notes.py` and `nightly-report.mjs`; with process_attribution: false the same
 // programs are named by their User-Agent again.
 import { execFile } from 'node:child_process';
@@ -130,6 +131,18 @@ describe('per-process attribution through the gateway', () => {
   it('names them the same way when they send the master key', async () => {
     const gateway = await start({ masterKey: MASTER });
     expect(await appsAfterPrograms(gateway, MASTER)).toEqual({ 'sync_notes.py': 4, 'nightly-report.mjs': 3 });
+  });
+
+  it('files 200 concurrent requests from 20 programs each under its own program', async () => {
+    const gateway = await start();
+    const script = `const port = process.argv[2];
+const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'fan out' }] });
+const answers = await Promise.all(Array.from({ length: 10 }, () => fetch('http://127.0.0.1:' + port + '/v1/chat/completions', { method: 'POST', body, headers: { 'content-type': 'application/json' } })));
+if (answers.some((answer) => answer.status !== 200)) process.exit(1);
+`;
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, `fan-out-${i}.mjs`), script);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => run(process.execPath, [join(dir, `fan-out-${i}.mjs`), String(gateway.port)])));
+    expect(await rowsFor(gateway, 200)).toEqual(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`fan-out-${i}.mjs`, 10])));
   });
 
   it("names a program calling the Ollama listener's port after its script", async () => {
