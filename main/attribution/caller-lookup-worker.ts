@@ -26,7 +26,8 @@ export interface CallerLookupReady {
   ready: true;
 }
 
-const platform = findSocketOwnerForPlatform();
+// Top-level await: the lookup is loaded before the thread says it is ready.
+const platform = await findSocketOwnerForPlatform();
 
 function ancestorsOf(owner: SocketOwner): SocketOwner[] {
   const read = platform?.readProcess;

@@ -1,10 +1,10 @@
 // Picks the socket-owner lookup for this OS, on the attribution worker thread. Linux reads /proc
 // (linux-socket-owner.ts); macOS and Windows get theirs from darwin-socket-owner.ts and
 // win32-socket-owner.ts, each one line in LOOKUPS once it exists. Any other OS: none, no worker
-// is started, and every request is named by its User-Agent as before.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+// is started, and every request is named by its User-Agent as before. Each lookup is loaded with
+// import() only where it runs: the main thread's hasSocketOwnerLookup() loads none of them (an
+// FFI library for another OS is never loaded), and the worker loads only its own OS's.
 import type { FindSocketOwner, LoopbackConnection, SocketOwner } from './caller-process.js';
-import { createLinuxSocketOwner } from './linux-socket-owner.js';
 
 export interface PlatformProcessLookup {
   findSocketOwner: FindSocketOwner;
@@ -14,25 +14,17 @@ export interface PlatformProcessLookup {
   readProcess?: (pid: number) => SocketOwner | null;
 }
 
-const LOOKUPS: Partial<Record<NodeJS.Platform, () => PlatformProcessLookup>> = {
-  linux: () => createLinuxSocketOwner({
-    uid: process.getuid?.() ?? -1,
-    fs: {
-      readFile: (path) => readFileSync(path, 'utf8'),
-      readdir: (path) => readdirSync(path),
-      readlink: (path) => readlinkSync(path),
-      ownerUid: (path) => lstatSync(path).uid,
-    },
-  }),
-  // darwin: () => ({ findSocketOwner: findSocketOwnerDarwin }),
-  // win32: () => ({ findSocketOwner: findSocketOwnerWin32 }),
+const LOOKUPS: Partial<Record<NodeJS.Platform, () => Promise<PlatformProcessLookup>>> = {
+  linux: async () => (await import('./linux-socket-owner-on-this-machine.js')).linuxSocketOwnerOnThisMachine(),
+  // darwin: async () => ({ findSocketOwner: (await import('./darwin-socket-owner.js')).findSocketOwnerDarwin }),
+  // win32: async () => ({ findSocketOwner: (await import('./win32-socket-owner.js')).findSocketOwnerWin32 }),
 };
 
-/** Whether this OS has a lookup (the gateway starts no worker otherwise). */
+/** Whether this OS has a lookup (the gateway starts no worker otherwise). Loads none of them. */
 export function hasSocketOwnerLookup(platform: NodeJS.Platform = process.platform): boolean {
   return LOOKUPS[platform] !== undefined;
 }
 
-export function findSocketOwnerForPlatform(platform: NodeJS.Platform = process.platform): PlatformProcessLookup | null {
-  return LOOKUPS[platform]?.() ?? null;
+export async function findSocketOwnerForPlatform(platform: NodeJS.Platform = process.platform): Promise<PlatformProcessLookup | null> {
+  return (await LOOKUPS[platform]?.()) ?? null;
 }
