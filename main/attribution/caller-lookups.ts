@@ -50,11 +50,16 @@ export interface CallerLookupsOptions {
 /** A lookup that is not attempted (not loopback, attribution off): the User-Agent names the app. */
 export const NO_CALLER: CallerLookup = Object.freeze({ now: () => null, settle: () => Promise.resolve(null) });
 
-/** Same placement rules as usageBatchWorkerScript: bundle beside the CLI, .js beside this file, .ts in tests. */
+/**
+ * Where the worker script is beside the module that starts it: the CLI's one-file bundle (ES
+ * module or CommonJS, dist/main/switchboard.{mjs,cjs}) has the bundled worker beside it; the
+ * compiled modules (the desktop app) have caller-lookup-worker.js next to this file; the sources
+ * (tests) have the .ts, which needs a TypeScript loader in execArgv.
+ */
 export function callerLookupWorkerScript(moduleUrl: string = import.meta.url): URL {
   if (moduleUrl.endsWith('.ts')) return new URL('./caller-lookup-worker.ts', moduleUrl);
   const bundled = new URL('./caller-lookup-worker.mjs', moduleUrl);
-  if (moduleUrl.endsWith('.mjs') && existsSync(fileURLToPath(bundled))) return bundled;
+  if ((moduleUrl.endsWith('.mjs') || moduleUrl.endsWith('.cjs')) && existsSync(fileURLToPath(bundled))) return bundled;
   return new URL('./caller-lookup-worker.js', moduleUrl);
 }
 
