@@ -58,6 +58,9 @@ import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.j
 import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
 import { checkLocalServers, type LocalServerCheck } from './routing/check-local-servers.js';
 import { formatLocalServersLine } from './routing/format-local-servers-line.js';
+import { callerLookupWorkerScript, createCallerLookups, type CallerLookups } from './attribution/caller-lookups.js';
+import { hasSocketOwnerLookup } from './attribution/find-socket-owner-for-platform.js';
+import { processAttributionEnabled } from './config/process-attribution-enabled.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
 
 export interface StartGatewayOptions {
@@ -110,6 +113,13 @@ export interface StartGatewayOptions {
    * a loader (test/support/source-usage-worker.ts). Off: written in-thread, as before.
    */
   usageWorker?: boolean | { script: URL; execArgv?: string[] };
+  /**
+   * Per-process attribution's worker script (docs/app-attribution.md): tests running the
+   * TypeScript sources pass the script and a loader (test/support/source-caller-worker.ts). When
+   * absent it runs from the built gateway only. Either way general_settings.process_attribution,
+   * SWITCHBOARD_PROCESS_ATTRIBUTION and the bound address decide whether it is on.
+   */
+  callerWorker?: { script: URL; execArgv?: string[] };
 }
 
 export interface RunningGateway {
@@ -305,6 +315,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       return { status: 'connected', db: 'connected', models: gateway.router().groups().length };
     };
 
+    // One lookup per accepted loopback connection, on a worker thread started at the first one.
+    const callers = startCallerLookups(options, config.generalSettings, log);
     let ollamaListenerPort: number | undefined;
     const gateway = await createServer({
       readiness,
@@ -319,6 +331,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       models: { store: storedModels, env: options.env }, backup: createBackupStore(db.db), activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses, budgetAlerts: alertWebhook,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: requireKeysDeps(prelude, log),
+      ...(callers ? { callers } : {}),
     });
     await gateway.app.listen({ host: options.host, port: options.port });
     const address = gateway.app.server.address();
@@ -333,6 +346,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const ollamaPort = configuredOllamaPort === port && configuredOllamaPort !== 0 ? undefined : configuredOllamaPort;
     const ollama: OllamaListener | undefined = ollamaPort === undefined ? undefined : await listenForOllamaClients({
       app: gateway.app, port: ollamaPort, mainUrl: `http://${isUnspecifiedHost(options.host) ? '127.0.0.1' : shownHost}:${port}`, log,
+      ...(callers ? { callers } : {}),
     });
     ollamaListenerPort = ollama?.port;
 
@@ -386,6 +400,8 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
           forced.unref();
           await Promise.all([ollama?.close(), gateway.close()]);
           clearTimeout(forced);
+          // Before the ledger closes: rows still waiting for their lookup are written now, under their User-Agent's name.
+          await callers?.close();
           usage.close();
           await budgetAlerts?.settled();
           verifier.dispose();
@@ -401,6 +417,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
+/** The per-connection process lookups, or undefined when attribution is off (see processAttributionEnabled). */
+export function startCallerLookups(options: StartGatewayOptions, generalSettings: Readonly<Record<string, unknown>>, log: Logger): CallerLookups | undefined {
+  const enabled = processAttributionEnabled({ generalSettings, env: options.env, host: options.host, platformSupported: hasSocketOwnerLookup() });
+  if (!enabled) return undefined;
+  // From the TypeScript sources the worker needs a loader: only tests that pass one get it.
+  if (options.callerWorker === undefined && callerLookupWorkerScript().pathname.endsWith('.ts')) return undefined;
+  return createCallerLookups({ log, startNow: true, ...(options.callerWorker ?? {}) });
+}
 
 async function announceLocalServers(gateway: Gateway, log: Logger, signal: AbortSignal): Promise<LocalServerCheck[]> {
   const deployments = gateway.router().groups().flatMap((g) => g.deployments);

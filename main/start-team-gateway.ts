@@ -56,7 +56,7 @@ import { createModelRepository } from './storage/model-repository.js';
 import { openPostgresPool, type PostgresConnection } from './storage/open-postgres-pool.js';
 import { postgresUnavailable } from './storage/postgres-unavailable.js';
 import { createSettingsRepository, type AsyncSettingsRepository } from './storage/settings-repository.js';
-import { defaultDashboardDir, loadGatewayConfig, prepareGateway, requireKeysDeps, type StartGatewayOptions } from './start-gateway.js';
+import { defaultDashboardDir, loadGatewayConfig, prepareGateway, requireKeysDeps, startCallerLookups, type StartGatewayOptions } from './start-gateway.js';
 
 export interface StartTeamGatewayOptions extends StartGatewayOptions {
   /** The PostgreSQL database every replica shares (chooseStorageEngine's choice). */
@@ -142,6 +142,9 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     // Spend grows only there, so each flush that charged a key checks the budgets.
     const usage = createUsageLedger(connection, { clock, log, flushIntervalMs: USAGE_FLUSH_MS, maxBatch: USAGE_BATCH_ROWS, onKeysCharged: () => budgetAlerts?.check() });
     closers.push(() => usage.close());
+    // Closed before the ledger (closers run in reverse): rows waiting for their lookup are written first.
+    const callers = startCallerLookups(options, config.generalSettings, log);
+    if (callers) closers.push(() => callers.close());
     const keys = withSettledSpend(createKeyRepository(connection, clock), usage, log);
     const teams = createTeamRepository(connection, clock, { keys });
     const users = createUserRepository(connection, clock, { keys });
@@ -206,6 +209,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
       models: { store: storedModels, env: options.env }, activeModel, activeModelFollowsWorkingModels: true, gatewaySettings, host: options.host, responses,
       ...(options.dashboardDir === null ? {} : { dashboardDir: options.dashboardDir ?? defaultDashboardDir() }),
       requireKeys: requireKeysDeps(prelude, log),
+      ...(callers ? { callers } : {}),
     });
     const served = gateway;
 

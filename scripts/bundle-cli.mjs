@@ -39,6 +39,16 @@ const worker = await rolldown({
 await worker.write({ file: `${root}dist/main/usage-batch-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await worker.close();
 
+// The process-attribution worker thread (main/attribution/caller-lookup-worker.ts), bundled beside
+// the CLI the same way: callerLookupWorkerScript() finds it next to switchboard.mjs.
+const callerWorker = await rolldown({
+  input: `${root}dist/main/attribution/caller-lookup-worker.js`,
+  platform: 'node',
+  logLevel: 'warn',
+});
+await callerWorker.write({ file: `${root}dist/main/caller-lookup-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
+await callerWorker.close();
+
 // The code cache, made by running the CommonJS bundle up to a first answer (warm-code-cache.mjs says
 // why the flag). A failure is a slower start, not a failed build: the launcher compiles from source.
 const warmUp = spawnSync(process.execPath, ['--semi-space-growth-factor=2', `${root}scripts/warm-code-cache.mjs`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });

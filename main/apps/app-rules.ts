@@ -96,6 +96,7 @@ export function createAppRules(deps: AppRulesDeps): AppRules {
       return rules.get(app);
     },
     rule: (app) => rules.get(app),
+    hasRules: () => rules.size > 0,
     hasDefaultModels: () => defaults,
     load,
     dispose: () => {

@@ -72,7 +72,7 @@ const MODEL_INFO: BlockPolicy = {
 };
 
 const GENERAL_SETTINGS: BlockPolicy = {
-  used: ['master_key', 'database_url', 'database_connection_pool_limit', 'reservation_lease_seconds', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'only_allowed_apps', 'alerting', 'alert_types', 'alerting_args'],
+  used: ['master_key', 'database_url', 'database_connection_pool_limit', 'reservation_lease_seconds', 'max_request_size_mb', 'stored_responses_max_mb', 'background_health_checks', 'health_check_interval', 'allowed_hosts', 'ollama_api', 'only_allowed_apps', 'process_attribution', 'alerting', 'alert_types', 'alerting_args'],
   litellmOnly: [
     'store_model_in_db', 'custom_auth', 'enable_jwt_auth', 'litellm_key_header_name', 'allowed_ips', 'allowed_routes',
     'enforce_user_param', 'default_team_disabled', 'database_connection_timeout',

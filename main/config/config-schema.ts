@@ -68,6 +68,8 @@ export const configFileSchema = z.looseObject({
       ollama_api: ollamaApiSchema.optional(),
       // Open mode admits only apps whose rule says allowed: true (issue 19 item 4); off by default.
       only_allowed_apps: z.boolean().optional(),
+      // Per-process attribution (docs/app-attribution.md): false turns it off.
+      process_attribution: z.boolean().optional(),
       // LiteLLM's alerting keys; Switchboard sends budget alerts (see budget-alert-webhook.ts).
       alerting: z.array(z.string()).optional(),
       alert_types: z.array(z.string()).optional(),

@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import { localPortOf, registerLocalOnlyGuard, targetRefusal } from './plugins/local-only-guard.js';
 import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
 import { createClientErrorHandler } from './plugins/client-error-handler.js';
+import type { Socket } from 'node:net';
+import type { CallerLookups } from '../attribution/caller-lookups.js';
 import { createHttpServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './create-http-server.js';
 import { lanHostNames, type NetworkInterfaces } from './lan-host-names.js';
 import { isLoopbackHost } from '../core/host-name.js';
@@ -178,6 +180,11 @@ export interface ServerDeps {
    * and /remove are served. `onRequired` and `onRotated` learn a new key before it is answered.
    */
   requireKeys?: Omit<AdminKeyRouteDeps, 'authenticator' | 'generate'>;
+  /**
+   * Per-process attribution: a lookup started for every accepted loopback connection, read by
+   * each request on it (the meter names the app after the calling program). Off when absent.
+   */
+  callers?: CallerLookups;
 }
 
 export interface Gateway {
@@ -246,7 +253,13 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     frameworkErrors: createFrameworkErrorHandler({ refuseTarget: (request) => targetRefusal(request, localOnly), shapeOf: errorShapeOfPath }),
     // What Node's parser refuses never reaches fastify: answered in the error contract, never logged raw.
     clientErrorHandler: createClientErrorHandler(deps.log),
-    serverFactory: (handler) => createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }, deps.log),
+    serverFactory: (handler) => {
+      const server = createHttpServer(handler as (req: IncomingMessage, res: ServerResponse) => void, { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }, deps.log);
+      // At accept, before the request's headers are read: the lookup runs while they arrive.
+      const callers = deps.callers;
+      if (callers) server.on('connection', (socket: Socket) => callers.start(socket));
+      return server;
+    },
   }) as unknown as FastifyInstance; // pino's Logger vs FastifyBaseLogger generics: same object.
   app.decorateRequest('principal', null);
   // Kept by reference and read late: the zone plugins' own onRoute hooks run after this one and
@@ -293,6 +306,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     sleep: deps.sleep ?? sleepUnlessAborted,
     ...(deps.streamCaps ? { streamCaps: deps.streamCaps } : {}),
     ...(deps.streamKeepAlive ? { streamKeepAlive: deps.streamKeepAlive } : {}),
+    ...(deps.callers ? { callers: deps.callers } : {}),
   };
   // Keyless Ollama clients (general_settings.ollama_api.allow_without_key) exist in this zone only.
   const ollamaKeyless = () => deps.gatewaySettings?.ollamaKeyless(deps.config.ollamaApi) ?? deps.config.ollamaApi;
@@ -304,7 +318,7 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     if (inference.meter.reject === undefined || !refusedRows.admit(request.ip)) return;
     inference.meter.reject({
       requestId: request.id, key: refusal.refusedKey ?? null, requestedModel: '', userAgent: request.headers['user-agent'], headers: request.headers,
-      route: request.routeOptions.url ?? request.url,
+      route: request.routeOptions.url ?? request.url, caller: deps.callers?.of(request.raw.socket),
     }, refusal);
   };
   registerInferenceZone(app, { authenticator: inferenceAuthenticator, port: portOf, allowedOrigins: deps.gatewaySettings?.allowedOrigins ?? (() => []), onRefused }, (zone) => {

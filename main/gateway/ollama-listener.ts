@@ -3,7 +3,8 @@
 // routes, Host/Origin guard, auth and metering; the guard checks Host against this socket's
 // port), serving `/` and `/api/*` only. A port already taken, most likely by a real Ollama, is
 // reported in one line and left alone: Switchboard keeps running and never disturbs that process.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import type { CallerLookups } from '../attribution/caller-lookups.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -26,6 +27,8 @@ export interface OllamaListenerOptions {
   mainUrl: string;
   log: Logger;
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Per-process attribution: a lookup started for every accepted connection (the main port's). */
+  callers?: Pick<CallerLookups, 'start'>;
 }
 
 const NOT_HERE = JSON.stringify({ error: "this port serves Switchboard's Ollama-compatible API only (/ and /api/*)" });
@@ -50,6 +53,8 @@ export async function listenForOllamaClients(options: OllamaListenerOptions): Pr
     markOllamaListenerRequest(request);
     app.routing(request, response);
   }, { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits }, log);
+  const callers = options.callers;
+  if (callers) server.on('connection', (socket: Socket) => callers.start(socket));
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -27,6 +27,7 @@ import type { FinishedRequest, RequestFailure, RequestMeter, RequestStatus } fro
 import { isPolicyRefusal } from '../../shared/gateway-error-codes.js';
 import { createTextCapture, preCapBodyText } from '../metering/body-capture.js';
 import type { StreamCaps } from '../providers/stream-decoder.js';
+import type { CallerLookups } from '../attribution/caller-lookups.js';
 import { presentedKey } from './plugins/authenticate.js';
 
 export interface InferenceDeps {
@@ -46,6 +47,8 @@ export interface InferenceDeps {
   streamCaps?: StreamCaps;
   /** Ticks keep-alive events into streams that have no content yet; every 15 s when absent. */
   streamKeepAlive?: KeepAliveTimer;
+  /** Per-process attribution: the lookup of the connection a request came on; absent = off. */
+  callers?: Pick<CallerLookups, 'of'>;
 }
 
 interface Attempt {
@@ -138,7 +141,10 @@ export async function proxyInference(
   const router = deps.router();
   const settings = deps.settings();
   // Without a key, the active alias may stand for the app's default_model (the meter decides; one comparison otherwise).
-  let group = router.resolve(deps.meter.modelFor === undefined ? model : deps.meter.modelFor({ principal, requestedModel: model, userAgent: request.headers['user-agent'], headers: request.headers }));
+  const chosen = deps.meter.modelFor === undefined ? model
+    : deps.meter.modelFor({ principal, requestedModel: model, userAgent: request.headers['user-agent'], headers: request.headers, caller: deps.callers?.of(request.raw.socket) });
+  // A Promise only when an app's default model waits for its connection's process lookup.
+  let group = router.resolve(typeof chosen === 'string' ? chosen : await chosen);
   if (!group) {
     throw new GatewayError('model_not_found', `The model "${model}" does not exist on this gateway. GET /v1/models lists the available models.`, { param: 'model' });
   }
@@ -149,7 +155,7 @@ export async function proxyInference(
     deps.meter.reject?.({
       requestId, key: principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null,
       requestedModel: model, deployment: group.deployments[0]!, userAgent: request.headers['user-agent'],
-      headers: request.headers, route: request.routeOptions.url ?? request.url,
+      headers: request.headers, route: request.routeOptions.url ?? request.url, caller: deps.callers?.of(request.raw.socket),
     }, refusal);
     throw refusal;
   }
@@ -163,6 +169,8 @@ export async function proxyInference(
   const admitted = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
     headers: request.headers, route: request.routeOptions.url ?? request.url,
+    // Read, never awaited: a lookup still running names the app when the row is written.
+    caller: deps.callers?.of(request.raw.socket),
   });
   // Awaited only when the meter went to PostgreSQL: SQLite's admission adds no microtask.
   const admission = admitted instanceof Promise ? await admitted : admitted;

@@ -16,12 +16,15 @@ export interface AppRule {
 
 export interface AppRules {
   /**
-   * The app's rule, or undefined; records the name the first time it is seen. The hot path: a Set
-   * hit and a Map lookup for a known name.
+   * The app's rule, or undefined; records the name the first time it is seen (the meter calls it
+   * when an admitted request's row is written, under the app's final name). A Set hit and a Map
+   * lookup for a known name.
    */
   admit(app: string): AppRule | undefined;
   /** The rule only (no seen bookkeeping): for the default-model redirect before routing. */
   rule(app: string): AppRule | undefined;
+  /** Some app has a rule: admission waits (bounded) for the caller's process lookup to name the app. */
+  hasRules(): boolean;
   /** Some app has a default_model: the redirect has something to do. */
   hasDefaultModels(): boolean;
   /** Reads the rules and the seen names (at start, and when another replica changed them). */

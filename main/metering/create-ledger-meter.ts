@@ -20,7 +20,8 @@ import { isStorageError } from '../storage/storage-error.js';
 import { computeCostMicros, isFree, worstCaseCostMicros, worstCaseOutputTokensPerChoice } from './compute-cost.js';
 import { formatUsd } from '../../shared/format-usd.js';
 import { estimatePromptTokens } from '../core/estimate-tokens.js';
-import { guessApp } from './guess-app.js';
+import { callerAppName } from './caller-app-name.js';
+import type { CallerLookup, CallerProcess } from '../attribution/caller-process.js';
 import { priceOverridesFromDeployment, type Price, type PriceTable } from './price-table.js';
 import type { ParallelDecision, ParallelLease, RateLimitDecision, RateLimitedKey, RateLimitTicket } from './rate-limiter.js';
 import { runMaybeAsync, whenSettled, type MaybePromise } from '../core/run-maybe-async.js';
@@ -82,14 +83,25 @@ export interface LedgerMeterDeps {
  * THE name a request with no virtual key is metered and ruled under (its "app"): the one place it
  * is computed, for admission, refusals and the default-model choice alike.
  */
-function keylessAppName(input: Pick<AdmissionInput, 'userAgent' | 'headers'>): string {
-  return guessApp(input.userAgent, input.headers);
+function keylessAppName(input: Pick<AdmissionInput, 'userAgent' | 'headers'>, caller: CallerProcess | null | undefined): string {
+  return callerAppName({ key: null, userAgent: input.userAgent, headers: input.headers, caller });
 }
 
 const PRICE_CACHE_MS = 60_000;
 /** A failure's message or upstream excerpt in the usage log: enough to say why, never a body. */
 const MAX_LOGGED_ERROR_CHARS = 1_000;
 const COVER_NOTHING = (): void => undefined;
+/**
+ * How long a finished request's row waits for its connection's process lookup (which has its own
+ * 1 s bound) before it is written under its User-Agent's name. The request itself never waits.
+ */
+const ROW_WAITS_FOR_CALLER_MS = 1_500;
+/**
+ * How long admission waits for a connection's process lookup when an app rule could apply (some
+ * app has a rule, or only_allowed_apps is on): the lookup's p95 measured 10-94 ms here, loaded.
+ * Past it the request is ruled and recorded under its User-Agent name.
+ */
+const ADMISSION_WAITS_FOR_CALLER_MS = 250;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   // Resolving a price parses the api_base and walks override rules: per deployment, not per
@@ -148,13 +160,14 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   return {
     reject(input, refusal) {
       const { key, deployment } = input;
+      const appOf = appNamer(key, input);
       try {
         const refused: UsageRecord = {
           requestId: input.requestId,
           ts: deps.clock.now(),
           keyId: key?.id ?? null,
           keyAlias: key?.alias ?? null,
-          app: key === null ? keylessAppName(input) : key.alias ?? key.id,
+          app: appOf(input.caller?.now()),
           userAgent: input.userAgent?.slice(0, 256) ?? null,
           requestedModel: input.requestedModel,
           modelGroup: deployment?.modelName ?? null,
@@ -166,19 +179,22 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
           endpoint: input.route, retries: 0, fallbacks: 0,
           errorMessage: logged(refusal.message),
         };
-        deps.usage.record(refused);
         // Refused before admission (a bad or blocked key, a model the key may not use): the
         // terminal still shows one line for it, like every other request.
-        deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
+        recordWhenNamed(refused, deployment, input.caller, appOf);
       } catch (error) {
         deps.log.error({ err: error, requestId: input.requestId }, 'could not record usage');
       }
     },
-    modelFor(input: ModelChoiceInput): string {
+    modelFor(input: ModelChoiceInput): MaybePromise<string> {
       const apps = deps.apps;
       // One comparison for nearly every request: only the active alias, without a key, is redirected.
       if (apps === undefined || input.principal.kind === 'virtual' || !apps.rules.hasDefaultModels() || input.requestedModel !== apps.activeAlias) return input.requestedModel;
-      return apps.rules.rule(keylessAppName(input))?.defaultModel ?? input.requestedModel;
+      const choose = (caller: CallerProcess | null | undefined): string => apps.rules.rule(keylessAppName(input, caller))?.defaultModel ?? input.requestedModel;
+      const caller = input.caller?.now();
+      // A connection whose lookup is still running waits for it (bounded, as admission does), so
+      // the app's default model follows the program, not its User-Agent.
+      return caller === undefined && input.caller !== undefined ? input.caller.settle(ADMISSION_WAITS_FOR_CALLER_MS).then(choose) : choose(caller);
     },
     admit(input: AdmissionInput): Admission | Promise<Admission> {
       // Plain values on SQLite and the in-memory limiter (no Promise, no microtask); a Promise
@@ -189,10 +205,21 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
 
   function* admitSteps(input: AdmissionInput): Generator<unknown, Admission, unknown> {
     const { principal, deployment, requestId } = input;
-    const app = principal.kind === 'virtual' ? principal.alias ?? principal.keyId : keylessAppName(input);
-    // A key, when presented, wins: app rules apply to requests without one (one Set hit and one
-    // Map lookup; an app without a rule is a miss).
-    const appRule: AppRule | undefined = principal.kind === 'virtual' ? undefined : deps.apps?.rules.admit(app);
+    const appOf = appNamer(principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null, input);
+    let caller = input.caller?.now();
+    // The row's app is named when it is written if the lookup is still running (the request does
+    // not wait for it)... unless an app rule could apply: then admission waits for the lookup
+    // (bounded), so the rule, its budget hold and the row all name the same app. A Promise only in
+    // that case; SQLite's path stays synchronous otherwise.
+    const waitsForCaller = caller === undefined && input.caller !== undefined && principal.kind !== 'virtual'
+      && deps.apps !== undefined && (deps.apps.rules.hasRules() || deps.apps.onlyAllowedApps?.() === true);
+    if (waitsForCaller) caller = (yield input.caller!.settle(ADMISSION_WAITS_FOR_CALLER_MS)) as CallerProcess | null | undefined;
+    const app = appOf(caller);
+    // The rows carry the admission's name; only a lookup admission did not wait for renames them.
+    const rowCaller = caller === undefined && !waitsForCaller ? input.caller : undefined;
+    // A key, when presented, wins: app rules apply to requests without one (a Map lookup; an app
+    // without a rule is a miss).
+    const appRule: AppRule | undefined = principal.kind === 'virtual' ? undefined : deps.apps?.rules.rule(app);
     // general_settings.only_allowed_apps: in open mode only (with an admin key, the key is the gate).
     const unlisted = principal.kind === 'open' && appRule?.allowed !== true && deps.apps?.onlyAllowedApps?.() === true;
     const price = priceOf(deployment);
@@ -289,8 +316,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             ...base(), status, httpStatus, errorCode,
             errorMessage: isGatewayError(error) ? logged(error.message) : 'The usage database could not admit this request; see the gateway log',
           };
-          deps.usage.record(refused);
-          deps.log.info(requestLogFields(refused, deployment), REQUEST_LOG_MESSAGE);
+          recordWhenNamed(refused, deployment, rowCaller, appOf, true);
         } catch (recordError) {
           deps.log.error({ err: recordError, requestId }, 'could not record usage');
         }
@@ -377,14 +403,48 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
             record.requestBody = stored(result.bodies.request, result.bodies.presentedKey);
             record.responseBody = stored(result.bodies.response, result.bodies.presentedKey);
           }
-          deps.usage.record(record);
-          deps.log.info(requestLogFields(record, result.deployment), REQUEST_LOG_MESSAGE);
+          recordWhenNamed(record, result.deployment, rowCaller, appOf, true);
         } catch (error) {
           // finish() must never throw into the request path; the row is the only thing lost.
           deps.log.error({ err: error, requestId }, 'could not record usage');
         }
       },
     };
+  }
+
+  /**
+   * Names the app of one request's rows: the key's alias, else the calling process and the
+   * User-Agent (callerAppName). The UA-only name is worked out once; a known process is not cached
+   * here (the lookup answers the same process for every row of the request).
+   */
+  function appNamer(key: { id: string; alias: string | null } | null, input: { userAgent: string | undefined; headers: AdmissionInput['headers'] }) {
+    return (caller: CallerProcess | null | undefined): string => callerAppName({ key, userAgent: input.userAgent, headers: input.headers, caller });
+  }
+
+  /**
+   * Hands `row` to the ledger and logs its line, the one path for every row: at once when the
+   * connection's process lookup has answered (or there is none: no Promise, no microtask on
+   * SQLite's path), else once it answers or gives up (bounded), with the app named then. The
+   * request was answered already; only the row waits.
+   */
+  function recordWhenNamed(row: UsageRecord, deployment: Deployment | undefined, caller: CallerLookup | undefined, appOf: (caller: CallerProcess | null | undefined) => string, admitted = false): void {
+    const write = (): void => {
+      // An app is "seen" (first_seen, the new-app notification) under its final name, and only
+      // once it was admitted: a refused key or a scanner's probe never announces an app.
+      if (admitted && row.keyId === null) deps.apps?.rules.admit(row.app);
+      deps.usage.record(row);
+      deps.log.info(requestLogFields(row, deployment), REQUEST_LOG_MESSAGE);
+    };
+    const found = caller?.now();
+    if (caller === undefined || found !== undefined) {
+      if (found !== undefined) row.app = appOf(found);
+      write();
+      return;
+    }
+    caller.settle(ROW_WAITS_FOR_CALLER_MS).then((settled) => {
+      row.app = appOf(settled);
+      write();
+    }).catch((error: unknown) => deps.log.error({ err: error, requestId: row.requestId }, 'could not record usage'));
   }
 
   /** A shared limiter's bookkeeping (team mode) settles later: its failure is logged, never thrown into finish(). */

@@ -100,6 +100,16 @@ const APP_RULES: readonly [RegExp, GuessedApp][] = [
   [/^zed\//, 'zed'],
 ];
 
+/**
+ * The apps that name themselves (a User-Agent, originator, X-Title or Referer of their own), as
+ * opposed to the libraries and HTTP clients below: per-process attribution (caller-app-name.ts)
+ * keeps these over the process's name, and puts the process's name before a library's.
+ */
+export const SELF_NAMED_APPS: ReadonlySet<AppName> = new Set<GuessedApp>([
+  'claude-code', 'codex', 'opencode', 'qwen-code', 'cursor', 'continue', 'cline', 'roo-code', 'kilo-code', 'aider',
+  'open-webui', 'langchain', 'zed', 'playground',
+]);
+
 /** X-Title values (OpenRouter's app-attribution header, sent by several tools to every base URL). */
 const TITLES: Readonly<Record<string, GuessedApp>> = {
   cline: 'cline',

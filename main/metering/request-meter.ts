@@ -7,6 +7,7 @@ import type { Deployment } from '../core/deployment.js';
 import type { EndpointKind, TokenUsage } from '../providers/provider-adapter.js';
 import type { Principal } from '../core/principal.js';
 import type { CapturedBodies } from './body-capture.js';
+import type { CallerLookup } from '../attribution/caller-process.js';
 
 export type RequestStatus = 'success' | 'upstream_error' | 'client_aborted' | 'upstream_stalled' | 'rejected' | 'error';
 
@@ -22,6 +23,12 @@ export interface AdmissionInput {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The route, e.g. /v1/chat/completions. */
   route: string;
+  /**
+   * The lookup of the process that opened this request's connection (loopback only, when process
+   * attribution is on). Never awaited at admission: a lookup still running names the app when
+   * the usage row is written.
+   */
+  caller?: CallerLookup | undefined;
 }
 
 export interface FinishedRequest {
@@ -91,13 +98,13 @@ export interface RequestMeter {
   /**
    * The model a request naming `requestedModel` is routed to: the same name, except that a request
    * with no key naming the active-model alias goes to its app's default_model when the app has one
-   * (issue 19). Called before routing; absent = the name as sent. Never throws, never awaits.
+   * (issue 19). Called before routing; absent = the name as sent. Never throws; a Promise only when it waits (bounded) for the connection's process lookup to name the app.
    */
-  modelFor?(input: ModelChoiceInput): string;
+  modelFor?(input: ModelChoiceInput): string | Promise<string>;
 }
 
 /** What the default-model choice reads of a request, before it is routed. */
-export type ModelChoiceInput = Pick<AdmissionInput, 'principal' | 'requestedModel' | 'userAgent' | 'headers'>;
+export type ModelChoiceInput = Pick<AdmissionInput, 'principal' | 'requestedModel' | 'userAgent' | 'headers' | 'caller'>;
 
 /** A request refused before admission, as far as it was read when it was refused. */
 export interface RefusedRequest {
@@ -114,6 +121,8 @@ export interface RefusedRequest {
   userAgent: string | undefined;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   route: string;
+  /** As AdmissionInput.caller. */
+  caller?: CallerLookup | undefined;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

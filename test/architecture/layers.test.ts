@@ -1,5 +1,5 @@
 // The dependency rule of the architecture, checked on the real tree: arrows only point down
-// (app -> cli -> gateway -> config -> routing -> metering -> providers -> keys -> secrets ->
+// (app -> cli -> gateway -> config -> routing -> metering -> attribution -> providers -> keys -> secrets ->
 // storage -> core -> shared), `electron` only under main/app, the renderer and shared/ free of
 // the layers above them. A new upward import fails CI with the file and the edge.
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ export const SWITCHBOARD_LAYERS: LayerRules = {
     // Apps (issue 19): their repository and rule cache; the meter holds the interface and the app budget ledger.
     'main/apps',
     'main/metering',
+    'main/attribution', // per-process attribution: the OS lookup and process naming, below the meter that names apps
     'main/providers',
     'main/keys',
     'main/secrets',

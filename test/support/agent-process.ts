@@ -1,4 +1,4 @@
-// Runs a real coding agent's CLI (Codex, Claude Code: the binaries npm installed in
+// Runs a real coding agent's CLI (Codex, Claude Code, Qwen Code: the binaries npm installed in
 // node_modules/.bin) to completion for an e2e test: only the environment it is given (no keys or
 // HOME leak in from the machine), stdin closed, output captured, and a deadline after which its
 // whole process group is SIGKILLed, so an agent stuck on the network can never hang the suite.
@@ -26,7 +26,7 @@ export interface AgentOptions {
 }
 
 /** node_modules/.bin/<name>; throws with the install hint when npm did not put it there. */
-export function agentBinary(name: 'codex' | 'claude'): string {
+export function agentBinary(name: 'codex' | 'claude' | 'qwen'): string {
   const path = join(ROOT, 'node_modules', '.bin', name);
   if (!existsSync(path)) throw new Error(`${path} is missing: run npm ci (the real agents are pinned dev dependencies)`);
   return path;

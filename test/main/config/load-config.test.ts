@@ -97,6 +97,13 @@ describe('load-config', () => {
     expect(config.deployments[5]!.upstreamModel).toBe('a/b');
   });
 
+  it('reads general_settings.process_attribution (a boolean) without a warning, and refuses any other value', () => {
+    const config = parseConfigText('general_settings:\n  process_attribution: false\n', 'c.yaml', {});
+    expect(config.generalSettings.process_attribution).toBe(false);
+    expect(config.warnings).toEqual([]);
+    expect(configError('general_settings:\n  process_attribution: sometimes\n').message).toMatch(/^cfg\.yaml:2: general_settings\.process_attribution/);
+  });
+
   it('reads litellm_params.supports_responses (a boolean) into the deployment, without a warning', () => {
     const config = parseConfigText('model_list:\n  - model_name: m\n    litellm_params: { model: hosted_vllm/q, supports_responses: true }\n  - model_name: n\n    litellm_params: { model: hosted_vllm/q, supports_responses: false }\n', 'c.yaml', {});
     expect(config.deployments.map((d) => d.supportsResponses)).toEqual([true, false]);
