@@ -40,6 +40,7 @@ const GROUP_GATEWAY = 'gateway + 2-deployment group';
 const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
+const NO_ATTRIBUTION_GATEWAY = 'gateway, process attribution off';
 const TEAM_MODE_REPLICAS = 2;
 const TEAM_MODE_GATEWAY = `gateway + virtual key, team mode (${TEAM_MODE_REPLICAS} replicas, PostgreSQL)`;
 /** How long the team-mode ledger check waits for the replicas' last batched usage rows (written every 200 ms). */
@@ -94,6 +95,12 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
   gatewayTarget({
     name: OLLAMA_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'ollama',
+  }),
+  // Issue 19: the plain gateway with per-process attribution turned off, to show what the lookup
+  // (one per connection, on a worker thread) costs the plain gateway, where it is on by default.
+  gatewayTarget({
+    name: NO_ATTRIBUTION_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, env: { SWITCHBOARD_PROCESS_ATTRIBUTION: '0' },
   }),
   // Issue 16: the virtual-key scenario as two replicas on one throwaway PostgreSQL 15 database
   // (team mode), the load spread across both: key verification, budget reservation, shared

@@ -57,7 +57,7 @@ export interface UsageBatchWorker {
 export function usageBatchWorkerScript(moduleUrl: string = import.meta.url): URL {
   if (moduleUrl.endsWith('.ts')) return new URL('./usage-batch-worker.ts', moduleUrl);
   const bundled = new URL('./usage-batch-worker.mjs', moduleUrl);
-  if (moduleUrl.endsWith('.mjs') && existsSync(fileURLToPath(bundled))) return bundled;
+  if ((moduleUrl.endsWith('.mjs') || moduleUrl.endsWith('.cjs')) && existsSync(fileURLToPath(bundled))) return bundled;
   return new URL('./usage-batch-worker.js', moduleUrl);
 }
 
