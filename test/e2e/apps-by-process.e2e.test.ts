@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltCli, killStartedClis, ready, runCli, type Cli } from '../support/cli-process.js';
 import { createMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { agentBinary, runAgent } from '../support/agent-process.js';
+import { agentBinary, runAgent, type AgentRun } from '../support/agent-process.js';
 
 const run = promisify(execFile);
 const QWEN_DEADLINE_MS = 90_000;
@@ -68,7 +68,7 @@ async function node(): Promise<string> {
   return (await run(process.execPath, [join(dir, 'nightly-report.mjs'), url], { cwd: dir })).stdout.trim();
 }
 
-async function qwen(): Promise<{ exit: number | null; explain: string }> {
+async function qwen(): Promise<{ exit: AgentRun['exit']; explain: string }> {
   const home = join(dir, 'home');
   const work = join(dir, 'work');
   mkdirSync(join(home, '.qwen'), { recursive: true });
