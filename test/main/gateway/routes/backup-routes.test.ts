@@ -44,7 +44,7 @@ const modelIds = async (gateway: ManagementGateway, key?: string) =>
 describe('backup-routes', () => {
   it('backs up keys as hashes only, the dashboard models and the settings, in one versioned document', async () => {
     const { plaintext, backup } = await populated();
-    expect(backup).toMatchObject({ format: 'switchboard-backup', version: 2, teams: [], users: [], team_memberships: [], settings: { retention_days: 7, body_logging: true, allowed_origins: ['http://localhost:5173'] } });
+    expect(backup).toMatchObject({ format: 'switchboard-backup', version: 3, teams: [], users: [], team_memberships: [], apps: [], settings: { retention_days: 7, body_logging: true, allowed_origins: ['http://localhost:5173'] } });
     expect(backup.keys.map((k) => [k.key_alias, k.models, k.max_budget_micros, k.rpm_limit])).toEqual([['notes-app', ['stored-model'], 5_000_000, 60], ['cli', [], null, null]]);
     for (const key of backup.keys) expect(key.key_hash).toMatch(/^[0-9a-f]{64}$/);
     for (const key of plaintext) expect(JSON.stringify(backup)).not.toContain(key);
@@ -58,7 +58,7 @@ describe('backup-routes', () => {
 
     const restored = await target.send('POST', '/backup/restore', { body: { backup } });
     expect(restored.statusCode).toBe(200);
-    expect(restored.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0 }, active_model: 'm', warnings: [] });
+    expect(restored.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm', warnings: [] });
     // The notes-app key may use only stored-model; the cli key sees every model.
     expect(await modelIds(target, plaintext[0])).toEqual(['stored-model']);
     expect(await modelIds(target, plaintext[1])).toEqual(expect.arrayContaining(['m', 'stored-model']));
@@ -80,13 +80,13 @@ describe('backup-routes', () => {
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(200);
 
     const replaced = await target.send('POST', '/backup/restore', { body: { backup, confirm: true } });
-    expect(replaced.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 1, models: 0, teams: 0, users: 0 }, active_model: 'm', warnings: [] });
+    expect(replaced.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 1, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm', warnings: [] });
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(401);
   });
 
   it.each<[string, (backup: BackupDocument) => unknown, RegExp]>([
     ['not a backup', () => ({ keys: [] }), /not a Switchboard backup/],
-    ['a newer version', (b) => ({ ...b, version: 3 }), /version 3; this Switchboard reads versions 1 and 2 \(it writes 2\)/],
+    ['a newer version', (b) => ({ ...b, version: 4 }), /version 4; this Switchboard reads versions 1, 2 and 3 \(it writes 3\)/],
     ['a key whose team is not in the backup', (b) => ({ ...b, keys: [{ ...b.keys[0]!, team_id: 'team-gone' }] }), /backup\.keys\[0\]: the key "notes-app" belongs to team "team-gone", which is not in the backup/],
     ['a key whose user is not in the backup', (b) => ({ ...b, keys: [{ ...b.keys[0]!, user_id: 'user-gone' }] }), /backup\.keys\[0\]: the key "notes-app" belongs to user "user-gone", who is not in the backup/],
     ['a membership of a team not in the backup', (b) => ({ ...b, users: [user('u1')], team_memberships: [membership('t-gone', 'u1')] }), /backup\.team_memberships\[0\]: team "t-gone" is not in the backup/],
@@ -139,7 +139,7 @@ describe('backup-routes', () => {
     const restored = await target.send('POST', '/backup/restore', { body: { backup: { ...backup, active_model: { model: 'gone-model' } } } });
     expect(restored.statusCode).toBe(200);
     expect(restored.json()).toEqual({
-      keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0 }, active_model: 'm',
+      keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm',
       warnings: [
         'The backup\'s active model "gone-model" is not served here (neither this gateway\'s config file nor the backup\'s models have it), ' +
           'so switchboard/active stays on "m". Switch it under Models or with POST /active-model.',
@@ -223,7 +223,7 @@ describe('backup-routes: teams, users and key owners', () => {
     const { gateway, teamIds, keys, infos } = await hierarchy();
     const before = await infos(gateway);
     const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
-    expect(backup).toMatchObject({ version: 2 });
+    expect(backup).toMatchObject({ version: 3 });
     expect(backup.teams!.map((t) => [t.team_alias, t.spend_micros, t.blocked]).sort()).toEqual([['archived', 0, true], ['research', 12_345_000, false]]);
     expect(backup.team_memberships).toHaveLength(3);
     expect(backup.keys.map((k) => [k.key_alias, k.team_id, k.user_id])).toEqual([
