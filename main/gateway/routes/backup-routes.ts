@@ -49,26 +49,36 @@ export interface BackupRouteDeps {
   activeModel: ActiveModelStore<CallMode>;
   /** The apps' rules; on SQLite, replaced inside the restore's transaction. */
   apps: AppStore<CallMode>;
+  /**
+   * Writes queued usage rows first (they charge keys' and apps' spend when written): a backup then
+   * holds the spend of every request already answered, and a restore is not charged afterwards
+   * with requests made before it.
+   */
+  beforeRead?: () => unknown;
 }
 
 export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps): void {
-  app.get('/backup', async (): Promise<BackupDocument> => ({
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    created_at: new Date(deps.now()).toISOString(),
-    keys: deps.store.keys(),
-    teams: deps.store.teams(),
-    users: deps.store.users(),
-    team_memberships: deps.store.memberships(),
-    apps: (await deps.apps.rules()).map(toBackupApp),
-    models: deps.store.models(),
-    settings: currentSettings(deps.settings),
-    active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
-  }));
+  app.get('/backup', async (): Promise<BackupDocument> => {
+    await deps.beforeRead?.();
+    return {
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      created_at: new Date(deps.now()).toISOString(),
+      keys: deps.store.keys(),
+      teams: deps.store.teams(),
+      users: deps.store.users(),
+      team_memberships: deps.store.memberships(),
+      apps: (await deps.apps.rules()).map(toBackupApp),
+      models: deps.store.models(),
+      settings: currentSettings(deps.settings),
+      active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
+    };
+  });
 
   app.post('/backup/restore', async (request): Promise<RestoreResult> => {
     const { backup, confirm } = parseBody(restoreRequestSchema, describeFormat(request.body));
     checkConsistent(backup, deps);
+    await deps.beforeRead?.();
     const existing = { ...deps.store.counts(), apps: (await deps.apps.rules()).length };
     if ((existing.keys > 0 || existing.models > 0 || existing.teams > 0 || existing.users > 0 || existing.apps > 0) && confirm !== true) {
       // Teams, users and app rules are named only when there are some: a gateway without them reads as before.
