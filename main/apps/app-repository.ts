@@ -12,6 +12,7 @@ import { committed } from '../keys/committed.js';
 import { budgetMicros, budgetPeriod, limitColumn, modelsColumn } from '../keys/owner-columns.js';
 import { TeamError } from '../keys/team-error.js';
 import { MAX_APP_NAME_LENGTH } from '../../shared/api/app-schemas.js';
+import type { BackupApp } from '../../shared/api/backup-schemas.js';
 
 
 export interface AppRecord {
@@ -49,9 +50,10 @@ export interface AppRuleFields {
   allowed?: boolean;
 }
 
-export type AppChangeType = 'seen' | 'updated' | 'cleared';
+export type AppChangeType = 'seen' | 'updated' | 'cleared' | 'replaced';
 export interface AppChange {
   type: AppChangeType;
+  /** The app changed; '' for 'replaced' (every rule may have changed: a cache re-reads them all). */
   app: string;
   /** The row as committed ('updated', 'cleared'; null when a clear deleted it): a rule cache applies it at once. */
   record?: AppRecord | null;
@@ -77,6 +79,16 @@ export interface AppStore<M extends CallMode> {
   seenNames(): Returns<M, string[]>;
   /** The apps with any rule field set: the admission cache. */
   rules(): Returns<M, AppRecord[]>;
+  /**
+   * A backup's restore: every rule becomes the given ones (apps with no entry lose theirs, as
+   * clearRule does; the seen history of apps already here stays), in one transaction (a savepoint
+   * inside the restore's on SQLite). Reservations are not touched: they belong to this run's
+   * requests. Announces nothing: the caller calls rulesReplaced() once its own transaction ended,
+   * so a cache never holds rules a rollback undid. Returns how many rules were written.
+   */
+  replaceRules(rules: readonly BackupApp[]): Returns<M, number>;
+  /** Tells the listeners every rule may have changed ('replaced'): after replaceRules' transaction committed or rolled back. */
+  rulesReplaced(): void;
   onChange(listener: (change: AppChange) => void): () => void;
 }
 
@@ -119,6 +131,24 @@ const CLEAR_RULE = sql(
      models = '[]', default_model = NULL, allowed = 0, updated_at = ? WHERE app = ?`,
 );
 const DELETE_UNSEEN = sql('DELETE FROM apps WHERE app = ? AND first_seen IS NULL');
+// A restore: rule rows never seen go, seen apps keep their history and lose the rule (as CLEAR_RULE).
+const DELETE_ALL_UNSEEN = sql('DELETE FROM apps WHERE first_seen IS NULL');
+const CLEAR_ALL_RULES = sql(
+  `UPDATE apps SET max_budget_micros = NULL, budget_duration = NULL, budget_reset_at = NULL, spend_micros = 0, rpm_limit = NULL, tpm_limit = NULL,
+     models = '[]', default_model = NULL, allowed = 0, updated_at = ? WHERE ${HAS_RULE}`,
+);
+// The backup's rule over an app already here keeps the earlier first_seen and the later last_seen
+// (CASE, not min/max: SQLite's scalar max and PostgreSQL's greatest differ); reserved_micros stays.
+const RESTORE_RULE = sql(
+  `INSERT INTO apps (app, first_seen, last_seen, max_budget_micros, budget_duration, budget_reset_at, spend_micros, rpm_limit, tpm_limit, models, default_model, allowed, updated_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (app) DO UPDATE SET
+     first_seen = CASE WHEN excluded.first_seen IS NOT NULL AND (apps.first_seen IS NULL OR excluded.first_seen < apps.first_seen) THEN excluded.first_seen ELSE apps.first_seen END,
+     last_seen = CASE WHEN excluded.last_seen IS NOT NULL AND (apps.last_seen IS NULL OR excluded.last_seen > apps.last_seen) THEN excluded.last_seen ELSE apps.last_seen END,
+     max_budget_micros = excluded.max_budget_micros, budget_duration = excluded.budget_duration, budget_reset_at = excluded.budget_reset_at,
+     spend_micros = excluded.spend_micros, rpm_limit = excluded.rpm_limit, tpm_limit = excluded.tpm_limit, models = excluded.models,
+     default_model = excluded.default_model, allowed = excluded.allowed, updated_at = excluded.updated_at`,
+);
 
 type UpdatableColumn = 'max_budget_micros' | 'budget_duration' | 'budget_reset_at' | 'rpm_limit' | 'tpm_limit' | 'models' | 'default_model' | 'allowed';
 type ColumnValues = Partial<Record<UpdatableColumn, string | number | null>>;
@@ -155,6 +185,19 @@ const clearApp = writeUnit(function* (app: string, now: number) {
   return yield* findApp(app);
 });
 
+const replaceRulesUnit = writeUnit(function* (rules: readonly BackupApp[], now: number) {
+  yield* run(DELETE_ALL_UNSEEN, []);
+  yield* run(CLEAR_ALL_RULES, [now]);
+  for (const rule of rules) {
+    checkAppName(rule.app);
+    yield* run(RESTORE_RULE, [
+      rule.app, rule.first_seen, rule.last_seen, rule.max_budget_micros, rule.budget_duration, rule.budget_reset_at, rule.spend_micros,
+      rule.rpm_limit, rule.tpm_limit, JSON.stringify(rule.models), rule.default_model, rule.allowed ? 1 : 0, rule.updated_at,
+    ]);
+  }
+  return rules.length;
+});
+
 const markSeenUnit = writeUnit(function* (app: string, now: number) {
   return (yield* get(MARK_SEEN, [app, now, now, now])) !== undefined;
 });
@@ -175,6 +218,7 @@ export function createAppRepository<C extends StorageConnection>(connection: C, 
   const update = bindUnit(connection, updateApp);
   const clear = bindUnit(connection, clearApp);
   const seen = bindUnit(connection, markSeenUnit);
+  const replaceRules = bindUnit(connection, replaceRulesUnit);
   const emit = (type: AppChangeType, app: string, record?: AppRecord | null) => {
     for (const listener of listeners) listener(record === undefined ? { type, app } : { type, app, record });
   };
@@ -188,6 +232,8 @@ export function createAppRepository<C extends StorageConnection>(connection: C, 
     }),
     seenNames: bindUnit(connection, listSeen),
     rules: bindUnit(connection, listRules),
+    replaceRules: (rules) => replaceRules(rules, clock.now()),
+    rulesReplaced: () => emit('replaced', ''),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -376,10 +376,10 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
       ...(keyModelScope ? { keyModelScope } : {}),
     });
     if (deps.models) registerModelExportRoutes(zone, deps.models.store);
-    if (deps.backup && deps.keys && deps.gatewaySettings && deps.models) {
+    if (deps.backup && deps.keys && deps.gatewaySettings && deps.models && deps.apps) {
       const models = deps.models;
       registerBackupRoutes(zone, {
-        store: deps.backup, keys: deps.keys, settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now, activeModel,
+        store: deps.backup, keys: deps.keys, apps: deps.apps, ...(deps.spend ? { beforeRead: deps.spend.flush } : {}), settings: deps.gatewaySettings, configDeployments: deps.config.deployments, env: models.env, now, activeModel,
         reloadModels: () => {
           const stored = models.store.list();
           // The backup store runs on SQLite only, where the models answer at once.

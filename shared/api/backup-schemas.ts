@@ -1,18 +1,22 @@
 // Contracts of Switchboard's backup routes: GET /backup returns one versioned JSON document with
 // the virtual keys (their SHA-256 hashes: a raw key is never stored, so never in a backup) and their
-// owners, the teams, users and team memberships, the models added in the dashboard and the
-// dashboard's settings; POST /backup/restore loads one. Provider keys are not in it: models name
+// owners, the teams, users and team memberships, the apps' rules (requests without a key), the
+// models added in the dashboard and the dashboard's settings; POST /backup/restore loads one. Provider keys are not in it: models name
 // them by reference (keychain/NAME, os.environ/NAME).
 import * as z from 'zod/mini';
 import { litellmParamsInputSchema, modelInfoInputSchema, MODEL_ID } from './model-schemas.js';
 import { settingsUpdateSchema } from './settings-schemas.js';
 import { USER_ROLES } from './user-schemas.js';
+import { MAX_APP_NAME_LENGTH } from './app-schemas.js';
 
 export const BACKUP_FORMAT = 'switchboard-backup';
-/** Written by this build: 2 added teams, users, memberships and each key's owners. */
-export const BACKUP_VERSION = 2;
-/** Read by this build: a version-1 file (before teams) restores with its keys ownerless. */
-export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2];
+/** Written by this build: 2 added teams, users, memberships and each key's owners; 3 the apps' rules. */
+export const BACKUP_VERSION = 3;
+/**
+ * Read by this build: a version-1 file (before teams) restores with its keys ownerless, a version-1
+ * or -2 file (before app rules) with no app rule.
+ */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3];
 
 const micros = z.int().check(z.minimum(0));
 const epochMs = z.int().check(z.minimum(0));
@@ -93,6 +97,29 @@ export const backupMembershipSchema = z.strictObject({
 });
 export type BackupMembership = z.infer<typeof backupMembershipSchema>;
 
+/**
+ * An app's rule (version 3), for requests without a key: only apps with a rule are backed up. Like
+ * a key, it carries the current period's spend and reset time and its seen history; never the
+ * reservations (in-flight requests of the old run).
+ */
+export const backupAppSchema = z.strictObject({
+  app: z.string().check(z.minLength(1), z.maxLength(MAX_APP_NAME_LENGTH)),
+  max_budget_micros: z.nullable(micros),
+  budget_duration: z.nullable(z.string().check(z.maxLength(32))),
+  budget_reset_at: z.nullable(epochMs),
+  spend_micros: micros,
+  rpm_limit: limit,
+  tpm_limit: limit,
+  models: z.array(z.string().check(z.minLength(1), z.maxLength(256))),
+  default_model: z.nullable(z.string().check(z.minLength(1), z.maxLength(256))),
+  allowed: z.boolean(),
+  /** When the app first and last called (null: a rule set before it ever called). */
+  first_seen: z.nullable(epochMs),
+  last_seen: z.nullable(epochMs),
+  updated_at: epochMs,
+});
+export type BackupApp = z.infer<typeof backupAppSchema>;
+
 export const backupModelSchema = z.strictObject({
   id: z.string().check(z.regex(MODEL_ID, 'must be 1-128 letters, digits and . _ : @ # / -')),
   model_name: z.string().check(z.minLength(1), z.maxLength(256)),
@@ -103,13 +130,15 @@ export type BackupModel = z.infer<typeof backupModelSchema>;
 
 export const backupDocumentSchema = z.strictObject({
   format: z.literal(BACKUP_FORMAT),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   created_at: z.string(),
   keys: z.array(backupKeySchema),
   /** Version 2. Absent (a version-1 file): the restore leaves no team, user or membership. */
   teams: z.optional(z.array(backupTeamSchema)),
   users: z.optional(z.array(backupUserSchema)),
   team_memberships: z.optional(z.array(backupMembershipSchema)),
+  /** Version 3. Absent (a version-1 or -2 file): the restore leaves no app rule (seen apps stay listed). */
+  apps: z.optional(z.array(backupAppSchema)),
   models: z.array(backupModelSchema),
   settings: settingsUpdateSchema,
   /**
@@ -136,7 +165,9 @@ export const restoreResultSchema = z.object({
   /** Restored teams and users (0 from a version-1 backup); absent from a gateway older than version 2. */
   teams: z.optional(z.int()),
   users: z.optional(z.int()),
-  replaced: z.object({ keys: z.int(), models: z.int(), teams: z.optional(z.int()), users: z.optional(z.int()) }),
+  /** Restored app rules (0 from a version-1 or -2 backup); absent from a gateway older than version 3. */
+  apps: z.optional(z.int()),
+  replaced: z.object({ keys: z.int(), models: z.int(), teams: z.optional(z.int()), users: z.optional(z.int()), apps: z.optional(z.int()) }),
   /** What `switchboard/active` points at after the restore. */
   active_model: z.optional(z.nullable(z.string())),
   /** What the restore could not do as the backup says (an active model that is not served here), one sentence each. */

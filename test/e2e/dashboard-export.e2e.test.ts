@@ -129,9 +129,9 @@ describe('dashboard export and backup (Chromium, real gateways)', () => {
   it('refuses a file that is not a backup, or one from a newer version, with a sentence and no change', async () => {
     await page.getByLabel('Restore from backup').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await page.getByRole('alert').getByText('notes.txt is not a Switchboard backup: it is not JSON.').waitFor(WAIT);
-    const newer = { ...(await admin(target, '/backup')).json, version: 3 };
+    const newer = { ...(await admin(target, '/backup')).json, version: 4 };
     await page.getByLabel('Restore from backup').setInputFiles({ name: 'newer.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(newer)) });
-    await page.getByRole('alert').getByText('This backup is version 3; this Switchboard reads versions 1 and 2 (it writes 2)').waitFor(WAIT);
+    await page.getByRole('alert').getByText('This backup is version 4; this Switchboard reads versions 1, 2 and 3 (it writes 3)').waitFor(WAIT);
     expect((await admin(target, '/backup')).json.keys).toHaveLength(1);
   });
 });

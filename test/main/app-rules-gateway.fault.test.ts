@@ -188,3 +188,41 @@ describe('app rules through the gateway on sqlite: models, default model, only a
     expect(logs.json.data.filter((row: { app: string; status: string }) => row.app === 'other_tool' && row.status === 'rejected')).toHaveLength(1);
   }, 60_000);
 });
+
+// The backup (SQLite only: team mode backs up with pg_dump) carries the apps' rules: a budget spent
+// on one gateway, restored into another running one, refuses the app's very next request there,
+// with no restart (the rules cache heard the restore), while the app's models rule came along too.
+describe('app rules in a backup, through the gateway on sqlite', () => {
+  it('a restored app budget, spent already, refuses the next request without a restart; a version-2 backup restored over it lifts it', async () => {
+    const source = await gateways.start('sqlite', config);
+    await rule(source.url, { app: 'sync_notes', max_budget: COST_USD * 2, budget_duration: '30d', models: ['m'] });
+    expect((await chat(source.url, 'sync_notes/1.0')).status).toBe(200);
+    expect((await chat(source.url, 'sync_notes/1.0')).status).toBe(200);
+    const backup = (await call(source.url, '/backup', {})).json;
+    expect(backup.version).toBe(3);
+    expect(backup.apps).toHaveLength(1);
+    // The spend of requests already answered is in it (the backup writes queued usage first).
+    expect(backup.apps[0].spend_micros).toBe(2 * COST_USD * 1_000_000);
+
+    expect((await chat(source.url, 'sync_notes/1.0')).status).toBe(429);
+    const target = await gateways.start('sqlite', config);
+    expect((await chat(target.url, 'sync_notes/1.0')).status).toBe(200);
+    const restored = await call(target.url, '/backup/restore', { body: { backup, confirm: true } });
+    expect(restored.status, JSON.stringify(restored.json)).toBe(200);
+    expect(restored.json).toMatchObject({ apps: 1, replaced: { apps: 0 } });
+    const refused = await chat(target.url, 'sync_notes/1.0');
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('budget_exceeded');
+    // The models rule came with it: another model is refused for this app, not for another app.
+    expect((await chat(target.url, 'sync_notes/1.0', { model: 'other' })).status).not.toBe(200);
+    expect((await chat(target.url, 'other_tool/1.0', { model: 'other' })).status).toBe(200);
+
+    // A version-2 file (before app rules) leaves none: the app is served again at once.
+    const { apps: _apps, ...versionTwo } = backup;
+    const lifted = await call(target.url, '/backup/restore', { body: { backup: { ...versionTwo, version: 2 }, confirm: true } });
+    expect(lifted.status, JSON.stringify(lifted.json)).toBe(200);
+    expect(lifted.json).toMatchObject({ apps: 0, replaced: { apps: 1 } });
+    expect((await chat(target.url, 'sync_notes/1.0')).status).toBe(200);
+    expect((await chat(target.url, 'sync_notes/1.0', { model: 'other' })).status).toBe(200);
+  }, 60_000);
+});

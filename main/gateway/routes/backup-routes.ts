@@ -1,12 +1,13 @@
 // GET /backup and POST /backup/restore (admin only, in the management zone): one versioned JSON
 // document with the virtual keys (hashes: restored keys keep working, and no raw key exists to
-// leak) and their owners, the teams, users and memberships, the models added in the dashboard, the
-// dashboard's settings and what switchboard/active points at. A restore validates the whole
-// document first (a key naming a team or user the backup lacks is refused) and changes nothing on
-// any problem; into a gateway that already has keys, models, teams or users it needs
-// `confirm: true`, since it replaces them. A version-1 file (before teams) restores its keys
-// ownerless. An active model not served after the restore is a warning, not a failure. Never reads
-// a provider key.
+// leak) and their owners, the teams, users and memberships, the apps' rules (version 3), the models
+// added in the dashboard, the dashboard's settings and what switchboard/active points at. A restore
+// validates the whole document first (a key naming a team or user the backup lacks, a bad app
+// rule, is refused by name) and changes nothing on any problem; into a gateway that already has
+// keys, models, teams, users or app rules it needs `confirm: true`, since it replaces them. A
+// version-1 file (before teams) restores its keys ownerless; a version-1 or -2 file (before app
+// rules) leaves no app rule. An active model not served after the restore is a warning, not a
+// failure. Never reads a provider key.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { parseBody } from './parse-body.js';
@@ -18,11 +19,15 @@ import type { GatewaySettings } from '../../config/gateway-settings.js';
 import type { Deployment } from '../../core/deployment.js';
 import { isGatewayError } from '../../core/gateway-error.js';
 import type { ActiveModelStore } from '../../routing/active-model.js';
+import type { AppRecord, AppStore } from '../../apps/app-repository.js';
+import { parseDuration } from '../../keys/parse-duration.js';
+import { KeyError } from '../../keys/key-error.js';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
   READABLE_BACKUP_VERSIONS,
   restoreRequestSchema,
+  type BackupApp,
   type BackupDocument,
   type RestoreResult,
 } from '../../../shared/api/backup-schemas.js';
@@ -42,29 +47,45 @@ export interface BackupRouteDeps {
   reloadModels(): void;
   /** switchboard/active: backed up, and set by a restore once the restored models are served. */
   activeModel: ActiveModelStore<CallMode>;
+  /** The apps' rules; on SQLite, replaced inside the restore's transaction. */
+  apps: AppStore<CallMode>;
+  /**
+   * Writes queued usage rows first (they charge keys' and apps' spend when written): a backup then
+   * holds the spend of every request already answered, and a restore is not charged afterwards
+   * with requests made before it.
+   */
+  beforeRead?: () => unknown;
 }
 
 export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps): void {
-  app.get('/backup', async (): Promise<BackupDocument> => ({
-    format: BACKUP_FORMAT,
-    version: BACKUP_VERSION,
-    created_at: new Date(deps.now()).toISOString(),
-    keys: deps.store.keys(),
-    teams: deps.store.teams(),
-    users: deps.store.users(),
-    team_memberships: deps.store.memberships(),
-    models: deps.store.models(),
-    settings: currentSettings(deps.settings),
-    active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
-  }));
+  app.get('/backup', async (): Promise<BackupDocument> => {
+    await deps.beforeRead?.();
+    return {
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      created_at: new Date(deps.now()).toISOString(),
+      keys: deps.store.keys(),
+      teams: deps.store.teams(),
+      users: deps.store.users(),
+      team_memberships: deps.store.memberships(),
+      apps: (await deps.apps.rules()).map(toBackupApp),
+      models: deps.store.models(),
+      settings: currentSettings(deps.settings),
+      active_model: { model: deps.activeModel.followsDefault() ? null : deps.activeModel.state().model },
+    };
+  });
 
   app.post('/backup/restore', async (request): Promise<RestoreResult> => {
     const { backup, confirm } = parseBody(restoreRequestSchema, describeFormat(request.body));
     checkConsistent(backup, deps);
-    const existing = deps.store.counts();
-    if ((existing.keys > 0 || existing.models > 0 || existing.teams > 0 || existing.users > 0) && confirm !== true) {
-      // Teams and users are named only when there are some: a gateway without them reads as before.
-      const owners = [existing.teams > 0 ? plural(existing.teams, 'team') : '', existing.users > 0 ? plural(existing.users, 'user') : ''].filter(Boolean);
+    await deps.beforeRead?.();
+    const existing = { ...deps.store.counts(), apps: (await deps.apps.rules()).length };
+    if ((existing.keys > 0 || existing.models > 0 || existing.teams > 0 || existing.users > 0 || existing.apps > 0) && confirm !== true) {
+      // Teams, users and app rules are named only when there are some: a gateway without them reads as before.
+      const owners = [
+        existing.teams > 0 ? plural(existing.teams, 'team') : '', existing.users > 0 ? plural(existing.users, 'user') : '',
+        existing.apps > 0 ? plural(existing.apps, 'app rule') : '',
+      ].filter(Boolean);
       throw new GatewayError(
         'invalid_request',
         `This gateway already has ${[plural(existing.keys, 'key'), ...owners].join(', ')} and ${plural(existing.models, 'model')} added in the dashboard; restoring replaces them all. Send "confirm": true to go ahead.`,
@@ -73,21 +94,30 @@ export function registerBackupRoutes(app: FastifyInstance, deps: BackupRouteDeps
     }
     const teams = backup.teams ?? [];
     const users = backup.users ?? [];
-    deps.store.replace({ keys: backup.keys, teams, users, memberships: backup.team_memberships ?? [], models: backup.models }, deps.now(), {
-      beforeInsert: () => {
-        // Through the repository, so the key cache forgets every replaced key at once.
-        const ids = deps.store.keys().map((key) => key.id);
-        if (ids.length > 0 && deps.keys.delete({ keys: ids }) instanceof Promise) throw new Error('a backup is restored on SQLite only');
-      },
-      afterInsert: () => {
-        // Inside the restore's SQLite transaction (the backup store runs on SQLite only), where
-        // the settings answer at once; a Promise here would escape the transaction.
-        if (deps.settings.update(backup.settings) instanceof Promise) throw new Error('a backup is restored on SQLite only');
-      },
-    });
+    // A version-1 or -2 backup has no app rules: the restore leaves none.
+    const apps = backup.apps ?? [];
+    try {
+      deps.store.replace({ keys: backup.keys, teams, users, memberships: backup.team_memberships ?? [], models: backup.models }, deps.now(), {
+        beforeInsert: () => {
+          // Through the repository, so the key cache forgets every replaced key at once.
+          const ids = deps.store.keys().map((key) => key.id);
+          if (ids.length > 0 && deps.keys.delete({ keys: ids }) instanceof Promise) throw new Error('a backup is restored on SQLite only');
+        },
+        afterInsert: () => {
+          // Inside the restore's SQLite transaction (the backup store runs on SQLite only), where
+          // the settings and app rules answer at once; a Promise here would escape the transaction.
+          if (deps.settings.update(backup.settings) instanceof Promise) throw new Error('a backup is restored on SQLite only');
+          if (deps.apps.replaceRules(apps) instanceof Promise) throw new Error('a backup is restored on SQLite only');
+        },
+      });
+    } finally {
+      // Committed or rolled back, the app rules cache re-reads what is stored now: the next
+      // request meets the restored rules (or, after a failure, the unchanged ones) without a restart.
+      deps.apps.rulesReplaced();
+    }
     deps.reloadModels();
     const warnings = backup.active_model === undefined ? [] : await restoreActiveModel(deps.activeModel, backup.active_model.model);
-    return { keys: backup.keys.length, models: backup.models.length, teams: teams.length, users: users.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
+    return { keys: backup.keys.length, models: backup.models.length, teams: teams.length, users: users.length, apps: apps.length, replaced: existing, active_model: deps.activeModel.state().model, warnings };
   });
 }
 
@@ -121,7 +151,7 @@ function describeFormat(body: unknown): unknown {
   const { format, version } = backup as { format?: unknown; version?: unknown };
   if (format !== BACKUP_FORMAT) throw new GatewayError('invalid_request', `This is not a Switchboard backup (format must be "${BACKUP_FORMAT}")`, { param: 'backup.format' });
   if (typeof version !== 'number' || !READABLE_BACKUP_VERSIONS.includes(version)) {
-    throw new GatewayError('invalid_request', `This backup is version ${JSON.stringify(version)}; this Switchboard reads versions ${READABLE_BACKUP_VERSIONS.join(' and ')} (it writes ${BACKUP_VERSION})`, { param: 'backup.version' });
+    throw new GatewayError('invalid_request', `This backup is version ${JSON.stringify(version)}; this Switchboard reads versions ${listed(READABLE_BACKUP_VERSIONS)} (it writes ${BACKUP_VERSION})`, { param: 'backup.version' });
   }
   return body;
 }
@@ -146,6 +176,7 @@ function checkConsistent(backup: BackupDocument, deps: BackupRouteDeps): void {
     seen.hash.add(key.key_hash);
     if (key.key_alias !== null) seen.alias.add(key.key_alias);
   });
+  checkApps(backup.apps ?? []);
   const configIds = new Set(deps.configDeployments.map((d) => d.id));
   const modelIds = new Set<string>();
   backup.models.forEach((model, index) => {
@@ -160,6 +191,49 @@ function checkConsistent(backup: BackupDocument, deps: BackupRouteDeps): void {
       throw error;
     }
   });
+}
+
+/** App rules: each name once, each with a rule, a budget period the gateway can reset. */
+function checkApps(apps: readonly BackupApp[]): void {
+  const names = new Set<string>();
+  apps.forEach((app, index) => {
+    const where = `backup.apps[${index}]`;
+    const named = `${where} (app ${JSON.stringify(app.app)})`;
+    if (names.has(app.app)) throw new GatewayError('invalid_request', `${named}: the app appears twice`, { param: `${where}.app` });
+    names.add(app.app);
+    if (app.max_budget_micros === null && app.rpm_limit === null && app.tpm_limit === null && app.models.length === 0 && app.default_model === null && !app.allowed) {
+      throw new GatewayError('invalid_request', `${named}: the entry sets no rule (a backup carries only apps with one)`, { param: where });
+    }
+    if (app.budget_duration !== null) {
+      try {
+        parseDuration(app.budget_duration, `${where}.budget_duration`);
+      } catch (error) {
+        if (error instanceof KeyError) throw new GatewayError('invalid_request', `${named}: ${error.message}`, { param: `${where}.budget_duration` });
+        throw error;
+      }
+      // A period with no end would never reset: the ledger resets at budget_reset_at.
+      if (app.budget_reset_at === null) throw new GatewayError('invalid_request', `${named}: budget_duration ${JSON.stringify(app.budget_duration)} needs a budget_reset_at`, { param: `${where}.budget_reset_at` });
+    }
+  });
+}
+
+/** An app's rule as a backup carries it: the period's spend goes with it (as a key's does), its reservations do not. */
+function toBackupApp(record: AppRecord): BackupApp {
+  return {
+    app: record.app,
+    max_budget_micros: record.maxBudgetMicros,
+    budget_duration: record.budgetDuration,
+    budget_reset_at: record.budgetResetAt,
+    spend_micros: record.spendMicros,
+    rpm_limit: record.rpmLimit,
+    tpm_limit: record.tpmLimit,
+    models: record.models,
+    default_model: record.defaultModel,
+    allowed: record.allowed,
+    first_seen: record.firstSeen,
+    last_seen: record.lastSeen,
+    updated_at: record.updatedAt,
+  };
 }
 
 /** Teams, users and memberships: each id once, each email once, each membership between a team and a user of the backup. */
@@ -201,6 +275,11 @@ function currentSettings(settings: GatewaySettings): SettingsUpdate {
       ? {}
       : { ollama_api: { ...(ollama.allowWithoutKey === undefined ? {} : { allow_without_key: ollama.allowWithoutKey }), ...(ollama.models === undefined ? {} : { models: [...ollama.models] }) } }),
   };
+}
+
+/** 1, 2 and 3. */
+function listed(values: readonly number[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} and ${values[values.length - 1]}`;
 }
 
 function plural(count: number, noun: string): string {

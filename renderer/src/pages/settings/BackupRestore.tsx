@@ -1,5 +1,5 @@
 // Settings' "Backup": downloads one JSON document with the virtual keys (hashes only: restored keys
-// keep working, and no raw key exists to leak) and their owners, the teams and users, the models
+// keep working, and no raw key exists to leak) and their owners, the teams and users, the apps' rules, the models
 // added in the dashboard, these settings and the active model; restores one, asking first when it would replace keys or models already here. The
 // gateway validates the whole document and changes nothing when it refuses; its sentence is shown.
 import { useId, useState, type ChangeEvent } from 'react';
@@ -28,7 +28,7 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
     try {
       const backup = await api.backup();
       saveTextFile(`switchboard-backup-${backup.created_at.slice(0, 10)}.json`, `${JSON.stringify(backup, null, 2)}\n`, 'application/json');
-      setMessage(`Backup downloaded: ${counted(backup.keys.length, 'key')}${ownerCounts(backup.teams?.length ?? 0, backup.users?.length ?? 0)}, ${counted(backup.models.length, 'model')} and the settings.`);
+      setMessage(`Backup downloaded: ${counted(backup.keys.length, 'key')}${ownerCounts(backup.teams?.length ?? 0, backup.users?.length ?? 0)}${appRuleCount(backup.apps?.length ?? 0)}, ${counted(backup.models.length, 'model')} and the settings.`);
     } catch (e) {
       setError(e);
     } finally {
@@ -46,7 +46,7 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
       setPending(null);
       // A warning (an active model not served here) follows the count: the rest was restored.
       const warnings = result.warnings?.length ? ` ${result.warnings.join(' ')}` : '';
-      setMessage(`Restored ${counted(result.keys, 'key')}${ownerCounts(result.teams ?? 0, result.users ?? 0)} and ${counted(result.models, 'model')}; the keys work as before.${warnings}`);
+      setMessage(`Restored ${counted(result.keys, 'key')}${ownerCounts(result.teams ?? 0, result.users ?? 0)}${appRuleCount(result.apps ?? 0)} and ${counted(result.models, 'model')}; the keys work as before.${warnings}`);
       onRestored();
     } catch (e) {
       // The gateway asks for confirmation when the restore would replace what is here.
@@ -79,7 +79,7 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
       <h2 id={`${id}-title`}>Backup</h2>
       <p className="muted small">
         One JSON file with the virtual keys (their hashes: the keys themselves are never stored) and their owners, the teams, users and
-        memberships with their budgets and spend, the models added in the dashboard, these settings and the active model. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
+        memberships with their budgets and spend, the apps' rules, the models added in the dashboard, these settings and the active model. Provider keys stay in the keychain; models name them by reference. Keep the file private: anyone holding it can restore your keys
         on another gateway.
       </p>
       <div className="file-actions">
@@ -114,6 +114,11 @@ export function BackupRestore({ api, onRestored, focus }: { api: ApiClient; onRe
 
 function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** App rules are named only when there are some, like teams and users. */
+function appRuleCount(apps: number): string {
+  return apps === 0 ? '' : `, ${counted(apps, 'app rule')}`;
 }
 
 /** Teams and users are named only when the backup has some: a desktop without them reads as before. */

@@ -5,7 +5,9 @@
 // what switchboard/active points at travels with it, and a restore that cannot set it says so.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startManagementGateway, type ManagementGateway } from '../../../support/management-gateway.js';
-import type { BackupDocument } from '../../../../shared/api/backup-schemas.js';
+import type { BackupApp, BackupDocument } from '../../../../shared/api/backup-schemas.js';
+import { createAppRules } from '../../../../main/apps/app-rules.js';
+import { silentLog } from '../../../support/silent-log.js';
 
 const gateways: ManagementGateway[] = [];
 afterEach(async () => {
@@ -44,7 +46,7 @@ const modelIds = async (gateway: ManagementGateway, key?: string) =>
 describe('backup-routes', () => {
   it('backs up keys as hashes only, the dashboard models and the settings, in one versioned document', async () => {
     const { plaintext, backup } = await populated();
-    expect(backup).toMatchObject({ format: 'switchboard-backup', version: 2, teams: [], users: [], team_memberships: [], settings: { retention_days: 7, body_logging: true, allowed_origins: ['http://localhost:5173'] } });
+    expect(backup).toMatchObject({ format: 'switchboard-backup', version: 3, teams: [], users: [], team_memberships: [], apps: [], settings: { retention_days: 7, body_logging: true, allowed_origins: ['http://localhost:5173'] } });
     expect(backup.keys.map((k) => [k.key_alias, k.models, k.max_budget_micros, k.rpm_limit])).toEqual([['notes-app', ['stored-model'], 5_000_000, 60], ['cli', [], null, null]]);
     for (const key of backup.keys) expect(key.key_hash).toMatch(/^[0-9a-f]{64}$/);
     for (const key of plaintext) expect(JSON.stringify(backup)).not.toContain(key);
@@ -58,7 +60,7 @@ describe('backup-routes', () => {
 
     const restored = await target.send('POST', '/backup/restore', { body: { backup } });
     expect(restored.statusCode).toBe(200);
-    expect(restored.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0 }, active_model: 'm', warnings: [] });
+    expect(restored.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm', warnings: [] });
     // The notes-app key may use only stored-model; the cli key sees every model.
     expect(await modelIds(target, plaintext[0])).toEqual(['stored-model']);
     expect(await modelIds(target, plaintext[1])).toEqual(expect.arrayContaining(['m', 'stored-model']));
@@ -80,13 +82,13 @@ describe('backup-routes', () => {
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(200);
 
     const replaced = await target.send('POST', '/backup/restore', { body: { backup, confirm: true } });
-    expect(replaced.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 1, models: 0, teams: 0, users: 0 }, active_model: 'm', warnings: [] });
+    expect(replaced.json()).toEqual({ keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 1, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm', warnings: [] });
     expect((await target.send('GET', '/v1/models', { key: own.key })).statusCode).toBe(401);
   });
 
   it.each<[string, (backup: BackupDocument) => unknown, RegExp]>([
     ['not a backup', () => ({ keys: [] }), /not a Switchboard backup/],
-    ['a newer version', (b) => ({ ...b, version: 3 }), /version 3; this Switchboard reads versions 1 and 2 \(it writes 2\)/],
+    ['a newer version', (b) => ({ ...b, version: 4 }), /version 4; this Switchboard reads versions 1, 2 and 3 \(it writes 3\)/],
     ['a key whose team is not in the backup', (b) => ({ ...b, keys: [{ ...b.keys[0]!, team_id: 'team-gone' }] }), /backup\.keys\[0\]: the key "notes-app" belongs to team "team-gone", which is not in the backup/],
     ['a key whose user is not in the backup', (b) => ({ ...b, keys: [{ ...b.keys[0]!, user_id: 'user-gone' }] }), /backup\.keys\[0\]: the key "notes-app" belongs to user "user-gone", who is not in the backup/],
     ['a membership of a team not in the backup', (b) => ({ ...b, users: [user('u1')], team_memberships: [membership('t-gone', 'u1')] }), /backup\.team_memberships\[0\]: team "t-gone" is not in the backup/],
@@ -139,7 +141,7 @@ describe('backup-routes', () => {
     const restored = await target.send('POST', '/backup/restore', { body: { backup: { ...backup, active_model: { model: 'gone-model' } } } });
     expect(restored.statusCode).toBe(200);
     expect(restored.json()).toEqual({
-      keys: 2, models: 1, teams: 0, users: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0 }, active_model: 'm',
+      keys: 2, models: 1, teams: 0, users: 0, apps: 0, replaced: { keys: 0, models: 0, teams: 0, users: 0, apps: 0 }, active_model: 'm',
       warnings: [
         'The backup\'s active model "gone-model" is not served here (neither this gateway\'s config file nor the backup\'s models have it), ' +
           'so switchboard/active stays on "m". Switch it under Models or with POST /active-model.',
@@ -223,7 +225,7 @@ describe('backup-routes: teams, users and key owners', () => {
     const { gateway, teamIds, keys, infos } = await hierarchy();
     const before = await infos(gateway);
     const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
-    expect(backup).toMatchObject({ version: 2 });
+    expect(backup).toMatchObject({ version: 3 });
     expect(backup.teams!.map((t) => [t.team_alias, t.spend_micros, t.blocked]).sort()).toEqual([['archived', 0, true], ['research', 12_345_000, false]]);
     expect(backup.team_memberships).toHaveLength(3);
     expect(backup.keys.map((k) => [k.key_alias, k.team_id, k.user_id])).toEqual([
@@ -316,5 +318,127 @@ describe('backup-routes: teams, users and key owners', () => {
     expect(failed.statusCode).toBe(500);
     gateway.db.db.exec('DROP TRIGGER fail_restore');
     expect(await infos(gateway)).toEqual(before);
+  });
+
+  describe('app rules (version 3)', () => {
+    /** A gateway with two app rules (one never seen, one seen and partly spent), a seen app without a rule, and its rules cache. */
+    async function withApps() {
+      const gateway = await start();
+      const rules = createAppRules({ store: gateway.apps, log: silentLog });
+      rules.load();
+      gateway.apps.markSeen('sync_notes');
+      gateway.apps.markSeen('no_rule');
+      gateway.apps.update('sync_notes', { max_budget: 2, budget_duration: '30d', rpm_limit: 10, tpm_limit: 5000, models: ['m'], default_model: 'm', allowed: true });
+      gateway.db.db.prepare("UPDATE apps SET spend_micros = 750000, reserved_micros = 1000 WHERE app = 'sync_notes'").run();
+      gateway.apps.update('ghost', { allowed: true });
+      return { gateway, rules };
+    }
+    const app = (name: string, fields: Partial<BackupApp> = {}): BackupApp => ({
+      app: name, max_budget_micros: null, budget_duration: null, budget_reset_at: null, spend_micros: 0, rpm_limit: null, tpm_limit: null,
+      models: [], default_model: null, allowed: true, first_seen: null, last_seen: null, updated_at: 1, ...fields,
+    });
+
+    it('backs up every app with a rule (its spend and period, its seen history; not its reservations nor apps without a rule) and restores them into an empty gateway', async () => {
+      const { gateway } = await withApps();
+      const backup = (await gateway.send('GET', '/backup')).json() as BackupDocument;
+      expect(backup.version).toBe(3);
+      expect(backup.apps!.map((a) => a.app)).toEqual(['ghost', 'sync_notes']);
+      const notes = backup.apps![1]!;
+      expect(notes).toMatchObject({
+        max_budget_micros: 2_000_000, budget_duration: '30d', spend_micros: 750_000, rpm_limit: 10, tpm_limit: 5000, models: ['m'], default_model: 'm', allowed: true,
+        first_seen: gateway.clock.now(), last_seen: gateway.clock.now(),
+      });
+      expect(notes.budget_reset_at).toBeGreaterThan(gateway.clock.now());
+      expect(notes).not.toHaveProperty('reserved_micros');
+      expect(backup.apps![0]).toMatchObject({ allowed: true, first_seen: null });
+
+      const target = await start();
+      const targetRules = createAppRules({ store: target.apps, log: silentLog });
+      targetRules.load();
+      const restored = await target.send('POST', '/backup/restore', { body: { backup } });
+      expect(restored.statusCode, restored.body).toBe(200);
+      expect(restored.json()).toMatchObject({ apps: 2, replaced: { apps: 0 } });
+      const before = (await gateway.send('GET', '/app/info?app=sync_notes')).json() as Record<string, unknown>;
+      const after = (await target.send('GET', '/app/info?app=sync_notes')).json() as Record<string, unknown>;
+      expect(after).toEqual(before);
+      expect(target.apps.info('sync_notes')!.reservedMicros).toBe(0);
+      expect(target.apps.info('ghost')).toMatchObject({ allowed: true, firstSeen: null });
+      expect(target.apps.info('no_rule')).toBeNull();
+      // The cache heard it, without a reload of its own.
+      expect(targetRules.rule('sync_notes')).toMatchObject({ hasBudget: true, rpmLimit: 10, models: ['m'], defaultModel: 'm', allowed: true });
+      expect(targetRules.rule('ghost')).toMatchObject({ allowed: true });
+      expect((await target.send('GET', '/backup')).json()).toMatchObject({ apps: backup.apps });
+    });
+
+    it('needs confirm over a gateway with app rules, naming them; replaces them, keeping the seen history of apps already here', async () => {
+      const { gateway, rules } = await withApps();
+      const backup = { ...((await gateway.send('GET', '/backup')).json() as BackupDocument), keys: [], models: [], apps: [app('fresh', { rpm_limit: 1 })] };
+      const asked = await gateway.send('POST', '/backup/restore', { body: { backup } });
+      expect(asked.statusCode).toBe(400);
+      expect(asked.json().error.message).toContain('2 app rules');
+      const restored = await gateway.send('POST', '/backup/restore', { body: { backup, confirm: true } });
+      expect(restored.statusCode, restored.body).toBe(200);
+      expect(restored.json()).toMatchObject({ apps: 1, replaced: { apps: 2 } });
+      expect(gateway.apps.rules().map((a) => a.app)).toEqual(['fresh']);
+      // sync_notes was seen here: listed still, with no rule and no spend; ghost never was: gone.
+      expect(gateway.apps.info('sync_notes')).toMatchObject({ maxBudgetMicros: null, spendMicros: 0, allowed: false, firstSeen: expect.any(Number) });
+      expect(gateway.apps.info('ghost')).toBeNull();
+      expect(rules.rule('sync_notes')).toBeUndefined();
+      expect(rules.rule('ghost')).toBeUndefined();
+      expect(rules.rule('fresh')).toMatchObject({ rpmLimit: 1 });
+    });
+
+    it('restores a version-2 backup (before app rules) over app rules: none is left, and the cache forgets them', async () => {
+      const { gateway, rules } = await withApps();
+      const { apps: _apps, ...current } = (await gateway.send('GET', '/backup')).json() as BackupDocument;
+      const restored = await gateway.send('POST', '/backup/restore', { body: { backup: { ...current, version: 2 }, confirm: true } });
+      expect(restored.statusCode, restored.body).toBe(200);
+      expect(restored.json()).toMatchObject({ apps: 0, replaced: { apps: 2 } });
+      expect(gateway.apps.rules()).toEqual([]);
+      expect(rules.hasRules()).toBe(false);
+      expect(gateway.apps.list().map((a) => a.app)).toEqual(['no_rule', 'sync_notes']);
+    });
+
+    it.each<[string, BackupApp[], RegExp]>([
+      ['the same app twice', [app('sync_notes'), app('sync_notes', { rpm_limit: 3 })], /^backup\.apps\[1\] \(app "sync_notes"\): the app appears twice$/],
+      ['an entry without a rule', [app('fresh'), app('empty', { allowed: false })], /^backup\.apps\[1\] \(app "empty"\): the entry sets no rule/],
+      ['a budget period the gateway cannot read', [app('fresh', { max_budget_micros: 1, budget_duration: '30 days', budget_reset_at: 5 })], /^backup\.apps\[0\] \(app "fresh"\): backup\.apps\[0\]\.budget_duration must look like 30s/],
+      ['a budget period that never resets', [app('fresh', { max_budget_micros: 1, budget_duration: '30d' })], /^backup\.apps\[0\] \(app "fresh"\): budget_duration "30d" needs a budget_reset_at$/],
+    ])('refuses %s by the app\'s name with a clear 400 and changes nothing', async (_name, apps, message) => {
+      const { gateway, rules } = await withApps();
+      const backup = { ...((await gateway.send('GET', '/backup')).json() as BackupDocument), keys: [], apps };
+      const before = gateway.apps.list();
+      const refused = await gateway.send('POST', '/backup/restore', { body: { backup, confirm: true } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.message).toMatch(message);
+      expect(gateway.apps.list()).toEqual(before);
+      expect(rules.rule('sync_notes')).toMatchObject({ hasBudget: true });
+    });
+
+    it('refuses an app entry the schema rejects (a negative spend) by its path and changes nothing', async () => {
+      const { gateway } = await withApps();
+      const backup = { ...((await gateway.send('GET', '/backup')).json() as BackupDocument), apps: [app('fresh', { spend_micros: -1 })] };
+      const before = gateway.apps.list();
+      const refused = await gateway.send('POST', '/backup/restore', { body: { backup, confirm: true } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.message).toContain('backup.apps.0.spend_micros: must be at least 0');
+      expect(gateway.apps.list()).toEqual(before);
+    });
+
+    it('undoes the whole restore when an app rule fails to write, and the cache keeps the rules that stayed', async () => {
+      const { gateway, rules } = await withApps();
+      const key = (await gateway.send('POST', '/key/generate', { body: { key_alias: 'kept' } })).json() as { key: string };
+      const backup = { ...((await gateway.send('GET', '/backup')).json() as BackupDocument), keys: [], apps: [app('fresh', { rpm_limit: 1 })] };
+      const before = gateway.apps.list();
+      // After the keys' delete, the settings and the rules' clear: the rules' insert aborts.
+      gateway.db.db.exec("CREATE TEMP TRIGGER fail_restore BEFORE INSERT ON apps BEGIN SELECT RAISE(ABORT, 'forced failure'); END");
+      const failed = await gateway.send('POST', '/backup/restore', { body: { backup, confirm: true } });
+      expect(failed.statusCode).toBe(500);
+      gateway.db.db.exec('DROP TRIGGER fail_restore');
+      expect(gateway.apps.list()).toEqual(before);
+      expect((await gateway.send('GET', '/v1/models', { key: key.key })).statusCode).toBe(200);
+      expect(rules.rule('sync_notes')).toMatchObject({ hasBudget: true, rpmLimit: 10 });
+      expect(rules.rule('fresh')).toBeUndefined();
+    });
   });
 });
