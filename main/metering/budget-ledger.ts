@@ -7,15 +7,16 @@
 // never charges a request twice.
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
 import {
-  chargeOwnerLevels, createOwnerCharges, describeOwnerRefusal, holdOwnerLevels, levelsOf, levelsOfReservation, NO_LEVELS, OwnerBudgetRefused,
+  chargeOwnerLevels, createOwnerCharges, holdOwnerLevels, levelsOf, levelsOfReservation, NO_LEVELS, OwnerBudgetRefused,
   RECOUNT_OWNER_LEVELS, type BudgetLevel, type HeldLevels, type KeyOwners,
 } from './owner-budget-ledger.js';
+import { budgetExceeded, refusalOfRow, type BudgetRow } from './budget-refusal.js';
+import { retryAfterSettling } from './retry-after-settling.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
-import { formatUsd } from '../../shared/format-usd.js';
 
 export type ReserveResult =
   /** Admitted. `skipped` when the model is priced at zero and the ledger was not touched. */
@@ -122,12 +123,8 @@ export interface BudgetLedgerOptions {
   leaseMs?: number;
 }
 
-interface KeyBudgetRow {
+interface KeyBudgetRow extends BudgetRow {
   key_alias: string | null;
-  max_budget_micros: number | null;
-  spend_micros: number;
-  reserved_micros: number;
-  budget_reset_at: number | null;
 }
 
 /** A usage row just inserted, as settlement needs it. */
@@ -283,7 +280,7 @@ function* holdKeyOrRefuse(keyId: string, extra: number, now: number, requested: 
     const again = yield* get<HeldKey>(HOLD, [extra, keyId, now, extra]);
     if (again !== undefined) return again;
   }
-  return budgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
+  return keyBudgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
 }
 
 /** The unit's answer when a level above the key refused: thrown, so the key's hold rolls back with it. */
@@ -300,22 +297,7 @@ function* holdLevelsOrThrow(keyId: string, keyAlias: string | null, levels: Held
     return yield* holdOwnerLevels(levels, extra, now, ownHeld);
   } catch (error) {
     if (!(error instanceof OwnerBudgetRefused)) throw error;
-    const { refusal } = error;
-    throw new LevelRefusal({
-      ok: false,
-      reason: 'budget_exceeded',
-      keyId,
-      keyAlias,
-      level: refusal.level,
-      name: refusal.name,
-      maxBudgetMicros: refusal.maxBudgetMicros,
-      spendMicros: refusal.spendMicros,
-      reservedMicros: refusal.reservedMicros,
-      requestedMicros: requested,
-      resetAt: refusal.resetAt,
-      retryAfterSeconds: refusal.resetAt === null ? null : Math.max(1, Math.ceil((refusal.resetAt - now) / 1000)),
-      message: describeOwnerRefusal(refusal, requested),
-    });
+    throw new LevelRefusal(budgetExceeded(error.refusal, { keyId, keyAlias, requestedMicros: requested, now }));
   }
 }
 
@@ -395,26 +377,8 @@ export function createBudgetLedger<C extends StorageConnection>(connection: C, o
   const reserveTx = answeringLevelRefusals(bindUnit(connection, reserveUnit) as (...args: Parameters<typeof reserveUnit.body>) => ReserveResult | Promise<ReserveResult>);
   const topUpTx = answeringLevelRefusals(bindUnit(connection, topUpUnit) as (...args: Parameters<typeof topUpUnit.body>) => ReserveResult | Promise<ReserveResult>);
 
-  /** Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more. */
-  const withSettledRetry = (
-    attempt: (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) => ReserveResult | Promise<ReserveResult>,
-    keyId: string, requestId: string, est: number,
-  ): ReserveResult | Promise<ReserveResult> => {
-    const tryOnce = () => {
-      const now = clock.now();
-      return attempt(keyId, requestId, est, now, now + leaseMs);
-    };
-    const retryIfHeld = (first: ReserveResult): ReserveResult | Promise<ReserveResult> => {
-      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-      // On PostgreSQL the flush is a Promise: ask again once it has written (or failed: the
-      // second answer is then the same refusal, which is right while the database refuses writes).
-      const settled = options.beforeRefusing();
-      return settled instanceof Promise ? settled.then(tryOnce, tryOnce) : tryOnce();
-    };
-    const first = tryOnce();
-    // SQLite answers synchronously: no Promise on the admission path unless the engine made one.
-    return first instanceof Promise ? first.then(retryIfHeld) : retryIfHeld(first);
-  };
+  // Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more.
+  const retry = { clock, leaseMs, beforeRefusing: options.beforeRefusing };
 
   const release = bindUnit(connection, releaseUnit);
   const releaseExpired = bindUnit(connection, releaseExpiredUnit);
@@ -422,11 +386,11 @@ export function createBudgetLedger<C extends StorageConnection>(connection: C, o
     reserve(keyId, requestId, worstCaseMicros, reserveOptions = {}) {
       if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
-      return withSettledRetry(reserveTx, keyId, requestId, est);
+      return retryAfterSettling(retry, reserveTx, keyId, requestId, est);
     },
     topUp(keyId, requestId, worstCaseMicros) {
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
-      return withSettledRetry(topUpTx, keyId, requestId, est);
+      return retryAfterSettling(retry, topUpTx, keyId, requestId, est);
     },
     settle: bindUnit(connection, settleUnit),
     release: (requestId) => release(requestId),
@@ -457,27 +421,9 @@ function answeringLevelRefusals<Args extends unknown[]>(tx: (...args: Args) => R
 }
 
 /** `ownHeld`: what the refused request itself already holds, which is not "held by requests in progress". */
-function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number, ownHeld: number): BudgetExceeded {
-  const max = row.max_budget_micros ?? 0;
+function keyBudgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number, ownHeld: number): BudgetExceeded {
   const name = row.key_alias === null ? keyId : `'${row.key_alias}'`;
-  const others = Math.max(0, row.reserved_micros - ownHeld);
-  const held = others > 0 ? ` (plus ${formatUsd(others)} held by requests in progress)` : '';
-  const reset = row.budget_reset_at === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(row.budget_reset_at).toISOString()}.`;
-  return {
-    ok: false,
-    reason: 'budget_exceeded',
-    keyId,
-    keyAlias: row.key_alias,
-    level: 'key',
-    name: `key ${name}`,
-    maxBudgetMicros: max,
-    spendMicros: row.spend_micros,
-    reservedMicros: others,
-    requestedMicros: requested,
-    resetAt: row.budget_reset_at,
-    retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),
-    message: `Budget exceeded for key ${name}: budget ${formatUsd(max)}, used ${formatUsd(row.spend_micros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`,
-  };
+  return budgetExceeded(refusalOfRow('key', `key ${name}`, row, ownHeld), { keyId, keyAlias: row.key_alias, requestedMicros: requested, now });
 }
 
 function toMicros(value: number, name: string): number {

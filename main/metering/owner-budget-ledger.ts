@@ -7,7 +7,7 @@
 import { resetBudgetIfDue, type BudgetTable } from '../keys/budget-reset.js';
 import { sql } from '../storage/sql-statement.js';
 import { get, run, type StorageQuery } from '../storage/storage-unit.js';
-import { formatUsd } from '../../shared/format-usd.js';
+import { refusalOfRow, type BudgetRefusal, type BudgetRow } from './budget-refusal.js';
 
 /**
  * Who applies a budget to a request: the key itself, its member-in-team budget, its team, its
@@ -33,16 +33,9 @@ export interface KeyOwners {
 
 export const NO_LEVELS: HeldLevels = { teamId: null, userId: null, member: false };
 
-/** The refusal of a level above the key: what the budget ledger turns into BudgetExceeded. */
-export interface OwnerRefusal {
+/** The refusal of a level above the key: what the budget ledger turns into BudgetExceeded (budget-refusal.ts). */
+export interface OwnerRefusal extends BudgetRefusal {
   level: Exclude<BudgetLevel, 'key'>;
-  /** "team 'research'", "team member 'ana@example.com' in team 'research'", "user 'ana@example.com'". */
-  name: string;
-  maxBudgetMicros: number;
-  spendMicros: number;
-  /** Held by other requests at that level. */
-  reservedMicros: number;
-  resetAt: number | null;
 }
 
 /** Thrown inside the write unit so that the holds already taken (the key's, the member's) roll back. */
@@ -79,12 +72,8 @@ const HOLD_MEMBER = sql(
    RETURNING reserved_micros`,
 );
 
-interface LevelRow {
+interface LevelRow extends BudgetRow {
   name: string | null;
-  max_budget_micros: number | null;
-  spend_micros: number;
-  reserved_micros: number;
-  budget_reset_at: number | null;
 }
 const SELECT_TEAM = sql('SELECT team_alias AS name, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM teams WHERE id = ?');
 const SELECT_USER = sql('SELECT user_email AS name, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM users WHERE id = ?');
@@ -153,14 +142,9 @@ function* holdMember(teamId: string, userId: string, extra: number, ownHeld: num
   const row = yield* get<LevelRow & { team_alias: string | null }>(SELECT_MEMBER, [teamId, userId]);
   // Not a member of its key's team (allowed): no member budget applies.
   if (row === undefined) return false;
-  throw new OwnerBudgetRefused({
-    level: 'team_member',
-    name: `team member ${quoted(row.name, userId)} in team ${quoted(row.team_alias, teamId)}`,
-    maxBudgetMicros: row.max_budget_micros ?? 0,
-    spendMicros: row.spend_micros,
-    reservedMicros: Math.max(0, row.reserved_micros - ownHeld),
-    resetAt: null,
-  });
+  // A member budget never resets on a schedule (SELECT_MEMBER reads no reset column).
+  const name = `team member ${quoted(row.name, userId)} in team ${quoted(row.team_alias, teamId)}`;
+  throw new OwnerBudgetRefused(refusalOfRow('team_member', name, { ...row, budget_reset_at: null }, ownHeld));
 }
 
 /** A team's or user's hold; false when the entity no longer exists (nothing to hold). */
@@ -175,14 +159,8 @@ function* holdBudgeted(table: 'teams' | 'users', id: string, extra: number, now:
     if ((yield* get(hold, [extra, id, now, extra])) !== undefined) return true;
     row = (yield* get<LevelRow>(select, [id])) ?? row;
   }
-  throw new OwnerBudgetRefused({
-    level: table === 'teams' ? 'team' : 'user',
-    name: `${table === 'teams' ? 'team' : 'user'} ${quoted(row.name, id)}`,
-    maxBudgetMicros: row.max_budget_micros ?? 0,
-    spendMicros: row.spend_micros,
-    reservedMicros: Math.max(0, row.reserved_micros - ownHeld),
-    resetAt: row.budget_reset_at,
-  });
+  const level = table === 'teams' ? ('team' as const) : ('user' as const);
+  throw new OwnerBudgetRefused(refusalOfRow(level, `${level} ${quoted(row.name, id)}`, row, ownHeld));
 }
 
 /** Moves `held` from reserved and adds `actual` to spend at each level, in lock order. */
@@ -248,13 +226,6 @@ export function createOwnerCharges(): {
 /** A reservation row's levels. */
 export function levelsOfReservation(row: { team_id: string | null; user_id: string | null; member: number }): HeldLevels {
   return { teamId: row.team_id, userId: row.user_id, member: row.member === 1 };
-}
-
-/** A level's refusal text, as the client reads it. */
-export function describeOwnerRefusal(refusal: OwnerRefusal, requested: number): string {
-  const held = refusal.reservedMicros > 0 ? ` (plus ${formatUsd(refusal.reservedMicros)} held by requests in progress)` : '';
-  const reset = refusal.resetAt === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(refusal.resetAt).toISOString()}.`;
-  return `Budget exceeded for ${refusal.name}: budget ${formatUsd(refusal.maxBudgetMicros)}, used ${formatUsd(refusal.spendMicros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`;
 }
 
 function quoted(name: string | null, id: string): string {
