@@ -13,6 +13,7 @@ import { budgetExceeded, refusalOfRow, type BudgetRow } from './budget-refusal.j
 import { retryAfterSettling } from './retry-after-settling.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
@@ -51,14 +52,8 @@ export interface HeldAppReservation {
   created_at: number;
 }
 
-// Parameters: est, app, now, est. The admission check, as budget-ledger.ts HOLD is for keys.
-const HOLD = sql(
-  `UPDATE apps SET reserved_micros = reserved_micros + ?
-   WHERE app = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING app`,
-);
+// Parameters: est, app, now, est. The admission check, the same as a key's (budget-statements.ts).
+const HOLD = holdStatement('apps', 'app');
 const SELECT_BUDGET = sql('SELECT max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM apps WHERE app = ?');
 const RECORD = sql(
   'INSERT INTO app_budget_reservations (request_id, app, amount_micros, created_at, lease_until) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING',
@@ -67,18 +62,9 @@ const SELECT_HELD = sql('SELECT app, amount_micros FROM app_budget_reservations 
 const RAISE = sql('UPDATE app_budget_reservations SET amount_micros = ?, lease_until = ? WHERE request_id = ?');
 // Claims the holds of a batch of recorded requests (at most 256 ids): deleting is the exactly-once claim.
 const CLAIM_RECORDED = multiRowStatement((n) => `DELETE FROM app_budget_reservations WHERE request_id IN (${placeholders(n)}) RETURNING request_id, app, amount_micros`);
-/** Parameters: held, held, actual, seen, seen, app (CASE: PostgreSQL has no two-argument max). A null seen leaves last_seen. */
-const CHARGE = sql(
-  `UPDATE apps SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ?,
-     last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN coalesce(?, last_seen) ELSE last_seen END
-   WHERE app = ?`,
-);
-const RECOUNT = sql(
-  `UPDATE apps SET reserved_micros = held.amount
-   FROM (SELECT a.app, coalesce(sum(r.amount_micros), 0) AS amount FROM apps a
-         LEFT JOIN app_budget_reservations r ON r.app = a.app GROUP BY a.app) AS held
-   WHERE held.app = apps.app AND apps.reserved_micros <> held.amount`,
-);
+/** Parameters: held, held, actual, seen, seen, app. A null seen leaves last_seen. */
+const CHARGE = chargeStatement('apps', { alsoSet: 'last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN coalesce(?, last_seen) ELSE last_seen END' });
+const RECOUNT = recountStatement('apps', 'app_budget_reservations', 'r.app = e.app');
 const SELECT_ALL_HELD = sql('SELECT request_id, app, amount_micros, created_at FROM app_budget_reservations ORDER BY created_at, request_id');
 const SELECT_EXPIRED_HELD = sql(
   'SELECT request_id, app, amount_micros, created_at FROM app_budget_reservations WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY lease_until, request_id LIMIT 10000',

@@ -14,6 +14,7 @@ import { budgetExceeded, refusalOfRow, type BudgetRow } from './budget-refusal.j
 import { retryAfterSettling } from './retry-after-settling.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
@@ -134,17 +135,9 @@ export interface RecordedCharge {
   cost_micros: number;
 }
 
-// THE admission check: one conditional statement per budgeted entity. SQLite serialises it under
-// BEGIN IMMEDIATE; PostgreSQL's row lock makes a concurrent one wait and re-check the condition
-// against the committed row, so N replicas admit exactly what the budget allows.
+// THE admission check (budget-statements.ts): one conditional statement per budgeted entity.
 // Parameters: est, id, now, est.
-const HOLD = sql(
-  `UPDATE virtual_keys SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING team_id, user_id, key_alias`,
-);
+const HOLD = holdStatement('virtual_keys', 'team_id, user_id, key_alias');
 // Parameters: request, key, amount, created, lease, team, user, member.
 const RECORD_RESERVATION = sql(
   `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at, lease_until, team_id, user_id, member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -161,26 +154,17 @@ const SELECT_BUDGET = sql('SELECT key_alias, max_budget_micros, spend_micros, re
 const CLAIM_HELD = sql('DELETE FROM budget_reservations WHERE request_id = ? AND settled = 0 RETURNING key_id, amount_micros, team_id, user_id, member');
 // The tombstone makes a second settle a no-op and tells recorded() not to charge again.
 const MARK_SETTLED = sql('UPDATE budget_reservations SET settled = 1, amount_micros = 0 WHERE request_id = ? AND settled = 0');
-/** Parameters: held, held, actual, id. CASE, not max(a, b): PostgreSQL has no two-argument max. */
-const CHARGE = sql(
-  'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?',
-);
+/** Parameters: held, held, actual, id. */
+const CHARGE = chargeStatement('virtual_keys');
 /** CHARGE, saying who owns the key now: its requests without a reservation charge those owners. */
-const CHARGE_RETURNING_OWNERS = sql(
-  'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ? RETURNING team_id, user_id',
-);
+const CHARGE_RETURNING_OWNERS = chargeStatement('virtual_keys', { returning: 'team_id, user_id' });
 // Claims the reservations (held or tombstones) of a batch of recorded requests, at most 256 ids.
 const CLAIM_RECORDED = multiRowStatement((n) => `DELETE FROM budget_reservations WHERE request_id IN (${placeholders(n)}) RETURNING request_id, key_id, amount_micros, settled, team_id, user_id, member`);
 const SELECT_EXPIRED = sql(
   'SELECT request_id FROM budget_reservations WHERE settled = 0 AND lease_until IS NOT NULL AND lease_until <= ? ORDER BY key_id, request_id',
 );
 const DROP_TOMBSTONES = sql('DELETE FROM budget_reservations WHERE settled = 1');
-const RECOUNT = sql(
-  `UPDATE virtual_keys SET reserved_micros = held.amount
-   FROM (SELECT k.id, coalesce(sum(r.amount_micros), 0) AS amount FROM virtual_keys k
-         LEFT JOIN budget_reservations r ON r.key_id = k.id GROUP BY k.id) AS held
-   WHERE held.id = virtual_keys.id AND virtual_keys.reserved_micros <> held.amount`,
-);
+const RECOUNT = recountStatement('virtual_keys', 'budget_reservations', 'r.key_id = e.id');
 const COUNT_RESERVATIONS = sql('SELECT count(*) AS n FROM budget_reservations');
 
 interface HeldReservationRow {

@@ -5,6 +5,7 @@
 // (LiteLLM's behaviour since v1.95.0). Steps of the caller's unit, on both engines; never commits,
 // never leaves a hold behind a refusal (it throws OwnerBudgetRefused, which rolls the unit back).
 import { resetBudgetIfDue, type BudgetTable } from '../keys/budget-reset.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { get, run, type StorageQuery } from '../storage/storage-unit.js';
 import { refusalOfRow, type BudgetRefusal, type BudgetRow } from './budget-refusal.js';
@@ -46,21 +47,9 @@ export class OwnerBudgetRefused extends Error {
   }
 }
 
-// The same conditional hold as the key's (budget-ledger.ts HOLD): parameters est, id, now, est.
-const HOLD_TEAM = sql(
-  `UPDATE teams SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING reserved_micros`,
-);
-const HOLD_USER = sql(
-  `UPDATE users SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING reserved_micros`,
-);
+// The same conditional hold as the key's (budget-statements.ts): parameters est, id, now, est.
+const HOLD_TEAM = holdStatement('teams', 'reserved_micros');
+const HOLD_USER = holdStatement('users', 'reserved_micros');
 // The member's cap is its max_budget_in_team override, else its team's team_member_budget; counted
 // against that member's spend in this team only. The team is read, not locked (it is locked next).
 // Parameters: est, team, user, est.
@@ -84,13 +73,11 @@ const SELECT_MEMBER = sql(
    WHERE m.team_id = ? AND m.user_id = ?`,
 );
 
-/** Parameters: held, held, actual, id (CASE: PostgreSQL has no two-argument max). */
-const CHARGE_TEAM = sql('UPDATE teams SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?');
-const CHARGE_USER = sql('UPDATE users SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?');
+/** Parameters: held, held, actual, id. */
+const CHARGE_TEAM = chargeStatement('teams');
+const CHARGE_USER = chargeStatement('users');
 /** Parameters: held, held, actual, team, user. */
-const CHARGE_MEMBER = sql(
-  'UPDATE team_memberships SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE team_id = ? AND user_id = ?',
-);
+const CHARGE_MEMBER = chargeStatement('team_memberships', { where: 'team_id = ? AND user_id = ?' });
 
 /** After a restart (nothing in flight): each level's reserved becomes what its reservations hold. */
 export const RECOUNT_OWNER_LEVELS = [
@@ -98,14 +85,8 @@ export const RECOUNT_OWNER_LEVELS = [
    FROM (SELECT m.team_id, m.user_id, coalesce(sum(r.amount_micros), 0) AS amount FROM team_memberships m
          LEFT JOIN budget_reservations r ON r.member = 1 AND r.team_id = m.team_id AND r.user_id = m.user_id GROUP BY m.team_id, m.user_id) AS held
    WHERE held.team_id = team_memberships.team_id AND held.user_id = team_memberships.user_id AND team_memberships.reserved_micros <> held.amount`),
-  sql(`UPDATE teams SET reserved_micros = held.amount
-   FROM (SELECT t.id, coalesce(sum(r.amount_micros), 0) AS amount FROM teams t
-         LEFT JOIN budget_reservations r ON r.team_id = t.id GROUP BY t.id) AS held
-   WHERE held.id = teams.id AND teams.reserved_micros <> held.amount`),
-  sql(`UPDATE users SET reserved_micros = held.amount
-   FROM (SELECT u.id, coalesce(sum(r.amount_micros), 0) AS amount FROM users u
-         LEFT JOIN budget_reservations r ON r.team_id IS NULL AND r.user_id = u.id GROUP BY u.id) AS held
-   WHERE held.id = users.id AND users.reserved_micros <> held.amount`),
+  recountStatement('teams', 'budget_reservations', 'r.team_id = e.id'),
+  recountStatement('users', 'budget_reservations', 'r.team_id IS NULL AND r.user_id = e.id'),
 ];
 
 /** The levels a key with these owners is held against (the member level only if a membership exists, decided by holdOwnerLevels). */
