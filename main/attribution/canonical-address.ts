@@ -9,6 +9,11 @@ const MAPPED_PREFIX = '::ffff:';
 /** The canonical text of an address given as text, or null when it is not an IP address. */
 export function canonicalAddress(text: string): string | null {
   if (isIPv4(text)) return text;
+  // The two spellings a loopback socket reports (::1, and ::ffff:a.b.c.d from a dual-stack
+  // listener), read without building a SocketAddress (~3 us): isLoopbackAddress runs this once
+  // per connection.
+  if (text === '::1') return text;
+  if (text.startsWith(MAPPED_PREFIX) && isIPv4(text.slice(MAPPED_PREFIX.length))) return text.slice(MAPPED_PREFIX.length);
   const unzoned = text.split('%', 1)[0]!;
   if (!isIPv6(unzoned)) return null;
   // SocketAddress formats with inet_ntop: compressed, lower case, a mapped IPv4 as dotted quad.

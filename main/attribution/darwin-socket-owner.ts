@@ -3,9 +3,10 @@
 // names its executable with libproc's proc_pidpath. Runs on the attribution worker, never on the
 // request thread; binds libSystem through koffi on its first call on macOS only. Never throws:
 // every failure (no koffi, unknown struct layout, another user's process, exited) answers null.
-import type { FindSocketOwner, LoopbackConnection, SocketOwner } from './caller-process.js';
+import type { FindSocketOwner } from './caller-process.js';
 import { findDarwinPcbOwner, parseDarwinPcbList } from './darwin-pcblist.js';
-import { loadKoffi, type Ffi, type NativeFunction } from './load-koffi.js';
+import type { Ffi, NativeFunction } from './load-koffi.js';
+import { createNativeSocketOwner, type NativeSocketOwnerOptions } from './native-socket-owner.js';
 
 export const DARWIN_LIBRARY = '/usr/lib/libSystem.B.dylib';
 
@@ -22,15 +23,9 @@ const PROC_PIDPATH_MAX = 4096;
 /** The list can grow between the size call and the read (the kernel adds 1/8 slack): a few tries. */
 const READ_ATTEMPTS = 3;
 
-export interface DarwinSocketOwnerOptions {
-  /** koffi or a fake; default loads koffi on the first call. */
-  loadFfi?: () => Ffi | null;
-  /** Default process.platform; anything but 'darwin' answers null without loading koffi. */
-  platform?: NodeJS.Platform;
+export interface DarwinSocketOwnerOptions extends NativeSocketOwnerOptions {
   /** Resolve only sockets opened by this uid (default process.getuid()); null resolves any user's. */
   uid?: number | null;
-  /** Told why a lookup answered null when something failed (not when simply nothing matched). */
-  onError?: (error: Error) => void;
 }
 
 interface DarwinNative {
@@ -67,28 +62,17 @@ function bindDarwin(ffi: Ffi): DarwinNative {
 
 /** The macOS lookup. Create once per worker; the first call binds libSystem (or fails for good). */
 export function createDarwinSocketOwner(options: DarwinSocketOwnerOptions = {}): FindSocketOwner {
-  const platform = options.platform ?? process.platform;
   const uid = options.uid === undefined ? (process.getuid?.() ?? null) : options.uid;
-  const onError = options.onError ?? (() => {});
-  let native: DarwinNative | null | undefined;
-  return (connection: LoopbackConnection): SocketOwner | null => {
-    if (platform !== 'darwin') return null;
-    try {
-      if (native === undefined) {
-        native = null; // A failed bind is not retried on every connection.
-        const ffi = (options.loadFfi ?? loadKoffi)();
-        if (ffi === null) throw new Error('koffi is not installed: the macOS caller lookup is off');
-        native = bindDarwin(ffi);
-      }
-      if (native === null) return null;
+  return createNativeSocketOwner(options, {
+    platform: 'darwin',
+    osName: 'macOS',
+    bind: bindDarwin,
+    find(native, connection) {
       const owner = findDarwinPcbOwner(parseDarwinPcbList(native.readPcbList()), connection, uid === null ? {} : { uid });
       if (owner === null) return null;
       // The process may have exited since: no path, no answer (its pid may already be another's).
       const exePath = native.pidPath(owner.pid);
       return exePath === null ? null : { pid: owner.pid, exePath };
-    } catch (error) {
-      onError(error instanceof Error ? error : new Error(String(error)));
-      return null;
-    }
-  };
+    },
+  });
 }

@@ -1,7 +1,9 @@
 // Parses Linux's /proc/net/tcp and /proc/net/tcp6 tables (one socket per line) into rows with
 // readable addresses, and finds the row of a loopback connection's client end. Pure: text in,
 // rows out; never reads a file (linux-socket-owner.ts does) and never throws on a bad line.
+// Addresses are in canonical-address.ts's one spelling, shared with the macOS and Windows tables.
 import type { LoopbackConnection } from './caller-process.js';
+import { canonicalAddress, ipv6AddressAt } from './canonical-address.js';
 
 export interface ProcNetTcpRow {
   localAddress: string;
@@ -59,48 +61,14 @@ export function parseProcAddress(hex: string): string | null {
   if (!/^[0-9A-Fa-f]+$/.test(hex)) return null;
   if (hex.length === 8) return wordBytes(hex).join('.');
   if (hex.length !== 32) return null;
-  const bytes: number[] = [];
-  for (let w = 0; w < 4; w++) bytes.push(...wordBytes(hex.slice(w * 8, w * 8 + 8)));
-  return canonicalAddress(ipv6FromBytes(bytes));
+  const bytes = new Uint8Array(16);
+  for (let w = 0; w < 4; w++) bytes.set(wordBytes(hex.slice(w * 8, w * 8 + 8)), w * 4);
+  return ipv6AddressAt(bytes, 0);
 }
 
 function wordBytes(word: string): number[] {
   // Little-endian word: the last two hex digits are the first byte on the wire.
   return [6, 4, 2, 0].map((at) => Number.parseInt(word.slice(at, at + 2), 16));
-}
-
-function ipv6FromBytes(bytes: number[]): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(':');
-}
-
-/**
- * One spelling per address so the socket's view (`::ffff:127.0.0.1`, `::1`) and the table's
- * (`0:0:0:0:0:ffff:7f00:1`) compare equal: IPv4-mapped IPv6 becomes plain IPv4, other IPv6 is
- * expanded to eight lower-case groups without leading zeros.
- */
-export function canonicalAddress(address: string): string {
-  const lower = address.toLowerCase();
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(lower)) return lower;
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  let text = lower;
-  if (dotted) {
-    const [a, b, c, d] = dotted[2]!.split('.').map(Number) as [number, number, number, number];
-    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return lower;
-  const head = halves[0] === '' ? [] : halves[0]!.split(':');
-  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1]!.split(':')) : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return lower;
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail].map((g) => Number.parseInt(g, 16));
-  if (groups.some((g) => !Number.isInteger(g) || g < 0 || g > 0xffff)) return lower;
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
-  }
-  return groups.map((g) => g.toString(16)).join(':');
 }
 
 /**
@@ -111,6 +79,7 @@ export function canonicalAddress(address: string): string {
 export function findClientRow(rows: readonly ProcNetTcpRow[], connection: LoopbackConnection): ProcNetTcpRow | undefined {
   const client = canonicalAddress(connection.clientAddress);
   const server = canonicalAddress(connection.serverAddress);
+  if (client === null || server === null) return undefined;
   for (const row of rows) {
     if (row.state === LISTEN) continue;
     if (row.localPort !== connection.clientPort || row.remotePort !== connection.serverPort) continue;

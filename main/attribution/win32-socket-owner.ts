@@ -4,8 +4,9 @@
 // Runs on the attribution worker; binds the DLLs through koffi on its first call on Windows only.
 // Never throws: a refused OpenProcess (elevated, protected, another user's), an exited process,
 // a process in another logon session or any failure answers null.
-import type { FindSocketOwner, LoopbackConnection, SocketOwner } from './caller-process.js';
-import { loadKoffi, type Ffi, type NativeFunction } from './load-koffi.js';
+import type { FindSocketOwner } from './caller-process.js';
+import type { Ffi, NativeFunction } from './load-koffi.js';
+import { createNativeSocketOwner, type NativeSocketOwnerOptions } from './native-socket-owner.js';
 import { findWin32TcpOwnerPid, parseWin32TcpTable, win32TableFamilies } from './win32-tcp-table.js';
 
 /** The C declarations bound (koffi syntax); __stdcall matters on 32-bit Windows only. */
@@ -28,18 +29,12 @@ const MAX_PATH_UNITS = 32768;
 /** The table can grow between the call that sizes it and the call that fills it. */
 const READ_ATTEMPTS = 4;
 
-export interface Win32SocketOwnerOptions {
-  /** koffi or a fake; default loads koffi on the first call. */
-  loadFfi?: () => Ffi | null;
-  /** Default process.platform; anything but 'win32' answers null without loading koffi. */
-  platform?: NodeJS.Platform;
+export interface Win32SocketOwnerOptions extends NativeSocketOwnerOptions {
   /**
    * Resolve only processes in the gateway's own logon session (default true): the cheap stand-in
    * for "the same user" (another signed-in user, services in session 0 are not named).
    */
   sameSessionOnly?: boolean;
-  /** Told why a lookup answered null when something failed (not when simply nothing matched). */
-  onError?: (error: Error) => void;
 }
 
 interface Win32Native {
@@ -92,26 +87,18 @@ function bindWin32(ffi: Ffi): Win32Native {
 
 /** The Windows lookup. Create once per worker; the first call binds the DLLs (or fails for good). */
 export function createWin32SocketOwner(options: Win32SocketOwnerOptions = {}): FindSocketOwner {
-  const platform = options.platform ?? process.platform;
   const sameSessionOnly = options.sameSessionOnly ?? true;
-  const onError = options.onError ?? (() => {});
-  let native: Win32Native | null | undefined;
-  let ownSession: number | null = null;
-  return (connection: LoopbackConnection): SocketOwner | null => {
-    if (platform !== 'win32') return null;
-    try {
-      if (native === undefined) {
-        native = null; // A failed bind is not retried on every connection.
-        const ffi = (options.loadFfi ?? loadKoffi)();
-        if (ffi === null) throw new Error('koffi is not installed: the Windows caller lookup is off');
-        const bound = bindWin32(ffi);
-        if (sameSessionOnly) {
-          ownSession = bound.sessionOf(process.pid);
-          if (ownSession === null) throw new Error('ProcessIdToSessionId failed for the gateway itself: the Windows caller lookup is off');
-        }
-        native = bound;
-      }
-      if (native === null) return null;
+  return createNativeSocketOwner(options, {
+    platform: 'win32',
+    osName: 'Windows',
+    bind(ffi) {
+      const native = bindWin32(ffi);
+      // The gateway's own session, read once with the bind: failing it turns the lookup off.
+      const ownSession = sameSessionOnly ? native.sessionOf(process.pid) : null;
+      if (sameSessionOnly && ownSession === null) throw new Error('ProcessIdToSessionId failed for the gateway itself: the Windows caller lookup is off');
+      return { native, ownSession };
+    },
+    find({ native, ownSession }, connection) {
       let pid: number | null = null;
       for (const family of win32TableFamilies(connection)) {
         pid = findWin32TcpOwnerPid(parseWin32TcpTable(native.readTable(family), family), connection);
@@ -121,9 +108,6 @@ export function createWin32SocketOwner(options: Win32SocketOwnerOptions = {}): F
       if (sameSessionOnly && native.sessionOf(pid) !== ownSession) return null;
       const exePath = native.imagePath(pid);
       return exePath === null ? null : { pid, exePath };
-    } catch (error) {
-      onError(error instanceof Error ? error : new Error(String(error)));
-      return null;
-    }
-  };
+    },
+  });
 }

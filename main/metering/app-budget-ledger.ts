@@ -9,12 +9,14 @@
 // that came with a key (a key, when presented, wins), never checks-then-increments in two steps.
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
 import type { BudgetExceeded, RecordedCharge, ReserveResult } from './budget-ledger.js';
+import { budgetExceeded, refusalOfRow, type BudgetRow } from './budget-refusal.js';
+import { retryAfterSettling } from './retry-after-settling.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
-import { formatUsd } from '../../shared/format-usd.js';
 import { DEFAULT_RESERVATION_LEASE_MS } from './budget-ledger.js';
 
 export interface AppBudgetLedgerStore<M extends CallMode> {
@@ -50,21 +52,8 @@ export interface HeldAppReservation {
   created_at: number;
 }
 
-interface AppBudgetRow {
-  max_budget_micros: number | null;
-  spend_micros: number;
-  reserved_micros: number;
-  budget_reset_at: number | null;
-}
-
-// Parameters: est, app, now, est. The admission check, as budget-ledger.ts HOLD is for keys.
-const HOLD = sql(
-  `UPDATE apps SET reserved_micros = reserved_micros + ?
-   WHERE app = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING app`,
-);
+// Parameters: est, app, now, est. The admission check, the same as a key's (budget-statements.ts).
+const HOLD = holdStatement('apps', 'app');
 const SELECT_BUDGET = sql('SELECT max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM apps WHERE app = ?');
 const RECORD = sql(
   'INSERT INTO app_budget_reservations (request_id, app, amount_micros, created_at, lease_until) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING',
@@ -73,18 +62,9 @@ const SELECT_HELD = sql('SELECT app, amount_micros FROM app_budget_reservations 
 const RAISE = sql('UPDATE app_budget_reservations SET amount_micros = ?, lease_until = ? WHERE request_id = ?');
 // Claims the holds of a batch of recorded requests (at most 256 ids): deleting is the exactly-once claim.
 const CLAIM_RECORDED = multiRowStatement((n) => `DELETE FROM app_budget_reservations WHERE request_id IN (${placeholders(n)}) RETURNING request_id, app, amount_micros`);
-/** Parameters: held, held, actual, seen, seen, app (CASE: PostgreSQL has no two-argument max). A null seen leaves last_seen. */
-const CHARGE = sql(
-  `UPDATE apps SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ?,
-     last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN coalesce(?, last_seen) ELSE last_seen END
-   WHERE app = ?`,
-);
-const RECOUNT = sql(
-  `UPDATE apps SET reserved_micros = held.amount
-   FROM (SELECT a.app, coalesce(sum(r.amount_micros), 0) AS amount FROM apps a
-         LEFT JOIN app_budget_reservations r ON r.app = a.app GROUP BY a.app) AS held
-   WHERE held.app = apps.app AND apps.reserved_micros <> held.amount`,
-);
+/** Parameters: held, held, actual, seen, seen, app. A null seen leaves last_seen. */
+const CHARGE = chargeStatement('apps', { alsoSet: 'last_seen = CASE WHEN last_seen IS NULL OR last_seen < ? THEN coalesce(?, last_seen) ELSE last_seen END' });
+const RECOUNT = recountStatement('apps', 'app_budget_reservations', 'r.app = e.app');
 const SELECT_ALL_HELD = sql('SELECT request_id, app, amount_micros, created_at FROM app_budget_reservations ORDER BY created_at, request_id');
 const SELECT_EXPIRED_HELD = sql(
   'SELECT request_id, app, amount_micros, created_at FROM app_budget_reservations WHERE lease_until IS NOT NULL AND lease_until <= ? ORDER BY lease_until, request_id LIMIT 10000',
@@ -132,39 +112,22 @@ export function* settleAppUsage(rows: readonly RecordedAppCharge[]): Generator<S
   }
 }
 
-function budgetExceeded(app: string, requested: number, row: AppBudgetRow, now: number, ownHeld: number): BudgetExceeded {
-  const max = row.max_budget_micros ?? 0;
-  const others = Math.max(0, row.reserved_micros - ownHeld);
-  const held = others > 0 ? ` (plus ${formatUsd(others)} held by requests in progress)` : '';
-  const reset = row.budget_reset_at === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(row.budget_reset_at).toISOString()}.`;
-  const name = `app '${app}'`;
-  return {
-    ok: false,
-    reason: 'budget_exceeded',
-    keyId: '',
-    keyAlias: null,
-    level: 'app',
-    name,
-    maxBudgetMicros: max,
-    spendMicros: row.spend_micros,
-    reservedMicros: others,
-    requestedMicros: requested,
-    resetAt: row.budget_reset_at,
-    retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),
-    message: `Budget exceeded for ${name}: budget ${formatUsd(max)}, used ${formatUsd(row.spend_micros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`,
-  };
+/** `ownHeld`: what the refused request itself already holds (a top-up), not "held by requests in progress". */
+function appBudgetExceeded(app: string, requested: number, row: BudgetRow, now: number, ownHeld: number): BudgetExceeded {
+  // No key: the refusal names the app, with an empty key id.
+  return budgetExceeded(refusalOfRow('app', `app '${app}'`, row, ownHeld), { keyId: '', keyAlias: null, requestedMicros: requested, now });
 }
 
 /** Holds `extra` more for the app, or the refusal; an app with no row holds nothing (it has no budget). */
 function* holdOrRefuse(app: string, extra: number, now: number, requested: number, ownHeld: number): Generator<StorageQuery, BudgetExceeded | undefined, unknown> {
   if ((yield* get(HOLD, [extra, app, now, extra])) !== undefined) return undefined;
-  const row = yield* get<AppBudgetRow>(SELECT_BUDGET, [app]);
+  const row = yield* get<BudgetRow>(SELECT_BUDGET, [app]);
   if (row === undefined) return undefined;
   // Lazy reset at admission: the period ended, so spend starts again from 0.
   if (row.budget_reset_at !== null && row.budget_reset_at <= now && (yield* resetBudgetIfDue(app, now, 'apps'))) {
     if ((yield* get(HOLD, [extra, app, now, extra])) !== undefined) return undefined;
   }
-  return budgetExceeded(app, requested, (yield* get<AppBudgetRow>(SELECT_BUDGET, [app])) ?? row, now, ownHeld);
+  return appBudgetExceeded(app, requested, (yield* get<BudgetRow>(SELECT_BUDGET, [app])) ?? row, now, ownHeld);
 }
 
 const reserveUnit = writeUnit(function* (app: string, requestId: string, est: number, now: number, leaseUntil: number) {
@@ -215,29 +178,16 @@ export function createAppBudgetLedger<C extends StorageConnection>(connection: C
   const reserveTx = bindUnit(connection, reserveUnit) as (...args: Parameters<typeof reserveUnit.body>) => ReserveResult | Promise<ReserveResult>;
   const topUpTx = bindUnit(connection, topUpUnit) as (...args: Parameters<typeof topUpUnit.body>) => ReserveResult | Promise<ReserveResult>;
 
-  /** Before refusing an app with money held, settles finished requests and asks once more (as the key ledger does). */
-  const withSettledRetry = (attempt: typeof reserveTx, app: string, requestId: string, est: number): ReserveResult | Promise<ReserveResult> => {
-    const tryOnce = () => {
-      const now = clock.now();
-      return attempt(app, requestId, est, now, now + leaseMs);
-    };
-    const retryIfHeld = (first: ReserveResult): ReserveResult | Promise<ReserveResult> => {
-      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-      const settled = options.beforeRefusing();
-      return settled instanceof Promise ? settled.then(tryOnce, tryOnce) : tryOnce();
-    };
-    const first = tryOnce();
-    // SQLite answers synchronously: no Promise on the admission path unless the engine made one.
-    return first instanceof Promise ? first.then(retryIfHeld) : retryIfHeld(first);
-  };
+  // Before refusing an app with money held, settles finished requests and asks once more (as the key ledger does).
+  const retry = { clock, leaseMs, beforeRefusing: options.beforeRefusing };
 
   const ledger: AppBudgetLedgerStore<CallMode> = {
     reserve(app, requestId, worstCaseMicros, reserveOptions = {}) {
       if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
-      return withSettledRetry(reserveTx, app, requestId, toMicros(worstCaseMicros));
+      return retryAfterSettling(retry, reserveTx, app, requestId, toMicros(worstCaseMicros));
     },
     topUp(app, requestId, worstCaseMicros) {
-      return withSettledRetry(topUpTx, app, requestId, toMicros(worstCaseMicros));
+      return retryAfterSettling(retry, topUpTx, app, requestId, toMicros(worstCaseMicros));
     },
     recountAfterRestart: bindUnit(connection, recountUnit),
   };

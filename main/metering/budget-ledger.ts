@@ -7,15 +7,17 @@
 // never charges a request twice.
 import { resetBudgetIfDue } from '../keys/budget-reset.js';
 import {
-  chargeOwnerLevels, createOwnerCharges, describeOwnerRefusal, holdOwnerLevels, levelsOf, levelsOfReservation, NO_LEVELS, OwnerBudgetRefused,
+  chargeOwnerLevels, createOwnerCharges, holdOwnerLevels, levelsOf, levelsOfReservation, NO_LEVELS, OwnerBudgetRefused,
   RECOUNT_OWNER_LEVELS, type BudgetLevel, type HeldLevels, type KeyOwners,
 } from './owner-budget-ledger.js';
+import { budgetExceeded, refusalOfRow, type BudgetRow } from './budget-refusal.js';
+import { retryAfterSettling } from './retry-after-settling.js';
 import type { Clock } from '../storage/clock.js';
 import { multiRowStatement, placeholders, powerOfTwoChunks } from '../storage/multi-row-statement.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { bindUnit, type CallMode, type ModeOf, type Returns, type StorageConnection } from '../storage/storage-connection.js';
 import { all, get, readUnit, run, writeUnit, type StorageQuery } from '../storage/storage-unit.js';
-import { formatUsd } from '../../shared/format-usd.js';
 
 export type ReserveResult =
   /** Admitted. `skipped` when the model is priced at zero and the ledger was not touched. */
@@ -122,12 +124,8 @@ export interface BudgetLedgerOptions {
   leaseMs?: number;
 }
 
-interface KeyBudgetRow {
+interface KeyBudgetRow extends BudgetRow {
   key_alias: string | null;
-  max_budget_micros: number | null;
-  spend_micros: number;
-  reserved_micros: number;
-  budget_reset_at: number | null;
 }
 
 /** A usage row just inserted, as settlement needs it. */
@@ -137,17 +135,9 @@ export interface RecordedCharge {
   cost_micros: number;
 }
 
-// THE admission check: one conditional statement per budgeted entity. SQLite serialises it under
-// BEGIN IMMEDIATE; PostgreSQL's row lock makes a concurrent one wait and re-check the condition
-// against the committed row, so N replicas admit exactly what the budget allows.
+// THE admission check (budget-statements.ts): one conditional statement per budgeted entity.
 // Parameters: est, id, now, est.
-const HOLD = sql(
-  `UPDATE virtual_keys SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING team_id, user_id, key_alias`,
-);
+const HOLD = holdStatement('virtual_keys', 'team_id, user_id, key_alias');
 // Parameters: request, key, amount, created, lease, team, user, member.
 const RECORD_RESERVATION = sql(
   `INSERT INTO budget_reservations (request_id, key_id, amount_micros, created_at, lease_until, team_id, user_id, member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -164,26 +154,17 @@ const SELECT_BUDGET = sql('SELECT key_alias, max_budget_micros, spend_micros, re
 const CLAIM_HELD = sql('DELETE FROM budget_reservations WHERE request_id = ? AND settled = 0 RETURNING key_id, amount_micros, team_id, user_id, member');
 // The tombstone makes a second settle a no-op and tells recorded() not to charge again.
 const MARK_SETTLED = sql('UPDATE budget_reservations SET settled = 1, amount_micros = 0 WHERE request_id = ? AND settled = 0');
-/** Parameters: held, held, actual, id. CASE, not max(a, b): PostgreSQL has no two-argument max. */
-const CHARGE = sql(
-  'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?',
-);
+/** Parameters: held, held, actual, id. */
+const CHARGE = chargeStatement('virtual_keys');
 /** CHARGE, saying who owns the key now: its requests without a reservation charge those owners. */
-const CHARGE_RETURNING_OWNERS = sql(
-  'UPDATE virtual_keys SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ? RETURNING team_id, user_id',
-);
+const CHARGE_RETURNING_OWNERS = chargeStatement('virtual_keys', { returning: 'team_id, user_id' });
 // Claims the reservations (held or tombstones) of a batch of recorded requests, at most 256 ids.
 const CLAIM_RECORDED = multiRowStatement((n) => `DELETE FROM budget_reservations WHERE request_id IN (${placeholders(n)}) RETURNING request_id, key_id, amount_micros, settled, team_id, user_id, member`);
 const SELECT_EXPIRED = sql(
   'SELECT request_id FROM budget_reservations WHERE settled = 0 AND lease_until IS NOT NULL AND lease_until <= ? ORDER BY key_id, request_id',
 );
 const DROP_TOMBSTONES = sql('DELETE FROM budget_reservations WHERE settled = 1');
-const RECOUNT = sql(
-  `UPDATE virtual_keys SET reserved_micros = held.amount
-   FROM (SELECT k.id, coalesce(sum(r.amount_micros), 0) AS amount FROM virtual_keys k
-         LEFT JOIN budget_reservations r ON r.key_id = k.id GROUP BY k.id) AS held
-   WHERE held.id = virtual_keys.id AND virtual_keys.reserved_micros <> held.amount`,
-);
+const RECOUNT = recountStatement('virtual_keys', 'budget_reservations', 'r.key_id = e.id');
 const COUNT_RESERVATIONS = sql('SELECT count(*) AS n FROM budget_reservations');
 
 interface HeldReservationRow {
@@ -283,7 +264,7 @@ function* holdKeyOrRefuse(keyId: string, extra: number, now: number, requested: 
     const again = yield* get<HeldKey>(HOLD, [extra, keyId, now, extra]);
     if (again !== undefined) return again;
   }
-  return budgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
+  return keyBudgetExceeded(keyId, requested, (yield* get<KeyBudgetRow>(SELECT_BUDGET, [keyId])) ?? row, now, ownHeld);
 }
 
 /** The unit's answer when a level above the key refused: thrown, so the key's hold rolls back with it. */
@@ -300,22 +281,7 @@ function* holdLevelsOrThrow(keyId: string, keyAlias: string | null, levels: Held
     return yield* holdOwnerLevels(levels, extra, now, ownHeld);
   } catch (error) {
     if (!(error instanceof OwnerBudgetRefused)) throw error;
-    const { refusal } = error;
-    throw new LevelRefusal({
-      ok: false,
-      reason: 'budget_exceeded',
-      keyId,
-      keyAlias,
-      level: refusal.level,
-      name: refusal.name,
-      maxBudgetMicros: refusal.maxBudgetMicros,
-      spendMicros: refusal.spendMicros,
-      reservedMicros: refusal.reservedMicros,
-      requestedMicros: requested,
-      resetAt: refusal.resetAt,
-      retryAfterSeconds: refusal.resetAt === null ? null : Math.max(1, Math.ceil((refusal.resetAt - now) / 1000)),
-      message: describeOwnerRefusal(refusal, requested),
-    });
+    throw new LevelRefusal(budgetExceeded(error.refusal, { keyId, keyAlias, requestedMicros: requested, now }));
   }
 }
 
@@ -395,26 +361,8 @@ export function createBudgetLedger<C extends StorageConnection>(connection: C, o
   const reserveTx = answeringLevelRefusals(bindUnit(connection, reserveUnit) as (...args: Parameters<typeof reserveUnit.body>) => ReserveResult | Promise<ReserveResult>);
   const topUpTx = answeringLevelRefusals(bindUnit(connection, topUpUnit) as (...args: Parameters<typeof topUpUnit.body>) => ReserveResult | Promise<ReserveResult>);
 
-  /** Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more. */
-  const withSettledRetry = (
-    attempt: (keyId: string, requestId: string, est: number, now: number, leaseUntil: number) => ReserveResult | Promise<ReserveResult>,
-    keyId: string, requestId: string, est: number,
-  ): ReserveResult | Promise<ReserveResult> => {
-    const tryOnce = () => {
-      const now = clock.now();
-      return attempt(keyId, requestId, est, now, now + leaseMs);
-    };
-    const retryIfHeld = (first: ReserveResult): ReserveResult | Promise<ReserveResult> => {
-      if (first.ok || first.reason !== 'budget_exceeded' || first.reservedMicros === 0 || options.beforeRefusing === undefined) return first;
-      // On PostgreSQL the flush is a Promise: ask again once it has written (or failed: the
-      // second answer is then the same refusal, which is right while the database refuses writes).
-      const settled = options.beforeRefusing();
-      return settled instanceof Promise ? settled.then(tryOnce, tryOnce) : tryOnce();
-    };
-    const first = tryOnce();
-    // SQLite answers synchronously: no Promise on the admission path unless the engine made one.
-    return first instanceof Promise ? first.then(retryIfHeld) : retryIfHeld(first);
-  };
+  // Before refusing a key with money held, settles finished requests (beforeRefusing) and asks once more.
+  const retry = { clock, leaseMs, beforeRefusing: options.beforeRefusing };
 
   const release = bindUnit(connection, releaseUnit);
   const releaseExpired = bindUnit(connection, releaseExpiredUnit);
@@ -422,11 +370,11 @@ export function createBudgetLedger<C extends StorageConnection>(connection: C, o
     reserve(keyId, requestId, worstCaseMicros, reserveOptions = {}) {
       if (reserveOptions.pricedAtZero === true) return { ok: true, reservedMicros: 0, skipped: true };
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
-      return withSettledRetry(reserveTx, keyId, requestId, est);
+      return retryAfterSettling(retry, reserveTx, keyId, requestId, est);
     },
     topUp(keyId, requestId, worstCaseMicros) {
       const est = toMicros(worstCaseMicros, 'worstCaseMicros');
-      return withSettledRetry(topUpTx, keyId, requestId, est);
+      return retryAfterSettling(retry, topUpTx, keyId, requestId, est);
     },
     settle: bindUnit(connection, settleUnit),
     release: (requestId) => release(requestId),
@@ -457,27 +405,9 @@ function answeringLevelRefusals<Args extends unknown[]>(tx: (...args: Args) => R
 }
 
 /** `ownHeld`: what the refused request itself already holds, which is not "held by requests in progress". */
-function budgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number, ownHeld: number): BudgetExceeded {
-  const max = row.max_budget_micros ?? 0;
+function keyBudgetExceeded(keyId: string, requested: number, row: KeyBudgetRow, now: number, ownHeld: number): BudgetExceeded {
   const name = row.key_alias === null ? keyId : `'${row.key_alias}'`;
-  const others = Math.max(0, row.reserved_micros - ownHeld);
-  const held = others > 0 ? ` (plus ${formatUsd(others)} held by requests in progress)` : '';
-  const reset = row.budget_reset_at === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(row.budget_reset_at).toISOString()}.`;
-  return {
-    ok: false,
-    reason: 'budget_exceeded',
-    keyId,
-    keyAlias: row.key_alias,
-    level: 'key',
-    name: `key ${name}`,
-    maxBudgetMicros: max,
-    spendMicros: row.spend_micros,
-    reservedMicros: others,
-    requestedMicros: requested,
-    resetAt: row.budget_reset_at,
-    retryAfterSeconds: row.budget_reset_at === null ? null : Math.max(1, Math.ceil((row.budget_reset_at - now) / 1000)),
-    message: `Budget exceeded for key ${name}: budget ${formatUsd(max)}, used ${formatUsd(row.spend_micros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`,
-  };
+  return budgetExceeded(refusalOfRow('key', `key ${name}`, row, ownHeld), { keyId, keyAlias: row.key_alias, requestedMicros: requested, now });
 }
 
 function toMicros(value: number, name: string): number {

@@ -5,9 +5,10 @@
 // (LiteLLM's behaviour since v1.95.0). Steps of the caller's unit, on both engines; never commits,
 // never leaves a hold behind a refusal (it throws OwnerBudgetRefused, which rolls the unit back).
 import { resetBudgetIfDue, type BudgetTable } from '../keys/budget-reset.js';
+import { chargeStatement, holdStatement, recountStatement } from '../storage/budget-statements.js';
 import { sql } from '../storage/sql-statement.js';
 import { get, run, type StorageQuery } from '../storage/storage-unit.js';
-import { formatUsd } from '../../shared/format-usd.js';
+import { refusalOfRow, type BudgetRefusal, type BudgetRow } from './budget-refusal.js';
 
 /**
  * Who applies a budget to a request: the key itself, its member-in-team budget, its team, its
@@ -33,16 +34,9 @@ export interface KeyOwners {
 
 export const NO_LEVELS: HeldLevels = { teamId: null, userId: null, member: false };
 
-/** The refusal of a level above the key: what the budget ledger turns into BudgetExceeded. */
-export interface OwnerRefusal {
+/** The refusal of a level above the key: what the budget ledger turns into BudgetExceeded (budget-refusal.ts). */
+export interface OwnerRefusal extends BudgetRefusal {
   level: Exclude<BudgetLevel, 'key'>;
-  /** "team 'research'", "team member 'ana@example.com' in team 'research'", "user 'ana@example.com'". */
-  name: string;
-  maxBudgetMicros: number;
-  spendMicros: number;
-  /** Held by other requests at that level. */
-  reservedMicros: number;
-  resetAt: number | null;
 }
 
 /** Thrown inside the write unit so that the holds already taken (the key's, the member's) roll back. */
@@ -53,21 +47,9 @@ export class OwnerBudgetRefused extends Error {
   }
 }
 
-// The same conditional hold as the key's (budget-ledger.ts HOLD): parameters est, id, now, est.
-const HOLD_TEAM = sql(
-  `UPDATE teams SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING reserved_micros`,
-);
-const HOLD_USER = sql(
-  `UPDATE users SET reserved_micros = reserved_micros + ?
-   WHERE id = ?
-     AND (budget_reset_at IS NULL OR budget_reset_at > ?)
-     AND (max_budget_micros IS NULL OR spend_micros + reserved_micros + ? <= max_budget_micros)
-   RETURNING reserved_micros`,
-);
+// The same conditional hold as the key's (budget-statements.ts): parameters est, id, now, est.
+const HOLD_TEAM = holdStatement('teams', 'reserved_micros');
+const HOLD_USER = holdStatement('users', 'reserved_micros');
 // The member's cap is its max_budget_in_team override, else its team's team_member_budget; counted
 // against that member's spend in this team only. The team is read, not locked (it is locked next).
 // Parameters: est, team, user, est.
@@ -79,12 +61,8 @@ const HOLD_MEMBER = sql(
    RETURNING reserved_micros`,
 );
 
-interface LevelRow {
+interface LevelRow extends BudgetRow {
   name: string | null;
-  max_budget_micros: number | null;
-  spend_micros: number;
-  reserved_micros: number;
-  budget_reset_at: number | null;
 }
 const SELECT_TEAM = sql('SELECT team_alias AS name, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM teams WHERE id = ?');
 const SELECT_USER = sql('SELECT user_email AS name, max_budget_micros, spend_micros, reserved_micros, budget_reset_at FROM users WHERE id = ?');
@@ -95,13 +73,11 @@ const SELECT_MEMBER = sql(
    WHERE m.team_id = ? AND m.user_id = ?`,
 );
 
-/** Parameters: held, held, actual, id (CASE: PostgreSQL has no two-argument max). */
-const CHARGE_TEAM = sql('UPDATE teams SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?');
-const CHARGE_USER = sql('UPDATE users SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE id = ?');
+/** Parameters: held, held, actual, id. */
+const CHARGE_TEAM = chargeStatement('teams');
+const CHARGE_USER = chargeStatement('users');
 /** Parameters: held, held, actual, team, user. */
-const CHARGE_MEMBER = sql(
-  'UPDATE team_memberships SET reserved_micros = CASE WHEN reserved_micros > ? THEN reserved_micros - ? ELSE 0 END, spend_micros = spend_micros + ? WHERE team_id = ? AND user_id = ?',
-);
+const CHARGE_MEMBER = chargeStatement('team_memberships', { where: 'team_id = ? AND user_id = ?' });
 
 /** After a restart (nothing in flight): each level's reserved becomes what its reservations hold. */
 export const RECOUNT_OWNER_LEVELS = [
@@ -109,14 +85,8 @@ export const RECOUNT_OWNER_LEVELS = [
    FROM (SELECT m.team_id, m.user_id, coalesce(sum(r.amount_micros), 0) AS amount FROM team_memberships m
          LEFT JOIN budget_reservations r ON r.member = 1 AND r.team_id = m.team_id AND r.user_id = m.user_id GROUP BY m.team_id, m.user_id) AS held
    WHERE held.team_id = team_memberships.team_id AND held.user_id = team_memberships.user_id AND team_memberships.reserved_micros <> held.amount`),
-  sql(`UPDATE teams SET reserved_micros = held.amount
-   FROM (SELECT t.id, coalesce(sum(r.amount_micros), 0) AS amount FROM teams t
-         LEFT JOIN budget_reservations r ON r.team_id = t.id GROUP BY t.id) AS held
-   WHERE held.id = teams.id AND teams.reserved_micros <> held.amount`),
-  sql(`UPDATE users SET reserved_micros = held.amount
-   FROM (SELECT u.id, coalesce(sum(r.amount_micros), 0) AS amount FROM users u
-         LEFT JOIN budget_reservations r ON r.team_id IS NULL AND r.user_id = u.id GROUP BY u.id) AS held
-   WHERE held.id = users.id AND users.reserved_micros <> held.amount`),
+  recountStatement('teams', 'budget_reservations', 'r.team_id = e.id'),
+  recountStatement('users', 'budget_reservations', 'r.team_id IS NULL AND r.user_id = e.id'),
 ];
 
 /** The levels a key with these owners is held against (the member level only if a membership exists, decided by holdOwnerLevels). */
@@ -153,14 +123,9 @@ function* holdMember(teamId: string, userId: string, extra: number, ownHeld: num
   const row = yield* get<LevelRow & { team_alias: string | null }>(SELECT_MEMBER, [teamId, userId]);
   // Not a member of its key's team (allowed): no member budget applies.
   if (row === undefined) return false;
-  throw new OwnerBudgetRefused({
-    level: 'team_member',
-    name: `team member ${quoted(row.name, userId)} in team ${quoted(row.team_alias, teamId)}`,
-    maxBudgetMicros: row.max_budget_micros ?? 0,
-    spendMicros: row.spend_micros,
-    reservedMicros: Math.max(0, row.reserved_micros - ownHeld),
-    resetAt: null,
-  });
+  // A member budget never resets on a schedule (SELECT_MEMBER reads no reset column).
+  const name = `team member ${quoted(row.name, userId)} in team ${quoted(row.team_alias, teamId)}`;
+  throw new OwnerBudgetRefused(refusalOfRow('team_member', name, { ...row, budget_reset_at: null }, ownHeld));
 }
 
 /** A team's or user's hold; false when the entity no longer exists (nothing to hold). */
@@ -175,14 +140,8 @@ function* holdBudgeted(table: 'teams' | 'users', id: string, extra: number, now:
     if ((yield* get(hold, [extra, id, now, extra])) !== undefined) return true;
     row = (yield* get<LevelRow>(select, [id])) ?? row;
   }
-  throw new OwnerBudgetRefused({
-    level: table === 'teams' ? 'team' : 'user',
-    name: `${table === 'teams' ? 'team' : 'user'} ${quoted(row.name, id)}`,
-    maxBudgetMicros: row.max_budget_micros ?? 0,
-    spendMicros: row.spend_micros,
-    reservedMicros: Math.max(0, row.reserved_micros - ownHeld),
-    resetAt: row.budget_reset_at,
-  });
+  const level = table === 'teams' ? ('team' as const) : ('user' as const);
+  throw new OwnerBudgetRefused(refusalOfRow(level, `${level} ${quoted(row.name, id)}`, row, ownHeld));
 }
 
 /** Moves `held` from reserved and adds `actual` to spend at each level, in lock order. */
@@ -248,13 +207,6 @@ export function createOwnerCharges(): {
 /** A reservation row's levels. */
 export function levelsOfReservation(row: { team_id: string | null; user_id: string | null; member: number }): HeldLevels {
   return { teamId: row.team_id, userId: row.user_id, member: row.member === 1 };
-}
-
-/** A level's refusal text, as the client reads it. */
-export function describeOwnerRefusal(refusal: OwnerRefusal, requested: number): string {
-  const held = refusal.reservedMicros > 0 ? ` (plus ${formatUsd(refusal.reservedMicros)} held by requests in progress)` : '';
-  const reset = refusal.resetAt === null ? 'The budget does not reset on a schedule.' : `The budget resets at ${new Date(refusal.resetAt).toISOString()}.`;
-  return `Budget exceeded for ${refusal.name}: budget ${formatUsd(refusal.maxBudgetMicros)}, used ${formatUsd(refusal.spendMicros)}${held}; this request may cost up to ${formatUsd(requested)}. ${reset}`;
 }
 
 function quoted(name: string | null, id: string): string {

@@ -20,32 +20,38 @@ export const name = 'apps';
 /** The apps columns each replica's rule cache holds (see main/apps/app-rules.ts). */
 export const APP_CACHE_COLUMNS = ['max_budget_micros', 'budget_duration', 'rpm_limit', 'tpm_limit', 'models', 'default_model', 'allowed', 'first_seen'] as const;
 
-export const sql = `
+/**
+ * The tables, indexes and backfill, written once for both engines (they differ only in the integer
+ * type, SQLite's STRICT WITHOUT ROWID tables and its json_valid check), so the two schemas cannot
+ * drift. The text each engine runs is the one this migration shipped with, byte for byte.
+ */
+function schema(int: 'INTEGER' | 'BIGINT', tableOptions: string, modelsCheck: string): string {
+  return `
 CREATE TABLE apps (
   app TEXT PRIMARY KEY,
-  first_seen INTEGER,
-  last_seen INTEGER,
-  max_budget_micros INTEGER CHECK (max_budget_micros IS NULL OR max_budget_micros >= 0),
+  first_seen ${int},
+  last_seen ${int},
+  max_budget_micros ${int} CHECK (max_budget_micros IS NULL OR max_budget_micros >= 0),
   budget_duration TEXT,
-  budget_reset_at INTEGER,
-  spend_micros INTEGER NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
-  reserved_micros INTEGER NOT NULL DEFAULT 0 CHECK (reserved_micros >= 0),
-  rpm_limit INTEGER CHECK (rpm_limit IS NULL OR rpm_limit >= 0),
-  tpm_limit INTEGER CHECK (tpm_limit IS NULL OR tpm_limit >= 0),
-  models TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(models)),
+  budget_reset_at ${int},
+  spend_micros ${int} NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
+  reserved_micros ${int} NOT NULL DEFAULT 0 CHECK (reserved_micros >= 0),
+  rpm_limit ${int} CHECK (rpm_limit IS NULL OR rpm_limit >= 0),
+  tpm_limit ${int} CHECK (tpm_limit IS NULL OR tpm_limit >= 0),
+  models TEXT NOT NULL DEFAULT '[]'${modelsCheck},
   default_model TEXT,
-  allowed INTEGER NOT NULL DEFAULT 0 CHECK (allowed IN (0, 1)),
-  updated_at INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
+  allowed ${int} NOT NULL DEFAULT 0 CHECK (allowed IN (0, 1)),
+  updated_at ${int} NOT NULL
+)${tableOptions};
 CREATE INDEX apps_budget_reset_at ON apps (budget_reset_at) WHERE budget_reset_at IS NOT NULL;
 
 CREATE TABLE app_budget_reservations (
   request_id TEXT PRIMARY KEY,
   app TEXT NOT NULL,
-  amount_micros INTEGER NOT NULL CHECK (amount_micros >= 0),
-  created_at INTEGER NOT NULL,
-  lease_until INTEGER
-) STRICT, WITHOUT ROWID;
+  amount_micros ${int} NOT NULL CHECK (amount_micros >= 0),
+  created_at ${int} NOT NULL,
+  lease_until ${int}
+)${tableOptions};
 CREATE INDEX app_budget_reservations_app ON app_budget_reservations (app);
 CREATE INDEX app_budget_reservations_lease_until ON app_budget_reservations (lease_until) WHERE lease_until IS NOT NULL;
 
@@ -57,44 +63,11 @@ INSERT INTO change_versions (topic, version) VALUES ('apps', 0);
 INSERT INTO apps (app, first_seen, last_seen, updated_at)
 SELECT app, min(hour), max(hour), max(hour) FROM usage_hourly WHERE key_id = '' GROUP BY app;
 `;
+}
 
-export const postgresql = `
-CREATE TABLE apps (
-  app TEXT PRIMARY KEY,
-  first_seen BIGINT,
-  last_seen BIGINT,
-  max_budget_micros BIGINT CHECK (max_budget_micros IS NULL OR max_budget_micros >= 0),
-  budget_duration TEXT,
-  budget_reset_at BIGINT,
-  spend_micros BIGINT NOT NULL DEFAULT 0 CHECK (spend_micros >= 0),
-  reserved_micros BIGINT NOT NULL DEFAULT 0 CHECK (reserved_micros >= 0),
-  rpm_limit BIGINT CHECK (rpm_limit IS NULL OR rpm_limit >= 0),
-  tpm_limit BIGINT CHECK (tpm_limit IS NULL OR tpm_limit >= 0),
-  models TEXT NOT NULL DEFAULT '[]',
-  default_model TEXT,
-  allowed BIGINT NOT NULL DEFAULT 0 CHECK (allowed IN (0, 1)),
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX apps_budget_reset_at ON apps (budget_reset_at) WHERE budget_reset_at IS NOT NULL;
+export const sql = schema('INTEGER', ' STRICT, WITHOUT ROWID', ' CHECK (json_valid(models))');
 
-CREATE TABLE app_budget_reservations (
-  request_id TEXT PRIMARY KEY,
-  app TEXT NOT NULL,
-  amount_micros BIGINT NOT NULL CHECK (amount_micros >= 0),
-  created_at BIGINT NOT NULL,
-  lease_until BIGINT
-);
-CREATE INDEX app_budget_reservations_app ON app_budget_reservations (app);
-CREATE INDEX app_budget_reservations_lease_until ON app_budget_reservations (lease_until) WHERE lease_until IS NOT NULL;
-
-INSERT INTO change_versions (topic, version) VALUES ('apps', 0);
-
--- Apps that called before this version (requests without a key, key_id '' in the hourly rollups
--- retention kept) are seen already: listed, and not announced as new at their next request.
--- first_seen and last_seen to the hour.
-INSERT INTO apps (app, first_seen, last_seen, updated_at)
-SELECT app, min(hour), max(hour), max(hour) FROM usage_hourly WHERE key_id = '' GROUP BY app;
-CREATE TRIGGER apps_changed
+export const postgresql = `${schema('BIGINT', '', '')}CREATE TRIGGER apps_changed
   AFTER INSERT OR DELETE OR UPDATE OF ${APP_CACHE_COLUMNS.join(', ')} ON apps
   FOR EACH STATEMENT EXECUTE FUNCTION change_versions_bump('apps');
 CREATE TRIGGER apps_truncated AFTER TRUNCATE ON apps

@@ -7,6 +7,7 @@ describe('canonicalAddress', () => {
   it.each([
     ['127.0.0.1', '127.0.0.1'],
     ['::ffff:127.0.0.1', '127.0.0.1'],
+    ['::FFFF:10.1.2.3', '10.1.2.3'],
     ['::FFFF:7f00:1', '127.0.0.1'],
     ['0:0:0:0:0:0:0:1', '::1'],
     ['FE80::1%lo0', 'fe80::1'],
@@ -16,7 +17,7 @@ describe('canonicalAddress', () => {
     expect(canonicalAddress(text)).toBe(canonical);
   });
 
-  it.each(['localhost', '', '127.0.0.256', '::1::1', '127.000.0.1'])('%j is not an address', (text) => {
+  it.each(['localhost', '', '127.0.0.256', '::1::1', '127.000.0.1', '::ffff:', '::ffff:127.0.0.256'])('%j is not an address', (text) => {
     expect(canonicalAddress(text)).toBeNull();
   });
 });
