@@ -6,6 +6,9 @@
 // the cache and the mock agent too (1.2 MB of the sources bundled into the CLI), parsed and run at
 // every start-up for nothing (issue 18, start-up). The index is also what installs `request` on
 // every dispatcher's prototype: without it, the pool is called through poolRequest.
+// Their types (undici-modules.d.ts) are named here, not only by tsconfig.json's include: the desktop
+// app's compilation (tsconfig.app.json) reaches this file through its imports alone.
+/// <reference path="./undici-modules.d.ts" />
 import Pool from 'undici/lib/dispatcher/pool.js';
 import poolRequest from 'undici/lib/api/api-request.js';
 import undiciErrors from 'undici/lib/core/errors.js';
