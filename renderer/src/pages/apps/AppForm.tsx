@@ -6,7 +6,7 @@ import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { BUDGET_PERIODS } from '../keys/key-form-values.js';
-import { AppFormError, type AppFormValues } from './app-form-values.js';
+import { type AppFormValues } from './app-form-values.js';
 
 export interface AppFormProps {
   mode: 'create' | 'edit';
@@ -19,7 +19,7 @@ export interface AppFormProps {
 
 export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, AppFormError, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, onSubmit);
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the rule names that are no longer served stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];

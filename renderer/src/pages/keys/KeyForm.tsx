@@ -3,7 +3,7 @@
 import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { BUDGET_PERIODS, EXPIRY_CHOICES, KEEP, KeyFormError, type KeyFormValues } from './key-form-values.js';
+import { BUDGET_PERIODS, EXPIRY_CHOICES, KEEP, type KeyFormValues } from './key-form-values.js';
 
 export interface KeyFormProps {
   mode: 'create' | 'edit';
@@ -23,7 +23,7 @@ export interface KeyOwnerChoices {
 
 export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: KeyFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, KeyFormError, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, onSubmit);
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the key names that no longer exist stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];

@@ -5,7 +5,7 @@ import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { findProvider, PROVIDER_CHOICES } from './provider-choices.js';
-import { FormError, type KeySource, type ModelFormValues } from './model-form-values.js';
+import { type KeySource, type ModelFormValues } from './model-form-values.js';
 
 export interface ModelFormProps {
   initial: ModelFormValues;
@@ -18,7 +18,7 @@ export interface ModelFormProps {
 
 export function ModelForm({ initial, mode, keychainNames, onSubmit, onCancel }: ModelFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit } = useFormSubmission(initial, FormError, onSubmit);
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(initial, onSubmit);
   const provider = findProvider(values.provider);
 
   const describedBy = (field: keyof ModelFormValues) => (fieldError?.field === field ? `${id}-field-error` : undefined);

@@ -5,7 +5,7 @@ import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { BUDGET_PERIODS } from '../keys/key-form-values.js';
-import { TeamFormError, type TeamFormValues } from './team-form-values.js';
+import { type TeamFormValues } from './team-form-values.js';
 
 export interface TeamFormProps {
   mode: 'create' | 'edit';
@@ -18,7 +18,7 @@ export interface TeamFormProps {
 
 export function TeamForm({ mode, initial, models, onSubmit, onCancel }: TeamFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, TeamFormError, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, onSubmit);
   const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
   // Models the team names that no longer exist stay listed, so saving never drops them silently.
   const choices = [...new Set([...models, ...values.models])];

@@ -11,7 +11,7 @@ import { LoadState } from '../../components/LoadState.js';
 import { SpendBar } from '../../components/SpendBar.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import type { TeamDescription } from '../../../../shared/api/team-schemas.js';
-import { EMPTY_MEMBER_FORM, MemberFormError, parseBudgetInTeam, toMemberAddRequest, type MemberFormValues } from './member-form-values.js';
+import { EMPTY_MEMBER_FORM, parseBudgetInTeam, toMemberAddRequest, type MemberFormValues } from './member-form-values.js';
 import { teamName } from './team-name.js';
 
 export interface TeamMembersProps {
@@ -192,7 +192,7 @@ function MemberBudget({ who, budget, onSave }: { who: string; budget: number | n
 
 function AddMemberForm({ teamName: name, onAdd }: { teamName: string; onAdd: (values: MemberFormValues) => Promise<void> }) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit } = useFormSubmission(EMPTY_MEMBER_FORM, MemberFormError, async (submitted) => {
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(EMPTY_MEMBER_FORM, async (submitted) => {
     await onAdd(submitted);
     // The next member is likely named the same way: keep "find by".
     return { ...EMPTY_MEMBER_FORM, by: submitted.by };
