@@ -5,6 +5,7 @@
 import type { AppDescription, AppUpdateRequest } from '../../../../shared/api/app-schemas.js';
 import { MAX_APP_NAME_LENGTH } from '../../../../shared/api/app-schemas.js';
 import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface AppFormValues {
   /** The app's name as usage records it (typed only for a rule on an app not seen yet). */
@@ -73,11 +74,4 @@ export function toAppRuleUpdate(values: AppFormValues, before: AppFormValues): A
   const request: AppUpdateRequest = { ...readValues(values), app: before.app };
   if (values.budgetDuration !== before.budgetDuration) request.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   return request;
-}
-
-function optionalNumber(text: string, field: keyof AppFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new FieldError<AppFormValues>(field, message);
-  return n;
 }

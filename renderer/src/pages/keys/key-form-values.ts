@@ -4,6 +4,7 @@
 // saving limits never restarts a budget period by accident.
 import type { KeyDescription, KeyFields } from '../../../../shared/api/key-schemas.js';
 import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface KeyFormValues {
   alias: string;
@@ -83,11 +84,4 @@ export function toKeyFields(values: KeyFormValues, mode: 'create' | 'edit', befo
   if (before === undefined || values.budgetDuration !== before.budgetDuration) fields.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   if (values.expiresIn !== KEEP) fields.duration = values.expiresIn === '' ? null : values.expiresIn;
   return fields;
-}
-
-function optionalNumber(text: string, field: keyof KeyFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new FieldError<KeyFormValues>(field, message);
-  return n;
 }

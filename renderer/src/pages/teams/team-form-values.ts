@@ -4,6 +4,7 @@
 // so saving other fields never restarts the team's budget period by accident.
 import type { TeamDescription, TeamNewRequest, TeamUpdateFields } from '../../../../shared/api/team-schemas.js';
 import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface TeamFormValues {
   alias: string;
@@ -80,11 +81,4 @@ export function toTeamUpdateFields(values: TeamFormValues, before: TeamFormValue
   const fields: TeamUpdateFields = { ...readValues(values) };
   if (values.budgetDuration !== before.budgetDuration) fields.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   return fields;
-}
-
-function optionalNumber(text: string, field: keyof TeamFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new FieldError<TeamFormValues>(field, message);
-  return n;
 }
