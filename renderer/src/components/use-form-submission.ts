@@ -1,15 +1,16 @@
 // The state every dashboard form keeps the same way: its values, a busy flag while the gateway
-// answers, and what the last submit failed with: a field's own error (an instance of the form's
-// error class, shown at that field) or anything else (shown as a notice). Editing any field clears
+// answers, and what the last submit failed with: a field's own error (a FieldError, shown at that
+// field) or anything else (shown as a notice). Editing any field clears
 // both, because an error reports on what was submitted, not on a value no longer there.
 import { useState, type FormEvent } from 'react';
+import { FieldError } from './field-error.js';
 
-export interface FormSubmission<V, E> {
+export interface FormSubmission<V> {
   values: V;
   set: <K extends keyof V>(key: K, value: V[K]) => void;
   busy: boolean;
   error: unknown;
-  fieldError: E | null;
+  fieldError: FieldError<V> | null;
   submit: (event: FormEvent) => Promise<void>;
   /** For aria-invalid: true on the field the last field error names. */
   invalid: (field: keyof V) => true | undefined;
@@ -19,15 +20,11 @@ export interface FormSubmission<V, E> {
  * `onSubmit` may answer the values the form starts over with (a form that stays open for the next
  * entry); answering nothing keeps what was submitted.
  */
-export function useFormSubmission<V extends object, E extends Error & { field: keyof V }>(
-  initial: V,
-  FieldError: abstract new (...args: never[]) => E,
-  onSubmit: (values: V) => Promise<V | void>,
-): FormSubmission<V, E> {
+export function useFormSubmission<V extends object>(initial: V, onSubmit: (values: V) => Promise<V | void>): FormSubmission<V> {
   const [values, setValues] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [fieldError, setFieldError] = useState<E | null>(null);
+  const [fieldError, setFieldError] = useState<FieldError<V> | null>(null);
   const set = <K extends keyof V>(key: K, value: V[K]) => {
     setError(null);
     setFieldError(null);
@@ -42,7 +39,8 @@ export function useFormSubmission<V extends object, E extends Error & { field: k
       const next = await onSubmit(values);
       if (next) setValues(next);
     } catch (e) {
-      if (e instanceof FieldError) setFieldError(e);
+      // The form's own parser threw it, so it names one of this form's fields.
+      if (e instanceof FieldError) setFieldError(e as FieldError<V>);
       else setError(e);
     } finally {
       setBusy(false);

@@ -4,9 +4,13 @@
 // name is typed only for a rule on an app that has not called yet (it must match what Usage shows).
 import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { BUDGET_PERIODS } from '../keys/key-form-values.js';
-import { AppFormError, type AppFormValues } from './app-form-values.js';
+import { describeField } from '../../components/describe-field.js';
+import { FieldErrorText } from '../../components/FieldErrorText.js';
+import { LimitField } from '../../components/LimitField.js';
+import { BudgetPeriodField } from '../../components/BudgetPeriodField.js';
+import { ModelChecklist } from '../../components/ModelChecklist.js';
+import { FormActions } from '../../components/FormActions.js';
+import { type AppFormValues } from './app-form-values.js';
 
 export interface AppFormProps {
   mode: 'create' | 'edit';
@@ -19,38 +23,12 @@ export interface AppFormProps {
 
 export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, AppFormError, onSubmit);
-  const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
-  // Models the rule names that are no longer served stay listed, so saving never drops them silently.
-  const choices = [...new Set([...models, ...values.models])];
+  const form = useFormSubmission(initial, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = form;
+  // A default model the gateway no longer serves stays selectable, so saving never drops it silently.
   const defaultChoices = [...new Set([...models, ...(values.defaultModel === '' ? [] : [values.defaultModel])])];
-  const describedBy = (field: keyof AppFormValues, hint?: string) => [fieldError?.field === field ? `${id}-err` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
-  const errorFor = (field: keyof AppFormValues) =>
-    fieldError?.field === field ? (
-      <p id={`${id}-err`} className="field-error" role="alert">
-        {fieldError.message}
-      </p>
-    ) : null;
-  const numberField = (field: 'maxBudget' | 'rpm' | 'tpm', label: string, decimal: boolean, hint?: string) => (
-    <div className="field">
-      <label htmlFor={`${id}-${field}`}>{label}</label>
-      <input
-        id={`${id}-${field}`}
-        value={values[field]}
-        onChange={(e) => set(field, e.target.value)}
-        inputMode={decimal ? 'decimal' : 'numeric'}
-        placeholder="no limit"
-        aria-invalid={invalid(field)}
-        aria-describedby={describedBy(field, hint ? `${id}-${field}-hint` : undefined)}
-      />
-      {hint ? (
-        <p id={`${id}-${field}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      {errorFor(field)}
-    </div>
-  );
+  const describedBy = (field: keyof AppFormValues, hint?: string) => describeField(id, fieldError, field, hint);
+  const errorFor = (field: keyof AppFormValues) => <FieldErrorText formId={id} fieldError={fieldError} field={field} />;
 
   return (
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
@@ -75,20 +53,10 @@ export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormPr
             {errorFor('app')}
           </div>
         ) : null}
-        {numberField('maxBudget', 'Budget (USD)', true, "The app's requests are refused once it has spent it.")}
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Budget period</label>
-          <select id={`${id}-period`} value={values.budgetDuration} onChange={(e) => set('budgetDuration', e.target.value)}>
-            {BUDGET_PERIODS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-            {BUDGET_PERIODS.some((p) => p.value === values.budgetDuration) ? null : <option value={values.budgetDuration}>Resets every {values.budgetDuration}</option>}
-          </select>
-        </div>
-        {numberField('rpm', 'Requests per minute', false)}
-        {numberField('tpm', 'Tokens per minute', false)}
+        <LimitField form={form} formId={id} field="maxBudget" label="Budget (USD)" decimal hint="The app's requests are refused once it has spent it." />
+        <BudgetPeriodField inputId={`${id}-period`} value={values.budgetDuration} onChange={(v) => set('budgetDuration', v)} />
+        <LimitField form={form} formId={id} field="rpm" label="Requests per minute" />
+        <LimitField form={form} formId={id} field="tpm" label="Tokens per minute" />
         <div className="field">
           <label htmlFor={`${id}-default`}>Default model</label>
           <select id={`${id}-default`} value={values.defaultModel} onChange={(e) => set('defaultModel', e.target.value)} aria-invalid={invalid('defaultModel')} aria-describedby={describedBy('defaultModel', `${id}-default-hint`)}>
@@ -105,18 +73,14 @@ export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormPr
           {errorFor('defaultModel')}
         </div>
       </div>
-      <fieldset className="models-choice">
-        <legend>Models this app may use</legend>
-        {choices.length === 0 ? <p className="muted small">No models yet: the app will be allowed every model.</p> : null}
-        <div className="checks">
-          {choices.map((model) => (
-            <label key={model} className="check">
-              <input type="checkbox" checked={values.models.includes(model)} onChange={() => toggleModel(model)} /> {model}
-            </label>
-          ))}
-        </div>
-        <p className="hint">{values.models.length === 0 ? 'None ticked: every model, including ones added later.' : `Only ${values.models.join(', ')}; other models are refused for this app.`}</p>
-      </fieldset>
+      <ModelChecklist
+        legend="Models this app may use"
+        models={models}
+        chosen={values.models}
+        onChange={(chosen) => set('models', chosen)}
+        noModelsText="No models yet: the app will be allowed every model."
+        onlyHintEnd="; other models are refused for this app."
+      />
       <div className="field">
         <label className="check">
           <input type="checkbox" checked={values.allowed} onChange={(e) => set('allowed', e.target.checked)} aria-describedby={`${id}-allowed-hint`} /> Allowed when only allowed apps may call
@@ -125,15 +89,7 @@ export function AppForm({ mode, initial, models, onSubmit, onCancel }: AppFormPr
           Matters only when "Only allowed apps may call" is on in Settings (open mode, no admin key).
         </span>
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Add rule' : 'Save rule'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={mode === 'create' ? 'Add rule' : 'Save rule'} onCancel={onCancel} />
     </form>
   );
 }

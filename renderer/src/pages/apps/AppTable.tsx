@@ -6,6 +6,7 @@ import type { AppDescription } from '../../../../shared/api/app-schemas.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { SpendBar } from '../../components/SpendBar.js';
+import { LimitsCell } from '../../components/LimitsCell.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatUsd } from '../../../../shared/format-usd.js';
@@ -79,16 +80,7 @@ export function AppTable({ apps, now, onlyAllowed, onEdit, onClearRule }: AppTab
                   </div>
                 ) : null}
               </td>
-              <td className="small" data-label="Limits">
-                {app.rpm_limit === null && app.tpm_limit === null ? (
-                  <span className="muted">none</span>
-                ) : (
-                  <>
-                    {app.rpm_limit !== null ? <div>{formatCount(app.rpm_limit)} req/min</div> : null}
-                    {app.tpm_limit !== null ? <div>{formatCount(app.tpm_limit)} tok/min</div> : null}
-                  </>
-                )}
-              </td>
+              <LimitsCell rpm={app.rpm_limit} tpm={app.tpm_limit} />
               <td className="small" data-label="Models">
                 {app.models.length === 0 ? <span className="muted">all</span> : app.models.join(', ')}
                 {app.default_model !== null ? <div className="muted">default {app.default_model}</div> : null}

@@ -4,6 +4,8 @@
 // budget period by accident; a new rule (an app typed by name) sends only what was filled in.
 import type { AppDescription, AppUpdateRequest } from '../../../../shared/api/app-schemas.js';
 import { MAX_APP_NAME_LENGTH } from '../../../../shared/api/app-schemas.js';
+import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface AppFormValues {
   /** The app's name as usage records it (typed only for a rule on an app not seen yet). */
@@ -21,15 +23,6 @@ export interface AppFormValues {
 }
 
 export const EMPTY_APP_FORM: AppFormValues = { app: '', maxBudget: '', budgetDuration: '', rpm: '', tpm: '', models: [], defaultModel: '', allowed: false };
-
-export class AppFormError extends Error {
-  constructor(
-    readonly field: keyof AppFormValues,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function appFormFromDescription(app: AppDescription): AppFormValues {
   const text = (n: number | null) => (n === null ? '' : String(n));
@@ -49,8 +42,8 @@ type RuleFields = Required<Omit<AppUpdateRequest, 'budget_duration'>>;
 
 function readValues(values: AppFormValues): RuleFields {
   const app = values.app.trim();
-  if (app === '') throw new AppFormError('app', 'Name the app as Usage shows it (e.g. sync_notes.py, QwenCode).');
-  if (app.length > MAX_APP_NAME_LENGTH) throw new AppFormError('app', `An app name is at most ${MAX_APP_NAME_LENGTH} characters.`);
+  if (app === '') throw new FieldError<AppFormValues>('app', 'Name the app as Usage shows it (e.g. sync_notes.py, QwenCode).');
+  if (app.length > MAX_APP_NAME_LENGTH) throw new FieldError<AppFormValues>('app', `An app name is at most ${MAX_APP_NAME_LENGTH} characters.`);
   return {
     app,
     max_budget: optionalNumber(values.maxBudget, 'maxBudget', 'A budget is a number of dollars, 0 or more.', false),
@@ -81,11 +74,4 @@ export function toAppRuleUpdate(values: AppFormValues, before: AppFormValues): A
   const request: AppUpdateRequest = { ...readValues(values), app: before.app };
   if (values.budgetDuration !== before.budgetDuration) request.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   return request;
-}
-
-function optionalNumber(text: string, field: keyof AppFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new AppFormError(field, message);
-  return n;
 }

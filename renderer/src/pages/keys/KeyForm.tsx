@@ -2,8 +2,13 @@
 // resetting on a schedule), rate limits and an expiry. An empty field means no limit.
 import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { BUDGET_PERIODS, EXPIRY_CHOICES, KEEP, KeyFormError, type KeyFormValues } from './key-form-values.js';
+import { describeField } from '../../components/describe-field.js';
+import { FieldErrorText } from '../../components/FieldErrorText.js';
+import { LimitField } from '../../components/LimitField.js';
+import { BudgetPeriodField } from '../../components/BudgetPeriodField.js';
+import { ModelChecklist } from '../../components/ModelChecklist.js';
+import { FormActions } from '../../components/FormActions.js';
+import { EXPIRY_CHOICES, KEEP, type KeyFormValues } from './key-form-values.js';
 
 export interface KeyFormProps {
   mode: 'create' | 'edit';
@@ -23,17 +28,8 @@ export interface KeyOwnerChoices {
 
 export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: KeyFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, KeyFormError, onSubmit);
-  const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
-  // Models the key names that no longer exist stay listed, so saving never drops them silently.
-  const choices = [...new Set([...models, ...values.models])];
-  const errorFor = (field: keyof KeyFormValues) =>
-    fieldError?.field === field ? (
-      <p id={`${id}-err`} className="field-error" role="alert">
-        {fieldError.message}
-      </p>
-    ) : null;
-  const describedBy = (field: keyof KeyFormValues) => (fieldError?.field === field ? `${id}-err` : undefined);
+  const form = useFormSubmission(initial, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = form;
 
   return (
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
@@ -41,40 +37,14 @@ export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: K
       <div className="form-grid">
         <div className="field">
           <label htmlFor={`${id}-alias`}>App name</label>
-          <input id={`${id}-alias`} autoFocus value={values.alias} onChange={(e) => set('alias', e.target.value)} placeholder="e.g. cursor, my-script" aria-invalid={invalid('alias')} aria-describedby={describedBy('alias')} />
-          {errorFor('alias')}
+          <input id={`${id}-alias`} autoFocus value={values.alias} onChange={(e) => set('alias', e.target.value)} placeholder="e.g. cursor, my-script" aria-invalid={invalid('alias')} aria-describedby={describeField(id, fieldError, 'alias')} />
+          <FieldErrorText formId={id} fieldError={fieldError} field="alias" />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-budget`}>Budget (USD)</label>
-          <input id={`${id}-budget`} value={values.maxBudget} onChange={(e) => set('maxBudget', e.target.value)} inputMode="decimal" placeholder="no limit" aria-invalid={invalid('maxBudget')} aria-describedby={describedBy('maxBudget')} />
-          {errorFor('maxBudget')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Budget period</label>
-          <select id={`${id}-period`} value={values.budgetDuration} onChange={(e) => set('budgetDuration', e.target.value)}>
-            {BUDGET_PERIODS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-            {BUDGET_PERIODS.some((p) => p.value === values.budgetDuration) ? null : <option value={values.budgetDuration}>Resets every {values.budgetDuration}</option>}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-rpm`}>Requests per minute</label>
-          <input id={`${id}-rpm`} value={values.rpm} onChange={(e) => set('rpm', e.target.value)} inputMode="numeric" placeholder="no limit" aria-invalid={invalid('rpm')} aria-describedby={describedBy('rpm')} />
-          {errorFor('rpm')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tpm`}>Tokens per minute</label>
-          <input id={`${id}-tpm`} value={values.tpm} onChange={(e) => set('tpm', e.target.value)} inputMode="numeric" placeholder="no limit" aria-invalid={invalid('tpm')} aria-describedby={describedBy('tpm')} />
-          {errorFor('tpm')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-parallel`}>Parallel requests</label>
-          <input id={`${id}-parallel`} value={values.parallel} onChange={(e) => set('parallel', e.target.value)} inputMode="numeric" placeholder="no limit" aria-invalid={invalid('parallel')} aria-describedby={describedBy('parallel')} />
-          {errorFor('parallel')}
-        </div>
+        <LimitField form={form} formId={id} field="maxBudget" label="Budget (USD)" decimal />
+        <BudgetPeriodField inputId={`${id}-period`} value={values.budgetDuration} onChange={(v) => set('budgetDuration', v)} />
+        <LimitField form={form} formId={id} field="rpm" label="Requests per minute" />
+        <LimitField form={form} formId={id} field="tpm" label="Tokens per minute" />
+        <LimitField form={form} formId={id} field="parallel" label="Parallel requests" />
         <div className="field">
           <label htmlFor={`${id}-expires`}>Expires</label>
           <select id={`${id}-expires`} value={values.expiresIn} onChange={(e) => set('expiresIn', e.target.value)}>
@@ -116,27 +86,15 @@ export function KeyForm({ mode, initial, models, onSubmit, onCancel, owners }: K
           </div>
         ) : null}
       </div>
-      <fieldset className="models-choice">
-        <legend>Models this key may use</legend>
-        {choices.length === 0 ? <p className="muted small">No models yet: the key will be allowed every model.</p> : null}
-        <div className="checks">
-          {choices.map((model) => (
-            <label key={model} className="check">
-              <input type="checkbox" checked={values.models.includes(model)} onChange={() => toggleModel(model)} /> {model}
-            </label>
-          ))}
-        </div>
-        <p className="hint">{values.models.length === 0 ? 'None ticked: every model, including ones added later.' : `Only ${values.models.join(', ')}.`}</p>
-      </fieldset>
-      {error ? <ErrorNotice error={error} /> : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Create key' : 'Save changes'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <ModelChecklist
+        legend="Models this key may use"
+        models={models}
+        chosen={values.models}
+        onChange={(chosen) => set('models', chosen)}
+        noModelsText="No models yet: the key will be allowed every model."
+        onlyHintEnd="."
+      />
+      <FormActions error={error} busy={busy} submitLabel={mode === 'create' ? 'Create key' : 'Save changes'} onCancel={onCancel} />
     </form>
   );
 }

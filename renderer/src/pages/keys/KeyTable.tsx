@@ -2,9 +2,9 @@
 // expiry and status, with edit, block/unblock, regenerate and delete (the last two confirmed).
 import type { KeyDescription } from '../../../../shared/api/key-schemas.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
+import { LimitsCell } from '../../components/LimitsCell.js';
 import { formatUsd } from '../../../../shared/format-usd.js';
 import { usdToMicros } from '../../../../shared/usd-to-micros.js';
-import { formatCount } from '../../format/format-count.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { Token } from '../../components/Token.js';
@@ -77,17 +77,7 @@ export function KeyTable({ keys, now, onEdit, onToggleBlock, onRegenerate, onDel
                     <meter className="budget-meter" min={0} max={1} low={0.75} high={0.9} optimum={0} value={share} aria-label={`${Math.round(share * 100)}% of the budget used`} />
                   ) : null}
                 </td>
-                <td className="small" data-label="Limits">
-                  {key.rpm_limit === null && key.tpm_limit === null && key.max_parallel_requests === null ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    <>
-                      {key.rpm_limit !== null ? <div>{formatCount(key.rpm_limit)} req/min</div> : null}
-                      {key.tpm_limit !== null ? <div>{formatCount(key.tpm_limit)} tok/min</div> : null}
-                      {key.max_parallel_requests !== null ? <div>{key.max_parallel_requests} parallel</div> : null}
-                    </>
-                  )}
-                </td>
+                <LimitsCell rpm={key.rpm_limit} tpm={key.tpm_limit} extra={key.max_parallel_requests === null ? null : `${key.max_parallel_requests} parallel`} />
                 <td className="small" data-label="Last used">
                   <RelativeTime value={key.last_active} now={() => now} />
                 </td>

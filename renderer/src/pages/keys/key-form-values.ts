@@ -3,6 +3,8 @@
 // emptied field is sent as null (remove the limit); untouched schedule fields are not sent, so
 // saving limits never restarts a budget period by accident.
 import type { KeyDescription, KeyFields } from '../../../../shared/api/key-schemas.js';
+import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface KeyFormValues {
   alias: string;
@@ -56,18 +58,9 @@ export function keyFormFromDescription(key: KeyDescription): KeyFormValues {
   };
 }
 
-export class KeyFormError extends Error {
-  constructor(
-    readonly field: keyof KeyFormValues,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export function toKeyFields(values: KeyFormValues, mode: 'create' | 'edit', before?: KeyFormValues): KeyFields {
   const alias = values.alias.trim();
-  if (alias === '') throw new KeyFormError('alias', 'Name the app this key is for; usage is shown under this name.');
+  if (alias === '') throw new FieldError<KeyFormValues>('alias', 'Name the app this key is for; usage is shown under this name.');
   const fields: KeyFields = { key_alias: alias, models: values.models };
   const budget = optionalNumber(values.maxBudget, 'maxBudget', 'A budget is a number of dollars, 0 or more.', false);
   const rpm = optionalNumber(values.rpm, 'rpm', 'Requests per minute is a whole number.', true);
@@ -91,11 +84,4 @@ export function toKeyFields(values: KeyFormValues, mode: 'create' | 'edit', befo
   if (before === undefined || values.budgetDuration !== before.budgetDuration) fields.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   if (values.expiresIn !== KEEP) fields.duration = values.expiresIn === '' ? null : values.expiresIn;
   return fields;
-}
-
-function optionalNumber(text: string, field: keyof KeyFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new KeyFormError(field, message);
-  return n;
 }

@@ -3,9 +3,11 @@
 // prices. The gateway validates again and its message is shown next to the form.
 import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { describeField } from '../../components/describe-field.js';
+import { FieldErrorText } from '../../components/FieldErrorText.js';
+import { FormActions } from '../../components/FormActions.js';
 import { findProvider, PROVIDER_CHOICES } from './provider-choices.js';
-import { FormError, type KeySource, type ModelFormValues } from './model-form-values.js';
+import { type KeySource, type ModelFormValues } from './model-form-values.js';
 
 export interface ModelFormProps {
   initial: ModelFormValues;
@@ -18,16 +20,11 @@ export interface ModelFormProps {
 
 export function ModelForm({ initial, mode, keychainNames, onSubmit, onCancel }: ModelFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit } = useFormSubmission(initial, FormError, onSubmit);
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(initial, onSubmit);
   const provider = findProvider(values.provider);
 
-  const describedBy = (field: keyof ModelFormValues) => (fieldError?.field === field ? `${id}-field-error` : undefined);
-  const fieldErrorText = (field: keyof ModelFormValues) =>
-    fieldError?.field === field ? (
-      <p id={`${id}-field-error`} className="field-error" role="alert">
-        {fieldError.message}
-      </p>
-    ) : null;
+  const describedBy = (field: keyof ModelFormValues) => describeField(id, fieldError, field);
+  const fieldErrorText = (field: keyof ModelFormValues) => <FieldErrorText formId={id} fieldError={fieldError} field={field} />;
 
   return (
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
@@ -111,15 +108,7 @@ export function ModelForm({ initial, mode, keychainNames, onSubmit, onCancel }: 
           {fieldErrorText('maxInputTokens')}
         </div>
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'add' ? 'Add model' : 'Save changes'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={mode === 'add' ? 'Add model' : 'Save changes'} onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 // typed in USD per million tokens and sent per token; the provider key is a reference
 // (keychain/NAME or os.environ/NAME), never the key itself.
 import type { ModelInfoEntry, ModelNewRequest, ModelUpdateRequest } from '../../../../shared/api/model-schemas.js';
+import { FieldError } from '../../components/field-error.js';
 
 export type KeySource = 'none' | 'keychain' | 'env';
 
@@ -51,15 +52,6 @@ export function formValuesFromEntry(entry: ModelInfoEntry): ModelFormValues {
   };
 }
 
-export class FormError extends Error {
-  constructor(
-    readonly field: keyof ModelFormValues,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Parsed {
   model_name: string;
   litellm_params: { model: string; api_base?: string; api_version?: string; api_key?: string };
@@ -68,15 +60,15 @@ interface Parsed {
 
 function parse(values: ModelFormValues): Parsed {
   const modelName = values.modelName.trim();
-  if (modelName === '') throw new FormError('modelName', 'Give the model a name: the name apps will send.');
+  if (modelName === '') throw new FieldError<ModelFormValues>('modelName', 'Give the model a name: the name apps will send.');
   const upstream = values.upstreamModel.trim();
-  if (upstream === '') throw new FormError('upstreamModel', "Enter the model's name at the provider.");
+  if (upstream === '') throw new FieldError<ModelFormValues>('upstreamModel', "Enter the model's name at the provider.");
   const params: Parsed['litellm_params'] = { model: `${values.provider}/${upstream}` };
   if (values.apiBase.trim() !== '') params.api_base = values.apiBase.trim();
   if (values.apiVersion.trim() !== '') params.api_version = values.apiVersion.trim();
   if (values.keySource !== 'none') {
     const name = values.keyName.trim();
-    if (name === '') throw new FormError('keyName', values.keySource === 'env' ? 'Name the environment variable.' : 'Name the keychain entry.');
+    if (name === '') throw new FieldError<ModelFormValues>('keyName', values.keySource === 'env' ? 'Name the environment variable.' : 'Name the keychain entry.');
     params.api_key = values.keySource === 'env' ? `os.environ/${name}` : `keychain/${name}`;
   }
   const prices: Parsed['prices'] = {};
@@ -86,7 +78,7 @@ function parse(values: ModelFormValues): Parsed {
   if (output !== undefined) prices.output_cost_per_token = output;
   if (values.maxInputTokens.trim() !== '') {
     const n = Number(values.maxInputTokens);
-    if (!Number.isSafeInteger(n) || n < 1) throw new FormError('maxInputTokens', 'The context window is a whole number of tokens.');
+    if (!Number.isSafeInteger(n) || n < 1) throw new FieldError<ModelFormValues>('maxInputTokens', 'The context window is a whole number of tokens.');
     prices.max_input_tokens = n;
   }
   return { model_name: modelName, litellm_params: params, prices };
@@ -118,7 +110,7 @@ export function toUpdateRequest(id: string, values: ModelFormValues): ModelUpdat
 function price(text: string, field: 'inputPrice' | 'outputPrice'): number | undefined {
   if (text.trim() === '') return undefined;
   const perMillion = Number(text);
-  if (!Number.isFinite(perMillion) || perMillion < 0) throw new FormError(field, 'A price is a number of dollars per million tokens, 0 or more.');
+  if (!Number.isFinite(perMillion) || perMillion < 0) throw new FieldError<ModelFormValues>(field, 'A price is a number of dollars per million tokens, 0 or more.');
   // Twelve decimals: LiteLLM's per-token prices never need more, and it avoids 2.9999999e-6.
   return Number((perMillion / 1_000_000).toFixed(12));
 }

@@ -7,6 +7,7 @@ import type { ApiClient } from '../../api/create-api-client.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import type { GatewaySettingsView } from '../../../../shared/api/settings-schemas.js';
 import type { SettingsCardFocus } from './settings-card-focus.js';
+import { useSettingsSave } from './use-settings-save.js';
 
 export interface OllamaApiSettingsProps {
   api: ApiClient;
@@ -22,42 +23,22 @@ export function OllamaApiSettings({ api, settings, models, adminKeySet, onSaved,
   const id = useId();
   const [allow, setAllow] = useState(settings.allow_without_key);
   const [allowed, setAllowed] = useState<string[]>(settings.models);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, saved, edited, save } = useSettingsSave(focus, onSaved);
   // Allowed names no longer configured (or patterns) stay listed so saving never drops them silently.
   const choices = [...new Set([...models, ...settings.models])];
 
-  // "Saved." and an error are about the values submitted: a change to the form makes them stale.
-  const edited = () => {
-    focus.onAction();
-    setSaved(false);
-    setError(null);
-  };
   const toggle = (model: string, on: boolean) => {
     edited();
     setAllowed((current) => (on ? [...current, model] : current.filter((m) => m !== model)));
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    focus.onAction();
-    setError(null);
-    setSaved(false);
-    setBusy(true);
-    try {
-      await api.updateSettings({ ollama_api: { allow_without_key: allow, models: allowed } });
-      setSaved(true);
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void save(() => api.updateSettings({ ollama_api: { allow_without_key: allow, models: allowed } }));
   };
 
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+    <form className="card form" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Ollama-compatible API</h2>
       <p className="muted small">
         GitHub Copilot Chat, JetBrains AI Assistant, Zed and Open WebUI can use Switchboard's models as if it were Ollama, at this address's /api.

@@ -7,6 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../../api/create-api-client.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import type { SettingsCardFocus } from './settings-card-focus.js';
+import { useSettingsSave } from './use-settings-save.js';
 
 export interface OnlyAllowedAppsSettingsProps {
   api: ApiClient;
@@ -20,29 +21,15 @@ export interface OnlyAllowedAppsSettingsProps {
 export function OnlyAllowedAppsSettings({ api, enabled, adminKeySet, onSaved, focus }: OnlyAllowedAppsSettingsProps) {
   const id = useId();
   const [on, setOn] = useState(enabled);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, saved, edited, save } = useSettingsSave(focus, onSaved);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    focus.onAction();
-    setError(null);
-    setSaved(false);
-    setBusy(true);
-    try {
-      await api.updateSettings({ only_allowed_apps: on });
-      setSaved(true);
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void save(() => api.updateSettings({ only_allowed_apps: on }));
   };
 
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+    <form className="card form" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Apps without a key</h2>
       <div className="field">
         <label className="check">
@@ -50,9 +37,7 @@ export function OnlyAllowedAppsSettings({ api, enabled, adminKeySet, onSaved, fo
             type="checkbox"
             checked={on}
             onChange={(e) => {
-              focus.onAction();
-              setSaved(false);
-              setError(null);
+              edited();
               setOn(e.target.checked);
             }}
             aria-describedby={`${id}-hint ${id}-limits`}

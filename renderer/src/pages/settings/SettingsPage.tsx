@@ -16,6 +16,7 @@ import { BudgetAlertSettings } from './BudgetAlertSettings.js';
 import { AdminKeySettings } from './AdminKeySettings.js';
 import { OnlyAllowedAppsSettings } from './OnlyAllowedAppsSettings.js';
 import type { SettingsCardFocus } from './settings-card-focus.js';
+import { useSettingsSave } from './use-settings-save.js';
 
 type SettingsCard = 'live' | 'ollama' | 'apps' | 'alerts' | 'backup';
 
@@ -81,41 +82,26 @@ function LiveSettings({ api, settings, onSaved, focus }: { api: ApiClient; setti
   const [retention, setRetention] = useState(String(settings.retention_days));
   const [bodyLogging, setBodyLogging] = useState(settings.body_logging);
   const [origins, setOrigins] = useState<string[]>(settings.allowed_origins);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const card = useSettingsSave(focus, onSaved);
+  const { busy, error, saved } = card;
   // "Saved." and an error are about the values submitted: editing any of them makes them stale.
   const edited = <T,>(set: (value: T) => void) => (value: T) => {
-    focus.onAction();
-    setSaved(false);
-    setError(null);
+    card.edited();
     set(value);
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    focus.onAction();
-    setError(null);
-    setSaved(false);
     const days = Number(retention);
     if (!Number.isSafeInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
-      setError(new Error(`Keep requests for 1 to ${MAX_RETENTION_DAYS} days.`));
+      card.refuse(new Error(`Keep requests for 1 to ${MAX_RETENTION_DAYS} days.`));
       return;
     }
-    setBusy(true);
-    try {
-      await api.updateSettings({ retention_days: days, body_logging: bodyLogging, allowed_origins: origins });
-      setSaved(true);
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void card.save(() => api.updateSettings({ retention_days: days, body_logging: bodyLogging, allowed_origins: origins }));
   };
 
   return (
-    <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
+    <form className="card form" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Data and access</h2>
       <p className="muted small">These apply immediately, without a restart.</p>
       <div className="field field-narrow">

@@ -3,9 +3,13 @@
 // budget in the team, and rate limits. An empty field means no limit.
 import { useId } from 'react';
 import { useFormSubmission } from '../../components/use-form-submission.js';
-import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { BUDGET_PERIODS } from '../keys/key-form-values.js';
-import { TeamFormError, type TeamFormValues } from './team-form-values.js';
+import { describeField } from '../../components/describe-field.js';
+import { FieldErrorText } from '../../components/FieldErrorText.js';
+import { LimitField } from '../../components/LimitField.js';
+import { BudgetPeriodField } from '../../components/BudgetPeriodField.js';
+import { ModelChecklist } from '../../components/ModelChecklist.js';
+import { FormActions } from '../../components/FormActions.js';
+import { type TeamFormValues } from './team-form-values.js';
 
 export interface TeamFormProps {
   mode: 'create' | 'edit';
@@ -18,37 +22,8 @@ export interface TeamFormProps {
 
 export function TeamForm({ mode, initial, models, onSubmit, onCancel }: TeamFormProps) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit, invalid } = useFormSubmission(initial, TeamFormError, onSubmit);
-  const toggleModel = (model: string) => set('models', values.models.includes(model) ? values.models.filter((m) => m !== model) : [...values.models, model]);
-  // Models the team names that no longer exist stay listed, so saving never drops them silently.
-  const choices = [...new Set([...models, ...values.models])];
-  const describedBy = (field: keyof TeamFormValues, hint?: string) => [fieldError?.field === field ? `${id}-err` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
-  const errorFor = (field: keyof TeamFormValues) =>
-    fieldError?.field === field ? (
-      <p id={`${id}-err`} className="field-error" role="alert">
-        {fieldError.message}
-      </p>
-    ) : null;
-  const numberField = (field: 'maxBudget' | 'softBudget' | 'memberBudget' | 'rpm' | 'tpm', label: string, decimal: boolean, hint?: string) => (
-    <div className="field">
-      <label htmlFor={`${id}-${field}`}>{label}</label>
-      <input
-        id={`${id}-${field}`}
-        value={values[field]}
-        onChange={(e) => set(field, e.target.value)}
-        inputMode={decimal ? 'decimal' : 'numeric'}
-        placeholder="no limit"
-        aria-invalid={invalid(field)}
-        aria-describedby={describedBy(field, hint ? `${id}-${field}-hint` : undefined)}
-      />
-      {hint ? (
-        <p id={`${id}-${field}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      {errorFor(field)}
-    </div>
-  );
+  const form = useFormSubmission(initial, onSubmit);
+  const { values, set, busy, error, fieldError, submit, invalid } = form;
 
   return (
     <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
@@ -56,47 +31,25 @@ export function TeamForm({ mode, initial, models, onSubmit, onCancel }: TeamForm
       <div className="form-grid">
         <div className="field">
           <label htmlFor={`${id}-alias`}>Team name</label>
-          <input id={`${id}-alias`} autoFocus value={values.alias} onChange={(e) => set('alias', e.target.value)} placeholder="e.g. research, client-acme" aria-invalid={invalid('alias')} aria-describedby={describedBy('alias')} />
-          {errorFor('alias')}
+          <input id={`${id}-alias`} autoFocus value={values.alias} onChange={(e) => set('alias', e.target.value)} placeholder="e.g. research, client-acme" aria-invalid={invalid('alias')} aria-describedby={describeField(id, fieldError, 'alias')} />
+          <FieldErrorText formId={id} fieldError={fieldError} field="alias" />
         </div>
-        {numberField('maxBudget', 'Team budget (USD)', true, 'Requests are refused once the team has spent it.')}
-        {numberField('softBudget', 'Soft budget (USD)', true, 'Warns at 80% and 100%; requests are still served.')}
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Budget period</label>
-          <select id={`${id}-period`} value={values.budgetDuration} onChange={(e) => set('budgetDuration', e.target.value)}>
-            {BUDGET_PERIODS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-            {BUDGET_PERIODS.some((p) => p.value === values.budgetDuration) ? null : <option value={values.budgetDuration}>Resets every {values.budgetDuration}</option>}
-          </select>
-        </div>
-        {numberField('memberBudget', 'Budget per member (USD)', true, "Each member's default budget in this team.")}
-        {numberField('rpm', 'Requests per minute', false)}
-        {numberField('tpm', 'Tokens per minute', false)}
+        <LimitField form={form} formId={id} field="maxBudget" label="Team budget (USD)" decimal hint="Requests are refused once the team has spent it." />
+        <LimitField form={form} formId={id} field="softBudget" label="Soft budget (USD)" decimal hint="Warns at 80% and 100%; requests are still served." />
+        <BudgetPeriodField inputId={`${id}-period`} value={values.budgetDuration} onChange={(v) => set('budgetDuration', v)} />
+        <LimitField form={form} formId={id} field="memberBudget" label="Budget per member (USD)" decimal hint="Each member's default budget in this team." />
+        <LimitField form={form} formId={id} field="rpm" label="Requests per minute" />
+        <LimitField form={form} formId={id} field="tpm" label="Tokens per minute" />
       </div>
-      <fieldset className="models-choice">
-        <legend>Models this team's keys may use</legend>
-        {choices.length === 0 ? <p className="muted small">No models yet: the team will be allowed every model.</p> : null}
-        <div className="checks">
-          {choices.map((model) => (
-            <label key={model} className="check">
-              <input type="checkbox" checked={values.models.includes(model)} onChange={() => toggleModel(model)} /> {model}
-            </label>
-          ))}
-        </div>
-        <p className="hint">{values.models.length === 0 ? 'None ticked: every model, including ones added later.' : `Only ${values.models.join(', ')}; a key of this team may not name others.`}</p>
-      </fieldset>
-      {error ? <ErrorNotice error={error} /> : null}
-      <div className="actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Create team' : 'Save changes'}
-        </button>
-        <button type="button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <ModelChecklist
+        legend="Models this team's keys may use"
+        models={models}
+        chosen={values.models}
+        onChange={(chosen) => set('models', chosen)}
+        noModelsText="No models yet: the team will be allowed every model."
+        onlyHintEnd="; a key of this team may not name others."
+      />
+      <FormActions error={error} busy={busy} submitLabel={mode === 'create' ? 'Create team' : 'Save changes'} onCancel={onCancel} />
     </form>
   );
 }

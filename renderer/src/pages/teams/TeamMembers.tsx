@@ -7,11 +7,13 @@ import { useApi } from '../../api/use-api.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useFormSubmission } from '../../components/use-form-submission.js';
+import { describeField } from '../../components/describe-field.js';
+import { FieldErrorText } from '../../components/FieldErrorText.js';
 import { LoadState } from '../../components/LoadState.js';
 import { SpendBar } from '../../components/SpendBar.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import type { TeamDescription } from '../../../../shared/api/team-schemas.js';
-import { EMPTY_MEMBER_FORM, MemberFormError, parseBudgetInTeam, toMemberAddRequest, type MemberFormValues } from './member-form-values.js';
+import { EMPTY_MEMBER_FORM, parseBudgetInTeam, toMemberAddRequest, type MemberFormValues } from './member-form-values.js';
 import { teamName } from './team-name.js';
 
 export interface TeamMembersProps {
@@ -192,18 +194,13 @@ function MemberBudget({ who, budget, onSave }: { who: string; budget: number | n
 
 function AddMemberForm({ teamName: name, onAdd }: { teamName: string; onAdd: (values: MemberFormValues) => Promise<void> }) {
   const id = useId();
-  const { values, set, busy, error, fieldError, submit } = useFormSubmission(EMPTY_MEMBER_FORM, MemberFormError, async (submitted) => {
+  const { values, set, busy, error, fieldError, submit } = useFormSubmission(EMPTY_MEMBER_FORM, async (submitted) => {
     await onAdd(submitted);
     // The next member is likely named the same way: keep "find by".
     return { ...EMPTY_MEMBER_FORM, by: submitted.by };
   });
-  const errorFor = (field: keyof MemberFormValues) =>
-    fieldError?.field === field ? (
-      <p id={`${id}-err`} className="field-error" role="alert">
-        {fieldError.message}
-      </p>
-    ) : null;
-  const describedBy = (field: keyof MemberFormValues, hint?: string) => [fieldError?.field === field ? `${id}-err` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
+  const errorFor = (field: keyof MemberFormValues) => <FieldErrorText formId={id} fieldError={fieldError} field={field} />;
+  const describedBy = (field: keyof MemberFormValues, hint?: string) => describeField(id, fieldError, field, hint);
   return (
     <form className="form member-add" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Add a member to {name}</h3>

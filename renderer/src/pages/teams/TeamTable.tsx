@@ -5,6 +5,7 @@ import type { TeamDescription } from '../../../../shared/api/team-schemas.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { SpendBar } from '../../components/SpendBar.js';
+import { LimitsCell } from '../../components/LimitsCell.js';
 import { TableWrap } from '../../components/TableWrap.js';
 import { formatCount } from '../../format/format-count.js';
 import { formatUsd } from '../../../../shared/format-usd.js';
@@ -82,17 +83,7 @@ export function TeamTable({ teams, now, openTeamId, onMembers, manage }: TeamTab
                     </div>
                   ) : null}
                 </td>
-                <td className="small" data-label="Limits">
-                  {team.rpm_limit === null && team.tpm_limit === null && team.team_member_budget === null ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    <>
-                      {team.rpm_limit !== null ? <div>{formatCount(team.rpm_limit)} req/min</div> : null}
-                      {team.tpm_limit !== null ? <div>{formatCount(team.tpm_limit)} tok/min</div> : null}
-                      {team.team_member_budget !== null ? <div>{formatUsd(usdToMicros(team.team_member_budget))} per member</div> : null}
-                    </>
-                  )}
-                </td>
+                <LimitsCell rpm={team.rpm_limit} tpm={team.tpm_limit} extra={team.team_member_budget === null ? null : `${formatUsd(usdToMicros(team.team_member_budget))} per member`} />
                 <td data-label="Status">{team.blocked ? <span className="badge badge-bad">Blocked</span> : <span className="badge badge-ok">Active</span>}</td>
                 <td>
                   <div className="row-actions">

@@ -3,6 +3,8 @@
 // emptied field is sent as null (remove the limit) and an untouched budget period is not sent,
 // so saving other fields never restarts the team's budget period by accident.
 import type { TeamDescription, TeamNewRequest, TeamUpdateFields } from '../../../../shared/api/team-schemas.js';
+import { FieldError } from '../../components/field-error.js';
+import { optionalNumber } from '../../components/optional-number.js';
 
 export interface TeamFormValues {
   alias: string;
@@ -18,15 +20,6 @@ export interface TeamFormValues {
 }
 
 export const EMPTY_TEAM_FORM: TeamFormValues = { alias: '', models: [], maxBudget: '', softBudget: '', budgetDuration: '', memberBudget: '', rpm: '', tpm: '' };
-
-export class TeamFormError extends Error {
-  constructor(
-    readonly field: keyof TeamFormValues,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function teamFormFromDescription(team: TeamDescription): TeamFormValues {
   const text = (n: number | null) => (n === null ? '' : String(n));
@@ -54,11 +47,11 @@ interface TeamValues {
 
 function readValues(values: TeamFormValues): TeamValues {
   const alias = values.alias.trim();
-  if (alias === '') throw new TeamFormError('alias', 'Name the team; keys, usage and budgets are shown under this name.');
+  if (alias === '') throw new FieldError<TeamFormValues>('alias', 'Name the team; keys, usage and budgets are shown under this name.');
   const maxBudget = optionalNumber(values.maxBudget, 'maxBudget', 'A budget is a number of dollars, 0 or more.', false);
   const softBudget = optionalNumber(values.softBudget, 'softBudget', 'A soft budget is a number of dollars, 0 or more.', false);
   // The gateway would accept it, but a warning that can only come after the refusal is no warning.
-  if (softBudget !== null && maxBudget !== null && softBudget > maxBudget) throw new TeamFormError('softBudget', 'The soft budget warns before the budget is reached: make it at most the budget.');
+  if (softBudget !== null && maxBudget !== null && softBudget > maxBudget) throw new FieldError<TeamFormValues>('softBudget', 'The soft budget warns before the budget is reached: make it at most the budget.');
   return {
     team_alias: alias,
     models: values.models,
@@ -88,11 +81,4 @@ export function toTeamUpdateFields(values: TeamFormValues, before: TeamFormValue
   const fields: TeamUpdateFields = { ...readValues(values) };
   if (values.budgetDuration !== before.budgetDuration) fields.budget_duration = values.budgetDuration === '' ? null : values.budgetDuration;
   return fields;
-}
-
-function optionalNumber(text: string, field: keyof TeamFormValues, message: string, integer: boolean): number | null {
-  if (text.trim() === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new TeamFormError(field, message);
-  return n;
 }

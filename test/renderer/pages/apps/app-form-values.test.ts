@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppFormError, EMPTY_APP_FORM, appFormFromDescription, toAppRuleUpdate, toNewAppRule } from '../../../../renderer/src/pages/apps/app-form-values.js';
+import { EMPTY_APP_FORM, appFormFromDescription, toAppRuleUpdate, toNewAppRule, type AppFormValues } from '../../../../renderer/src/pages/apps/app-form-values.js';
 import { appUpdateRequestSchema } from '../../../../shared/api/app-schemas.js';
 import { sampleApp } from '../../fake-api.js';
+import { FieldError } from '../../../../renderer/src/components/field-error.js';
 
 describe('toNewAppRule', () => {
   it('sends only what was filled in, the budget in USD and limits as integers, valid for /app/update', () => {
@@ -28,8 +29,8 @@ describe('toNewAppRule', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(AppFormError);
-    expect((error as AppFormError).field).toBe(field);
+    expect(error).toBeInstanceOf(FieldError);
+    expect((error as FieldError<AppFormValues>).field).toBe(field);
   });
 });
 

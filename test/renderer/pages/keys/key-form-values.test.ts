@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_KEY_FORM, KEEP, KeyFormError, keyFormFromDescription, toKeyFields } from '../../../../renderer/src/pages/keys/key-form-values.js';
+import { EMPTY_KEY_FORM, KEEP, keyFormFromDescription, toKeyFields, type KeyFormValues } from '../../../../renderer/src/pages/keys/key-form-values.js';
 import { keyFieldsSchema } from '../../../../shared/api/key-schemas.js';
 import { sampleKey } from '../../fake-api.js';
+import { FieldError } from '../../../../renderer/src/components/field-error.js';
 
 describe('key form values', () => {
   it('sends only what was set on create, and a budget period only with a budget', () => {
@@ -26,11 +27,11 @@ describe('key form values', () => {
     [{ tpm: 'lots' }, 'tpm'],
     [{ parallel: '-2' }, 'parallel'],
   ])('refuses %j naming the field', (change, field) => {
-    expect(() => toKeyFields({ ...EMPTY_KEY_FORM, alias: 'a', ...change }, 'create')).toThrow(KeyFormError);
+    expect(() => toKeyFields({ ...EMPTY_KEY_FORM, alias: 'a', ...change }, 'create')).toThrow(FieldError);
     try {
       toKeyFields({ ...EMPTY_KEY_FORM, alias: 'a', ...change }, 'create');
     } catch (e) {
-      expect((e as KeyFormError).field).toBe(field);
+      expect((e as FieldError<KeyFormValues>).field).toBe(field);
     }
   });
 

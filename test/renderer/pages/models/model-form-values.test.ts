@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_MODEL_FORM, FormError, formValuesFromEntry, toNewRequest, toUpdateRequest } from '../../../../renderer/src/pages/models/model-form-values.js';
+import { EMPTY_MODEL_FORM, formValuesFromEntry, toNewRequest, toUpdateRequest, type ModelFormValues } from '../../../../renderer/src/pages/models/model-form-values.js';
 import { modelNewRequestSchema, modelUpdateRequestSchema } from '../../../../shared/api/model-schemas.js';
 import { sampleModel } from '../../fake-api.js';
+import { FieldError } from '../../../../renderer/src/components/field-error.js';
 
 const base = { ...EMPTY_MODEL_FORM, modelName: 'fast', provider: 'openai', upstreamModel: 'gpt-4o-mini' };
 
@@ -45,7 +46,7 @@ describe('model form values', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(FormError);
-    expect((error as FormError).field).toBe(field);
+    expect(error).toBeInstanceOf(FieldError);
+    expect((error as FieldError<ModelFormValues>).field).toBe(field);
   });
 });

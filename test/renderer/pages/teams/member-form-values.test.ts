@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_MEMBER_FORM, MemberFormError, parseBudgetInTeam, toMemberAddRequest } from '../../../../renderer/src/pages/teams/member-form-values.js';
+import { EMPTY_MEMBER_FORM, parseBudgetInTeam, toMemberAddRequest, type MemberFormValues } from '../../../../renderer/src/pages/teams/member-form-values.js';
 import { teamMemberAddRequestSchema } from '../../../../shared/api/team-schemas.js';
+import { FieldError } from '../../../../renderer/src/components/field-error.js';
 
 describe('toMemberAddRequest', () => {
   it("names the user by id with LiteLLM's role, valid for /team/member_add", () => {
@@ -19,11 +20,11 @@ describe('toMemberAddRequest', () => {
     [{ user: 'ann', budget: '-1' }, 'budget'],
     [{ user: 'ann', budget: 'lots' }, 'budget'],
   ] as const)('refuses %j naming the field %s', (values, field) => {
-    expect(() => toMemberAddRequest('team-1', { ...EMPTY_MEMBER_FORM, ...values })).toThrow(MemberFormError);
+    expect(() => toMemberAddRequest('team-1', { ...EMPTY_MEMBER_FORM, ...values })).toThrow(FieldError);
     try {
       toMemberAddRequest('team-1', { ...EMPTY_MEMBER_FORM, ...values });
     } catch (e) {
-      expect((e as MemberFormError).field).toBe(field);
+      expect((e as FieldError<MemberFormValues>).field).toBe(field);
     }
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TEAM_FORM, TeamFormError, teamFormFromDescription, toTeamNewRequest, toTeamUpdateFields } from '../../../../renderer/src/pages/teams/team-form-values.js';
+import { EMPTY_TEAM_FORM, teamFormFromDescription, toTeamNewRequest, toTeamUpdateFields, type TeamFormValues } from '../../../../renderer/src/pages/teams/team-form-values.js';
 import { teamNewRequestSchema, teamUpdateRequestSchema } from '../../../../shared/api/team-schemas.js';
 import { sampleTeam } from '../../fake-api.js';
+import { FieldError } from '../../../../renderer/src/components/field-error.js';
 
 describe('toTeamNewRequest', () => {
   it('sends only what was filled in, budgets in USD and limits as integers, valid for /team/new', () => {
@@ -29,8 +30,8 @@ describe('toTeamNewRequest', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(TeamFormError);
-    expect((error as TeamFormError).field).toBe(field);
+    expect(error).toBeInstanceOf(FieldError);
+    expect((error as FieldError<TeamFormValues>).field).toBe(field);
   });
 });
 
