@@ -2,6 +2,7 @@
 // (macOS Keychain, Windows Credential Manager, Linux Secret Service). keytar is imported on
 // first use, so a machine without libsecret still starts and serves models that need no key.
 // Every call has a deadline; failures say what to install or unlock; never a plaintext fallback.
+import { createRequire } from 'node:module';
 import { SecretStoreError, assertValidSecretName, type SecretOperation, type SecretStore } from './secret-store.js';
 import { DEFAULT_SECRET_TIMEOUT_MS, withSecretTimeout, type ScheduleTimeout } from './with-secret-timeout.js';
 
@@ -21,7 +22,7 @@ export interface KeytarSecretStoreOptions {
   timeoutMs?: number;
   schedule?: ScheduleTimeout;
   platform?: NodeJS.Platform;
-  /** How to load keytar; defaults to a lazy `import('keytar')`. */
+  /** How to load keytar; defaults to a lazy `require('keytar')`. */
   load?: () => Promise<KeytarApi>;
 }
 
@@ -77,9 +78,11 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions = {}):
 }
 
 async function loadKeytar(): Promise<KeytarApi> {
-  const mod = (await import('keytar')) as unknown as KeytarApi & { default?: KeytarApi };
-  // keytar is CommonJS: its exports arrive as the default export.
-  return mod.default ?? mod;
+  // require, not import(): `serve` runs the CLI bundle as a vm.Script with V8's code cache
+  // (bin/load-cli-bundle.js), and an import() in a function V8 restored from that cache fails with
+  // "A dynamic import callback was not specified", so the keychain could not be opened at all.
+  // keytar is CommonJS with a native addon; require loads it the same way in every build.
+  return createRequire(import.meta.url)('keytar') as KeytarApi;
 }
 
 export function keychainName(platform: NodeJS.Platform): string {

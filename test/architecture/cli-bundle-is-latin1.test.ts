@@ -17,4 +17,14 @@ describe('the CLI bundles (dist/main/switchboard.mjs and the .cjs bin/switchboar
     }
     expect(wide).toEqual([]);
   }, 180_000);
+
+  // bin/switchboard.js runs the CommonJS bundle as a vm.Script with V8's code cache, and an import()
+  // in a function restored from that cache throws "A dynamic import callback was not specified"
+  // (the keychain could not be opened under `serve`); a module loaded lazily is required instead.
+  it('switchboard.cjs has no import() that the code-cached script would run', () => {
+    expect(ensureBuiltCli()).toBe(true);
+    const source = readFileSync(join(ROOT, 'dist', 'main', 'switchboard.cjs'), 'utf8');
+    const dynamic = [...source.matchAll(/\bimport\(\s*["'`]/g)].map((match) => source.slice(match.index, match.index + 60));
+    expect(dynamic).toEqual([]);
+  }, 180_000);
 });
