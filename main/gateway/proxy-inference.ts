@@ -140,9 +140,11 @@ export async function proxyInference(
 
   const router = deps.router();
   const settings = deps.settings();
+  // The connection's process lookup (one per connection, shared by its requests): read, never awaited here.
+  const caller = deps.callers?.of(request.raw.socket);
   // Without a key, the active alias may stand for the app's default_model (the meter decides; one comparison otherwise).
   const chosen = deps.meter.modelFor === undefined ? model
-    : deps.meter.modelFor({ principal, requestedModel: model, userAgent: request.headers['user-agent'], headers: request.headers, caller: deps.callers?.of(request.raw.socket) });
+    : deps.meter.modelFor({ principal, requestedModel: model, userAgent: request.headers['user-agent'], headers: request.headers, caller });
   // A Promise only when an app's default model waits for its connection's process lookup.
   let group = router.resolve(typeof chosen === 'string' ? chosen : await chosen);
   if (!group) {
@@ -155,7 +157,7 @@ export async function proxyInference(
     deps.meter.reject?.({
       requestId, key: principal.kind === 'virtual' ? { id: principal.keyId, alias: principal.alias } : null,
       requestedModel: model, deployment: group.deployments[0]!, userAgent: request.headers['user-agent'],
-      headers: request.headers, route: request.routeOptions.url ?? request.url, caller: deps.callers?.of(request.raw.socket),
+      headers: request.headers, route: request.routeOptions.url ?? request.url, caller,
     }, refusal);
     throw refusal;
   }
@@ -169,8 +171,8 @@ export async function proxyInference(
   const admitted = deps.meter.admit({
     requestId, principal, endpoint, requestedModel: model, deployment: first, body, userAgent: request.headers['user-agent'],
     headers: request.headers, route: request.routeOptions.url ?? request.url,
-    // Read, never awaited: a lookup still running names the app when the row is written.
-    caller: deps.callers?.of(request.raw.socket),
+    // A lookup still running names the app when the row is written.
+    caller,
   });
   // Awaited only when the meter went to PostgreSQL: SQLite's admission adds no microtask.
   const admission = admitted instanceof Promise ? await admitted : admitted;

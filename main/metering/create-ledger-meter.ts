@@ -79,14 +79,6 @@ export interface LedgerMeterDeps {
   };
 }
 
-/**
- * THE name a request with no virtual key is metered and ruled under (its "app"): the one place it
- * is computed, for admission, refusals and the default-model choice alike.
- */
-function keylessAppName(input: Pick<AdmissionInput, 'userAgent' | 'headers'>, caller: CallerProcess | null | undefined): string {
-  return callerAppName({ key: null, userAgent: input.userAgent, headers: input.headers, caller });
-}
-
 const PRICE_CACHE_MS = 60_000;
 /** A failure's message or upstream excerpt in the usage log: enough to say why, never a body. */
 const MAX_LOGGED_ERROR_CHARS = 1_000;
@@ -190,7 +182,8 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       const apps = deps.apps;
       // One comparison for nearly every request: only the active alias, without a key, is redirected.
       if (apps === undefined || input.principal.kind === 'virtual' || !apps.rules.hasDefaultModels() || input.requestedModel !== apps.activeAlias) return input.requestedModel;
-      const choose = (caller: CallerProcess | null | undefined): string => apps.rules.rule(keylessAppName(input, caller))?.defaultModel ?? input.requestedModel;
+      const appOf = appNamer(null, input);
+      const choose = (caller: CallerProcess | null | undefined): string => apps.rules.rule(appOf(caller))?.defaultModel ?? input.requestedModel;
       const caller = input.caller?.now();
       // A connection whose lookup is still running waits for it (bounded, as admission does), so
       // the app's default model follows the program, not its User-Agent.
@@ -413,9 +406,9 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
   }
 
   /**
-   * Names the app of one request's rows: the key's alias, else the calling process and the
-   * User-Agent (callerAppName). The UA-only name is worked out once; a known process is not cached
-   * here (the lookup answers the same process for every row of the request).
+   * THE name a request is metered and ruled under (its "app"), the one place it is computed for
+   * admission, refusals, rows and the default-model choice: the key's alias, else the calling
+   * process and the User-Agent (callerAppName), given the lookup's answer at that moment.
    */
   function appNamer(key: { id: string; alias: string | null } | null, input: { userAgent: string | undefined; headers: AdmissionInput['headers'] }) {
     return (caller: CallerProcess | null | undefined): string => callerAppName({ key, userAgent: input.userAgent, headers: input.headers, caller });
