@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** Run the slow standalone measurements (the 1,000,000-row usage summary); off with --quick. */
   slow: boolean;
   help: boolean;
+  /** Scenario slugs to load besides the baselines (direct, floor, plain gateway); all when absent. */
+  only?: readonly string[];
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -26,6 +28,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --no-stages    skip the per-stage CPU breakdown (a profiled pass per scenario after the
                  measured rounds, about 5 s per scenario; its table ends the report)
   --stages       run the breakdown (the default)
+  --only A,B     load only these scenarios (slugs as in .bench/stage-profiles, e.g.
+                 gateway-virtual-key) besides the direct, floor and plain gateway baselines:
+                 a quick before/after of one change
   -h, --help     show this help
 
 Loads the mock upstream directly, a minimal floor proxy, and the gateway three ways: master
@@ -55,6 +60,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | { err
       const rounds = Number(text);
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) return { error: `--rounds needs a whole number from 1 to 50, got "${text ?? ''}"` };
       options.rounds = rounds;
+    } else if (arg === '--only' || arg.startsWith('--only=')) {
+      const text = arg.includes('=') ? arg.slice('--only='.length) : argv[++i];
+      const slugs = (text ?? '').split(',').map((slug) => slug.trim()).filter((slug) => slug.length > 0);
+      if (slugs.length === 0) return { error: '--only needs scenario slugs separated by commas, e.g. --only gateway-virtual-key' };
+      options.only = slugs;
     } else return { error: `unknown option "${arg}"` };
   }
   if (slow !== undefined) options.slow = slow;

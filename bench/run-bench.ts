@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import { parseBenchOptions, BENCH_USAGE, type BenchOptions } from './bench-options.js';
-import { directTarget, floorTarget, originsOf, type BenchContext, type BenchTarget } from './bench-target.js';
+import { directTarget, floorTarget, originsOf, slugOf, type BenchContext, type BenchTarget } from './bench-target.js';
 import { createChildRegistry, type ChildRegistry } from './child-registry.js';
 import { evaluateChecks } from './gateway-checks.js';
 import { BENCH_KEY_ALIAS, generateVirtualKey, ledgerFindings, recordedWhenSettled, requestsRecordedFor } from './bench-virtual-key.js';
@@ -170,7 +170,22 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** BENCH_TARGETS narrowed by --only; the baselines every comparison needs always stay. */
+function selectedTargets(only: readonly string[] | undefined): readonly BenchTarget[] | { error: string } {
+  if (only === undefined) return BENCH_TARGETS;
+  const known = new Set(BENCH_TARGETS.map((target) => slugOf(target.name)));
+  const unknown = only.filter((slug) => !known.has(slug));
+  if (unknown.length > 0) return { error: `--only: no scenario ${unknown.map((slug) => `"${slug}"`).join(', ')}; the scenarios are ${[...known].join(', ')}` };
+  const kept = new Set([slugOf(directTarget.name), slugOf(floorTarget.name), slugOf(PLAIN_GATEWAY), ...only]);
+  return BENCH_TARGETS.filter((target) => kept.has(slugOf(target.name)));
+}
+
 async function bench(options: BenchOptions, registry: ChildRegistry, workDir: string, pools: Dispatcher[]): Promise<number> {
+  const scenarios = selectedTargets(options.only);
+  if ('error' in scenarios) {
+    process.stderr.write(`bench: ${scenarios.error}\n`);
+    return 2;
+  }
   const machine = await machineInfo();
   progress(`${machine.date} · Node ${machine.node} · ${machine.cpuModel} · ${machine.cores} cores`);
   const profileDir = options.profile ? join(repoRoot, '.bench', 'profiles', String(Date.now())) : undefined;
@@ -185,7 +200,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   const measurements = new Map<string, TargetMeasurements>();
   /** Requests each target got while being verified (every replica is verified): the ledger counts them. */
   const verificationRequests = new Map<string, number>();
-  for (const target of BENCH_TARGETS) {
+  for (const target of scenarios) {
     const running = await target.start(context);
     // Idle means right after start, before the first request. Replicas: the first one's process.
     const memoryIdle = running.pid === undefined ? undefined : readProcessMemory(running.pid);
@@ -262,7 +277,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     // A failed breakdown costs the breakdown, not the measured report above it.
     try {
       stages = await runStagePass({
-        context, targets: BENCH_TARGETS, count, warmUpCount: Math.ceil(count / 4), concurrency: c16.concurrency,
+        context, targets: scenarios, count, warmUpCount: Math.ceil(count / 4), concurrency: c16.concurrency,
         deadlineMs: LOAD_RUN_DEADLINE_MS, profileRoot: join(repoRoot, '.bench', 'stage-profiles'), workRoot: join(workDir, 'stage-pass'), progress,
       });
       progress(`stage profiles took ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -21,6 +21,8 @@ describe('bench-options', () => {
     ['--quick keeps the stage breakdown', ['--quick'], { ...FULL, scale: 0.25, rounds: 3, startupSamples: 3, slow: false }],
     ['-h', ['-h'], { ...FULL, help: true }],
     ['--help', ['--help'], { ...FULL, help: true }],
+    ['--only one scenario', ['--only', 'gateway-virtual-key'], { ...FULL, only: ['gateway-virtual-key'] }],
+    ['--only=A,B with spaces', ['--only=gateway , gateway-2-deployment-group'], { ...FULL, only: ['gateway', 'gateway-2-deployment-group'] }],
   ])('%s', (_name, argv, expected) => {
     expect(parseBenchOptions(argv)).toEqual(expected);
   });
@@ -31,13 +33,15 @@ describe('bench-options', () => {
     [['--rounds', '2.5'], '--rounds needs a whole number from 1 to 50, got "2.5"'],
     [['--rounds=abc'], '--rounds needs a whole number from 1 to 50, got "abc"'],
     [['--rounds'], '--rounds needs a whole number from 1 to 50, got ""'],
+    [['--only'], '--only needs scenario slugs separated by commas, e.g. --only gateway-virtual-key'],
+    [['--only=,'], '--only needs scenario slugs separated by commas, e.g. --only gateway-virtual-key'],
     [['--fast'], 'unknown option "--fast"'],
     [['quick'], 'unknown option "quick"'],
   ])('refuses %j with "%s"', (argv, error) => {
     expect(parseBenchOptions(argv)).toEqual({ error });
   });
 
-  it.each(['--rounds', '--quick', '--slow', '--no-slow', '--profile', '--no-stages', '--stages', '--help'])('documents %s in the usage text', (flag) => {
+  it.each(['--rounds', '--quick', '--slow', '--no-slow', '--profile', '--no-stages', '--stages', '--only', '--help'])('documents %s in the usage text', (flag) => {
     expect(BENCH_USAGE).toContain(flag);
   });
 });
