@@ -33,3 +33,14 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination,
   );
 }
+
+/**
+ * For the per-request line only, whose fields the meter builds from ids, names and numbers
+ * (request-log-fields.ts: never a header, a key or a body): the same logger without the path
+ * redaction, which clones the logged object for its wildcard paths on every call (10.8 µs vs
+ * 1.6 µs a line measured here, about 3 % of the gateway's CPU under load). The secret mask
+ * (the streamWrite hook) still runs on the line, as on every other.
+ */
+export function requestLineLogger(log: Logger): Logger {
+  return log.child({}, { redact: { paths: [] } });
+}

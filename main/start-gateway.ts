@@ -2,6 +2,7 @@
 // directory, keys, metering, and the fastify server, then listens. Shared by the headless CLI
 // and the Electron shell so both run the same thing. close() stops accepting, lets requests
 // finish, flushes usage and closes the database, in that order.
+import { requestLineLogger } from './create-logger.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -290,7 +291,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     const appRules = createAppRules({ store: apps, log, ...(options.onNewApp ? { onNewApp: options.onNewApp } : {}) });
     appRules.load();
     const meter = createLedgerMeter({
-      prices, budget, limiter, usage, clock, log,
+      prices, budget, limiter, usage, clock, log, requestLog: requestLineLogger(log),
       // Read per request: the dashboard's switch applies to the next request.
       bodyLogging: () => gatewaySettings.bodyLogging(), redact,
       apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },

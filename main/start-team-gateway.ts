@@ -10,6 +10,7 @@
 // ready again once it answers, no restart). Loaded only with a postgresql:// URL (a dynamic
 // import), so the desktop and an SQLite `serve` never load `pg`. Never logs or reports the URL's
 // password: only its masked form.
+import { requestLineLogger } from './create-logger.js';
 import { createServer, type Gateway } from './gateway/create-server.js';
 import type { ReadinessReport } from './gateway/routes/health-routes.js';
 import type { GatewayConfig } from './config/load-config.js';
@@ -184,7 +185,7 @@ export async function startTeamGateway(options: StartTeamGatewayOptions, config 
     closers.push(() => appRules.dispose());
     await appRules.load();
     const meter = createLedgerMeter({
-      prices, budget, limiter, usage, clock, log, bodyLogging: () => gatewaySettings.bodyLogging(), redact,
+      prices, budget, limiter, usage, clock, log, requestLog: requestLineLogger(log), bodyLogging: () => gatewaySettings.bodyLogging(), redact,
       apps: { rules: appRules, budget: appBudget, activeAlias: ACTIVE_MODEL_ALIAS, onlyAllowedApps: onlyAllowedAppsOf(gatewaySettings, config.generalSettings) },
     });
 

@@ -15,6 +15,7 @@ import { registerHeaderCountLimit } from './plugins/header-count-limit.js';
 import { createClientErrorHandler } from './plugins/client-error-handler.js';
 import type { Socket } from 'node:net';
 import type { CallerLookups } from '../attribution/caller-lookups.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 import { createHttpServer, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './create-http-server.js';
 import { lanHostNames, type NetworkInterfaces } from './lan-host-names.js';
 import { isLoopbackHost } from '../core/host-name.js';
@@ -245,6 +246,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     loggerInstance: deps.log,
     // Per-request log lines cost throughput; usage rows are the request log.
     logController: new LogController({ disableRequestLogging: true }),
+    // The request's child logger is made only if the request logs something (most never do).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

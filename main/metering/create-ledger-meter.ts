@@ -58,6 +58,8 @@ export interface LedgerMeterDeps {
   usage: UsageRecorder;
   clock: Clock;
   log: Log;
+  /** Where the per-request line goes (requestLineLogger: no path redaction, still masked); defaults to `log`. */
+  requestLog?: Pick<Log, 'info'>;
   /** Called after a virtual key is used (e.g. to stamp last_used_at in batches). */
   onKeyUsed?: (keyId: string) => void;
   /** Read at every admission (the dashboard toggles it live); absent = never log bodies. */
@@ -96,6 +98,7 @@ const ROW_WAITS_FOR_CALLER_MS = 1_500;
 const ADMISSION_WAITS_FOR_CALLER_MS = 250;
 
 export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
+  const requestLog = deps.requestLog ?? deps.log;
   // Resolving a price parses the api_base and walks override rules: per deployment, not per
   // request. A minute's cache still follows time-dependent prices (DeepSeek's off-peak hours).
   const priceCache = new WeakMap<Deployment, { price: Price | undefined; until: number }>();
@@ -426,7 +429,7 @@ export function createLedgerMeter(deps: LedgerMeterDeps): RequestMeter {
       // once it was admitted: a refused key or a scanner's probe never announces an app.
       if (admitted && row.keyId === null) deps.apps?.rules.admit(row.app);
       deps.usage.record(row);
-      deps.log.info(requestLogFields(row, deployment), REQUEST_LOG_MESSAGE);
+      requestLog.info(requestLogFields(row, deployment), REQUEST_LOG_MESSAGE);
     };
     const found = caller?.now();
     if (caller === undefined || found !== undefined) {

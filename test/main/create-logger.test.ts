@@ -4,7 +4,7 @@
 // gateway holds (the admin key, provider keys as they are resolved), and by key shape.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/create-logger.js';
+import { createLogger, requestLineLogger } from '../../main/create-logger.js';
 import { createSecretRedactor } from '../../main/metering/redact-secrets.js';
 
 const MASTER = 'adminpass-without-key-shape-0001';
@@ -68,4 +68,27 @@ describe('createLogger', () => {
     expect(text()).not.toContain('abcdefgh12345678');
     expect(text()).not.toContain('sk-proj-ABCDEFGHIJKLMNOPQRST');
   });
+
+  describe('requestLineLogger (the per-request line)', () => {
+    it('writes the same line shape, still masks every secret the gateway holds, and leaves the parent redacting by path', () => {
+      const { log, mask, text } = capture();
+      mask.remember(MASTER);
+      const line = requestLineLogger(log);
+      line.info({ request: { requestId: 'r1', app: `curl ${MASTER}`, model: 'gpt', key: 'field-named-key' } }, 'request');
+      log.info({ request: { key: 'parent-still-redacts' } }, 'other');
+      const [first, second] = text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(first).toMatchObject({ level: 30, msg: 'request', request: { requestId: 'r1', model: 'gpt', key: 'field-named-key' } });
+      expect(Object.keys(first!)).toEqual(['level', 'time', 'pid', 'hostname', 'request', 'msg']);
+      expect(text()).not.toContain(MASTER);
+      expect(second!.request).toEqual({ key: '[redacted]' });
+    });
+
+    it("keeps the parent's level: above info, no line", () => {
+      const { log, text } = capture();
+      log.level = 'warn';
+      requestLineLogger(log).info({ request: { requestId: 'r2' } }, 'request');
+      expect(text()).toBe('');
+    });
+  });
 });
+
