@@ -18,20 +18,62 @@ export async function readCappedBody(body: UpstreamResponse['body'], limit: numb
   return (await readCappedBytes(body, limit, onOverflow)).toString('utf8');
 }
 
-/** readCappedBody's bytes, undecoded: an answer relayed unchanged is sent as these (issue 18). */
-export async function readCappedBytes(body: UpstreamResponse['body'], limit: number, onOverflow: () => GatewayError): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw onOverflow();
+/**
+ * readCappedBody's bytes, undecoded: an answer relayed unchanged is sent as these (issue 18).
+ * Listens for the stream's events itself: `for await` built an async iterator and an
+ * end-of-stream watcher per request (about 1.2 % of the gateway's CPU under load).
+ */
+export function readCappedBytes(body: UpstreamResponse['body'], limit: number, onOverflow: () => GatewayError): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        // undici's body errors as it is destroyed (an AbortError): ours to swallow, not the process's.
+        body.on('error', ignore);
+        body.destroy();
+        reject(onOverflow());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    // Closed with neither an end nor an error (destroyed without a reason): what `for await` calls premature.
+    const onClose = (): void => {
+      stop();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    if (body.errored) {
+      reject(body.errored);
+      return;
     }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    if (body.destroyed) {
+      onClose();
+      return;
+    }
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
 }
+
+function ignore(): void {}
 
 export async function readUpstreamError(
   response: UpstreamResponse,

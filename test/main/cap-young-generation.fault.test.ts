@@ -23,6 +23,12 @@ const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name
 const kept = [];
 let largest = 0;
 for (let batch = 0; batch < 300; batch++) {
+  // A worker thread started while the cap holds, as the gateway's usage writer and caller lookups
+  // are: its start puts V8's growth factor back to the default.
+  if (batch === 20 && process.argv[1] === 'cap') {
+    const { Worker } = await import('node:worker_threads');
+    new Worker('setTimeout(() => {}, 50)', { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 } }).unref();
+  }
   for (let i = 0; i < 10_000; i++) {
     const request = { id: i, path: '/v1/chat/completions', parts: [i, String(i)] };
     if (i % 3 === 0) kept.push(request);
@@ -43,7 +49,7 @@ function largestNewSpace(mode: 'cap' | 'control'): number {
 }
 
 describe('capYoungGeneration in a real process', () => {
-  it('stops new space at the cap where V8 would grow it to 32 MB', () => {
+  it('stops new space at the cap where V8 would grow it to 32 MB, a worker started on the way included', () => {
     expect(largestNewSpace('control')).toBeGreaterThan(YOUNG_GENERATION_CAP_BYTES);
     expect(largestNewSpace('cap')).toBeLessThanOrEqual(YOUNG_GENERATION_CAP_BYTES);
   }, 120_000);

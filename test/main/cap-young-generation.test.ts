@@ -5,12 +5,13 @@ const MB = 1024 * 1024;
 
 /** A fake V8: new space of a given size, a GC the test triggers, and the flags set. */
 function fakeV8(execArgv: string[] = [], nodeOptions?: string) {
-  const state = { newSpace: 2 * MB, flags: [] as string[], gc: () => {} };
+  const state = { newSpace: 2 * MB, flags: [] as string[], gc: () => {}, workerOnline: () => {} };
   const capped = (cap = 8 * MB) => capYoungGeneration({
     execArgv, nodeOptions,
     setFlags: (flags) => state.flags.push(flags),
     newSpaceBytes: () => state.newSpace,
     afterGc: (listener) => { state.gc = listener; },
+    afterWorkerStart: (listener) => { state.workerOnline = listener; },
   }, cap);
   return { state, capped };
 }
@@ -25,11 +26,27 @@ describe('capYoungGeneration', () => {
     expect(state.flags).toEqual([]);
     state.newSpace = 8 * MB;
     state.gc();
-    state.gc();
     expect(state.flags).toEqual([STOP_GROWTH_FLAG]);
     state.newSpace = 1 * MB;
     state.gc();
+    state.gc();
     expect(state.flags).toEqual([STOP_GROWTH_FLAG, ALLOW_GROWTH_FLAG]);
+  });
+
+  it('sets the stop again after every collection and when a worker starts (a worker start resets it in V8)', () => {
+    const { state, capped } = fakeV8();
+    state.newSpace = 8 * MB;
+    capped();
+    state.gc();
+    state.workerOnline();
+    expect(state.flags).toEqual([STOP_GROWTH_FLAG, STOP_GROWTH_FLAG, STOP_GROWTH_FLAG]);
+  });
+
+  it('leaves growth alone when a worker starts below the cap', () => {
+    const { state, capped } = fakeV8();
+    capped();
+    state.workerOnline();
+    expect(state.flags).toEqual([]);
   });
 
   it('stops growth at once when new space already is at the cap', () => {
