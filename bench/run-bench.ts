@@ -41,6 +41,7 @@ const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
 const NO_ATTRIBUTION_GATEWAY = 'gateway, process attribution off';
+const ARENA_GATEWAY = 'gateway, two malloc arenas (as the container runs it)';
 const TEAM_MODE_REPLICAS = 2;
 const TEAM_MODE_GATEWAY = `gateway + virtual key, team mode (${TEAM_MODE_REPLICAS} replicas, PostgreSQL)`;
 /** How long the team-mode ledger check waits for the replicas' last batched usage rows (written every 200 ms). */
@@ -101,6 +102,12 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
   gatewayTarget({
     name: NO_ATTRIBUTION_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, env: { SWITCHBOARD_PROCESS_ATTRIBUTION: '0' },
+  }),
+  // Issue 18: the plain gateway as the container image runs it, with glibc limited to two malloc
+  // arenas (the Dockerfile's MALLOC_ARENA_MAX=2), to show what per-thread arenas cost in RSS.
+  gatewayTarget({
+    name: ARENA_GATEWAY, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, env: { MALLOC_ARENA_MAX: '2' },
   }),
   // Issue 16: the virtual-key scenario as two replicas on one throwaway PostgreSQL 15 database
   // (team mode), the load spread across both: key verification, budget reservation, shared

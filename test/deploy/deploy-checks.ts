@@ -216,6 +216,18 @@ export function checkDockerfile(stages: DockerStage[], dockerignore: string): st
       return parts.from !== undefined && parts.sources.some((source) => bundleInImage === posix.join(dest, posix.basename(source)));
     });
     if (!bundleCopied) problems.push(`Dockerfile: the image does not hold ${bundleInImage ?? 'the CLI bundle'}, which the entrypoint imports`);
+    // The worker threads' scripts (the usage writer, the caller lookups) are bundles of their own,
+    // found beside the CLI bundle at run time: without them, serve logs failed thread starts.
+    const bundled = [...readFileSync(join(ROOT, 'scripts', 'bundle-cli.mjs'), 'utf8').matchAll(/file: `\$\{root\}(dist\/main\/[\w-]+\.mjs)`/g)].map((m) => m[1]!);
+    const imageFiles = new Set(final.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => {
+      const parts = copyParts(i.args);
+      const dest = posix.resolve(workdir, parts.dest);
+      return parts.from === undefined ? [] : parts.sources.map((source) => posix.join(dest, posix.basename(source)));
+    }));
+    for (const file of bundled) {
+      const inImage = posix.resolve(posix.dirname(script), '..', file);
+      if (!imageFiles.has(inImage)) problems.push(`Dockerfile: the image does not hold ${inImage}, which the build bundles (scripts/bundle-cli.mjs)`);
+    }
   }
   const cmd = execForm(last('CMD')?.args ?? '');
   if (cmd === undefined) problems.push('Dockerfile: CMD is not in exec form');
