@@ -29,19 +29,26 @@ beforeAll(async () => {
   expect(ensureBuiltCli()).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'switchboard-apps-e2e-'));
   // One request on a fresh connection per run; prints the status and the error code, if any.
-  writeFileSync(join(dir, 'sync_notes.py'), `import json, sys, urllib.request, urllib.error
+  // Each script stays alive a moment after its answer, as a script with more to do would: one
+  // that exits before its connection's lookup has read /proc is named by its User-Agent (the
+  // documented limit), and on a loaded 2-core CI machine the lookup can take longer than the
+  // exchange (CI once named sync_notes.py "Python-urllib" that way).
+  writeFileSync(join(dir, 'sync_notes.py'), `import json, sys, time, urllib.request, urllib.error
 body = json.dumps({'model': 'qwen3-coder', 'messages': [{'role': 'user', 'content': 'notes'}]}).encode()
 req = urllib.request.Request(sys.argv[1] + '/v1/chat/completions', data=body, headers={'content-type': 'application/json'})
 try:
     print(urllib.request.urlopen(req).status)
 except urllib.error.HTTPError as e:
     print(e.code, json.loads(e.read())['error']['code'])
+sys.stdout.flush()
+time.sleep(1)
 `);
   const openai = pathToFileURL(createRequire(import.meta.url).resolve('openai')).href;
   writeFileSync(join(dir, 'nightly-report.mjs'), `const { default: OpenAI } = await import(${JSON.stringify(openai)});
 const client = new OpenAI({ baseURL: process.argv[2] + '/v1', apiKey: 'no-key-needed', maxRetries: 0 });
 const answer = await client.chat.completions.create({ model: 'qwen3-coder', messages: [{ role: 'user', content: 'report' }] });
 console.log(answer.choices[0].message.content ? 200 : 0);
+await new Promise((resolve) => setTimeout(resolve, 1000));
 `);
   mock = await createMockUpstream();
   const config = join(dir, 'config.yaml');
