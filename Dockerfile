@@ -36,8 +36,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 FROM node:20-bookworm-slim
 # MALLOC_ARENA_MAX: glibc gives each thread that allocates (worker threads, libuv's pool) an arena
 # of its own and keeps what fragments there; two arenas kept the gateway's RSS flat under load
-# (a probe of 18,000 requests: 123-125 MB instead of 133-143 MB and growing, issue 18). glibc reads
-# it at process start, so only the environment can set it.
+# (a probe of 18,000 requests: 123-125 MB instead of 133-143 MB and growing, issue 18). `serve`
+# sets the same limit itself at run time (main/limit-malloc-arenas.ts), after node's own threads
+# took theirs; set here, glibc applies it from the process's first allocation.
 ENV NODE_ENV=production \
     SWITCHBOARD_DATA_DIR=/data \
     SWITCHBOARD_LOG_FORMAT=json \

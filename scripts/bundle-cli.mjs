@@ -51,5 +51,5 @@ await callerWorker.close();
 
 // The code cache, made by running the CommonJS bundle up to a first answer (warm-code-cache.mjs says
 // why the flag). A failure is a slower start, not a failed build: the launcher compiles from source.
-const warmUp = spawnSync(process.execPath, ['--semi-space-growth-factor=2', `${root}scripts/warm-code-cache.mjs`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+const warmUp = spawnSync(process.execPath, ['--semi-space-growth-factor=2', '--heap-growing-percent=0', `${root}scripts/warm-code-cache.mjs`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
 if (warmUp.status !== 0) process.stderr.write(`bundle-cli: the code cache was not written; the CLI starts slower\n${warmUp.stderr ?? ''}\n`);

@@ -2,9 +2,10 @@
 // bin/load-cli-bundle.js): compiles the bundle from source, runs what a start-up runs (`serve` on
 // a throwaway data directory and a free loopback port, against a mock upstream here, up to a
 // first chat completion and a first stream), then serialises everything V8 compiled by then.
-// Run by bundle-cli.mjs in a child process started with --semi-space-growth-factor=2 (V8's
-// default, so the cache's flag hash is a plain `node`'s, and the CLI leaves the young generation
-// alone: a flag changed at run time would make V8 reject the cache). Never writes a partial file.
+// Run by bundle-cli.mjs in a child process started with --semi-space-growth-factor=2 and
+// --heap-growing-percent=0 (V8's defaults, so the cache's flag hash is a plain `node`'s, and the
+// CLI leaves the young and old generations alone: a flag changed at run time would make V8 reject
+// the cache, and every start compile the bundle from source, 80 ms more). Never writes a partial file.
 import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
