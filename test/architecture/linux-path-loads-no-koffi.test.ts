@@ -1,5 +1,7 @@
-// The Linux gateway must not load koffi (the FFI the macOS and Windows caller lookups use): it has
-// no use there and is an optional dependency that may be absent. koffi is named in one file only,
+// The Linux caller lookups must not load koffi (the FFI the macOS and Windows lookups use): they
+// read /proc, and koffi is an optional dependency that may be absent. (The gateway's start loads it
+// once on Linux for glibc's mallopt, main/limit-malloc-arenas.ts, through the same loadKoffi, and
+// carries on without it where it is missing.) koffi is named in one file only,
 // main/attribution/load-koffi.ts, through createRequire (which no import walk and no bundler
 // follows), and loadKoffi() runs only inside the macOS and Windows lookups, after their platform
 // check. So: no module imports koffi, only load-koffi.ts requires it, and importing the lookups,
