@@ -47,7 +47,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 # The CLI bundle (ESM, and the CommonJS copy with the V8 code cache the build made for this image's
 # Node: a faster start) and the worker threads' own bundles (the usage writer, the caller lookups).
-COPY --from=build /app/dist/main/switchboard.mjs /app/dist/main/switchboard.mjs.map /app/dist/main/switchboard.cjs /app/dist/main/switchboard.cjs.cache /app/dist/main/usage-batch-worker.mjs /app/dist/main/caller-lookup-worker.mjs ./dist/main/
+COPY --from=build /app/dist/main/switchboard.mjs /app/dist/main/switchboard.mjs.map /app/dist/main/switchboard.cjs /app/dist/main/switchboard.cjs.cache /app/dist/main/gateway-worker.mjs ./dist/main/
 COPY --from=build /app/dist/renderer ./dist/renderer
 COPY package.json ./
 COPY bin ./bin

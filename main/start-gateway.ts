@@ -40,7 +40,8 @@ import { createSecretRedactor, type SecretRedactor } from './metering/redact-sec
 import { chargeInterruptedRequests } from './metering/charge-interrupted-requests.js';
 import { createRateLimiter } from './metering/rate-limiter.js';
 import { createUsageLedger, type UsageLedger } from './metering/usage-ledger.js';
-import { createUsageBatchWorker, usageBatchWorkerScript } from './metering/usage-batch-worker-client.js';
+import { createUsageBatchWorker } from './metering/usage-batch-worker-client.js';
+import { createGatewayWorkerThread, gatewayWorkerScript, type GatewayWorkerThread } from './core/gateway-worker-thread.js';
 import { createPriceTable } from './metering/price-table.js';
 import { createLedgerMeter } from './metering/create-ledger-meter.js';
 import { pruneRawUsage } from './metering/prune-raw-usage.js';
@@ -59,7 +60,7 @@ import { createWebhookPoster, type PostWebhook } from './metering/post-webhook.j
 import { createBudgetAlertWebhook, readAlertingConfig } from './config/budget-alert-webhook.js';
 import { checkLocalServers, type LocalServerCheck } from './routing/check-local-servers.js';
 import { formatLocalServersLine } from './routing/format-local-servers-line.js';
-import { callerLookupWorkerScript, createCallerLookups, type CallerLookups } from './attribution/caller-lookups.js';
+import { createCallerLookups, type CallerLookups } from './attribution/caller-lookups.js';
 import { hasSocketOwnerLookup } from './attribution/find-socket-owner-for-platform.js';
 import { processAttributionEnabled } from './config/process-attribution-enabled.js';
 import { listenForOllamaClients, OLLAMA_LISTENER_HOST, type OllamaListener } from './gateway/ollama-listener.js';
@@ -244,13 +245,14 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
       throw new ConfigError(config.file, undefined, `no models to serve: model_list is empty and no models were added in the dashboard (data dir ${options.dataDir}); add one under model_list, or start with --allow-empty and add models in the dashboard`);
     }
     let budgetAlerts: BudgetAlerts | undefined;
+    // The usage writer and the caller lookups share one worker thread (one isolate's RSS, not two).
+    const workerThread = gatewayWorkerThreadFor(options);
     // From the TypeScript sources (tests running serve's or the app's code) a plain worker cannot
     // load the .ts script: `true` then writes in-thread; tests that want the worker pass its loader.
-    const worker = options.usageWorker && (typeof options.usageWorker === 'object' || !usageBatchWorkerScript().pathname.endsWith('.ts'))
+    const worker = options.usageWorker && (typeof options.usageWorker === 'object' || !gatewayWorkerScript().pathname.endsWith('.ts'))
       ? createUsageBatchWorker({
-        file: db.file, log,
+        file: db.file, log, thread: workerThread,
         ...(options.sqliteNativeBinding === undefined ? {} : { nativeBinding: options.sqliteNativeBinding }),
-        ...(typeof options.usageWorker === 'object' ? options.usageWorker : {}),
       })
       : undefined;
     const usage = createUsageLedger(db.db, {
@@ -317,7 +319,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
     };
 
     // One lookup per accepted loopback connection, on a worker thread started at the first one.
-    const callers = startCallerLookups(options, config.generalSettings, log);
+    const callers = startCallerLookups(options, config.generalSettings, log, workerThread);
     let ollamaListenerPort: number | undefined;
     const gateway = await createServer({
       readiness,
@@ -418,13 +420,22 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
   }
 }
 
+/**
+ * The gateway's one worker thread for its background services (gateway-worker-thread.ts), started
+ * by the first service that needs it: from the script and loader a test passes, else the built one.
+ */
+export function gatewayWorkerThreadFor(options: StartGatewayOptions): GatewayWorkerThread {
+  const source = (typeof options.usageWorker === 'object' ? options.usageWorker : undefined) ?? options.callerWorker;
+  return createGatewayWorkerThread(source === undefined ? {} : { script: source.script, ...(source.execArgv ? { execArgv: source.execArgv } : {}) });
+}
+
 /** The per-connection process lookups, or undefined when attribution is off (see processAttributionEnabled). */
-export function startCallerLookups(options: StartGatewayOptions, generalSettings: Readonly<Record<string, unknown>>, log: Logger): CallerLookups | undefined {
+export function startCallerLookups(options: StartGatewayOptions, generalSettings: Readonly<Record<string, unknown>>, log: Logger, thread: GatewayWorkerThread = gatewayWorkerThreadFor(options)): CallerLookups | undefined {
   const enabled = processAttributionEnabled({ generalSettings, env: options.env, host: options.host, platformSupported: hasSocketOwnerLookup() });
   if (!enabled) return undefined;
   // From the TypeScript sources the worker needs a loader: only tests that pass one get it.
-  if (options.callerWorker === undefined && callerLookupWorkerScript().pathname.endsWith('.ts')) return undefined;
-  return createCallerLookups({ log, startNow: true, ...(options.callerWorker ?? {}) });
+  if (options.callerWorker === undefined && gatewayWorkerScript().pathname.endsWith('.ts')) return undefined;
+  return createCallerLookups({ log, startNow: true, thread });
 }
 
 async function announceLocalServers(gateway: Gateway, log: Logger, signal: AbortSignal): Promise<LocalServerCheck[]> {

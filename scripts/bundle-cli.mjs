@@ -28,26 +28,16 @@ rmSync(`${root}dist/main/switchboard.cjs.cache`, { force: true });
 await bundle.write({ ...output, file: `${root}dist/main/switchboard.cjs`, format: 'cjs' });
 await bundle.close();
 
-// The usage ledger's worker thread (main/metering/usage-batch-worker.ts), bundled beside the CLI:
-// usageBatchWorkerScript() finds it next to switchboard.mjs.
+// The gateway's one worker thread (main/gateway-worker.ts: the usage ledger's writer and the caller
+// lookups), bundled beside the CLI: gatewayWorkerScript() finds it next to switchboard.mjs.
 const worker = await rolldown({
-  input: `${root}dist/main/metering/usage-batch-worker.js`,
+  input: `${root}dist/main/gateway-worker.js`,
   platform: 'node',
   external: ['better-sqlite3'],
   logLevel: 'warn',
 });
-await worker.write({ file: `${root}dist/main/usage-batch-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
+await worker.write({ file: `${root}dist/main/gateway-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await worker.close();
-
-// The process-attribution worker thread (main/attribution/caller-lookup-worker.ts), bundled beside
-// the CLI the same way: callerLookupWorkerScript() finds it next to switchboard.mjs.
-const callerWorker = await rolldown({
-  input: `${root}dist/main/attribution/caller-lookup-worker.js`,
-  platform: 'node',
-  logLevel: 'warn',
-});
-await callerWorker.write({ file: `${root}dist/main/caller-lookup-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
-await callerWorker.close();
 
 // The code cache, made by running the CommonJS bundle up to a first answer (warm-code-cache.mjs says
 // why the flag). A failure is a slower start, not a failed build: the launcher compiles from source.

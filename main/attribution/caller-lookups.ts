@@ -1,17 +1,17 @@
 // The main thread's side of per-process attribution: one lookup per accepted loopback connection,
-// started on the server's `connection` event and run on the attribution worker thread
-// (caller-lookup-worker.ts), shared by every request on that connection (keep-alive amortises it).
+// started on the server's `connection` event and run by a service on the gateway's worker thread
+// (caller-lookup-service.ts, gateway-worker-thread.ts), shared by every request on that connection
+// (keep-alive amortises it).
 // A request never waits for it: now() answers at once (undefined while it runs). Bounded: a
 // lookup that takes longer than timeoutMs, or a worker that dies, gives null (the User-Agent then
 // names the app); never an unhandled rejection, never a hang at shutdown (the worker is unref'd).
-import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import { createGatewayWorkerThread, type GatewayWorkerThread, type WorkerAttachment } from '../core/gateway-worker-thread.js';
 import type { Log } from '../storage/log.js';
 import type { CallerLookup, CallerProcess, LoopbackConnection } from './caller-process.js';
 import { createCallerProcessCache } from './caller-process-cache.js';
-import type { CallerLookupReady, CallerLookupReply, CallerLookupRequest } from './caller-lookup-worker.js';
+import type { CallerLookupReady, CallerLookupReply, CallerLookupRequest } from './caller-lookup-service.js';
 import { isLoopbackAddress } from './is-loopback-address.js';
 import { nameCallerProcess } from './name-caller-process.js';
 
@@ -30,9 +30,11 @@ export interface CallerLookupsOptions {
   timeoutMs?: number;
   /** A worker not running after this long counts as dead (default 10 s). */
   bootTimeoutMs?: number;
-  /** The worker script; defaults to callerLookupWorkerScript(). */
+  /** The worker thread, shared with the gateway's other background services; one of its own by default. */
+  thread?: GatewayWorkerThread;
+  /** Without `thread`: the worker script (defaults to gatewayWorkerScript()). */
   script?: URL;
-  /** Node flags for the worker (tests running TypeScript sources pass a loader). */
+  /** Without `thread`: node flags for the worker (tests running TypeScript sources pass a loader). */
   execArgv?: string[];
   /** Named processes kept by (pid, start time). */
   cacheCapacity?: number;
@@ -50,19 +52,6 @@ export interface CallerLookupsOptions {
 /** A lookup that is not attempted (not loopback, attribution off): the User-Agent names the app. */
 export const NO_CALLER: CallerLookup = Object.freeze({ now: () => null, settle: () => Promise.resolve(null) });
 
-/**
- * Where the worker script is beside the module that starts it: the CLI's one-file bundle (ES
- * module or CommonJS, dist/main/switchboard.{mjs,cjs}) has the bundled worker beside it; the
- * compiled modules (the desktop app) have caller-lookup-worker.js next to this file; the sources
- * (tests) have the .ts, which needs a TypeScript loader in execArgv.
- */
-export function callerLookupWorkerScript(moduleUrl: string = import.meta.url): URL {
-  if (moduleUrl.endsWith('.ts')) return new URL('./caller-lookup-worker.ts', moduleUrl);
-  const bundled = new URL('./caller-lookup-worker.mjs', moduleUrl);
-  if ((moduleUrl.endsWith('.mjs') || moduleUrl.endsWith('.cjs')) && existsSync(fileURLToPath(bundled))) return bundled;
-  return new URL('./caller-lookup-worker.js', moduleUrl);
-}
-
 interface PendingLookup extends CallerLookup {
   resolve(result: CallerProcess | null): void;
   /** Starts the lookup's own deadline (once the worker runs: its boot does not count against it). */
@@ -74,59 +63,60 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
   const timeoutMs = options.timeoutMs ?? 1_000;
   const bootTimeoutMs = options.bootTimeoutMs ?? 10_000;
   const maxRestarts = options.maxRestarts ?? 3;
-  const script = options.script ?? callerLookupWorkerScript();
+  const thread = options.thread ?? createGatewayWorkerThread({ ...(options.script ? { script: options.script } : {}), ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
   const cache = createCallerProcessCache(options.cacheCapacity);
   const lookups = new WeakMap<Socket, CallerLookup>();
   const pending = new Map<number, PendingLookup>();
-  let worker: Worker | null = null;
-  /** The current worker has started running: lookups posted from now on get their deadline at once. */
+  let worker: { attachment: WorkerAttachment; post(request: CallerLookupRequest): void } | null = null;
+  /** The current service is running: lookups posted from now on get their deadline at once. */
   let online = false;
   let restarts = 0;
   let closed = false;
   let seq = 0;
 
-  function startWorker(): Worker | null {
+  function startWorker(): NonNullable<typeof worker> | null {
     if (closed || restarts > maxRestarts) return null;
-    let started: Worker;
+    const channel = new MessageChannel();
+    let attachment: WorkerAttachment;
     try {
-      started = new Worker(script, {
-        ...(options.execArgv ? { execArgv: options.execArgv } : {}),
-        // It parses text tables and holds a few rows: a small heap keeps its share of the RSS small.
-        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
-      });
+      attachment = thread.attach('caller-lookups', channel.port2);
     } catch (error) {
       restarts++;
+      channel.port1.close();
       log.warn({ err: error }, 'The process attribution thread could not start; apps are named by their User-Agent.');
       return null;
     }
-    // An idle gateway exits on its own signals: the thread never keeps the process alive.
-    started.unref();
-    started.on('message', (reply: CallerLookupReply | CallerLookupReady) => {
+    const started = { attachment, post: (request: CallerLookupRequest) => channel.port1.postMessage(request) };
+    // An idle gateway exits on its own signals: the port never keeps the process alive.
+    channel.port1.unref();
+    channel.port1.on('message', (reply: CallerLookupReply | CallerLookupReady) => {
       if ('ready' in reply) ready();
       else answer(reply);
     });
-    const boot = setTimeout(() => died(new Error(`not running after ${bootTimeoutMs} ms`)), bootTimeoutMs);
+    const boot = setTimeout(() => died(new Error(`not running after ${bootTimeoutMs} ms`), true), bootTimeoutMs);
     boot.unref();
-    // 'online' comes before the worker's modules are loaded; its own message says it can answer.
+    // The thread may already run (the usage writer started it); the service's own message says it can answer.
     const ready = (): void => {
       clearTimeout(boot);
       if (worker !== started) return;
       online = true;
       for (const lookup of pending.values()) lookup.arm();
     };
-    const died = (error: Error): void => {
+    const died = (error: Error, hung = false): void => {
       clearTimeout(boot);
       if (worker !== started) return;
       worker = null;
       online = false;
-      void started.terminate().catch(() => undefined);
+      channel.port1.close();
+      // A thread that never came up is ended (it may hold the other services hostage too); one that
+      // exited is gone already.
+      void (hung ? attachment.kill() : attachment.release());
       if (closed) return;
       restarts++;
       log.warn({ err: error, restarts, maxRestarts }, `The process attribution thread stopped (${error.message}); its lookups fall back to the User-Agent.`);
       failAll();
     };
-    started.on('error', died);
-    started.on('exit', (code) => died(new Error(`exit code ${code}`)));
+    attachment.onExit((error) => died(error));
     return started;
   }
 
@@ -167,7 +157,7 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
     const id = ++seq;
     const lookup = pendingLookup(timeoutMs, () => pending.delete(id));
     pending.set(id, lookup);
-    worker.postMessage({ id, connection } satisfies CallerLookupRequest);
+    worker.post({ id, connection });
     if (online) lookup.arm();
     return lookup;
   }
@@ -191,7 +181,7 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
       failAll();
       const ending = worker;
       worker = null;
-      if (ending !== null) await ending.terminate().catch(() => undefined);
+      if (ending !== null) await ending.attachment.release();
     },
   };
 }

@@ -1,4 +1,4 @@
-// Picks the socket-owner lookup for this OS, on the attribution worker thread. Linux reads /proc
+// Picks the socket-owner lookup for this OS, on the gateway's worker thread. Linux reads /proc
 // (linux-socket-owner.ts); macOS and Windows get theirs from darwin-socket-owner.ts and
 // win32-socket-owner.ts (sysctl / iphlpapi through koffi). Any other OS: none, no worker
 // is started, and every request is named by its User-Agent as before. Each lookup is loaded with

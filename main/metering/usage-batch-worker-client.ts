@@ -1,16 +1,16 @@
-// createUsageBatchWorker: the main thread's side of the usage ledger's worker thread
-// (usage-batch-worker.ts). write() posts a batch and calls back when the worker answers, from the
-// event loop; settle() BLOCKS (Atomics.wait) until every posted batch is answered and runs their
-// callbacks right there, so the SQLite ledger's flush() stays synchronous for the reads that
-// must see recent rows. A worker that dies fails its batches (the ledger queues them again: the
-// write is idempotent per request id, so a batch that did commit adds nothing the second time)
-// and is started again at the next write, up to maxRestarts; after that usable() is false and
-// the ledger writes in-thread, as before the worker existed.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+// createUsageBatchWorker: the main thread's side of the usage ledger's writer, a service on the
+// gateway's worker thread (usage-batch-service.ts, gateway-worker-thread.ts). write() posts a batch
+// and calls back when the worker answers, from the event loop; settle() BLOCKS (Atomics.wait)
+// until every posted batch is answered and runs their callbacks right there, so the SQLite
+// ledger's flush() stays synchronous for the reads that must see recent rows. A thread that dies
+// fails its batches (the ledger queues them again: the write is idempotent per request id, so a
+// batch that did commit adds nothing the second time) and is started again at the next write, up
+// to maxRestarts; after that usable() is false and the ledger writes in-thread, as before the
+// worker existed.
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { createGatewayWorkerThread, type GatewayWorkerThread, type WorkerAttachment } from '../core/gateway-worker-thread.js';
 import type { Log } from '../storage/log.js';
-import type { UsageBatchReply, UsageBatchRequest, UsageBatchWorkerData } from './usage-batch-worker.js';
+import type { UsageBatchReply, UsageBatchRequest, UsageBatchServiceData } from './usage-batch-service.js';
 import type { UsageRow } from './usage-row.js';
 import type { UsageBatchResult } from './write-usage-batch.js';
 
@@ -24,9 +24,11 @@ export interface UsageBatchWorkerOptions {
   /** The worker's busy_timeout; the main thread's reservations are short, so it rarely waits. */
   busyTimeoutMs?: number;
   synchronous?: 'NORMAL' | 'FULL';
-  /** The worker script; defaults to usageBatchWorkerScript(). */
+  /** The worker thread, shared with the gateway's other background services; one of its own by default. */
+  thread?: GatewayWorkerThread;
+  /** Without `thread`: the worker script (defaults to gatewayWorkerScript()). */
   script?: URL;
-  /** Node flags for the worker (tests running TypeScript sources pass a loader). */
+  /** Without `thread`: node flags for the worker (tests running TypeScript sources pass a loader). */
   execArgv?: string[];
   /** How long settle() waits for an answer before failing the batch (then written in-thread). */
   settleTimeoutMs?: number;
@@ -48,19 +50,6 @@ export interface UsageBatchWorker {
   kill(): Promise<void>;
 }
 
-/**
- * Where the worker script is beside the module that starts it: the CLI's one-file bundle
- * (dist/main/switchboard.mjs) has its own bundled worker beside it; the compiled modules
- * (dist/main/**, the desktop app) have usage-batch-worker.js next to this file; the sources (tests)
- * have the .ts, which needs a TypeScript loader in execArgv.
- */
-export function usageBatchWorkerScript(moduleUrl: string = import.meta.url): URL {
-  if (moduleUrl.endsWith('.ts')) return new URL('./usage-batch-worker.ts', moduleUrl);
-  const bundled = new URL('./usage-batch-worker.mjs', moduleUrl);
-  if ((moduleUrl.endsWith('.mjs') || moduleUrl.endsWith('.cjs')) && existsSync(fileURLToPath(bundled))) return bundled;
-  return new URL('./usage-batch-worker.js', moduleUrl);
-}
-
 export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageBatchWorker {
   const { log } = options;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
@@ -69,32 +58,27 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
   // past it the batch is written in-thread, which is correct even if the worker commits it too.
   const settleTimeoutMs = options.settleTimeoutMs ?? 2_000;
   const maxRestarts = options.maxRestarts ?? 3;
-  const script = options.script ?? usageBatchWorkerScript();
+  const thread = options.thread ?? createGatewayWorkerThread({ ...(options.script ? { script: options.script } : {}), ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
   const pending = new Map<number, BatchDone>();
   let seq = 0;
   let restarts = 0;
   let closed = false;
-  let current: { worker: Worker; replies: MessagePort; answered: Int32Array } | null = null;
+  let current: { attachment: WorkerAttachment; port: MessagePort; answered: Int32Array } | null = null;
 
   function start(): NonNullable<typeof current> {
+    // One port both ways: batches go out on it, answers come back on it (read synchronously by settle()).
     const channel = new MessageChannel();
     const answered = new Int32Array(new SharedArrayBuffer(4));
-    const data: UsageBatchWorkerData = {
-      file: options.file, busyTimeoutMs, synchronous: options.synchronous ?? 'NORMAL', answered: answered.buffer as SharedArrayBuffer, replies: channel.port2,
+    const data: UsageBatchServiceData = {
+      file: options.file, busyTimeoutMs, synchronous: options.synchronous ?? 'NORMAL', answered: answered.buffer as SharedArrayBuffer,
       ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     };
-    const worker = new Worker(script, {
-      workerData: data, transferList: [channel.port2], ...(options.execArgv ? { execArgv: options.execArgv } : {}),
-      // It holds one batch (100 rows) at a time: a small heap keeps its share of the RSS small.
-      // Past it the thread dies like any crash (its batch queued again, the thread restarted).
-      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
-    });
-    const started = { worker, replies: channel.port1, answered };
+    const attachment = thread.attach('usage-batches', channel.port2, data);
+    const started = { attachment, port: channel.port1, answered };
     channel.port1.on('message', (reply: UsageBatchReply) => answer(reply));
-    // Neither keeps the process alive: an idle gateway exits on its own signals, and close() ends them.
+    // It never keeps the process alive: an idle gateway exits on its own signals, and close() ends it.
     channel.port1.unref();
-    worker.unref();
-    const died = (error: Error): void => {
+    attachment.onExit((error) => {
       if (current !== started) return;
       current = null;
       channel.port1.close();
@@ -106,9 +90,7 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
         `The usage writer thread stopped (${error.message}); ${lost} batch(es) in it are queued again${restarts > maxRestarts ? ' and usage is written on the main thread from now on' : ''}.`,
       );
       failAll(error);
-    };
-    worker.on('error', died);
-    worker.on('exit', (code) => died(new Error(`exit code ${code}`)));
+    });
     return started;
   }
 
@@ -142,14 +124,14 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
       return;
     }
     pending.set(request.seq, done);
-    current.worker.postMessage(request);
+    current.port.postMessage(request);
   }
 
   function settle(): void {
     const deadline = Date.now() + settleTimeoutMs;
     while (pending.size > 0 && current !== null) {
       const seen = Atomics.load(current.answered, 0);
-      const message = receiveMessageOnPort(current.replies);
+      const message = receiveMessageOnPort(current.port);
       if (message !== undefined) {
         answer(message.message as UsageBatchReply);
         continue;
@@ -183,14 +165,14 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
       const ending = current;
       current = null;
       if (ending !== null) {
-        ending.replies.close();
-        void ending.worker.terminate();
+        ending.port.close();
+        void ending.attachment.release();
       }
     },
     async kill() {
       const victim = current;
       if (victim === null) return;
-      await victim.worker.terminate();
+      await victim.attachment.kill();
     },
   };
 }

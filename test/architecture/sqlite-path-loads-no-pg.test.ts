@@ -44,7 +44,7 @@ function reachedPackages(entry: string, { dynamic = false } = {}): Map<string, s
 
 describe('the SQLite path', () => {
   // The usage worker thread is started from a file URL, not imported: its own entry is walked too.
-  it.each(['main/cli.ts', 'main/start-gateway.ts', 'main/metering/usage-batch-worker.ts'])('%s never loads pg', (entry) => {
+  it.each(['main/cli.ts', 'main/start-gateway.ts', 'main/gateway-worker.ts'])('%s never loads pg', (entry) => {
     const packages = reachedPackages(entry);
     // The walk must see the tree, or an empty result would pass.
     expect(packages.has('better-sqlite3')).toBe(true);

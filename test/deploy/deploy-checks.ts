@@ -216,7 +216,7 @@ export function checkDockerfile(stages: DockerStage[], dockerignore: string): st
       return parts.from !== undefined && parts.sources.some((source) => bundleInImage === posix.join(dest, posix.basename(source)));
     });
     if (!bundleCopied) problems.push(`Dockerfile: the image does not hold ${bundleInImage ?? 'the CLI bundle'}, which the entrypoint imports`);
-    // The worker threads' scripts (the usage writer, the caller lookups) are bundles of their own,
+    // The worker thread's script (the usage writer and the caller lookups) is a bundle of its own,
     // found beside the CLI bundle at run time: without them, serve logs failed thread starts.
     const bundled = [...readFileSync(join(ROOT, 'scripts', 'bundle-cli.mjs'), 'utf8').matchAll(/file: `\$\{root\}(dist\/main\/[\w-]+\.mjs)`/g)].map((m) => m[1]!);
     const imageFiles = new Set(final.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => {

@@ -28,7 +28,7 @@ describe('Dockerfile', () => {
     ['a CMD port that EXPOSE does not match', 'CMD ["serve", "--host", "0.0.0.0"]', 'CMD ["serve", "--host", "0.0.0.0", "--port", "4000"]', /EXPOSE 4141 is not the port serve listens on \(4000\)/],
     ['an entrypoint that is not copied', 'ENTRYPOINT ["node", "/app/bin/switchboard.js"]', 'ENTRYPOINT ["node", "/app/cli.js"]', /entrypoint \/app\/cli.js is not a file the image copies/],
     ['no bundle beside the entrypoint', 'COPY --from=build /app/dist/main/switchboard.mjs', 'COPY --from=build /app/dist/main/cli.js', /does not hold \/app\/dist\/main\/switchboard.mjs/],
-    ['a worker thread bundle left out', ' /app/dist/main/usage-batch-worker.mjs', '', /does not hold \/app\/dist\/main\/usage-batch-worker.mjs, which the build bundles/],
+    ['a worker thread bundle left out', ' /app/dist/main/gateway-worker.mjs', '', /does not hold \/app\/dist\/main\/gateway-worker.mjs, which the build bundles/],
     ['root at run time', 'USER node', 'USER root', /runs as root/],
     ['another base image', 'FROM node:20-bookworm-slim AS deps', 'FROM node:22-alpine AS deps', /stage deps is FROM node:22-alpine/],
     ['no production-only install', 'npm ci --omit=dev', 'npm ci', /production dependencies/],

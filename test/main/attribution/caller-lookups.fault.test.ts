@@ -135,6 +135,7 @@ describe('createCallerLookups on Linux', () => {
 
   it('names a pid the OS reused for another program after the new program, not from the cache', async () => {
     // A worker that answers the same pid twice: first a Python script, then (new start time) a Node one.
+    // It speaks the gateway worker's protocol: the service's port comes in the attach message.
     const scripted = join(dir, 'reused-pid-worker.mjs');
     writeFileSync(scripted, `import { parentPort } from 'node:worker_threads';
 const owners = [
@@ -143,8 +144,10 @@ const owners = [
   { pid: 4242, exePath: '/usr/bin/node', argv: ['node', 'nightly-report.mjs'], ppid: 1, startTime: '2000' },
 ];
 let n = 0;
-parentPort.on('message', (request) => parentPort.postMessage({ id: request.id, owner: owners[n++] ?? null, ancestors: [], tookMs: 0 }));
-parentPort.postMessage({ ready: true });\n`);
+parentPort.on('message', ({ port }) => {
+  port.on('message', (request) => port.postMessage({ id: request.id, owner: owners[n++] ?? null, ancestors: [], tookMs: 0 }));
+  port.postMessage({ ready: true });
+});\n`);
     lookups = createCallerLookups({ log: silentLog, script: new URL(`file://${scripted}`) });
     const socket = (port: number) => ({ remoteAddress: '127.0.0.1', remotePort: port, localAddress: '127.0.0.1', localPort: 4141 }) as Socket;
     const names: unknown[] = [];
@@ -176,7 +179,7 @@ parentPort.postMessage({ ready: true });\n`);
   it('answers null after timeoutMs when the lookup does not come back', async () => {
     // A worker that never answers.
     const silent = join(dir, 'silent-worker.mjs');
-    writeFileSync(silent, "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => {}); parentPort.postMessage({ ready: true });\n");
+    writeFileSync(silent, SILENT_WORKER);
     lookups = createCallerLookups({ log: silentLog, script: new URL(`file://${silent}`), timeoutMs: 50 });
     const socket = { remoteAddress: '127.0.0.1', remotePort: 40001, localAddress: '127.0.0.1', localPort: 4141 } as Socket;
     const lookup = lookups.of(socket);
@@ -186,7 +189,7 @@ parentPort.postMessage({ ready: true });\n`);
 
   it('answers lookups in flight with null at close', async () => {
     const silent = join(dir, 'silent-worker.mjs');
-    writeFileSync(silent, "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => {}); parentPort.postMessage({ ready: true });\n");
+    writeFileSync(silent, SILENT_WORKER);
     lookups = createCallerLookups({ log: silentLog, script: new URL(`file://${silent}`), timeoutMs: 60_000 });
     const lookup = lookups.of({ remoteAddress: '::ffff:127.0.0.1', remotePort: 40002, localAddress: '::ffff:127.0.0.1', localPort: 4141 } as Socket);
     const settled = lookup.settle(60_000);
@@ -196,6 +199,9 @@ parentPort.postMessage({ ready: true });\n`);
     expect(lookups.of({ remoteAddress: '127.0.0.1', remotePort: 40003, localAddress: '127.0.0.1', localPort: 4141 } as Socket).now()).toBeNull();
   });
 });
+
+/** A gateway worker whose caller-lookup service says it is ready and never answers. */
+const SILENT_WORKER = "import { parentPort } from 'node:worker_threads'; parentPort.on('message', ({ port }) => { port.on('message', () => {}); port.postMessage({ ready: true }); });\n";
 
 /** Polls a condition the event loop makes true (children connecting), up to a deadline. */
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -139,6 +139,10 @@ describe('per-process attribution through the gateway', () => {
 const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'fan out' }] });
 const answers = await Promise.all(Array.from({ length: 10 }, () => fetch('http://127.0.0.1:' + port + '/v1/chat/completions', { method: 'POST', body, headers: { 'content-type': 'application/json' } })));
 if (answers.some((answer) => answer.status !== 200)) process.exit(1);
+// Alive a second after its answers, as a program with more to do is: on a loaded machine one that
+// exits at once can be gone before its connections' lookup reads /proc (the documented limit
+// this test is not about).
+await new Promise((resolve) => setTimeout(resolve, 1000));
 `;
     for (let i = 0; i < 20; i++) writeFileSync(join(dir, `fan-out-${i}.mjs`), script);
     await Promise.all(Array.from({ length: 20 }, (_, i) => run(process.execPath, [join(dir, `fan-out-${i}.mjs`), String(gateway.port)])));

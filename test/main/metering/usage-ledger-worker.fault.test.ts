@@ -1,4 +1,4 @@
-// The SQLite usage ledger with its batches written on a worker thread (usage-batch-worker.ts) on a
+// The SQLite usage ledger with its batches written on the gateway's worker thread (usage-batch-service.ts) on a
 // real database file: the same guarantees as in-thread (exactly one row per request, settled once,
 // rollups agreeing, nothing lost on close or on a worker that dies mid-batch), and reservations on
 // the main thread exact while the worker settles on its own connection.
