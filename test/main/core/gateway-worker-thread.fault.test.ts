@@ -104,7 +104,7 @@ describe('the gateway on one worker thread', () => {
     const configFile = join(dir, 'config.yaml');
     writeFileSync(configFile, `model_list:\n  - model_name: m\n    litellm_params: { model: openai/up, api_base: "${mock.url}/v1" }\n`);
     running = await startGateway({
-      configFile, dataDir: mkdtempSync(join(dir, 'data-')), host: '127.0.0.1', port: 0, env: {},
+      configFile, dataDir: mkdtempSync(join(dir, 'data-')), host: '127.0.0.1', port: 0, masterKey: undefined, env: {},
       log: pino({ level: 'silent' }), dashboardDir: null, usageWorker: SOURCE_GATEWAY_WORKER, callerWorker: SOURCE_GATEWAY_WORKER,
     });
     // The lookup runs from the TypeScript sources here (seconds to load): requests until one is
