@@ -130,6 +130,27 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
       cli.child.kill('SIGTERM');
       expect(await cli.exited).toBe(0);
     });
+
+    it('prints one request line per request, the last of a burst included when SIGTERM follows at once', async () => {
+      // Lines are written from libuv's pool (serve-command.ts): a line not yet written when the
+      // process ends must still come out (pino flushes synchronously at exit), never be dropped.
+      const config = join(work, 'burst.yaml');
+      writeFileSync(config, `model_list:\n  - model_name: burst\n    litellm_params:\n      model: hosted_vllm/qwen3\n      api_base: ${mock.url}/v1\n`);
+      const cli = runCli(['serve', '--config', config, '--port', '0', '--log-format', 'json', ...dataDir('burst')], {
+        SWITCHBOARD_MASTER_KEY: 'sk-cli-master-0123456789abcdef', SWITCHBOARD_LOG_LEVEL: 'info',
+      });
+      const url = await ready(cli);
+      const client = new OpenAI({ apiKey: 'sk-cli-master-0123456789abcdef', baseURL: `${url}/v1`, maxRetries: 0 });
+      const sent = 200;
+      let next = 0;
+      await Promise.all(Array.from({ length: 20 }, async () => {
+        while (next++ < sent) await client.chat.completions.create({ model: 'burst', messages: [{ role: 'user', content: 'hi' }] });
+      }));
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+      const lines = cli.stderr().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg?: string; model?: string });
+      expect(lines.filter((line) => line.msg === 'request')).toHaveLength(sent);
+    });
   });
 
   it('refuses a bad config with exit code 2 and one line naming the file, the line and the problem', async () => {
