@@ -1,10 +1,10 @@
 // Issue 19's "done when", as a user runs it: `switchboard serve` (the built CLI, as `npm start`
-// runs it, so the bundled worker threads are the ones that ship) in open mode, and three programs
+// runs it, so the bundled worker thread is the one that ships) in open mode, and three programs
 // that send no key: a Python script (`sync_notes.py`, urllib), a Node script (`nightly-report.mjs`,
 // the official openai SDK) and the real Qwen Code CLI. Each is filed under its own name in Logs
 // (/spend/logs) and Usage (/usage/summary by app); a budget set for one (POST /app/update, what
 // the dashboard's Apps page sends) refuses that program's next request, by its process, on a fresh
-// connection, while the other two carry on. The CLI's log says neither worker thread failed.
+// connection, while the other two carry on. The CLI's log says neither service on the worker thread failed.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -136,7 +136,7 @@ describe('apps by process, without keys, through switchboard serve', () => {
     const after = await getJson<{ data: LogRow[] }>('/spend/logs?app=sync_notes.py&page_size=50');
     expect(after.data.map((row) => row.status)).toContain('rejected');
     expect(after.data.every((row) => row.app === 'sync_notes.py')).toBe(true);
-    // Neither worker thread (the usage writer, the process lookup) failed to start or stopped.
+    // Neither service on the worker thread (the usage writer, the process lookup) failed to start or stopped.
     expect(cli.stderr() + cli.stdout()).not.toMatch(/thread could not start|thread stopped/);
   }, 4 * QWEN_DEADLINE_MS);
 });
