@@ -91,7 +91,8 @@ export const STAGE_RULES: readonly StageRule[] = [
   { stage: 'ledger', path: /^main\/metering\/usage-ledger$/, fn: /^(flushInBackground|flush|close|background|writeBatch|writeNow|written|failed)$/ },
   { stage: 'metering', path: /^main\/metering\/usage-ledger$/, fn: /^(record|push|trim)$/ },
   { stage: 'ledger', path: /^main\/metering\/usage-ledger$/, weak: true },
-  { stage: 'ledger', path: /^main\/metering\/(write-usage-batch|write-usage-rollups|usage-rollups|spend-logs)$/ },
+  // The worker thread's side: receiving a batch and answering it is the ledger's cost too.
+  { stage: 'ledger', path: /^main\/metering\/(write-usage-batch|write-usage-rollups|usage-rollups|spend-logs|usage-batch-service)$/ },
 
   // Logging: whoever logs (fastify's child logger per request, the meter's info line), the cost
   // is pino's. Secret masking is weak: body logging calls it too.

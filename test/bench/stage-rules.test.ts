@@ -87,6 +87,7 @@ describe('stage rules', () => {
     ['the router', 'main/routing/pick-deployment', 'pickDeployment', 'routing'],
     ['the rate limiter', 'main/metering/rate-limiter', 'check', 'admission'],
     ['the usage batch write', 'main/metering/write-usage-batch', 'writeUsageRows', 'ledger'],
+    ['the worker thread receiving a batch', 'main/metering/usage-batch-service', 'serveUsageBatches', 'ledger'],
     ['the ledger queue push', 'main/metering/usage-ledger', 'record', 'metering'],
     ['the meter finish', 'main/metering/create-ledger-meter', 'finish', 'metering'],
     ['the stream relay', 'main/gateway/relay-stream', 'relayStream', 'relay'],
