@@ -6,7 +6,6 @@
 // brought; every answer bumps a shared counter so the main thread can wait for it synchronously
 // (flush()).
 import type { MessagePort } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
 import type { UsageRow } from './usage-row.js';
 import { writeUsageBatch } from './write-usage-batch.js';
@@ -31,8 +30,11 @@ export type UsageBatchReply =
  * answers synchronously with receiveMessageOnPort), until a 'close' request closes the database
  * connection and the port.
  */
-export function serveUsageBatches(data: UsageBatchServiceData, port: MessagePort): void {
+export async function serveUsageBatches(data: UsageBatchServiceData, port: MessagePort): Promise<void> {
   const answered = new Int32Array(data.answered);
+  // Loaded here, not with the thread: the caller lookups on the same thread start with the gateway
+  // and answer sooner without waiting for the SQLite driver (batches wait on the port meanwhile).
+  const { default: Database } = await import('better-sqlite3');
   const db = new Database(data.file, data.nativeBinding === undefined ? { timeout: data.busyTimeoutMs } : { timeout: data.busyTimeoutMs, nativeBinding: data.nativeBinding });
   // Per connection, so set here as openDatabase sets them on the main one (journal_mode WAL is kept in the file).
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(data.busyTimeoutMs))}`);

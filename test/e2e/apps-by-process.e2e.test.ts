@@ -50,7 +50,11 @@ const answer = await client.chat.completions.create({ model: 'qwen3-coder', mess
 console.log(answer.choices[0].message.content ? 200 : 0);
 await new Promise((resolve) => setTimeout(resolve, 1000));
 `);
-  mock = await createMockUpstream();
+  // The model takes 100 ms to answer, as any real one takes longer: a program whose connection
+  // closes with its answer (urllib) is otherwise done before its lookup has scanned /proc, and is
+  // named by its User-Agent (the documented limit; on a machine with many processes the scan
+  // outlasted the mock's instant answer every time).
+  mock = await createMockUpstream({ defaultBehaviour: { kind: 'delayed', delayMs: 100, then: { kind: 'ok' } } });
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `model_list:
   - model_name: qwen3-coder

@@ -48,6 +48,8 @@ export type Behaviour =
   /** A correct answer whose frames are spaced delayMs apart (the only behaviour using timers). */
   | { kind: 'slow-chunks'; delayMs: number; chunks: number | string[]; answer?: AnswerOverrides }
   | { kind: 'raw'; handler: (req: IncomingMessage, res: ServerResponse, body: string) => void }
+  /** `then`, delayMs after the request arrived (a model that takes a moment to answer, as real ones do). */
+  | { kind: 'delayed'; delayMs: number; then: Behaviour }
   /** Whichever behaviour `choose` picks for this request (e.g. an answer quoting the tool output it carries). */
   | { kind: 'per-request'; choose: (request: { method: string; path: string; headers: IncomingMessage['headers']; json: unknown }) => Behaviour };
 
@@ -127,6 +129,9 @@ export async function performBehaviour(b: Behaviour, ctx: BehaviourContext): Pro
     }
     case 'raw':
       b.handler(req, res, ctx.body);
+      return;
+    case 'delayed':
+      if (await delay(res, b.delayMs)) await performBehaviour(b.then, ctx);
       return;
     case 'per-request':
       return performBehaviour(b.choose({ method, path, headers: req.headers, json: ctx.json }), ctx);

@@ -627,6 +627,14 @@ describe('mock-upstream', () => {
       expect(mock.requests[0]?.aborted).toBe(true);
     });
 
+    it('delayed answers with its behaviour after the delay', async () => {
+      mock.script({ kind: 'delayed', delayMs: 150, then: { kind: 'ok' } });
+      const started = performance.now();
+      const answer = await post('/v1/chat/completions', chatBody());
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+      expect(JSON.parse(answer.text)).toMatchObject({ object: 'chat.completion' });
+    });
+
     it('raw hands the request and body to the handler', async () => {
       mock.script({
         kind: 'raw',
