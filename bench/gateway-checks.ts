@@ -2,10 +2,11 @@
 // comparison, for the floor proxy) and may carry a goal from the issue. Adding a row is adding
 // an entry to GATEWAY_CHECKS; adding a gateway variant adds a block of rows by itself, and a
 // variant that names the gateway it varies (comparedTo) also gets rows measured against that one.
-import { addedOver, medianOf, ratioTo, type TargetMeasurements } from './target-measurements.js';
+import { addedOver, addedRatio, medianOf, ratioTo, type TargetMeasurements } from './target-measurements.js';
 import { median } from './percentiles.js';
 
-export type Unit = 'ms' | 'µs' | '%' | 'MB';
+/** 'x': a multiple of another number (the floor proxy's, say). */
+export type Unit = 'ms' | 'µs' | '%' | 'MB' | 'x';
 
 export interface Baselines {
   direct: TargetMeasurements;
@@ -60,6 +61,11 @@ export const GATEWAY_CHECKS: readonly Check[] = [
     measure: (t) => medianOf(t, 'c16', (s) => s.cpuUsPerRequest) },
   { metric: 'added stream TTFB p50, c=1', unit: 'ms', goal: { op: '<=', limit: 0.5 }, floorColumn: true,
     measure: (t, b) => addedOver(b.direct, t, 'stream', (s) => s.ttfbP50) },
+  { metric: 'added stream TTFB p50, c=16', unit: 'ms', floorColumn: true,
+    measure: (t, b) => addedOver(b.direct, t, 'stream16', (s) => s.ttfbP50) },
+  // Issue 18 item 6: at c=16 the first token may take at most twice the floor proxy's added time.
+  { metric: "added stream TTFB p50, c=16, x the floor's", unit: 'x', goal: { op: '<=', limit: 2 }, floorColumn: false,
+    measure: (t, b) => addedRatio(b.direct, b.floor, t, 'stream16', (s) => s.ttfbP50) },
   { metric: 'self-reported overhead p50, c=1 (x-switchboard-overhead-ms)', unit: 'ms', floorColumn: false,
     measure: (t) => medianOf(t, 'c1', (s) => s.headerP50) },
   { metric: 'RSS idle (after start)', unit: 'MB', floorColumn: true,
@@ -74,7 +80,8 @@ export const GATEWAY_CHECKS: readonly Check[] = [
 
 /** The plain gateway's rows a variant repeats: the issue's goals and the cost of the path. */
 const VARIANT_METRICS: readonly string[] = [
-  'added p50 latency, c=1', 'RPS c=16 vs floor proxy', 'CPU per request, c=16 (its own process)', 'added stream TTFB p50, c=1', 'RSS after load',
+  'added p50 latency, c=1', 'RPS c=16 vs floor proxy', 'CPU per request, c=16 (its own process)', 'added stream TTFB p50, c=1',
+  "added stream TTFB p50, c=16, x the floor's", 'RSS after load',
 ];
 
 /** What a variant costs over the gateway it varies, measured per round like everything else. */

@@ -35,7 +35,7 @@ export function renderReport(input: ReportInput): string {
     'Medians across rounds (absolute):',
     '',
     table(
-      ['Target', 'p50 c=1', 'p99 c=1', 'p50 c=16', 'p99 c=16', 'RPS c=16', 'CPU/req c=16', 'stream TTFB p50', 'RSS idle', 'RSS after load'],
+      ['Target', 'p50 c=1', 'p99 c=1', 'p50 c=16', 'p99 c=16', 'RPS c=16', 'CPU/req c=16', 'stream TTFB p50', 'stream TTFB p50 c=16', 'RSS idle', 'RSS after load'],
       input.targets.map((t) => [
         t.name,
         format(medianOf(t, 'c1', (s) => s.p50), 'ms'),
@@ -45,6 +45,7 @@ export function renderReport(input: ReportInput): string {
         Math.round(medianOf(t, 'c16', (s) => s.requestsPerSecond)).toString(),
         format(medianOf(t, 'c16', (s) => s.cpuUsPerRequest), 'µs'),
         format(medianOf(t, 'stream', (s) => s.ttfbP50), 'ms'),
+        format(medianOf(t, 'stream16', (s) => s.ttfbP50), 'ms'),
         t.memoryIdle ? format(t.memoryIdle.rssBytes / 1048576, 'MB') : '—',
         t.memoryAfterLoad ? format(t.memoryAfterLoad.rssBytes / 1048576, 'MB') : '—',
       ]),
@@ -75,6 +76,7 @@ export function format(value: number | undefined, unit: Unit): string {
   if (unit === 'ms') return `${value.toFixed(Math.abs(value) >= 100 ? 0 : 2)} ms`;
   if (unit === 'µs') return `${value.toFixed(0)} µs`;
   if (unit === '%') return `${value.toFixed(0)} %`;
+  if (unit === 'x') return `${value.toFixed(2)}x`;
   return `${value.toFixed(1)} MB`;
 }
 
@@ -82,5 +84,5 @@ const GOAL_SIGNS: Record<Goal['op'], string> = { '<=': '≤', '>=': '≥', '<': 
 
 export function goalText(goal: Goal | undefined, unit: Unit): string {
   if (!goal) return '';
-  return `${GOAL_SIGNS[goal.op]} ${goal.limit} ${unit}`;
+  return unit === 'x' ? `${GOAL_SIGNS[goal.op]} ${goal.limit}x` : `${GOAL_SIGNS[goal.op]} ${goal.limit} ${unit}`;
 }

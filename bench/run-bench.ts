@@ -131,6 +131,8 @@ const LOAD_SHAPES: readonly LoadShape[] = [
   { id: 'c1', concurrency: 1, count: 600, kind: 'chat' },
   { id: 'c16', concurrency: 16, count: 6_000, kind: 'chat' },
   { id: 'stream', concurrency: 1, count: 400, kind: 'chat-stream' },
+  // Issue 18 item 6: the first token under concurrency, within 2x the floor's added time.
+  { id: 'stream16', concurrency: 16, count: 1_600, kind: 'chat-stream' },
 ];
 
 const LOAD_RUN_DEADLINE_MS = 20_000;
@@ -222,7 +224,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
     active.push({ name: target.name, running, pools: targetPools });
     measurements.set(target.name, {
       name: target.name, role: target.role, ...(target.comparedTo === undefined ? {} : { comparedTo: target.comparedTo }),
-      rounds: { c1: [], c16: [], stream: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
+      rounds: { c1: [], c16: [], stream: [], stream16: [] }, memoryIdle, memoryAfterLoad: undefined, startupMs: [],
     });
     progress(`${target.name} ready at ${originsOf(running).join(', ')}`);
   }
@@ -308,7 +310,7 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
   }
 
   const targets = [...measurements.values()];
-  const shapeText = shapes.map((s) => `${s.id === 'stream' ? 'stream c=1' : `c=${s.concurrency}`} ${s.count}`).join(', ');
+  const shapeText = shapes.map((s) => `${s.kind === 'chat-stream' ? `stream c=${s.concurrency}` : `c=${s.concurrency}`} ${s.count}`).join(', ');
   const report = renderReport({
     machine,
     revision: sourceRevision(repoRoot),

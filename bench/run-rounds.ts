@@ -36,7 +36,7 @@ export type RoundsResult = Map<string, Record<ShapeId, ShapeStats[]>>;
 
 export async function runRounds(options: RoundsOptions): Promise<RoundsResult> {
   const result: RoundsResult = new Map();
-  for (const target of options.targets) result.set(target.name, { c1: [], c16: [], stream: [] });
+  for (const target of options.targets) result.set(target.name, { c1: [], c16: [], stream: [], stream16: [] });
   for (let round = 0; round < options.rounds; round++) {
     for (const shape of options.shapes) {
       for (let k = 0; k < options.targets.length; k++) {

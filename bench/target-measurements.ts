@@ -5,7 +5,7 @@ import { median } from './percentiles.js';
 import type { ProcessMemory } from './read-process-memory.js';
 import type { TargetRole } from './bench-target.js';
 
-export type ShapeId = 'c1' | 'c16' | 'stream';
+export type ShapeId = 'c1' | 'c16' | 'stream' | 'stream16';
 
 /** One load run's summary. Latencies in ms. */
 export interface ShapeStats {
@@ -52,6 +52,20 @@ export function addedOver(base: TargetMeasurements, target: TargetMeasurements, 
 export function ratioTo(base: TargetMeasurements, target: TargetMeasurements, shape: ShapeId, pick: StatPick): number {
   const baseRounds = base.rounds[shape];
   return median(target.rounds[shape].map((stats, i) => (baseRounds[i] ? pick(stats) / pick(baseRounds[i]) : Number.NaN)));
+}
+
+/**
+ * Median over rounds of (target - base) / (other - base): how many times `other`'s added time the
+ * target adds (e.g. the gateway's added TTFB as a multiple of the floor proxy's).
+ */
+export function addedRatio(base: TargetMeasurements, other: TargetMeasurements, target: TargetMeasurements, shape: ShapeId, pick: StatPick): number {
+  const baseRounds = base.rounds[shape];
+  const otherRounds = other.rounds[shape];
+  return median(target.rounds[shape].map((stats, i) => {
+    const b = baseRounds[i];
+    const o = otherRounds[i];
+    return b && o ? (pick(stats) - pick(b)) / (pick(o) - pick(b)) : Number.NaN;
+  }));
 }
 
 /** Every request a target was sent across the given rounds: answered or failed. */

@@ -19,7 +19,7 @@ export function target(
 ): TargetMeasurements {
   const rounds = () => perRound.map((round) => stats(round));
   return {
-    name, role, rounds: { c1: rounds(), c16: rounds(), stream: rounds() },
+    name, role, rounds: { c1: rounds(), c16: rounds(), stream: rounds(), stream16: rounds() },
     memoryIdle: undefined, memoryAfterLoad: undefined, startupMs: [], ...extra,
   };
 }

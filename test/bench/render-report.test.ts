@@ -41,6 +41,7 @@ describe('render-report', () => {
     [194.6, 'µs', '195 µs'],
     [74.6, '%', '75 %'],
     [139.44, 'MB', '139.4 MB'],
+    [1.876, 'x', '1.88x'],
     [undefined, 'ms', '—'],
     [Number.NaN, '%', '—'],
     [Number.POSITIVE_INFINITY, 'MB', '—'],
@@ -53,6 +54,7 @@ describe('render-report', () => {
     [{ op: '>=', limit: 75 }, '%', '≥ 75 %'],
     [{ op: '<', limit: 50 }, 'ms', '< 50 ms'],
     [{ op: '>', limit: 1 }, 'MB', '> 1 MB'],
+    [{ op: '<=', limit: 2 }, 'x', '≤ 2x'],
     [undefined, 'ms', ''],
   ] as const)('goalText(%j, %s) is "%s"', (goal, unit, text) => {
     expect(goalText(goal, unit)).toBe(text);
@@ -93,7 +95,7 @@ describe('render-report', () => {
   it('lists every target in the medians table, with a dash where it has no process of its own', () => {
     const text = renderReport(input());
     const direct = text.split('\n').find((line) => line.startsWith('| direct (mock)'))!.split('|').map((cell) => cell.trim());
-    expect(direct.slice(1, -1)).toEqual(['direct (mock)', '0.10 ms', '2.00 ms', '0.10 ms', '2.00 ms', '20000', '—', '1.00 ms', '—', '—']);
+    expect(direct.slice(1, -1)).toEqual(['direct (mock)', '0.10 ms', '2.00 ms', '0.10 ms', '2.00 ms', '20000', '—', '1.00 ms', '1.00 ms', '—', '—']);
     // The medians table comes last, so its gateway line is the last one starting so.
     const gateway = text.split('\n').filter((line) => line.startsWith('| gateway ')).at(-1)!;
     expect(gateway).toContain('190 µs');

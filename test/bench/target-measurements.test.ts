@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedOver, medianOf, ratioTo, requestsSent } from '../../bench/target-measurements.js';
+import { addedOver, addedRatio, medianOf, ratioTo, requestsSent } from '../../bench/target-measurements.js';
 import { stats, target } from './fake-measurements.js';
 
 describe('target-measurements', () => {
@@ -33,11 +33,21 @@ describe('target-measurements', () => {
     else expect(value).toBeCloseTo(expected, 10);
   });
 
+  it("addedRatio: the target's added time as a multiple of the other's, per round, then the median", () => {
+    // Per round: (0.5-0.1)/(0.3-0.1) = 2, (0.4-0.2)/(0.4-0.2) = 1, (1.1-0.1)/(0.2-0.1) = 10 -> median 2.
+    const direct = target('direct', 'direct', [{ ttfbP50: 0.1 }, { ttfbP50: 0.2 }, { ttfbP50: 0.1 }]);
+    const floor = target('floor', 'floor', [{ ttfbP50: 0.3 }, { ttfbP50: 0.4 }, { ttfbP50: 0.2 }]);
+    const gateway = target('gateway', 'gateway', [{ ttfbP50: 0.5 }, { ttfbP50: 0.4 }, { ttfbP50: 1.1 }]);
+    expect(addedRatio(direct, floor, gateway, 'stream16', (s) => s.ttfbP50)).toBeCloseTo(2, 10);
+    expect(addedRatio(direct, floor, target('g', 'gateway', []), 'stream16', (s) => s.ttfbP50)).toBeNaN();
+  });
+
   it('requestsSent counts answered and failed requests of every shape and round', () => {
     expect(requestsSent({
       c1: [stats({ requests: 10, errors: 0 }), stats({ requests: 9, errors: 1 })],
       c16: [stats({ requests: 100, errors: 2 })],
       stream: [],
+      stream16: [],
     })).toBe(122);
   });
 });
