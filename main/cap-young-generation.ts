@@ -56,8 +56,10 @@ const processEnvironment = (): YoungGenerationEnvironment => ({
  * space has reached the cap and allowed again if V8 has shrunk it below (it does after idle time).
  * Starting a worker thread puts V8's growth factor back to its default (Node 20: the usage writer
  * and the caller lookups are workers, and new space grew to 32 MB under the bench's load with the
- * cap "on"), so a stop is set again after every collection and as soon as a worker is online.
- * Returns false, changing nothing, when the operator sized the young generation.
+ * cap "on"), so a stop is set again after every collection and as soon as a worker is online. A
+ * scavenge that falls between a worker's heap set-up (on its thread) and its 'online' event here
+ * can still grow new space one step past the cap; the gateway starts its one worker at start-up,
+ * before any load. Returns false, changing nothing, when the operator sized the young generation.
  */
 export function capYoungGeneration(environment: YoungGenerationEnvironment = processEnvironment(), cap = YOUNG_GENERATION_CAP_BYTES): boolean {
   const operatorFlags = [...environment.execArgv, environment.nodeOptions ?? ''].join(' ');
