@@ -426,7 +426,7 @@ export async function startGateway(options: StartGatewayOptions, config = loadGa
  */
 export function gatewayWorkerThreadFor(options: StartGatewayOptions): GatewayWorkerThread {
   const source = (typeof options.usageWorker === 'object' ? options.usageWorker : undefined) ?? options.callerWorker;
-  return createGatewayWorkerThread(source === undefined ? {} : { script: source.script, ...(source.execArgv ? { execArgv: source.execArgv } : {}) });
+  return createGatewayWorkerThread(source);
 }
 
 /** The per-connection process lookups, or undefined when attribution is off (see processAttributionEnabled). */

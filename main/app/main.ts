@@ -7,9 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, powerMonitor, session, shell } from 'electron';
 import pino from 'pino';
-import { capYoungGeneration } from '../cap-young-generation.js';
-import { limitMallocArenas } from '../limit-malloc-arenas.js';
-import { limitOldGenerationGrowth } from '../limit-old-generation-growth.js';
+import { tuneGatewayMemory } from '../tune-gateway-memory.js';
 import { createLogger } from '../create-logger.js';
 import { createSecretRedactor } from '../metering/redact-secrets.js';
 import { createKeytarSecretStore } from '../secrets/keytar-secret-store.js';
@@ -51,13 +49,9 @@ if (!app.requestSingleInstanceLock()) {
   // Another Switchboard runs: it receives 'second-instance' and opens its dashboard.
   app.quit();
 } else {
-  // The gateway runs in this process for as long as the app does: keep its young generation from
-  // growing to 32 MB under load and staying there (issue 18; js-flags would reach renderers only).
-  capYoungGeneration();
-  // Its old generation near its live data, and glibc's per-thread arenas on Linux (the gateway's
-  // workers, libuv's and V8's threads).
-  limitOldGenerationGrowth();
-  limitMallocArenas();
+  // The gateway runs in this process for as long as the app does: V8's heap and glibc's arenas
+  // sized for it (issue 18; js-flags would reach renderers only).
+  tuneGatewayMemory();
   app.whenReady().then(boot).catch((error: unknown) => {
     dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);

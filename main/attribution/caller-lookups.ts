@@ -63,7 +63,7 @@ export function createCallerLookups(options: CallerLookupsOptions): CallerLookup
   const timeoutMs = options.timeoutMs ?? 1_000;
   const bootTimeoutMs = options.bootTimeoutMs ?? 10_000;
   const maxRestarts = options.maxRestarts ?? 3;
-  const thread = options.thread ?? createGatewayWorkerThread({ ...(options.script ? { script: options.script } : {}), ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+  const thread = options.thread ?? createGatewayWorkerThread(options);
   const cache = createCallerProcessCache(options.cacheCapacity);
   const lookups = new WeakMap<Socket, CallerLookup>();
   const pending = new Map<number, PendingLookup>();

@@ -18,9 +18,7 @@ import { createCredentialResolver } from '../secrets/resolve-credential.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '../start-gateway.js';
 import { ensurePrivateDirectory } from '../storage/ensure-private-directory.js';
-import { capYoungGeneration } from '../cap-young-generation.js';
-import { limitMallocArenas } from '../limit-malloc-arenas.js';
-import { limitOldGenerationGrowth } from '../limit-old-generation-growth.js';
+import { tuneGatewayMemory } from '../tune-gateway-memory.js';
 import { chooseLogFormat } from './choose-log-format.js';
 import { readDrainSettings, type DrainSettings } from './read-drain-settings.js';
 import { checkTeamMode } from './check-team-mode.js';
@@ -30,12 +28,8 @@ import { readVersion } from './read-version.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';
 
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv, secrets: SecretStore): Promise<number> {
-  // A long-running server: a young generation grown to 32 MB under load stays in RSS (issue 18).
-  capYoungGeneration();
-  // Its old generation near its live data, and glibc's per-thread arenas before the worker
-  // threads start (issue 18).
-  limitOldGenerationGrowth();
-  const mallocArenas = limitMallocArenas();
+  // A long-running server: V8's heap and glibc's arenas sized for it, before any worker starts.
+  const memoryTuning = tuneGatewayMemory();
   let config: GatewayConfig;
   try {
     config = loadGatewayConfig(options.configFile, env);
@@ -99,7 +93,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   const logSink = pino.destination({ dest: 2, sync: false });
   const logFormat = chooseLogFormat(options.logFormat, process.stderr.isTTY === true);
   const log = createLogger({ level: options.logLevel, destination: logFormat === 'pretty' ? createPrettyLogDestination(logSink) : logSink, mask: secretRedactor });
-  log.debug({ mallocArenas }, 'malloc arenas');
+  log.debug(memoryTuning, 'memory settings');
   try {
     ensurePrivateDirectory(options.dataDir, log);
   } catch (error) {

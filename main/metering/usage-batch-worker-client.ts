@@ -58,7 +58,7 @@ export function createUsageBatchWorker(options: UsageBatchWorkerOptions): UsageB
   // past it the batch is written in-thread, which is correct even if the worker commits it too.
   const settleTimeoutMs = options.settleTimeoutMs ?? 2_000;
   const maxRestarts = options.maxRestarts ?? 3;
-  const thread = options.thread ?? createGatewayWorkerThread({ ...(options.script ? { script: options.script } : {}), ...(options.execArgv ? { execArgv: options.execArgv } : {}) });
+  const thread = options.thread ?? createGatewayWorkerThread(options);
   const pending = new Map<number, BatchDone>();
   let seq = 0;
   let restarts = 0;
