@@ -1,10 +1,10 @@
 // capYoungGeneration in a real node process: under an allocation pattern that grows new space to
 // 32 MB without it (the control), new space must stop at the cap. A Node/V8 upgrade that stops
 // honouring the growth-factor flag at run time fails here rather than silently costing RSS.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runSourceWorkload } from '../support/run-source-workload.js';
 import { YOUNG_GENERATION_CAP_BYTES } from '../../main/cap-young-generation.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -41,9 +41,7 @@ process.stdout.write(String(largest));
 `;
 
 function largestNewSpace(mode: 'cap' | 'cap-only' | 'control'): number {
-  const child = spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', WORKLOAD, '--', mode], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' },
-  });
+  const child = runSourceWorkload(WORKLOAD, mode);
   expect(child.status, child.stderr).toBe(0);
   return Number(child.stdout);
 }

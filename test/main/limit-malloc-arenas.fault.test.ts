@@ -3,10 +3,10 @@
 // threads made some) instead of each taking one of their own, as they do without it (the
 // control). glibc's malloc_stats() lists one "Arena N:" per arena; a glibc or Node change that
 // stops honouring mallopt at run time fails here rather than silently costing RSS.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runSourceWorkload } from '../support/run-source-workload.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MODULE = pathToFileURL(join(ROOT, 'main', 'limit-malloc-arenas.ts')).href;
@@ -36,9 +36,7 @@ await Promise.all(threads.map((thread) => thread.terminate()));
 
 /** glibc's arenas before the workers started and after they allocated. */
 function arenasAroundWorkers(mode: 'limit' | 'control'): { before: number; after: number } {
-  const child = spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', WORKLOAD, '--', mode], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' },
-  });
+  const child = runSourceWorkload(WORKLOAD, mode);
   expect(child.status, child.stderr).toBe(0);
   const [before, after] = child.stderr.split('--- workers\n');
   const count = (stats: string | undefined) => stats?.match(/^Arena \d+:$/gm)?.length ?? 0;

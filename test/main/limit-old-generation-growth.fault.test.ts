@@ -3,10 +3,10 @@
 // generation), V8 on its own lets the old generation fill with that garbage to several times the
 // live data before a full collection; with the limit, full collections keep it near the live data.
 // A Node/V8 upgrade that stops reading the flag at run time fails here rather than costing RSS.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runSourceWorkload } from '../support/run-source-workload.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MODULE = pathToFileURL(join(ROOT, 'main', 'limit-old-generation-growth.ts')).href;
@@ -37,9 +37,7 @@ process.stdout.write(String(largest));
 `;
 
 function largestOldSpace(mode: 'limit' | 'control'): number {
-  const child = spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', WORKLOAD, '--', mode], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' },
-  });
+  const child = runSourceWorkload(WORKLOAD, mode);
   expect(child.status, child.stderr).toBe(0);
   return Number(child.stdout);
 }
