@@ -1,0 +1,90 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBatchedLogDestination } from '../../../main/cli/batched-log-destination.js';
+import { runSourceWorkload } from '../../support/run-source-workload.js';
+
+const MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'main', 'cli', 'batched-log-destination.ts')).href;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('createBatchedLogDestination', () => {
+  let dir: string;
+  let file: string;
+  let fd: number;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'batched-log-'));
+    file = join(dir, 'log');
+    fd = openSync(file, 'a');
+  });
+  afterEach(() => {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds short lines until the delay, then writes them together and in order', async () => {
+    const sink = createBatchedLogDestination({ fd, minBytes: 4_096, maxDelayMs: 80 });
+    sink.write('one\n');
+    sink.write('two\n');
+    await sleep(20);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    sink.write('three\n');
+    await sleep(200);
+    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\nthree\n');
+  });
+
+  it('writes as soon as minBytes are waiting, without waiting for the delay', async () => {
+    const sink = createBatchedLogDestination({ fd, minBytes: 64, maxDelayMs: 60_000 });
+    const line = `${'x'.repeat(39)}\n`;
+    sink.write(line);
+    await sleep(20);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    sink.write(line);
+    await sleep(50);
+    expect(readFileSync(file, 'utf8')).toBe(line + line);
+    sink.flushSync();
+  });
+
+  it('flushSync writes what is waiting at once and cancels the timer', async () => {
+    const sink = createBatchedLogDestination({ fd, minBytes: 4_096, maxDelayMs: 30 });
+    sink.write('waiting\n');
+    sink.flushSync();
+    expect(readFileSync(file, 'utf8')).toBe('waiting\n');
+    await sleep(80);
+    expect(readFileSync(file, 'utf8')).toBe('waiting\n');
+  });
+
+  it('keeps writing batch after batch', async () => {
+    const sink = createBatchedLogDestination({ fd, minBytes: 4_096, maxDelayMs: 20 });
+    const expected: string[] = [];
+    for (let batch = 0; batch < 3; batch++) {
+      for (let line = 0; line < 5; line++) {
+        const text = `batch ${batch} line ${line}\n`;
+        expected.push(text);
+        sink.write(text);
+      }
+      await sleep(80);
+      expect(readFileSync(file, 'utf8')).toBe(expected.join(''));
+    }
+  });
+
+  it('a process that exits with lines waiting still writes them (pino flushes at exit)', () => {
+    const workload = `
+      import pino from 'pino';
+      // jiti hands a TypeScript module over as its default export.
+      const loaded = await import(${JSON.stringify(MODULE)});
+      const { createBatchedLogDestination } = loaded.createBatchedLogDestination ? loaded : loaded.default;
+      const log = pino(createBatchedLogDestination({ fd: 1, minBytes: 16_000, maxDelayMs: 60_000 }));
+      for (let i = 0; i < 50; i++) log.info({ i }, 'line');
+      if (process.argv.at(-1) === 'exit') process.exit(0);
+      // 'end-of-script': the event loop empties (the flush timer is unref'd) and pino's exit hook runs.
+    `;
+    for (const mode of ['exit', 'end-of-script']) {
+      const run = runSourceWorkload(workload, mode);
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { i: number });
+      expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    }
+  });
+});
