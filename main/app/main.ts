@@ -3,10 +3,11 @@
 // notifications, wired together. Closing the window keeps the app (and the gateway) running;
 // Quit stops the server, flushes usage and closes the database before the process exits, and a
 // system shutdown does the same synchronously (quit-sequence.ts).
+import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, dialog, ipcMain, powerMonitor, session, shell } from 'electron';
-import pino from 'pino';
+import { createBatchedLogDestination } from '../batched-log-destination.js';
 import { tuneGatewayMemory } from '../tune-gateway-memory.js';
 import { createLogger } from '../create-logger.js';
 import { createSecretRedactor } from '../metering/redact-secrets.js';
@@ -64,7 +65,11 @@ function boot(): void {
   const logFile = join(userData, 'logs', 'switchboard.log');
   // The gateway adds the admin key and each provider key to the mask as it resolves them.
   const secretRedactor = createSecretRedactor();
-  const log = createLogger({ level: env.SWITCHBOARD_LOG_LEVEL || 'info', destination: pino.destination({ dest: logFile, mkdir: true, sync: true }), mask: secretRedactor });
+  mkdirSync(dirname(logFile), { recursive: true });
+  // Opened here, not by the sink: its lines are gathered (a blocking write per request line was the
+  // event loop's cost under load) and pino's exit flush needs a descriptor that is already open.
+  const logSink = createBatchedLogDestination({ fd: openSync(logFile, 'a'), minBytes: 8_192, maxDelayMs: 50 });
+  const log = createLogger({ level: env.SWITCHBOARD_LOG_LEVEL || 'info', destination: logSink, mask: secretRedactor });
   const preferencesFile = join(userData, PREFERENCES_FILE);
   const preferences = readPreferences(preferencesFile);
   const configFile = resolveConfigFile(userData, env);
@@ -192,7 +197,8 @@ function boot(): void {
       dashboard.close();
       tray.destroy();
     },
-    finish: () => log.flush(),
+    // Synchronous: app.exit follows at once, and the lines of the last 50 ms are waiting in the sink.
+    finish: () => logSink.flushSync(),
     quit: () => app.quit(),
     exit: () => app.exit(0),
     setTimer: (fn, ms) => {

@@ -22,7 +22,7 @@ import { chooseLogFormat } from './choose-log-format.js';
 import { readDrainSettings, type DrainSettings } from './read-drain-settings.js';
 import { checkTeamMode } from './check-team-mode.js';
 import { reachableHost } from './locate-gateway.js';
-import { createBatchedLogDestination } from './batched-log-destination.js';
+import { createBatchedLogDestination } from '../batched-log-destination.js';
 import { createPrettyLogDestination } from './pretty-log-destination.js';
 import { readVersion } from './read-version.js';
 import { removeRuntimeFile, writeRuntimeFile } from './runtime-file.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBatchedLogDestination } from '../../../main/cli/batched-log-destination.js';
-import { runSourceWorkload } from '../../support/run-source-workload.js';
+import { createBatchedLogDestination } from '../../main/batched-log-destination.js';
+import { runSourceWorkload } from '../support/run-source-workload.js';
 
-const MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'main', 'cli', 'batched-log-destination.ts')).href;
+const MODULE = pathToFileURL(join(import.meta.dirname, '..', '..', 'main', 'batched-log-destination.ts')).href;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('createBatchedLogDestination', () => {
@@ -53,6 +53,14 @@ describe('createBatchedLogDestination', () => {
     expect(readFileSync(file, 'utf8')).toBe('waiting\n');
     await sleep(80);
     expect(readFileSync(file, 'utf8')).toBe('waiting\n');
+  });
+
+  it('flush(done) writes what is waiting without the delay and calls back once it is written (pino logger.flush)', async () => {
+    const sink = createBatchedLogDestination({ fd, minBytes: 4_096, maxDelayMs: 60_000 });
+    sink.write('first\n');
+    sink.write('second\n');
+    await new Promise<void>((resolve, reject) => sink.flush((error) => (error ? reject(error) : resolve())));
+    expect(readFileSync(file, 'utf8')).toBe('first\nsecond\n');
   });
 
   it('keeps writing batch after batch', async () => {

@@ -1,8 +1,9 @@
-// The serve command's log sink: lines gathered into one write(2) of up to `minBytes`, and never
-// held longer than `maxDelayMs`. Under load every request logs one line (~400 bytes); written one
-// by one from libuv's pool, each line still cost the event loop a request to the pool, a wake-up
-// of a pool thread and a completion callback: 6-7 % of the gateway's busy main thread at c=16
-// (issue 18). Gathered, that cost is paid once per ~20 lines.
+// The gateway's log sink (serve's stderr, the desktop app's log file): lines gathered into one
+// write(2) of up to `minBytes`, never held longer than `maxDelayMs`. Under load every request logs
+// one line (~400 bytes); written one by one from libuv's pool, each line still cost the event loop
+// a request to the pool, a wake-up of a pool thread and a completion callback: 6-7 % of the
+// gateway's busy main thread at c=16 (issue 18), and written synchronously (the desktop app's file
+// until now) a blocking write(2) per request. Gathered, that cost is paid once per ~20 lines.
 //
 // The lines wait in sonic-boom's own buffer (its `minLength`), so pino's exit hook, which flushes
 // that buffer synchronously, still writes every line on a normal exit, SIGTERM's included. What a
@@ -20,7 +21,9 @@ export interface BatchedLogDestinationOptions {
 }
 
 export interface BatchedLogDestination extends DestinationStream {
-  /** Writes what is waiting now, synchronously (tests, and a caller about to exit). */
+  /** Starts writing what is waiting now; `done` runs once it is written (pino's `logger.flush`). */
+  flush(done?: (error?: Error) => void): void;
+  /** Writes what is waiting now, synchronously (a caller about to exit). */
   flushSync(): void;
 }
 
@@ -40,6 +43,11 @@ export function createBatchedLogDestination(options: BatchedLogDestinationOption
       sink.write(chunk);
       // One timer per batch, not per line; unref'd so an idle gateway's exit never waits for it.
       if (timer === undefined) timer = setTimeout(flushWaiting, options.maxDelayMs).unref();
+    },
+    flush(done?: (error?: Error) => void): void {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      sink.flush(done);
     },
     flushSync(): void {
       if (timer !== undefined) clearTimeout(timer);
