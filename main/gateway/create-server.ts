@@ -5,7 +5,7 @@
 // process.env or global state.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { createTimeOrderedRequestId } from '../core/time-ordered-request-id.js';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { GatewayError } from '../core/gateway-error.js';
 import { createRefusedRowCap } from './plugins/refused-row-cap.js';
@@ -251,7 +251,8 @@ export async function createServer(deps: ServerDeps): Promise<Gateway> {
     bodyLimit: deps.config.bodyLimitBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    genReqId: () => randomUUID(),
+    // Time-ordered (UUIDv7): the usage row's key then appends to its index instead of landing on a random page.
+    genReqId: createTimeOrderedRequestId(),
     return503OnClosing: true,
     frameworkErrors: createFrameworkErrorHandler({ refuseTarget: (request) => targetRefusal(request, localOnly), shapeOf: errorShapeOfPath }),
     // What Node's parser refuses never reaches fastify: answered in the error contract, never logged raw.

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.dispose());
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Version 7: ordered by time, so usage rows append to their request-id index (time-ordered-request-id.ts).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('x-request-id', () => {
   it.each([
@@ -32,5 +33,14 @@ describe('x-request-id', () => {
   it('differs between requests', async () => {
     const [a, b] = await Promise.all([gateway.send('GET', '/v1/models'), gateway.send('GET', '/v1/models')]);
     expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+
+  it('grows with time, so a later request sorts after an earlier one', async () => {
+    const first = String((await gateway.send('GET', '/v1/models')).headers['x-request-id']);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = String((await gateway.send('GET', '/v1/models')).headers['x-request-id']);
+    expect(first < later).toBe(true);
+    const ms = (id: string) => parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(Math.abs(ms(later) - Date.now())).toBeLessThan(60_000);
   });
 });
