@@ -83,7 +83,8 @@ describe('createBatchedLogDestination', () => {
       // jiti hands a TypeScript module over as its default export.
       const loaded = await import(${JSON.stringify(MODULE)});
       const { createBatchedLogDestination } = loaded.createBatchedLogDestination ? loaded : loaded.default;
-      const log = pino(createBatchedLogDestination({ fd: 1, minBytes: 16_000, maxDelayMs: 60_000 }));
+      // The destination as pino's second argument, as createLogger passes it (a lone argument is options).
+      const log = pino({}, createBatchedLogDestination({ fd: 1, minBytes: 16_000, maxDelayMs: 60_000 }));
       for (let i = 0; i < 50; i++) log.info({ i }, 'line');
       if (process.argv.at(-1) === 'exit') process.exit(0);
       // 'end-of-script': the event loop empties (the flush timer is unref'd) and pino's exit hook runs.
