@@ -60,6 +60,14 @@ export interface OpenedDatabase {
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * The main connection's page cache, in KiB: SQLite's own default, not better-sqlite3's 16 MB per
+ * connection. flush() (before every usage read of the dashboard and the management API) writes the
+ * queued usage rows on this connection, and a cache kept every page written until it held 16 MB:
+ * a desktop gateway with its dashboard open grew by that much (issue 18). Its reads are indexed
+ * pages and the rollups; a scan too large for 2 MB is too large for 16 too.
+ */
+export const MAIN_PAGE_CACHE_KIB = 2_000;
 
 /** Thrown inside openOnce when quick_check reports damage, so it is handled like SQLITE_CORRUPT. */
 class QuickCheckFailed extends Error {
@@ -157,8 +165,10 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
     restrictDatabaseFiles(file, log);
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = -${MAIN_PAGE_CACHE_KIB}`);
     assertPragma(db, 'synchronous', synchronous === 'FULL' ? 2 : 1, file);
     assertPragma(db, 'foreign_keys', 1, file);
+    assertPragma(db, 'cache_size', -MAIN_PAGE_CACHE_KIB, file);
 
     // A write probe: SQLite silently opens a file it cannot write read-only, and with no
     // migration pending nothing else would write until the first request.

@@ -1,8 +1,8 @@
-// The usage writer's SQLite connection (on the gateway's worker thread) must not keep every page it
-// appends: with better-sqlite3's 16 MB page cache per connection, 40,000 usage rows grew the
-// process's malloc'd memory by ~10 MB and RSS climbed under load for the first ~50,000 requests
-// (issue 18). glibc's mallinfo2() counts the bytes in use across every arena, the worker's
-// included; the V8 heap is not in it.
+// Neither SQLite connection may keep every usage page it writes (the worker's writer, and the main
+// one, which flush() writes on): with better-sqlite3's 16 MB page cache per connection, 40,000
+// usage rows grew the process's malloc'd memory by ~10 MB, and RSS climbed under load for the first
+// ~50,000 requests (issue 18). glibc's mallinfo2() counts the bytes in use across every arena,
+// the worker's included; the V8 heap is not in it.
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { createUsageBatchWorker } from '../../../main/metering/usage-batch-worke
 import { WRITER_PAGE_CACHE_KIB } from '../../../main/metering/usage-batch-service.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { SOURCE_USAGE_WORKER } from '../../support/source-usage-worker.js';
+import { MAIN_PAGE_CACHE_KIB } from '../../../main/storage/open-database.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
 import { usageRecord } from './usage-test-kit.js';
 
@@ -62,8 +63,8 @@ afterEach(() => {
   opened = null;
 });
 
-describe.skipIf(inUse === null)('the usage writer connection', () => {
-  it(`keeps its page cache near ${WRITER_PAGE_CACHE_KIB} KiB while ${ROWS} rows are appended`, async () => {
+describe.skipIf(inUse === null)('the page caches of the usage writes', () => {
+  it(`the worker's connection keeps its page cache near ${WRITER_PAGE_CACHE_KIB} KiB while ${ROWS} rows are appended`, async () => {
     opened = openTempDatabase();
     const worker = createUsageBatchWorker({ file: opened.file, log: opened.log, ...SOURCE_USAGE_WORKER });
     ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log, flushIntervalMs: 5, maxBatch: 100, offThread: worker });
@@ -76,6 +77,26 @@ describe.skipIf(inUse === null)('the usage writer connection', () => {
     const count = opened.db.prepare('SELECT count(*) AS n FROM usage_log').get() as { n: number };
     expect(count.n).toBe(3_000 + ROWS);
     // 16 MB per connection (better-sqlite3's default): 9.8 MiB measured; with the cap: 1.2 MiB.
+    expect(grownMiB).toBeLessThan(6);
+  }, 120_000);
+
+  it(`the main connection keeps its page cache near ${MAIN_PAGE_CACHE_KIB} KiB while flush() writes ${ROWS} rows on it`, () => {
+    opened = openTempDatabase();
+    // No worker: every row goes through the main connection, as flush() writes the queue before
+    // the dashboard's and the management API's usage reads.
+    ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log, flushIntervalMs: 60_000, maxBatch: 100 });
+    const append = (rows: number) => {
+      for (let i = 0; i < rows; i++) {
+        ledger!.record(usageRecord({ keyId: `key-${i % 7}`, app: `app-${i % 5}` }));
+        if (i % 1_000 === 999) ledger!.flush();
+      }
+      ledger!.flush();
+    };
+    append(3_000);
+    const before = inUse!();
+    append(ROWS);
+    const grownMiB = (inUse!() - before) / 1_048_576;
+    // better-sqlite3's 16 MB: 9.9 MiB measured; with the cap, about 1 MiB.
     expect(grownMiB).toBeLessThan(6);
   }, 120_000);
 });
