@@ -39,6 +39,13 @@ const worker = await rolldown({
 await worker.write({ file: `${root}dist/main/gateway-worker.mjs`, format: 'esm', sourcemap: true, codeSplitting: false });
 await worker.close();
 
+// glibc's arena limit on its own (main/limit-malloc-arenas.ts, koffi loaded at run time): the
+// launcher applies it before it loads the CLI bundle (bin/switchboard.js says why).
+const arenas = await rolldown({ input: `${root}dist/main/limit-malloc-arenas.js`, platform: 'node', logLevel: 'warn' });
+// CommonJS: the launcher require()s it before it loads anything else (an import() is too late).
+await arenas.write({ file: `${root}dist/main/limit-malloc-arenas.cjs`, format: 'cjs', sourcemap: true, codeSplitting: false });
+await arenas.close();
+
 // The code cache, made by running the CommonJS bundle up to a first answer (warm-code-cache.mjs says
 // why the flag). A failure is a slower start, not a failed build: the launcher compiles from source.
 const warmUp = spawnSync(process.execPath, ['--semi-space-growth-factor=2', '--heap-growing-percent=0', `${root}scripts/warm-code-cache.mjs`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
