@@ -3,6 +3,7 @@
 // V8 compiles and runs the bundle its own threads each take an arena, which serve's own call (made
 // once the bundle runs) cannot take back: the control, which starts the bundle without the
 // launcher, ends with more. Linux/glibc with koffi only.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuiltCli, killStartedClis, ready, ROOT, runCli, stderrMatching, type Cli } from '../support/cli-process.js';
-import { spawn } from 'node:child_process';
 
 const PRELOAD = pathToFileURL(join(ROOT, 'test', 'support', 'print-malloc-arenas.mjs')).href;
 
