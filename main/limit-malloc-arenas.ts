@@ -6,7 +6,9 @@
 // bench's load 140 MB, 126 MB with MALLOC_ARENA_MAX=2). The environment variable is read only when
 // the process starts, which `npm start`, the bin and Electron do without it; mallopt(3) sets the
 // same limit at run time, and threads that allocate after it share the existing arenas. Called
-// as early as the process can: threads that already own an arena keep it.
+// as early as the process can: threads that already own an arena keep it, and V8's threads take
+// one each while the CLI bundle loads, so bin/switchboard.js calls it (from its own small bundle,
+// dist/main/limit-malloc-arenas.cjs) before it loads the bundle; serve calls it again.
 import { loadKoffi } from './attribution/load-koffi.js';
 
 /** Arenas the process may have: the main thread's and one shared by every other thread. */
