@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 // serve: glibc's malloc arenas limited before anything else loads. While V8 compiles and runs the
 // bundle (and even while it loads this file's own imports), its threads each take an arena of their
-// own, which a limit set later cannot take back: 5-6 MB more RSS after a load (issue 18). A
-// synchronous require(), before the first import(). serve still makes the same call, for a start
+// own, which a limit set later cannot take back (six arenas in all, two with this; about 1 MB of
+// RSS after a load, issue 18). A synchronous require(), before the first import(). serve still makes the same call, for a start
 // without this file (not in the container image, whose environment sets the limit).
 if (process.argv[2] === 'serve') {
   try {

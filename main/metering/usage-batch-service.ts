@@ -7,19 +7,9 @@
 // (flush()).
 import type { MessagePort } from 'node:worker_threads';
 import { bindSqliteUnit } from '../storage/run-sqlite-unit.js';
+import { SQLITE_PAGE_CACHE_KIB } from '../storage/sqlite-page-cache.js';
 import type { UsageRow } from './usage-row.js';
 import { writeUsageBatch } from './write-usage-batch.js';
-
-/**
- * The writer connection's page cache, in KiB. better-sqlite3 builds SQLite with 16 MB per
- * connection (SQLITE_DEFAULT_CACHE_SIZE=-16000), and a connection that only appends keeps every
- * page it wrote cached until that fills: about 330 bytes of native memory per request, so the
- * gateway's RSS climbed 2-3 MB per 7,000 requests for the first ~50,000 (issue 18; glibc's
- * mallinfo2 showed the in-use bytes growing, not the V8 heap). Appends touch the right-most pages
- * of the table and its indexes plus the rollup rows: a 100-row batch dirties a few dozen pages, far
- * below SQLite's own default of 2 MB used here; older pages are re-read from the OS's file cache.
- */
-export const WRITER_PAGE_CACHE_KIB = 2_000;
 
 /** What the client sends with the attach message. */
 export interface UsageBatchServiceData {
@@ -51,7 +41,7 @@ export async function serveUsageBatches(data: UsageBatchServiceData, port: Messa
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(data.busyTimeoutMs))}`);
   db.pragma(`synchronous = ${data.synchronous}`);
   db.pragma('foreign_keys = ON');
-  db.pragma(`cache_size = -${WRITER_PAGE_CACHE_KIB}`);
+  db.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
   const writeBatch = bindSqliteUnit(db, writeUsageBatch);
 
   function answer(reply: UsageBatchReply): void {

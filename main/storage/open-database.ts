@@ -12,6 +12,7 @@ import { clearIntegrityCheckRequest, integrityCheckRequested } from './integrity
 import type { Log } from './log.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import { SchemaTooNewError, StorageError, isCorruptionCode, sqliteCodeOf, toStorageError } from './storage-error.js';
+import { SQLITE_PAGE_CACHE_KIB } from './sqlite-page-cache.js';
 
 /**
  * NORMAL is the default: in WAL mode it never corrupts the file and survives a process crash
@@ -60,14 +61,6 @@ export interface OpenedDatabase {
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-/**
- * The main connection's page cache, in KiB: SQLite's own default, not better-sqlite3's 16 MB per
- * connection. flush() (before every usage read of the dashboard and the management API) writes the
- * queued usage rows on this connection, and a cache kept every page written until it held 16 MB:
- * a desktop gateway with its dashboard open grew by that much (issue 18). Its reads are indexed
- * pages and the rollups; a scan too large for 2 MB is too large for 16 too.
- */
-export const MAIN_PAGE_CACHE_KIB = 2_000;
 
 /** Thrown inside openOnce when quick_check reports damage, so it is handled like SQLITE_CORRUPT. */
 class QuickCheckFailed extends Error {
@@ -165,10 +158,10 @@ function openOnce(options: OpenDatabaseOptions, movedAsideTo: string | null): Op
     restrictDatabaseFiles(file, log);
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
-    db.pragma(`cache_size = -${MAIN_PAGE_CACHE_KIB}`);
+    db.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
     assertPragma(db, 'synchronous', synchronous === 'FULL' ? 2 : 1, file);
     assertPragma(db, 'foreign_keys', 1, file);
-    assertPragma(db, 'cache_size', -MAIN_PAGE_CACHE_KIB, file);
+    assertPragma(db, 'cache_size', -SQLITE_PAGE_CACHE_KIB, file);
 
     // A write probe: SQLite silently opens a file it cannot write read-only, and with no
     // migration pending nothing else would write until the first request.

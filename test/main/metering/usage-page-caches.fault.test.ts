@@ -7,10 +7,9 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUsageBatchWorker } from '../../../main/metering/usage-batch-worker-client.js';
-import { WRITER_PAGE_CACHE_KIB } from '../../../main/metering/usage-batch-service.js';
 import { createUsageLedger, type UsageLedger } from '../../../main/metering/usage-ledger.js';
 import { SOURCE_USAGE_WORKER } from '../../support/source-usage-worker.js';
-import { MAIN_PAGE_CACHE_KIB } from '../../../main/storage/open-database.js';
+import { SQLITE_PAGE_CACHE_KIB } from '../../../main/storage/sqlite-page-cache.js';
 import { openTempDatabase, type TempDatabase } from '../storage/storage-test-kit.js';
 import { usageRecord } from './usage-test-kit.js';
 
@@ -64,7 +63,7 @@ afterEach(() => {
 });
 
 describe.skipIf(inUse === null)('the page caches of the usage writes', () => {
-  it(`the worker's connection keeps its page cache near ${WRITER_PAGE_CACHE_KIB} KiB while ${ROWS} rows are appended`, async () => {
+  it(`the worker's connection keeps its page cache near ${SQLITE_PAGE_CACHE_KIB} KiB while ${ROWS} rows are appended`, async () => {
     opened = openTempDatabase();
     const worker = createUsageBatchWorker({ file: opened.file, log: opened.log, ...SOURCE_USAGE_WORKER });
     ledger = createUsageLedger(opened.db, { clock: opened.clock, log: opened.log, flushIntervalMs: 5, maxBatch: 100, offThread: worker });
@@ -80,7 +79,7 @@ describe.skipIf(inUse === null)('the page caches of the usage writes', () => {
     expect(grownMiB).toBeLessThan(6);
   }, 120_000);
 
-  it(`the main connection keeps its page cache near ${MAIN_PAGE_CACHE_KIB} KiB while flush() writes ${ROWS} rows on it`, () => {
+  it(`the main connection keeps its page cache near ${SQLITE_PAGE_CACHE_KIB} KiB while flush() writes ${ROWS} rows on it`, () => {
     opened = openTempDatabase();
     // No worker: every row goes through the main connection, as flush() writes the queue before
     // the dashboard's and the management API's usage reads.
