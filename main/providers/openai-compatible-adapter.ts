@@ -1,6 +1,6 @@
 // Adapter for OpenAI-compatible upstreams (openai, hosted_vllm, lm_studio, dashscope, deepseek,
 // openrouter, groq, mistral, ...). The body passes through with only `model` replaced and, for
-// streams, `stream_options.include_usage` injected so the final chunk carries real usage.
+// streams, `stream_options.include_usage` made true so the final chunk carries real usage.
 // Chunks are forwarded byte-for-byte; each is parsed only to catch garbage, errors and usage.
 import { GatewayError } from '../core/gateway-error.js';
 import { sanitizeExcerpt } from './read-upstream-body.js';
@@ -9,7 +9,7 @@ import type {
 } from './provider-adapter.js';
 import { isRecord, parseJsonSafely } from './parse-json-safely.js';
 import { readOpenAIUsage } from './openai-usage.js';
-import { replaceTopLevelModel } from './openai-format/replace-top-level-model.js';
+import { rewriteRequestText } from './openai-format/rewrite-request-text.js';
 
 const PATHS: Record<EndpointKind, string> = {
   chat: '/chat/completions',
@@ -47,11 +47,11 @@ export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
     streamFraming: 'sse',
     supports: () => true,
     buildRequest(endpoint, body, target, stream, bodyText): UpstreamCall {
-      // A non-stream body changes only in `model`: the client's bytes go upstream with that one
-      // value replaced, instead of a copy of the body serialised again (issue 18: 2x the work
-      // per request for nothing). A stream gets stream_options injected, so it is serialised.
-      if (!stream && bodyText !== undefined) {
-        const text = replaceTopLevelModel(bodyText, wire.setModel ? target.deployment.upstreamModel : undefined);
+      // The body changes only in `model` and, for a stream, stream_options.include_usage: the
+      // client's bytes go upstream with those rewritten in place, instead of a copy of the body
+      // serialised again (issue 18: for an agent's 100 KB stream body, most of the gateway's work).
+      if (bodyText !== undefined) {
+        const text = rewriteRequestText(bodyText, { model: wire.setModel ? target.deployment.upstreamModel : undefined, includeUsage: stream });
         if (text !== undefined) return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: text };
       }
       const outgoing: Record<string, unknown> = wire.setModel ? { ...body, model: target.deployment.upstreamModel } : { ...body };

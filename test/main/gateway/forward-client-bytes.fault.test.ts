@@ -1,5 +1,6 @@
-// A non-stream OpenAI request that needs no change but its model goes upstream as the client's
-// own bytes (issue 18 item 3), and the answer comes back as the upstream's bytes; whatever could
+// An OpenAI request that needs no change but its model (and a stream's include_usage) goes
+// upstream as the client's own bytes (issue 18 item 3), and a non-stream answer comes back as the
+// upstream's bytes; whatever could
 // make the upstream read another request than the one the gateway validated and held a budget
 // for is serialised from the parsed body instead, as before.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,13 +65,34 @@ describe('forwarding the client\'s bytes', () => {
     expect(upstream.requests[0]!.body).toBe('{"model":"upstream-name","messages":[{"role":"user","content":"hi"}]}');
   });
 
-  it('serialises a stream body, which gets stream_options.include_usage injected', async () => {
+  it('sends a stream body as the client\'s bytes too, with stream_options.include_usage added at its end', async () => {
     const { gateway, upstream } = await start();
-    const answer = await post(gateway, '{"model":"public-name", "stream": true, "messages":[{"role":"user","content":"hi"}]}');
+    const text = '{"model":"public-name", "stream": true, "messages":[{"role":"user","content":"hi"}]}';
+    const answer = await post(gateway, text);
     expect(answer.statusCode).toBe(200);
-    expect(upstream.requests[0]!.json).toEqual({
-      model: 'upstream-name', stream: true, messages: [{ role: 'user', content: 'hi' }], stream_options: { include_usage: true },
-    });
+    expect(upstream.requests[0]!.body).toBe('{"model":"upstream-name", "stream": true, "messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}');
+    // The client did not ask for the usage chunk: it is not relayed.
+    expect(answer.body).not.toMatch(/"usage":\{/);
+  });
+
+  it('adds include_usage to a stream body\'s own stream_options, and relays the usage chunk it asked for', async () => {
+    const { gateway, upstream } = await start();
+    const answer = await post(gateway, '{"model":"public-name","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}');
+    expect(answer.statusCode).toBe(200);
+    expect(upstream.requests[0]!.body).toBe('{"model":"upstream-name","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}');
+    expect(answer.body).toMatch(/"usage":\{/);
+    const off = await post(gateway, '{"model":"public-name","stream":true,"stream_options":{"include_usage":false},"messages":[{"role":"user","content":"hi"}]}');
+    expect(off.statusCode).toBe(200);
+    expect(upstream.requests[1]!.body).toBe('{"model":"upstream-name","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}');
+    expect(off.body).not.toMatch(/"usage":\{/);
+  });
+
+  it('serialises a stream body whose stream_options repeats a key: the upstream reads what was validated', async () => {
+    const { gateway, upstream } = await start();
+    const answer = await post(gateway, '{"model":"public-name","stream":true,"stream_options":{"include_usage":true,"include_usage":false},"messages":[{"role":"user","content":"hi"}]}');
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(upstream.requests[0]!.json).toEqual({ model: 'upstream-name', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    expect(upstream.requests[0]!.body).not.toContain('"include_usage":false');
   });
 
   it('still refuses a routing field before anything is sent', async () => {
