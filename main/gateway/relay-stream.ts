@@ -104,7 +104,7 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
   // The upstream has answered, so the client should know its stream is open (and may give up on
   // it) even while the first token is slow to come: the head goes out on its own right after this
   // turn of the event loop. When the first read is already here (a fast upstream) the head goes
-  // out with the first frame instead, in one socket write rather than two (issue 18 item 6).
+  // out with the frames of that read instead, in one socket write rather than two (issue 18 item 6).
   let headFlush: NodeJS.Immediate | undefined = setImmediate(() => {
     headFlush = undefined;
     if (!res.writableEnded && !res.destroyed) res.flushHeaders();
@@ -170,11 +170,9 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       })
     : noKeepAlive;
   let pending = '';
-  // Until something has been written, the first rendered frame goes out on its own, before the
-  // rest of its read is parsed: an upstream that answers fast sends the whole stream in one read,
-  // and the client's first token waited for all of it (issue 18 item 6). One extra write per stream.
-  let wroteFirst = head !== '';
   let mustDrain = false;
+  // The response was ended in the turn its last read arrived.
+  let ended = false;
   try {
     for await (const buffer of body as AsyncIterable<Buffer>) {
       // Bytes after [DONE]: stop reading them (leaving the loop destroys the body).
@@ -183,21 +181,27 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
         if (sawDone) break;
         if (encoder.event) pending += encoder.event(event);
         pending += render(translator.push(event));
-        if (!wroteFirst && pending) {
-          wroteFirst = true;
-          if (headFlush !== undefined) {
-            clearImmediate(headFlush);
-            headFlush = undefined;
-          }
-          const text = pending;
-          pending = '';
-          // A full buffer is waited for below, once this read's frames are written (S25).
-          if (!res.write(text)) mustDrain = true;
-        }
+      }
+      // What this read rendered carries the head, if it has not gone out on its own yet.
+      if (pending && headFlush !== undefined) {
+        clearImmediate(headFlush);
+        headFlush = undefined;
+      }
+      // Node corks a response's writes until the end of the turn, so everything written in this
+      // turn leaves in one socket write. When this read ended the upstream's answer ([DONE] and
+      // the body's end, as a fast upstream sends a whole short answer), the response ends in the
+      // same turn: its last frames and end go in that write, not in one of their own on the next
+      // turn (one write per such stream instead of two). The next turn ends the loop at once.
+      if (sawDone && endedAlready(body)) {
+        ended = true;
+        res.end(pending + encoder.finish());
+        pending = '';
+        continue;
       }
       if (pending) {
         const text = pending;
         pending = '';
+        // A full buffer is waited for once this read's frames are written (S25).
         if (!res.write(text)) mustDrain = true;
       }
       if (mustDrain) {
@@ -206,10 +210,11 @@ export async function relayStream(input: RelayStreamInput): Promise<RelayStreamR
       }
       // Leaving the loop early destroys the body: Node builds an AbortError and undici a
       // RequestAbortedError, stacks and all (~3 % of a streaming gateway's CPU), and the upstream
-      // connection may go with them. When the upstream's end came with [DONE] (the usual case),
-      // the next turn ends the loop at once instead, without waiting for anything.
-      if (sawDone && !endedAlready(body)) break;
+      // connection may go with them. That is only for an upstream that keeps its body open after
+      // [DONE]; one whose end came with it was ended above.
+      if (sawDone) break;
     }
+    if (ended) return { usage, outputChars, error: undefined };
     if (!sawDone) {
       for (const event of decoder.end()) {
         if (sawDone) break;
