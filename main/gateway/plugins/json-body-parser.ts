@@ -4,7 +4,7 @@
 // over one, and never echoes body text in an error.
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import { exceedsJsonDepth } from './json-nesting-depth.js';
+import { inspectJsonText } from './inspect-json-text.js';
 
 /**
  * Tool JSON Schemas nest (each level of a schema is two JSON levels: `properties`, then the
@@ -59,7 +59,21 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
       return done(new GatewayError('invalid_json', 'The request body is not valid UTF-8'), undefined);
     }
     // Checked on the text, before parsing: nothing downstream ever holds a value this deep.
-    if (exceedsJsonDepth(text, maxDepth)) return done(new GatewayError('invalid_json', tooDeep), undefined);
+    const verdict = inspectJsonText(text, maxDepth);
+    if (verdict === 'too-deep') return done(new GatewayError('invalid_json', tooDeep), undefined);
+    // No key named __proto__ or constructor anywhere (nearly every body): nothing for the secure
+    // parser to refuse, so JSON.parse alone, without its scans of the whole text. A leading BOM
+    // (a second one: the decoder removed the first) is the secure parser's to strip, as before.
+    if (verdict === 'plain' && text.charCodeAt(0) !== 0xfeff) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return done(new GatewayError('invalid_json', 'The request body is not valid JSON'), undefined);
+      }
+      if (keepText) request.bodyText = text;
+      return done(null, value);
+    }
     jsonParser(request, text, (error, value) => {
       if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
       if (keepText) request.bodyText = text;

@@ -20,6 +20,8 @@ describe('validate-inference-body', () => {
     ['a BOM', '\uFEFF{"model":"m","messages":[]}'],
     ['__proto__', '{"model":"m","messages":[{"role":"user","content":"x"}],"__proto__":{"admin":true}}'],
     ['constructor.prototype', '{"model":"m","messages":[{"role":"user","content":"x"}],"constructor":{"prototype":{"admin":true}}}'],
+    ['__proto__ in a message, escaped', '{"model":"m","messages":[{"role":"user","content":"x","\\u005f\\u005fproto__":{"admin":true}}]}'],
+    ['constructor.prototype deep in a tool schema', '{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"constructor" :{"prototype":{}}}}}]}'],
     ['messages as a string', '{"model":"m","messages":"x"}'],
     ['max_tokens -1', '{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":-1}'],
     ['max_tokens 1e309', '{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":1e309}'],
