@@ -15,7 +15,7 @@ import { intervalKeepAlive } from './interval-keep-alive.js';
 import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
 import { upstreamAddress } from '../providers/describe-upstream.js';
-import type { AdapterTarget, AnswerReader, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
+import type { AdapterTarget, AnswerReader, ClientBody, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
 import { isRecord } from '../providers/parse-json-safely.js';
 import type { Deployment, ProviderProtocol } from '../core/deployment.js';
 import type { ModelGroup, ModelRouter } from '../routing/model-router.js';
@@ -75,6 +75,8 @@ export interface ClientFormat {
    * by a translation (never set it then: the upstream would get the untranslated request).
    */
   bodyText?: string;
+  /** The UTF-8 bytes `bodyText` was decoded from, when known (sent with the changes spliced in). */
+  bodyBytes?: Uint8Array;
   encoder(includeUsage: boolean): ClientStreamEncoder;
   renderJson(parsed: ParsedResponse): string;
   /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
@@ -137,6 +139,8 @@ export async function proxyInference(
   const principal = principalOf(request);
   const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, clientFormat ? clientFormat.body : request.body);
   const bodyText = (clientFormat ? clientFormat.bodyText : request.bodyText) ?? undefined;
+  // The client's own body, to forward as it came where only a value or two change.
+  const clientBody = bodyText === undefined ? undefined : { text: bodyText, bytes: (clientFormat ? clientFormat.bodyBytes : request.bodyBytes) ?? undefined };
 
   const router = deps.router();
   const settings = deps.settings();
@@ -203,7 +207,7 @@ export async function proxyInference(
   let served = first;
   try {
     const attempt = await callWithRetries(deps, {
-      router, settings, endpoint, body, stream, group, first, signal: abort, requestId, native: format.native, bodyFor: format.bodyFor, bodyText,
+      router, settings, endpoint, body, stream, group, first, signal: abort, requestId, native: format.native, bodyFor: format.bodyFor, clientBody,
       principal, requestedModel: model, requestedGroup, admission,
       onAttempt: (deployment, kind) => {
         served = deployment;
@@ -343,8 +347,8 @@ interface RetryInput extends AttemptScope {
   requestId: string;
   native: NativeFormat | undefined;
   bodyFor: ClientFormat['bodyFor'];
-  /** The client's JSON text of `body` (ClientFormat.bodyText), when it may be forwarded as bytes. */
-  bodyText: string | undefined;
+  /** The client's own `body` (its text and bytes), when it may be forwarded as it came. */
+  clientBody: ClientBody | undefined;
   onAttempt(deployment: Deployment, kind: 'first' | 'retry' | 'fallback'): void;
 }
 
@@ -442,7 +446,7 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
       ? native.buildRequest(target, input.stream)
       : input.bodyFor
         ? adapter.buildRequest(input.endpoint, input.bodyFor(deployment, input.body), target, input.stream)
-        : adapter.buildRequest(input.endpoint, input.body, target, input.stream, input.bodyText);
+        : adapter.buildRequest(input.endpoint, input.body, target, input.stream, input.clientBody);
   } catch (error) {
     throw unpreparableRequest(error, deployment);
   }

@@ -34,7 +34,8 @@ export function createAzureAdapter(): ProviderAdapter {
     protocol: 'azure',
     buildRequest(endpoint, body, target, stream): UpstreamCall {
       const call = openai.buildRequest(endpoint, body, target, stream);
-      if (!stream || apiVersion(target.deployment) >= FIRST_VERSION_WITH_STREAM_OPTIONS || call.body === undefined) return call;
+      // Built without the client's bytes (no clientBody passed): the body is serialised text.
+      if (!stream || apiVersion(target.deployment) >= FIRST_VERSION_WITH_STREAM_OPTIONS || typeof call.body !== 'string') return call;
       // An old api_version would 400 on stream_options: stream without it (usage is then estimated).
       const { stream_options: _dropped, ...rest } = JSON.parse(call.body) as Record<string, unknown>;
       return { ...call, body: JSON.stringify(rest) };

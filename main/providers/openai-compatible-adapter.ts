@@ -9,7 +9,7 @@ import type {
 } from './provider-adapter.js';
 import { isRecord, parseJsonSafely } from './parse-json-safely.js';
 import { readOpenAIUsage } from './openai-usage.js';
-import { rewriteRequestText } from './openai-format/rewrite-request-text.js';
+import { rewriteRequestBytes, rewriteRequestText } from './openai-format/rewrite-request-text.js';
 
 const PATHS: Record<EndpointKind, string> = {
   chat: '/chat/completions',
@@ -46,13 +46,14 @@ export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
     protocol: 'openai',
     streamFraming: 'sse',
     supports: () => true,
-    buildRequest(endpoint, body, target, stream, bodyText): UpstreamCall {
+    buildRequest(endpoint, body, target, stream, clientBody): UpstreamCall {
       // The body changes only in `model` and, for a stream, stream_options.include_usage: the
       // client's bytes go upstream with those rewritten in place, instead of a copy of the body
       // serialised again (issue 18: for an agent's 100 KB stream body, most of the gateway's work).
-      if (bodyText !== undefined) {
-        const text = rewriteRequestText(bodyText, { model: wire.setModel ? target.deployment.upstreamModel : undefined, includeUsage: stream });
-        if (text !== undefined) return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: text };
+      if (clientBody !== undefined) {
+        const changes = { model: wire.setModel ? target.deployment.upstreamModel : undefined, includeUsage: stream };
+        const forwarded = clientBody.bytes === undefined ? rewriteRequestText(clientBody.text, changes) : rewriteRequestBytes(clientBody.text, clientBody.bytes, changes);
+        if (forwarded !== undefined) return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: forwarded };
       }
       const outgoing: Record<string, unknown> = wire.setModel ? { ...body, model: target.deployment.upstreamModel } : { ...body };
       if (stream) {

@@ -24,7 +24,16 @@ export interface UpstreamCall {
   /** Path (and fixed query) appended to deployment.apiBase; never from request data. */
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or bytes (the client's own, with what the adapter changed spliced in). */
+  body?: string | Uint8Array;
+}
+
+/** The client's own request body, when it may be forwarded as it came (issue 18 item 3). */
+export interface ClientBody {
+  /** The JSON text the validated body was parsed from. */
+  text: string;
+  /** The UTF-8 bytes `text` was strictly decoded from, when the route has them. */
+  bytes: Uint8Array | undefined;
 }
 
 /** Everything an adapter may know about its target: config data plus the resolved key. */
@@ -75,11 +84,11 @@ export interface ProviderAdapter {
   /** Which endpoints this protocol can serve. */
   supports(endpoint: EndpointKind): boolean;
   /**
-   * Build the upstream call for an OpenAI-format request body (already validated). `bodyText`,
-   * when given, is the client's JSON text `body` was parsed from: an adapter that would send
-   * `body` unchanged but for `model` may send that text instead of serialising `body` again.
+   * Build the upstream call for an OpenAI-format request body (already validated). `clientBody`,
+   * when given, is what `body` was parsed from: an adapter that would send `body` unchanged but
+   * for a value or two may send those bytes instead of serialising `body` again.
    */
-  buildRequest(endpoint: EndpointKind, body: Record<string, unknown>, target: AdapterTarget, stream: boolean, bodyText?: string): UpstreamCall;
+  buildRequest(endpoint: EndpointKind, body: Record<string, unknown>, target: AdapterTarget, stream: boolean, clientBody?: ClientBody): UpstreamCall;
   /**
    * Translate a non-stream upstream JSON body to OpenAI's shape. `requestId` is unique per
    * request: use it for synthesised ids (tool calls) so they never collide across turns.

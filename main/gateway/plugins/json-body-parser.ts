@@ -39,6 +39,8 @@ declare module 'fastify' {
      * forward it.
      */
     bodyText: string | null;
+    /** The UTF-8 bytes `bodyText` was decoded from (null when it is null), forwarded with it. */
+    bodyBytes: Buffer | null;
   }
 }
 
@@ -49,6 +51,7 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
   app.removeAllContentTypeParsers();
   // Declared up front (not set ad hoc) so every request object keeps one shape.
   app.decorateRequest('bodyText', null);
+  app.decorateRequest('bodyBytes', null);
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -71,12 +74,18 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
       } catch {
         return done(new GatewayError('invalid_json', 'The request body is not valid JSON'), undefined);
       }
-      if (keepText) request.bodyText = text;
+      if (keepText) {
+        request.bodyText = text;
+        request.bodyBytes = body as Buffer;
+      }
       return done(null, value);
     }
     jsonParser(request, text, (error, value) => {
       if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
-      if (keepText) request.bodyText = text;
+      if (keepText) {
+        request.bodyText = text;
+        request.bodyBytes = body as Buffer;
+      }
       done(null, value);
     });
   });

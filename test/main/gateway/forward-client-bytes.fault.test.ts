@@ -75,6 +75,14 @@ describe('forwarding the client\'s bytes', () => {
     expect(answer.body).not.toMatch(/"usage":\{/);
   });
 
+  it('splices the changes into the client\'s UTF-8 bytes, whatever characters come before and after them', async () => {
+    const { gateway, upstream } = await start();
+    const text = '{"messages":[{"role":"user","content":"café 日本語 😀 \\u00e9"}], "model":"public-name", "stream":true, "metadata":{"x":"ü"}}';
+    const answer = await post(gateway, text);
+    expect(answer.statusCode).toBe(200);
+    expect(upstream.requests[0]!.body).toBe(text.replace('"public-name"', '"upstream-name"').replace(/}$/, ',"stream_options":{"include_usage":true}}'));
+  });
+
   it('adds include_usage to a stream body\'s own stream_options, and relays the usage chunk it asked for', async () => {
     const { gateway, upstream } = await start();
     const answer = await post(gateway, '{"model":"public-name","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createOllamaNativePassthrough } from '../../../main/gateway/ollama-native-passthrough.js';
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import type { Deployment } from '../../../main/core/deployment.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const deployment = (protocol: Deployment['protocol']) => ({ protocol, upstreamModel: 'llama3.2', apiBase: 'http://127.0.0.1:11434' }) as Deployment;
 
@@ -19,7 +20,7 @@ describe('createOllamaNativePassthrough', () => {
     const call = native.buildRequest({ deployment: deployment('ollama'), apiKey: undefined }, true);
     expect(call).toMatchObject({ method: 'POST', path: '/api/chat' });
     expect(call.headers).not.toHaveProperty('authorization');
-    expect(JSON.parse(call.body!)).toEqual({ model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], options: { num_ctx: 32768 }, keep_alive: 1800, think: true, stream: true });
+    expect(upstreamCallJson(call)).toEqual({ model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], options: { num_ctx: 32768 }, keep_alive: 1800, think: true, stream: true });
   });
 
   it('passes keep_alive unchanged without a cap, and generate goes to /api/generate', () => {
@@ -27,7 +28,7 @@ describe('createOllamaNativePassthrough', () => {
     const call = native.buildRequest({ deployment: deployment('ollama'), apiKey: 'tok' }, false);
     expect(call.path).toBe('/api/generate');
     expect(call.headers.authorization).toBe('Bearer tok');
-    expect(JSON.parse(call.body!)).toMatchObject({ keep_alive: '-1', stream: false });
+    expect(upstreamCallJson(call)).toMatchObject({ keep_alive: '-1', stream: false });
   });
 
   it('relays each line with the requested model, skips garbage and the upstream error line, and ends a break with one error line', () => {

@@ -5,6 +5,7 @@ import { createResponsesNativePassthrough, createResponsesPassthroughEncoder, se
 import { GatewayError } from '../../../main/core/gateway-error.js';
 import type { Deployment } from '../../../main/core/deployment.js';
 import { testDeployment, testTarget } from '../providers/test-deployment.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const BODY = { model: 'gpt-5', input: [{ type: 'web_search_call', id: 'ws_1' }], tools: [{ type: 'web_search' }], stream: true };
 
@@ -43,7 +44,7 @@ describe('createResponsesNativePassthrough', () => {
     const call = native.buildRequest(testTarget({ provider: 'azure', protocol: 'azure', apiBase: 'https://acme.openai.azure.com', upstreamModel: 'my-gpt5' }, 'azure-key'), false);
     expect(call.path).toBe('/openai/v1/responses');
     expect(call.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'api-key': 'azure-key' });
-    expect(JSON.parse(call.body!).model).toBe('my-gpt5');
+    expect(upstreamCallJson(call).model).toBe('my-gpt5');
     expect(native.buildRequest(testTarget({ protocol: 'azure', apiBase: 'https://acme.openai.azure.com/openai' }, 'k'), false).path).toBe('/v1/responses');
   });
 

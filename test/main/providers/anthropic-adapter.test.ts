@@ -3,6 +3,7 @@ import { ANTHROPIC_VERSION, createAnthropicAdapter } from '../../../main/provide
 import { testTarget } from './test-deployment.js';
 import { expectGatewayError } from './expect-gateway-error.js';
 import { foldStream, readFixture, runStreamFixture } from './run-stream-fixture.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const adapter = createAnthropicAdapter({ nowMs: () => 1_700_000_000_500 });
 const chat = { model: 'public-model', messages: [{ role: 'user', content: 'Hi' }] };
@@ -21,14 +22,14 @@ describe('createAnthropicAdapter', () => {
     expect(call.path).toBe('/v1/messages');
     expect(call.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, 'x-api-key': 'sk-test-key' });
     expect(ANTHROPIC_VERSION).toBe('2023-06-01');
-    expect(JSON.parse(call.body!)).toMatchObject({ model: 'claude-sonnet-4-5-20250929', max_tokens: 4096 });
+    expect(upstreamCallJson(call)).toMatchObject({ model: 'claude-sonnet-4-5-20250929', max_tokens: 4096 });
   });
 
   it('asks for an event stream when streaming and accepts an api_base that already ends in /v1', () => {
     const call = adapter.buildRequest('chat', chat, testTarget({ apiBase: 'https://gateway.example/anthropic/v1' }), true);
     expect(call.path).toBe('/messages');
     expect(call.headers.accept).toBe('text/event-stream');
-    expect(JSON.parse(call.body!).stream).toBe(true);
+    expect(upstreamCallJson(call).stream).toBe(true);
   });
 
   it('sends no key header when the deployment has no key', () => {

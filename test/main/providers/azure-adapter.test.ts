@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AZURE_DEFAULT_API_VERSION, createAzureAdapter } from '../../../main/providers/azure-adapter.js';
 import { testTarget } from './test-deployment.js';
 import { expectGatewayError } from './expect-gateway-error.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const adapter = createAzureAdapter();
 const azure = {
@@ -31,7 +32,7 @@ describe('createAzureAdapter', () => {
     expect(call.method).toBe('POST');
     expect(call.headers['api-key']).toBe('azure-key');
     expect(Object.keys(call.headers).map((h) => h.toLowerCase())).not.toContain('authorization');
-    expect(JSON.parse(call.body!)).toEqual(chat);
+    expect(upstreamCallJson(call)).toEqual(chat);
   });
 
   it('defaults the api-version to the latest GA version', () => {
@@ -41,8 +42,8 @@ describe('createAzureAdapter', () => {
   });
 
   it('asks for usage in streams on versions that support it and drops stream_options on older ones', () => {
-    expect(JSON.parse(adapter.buildRequest('chat', chat, target(), true).body!).stream_options).toEqual({ include_usage: true });
-    const old = JSON.parse(adapter.buildRequest('chat', { ...chat, stream: true, stream_options: { include_usage: true } }, target({ apiVersion: '2024-06-01' }), true).body!);
+    expect(upstreamCallJson(adapter.buildRequest('chat', chat, target(), true)).stream_options).toEqual({ include_usage: true });
+    const old = upstreamCallJson(adapter.buildRequest('chat', { ...chat, stream: true, stream_options: { include_usage: true } }, target({ apiVersion: '2024-06-01' }), true));
     expect(old.stream_options).toBeUndefined();
     expect(old.stream).toBe(true);
   });

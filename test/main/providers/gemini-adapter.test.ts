@@ -3,6 +3,7 @@ import { createGeminiAdapter } from '../../../main/providers/gemini-adapter.js';
 import { testTarget } from './test-deployment.js';
 import { expectGatewayError } from './expect-gateway-error.js';
 import { foldStream, readFixture, runStreamFixture } from './run-stream-fixture.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const adapter = createGeminiAdapter({ nowMs: () => 1_700_000_000_900 });
 const gemini = { provider: 'gemini', protocol: 'gemini' as const, upstreamModel: 'gemini-2.5-flash', apiBase: 'https://generativelanguage.googleapis.com', origin: 'https://generativelanguage.googleapis.com' };
@@ -23,7 +24,7 @@ describe('createGeminiAdapter', () => {
     expect(call.headers).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'x-goog-api-key': 'AIza-test-key' });
     expect(call.path).not.toContain('key=');
     expect(call.path).not.toContain('AIza');
-    expect(JSON.parse(call.body!)).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] });
+    expect(upstreamCallJson(call)).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] });
   });
 
   it('streams from streamGenerateContent?alt=sse', () => {
@@ -113,7 +114,7 @@ describe('createGeminiAdapter', () => {
     const call = adapter.buildRequest('embeddings', { model: 'public-model', input: ['a', 'b'], dimensions: 256 }, target({ upstreamModel: 'gemini-embedding-001' }), false);
     expect(call.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
     expect(call.headers['x-goog-api-key']).toBe('AIza-test-key');
-    expect(JSON.parse(call.body!)).toEqual({
+    expect(upstreamCallJson(call)).toEqual({
       requests: [
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a' }] }, outputDimensionality: 256 },
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'b' }] }, outputDimensionality: 256 },

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createOllamaAdapter } from '../../../main/providers/ollama-adapter.js';
 import { testTarget } from './test-deployment.js';
 import { expectGatewayError } from './expect-gateway-error.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const adapter = createOllamaAdapter();
 const target = testTarget({ provider: 'ollama_chat', protocol: 'ollama', upstreamModel: 'qwen3', apiBase: 'http://127.0.0.1:11434', origin: 'http://127.0.0.1:11434' }, null);
-const build = (messages: unknown[]) => JSON.parse(adapter.buildRequest('chat', { model: 'm', messages }, target, false).body!) as { messages: Record<string, unknown>[] };
+const build = (messages: unknown[]) => upstreamCallJson(adapter.buildRequest('chat', { model: 'm', messages }, target, false)) as { messages: Record<string, unknown>[] };
 
 describe('ollama-adapter request translation', () => {
   it('sends assistant tool-call arguments as objects and names tool results', () => {

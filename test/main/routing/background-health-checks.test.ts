@@ -16,6 +16,7 @@ import { createOllamaAdapter } from '../../../main/providers/ollama-adapter.js';
 import type { ProviderAdapter, UpstreamCall } from '../../../main/providers/provider-adapter.js';
 import type { UpstreamClient, UpstreamResponse } from '../../../main/providers/upstream-client.js';
 import { deployment, fakeClock } from './routing-test-kit.js';
+import { upstreamCallJson } from '../../support/upstream-call-json.js';
 
 const KEY = 'sk-upstream-secret-key-0123456789';
 
@@ -135,7 +136,7 @@ describe('createBackgroundHealthChecks', () => {
     await checks.check();
     const call = upstream.calls[0]!.call;
     expect(call).toMatchObject({ method: 'POST', path: '/chat/completions' });
-    expect(JSON.parse(call.body!)).toMatchObject({ model: 'up-model', max_tokens: 1 });
+    expect(upstreamCallJson(call)).toMatchObject({ model: 'up-model', max_tokens: 1 });
   });
 
   it('never puts the key or a query string in an error', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteRequestText } from '../../../../main/providers/openai-format/rewrite-request-text.js';
+import { rewriteRequestBytes, rewriteRequestText } from '../../../../main/providers/openai-format/rewrite-request-text.js';
 
 const modelOnly = (model: string | undefined) => ({ model, includeUsage: false });
 const replaceTopLevelModel = (text: string, model: string | undefined) => rewriteRequestText(text, modelOnly(model));
@@ -91,5 +91,41 @@ describe('rewriteRequestText: a stream\'s include_usage', () => {
     ['stream_options that is not an object', '{"model":"m","stream_options":[1]}'],
   ])('refuses %s', (_why, text) => {
     expect(stream(text)).toBeUndefined();
+  });
+});
+
+describe('rewriteRequestBytes: the same rewrite on the client\'s bytes', () => {
+  const changes = { model: 'up-😀', includeUsage: true };
+  const bodies = [
+    '{"model":"m","stream":true,"messages":[{"role":"user","content":"plain ascii"}]}',
+    '{"messages":[{"role":"user","content":"café — 日本語 😀"}],"model":"m","stream":true}',
+    '{"model":"m","messages":[{"role":"user","content":"ünïcödé before the end"}],"stream_options":{"include_usage":false}}',
+    '{ "stream_options" : null , "model" : "m" , "messages" : [ "é" ] }',
+    '{"model":"m","messages":[{"role":"user","content":"' + 'ü'.repeat(5_000) + '"}],"tail":"😀"}',
+  ];
+
+  it.each(bodies.map((body) => [body.slice(0, 40), body]))('splices the same edits as the text rewrite: %s', (_name, text) => {
+    const expected = rewriteRequestText(text, changes);
+    expect(expected).toBeDefined();
+    const bytes = rewriteRequestBytes(text, Buffer.from(text, 'utf8'), changes);
+    expect(bytes).toBeDefined();
+    expect(Buffer.from(bytes!).toString('utf8')).toBe(expected);
+  });
+
+  it('leaves out a byte order mark the decoder dropped, as the text rewrite does', () => {
+    const text = '{"model":"m","messages":["é"]}';
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    expect(Buffer.from(rewriteRequestBytes(text, withBom, changes)!).toString('utf8')).toBe(rewriteRequestText(text, changes));
+  });
+
+  it('refuses what the text rewrite refuses', () => {
+    const text = '{"model":"m","max_tokens":1,"max_tokens":2}';
+    expect(rewriteRequestBytes(text, Buffer.from(text), changes)).toBeUndefined();
+  });
+
+  it('sends the client\'s bytes unchanged when nothing changes', () => {
+    const text = '{"model":"m","stream_options":{"include_usage":true},"x":"é"}';
+    const bytes = Buffer.from(text);
+    expect(rewriteRequestBytes(text, bytes, { model: undefined, includeUsage: true })!.equals(bytes)).toBe(true);
   });
 });
