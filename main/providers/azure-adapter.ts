@@ -32,10 +32,12 @@ export function createAzureAdapter(): ProviderAdapter {
   return {
     ...openai,
     protocol: 'azure',
-    buildRequest(endpoint, body, target, stream): UpstreamCall {
-      const call = openai.buildRequest(endpoint, body, target, stream);
-      // Built without the client's bytes (no clientBody passed): the body is serialised text.
-      if (!stream || apiVersion(target.deployment) >= FIRST_VERSION_WITH_STREAM_OPTIONS || typeof call.body !== 'string') return call;
+    buildRequest(endpoint, body, target, stream, clientBody): UpstreamCall {
+      const takesStreamOptions = !stream || apiVersion(target.deployment) >= FIRST_VERSION_WITH_STREAM_OPTIONS;
+      // The client's bytes go as they came (the model is read from the URL) unless stream_options
+      // must come out of them: then the body is serialised without it.
+      const call = openai.buildRequest(endpoint, body, target, stream, takesStreamOptions ? clientBody : undefined);
+      if (takesStreamOptions || typeof call.body !== 'string') return call;
       // An old api_version would 400 on stream_options: stream without it (usage is then estimated).
       const { stream_options: _dropped, ...rest } = JSON.parse(call.body) as Record<string, unknown>;
       return { ...call, body: JSON.stringify(rest) };

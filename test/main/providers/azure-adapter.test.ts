@@ -48,6 +48,18 @@ describe('createAzureAdapter', () => {
     expect(old.stream).toBe(true);
   });
 
+  it('sends the client\'s own bytes when it may, adding include_usage to a stream, and serialises for an old version\'s stream', () => {
+    const text = '{ "model": "public-model", "messages": [{"role":"user","content":"Hi é"}] }';
+    const bytes = Buffer.from(text);
+    const plain = adapter.buildRequest('chat', JSON.parse(text), target(), false, { text, bytes });
+    expect(Buffer.from(plain.body as Uint8Array).toString()).toBe(text);
+    const streamed = adapter.buildRequest('chat', { ...JSON.parse(text), stream: true }, target(), true, { text, bytes });
+    expect(Buffer.from(streamed.body as Uint8Array).toString()).toBe(text.replace(/ }$/, ' ,"stream_options":{"include_usage":true}}'));
+    const old = adapter.buildRequest('chat', { ...JSON.parse(text), stream: true }, target({ apiVersion: '2024-06-01' }), true, { text, bytes });
+    expect(typeof old.body).toBe('string');
+    expect(upstreamCallJson(old).stream_options).toBeUndefined();
+  });
+
   it('accepts an api_base that already ends in /openai', () => {
     expect(adapter.buildRequest('chat', chat, target({ apiBase: 'https://contoso.openai.azure.com/openai' }), false).path).toBe('/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21');
   });
