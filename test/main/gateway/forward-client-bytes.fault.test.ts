@@ -103,6 +103,27 @@ describe('forwarding the client\'s bytes', () => {
     expect(upstream.requests[0]!.body).not.toContain('"include_usage":false');
   });
 
+  it('forwards an Azure deployment\'s bodies as the client\'s bytes, and serialises a stream for an api_version without stream_options', async () => {
+    const upstream = await createMockUpstream({ defaultBehaviour: { kind: 'ok' } });
+    open.push(upstream);
+    const gateway = await startTestGateway(`model_list:
+  - model_name: az-new
+    litellm_params: { model: azure/prod-deployment, api_base: "${upstream.url}", api_key: az-test-key, api_version: "2024-10-21" }
+  - model_name: az-old
+    litellm_params: { model: azure/old-deployment, api_base: "${upstream.url}", api_key: az-test-key, api_version: "2024-06-01" }
+`);
+    open.push(gateway);
+    const plain = '{ "model": "az-new", "messages": [{"role":"user","content":"héllo"}] }';
+    expect((await post(gateway, plain)).statusCode).toBe(200);
+    expect(upstream.requests[0]!.body).toBe(plain);
+    expect(upstream.requests[0]!.path).toContain('/openai/deployments/prod-deployment/chat/completions?api-version=2024-10-21');
+    const stream = '{"model":"az-new","stream":true,"messages":[{"role":"user","content":"hi"}]}';
+    expect((await post(gateway, stream)).statusCode).toBe(200);
+    expect(upstream.requests[1]!.body).toBe('{"model":"az-new","stream":true,"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}');
+    expect((await post(gateway, stream.replace('az-new', 'az-old'))).statusCode).toBe(200);
+    expect(upstream.requests[2]!.json).toEqual({ model: 'az-old', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  });
+
   it('still refuses a routing field before anything is sent', async () => {
     const { gateway, upstream } = await start();
     const answer = await post(gateway, '{"model":"public-name","messages":[{"role":"user","content":"hi"}],"api_b\\u0061se":"http://evil.example"}');
