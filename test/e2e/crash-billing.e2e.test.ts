@@ -29,9 +29,9 @@ const HANGING = 3;
 /**
  * The first look for answers still only in memory. Until its row is written (every 200 ms), an
  * answered request still holds its worst case (50 output tokens at $20/M is 1,000 micro-USD, plus
- * the prompt) against the $0.03 budget, so
- * 3 hanging + 6 in flight + this many answered must stay well under it: with 40, a fast machine
- * (CI) had ~25 answers unwritten and the key hit 429 before the first look.
+ * the prompt) against the $0.03 budget, so 3 hanging + 6 in flight + this many answered must stay
+ * well under it: with 40, a fast machine (CI) had ~25 answers unwritten and the key hit 429 before
+ * the first look.
  */
 const ANSWERS_BEFORE_KILL = 5;
 
