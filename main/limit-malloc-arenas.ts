@@ -9,7 +9,7 @@
 // as early as the process can: threads that already own an arena keep it, and V8's threads take
 // one each while the CLI bundle loads, so bin/switchboard.js calls it (from its own small bundle,
 // dist/main/limit-malloc-arenas.cjs) before it loads the bundle; serve calls it again.
-import { loadKoffi } from './attribution/load-koffi.js';
+import { loadGlibcFunction } from './load-glibc-function.js';
 
 /** Arenas the process may have: the main thread's and one shared by every other thread. */
 export const MALLOC_ARENA_LIMIT = 2;
@@ -42,16 +42,8 @@ function operatorSetArenas(env: NodeJS.ProcessEnv): boolean {
 const processEnvironment = (): MallocArenaEnvironment => ({
   platform: process.platform,
   env: process.env,
-  loadMallopt: () => {
-    const ffi = loadKoffi();
-    if (ffi === null) return null;
-    try {
-      // libc.so.6 is glibc's soname: musl (Alpine) has none, and there mallopt's arena parameter means nothing.
-      return ffi.load('libc.so.6').func('int mallopt(int, int)') as Mallopt;
-    } catch {
-      return null;
-    }
-  },
+  // Not on musl (Alpine), where mallopt's arena parameter means nothing anyway.
+  loadMallopt: () => loadGlibcFunction('int mallopt(int, int)') as Mallopt | null,
 });
 
 export function limitMallocArenas(environment: MallocArenaEnvironment = processEnvironment(), limit = MALLOC_ARENA_LIMIT): MallocArenaOutcome {

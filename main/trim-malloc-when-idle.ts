@@ -7,7 +7,7 @@
 // in 0.5-1.5 ms; run while requests flow it would only be dirtied again, so it runs once per
 // busy-then-quiet change: the first check interval in which the process used almost no CPU,
 // after one in which it worked. Nothing runs on the request path.
-import { loadKoffi } from './attribution/load-koffi.js';
+import { loadGlibcFunction } from './load-glibc-function.js';
 
 /**
  * How often the process's CPU use is looked at (an unref'd timer: it never keeps it alive). A
@@ -46,15 +46,9 @@ const processEnvironment = (): IdleTrimEnvironment => ({
   platform: process.platform,
   env: process.env,
   loadMallocTrim: () => {
-    const ffi = loadKoffi();
-    if (ffi === null) return null;
-    try {
-      // libc.so.6 is glibc's soname: musl (Alpine) has none, and no malloc_trim either.
-      const mallocTrim = ffi.load('libc.so.6').func('int malloc_trim(size_t)');
-      return () => void mallocTrim(0);
-    } catch {
-      return null;
-    }
+    // musl (Alpine) has no malloc_trim.
+    const mallocTrim = loadGlibcFunction('int malloc_trim(size_t)');
+    return mallocTrim === null ? null : () => void mallocTrim(0);
   },
   cpuMicros: () => {
     const { user, system } = process.cpuUsage();

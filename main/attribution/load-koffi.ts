@@ -1,7 +1,7 @@
 // Loads koffi, the FFI through which the macOS and Windows socket-owner lookups call the OS, the
 // first time one of them runs on its own platform: never at import, never for the Linux lookup
-// (plain JS over /proc). On Linux the gateway's start loads it once to call glibc's mallopt
-// (limit-malloc-arenas.ts) and needs it for nothing else. koffi is an optional dependency
+// (plain JS over /proc). On Linux the gateway's start loads it to call glibc's mallopt and
+// malloc_trim (load-glibc-function.ts) and needs it for nothing else. koffi is an optional dependency
 // with prebuilt binaries per platform; where it is missing this answers null and the lookups
 // answer null (the app is then named from the User-Agent). Only this file names the package.
 import { createRequire } from 'node:module';
