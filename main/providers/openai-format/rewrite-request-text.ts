@@ -6,8 +6,9 @@
 // never guesses: whatever it cannot prove is the same request the gateway validated gives
 // undefined, and the caller serialises the parsed body as before.
 
+import { jsonStringEnd, skipJsonSpace } from '../../core/json-text-scan.js';
+
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
@@ -88,9 +89,9 @@ export function rewriteRequestBytes(text: string, bytes: Uint8Array, changes: Re
 
 /** The edits `changes` need, in text order ([start, end, replacement]); undefined when unprovable. */
 function requestEdits(text: string, changes: RequestTextChanges): [number, number, string][] | undefined {
-  const start = skipSpace(text, 0);
+  const start = skipJsonSpace(text, 0);
   const top = scanObject(text, start);
-  if (top === undefined || skipSpace(text, top.close + 1) !== text.length) return undefined;
+  if (top === undefined || skipJsonSpace(text, top.close + 1) !== text.length) return undefined;
   const edits: [number, number, string][] = [];
   if (changes.model !== undefined) {
     const model = top.members.get('model');
@@ -134,53 +135,30 @@ function includeUsageEdit(text: string, top: ScannedObject): [number, number, st
  */
 function scanObject(text: string, start: number): ScannedObject | undefined {
   if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
-  let i = skipSpace(text, start + 1);
+  let i = skipJsonSpace(text, start + 1);
   // Top-level keys are few (a dozen at most in practice); a Map answers the repeat check.
   const members = new Map<string, Member>();
   if (text.charCodeAt(i) === CLOSE_BRACE) return { members, close: i };
   for (;;) {
     if (text.charCodeAt(i) !== QUOTE) return undefined;
-    const keyEnd = stringEnd(text, i);
+    const keyEnd = jsonStringEnd(text, i);
     if (keyEnd < 0) return undefined;
     const key = text.slice(i + 1, keyEnd - 1);
     if (key.includes('\\') || members.has(key)) return undefined;
-    i = skipSpace(text, keyEnd);
+    i = skipJsonSpace(text, keyEnd);
     if (text.charCodeAt(i) !== COLON) return undefined;
-    i = skipSpace(text, i + 1);
-    const valueEnd = text.charCodeAt(i) === QUOTE ? stringEnd(text, i) : valueEndOf(text, i);
+    i = skipJsonSpace(text, i + 1);
+    const valueEnd = text.charCodeAt(i) === QUOTE ? jsonStringEnd(text, i) : valueEndOf(text, i);
     if (valueEnd < 0) return undefined;
     members.set(key, { valueStart: i, valueEnd });
-    i = skipSpace(text, valueEnd);
+    i = skipJsonSpace(text, valueEnd);
     const next = text.charCodeAt(i);
     if (next === COMMA) {
-      i = skipSpace(text, i + 1);
+      i = skipJsonSpace(text, i + 1);
       continue;
     }
     if (next !== CLOSE_BRACE) return undefined;
     return { members, close: i };
-  }
-}
-
-function skipSpace(text: string, i: number): number {
-  for (;;) {
-    const c = text.charCodeAt(i);
-    // JSON's whitespace: space, tab, line feed, carriage return.
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
-    i++;
-  }
-}
-
-/** Index just past the string starting at `start` (its opening quote); -1 if it never closes. */
-function stringEnd(text: string, start: number): number {
-  let i = start + 1;
-  for (;;) {
-    // indexOf runs natively: long message contents are skipped without a per-character loop.
-    const quote = text.indexOf('"', i);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    for (let j = quote - 1; j > start && text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    i = quote + 1;
   }
 }
 
@@ -192,7 +170,7 @@ function valueEndOf(text: string, start: number): number {
     const c = text.charCodeAt(i);
     if (Number.isNaN(c)) return depth === 0 ? i : -1;
     if (c === QUOTE) {
-      i = stringEnd(text, i);
+      i = jsonStringEnd(text, i);
       if (i < 0) return -1;
       continue;
     }
