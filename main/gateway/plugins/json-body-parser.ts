@@ -2,7 +2,7 @@
 // nesting deeper than the limit (S40, S43) are 400s raised before any route sees the body, so
 // each route renders them in its own error shape. It never "fixes up" a body, never recurses
 // over one, and never echoes body text in an error.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
 import { inspectJsonText } from './inspect-json-text.js';
 
@@ -54,6 +54,12 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
   app.decorateRequest('bodyBytes', null);
   const jsonParser = app.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
+  /** A body accepted by either parser: its text and bytes kept for forwarding when they may be. */
+  const keepForwardable = (request: FastifyRequest, text: string, bytes: Buffer): void => {
+    if (!keepText) return;
+    request.bodyText = text;
+    request.bodyBytes = bytes;
+  };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {
@@ -74,18 +80,12 @@ export function registerJsonBodyParser(app: FastifyInstance, options: JsonBodyPa
       } catch {
         return done(new GatewayError('invalid_json', 'The request body is not valid JSON'), undefined);
       }
-      if (keepText) {
-        request.bodyText = text;
-        request.bodyBytes = body as Buffer;
-      }
+      keepForwardable(request, text, body as Buffer);
       return done(null, value);
     }
     jsonParser(request, text, (error, value) => {
       if (error) return done(new GatewayError('invalid_json', error.message.includes('prototype') ? 'The request body contains a forbidden property (__proto__ or constructor.prototype)' : 'The request body is not valid JSON'), undefined);
-      if (keepText) {
-        request.bodyText = text;
-        request.bodyBytes = body as Buffer;
-      }
+      keepForwardable(request, text, body as Buffer);
       done(null, value);
     });
   });
