@@ -12,7 +12,7 @@ import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refused
 import { MAX_RESPONSE_BYTES, readCappedBytes, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
 import { intervalKeepAlive } from './interval-keep-alive.js';
-import { toGatewayError, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
+import { toGatewayError, type CollectedUpstreamResponse, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
 import { upstreamAddress } from '../providers/describe-upstream.js';
 import type { AdapterTarget, AnswerReader, ClientBody, EndpointKind, ParsedResponse, ProviderAdapter, TokenUsage, UpstreamCall } from '../providers/provider-adapter.js';
@@ -57,7 +57,8 @@ interface Attempt {
   /** Reads the answer: the adapter, or the native format's own reader. */
   reader: AnswerReader;
   target: AdapterTarget;
-  response: UpstreamResponse;
+  /** A non-stream call's 2xx answer comes collected (`collected`), any other with its body as a stream. */
+  response: UpstreamResponse | CollectedUpstreamResponse;
   group: ModelGroup;
   /** Set when this deployment got the client's own format (pass-through), not a translation. */
   native: NativeFormat | undefined;
@@ -232,7 +233,7 @@ export async function proxyInference(
         headers['x-switchboard-overhead-ms'] = (beforeHandlerMs + upstreamHeadersAt - startedMono - attempt.upstreamMs).toFixed(2);
         headers['x-litellm-overhead-duration-ms'] = headers['x-switchboard-overhead-ms'];
         const result = await relayStream({
-          reply, headers, reader: attempt.reader, endpoint, target: attempt.target, requestId, body: attempt.response.body,
+          reply, headers, reader: attempt.reader, endpoint, target: attempt.target, requestId, body: streamedBody(attempt.response),
           encoder: attempt.native ? attempt.native.encoder() : format.encoder(includeUsage), signal: abort,
           onFirstContent: () => {
             ttftMs = deps.monotonic() - startedMono;
@@ -257,8 +258,8 @@ export async function proxyInference(
       }
       let bytes: Buffer;
       try {
-        bytes = await readCappedBytes(attempt.response.body, MAX_RESPONSE_BYTES, () =>
-          new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`));
+        // Collected as it arrived (every client but a test double's send): no stream to read.
+        bytes = await (attempt.response.collected ?? readCappedBytes(attempt.response.body, RESPONSE_CAP.limit, RESPONSE_CAP.onOverflow));
       } catch (error) {
         throw toGatewayError(error, attempt.deployment, abort, 'body');
       }
@@ -450,11 +451,27 @@ async function attemptOnce(deps: InferenceDeps, input: RetryInput, group: ModelG
   } catch (error) {
     throw unpreparableRequest(error, deployment);
   }
-  const response = await deps.upstream.send(call, deployment, input.signal);
-  if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey, call.path);
-  // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
-  refuseHtmlAnswer(response, deployment);
+  // A non-stream answer is read whole: collected as it arrives, without a body stream (issue 18).
+  const response = input.stream ? await deps.upstream.send(call, deployment, input.signal) : await deps.upstream.send(call, deployment, input.signal, RESPONSE_CAP);
+  // Only a 2xx answer that is not HTML is collected: errors and pages come with their body stream.
+  if (response.collected === undefined) {
+    if (response.status >= 400) throw await readUpstreamError(response, adapter, deployment, apiKey, call.path);
+    // Nothing has reached the client yet: a captive portal's page moves on like any upstream error.
+    refuseHtmlAnswer(response, deployment);
+  }
   return { deployment, adapter, reader: native?.reader ?? adapter, target, response, group, native, upstreamMs: 0 };
+}
+
+/** The non-stream answer's cap: past it the upstream is cut off and the client gets this error. */
+const RESPONSE_CAP = {
+  limit: MAX_RESPONSE_BYTES,
+  onOverflow: (): GatewayError => new GatewayError('upstream_response_too_large', `Upstream response exceeded ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB`),
+};
+
+/** A stream's answer: sent without a cap, so never collected. */
+function streamedBody(response: UpstreamResponse | CollectedUpstreamResponse): UpstreamResponse['body'] {
+  if (response.body === undefined) throw new GatewayError('internal_error', 'A streamed answer arrived collected');
+  return response.body;
 }
 
 /**

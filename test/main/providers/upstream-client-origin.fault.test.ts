@@ -1,6 +1,7 @@
 // The upstream client never calls outside a deployment's origin (S14), also now that it keeps the
 // checked request target of each api_base + path instead of parsing the URL per request (issue 18
 // item 4): a target checked once for one origin is no pass for another.
+import { text } from 'node:stream/consumers';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUpstreamClient } from '../../../main/providers/upstream-client.js';
@@ -28,7 +29,7 @@ describe('createUpstreamClient', () => {
       const call = { method: 'POST' as const, path: '/chat/completions?x=1', headers: {}, body: '{}' };
       for (let i = 0; i < 2; i++) {
         const answer = await client.send(call, good, new RequestAbort());
-        await answer.body.text();
+        await text(answer.body);
       }
       expect(paths).toEqual(['/v1/chat/completions?x=1', '/v1/chat/completions?x=1']);
       // The same api_base under another origin: a misconfigured deployment, refused before any I/O.
