@@ -1,7 +1,9 @@
-// Sends adapter-built calls upstream with undici's request API over one keep-alive Pool per
-// origin. Never follows redirects (a 3xx is an error: new-api GHSA-9f46-w24h-69w4), never lets a
-// URL leave the deployment's origin (S14), enforces connect / first-byte / idle deadlines, and
-// aborts the upstream when the caller's signal fires. Errors never contain keys or query strings.
+// Sends adapter-built calls upstream over one keep-alive undici Pool per origin: with undici's
+// request API when the answer is relayed as it comes (streams, probes), with requestUpstream when
+// it is read whole (a capped `collect`: non-stream calls, request-upstream.ts). Never follows
+// redirects (a 3xx is an error: new-api GHSA-9f46-w24h-69w4), never lets a URL leave the
+// deployment's origin (S14), enforces connect / first-byte / idle deadlines, and aborts the
+// upstream when the caller's signal fires. Errors never contain keys or query strings.
 // The pool, its request API and its errors, not undici's index: the index loads fetch, WebSocket,
 // the cache and the mock agent too (1.2 MB of the sources bundled into the CLI), parsed and run at
 // every start-up for nothing (issue 18, start-up). The index is also what installs `request` on
