@@ -1,17 +1,26 @@
 // The gateway's log sink (serve's stderr, the desktop app's log file): lines gathered into one
 // write(2) of up to `minBytes`, never held longer than `maxDelayMs`. Under load every request logs
-// one line (~400 bytes); written one by one from libuv's pool, each line still cost the event loop
-// a request to the pool, a wake-up of a pool thread and a completion callback: 6-7 % of the
-// gateway's busy main thread at c=16 (issue 18), and written synchronously (the desktop app's file
-// until now) a blocking write(2) per request. Gathered, that cost is paid once per ~20 lines.
+// one line (~400 bytes); written one by one, each line cost the event loop a write (or, from
+// libuv's pool, a request to the pool, a wake-up of a pool thread and a completion callback): 6-7 %
+// of the gateway's busy main thread at c=16 (issue 18). Gathered, that cost is paid once per ~20
+// lines.
 //
-// The lines wait here, in an array, and go to sonic-boom (pino's destination) one batch at a time.
-// Left in sonic-boom's own buffer (its `minLength`), every line re-measured that whole buffer
-// (`Buffer.byteLength` of one growing concatenated string, which V8 copies flat each time): ~4 KB
-// allocated per request, a tenth of all the gateway allocated. On the process's exit (process.exit
-// or its work running out) what waits is handed over and written synchronously, as pino's own exit
-// hook writes sonic-boom's buffer. What a `kill -9` can lose is the last `maxDelayMs` of lines; the
-// usage rows, the record that matters, have their own window (docs/storage-engines.md, "kill -9").
+// The lines wait here, in an array, and each batch is written synchronously through sonic-boom
+// (pino's destination) in sync mode: one write(2) per batch, in order, nothing left in flight for
+// a later synchronous write to overtake, and every failure seen at the write that met it. That
+// last point is why it is synchronous (issue 18, seventh session): written asynchronously, a
+// destination that broke (the pipe's reader gone: EPIPE; a full disk: ENOSPC; a closed terminal:
+// EIO) was first met by the synchronous write at exit, and sonic-boom's flushSync retries any error
+// but EAGAIN forever: `serve` with its stderr reader gone never finished shutting down. Now the
+// first failure marks the sink broken, later lines are dropped, and nothing ever retries it; a
+// destination that only stays full (EAGAIN on a non-blocking pipe) is waited for at most ~1 s per
+// batch, then counted as broken too, so logging can never wedge the gateway for longer. Like
+// Node's own stderr on Linux, a blocking pipe or terminal whose reader stops reading (a paused
+// terminal) holds the writer until it reads again.
+//
+// On the process's exit (process.exit or its work running out) what waits is written. What a
+// `kill -9` can lose is the last `maxDelayMs` of lines; the usage rows, the record that matters,
+// have their own window (docs/storage-engines.md, "kill -9").
 import pino, { type DestinationStream } from 'pino';
 
 export interface BatchedLogDestinationOptions {
@@ -24,73 +33,73 @@ export interface BatchedLogDestinationOptions {
 }
 
 export interface BatchedLogDestination extends DestinationStream {
-  /** Starts writing what is waiting now; `done` runs once it is written (pino's `logger.flush`). */
+  /** Writes what is waiting now; `done` runs once it is written (pino's `logger.flush`). */
   flush(done?: (error?: Error) => void): void;
   /** Writes what is waiting now, synchronously (a caller about to exit). */
   flushSync(): void;
+  /** Lines dropped because the destination failed (0 while it works). */
+  dropped(): number;
 }
+
+/** sonic-boom sleeps 100 ms before each retry of a write that met EAGAIN: at most ~1 s per batch. */
+const MAX_EAGAIN_RETRIES = 10;
 
 export function createBatchedLogDestination(options: BatchedLogDestinationOptions): BatchedLogDestination {
   let waiting: string[] = [];
   let waitingLength = 0;
   let timer: NodeJS.Timeout | undefined;
-  // Registered before the sink exists, so these run before pino's own exit hook for it (it ends
-  // the sink when the work runs out): the last lines reach the sink while it still takes them.
-  const onExit = (): void => {
-    try {
-      handOver();
-      sink.flushSync();
-    } catch {
-      // A destroyed sink (stderr closed under us): there is nowhere left to write.
-    }
-  };
-  process.once('beforeExit', handOverQuietly);
-  process.once('exit', onExit);
-  // With the same minLength, a batch handed over short of it (on the timer, at flushSync or exit)
-  // waits in sonic-boom's buffer, where flushSync writes it synchronously, in order, instead of
-  // starting an asynchronous write that a synchronous one could overtake.
-  const sink = pino.destination({ dest: options.fd, sync: false, minLength: options.minBytes });
+  let broken = false;
+  let dropped = 0;
+  let retries = 0;
+  process.once('beforeExit', handOver);
+  process.once('exit', handOver);
+  const sink = pino.destination({
+    dest: options.fd,
+    sync: true,
+    retryEAGAIN: () => ++retries <= MAX_EAGAIN_RETRIES,
+  });
+  // After pino's own listener (which stops the sink on EPIPE, and passes any other error on):
+  // any failure is final for this sink; never an uncaught 'error' that would crash the gateway.
+  sink.on('error', () => {
+    broken = true;
+  });
 
+  /** Writes what waits now, unless the destination has failed (then it is dropped). Never throws. */
   function handOver(): void {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (waiting.length === 0) return;
-    const batch = waiting.length === 1 ? (waiting[0] as string) : waiting.join('');
+    const lines = waiting;
     waiting = [];
     waitingLength = 0;
-    sink.write(batch);
-  }
-  function handOverQuietly(): void {
-    try {
-      handOver();
-    } catch {
-      // As above: a destroyed sink.
+    if (broken) {
+      dropped += lines.length;
+      return;
     }
-  }
-  /** The timer's end: what waits is written now, full batch or not. */
-  function writeWaiting(): void {
+    retries = 0;
     try {
-      handOver();
-      sink.flush();
+      sink.write(lines.length === 1 ? (lines[0] as string) : lines.join(''));
     } catch {
-      // As above: a destroyed sink.
+      // A destroyed sink: nowhere left to write.
+      broken = true;
     }
+    if (broken) dropped += lines.length;
   }
   return {
     write(chunk: string): void {
       waiting.push(chunk);
       waitingLength += chunk.length;
-      if (waitingLength >= options.minBytes) handOverQuietly();
+      if (waitingLength >= options.minBytes) handOver();
       // One timer per batch, not per line; unref'd so an idle gateway's exit never waits for it.
-      else if (timer === undefined) timer = setTimeout(writeWaiting, options.maxDelayMs).unref();
+      else if (timer === undefined) timer = setTimeout(handOver, options.maxDelayMs).unref();
     },
     flush(done?: (error?: Error) => void): void {
       handOver();
-      sink.flush(done);
+      if (done) process.nextTick(done);
     },
     flushSync(): void {
       handOver();
-      sink.flushSync();
     },
+    dropped: () => dropped,
   };
 }

@@ -86,9 +86,10 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   // startGateway teaches the redactor the admin key and each provider key as it reads them.
   const secretRedactor = createSecretRedactor();
   // Pretty lines for a person watching stderr; JSON lines for a file, a pipe or a collector.
-  // Written from libuv's pool, not the event loop (a blocking write(2) per request line was 6.6 %
-  // of the gateway's busy CPU under load, issue 18), and gathered: up to 8 KB of lines per write,
-  // none held more than 50 ms. pino flushes what is waiting synchronously when the process exits.
+  // Gathered (a write(2) per request line was 6.6 % of the gateway's busy CPU under load, issue
+  // 18): up to 8 KB of lines per write, none held more than 50 ms, what waits written at exit. A
+  // destination that fails (its reader gone, a full disk) is given up, never retried: see
+  // batched-log-destination.ts.
   const logSink = createBatchedLogDestination({ fd: 2, minBytes: 8_192, maxDelayMs: 50 });
   const logFormat = chooseLogFormat(options.logFormat, process.stderr.isTTY === true);
   const log = createLogger({ level: options.logLevel, destination: logFormat === 'pretty' ? createPrettyLogDestination(logSink) : logSink, mask: secretRedactor });

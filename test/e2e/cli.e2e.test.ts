@@ -72,6 +72,22 @@ describe('switchboard serve (the CLI as a user runs it)', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('exits 0 on SIGTERM after the readers of its stdout and stderr are gone (EPIPE), and keeps answering until then', async () => {
+    // The log lines of the shutdown meet a pipe nobody reads: sonic-boom's synchronous flush at
+    // exit retried that EPIPE forever, and the process never exited (a supervisor whose log reader
+    // died, `switchboard serve | head`).
+    const cli = runCli(['serve', '--config', SEED_ON_SQLITE, '--port', '0', ...dataDir('gone-readers')], { SWITCHBOARD_LOG_LEVEL: 'info' });
+    const url = await ready(cli);
+    cli.child.stdout!.destroy();
+    cli.child.stderr!.destroy();
+    const client = new OpenAI({ apiKey: 'sk-seed-master-0123456789', baseURL: `${url}/v1`, maxRetries: 0 });
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(['glm5']));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('S42: takes group and other access away from an existing data folder, with a warning, and keeps the database files 0600', async () => {
     const folder = join(work, 'loose');
     mkdirSync(folder);

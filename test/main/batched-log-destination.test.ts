@@ -96,4 +96,42 @@ describe('createBatchedLogDestination', () => {
       expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     }
   });
+  it('a destination that fails (a full disk: ENOSPC) drops the lines, never throws and never retries at flushSync', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const sink = createBatchedLogDestination({ fd: full, minBytes: 64, maxDelayMs: 60_000 });
+      const line = `${'x'.repeat(39)}\n`;
+      // The first full batch is written at once and fails; later lines are dropped without a write.
+      expect(() => {
+        sink.write(line);
+        sink.write(line);
+      }).not.toThrow();
+      expect(sink.dropped()).toBe(2);
+      sink.write('short\n');
+      // sonic-boom's own flushSync retried such an error forever (100 ms sleeps): this returns.
+      const started = Date.now();
+      sink.flushSync();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(sink.dropped()).toBe(3);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('a process whose output pipe has no reader left (EPIPE) still exits, with the lines it could not write counted', () => {
+    const workload = `
+      import pino from 'pino';
+      const loaded = await import(${JSON.stringify(MODULE)});
+      const { createBatchedLogDestination } = loaded.createBatchedLogDestination ? loaded : loaded.default;
+      const sink = createBatchedLogDestination({ fd: 1, minBytes: 16_000, maxDelayMs: 60_000 });
+      const log = pino({}, sink);
+      // stdout is a pipe whose reader is already gone.
+      for (let i = 0; i < 50; i++) log.info({ i }, 'line');
+      process.on('exit', () => process.stderr.write('dropped ' + sink.dropped() + String.fromCharCode(10)));
+      process.exit(0);
+    `;
+    const run = runSourceWorkload(workload, 'exit', { stdoutWithoutReader: true, timeoutMs: 15_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('dropped 50');
+  });
 });

@@ -6,8 +6,21 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-export function runSourceWorkload(workload: string, mode: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'jiti/register', '--input-type=module', '-e', workload, '--', mode], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' },
-  });
+export interface SourceWorkloadOptions {
+  /**
+   * Its stdout a pipe whose reader has already gone (its writes fail with EPIPE). `status` is then
+   * node's exit status, read from the `status N` line a shell adds to stderr.
+   */
+  stdoutWithoutReader?: boolean;
+  timeoutMs?: number;
+}
+
+export function runSourceWorkload(workload: string, mode: string, options: SourceWorkloadOptions = {}): SpawnSyncReturns<string> {
+  const args = ['--import', 'jiti/register', '--input-type=module', '-e', workload, '--', mode];
+  const common = { cwd: ROOT, encoding: 'utf8' as const, timeout: options.timeoutMs ?? 60_000, env: { PATH: process.env.PATH ?? '' } };
+  if (!options.stdoutWithoutReader) return spawnSync(process.execPath, args, common);
+  // `true` reads nothing and exits at once; node starts after it, so every write meets no reader.
+  const run = spawnSync('sh', ['-c', '(sleep 0.3; "$0" "$@"; echo "status $?" >&2) | true', process.execPath, ...args], common);
+  const status = /status (\d+)\s*$/.exec(run.stderr ?? '');
+  return { ...run, status: status ? Number(status[1]) : null };
 }
