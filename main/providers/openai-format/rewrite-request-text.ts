@@ -49,13 +49,14 @@ interface ScannedObject {
 export function rewriteRequestText(text: string, changes: RequestTextChanges): string | undefined {
   const edits = requestEdits(text, changes);
   if (edits === undefined) return undefined;
+  if (edits.length === 0) return text;
   let result = '';
   let at = 0;
   for (const [from, to, replacement] of edits) {
     result += text.slice(at, from) + replacement;
     at = to;
   }
-  return at === 0 ? text : result + text.slice(at);
+  return result + text.slice(at);
 }
 
 /**
@@ -69,6 +70,9 @@ export function rewriteRequestBytes(text: string, bytes: Uint8Array, changes: Re
   if (edits === undefined) return undefined;
   // The decoder dropped a leading byte order mark, so the text starts 3 bytes in; it is not sent.
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // Nothing to change (a non-stream body for a deployment that keeps the client's model, as
+  // Azure's): the client's bytes themselves, not a copy of them.
+  if (edits.length === 0) return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.length - start);
   const ascii = bytes.length - start === text.length;
   // A character index's byte offset: itself for ASCII, else the UTF-8 length of the shorter side
   // (edits sit near the start, the model, or at the end, the closing brace). Edits fall on JSON

@@ -126,6 +126,15 @@ describe('rewriteRequestBytes: the same rewrite on the client\'s bytes', () => {
   it('sends the client\'s bytes unchanged when nothing changes', () => {
     const text = '{"model":"m","stream_options":{"include_usage":true},"x":"é"}';
     const bytes = Buffer.from(text);
-    expect(rewriteRequestBytes(text, bytes, { model: undefined, includeUsage: true })!.equals(bytes)).toBe(true);
+    const sent = rewriteRequestBytes(text, bytes, { model: undefined, includeUsage: true })!;
+    expect(sent.equals(bytes)).toBe(true);
+    // The client's memory itself, not a copy of a body that may be 100 KB.
+    expect(sent.buffer).toBe(bytes.buffer);
+    expect(sent.byteOffset).toBe(bytes.byteOffset);
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+    const sentWithoutBom = rewriteRequestBytes(text, withBom, { model: undefined, includeUsage: true })!;
+    expect(sentWithoutBom.equals(bytes)).toBe(true);
+    expect(sentWithoutBom.buffer).toBe(withBom.buffer);
+    expect(sentWithoutBom.byteOffset).toBe(withBom.byteOffset + 3);
   });
 });
