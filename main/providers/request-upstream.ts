@@ -35,24 +35,24 @@ export interface UpstreamRequest {
 
 export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
-/** An answer whose body is a stream (any status but a collected one's). */
-export interface StreamedAnswer {
-  statusCode: number;
+/** An upstream's answer with its body as a stream (undici's request API gives every answer so). */
+export interface UpstreamResponse {
+  status: number;
   headers: UpstreamHeaders;
   body: Readable;
   collected?: undefined;
 }
 
-/** A 2xx answer that is not HTML: its bytes, whole. */
-export interface CollectedAnswer {
-  statusCode: number;
+/** A 2xx answer that is not HTML, to a call made with a BodyCap: its bytes, whole, not a stream. */
+export interface CollectedUpstreamResponse {
+  status: number;
   headers: UpstreamHeaders;
   body?: undefined;
   /** Rejects with the upstream's failure mid-body, the cap's error or the abort's reason. Never unhandled. */
   collected: Promise<Buffer>;
 }
 
-export function requestUpstream(dispatcher: Dispatcher, request: UpstreamRequest): Promise<StreamedAnswer | CollectedAnswer> {
+export function requestUpstream(dispatcher: Dispatcher, request: UpstreamRequest): Promise<UpstreamResponse | CollectedUpstreamResponse> {
   return new Promise((resolve, reject) => {
     const handler = new UpstreamHandler(request, resolve, reject);
     try {
@@ -82,7 +82,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly request: UpstreamRequest,
-    private readonly resolve: (answer: StreamedAnswer | CollectedAnswer) => void,
+    private readonly resolve: (answer: UpstreamResponse | CollectedUpstreamResponse) => void,
     private readonly reject: (error: Error) => void,
   ) {
     const { signal } = request;
@@ -117,7 +117,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
       });
       // Read by the caller; but a request that fails before it reads must not leave an unhandled rejection.
       collected.catch(noop);
-      this.resolve({ statusCode, headers, collected });
+      this.resolve({ status: statusCode, headers, collected });
       return true;
     }
     const abort = this.abort;
@@ -132,7 +132,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     // The abort listener lives as long as the body, as undici's request API keeps it.
     stream.once('close', () => this.release());
     this.stream = stream;
-    this.resolve({ statusCode, headers, body: stream });
+    this.resolve({ status: statusCode, headers, body: stream });
     return true;
   }
 

@@ -14,32 +14,15 @@
 import Pool from 'undici/lib/dispatcher/pool.js';
 import poolRequest from 'undici/lib/api/api-request.js';
 import undiciErrors from 'undici/lib/core/errors.js';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
 import type { CancelSignal } from '../core/request-abort.js';
 import type { Deployment } from '../core/deployment.js';
 import type { UpstreamCall } from './provider-adapter.js';
 import { startServerHint, upstreamAddress } from './describe-upstream.js';
-import { requestUpstream, type BodyCap, type CollectedAnswer, type StreamedAnswer, type UpstreamHeaders } from './request-upstream.js';
+import { requestUpstream, type BodyCap, type CollectedUpstreamResponse, type UpstreamResponse } from './request-upstream.js';
 
-export type { BodyCap } from './request-upstream.js';
-
-export interface UpstreamResponse {
-  status: number;
-  headers: UpstreamHeaders;
-  body: Readable;
-  collected?: undefined;
-}
-
-/** A 2xx answer that is not HTML, to a call sent with a BodyCap: its bytes, whole, not a stream. */
-export interface CollectedUpstreamResponse {
-  status: number;
-  headers: UpstreamHeaders;
-  body?: undefined;
-  /** Rejects with the upstream's failure mid-body, the cap's error or the abort's reason. Never unhandled. */
-  collected: Promise<Buffer>;
-}
+export type { BodyCap, CollectedUpstreamResponse, UpstreamResponse } from './request-upstream.js';
 
 export interface UpstreamClient {
   /** Resolves at the answer's head, its body a stream. */
@@ -106,14 +89,15 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   function send(call: UpstreamCall, deployment: Deployment, signal: CancelSignal, collect: BodyCap): Promise<UpstreamResponse | CollectedUpstreamResponse>;
   async function send(call: UpstreamCall, deployment: Deployment, signal: CancelSignal, collect?: BodyCap): Promise<UpstreamResponse | CollectedUpstreamResponse> {
     const path = checkedPath(deployment, call.path);
-    let response: StreamedAnswer | CollectedAnswer;
+    let response: UpstreamResponse | CollectedUpstreamResponse;
     try {
-      response = collect !== undefined
-        ? await requestUpstream(poolFor(deployment), {
+      if (collect !== undefined) {
+        response = await requestUpstream(poolFor(deployment), {
           method: call.method, path, headers: call.headers, body: call.body ?? null, signal,
           headersTimeout: deployment.timeouts.firstByteMs, bodyTimeout: deployment.timeouts.idleMs, collect,
-        })
-        : await poolRequest.call(poolFor(deployment), {
+        });
+      } else {
+        const answer = await poolRequest.call(poolFor(deployment), {
           method: call.method,
           path,
           headers: call.headers,
@@ -124,21 +108,21 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           headersTimeout: deployment.timeouts.firstByteMs,
           bodyTimeout: deployment.timeouts.idleMs,
         });
+        response = { status: answer.statusCode, headers: answer.headers, body: answer.body };
+      }
     } catch (error) {
       throw toGatewayError(error, deployment, signal, 'before-headers');
     }
-    if (response.statusCode >= 300 && response.statusCode < 400) {
+    if (response.status >= 300 && response.status < 400) {
       // Never collected (only 2xx is): its body is a stream, dropped unread.
       response.body?.destroy();
       throw new GatewayError(
         'upstream_redirect',
-        `The server for model "${deployment.modelName}" answered HTTP ${response.statusCode} (a redirect) at ${upstreamAddress(deployment.apiBase, call.path)}; ` +
+        `The server for model "${deployment.modelName}" answered HTTP ${response.status} (a redirect) at ${upstreamAddress(deployment.apiBase, call.path)}; ` +
           'redirects are never followed: set api_base to the address it redirects to',
       );
     }
-    return response.collected !== undefined
-      ? { status: response.statusCode, headers: response.headers, collected: response.collected }
-      : { status: response.statusCode, headers: response.headers, body: response.body };
+    return response;
   }
 
   return {

@@ -8,7 +8,7 @@ import { text } from 'node:stream/consumers';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestAbort } from '../../../main/core/request-abort.js';
-import { requestUpstream, type BodyCap, type CollectedAnswer, type StreamedAnswer } from '../../../main/providers/request-upstream.js';
+import { requestUpstream, type BodyCap, type CollectedUpstreamResponse, type UpstreamResponse } from '../../../main/providers/request-upstream.js';
 
 let server: Server | undefined;
 let pool: Pool | undefined;
@@ -51,10 +51,10 @@ describe('requestUpstream', () => {
     });
     const signal = new RequestAbort();
     const answer = await call(p, signal);
-    expect(answer.statusCode).toBe(200);
+    expect(answer.status).toBe(200);
     expect(answer.headers['x-upstream']).toBe('yes');
     expect(answer.body).toBeUndefined();
-    const bytes = await (answer as CollectedAnswer).collected;
+    const bytes = await (answer as CollectedUpstreamResponse).collected;
     expect(bytes.toString()).toBe('{"id":"a","object":"chat.completion"}');
     expect(signal.listenerCount('abort')).toBe(0);
   });
@@ -70,9 +70,9 @@ describe('requestUpstream', () => {
     });
     const signal = new RequestAbort();
     const answer = await call(p, signal);
-    expect(answer.statusCode).toBe(status);
+    expect(answer.status).toBe(status);
     expect(answer.collected).toBeUndefined();
-    expect(await text((answer as StreamedAnswer).body)).toBe(body);
+    expect(await text((answer as UpstreamResponse).body)).toBe(body);
     await until(() => signal.listenerCount('abort') === 0);
   });
 
@@ -86,7 +86,7 @@ describe('requestUpstream', () => {
     });
     const signal = new RequestAbort();
     const answer = await call(p, signal, cap(64 * 1024));
-    await expect((answer as CollectedAnswer).collected).rejects.toMatchObject({ code: 'cap' });
+    await expect((answer as CollectedUpstreamResponse).collected).rejects.toMatchObject({ code: 'cap' });
     await until(() => closed() === 1);
     expect(signal.listenerCount('abort')).toBe(0);
   });
@@ -112,7 +112,7 @@ describe('requestUpstream', () => {
     const signal = new RequestAbort();
     const answer = await call(p, signal);
     signal.abort(new Error('client left'));
-    await expect((answer as CollectedAnswer).collected).rejects.toThrow('client left');
+    await expect((answer as CollectedUpstreamResponse).collected).rejects.toThrow('client left');
     await until(() => closed() === 1);
     expect(signal.listenerCount('abort')).toBe(0);
   });
@@ -137,8 +137,8 @@ describe('requestUpstream', () => {
     });
     const signal = new RequestAbort();
     const answer = await call(p, signal);
-    expect(answer.statusCode).toBe(200);
-    await expect((answer as CollectedAnswer).collected).rejects.toBeInstanceOf(Error);
+    expect(answer.status).toBe(200);
+    await expect((answer as CollectedUpstreamResponse).collected).rejects.toBeInstanceOf(Error);
     expect(signal.listenerCount('abort')).toBe(0);
   });
 
@@ -169,7 +169,7 @@ describe('requestUpstream', () => {
       response.end('{"ok":true}');
     });
     const answer = await call(p, new RequestAbort());
-    expect(answer.statusCode).toBe(200);
-    expect((await (answer as CollectedAnswer).collected).toString()).toBe('{"ok":true}');
+    expect(answer.status).toBe(200);
+    expect((await (answer as CollectedUpstreamResponse).collected).toString()).toBe('{"ok":true}');
   });
 });
