@@ -29,6 +29,11 @@ export interface ResponsesStreamEncoderOptions {
    * its terminal event is returned: the place to keep it for a later `previous_response_id`.
    */
   onCompleted?(response: Json): void;
+  /**
+   * No event text: every call returns ''. For a non-stream answer, replayed through the encoder
+   * only for the items and usage it ends with (`finalState`); its events were built and thrown away.
+   */
+  silent?: boolean;
 }
 
 export interface ResponsesStreamEncoder extends ClientStreamEncoder {
@@ -37,6 +42,8 @@ export interface ResponsesStreamEncoder extends ClientStreamEncoder {
   keepAlive(): string;
   /** True once the terminal event has been produced; later calls return ''. */
   readonly ended: boolean;
+  /** The response as it ended (completed, incomplete or failed); undefined before the end. */
+  readonly finalState: ResponseState | undefined;
 }
 
 interface MessagePart {
@@ -74,7 +81,7 @@ interface ToolCall {
 }
 
 export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOptions): ResponsesStreamEncoder {
-  const { envelope, toolOrigins } = options;
+  const { envelope, toolOrigins, silent = false } = options;
   const base = envelope.id.replace(/^resp_/, '');
   let sequence = 0;
   let started = false;
@@ -89,15 +96,18 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
   let finishReason: unknown = null;
   let usage: TokenUsage | undefined;
   let canonicalUsage = false;
+  let finalState: ResponseState | undefined;
   const outputTokens = createTokenCounter();
 
   const newItemId = (prefix: string) => `${prefix}_${base}_${itemCount++}`;
 
   function event(type: string, fields: Json): string {
+    if (silent) return '';
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`;
   }
 
   function lifecycle(type: string, state: ResponseState): string {
+    if (silent) return '';
     return `event: ${type}\ndata: {"type":"${type}","sequence_number":${sequence++},"response":${envelope.json(state)}}\n\n`;
   }
 
@@ -318,6 +328,7 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
       state.status = 'incomplete';
       state.incompleteReason = truncated ? 'max_output_tokens' : 'content_filter';
     }
+    finalState = state;
     options.onCompleted?.(envelope.object(state));
     return out + lifecycle(state.status === 'completed' ? 'response.completed' : 'response.incomplete', state);
   }
@@ -349,6 +360,7 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
         usage: usage === undefined ? null : toResponsesUsage(usage),
         error: toResponsesError(error),
       };
+      finalState = state;
       return head + lifecycle('response.failed', state);
     },
     keepAlive() {
@@ -357,6 +369,9 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
     },
     get ended() {
       return ended;
+    },
+    get finalState() {
+      return finalState;
     },
   };
 }

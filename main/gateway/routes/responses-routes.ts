@@ -80,7 +80,7 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
         await proxyInference(deps, 'chat', request, reply, {
           body: bridge.body,
           encoder: () => createResponsesStreamEncoder(encoderOptions),
-          renderJson: (answer) => JSON.stringify(renderResponsesResponse(answer, encoderOptions)),
+          renderJson: (answer) => renderResponsesResponse(answer, encoderOptions),
           native: createResponsesNativePassthrough({ body: upstream.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
           // Signed thinking replays only on Anthropic; any other backend would reject the field.
           ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),

@@ -24,23 +24,26 @@ interface Fixture {
   error?: { code: GatewayErrorCode; message: string; retryAfter?: number };
 }
 
-function encode(fixture: Fixture): { text: string; completed: Record<string, unknown>[] } {
+function encode(fixture: Fixture, silent = false): { text: string; completed: Record<string, unknown>[]; final: string | undefined } {
   const request = parseResponsesRequest({ model: 'local-coder', input: 'go', stream: true, ...(fixture.tools ? { tools: fixture.tools } : {}) });
   const bridge = convertResponsesToChatRequest(request);
   const completed: Record<string, unknown>[] = [];
+  const envelope = createResponsesEnvelope({ id: 'resp_0123456789abcdef0123456789abcdef', createdAt: 1764936000, request });
   const encoder = createResponsesStreamEncoder({
-    envelope: createResponsesEnvelope({ id: 'resp_0123456789abcdef0123456789abcdef', createdAt: 1764936000, request }),
+    envelope,
     toolOrigins: bridge.toolOrigins,
     estimateInputTokens: () => 17,
     onCompleted: (response) => completed.push(response),
+    silent,
   });
   let text = encoder.start();
-  for (const output of fixture.outputs) text += encoder.push(output);
+  // A silent encoder is also asked for keep-alives: they too must come back empty.
+  for (const output of fixture.outputs) text += encoder.push(output) + (silent ? encoder.keepAlive() : '');
   if (fixture.error) {
     const { code, message, retryAfter } = fixture.error;
     text += encoder.error(new GatewayError(code, message, retryAfter === undefined ? {} : { retryAfter }));
   } else text += encoder.finish();
-  return { text, completed };
+  return { text, completed, final: encoder.finalState === undefined ? undefined : envelope.json(encoder.finalState) };
 }
 
 describe('Responses stream golden fixtures', () => {
@@ -51,7 +54,7 @@ describe('Responses stream golden fixtures', () => {
   for (const name of NAMES) {
     it(`${name}: matches its golden stream and keeps the contract`, () => {
       const fixture = JSON.parse(readFileSync(join(DIR, `${name}.input.json`), 'utf8')) as Fixture;
-      const { text, completed } = encode(fixture);
+      const { text, completed, final } = encode(fixture);
       const golden = join(DIR, `${name}.sse`);
       if (process.env.UPDATE_RESPONSES_GOLDEN === '1') writeFileSync(golden, text);
       expect(text).toBe(readFileSync(golden, 'utf8'));
@@ -61,6 +64,17 @@ describe('Responses stream golden fixtures', () => {
       // The hook sees exactly the object the terminal event carries; a failed response is not kept.
       if (terminal.type === 'response.failed') expect(completed).toEqual([]);
       else expect(completed).toEqual([terminal.response]);
+      // The state it ended in is the terminal event's response.
+      expect(JSON.parse(final!)).toEqual(terminal.response);
+    });
+
+    it(`${name}: silent (a non-stream answer's replay) builds no event text and ends in the same response`, () => {
+      const fixture = JSON.parse(readFileSync(join(DIR, `${name}.input.json`), 'utf8')) as Fixture;
+      const loud = encode(fixture);
+      const silent = encode(fixture, true);
+      expect(silent.text).toBe('');
+      expect(silent.final).toBe(loud.final);
+      expect(silent.completed).toEqual(loud.completed);
     });
   }
 });
