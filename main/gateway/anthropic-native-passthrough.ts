@@ -14,7 +14,8 @@ import type { AnthropicMessagesRequest } from './anthropic-inbound/anthropic-req
 import { ANTHROPIC_VERSION } from '../providers/anthropic-adapter.js';
 import type { AdapterTarget, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
 import type { Deployment } from '../core/deployment.js';
-import { parseEventObject } from './parse-event-object.js';
+import { streamEventObject } from '../providers/stream-event-json.js';
+import { relayedEventText } from './relayed-event-text.js';
 
 /** API versions are dates; anything else is replaced by the version the gateway pins. */
 const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -103,13 +104,12 @@ export function createAnthropicPassthroughEncoder(): ClientStreamEncoder {
     start: () => '',
     event(event: StreamEvent): string {
       // Garbage is not relayed: the translator rejects it next, and the client gets an error event.
-      const data = parseEventObject(event.data);
+      const data = streamEventObject(event);
       if (data === undefined) return '';
       const type = data.type;
       const name = event.event ?? (typeof type === 'string' ? type : undefined);
       if (name === 'error' || type === 'error') relayedError = true;
-      const lines = event.data.split('\n').map((line) => `data: ${line}`).join('\n');
-      return name === undefined ? `${lines}\n\n` : `event: ${name}\n${lines}\n\n`;
+      return relayedEventText(name, event.data);
     },
     push: () => '',
     finish: () => '',

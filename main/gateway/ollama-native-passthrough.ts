@@ -12,6 +12,7 @@ import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { capKeepAlive } from './ollama-inbound/cap-keep-alive.js';
 import { NDJSON_CONTENT_TYPE } from './ollama-inbound/create-ollama-stream-encoder.js';
+import { streamEventObject } from '../providers/stream-event-json.js';
 
 type Json = Record<string, unknown>;
 
@@ -80,17 +81,12 @@ export function createOllamaPassthroughEncoder(rename: (record: Json) => string)
     start: () => '',
     event(event: StreamEvent): string {
       // Garbage is not relayed: the adapter rejects it next, and the client gets an error line.
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        return '';
-      }
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) return '';
+      const data = streamEventObject(event);
+      if (data === undefined) return '';
       // The upstream's own error line is not relayed as is: the adapter raises it next, sanitised
       // (no keys, no URLs), and error() writes that one instead.
       if ('error' in data) return '';
-      return `${rename(data as Json)}\n`;
+      return `${rename(data)}\n`;
     },
     push: () => '',
     finish: () => '',

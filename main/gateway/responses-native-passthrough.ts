@@ -10,7 +10,8 @@ import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { createResponsesAnswerReader } from './responses-inbound/create-responses-answer-reader.js';
 import { toResponsesError } from './responses-inbound/to-responses-error.js';
-import { parseEventObject } from './parse-event-object.js';
+import { streamEventObject } from '../providers/stream-event-json.js';
+import { relayedEventText } from './relayed-event-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -73,15 +74,14 @@ export function createResponsesPassthroughEncoder(): ClientStreamEncoder {
     start: () => '',
     event(event: StreamEvent): string {
       // Garbage is not relayed: the reader rejects it next, and the client gets response.failed.
-      const record = parseEventObject(event.data);
+      const record = streamEventObject(event);
       if (record === undefined) return '';
       if (typeof record.sequence_number === 'number') lastSequence = record.sequence_number;
       if (typeof record.response === 'object' && record.response !== null) response = record.response as Json;
       const type = typeof record.type === 'string' ? record.type : undefined;
       if (type === 'response.failed' || type === 'error') relayedFailure = true;
       const name = event.event ?? type;
-      const lines = event.data.split('\n').map((line) => `data: ${line}`).join('\n');
-      return name === undefined ? `${lines}\n\n` : `event: ${name}\n${lines}\n\n`;
+      return relayedEventText(name, event.data);
     },
     push: () => '',
     finish: () => '',

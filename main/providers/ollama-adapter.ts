@@ -5,9 +5,10 @@
 import { GatewayError } from '../core/gateway-error.js';
 import { sanitizeExcerpt } from './read-upstream-body.js';
 import type {
-  AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamOutput, StreamTranslator, TokenUsage, UpstreamCall,
+  AdapterTarget, EndpointKind, ParsedResponse, ProviderAdapter, StreamEvent, StreamOutput, StreamTranslator, TokenUsage, UpstreamCall,
 } from './provider-adapter.js';
-import { isRecord, parseJsonSafely } from './parse-json-safely.js';
+import { isRecord } from './parse-json-safely.js';
+import { streamEventJson } from './stream-event-json.js';
 import { toOpenAIUsage } from './openai-usage.js';
 import { parseToolCallArguments } from './openai-format/parse-tool-call-arguments.js';
 import { parseDataUrl } from './openai-format/parse-data-url.js';
@@ -108,7 +109,7 @@ function createChatTranslator(target: AdapterTarget, requestId: string): StreamT
   return {
     push(event) {
       if (done) return [];
-      const line = parseLine(event.data);
+      const line = parseLine(event);
       const out: StreamOutput[] = [];
       if (!started) {
         started = true;
@@ -150,7 +151,7 @@ function createGenerateTranslator(target: AdapterTarget, requestId: string): Str
   return {
     push(event) {
       if (done) return [];
-      const line = parseLine(event.data);
+      const line = parseLine(event);
       const created = createdOf(line);
       const out: StreamOutput[] = [];
       const text = typeof line.response === 'string' ? line.response : '';
@@ -173,8 +174,8 @@ function createGenerateTranslator(target: AdapterTarget, requestId: string): Str
   };
 }
 
-function parseLine(data: string): Json {
-  const line = parseJsonSafely(data, 'a stream line');
+function parseLine(event: StreamEvent): Json {
+  const line = streamEventJson(event, 'a stream line');
   if (!isRecord(line)) throw new GatewayError('upstream_bad_response', 'Ollama sent a stream line that is not a JSON object');
   if (typeof line.error === 'string') throw new GatewayError('upstream_error', `Ollama reported an error mid-stream: ${sanitizeExcerpt(line.error, undefined)}`);
   return line;

@@ -46,6 +46,8 @@ export interface AdapterTarget {
 export interface StreamEvent {
   event?: string;
   data: string;
+  /** `data` parsed, kept by the first reader that parsed it (stream-event-json.ts); never set elsewhere. */
+  json?: unknown;
 }
 
 /** What a stream translator emits for the client, in OpenAI chunk form. */

@@ -79,19 +79,24 @@ export function createStreamDecoder(framing: 'sse' | 'ndjson', caps: StreamCaps 
     let start = 0;
     if (skipLeadingLf && text.charCodeAt(0) === 10) start = 1;
     skipLeadingLf = false;
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      takeLine(pending + text.slice(start, i), out);
+    // Line ends found with indexOf (native, ~0.2 µs for 29 KB), not a loop over the characters
+    // (~1.6 ns each: 46 µs for one Responses lifecycle event echoing Codex's prompt and tools).
+    let lf = text.indexOf('\n', start);
+    let cr = text.indexOf('\r', start);
+    while (lf !== -1 || cr !== -1) {
+      let end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      takeLine(pending + text.slice(start, end), out);
       pending = '';
-      if (c === 13) {
-        if (i + 1 < text.length) {
-          if (text.charCodeAt(i + 1) === 10) i++;
+      if (end === cr) {
+        if (end + 1 < text.length) {
+          if (text.charCodeAt(end + 1) === 10) end++;
         } else {
           skipLeadingLf = true;
         }
       }
-      start = i + 1;
+      start = end + 1;
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
     }
     if (start < text.length) {
       pending += text.slice(start);

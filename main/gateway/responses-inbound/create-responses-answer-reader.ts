@@ -4,7 +4,8 @@
 // only; what the client gets is the upstream's own bytes (responses-native-passthrough.ts).
 import { GatewayError } from '../../core/gateway-error.js';
 import { sanitizeExcerpt } from '../../providers/read-upstream-body.js';
-import { isRecord, parseJsonSafely } from '../../providers/parse-json-safely.js';
+import { isRecord } from '../../providers/parse-json-safely.js';
+import { streamEventJson } from '../../providers/stream-event-json.js';
 import type { AnswerReader, StreamOutput } from '../../providers/provider-adapter.js';
 import { readResponsesUsage } from './read-responses-usage.js';
 
@@ -35,7 +36,7 @@ export function createResponsesAnswerReader(options: ResponsesAnswerReaderOption
       return {
         push(event): StreamOutput[] {
           if (done || event.data === '[DONE]') return [];
-          const data = parseJsonSafely(event.data, 'a stream event');
+          const data = streamEventJson(event, 'a stream event');
           if (!isRecord(data)) throw new GatewayError('upstream_bad_response', 'Upstream sent a stream event that is not a JSON object');
           const type = data.type;
           if (type === 'response.output_text.delta' && typeof data.delta === 'string') return [textChunk({ content: data.delta })];

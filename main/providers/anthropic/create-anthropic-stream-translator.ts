@@ -4,7 +4,8 @@
 // Throws on garbage, on an in-band `error` event, and when the stream ends without message_stop.
 import { GatewayError } from '../../core/gateway-error.js';
 import type { StreamEvent, StreamOutput, StreamTranslator } from '../provider-adapter.js';
-import { isRecord, parseJsonSafely } from '../parse-json-safely.js';
+import { isRecord } from '../parse-json-safely.js';
+import { streamEventJson } from '../stream-event-json.js';
 import { mergeAnthropicUsage, NO_ANTHROPIC_USAGE, toTokenUsage } from './anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { createChatChunkFactory, type ChatCompletionIdentity } from '../openai-format/openai-chat-chunk.js';
@@ -111,7 +112,7 @@ export function createAnthropicStreamTranslator(identity: ChatCompletionIdentity
   return {
     push(event: StreamEvent): StreamOutput[] {
       if (finished) return [];
-      const data = parseJsonSafely(event.data, 'a stream event');
+      const data = streamEventJson(event, 'a stream event');
       if (!isRecord(data)) throw new GatewayError('upstream_bad_response', 'Anthropic sent a stream event that is not a JSON object');
       const type = typeof data.type === 'string' ? data.type : event.event;
       const out: StreamOutput[] = [];

@@ -38,6 +38,43 @@ describe('createStreamDecoder (SSE)', () => {
     }
   });
 
+  it('reads line endings mixed in one read (LF, CR, CRLF, in any order) as the lines a reference reader finds, cut anywhere', () => {
+    // A reference: every line ending of the whole text, one at a time, with no chunking to get wrong.
+    // (A CR line ending followed by an LF one reads as one CRLF, in both.)
+    const reference = (text: string): StreamEvent[] => {
+      const events: StreamEvent[] = [];
+      let data: string[] = [];
+      let name: string | undefined;
+      // The decoder hands over an event left without its blank line at the end: so does this.
+      for (const line of [...text.split(/\r\n|\r|\n/).slice(0, -1), '']) {
+        if (line === '') {
+          if (data.length > 0) events.push(name === undefined ? { data: data.join('\n') } : { event: name, data: data.join('\n') });
+          data = [];
+          name = undefined;
+        } else if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+        else if (line.startsWith('event:')) name = line.slice(line.startsWith('event: ') ? 7 : 6);
+      }
+      return events;
+    };
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const endings = ['\n', '\r', '\r\n'];
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      for (let event = 0; event < 1 + random(5); event++) {
+        if (random(3) === 0) text += `event: e${event}${endings[random(3)]}`;
+        for (let line = 0; line < 1 + random(3); line++) text += `data: {"n":${round},"line":${line}}${endings[random(3)]}`;
+        text += endings[random(3)];
+      }
+      const cuts = [random(text.length), random(text.length)].sort((a, b) => a - b);
+      const pieces = [text.slice(0, cuts[0]), text.slice(cuts[0], cuts[1]), text.slice(cuts[1])].filter((piece) => piece !== '');
+      expect(decode('sse', pieces), JSON.stringify(pieces)).toEqual(reference(text));
+    }
+  });
+
   it('skips comments such as ": keep-alive" and fields it does not use', () => {
     const events = decode('sse', [': keep-alive\n\nid: 7\nretry: 1000\n: still here\ndata: x\n\n:\n\n']);
     expect(events).toEqual([{ data: 'x' }]);
