@@ -92,6 +92,25 @@ describe('createOllamaStreamEncoder', () => {
   });
 });
 
+describe('text lines, byte for byte', () => {
+  it.each([['chat' as const], ['generate' as const]])('%s: the bytes JSON.stringify of the fields in Ollama\'s order gives, whatever the model name and text hold', (kind) => {
+    let now = NOW;
+    const model = 'we"ird\\model\u2028名';
+    const { encoder } = setup({ kind, model, now: () => now });
+    const texts = ['plain', 'quote " backslash \\ newline \n tab \t', '\u0000\u001f\u2028 emoji 😀 lone \ud800'];
+    const expected = texts.map((text, i) => {
+      const createdAt = new Date(NOW + i).toISOString();
+      return `${JSON.stringify(kind === 'chat' ? { model, created_at: createdAt, message: { role: 'assistant', content: text }, done: false } : { model, created_at: createdAt, response: text, done: false })}\n`;
+    });
+    // The clock moves between lines: each line carries its own time, not the first one's.
+    const written = texts.map((text, i) => {
+      now = NOW + i;
+      return encoder.push(chunk({ content: text }));
+    });
+    expect(written).toEqual(expected);
+  });
+});
+
 describe('renderOllamaResponse', () => {
   it('renders a whole answer as one done object, the same fields a stream ends with', () => {
     const { options, advance } = setup();
