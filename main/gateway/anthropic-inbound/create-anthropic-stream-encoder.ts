@@ -33,8 +33,12 @@ export interface AnthropicStreamEncoder {
   finish(): string;
   /** An `error` event ending the stream (Anthropic sends no message_stop after it). */
   error(error: unknown): string;
-  /** True once message_stop or an error event has been produced; later calls return ''. */
-  readonly ended: boolean;
+  /**
+   * True once message_stop or an error event has been produced; later calls return ''. A method,
+   * not a getter: an object literal's getter would give every encoder a hidden class of its own
+   * (test/architecture/no-per-object-getters.test.ts).
+   */
+  ended(): boolean;
 }
 
 type TextKind = 'text' | 'thinking';
@@ -238,9 +242,7 @@ export function createAnthropicStreamEncoder(options: AnthropicStreamEncoderOpti
       const { error: body } = anthropicErrorBody(error);
       return frame('error', { type: 'error', error: body });
     },
-    get ended() {
-      return ended;
-    },
+    ended: () => ended,
   };
 }
 

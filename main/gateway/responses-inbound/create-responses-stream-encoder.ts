@@ -40,10 +40,12 @@ export interface ResponsesStreamEncoder extends ClientStreamEncoder {
   push(output: StreamOutput): string;
   /** A response.in_progress event: keeps a client's idle timer alive before the first content. */
   keepAlive(): string;
+  // Methods, not getters: an object literal's getters would give every encoder a hidden class of
+  // its own (test/architecture/no-per-object-getters.test.ts).
   /** True once the terminal event has been produced; later calls return ''. */
-  readonly ended: boolean;
+  ended(): boolean;
   /** The response as it ended (completed, incomplete or failed); undefined before the end. */
-  readonly finalState: ResponseState | undefined;
+  finalState(): ResponseState | undefined;
 }
 
 interface MessagePart {
@@ -370,12 +372,8 @@ export function createResponsesStreamEncoder(options: ResponsesStreamEncoderOpti
       if (ended) return '';
       return start() + lifecycle('response.in_progress', { status: 'in_progress', output: outputSoFar(), usage: null });
     },
-    get ended() {
-      return ended;
-    },
-    get finalState() {
-      return finalState;
-    },
+    ended: () => ended,
+    finalState: () => finalState,
   };
 }
 

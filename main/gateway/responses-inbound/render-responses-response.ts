@@ -25,5 +25,5 @@ export function renderResponsesResponse(parsed: ParsedResponse, options: Respons
   const usage = parsed.usage ?? readOpenAIUsage(parsed.body.usage);
   if (usage !== undefined) encoder.push({ type: 'usage', usage });
   encoder.finish();
-  return options.envelope.json(encoder.finalState!);
+  return options.envelope.json(encoder.finalState()!);
 }

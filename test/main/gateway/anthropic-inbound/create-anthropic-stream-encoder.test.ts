@@ -172,7 +172,7 @@ describe('create-anthropic-stream-encoder', () => {
     let sse = encodeAll(encoder, [delta({ role: 'assistant', content: '' }), delta({ content: 'partial answer' })]);
     expect(sse).not.toContain('content_block_stop');
     sse += encoder.finish();
-    expect(encoder.ended).toBe(true);
+    expect(encoder.ended()).toBe(true);
     expect(encoder.finish()).toBe('');
     expect(encoder.push(delta({ content: 'late' }))).toBe('');
     expect(parseAnthropicSse(sse).map((e) => e.event)).toEqual([
@@ -257,7 +257,7 @@ describe('create-anthropic-stream-encoder', () => {
     const error = new GatewayError('upstream_stalled', 'The upstream stopped sending for 60 s');
     const sse = encodeAll(encoder, [delta({ content: 'Hel' })]) + encoder.error(error);
     expect(sse.endsWith('event: error\ndata: {"type":"error","error":{"type":"timeout_error","message":"The upstream stopped sending for 60 s"}}\n\n')).toBe(true);
-    expect(encoder.ended).toBe(true);
+    expect(encoder.ended()).toBe(true);
     expect(encoder.finish()).toBe('');
     expect(encoder.error(error)).toBe('');
     const { client } = anthropicClientAnswering(() => sseResponse(sse));

@@ -43,7 +43,7 @@ function encode(fixture: Fixture, silent = false): { text: string; completed: Re
     const { code, message, retryAfter } = fixture.error;
     text += encoder.error(new GatewayError(code, message, retryAfter === undefined ? {} : { retryAfter }));
   } else text += encoder.finish();
-  return { text, completed, final: encoder.finalState === undefined ? undefined : envelope.json(encoder.finalState) };
+  return { text, completed, final: encoder.finalState() === undefined ? undefined : envelope.json(encoder.finalState()!) };
 }
 
 describe('Responses stream golden fixtures', () => {
