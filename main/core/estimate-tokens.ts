@@ -124,14 +124,28 @@ function estimateValueTokens(root: unknown, budget: { nodes: number }): number {
   return Math.ceil(quarters / 4) + media * MEDIA_PART_TOKENS;
 }
 
+/** The next unit that is not ASCII (a global pattern: `lastIndex` says where to look from). */
+const NON_ASCII = /[^\x00-\x7f]/g;
+
 function quarterTokens(text: string): number {
+  // ASCII runs (most of any prompt: code, English, JSON) count one quarter a unit and are skipped
+  // by the regular expression engine (~0.45 ns a unit here against ~1.4 in a loop over them: a
+  // coding agent's 120 KB prompt, estimated once per request, 57 instead of 172 µs); the units
+  // between them, which come in runs (a word, a CJK sentence), are weighed one by one.
+  const n = text.length;
   let quarters = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) quarters += 1;
-    else if (c < 0x800) quarters += 2;
-    else if (c >= 0xdc00 && c <= 0xdfff) continue; // low surrogate: counted with its high half
-    else quarters += 4;
+  let i = 0;
+  while (i < n) {
+    NON_ASCII.lastIndex = i;
+    if (!NON_ASCII.test(text)) return quarters + (n - i);
+    const at = NON_ASCII.lastIndex - 1;
+    quarters += at - i;
+    for (i = at; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) break;
+      if (c < 0x800) quarters += 2;
+      else if (c < 0xdc00 || c > 0xdfff) quarters += 4; // a low surrogate counts with its high half
+    }
   }
   return quarters;
 }

@@ -29,6 +29,32 @@ describe('estimate-tokens', () => {
       expect(estimateTextTokens(text)).toBe(tokens);
     });
 
+    it('weighs every unit as the per-unit rule says, whatever mix and order of ASCII, 2-byte, BMP, astral and lone surrogates', () => {
+      // The rule, one unit at a time: ASCII 1 quarter, U+0080..U+07FF 2, U+0800 and up 4, a low
+      // surrogate 0 (counted with its high half; a lone one too).
+      const reference = (text: string): number => {
+        let quarters = 0;
+        for (const unit of text.split('')) {
+          const c = unit.charCodeAt(0);
+          quarters += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xdc00 && c <= 0xdfff ? 0 : 4;
+        }
+        return Math.ceil(quarters / 4);
+      };
+      const pieces = ['a', 'code();\n', ' ', 'é', 'Ж', '—', '你好', '😀', '\ud800', '\udc00', '\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\udbff', '\udfff', '\ue000', '\uffff', 'x'.repeat(300)];
+      let seed = 11;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        // The high bits: an LCG's low bits repeat with a short period.
+        return Math.floor(seed / 65536) % n;
+      };
+      for (let round = 0; round < 500; round++) {
+        let text = '';
+        for (let k = random(12); k > 0; k--) text += pieces[random(pieces.length)];
+        // Tokens round quarters up: with 0-3 ASCII units after it, any quarter off shows.
+        for (const pad of ['', 'a', 'aa', 'aaa']) expect(estimateTextTokens(text + pad), JSON.stringify(text + pad)).toBe(reference(text + pad));
+      }
+    });
+
     it('lands within a factor of two of a real tokenizer on English prose', () => {
       // "The quick brown fox jumps over the lazy dog." is 10 tokens for cl100k/o200k.
       const tokens = estimateTextTokens('The quick brown fox jumps over the lazy dog.');
