@@ -8,7 +8,7 @@ import type { LoadRequest } from './load-generator.js';
 import { chatRequest, type RequestKind } from './chat-request.js';
 
 /** The client-side API a target is loaded through. */
-export type WireFormat = 'chat' | 'responses' | 'ollama';
+export type WireFormat = 'chat' | 'responses' | 'ollama' | 'anthropic';
 
 /** direct = the mock upstream called without a proxy (the baseline); floor = minimal proxy. */
 export type TargetRole = 'direct' | 'floor' | 'gateway';

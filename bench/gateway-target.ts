@@ -10,6 +10,7 @@ import { profileFlags, slugOf, type BenchContext, type BenchTarget, type TargetF
 import { chatRequest, BENCH_MODEL } from './chat-request.js';
 import { responsesRequest } from './responses-request.js';
 import { ollamaRequest } from './ollama-request.js';
+import { anthropicRequest } from './anthropic-request.js';
 
 /** A started gateway, as the scenario hooks see it. */
 export interface GatewayHandle {
@@ -108,7 +109,7 @@ export function gatewayTarget(options: GatewayTargetOptions): BenchTarget {
       });
       const gateway: GatewayHandle = { origin: server.origin, masterKey: options.masterKey, dataDir };
       let headers: Record<string, string> | undefined = options.clientHeaders ? undefined : { authorization: `Bearer ${options.masterKey}` };
-      const buildRequest = options.wireFormat === 'responses' ? responsesRequest : options.wireFormat === 'ollama' ? ollamaRequest : chatRequest;
+      const buildRequest = options.wireFormat === 'responses' ? responsesRequest : options.wireFormat === 'ollama' ? ollamaRequest : options.wireFormat === 'anthropic' ? anthropicRequest : chatRequest;
       const startupDataDir = join(root, 'startup-data');
       const { afterLoad } = options;
       return {

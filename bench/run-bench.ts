@@ -40,6 +40,7 @@ const GROUP_GATEWAY = 'gateway + 2-deployment group';
 const RESPONSES_PASS_THROUGH = 'gateway, Responses API pass-through';
 const RESPONSES_BRIDGE = 'gateway, Responses API bridged to chat';
 const OLLAMA_BRIDGE = 'gateway, Ollama /api/chat bridged to chat';
+const ANTHROPIC_BRIDGE = 'gateway, Anthropic Messages bridged to chat';
 const NO_ATTRIBUTION_GATEWAY = 'gateway, process attribution off';
 const ARENA_GATEWAY = 'gateway, two malloc arenas (as the container runs it)';
 const TEAM_MODE_REPLICAS = 2;
@@ -96,6 +97,12 @@ const BENCH_TARGETS: readonly BenchTarget[] = [
   gatewayTarget({
     name: OLLAMA_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
     comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'ollama',
+  }),
+  // Claude Code against a model that is not Anthropic's (a local one, behind an OpenAI-compatible
+  // server): POST /v1/messages translated to a chat completion, the SSE chunks back to Anthropic events.
+  gatewayTarget({
+    name: ANTHROPIC_BRIDGE, configYaml: singleDeploymentConfig, masterKey: BENCH_MASTER_KEY,
+    comparedTo: PLAIN_GATEWAY, measureStartup: false, wireFormat: 'anthropic',
   }),
   // Issue 19: the plain gateway with per-process attribution turned off, to show what the lookup
   // (one per connection, on a worker thread) costs the plain gateway, where it is on by default.
@@ -321,7 +328,8 @@ async function bench(options: BenchOptions, registry: ChildRegistry, workDir: st
       + `(default simple-shuffle); "${RESPONSES_PASS_THROUGH}" = the plain config, the client sending the same prompt to POST /v1/responses, `
       + `relayed to the mock's /v1/responses; "${RESPONSES_BRIDGE}" = the same request to a chat-only (hosted_vllm/) deployment of the mock, `
       + `translated to a chat completion and back to Responses events; "${OLLAMA_BRIDGE}" = the plain config, the same prompt sent to POST /api/chat `
-      + `(Ollama's API, NDJSON), translated to a chat completion and back; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario as ${TEAM_MODE_REPLICAS} \`serve\` `
+      + `(Ollama's API, NDJSON), translated to a chat completion and back; "${ANTHROPIC_BRIDGE}" = the plain config, the same prompt sent to `
+      + `POST /v1/messages (Anthropic's Messages API, as Claude Code sends it), translated to a chat completion and back to Anthropic events; "${TEAM_MODE_GATEWAY}" = the virtual-key scenario as ${TEAM_MODE_REPLICAS} \`serve\` `
       + `processes with DATABASE_URL set to one database on a throwaway PostgreSQL cluster on loopback (fsync off), so keys, budgets, rate limits and usage `
       + `live in PostgreSQL; the key is made on replica 1 and verified on each replica, the load is spread across them by an undici BalancedPool `
       + `(the same connection count in total, at least one per replica), its CPU per request is the replicas' processes summed (PostgreSQL's own `

@@ -1,7 +1,9 @@
 // Before anything is timed, proves each target really proxies: one chat completion must come
 // back as JSON with choices, and one stream must carry content deltas and end with [DONE]; a
 // Responses target must answer a completed response object and a stream of text deltas ending
-// in response.completed; an Ollama target a done chat object and NDJSON lines ending done. A bench that measured fast 401s would be worse than no bench.
+// in response.completed; an Ollama target a done chat object and NDJSON lines ending done; an
+// Anthropic target a message with the text and an event stream of text deltas ending in
+// message_stop. A bench that measured fast 401s would be worse than no bench.
 // A target of several replicas is verified on each one, with the same client headers.
 import type { Dispatcher } from 'undici';
 import { originsOf, type RunningTarget } from './bench-target.js';
@@ -35,6 +37,7 @@ export async function verifyEveryReplica(name: string, pool: Dispatcher, target:
 export async function verifyTarget(name: string, pool: Dispatcher, target: RunningTarget): Promise<void> {
   if (target.wireFormat === 'responses') return verifyResponsesTarget(name, pool, target);
   if (target.wireFormat === 'ollama') return verifyOllamaTarget(name, pool, target);
+  if (target.wireFormat === 'anthropic') return verifyAnthropicTarget(name, pool, target);
   const plain = await send(name, pool, target, 'chat');
   let json: { choices?: unknown[] };
   try {
@@ -95,5 +98,25 @@ async function verifyOllamaTarget(name: string, pool: Dispatcher, target: Runnin
   const streamed = lines.map((line) => line.message?.content ?? '').join('');
   if (!streamed.startsWith('Hello') || lines.at(-1)?.done !== true || lines.length < 2) {
     throw new Error(`${name}: the stream is not a complete Ollama NDJSON stream: ${stream.slice(0, 300)}`);
+  }
+}
+
+async function verifyAnthropicTarget(name: string, pool: Dispatcher, target: RunningTarget): Promise<void> {
+  const plain = await send(name, pool, target, 'chat');
+  let json: { type?: unknown; content?: { type?: unknown; text?: unknown }[] };
+  try {
+    json = JSON.parse(plain) as typeof json;
+  } catch {
+    throw new Error(`${name}: the Anthropic message is not JSON: ${plain.slice(0, 200)}`);
+  }
+  const text = json.content?.filter((block) => block.type === 'text').map((block) => block.text).join('');
+  if (json.type !== 'message' || !text?.startsWith('Hello')) {
+    throw new Error(`${name}: not an Anthropic message with the text: ${plain.slice(0, 300)}`);
+  }
+  const stream = await send(name, pool, target, 'chat-stream');
+  const events = stream.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as { type?: string; delta?: { type?: string; text?: string } });
+  const streamed = events.filter((event) => event.type === 'content_block_delta' && event.delta?.type === 'text_delta').map((event) => event.delta?.text).join('');
+  if (!streamed.startsWith('Hello') || events.at(-1)?.type !== 'message_stop') {
+    throw new Error(`${name}: the stream is not a complete Anthropic event stream: ${stream.slice(0, 300)}`);
   }
 }

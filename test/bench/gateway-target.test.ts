@@ -4,6 +4,7 @@ import { BENCH_MODEL } from '../../bench/chat-request.js';
 import { GROUP_DEPLOYMENT_IDS, chatOnlyDeploymentConfig, singleDeploymentConfig, twoDeploymentGroupConfig } from '../../bench/gateway-target.js';
 import { responsesRequest } from '../../bench/responses-request.js';
 import { ollamaRequest } from '../../bench/ollama-request.js';
+import { anthropicRequest } from '../../bench/anthropic-request.js';
 import { chatRequest } from '../../bench/chat-request.js';
 import { DEFAULT_ROUTER_SETTINGS } from '../../main/routing/router-settings.js';
 
@@ -47,6 +48,16 @@ describe('gateway-target', () => {
     expect(plain.headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer k' });
     expect(JSON.parse(plain.body!)).toEqual({ model: BENCH_MODEL, messages: chat.messages, options: { num_predict: chat.max_tokens }, stream: false });
     expect(JSON.parse(ollamaRequest('chat-stream', headers).body!)).toMatchObject({ stream: true });
+  });
+
+  it('sends the chat prompt and output cap as an Anthropic Messages request, with the API version Claude Code sends', () => {
+    const headers = { authorization: 'Bearer k' };
+    const chat = JSON.parse(chatRequest('chat', headers).body!) as { messages: unknown[]; max_tokens: number };
+    const plain = anthropicRequest('chat', headers);
+    expect(plain.path).toBe('/v1/messages');
+    expect(plain.headers).toEqual({ 'content-type': 'application/json', 'anthropic-version': '2023-06-01', authorization: 'Bearer k' });
+    expect(JSON.parse(plain.body!)).toEqual({ model: BENCH_MODEL, max_tokens: chat.max_tokens, messages: chat.messages });
+    expect(JSON.parse(anthropicRequest('chat-stream', headers).body!)).toMatchObject({ stream: true });
   });
 
   it.each([
