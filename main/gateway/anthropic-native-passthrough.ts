@@ -12,7 +12,8 @@ import { filterAnthropicBetas } from './anthropic-inbound/anthropic-beta-allowli
 import { convertAnthropicToOpenAIRequest } from './anthropic-inbound/convert-anthropic-to-openai-request.js';
 import type { AnthropicMessagesRequest } from './anthropic-inbound/anthropic-request-schema.js';
 import { ANTHROPIC_VERSION } from '../providers/anthropic-adapter.js';
-import type { AdapterTarget, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import type { AdapterTarget, ClientBody, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import { upstreamBody } from './native-upstream-body.js';
 import type { Deployment } from '../core/deployment.js';
 import { streamEventObject } from '../providers/stream-event-json.js';
 import { relayedEventText } from './relayed-event-text.js';
@@ -27,6 +28,8 @@ export interface AnthropicPassthroughInput {
   headers: IncomingHttpHeaders;
   /** Set when the request has no OpenAI-form translation (see anthropicRoutingBody). */
   untranslatable?: GatewayError | undefined;
+  /** The text (and bytes) `body` was parsed from: sent with only `model` rewritten in place. */
+  clientBody?: ClientBody | undefined;
 }
 
 export function createAnthropicNativePassthrough(input: AnthropicPassthroughInput): NativeFormat {
@@ -48,7 +51,7 @@ export function createAnthropicNativePassthrough(input: AnthropicPassthroughInpu
         // api_base is the origin (LiteLLM's convention); one ending in /v1 is accepted too, as the adapter does.
         path: `${target.deployment.apiBase.endsWith('/v1') ? '' : '/v1'}/messages`,
         headers,
-        body: JSON.stringify({ ...input.body, model: target.deployment.upstreamModel }),
+        body: upstreamBody(input.body, input.clientBody, target.deployment.upstreamModel),
       };
     },
     encoder: createAnthropicPassthroughEncoder,

@@ -5,7 +5,8 @@
 // as the upstream wrote it. Never forwards the client's credentials or headers, never edits items.
 import type { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
-import type { AdapterTarget, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import type { AdapterTarget, ClientBody, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import { upstreamBody } from './native-upstream-body.js';
 import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { createResponsesAnswerReader } from './responses-inbound/create-responses-answer-reader.js';
@@ -22,6 +23,8 @@ export interface ResponsesPassthroughInput {
   untranslatable?: GatewayError | undefined;
   /** Called once with the upstream's final response object (stream or not). */
   onCompleted?(response: Json): void;
+  /** The text (and bytes) `body` was parsed from, when `body` is the client's own: sent with only `model` rewritten in place. */
+  clientBody?: ClientBody | undefined;
 }
 
 export function createResponsesNativePassthrough(input: ResponsesPassthroughInput): NativeFormat {
@@ -35,7 +38,7 @@ export function createResponsesNativePassthrough(input: ResponsesPassthroughInpu
         if (azure) headers['api-key'] = target.apiKey;
         else headers.authorization = `Bearer ${target.apiKey}`;
       }
-      return { method: 'POST', path: responsesPath(target.deployment), headers, body: JSON.stringify({ ...input.body, model: target.deployment.upstreamModel }) };
+      return { method: 'POST', path: responsesPath(target.deployment), headers, body: upstreamBody(input.body, input.clientBody, target.deployment.upstreamModel) };
     },
     encoder: createResponsesPassthroughEncoder,
     reader,

@@ -9,7 +9,7 @@ import type {
 } from './provider-adapter.js';
 import { isRecord, parseJsonSafely } from './parse-json-safely.js';
 import { readOpenAIUsage } from './openai-usage.js';
-import { rewriteRequestBytes, rewriteRequestText } from './openai-format/rewrite-request-text.js';
+import { rewriteClientBody } from './openai-format/rewrite-request-text.js';
 
 const PATHS: Record<EndpointKind, string> = {
   chat: '/chat/completions',
@@ -52,7 +52,7 @@ export function createOpenAICompatibleAdapter(wire: OpenAIWireOptions = {
       // serialised again (issue 18: for an agent's 100 KB stream body, most of the gateway's work).
       if (clientBody !== undefined) {
         const changes = { model: wire.setModel ? target.deployment.upstreamModel : undefined, includeUsage: stream };
-        const forwarded = clientBody.bytes === undefined ? rewriteRequestText(clientBody.text, changes) : rewriteRequestBytes(clientBody.text, clientBody.bytes, changes);
+        const forwarded = rewriteClientBody(clientBody, changes);
         if (forwarded !== undefined) return { method: 'POST', path: wire.pathFor(endpoint, target), headers: headers(target), body: forwarded };
       }
       const outgoing: Record<string, unknown> = wire.setModel ? { ...body, model: target.deployment.upstreamModel } : { ...body };

@@ -8,6 +8,7 @@ import { sendError, type ErrorShape } from '../plugins/error-handler.js';
 import { proxyInference, type InferenceDeps } from '../proxy-inference.js';
 import { parseAnthropicCountTokensRequest, parseAnthropicMessagesRequest } from '../anthropic-inbound/parse-anthropic-request.js';
 import { anthropicRoutingBody, createAnthropicNativePassthrough } from '../anthropic-native-passthrough.js';
+import { clientBodyOf } from '../client-body-of.js';
 import { convertOpenAIToAnthropicResponse } from '../anthropic-inbound/convert-openai-to-anthropic-response.js';
 import { createAnthropicStreamEncoder } from '../anthropic-inbound/create-anthropic-stream-encoder.js';
 import { countAnthropicTokens } from '../anthropic-inbound/count-anthropic-tokens.js';
@@ -37,7 +38,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDep
           inputTokensEstimate: countAnthropicTokens(messages).input_tokens,
         }),
         renderJson: (parsed) => JSON.stringify(convertOpenAIToAnthropicResponse(parsed.body, { requestedModel: messages.model, messageId, usage: parsed.usage })),
-        native: createAnthropicNativePassthrough({ body: request.body as Record<string, unknown>, headers: request.headers, untranslatable }),
+        native: createAnthropicNativePassthrough({ body: request.body as Record<string, unknown>, headers: request.headers, untranslatable, clientBody: clientBodyOf(request) }),
       });
     });
 

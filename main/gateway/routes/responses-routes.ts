@@ -14,6 +14,7 @@ import { createResponsesStreamEncoder, type ResponsesStreamEncoderOptions } from
 import { renderResponsesResponse } from '../responses-inbound/render-responses-response.js';
 import { newResponseId } from '../responses-inbound/new-response-id.js';
 import { createResponsesNativePassthrough } from '../responses-native-passthrough.js';
+import { clientBodyOf } from '../client-body-of.js';
 import { toResponsesError } from '../responses-inbound/to-responses-error.js';
 import { GatewayError, isGatewayError } from '../../core/gateway-error.js';
 import { responsesInputItems } from '../responses-inbound/responses-input-items.js';
@@ -81,7 +82,13 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
           body: bridge.body,
           encoder: () => createResponsesStreamEncoder(encoderOptions),
           renderJson: (answer) => renderResponsesResponse(answer, encoderOptions),
-          native: createResponsesNativePassthrough({ body: upstream.body, untranslatable: bridge.untranslatable, ...(onCompleted === undefined ? {} : { onCompleted }) }),
+          native: createResponsesNativePassthrough({
+            body: upstream.body,
+            untranslatable: bridge.untranslatable,
+            ...(onCompleted === undefined ? {} : { onCompleted }),
+            // The client's own bytes only when the body is the client's own (no stored history spliced in).
+            ...(upstream.body === request.body ? { clientBody: clientBodyOf(request) } : {}),
+          }),
           // Signed thinking replays only on Anthropic; any other backend would reject the field.
           ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),
           ...(bridge.dropped.length === 0

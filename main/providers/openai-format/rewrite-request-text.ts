@@ -7,6 +7,7 @@
 // undefined, and the caller serialises the parsed body as before.
 
 import { jsonStringEnd, skipJsonSpace } from '../../core/json-text-scan.js';
+import type { ClientBody } from '../provider-adapter.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -57,6 +58,14 @@ export function rewriteRequestText(text: string, changes: RequestTextChanges): s
     at = to;
   }
   return result + text.slice(at);
+}
+
+/**
+ * The client's body with `changes` applied, as its bytes (rewriteRequestBytes) when the route kept
+ * them, else as text; undefined where the rewrite cannot prove the result (serialise instead).
+ */
+export function rewriteClientBody(clientBody: ClientBody, changes: RequestTextChanges): string | Buffer | undefined {
+  return clientBody.bytes === undefined ? rewriteRequestText(clientBody.text, changes) : rewriteRequestBytes(clientBody.text, clientBody.bytes, changes);
 }
 
 /**

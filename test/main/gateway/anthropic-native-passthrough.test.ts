@@ -61,6 +61,27 @@ describe('createAnthropicNativePassthrough', () => {
   });
 });
 
+describe('createAnthropicNativePassthrough, the client\'s bytes', () => {
+  // Spacing, key order and a \u escape JSON.stringify would not keep: only the model may change.
+  const TEXT = '{ "max_tokens": 100,\n  "model": "claude-public", "messages": [{"role": "user", "content": "caf\\u00e9 \u2014 ok"}] }';
+  const clientBody = { text: TEXT, bytes: Buffer.from(TEXT, 'utf8') };
+  const target = testTarget({ apiBase: 'https://api.anthropic.com' }, 'sk-deployment');
+
+  it('go upstream as sent, with only the model rewritten in place', () => {
+    const native = createAnthropicNativePassthrough({ body: JSON.parse(TEXT) as Record<string, unknown>, headers: {}, clientBody });
+    const body = native.buildRequest(target, true).body;
+    expect(Buffer.isBuffer(body)).toBe(true);
+    expect((body as Buffer).toString('utf8')).toBe(TEXT.replace('"claude-public"', '"claude-sonnet-4-5-20250929"'));
+  });
+
+  it('are serialised again when the rewrite cannot prove the result (a top-level key twice)', () => {
+    const twice = '{"model":"claude-public","max_tokens":1,"max_tokens":100,"messages":[]}';
+    const parsed = JSON.parse(twice) as Record<string, unknown>;
+    const native = createAnthropicNativePassthrough({ body: parsed, headers: {}, clientBody: { text: twice, bytes: Buffer.from(twice) } });
+    expect(native.buildRequest(target, false).body).toBe(JSON.stringify({ ...parsed, model: 'claude-sonnet-4-5-20250929' }));
+  });
+});
+
 describe('createAnthropicPassthroughEncoder', () => {
   it('relays each event as it came and renders nothing from translated chunks', () => {
     const encoder = createAnthropicPassthroughEncoder();

@@ -60,6 +60,21 @@ describe('createResponsesNativePassthrough', () => {
   });
 });
 
+describe('createResponsesNativePassthrough, the client\'s bytes', () => {
+  const TEXT = '{"model": "gpt-5", "input": "h\\u00e9llo",  "stream": true}';
+  const target = testTarget({ provider: 'openai', protocol: 'openai', apiBase: 'https://api.openai.com/v1', upstreamModel: 'gpt-5-2025-08-07' }, 'sk-deployment');
+
+  it('go upstream as sent, with only the model rewritten in place', () => {
+    const native = createResponsesNativePassthrough({ body: JSON.parse(TEXT) as Record<string, unknown>, clientBody: { text: TEXT, bytes: Buffer.from(TEXT) } });
+    expect(String(native.buildRequest(target, true).body)).toBe(TEXT.replace('"gpt-5"', '"gpt-5-2025-08-07"'));
+  });
+
+  it('without them (a body with stored history spliced in), the body is serialised', () => {
+    const body = { model: 'gpt-5', input: [{ role: 'user', content: 'earlier' }, { role: 'user', content: 'now' }] };
+    expect(createResponsesNativePassthrough({ body }).buildRequest(target, false).body).toBe(JSON.stringify({ ...body, model: 'gpt-5-2025-08-07' }));
+  });
+});
+
 describe('createResponsesPassthroughEncoder', () => {
   const frame = (data: object) => ({ event: (data as { type: string }).type, data: JSON.stringify(data) });
 
