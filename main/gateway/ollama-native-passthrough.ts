@@ -7,7 +7,8 @@
 import type { GatewayError } from '../core/gateway-error.js';
 import type { Deployment } from '../core/deployment.js';
 import { createOllamaAdapter } from '../providers/ollama-adapter.js';
-import type { AdapterTarget, AnswerReader, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import type { AdapterTarget, AnswerReader, ClientBody, StreamEvent, UpstreamCall } from '../providers/provider-adapter.js';
+import { rewriteClientBody } from '../providers/openai-format/rewrite-request-text.js';
 import type { NativeFormat } from './proxy-inference.js';
 import type { ClientStreamEncoder } from './relay-stream.js';
 import { capKeepAlive } from './ollama-inbound/cap-keep-alive.js';
@@ -26,6 +27,8 @@ export interface OllamaPassthroughInput {
   maxKeepAliveSeconds: number | null;
   /** Set when the request has no OpenAI-form translation (suffix): other deployments refuse with it. */
   untranslatable?: GatewayError | undefined;
+  /** The text (and bytes) `body` was parsed from: sent with only `model` rewritten when nothing else changes. */
+  clientBody?: ClientBody | undefined;
 }
 
 const ADAPTER = createOllamaAdapter();
@@ -46,11 +49,19 @@ export function createOllamaNativePassthrough(input: OllamaPassthroughInput): Na
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? NDJSON_CONTENT_TYPE : 'application/json' };
       // Ollama itself takes no key; one behind an authenticating proxy (or ollama.com) takes a bearer token.
       if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+      const path = input.kind === 'chat' ? '/api/chat' : '/api/generate';
+      // When only the model changes (the client said `stream` as a boolean and keep_alive is within
+      // the cap or absent), the client's bytes go with the model rewritten in place, not the parsed
+      // body serialised again (a long chat history is tens of KB).
+      if (input.clientBody !== undefined && input.body.stream === stream && keepAlive === input.body.keep_alive) {
+        const forwarded = rewriteClientBody(input.clientBody, { model: target.deployment.upstreamModel, includeUsage: false });
+        if (forwarded !== undefined) return { method: 'POST', path, headers, body: forwarded };
+      }
       const body: Json = { ...input.body, model: target.deployment.upstreamModel, stream };
       if (keepAlive === undefined) delete body.keep_alive;
       else body.keep_alive = keepAlive;
       // api_base is Ollama's origin, as the Ollama adapter reads it.
-      return { method: 'POST', path: input.kind === 'chat' ? '/api/chat' : '/api/generate', headers, body: JSON.stringify(body) };
+      return { method: 'POST', path, headers, body: JSON.stringify(body) };
     },
     encoder: () => createOllamaPassthroughEncoder(renamed),
     ...(input.kind === 'generate' ? { reader: GENERATE_READER } : {}),

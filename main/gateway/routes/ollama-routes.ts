@@ -27,6 +27,7 @@ import { createOllamaStreamEncoder, type OllamaStreamEncoderOptions } from '../o
 import { renderOllamaResponse } from '../ollama-inbound/render-ollama-response.js';
 import { DEFAULT_MAX_KEEP_ALIVE_SECONDS, parseKeepAliveSeconds } from '../ollama-inbound/cap-keep-alive.js';
 import type { OllamaCommonFields } from '../ollama-inbound/parse-ollama-common-fields.js';
+import { clientBodyOf } from '../client-body-of.js';
 
 type Json = Record<string, unknown>;
 
@@ -135,7 +136,10 @@ function ollamaFormat(
     body: bridge.body,
     encoder: () => createOllamaStreamEncoder(encoderOptions),
     renderJson: (answer) => JSON.stringify(renderOllamaResponse(answer, encoderOptions)),
-    native: createOllamaNativePassthrough({ kind, body: parsed.body, requestedModel: parsed.model, maxKeepAliveSeconds, untranslatable: bridge.untranslatable }),
+    native: createOllamaNativePassthrough({
+      kind, body: parsed.body, requestedModel: parsed.model, maxKeepAliveSeconds, untranslatable: bridge.untranslatable,
+      ...(parsed.body === request.body ? { clientBody: clientBodyOf(request) } : {}),
+    }),
     ...(dropped.length === 0
       ? {}
       : {

@@ -31,6 +31,31 @@ describe('createOllamaNativePassthrough', () => {
     expect(upstreamCallJson(call)).toMatchObject({ keep_alive: '-1', stream: false });
   });
 
+  describe('the client\'s bytes', () => {
+    const TEXT = '{"model": "local:latest", "stream": true, "keep_alive": "10m", "messages": [{"role": "user", "content": "caf\\u00e9"}]}';
+    const parsed = JSON.parse(TEXT) as Record<string, unknown>;
+    const clientBody = { text: TEXT, bytes: Buffer.from(TEXT) };
+    const build = (overrides: { body?: Record<string, unknown>; text?: string; cap?: number | null }, stream: boolean) => {
+      const text = overrides.text ?? TEXT;
+      const native = createOllamaNativePassthrough({
+        kind: 'chat', body: overrides.body ?? parsed, requestedModel: 'local:latest', maxKeepAliveSeconds: overrides.cap === undefined ? 1800 : overrides.cap,
+        clientBody: overrides.text === undefined ? clientBody : { text, bytes: Buffer.from(text) },
+      });
+      return native.buildRequest({ deployment: deployment('ollama'), apiKey: undefined }, stream).body;
+    };
+
+    it('go upstream as sent, with only the model rewritten, when stream is the one sent and keep_alive is within the cap', () => {
+      expect(String(build({}, true))).toBe(TEXT.replace('"local:latest"', '"llama3.2"'));
+    });
+
+    it('are not sent when something else changes: keep_alive over the cap, stream not said or said otherwise', () => {
+      expect(JSON.parse(String(build({ cap: 60 }, true)))).toMatchObject({ model: 'llama3.2', keep_alive: 60, stream: true });
+      const silent = '{"model":"local:latest","messages":[]}';
+      expect(JSON.parse(String(build({ text: silent, body: JSON.parse(silent) as Record<string, unknown> }, true)))).toEqual({ model: 'llama3.2', messages: [], stream: true });
+      expect(JSON.parse(String(build({}, false)))).toMatchObject({ stream: false });
+    });
+  });
+
   it('relays each line with the requested model, skips garbage and the upstream error line, and ends a break with one error line', () => {
     const native = createOllamaNativePassthrough({ kind: 'chat', body, requestedModel: 'local:latest', maxKeepAliveSeconds: 1800 });
     const encoder = native.encoder();
