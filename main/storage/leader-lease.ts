@@ -44,6 +44,9 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   let session: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
+  // Set when this replica lost the lead (its session died or stopped answering): it sits out its
+  // next try, so a replica whose session is up takes the lock instead of racing its reconnect.
+  let sitOut = false;
   let markSettled: () => void = () => undefined;
   const firstAttempt = new Promise<void>((resolve) => {
     markSettled = resolve;
@@ -62,6 +65,7 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
 
   function drop(client: pg.Client): void {
     if (session === client) session = undefined;
+    if (leader) sitOut = true;
     setLeader(false);
     client.end().catch(() => undefined);
   }
@@ -107,7 +111,8 @@ export function createLeaderLease(options: LeaderLeaseOptions): LeaderLease {
   }
 
   async function loop(): Promise<void> {
-    await attempt();
+    if (sitOut) sitOut = false;
+    else await attempt();
     markSettled();
     if (!closed) timer = setTimeout(() => void loop(), retryMs);
   }
