@@ -12,6 +12,7 @@ import { admitAttempt, keyMayUseGroup, modelNotAllowed, restrictsModels, refused
 import { MAX_RESPONSE_BYTES, readCappedBytes, readUpstreamError } from '../providers/read-upstream-body.js';
 import { createOpenAISseEncoder, relayStream, type ClientStreamEncoder, type KeepAliveTimer } from './relay-stream.js';
 import { intervalKeepAlive } from './interval-keep-alive.js';
+import { clientBodyOf } from './client-body-of.js';
 import { toGatewayError, type CollectedUpstreamResponse, type UpstreamClient, type UpstreamResponse } from '../providers/upstream-client.js';
 import { refuseHtmlAnswer } from '../providers/refuse-html-answer.js';
 import { upstreamAddress } from '../providers/describe-upstream.js';
@@ -70,14 +71,6 @@ interface Attempt {
 export interface ClientFormat {
   /** The OpenAI-format body to route (e.g. translated from an Anthropic request). */
   body: unknown;
-  /**
-   * The JSON text `body` was parsed from, when `body` is the client's own request unchanged: an
-   * adapter may forward these bytes instead of serialising `body` again. Absent for a body built
-   * by a translation (never set it then: the upstream would get the untranslated request).
-   */
-  bodyText?: string;
-  /** The UTF-8 bytes `bodyText` was decoded from, when known (sent with the changes spliced in). */
-  bodyBytes?: Uint8Array;
   encoder(includeUsage: boolean): ClientStreamEncoder;
   renderJson(parsed: ParsedResponse): string;
   /** Deployments that speak the client's own format get the request natively (see NativeFormat). */
@@ -139,9 +132,9 @@ export async function proxyInference(
   const requestId = request.id;
   const principal = principalOf(request);
   const { body, model, stream, includeUsage } = validateInferenceBody(endpoint, clientFormat ? clientFormat.body : request.body);
-  const bodyText = (clientFormat ? clientFormat.bodyText : request.bodyText) ?? undefined;
-  // The client's own body, to forward as it came where only a value or two change.
-  const clientBody = bodyText === undefined ? undefined : { text: bodyText, bytes: (clientFormat ? clientFormat.bodyBytes : request.bodyBytes) ?? undefined };
+  // The client's own body, to forward as it came where only a value or two change; a route's
+  // format body is a translation (its native pass-through forwards the client's body itself).
+  const clientBody = clientFormat ? undefined : clientBodyOf(request, request.body);
 
   const router = deps.router();
   const settings = deps.settings();

@@ -38,7 +38,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, deps: InferenceDep
           inputTokensEstimate: countAnthropicTokens(messages).input_tokens,
         }),
         renderJson: (parsed) => JSON.stringify(convertOpenAIToAnthropicResponse(parsed.body, { requestedModel: messages.model, messageId, usage: parsed.usage })),
-        native: createAnthropicNativePassthrough({ body: request.body as Record<string, unknown>, headers: request.headers, untranslatable, clientBody: clientBodyOf(request) }),
+        native: createAnthropicNativePassthrough({ body: request.body as Record<string, unknown>, headers: request.headers, untranslatable, clientBody: clientBodyOf(request, request.body) }),
       });
     });
 

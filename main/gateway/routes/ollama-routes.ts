@@ -137,8 +137,7 @@ function ollamaFormat(
     encoder: () => createOllamaStreamEncoder(encoderOptions),
     renderJson: (answer) => JSON.stringify(renderOllamaResponse(answer, encoderOptions)),
     native: createOllamaNativePassthrough({
-      kind, body: parsed.body, requestedModel: parsed.model, maxKeepAliveSeconds, untranslatable: bridge.untranslatable,
-      ...(parsed.body === request.body ? { clientBody: clientBodyOf(request) } : {}),
+      kind, body: parsed.body, requestedModel: parsed.model, maxKeepAliveSeconds, untranslatable: bridge.untranslatable, clientBody: clientBodyOf(request, parsed.body),
     }),
     ...(dropped.length === 0
       ? {}

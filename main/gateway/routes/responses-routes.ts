@@ -86,8 +86,8 @@ export function registerResponsesRoutes(app: FastifyInstance, deps: InferenceDep
             body: upstream.body,
             untranslatable: bridge.untranslatable,
             ...(onCompleted === undefined ? {} : { onCompleted }),
-            // The client's own bytes only when the body is the client's own (no stored history spliced in).
-            ...(upstream.body === request.body ? { clientBody: clientBodyOf(request) } : {}),
+            // None when stored history was spliced into the body: it is no longer the client's own.
+            clientBody: clientBodyOf(request, upstream.body),
           }),
           // Signed thinking replays only on Anthropic; any other backend would reject the field.
           ...(bridge.replaysThinking ? { bodyFor: thinkingOnlyForAnthropic } : {}),
