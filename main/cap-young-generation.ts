@@ -5,6 +5,7 @@
 // own young-generation flags.
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { afterWorkerHeapSetUp } from './core/worker-heap-set-up.js';
 
 /**
  * New space (both semi-spaces) V8 may grow to. Pinned at its 2 MB start size, the gateway spent
@@ -48,7 +49,12 @@ const processEnvironment = (): YoungGenerationEnvironment => ({
   setFlags: setFlagsFromString,
   newSpaceBytes: () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
   afterGc: (listener) => new PerformanceObserver(listener).observe({ entryTypes: ['gc'] }),
-  afterWorkerStart: (listener) => process.on('worker', (worker) => worker.once('online', listener)),
+  afterWorkerStart: (listener) => {
+    // The gateway's own worker thread says so synchronously, before this thread can collect again;
+    // any other worker is caught at its 'online' event, which can come after a scavenge.
+    afterWorkerHeapSetUp(listener);
+    process.on('worker', (worker) => worker.once('online', listener));
+  },
 });
 
 /**
@@ -56,10 +62,12 @@ const processEnvironment = (): YoungGenerationEnvironment => ({
  * space has reached the cap and allowed again if V8 has shrunk it below (it does after idle time).
  * Starting a worker thread puts V8's growth factor back to its default (Node 20: the usage writer
  * and the caller lookups are workers, and new space grew to 32 MB under the bench's load with the
- * cap "on"), so a stop is set again after every collection and as soon as a worker is online. A
- * scavenge that falls between a worker's heap set-up (on its thread) and its 'online' event here
- * can still grow new space one step past the cap; the gateway starts its one worker at start-up,
- * before any load. Returns false, changing nothing, when the operator sized the young generation.
+ * cap "on"), so a stop is set again after every collection and as soon as a worker's heap is set
+ * up: the gateway's worker thread waits for that and says so before this thread runs on
+ * (worker-heap-set-up.ts); any other worker is caught at its 'online' event, and a scavenge between
+ * its heap set-up and that event can still grow new space one step past the cap (the gateway's own
+ * thread did so at start-up, when the bundle's loading had new space at the cap already: 16 MB
+ * for the whole run). Returns false, changing nothing, when the operator sized the young generation.
  */
 export function capYoungGeneration(environment: YoungGenerationEnvironment = processEnvironment(), cap = YOUNG_GENERATION_CAP_BYTES): boolean {
   const operatorFlags = [...environment.execArgv, environment.nodeOptions ?? ''].join(' ');

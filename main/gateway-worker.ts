@@ -3,9 +3,12 @@
 // (usage-batch-service.ts) and the per-connection caller lookups (caller-lookup-service.ts). Never
 // touches a request or the network; a service that throws ends the thread like any crash, and its
 // clients start it again.
-import { parentPort } from 'node:worker_threads';
-import type { AttachMessage } from './core/gateway-worker-thread.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { sayWorkerHeapSetUp, type AttachMessage } from './core/gateway-worker-thread.js';
 import type { UsageBatchServiceData } from './metering/usage-batch-service.js';
+
+// First: the main thread waits for this to put its young-generation cap back (worker-heap-set-up.ts).
+sayWorkerHeapSetUp(workerData);
 
 // Each service's code is loaded when it is first attached, not when the thread starts: the caller
 // lookups start with the gateway and must be ready before the first program's connection is gone

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort, type Transferable } from 'node:worker_threads';
+import { workerHeapSetUp } from './worker-heap-set-up.js';
 
 /** What the thread is asked to run, on the port it is given (gateway-worker.ts). */
 export type GatewayWorkerService = 'usage-batches' | 'caller-lookups';
@@ -56,6 +57,28 @@ export function gatewayWorkerScript(moduleUrl: string = import.meta.url): URL {
   return new URL('../gateway-worker.js', moduleUrl);
 }
 
+/**
+ * How long start() waits for the worker to say its heap is set up. A worker boots in about 20 ms
+ * here; past this the gateway goes on without it (the cap is then put back at 'online').
+ */
+const HEAP_SET_UP_WAIT_MS = 1_000;
+
+/**
+ * What the worker script does first (gateway-worker.ts): says its heap is set up, which it is once
+ * any of its JS runs. A script that does not (another worker, a test's) costs start() the wait.
+ */
+export function sayWorkerHeapSetUp(data: unknown): void {
+  const flag = (data as { heapSetUp?: unknown } | null)?.heapSetUp;
+  if (!(flag instanceof Int32Array)) return;
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+/** A script that is not there fails at once on the worker: nothing to wait for. */
+function scriptMayLoad(script: URL): boolean {
+  return script.protocol !== 'file:' || existsSync(fileURLToPath(script));
+}
+
 export function createGatewayWorkerThread(options: GatewayWorkerThreadOptions = {}): GatewayWorkerThread {
   const script = options.script ?? gatewayWorkerScript();
   let current: { worker: Worker; holders: Set<Holder> } | null = null;
@@ -65,12 +88,19 @@ export function createGatewayWorkerThread(options: GatewayWorkerThreadOptions = 
   }
 
   function start(): NonNullable<typeof current> {
+    const heapSetUp = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(script, {
+      workerData: { heapSetUp },
       ...(options.execArgv ? { execArgv: options.execArgv } : {}),
       // It holds one usage batch (100 rows) and a few lookup rows at a time: a small heap keeps its
       // share of the RSS small. Past it the thread dies like any crash (its services start it again).
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
     });
+    // Setting up the worker's heap undoes the young-generation cap process-wide; this thread runs
+    // no JS (so no collection) until the worker says its heap exists and the cap is back (~20 ms,
+    // at start-up and after a crash).
+    if (scriptMayLoad(script)) Atomics.wait(heapSetUp, 0, 0, HEAP_SET_UP_WAIT_MS);
+    workerHeapSetUp();
     const started = { worker, holders: new Set<Holder>() };
     // An idle gateway exits on its own signals: the thread never keeps the process alive.
     worker.unref();

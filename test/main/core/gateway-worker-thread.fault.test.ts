@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayWorkerThread, type WorkerAttachment } from '../../../main/core/gateway-worker-thread.js';
@@ -22,7 +22,10 @@ const onWorker = (worker: Worker) => started.push(worker);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gateway-worker-thread-'));
   // Speaks the attach protocol: each service's port echoes what it gets, tagged with the service.
-  writeFileSync(join(dir, 'echo-worker.mjs'), `import { parentPort } from 'node:worker_threads';
+  // It says its heap is set up first, as gateway-worker.ts does (or each start waits for it).
+  writeFileSync(join(dir, 'echo-worker.mjs'), `import { parentPort, workerData } from 'node:worker_threads';
+Atomics.store(workerData.heapSetUp, 0, 1);
+Atomics.notify(workerData.heapSetUp, 0);
 parentPort.on('message', ({ service, port, data }) => port.on('message', (m) => port.postMessage({ service, data, m })));\n`);
   echoScript = pathToFileURL(join(dir, 'echo-worker.mjs'));
   process.on('worker', onWorker);
@@ -87,6 +90,21 @@ describe('the gateway worker thread', () => {
     again.mine.close();
     expect(exits).toHaveLength(2);
   });
+});
+
+describe("the gateway's worker script", () => {
+  it('says its heap is set up as soon as it runs, with no service attached (the main thread waits for it)', async () => {
+    const heapSetUp = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(SOURCE_GATEWAY_WORKER.script, { workerData: { heapSetUp }, execArgv: SOURCE_GATEWAY_WORKER.execArgv });
+    try {
+      // From the TypeScript sources it takes seconds to load; the bundle about 20 ms.
+      const deadline = Date.now() + 60_000;
+      while (Atomics.load(heapSetUp, 0) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Atomics.load(heapSetUp, 0)).toBe(1);
+    } finally {
+      await worker.terminate();
+    }
+  }, 120_000);
 });
 
 describe('the gateway on one worker thread', () => {
