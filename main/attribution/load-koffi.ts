@@ -19,6 +19,8 @@ export interface Ffi {
   load(path: string): NativeLibrary;
   /** errno as the last bound call left it (koffi saves it right after the call). */
   errno(): number;
+  /** Declares a C struct by name, for declarations that pass or return it by value (glibc's mallinfo2). */
+  struct?(name: string, members: Record<string, string>): unknown;
 }
 
 let loaded: Ffi | null | undefined;

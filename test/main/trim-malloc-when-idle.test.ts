@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_CHECK_MS, IDLE_CPU_SHARE, trimMallocWhenIdle, type IdleTrimEnvironment } from '../../main/trim-malloc-when-idle.js';
+import { BUSY_TRIM_FREE_BYTES, IDLE_CHECK_MS, IDLE_CPU_SHARE, trimMallocWhenIdle, type IdleTrimEnvironment } from '../../main/trim-malloc-when-idle.js';
 
 /** A fake process whose CPU clock the test advances, and whose interval the test fires by hand. */
 function fakeProcess(overrides: Partial<IdleTrimEnvironment> = {}) {
   let cpu = 0;
   let trims = 0;
+  let free = 0;
   let loads = 0;
   let tick: (() => void) | undefined;
   let intervalMs: number | undefined;
@@ -19,6 +20,7 @@ function fakeProcess(overrides: Partial<IdleTrimEnvironment> = {}) {
         cpu += 1_500;
       };
     }),
+    loadMallocFreeBytes: overrides.loadMallocFreeBytes ?? (() => () => free),
     cpuMicros: () => cpu,
     every: (ms, fn) => {
       intervalMs = ms;
@@ -32,6 +34,10 @@ function fakeProcess(overrides: Partial<IdleTrimEnvironment> = {}) {
     interval(micros: number) {
       cpu += micros;
       tick?.();
+    },
+    /** What glibc reports free from now on. */
+    setFree(bytes: number) {
+      free = bytes;
     },
     busy: quiet * 10,
     idle: quiet / 4,
@@ -93,6 +99,44 @@ describe('trimMallocWhenIdle', () => {
     const musl = fakeProcess({ loadMallocTrim: () => null });
     expect(trimMallocWhenIdle(musl.environment)).toBe('unavailable');
     expect(musl.scheduled()).toBe(false);
+  });
+
+  it('trims during work only while glibc holds more than BUSY_TRIM_FREE_BYTES free', () => {
+    const p = fakeProcess();
+    trimMallocWhenIdle(p.environment);
+    p.setFree(BUSY_TRIM_FREE_BYTES);
+    p.interval(p.busy);
+    expect(p.trims()).toBe(0);
+    // A spike's leftovers: trimmed at the next check, busy or not, and at each check they remain.
+    p.setFree(BUSY_TRIM_FREE_BYTES + 1);
+    p.interval(p.busy);
+    expect(p.trims()).toBe(1);
+    p.interval(p.busy);
+    expect(p.trims()).toBe(2);
+    p.setFree(1024);
+    p.interval(p.busy);
+    expect(p.trims()).toBe(2);
+    // The quiet interval after the work still trims once.
+    p.interval(p.idle);
+    expect(p.trims()).toBe(3);
+    // Quiet with much free but no work since the last trim: nothing to gain from another.
+    p.setFree(BUSY_TRIM_FREE_BYTES * 4);
+    p.interval(p.idle);
+    expect(p.trims()).toBe(3);
+  });
+
+  it('trims during work never where the free bytes cannot be read (glibc before 2.33), or their reading fails', () => {
+    for (const loadMallocFreeBytes of [() => null, () => () => {
+      throw new Error('ffi failure');
+    }]) {
+      const p = fakeProcess({ loadMallocFreeBytes });
+      expect(trimMallocWhenIdle(p.environment)).toBe('on');
+      p.interval(p.busy);
+      p.interval(p.busy);
+      expect(p.trims()).toBe(0);
+      p.interval(p.idle);
+      expect(p.trims()).toBe(1);
+    }
   });
 
   it('keeps checking after a trim that throws', () => {
