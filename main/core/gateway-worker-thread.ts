@@ -58,7 +58,7 @@ export function gatewayWorkerScript(moduleUrl: string = import.meta.url): URL {
 }
 
 /**
- * How long start() waits for the worker to say its heap is set up. A worker boots in about 20 ms
+ * How long start() waits for the worker to say its heap is set up. A worker boots in 20-45 ms
  * here; past this the gateway goes on without it (the cap is then put back at 'online').
  */
 const HEAP_SET_UP_WAIT_MS = 1_000;
@@ -97,7 +97,7 @@ export function createGatewayWorkerThread(options: GatewayWorkerThreadOptions = 
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
     });
     // Setting up the worker's heap undoes the young-generation cap process-wide; this thread runs
-    // no JS (so no collection) until the worker says its heap exists and the cap is back (~20 ms,
+    // no JS (so no collection) until the worker says its heap exists and the cap is back (20-45 ms,
     // at start-up and after a crash).
     if (scriptMayLoad(script)) Atomics.wait(heapSetUp, 0, 0, HEAP_SET_UP_WAIT_MS);
     workerHeapSetUp();
