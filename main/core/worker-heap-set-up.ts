@@ -7,12 +7,9 @@
 // the main thread's new space to twice the cap at start-up, where it stayed (issue 18).
 const listeners = new Set<() => void>();
 
-/** Calls `listener` each time a worker thread's heap has just been set up. Returns the unsubscribe. */
-export function afterWorkerHeapSetUp(listener: () => void): () => void {
+/** Calls `listener` each time a worker thread's heap has just been set up (for the process's life, as the cap's other hooks). */
+export function afterWorkerHeapSetUp(listener: () => void): void {
   listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
 }
 
 /** Called by whoever started a worker, synchronously, once its heap exists. */
